@@ -1,0 +1,7 @@
+#include "autoconf.h"
+int main(void);
+int
+main(void)
+{
+	return 0;
+}

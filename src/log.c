@@ -1,0 +1,129 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "log.h"
+
+static int log_to_stderr = 1;
+static enum log_level log_level = LOG_LEVEL_INFO;
+
+void
+log_init(int to_stderr, int facility)
+{
+	log_to_stderr = to_stderr;
+	if (!to_stderr)
+		openlog("aanmeld", LOG_PID | LOG_NDELAY, facility);
+}
+
+void
+log_set_level(enum log_level level)
+{
+	log_level = level;
+}
+
+int
+log_level_parse(const char *name, enum log_level *level_r)
+{
+	static const char *const names[] = {"error", "warning", "info",
+					    "debug"};
+	size_t i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*level_r = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+vlog(enum log_level level, int priority, const char *fmt, va_list ap,
+     int with_errno)
+{
+	char msg[2048];
+	int saved = errno;
+
+	if (level > log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_to_stderr) {
+		if (with_errno)
+			fprintf(stderr, "%s: %s\n", msg, strerror(saved));
+		else
+			fprintf(stderr, "%s\n", msg);
+		fflush(stderr);
+	} else if (with_errno) {
+		syslog(priority, "%s: %s", msg, strerror(saved));
+	} else {
+		syslog(priority, "%s", msg);
+	}
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_WARNING, LOG_WARNING, fmt, ap, 1);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_WARNING, LOG_WARNING, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_INFO, LOG_INFO, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_DEBUG, LOG_DEBUG, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_ERROR, LOG_CRIT, fmt, ap, 1);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_ERROR, LOG_CRIT, fmt, ap, 0);
+	va_end(ap);
+	exit(1);
+}

@@ -1,0 +1,55 @@
+/*
+ * Memory helpers that stop on out-of-memory (acceptable in a daemon),
+ * bounded string and number parsing, and local-time helpers.
+ */
+#ifndef AANMELD_UTIL_H
+#define AANMELD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "defs.h"
+
+/* All of these call fatalx("out of memory") instead of returning NULL. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a heap string the caller frees. */
+char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+/* Copies at most size-1 bytes and NUL-terminates; returns strlen(src), so
+   a result >= size means truncation. */
+size_t util_strlcpy(char *dst, const char *src, size_t size);
+
+/* Parses a decimal integer in [min, max]; 0 on success, -1 (with
+   *error_r "invalid", "too small" or "too large") otherwise. */
+int util_strtonum(const char *s, long long min, long long max,
+		  long long *value_r, const char **error_r);
+
+/* Parses "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS]"
+   as local time in the process's TZ; a trailing "Z" means UTC.  0 on
+   success, -1 on a malformed or impossible time. */
+int util_parse_time(const char *s, time_t *time_r);
+/* "2021-04-13 13:30" in local time, into buf; returns buf. */
+const char *util_format_time(time_t t, char *buf, size_t size);
+
+/* Lower-cases ASCII letters in place; returns s. */
+char *util_lowercase(char *s);
+/* True if s ends with suffix, ASCII case-insensitively. */
+bool util_has_suffix_ci(const char *s, const char *suffix);
+/* Trims white space at both ends in place; returns s. */
+char *util_trim(char *s);
+/* Writes the lower-case hex of len bytes into out (2*len+1 bytes). */
+void util_hex(const unsigned char *data, size_t len, char *out);
+
+/* Makes the directory and its parents (mode 0700 for new ones).  0/-1. */
+int util_mkdirs(const char *path);
+/* Reads a whole file into a NUL-terminated heap buffer of at most max
+   bytes.  NULL with *error_r on failure or when the file is larger. */
+char *util_read_file(const char *path, size_t max, size_t *len_r,
+		     const char **error_r);
+
+#endif
