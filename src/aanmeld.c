@@ -1,7 +1,400 @@
+/*
+ * aanmeld: the staff and operator command line.  A table of subcommands;
+ * each handler gets the loaded runtime and its own arguments.
+ */
 #include "autoconf.h"
-int main(void);
-int
-main(void)
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "classify.h"
+#include "gemeenten.h"
+#include "log.h"
+#include "message.h"
+#include "rules.h"
+#include "runtime.h"
+#include "spool.h"
+#include "store.h"
+#include "util.h"
+#include "config.h"
+
+struct command {
+	const char *name;
+	int (*run)(struct runtime *rt, int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+/* What a dry run has seen so far, in arrival order. */
+struct dry_run {
+	char **codes;	/* enrolled or waitlisted */
+	size_t n_codes;
+	size_t confirmed;
+	char **keys;	/* Message-IDs and SHA-256s already judged */
+	size_t n_keys;
+	struct store *store;	/* NULL with --empty */
+};
+
+static bool
+dry_seen(struct dry_run *d, const char *key)
 {
+	size_t i;
+
+	for (i = 0; key != NULL && i < d->n_keys; i++) {
+		if (strcmp(d->keys[i], key) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+dry_add(char ***list, size_t *n, const char *s)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = xstrdup(s);
+}
+
+static void
+print_field(const char *s)
+{
+	/* a tab or line break would break the one-line-per-file format */
+	for (; s != NULL && *s != '\0'; s++)
+		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static int
+classify_file(struct runtime *rt, struct dry_run *d, const char *path)
+{
+	struct classify_settings set;
+	struct classify_state st;
+	struct classification c;
+	struct message *msg;
+	const char *err;
+	char sha[65], *data, *verdict = NULL, *serr = NULL;
+	size_t len;
+	int64_t id;
+	int known = 0;
+
+	data = util_read_file(path, MESSAGE_SIZE_MAX + 1, &len, &err);
+	if (data == NULL) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		return -1;
+	}
+	spool_sha256(data, len, sha);
+	msg = message_parse(data, len);
+	free(data);
+	if (d->store != NULL)
+		known = store_message_known(d->store, "", "", msg->message_id,
+					    sha, &id, &verdict, &serr);
+	free(verdict);
+	free(serr);
+	print_field(path);
+	if (known == 1 || dry_seen(d, sha) || dry_seen(d, msg->message_id)) {
+		printf("\tseen\t-\talready processed (same Message-ID or "
+		       "same bytes)\n");
+		message_free(msg);
+		return 0;
+	}
+	dry_add(&d->keys, &d->n_keys, sha);
+	if (msg->message_id != NULL)
+		dry_add(&d->keys, &d->n_keys, msg->message_id);
+	memset(&set, 0, sizeof(set));
+	set.own_address = rt->rules->programme->address;
+	set.message_id_domain = rt->config->message_id_domain;
+	set.trusted_authserv_id = rt->config->trusted_authserv_id;
+	set.trust_unlabelled_authres = rt->config->trust_unlabelled_authres;
+	st.enrolled = (const char *const *)d->codes;
+	st.n_enrolled = d->n_codes;
+	st.confirmed = d->confirmed;
+	classify(msg, rt->rules, &set, &st, util_clock(), &c);
+	printf("\t%s\t%s\t", verdict_name(c.verdict),
+	       c.gemeente != NULL ? c.gemeente->code : "-");
+	print_field(c.reasons);
+	putchar('\n');
+	if (c.verdict == VERDICT_ENROL || c.verdict == VERDICT_WAITLIST)
+		dry_add(&d->codes, &d->n_codes, c.gemeente->code);
+	if (c.verdict == VERDICT_ENROL)
+		d->confirmed++;
+	classification_deinit(&c);
+	message_free(msg);
 	return 0;
+}
+
+static int
+cmd_classify(struct runtime *rt, int argc, char **argv)
+{
+	struct dry_run d;
+	int i = 1, rc = 0;
+	char *err = NULL;
+
+	memset(&d, 0, sizeof(d));
+	if (i < argc && strcmp(argv[i], "--empty") == 0)
+		i++;
+	else if (store_open(rt->config->database, true, &d.store, &err) == 0)
+		rc = store_enrolled(d.store, &d.codes, &d.n_codes,
+				    &d.confirmed, &err);
+	else {
+		/* no database yet: nothing is enrolled */
+		free(err);
+		err = NULL;
+	}
+	if (rc == -1) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		return 1;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "classify: no files given\n");
+		return 2;
+	}
+	for (; i < argc; i++) {
+		if (classify_file(rt, &d, argv[i]) == -1)
+			rc = 1;
+	}
+	store_free_codes(d.codes, d.n_codes);
+	store_free_codes(d.keys, d.n_keys);
+	store_close(&d.store);
+	return rc;
+}
+
+static int
+cmd_check(struct runtime *rt, int argc, char **argv)
+{
+	printf("config: %s\nrules: %s (%zu municipalities, %zu subject "
+	       "rules, %zu sender rules)\nevent: %s, %s, capacity %ld\n",
+	       rt->config->path != NULL ? rt->config->path : "(default)",
+	       rt->config->rules_dir, gemeenten_count(rt->rules->gemeenten),
+	       rt->rules->n_subjects, rt->rules->n_senders,
+	       rt->rules->programme->name, rt->rules->programme->address,
+	       rt->rules->programme->capacity);
+	if (runtime_open_store(rt, false) == -1)
+		return 1;
+	printf("database: %s\nok\n", rt->config->database);
+	return 0;
+}
+
+static int
+cmd_run(struct runtime *rt, int argc, char **argv)
+{
+	static volatile sig_atomic_t never;
+	struct cycle_stats s;
+
+	if (argc != 2 || strcmp(argv[1], "--once") != 0) {
+		fprintf(stderr, "usage: aanmeld run --once\n");
+		return 2;
+	}
+	if (runtime_open_store(rt, false) == -1 || runtime_open_io(rt) == -1)
+		return 1;
+	if (runtime_cycle(rt, &never, &s) == -1)
+		return 1;
+	printf("%u new, %u known, %u failed; %u mails sent; %u moved\n",
+	       s.intake.new, s.intake.known, s.intake.failed, s.outbox.sent,
+	       s.actions.moved);
+	return s.intake.failed > 0 ? 1 : 0;
+}
+
+struct table {
+	bool csv;
+	bool header_done;
+};
+
+static void
+print_csv_value(const char *v)
+{
+	putchar('"');
+	for (; v != NULL && *v != '\0'; v++) {
+		if (*v == '"')
+			putchar('"');
+		putchar(*v);
+	}
+	putchar('"');
+}
+
+static void
+print_row(void *ctx, int n, const char *const *values,
+	  const char *const *names)
+{
+	struct table *t = ctx;
+	int i;
+
+	if (!t->header_done) {
+		for (i = 0; i < n; i++) {
+			if (t->csv)
+				print_csv_value(names[i]);
+			else
+				fputs(names[i], stdout);
+			putchar(i + 1 < n ? (t->csv ? ',' : '\t') : '\n');
+		}
+		t->header_done = true;
+	}
+	for (i = 0; i < n; i++) {
+		if (t->csv)
+			print_csv_value(values[i]);
+		else
+			print_field(values[i] != NULL ? values[i] : "-");
+		putchar(i + 1 < n ? (t->csv ? ',' : '\t') : '\n');
+	}
+}
+
+static int
+report(struct runtime *rt, const char *name, const char *arg, bool csv)
+{
+	struct table t = {csv, false};
+	char *err = NULL;
+
+	if (runtime_open_store(rt, true) == -1)
+		return 1;
+	if (store_report(rt->store, name, arg, print_row, &t, &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		return 1;
+	}
+	if (!t.header_done && !csv)
+		printf("(none)\n");
+	return 0;
+}
+
+static int
+cmd_list(struct runtime *rt, int argc, char **argv)
+{
+	bool csv = argc == 2 && strcmp(argv[1], "--csv") == 0;
+
+	if (argc > 2 || (argc == 2 && !csv)) {
+		fprintf(stderr, "usage: aanmeld list [--csv]\n");
+		return 2;
+	}
+	return report(rt, "list", NULL, csv);
+}
+
+static int
+cmd_queue(struct runtime *rt, int argc, char **argv)
+{
+	return report(rt, "queue", NULL, false);
+}
+
+static int
+cmd_outbox(struct runtime *rt, int argc, char **argv)
+{
+	return report(rt, "outbox", NULL, false);
+}
+
+static int
+cmd_messages(struct runtime *rt, int argc, char **argv)
+{
+	return report(rt, "messages", NULL, false);
+}
+
+static void
+print_vertical(void *ctx, int n, const char *const *values,
+	       const char *const *names)
+{
+	int *found = ctx, i;
+
+	*found = 1;
+	for (i = 0; i < n; i++)
+		printf("%-12s %s\n", names[i],
+		       values[i] != NULL ? values[i] : "-");
+}
+
+static int
+cmd_show(struct runtime *rt, int argc, char **argv)
+{
+	long long id;
+	const char *err;
+	char *serr = NULL;
+	int found = 0;
+
+	if (argc != 2 || util_strtonum(argv[1], 1, INT64_MAX, &id, &err) ==
+				 -1) {
+		fprintf(stderr, "usage: aanmeld show MESSAGE-ID-NUMBER\n");
+		return 2;
+	}
+	if (runtime_open_store(rt, true) == -1)
+		return 1;
+	if (store_report(rt->store, "message", argv[1], print_vertical, &found,
+			 &serr) == -1) {
+		fprintf(stderr, "%s\n", serr);
+		free(serr);
+		return 1;
+	}
+	if (!found) {
+		fprintf(stderr, "show: no message %lld\n", id);
+		return 1;
+	}
+	printf("\nmail sent for it:\n");
+	return report(rt, "sent-for", argv[1], false);
+}
+
+static const struct command commands[] = {
+	{"check", cmd_check, "check", "load and check config and rules"},
+	{"classify", cmd_classify, "classify [--empty] FILE...",
+	 "dry run: judge the files in order, change nothing"},
+	{"run", cmd_run, "run --once", "process the mailbox once"},
+	{"list", cmd_list, "list [--csv]", "enrolled municipalities"},
+	{"queue", cmd_queue, "queue", "open review items, oldest first"},
+	{"show", cmd_show, "show ID", "one message: verdict, reasons, mail"},
+	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
+	{"messages", cmd_messages, "messages", "every message and its verdict"},
+};
+
+static void
+usage(void)
+{
+	size_t i;
+
+	fprintf(stderr, "usage: aanmeld [-c aanmeld.conf] [--now TIME] "
+			"COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < nitems(commands); i++)
+		fprintf(stderr, "  %-28s %s\n", commands[i].usage,
+			commands[i].help);
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"now", required_argument, NULL, 'N'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *conf = NULL, *now = NULL;
+	struct runtime rt;
+	size_t i;
+	int ch, rc;
+
+	for (;;) {
+		/* "+": options after the command belong to the command */
+		ch = getopt_long(argc, argv, "+c:h", longopts, NULL);
+		if (ch == -1)
+			break;
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'N':
+			now = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind >= argc)
+		usage();
+	for (i = 0; i < nitems(commands); i++) {
+		if (strcmp(commands[i].name, argv[optind]) == 0)
+			break;
+	}
+	if (i == nitems(commands))
+		usage();
+	log_init(1, LOG_MAIL);
+	if (runtime_load(&rt, conf, now) == -1)
+		return 1;
+	rc = commands[i].run(&rt, argc - optind, argv + optind);
+	runtime_close(&rt);
+	return rc;
 }

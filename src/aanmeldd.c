@@ -1,7 +1,130 @@
+/*
+ * aanmeldd: the daemon.  Reads the mailbox, decides, records, answers,
+ * then waits for new mail.  SIGTERM/SIGINT finish the current message and
+ * exit 0; SIGHUP reloads the rules.
+ */
 #include "autoconf.h"
-int main(void);
-int
-main(void)
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config.h"
+#include "log.h"
+#include "mailbox.h"
+#include "runtime.h"
+
+static volatile sig_atomic_t stop;
+static volatile sig_atomic_t reload;
+
+static void
+on_signal(int sig)
 {
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: aanmeldd [-f] [--once] [-c aanmeld.conf] "
+			"[--now TIME]\n");
+	exit(2);
+}
+
+static void
+log_cycle(const struct cycle_stats *s)
+{
+	if (s->intake.new + s->intake.known + s->intake.failed +
+		    s->outbox.sent + s->outbox.deferred + s->outbox.failed ==
+	    0)
+		return;
+	log_info("cycle: %u new, %u known, %u failed; mail %u sent, "
+		 "%u deferred, %u failed; %u moved",
+		 s->intake.new, s->intake.known, s->intake.failed,
+		 s->outbox.sent, s->outbox.deferred, s->outbox.failed,
+		 s->actions.moved);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"foreground", no_argument, NULL, 'f'},
+		{"once", no_argument, NULL, 'o'},
+		{"now", required_argument, NULL, 'N'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *conf = NULL, *now = NULL;
+	int foreground = 0, once = 0, ch;
+	struct cycle_stats stats;
+	struct sigaction sa;
+	struct runtime rt;
+
+	for (;;) {
+		ch = getopt_long(argc, argv, "c:dfh", longopts, NULL);
+		if (ch == -1)
+			break;
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'd':
+		case 'f':
+			foreground = 1;
+			break;
+		case 'o':
+			once = 1;
+			break;
+		case 'N':
+			now = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init(foreground || once, LOG_MAIL);
+	if (runtime_load(&rt, conf, now) == -1 ||
+	    runtime_open_store(&rt, false) == -1 || runtime_open_io(&rt) == -1)
+		return 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	log_info("aanmeldd %s started: mailbox %s, database %s", VERSION,
+		 rt.config->maildir, rt.config->database);
+	while (!stop) {
+		char *err = NULL;
+
+		if (reload) {
+			reload = 0;
+			(void)runtime_reload_rules(&rt);
+		}
+		if (runtime_cycle(&rt, &stop, &stats) == -1 && once)
+			break;
+		log_cycle(&stats);
+		if (once)
+			break;
+		if (rt.mailbox->ops->wait(rt.mailbox->h,
+					  (int)rt.config->poll_interval, &stop,
+					  &err) == -1) {
+			log_warnx("waiting for mail: %s", err);
+			free(err);
+		}
+	}
+	log_info("aanmeldd stopped");
+	runtime_close(&rt);
 	return 0;
 }

@@ -313,3 +313,22 @@ util_read_file(const char *path, size_t max, size_t *len_r,
 	*len_r = done;
 	return data;
 }
+
+static time_t clock_offset;
+
+time_t
+util_clock(void)
+{
+	return time(NULL) + clock_offset;
+}
+
+int
+util_clock_set(const char *spec)
+{
+	time_t t;
+
+	if (util_parse_time(spec, &t) == -1)
+		return -1;
+	clock_offset = t - time(NULL);
+	return 0;
+}

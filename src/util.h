@@ -52,4 +52,10 @@ int util_mkdirs(const char *path);
 char *util_read_file(const char *path, size_t max, size_t *len_r,
 		     const char **error_r);
 
+/* The clock every program uses: the real time, or a simulated one set
+   with --now / AANMELD_NOW that starts at the given time and runs on. */
+time_t util_clock(void);
+/* Sets the simulated clock from a util_parse_time() string. 0 or -1. */
+int util_clock_set(const char *spec);
+
 #endif

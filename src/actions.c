@@ -1,0 +1,49 @@
+#include "autoconf.h"
+
+#include <stdlib.h>
+
+#include "actions.h"
+#include "log.h"
+#include "mailbox.h"
+#include "store.h"
+
+int
+actions_run(struct store *s, struct mailbox *mb, time_t now,
+	    struct actions_stats *stats, char **error_r)
+{
+	struct store_action_row *rows;
+	size_t n, i;
+	int rc = 0;
+
+	if (store_actions_due(s, ACTIONS_BATCH, &rows, &n, error_r) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		char *err = NULL;
+
+		switch (mb->ops->move(mb->h, rows[i].msgkey, rows[i].folder,
+				      &err)) {
+		case 1:
+			log_debug("moved %s to %s", rows[i].msgkey,
+				  rows[i].folder);
+			stats->moved++;
+			rc = store_action_done(s, rows[i].id, now, NULL,
+					       error_r);
+			break;
+		case 0:
+			stats->gone++;
+			rc = store_action_done(s, rows[i].id, now, NULL,
+					       error_r);
+			break;
+		default:
+			log_warnx("moving %s to %s failed: %s",
+				  rows[i].msgkey, rows[i].folder, err);
+			stats->failed++;
+			rc = store_action_done(s, rows[i].id, now, err,
+					       error_r);
+			break;
+		}
+		free(err);
+	}
+	store_action_rows_free(rows, n);
+	return rc;
+}

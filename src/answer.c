@@ -1,0 +1,106 @@
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "classify.h"
+#include "compose.h"
+#include "config.h"
+#include "gemeenten.h"
+#include "message.h"
+#include "programme.h"
+#include "rules.h"
+#include "template.h"
+#include "util.h"
+
+int
+answer_build(const struct message *msg, const char *sha256,
+	     const struct classification *c, const struct rules *r,
+	     const struct config *cfg, size_t position, time_t now,
+	     struct answer *out, char **error_r)
+{
+	const struct programme *p = r->programme;
+	const struct template *t = template_get(r->templates, c->template);
+	char capacity[32], pos[32], closing[64], *programme;
+	struct compose_mail m;
+	const char *err;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (msg->from_addr == NULL || !compose_addr_is_safe(msg->from_addr)) {
+		*error_r = xasprintf("sender address cannot be answered "
+				     "safely");
+		return -1;
+	}
+	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
+	snprintf(pos, sizeof(pos), "%zu", position);
+	programme_format_date(p->closes, closing, sizeof(closing));
+	programme = programme_format(p);
+	{
+		const struct template_var vars[] = {
+			{"event", p->name},
+			{"organiser", p->organiser},
+			{"organiser_name", p->organiser_name},
+			{"event_address", p->address},
+			{"municipality",
+			 c->gemeente != NULL && c->verdict != VERDICT_REVIEW &&
+					 c->verdict != VERDICT_REJECT ?
+				 c->gemeente->name :
+				 ""},
+			{"sender", msg->from_addr},
+			{"original_subject", msg->subject},
+			{"original_date", msg->date},
+			{"programme", programme},
+			{"capacity", capacity},
+			{"position", pos},
+			{"closing_date", closing},
+		};
+		char *subject = template_render(t->subject, vars,
+						nitems(vars));
+		char *body = template_render(t->body, vars, nitems(vars));
+
+		out->key = xasprintf("answer:%s", sha256);
+		out->message_id = compose_message_id(out->key,
+						     cfg->message_id_domain);
+		memset(&m, 0, sizeof(m));
+		m.from_name = p->organiser_name;
+		m.from_addr = p->address;
+		m.to_name = msg->from_name;
+		m.to_addr = msg->from_addr;
+		m.subject = subject;
+		m.message_id = out->message_id;
+		/* a strange incoming id is left out rather than escaped */
+		if (msg->message_id != NULL &&
+		    compose_addr_is_safe(msg->message_id))
+			m.in_reply_to = msg->message_id;
+		m.references = msg->references;
+		m.auto_submitted = "auto-replied";
+		m.date = now;
+		m.body = body;
+		out->raw = compose_message(&m, &n, &err);
+		free(subject);
+		free(body);
+	}
+	free(programme);
+	if (out->raw == NULL) {
+		*error_r = xasprintf("cannot compose the answer: %s", err);
+		answer_deinit(out);
+		return -1;
+	}
+	out->len = n;
+	out->rcpt = xstrdup(msg->from_addr);
+	out->kind = template_name(c->template);
+	return 0;
+}
+
+void
+answer_deinit(struct answer *a)
+{
+	free(a->key);
+	free(a->message_id);
+	free(a->rcpt);
+	free(a->raw);
+	memset(a, 0, sizeof(*a));
+}

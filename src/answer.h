@@ -1,0 +1,38 @@
+/*
+ * The answer to one incoming message: the template of its verdict filled
+ * in and composed into a complete mail.  Pure: the caller passes the time
+ * and stores the result with the verdict, in one transaction.
+ */
+#ifndef AANMELD_ANSWER_H
+#define AANMELD_ANSWER_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct classification;
+struct config;
+struct message;
+struct rules;
+
+struct answer {
+	char *key;		/* "answer:<sha256 of the incoming mail>" */
+	char *message_id;	/* stable: derived from key */
+	char *rcpt;		/* the judged From address */
+	char *raw;		/* the composed mail */
+	size_t len;
+	const char *kind;	/* the template's name (static) */
+};
+
+/*
+ * Builds the answer for c (c->answer must be true).  position is the
+ * place on the waiting list (for the waitlist template).  0, or -1 with
+ * *error_r (heap) when no safe mail can be made, e.g. for an address
+ * that cannot go into a header.
+ */
+int answer_build(const struct message *msg, const char *sha256,
+		 const struct classification *c, const struct rules *r,
+		 const struct config *cfg, size_t position, time_t now,
+		 struct answer *out, char **error_r);
+void answer_deinit(struct answer *a);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * The verdict on one message: a pure function of the parsed message, the
+ * rules, what is already enrolled and the time, with its reasons in
+ * words.  It never touches the database, the network or the clock.
+ *
+ * RFC 3834 decides which mail is from a machine and is never answered;
+ * RFC 8601/7489 which Authentication-Results may be believed.
+ */
+#ifndef AANMELD_CLASSIFY_H
+#define AANMELD_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "template.h"
+
+struct gemeente;
+struct message;
+struct rules;
+
+enum verdict {
+	VERDICT_ENROL,		/* confirmed place */
+	VERDICT_WAITLIST,	/* full: on the waiting list */
+	VERDICT_CLOSED,		/* after the enrolment closing time */
+	VERDICT_DUPLICATE,	/* the municipality is already enrolled */
+	VERDICT_REJECT,		/* not a municipality */
+	VERDICT_REVIEW,		/* a person must decide */
+	VERDICT_IGNORE,		/* machine or unrelated mail: no answer */
+	VERDICT_COUNT
+};
+
+struct classify_settings {
+	const char *own_address;	/* the event's address */
+	const char *message_id_domain;	/* domain of our Message-IDs */
+	const char *trusted_authserv_id; /* NULL or "": trust no header */
+	bool trust_unlabelled_authres;	/* Microsoft 365 writes no id */
+};
+
+struct classify_state {
+	const char *const *enrolled;	/* codes enrolled or waitlisted */
+	size_t n_enrolled;
+	size_t confirmed;		/* confirmed places taken */
+};
+
+struct classification {
+	enum verdict verdict;
+	/* the municipality; for review the suggested one, or NULL */
+	const struct gemeente *gemeente;
+	char *reasons;		/* "; "-separated words, heap */
+	bool answer;		/* send the verdict's template */
+	enum template_kind template;
+};
+
+/* Fills *out; release it with classification_deinit(). */
+void classify(const struct message *msg, const struct rules *rules,
+	      const struct classify_settings *settings,
+	      const struct classify_state *state, time_t now,
+	      struct classification *out);
+void classification_deinit(struct classification *c);
+
+const char *verdict_name(enum verdict v);
+/* The verdict called name, or -1. */
+int verdict_parse(const char *name);
+
+#endif

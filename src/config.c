@@ -1,0 +1,234 @@
+#include "autoconf.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "inifile.h"
+#include "log.h"
+#include "rules.h"
+#include "util.h"
+
+enum setting_type {
+	SET_STRING,
+	SET_PATH,	/* a string made absolute against the file's folder */
+	SET_UINT,
+	SET_BOOL,
+};
+
+struct setting {
+	const char *section;
+	const char *name;
+	enum setting_type type;
+	size_t offset;
+	const char *def;	/* NULL: derived in config_check() */
+};
+
+#define S(sec, name, type, field, def)                                         \
+	{sec, name, type, offsetof(struct config, field), def}
+
+static const struct setting settings[] = {
+	S("main", "rules", SET_PATH, rules_dir, "rules"),
+	S("main", "spool", SET_PATH, spool_dir, "spool"),
+	S("main", "database", SET_PATH, database, NULL),
+	S("main", "message_id_domain", SET_STRING, message_id_domain, NULL),
+	S("main", "log_level", SET_STRING, log_level, "info"),
+	S("mailbox", "type", SET_STRING, mailbox_type, "maildir"),
+	S("mailbox", "maildir", SET_PATH, maildir, NULL),
+	S("mailbox", "folder_processed", SET_STRING, folder_processed,
+	  "Verwerkt"),
+	S("mailbox", "folder_review", SET_STRING, folder_review, "Beoordelen"),
+	S("mailbox", "folder_rejected", SET_STRING, folder_rejected,
+	  "Afgewezen"),
+	S("mailbox", "folder_ignored", SET_STRING, folder_ignored, "Genegeerd"),
+	S("mailbox", "poll_interval", SET_UINT, poll_interval, "60"),
+	S("smtp", "transport", SET_STRING, transport, "file"),
+	S("smtp", "outbox", SET_PATH, outbox_dir, NULL),
+	S("smtp", "envelope_from", SET_STRING, envelope_from, NULL),
+	S("smtp", "max_replies_per_day", SET_UINT, max_replies_per_day, "5"),
+	S("classify", "trusted_authserv_id", SET_STRING, trusted_authserv_id,
+	  ""),
+	S("classify", "trust_unlabelled_authres", SET_BOOL,
+	  trust_unlabelled_authres, "no"),
+};
+
+struct load {
+	struct config *c;
+	const char *path;
+	char *base;	/* the folder relative paths start from */
+	struct buf *errors;
+};
+
+static int
+set_value(struct load *l, const struct setting *s, const char *value,
+	  unsigned line)
+{
+	char *field = (char *)l->c + s->offset;
+	const char *err;
+	long long n;
+
+	switch (s->type) {
+	case SET_STRING:
+	case SET_PATH:
+		free(*(char **)field);
+		if (s->type == SET_PATH && value[0] != '/' && l->base != NULL)
+			*(char **)field = xasprintf("%s/%s", l->base, value);
+		else
+			*(char **)field = xstrdup(value);
+		return 0;
+	case SET_UINT:
+		if (util_strtonum(value, 0, 1000000, &n, &err) == -1) {
+			rules_error(l->errors, l->path, line, "%s: %s",
+				    s->name, err);
+			return -1;
+		}
+		*(unsigned *)field = (unsigned)n;
+		return 0;
+	case SET_BOOL:
+		if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0) {
+			*(bool *)field = true;
+		} else if (strcmp(value, "no") == 0 ||
+			   strcmp(value, "false") == 0) {
+			*(bool *)field = false;
+		} else {
+			rules_error(l->errors, l->path, line,
+				    "%s: expected yes or no", s->name);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int
+on_value(void *user, const char *section, const char *name,
+	 const char *value, unsigned line)
+{
+	struct load *l = user;
+	size_t i;
+
+	for (i = 0; i < nitems(settings); i++) {
+		if (strcmp(settings[i].section, section) == 0 &&
+		    strcmp(settings[i].name, name) == 0)
+			return set_value(l, &settings[i], value, line);
+	}
+	rules_error(l->errors, l->path, line, "unknown setting [%s] %s",
+		    section, name);
+	return -1;
+}
+
+/* Validates the whole and derives the settings that follow from others. */
+static int
+config_check(struct load *l)
+{
+	struct config *c = l->c;
+	enum log_level level;
+	int rc = 0;
+
+	if (c->database == NULL)
+		c->database = xasprintf("%s/aanmeld.db", c->spool_dir);
+	if (c->maildir == NULL)
+		c->maildir = xasprintf("%s/maildir", c->spool_dir);
+	if (c->outbox_dir == NULL)
+		c->outbox_dir = xasprintf("%s/outbox", c->spool_dir);
+	if (log_level_parse(c->log_level, &level) == -1) {
+		rules_error(l->errors, l->path, 0,
+			    "log_level: '%s' is not error, warning, info or "
+			    "debug",
+			    c->log_level);
+		rc = -1;
+	}
+	if (strcmp(c->mailbox_type, "maildir") != 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[mailbox] type: '%s' is not supported (maildir)",
+			    c->mailbox_type);
+		rc = -1;
+	}
+	if (strcmp(c->transport, "file") != 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[smtp] transport: '%s' is not supported (file)",
+			    c->transport);
+		rc = -1;
+	}
+	if (c->poll_interval == 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[mailbox] poll_interval must be at least 1");
+		rc = -1;
+	}
+	return rc;
+}
+
+struct config *
+config_load(const char *path, struct buf *errors)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+	struct load l = {c, path == NULL ? "(default)" : path, NULL, errors};
+	const char *err = NULL;
+	unsigned syntax = 0;
+	int rc = 0;
+	size_t i;
+
+	for (i = 0; i < nitems(settings); i++) {
+		if (settings[i].def != NULL)
+			(void)set_value(&l, &settings[i], settings[i].def, 0);
+	}
+	if (path != NULL) {
+		char *copy = xstrdup(path);
+
+		l.base = xstrdup(dirname(copy));
+		free(copy);
+		/* defaults are relative to the file's folder too */
+		for (i = 0; i < nitems(settings); i++) {
+			if (settings[i].def != NULL &&
+			    settings[i].type == SET_PATH)
+				(void)set_value(&l, &settings[i],
+						settings[i].def, 0);
+		}
+		c->path = xstrdup(path);
+		rc = inifile_parse(path, on_value, &l, &syntax, &err);
+		if (err != NULL)
+			rules_error(errors, path, 0, "%s", err);
+		else if (syntax != 0)
+			rules_error(errors, path, syntax, "syntax error");
+	}
+	if (config_check(&l) == -1)
+		rc = -1;
+	free(l.base);
+	if (rc == -1) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+config_derive(struct config *c, const char *event_address)
+{
+	const char *at = strrchr(event_address, '@');
+
+	if (c->message_id_domain == NULL)
+		c->message_id_domain = util_lowercase(
+			xstrdup(at != NULL ? at + 1 : "localhost"));
+	if (c->envelope_from == NULL)
+		c->envelope_from = xstrdup(event_address);
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < nitems(settings); i++) {
+		if (settings[i].type == SET_STRING ||
+		    settings[i].type == SET_PATH)
+			free(*(char **)((char *)c + settings[i].offset));
+	}
+	free(c->path);
+	free(c);
+}

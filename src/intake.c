@@ -1,0 +1,244 @@
+#include "autoconf.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "classify.h"
+#include "config.h"
+#include "gemeenten.h"
+#include "intake.h"
+#include "log.h"
+#include "mailbox.h"
+#include "message.h"
+#include "programme.h"
+#include "rules.h"
+#include "spool.h"
+#include "store.h"
+#include "util.h"
+
+/* We read a little more than the parse limit, so an oversize message is
+   still seen (and sent to review) rather than refused by the read. */
+#define INTAKE_READ_MAX (MESSAGE_SIZE_MAX + 1)
+
+void
+intake_init(struct intake *in, const struct config *config,
+	    const struct rules *rules, struct store *store,
+	    struct mailbox *mailbox)
+{
+	memset(in, 0, sizeof(*in));
+	in->config = config;
+	in->rules = rules;
+	in->store = store;
+	in->mailbox = mailbox;
+	in->settings.own_address = rules->programme->address;
+	in->settings.message_id_domain = config->message_id_domain;
+	in->settings.trusted_authserv_id = config->trusted_authserv_id;
+	in->settings.trust_unlabelled_authres =
+		config->trust_unlabelled_authres;
+}
+
+const char *
+intake_folder(const struct config *config, enum verdict v)
+{
+	switch (v) {
+	case VERDICT_REVIEW:
+		return config->folder_review;
+	case VERDICT_REJECT:
+		return config->folder_rejected;
+	case VERDICT_IGNORE:
+		return config->folder_ignored;
+	default:
+		return config->folder_processed;
+	}
+}
+
+static enum store_enrol
+enrol_kind(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_ENROL:
+		return STORE_ENROL_CONFIRMED;
+	case VERDICT_WAITLIST:
+		return STORE_ENROL_WAITLIST;
+	case VERDICT_DUPLICATE:
+		return STORE_ENROL_CONTACT;
+	default:
+		return STORE_ENROL_NONE;
+	}
+}
+
+/* Adds the answer to rec unless the sender's daily limit is reached. */
+static int
+prepare_answer(struct intake *in, const struct message *msg,
+	       const char *sha, struct classification *c, size_t position,
+	       time_t now, struct answer *a, struct store_record *rec,
+	       char **error_r)
+{
+	unsigned count;
+	char *err = NULL;
+
+	if (store_answers_since(in->store, msg->from_addr, now - 24 * 3600,
+				&count, error_r) == -1)
+		return -1;
+	if (count >= in->config->max_replies_per_day) {
+		log_warnx("not answering %s: %u answers in the last day",
+			  msg->from_addr, count);
+		return 0;
+	}
+	if (answer_build(msg, sha, c, in->rules, in->config, position, now, a,
+			 &err) == -1) {
+		log_warnx("not answering %s: %s", msg->from_addr, err);
+		free(err);
+		return 0;
+	}
+	rec->out_key = a->key;
+	rec->out_kind = a->kind;
+	rec->out_message_id = a->message_id;
+	rec->out_from = in->config->envelope_from;
+	rec->out_rcpt = a->rcpt;
+	rec->out_raw = a->raw;
+	rec->out_len = a->len;
+	return 0;
+}
+
+/* Classifies and records one new message; returns its verdict or -1. */
+static int
+decide(struct intake *in, const char *key, const struct message *msg,
+       const char *sha, const char *spool_path, time_t now, char **error_r)
+{
+	struct store_record rec;
+	struct classify_state st;
+	struct classification c;
+	struct answer a;
+	char **codes;
+	size_t n, confirmed;
+	int64_t id;
+	int rc;
+
+	if (store_enrolled(in->store, &codes, &n, &confirmed, error_r) == -1)
+		return -1;
+	st.enrolled = (const char *const *)codes;
+	st.n_enrolled = n;
+	st.confirmed = confirmed;
+	classify(msg, in->rules, &in->settings, &st, now, &c);
+	memset(&rec, 0, sizeof(rec));
+	memset(&a, 0, sizeof(a));
+	rec.mailbox = in->mailbox->name;
+	rec.msgkey = key;
+	rec.message_id = msg->message_id;
+	rec.sha256 = sha;
+	rec.spool_path = spool_path;
+	rec.from_addr = msg->from_addr;
+	rec.from_name = msg->from_name;
+	rec.subject = msg->subject;
+	rec.received_at = now;
+	rec.verdict = verdict_name(c.verdict);
+	rec.reasons = c.reasons;
+	rec.gemeente_code = c.gemeente != NULL ? c.gemeente->code : NULL;
+	rec.gemeente_name = c.gemeente != NULL ? c.gemeente->name : NULL;
+	rec.enrol = enrol_kind(c.verdict);
+	rec.review = c.verdict == VERDICT_REVIEW;
+	rec.folder = intake_folder(in->config, c.verdict);
+	rc = 0;
+	if (c.answer)
+		rc = prepare_answer(in, msg, sha, &c, n - confirmed + 1, now,
+				    &a, &rec, error_r);
+	if (rc == 0)
+		rc = store_record_message(in->store, &rec, &id, error_r);
+	if (rc == 0) {
+		log_info("message %s <%s> from %s: %s%s%s (%s)", key,
+			 msg->message_id != NULL ? msg->message_id : "",
+			 msg->from_addr != NULL ? msg->from_addr : "?",
+			 verdict_name(c.verdict), c.gemeente != NULL ? " " : "",
+			 c.gemeente != NULL ? c.gemeente->code : "",
+			 c.reasons);
+		rc = (int)c.verdict;
+	}
+	answer_deinit(&a);
+	classification_deinit(&c);
+	store_free_codes(codes, n);
+	return rc;
+}
+
+/* One message: 1 recorded, 0 known or gone, -1 failed. */
+static int
+intake_one(struct intake *in, const char *key, time_t now,
+	   struct intake_stats *stats, char **error_r)
+{
+	struct message *msg = NULL;
+	char sha[65], *data = NULL, *spool_dir, *spool_path = NULL, *name;
+	char *verdict = NULL;
+	size_t len;
+	int64_t id;
+	int rc;
+
+	rc = in->mailbox->ops->fetch(in->mailbox->h, key, INTAKE_READ_MAX,
+				     &data, &len, error_r);
+	if (rc <= 0)
+		return rc;
+	spool_sha256(data, len, sha);
+	/* nothing is decided before the raw copy is safe on disk */
+	spool_dir = xasprintf("%s/mail", in->config->spool_dir);
+	name = xasprintf("%s.eml", sha);
+	rc = spool_mkdir(spool_dir, error_r);
+	if (rc == 0)
+		rc = spool_write(spool_dir, name, data, len, &spool_path,
+				 error_r);
+	free(spool_dir);
+	free(name);
+	if (rc == 0) {
+		msg = message_parse(data, len);
+		rc = store_message_known(in->store, in->mailbox->name, key,
+					 msg->message_id, sha, &id, &verdict,
+					 error_r);
+	}
+	if (rc == 1) {
+		/* seen before (refetch, restart, a copy): only tidy up */
+		log_info("message %s is known as message %lld: no-op", key,
+			 (long long)id);
+		stats->known++;
+		rc = verdict_parse(verdict);
+		rc = store_requeue_move(in->store, id, in->mailbox->name, key,
+					intake_folder(in->config,
+						      rc == -1 ? VERDICT_REVIEW :
+								 (enum verdict)rc),
+					now, error_r);
+	} else if (rc == 0) {
+		rc = decide(in, key, msg, sha, spool_path, now, error_r);
+		if (rc >= 0) {
+			stats->new++;
+			stats->verdicts[rc]++;
+			rc = 1;
+		}
+	}
+	message_free(msg);
+	free(data);
+	free(spool_path);
+	free(verdict);
+	return rc;
+}
+
+int
+intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
+	   struct intake_stats *stats, char **error_r)
+{
+	char **keys;
+	size_t n, i;
+
+	if (in->mailbox->ops->list(in->mailbox->h, &keys, &n, error_r) == -1)
+		return -1;
+	for (i = 0; i < n && !*stop; i++) {
+		char *err = NULL;
+
+		if (intake_one(in, keys[i], now, stats, &err) == -1) {
+			/* left in the inbox: the next pass tries again */
+			log_warnx("message %s: %s", keys[i], err);
+			stats->failed++;
+		}
+		free(err);
+	}
+	mailbox_free_keys(keys, n);
+	return 0;
+}

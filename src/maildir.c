@@ -1,0 +1,276 @@
+#include "autoconf.h"
+
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "maildir.h"
+#include "util.h"
+
+struct maildir {
+	char *root;
+	int inotify;	/* -1 until the first wait */
+};
+
+static void *
+maildir_open(const char *location, char **error_r)
+{
+	static const char *const subdirs[] = {"", "/new", "/cur", "/tmp"};
+	struct maildir *md;
+	size_t i;
+
+	for (i = 0; i < nitems(subdirs); i++) {
+		char *dir = xasprintf("%s%s", location, subdirs[i]);
+
+		if (util_mkdirs(dir) == -1) {
+			*error_r = xasprintf("%s: %s", dir, strerror(errno));
+			free(dir);
+			return NULL;
+		}
+		free(dir);
+	}
+	md = xcalloc(1, sizeof(*md));
+	md->root = xstrdup(location);
+	md->inotify = -1;
+	return md;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+list_dir(const char *dir, char ***keys, size_t *n, char **error_r)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (d == NULL) {
+		*error_r = xasprintf("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		de = readdir(d);
+		if (de == NULL || *n >= MAILDIR_LIST_MAX)
+			break;
+		if (de->d_name[0] == '.')
+			continue;
+		*keys = xreallocarray(*keys, *n + 1, sizeof(**keys));
+		(*keys)[(*n)++] = xstrndup(de->d_name,
+					   strcspn(de->d_name, ":"));
+	}
+	closedir(d);
+	return 0;
+}
+
+static int
+maildir_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
+{
+	struct maildir *md = h;
+	char **keys = NULL;
+	size_t n = 0;
+	char *dir;
+	int rc;
+
+	dir = xasprintf("%s/new", md->root);
+	rc = list_dir(dir, &keys, &n, error_r);
+	free(dir);
+	if (rc == 0) {
+		dir = xasprintf("%s/cur", md->root);
+		rc = list_dir(dir, &keys, &n, error_r);
+		free(dir);
+	}
+	if (rc == -1) {
+		mailbox_free_keys(keys, n);
+		return -1;
+	}
+	/* Maildir names start with the delivery time: oldest first */
+	qsort(keys, n, sizeof(*keys), key_cmp);
+	*keys_r = keys;
+	*n_r = n;
+	return 0;
+}
+
+/* The current path of key in new/ or cur/ (heap), or NULL if gone. */
+static char *
+find(struct maildir *md, const char *key, int *in_new_r)
+{
+	static const char *const subdirs[] = {"new", "cur"};
+	size_t klen = strlen(key), i;
+
+	if (strchr(key, '/') != NULL || key[0] == '.')
+		return NULL;
+	for (i = 0; i < nitems(subdirs); i++) {
+		char *dir = xasprintf("%s/%s", md->root, subdirs[i]);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		char *found = NULL;
+
+		while (d != NULL && found == NULL) {
+			de = readdir(d);
+			if (de == NULL)
+				break;
+			if (strncmp(de->d_name, key, klen) == 0 &&
+			    (de->d_name[klen] == '\0' ||
+			     de->d_name[klen] == ':'))
+				found = xasprintf("%s/%s", dir, de->d_name);
+		}
+		if (d != NULL)
+			closedir(d);
+		free(dir);
+		if (found != NULL) {
+			*in_new_r = i == 0;
+			return found;
+		}
+	}
+	return NULL;
+}
+
+static int
+maildir_fetch(void *h, const char *key, size_t max, char **data_r,
+	      size_t *len_r, char **error_r)
+{
+	const char *err;
+	int in_new;
+	char *path = find(h, key, &in_new);
+
+	if (path == NULL)
+		return 0;
+	*data_r = util_read_file(path, max, len_r, &err);
+	if (*data_r == NULL) {
+		*error_r = xasprintf("%s: %s", path, err);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 1;
+}
+
+static int
+maildir_move(void *h, const char *key, const char *folder, char **error_r)
+{
+	struct maildir *md = h;
+	char *from, *dir, *to, *marker;
+	const char *info;
+	int in_new, fd;
+
+	if (strchr(folder, '/') != NULL || folder[0] == '.' ||
+	    folder[0] == '\0') {
+		*error_r = xasprintf("bad folder name '%s'", folder);
+		return -1;
+	}
+	from = find(md, key, &in_new);
+	if (from == NULL)
+		return 0;
+	dir = xasprintf("%s/.%s/tmp", md->root, folder);
+	(void)util_mkdirs(dir);
+	free(dir);
+	dir = xasprintf("%s/.%s/new", md->root, folder);
+	(void)util_mkdirs(dir);
+	free(dir);
+	marker = xasprintf("%s/.%s/maildirfolder", md->root, folder);
+	fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd != -1)
+		close(fd);
+	free(marker);
+	dir = xasprintf("%s/.%s/cur", md->root, folder);
+	if (util_mkdirs(dir) == -1) {
+		*error_r = xasprintf("%s: %s", dir, strerror(errno));
+		free(dir);
+		free(from);
+		return -1;
+	}
+	/* a message from new/ goes to cur/ without flags: still unread */
+	info = strchr(strrchr(from, '/'), ':');
+	to = xasprintf("%s/%s%s", dir, key,
+		       in_new || info == NULL ? ":2," : info);
+	free(dir);
+	if (rename(from, to) == -1) {
+		*error_r = xasprintf("%s: %s", from, strerror(errno));
+		free(from);
+		free(to);
+		return errno == ENOENT ? 0 : -1;
+	}
+	free(from);
+	free(to);
+	return 1;
+}
+
+static int
+maildir_wait(void *h, int timeout, volatile sig_atomic_t *stop,
+	     char **error_r)
+{
+	struct maildir *md = h;
+	struct pollfd pfd;
+	char events[4096];
+	int elapsed = 0;
+
+	if (md->inotify == -1) {
+		char *new = xasprintf("%s/new", md->root);
+		char *cur = xasprintf("%s/cur", md->root);
+
+		md->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (md->inotify == -1 ||
+		    inotify_add_watch(md->inotify, new,
+				      IN_MOVED_TO | IN_CREATE) == -1 ||
+		    inotify_add_watch(md->inotify, cur,
+				      IN_MOVED_TO | IN_CREATE) == -1) {
+			*error_r = xasprintf("inotify: %s", strerror(errno));
+			free(new);
+			free(cur);
+			return -1;
+		}
+		free(new);
+		free(cur);
+	}
+	pfd.fd = md->inotify;
+	pfd.events = POLLIN;
+	/* wake every second to look at *stop: signals may arrive between
+	   the check and poll() */
+	while (elapsed < timeout && !*stop) {
+		int rc = poll(&pfd, 1, 1000);
+
+		if (rc > 0) {
+			while (read(md->inotify, events, sizeof(events)) > 0)
+				;
+			return 1;
+		}
+		if (rc == -1 && errno != EINTR) {
+			*error_r = xasprintf("poll: %s", strerror(errno));
+			return -1;
+		}
+		elapsed++;
+	}
+	return 0;
+}
+
+static void
+maildir_close(void *h)
+{
+	struct maildir *md = h;
+
+	if (md->inotify != -1)
+		close(md->inotify);
+	free(md->root);
+	free(md);
+}
+
+const struct mailbox_ops maildir_ops = {
+	.name = "maildir",
+	.open = maildir_open,
+	.list = maildir_list,
+	.fetch = maildir_fetch,
+	.move = maildir_move,
+	.wait = maildir_wait,
+	.close = maildir_close,
+};

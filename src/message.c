@@ -1,0 +1,558 @@
+#include "autoconf.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "buf.h"
+#include "message.h"
+#include "message_body.h"
+#include "util.h"
+
+/*
+ * What libetpan 1.9.4 (Debian 12) gets wrong, and what this file does:
+ * - boundary="\"" crashes mailmime_parse: every boundary parameter is
+ *   checked first, and a bad one keeps libetpan away from the body.
+ * - a malformed header line silently ends the header parse: every line of
+ *   the header block is checked here, and such a message goes to review.
+ * - values come back undecoded and folded: decoded with
+ *   mailmime_encoded_phrase_parse, then cleaned to valid UTF-8.
+ * - the parser recurses per MIME level: nesting is counted in the raw
+ *   bytes before parsing.
+ */
+
+static void
+set_problem(struct message *msg, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+static void
+set_problem(struct message *msg, const char *fmt, ...)
+{
+	va_list ap;
+	char text[256];
+
+	if (msg->problem != NULL)
+		return;	/* the first problem found is the one to report */
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	msg->problem = xstrdup(text);
+}
+
+/* Returns the length of the header block including its final empty line,
+   or len when there is no empty line. */
+static size_t
+header_block_len(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (data[i] != '\n')
+			continue;
+		if (i + 1 < len && data[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n')
+			return i + 3;
+	}
+	return len;
+}
+
+/*
+ * Checks the header block line by line: every line is a continuation
+ * (starts with white space) or "name:" with printable ASCII in the name.
+ * Returns the number of fields.
+ */
+static size_t
+check_header_lines(struct message *msg, const char *h, size_t len)
+{
+	size_t i = 0, fields = 0, lineno = 0;
+
+	while (i < len) {
+		size_t start = i, j;
+
+		while (i < len && h[i] != '\n')
+			i++;
+		i++;	/* past the LF */
+		lineno++;
+		if (h[start] == '\r' || h[start] == '\n')
+			break;	/* the empty line */
+		if (h[start] == ' ' || h[start] == '\t') {
+			if (fields == 0)
+				set_problem(msg, "malformed header: line 1 "
+						 "is a continuation");
+			continue;
+		}
+		fields++;
+		for (j = start; j < len && h[j] != ':' && h[j] != '\n'; j++) {
+			if (h[j] < '!' || h[j] > '~')
+				break;
+		}
+		if (j == start || j >= len || h[j] != ':')
+			set_problem(msg, "malformed header line %zu", lineno);
+	}
+	return fields;
+}
+
+/* True if the (unquoted) boundary value is one libetpan can handle. */
+static bool
+boundary_ok(const char *p, const char *end)
+{
+	size_t n = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < end && *p == '"') {
+		for (p++; p < end && *p != '"'; p++) {
+			if (*p == '\\' || *p == '\r' || *p == '\n')
+				return false;
+			n++;
+		}
+		return p < end && n > 0 && n <= 70;
+	}
+	while (p < end && *p != ';' && *p != '\r' && *p != '\n' &&
+	       *p != ' ' && *p != '\t') {
+		if (*p == '"' || *p == '\\')
+			return false;
+		p++;
+		n++;
+	}
+	return n > 0 && n <= 70;
+}
+
+static const char *
+memcasemem(const char *hay, size_t hlen, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; n <= hlen && i <= hlen - n; i++) {
+		if (strncasecmp(hay + i, needle, n) == 0)
+			return hay + i;
+	}
+	return NULL;
+}
+
+/* Scans the raw message for boundary parameters and nested messages
+   before libetpan parses it; false means: do not parse the body. */
+static bool
+prescan_mime(struct message *msg, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *hit;
+	size_t nesting = 0;
+
+	while ((hit = memcasemem(p, (size_t)(end - p), "boundary=")) != NULL) {
+		p = hit + strlen("boundary=");
+		nesting++;
+		if (!boundary_ok(p, end)) {
+			set_problem(msg, "invalid boundary parameter");
+			return false;
+		}
+	}
+	p = data;
+	while ((hit = memcasemem(p, (size_t)(end - p), "message/")) != NULL) {
+		p = hit + strlen("message/");
+		nesting++;
+	}
+	if (nesting > MESSAGE_NESTING_SCAN_MAX) {
+		set_problem(msg, "MIME nesting too deep (%zu multipart or "
+				 "message parts, at most %u)",
+			    nesting, MESSAGE_NESTING_SCAN_MAX);
+		return false;
+	}
+	return true;
+}
+
+static bool
+valid_utf8(const char *s, size_t len)
+{
+	char *clean = message_clean_utf8(s, len);
+	bool same = strlen(clean) == len && memcmp(clean, s, len) == 0;
+
+	free(clean);
+	return same;
+}
+
+/* Decodes RFC 2047 words and unfolds; raw 8-bit bytes are taken as UTF-8
+   when valid, else windows-1252.  Always valid UTF-8 out. */
+static char *
+decode_phrase(const char *raw)
+{
+	size_t idx = 0, len = strlen(raw);
+	const char *from = valid_utf8(raw, len) ? "utf-8" : "windows-1252";
+	char *decoded = NULL, *clean;
+
+	if (mailmime_encoded_phrase_parse(from, raw, len, &idx, "utf-8",
+					  &decoded) != MAILIMF_NO_ERROR ||
+	    decoded == NULL) {
+		clean = message_clean_utf8(raw, len);
+	} else {
+		clean = message_clean_utf8(decoded, strlen(decoded));
+		free(decoded);
+	}
+	return util_trim(clean);
+}
+
+/* Unfolds a raw header value: CR and LF become spaces. */
+static char *
+unfold(const char *raw)
+{
+	char *s = message_clean_utf8(raw, strlen(raw));
+	char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	}
+	return util_trim(s);
+}
+
+static char *
+join_ids(clist *ids)
+{
+	struct buf b;
+	clistiter *it;
+
+	buf_init(&b, 64 * 1024);
+	for (it = clist_begin(ids); it != NULL; it = clist_next(it)) {
+		const char *id = clist_content(it);
+
+		if (b.len > 0)
+			(void)buf_addc(&b, ' ');
+		(void)buf_addf(&b, "<%s>", id);
+	}
+	return buf_steal(&b);
+}
+
+static char *
+addr_spec(const struct mailimf_mailbox *mb)
+{
+	char *s = message_clean_utf8(mb->mb_addr_spec,
+				     strlen(mb->mb_addr_spec));
+
+	return util_lowercase(util_trim(s));
+}
+
+static const struct mailimf_mailbox *
+first_mailbox(struct mailimf_address_list *list)
+{
+	clistiter *it;
+
+	if (list == NULL)
+		return NULL;
+	for (it = clist_begin(list->ad_list); it != NULL; it = clist_next(it)) {
+		struct mailimf_address *a = clist_content(it);
+
+		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX)
+			return a->ad_data.ad_mailbox;
+	}
+	return NULL;
+}
+
+static char *
+address_list_text(struct mailimf_address_list *list)
+{
+	struct buf b;
+	clistiter *it;
+
+	buf_init(&b, 16 * 1024);
+	for (it = clist_begin(list->ad_list); it != NULL; it = clist_next(it)) {
+		struct mailimf_address *a = clist_content(it);
+
+		if (a->ad_type != MAILIMF_ADDRESS_MAILBOX)
+			continue;
+		if (b.len > 0)
+			(void)buf_adds(&b, ", ");
+		(void)buf_adds(&b, a->ad_data.ad_mailbox->mb_addr_spec);
+	}
+	return unfold(buf_str(&b));
+}
+
+/* Sets *slot once: the first occurrence of a field wins. */
+static void
+keep(char **slot, char *value)
+{
+	if (*slot == NULL)
+		*slot = value;
+	else
+		free(value);
+}
+
+static void
+take_optional(struct message *msg, const char *name, const char *value)
+{
+	if (strcasecmp(name, "Return-Path") == 0) {
+		char *v = unfold(value);
+		size_t n = strlen(v);
+
+		if (n >= 2 && v[0] == '<' && v[n - 1] == '>') {
+			memmove(v, v + 1, n - 2);
+			v[n - 2] = '\0';
+		}
+		keep(&msg->return_path, util_lowercase(util_trim(v)));
+	} else if (strcasecmp(name, "Auto-Submitted") == 0) {
+		keep(&msg->auto_submitted, unfold(value));
+	} else if (strcasecmp(name, "Precedence") == 0) {
+		keep(&msg->precedence, unfold(value));
+	} else if (strcasecmp(name, "List-Id") == 0 ||
+		   strcasecmp(name, "List-Unsubscribe") == 0 ||
+		   strcasecmp(name, "List-Post") == 0) {
+		keep(&msg->list_id, unfold(value));
+	} else if (strcasecmp(name, "X-Autoreply") == 0 ||
+		   strcasecmp(name, "X-Autorespond") == 0 ||
+		   strcasecmp(name, "X-Autoresponder") == 0) {
+		keep(&msg->autoreply_header, xstrdup(name));
+	} else if (strcasecmp(name, "Authentication-Results") == 0) {
+		if (msg->n_authres < MESSAGE_AUTHRES_MAX)
+			msg->authres[msg->n_authres++] = unfold(value);
+	} else if (strcasecmp(name, "In-Reply-To") == 0) {
+		keep(&msg->in_reply_to, unfold(value));
+	} else if (strcasecmp(name, "References") == 0) {
+		keep(&msg->references, unfold(value));
+	} else if (strcasecmp(name, "Message-ID") == 0) {
+		keep(&msg->message_id, unfold(value));
+	} else if (strcasecmp(name, "Subject") == 0) {
+		keep(&msg->subject, decode_phrase(value));
+	} else if (strcasecmp(name, "Date") == 0) {
+		keep(&msg->date, unfold(value));
+	}
+}
+
+static void
+take_field(struct message *msg, struct mailimf_field *f)
+{
+	const struct mailimf_mailbox *mb;
+	char text[64];
+
+	switch (f->fld_type) {
+	case MAILIMF_FIELD_FROM:
+		if (msg->from_addr != NULL ||
+		    clist_isempty(f->fld_data.fld_from->frm_mb_list->mb_list))
+			break;
+		mb = clist_content(
+			clist_begin(f->fld_data.fld_from->frm_mb_list->mb_list));
+		msg->from_addr = addr_spec(mb);
+		if (mb->mb_display_name != NULL)
+			msg->from_name = decode_phrase(mb->mb_display_name);
+		break;
+	case MAILIMF_FIELD_SENDER:
+		if (f->fld_data.fld_sender->snd_mb != NULL)
+			keep(&msg->sender_addr,
+			     addr_spec(f->fld_data.fld_sender->snd_mb));
+		break;
+	case MAILIMF_FIELD_REPLY_TO:
+		mb = first_mailbox(f->fld_data.fld_reply_to->rt_addr_list);
+		if (mb != NULL)
+			keep(&msg->reply_to_addr, addr_spec(mb));
+		break;
+	case MAILIMF_FIELD_TO:
+		keep(&msg->to,
+		     address_list_text(f->fld_data.fld_to->to_addr_list));
+		break;
+	case MAILIMF_FIELD_SUBJECT:
+		keep(&msg->subject,
+		     decode_phrase(f->fld_data.fld_subject->sbj_value));
+		break;
+	case MAILIMF_FIELD_MESSAGE_ID:
+		keep(&msg->message_id,
+		     unfold(f->fld_data.fld_message_id->mid_value));
+		break;
+	case MAILIMF_FIELD_IN_REPLY_TO:
+		keep(&msg->in_reply_to,
+		     join_ids(f->fld_data.fld_in_reply_to->mid_list));
+		break;
+	case MAILIMF_FIELD_REFERENCES:
+		keep(&msg->references,
+		     join_ids(f->fld_data.fld_references->mid_list));
+		break;
+	case MAILIMF_FIELD_ORIG_DATE: {
+		struct mailimf_date_time *d =
+			f->fld_data.fld_orig_date->dt_date_time;
+
+		snprintf(text, sizeof(text),
+			 "%04d-%02d-%02d %02d:%02d:%02d %+05d", d->dt_year,
+			 d->dt_month, d->dt_day, d->dt_hour, d->dt_min,
+			 d->dt_sec, d->dt_zone);
+		keep(&msg->date, xstrdup(text));
+		break;
+	}
+	case MAILIMF_FIELD_OPTIONAL_FIELD:
+		take_optional(msg, f->fld_data.fld_optional_field->fld_name,
+			      f->fld_data.fld_optional_field->fld_value);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+parse_headers(struct message *msg, const char *h, size_t len)
+{
+	struct mailimf_fields *fields = NULL;
+	clistiter *it;
+	size_t idx = 0;
+
+	if (mailimf_envelope_and_optional_fields_parse(h, len, &idx,
+						       &fields) !=
+		    MAILIMF_NO_ERROR ||
+	    fields == NULL) {
+		set_problem(msg, "malformed header: cannot be parsed");
+		return;
+	}
+	for (it = clist_begin(fields->fld_list); it != NULL;
+	     it = clist_next(it))
+		take_field(msg, clist_content(it));
+	mailimf_fields_free(fields);
+	if (msg->message_id != NULL) {
+		/* keep ids uniform: without angle brackets */
+		size_t n = strlen(msg->message_id);
+
+		if (n >= 2 && msg->message_id[0] == '<' &&
+		    msg->message_id[n - 1] == '>') {
+			memmove(msg->message_id, msg->message_id + 1, n - 2);
+			msg->message_id[n - 2] = '\0';
+		}
+		if (msg->message_id[0] == '\0') {
+			free(msg->message_id);
+			msg->message_id = NULL;
+		}
+	}
+}
+
+struct message *
+message_parse(const char *data, size_t len)
+{
+	struct message *msg = xcalloc(1, sizeof(*msg));
+	size_t hlen, fields;
+	char *header;
+	bool parse_body = true;
+
+	msg->size = len;
+	if (len > MESSAGE_SIZE_MAX) {
+		set_problem(msg, "message of %zu bytes exceeds %u bytes", len,
+			    MESSAGE_SIZE_MAX);
+		parse_body = false;
+	}
+	hlen = header_block_len(data, len);
+	if (hlen > MESSAGE_HEADER_MAX) {
+		set_problem(msg, "header block exceeds %u bytes",
+			    MESSAGE_HEADER_MAX);
+		hlen = MESSAGE_HEADER_MAX;
+		parse_body = false;
+	}
+	if (memchr(data, '\0', hlen) != NULL) {
+		set_problem(msg, "NUL byte in header");
+		parse_body = false;
+	}
+	/* a working copy: NULs would end libetpan's parse early */
+	header = xmalloc(hlen + 1);
+	memcpy(header, data, hlen);
+	header[hlen] = '\0';
+	for (size_t i = 0; i < hlen; i++) {
+		if (header[i] == '\0')
+			header[i] = ' ';
+	}
+	fields = check_header_lines(msg, header, hlen);
+	if (fields > MESSAGE_FIELDS_MAX) {
+		set_problem(msg, "too many header fields (%zu, at most %u)",
+			    fields, MESSAGE_FIELDS_MAX);
+		parse_body = false;
+	}
+	if (fields <= MESSAGE_FIELDS_MAX)
+		parse_headers(msg, header, hlen);
+	free(header);
+	if (parse_body && prescan_mime(msg, data, len))
+		message_body_parse(msg, data, len);
+	if (msg->from_addr == NULL || strchr(msg->from_addr, '@') == NULL)
+		set_problem(msg, "no From address");
+	return msg;
+}
+
+void
+message_free(struct message *msg)
+{
+	size_t i;
+
+	if (msg == NULL)
+		return;
+	free(msg->from_addr);
+	free(msg->from_name);
+	free(msg->sender_addr);
+	free(msg->reply_to_addr);
+	free(msg->to);
+	free(msg->subject);
+	free(msg->message_id);
+	free(msg->date);
+	free(msg->in_reply_to);
+	free(msg->references);
+	free(msg->auto_submitted);
+	free(msg->precedence);
+	free(msg->list_id);
+	free(msg->return_path);
+	free(msg->autoreply_header);
+	for (i = 0; i < msg->n_authres; i++)
+		free(msg->authres[i]);
+	free(msg->content_type);
+	free(msg->body);
+	free(msg->problem);
+	free(msg);
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
+static size_t
+utf8_seq_len(const unsigned char *s, size_t left)
+{
+	size_t n, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+char *
+message_clean_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = xmalloc(len * 3 + 1);
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		size_t n = utf8_seq_len(p + i, len - i);
+
+		if (n == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			o += 3;
+			i++;
+		} else if (n == 1 && p[i] < 0x20 && p[i] != '\t' &&
+			   p[i] != '\n') {
+			out[o++] = p[i] == '\r' ? '\r' : ' ';
+			i++;
+		} else {
+			memcpy(out + o, p + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}

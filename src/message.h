@@ -1,0 +1,78 @@
+/*
+ * An incoming message, parsed into the fields the classifier needs.
+ *
+ * RFC 5322 (headers), RFC 2045-2047 (MIME, encoded words), RFC 2231
+ * (parameter values), RFC 3834 (automatic responses), RFC 8601
+ * (Authentication-Results).  The MIME work is done by libetpan; this file
+ * guards against what libetpan 1.9.4 gets wrong on hostile input (see
+ * message.c) and enforces the limits below before libetpan sees the data.
+ *
+ * Parsing never fails: a message that is over a limit or cannot be parsed
+ * comes back with `problem` set, which the classifier turns into a review.
+ */
+#ifndef AANMELD_MESSAGE_H
+#define AANMELD_MESSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The largest message we parse at all (bigger ones go to review). */
+#define MESSAGE_SIZE_MAX (25u * 1024 * 1024)
+/* The header block, from the first byte to the empty line. */
+#define MESSAGE_HEADER_MAX (256u * 1024)
+/* Header fields in the top-level header block. */
+#define MESSAGE_FIELDS_MAX 1000
+/* multipart and message/rfc822 parameters anywhere in the raw message:
+   libetpan recurses once per level, so this bounds its stack use. */
+#define MESSAGE_NESTING_SCAN_MAX 64
+/* MIME tree depth and leaf count after parsing. */
+#define MESSAGE_MIME_DEPTH_MAX 10
+#define MESSAGE_MIME_PARTS_MAX 200
+/* Authentication-Results fields kept, topmost first. */
+#define MESSAGE_AUTHRES_MAX 16
+/* Decoded text body kept for staff (the rest is cut). */
+#define MESSAGE_BODY_MAX (256u * 1024)
+
+struct message {
+	/* Header values, decoded to valid UTF-8, unfolded; NULL if absent. */
+	char *from_addr;	/* lower-case addr-spec of the first From */
+	char *from_name;	/* its display name */
+	char *sender_addr;	/* Sender: addr-spec */
+	char *reply_to_addr;	/* first Reply-To addr-spec */
+	char *to;		/* To: as decoded text */
+	char *subject;
+	char *message_id;	/* without <> */
+	char *date;		/* as written */
+	char *in_reply_to;	/* raw, ids with <> */
+	char *references;	/* raw, ids with <> */
+	char *auto_submitted;
+	char *precedence;
+	char *list_id;		/* List-Id, or the first other List-* value */
+	char *return_path;	/* "" for Return-Path: <> */
+	char *autoreply_header;	/* name of an X-Autoreply style header */
+	char *authres[MESSAGE_AUTHRES_MAX]; /* Authentication-Results, topmost
+					       first, unfolded */
+	size_t n_authres;
+
+	char *content_type;	/* top-level "type/subtype", lower-case */
+	bool calendar_reply;	/* a text/calendar part with method=REPLY,
+				   COUNTER or DECLINECOUNTER */
+	char *body;		/* text/plain, else text/html stripped */
+
+	char *problem;		/* why the message needs a person, or NULL */
+	size_t size;		/* raw size in bytes */
+};
+
+/*
+ * Parses len bytes (they need not be NUL-terminated and may contain NULs).
+ * Always returns a message; the caller frees it with message_free().
+ * The input is not referenced after the call returns.
+ */
+struct message *message_parse(const char *data, size_t len);
+void message_free(struct message *msg);
+
+/* Copies s, replacing invalid UTF-8 with U+FFFD and control characters
+   other than TAB and LF with spaces.  Heap string, caller frees. */
+char *message_clean_utf8(const char *s, size_t len);
+
+#endif

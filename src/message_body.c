@@ -1,0 +1,283 @@
+#include "autoconf.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "buf.h"
+#include "message.h"
+#include "message_body.h"
+#include "util.h"
+
+struct walk {
+	struct message *msg;
+	size_t parts;
+	size_t max_depth;
+	char *plain;	/* first text/plain that is not an attachment */
+	char *html;	/* first text/html, when there is no plain part */
+};
+
+static char *
+type_name(struct mailmime_content *ct)
+{
+	const char *type = "application";
+	struct mailmime_type *t;
+
+	if (ct == NULL || ct->ct_type == NULL)
+		return xstrdup("text/plain");
+	t = ct->ct_type;
+	if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE &&
+	    t->tp_data.tp_discrete_type != NULL) {
+		switch (t->tp_data.tp_discrete_type->dt_type) {
+		case MAILMIME_DISCRETE_TYPE_TEXT:
+			type = "text";
+			break;
+		case MAILMIME_DISCRETE_TYPE_IMAGE:
+			type = "image";
+			break;
+		case MAILMIME_DISCRETE_TYPE_AUDIO:
+			type = "audio";
+			break;
+		case MAILMIME_DISCRETE_TYPE_VIDEO:
+			type = "video";
+			break;
+		default:
+			break;
+		}
+	} else if (t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE &&
+		   t->tp_data.tp_composite_type != NULL) {
+		type = t->tp_data.tp_composite_type->ct_type ==
+				       MAILMIME_COMPOSITE_TYPE_MULTIPART ?
+			       "multipart" :
+			       "message";
+	}
+	return util_lowercase(xasprintf("%s/%s", type,
+					ct->ct_subtype == NULL ?
+						"" :
+						ct->ct_subtype));
+}
+
+static bool
+is_attachment(struct mailmime *part)
+{
+	clistiter *it;
+
+	if (part->mm_mime_fields == NULL)
+		return false;
+	for (it = clist_begin(part->mm_mime_fields->fld_list); it != NULL;
+	     it = clist_next(it)) {
+		struct mailmime_field *f = clist_content(it);
+
+		if (f->fld_type == MAILMIME_FIELD_DISPOSITION &&
+		    f->fld_data.fld_disposition != NULL &&
+		    f->fld_data.fld_disposition->dsp_type != NULL &&
+		    f->fld_data.fld_disposition->dsp_type->dsp_type ==
+			    MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
+			return true;
+	}
+	return false;
+}
+
+/* Transfer-decodes and converts a single part to valid UTF-8. */
+static char *
+decode_text(struct mailmime *part)
+{
+	struct mailmime_data *d = part->mm_data.mm_single;
+	const char *charset;
+	char *dec = NULL, *utf8 = NULL, *clean;
+	size_t idx = 0, declen = 0, n;
+
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT ||
+	    d->dt_data.dt_text.dt_data == NULL)
+		return xstrdup("");
+	if (!d->dt_encoded ||
+	    mailmime_part_parse(d->dt_data.dt_text.dt_data,
+				d->dt_data.dt_text.dt_length, &idx,
+				d->dt_encoding, &dec,
+				&declen) != MAILIMF_NO_ERROR) {
+		dec = NULL;
+	}
+	charset = part->mm_content_type == NULL ?
+			  "us-ascii" :
+			  mailmime_content_charset_get(part->mm_content_type);
+	if (dec != NULL) {
+		if (charconv("utf-8", charset, dec, declen, &utf8) !=
+		    MAIL_CHARCONV_NO_ERROR)
+			utf8 = NULL;
+		clean = utf8 != NULL ? message_clean_utf8(utf8, strlen(utf8)) :
+				       message_clean_utf8(dec, declen);
+		mmap_string_unref(dec);
+	} else {
+		if (charconv("utf-8", charset, d->dt_data.dt_text.dt_data,
+			     d->dt_data.dt_text.dt_length,
+			     &utf8) != MAIL_CHARCONV_NO_ERROR)
+			utf8 = NULL;
+		clean = utf8 != NULL ? message_clean_utf8(utf8, strlen(utf8)) :
+				       message_clean_utf8(
+					       d->dt_data.dt_text.dt_data,
+					       d->dt_data.dt_text.dt_length);
+	}
+	free(utf8);
+	n = strlen(clean);
+	if (n > MESSAGE_BODY_MAX) {
+		/* cut on a character boundary */
+		n = MESSAGE_BODY_MAX;
+		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
+			n--;
+		clean[n] = '\0';
+	}
+	return clean;
+}
+
+static const struct {
+	const char *entity;
+	const char *text;
+} entities[] = {
+	{"&amp;", "&"}, {"&lt;", "<"},	 {"&gt;", ">"},
+	{"&quot;", "\""}, {"&nbsp;", " "}, {"&#39;", "'"},
+};
+
+/* A readable text version of an HTML body: tags dropped, <br> and </p>
+   become line breaks, style and script content skipped. */
+static char *
+html_to_text(const char *html)
+{
+	struct buf b;
+	const char *p = html;
+	size_t i;
+
+	buf_init(&b, MESSAGE_BODY_MAX);
+	while (*p != '\0') {
+		if (*p == '<') {
+			const char *close;
+
+			if (strncasecmp(p, "<style", 6) == 0) {
+				close = strcasestr(p, "</style");
+				p = close == NULL ? p + strlen(p) : close;
+			} else if (strncasecmp(p, "<script", 7) == 0) {
+				close = strcasestr(p, "</script");
+				p = close == NULL ? p + strlen(p) : close;
+			}
+			if (strncasecmp(p, "<br", 3) == 0 ||
+			    strncasecmp(p, "</p", 3) == 0 ||
+			    strncasecmp(p, "</div", 5) == 0)
+				(void)buf_addc(&b, '\n');
+			close = strchr(p, '>');
+			p = close == NULL ? p + strlen(p) : close + 1;
+			continue;
+		}
+		if (*p == '&') {
+			for (i = 0; i < nitems(entities); i++) {
+				size_t n = strlen(entities[i].entity);
+
+				if (strncasecmp(p, entities[i].entity, n) == 0)
+					break;
+			}
+			if (i < nitems(entities)) {
+				(void)buf_adds(&b, entities[i].text);
+				p += strlen(entities[i].entity);
+				continue;
+			}
+		}
+		(void)buf_addc(&b, *p == '\r' ? '\n' : *p);
+		p++;
+	}
+	return buf_steal(&b);
+}
+
+static void
+walk_part(struct walk *w, struct mailmime *part, size_t depth)
+{
+	clistiter *it;
+	char *type;
+
+	if (part == NULL)
+		return;
+	if (depth > w->max_depth)
+		w->max_depth = depth;
+	if (depth > MESSAGE_MIME_DEPTH_MAX)
+		return;
+	switch (part->mm_type) {
+	case MAILMIME_MESSAGE:
+		walk_part(w, part->mm_data.mm_message.mm_msg_mime, depth + 1);
+		return;
+	case MAILMIME_MULTIPLE:
+		if (part->mm_data.mm_multipart.mm_mp_list == NULL)
+			return;
+		for (it = clist_begin(part->mm_data.mm_multipart.mm_mp_list);
+		     it != NULL; it = clist_next(it))
+			walk_part(w, clist_content(it), depth + 1);
+		return;
+	case MAILMIME_SINGLE:
+		break;
+	default:
+		return;
+	}
+	if (++w->parts > MESSAGE_MIME_PARTS_MAX)
+		return;
+	type = type_name(part->mm_content_type);
+	if (strcmp(type, "text/calendar") == 0) {
+		char *method = mailmime_content_param_get(part->mm_content_type,
+							  "method");
+
+		if (method != NULL && (strcasecmp(method, "REPLY") == 0 ||
+				       strcasecmp(method, "COUNTER") == 0 ||
+				       strcasecmp(method, "DECLINECOUNTER") ==
+					       0))
+			w->msg->calendar_reply = true;
+	} else if (strcmp(type, "text/plain") == 0 && w->plain == NULL &&
+		   !is_attachment(part)) {
+		w->plain = decode_text(part);
+	} else if (strcmp(type, "text/html") == 0 && w->html == NULL &&
+		   !is_attachment(part)) {
+		w->html = decode_text(part);
+	}
+	free(type);
+}
+
+void
+message_body_parse(struct message *msg, const char *data, size_t len)
+{
+	struct mailmime *root = NULL;
+	struct walk w;
+	size_t idx = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.msg = msg;
+	if (mailmime_parse(data, len, &idx, &root) != MAILIMF_NO_ERROR ||
+	    root == NULL) {
+		if (msg->problem == NULL)
+			msg->problem = xstrdup("MIME structure cannot be "
+					       "parsed");
+		return;
+	}
+	if (root->mm_type == MAILMIME_MESSAGE &&
+	    root->mm_data.mm_message.mm_msg_mime != NULL)
+		msg->content_type = type_name(
+			root->mm_data.mm_message.mm_msg_mime->mm_content_type);
+	/* depth counts the levels inside the body: a plain message is 0 */
+	if (root->mm_type == MAILMIME_MESSAGE)
+		walk_part(&w, root->mm_data.mm_message.mm_msg_mime, 0);
+	else
+		walk_part(&w, root, 0);
+	mailmime_free(root);
+	if (w.max_depth > MESSAGE_MIME_DEPTH_MAX && msg->problem == NULL)
+		msg->problem = xasprintf("MIME nesting too deep (more than %u "
+					 "levels)",
+					 MESSAGE_MIME_DEPTH_MAX);
+	else if (w.parts > MESSAGE_MIME_PARTS_MAX && msg->problem == NULL)
+		msg->problem = xasprintf("too many MIME parts (more than %u)",
+					 MESSAGE_MIME_PARTS_MAX);
+	if (w.plain != NULL) {
+		msg->body = w.plain;
+		free(w.html);
+	} else if (w.html != NULL) {
+		msg->body = html_to_text(w.html);
+		free(w.html);
+	} else {
+		msg->body = xstrdup("");
+	}
+}

@@ -1,0 +1,65 @@
+#include "autoconf.h"
+
+#include <stdlib.h>
+
+#include "log.h"
+#include "outbox.h"
+#include "smtp.h"
+#include "store.h"
+
+time_t
+outbox_next_try(time_t first_try, unsigned attempt)
+{
+	time_t next = first_try +
+		      (time_t)OUTBOX_RETRY_BASE * attempt * attempt;
+
+	return next - first_try > OUTBOX_MAX_AGE ? 0 : next;
+}
+
+int
+outbox_run(struct store *s, struct smtp *t, time_t now,
+	   struct outbox_stats *stats, char **error_r)
+{
+	struct store_outbox_row *rows;
+	size_t n, i;
+	int rc = 0;
+
+	if (store_outbox_due(s, now, OUTBOX_BATCH, &rows, &n, error_r) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		struct store_outbox_row *o = &rows[i];
+		char *err = NULL;
+		time_t next;
+
+		switch (smtp_send(t, o->envelope_from, o->rcpt, o->message_id,
+				  o->raw, o->len, &err)) {
+		case SEND_OK:
+			log_info("sent <%s> to %s", o->message_id, o->rcpt);
+			rc = store_outbox_sent(s, o->id, now, error_r);
+			stats->sent++;
+			break;
+		case SEND_TEMPFAIL:
+			next = outbox_next_try(o->created_at, o->attempts + 1);
+			log_warnx("sending <%s> to %s failed, %s: %s",
+				  o->message_id, o->rcpt,
+				  next == 0 ? "giving up" : "will retry", err);
+			rc = store_outbox_retry(s, o->id, next, err, now,
+						error_r);
+			if (next == 0)
+				stats->failed++;
+			else
+				stats->deferred++;
+			break;
+		case SEND_PERMFAIL:
+			log_warnx("sending <%s> to %s failed for good: %s",
+				  o->message_id, o->rcpt, err);
+			rc = store_outbox_retry(s, o->id, 0, err, now,
+						error_r);
+			stats->failed++;
+			break;
+		}
+		free(err);
+	}
+	store_outbox_rows_free(rows, n);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/*
+ * The outbox worker: takes the rows that are due, sends each, and marks
+ * it sent or reschedules it.  A row is read, sent, then marked, so a
+ * crash re-sends at most the one mail in flight, with the same Message-ID.
+ */
+#ifndef AANMELD_OUTBOX_H
+#define AANMELD_OUTBOX_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct smtp;
+struct store;
+
+/* Retry n (1, 2, ...) is due OUTBOX_RETRY_BASE * n^2 seconds after the
+   row was queued; after OUTBOX_MAX_AGE seconds a row fails for good. */
+#define OUTBOX_RETRY_BASE 60
+#define OUTBOX_MAX_AGE (4 * 24 * 3600)
+/* Rows taken per pass. */
+#define OUTBOX_BATCH 100
+
+struct outbox_stats {
+	unsigned sent;
+	unsigned deferred;
+	unsigned failed;
+};
+
+/* When retry number attempt of a row first queued at first_try is due;
+   0 when the row is older than OUTBOX_MAX_AGE by then. */
+time_t outbox_next_try(time_t first_try, unsigned attempt);
+
+/* Sends what is due at now.  0, or -1 with *error_r on a database
+   error (a failed send is not an error here: it is rescheduled). */
+int outbox_run(struct store *s, struct smtp *t, time_t now,
+	       struct outbox_stats *stats, char **error_r);
+
+#endif

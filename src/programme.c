@@ -1,0 +1,314 @@
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "inifile.h"
+#include "programme.h"
+#include "rules.h"
+#include "util.h"
+
+struct load {
+	struct programme *p;
+	const char *path;
+	struct buf *errors;
+	int tz_pass;	/* the first pass only reads the time zone */
+};
+
+static int
+set_time(struct load *l, unsigned line, const char *name, const char *value,
+	 time_t *t)
+{
+	if (util_parse_time(value, t) == -1) {
+		rules_error(l->errors, l->path, line,
+			    "%s: '%s' is not a time (YYYY-MM-DD HH:MM)", name,
+			    value);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+event_value(struct load *l, const char *name, const char *value,
+	    unsigned line)
+{
+	struct programme *p = l->p;
+	const char *err;
+	long long n;
+
+	if (strcmp(name, "name") == 0)
+		p->name = (free(p->name), xstrdup(value));
+	else if (strcmp(name, "organiser") == 0)
+		p->organiser = (free(p->organiser), xstrdup(value));
+	else if (strcmp(name, "organiser_name") == 0)
+		p->organiser_name = (free(p->organiser_name), xstrdup(value));
+	else if (strcmp(name, "address") == 0)
+		p->address = (free(p->address), xstrdup(value));
+	else if (strcmp(name, "timezone") == 0)
+		return 0;	/* read in the first pass */
+	else if (strcmp(name, "capacity") == 0) {
+		if (util_strtonum(value, 1, 100000, &n, &err) == -1) {
+			rules_error(l->errors, l->path, line,
+				    "capacity: %s", err);
+			return -1;
+		}
+		p->capacity = (long)n;
+	} else if (strcmp(name, "enrolment_opens") == 0)
+		return set_time(l, line, name, value, &p->opens);
+	else if (strcmp(name, "enrolment_closes") == 0)
+		return set_time(l, line, name, value, &p->closes);
+	else {
+		rules_error(l->errors, l->path, line, "unknown key '%s'",
+			    name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+item_value(struct load *l, struct programme_item *it, const char *name,
+	   const char *value, unsigned line)
+{
+	if (strcmp(name, "title") == 0)
+		it->title = (free(it->title), xstrdup(value));
+	else if (strcmp(name, "description") == 0)
+		it->description = (free(it->description), xstrdup(value));
+	else if (strcmp(name, "link") == 0)
+		it->link = (free(it->link), xstrdup(value));
+	else if (strcmp(name, "start") == 0 || strcmp(name, "date") == 0)
+		return set_time(l, line, name, value, &it->start);
+	else if (strcmp(name, "end") == 0)
+		return set_time(l, line, name, value, &it->end);
+	else {
+		rules_error(l->errors, l->path, line, "unknown key '%s'",
+			    name);
+		return -1;
+	}
+	return 0;
+}
+
+static struct programme_item *
+session_for(struct load *l, const char *section, unsigned line)
+{
+	struct programme *p = l->p;
+	const char *err;
+	long long n;
+	size_t i;
+
+	if (util_strtonum(section + strlen("session "), 1,
+			  PROGRAMME_SESSIONS_MAX, &n, &err) == -1) {
+		rules_error(l->errors, l->path, line,
+			    "[%s]: session number %s", section, err);
+		return NULL;
+	}
+	for (i = 0; i < p->n_sessions; i++) {
+		if (p->sessions[i].number == (unsigned)n)
+			return &p->sessions[i];
+	}
+	if (p->n_sessions == PROGRAMME_SESSIONS_MAX)
+		return NULL;	/* unreachable: numbers are bounded */
+	p->sessions[p->n_sessions].number = (unsigned)n;
+	return &p->sessions[p->n_sessions++];
+}
+
+static int
+on_value(void *user, const char *section, const char *name,
+	 const char *value, unsigned line)
+{
+	struct load *l = user;
+	struct programme_item *it;
+
+	if (l->tz_pass) {
+		if (strcmp(section, "event") == 0 &&
+		    strcmp(name, "timezone") == 0)
+			l->p->timezone = (free(l->p->timezone), xstrdup(value));
+		return 0;
+	}
+	if (strcmp(section, "event") == 0)
+		return event_value(l, name, value, line);
+	if (strcmp(section, "deadline") == 0)
+		return item_value(l, &l->p->deadline, name, value, line);
+	if (strcmp(section, "congress") == 0)
+		return item_value(l, &l->p->congress, name, value, line);
+	if (strncmp(section, "session ", 8) == 0) {
+		it = session_for(l, section, line);
+		return it == NULL ? -1 :
+				    item_value(l, it, name, value, line);
+	}
+	rules_error(l->errors, l->path, line, "unknown section [%s]", section);
+	return -1;
+}
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct programme_item *x = a, *y = b;
+
+	return x->number < y->number ? -1 : x->number > y->number;
+}
+
+/* Checks what the whole file must say; 0 or -1 with errors added. */
+static int
+check(struct load *l)
+{
+	struct programme *p = l->p;
+	int rc = 0;
+	size_t i;
+
+	if (p->name == NULL || p->address == NULL || p->capacity == 0 ||
+	    p->closes == 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[event] needs name, address, capacity and "
+			    "enrolment_closes");
+		rc = -1;
+	}
+	if (p->organiser_name == NULL)
+		p->organiser_name = xstrdup(p->organiser != NULL ?
+						    p->organiser :
+						    "de organisatie");
+	qsort(p->sessions, p->n_sessions, sizeof(p->sessions[0]), item_cmp);
+	for (i = 0; i < p->n_sessions; i++) {
+		struct programme_item *s = &p->sessions[i];
+
+		if (s->title == NULL || s->start == 0 || s->end <= s->start) {
+			rules_error(l->errors, l->path, 0,
+				    "[session %u] needs a title, a start and "
+				    "an end after the start",
+				    s->number);
+			rc = -1;
+		}
+	}
+	if (p->deadline.title != NULL && p->deadline.end == 0)
+		p->deadline.end = p->deadline.start;
+	return rc;
+}
+
+struct programme *
+programme_load(const char *path, struct buf *errors)
+{
+	struct programme *p = xcalloc(1, sizeof(*p));
+	struct load l = {p, path, errors, 1};
+	const char *err = NULL;
+	unsigned syntax;
+	int rc;
+
+	rc = inifile_parse(path, on_value, &l, &syntax, &err);
+	if (rc == 0) {
+		if (p->timezone == NULL)
+			p->timezone = xstrdup("Europe/Amsterdam");
+		setenv("TZ", p->timezone, 1);
+		tzset();
+		l.tz_pass = 0;
+		rc = inifile_parse(path, on_value, &l, &syntax, &err);
+	}
+	if (err != NULL)
+		rules_error(errors, path, 0, "%s", err);
+	else if (syntax != 0)
+		rules_error(errors, path, syntax, "syntax error");
+	if (rc == 0)
+		rc = check(&l);
+	if (rc == -1) {
+		programme_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+item_free(struct programme_item *it)
+{
+	free(it->title);
+	free(it->description);
+	free(it->link);
+}
+
+void
+programme_free(struct programme *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	free(p->name);
+	free(p->organiser);
+	free(p->organiser_name);
+	free(p->address);
+	free(p->timezone);
+	for (i = 0; i < p->n_sessions; i++)
+		item_free(&p->sessions[i]);
+	item_free(&p->deadline);
+	item_free(&p->congress);
+	free(p);
+}
+
+void
+programme_format_date(time_t t, char *buf, size_t size)
+{
+	static const char *const days[] = {"zondag",   "maandag", "dinsdag",
+					   "woensdag", "donderdag", "vrijdag",
+					   "zaterdag"};
+	static const char *const months[] = {
+		"januari", "februari", "maart",	    "april",
+		"mei",	   "juni",     "juli",	    "augustus",
+		"september", "oktober", "november", "december"};
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL) {
+		util_strlcpy(buf, "?", size);
+		return;
+	}
+	snprintf(buf, size, "%s %d %s %d", days[tm.tm_wday], tm.tm_mday,
+		 months[tm.tm_mon], tm.tm_year + 1900);
+}
+
+static void
+format_item(struct buf *b, const struct programme_item *it)
+{
+	char date[64];
+	struct tm s, e;
+
+	programme_format_date(it->start, date, sizeof(date));
+	localtime_r(&it->start, &s);
+	localtime_r(&it->end, &e);
+	if (it->number > 0)
+		(void)buf_addf(b, "- Bijeenkomst %u: %s, ", it->number, date);
+	else
+		(void)buf_addf(b, "- %s, ", date);
+	if (it->end > it->start)
+		(void)buf_addf(b, "%02d.%02d-%02d.%02d uur: ", s.tm_hour,
+			       s.tm_min, e.tm_hour, e.tm_min);
+	(void)buf_addf(b, "%s\n", it->title);
+}
+
+static int
+item_by_start(const void *a, const void *b)
+{
+	const struct programme_item *x = *(const struct programme_item *const *)a;
+	const struct programme_item *y = *(const struct programme_item *const *)b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+char *
+programme_format(const struct programme *p)
+{
+	const struct programme_item *items[PROGRAMME_SESSIONS_MAX + 2];
+	struct buf b;
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n_sessions; i++)
+		items[n++] = &p->sessions[i];
+	if (p->deadline.title != NULL)
+		items[n++] = &p->deadline;
+	if (p->congress.title != NULL)
+		items[n++] = &p->congress;
+	/* in date order: the text deadline falls between two sessions */
+	qsort(items, n, sizeof(items[0]), item_by_start);
+	buf_init(&b, 64 * 1024);
+	for (i = 0; i < n; i++)
+		format_item(&b, items[i]);
+	return buf_steal(&b);
+}

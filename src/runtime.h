@@ -1,0 +1,55 @@
+/*
+ * What both programs wire together: the configuration, the rules, the
+ * database, the mailbox and the transport, and one cycle of the journey
+ * (intake, then the outbox, then the mailbox actions).
+ */
+#ifndef AANMELD_RUNTIME_H
+#define AANMELD_RUNTIME_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "actions.h"
+#include "intake.h"
+#include "outbox.h"
+
+struct config;
+struct mailbox;
+struct rules;
+struct smtp;
+struct store;
+
+struct runtime {
+	struct config *config;
+	struct rules *rules;
+	struct store *store;
+	struct mailbox *mailbox;
+	struct smtp *smtp;
+};
+
+struct cycle_stats {
+	struct intake_stats intake;
+	struct outbox_stats outbox;
+	struct actions_stats actions;
+};
+
+/*
+ * Loads the config (conf_path NULL: the embedded default, or $AANMELD_CONF)
+ * and the rules, and sets the clock from now_spec or $AANMELD_NOW.  On
+ * error prints every problem to stderr and returns -1.
+ */
+int runtime_load(struct runtime *rt, const char *conf_path,
+		 const char *now_spec);
+/* Loads the rules again (SIGHUP); on error keeps the old ones. */
+int runtime_reload_rules(struct runtime *rt);
+/* Opens the database (read-only for reports).  -1 after logging. */
+int runtime_open_store(struct runtime *rt, bool readonly);
+/* Opens the mailbox and the transport.  -1 after logging. */
+int runtime_open_io(struct runtime *rt);
+void runtime_close(struct runtime *rt);
+/* One cycle.  -1 after logging when the database fails. */
+int runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
+		  struct cycle_stats *stats);
+
+#endif

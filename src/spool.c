@@ -1,0 +1,107 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+
+#include "log.h"
+#include "spool.h"
+#include "util.h"
+
+int
+spool_mkdir(const char *dir, char **error_r)
+{
+	if (util_mkdirs(dir) == -1) {
+		*error_r = xasprintf("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+spool_write(const char *dir, const char *name, const void *data, size_t len,
+	    char **path_r, char **error_r)
+{
+	static unsigned counter;
+	char *tmp, *path;
+	int fd;
+
+	if (strchr(name, '/') != NULL || name[0] == '.' || name[0] == '\0') {
+		*error_r = xasprintf("unsafe spool name '%s'", name);
+		return -1;
+	}
+	tmp = xasprintf("%s/.tmp.%ld.%u.%s", dir, (long)getpid(), counter++,
+			name);
+	path = xasprintf("%s/%s", dir, name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto fail;
+	}
+	close(fd);
+	if (rename(tmp, path) == -1 || fsync_dir(dir) == -1) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto fail;
+	}
+	free(tmp);
+	if (path_r != NULL)
+		*path_r = path;
+	else
+		free(path);
+	return 0;
+fail:
+	free(tmp);
+	free(path);
+	return -1;
+}
+
+void
+spool_sha256(const void *data, size_t len, char hex[65])
+{
+	unsigned char digest[32];
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, digest) != 0)
+		fatalx("SHA-256 is not available");
+	util_hex(digest, sizeof(digest), hex);
+}

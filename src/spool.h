@@ -1,0 +1,27 @@
+/*
+ * Durable files: raw incoming mail (spool/mail/<sha256>.eml) and outgoing
+ * mail written by the file transport.  Every file is written to a
+ * temporary name opened with O_CREAT|O_EXCL, fsync()ed, renamed into place
+ * and the folder fsync()ed, so a crash leaves the old file or the new one,
+ * never half of one.
+ */
+#ifndef AANMELD_SPOOL_H
+#define AANMELD_SPOOL_H
+
+#include <stddef.h>
+
+/* Creates dir (and parents) if missing.  0, or -1 with *error_r (heap). */
+int spool_mkdir(const char *dir, char **error_r);
+
+/*
+ * Writes len bytes to dir/name durably.  An existing file of that name is
+ * replaced (names are content- or id-derived, so it holds the same
+ * bytes).  *path_r (may be NULL) gets the final path (heap).
+ */
+int spool_write(const char *dir, const char *name, const void *data,
+		size_t len, char **path_r, char **error_r);
+
+/* The SHA-256 of data as 64 hex digits plus NUL into hex. */
+void spool_sha256(const void *data, size_t len, char hex[65]);
+
+#endif

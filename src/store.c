@@ -1,0 +1,591 @@
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_sql.h"
+#include "util.h"
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmts[STMT_COUNT];
+	bool readonly;
+};
+
+static int
+fail(struct store *s, char **error_r, const char *what)
+{
+	*error_r = xasprintf("%s: %s", what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+exec(struct store *s, const char *sql, char **error_r)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		*error_r = xasprintf("%s", msg != NULL ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The prepared statement for id, reset and with no bindings. */
+static sqlite3_stmt *
+stmt(struct store *s, enum store_stmt id, char **error_r)
+{
+	if (s->stmts[id] == NULL &&
+	    sqlite3_prepare_v2(s->db, store_sql[id], -1, &s->stmts[id],
+			       NULL) != SQLITE_OK) {
+		fail(s, error_r, "prepare");
+		return NULL;
+	}
+	sqlite3_reset(s->stmts[id]);
+	sqlite3_clear_bindings(s->stmts[id]);
+	return s->stmts[id];
+}
+
+static int
+migrate(struct store *s, char **error_r)
+{
+	sqlite3_stmt *st;
+	int version;
+	size_t i;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return fail(s, error_r, "user_version");
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)store_n_migrations) {
+		*error_r = xasprintf("database schema %d is newer than this "
+				     "program's %zu",
+				     version, store_n_migrations);
+		return -1;
+	}
+	for (i = (size_t)version; i < store_n_migrations; i++) {
+		char *sql;
+
+		if (s->readonly) {
+			*error_r = xasprintf("database schema %d needs a "
+					     "migration; run the daemon once",
+					     version);
+			return -1;
+		}
+		sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu;"
+				" COMMIT;",
+				store_migrations[i], i + 1);
+		if (exec(s, sql, error_r) == -1) {
+			free(sql);
+			(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		free(sql);
+	}
+	return 0;
+}
+
+int
+store_open(const char *path, bool readonly, struct store **store_r,
+	   char **error_r)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int flags = readonly ? SQLITE_OPEN_READONLY :
+			       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	s->readonly = readonly;
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		*error_r = xasprintf("%s: %s", path,
+				     s->db != NULL ? sqlite3_errmsg(s->db) :
+						     "cannot open");
+		store_close(&s);
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	if ((!readonly && exec(s, "PRAGMA journal_mode=WAL", error_r) == -1) ||
+	    exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
+		 error_r) == -1 ||
+	    migrate(s, error_r) == -1) {
+		char *e = xasprintf("%s: %s", path, *error_r);
+
+		free(*error_r);
+		*error_r = e;
+		store_close(&s);
+		return -1;
+	}
+	*store_r = s;
+	return 0;
+}
+
+void
+store_close(struct store **sp)
+{
+	struct store *s = *sp;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(s->stmts[i]);
+	sqlite3_close(s->db);
+	free(s);
+	*sp = NULL;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* Steps a statement that returns no rows. */
+static int
+run(struct store *s, sqlite3_stmt *st, char **error_r, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, error_r, what);
+	return 0;
+}
+
+static char *
+column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v == NULL ? NULL : xstrdup((const char *)v);
+}
+
+int
+store_message_known(struct store *s, const char *mailbox, const char *msgkey,
+		    const char *message_id, const char *sha256, int64_t *id_r,
+		    char **verdict_r, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_MESSAGE_KNOWN, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, mailbox);
+	bind_text(st, 2, msgkey);
+	bind_text(st, 3, message_id);
+	bind_text(st, 4, sha256);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id_r = sqlite3_column_int64(st, 0);
+		*verdict_r = column_dup(st, 1);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, error_r, "message lookup");
+}
+
+int
+store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
+	       size_t *confirmed_r, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_ENROLLED, error_r);
+	char **codes = NULL;
+	size_t n = 0, confirmed = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		codes = xreallocarray(codes, n + 1, sizeof(*codes));
+		codes[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		if (strcmp((const char *)sqlite3_column_text(st, 1),
+			   "confirmed") == 0)
+			confirmed++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_free_codes(codes, n);
+		return fail(s, error_r, "enrolments");
+	}
+	*codes_r = codes;
+	*n_r = n;
+	*confirmed_r = confirmed;
+	return 0;
+}
+
+void
+store_free_codes(char **codes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(codes[i]);
+	free(codes);
+}
+
+int
+store_answers_since(struct store *s, const char *rcpt, time_t since,
+		    unsigned *count_r, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_ANSWERS_SINCE, error_r);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, rcpt);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return fail(s, error_r, "answer count");
+	}
+	*count_r = (unsigned)sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int
+insert_message(struct store *s, const struct store_record *r, int64_t *id_r,
+	       char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_INSERT_MESSAGE, error_r);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, r->mailbox);
+	bind_text(st, 2, r->msgkey);
+	bind_text(st, 3, r->message_id);
+	bind_text(st, 4, r->sha256);
+	bind_text(st, 5, r->spool_path);
+	bind_text(st, 6, r->from_addr);
+	bind_text(st, 7, r->from_name);
+	bind_text(st, 8, r->subject);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)r->received_at);
+	bind_text(st, 10, r->verdict);
+	bind_text(st, 11, r->reasons);
+	bind_text(st, 12, r->gemeente_code);
+	if (run(s, st, error_r, "insert message") == -1)
+		return -1;
+	*id_r = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+record_enrolment(struct store *s, const struct store_record *r, int64_t id,
+		 char **error_r)
+{
+	sqlite3_stmt *st;
+
+	if (r->enrol == STORE_ENROL_CONFIRMED ||
+	    r->enrol == STORE_ENROL_WAITLIST) {
+		st = stmt(s, STMT_INSERT_ENROLMENT, error_r);
+		if (st == NULL)
+			return -1;
+		bind_text(st, 1, r->gemeente_code);
+		bind_text(st, 2, r->gemeente_name);
+		bind_text(st, 3, r->enrol == STORE_ENROL_CONFIRMED ?
+					 "confirmed" :
+					 "waitlist");
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
+		sqlite3_bind_int64(st, 5, id);
+		if (run(s, st, error_r, "insert enrolment") == -1)
+			return -1;
+	}
+	st = stmt(s, STMT_INSERT_CONTACT, error_r);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, r->gemeente_code);
+	bind_text(st, 2, r->from_addr);
+	bind_text(st, 3, r->from_name);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
+	sqlite3_bind_int64(st, 5, id);
+	return run(s, st, error_r, "insert contact");
+}
+
+static int
+record_effects(struct store *s, const struct store_record *r, int64_t id,
+	       char **error_r)
+{
+	sqlite3_stmt *st;
+
+	if (r->enrol != STORE_ENROL_NONE &&
+	    record_enrolment(s, r, id, error_r) == -1)
+		return -1;
+	if (r->review) {
+		st = stmt(s, STMT_INSERT_REVIEW, error_r);
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, r->reasons);
+		bind_text(st, 3, r->gemeente_code);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
+		if (run(s, st, error_r, "insert review item") == -1)
+			return -1;
+	}
+	if (r->out_raw != NULL) {
+		st = stmt(s, STMT_INSERT_OUTBOX, error_r);
+		if (st == NULL)
+			return -1;
+		bind_text(st, 1, r->out_key);
+		sqlite3_bind_int64(st, 2, id);
+		bind_text(st, 3, r->out_kind);
+		bind_text(st, 4, r->out_message_id);
+		bind_text(st, 5, r->out_from);
+		bind_text(st, 6, r->out_rcpt);
+		sqlite3_bind_blob(st, 7, r->out_raw, (int)r->out_len,
+				  SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)r->received_at);
+		if (run(s, st, error_r, "insert outbox") == -1)
+			return -1;
+	}
+	if (r->folder != NULL &&
+	    store_requeue_move(s, id, r->mailbox, r->msgkey, r->folder,
+			       r->received_at, error_r) == -1)
+		return -1;
+	st = stmt(s, STMT_INSERT_AUDIT, error_r);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->received_at);
+	bind_text(st, 2, "aanmeldd");
+	bind_text(st, 3, r->verdict);
+	sqlite3_bind_int64(st, 4, id);
+	bind_text(st, 5, r->gemeente_code);
+	bind_text(st, 6, r->reasons);
+	return run(s, st, error_r, "insert audit");
+}
+
+int
+store_record_message(struct store *s, const struct store_record *r,
+		     int64_t *id_r, char **error_r)
+{
+	if (exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+		return -1;
+	if (insert_message(s, r, id_r, error_r) == -1 ||
+	    record_effects(s, r, *id_r, error_r) == -1 ||
+	    exec(s, "COMMIT", error_r) == -1) {
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_requeue_move(struct store *s, int64_t message_row, const char *mailbox,
+		   const char *msgkey, const char *folder, time_t now,
+		   char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_INSERT_ACTION, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, message_row);
+	bind_text(st, 2, mailbox);
+	bind_text(st, 3, msgkey);
+	bind_text(st, 4, folder);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
+	return run(s, st, error_r, "insert action");
+}
+
+
+int
+store_outbox_due(struct store *s, time_t now, size_t max,
+		 struct store_outbox_row **rows_r, size_t *n_r,
+		 char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_DUE, error_r);
+	struct store_outbox_row *rows = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_outbox_row *o;
+		int len = sqlite3_column_bytes(st, 4);
+
+		rows = xreallocarray(rows, n + 1, sizeof(*rows));
+		o = &rows[n++];
+		o->id = sqlite3_column_int64(st, 0);
+		o->message_id = column_dup(st, 1);
+		o->envelope_from = column_dup(st, 2);
+		o->rcpt = column_dup(st, 3);
+		o->raw = xmalloc((size_t)len + 1);
+		memcpy(o->raw, sqlite3_column_blob(st, 4), (size_t)len);
+		o->raw[len] = '\0';
+		o->len = (size_t)len;
+		o->attempts = (unsigned)sqlite3_column_int(st, 5);
+		o->created_at = (time_t)sqlite3_column_int64(st, 6);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_outbox_rows_free(rows, n);
+		return fail(s, error_r, "outbox");
+	}
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
+}
+
+void
+store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].message_id);
+		free(rows[i].envelope_from);
+		free(rows[i].rcpt);
+		free(rows[i].raw);
+	}
+	free(rows);
+}
+
+int
+store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_SENT, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, id);
+	return run(s, st, error_r, "outbox sent");
+}
+
+int
+store_outbox_retry(struct store *s, int64_t id, time_t next_try,
+		   const char *error, time_t now, char **error_r)
+{
+	sqlite3_stmt *st;
+
+	if (exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+		return -1;
+	st = stmt(s, STMT_OUTBOX_RETRY, error_r);
+	if (st == NULL)
+		goto rollback;
+	if (next_try > 0)
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)next_try);
+	else
+		sqlite3_bind_null(st, 1);
+	bind_text(st, 2, error);
+	sqlite3_bind_int64(st, 3, id);
+	if (run(s, st, error_r, "outbox retry") == -1)
+		goto rollback;
+	if (next_try == 0) {
+		st = stmt(s, STMT_REVIEW_FOR_OUTBOX, error_r);
+		if (st == NULL)
+			goto rollback;
+		bind_text(st, 1, error);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 3, id);
+		if (run(s, st, error_r, "review for outbox") == -1)
+			goto rollback;
+	}
+	if (exec(s, "COMMIT", error_r) == 0)
+		return 0;
+rollback:
+	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_actions_due(struct store *s, size_t max,
+		  struct store_action_row **rows_r, size_t *n_r,
+		  char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_ACTIONS_DUE, error_r);
+	struct store_action_row *rows = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows = xreallocarray(rows, n + 1, sizeof(*rows));
+		rows[n].id = sqlite3_column_int64(st, 0);
+		rows[n].mailbox = column_dup(st, 1);
+		rows[n].msgkey = column_dup(st, 2);
+		rows[n].folder = column_dup(st, 3);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_action_rows_free(rows, n);
+		return fail(s, error_r, "actions");
+	}
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
+}
+
+void
+store_action_rows_free(struct store_action_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].mailbox);
+		free(rows[i].msgkey);
+		free(rows[i].folder);
+	}
+	free(rows);
+}
+
+int
+store_action_done(struct store *s, int64_t id, time_t now, const char *error,
+		  char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_ACTION_DONE, error_r);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, error == NULL ? "done" : "failed");
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	bind_text(st, 3, error);
+	sqlite3_bind_int64(st, 4, id);
+	return run(s, st, error_r, "action done");
+}
+
+int
+store_report(struct store *s, const char *name, const char *arg,
+	     store_row_fn *fn, void *ctx, char **error_r)
+{
+	const char *values[32], *names[32];
+	enum store_stmt id;
+	sqlite3_stmt *st;
+	int rc, i, n;
+
+	if (store_report_stmt(name, &id) == -1) {
+		*error_r = xasprintf("unknown report '%s'", name);
+		return -1;
+	}
+	st = stmt(s, id, error_r);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		bind_text(st, 1, arg);
+	n = sqlite3_column_count(st);
+	if (n > 32)
+		n = 32;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			values[i] = (const char *)sqlite3_column_text(st, i);
+			names[i] = sqlite3_column_name(st, i);
+		}
+		fn(ctx, n, values, names);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, error_r, name);
+}

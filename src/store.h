@@ -1,0 +1,131 @@
+/*
+ * The database (SQLite, WAL, synchronous=FULL): the only file that
+ * includes sqlite3.h.  Every write of a journey step is one BEGIN
+ * IMMEDIATE transaction here; statements are prepared once per connection
+ * and run with bound parameters only.  The schema evolves by migrations
+ * numbered with PRAGMA user_version; a file newer than this code is
+ * refused.
+ *
+ * Errors come back as -1 with *error_r: a heap string the caller frees.
+ */
+#ifndef AANMELD_STORE_H
+#define AANMELD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* How long a writer waits for another connection's lock. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+struct store;
+
+enum store_enrol {
+	STORE_ENROL_NONE,	/* no enrolment row */
+	STORE_ENROL_CONFIRMED,
+	STORE_ENROL_WAITLIST,
+	STORE_ENROL_CONTACT,	/* only add the sender as a contact */
+};
+
+/* Everything one incoming message causes, written in one transaction. */
+struct store_record {
+	const char *mailbox;	/* "INBOX" */
+	const char *msgkey;	/* the mailbox's key (Maildir unique name) */
+	const char *message_id;	/* may be NULL */
+	const char *sha256;	/* hex of the raw bytes */
+	const char *spool_path;
+	const char *from_addr;	/* may be NULL */
+	const char *from_name;
+	const char *subject;
+	time_t received_at;
+	const char *verdict;
+	const char *reasons;
+	const char *gemeente_code;	/* may be NULL */
+	const char *gemeente_name;
+	enum store_enrol enrol;
+	bool review;		/* open a review item */
+	/* the answer, when one is sent (out_raw NULL: none) */
+	const char *out_key;	/* unique: a re-run can never add a second */
+	const char *out_kind;	/* template name */
+	const char *out_message_id;
+	const char *out_from;	/* envelope sender */
+	const char *out_rcpt;
+	const char *out_raw;
+	size_t out_len;
+	const char *folder;	/* move the message there (NULL: leave it) */
+};
+
+struct store_outbox_row {
+	int64_t id;
+	char *message_id;
+	char *envelope_from;
+	char *rcpt;
+	char *raw;
+	size_t len;
+	unsigned attempts;
+	time_t created_at;
+};
+
+struct store_action_row {
+	int64_t id;
+	char *mailbox;
+	char *msgkey;
+	char *folder;
+};
+
+/* Opens (and creates or migrates, unless readonly) the database. */
+int store_open(const char *path, bool readonly, struct store **store_r,
+	       char **error_r);
+/* Closes and NULLs *store; NULL is fine. */
+void store_close(struct store **store);
+
+/* 1 if a message with this mailbox key, Message-ID or SHA-256 was already
+   recorded (*id_r and *verdict_r, heap, set), 0 if not, -1 on error. */
+int store_message_known(struct store *s, const char *mailbox,
+			const char *msgkey, const char *message_id,
+			const char *sha256, int64_t *id_r, char **verdict_r,
+			char **error_r);
+/* The codes enrolled (confirmed or waitlisted; heap array of heap
+   strings, free with store_free_codes) and the confirmed count. */
+int store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
+		   size_t *confirmed_r, char **error_r);
+void store_free_codes(char **codes, size_t n);
+/* Answers queued to rcpt since the given time (for the daily limit). */
+int store_answers_since(struct store *s, const char *rcpt, time_t since,
+			unsigned *count_r, char **error_r);
+/* Records everything in one transaction; *id_r gets the message row. */
+int store_record_message(struct store *s, const struct store_record *r,
+			 int64_t *id_r, char **error_r);
+/* Queues a move of a recorded message, unless one is already queued. */
+int store_requeue_move(struct store *s, int64_t message_row,
+		       const char *mailbox, const char *msgkey,
+		       const char *folder, time_t now, char **error_r);
+
+/* Outbox rows due at now, oldest first, at most max (heap array). */
+int store_outbox_due(struct store *s, time_t now, size_t max,
+		     struct store_outbox_row **rows_r, size_t *n_r,
+		     char **error_r);
+void store_outbox_rows_free(struct store_outbox_row *rows, size_t n);
+int store_outbox_sent(struct store *s, int64_t id, time_t now,
+		      char **error_r);
+/* Reschedules (next_try > 0) or fails the row for good (next_try == 0,
+   which also opens a review item). */
+int store_outbox_retry(struct store *s, int64_t id, time_t next_try,
+		       const char *error, time_t now, char **error_r);
+
+int store_actions_due(struct store *s, size_t max,
+		      struct store_action_row **rows_r, size_t *n_r,
+		      char **error_r);
+void store_action_rows_free(struct store_action_row *rows, size_t n);
+int store_action_done(struct store *s, int64_t id, time_t now,
+		      const char *error, char **error_r);
+
+/* Calls fn for each row of a read-only report query (see store_report.c
+   for the names); fn gets the column values as strings (NULL for NULL). */
+typedef void store_row_fn(void *ctx, int ncols, const char *const *values,
+			  const char *const *names);
+int store_report(struct store *s, const char *name, const char *arg,
+		 store_row_fn *fn, void *ctx, char **error_r);
+
+#endif

@@ -1,0 +1,206 @@
+#include "autoconf.h"
+
+#include <string.h>
+
+#include "store_sql.h"
+
+const char *const store_migrations[] = {
+	/* 1: the pipeline */
+	"CREATE TABLE messages ("
+	" id INTEGER PRIMARY KEY,"
+	" mailbox TEXT NOT NULL,"
+	" msgkey TEXT NOT NULL,"
+	" message_id TEXT,"
+	" sha256 TEXT NOT NULL UNIQUE,"
+	" spool_path TEXT,"
+	" from_addr TEXT,"
+	" from_name TEXT,"
+	" subject TEXT,"
+	" received_at INTEGER NOT NULL,"
+	" verdict TEXT NOT NULL,"
+	" reasons TEXT NOT NULL,"
+	" gemeente TEXT,"
+	" UNIQUE (mailbox, msgkey));"
+	"CREATE INDEX messages_message_id ON messages (message_id);"
+	"CREATE TABLE enrolments ("
+	" code TEXT PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('confirmed', 'waitlist', 'withdrawn')),"
+	" enrolled_at INTEGER NOT NULL,"
+	" message INTEGER REFERENCES messages (id));"
+	"CREATE TABLE contacts ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL REFERENCES enrolments (code),"
+	" address TEXT NOT NULL,"
+	" name TEXT,"
+	" added_at INTEGER NOT NULL,"
+	" message INTEGER REFERENCES messages (id),"
+	" UNIQUE (code, address));"
+	"CREATE TABLE review_items ("
+	" id INTEGER PRIMARY KEY,"
+	" message INTEGER REFERENCES messages (id),"
+	" outbox INTEGER REFERENCES outbox (id),"
+	" reason TEXT NOT NULL,"
+	" suggested TEXT,"
+	" status TEXT NOT NULL DEFAULT 'open',"
+	" created_at INTEGER NOT NULL,"
+	" decided_at INTEGER,"
+	" decided_by TEXT,"
+	" decision TEXT);"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" key TEXT NOT NULL UNIQUE,"
+	" message INTEGER REFERENCES messages (id),"
+	" kind TEXT NOT NULL,"
+	" message_id TEXT NOT NULL UNIQUE,"
+	" envelope_from TEXT NOT NULL,"
+	" rcpt TEXT NOT NULL,"
+	" raw BLOB NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" next_try INTEGER,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN"
+	"  ('queued', 'sent', 'failed')),"
+	" sent_at INTEGER,"
+	" last_error TEXT);"
+	"CREATE INDEX outbox_due ON outbox (status, next_try);"
+	"CREATE INDEX outbox_rcpt ON outbox (rcpt, created_at);"
+	"CREATE TABLE actions ("
+	" id INTEGER PRIMARY KEY,"
+	" message INTEGER REFERENCES messages (id),"
+	" mailbox TEXT NOT NULL,"
+	" msgkey TEXT NOT NULL,"
+	" folder TEXT NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'queued',"
+	" created_at INTEGER NOT NULL,"
+	" done_at INTEGER,"
+	" last_error TEXT);"
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" what TEXT NOT NULL,"
+	" message INTEGER,"
+	" gemeente TEXT,"
+	" detail TEXT);",
+};
+
+const size_t store_n_migrations =
+	sizeof(store_migrations) / sizeof(store_migrations[0]);
+
+const char *const store_sql[STMT_COUNT] = {
+	[STMT_MESSAGE_KNOWN] =
+		"SELECT id, verdict FROM messages"
+		" WHERE (mailbox = ?1 AND msgkey = ?2)"
+		" OR (?3 IS NOT NULL AND message_id = ?3) OR sha256 = ?4"
+		" LIMIT 1",
+	[STMT_ENROLLED] = "SELECT code, status FROM enrolments"
+			  " WHERE status IN ('confirmed', 'waitlist')"
+			  " ORDER BY enrolled_at, code",
+	[STMT_ANSWERS_SINCE] =
+		"SELECT count(*) FROM outbox WHERE rcpt = ?1 COLLATE NOCASE"
+		" AND created_at >= ?2",
+	[STMT_INSERT_MESSAGE] =
+		"INSERT INTO messages (mailbox, msgkey, message_id, sha256,"
+		" spool_path, from_addr, from_name, subject, received_at,"
+		" verdict, reasons, gemeente)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[STMT_INSERT_ENROLMENT] =
+		"INSERT INTO enrolments (code, name, status, enrolled_at,"
+		" message) VALUES (?, ?, ?, ?, ?)",
+	[STMT_INSERT_CONTACT] =
+		"INSERT OR IGNORE INTO contacts (code, address, name,"
+		" added_at, message) VALUES (?, ?, ?, ?, ?)",
+	[STMT_INSERT_REVIEW] =
+		"INSERT INTO review_items (message, reason, suggested,"
+		" created_at) VALUES (?, ?, ?, ?)",
+	[STMT_INSERT_OUTBOX] =
+		"INSERT INTO outbox (key, message, kind, message_id,"
+		" envelope_from, rcpt, raw, created_at, next_try)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	[STMT_INSERT_ACTION] =
+		"INSERT INTO actions (message, mailbox, msgkey, folder,"
+		" created_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS"
+		" (SELECT 1 FROM actions WHERE mailbox = ?2 AND msgkey = ?3"
+		" AND status = 'queued')",
+	[STMT_INSERT_AUDIT] =
+		"INSERT INTO audit (at, actor, what, message, gemeente,"
+		" detail) VALUES (?, ?, ?, ?, ?, ?)",
+	[STMT_OUTBOX_DUE] =
+		"SELECT id, message_id, envelope_from, rcpt, raw, attempts,"
+		" created_at"
+		" FROM outbox WHERE status = 'queued' AND next_try <= ?1"
+		" ORDER BY next_try, id LIMIT ?2",
+	[STMT_OUTBOX_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?1,"
+			     " attempts = attempts + 1, last_error = NULL"
+			     " WHERE id = ?2",
+	[STMT_OUTBOX_RETRY] =
+		"UPDATE outbox SET next_try = ?1, last_error = ?2,"
+		" attempts = attempts + 1,"
+		" status = CASE WHEN ?1 IS NULL THEN 'failed' ELSE 'queued'"
+		" END WHERE id = ?3",
+	[STMT_REVIEW_FOR_OUTBOX] =
+		"INSERT INTO review_items (message, outbox, reason, created_at)"
+		" SELECT message, id, 'mail to ' || rcpt || ' failed: ' || ?1,"
+		" ?2 FROM outbox WHERE id = ?3",
+	[STMT_ACTIONS_DUE] = "SELECT id, mailbox, msgkey, folder FROM actions"
+			     " WHERE status = 'queued' ORDER BY id LIMIT ?1",
+	[STMT_ACTION_DONE] = "UPDATE actions SET status = ?1, done_at = ?2,"
+			     " last_error = ?3 WHERE id = ?4",
+	[STMT_REPORT_LIST] =
+		"SELECT e.code, e.name, e.status,"
+		" datetime(e.enrolled_at, 'unixepoch', 'localtime')"
+		" AS enrolled_at,"
+		" (SELECT group_concat(c.address, ' ') FROM contacts c"
+		"  WHERE c.code = e.code) AS contacts"
+		" FROM enrolments e ORDER BY e.status = 'waitlist',"
+		" e.enrolled_at, e.code",
+	[STMT_REPORT_QUEUE] =
+		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', 'localtime')"
+		" AS created_at, m.from_addr AS sender, m.subject,"
+		" r.suggested, r.reason FROM review_items r"
+		" LEFT JOIN messages m ON m.id = r.message"
+		" WHERE r.status = 'open' ORDER BY r.created_at, r.id",
+	[STMT_REPORT_MESSAGE] =
+		"SELECT m.id, m.mailbox, m.msgkey, m.message_id, m.sha256,"
+		" m.spool_path, m.from_addr, m.from_name, m.subject,"
+		" datetime(m.received_at, 'unixepoch', 'localtime')"
+		" AS received_at, m.verdict, m.gemeente, m.reasons"
+		" FROM messages m WHERE m.id = ?1",
+	[STMT_REPORT_OUTBOX] =
+		"SELECT id, kind, rcpt, status, attempts,"
+		" datetime(created_at, 'unixepoch', 'localtime') AS created_at,"
+		" datetime(sent_at, 'unixepoch', 'localtime') AS sent_at,"
+		" message_id, last_error FROM outbox ORDER BY id",
+	[STMT_REPORT_SENT_FOR] =
+		"SELECT id, kind, rcpt, status, message_id FROM outbox"
+		" WHERE message = ?1 ORDER BY id",
+	[STMT_REPORT_MESSAGES] =
+		"SELECT id, from_addr AS sender, subject, verdict, gemeente"
+		" FROM messages ORDER BY id",
+};
+
+static const struct {
+	const char *name;
+	enum store_stmt id;
+} reports[] = {
+	{"list", STMT_REPORT_LIST},	  {"queue", STMT_REPORT_QUEUE},
+	{"message", STMT_REPORT_MESSAGE}, {"outbox", STMT_REPORT_OUTBOX},
+	{"sent-for", STMT_REPORT_SENT_FOR},
+	{"messages", STMT_REPORT_MESSAGES},
+};
+
+int
+store_report_stmt(const char *name, enum store_stmt *id_r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+		if (strcmp(reports[i].name, name) == 0) {
+			*id_r = reports[i].id;
+			return 0;
+		}
+	}
+	return -1;
+}

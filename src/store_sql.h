@@ -1,0 +1,46 @@
+/*
+ * The SQL of store.c, kept apart so the schema reads as one piece:
+ * migrations (applied in order, numbered by PRAGMA user_version), the
+ * statements store.c prepares once per connection, and the named read-only
+ * reports the command line shows.
+ */
+#ifndef AANMELD_STORE_SQL_H
+#define AANMELD_STORE_SQL_H
+
+#include <stddef.h>
+
+enum store_stmt {
+	STMT_MESSAGE_KNOWN,
+	STMT_ENROLLED,
+	STMT_ANSWERS_SINCE,
+	STMT_INSERT_MESSAGE,
+	STMT_INSERT_ENROLMENT,
+	STMT_INSERT_CONTACT,
+	STMT_INSERT_REVIEW,
+	STMT_INSERT_OUTBOX,
+	STMT_INSERT_ACTION,
+	STMT_INSERT_AUDIT,
+	STMT_OUTBOX_DUE,
+	STMT_OUTBOX_SENT,
+	STMT_OUTBOX_RETRY,
+	STMT_REVIEW_FOR_OUTBOX,
+	STMT_ACTIONS_DUE,
+	STMT_ACTION_DONE,
+	STMT_REPORT_LIST,
+	STMT_REPORT_QUEUE,
+	STMT_REPORT_MESSAGE,
+	STMT_REPORT_OUTBOX,
+	STMT_REPORT_SENT_FOR,
+	STMT_REPORT_MESSAGES,
+	STMT_COUNT
+};
+
+extern const char *const store_migrations[];
+extern const size_t store_n_migrations;
+extern const char *const store_sql[STMT_COUNT];
+
+/* The statement of report name ("list", "queue", "message", "outbox",
+   "sent-for", "messages"); 0, or -1 when there is none. */
+int store_report_stmt(const char *name, enum store_stmt *id_r);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The Dutch answers in rules/templates/<name>.txt: a "Subject:" line, an
+ * empty line, then the plain-text body.  Placeholders are {{name}}; the
+ * known names are listed in template.c, and any other name is a load
+ * error, so a typo never reaches a municipality.
+ */
+#ifndef AANMELD_TEMPLATE_H
+#define AANMELD_TEMPLATE_H
+
+#include <stddef.h>
+
+struct buf;
+
+#define TEMPLATE_FILE_MAX (64u * 1024)
+
+enum template_kind {
+	TEMPLATE_CONFIRM,
+	TEMPLATE_WAITLIST,
+	TEMPLATE_DUPLICATE,
+	TEMPLATE_REJECT,
+	TEMPLATE_CLOSED,
+	TEMPLATE_REVIEW,
+	TEMPLATE_COUNT
+};
+
+struct template {
+	char *subject;
+	char *body;
+};
+
+struct template_var {
+	const char *name;
+	const char *value;	/* NULL renders as "" */
+};
+
+struct templates;
+
+/* Loads every kind from dir; NULL after appending errors. */
+struct templates *template_load_dir(const char *dir, struct buf *errors);
+void template_free_all(struct templates *t);
+const struct template *template_get(const struct templates *t,
+				    enum template_kind kind);
+/* "confirm", "waitlist", ... (the file name without .txt). */
+const char *template_name(enum template_kind kind);
+/* Replaces every {{name}} in text with the value of vars[i] named so
+   (names missing from vars render as "").  Heap string, caller frees. */
+char *template_render(const char *text, const struct template_var *vars,
+		      size_t n_vars);
+
+#endif

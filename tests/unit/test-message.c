@@ -1,0 +1,380 @@
+/* Unit tests for message parsing: decoding, hostile input and limits. */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "message.h"
+#include "util.h"
+
+static struct message *
+parse(const char *s)
+{
+	return message_parse(s, strlen(s));
+}
+
+static void
+test_subjects(void **state)
+{
+	static const struct {
+		const char *header;
+		const char *subject;
+	} rows[] = {
+		{"Subject: plain", "plain"},
+		{"Subject: =?utf-8?q?Deelname_praktijkproef_GG_=26_lokale_"
+		 "inclusie?=",
+		 "Deelname praktijkproef GG & lokale inclusie"},
+		{"Subject: =?UTF-8?B?RGVlbG5hbWUgcHJha3Rpamtwcm9lZg==?=",
+		 "Deelname praktijkproef"},
+		{"Subject: =?iso-8859-1?q?caf=E9?=", "caf\xc3\xa9"},
+		{"Subject: =?utf-8?q?a?=\r\n =?utf-8?q?b?=", "ab"},
+		{"Subject: Caf\xe9 ok", "Caf\xc3\xa9 ok"},	/* raw Latin-1 */
+		{"Subject: caf\xc3\xa9", "caf\xc3\xa9"},	/* raw UTF-8 */
+		{"Subject: folded\r\n  line", "folded line"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *raw = xasprintf("From: a@b.nl\r\n%s\r\n\r\nbody\r\n",
+				      rows[i].header);
+		struct message *m = parse(raw);
+
+		assert_null(m->problem);
+		assert_non_null(m->subject);
+		assert_string_equal(m->subject, rows[i].subject);
+		message_free(m);
+		free(raw);
+	}
+}
+
+static void
+test_fields(void **state)
+{
+	struct message *m = parse(
+		"Return-Path: <>\r\n"
+		"From: \"Jan de Vries\" <Jan.de.Vries@Utrecht.NL>\r\n"
+		"Reply-To: other@x.nl\r\n"
+		"Message-ID: <abc@mail.utrecht.nl>\r\n"
+		"In-Reply-To: <p@q>\r\n"
+		"References: <o@q> <p@q>\r\n"
+		"Auto-Submitted: auto-replied\r\n"
+		"Precedence: bulk\r\n"
+		"List-Id: <list.example.org>\r\n"
+		"Authentication-Results: mx.vng.nl; dmarc=pass\r\n"
+		"Authentication-Results: other; dmarc=fail\r\n"
+		"Subject: x\r\n\r\nbody\r\n");
+
+	assert_null(m->problem);
+	assert_string_equal(m->from_addr, "jan.de.vries@utrecht.nl");
+	assert_string_equal(m->from_name, "Jan de Vries");
+	assert_string_equal(m->reply_to_addr, "other@x.nl");
+	assert_string_equal(m->message_id, "abc@mail.utrecht.nl");
+	assert_string_equal(m->in_reply_to, "<p@q>");
+	assert_string_equal(m->references, "<o@q> <p@q>");
+	assert_string_equal(m->return_path, "");
+	assert_string_equal(m->auto_submitted, "auto-replied");
+	assert_string_equal(m->precedence, "bulk");
+	assert_non_null(m->list_id);
+	assert_int_equal(m->n_authres, 2);
+	assert_string_equal(m->authres[0], "mx.vng.nl; dmarc=pass");
+	assert_string_equal(m->body, "body\r\n");
+	message_free(m);
+}
+
+static void
+test_bodies(void **state)
+{
+	static const struct {
+		const char *mail;
+		const char *body;
+		bool calendar_reply;
+	} rows[] = {
+		{"From: a@b.nl\r\nContent-Type: text/plain; charset=iso-8859-1"
+		 "\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+		 "caf=E9 soft=\r\nbreak\r\n",
+		 "caf\xc3\xa9 softbreak\r\n", false},
+		{"From: a@b.nl\r\nContent-Type: text/html; charset=utf-8\r\n"
+		 "\r\n<html><style>p{}</style><p>Hallo &amp; welkom</p>"
+		 "<br>regel</html>",
+		 "Hallo & welkom\n\nregel", false},
+		{"From: a@b.nl\r\nContent-Type: multipart/alternative; "
+		 "boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/html\r\n"
+		 "\r\n<b>html</b>\r\n--b1\r\nContent-Type: text/plain\r\n\r\n"
+		 "plain\r\n--b1--\r\n",
+		 "plain", false},
+		{"From: a@b.nl\r\nContent-Type: multipart/mixed; boundary=b2"
+		 "\r\n\r\n--b2\r\nContent-Type: text/plain\r\n\r\nja\r\n--b2"
+		 "\r\nContent-Type: text/calendar; method=REPLY\r\n\r\n"
+		 "BEGIN:VCALENDAR\r\n--b2--\r\n",
+		 "ja", true},
+		/* no boundary parameter: parsed as one part, never a crash */
+		{"From: a@b.nl\r\nContent-Type: multipart/mixed\r\n\r\n"
+		 "--x\r\n\r\ntext\r\n--x--\r\n",
+		 "", false},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct message *m = parse(rows[i].mail);
+
+		assert_null(m->problem);
+		assert_string_equal(m->body, rows[i].body);
+		assert_int_equal(m->calendar_reply, rows[i].calendar_reply);
+		message_free(m);
+	}
+}
+
+static void
+test_hostile(void **state)
+{
+	static const struct {
+		const char *mail;
+		size_t len;	/* 0: strlen */
+		const char *problem;
+	} rows[] = {
+		{"From: a@b.nl\r\nContent-Type: multipart/mixed; "
+		 "boundary=\"\\\"\"\r\n\r\n--\"\r\n",
+		 0, "invalid boundary parameter"},
+		{"From: a@b.nl\r\nContent-Type: multipart/mixed; boundary=\"\""
+		 "\r\n\r\nx\r\n",
+		 0, "invalid boundary parameter"},
+		{"From: a@b.nl\r\nSubject: x\r\nGarbage line\r\n\r\nbody",
+		 0, "malformed header line 3"},
+		{" continuation first\r\nFrom: a@b.nl\r\n\r\n", 0,
+		 "malformed header: line 1 is a continuation"},
+		{"From: a@b.nl\r\nSubject: a\0b\r\n\r\nbody", 33,
+		 "NUL byte in header"},
+		{"Subject: no sender\r\n\r\nbody", 0, "no From address"},
+		{"From: undisclosed-recipients:;\r\n\r\nbody", 0,
+		 "no From address"},
+		{"", 0, "no From address"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct message *m = message_parse(
+			rows[i].mail,
+			rows[i].len ? rows[i].len : strlen(rows[i].mail));
+
+		assert_non_null(m->problem);
+		assert_string_equal(m->problem, rows[i].problem);
+		message_free(m);
+	}
+}
+
+/* A message whose header block is exactly size bytes long. */
+static char *
+header_of_size(size_t size, size_t *len_r)
+{
+	static const char head[] = "From: a@b.nl\r\nX-Pad: ";
+	static const char tail[] = "\r\n\r\nbody";
+	size_t pad = size - (sizeof(head) - 1) - 4;
+	struct buf b;
+
+	buf_init(&b, size + 16);
+	assert_int_equal(buf_adds(&b, head), 0);
+	while (pad-- > 0)
+		assert_int_equal(buf_addc(&b, 'x'), 0);
+	assert_int_equal(buf_adds(&b, tail), 0);
+	*len_r = b.len;
+	return buf_steal(&b);
+}
+
+static void
+test_header_limit(void **state)
+{
+	static const struct {
+		size_t size;
+		bool problem;
+	} rows[] = {
+		{MESSAGE_HEADER_MAX - 1, false},
+		{MESSAGE_HEADER_MAX, false},
+		{MESSAGE_HEADER_MAX + 1, true},
+	};
+	size_t i, len;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *raw = header_of_size(rows[i].size, &len);
+		struct message *m = message_parse(raw, len);
+
+		if (rows[i].problem)
+			assert_non_null(strstr(m->problem,
+					       "header block exceeds"));
+		else
+			assert_null(m->problem);
+		message_free(m);
+		free(raw);
+	}
+}
+
+static void
+test_field_limit(void **state)
+{
+	static const struct {
+		size_t fields;
+		bool problem;
+	} rows[] = {
+		{MESSAGE_FIELDS_MAX - 1, false},
+		{MESSAGE_FIELDS_MAX, false},
+		{MESSAGE_FIELDS_MAX + 1, true},
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct buf b;
+		struct message *m;
+
+		buf_init(&b, 1024 * 1024);
+		assert_int_equal(buf_adds(&b, "From: a@b.nl\r\n"), 0);
+		for (j = 1; j < rows[i].fields; j++)
+			assert_int_equal(buf_addf(&b, "X-%zu: v\r\n", j), 0);
+		assert_int_equal(buf_adds(&b, "\r\nbody"), 0);
+		m = message_parse(b.data, b.len);
+		if (rows[i].problem)
+			assert_non_null(strstr(m->problem,
+					       "too many header fields"));
+		else
+			assert_null(m->problem);
+		message_free(m);
+		buf_deinit(&b);
+	}
+}
+
+/* depth nested multiparts, each with its own boundary. */
+static char *
+nested(size_t depth)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 1024 * 1024);
+	assert_int_equal(buf_adds(&b, "From: a@b.nl\r\n"), 0);
+	for (i = 0; i < depth; i++)
+		assert_int_equal(buf_addf(&b,
+					  "Content-Type: multipart/mixed; "
+					  "boundary=\"b%zu\"\r\n\r\n--b%zu\r\n",
+					  i, i),
+				 0);
+	assert_int_equal(buf_adds(&b, "Content-Type: text/plain\r\n\r\nin\r\n"),
+			 0);
+	for (i = depth; i > 0; i--)
+		assert_int_equal(buf_addf(&b, "--b%zu--\r\n", i - 1), 0);
+	return buf_steal(&b);
+}
+
+static void
+test_nesting_limits(void **state)
+{
+	static const struct {
+		size_t depth;
+		const char *problem;	/* NULL: none */
+	} rows[] = {
+		{MESSAGE_MIME_DEPTH_MAX - 1, NULL},
+		{MESSAGE_MIME_DEPTH_MAX, NULL},
+		{MESSAGE_MIME_DEPTH_MAX + 1, "MIME nesting too deep"},
+		{MESSAGE_NESTING_SCAN_MAX, "MIME nesting too deep"},
+		{MESSAGE_NESTING_SCAN_MAX + 1, "MIME nesting too deep"},
+		{5000, "MIME nesting too deep"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *raw = nested(rows[i].depth);
+		struct message *m = parse(raw);
+
+		if (rows[i].problem == NULL) {
+			assert_null(m->problem);
+			assert_string_equal(m->body, "in");
+		} else {
+			assert_non_null(m->problem);
+			assert_non_null(strstr(m->problem, rows[i].problem));
+		}
+		message_free(m);
+		free(raw);
+	}
+}
+
+static void
+test_parts_limit(void **state)
+{
+	static const struct {
+		size_t parts;
+		bool problem;
+	} rows[] = {
+		{MESSAGE_MIME_PARTS_MAX - 1, false},
+		{MESSAGE_MIME_PARTS_MAX, false},
+		{MESSAGE_MIME_PARTS_MAX + 1, true},
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct message *m;
+		struct buf b;
+
+		buf_init(&b, 1024 * 1024);
+		assert_int_equal(buf_adds(&b, "From: a@b.nl\r\nContent-Type: "
+					      "multipart/mixed; boundary=b\r\n"
+					      "\r\n"),
+				 0);
+		for (j = 0; j < rows[i].parts; j++)
+			assert_int_equal(buf_adds(&b, "--b\r\n\r\npart\r\n"),
+					 0);
+		assert_int_equal(buf_adds(&b, "--b--\r\n"), 0);
+		m = message_parse(b.data, b.len);
+		if (rows[i].problem)
+			assert_non_null(strstr(m->problem, "too many MIME"));
+		else
+			assert_null(m->problem);
+		message_free(m);
+		buf_deinit(&b);
+	}
+}
+
+static void
+test_clean_utf8(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} rows[] = {
+		{"ok", "ok"},
+		{"caf\xc3\xa9", "caf\xc3\xa9"},
+		{"bad\xff", "bad\xef\xbf\xbd"},
+		{"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},	/* overlong */
+		{"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+		{"bell\x07", "bell "},
+		{"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *s = message_clean_utf8(rows[i].in, strlen(rows[i].in));
+
+		assert_string_equal(s, rows[i].out);
+		free(s);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_subjects),
+		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_bodies),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_header_limit),
+		cmocka_unit_test(test_field_limit),
+		cmocka_unit_test(test_nesting_limits),
+		cmocka_unit_test(test_parts_limit),
+		cmocka_unit_test(test_clean_utf8),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
