@@ -142,7 +142,10 @@ prescan_mime(struct message *msg, const char *data, size_t len)
 	const char *p = data, *end = data + len, *hit;
 	size_t nesting = 0;
 
-	while ((hit = memcasemem(p, (size_t)(end - p), "boundary=")) != NULL) {
+	for (;;) {
+		hit = memcasemem(p, (size_t)(end - p), "boundary=");
+		if (hit == NULL)
+			break;
 		p = hit + strlen("boundary=");
 		nesting++;
 		if (!boundary_ok(p, end)) {
@@ -151,7 +154,10 @@ prescan_mime(struct message *msg, const char *data, size_t len)
 		}
 	}
 	p = data;
-	while ((hit = memcasemem(p, (size_t)(end - p), "message/")) != NULL) {
+	for (;;) {
+		hit = memcasemem(p, (size_t)(end - p), "message/");
+		if (hit == NULL)
+			break;
 		p = hit + strlen("message/");
 		nesting++;
 	}

@@ -206,7 +206,10 @@ store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
 
 	if (st == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
 		codes = xreallocarray(codes, n + 1, sizeof(*codes));
 		codes[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 		if (strcmp((const char *)sqlite3_column_text(st, 1),
@@ -410,7 +413,10 @@ store_outbox_due(struct store *s, time_t now, size_t max,
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
 		struct store_outbox_row *o;
 		int len = sqlite3_column_bytes(st, 4);
 
@@ -512,7 +518,10 @@ store_actions_due(struct store *s, size_t max,
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
 		rows = xreallocarray(rows, n + 1, sizeof(*rows));
 		rows[n].id = sqlite3_column_int64(st, 0);
 		rows[n].mailbox = column_dup(st, 1);
@@ -579,7 +588,10 @@ store_report(struct store *s, const char *name, const char *arg,
 	n = sqlite3_column_count(st);
 	if (n > 32)
 		n = 32;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
 		for (i = 0; i < n; i++) {
 			values[i] = (const char *)sqlite3_column_text(st, i);
 			names[i] = sqlite3_column_name(st, i);

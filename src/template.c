@@ -40,7 +40,10 @@ check_placeholders(const char *text, const char *path, unsigned line0,
 	int bad = 0;
 	size_t i;
 
-	while ((open = strstr(p, "{{")) != NULL) {
+	for (;;) {
+		open = strstr(p, "{{");
+		if (open == NULL)
+			break;
 		for (; p < open; p++)
 			line += *p == '\n';
 		close = strstr(open, "}}");
@@ -156,8 +159,11 @@ template_render(const char *text, const struct template_var *vars,
 	size_t i;
 
 	buf_init(&b, 1024 * 1024);
-	while ((open = strstr(p, "{{")) != NULL &&
-	       (close = strstr(open, "}}")) != NULL) {
+	for (;;) {
+		open = strstr(p, "{{");
+		close = open == NULL ? NULL : strstr(open, "}}");
+		if (close == NULL)
+			break;
 		(void)buf_add(&b, p, (size_t)(open - p));
 		for (i = 0; i < n_vars; i++) {
 			size_t n = strlen(vars[i].name);

@@ -1,0 +1,54 @@
+#!/bin/sh
+# The desk on sample mail, on the embedded default (a Maildir in, a SQLite
+# file, mail written as files; no servers).  Installs what is missing,
+# builds, fills demo/maildir from contrib/demo-mail and runs the daemon
+# once with the clock at 1 April 2021, then shows what happened.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh contrib/deps.sh
+sh contrib/build.sh _build/demo
+bin=$top/_build/demo/src
+rm -rf demo
+mkdir -p demo/spool/maildir/new demo/spool/maildir/cur demo/spool/maildir/tmp
+ln -s ../rules demo/rules
+i=0
+for f in contrib/demo-mail/*.eml; do
+	i=$((i + 1))
+	# Maildir names start with the delivery time, so the order is kept
+	cp "$f" "demo/spool/maildir/new/$((1617000000 + i)).demo$i.localhost"
+done
+cd demo
+export AANMELD_NOW="2021-04-01 10:00"
+"$bin/aanmeldd" --once
+echo
+echo "== Every message and its verdict (aanmeld messages)"
+"$bin/aanmeld" messages | column -t -s "$(printf '\t')"
+echo
+echo "== Enrolled municipalities (aanmeld list)"
+"$bin/aanmeld" list | column -t -s "$(printf '\t')"
+echo
+echo "== For staff to review (aanmeld queue)"
+"$bin/aanmeld" queue | cut -f1,3,4,7 | column -t -s "$(printf '\t')"
+echo
+echo "== Mail written to spool/outbox"
+for f in spool/outbox/*.eml; do
+	to=$(grep -m1 '^To:' "$f" | cut -c5-)
+	subj=$(grep -m1 '^Subject:' "$f" | cut -c10-)
+	printf '%s\n    to %s\n    %s\n' "$f" "$to" "$subj"
+done
+echo
+echo "== The confirmation to Zwolle, as the mail client shows it"
+f=$(grep -l '^To:.*zwolle.nl' spool/outbox/*.eml | head -n 1)
+sed -n '/^Subject:/p' "$f"
+echo
+# the body is quoted-printable: decode it for reading
+sed '1,/^\r*$/d' "$f" | perl -MMIME::QuotedPrint -0777 -ne 'print decode_qp($_)' | tr -d '\r'
+echo
+echo "== Folders of the Maildir"
+for d in spool/maildir/.[A-Z]*; do
+	printf '%-14s %s message(s)\n' "${d#spool/maildir/.}" "$(ls "$d/cur" | wc -l)"
+done
+echo
+echo "Run it again: nothing changes (every message is known)."
+"$bin/aanmeldd" --once 2>&1 | tail -n 1

@@ -1,0 +1,163 @@
+#!/bin/sh
+# End to end on the embedded default: a Maildir in, a real SQLite file, the
+# file outbox.  Checks database rows, the mail written and the folders, then
+# that a second run changes nothing, that a copy of a processed message is
+# a no-op, and that the daemon picks up new mail and stops on SIGTERM.
+set -u
+: "${AANMELD:?}" "${AANMELDD:?}"
+srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+work=$(mktemp -d /tmp/aanmeld-e2e.XXXXXX)
+daemon=
+trap 'test -n "$daemon" && kill "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+check() {	# check DESCRIPTION COMMAND...
+	d=$1
+	shift
+	"$@" >/dev/null 2>&1
+	ok $? "$d"
+}
+
+sql() {
+	sqlite3 "$work/spool/aanmeld.db" "$1"
+}
+
+eq() {	# eq DESCRIPTION EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then ok 0 "$1"; else
+		ok 1 "$1 (expected '$2', got '$3')"
+	fi
+}
+
+cat >"$work/aanmeld.conf" <<EOF
+[main]
+rules = $srcdir/../rules
+spool = spool
+[classify]
+trusted_authserv_id = mx.vng.nl
+EOF
+mkdir -p "$work/spool/maildir/new" "$work/spool/maildir/cur" \
+	"$work/spool/maildir/tmp"
+
+mail() {	# mail NAME FROM SUBJECT [EXTRA-HEADER]
+	{
+		printf 'Return-Path: <%s>\r\n' "$2"
+		printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
+		printf 'From: Tester <%s>\r\nTo: GlobalGoals@VNG.nl\r\n' "$2"
+		printf 'Subject: %s\r\nMessage-ID: <%s@test.example>\r\n' "$3" "$1"
+		printf 'Date: Thu, 01 Apr 2021 09:00:00 +0200\r\n'
+		[ -n "${4:-}" ] && printf '%s\r\n' "$4"
+		printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+		printf 'Graag melden wij ons aan.\r\n'
+	} >"$work/spool/maildir/new/$1"
+}
+
+S='Deelname praktijkproef GG & lokale inclusie'
+mail 1000.a.host utrecht@utrecht.nl "$S"
+mail 1001.b.host jan@mail.utrecht.nl "RE: $S"
+mail 1002.c.host info@gmail.com "$S"
+mail 1003.d.host p@amsterdam.nl "Automatisch antwoord: $S" 'Auto-Submitted: auto-replied'
+mail 1004.e.host x@utrecht-gemeente.nl "$S"
+mail 1005.f.host y@zwolle.nl "Uitnodiging webinar"
+
+run() {
+	"$AANMELDD" -c "$work/aanmeld.conf" --once --now "2021-04-01 10:00" \
+		>"$work/run.log" 2>&1
+}
+
+run
+ok $? "aanmeldd --once exits 0"
+eq "six messages recorded" 6 "$(sql 'SELECT count(*) FROM messages')"
+eq "verdicts" "enrol duplicate reject ignore review ignore" \
+	"$(sql 'SELECT verdict FROM messages ORDER BY id' | tr '\n' ' ' | sed 's/ $//')"
+eq "Utrecht enrolled once, confirmed" "GM0344|confirmed" \
+	"$(sql 'SELECT code, status FROM enrolments')"
+eq "two Utrecht contacts" 2 "$(sql "SELECT count(*) FROM contacts WHERE code = 'GM0344'")"
+eq "one open review item (lookalike)" 1 \
+	"$(sql "SELECT count(*) FROM review_items WHERE status = 'open'")"
+eq "answers queued: confirm, duplicate, reject, review" \
+	"confirm duplicate reject review" \
+	"$(sql 'SELECT kind FROM outbox ORDER BY id' | tr '\n' ' ' | sed 's/ $//')"
+eq "every answer sent" 4 "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")"
+eq "four files in the outbox" 4 "$(ls "$work/spool/outbox" | grep -c '\.eml$')"
+for f in "$work"/spool/outbox/*.eml; do
+	b=$(basename "$f" .eml)
+	check "$b: Auto-Submitted" grep -q '^Auto-Submitted: auto-replied' "$f"
+	check "$b: In-Reply-To" grep -q '^In-Reply-To: <10' "$f"
+	check "$b: Message-ID matches its file" grep -q "^Message-ID: <$b>" "$f"
+	check "$b: CRLF line ends" grep -q "$(printf '\r')\$" "$f"
+	eq "$b: recorded as sent" 1 \
+		"$(sql "SELECT count(*) FROM outbox WHERE message_id = '$b' AND status = 'sent'")"
+done
+confirm=$(sql "SELECT message_id FROM outbox WHERE kind = 'confirm'")
+check "the confirmation goes to utrecht@utrecht.nl" \
+	grep -q '^To: .*utrecht@utrecht.nl' "$work/spool/outbox/$confirm.eml"
+eq "inbox empty" 0 "$(ls "$work/spool/maildir/new" "$work/spool/maildir/cur" | grep -c host)"
+eq "Verwerkt holds the enrolment and the duplicate" 2 \
+	"$(ls "$work/spool/maildir/.Verwerkt/cur" | grep -c host)"
+eq "Afgewezen holds the reject" 1 "$(ls "$work/spool/maildir/.Afgewezen/cur" | wc -l)"
+eq "Beoordelen holds the lookalike" 1 "$(ls "$work/spool/maildir/.Beoordelen/cur" | wc -l)"
+eq "Genegeerd holds the auto-reply and the webinar" 2 \
+	"$(ls "$work/spool/maildir/.Genegeerd/cur" | wc -l)"
+eq "raw copies spooled" 6 "$(ls "$work/spool/mail" | grep -c '\.eml$')"
+
+# a second run over the same Maildir changes nothing
+dump() {
+	sql 'SELECT * FROM messages; SELECT * FROM enrolments;
+	     SELECT * FROM contacts; SELECT * FROM review_items;
+	     SELECT id, key, status FROM outbox;' | md5sum
+	ls -R "$work/spool/outbox" "$work/spool/maildir" | md5sum
+}
+before=$(dump)
+run
+ok $? "second run exits 0"
+eq "second run changes nothing" "$before" "$(dump)"
+
+# a copy of a processed message under a new name is a no-op
+cp "$work/spool/maildir/.Verwerkt/cur/1000.a.host:2," \
+	"$work/spool/maildir/new/2000.copy.host"
+run
+eq "copy: still six messages" 6 "$(sql 'SELECT count(*) FROM messages')"
+eq "copy: still four answers" 4 "$(sql 'SELECT count(*) FROM outbox')"
+eq "copy: moved out of the inbox" 0 "$(ls "$work/spool/maildir/new" | wc -l)"
+
+# the daemon watches the Maildir, and SIGTERM stops it with exit 0
+"$AANMELDD" -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
+	>"$work/daemon.log" 2>&1 &
+daemon=$!
+sleep 1
+mail 3000.g.host griffie@zwolle.nl "$S"
+i=0
+while [ "$i" -lt 50 ] && [ "$(sql "SELECT count(*) FROM enrolments WHERE code = 'GM0193'")" != 1 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+eq "new mail processed while the daemon waits" 1 \
+	"$(sql "SELECT count(*) FROM enrolments WHERE code = 'GM0193'")"
+kill -TERM "$daemon"
+wait "$daemon"
+ok $? "SIGTERM: exit 0"
+daemon=
+check "the daemon logged its stop" grep -q "aanmeldd stopped" "$work/daemon.log"
+
+# the command line reads the same database
+list=$("$AANMELD" -c "$work/aanmeld.conf" list --csv)
+check "list --csv names Utrecht" sh -c "printf '%s' '$list' | grep -q '\"GM0344\",\"Utrecht\",\"confirmed\"'"
+queue=$("$AANMELD" -c "$work/aanmeld.conf" queue)
+check "queue shows the lookalike" sh -c "printf '%s' '$queue' | grep -q 'utrecht-gemeente.nl'"
+check "show 1" "$AANMELD" -c "$work/aanmeld.conf" show 1
+"$AANMELD" -c "$work/aanmeld.conf" show 999 >/dev/null 2>&1
+eq "show of an unknown id fails" 1 $?
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

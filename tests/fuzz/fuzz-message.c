@@ -1,0 +1,45 @@
+/*
+ * libFuzzer entry point: parse hostile bytes as a message, then classify
+ * it with the project's rules.  Neither may crash, leak or read out of
+ * bounds, whatever the input.
+ */
+#include "autoconf.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "classify.h"
+#include "message.h"
+#include "rules.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct rules *rules;
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const enrolled[] = {"GM0344"};
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					"mx.vng.nl", false};
+	struct classify_state st = {enrolled, 1, 1};
+	struct classification c;
+	struct message *msg;
+
+	if (rules == NULL) {
+		struct buf errors;
+
+		buf_init(&errors, 1024 * 1024);
+		rules = rules_load(TOP_SRCDIR "/rules", &errors);
+		if (rules == NULL)
+			abort();
+		buf_deinit(&errors);
+	}
+	msg = message_parse((const char *)data, size);
+	classify(msg, rules, &set, &st, 1617264000, &c);
+	classification_deinit(&c);
+	message_free(msg);
+	return 0;
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Every test, as on a fresh Debian 12 machine: installs what is missing,
+# then builds and runs `make check` three ways (warnings as errors; ASan and
+# UBSan; valgrind) and `make distcheck`.  A skipped test fails the run.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh contrib/deps.sh --test
+
+total_pass=0
+total_fail=0
+
+# check NAME CONFIGURE-ARGS...: build in _build/NAME and run make check.
+check() {
+	name=$1
+	shift
+	echo "== $name: make check"
+	sh contrib/build.sh "_build/$name" --enable-werror "$@"
+	if ! make -C "_build/$name" check >"_build/$name/check.out" 2>&1; then
+		cat "_build/$name/check.out"
+		find "_build/$name/tests" -name '*.log' ! -name test-suite.log \
+			-exec grep -l -E '^(not ok|Bail out)' {} + |
+			while read -r f; do echo "--- $f"; cat "$f"; done
+		total_fail=$((total_fail + 1))
+		return 0
+	fi
+	grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "_build/$name/check.out"
+	pass=$(sed -n 's/^# PASS: *//p' "_build/$name/check.out" | tail -n 1)
+	skip=$(sed -n 's/^# SKIP: *//p' "_build/$name/check.out" | tail -n 1)
+	if [ "${skip:-0}" -ne 0 ]; then
+		echo "$name: $skip tests were skipped: that is a failure here"
+		total_fail=$((total_fail + skip))
+	fi
+	total_pass=$((total_pass + ${pass:-0}))
+}
+
+check plain
+check sanitizers --enable-sanitizers
+check valgrind --enable-valgrind
+
+echo "== make distcheck"
+if make -C _build/plain distcheck >_build/plain/distcheck.out 2>&1; then
+	total_pass=$((total_pass + 1))
+	tail -n 4 _build/plain/distcheck.out
+else
+	tail -n 60 _build/plain/distcheck.out
+	total_fail=$((total_fail + 1))
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
