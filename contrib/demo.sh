@@ -20,7 +20,9 @@ for f in contrib/demo-mail/*.eml; do
 done
 cd demo
 export AANMELD_NOW="2021-04-01 10:00"
-"$bin/aanmeldd" --once
+"$bin/aanmeldd" --once 2>aanmeldd.log
+grep '^cycle' aanmeldd.log | sed 's/^/aanmeldd: /'
+echo "(the daemon's log of every decision: demo/aanmeldd.log)"
 echo
 echo "== Every message and its verdict (aanmeld messages)"
 "$bin/aanmeld" messages | column -t -s "$(printf '\t')"
@@ -33,8 +35,10 @@ echo "== For staff to review (aanmeld queue)"
 echo
 echo "== Mail written to spool/outbox"
 for f in spool/outbox/*.eml; do
-	to=$(grep -m1 '^To:' "$f" | cut -c5-)
-	subj=$(grep -m1 '^Subject:' "$f" | cut -c10-)
+	# unfold the header lines before picking To and Subject
+	hdr=$(sed '/^\r*$/q' "$f" | tr -d '\r' | awk '/^[ \t]/ { l = l $0; next } { if (l != "") print l; l = $0 } END { print l }')
+	to=$(printf '%s\n' "$hdr" | grep -m1 '^To:' | cut -c5-)
+	subj=$(printf '%s\n' "$hdr" | grep -m1 '^Subject:' | cut -c10-)
 	printf '%s\n    to %s\n    %s\n' "$f" "$to" "$subj"
 done
 echo
@@ -50,5 +54,5 @@ for d in spool/maildir/.[A-Z]*; do
 	printf '%-14s %s message(s)\n' "${d#spool/maildir/.}" "$(ls "$d/cur" | wc -l)"
 done
 echo
-echo "Run it again: nothing changes (every message is known)."
-"$bin/aanmeldd" --once 2>&1 | tail -n 1
+echo "Run it again: nothing changes (every message is known):"
+"$bin/aanmeld" run --once 2>/dev/null

@@ -11,15 +11,16 @@
 #include <syslog.h>
 
 #include "classify.h"
+#include "config.h"
 #include "gemeenten.h"
 #include "log.h"
 #include "message.h"
+#include "programme.h"
 #include "rules.h"
 #include "runtime.h"
 #include "spool.h"
 #include "store.h"
 #include "util.h"
-#include "config.h"
 
 struct command {
 	const char *name;

@@ -15,10 +15,33 @@
 #include "maildir.h"
 #include "util.h"
 
+struct entry {
+	char *key;
+	char *path;	/* where list() saw it */
+};
+
 struct maildir {
 	char *root;
 	int inotify;	/* -1 until the first wait */
+	/* what the last list() saw, sorted by key: fetch and move find a
+	   file without reading the folder again */
+	struct entry *seen;
+	size_t n_seen;
 };
+
+static void
+forget(struct maildir *md)
+{
+	size_t i;
+
+	for (i = 0; i < md->n_seen; i++) {
+		free(md->seen[i].key);
+		free(md->seen[i].path);
+	}
+	free(md->seen);
+	md->seen = NULL;
+	md->n_seen = 0;
+}
 
 static void *
 maildir_open(const char *location, char **error_r)
@@ -44,13 +67,14 @@ maildir_open(const char *location, char **error_r)
 }
 
 static int
-key_cmp(const void *a, const void *b)
+entry_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct entry *)a)->key,
+		      ((const struct entry *)b)->key);
 }
 
 static int
-list_dir(const char *dir, char ***keys, size_t *n, char **error_r)
+list_dir(struct maildir *md, const char *dir, char **error_r)
 {
 	struct dirent *de;
 	DIR *d = opendir(dir);
@@ -61,13 +85,17 @@ list_dir(const char *dir, char ***keys, size_t *n, char **error_r)
 	}
 	for (;;) {
 		de = readdir(d);
-		if (de == NULL || *n >= MAILDIR_LIST_MAX)
+		if (de == NULL || md->n_seen >= MAILDIR_LIST_MAX)
 			break;
 		if (de->d_name[0] == '.')
 			continue;
-		*keys = xreallocarray(*keys, *n + 1, sizeof(**keys));
-		(*keys)[(*n)++] = xstrndup(de->d_name,
-					   strcspn(de->d_name, ":"));
+		md->seen = xreallocarray(md->seen, md->n_seen + 1,
+					 sizeof(*md->seen));
+		md->seen[md->n_seen].key =
+			xstrndup(de->d_name, strcspn(de->d_name, ":"));
+		md->seen[md->n_seen].path = xasprintf("%s/%s", dir,
+						      de->d_name);
+		md->n_seen++;
 	}
 	closedir(d);
 	return 0;
@@ -77,27 +105,30 @@ static int
 maildir_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 {
 	struct maildir *md = h;
-	char **keys = NULL;
-	size_t n = 0;
-	char *dir;
+	char **keys, *dir;
+	size_t i;
 	int rc;
 
+	forget(md);
 	dir = xasprintf("%s/new", md->root);
-	rc = list_dir(dir, &keys, &n, error_r);
+	rc = list_dir(md, dir, error_r);
 	free(dir);
 	if (rc == 0) {
 		dir = xasprintf("%s/cur", md->root);
-		rc = list_dir(dir, &keys, &n, error_r);
+		rc = list_dir(md, dir, error_r);
 		free(dir);
 	}
 	if (rc == -1) {
-		mailbox_free_keys(keys, n);
+		forget(md);
 		return -1;
 	}
 	/* Maildir names start with the delivery time: oldest first */
-	qsort(keys, n, sizeof(*keys), key_cmp);
+	qsort(md->seen, md->n_seen, sizeof(*md->seen), entry_cmp);
+	keys = xcalloc(md->n_seen, sizeof(*keys));
+	for (i = 0; i < md->n_seen; i++)
+		keys[i] = xstrdup(md->seen[i].key);
 	*keys_r = keys;
-	*n_r = n;
+	*n_r = md->n_seen;
 	return 0;
 }
 
@@ -106,10 +137,19 @@ static char *
 find(struct maildir *md, const char *key, int *in_new_r)
 {
 	static const char *const subdirs[] = {"new", "cur"};
+	struct entry probe = {(char *)key, NULL}, *hit;
 	size_t klen = strlen(key), i;
 
 	if (strchr(key, '/') != NULL || key[0] == '.')
 		return NULL;
+	hit = md->n_seen == 0 ? NULL :
+				bsearch(&probe, md->seen, md->n_seen,
+					sizeof(*md->seen), entry_cmp);
+	if (hit != NULL && access(hit->path, F_OK) == 0) {
+		*in_new_r = strstr(hit->path + strlen(md->root), "/new/") !=
+			    NULL;
+		return xstrdup(hit->path);
+	}
 	for (i = 0; i < nitems(subdirs); i++) {
 		char *dir = xasprintf("%s/%s", md->root, subdirs[i]);
 		DIR *d = opendir(dir);
@@ -261,6 +301,7 @@ maildir_close(void *h)
 
 	if (md->inotify != -1)
 		close(md->inotify);
+	forget(md);
 	free(md->root);
 	free(md);
 }

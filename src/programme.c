@@ -273,10 +273,7 @@ format_item(struct buf *b, const struct programme_item *it)
 	programme_format_date(it->start, date, sizeof(date));
 	localtime_r(&it->start, &s);
 	localtime_r(&it->end, &e);
-	if (it->number > 0)
-		(void)buf_addf(b, "- Bijeenkomst %u: %s, ", it->number, date);
-	else
-		(void)buf_addf(b, "- %s, ", date);
+	(void)buf_addf(b, "- %s, ", date);
 	if (it->end > it->start)
 		(void)buf_addf(b, "%02d.%02d-%02d.%02d uur: ", s.tm_hour,
 			       s.tm_min, e.tm_hour, e.tm_min);
