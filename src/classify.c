@@ -193,6 +193,11 @@ judge_sender(struct judge *j)
 	const struct shared_org *shared;
 	const struct gemeente *m;
 
+	if (domain == NULL) {
+		/* message_parse() already refuses these; keep it safe here */
+		reason(j, "sender address %s has no usable domain", addr);
+		return VERDICT_REVIEW;
+	}
 	rule = rules_sender(j->rules, domain);
 	if (rule != NULL) {
 		switch (rule->action) {

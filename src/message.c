@@ -9,6 +9,7 @@
 #include <libetpan/libetpan.h>
 
 #include "buf.h"
+#include "mailaddr.h"
 #include "message.h"
 #include "message_body.h"
 #include "util.h"
@@ -260,6 +261,7 @@ static char *
 address_list_text(struct mailimf_address_list *list)
 {
 	struct buf b;
+	char *text;
 	clistiter *it;
 
 	buf_init(&b, 16 * 1024);
@@ -272,7 +274,9 @@ address_list_text(struct mailimf_address_list *list)
 			(void)buf_adds(&b, ", ");
 		(void)buf_adds(&b, a->ad_data.ad_mailbox->mb_addr_spec);
 	}
-	return unfold(buf_str(&b));
+	text = unfold(buf_str(&b));
+	buf_deinit(&b);
+	return text;
 }
 
 /* Sets *slot once: the first occurrence of a field wins. */
@@ -472,6 +476,8 @@ message_parse(const char *data, size_t len)
 		message_body_parse(msg, data, len);
 	if (msg->from_addr == NULL || strchr(msg->from_addr, '@') == NULL)
 		set_problem(msg, "no From address");
+	else if (mailaddr_domain(msg->from_addr) == NULL)
+		set_problem(msg, "From address has no usable domain");
 	return msg;
 }
 

@@ -11,7 +11,7 @@ sh contrib/deps.sh
 CC=clang sh contrib/build.sh _build/fuzz --enable-fuzz
 work=_build/fuzz/corpora
 mkdir -p "$work/message" "$work/rules" "$work/findings"
-cp tests/data/mail/*.eml "$work/message/" 2>/dev/null || true
+cp tests/data/mail/*.eml contrib/demo-mail/*.eml "$work/message/" 2>/dev/null || true
 i=0
 for f in subject.rules senders.rules gemeenten.tsv shared-domains.tsv \
 	programme.conf templates/confirm.txt; do

@@ -154,6 +154,14 @@ test_hostile(void **state)
 		{"From: undisclosed-recipients:;\r\n\r\nbody", 0,
 		 "no From address"},
 		{"", 0, "no From address"},
+		/* found by fuzzing: a domain longer than DNS allows */
+		{"From: a@" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		 "xxxxxxxxxx.nl\r\n\r\nbody",
+		 0, "From address has no usable domain"},
 	};
 	size_t i;
 
