@@ -282,6 +282,11 @@ judge_state(struct judge *j, const struct classify_state *st, time_t now)
 			return VERDICT_DUPLICATE;
 		}
 	}
+	if (p->opens != 0 && now < p->opens) {
+		reason(j, "enrolment opens on %s: for staff to decide",
+		       util_format_time(p->opens, when, sizeof(when)));
+		return VERDICT_REVIEW;
+	}
 	if (now > p->closes) {
 		reason(j, "enrolment closed on %s",
 		       util_format_time(p->closes, when, sizeof(when)));

@@ -260,26 +260,46 @@ rules_free(struct rules *r)
 	free(r);
 }
 
+/* Length of the white space character at s (ASCII, or a Unicode space
+   such as the no-break space a PDF brochure pastes), or 0. */
+static size_t
+space_len(const unsigned char *s)
+{
+	if (isspace(s[0]))
+		return 1;
+	if (s[0] == 0xc2 && s[1] == 0xa0)
+		return 2;	/* U+00A0 */
+	if (s[0] == 0xe2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xaf))
+		return 3;	/* U+2000..U+200A, U+202F */
+	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
+		return 3;	/* U+3000 */
+	return 0;
+}
+
 /* Folds white space runs to one space and trims, within the bound. */
 static char *
-fold_space(const char *s)
+fold_space(const char *subject)
 {
+	const unsigned char *s = (const unsigned char *)subject;
 	struct buf b;
 	int space = 0;
+	size_t n;
 
 	buf_init(&b, RULES_SUBJECT_MAX);
-	while (*s != '\0' && isspace((unsigned char)*s))
-		s++;
-	for (; *s != '\0'; s++) {
-		if (isspace((unsigned char)*s)) {
-			space = 1;
+	while (*s != '\0') {
+		n = space_len(s);
+		if (n > 0) {
+			space = b.len > 0;
+			s += n;
 			continue;
 		}
 		if (space && buf_addc(&b, ' ') == -1)
 			break;
 		space = 0;
-		if (buf_addc(&b, *s) == -1)
+		if (buf_addc(&b, (char)*s) == -1)
 			break;
+		s++;
 	}
 	return buf_steal(&b);
 }
