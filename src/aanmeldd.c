@@ -19,6 +19,7 @@
 
 static volatile sig_atomic_t stop;
 static volatile sig_atomic_t reload;
+static volatile sig_atomic_t wake;	/* ends the wait for mail */
 
 static void
 on_signal(int sig)
@@ -27,6 +28,7 @@ on_signal(int sig)
 		reload = 1;
 	else
 		stop = 1;
+	wake = 1;
 }
 
 static void
@@ -117,8 +119,9 @@ main(int argc, char *argv[])
 		log_cycle(&stats);
 		if (once)
 			break;
+		wake = stop || reload;
 		if (rt.mailbox->ops->wait(rt.mailbox->h,
-					  (int)rt.config->poll_interval, &stop,
+					  (int)rt.config->poll_interval, &wake,
 					  &err) == -1) {
 			log_warnx("waiting for mail: %s", err);
 			free(err);

@@ -144,11 +144,26 @@ while [ "$i" -lt 50 ] && [ "$(sql "SELECT count(*) FROM enrolments WHERE code = 
 done
 eq "new mail processed while the daemon waits" 1 \
 	"$(sql "SELECT count(*) FROM enrolments WHERE code = 'GM0193'")"
+kill -HUP "$daemon"
+i=0
+while [ "$i" -lt 50 ] && ! grep -q "reloaded the rules" "$work/daemon.log"; do
+	sleep 0.2
+	i=$((i + 1))
+done
+check "SIGHUP reloads the rules" grep -q "reloaded the rules" "$work/daemon.log"
 kill -TERM "$daemon"
 wait "$daemon"
 ok $? "SIGTERM: exit 0"
 daemon=
 check "the daemon logged its stop" grep -q "aanmeldd stopped" "$work/daemon.log"
+
+# aanmeld check loads everything and reports a broken config by file:line
+check "aanmeld check" "$AANMELD" -c "$work/aanmeld.conf" check
+printf '[main]\nbogus = 1\n[smtp]\nmax_replies_per_day = many\n' >"$work/bad.conf"
+"$AANMELD" -c "$work/bad.conf" check >"$work/bad.out" 2>&1
+eq "a bad config fails check" 1 $?
+check "bad config: unknown setting at line 2" grep -q "bad.conf:2: unknown setting" "$work/bad.out"
+check "bad config: bad number at line 4" grep -q "bad.conf:4: max_replies_per_day" "$work/bad.out"
 
 # the command line reads the same database
 list=$("$AANMELD" -c "$work/aanmeld.conf" list --csv)
