@@ -123,7 +123,8 @@ maildir_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 		return -1;
 	}
 	/* Maildir names start with the delivery time: oldest first */
-	qsort(md->seen, md->n_seen, sizeof(*md->seen), entry_cmp);
+	if (md->n_seen > 0)
+		qsort(md->seen, md->n_seen, sizeof(*md->seen), entry_cmp);
 	keys = xcalloc(md->n_seen, sizeof(*keys));
 	for (i = 0; i < md->n_seen; i++)
 		keys[i] = xstrdup(md->seen[i].key);
