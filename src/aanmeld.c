@@ -156,8 +156,8 @@ cmd_classify(struct runtime *rt, int argc, char **argv)
 		if (classify_file(rt, &d, argv[i]) == -1)
 			rc = 1;
 	}
-	store_free_codes(d.codes, d.n_codes);
-	store_free_codes(d.keys, d.n_keys);
+	util_free_strv(d.codes, d.n_codes);
+	util_free_strv(d.keys, d.n_keys);
 	store_close(&d.store);
 	return rc;
 }

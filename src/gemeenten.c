@@ -156,7 +156,7 @@ read_tsv(const char *path, const char *header0, size_t nfields,
 	 int (*row)(void *ctx, char **f, unsigned line), void *ctx)
 {
 	const char *err;
-	char *data, *p, *nl, *f[16];
+	char *data, *cursor, *p, *f[16];
 	size_t len;
 	unsigned line = 0;
 	int seen_header = 0, rc = 0;
@@ -166,13 +166,12 @@ read_tsv(const char *path, const char *header0, size_t nfields,
 		rules_error(errors, path, 0, "%s", err);
 		return -1;
 	}
-	for (p = data; p != NULL && *p != '\0'; p = nl) {
-		nl = strchr(p, '\n');
-		if (nl != NULL)
-			*nl++ = '\0';
+	cursor = data;
+	for (;;) {
+		p = util_next_line(&cursor);
+		if (p == NULL)
+			break;
 		line++;
-		if (p[0] != '\0' && p[strlen(p) - 1] == '\r')
-			p[strlen(p) - 1] = '\0';
 		if (p[0] == '#' || p[0] == '\0')
 			continue;
 		if (!seen_header) {

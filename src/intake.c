@@ -158,7 +158,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	}
 	answer_deinit(&a);
 	classification_deinit(&c);
-	store_free_codes(codes, n);
+	util_free_strv(codes, n);
 	return rc;
 }
 
@@ -239,6 +239,6 @@ intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 		}
 		free(err);
 	}
-	mailbox_free_keys(keys, n);
+	util_free_strv(keys, n);
 	return 0;
 }

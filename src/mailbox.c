@@ -47,12 +47,3 @@ mailbox_close(struct mailbox **mbp)
 	*mbp = NULL;
 }
 
-void
-mailbox_free_keys(char **keys, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-}

@@ -46,6 +46,5 @@ struct mailbox *mailbox_open(const char *type, const char *location,
 			     char **error_r);
 /* Closes and NULLs *mb; NULL is fine. */
 void mailbox_close(struct mailbox **mb);
-void mailbox_free_keys(char **keys, size_t n);
 
 #endif

@@ -54,7 +54,7 @@ read_lines(struct rules *r, const char *path, line_handler *handle,
 	   struct buf *errors)
 {
 	const char *err;
-	char *data, *p, *nl, *rest;
+	char *data, *cursor, *p, *rest;
 	size_t len;
 	unsigned line = 0;
 	int rc = 0;
@@ -64,10 +64,11 @@ read_lines(struct rules *r, const char *path, line_handler *handle,
 		rules_error(errors, path, 0, "%s", err);
 		return -1;
 	}
-	for (p = data; p != NULL && *p != '\0'; p = nl) {
-		nl = strchr(p, '\n');
-		if (nl != NULL)
-			*nl++ = '\0';
+	cursor = data;
+	for (;;) {
+		p = util_next_line(&cursor);
+		if (p == NULL)
+			break;
 		line++;
 		if (strlen(p) > RULES_LINE_MAX) {
 			rules_error(errors, path, line, "line too long");

@@ -218,7 +218,7 @@ store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		store_free_codes(codes, n);
+		util_free_strv(codes, n);
 		return fail(s, error_r, "enrolments");
 	}
 	*codes_r = codes;
@@ -227,15 +227,6 @@ store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
 	return 0;
 }
 
-void
-store_free_codes(char **codes, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(codes[i]);
-	free(codes);
-}
 
 int
 store_answers_since(struct store *s, const char *rcpt, time_t since,

@@ -87,10 +87,9 @@ int store_message_known(struct store *s, const char *mailbox,
 			const char *sha256, int64_t *id_r, char **verdict_r,
 			char **error_r);
 /* The codes enrolled (confirmed or waitlisted; heap array of heap
-   strings, free with store_free_codes) and the confirmed count. */
+   strings, free with util_free_strv) and the confirmed count. */
 int store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
 		   size_t *confirmed_r, char **error_r);
-void store_free_codes(char **codes, size_t n);
 /* Answers queued to rcpt since the given time (for the daily limit). */
 int store_answers_since(struct store *s, const char *rcpt, time_t since,
 			unsigned *count_r, char **error_r);

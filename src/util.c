@@ -246,6 +246,34 @@ util_hex(const unsigned char *data, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+char *
+util_next_line(char **cursor)
+{
+	char *line = *cursor, *nl;
+	size_t n;
+
+	if (line == NULL || *line == '\0')
+		return NULL;
+	nl = strchr(line, '\n');
+	if (nl != NULL)
+		*nl++ = '\0';
+	*cursor = nl;
+	n = strlen(line);
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	return line;
+}
+
+void
+util_free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 int
 util_mkdirs(const char *path)
 {

@@ -45,6 +45,13 @@ char *util_trim(char *s);
 /* Writes the lower-case hex of len bytes into out (2*len+1 bytes). */
 void util_hex(const unsigned char *data, size_t len, char *out);
 
+/* The next line of a NUL-terminated text that *cursor walks through:
+   the line is terminated in place, without its LF and a CR before it.
+   NULL at the end of the text. */
+char *util_next_line(char **cursor);
+/* Frees n strings and the array holding them. */
+void util_free_strv(char **v, size_t n);
+
 /* Makes the directory and its parents (mode 0700 for new ones).  0/-1. */
 int util_mkdirs(const char *path);
 /* Reads a whole file into a NUL-terminated heap buffer of at most max
