@@ -75,7 +75,10 @@ answer_build(const struct message *msg, const char *sha256,
 		if (msg->message_id != NULL &&
 		    compose_addr_is_safe(msg->message_id))
 			m.in_reply_to = msg->message_id;
-		m.references = msg->references;
+		/* RFC 5322 3.6.4: without References, the parent's
+		   In-Reply-To stands in for them */
+		m.references = msg->references != NULL ? msg->references :
+							 msg->in_reply_to;
 		m.auto_submitted = "auto-replied";
 		m.date = now;
 		m.body = body;

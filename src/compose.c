@@ -1,6 +1,12 @@
+/*
+ * Outgoing mail: RFC 5322 (headers folded at 78 columns), RFC 2045 and
+ * 2046 (a quoted-printable text/plain body), RFC 2047 (B-encoded words),
+ * RFC 3834 (Auto-Submitted, In-Reply-To and References).
+ */
 #include "autoconf.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +14,7 @@
 #include <time.h>
 
 #include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 #include <libetpan/libetpan.h>
 
 #include "buf.h"
@@ -16,36 +23,115 @@
 #include "message.h"
 #include "util.h"
 
-/* Header lines are folded at this width (RFC 5322 recommends 78). */
 #define LINE_WIDTH 78
-/* An encoded word is at most 75 characters (RFC 2047 section 2):
-   "=?UTF-8?B?" + payload + "?=" leaves 63, so 45 bytes of text. */
+/* "=?UTF-8?B?" and "?=" around every encoded word. */
+#define WORD_OVERHEAD 12
+/* An encoded word is at most 75 characters (RFC 2047 section 2), which
+   leaves 63 for base64: 15 whole quanta, so 45 bytes of text. */
 #define WORD_BYTES 45
-#define MAIL_MAX (4u * 1024 * 1024)
+/* Header text beyond this is cut, so that a header never outgrows
+   HEADER_MAX and appends to it cannot fail. */
+#define TEXT_MAX 8192
+#define HEADER_MAX (64 * 1024)
+/* Quoted-printable at most triples valid UTF-8, so such a body fits in
+   MAIL_MAX; one full of invalid bytes may not, and is refused. */
+#define BODY_MAX (1024 * 1024)
+#define MAIL_MAX (4 * 1024 * 1024)
+#define ADDR_MAX 254
+#define ID_PREFIX "aanmeld."
+/* The shortest id that can sit in References, "<a@b> ", is 6 bytes. */
+#define REFS_IDS_MAX (COMPOSE_REFERENCES_MAX / 6 + 1)
+
+/* A header being written.  start_col is where its first line starts (the
+   caller may put a header name in front). */
+struct out {
+	struct buf b;
+	size_t start_col;
+};
+
+struct span {
+	const char *s;
+	size_t len;
+};
+
+static void
+out_init(struct out *o, size_t max, size_t start_col)
+{
+	buf_init(&o->b, max);
+	o->start_col = start_col;
+}
+
+/* Headers are bounded by TEXT_MAX and COMPOSE_REFERENCES_MAX, so they
+   cannot reach HEADER_MAX and the appends cannot fail. */
+static void
+out_add(struct out *o, const char *s, size_t len)
+{
+	(void)buf_add(&o->b, s, len);
+}
+
+static void
+out_adds(struct out *o, const char *s)
+{
+	out_add(o, s, strlen(s));
+}
+
+/* The column the next byte lands in. */
+static size_t
+out_col(const struct out *o)
+{
+	size_t i = o->b.len;
+
+	while (i > 0 && o->b.data[i - 1] != '\n')
+		i--;
+	return i == 0 ? o->start_col + o->b.len : o->b.len - i;
+}
+
+/* compose_addr_is_safe() on a counted string, so that ids inside an
+   untrusted References value need no copy. */
+static bool
+addr_safe_n(const char *s, size_t len)
+{
+	size_t i, at = len;
+
+	if (len == 0 || len > ADDR_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '@') {
+			if (at != len)
+				return false;
+			at = i;
+		} else if (c <= ' ' || c >= 0x7f ||
+			   strchr("<>()[]\\,;:\"", c) != NULL) {
+			return false;
+		}
+	}
+	return at > 0 && at + 1 < len;
+}
 
 int
 compose_addr_is_safe(const char *addr)
 {
-	const char *at = strrchr(addr, '@'), *p;
-
-	if (at == NULL || at == addr || at[1] == '\0' || strlen(addr) > 254)
-		return 0;
-	for (p = addr; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c <= ' ' || c >= 0x7f || strchr("<>()[]\\,;:\"", c))
-			return 0;
-	}
-	return strchr(addr, '@') == at;
+	return addr != NULL && addr_safe_n(addr, strlen(addr));
 }
 
-/* Copies untrusted text as valid UTF-8 with CR, LF, TAB and other
-   controls turned into spaces. */
+/* Untrusted text as valid UTF-8 of at most TEXT_MAX bytes, with every
+   control character a space so that nothing can start a line. */
 static char *
 header_safe(const char *value)
 {
-	char *s = message_clean_utf8(value, strlen(value)), *p;
+	size_t len = value == NULL ? 0 : strlen(value), i;
+	char *s, *p;
 
+	if (len > TEXT_MAX) {
+		len = TEXT_MAX;
+		/* cut before a UTF-8 sequence, not inside it */
+		for (i = 0; i < 3 && ((unsigned char)value[len] & 0xc0) == 0x80;
+		     i++)
+			len--;
+	}
+	s = message_clean_utf8(value == NULL ? "" : value, len);
 	for (p = s; *p != '\0'; p++) {
 		if ((unsigned char)*p < ' ' || *p == 0x7f)
 			*p = ' ';
@@ -53,19 +139,28 @@ header_safe(const char *value)
 	return s;
 }
 
+/* Non-ASCII text, text a decoder would take for an encoded word, and a
+   word too long for any line starting at col are all encoded. */
 static bool
-needs_encoding(const char *s)
+needs_encoding(const char *s, size_t col)
 {
-	const unsigned char *p;
+	const char *p;
+	size_t run = col;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p >= 0x80)
+	if (strstr(s, "=?") != NULL)
+		return true;
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80)
+			return true;
+		if (*p == ' ')
+			run = 1;
+		else if (++run > LINE_WIDTH)
 			return true;
 	}
-	return strstr(s, "=?") != NULL;
+	return false;
 }
 
-/* Bytes of the UTF-8 sequence starting with c (1 for anything else). */
+/* Bytes in the UTF-8 sequence led by c; the text is valid UTF-8. */
 static size_t
 utf8_len(unsigned char c)
 {
@@ -78,82 +173,58 @@ utf8_len(unsigned char c)
 	return 1;
 }
 
+/* Writes valid UTF-8 as B-encoded words, one per line and each as long as
+   the line allows; a character is never split between two words (RFC
+   2047 section 5).  Decoders drop the folds between encoded words. */
 static void
-add_base64(struct buf *b, const unsigned char *in, size_t len)
-{
-	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-				  "qrstuvwxyz0123456789+/";
-	size_t i;
-
-	for (i = 0; i < len; i += 3) {
-		unsigned v = (unsigned)in[i] << 16;
-
-		if (i + 1 < len)
-			v |= (unsigned)in[i + 1] << 8;
-		if (i + 2 < len)
-			v |= in[i + 2];
-		(void)buf_addc(b, tbl[(v >> 18) & 63]);
-		(void)buf_addc(b, tbl[(v >> 12) & 63]);
-		(void)buf_addc(b, i + 1 < len ? tbl[(v >> 6) & 63] : '=');
-		(void)buf_addc(b, i + 2 < len ? tbl[v & 63] : '=');
-	}
-}
-
-/* Appends s as RFC 2047 B words that keep lines within LINE_WIDTH, each
-   word after the first on a folded line; a UTF-8 sequence is never split
-   across words.  col is where the first word starts. */
-static void
-add_encoded(struct buf *b, const char *s, size_t col)
+add_encoded(struct out *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0;
+	size_t len = strlen(s), i = 0, n, room, col;
+	gnutls_datum_t in, b64;
 
 	while (i < len) {
-		/* 12 = "=?UTF-8?B?" + "?="; 4 base64 chars carry 3 bytes */
-		size_t room = col + 12 + 8 <= LINE_WIDTH ?
-				      (LINE_WIDTH - col - 12) / 4 * 3 :
-				      0;
-		size_t n = 0;
-
+		col = out_col(o);
+		room = 0;
+		if (col + WORD_OVERHEAD < LINE_WIDTH)
+			room = (LINE_WIDTH - col - WORD_OVERHEAD) / 4 * 3;
 		if (room > WORD_BYTES)
 			room = WORD_BYTES;
-		if (room < 4) {
-			(void)buf_adds(b, "\r\n ");
-			col = 1;
-			continue;
+		if (utf8_len(p[i]) > room) {
+			out_adds(o, "\r\n ");
+			room = WORD_BYTES;
 		}
-		while (i + n < len) {
-			size_t c = utf8_len(p[i + n]);
-
-			if (n + c > room)
-				break;
-			n += c;
-		}
-		(void)buf_adds(b, "=?UTF-8?B?");
-		add_base64(b, p + i, n);
-		(void)buf_adds(b, "?=");
+		n = 0;
+		while (i + n < len && n + utf8_len(p[i + n]) <= room)
+			n += utf8_len(p[i + n]);
+		in.data = (unsigned char *)p + i;
+		in.size = (unsigned int)n;
+		if (gnutls_base64_encode2(&in, &b64) < 0)
+			fatalx("out of memory");
+		out_adds(o, "=?UTF-8?B?");
+		out_add(o, (const char *)b64.data, b64.size);
+		out_adds(o, "?=");
+		gnutls_free(b64.data);
 		i += n;
-		col += 12 + (n + 2) / 3 * 4;
-		if (i < len) {
-			(void)buf_adds(b, "\r\n ");
-			col = 1;
-		}
+		if (i < len)
+			out_adds(o, "\r\n ");
 	}
 }
 
-/* Appends ASCII text, folding at spaces before LINE_WIDTH. */
+/* Writes ASCII text, folding before a space when the next word would pass
+   LINE_WIDTH; unfolding gives the text back unchanged. */
 static void
-add_folded(struct buf *b, const char *s, size_t col)
+add_folded(struct out *o, const char *s)
 {
-	while (*s != '\0') {
-		size_t word = strcspn(s + 1, " ") + 1;
+	size_t sp, word;
 
-		if (col + word > LINE_WIDTH && col > 1 && *s == ' ') {
-			(void)buf_adds(b, "\r\n");
-			col = 0;
-		}
-		(void)buf_add(b, s, word);
-		col += word;
+	while (*s != '\0') {
+		sp = strspn(s, " ");
+		word = sp + strcspn(s + sp, " ");
+		/* a fold never leaves a line of white space only */
+		if (sp > 0 && s[sp] != '\0' && out_col(o) + word > LINE_WIDTH)
+			out_adds(o, "\r\n");
+		out_add(o, s, word);
 		s += word;
 	}
 }
@@ -162,233 +233,328 @@ char *
 compose_header_text(const char *name, const char *value)
 {
 	char *safe = header_safe(value);
-	struct buf b;
+	struct out o;
 
-	buf_init(&b, MAIL_MAX);
-	(void)buf_addf(&b, "%s: ", name);
-	if (needs_encoding(safe))
-		add_encoded(&b, safe, b.len);
+	out_init(&o, HEADER_MAX, 0);
+	out_adds(&o, name);
+	out_adds(&o, ": ");
+	if (needs_encoding(safe, out_col(&o)))
+		add_encoded(&o, safe);
 	else
-		add_folded(&b, safe, b.len);
+		add_folded(&o, safe);
 	free(safe);
-	return buf_steal(&b);
+	return buf_steal(&o.b);
 }
 
-/* True if name can stand as an unquoted phrase of atoms. */
+/* True if s can stand as a phrase of atoms (RFC 5322 section 3.2.3). */
 static bool
 is_atoms(const char *s)
 {
 	for (; *s != '\0'; s++) {
-		if (!isalnum((unsigned char)*s) && strchr(" !#$%&'*+-/=?^_`{|}~",
-							  *s) == NULL)
+		if (!isalnum((unsigned char)*s) &&
+		    strchr(" !#$%&'*+-/=?^_`{|}~", *s) == NULL)
 			return false;
 	}
 	return true;
 }
 
+/* Writes ASCII s as a quoted string; folds may fall inside the quotes. */
+static void
+add_quoted(struct out *o, const char *s)
+{
+	struct buf q;
+	const char *p;
+
+	/* every byte escaped plus two quotes: the appends cannot fail */
+	buf_init(&q, 2 * strlen(s) + 2);
+	(void)buf_addc(&q, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			(void)buf_addc(&q, '\\');
+		(void)buf_addc(&q, *p);
+	}
+	(void)buf_addc(&q, '"');
+	add_folded(o, buf_str(&q));
+	buf_deinit(&q);
+}
+
+/* name-addr (RFC 5322 section 3.4); an encoded word may not be quoted
+   (RFC 2047 section 5), so a name is atoms, quoted or encoded. */
 char *
 compose_mailbox(const char *name, const char *addr)
 {
-	struct buf b;
+	struct out o;
 	char *safe;
-	const char *p;
 
 	if (!compose_addr_is_safe(addr))
 		return NULL;
-	if (name == NULL || *name == '\0')
-		return xasprintf("<%s>", addr);
+	/* the caller adds the header name: leave room for "Reply-To: " */
+	out_init(&o, HEADER_MAX, 10);
 	safe = util_trim(header_safe(name));
-	buf_init(&b, MAIL_MAX);
-	if (*safe == '\0') {
-		(void)buf_addf(&b, "<%s>", addr);
-	} else if (needs_encoding(safe)) {
-		/* encoded words may not sit inside a quoted string */
-		add_encoded(&b, safe, strlen("From: "));
-		(void)buf_addf(&b, " <%s>", addr);
-	} else if (is_atoms(safe)) {
-		(void)buf_addf(&b, "%s <%s>", safe, addr);
-	} else {
-		(void)buf_addc(&b, '"');
-		for (p = safe; *p != '\0'; p++) {
-			if (*p == '"' || *p == '\\')
-				(void)buf_addc(&b, '\\');
-			(void)buf_addc(&b, *p);
-		}
-		(void)buf_addf(&b, "\" <%s>", addr);
+	if (*safe != '\0') {
+		if (needs_encoding(safe, out_col(&o) + 1))
+			add_encoded(&o, safe);
+		else if (is_atoms(safe))
+			add_folded(&o, safe);
+		else
+			add_quoted(&o, safe);
+		if (out_col(&o) + strlen(addr) + 3 > LINE_WIDTH)
+			out_adds(&o, "\r\n");
+		out_adds(&o, " ");
 	}
 	free(safe);
-	return buf_steal(&b);
+	out_adds(&o, "<");
+	out_adds(&o, addr);
+	out_adds(&o, ">");
+	return buf_steal(&o.b);
 }
 
 char *
 compose_message_id(const char *key, const char *domain)
 {
 	unsigned char digest[32];
-	char hex[65];
+	char hex[33];
 
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, key, strlen(key), digest) != 0)
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, key, strlen(key), digest) < 0)
 		fatalx("SHA-256 is not available");
 	util_hex(digest, 16, hex);
-	return xasprintf("aanmeld.%s@%s", hex, domain);
+	return xasprintf(ID_PREFIX "%s@%s", hex, domain);
 }
 
 int
 compose_is_our_message_id(const char *id, const char *domain)
 {
-	const char *at = strrchr(id, '@');
-
-	return strncasecmp(id, "aanmeld.", 8) == 0 && at != NULL &&
-	       strcasecmp(at + 1, domain) == 0;
+	if (!compose_addr_is_safe(id) || domain == NULL || *domain == '\0')
+		return 0;
+	return strncasecmp(id, ID_PREFIX, strlen(ID_PREFIX)) == 0 &&
+	       strcasecmp(strchr(id, '@') + 1, domain) == 0;
 }
 
-/* RFC 5322 date with English names and the local numeric offset. */
-static void
-add_date(struct buf *b, time_t t)
+/* RFC 5322 section 3.3 with English names from tables: strftime's would
+   follow the locale. */
+static int
+format_date(time_t t, char *out, size_t size)
 {
-	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed",
-					   "Thu", "Fri", "Sat"};
-	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr",
-					     "May", "Jun", "Jul", "Aug",
-					     "Sep", "Oct", "Nov", "Dec"};
+	static const char days[][4] = {"Sun", "Mon", "Tue", "Wed",
+				       "Thu", "Fri", "Sat"};
+	static const char months[][4] = {"Jan", "Feb", "Mar", "Apr",
+					 "May", "Jun", "Jul", "Aug",
+					 "Sep", "Oct", "Nov", "Dec"};
 	struct tm tm;
 	long off;
+	int n;
 
-	localtime_r(&t, &tm);
+	if (localtime_r(&t, &tm) == NULL)
+		return -1;
 	off = tm.tm_gmtoff / 60;
-	(void)buf_addf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld\r\n",
-		       days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-		       tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		       off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+	n = snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld",
+		     days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+		     tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-/* The parent's References, keeping only well-formed ids, newest last,
-   within COMPOSE_REFERENCES_MAX, followed by the parent's own id. */
-static char *
-references(const char *parent_refs, const char *parent_id)
+/* Finds the last "<...>" that ends before *end_r: 1 with the text inside
+   the brackets, 0 when there is none.  A stray '<' or '>' is skipped. */
+static int
+prev_id(const char *s, size_t *end_r, struct span *id_r)
 {
-	struct buf ids;
-	const char *p = parent_refs, *open, *close, *start;
-	size_t room;
+	size_t i = *end_r, close = 0;
+	bool have_close = false;
 
-	buf_init(&ids, MAIL_MAX);
-	while (p != NULL) {
-		open = strchr(p, '<');
-		close = open == NULL ? NULL : strchr(open, '>');
-		if (close == NULL)
-			break;
-		{
-			char *id = xstrndup(open + 1, (size_t)(close - open - 1));
-
-			if (compose_addr_is_safe(id) &&
-			    strcmp(id, parent_id) != 0)
-				(void)buf_addf(&ids, " <%s>", id);
-			free(id);
+	while (i > 0) {
+		i--;
+		if (s[i] == '>') {
+			close = i;
+			have_close = true;
+		} else if (s[i] == '<' && have_close) {
+			id_r->s = s + i + 1;
+			id_r->len = close - i - 1;
+			*end_r = i;
+			return 1;
 		}
-		p = close + 1;
 	}
-	(void)buf_addf(&ids, " <%s>", parent_id);
-	/* drop the oldest ids until the rest fits */
-	start = buf_str(&ids);
-	room = COMPOSE_REFERENCES_MAX;
-	while (strlen(start) > room) {
-		const char *next = strchr(start + 1, ' ');
-
-		if (next == NULL)
-			break;
-		start = next;
-	}
-	{
-		char *out = xstrdup(start + 1);
-
-		buf_deinit(&ids);
-		return out;
-	}
+	*end_r = 0;
+	return 0;
 }
 
-/* The body as quoted-printable with CRLF line ends (libetpan's writer). */
+static void
+add_id(struct out *o, const struct span *id)
+{
+	if (out_col(o) + id->len + 3 > LINE_WIDTH)
+		out_adds(o, "\r\n");
+	out_adds(o, " <");
+	out_add(o, id->s, id->len);
+	out_adds(o, ">");
+}
+
+/* "References:" with the parent's well-formed ids and then the parent.
+   Walking back from the newest id and stopping at the first that does
+   not fit keeps a contiguous newest tail within COMPOSE_REFERENCES_MAX. */
+static char *
+references(const char *refs, const char *parent)
+{
+	struct span ids[REFS_IDS_MAX], id, last = {parent, strlen(parent)};
+	size_t n = 0, end = refs == NULL ? 0 : strlen(refs), budget;
+	struct out o;
+
+	budget = COMPOSE_REFERENCES_MAX - (last.len + 2);
+	while (n < nitems(ids) && prev_id(refs, &end, &id) == 1) {
+		if (!addr_safe_n(id.s, id.len) ||
+		    (id.len == last.len && memcmp(id.s, last.s, last.len) == 0))
+			continue;
+		if (id.len + 3 > budget)
+			break;
+		budget -= id.len + 3;
+		ids[n++] = id;
+	}
+	out_init(&o, HEADER_MAX, 0);
+	out_adds(&o, "References:");
+	while (n > 0) {
+		n--;
+		add_id(&o, &ids[n]);
+	}
+	add_id(&o, &last);
+	return buf_steal(&o.b);
+}
+
+static void
+qp_append(MMAPString *qp, const char *s)
+{
+	if (mmap_string_append(qp, s) == NULL)
+		fatalx("out of memory");
+}
+
+/* One line through libetpan's quoted-printable writer (RFC 2045 section
+   6.7, text mode: it also turns "From " into "=46rom ").  XXX libetpan
+   1.9.4 writes trailing white space raw and then again as =20, so it
+   never sees any: that is encoded here. */
+static void
+qp_line(MMAPString *qp, int *col, const char *line)
+{
+	size_t len = strlen(line), end = len;
+	char hex[4];
+
+	while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+		end--;
+	if (mailmime_quoted_printable_write_mem(qp, col, 1, line, end) != 0)
+		fatalx("out of memory");
+	for (; end < len; end++) {
+		if (*col + 3 > 75) {
+			qp_append(qp, "=\r\n");
+			*col = 0;
+		}
+		(void)snprintf(hex, sizeof(hex), "=%02X",
+			       (unsigned char)line[end]);
+		qp_append(qp, hex);
+		*col += 3;
+	}
+	qp_append(qp, "\r\n");
+	*col = 0;
+}
+
+/* The body with CRLF line ends, a final one included.  Each line is
+   cleaned after its CR is gone, so that invalid UTF-8 becomes U+FFFD and
+   the charset label stays true. */
 static int
 add_body(struct buf *b, const char *body)
 {
-	MMAPString *qp = mmap_string_new("");
-	struct buf crlf;
-	const char *p;
+	MMAPString *qp;
+	const char *p = body, *nl;
+	size_t len, skip;
+	char *line, *q;
 	int col = 0, rc;
 
+	if (strlen(body) > BODY_MAX)
+		return -1;
+	qp = mmap_string_new("");
 	if (qp == NULL)
 		fatalx("out of memory");
-	buf_init(&crlf, MAIL_MAX);
-	for (p = body; *p != '\0'; p++) {
-		if (*p == '\n' && (p == body || p[-1] != '\r'))
-			(void)buf_addc(&crlf, '\r');
-		(void)buf_addc(&crlf, *p);
+	for (; *p != '\0'; p += skip) {
+		nl = strchr(p, '\n');
+		len = nl == NULL ? strlen(p) : (size_t)(nl - p);
+		skip = nl == NULL ? len : len + 1;
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		line = message_clean_utf8(p, len);
+		for (q = line; *q != '\0'; q++) {
+			if (*q == '\r')
+				*q = ' ';
+		}
+		qp_line(qp, &col, line);
+		free(line);
 	}
-	rc = mailmime_quoted_printable_write_mem(qp, &col, 1, buf_str(&crlf),
-						 crlf.len);
-	buf_deinit(&crlf);
-	if (rc == 0)
-		rc = buf_add(b, qp->str, qp->len);
-	if (rc == 0 && (qp->len < 2 || qp->str[qp->len - 1] != '\n'))
-		rc = buf_adds(b, "\r\n");
+	rc = buf_add(b, qp->str, qp->len);
 	mmap_string_free(qp);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
-static void
-add_header(struct buf *b, const char *name, const char *value)
+/* Why m cannot be written safely, or NULL. */
+static const char *
+check_mail(const struct compose_mail *m)
 {
-	char *h = compose_header_text(name, value);
-
-	(void)buf_addf(b, "%s\r\n", h);
-	free(h);
+	if (!compose_addr_is_safe(m->from_addr) ||
+	    !compose_addr_is_safe(m->to_addr))
+		return "unsafe address";
+	if (!compose_addr_is_safe(m->message_id) ||
+	    (m->in_reply_to != NULL && !compose_addr_is_safe(m->in_reply_to)))
+		return "unsafe message id";
+	if (m->auto_submitted == NULL ||
+	    (strcmp(m->auto_submitted, "auto-replied") != 0 &&
+	     strcmp(m->auto_submitted, "auto-generated") != 0))
+		return "unknown Auto-Submitted value";
+	return NULL;
 }
 
 char *
 compose_message(const struct compose_mail *m, size_t *len_r,
 		const char **error_r)
 {
-	char *from, *to, *refs;
+	char date[40], *from, *to, *subject, *refs = NULL;
+	const char *err = check_mail(m);
 	struct buf b;
+	int rc;
 
-	if (!compose_addr_is_safe(m->message_id) ||
-	    (m->in_reply_to != NULL && !compose_addr_is_safe(m->in_reply_to))) {
-		*error_r = "unsafe message id";
+	if (err == NULL && format_date(m->date, date, sizeof(date)) == -1)
+		err = "date out of range";
+	if (err != NULL) {
+		*error_r = err;
 		return NULL;
 	}
 	from = compose_mailbox(m->from_name, m->from_addr);
 	to = compose_mailbox(m->to_name, m->to_addr);
-	if (from == NULL || to == NULL) {
-		*error_r = "unsafe address";
-		free(from);
-		free(to);
-		return NULL;
-	}
+	subject = compose_header_text("Subject", m->subject);
+	if (m->in_reply_to != NULL)
+		refs = references(m->references, m->in_reply_to);
 	buf_init(&b, MAIL_MAX);
-	add_date(&b, m->date);
-	(void)buf_addf(&b, "From: %s\r\nTo: %s\r\n", from, to);
+	rc = buf_addf(&b,
+		      "Date: %s\r\nFrom: %s\r\nTo: %s\r\n%s\r\n"
+		      "Message-ID: <%s>\r\n",
+		      date, from, to, subject, m->message_id);
+	if (rc == 0 && refs != NULL)
+		rc = buf_addf(&b, "In-Reply-To: <%s>\r\n%s\r\n", m->in_reply_to,
+			      refs);
+	if (rc == 0)
+		rc = buf_addf(&b,
+			      "Auto-Submitted: %s\r\n"
+			      "X-Auto-Response-Suppress: All\r\n"
+			      "MIME-Version: 1.0\r\n"
+			      "Content-Type: text/plain; charset=UTF-8\r\n"
+			      "Content-Transfer-Encoding: quoted-printable\r\n"
+			      "\r\n",
+			      m->auto_submitted);
+	if (rc == 0)
+		rc = add_body(&b, m->body == NULL ? "" : m->body);
 	free(from);
 	free(to);
-	add_header(&b, "Subject", m->subject);
-	(void)buf_addf(&b, "Message-ID: <%s>\r\n", m->message_id);
-	if (m->in_reply_to != NULL) {
-		refs = references(m->references, m->in_reply_to);
-		(void)buf_addf(&b, "In-Reply-To: <%s>\r\n", m->in_reply_to);
-		add_folded(&b, "References:", 0);
-		add_folded(&b, " ", 11);
-		add_folded(&b, refs, 12);
-		(void)buf_adds(&b, "\r\n");
-		free(refs);
-	}
-	(void)buf_addf(&b, "Auto-Submitted: %s\r\n", m->auto_submitted);
-	(void)buf_adds(&b, "X-Auto-Response-Suppress: All\r\n"
-			   "MIME-Version: 1.0\r\n"
-			   "Content-Type: text/plain; charset=UTF-8\r\n"
-			   "Content-Transfer-Encoding: quoted-printable\r\n"
-			   "\r\n");
-	if (add_body(&b, m->body) == -1) {
-		*error_r = "message too large";
+	free(subject);
+	free(refs);
+	if (rc == -1) {
 		buf_deinit(&b);
+		*error_r = "message too large";
 		return NULL;
 	}
-	*len_r = b.len;
+	if (len_r != NULL)
+		*len_r = b.len;
 	return buf_steal(&b);
 }

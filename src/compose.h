@@ -35,13 +35,18 @@ struct compose_mail {
 };
 
 /*
+ * Untrusted header text longer than 8 KiB is cut (on a character
+ * boundary); a body over 1 MiB is refused.
+ *
  * Builds a complete message (CRLF line ends): Date, From, To, Subject,
  * Message-ID, In-Reply-To and References (when the parent had a
  * Message-ID), MIME-Version, Content-Type text/plain; charset=UTF-8,
  * Content-Transfer-Encoding: quoted-printable, Auto-Submitted and
  * X-Auto-Response-Suppress: All.  Returns a heap string the caller frees
- * and its length in *len_r, or NULL with a static *error_r when an address
- * or message id is unsafe.
+ * and its length in *len_r (which may be NULL), or NULL with a static
+ * *error_r: "unsafe address", "unsafe message id", "unknown
+ * Auto-Submitted value", "date out of range" or "message too large".
+ * A body without a final line break gets one.
  */
 char *compose_message(const struct compose_mail *m, size_t *len_r,
 		      const char **error_r);

@@ -72,7 +72,7 @@ struct message *message_parse(const char *data, size_t len);
 void message_free(struct message *msg);
 
 /* Copies s, replacing invalid UTF-8 with U+FFFD and control characters
-   other than TAB and LF with spaces.  Heap string, caller frees. */
+   other than TAB, CR and LF with spaces.  Heap string, caller frees. */
 char *message_clean_utf8(const char *s, size_t len);
 
 #endif
