@@ -43,6 +43,27 @@ forget(struct maildir *md)
 	md->n_seen = 0;
 }
 
+/* An inotify descriptor watching new/ and cur/, or -1 (then wait()
+   falls back to polling the folders). */
+static int
+watch(const char *root)
+{
+	static const char *const subdirs[] = {"new", "cur"};
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	size_t i;
+
+	for (i = 0; fd != -1 && i < nitems(subdirs); i++) {
+		char *dir = xasprintf("%s/%s", root, subdirs[i]);
+
+		if (inotify_add_watch(fd, dir, IN_MOVED_TO | IN_CREATE) == -1) {
+			close(fd);
+			fd = -1;
+		}
+		free(dir);
+	}
+	return fd;
+}
+
 static void *
 maildir_open(const char *location, char **error_r)
 {
@@ -62,7 +83,9 @@ maildir_open(const char *location, char **error_r)
 	}
 	md = xcalloc(1, sizeof(*md));
 	md->root = xstrdup(location);
-	md->inotify = -1;
+	/* watch before the first list(): mail that arrives in between
+	   must wake the first wait */
+	md->inotify = watch(md->root);
 	return md;
 }
 
@@ -257,22 +280,12 @@ maildir_wait(void *h, int timeout, volatile sig_atomic_t *stop,
 	int elapsed = 0;
 
 	if (md->inotify == -1) {
-		char *new = xasprintf("%s/new", md->root);
-		char *cur = xasprintf("%s/cur", md->root);
-
-		md->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (md->inotify == -1 ||
-		    inotify_add_watch(md->inotify, new,
-				      IN_MOVED_TO | IN_CREATE) == -1 ||
-		    inotify_add_watch(md->inotify, cur,
-				      IN_MOVED_TO | IN_CREATE) == -1) {
-			*error_r = xasprintf("inotify: %s", strerror(errno));
-			free(new);
-			free(cur);
-			return -1;
+		/* no inotify: look again after the poll interval */
+		while (elapsed < timeout && !*stop) {
+			sleep(1);
+			elapsed++;
 		}
-		free(new);
-		free(cur);
+		return 0;
 	}
 	pfd.fd = md->inotify;
 	pfd.events = POLLIN;

@@ -126,7 +126,9 @@ subject_line(struct rules *r, char *action, char *pattern, const char *path,
 		return -1;
 	}
 	/* JIT is an optimisation; the interpreter is used without it */
+#ifndef RULES_NO_JIT
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+#endif
 	r->subjects = xreallocarray(r->subjects, r->n_subjects + 1,
 				    sizeof(*r->subjects));
 	s = &r->subjects[r->n_subjects++];

@@ -81,10 +81,12 @@ runtime_reload_rules(struct runtime *rt)
 int
 runtime_open_store(struct runtime *rt, bool readonly)
 {
-	char *err = NULL;
-	char *dir = xstrdup(rt->config->database);
-	char *slash = strrchr(dir, '/');
+	char *err = NULL, *dir, *slash;
 
+	if (rt->store != NULL)
+		return 0;
+	dir = xstrdup(rt->config->database);
+	slash = strrchr(dir, '/');
 	if (slash != NULL && !readonly) {
 		*slash = '\0';
 		if (spool_mkdir(dir, &err) == -1) {
