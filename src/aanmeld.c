@@ -32,12 +32,12 @@ struct command {
 
 /* What a dry run has seen so far, in arrival order. */
 struct dry_run {
-	char **codes;	/* enrolled or waitlisted */
+	char **codes; /* enrolled or waitlisted */
 	size_t n_codes;
 	size_t confirmed;
-	char **keys;	/* Message-IDs and SHA-256s already judged */
+	char **keys; /* Message-IDs and SHA-256s already judged */
 	size_t n_keys;
-	struct store *store;	/* NULL with --empty */
+	struct store *store; /* NULL with --empty */
 };
 
 static bool
@@ -136,8 +136,8 @@ cmd_classify(struct runtime *rt, int argc, char **argv)
 	if (i < argc && strcmp(argv[i], "--empty") == 0)
 		i++;
 	else if (store_open(rt->config->database, true, &d.store, &err) == 0)
-		rc = store_enrolled(d.store, &d.codes, &d.n_codes,
-				    &d.confirmed, &err);
+		rc = store_enrolled(d.store, &d.codes, &d.n_codes, &d.confirmed,
+				    &err);
 	else {
 		/* no database yet: nothing is enrolled */
 		free(err);
@@ -223,8 +223,7 @@ print_csv_value(const char *v)
 }
 
 static void
-print_row(void *ctx, int n, const char *const *values,
-	  const char *const *names)
+print_row(void *ctx, int n, const char *const *values, const char *const *names)
 {
 	struct table *t = ctx;
 	int i;
@@ -316,8 +315,8 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	char *serr = NULL;
 	int found = 0;
 
-	if (argc != 2 || util_strtonum(argv[1], 1, INT64_MAX, &id, &err) ==
-				 -1) {
+	if (argc != 2 ||
+	    util_strtonum(argv[1], 1, INT64_MAX, &id, &err) == -1) {
 		fprintf(stderr, "usage: aanmeld show MESSAGE-ID-NUMBER\n");
 		return 2;
 	}

@@ -19,7 +19,7 @@
 
 static volatile sig_atomic_t stop;
 static volatile sig_atomic_t reload;
-static volatile sig_atomic_t wake;	/* ends the wait for mail */
+static volatile sig_atomic_t wake; /* ends the wait for mail */
 
 static void
 on_signal(int sig)

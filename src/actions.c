@@ -35,8 +35,8 @@ actions_run(struct store *s, struct mailbox *mb, time_t now,
 					       error_r);
 			break;
 		default:
-			log_warnx("moving %s to %s failed: %s",
-				  rows[i].msgkey, rows[i].folder, err);
+			log_warnx("moving %s to %s failed: %s", rows[i].msgkey,
+				  rows[i].folder, err);
 			stats->failed++;
 			rc = store_action_done(s, rows[i].id, now, err,
 					       error_r);

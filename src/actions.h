@@ -16,7 +16,7 @@ struct store;
 
 struct actions_stats {
 	unsigned moved;
-	unsigned gone;		/* no longer in the inbox: nothing to do */
+	unsigned gone; /* no longer in the inbox: nothing to do */
 	unsigned failed;
 };
 

@@ -46,9 +46,9 @@ answer_build(const struct message *msg, const char *sha256,
 			{"event_address", p->address},
 			{"municipality",
 			 c->gemeente != NULL && c->verdict != VERDICT_REVIEW &&
-					 c->verdict != VERDICT_REJECT ?
-				 c->gemeente->name :
-				 ""},
+					 c->verdict != VERDICT_REJECT
+				 ? c->gemeente->name
+				 : ""},
 			{"sender", msg->from_addr},
 			{"original_subject", msg->subject},
 			{"original_date", msg->date},
@@ -57,13 +57,12 @@ answer_build(const struct message *msg, const char *sha256,
 			{"position", pos},
 			{"closing_date", closing},
 		};
-		char *subject = template_render(t->subject, vars,
-						nitems(vars));
+		char *subject = template_render(t->subject, vars, nitems(vars));
 		char *body = template_render(t->body, vars, nitems(vars));
 
 		out->key = xasprintf("answer:%s", sha256);
-		out->message_id = compose_message_id(out->key,
-						     cfg->message_id_domain);
+		out->message_id =
+			compose_message_id(out->key, cfg->message_id_domain);
 		memset(&m, 0, sizeof(m));
 		m.from_name = p->organiser_name;
 		m.from_addr = p->address;
@@ -77,8 +76,8 @@ answer_build(const struct message *msg, const char *sha256,
 			m.in_reply_to = msg->message_id;
 		/* RFC 5322 3.6.4: without References, the parent's
 		   In-Reply-To stands in for them */
-		m.references = msg->references != NULL ? msg->references :
-							 msg->in_reply_to;
+		m.references = msg->references != NULL ? msg->references
+						       : msg->in_reply_to;
 		m.auto_submitted = "auto-replied";
 		m.date = now;
 		m.body = body;

@@ -15,12 +15,12 @@ struct message;
 struct rules;
 
 struct answer {
-	char *key;		/* "answer:<sha256 of the incoming mail>" */
-	char *message_id;	/* stable: derived from key */
-	char *rcpt;		/* the judged From address */
-	char *raw;		/* the composed mail */
+	char *key;	  /* "answer:<sha256 of the incoming mail>" */
+	char *message_id; /* stable: derived from key */
+	char *rcpt;	  /* the judged From address */
+	char *raw;	  /* the composed mail */
 	size_t len;
-	const char *kind;	/* the template's name (static) */
+	const char *kind; /* the template's name (static) */
 };
 
 /*

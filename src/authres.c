@@ -57,7 +57,7 @@ take_method(struct authres *out, const char *e)
 		e++;
 	eq = strchr(e, '=');
 	if (eq == NULL)
-		return 0;	/* a bare token: skipped (M365 writes some) */
+		return 0; /* a bare token: skipped (M365 writes some) */
 	mlen = strcspn(e, "=/ \t");
 	res = eq + 1;
 	while (isspace((unsigned char)*res))

@@ -9,11 +9,11 @@
 #define AUTHRES_TOKEN_MAX 64
 
 struct authres {
-	char authserv_id[AUTHRES_TOKEN_MAX];	/* "" when absent */
-	char dmarc[AUTHRES_TOKEN_MAX];	/* "pass", "fail", ...; "" if absent */
+	char authserv_id[AUTHRES_TOKEN_MAX]; /* "" when absent */
+	char dmarc[AUTHRES_TOKEN_MAX]; /* "pass", "fail", ...; "" if absent */
 	char spf[AUTHRES_TOKEN_MAX];
-	char dkim[AUTHRES_TOKEN_MAX];	/* "pass" if any signature passed */
-	char header_from[AUTHRES_TOKEN_MAX];	/* dmarc's header.from */
+	char dkim[AUTHRES_TOKEN_MAX]; /* "pass" if any signature passed */
+	char header_from[AUTHRES_TOKEN_MAX]; /* dmarc's header.from */
 };
 
 /* Parses one unfolded header value.  0 on success, -1 when the value has

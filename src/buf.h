@@ -11,10 +11,10 @@
 #include "defs.h"
 
 struct buf {
-	char *data;	/* owned; NULL until the first append */
+	char *data; /* owned; NULL until the first append */
 	size_t len;
 	size_t cap;
-	size_t max;	/* the most bytes len may reach */
+	size_t max; /* the most bytes len may reach */
 };
 
 void buf_init(struct buf *b, size_t max);

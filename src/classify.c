@@ -20,7 +20,8 @@
 #define REASONS_MAX 4096
 
 static const char *const verdict_names[VERDICT_COUNT] = {
-	"enrol", "waitlist", "closed", "duplicate", "reject", "review", "ignore",
+	"enrol",  "waitlist", "closed", "duplicate",
+	"reject", "review",   "ignore",
 };
 
 struct judge {
@@ -29,7 +30,7 @@ struct judge {
 	const struct classify_settings *set;
 	struct buf reasons;
 	const struct gemeente *gemeente;
-	bool quiet;	/* a reply to our own mail: never answered */
+	bool quiet; /* a reply to our own mail: never answered */
 };
 
 const char *
@@ -94,10 +95,9 @@ is_machine_mail(struct judge *j)
 		reason(j, "mailing list (%s)", m->list_id);
 		return true;
 	}
-	if (m->precedence != NULL &&
-	    (strcasecmp(m->precedence, "bulk") == 0 ||
-	     strcasecmp(m->precedence, "list") == 0 ||
-	     strcasecmp(m->precedence, "junk") == 0)) {
+	if (m->precedence != NULL && (strcasecmp(m->precedence, "bulk") == 0 ||
+				      strcasecmp(m->precedence, "list") == 0 ||
+				      strcasecmp(m->precedence, "junk") == 0)) {
 		reason(j, "Precedence: %s", m->precedence);
 		return true;
 	}
@@ -132,7 +132,8 @@ refers_to_us(const char *list, const char *domain)
 		if (close == NULL)
 			break;
 		{
-			char *id = xstrndup(open + 1, (size_t)(close - open - 1));
+			char *id =
+				xstrndup(open + 1, (size_t)(close - open - 1));
 
 			ours = compose_is_our_message_id(id, domain);
 			free(id);
@@ -203,14 +204,16 @@ judge_sender(struct judge *j)
 		switch (rule->action) {
 		case SENDER_ALLOW:
 			j->gemeente = rule->gemeente;
-			reason(j, "sender domain %s is municipality %s %s "
-				  "(senders.rules:%u)",
+			reason(j,
+			       "sender domain %s is municipality %s %s "
+			       "(senders.rules:%u)",
 			       domain, rule->gemeente->code,
 			       rule->gemeente->name, rule->line);
 			return VERDICT_ENROL;
 		case SENDER_DENY:
-			reason(j, "sender domain %s is not a municipality "
-				  "(denied by senders.rules:%u)",
+			reason(j,
+			       "sender domain %s is not a municipality "
+			       "(denied by senders.rules:%u)",
 			       domain, rule->line);
 			return VERDICT_REJECT;
 		case SENDER_REVIEW:
@@ -222,8 +225,9 @@ judge_sender(struct judge *j)
 	m = gemeenten_by_domain(g, domain, &matched);
 	if (m != NULL && m->merged) {
 		j->gemeente = m->successor;
-		reason(j, "sender domain %s belonged to %s (%s), merged into "
-			  "%s %s on %s",
+		reason(j,
+		       "sender domain %s belonged to %s (%s), merged into "
+		       "%s %s on %s",
 		       domain, m->name, m->code, m->successor->code,
 		       m->successor->name,
 		       m->merged_on != NULL ? m->merged_on : "?");
@@ -232,8 +236,9 @@ judge_sender(struct judge *j)
 	if (m != NULL) {
 		j->gemeente = m;
 		if (strcmp(matched, domain) != 0)
-			reason(j, "sender domain %s (under %s) is municipality "
-				  "%s %s",
+			reason(j,
+			       "sender domain %s (under %s) is municipality "
+			       "%s %s",
 			       domain, matched, m->code, m->name);
 		else
 			reason(j, "sender domain %s is municipality %s %s",
@@ -242,25 +247,28 @@ judge_sender(struct judge *j)
 	}
 	shared = gemeenten_shared_by_domain(g, domain);
 	if (shared != NULL) {
-		reason(j, "sender domain %s is a shared service organisation "
-			  "(%s) for %s",
+		reason(j,
+		       "sender domain %s is a shared service organisation "
+		       "(%s) for %s",
 		       domain, shared->organisation, shared->member_names);
 		return VERDICT_REVIEW;
 	}
 	m = gemeenten_lookalike(g, domain, &like);
 	if (m != NULL) {
 		j->gemeente = m->merged ? m->successor : m;
-		reason(j, "sender domain %s looks like %s (%s %s) but is not "
-			  "on the list",
+		reason(j,
+		       "sender domain %s looks like %s (%s %s) but is not "
+		       "on the list",
 		       domain, like, m->code, m->name);
 		return VERDICT_REVIEW;
 	}
-	m = j->msg->from_name == NULL ? NULL :
-					gemeenten_claimed(g, j->msg->from_name);
+	m = j->msg->from_name == NULL ? NULL
+				      : gemeenten_claimed(g, j->msg->from_name);
 	if (m != NULL) {
 		j->gemeente = m;
-		reason(j, "display name claims municipality %s (%s) but the "
-			  "address %s is not municipal",
+		reason(j,
+		       "display name claims municipality %s (%s) but the "
+		       "address %s is not municipal",
 		       m->name, m->code, addr);
 		return VERDICT_REVIEW;
 	}
@@ -323,9 +331,8 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 		j->quiet = true;
 		return VERDICT_REVIEW;
 	}
-	switch (rules_match_subject(j->rules,
-				    m->subject == NULL ? "" : m->subject,
-				    &rule, &err)) {
+	switch (rules_match_subject(
+		j->rules, m->subject == NULL ? "" : m->subject, &rule, &err)) {
 	case -1:
 		reason(j, "%s", err);
 		free(err);
@@ -376,8 +383,7 @@ classify(const struct message *msg, const struct rules *rules,
 	j.set = settings;
 	buf_init(&j.reasons, REASONS_MAX);
 	v = judge(&j, state, now);
-	if (msg->problem == NULL && dmarc_failed(&j) &&
-	    v != VERDICT_IGNORE) {
+	if (msg->problem == NULL && dmarc_failed(&j) && v != VERDICT_IGNORE) {
 		reason(&j, "dmarc=fail: the sender address may be forged");
 		v = VERDICT_REVIEW;
 		forged = true;

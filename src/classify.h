@@ -20,35 +20,35 @@ struct message;
 struct rules;
 
 enum verdict {
-	VERDICT_ENROL,		/* confirmed place */
-	VERDICT_WAITLIST,	/* full: on the waiting list */
-	VERDICT_CLOSED,		/* after the enrolment closing time */
-	VERDICT_DUPLICATE,	/* the municipality is already enrolled */
-	VERDICT_REJECT,		/* not a municipality */
-	VERDICT_REVIEW,		/* a person must decide */
-	VERDICT_IGNORE,		/* machine or unrelated mail: no answer */
+	VERDICT_ENROL,	   /* confirmed place */
+	VERDICT_WAITLIST,  /* full: on the waiting list */
+	VERDICT_CLOSED,	   /* after the enrolment closing time */
+	VERDICT_DUPLICATE, /* the municipality is already enrolled */
+	VERDICT_REJECT,	   /* not a municipality */
+	VERDICT_REVIEW,	   /* a person must decide */
+	VERDICT_IGNORE,	   /* machine or unrelated mail: no answer */
 	VERDICT_COUNT
 };
 
 struct classify_settings {
-	const char *own_address;	/* the event's address */
-	const char *message_id_domain;	/* domain of our Message-IDs */
+	const char *own_address;	 /* the event's address */
+	const char *message_id_domain;	 /* domain of our Message-IDs */
 	const char *trusted_authserv_id; /* NULL or "": trust no header */
-	bool trust_unlabelled_authres;	/* Microsoft 365 writes no id */
+	bool trust_unlabelled_authres;	 /* Microsoft 365 writes no id */
 };
 
 struct classify_state {
-	const char *const *enrolled;	/* codes enrolled or waitlisted */
+	const char *const *enrolled; /* codes enrolled or waitlisted */
 	size_t n_enrolled;
-	size_t confirmed;		/* confirmed places taken */
+	size_t confirmed; /* confirmed places taken */
 };
 
 struct classification {
 	enum verdict verdict;
 	/* the municipality; for review the suggested one, or NULL */
 	const struct gemeente *gemeente;
-	char *reasons;		/* "; "-separated words, heap */
-	bool answer;		/* send the verdict's template */
+	char *reasons; /* "; "-separated words, heap */
+	bool answer;   /* send the verdict's template */
 	enum template_kind template;
 };
 

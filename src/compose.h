@@ -26,12 +26,13 @@ struct compose_mail {
 	const char *to_name;	/* untrusted UTF-8 display name, or NULL */
 	const char *to_addr;	/* ASCII addr-spec */
 	const char *subject;	/* UTF-8 */
-	const char *message_id;	/* without angle brackets */
-	const char *in_reply_to; /* the parent's Message-ID without <>, or NULL */
-	const char *references;	/* the parent's References value, or NULL */
+	const char *message_id; /* without angle brackets */
+	const char
+		*in_reply_to; /* the parent's Message-ID without <>, or NULL */
+	const char *references;	    /* the parent's References value, or NULL */
 	const char *auto_submitted; /* "auto-replied" or "auto-generated" */
 	time_t date;
-	const char *body;	/* UTF-8 text; LF or CRLF line ends */
+	const char *body; /* UTF-8 text; LF or CRLF line ends */
 };
 
 /*

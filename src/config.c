@@ -15,7 +15,7 @@
 
 enum setting_type {
 	SET_STRING,
-	SET_PATH,	/* a string made absolute against the file's folder */
+	SET_PATH, /* a string made absolute against the file's folder */
 	SET_UINT,
 	SET_BOOL,
 };
@@ -25,11 +25,13 @@ struct setting {
 	const char *name;
 	enum setting_type type;
 	size_t offset;
-	const char *def;	/* NULL: derived in config_check() */
+	const char *def; /* NULL: derived in config_check() */
 };
 
 #define S(sec, name, type, field, def)                                         \
-	{sec, name, type, offsetof(struct config, field), def}
+	{                                                                      \
+		sec, name, type, offsetof(struct config, field), def           \
+	}
 
 static const struct setting settings[] = {
 	S("main", "rules", SET_PATH, rules_dir, "rules"),
@@ -59,7 +61,7 @@ static const struct setting settings[] = {
 struct load {
 	struct config *c;
 	const char *path;
-	char *base;	/* the folder relative paths start from */
+	char *base; /* the folder relative paths start from */
 	struct buf *errors;
 };
 
@@ -82,8 +84,8 @@ set_value(struct load *l, const struct setting *s, const char *value,
 		return 0;
 	case SET_UINT:
 		if (util_strtonum(value, 0, 1000000, &n, &err) == -1) {
-			rules_error(l->errors, l->path, line, "%s: %s",
-				    s->name, err);
+			rules_error(l->errors, l->path, line, "%s: %s", s->name,
+				    err);
 			return -1;
 		}
 		*(unsigned *)field = (unsigned)n;
@@ -105,8 +107,8 @@ set_value(struct load *l, const struct setting *s, const char *value,
 }
 
 static int
-on_value(void *user, const char *section, const char *name,
-	 const char *value, unsigned line)
+on_value(void *user, const char *section, const char *name, const char *value,
+	 unsigned line)
 {
 	struct load *l = user;
 	size_t i;

@@ -19,27 +19,27 @@ struct config {
 	/* [main] */
 	char *rules_dir;
 	char *spool_dir;
-	char *database;		/* default: spool_dir/aanmeld.db */
+	char *database;		 /* default: spool_dir/aanmeld.db */
 	char *message_id_domain; /* default: the event address's domain */
 	char *log_level;
 	/* [mailbox] */
-	char *mailbox_type;	/* "maildir" */
-	char *maildir;		/* default: spool_dir/maildir */
+	char *mailbox_type; /* "maildir" */
+	char *maildir;	    /* default: spool_dir/maildir */
 	char *folder_processed;
 	char *folder_review;
 	char *folder_rejected;
 	char *folder_ignored;
-	unsigned poll_interval;	/* seconds */
+	unsigned poll_interval; /* seconds */
 	/* [smtp] */
-	char *transport;	/* "file" */
-	char *outbox_dir;	/* default: spool_dir/outbox */
-	char *envelope_from;	/* default: the event address */
+	char *transport;     /* "file" */
+	char *outbox_dir;    /* default: spool_dir/outbox */
+	char *envelope_from; /* default: the event address */
 	unsigned max_replies_per_day;
 	/* [classify] */
 	char *trusted_authserv_id;
 	bool trust_unlabelled_authres;
 
-	char *path;		/* the file read, or NULL for the default */
+	char *path; /* the file read, or NULL for the default */
 };
 
 /* Reads path (NULL: the embedded default).  Returns NULL after appending

@@ -12,14 +12,14 @@
 #include "util.h"
 
 struct domain_entry {
-	const char *domain;	/* borrowed from the gemeente */
+	const char *domain; /* borrowed from the gemeente */
 	const struct gemeente *gemeente;
 };
 
 struct gemeenten {
 	struct gemeente *list;
 	size_t n;
-	struct domain_entry *index;	/* sorted by domain */
+	struct domain_entry *index; /* sorted by domain */
 	size_t n_index;
 	struct shared_org *shared;
 	size_t n_shared;
@@ -82,8 +82,8 @@ match_name(const char *name)
 }
 
 static int
-add_gemeente(struct gemeenten *g, char **f, const char *path,
-	     unsigned line, struct buf *errors)
+add_gemeente(struct gemeenten *g, char **f, const char *path, unsigned line,
+	     struct buf *errors)
 {
 	struct gemeente *m;
 	size_t i;
@@ -152,8 +152,8 @@ build_index(struct gemeenten *g)
 /* Reads a TSV file: comments, a header starting with header0, rows. */
 static int
 read_tsv(const char *path, const char *header0, size_t nfields,
-	 struct buf *errors,
-	 int (*row)(void *ctx, char **f, unsigned line), void *ctx)
+	 struct buf *errors, int (*row)(void *ctx, char **f, unsigned line),
+	 void *ctx)
 {
 	const char *err;
 	char *data, *cursor, *p, *f[16];
@@ -220,8 +220,8 @@ shared_row(void *ctx, char **f, unsigned line)
 	char **codes;
 	size_t n, i;
 
-	g->shared = xreallocarray(g->shared, g->n_shared + 1,
-				  sizeof(*g->shared));
+	g->shared =
+		xreallocarray(g->shared, g->n_shared + 1, sizeof(*g->shared));
 	s = &g->shared[g->n_shared++];
 	memset(s, 0, sizeof(*s));
 	s->domain = util_lowercase(xstrdup(f[0]));
@@ -230,7 +230,7 @@ shared_row(void *ctx, char **f, unsigned line)
 	codes = split_commas(f[2], &n);
 	s->members = xcalloc(n, sizeof(*s->members));
 	for (i = 0; i < n; i++) {
-		codes[i][0] = 'G';	/* codes were lower-cased */
+		codes[i][0] = 'G'; /* codes were lower-cased */
 		codes[i][1] = 'M';
 		s->members[s->n_members] = gemeenten_by_code(g, codes[i]);
 		if (s->members[s->n_members] == NULL)
@@ -271,9 +271,8 @@ gemeenten_load(const char *path, const char *shared_path, struct buf *errors)
 		rc = -1;
 	}
 	c.path = shared_path;
-	if (rc == 0 &&
-	    read_tsv(shared_path, "domain\torganisation", 7, errors,
-		     shared_row, &c) == -1)
+	if (rc == 0 && read_tsv(shared_path, "domain\torganisation", 7, errors,
+				shared_row, &c) == -1)
 		rc = -1;
 	if (rc == -1) {
 		gemeenten_free(g);
@@ -378,7 +377,8 @@ static bool
 token_imitates(const char *token, size_t len, const char *municipal)
 {
 	const char *dot = strchr(municipal, '.');
-	size_t stem = dot == NULL ? strlen(municipal) : (size_t)(dot - municipal);
+	size_t stem =
+		dot == NULL ? strlen(municipal) : (size_t)(dot - municipal);
 
 	if (len == stem && strncasecmp(token, municipal, len) == 0)
 		return true;

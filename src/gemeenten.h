@@ -18,16 +18,16 @@ struct buf;
 #define GEMEENTEN_FILE_MAX (4u * 1024 * 1024)
 
 struct gemeente {
-	char *code;		/* "GM0344" */
-	char *name;		/* CBS name */
+	char *code; /* "GM0344" */
+	char *name; /* CBS name */
 	char *province;
 	char **domains;
 	size_t n_domains;
 	bool merged;
-	char *merged_on;	/* "2022-01-01" or NULL */
-	char *merged_into;	/* successor's code, or NULL */
+	char *merged_on;		  /* "2022-01-01" or NULL */
+	char *merged_into;		  /* successor's code, or NULL */
 	const struct gemeente *successor; /* set when merged */
-	char *name_lower;	/* for matching display names */
+	char *name_lower;		  /* for matching display names */
 };
 
 struct shared_org {
@@ -47,7 +47,7 @@ struct gemeenten *gemeenten_load(const char *path, const char *shared_path,
 void gemeenten_free(struct gemeenten *g);
 
 /* The municipality whose domain is domain or a parent of it, or NULL;
-   *matched_r gets the listed domain (borrowed, valid while g lives). */
+ *matched_r gets the listed domain (borrowed, valid while g lives). */
 const struct gemeente *gemeenten_by_domain(const struct gemeenten *g,
 					   const char *domain,
 					   const char **matched_r);

@@ -30,8 +30,7 @@ read_line(char *str, int num, void *stream)
 }
 
 static int
-on_value(void *user, const char *section, const char *name,
-	 const char *value)
+on_value(void *user, const char *section, const char *name, const char *value)
 {
 	struct reader *r = user;
 

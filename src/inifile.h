@@ -7,9 +7,8 @@
 
 /* Called per name=value; returns 0 to go on, -1 after reporting an error
    (parsing still goes on, so every error is reported). */
-typedef int inifile_handler(void *user, const char *section,
-			    const char *name, const char *value,
-			    unsigned line);
+typedef int inifile_handler(void *user, const char *section, const char *name,
+			    const char *value, unsigned line);
 
 /*
  * Parses path.  Returns 0 if every handler call succeeded, -1 otherwise;

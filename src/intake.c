@@ -71,10 +71,9 @@ enrol_kind(enum verdict v)
 
 /* Adds the answer to rec unless the sender's daily limit is reached. */
 static int
-prepare_answer(struct intake *in, const struct message *msg,
-	       const char *sha, struct classification *c, size_t position,
-	       time_t now, struct answer *a, struct store_record *rec,
-	       char **error_r)
+prepare_answer(struct intake *in, const struct message *msg, const char *sha,
+	       struct classification *c, size_t position, time_t now,
+	       struct answer *a, struct store_record *rec, char **error_r)
 {
 	unsigned count;
 	char *err = NULL;
@@ -152,8 +151,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 			 msg->message_id != NULL ? msg->message_id : "",
 			 msg->from_addr != NULL ? msg->from_addr : "?",
 			 verdict_name(c.verdict), c.gemeente != NULL ? " " : "",
-			 c.gemeente != NULL ? c.gemeente->code : "",
-			 c.reasons);
+			 c.gemeente != NULL ? c.gemeente->code : "", c.reasons);
 		rc = (int)c.verdict;
 	}
 	answer_deinit(&a);
@@ -200,15 +198,15 @@ intake_one(struct intake *in, const char *key, time_t now,
 			 (long long)id);
 		stats->known++;
 		rc = verdict_parse(verdict);
-		rc = store_requeue_move(in->store, id, in->mailbox->name, key,
-					intake_folder(in->config,
-						      rc == -1 ? VERDICT_REVIEW :
-								 (enum verdict)rc),
-					now, error_r);
+		rc = store_requeue_move(
+			in->store, id, in->mailbox->name, key,
+			intake_folder(in->config, rc == -1 ? VERDICT_REVIEW
+							   : (enum verdict)rc),
+			now, error_r);
 	} else if (rc == 0) {
 		rc = decide(in, key, msg, sha, spool_path, now, error_r);
 		if (rc >= 0) {
-			stats->new++;
+			stats->new ++;
 			stats->verdicts[rc]++;
 			rc = 1;
 		}

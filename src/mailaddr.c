@@ -14,8 +14,7 @@ mailaddr_domain(const char *addr)
 	if (addr == NULL)
 		return NULL;
 	at = strrchr(addr, '@');
-	if (at == NULL || at[1] == '\0' ||
-	    strlen(at + 1) > MAILADDR_DOMAIN_MAX)
+	if (at == NULL || at[1] == '\0' || strlen(at + 1) > MAILADDR_DOMAIN_MAX)
 		return NULL;
 	return at + 1;
 }
@@ -36,8 +35,8 @@ bool
 mailaddr_is_machine(const char *addr)
 {
 	static const char *const locals[] = {
-		"mailer-daemon", "postmaster",	 "no-reply", "noreply",
-		"do-not-reply",	 "donotreply",	 "bounce",   "bounces",
+		"mailer-daemon", "postmaster", "no-reply", "noreply",
+		"do-not-reply",	 "donotreply", "bounce",   "bounces",
 	};
 	const char *at = strrchr(addr, '@');
 	size_t n = at == NULL ? strlen(addr) : (size_t)(at - addr), i;
@@ -69,11 +68,11 @@ mailaddr_distance(const char *a, const char *b, size_t limit)
 		best = row[0];
 		for (j = 1; j <= m; j++) {
 			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) ==
-						      tolower((unsigned char)
-								      b[j - 1]) ?
-					      0 :
-					      1;
+			size_t cost =
+				tolower((unsigned char)a[i - 1]) ==
+						tolower((unsigned char)b[j - 1])
+					? 0
+					: 1;
 			size_t v = diag + cost;
 
 			if (row[j - 1] + 1 < v)

@@ -46,4 +46,3 @@ mailbox_close(struct mailbox **mbp)
 	free(mb);
 	*mbp = NULL;
 }
-

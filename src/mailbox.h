@@ -28,7 +28,7 @@ struct mailbox_ops {
 	int (*move)(void *h, const char *key, const char *folder,
 		    char **error_r);
 	/* Waits up to timeout seconds for new mail, returning early when
-	   *stop becomes non-zero.  1 new mail, 0 timeout or stop, -1 error. */
+	 *stop becomes non-zero.  1 new mail, 0 timeout or stop, -1 error. */
 	int (*wait)(void *h, int timeout, volatile sig_atomic_t *stop,
 		    char **error_r);
 	/* Releases the handle. */
@@ -38,7 +38,7 @@ struct mailbox_ops {
 struct mailbox {
 	const struct mailbox_ops *ops;
 	void *h;
-	char *name;	/* "INBOX": the mailbox column in the database */
+	char *name; /* "INBOX": the mailbox column in the database */
 };
 
 /* Opens a mailbox of type ("maildir") at location; NULL with *error_r. */

@@ -17,12 +17,12 @@
 
 struct entry {
 	char *key;
-	char *path;	/* where list() saw it */
+	char *path; /* where list() saw it */
 };
 
 struct maildir {
 	char *root;
-	int inotify;	/* -1 until the first wait */
+	int inotify; /* -1 until the first wait */
 	/* what the last list() saw, sorted by key: fetch and move find a
 	   file without reading the folder again */
 	struct entry *seen;
@@ -116,8 +116,7 @@ list_dir(struct maildir *md, const char *dir, char **error_r)
 					 sizeof(*md->seen));
 		md->seen[md->n_seen].key =
 			xstrndup(de->d_name, strcspn(de->d_name, ":"));
-		md->seen[md->n_seen].path = xasprintf("%s/%s", dir,
-						      de->d_name);
+		md->seen[md->n_seen].path = xasprintf("%s/%s", dir, de->d_name);
 		md->n_seen++;
 	}
 	closedir(d);
@@ -166,12 +165,12 @@ find(struct maildir *md, const char *key, int *in_new_r)
 
 	if (strchr(key, '/') != NULL || key[0] == '.')
 		return NULL;
-	hit = md->n_seen == 0 ? NULL :
-				bsearch(&probe, md->seen, md->n_seen,
+	hit = md->n_seen == 0 ? NULL
+			      : bsearch(&probe, md->seen, md->n_seen,
 					sizeof(*md->seen), entry_cmp);
 	if (hit != NULL && access(hit->path, F_OK) == 0) {
-		*in_new_r = strstr(hit->path + strlen(md->root), "/new/") !=
-			    NULL;
+		*in_new_r =
+			strstr(hit->path + strlen(md->root), "/new/") != NULL;
 		return xstrdup(hit->path);
 	}
 	for (i = 0; i < nitems(subdirs); i++) {
@@ -271,8 +270,7 @@ maildir_move(void *h, const char *key, const char *folder, char **error_r)
 }
 
 static int
-maildir_wait(void *h, int timeout, volatile sig_atomic_t *stop,
-	     char **error_r)
+maildir_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 {
 	struct maildir *md = h;
 	struct pollfd pfd;

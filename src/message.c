@@ -26,8 +26,8 @@
  *   bytes before parsing.
  */
 
-static void
-set_problem(struct message *msg, const char *fmt, ...) ATTR_PRINTF(2, 3);
+static void set_problem(struct message *msg, const char *fmt, ...)
+	ATTR_PRINTF(2, 3);
 
 static void
 set_problem(struct message *msg, const char *fmt, ...)
@@ -36,7 +36,7 @@ set_problem(struct message *msg, const char *fmt, ...)
 	char text[256];
 
 	if (msg->problem != NULL)
-		return;	/* the first problem found is the one to report */
+		return; /* the first problem found is the one to report */
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
@@ -76,10 +76,10 @@ check_header_lines(struct message *msg, const char *h, size_t len)
 
 		while (i < len && h[i] != '\n')
 			i++;
-		i++;	/* past the LF */
+		i++; /* past the LF */
 		lineno++;
 		if (h[start] == '\r' || h[start] == '\n')
-			break;	/* the empty line */
+			break; /* the empty line */
 		if (h[start] == ' ' || h[start] == '\t') {
 			if (fields == 0)
 				set_problem(msg, "malformed header: line 1 "
@@ -113,8 +113,8 @@ boundary_ok(const char *p, const char *end)
 		}
 		return p < end && n > 0 && n <= 70;
 	}
-	while (p < end && *p != ';' && *p != '\r' && *p != '\n' &&
-	       *p != ' ' && *p != '\t') {
+	while (p < end && *p != ';' && *p != '\r' && *p != '\n' && *p != ' ' &&
+	       *p != '\t') {
 		if (*p == '"' || *p == '\\')
 			return false;
 		p++;
@@ -163,8 +163,9 @@ prescan_mime(struct message *msg, const char *data, size_t len)
 		nesting++;
 	}
 	if (nesting > MESSAGE_NESTING_SCAN_MAX) {
-		set_problem(msg, "MIME nesting too deep (%zu multipart or "
-				 "message parts, at most %u)",
+		set_problem(msg,
+			    "MIME nesting too deep (%zu multipart or "
+			    "message parts, at most %u)",
 			    nesting, MESSAGE_NESTING_SCAN_MAX);
 		return false;
 	}
@@ -235,8 +236,8 @@ join_ids(clist *ids)
 static char *
 addr_spec(const struct mailimf_mailbox *mb)
 {
-	char *s = message_clean_utf8(mb->mb_addr_spec,
-				     strlen(mb->mb_addr_spec));
+	char *s =
+		message_clean_utf8(mb->mb_addr_spec, strlen(mb->mb_addr_spec));
 
 	return util_lowercase(util_trim(s));
 }
@@ -340,8 +341,8 @@ take_field(struct message *msg, struct mailimf_field *f)
 		if (msg->from_addr != NULL ||
 		    clist_isempty(f->fld_data.fld_from->frm_mb_list->mb_list))
 			break;
-		mb = clist_content(
-			clist_begin(f->fld_data.fld_from->frm_mb_list->mb_list));
+		mb = clist_content(clist_begin(
+			f->fld_data.fld_from->frm_mb_list->mb_list));
 		msg->from_addr = addr_spec(mb);
 		if (mb->mb_display_name != NULL)
 			msg->from_name = decode_phrase(mb->mb_display_name);
@@ -403,8 +404,7 @@ parse_headers(struct message *msg, const char *h, size_t len)
 	clistiter *it;
 	size_t idx = 0;
 
-	if (mailimf_envelope_and_optional_fields_parse(h, len, &idx,
-						       &fields) !=
+	if (mailimf_envelope_and_optional_fields_parse(h, len, &idx, &fields) !=
 		    MAILIMF_NO_ERROR ||
 	    fields == NULL) {
 		set_problem(msg, "malformed header: cannot be parsed");
@@ -552,7 +552,7 @@ message_clean_utf8(const char *s, size_t len)
 		size_t n = utf8_seq_len(p + i, len - i);
 
 		if (n == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD */
 			o += 3;
 			i++;
 		} else if (n == 1 && p[i] < 0x20 && p[i] != '\t' &&

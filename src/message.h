@@ -35,32 +35,32 @@
 
 struct message {
 	/* Header values, decoded to valid UTF-8, unfolded; NULL if absent. */
-	char *from_addr;	/* lower-case addr-spec of the first From */
-	char *from_name;	/* its display name */
-	char *sender_addr;	/* Sender: addr-spec */
-	char *reply_to_addr;	/* first Reply-To addr-spec */
-	char *to;		/* To: as decoded text */
+	char *from_addr;     /* lower-case addr-spec of the first From */
+	char *from_name;     /* its display name */
+	char *sender_addr;   /* Sender: addr-spec */
+	char *reply_to_addr; /* first Reply-To addr-spec */
+	char *to;	     /* To: as decoded text */
 	char *subject;
-	char *message_id;	/* without <> */
-	char *date;		/* as written */
-	char *in_reply_to;	/* raw, ids with <> */
-	char *references;	/* raw, ids with <> */
+	char *message_id;  /* without <> */
+	char *date;	   /* as written */
+	char *in_reply_to; /* raw, ids with <> */
+	char *references;  /* raw, ids with <> */
 	char *auto_submitted;
 	char *precedence;
 	char *list_id;		/* List-Id, or the first other List-* value */
 	char *return_path;	/* "" for Return-Path: <> */
-	char *autoreply_header;	/* name of an X-Autoreply style header */
+	char *autoreply_header; /* name of an X-Autoreply style header */
 	char *authres[MESSAGE_AUTHRES_MAX]; /* Authentication-Results, topmost
 					       first, unfolded */
 	size_t n_authres;
 
-	char *content_type;	/* top-level "type/subtype", lower-case */
-	bool calendar_reply;	/* a text/calendar part with method=REPLY,
-				   COUNTER or DECLINECOUNTER */
-	char *body;		/* text/plain, else text/html stripped */
+	char *content_type;  /* top-level "type/subtype", lower-case */
+	bool calendar_reply; /* a text/calendar part with method=REPLY,
+				COUNTER or DECLINECOUNTER */
+	char *body;	     /* text/plain, else text/html stripped */
 
-	char *problem;		/* why the message needs a person, or NULL */
-	size_t size;		/* raw size in bytes */
+	char *problem; /* why the message needs a person, or NULL */
+	size_t size;   /* raw size in bytes */
 };
 
 /*

@@ -16,8 +16,8 @@ struct walk {
 	struct message *msg;
 	size_t parts;
 	size_t max_depth;
-	char *plain;	/* first text/plain that is not an attachment */
-	char *html;	/* first text/html, when there is no plain part */
+	char *plain; /* first text/plain that is not an attachment */
+	char *html;  /* first text/html, when there is no plain part */
 };
 
 static char *
@@ -50,14 +50,12 @@ type_name(struct mailmime_content *ct)
 	} else if (t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE &&
 		   t->tp_data.tp_composite_type != NULL) {
 		type = t->tp_data.tp_composite_type->ct_type ==
-				       MAILMIME_COMPOSITE_TYPE_MULTIPART ?
-			       "multipart" :
-			       "message";
+				       MAILMIME_COMPOSITE_TYPE_MULTIPART
+			       ? "multipart"
+			       : "message";
 	}
-	return util_lowercase(xasprintf("%s/%s", type,
-					ct->ct_subtype == NULL ?
-						"" :
-						ct->ct_subtype));
+	return util_lowercase(xasprintf(
+		"%s/%s", type, ct->ct_subtype == NULL ? "" : ct->ct_subtype));
 }
 
 static bool
@@ -94,29 +92,28 @@ decode_text(struct mailmime *part)
 	    d->dt_data.dt_text.dt_data == NULL)
 		return xstrdup("");
 	if (!d->dt_encoded ||
-	    mailmime_part_parse(d->dt_data.dt_text.dt_data,
-				d->dt_data.dt_text.dt_length, &idx,
-				d->dt_encoding, &dec,
-				&declen) != MAILIMF_NO_ERROR) {
+	    mailmime_part_parse(
+		    d->dt_data.dt_text.dt_data, d->dt_data.dt_text.dt_length,
+		    &idx, d->dt_encoding, &dec, &declen) != MAILIMF_NO_ERROR) {
 		dec = NULL;
 	}
-	charset = part->mm_content_type == NULL ?
-			  "us-ascii" :
-			  mailmime_content_charset_get(part->mm_content_type);
+	charset = part->mm_content_type == NULL
+			  ? "us-ascii"
+			  : mailmime_content_charset_get(part->mm_content_type);
 	if (dec != NULL) {
 		if (charconv("utf-8", charset, dec, declen, &utf8) !=
 		    MAIL_CHARCONV_NO_ERROR)
 			utf8 = NULL;
-		clean = utf8 != NULL ? message_clean_utf8(utf8, strlen(utf8)) :
-				       message_clean_utf8(dec, declen);
+		clean = utf8 != NULL ? message_clean_utf8(utf8, strlen(utf8))
+				     : message_clean_utf8(dec, declen);
 		mmap_string_unref(dec);
 	} else {
 		if (charconv("utf-8", charset, d->dt_data.dt_text.dt_data,
 			     d->dt_data.dt_text.dt_length,
 			     &utf8) != MAIL_CHARCONV_NO_ERROR)
 			utf8 = NULL;
-		clean = utf8 != NULL ? message_clean_utf8(utf8, strlen(utf8)) :
-				       message_clean_utf8(
+		clean = utf8 != NULL ? message_clean_utf8(utf8, strlen(utf8))
+				     : message_clean_utf8(
 					       d->dt_data.dt_text.dt_data,
 					       d->dt_data.dt_text.dt_length);
 	}
@@ -136,7 +133,7 @@ static const struct {
 	const char *entity;
 	const char *text;
 } entities[] = {
-	{"&amp;", "&"}, {"&lt;", "<"},	 {"&gt;", ">"},
+	{"&amp;", "&"},	  {"&lt;", "<"},   {"&gt;", ">"},
 	{"&quot;", "\""}, {"&nbsp;", " "}, {"&#39;", "'"},
 };
 
@@ -223,10 +220,10 @@ walk_part(struct walk *w, struct mailmime *part, size_t depth)
 		char *method = mailmime_content_param_get(part->mm_content_type,
 							  "method");
 
-		if (method != NULL && (strcasecmp(method, "REPLY") == 0 ||
-				       strcasecmp(method, "COUNTER") == 0 ||
-				       strcasecmp(method, "DECLINECOUNTER") ==
-					       0))
+		if (method != NULL &&
+		    (strcasecmp(method, "REPLY") == 0 ||
+		     strcasecmp(method, "COUNTER") == 0 ||
+		     strcasecmp(method, "DECLINECOUNTER") == 0))
 			w->msg->calendar_reply = true;
 	} else if (strcmp(type, "text/plain") == 0 && w->plain == NULL &&
 		   !is_attachment(part)) {

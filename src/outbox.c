@@ -10,8 +10,7 @@
 time_t
 outbox_next_try(time_t first_try, unsigned attempt)
 {
-	time_t next = first_try +
-		      (time_t)OUTBOX_RETRY_BASE * attempt * attempt;
+	time_t next = first_try + (time_t)OUTBOX_RETRY_BASE * attempt * attempt;
 
 	return next - first_try > OUTBOX_MAX_AGE ? 0 : next;
 }
@@ -53,8 +52,7 @@ outbox_run(struct store *s, struct smtp *t, time_t now,
 		case SEND_PERMFAIL:
 			log_warnx("sending <%s> to %s failed for good: %s",
 				  o->message_id, o->rcpt, err);
-			rc = store_outbox_retry(s, o->id, 0, err, now,
-						error_r);
+			rc = store_outbox_retry(s, o->id, 0, err, now, error_r);
 			stats->failed++;
 			break;
 		}

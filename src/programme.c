@@ -15,7 +15,7 @@ struct load {
 	struct programme *p;
 	const char *path;
 	struct buf *errors;
-	int tz_pass;	/* the first pass only reads the time zone */
+	int tz_pass; /* the first pass only reads the time zone */
 };
 
 static int
@@ -32,8 +32,7 @@ set_time(struct load *l, unsigned line, const char *name, const char *value,
 }
 
 static int
-event_value(struct load *l, const char *name, const char *value,
-	    unsigned line)
+event_value(struct load *l, const char *name, const char *value, unsigned line)
 {
 	struct programme *p = l->p;
 	const char *err;
@@ -48,11 +47,11 @@ event_value(struct load *l, const char *name, const char *value,
 	else if (strcmp(name, "address") == 0)
 		p->address = (free(p->address), xstrdup(value));
 	else if (strcmp(name, "timezone") == 0)
-		return 0;	/* read in the first pass */
+		return 0; /* read in the first pass */
 	else if (strcmp(name, "capacity") == 0) {
 		if (util_strtonum(value, 1, 100000, &n, &err) == -1) {
-			rules_error(l->errors, l->path, line,
-				    "capacity: %s", err);
+			rules_error(l->errors, l->path, line, "capacity: %s",
+				    err);
 			return -1;
 		}
 		p->capacity = (long)n;
@@ -61,8 +60,7 @@ event_value(struct load *l, const char *name, const char *value,
 	else if (strcmp(name, "enrolment_closes") == 0)
 		return set_time(l, line, name, value, &p->closes);
 	else {
-		rules_error(l->errors, l->path, line, "unknown key '%s'",
-			    name);
+		rules_error(l->errors, l->path, line, "unknown key '%s'", name);
 		return -1;
 	}
 	return 0;
@@ -83,8 +81,7 @@ item_value(struct load *l, struct programme_item *it, const char *name,
 	else if (strcmp(name, "end") == 0)
 		return set_time(l, line, name, value, &it->end);
 	else {
-		rules_error(l->errors, l->path, line, "unknown key '%s'",
-			    name);
+		rules_error(l->errors, l->path, line, "unknown key '%s'", name);
 		return -1;
 	}
 	return 0;
@@ -100,8 +97,8 @@ session_for(struct load *l, const char *section, unsigned line)
 
 	if (util_strtonum(section + strlen("session "), 1,
 			  PROGRAMME_SESSIONS_MAX, &n, &err) == -1) {
-		rules_error(l->errors, l->path, line,
-			    "[%s]: session number %s", section, err);
+		rules_error(l->errors, l->path, line, "[%s]: session number %s",
+			    section, err);
 		return NULL;
 	}
 	for (i = 0; i < p->n_sessions; i++) {
@@ -109,14 +106,14 @@ session_for(struct load *l, const char *section, unsigned line)
 			return &p->sessions[i];
 	}
 	if (p->n_sessions == PROGRAMME_SESSIONS_MAX)
-		return NULL;	/* unreachable: numbers are bounded */
+		return NULL; /* unreachable: numbers are bounded */
 	p->sessions[p->n_sessions].number = (unsigned)n;
 	return &p->sessions[p->n_sessions++];
 }
 
 static int
-on_value(void *user, const char *section, const char *name,
-	 const char *value, unsigned line)
+on_value(void *user, const char *section, const char *name, const char *value,
+	 unsigned line)
 {
 	struct load *l = user;
 	struct programme_item *it;
@@ -135,8 +132,7 @@ on_value(void *user, const char *section, const char *name,
 		return item_value(l, &l->p->congress, name, value, line);
 	if (strncmp(section, "session ", 8) == 0) {
 		it = session_for(l, section, line);
-		return it == NULL ? -1 :
-				    item_value(l, it, name, value, line);
+		return it == NULL ? -1 : item_value(l, it, name, value, line);
 	}
 	rules_error(l->errors, l->path, line, "unknown section [%s]", section);
 	return -1;
@@ -166,9 +162,8 @@ check(struct load *l)
 		rc = -1;
 	}
 	if (p->organiser_name == NULL)
-		p->organiser_name = xstrdup(p->organiser != NULL ?
-						    p->organiser :
-						    "de organisatie");
+		p->organiser_name = xstrdup(
+			p->organiser != NULL ? p->organiser : "de organisatie");
 	qsort(p->sessions, p->n_sessions, sizeof(p->sessions[0]), item_cmp);
 	for (i = 0; i < p->n_sessions; i++) {
 		struct programme_item *s = &p->sessions[i];
@@ -247,13 +242,13 @@ programme_free(struct programme *p)
 void
 programme_format_date(time_t t, char *buf, size_t size)
 {
-	static const char *const days[] = {"zondag",   "maandag", "dinsdag",
+	static const char *const days[] = {"zondag",   "maandag",   "dinsdag",
 					   "woensdag", "donderdag", "vrijdag",
 					   "zaterdag"};
-	static const char *const months[] = {
-		"januari", "februari", "maart",	    "april",
-		"mei",	   "juni",     "juli",	    "augustus",
-		"september", "oktober", "november", "december"};
+	static const char *const months[] = {"januari", "februari", "maart",
+					     "april",	"mei",	    "juni",
+					     "juli",	"augustus", "september",
+					     "oktober", "november", "december"};
 	struct tm tm;
 
 	if (localtime_r(&t, &tm) == NULL) {
@@ -283,8 +278,10 @@ format_item(struct buf *b, const struct programme_item *it)
 static int
 item_by_start(const void *a, const void *b)
 {
-	const struct programme_item *x = *(const struct programme_item *const *)a;
-	const struct programme_item *y = *(const struct programme_item *const *)b;
+	const struct programme_item *x =
+		*(const struct programme_item *const *)a;
+	const struct programme_item *y =
+		*(const struct programme_item *const *)b;
 
 	return x->start < y->start ? -1 : x->start > y->start;
 }

@@ -18,27 +18,27 @@ struct buf;
 #define PROGRAMME_SESSIONS_MAX 50
 
 struct programme_item {
-	unsigned number;	/* session number; 0 for deadline/congress */
+	unsigned number; /* session number; 0 for deadline/congress */
 	char *title;
-	char *description;	/* may be NULL */
-	char *link;		/* online meeting link, may be NULL */
+	char *description; /* may be NULL */
+	char *link;	   /* online meeting link, may be NULL */
 	time_t start;
-	time_t end;		/* == start for a deadline */
+	time_t end; /* == start for a deadline */
 };
 
 struct programme {
 	char *name;
 	char *organiser;
 	char *organiser_name;
-	char *address;		/* the event's mail address */
+	char *address; /* the event's mail address */
 	char *timezone;
 	long capacity;
 	time_t opens;
 	time_t closes;
 	struct programme_item sessions[PROGRAMME_SESSIONS_MAX];
-	size_t n_sessions;	/* sorted by number */
-	struct programme_item deadline;	/* title NULL when absent */
-	struct programme_item congress;	/* title NULL when absent */
+	size_t n_sessions;		/* sorted by number */
+	struct programme_item deadline; /* title NULL when absent */
+	struct programme_item congress; /* title NULL when absent */
 };
 
 /* Returns NULL after appending "file:line: message" lines to errors. */

@@ -121,8 +121,9 @@ subject_line(struct rules *r, char *action, char *pattern, const char *path,
 			   &err, &off, NULL);
 	if (re == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		rules_error(errors, path, line, "pattern error at offset %zu: %s",
-			    (size_t)off, (const char *)msg);
+		rules_error(errors, path, line,
+			    "pattern error at offset %zu: %s", (size_t)off,
+			    (const char *)msg);
 		return -1;
 	}
 	/* JIT is an optimisation; the interpreter is used without it */
@@ -271,12 +272,12 @@ space_len(const unsigned char *s)
 	if (isspace(s[0]))
 		return 1;
 	if (s[0] == 0xc2 && s[1] == 0xa0)
-		return 2;	/* U+00A0 */
+		return 2; /* U+00A0 */
 	if (s[0] == 0xe2 && s[1] == 0x80 &&
 	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xaf))
-		return 3;	/* U+2000..U+200A, U+202F */
+		return 3; /* U+2000..U+200A, U+202F */
 	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
-		return 3;	/* U+3000 */
+		return 3; /* U+3000 */
 	return 0;
 }
 

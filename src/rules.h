@@ -57,7 +57,7 @@ enum sender_action {
 struct sender_rule {
 	enum sender_action action;
 	char *domain;
-	const struct gemeente *gemeente;	/* for allow */
+	const struct gemeente *gemeente; /* for allow */
 	unsigned line;
 };
 

@@ -50,7 +50,8 @@ runtime_load(struct runtime *rt, const char *conf_path, const char *now_spec)
 	if (now_spec == NULL)
 		now_spec = getenv("AANMELD_NOW");
 	if (now_spec != NULL && util_clock_set(now_spec) == -1) {
-		fprintf(stderr, "--now: '%s' is not a time (YYYY-MM-DD HH:MM)\n",
+		fprintf(stderr,
+			"--now: '%s' is not a time (YYYY-MM-DD HH:MM)\n",
 			now_spec);
 		return -1;
 	}

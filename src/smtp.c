@@ -36,8 +36,7 @@ smtp_close(struct smtp **tp)
 
 enum send_result
 smtp_send(struct smtp *t, const char *envelope_from, const char *rcpt,
-	  const char *message_id, const char *raw, size_t len,
-	  char **error_r)
+	  const char *message_id, const char *raw, size_t len, char **error_r)
 {
 	char *name;
 	int rc;

@@ -18,8 +18,8 @@ int spool_mkdir(const char *dir, char **error_r);
  * replaced (names are content- or id-derived, so it holds the same
  * bytes).  *path_r (may be NULL) gets the final path (heap).
  */
-int spool_write(const char *dir, const char *name, const void *data,
-		size_t len, char **path_r, char **error_r);
+int spool_write(const char *dir, const char *name, const void *data, size_t len,
+		char **path_r, char **error_r);
 
 /* The SHA-256 of data as 64 hex digits plus NUL into hex. */
 void spool_sha256(const void *data, size_t len, char hex[65]);

@@ -40,8 +40,8 @@ static sqlite3_stmt *
 stmt(struct store *s, enum store_stmt id, char **error_r)
 {
 	if (s->stmts[id] == NULL &&
-	    sqlite3_prepare_v2(s->db, store_sql[id], -1, &s->stmts[id],
-			       NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(s->db, store_sql[id], -1, &s->stmts[id], NULL) !=
+		    SQLITE_OK) {
 		fail(s, error_r, "prepare");
 		return NULL;
 	}
@@ -98,15 +98,15 @@ store_open(const char *path, bool readonly, struct store **store_r,
 	   char **error_r)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
-	int flags = readonly ? SQLITE_OPEN_READONLY :
-			       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int flags = readonly ? SQLITE_OPEN_READONLY
+			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 
 	s->readonly = readonly;
-	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		*error_r = xasprintf("%s: %s", path,
-				     s->db != NULL ? sqlite3_errmsg(s->db) :
-						     "cannot open");
+				     s->db != NULL ? sqlite3_errmsg(s->db)
+						   : "cannot open");
 		store_close(&s);
 		return -1;
 	}
@@ -227,7 +227,6 @@ store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
 	return 0;
 }
 
-
 int
 store_answers_since(struct store *s, const char *rcpt, time_t since,
 		    unsigned *count_r, char **error_r)
@@ -286,9 +285,9 @@ record_enrolment(struct store *s, const struct store_record *r, int64_t id,
 			return -1;
 		bind_text(st, 1, r->gemeente_code);
 		bind_text(st, 2, r->gemeente_name);
-		bind_text(st, 3, r->enrol == STORE_ENROL_CONFIRMED ?
-					 "confirmed" :
-					 "waitlist");
+		bind_text(st, 3,
+			  r->enrol == STORE_ENROL_CONFIRMED ? "confirmed"
+							    : "waitlist");
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
 		sqlite3_bind_int64(st, 5, id);
 		if (run(s, st, error_r, "insert enrolment") == -1)
@@ -389,11 +388,9 @@ store_requeue_move(struct store *s, int64_t message_row, const char *mailbox,
 	return run(s, st, error_r, "insert action");
 }
 
-
 int
 store_outbox_due(struct store *s, time_t now, size_t max,
-		 struct store_outbox_row **rows_r, size_t *n_r,
-		 char **error_r)
+		 struct store_outbox_row **rows_r, size_t *n_r, char **error_r)
 {
 	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_DUE, error_r);
 	struct store_outbox_row *rows = NULL;
@@ -497,9 +494,8 @@ rollback:
 }
 
 int
-store_actions_due(struct store *s, size_t max,
-		  struct store_action_row **rows_r, size_t *n_r,
-		  char **error_r)
+store_actions_due(struct store *s, size_t max, struct store_action_row **rows_r,
+		  size_t *n_r, char **error_r)
 {
 	sqlite3_stmt *st = stmt(s, STMT_ACTIONS_DUE, error_r);
 	struct store_action_row *rows = NULL;

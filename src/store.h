@@ -22,38 +22,38 @@
 struct store;
 
 enum store_enrol {
-	STORE_ENROL_NONE,	/* no enrolment row */
+	STORE_ENROL_NONE, /* no enrolment row */
 	STORE_ENROL_CONFIRMED,
 	STORE_ENROL_WAITLIST,
-	STORE_ENROL_CONTACT,	/* only add the sender as a contact */
+	STORE_ENROL_CONTACT, /* only add the sender as a contact */
 };
 
 /* Everything one incoming message causes, written in one transaction. */
 struct store_record {
 	const char *mailbox;	/* "INBOX" */
 	const char *msgkey;	/* the mailbox's key (Maildir unique name) */
-	const char *message_id;	/* may be NULL */
+	const char *message_id; /* may be NULL */
 	const char *sha256;	/* hex of the raw bytes */
 	const char *spool_path;
-	const char *from_addr;	/* may be NULL */
+	const char *from_addr; /* may be NULL */
 	const char *from_name;
 	const char *subject;
 	time_t received_at;
 	const char *verdict;
 	const char *reasons;
-	const char *gemeente_code;	/* may be NULL */
+	const char *gemeente_code; /* may be NULL */
 	const char *gemeente_name;
 	enum store_enrol enrol;
-	bool review;		/* open a review item */
+	bool review; /* open a review item */
 	/* the answer, when one is sent (out_raw NULL: none) */
-	const char *out_key;	/* unique: a re-run can never add a second */
-	const char *out_kind;	/* template name */
+	const char *out_key;  /* unique: a re-run can never add a second */
+	const char *out_kind; /* template name */
 	const char *out_message_id;
-	const char *out_from;	/* envelope sender */
+	const char *out_from; /* envelope sender */
 	const char *out_rcpt;
 	const char *out_raw;
 	size_t out_len;
-	const char *folder;	/* move the message there (NULL: leave it) */
+	const char *folder; /* move the message there (NULL: leave it) */
 };
 
 struct store_outbox_row {
@@ -106,8 +106,7 @@ int store_outbox_due(struct store *s, time_t now, size_t max,
 		     struct store_outbox_row **rows_r, size_t *n_r,
 		     char **error_r);
 void store_outbox_rows_free(struct store_outbox_row *rows, size_t n);
-int store_outbox_sent(struct store *s, int64_t id, time_t now,
-		      char **error_r);
+int store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r);
 /* Reschedules (next_try > 0) or fails the row for good (next_try == 0,
    which also opens a review item). */
 int store_outbox_retry(struct store *s, int64_t id, time_t next_try,

@@ -157,7 +157,8 @@ const char *const store_sql[STMT_COUNT] = {
 		" FROM enrolments e ORDER BY e.status = 'waitlist',"
 		" e.enrolled_at, e.code",
 	[STMT_REPORT_QUEUE] =
-		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', 'localtime')"
+		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', "
+		"'localtime')"
 		" AS created_at, m.from_addr AS sender, m.subject,"
 		" r.suggested, r.reason FROM review_items r"
 		" LEFT JOIN messages m ON m.id = r.message"
@@ -185,10 +186,9 @@ static const struct {
 	const char *name;
 	enum store_stmt id;
 } reports[] = {
-	{"list", STMT_REPORT_LIST},	  {"queue", STMT_REPORT_QUEUE},
-	{"message", STMT_REPORT_MESSAGE}, {"outbox", STMT_REPORT_OUTBOX},
-	{"sent-for", STMT_REPORT_SENT_FOR},
-	{"messages", STMT_REPORT_MESSAGES},
+	{"list", STMT_REPORT_LIST},	    {"queue", STMT_REPORT_QUEUE},
+	{"message", STMT_REPORT_MESSAGE},   {"outbox", STMT_REPORT_OUTBOX},
+	{"sent-for", STMT_REPORT_SENT_FOR}, {"messages", STMT_REPORT_MESSAGES},
 };
 
 int

@@ -15,9 +15,9 @@ static const char *const kind_names[TEMPLATE_COUNT] = {
 };
 
 static const char *const known_vars[] = {
-	"event",	   "organiser", "organiser_name", "event_address",
-	"municipality",	   "sender",	"original_subject", "original_date",
-	"programme",	   "capacity",	"position",	  "closing_date",
+	"event",	"organiser", "organiser_name",	 "event_address",
+	"municipality", "sender",    "original_subject", "original_date",
+	"programme",	"capacity",  "position",	 "closing_date",
 };
 
 struct templates {

@@ -23,14 +23,15 @@ enum template_kind {
 	TEMPLATE_COUNT
 };
 
-struct template {
+struct template
+{
 	char *subject;
 	char *body;
 };
 
 struct template_var {
 	const char *name;
-	const char *value;	/* NULL renders as "" */
+	const char *value; /* NULL renders as "" */
 };
 
 struct templates;

@@ -99,8 +99,8 @@ util_strlcpy(char *dst, const char *src, size_t size)
 }
 
 int
-util_strtonum(const char *s, long long min, long long max,
-	      long long *value_r, const char **error_r)
+util_strtonum(const char *s, long long min, long long max, long long *value_r,
+	      const char **error_r)
 {
 	char *end;
 	long long v;
@@ -328,8 +328,8 @@ util_read_file(const char *path, size_t max, size_t *len_r,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			*error_r = n == 0 ? "file shrank while reading" :
-					    strerror(errno);
+			*error_r = n == 0 ? "file shrank while reading"
+					  : strerror(errno);
 			free(data);
 			close(fd);
 			return NULL;

@@ -25,7 +25,7 @@ char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
 size_t util_strlcpy(char *dst, const char *src, size_t size);
 
 /* Parses a decimal integer in [min, max]; 0 on success, -1 (with
-   *error_r "invalid", "too small" or "too large") otherwise. */
+ *error_r "invalid", "too small" or "too large") otherwise. */
 int util_strtonum(const char *s, long long min, long long max,
 		  long long *value_r, const char **error_r);
 

@@ -35,6 +35,13 @@ check() {
 }
 
 check plain
+echo "== make checkstyle"
+if make -C _build/plain checkstyle >_build/plain/checkstyle.out 2>&1; then
+	total_pass=$((total_pass + 1))
+else
+	cat _build/plain/checkstyle.out
+	total_fail=$((total_fail + 1))
+fi
 check sanitizers --enable-sanitizers
 check valgrind --enable-valgrind
 

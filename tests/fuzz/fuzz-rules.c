@@ -19,7 +19,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[] = {
-	"subject.rules",  "senders.rules",	    "gemeenten.tsv",
+	"subject.rules",      "senders.rules",	"gemeenten.tsv",
 	"shared-domains.tsv", "programme.conf", "templates/confirm.txt",
 };
 

@@ -19,11 +19,10 @@ test_limit(void **state)
 		size_t add;
 		int expect;
 	} rows[] = {
-		{16, 15, 0},	/* limit - 1 */
-		{16, 16, 0},	/* limit */
-		{16, 17, -1},	/* limit + 1 */
-		{0, 0, 0},
-		{0, 1, -1},
+		{16, 15, 0},  /* limit - 1 */
+		{16, 16, 0},  /* limit */
+		{16, 17, -1}, /* limit + 1 */
+		{0, 0, 0},    {0, 1, -1},
 	};
 	char data[32];
 	size_t i;
@@ -33,7 +32,8 @@ test_limit(void **state)
 		struct buf b;
 
 		buf_init(&b, rows[i].max);
-		assert_int_equal(buf_add(&b, data, rows[i].add), rows[i].expect);
+		assert_int_equal(buf_add(&b, data, rows[i].add),
+				 rows[i].expect);
 		assert_int_equal(b.len, rows[i].expect == 0 ? rows[i].add : 0);
 		assert_int_equal(strlen(buf_str(&b)), b.len);
 		buf_deinit(&b);

@@ -211,7 +211,9 @@ test_subject_ascii(void **state)
 		 "Subject: Aanmelding: Kinderfeest (7-12 jaar) #3 <x@y>"},
 		{"tab\there", "Subject: tab here"},
 		{"x\r\nBcc: evil@x", "Subject: x  Bcc: evil@x"},
-		{"a\x01" "b\x7f", "Subject: a b "},
+		{"a\x01"
+		 "b\x7f",
+		 "Subject: a b "},
 		{"Bevestiging van uw aanmelding voor het zomerkamp in Utrecht "
 		 "op zaterdag 13 april",
 		 "Subject: Bevestiging van uw aanmelding voor het zomerkamp "
@@ -243,7 +245,10 @@ test_subject_round_trip(void **state)
 		"veryveryveryveryverylongword",
 	};
 	static const char *const units[] = {
-		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "a\xc3\xa9 ",
+		"\xc3\xa9",
+		"\xe2\x82\xac",
+		"\xf0\x9f\x98\x80",
+		"a\xc3\xa9 ",
 	};
 	size_t i, k, n;
 
@@ -379,12 +384,27 @@ static void
 test_unsafe_addresses(void **state)
 {
 	static const char *const bad[] = {
-		"a@b\r\nBcc: x@y", "a\n@b", "a\r@b", "a b@c", "<a@b>", "a@b>",
-		"\xc3\xa9@b.nl", "a@b\xc3\xa9", "ab.nl", "", "@b", "a@",
-		"a@b@c", "\"a\"@b", "a@b,c@d", NULL,
+		"a@b\r\nBcc: x@y",
+		"a\n@b",
+		"a\r@b",
+		"a b@c",
+		"<a@b>",
+		"a@b>",
+		"\xc3\xa9@b.nl",
+		"a@b\xc3\xa9",
+		"ab.nl",
+		"",
+		"@b",
+		"a@",
+		"a@b@c",
+		"\"a\"@b",
+		"a@b,c@d",
+		NULL,
 	};
 	static const char *const good[] = {
-		"a@b", "jan.jansen+aanmeld@example.org", "x_y-z@sub.example.nl",
+		"a@b",
+		"jan.jansen+aanmeld@example.org",
+		"x_y-z@sub.example.nl",
 	};
 	struct compose_mail m;
 	const char *error;
@@ -455,12 +475,9 @@ static void
 test_injection(void **state)
 {
 	static const char *const rows[] = {
-		"x\r\nBcc: evil@x",
-		"x\nBcc: evil@x",
-		"x\rBcc: evil@x",
-		"\r\nBcc: evil@x",
-		"\xc3\xa9\r\nBcc: evil@x",
-		"x\r\n\r\nBcc: evil@x",
+		"x\r\nBcc: evil@x",	   "x\nBcc: evil@x",
+		"x\rBcc: evil@x",	   "\r\nBcc: evil@x",
+		"\xc3\xa9\r\nBcc: evil@x", "x\r\n\r\nBcc: evil@x",
 		"x\0\r\nBcc: evil@x",
 	};
 	struct compose_mail m;
@@ -515,9 +532,9 @@ test_message_id(void **state)
 	assert_true(compose_is_our_message_id(c, "example.org"));
 	assert_false(compose_is_our_message_id(a, "example.net"));
 	for (i = 0; i < nitems(rows); i++)
-		assert_int_equal(compose_is_our_message_id(rows[i].id,
-							   "example.org"),
-				 rows[i].ours);
+		assert_int_equal(
+			compose_is_our_message_id(rows[i].id, "example.org"),
+			rows[i].ours);
 	free(a);
 	free(b);
 	free(c);
@@ -546,16 +563,15 @@ check_optional(const struct mailimf_optional_field *opt)
 
 /* Checks one parsed header field against m and marks its type seen. */
 static void
-check_field(struct mailimf_field *f, const struct compose_mail *m,
-	    int *seen)
+check_field(struct mailimf_field *f, const struct compose_mail *m, int *seen)
 {
 	struct mailimf_mailbox *mb;
 	char *s;
 
 	switch (f->fld_type) {
 	case MAILIMF_FIELD_ORIG_DATE:
-		assert_int_equal(f->fld_data.fld_orig_date->dt_date_time
-					 ->dt_year, 2021);
+		assert_int_equal(
+			f->fld_data.fld_orig_date->dt_date_time->dt_year, 2021);
 		break;
 	case MAILIMF_FIELD_FROM:
 		mb = clist_content(clist_begin(
@@ -615,8 +631,8 @@ check_body(struct mailmime *part, const char *expect)
 	assert_non_null(d);
 	assert_int_equal(d->dt_encoding, QP);
 	assert_int_equal(mailmime_part_parse(d->dt_data.dt_text.dt_data,
-					     d->dt_data.dt_text.dt_length,
-					     &idx, QP, &dec, &len),
+					     d->dt_data.dt_text.dt_length, &idx,
+					     QP, &dec, &len),
 			 MAILIMF_NO_ERROR);
 	assert_int_equal(len, strlen(expect));
 	assert_memory_equal(dec, expect, len);
@@ -685,9 +701,9 @@ check_qp(const char *msg, const char *expect)
 			assert_true((*line >= ' ' && *line < 0x7f) ||
 				    *line == '\t');
 	}
-	assert_int_equal(mailmime_part_parse(body, strlen(body), &idx, QP,
-					     &dec, &len),
-			 MAILIMF_NO_ERROR);
+	assert_int_equal(
+		mailmime_part_parse(body, strlen(body), &idx, QP, &dec, &len),
+		MAILIMF_NO_ERROR);
 	assert_int_equal(len, strlen(expect));
 	assert_memory_equal(dec, expect, len);
 	mmap_string_unref(dec);
@@ -854,8 +870,7 @@ test_references_huge(void **state)
 	while (b.len < 100 * 1024) {
 		snprintf(last, sizeof(last), "<id%zu@example.org>", i);
 		assert_int_equal(buf_adds(&b, last), 0);
-		assert_int_equal(buf_adds(&b, garbage[i % nitems(garbage)]),
-				 0);
+		assert_int_equal(buf_adds(&b, garbage[i % nitems(garbage)]), 0);
 		i++;
 	}
 	v = references_for(buf_str(&b), PARENT);

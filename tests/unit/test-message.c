@@ -34,8 +34,8 @@ test_subjects(void **state)
 		 "Deelname praktijkproef"},
 		{"Subject: =?iso-8859-1?q?caf=E9?=", "caf\xc3\xa9"},
 		{"Subject: =?utf-8?q?a?=\r\n =?utf-8?q?b?=", "ab"},
-		{"Subject: Caf\xe9 ok", "Caf\xc3\xa9 ok"},	/* raw Latin-1 */
-		{"Subject: caf\xc3\xa9", "caf\xc3\xa9"},	/* raw UTF-8 */
+		{"Subject: Caf\xe9 ok", "Caf\xc3\xa9 ok"}, /* raw Latin-1 */
+		{"Subject: caf\xc3\xa9", "caf\xc3\xa9"},   /* raw UTF-8 */
 		{"Subject: folded\r\n  line", "folded line"},
 	};
 	size_t i;
@@ -56,19 +56,19 @@ test_subjects(void **state)
 static void
 test_fields(void **state)
 {
-	struct message *m = parse(
-		"Return-Path: <>\r\n"
-		"From: \"Jan de Vries\" <Jan.de.Vries@Utrecht.NL>\r\n"
-		"Reply-To: other@x.nl\r\n"
-		"Message-ID: <abc@mail.utrecht.nl>\r\n"
-		"In-Reply-To: <p@q>\r\n"
-		"References: <o@q> <p@q>\r\n"
-		"Auto-Submitted: auto-replied\r\n"
-		"Precedence: bulk\r\n"
-		"List-Id: <list.example.org>\r\n"
-		"Authentication-Results: mx.vng.nl; dmarc=pass\r\n"
-		"Authentication-Results: other; dmarc=fail\r\n"
-		"Subject: x\r\n\r\nbody\r\n");
+	struct message *m =
+		parse("Return-Path: <>\r\n"
+		      "From: \"Jan de Vries\" <Jan.de.Vries@Utrecht.NL>\r\n"
+		      "Reply-To: other@x.nl\r\n"
+		      "Message-ID: <abc@mail.utrecht.nl>\r\n"
+		      "In-Reply-To: <p@q>\r\n"
+		      "References: <o@q> <p@q>\r\n"
+		      "Auto-Submitted: auto-replied\r\n"
+		      "Precedence: bulk\r\n"
+		      "List-Id: <list.example.org>\r\n"
+		      "Authentication-Results: mx.vng.nl; dmarc=pass\r\n"
+		      "Authentication-Results: other; dmarc=fail\r\n"
+		      "Subject: x\r\n\r\nbody\r\n");
 
 	assert_null(m->problem);
 	assert_string_equal(m->from_addr, "jan.de.vries@utrecht.nl");
@@ -135,7 +135,7 @@ test_hostile(void **state)
 {
 	static const struct {
 		const char *mail;
-		size_t len;	/* 0: strlen */
+		size_t len; /* 0: strlen */
 		const char *problem;
 	} rows[] = {
 		{"From: a@b.nl\r\nContent-Type: multipart/mixed; "
@@ -144,8 +144,8 @@ test_hostile(void **state)
 		{"From: a@b.nl\r\nContent-Type: multipart/mixed; boundary=\"\""
 		 "\r\n\r\nx\r\n",
 		 0, "invalid boundary parameter"},
-		{"From: a@b.nl\r\nSubject: x\r\nGarbage line\r\n\r\nbody",
-		 0, "malformed header line 3"},
+		{"From: a@b.nl\r\nSubject: x\r\nGarbage line\r\n\r\nbody", 0,
+		 "malformed header line 3"},
 		{" continuation first\r\nFrom: a@b.nl\r\n\r\n", 0,
 		 "malformed header: line 1 is a continuation"},
 		{"From: a@b.nl\r\nSubject: a\0b\r\n\r\nbody", 33,
@@ -155,7 +155,8 @@ test_hostile(void **state)
 		 "no From address"},
 		{"", 0, "no From address"},
 		/* found by fuzzing: a domain longer than DNS allows */
-		{"From: a@" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		{"From: a@"
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -212,8 +213,8 @@ test_header_limit(void **state)
 		struct message *m = message_parse(raw, len);
 
 		if (rows[i].problem)
-			assert_non_null(strstr(m->problem,
-					       "header block exceeds"));
+			assert_non_null(
+				strstr(m->problem, "header block exceeds"));
 		else
 			assert_null(m->problem);
 		message_free(m);
@@ -245,8 +246,8 @@ test_field_limit(void **state)
 		assert_int_equal(buf_adds(&b, "\r\nbody"), 0);
 		m = message_parse(b.data, b.len);
 		if (rows[i].problem)
-			assert_non_null(strstr(m->problem,
-					       "too many header fields"));
+			assert_non_null(
+				strstr(m->problem, "too many header fields"));
 		else
 			assert_null(m->problem);
 		message_free(m);
@@ -281,7 +282,7 @@ test_nesting_limits(void **state)
 {
 	static const struct {
 		size_t depth;
-		const char *problem;	/* NULL: none */
+		const char *problem; /* NULL: none */
 	} rows[] = {
 		{MESSAGE_MIME_DEPTH_MAX - 1, NULL},
 		{MESSAGE_MIME_DEPTH_MAX, NULL},
@@ -354,7 +355,7 @@ test_clean_utf8(void **state)
 		{"ok", "ok"},
 		{"caf\xc3\xa9", "caf\xc3\xa9"},
 		{"bad\xff", "bad\xef\xbf\xbd"},
-		{"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},	/* overlong */
+		{"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"}, /* overlong */
 		{"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
 		{"bell\x07", "bell "},
 		{"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
