@@ -200,8 +200,8 @@ cmd_run(struct runtime *rt, int argc, char **argv)
 	if (runtime_cycle(rt, &never, &s) == -1)
 		return 1;
 	printf("%u new, %u known, %u failed; %u mails sent; %u moved\n",
-	       s.intake.new, s.intake.known, s.intake.failed, s.outbox.sent,
-	       s.actions.moved);
+	       s.intake.recorded, s.intake.known, s.intake.failed,
+	       s.outbox.sent, s.actions.moved);
 	return s.intake.failed > 0 ? 1 : 0;
 }
 

@@ -42,13 +42,13 @@ usage(void)
 static void
 log_cycle(const struct cycle_stats *s)
 {
-	if (s->intake.new + s->intake.known + s->intake.failed +
+	if (s->intake.recorded + s->intake.known + s->intake.failed +
 		    s->outbox.sent + s->outbox.deferred + s->outbox.failed ==
 	    0)
 		return;
 	log_info("cycle: %u new, %u known, %u failed; mail %u sent, "
 		 "%u deferred, %u failed; %u moved",
-		 s->intake.new, s->intake.known, s->intake.failed,
+		 s->intake.recorded, s->intake.known, s->intake.failed,
 		 s->outbox.sent, s->outbox.deferred, s->outbox.failed,
 		 s->actions.moved);
 }

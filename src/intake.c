@@ -21,6 +21,9 @@
 /* We read a little more than the parse limit, so an oversize message is
    still seen (and sent to review) rather than refused by the read. */
 #define INTAKE_READ_MAX (MESSAGE_SIZE_MAX + 1)
+/* Tries at one message before it goes to review unparsed: a message that
+   crashes the parser must not stop the desk. */
+#define INTAKE_ATTEMPTS_MAX 3
 
 void
 intake_init(struct intake *in, const struct config *config,
@@ -160,6 +163,30 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	return rc;
 }
 
+/* Parses a message after committing one more attempt at it, so that a
+   message that crashes the parser is counted; past INTAKE_ATTEMPTS_MAX
+   it is not parsed again.  NULL on a database error. */
+static struct message *
+parse_counted(struct intake *in, const char *key, const char *data, size_t len,
+	      time_t now, unsigned *attempts, char **error_r)
+{
+	struct message *msg;
+	char *why;
+
+	if (store_attempt_begin(in->store, in->mailbox->name, key, now,
+				attempts, error_r) == -1)
+		return NULL;
+	if (*attempts <= INTAKE_ATTEMPTS_MAX)
+		return message_parse(data, len);
+	why = xasprintf("processing failed %u times (the daemon stopped "
+			"while handling it): for a person",
+			*attempts - 1);
+	log_warnx("message %s: %s", key, why);
+	msg = message_unparsed(why, len);
+	free(why);
+	return msg;
+}
+
 /* One message: 1 recorded, 0 known or gone, -1 failed. */
 static int
 intake_one(struct intake *in, const char *key, time_t now,
@@ -168,6 +195,7 @@ intake_one(struct intake *in, const char *key, time_t now,
 	struct message *msg = NULL;
 	char sha[65], *data = NULL, *spool_dir, *spool_path = NULL, *name;
 	char *verdict = NULL;
+	unsigned attempts = 0;
 	size_t len;
 	int64_t id;
 	int rc;
@@ -186,8 +214,12 @@ intake_one(struct intake *in, const char *key, time_t now,
 				 error_r);
 	free(spool_dir);
 	free(name);
+	if (rc == 0)
+		msg = parse_counted(in, key, data, len, now, &attempts,
+				    error_r);
+	if (msg == NULL)
+		rc = -1;
 	if (rc == 0) {
-		msg = message_parse(data, len);
 		rc = store_message_known(in->store, in->mailbox->name, key,
 					 msg->message_id, sha, &id, &verdict,
 					 error_r);
@@ -206,11 +238,14 @@ intake_one(struct intake *in, const char *key, time_t now,
 	} else if (rc == 0) {
 		rc = decide(in, key, msg, sha, spool_path, now, error_r);
 		if (rc >= 0) {
-			stats->new ++;
+			stats->recorded++;
 			stats->verdicts[rc]++;
 			rc = 1;
 		}
 	}
+	if (rc >= 0 && attempts > 0 &&
+	    store_attempt_end(in->store, in->mailbox->name, key, error_r) == -1)
+		rc = -1;
 	message_free(msg);
 	free(data);
 	free(spool_path);

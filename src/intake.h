@@ -27,9 +27,9 @@ struct intake {
 };
 
 struct intake_stats {
-	unsigned new;	 /* recorded for the first time */
-	unsigned known;	 /* seen before: no-op */
-	unsigned failed; /* left in the inbox for the next pass */
+	unsigned recorded; /* recorded for the first time */
+	unsigned known;	   /* seen before: no-op */
+	unsigned failed;   /* left in the inbox for the next pass */
 	unsigned verdicts[VERDICT_COUNT];
 };
 

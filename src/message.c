@@ -481,6 +481,16 @@ message_parse(const char *data, size_t len)
 	return msg;
 }
 
+struct message *
+message_unparsed(const char *problem, size_t size)
+{
+	struct message *msg = xcalloc(1, sizeof(*msg));
+
+	msg->problem = xstrdup(problem);
+	msg->size = size;
+	return msg;
+}
+
 void
 message_free(struct message *msg)
 {

@@ -69,6 +69,9 @@ struct message {
  * The input is not referenced after the call returns.
  */
 struct message *message_parse(const char *data, size_t len);
+/* A message that is not parsed at all, only marked with problem (e.g.
+   one that crashed the daemon before).  Free with message_free(). */
+struct message *message_unparsed(const char *problem, size_t size);
 void message_free(struct message *msg);
 
 /* Copies s, replacing invalid UTF-8 with U+FFFD and control characters

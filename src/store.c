@@ -389,6 +389,46 @@ store_requeue_move(struct store *s, int64_t message_row, const char *mailbox,
 }
 
 int
+store_attempt_begin(struct store *s, const char *mailbox, const char *msgkey,
+		    time_t now, unsigned *count_r, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_ATTEMPT_BEGIN, error_r);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, mailbox);
+	bind_text(st, 2, msgkey);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	if (run(s, st, error_r, "attempt") == -1)
+		return -1;
+	st = stmt(s, STMT_ATTEMPT_COUNT, error_r);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, mailbox);
+	bind_text(st, 2, msgkey);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return fail(s, error_r, "attempt count");
+	}
+	*count_r = (unsigned)sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_attempt_end(struct store *s, const char *mailbox, const char *msgkey,
+		  char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_ATTEMPT_END, error_r);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, mailbox);
+	bind_text(st, 2, msgkey);
+	return run(s, st, error_r, "attempt end");
+}
+
+int
 store_outbox_due(struct store *s, time_t now, size_t max,
 		 struct store_outbox_row **rows_r, size_t *n_r, char **error_r)
 {

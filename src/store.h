@@ -101,6 +101,19 @@ int store_requeue_move(struct store *s, int64_t message_row,
 		       const char *mailbox, const char *msgkey,
 		       const char *folder, time_t now, char **error_r);
 
+/*
+ * The poison-message breaker: store_attempt_begin() commits one more
+ * attempt at a message before it is parsed and returns the count so far
+ * (1 the first time); store_attempt_end() forgets it once the message is
+ * recorded.  A message that crashes the daemon is seen with a count above
+ * one on the next start.
+ */
+int store_attempt_begin(struct store *s, const char *mailbox,
+			const char *msgkey, time_t now, unsigned *count_r,
+			char **error_r);
+int store_attempt_end(struct store *s, const char *mailbox, const char *msgkey,
+		      char **error_r);
+
 /* Outbox rows due at now, oldest first, at most max (heap array). */
 int store_outbox_due(struct store *s, time_t now, size_t max,
 		     struct store_outbox_row **rows_r, size_t *n_r,

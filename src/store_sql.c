@@ -84,6 +84,13 @@ const char *const store_migrations[] = {
 	" message INTEGER,"
 	" gemeente TEXT,"
 	" detail TEXT);",
+	/* 2: a message that crashed the daemon is not retried forever */
+	"CREATE TABLE attempts ("
+	" mailbox TEXT NOT NULL,"
+	" msgkey TEXT NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" last_at INTEGER NOT NULL,"
+	" PRIMARY KEY (mailbox, msgkey));",
 };
 
 const size_t store_n_migrations =
@@ -180,6 +187,14 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_REPORT_MESSAGES] =
 		"SELECT id, from_addr AS sender, subject, verdict, gemeente"
 		" FROM messages ORDER BY id",
+	[STMT_ATTEMPT_BEGIN] =
+		"INSERT INTO attempts (mailbox, msgkey, count, last_at)"
+		" VALUES (?1, ?2, 1, ?3) ON CONFLICT (mailbox, msgkey)"
+		" DO UPDATE SET count = count + 1, last_at = ?3",
+	[STMT_ATTEMPT_COUNT] =
+		"SELECT count FROM attempts WHERE mailbox = ?1 AND msgkey = ?2",
+	[STMT_ATTEMPT_END] =
+		"DELETE FROM attempts WHERE mailbox = ?1 AND msgkey = ?2",
 };
 
 static const struct {

@@ -131,6 +131,20 @@ eq "copy: still six messages" 6 "$(sql 'SELECT count(*) FROM messages')"
 eq "copy: still four answers" 4 "$(sql 'SELECT count(*) FROM outbox')"
 eq "copy: moved out of the inbox" 0 "$(ls "$work/spool/maildir/new" | wc -l)"
 
+# a message that crashed the daemon three times goes to review unparsed
+eq "no attempts left over after clean runs" 0 "$(sql 'SELECT count(*) FROM attempts')"
+mail 2500.poison.host p@utrecht.nl "$S"
+sql "INSERT INTO attempts VALUES ('INBOX', '2500.poison.host', 3, 0)"
+run
+eq "poison: recorded as review" "review" \
+	"$(sql "SELECT verdict FROM messages WHERE msgkey = '2500.poison.host'")"
+check "poison: the reason says why" sh -c "sqlite3 '$work/spool/aanmeld.db' \
+	\"SELECT reasons FROM messages WHERE msgkey = '2500.poison.host'\" |
+	grep -q 'processing failed 3 times'"
+eq "poison: not answered" 4 "$(sql 'SELECT count(*) FROM outbox')"
+eq "poison: in Beoordelen" 1 "$(ls "$work/spool/maildir/.Beoordelen/cur" | grep -c poison)"
+eq "poison: attempt forgotten" 0 "$(sql 'SELECT count(*) FROM attempts')"
+
 # the daemon watches the Maildir, and SIGTERM stops it with exit 0
 "$AANMELDD" -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
 	>"$work/daemon.log" 2>&1 &
