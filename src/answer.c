@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +16,18 @@
 #include "template.h"
 #include "util.h"
 
-int
-answer_build(const struct message *msg, const char *sha256,
-	     const struct classification *c, const struct rules *r,
-	     const struct config *cfg, size_t position, time_t now,
-	     struct answer *out, char **error_r)
+/* Fills the template's placeholders; the texts are heap, caller frees. */
+static void
+render(const struct message *msg, const struct classification *c,
+       const struct rules *r, size_t position, char **subject_r, char **body_r)
 {
 	const struct programme *p = r->programme;
 	const struct template *t = template_get(r->templates, c->template);
 	char capacity[32], pos[32], closing[64], *programme;
-	struct compose_mail m;
-	const char *err;
-	size_t n;
+	/* only a municipality we are sure of is named back to the sender */
+	bool named = c->gemeente != NULL && c->verdict != VERDICT_REVIEW &&
+		     c->verdict != VERDICT_REJECT;
 
-	memset(out, 0, sizeof(*out));
-	if (msg->from_addr == NULL || !compose_addr_is_safe(msg->from_addr)) {
-		*error_r = xasprintf("sender address cannot be answered "
-				     "safely");
-		return -1;
-	}
 	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
 	snprintf(pos, sizeof(pos), "%zu", position);
 	programme_format_date(p->closes, closing, sizeof(closing));
@@ -44,11 +38,7 @@ answer_build(const struct message *msg, const char *sha256,
 			{"organiser", p->organiser},
 			{"organiser_name", p->organiser_name},
 			{"event_address", p->address},
-			{"municipality",
-			 c->gemeente != NULL && c->verdict != VERDICT_REVIEW &&
-					 c->verdict != VERDICT_REJECT
-				 ? c->gemeente->name
-				 : ""},
+			{"municipality", named ? c->gemeente->name : ""},
 			{"sender", msg->from_addr},
 			{"original_subject", msg->subject},
 			{"original_date", msg->date},
@@ -57,35 +47,53 @@ answer_build(const struct message *msg, const char *sha256,
 			{"position", pos},
 			{"closing_date", closing},
 		};
-		char *subject = template_render(t->subject, vars, nitems(vars));
-		char *body = template_render(t->body, vars, nitems(vars));
 
-		out->key = xasprintf("answer:%s", sha256);
-		out->message_id =
-			compose_message_id(out->key, cfg->message_id_domain);
-		memset(&m, 0, sizeof(m));
-		m.from_name = p->organiser_name;
-		m.from_addr = p->address;
-		m.to_name = msg->from_name;
-		m.to_addr = msg->from_addr;
-		m.subject = subject;
-		m.message_id = out->message_id;
-		/* a strange incoming id is left out rather than escaped */
-		if (msg->message_id != NULL &&
-		    compose_addr_is_safe(msg->message_id))
-			m.in_reply_to = msg->message_id;
-		/* RFC 5322 3.6.4: without References, the parent's
-		   In-Reply-To stands in for them */
-		m.references = msg->references != NULL ? msg->references
-						       : msg->in_reply_to;
-		m.auto_submitted = "auto-replied";
-		m.date = now;
-		m.body = body;
-		out->raw = compose_message(&m, &n, &err);
-		free(subject);
-		free(body);
+		*subject_r = template_render(t->subject, vars, nitems(vars));
+		*body_r = template_render(t->body, vars, nitems(vars));
 	}
 	free(programme);
+}
+
+int
+answer_build(const struct message *msg, const char *sha256,
+	     const struct classification *c, const struct rules *r,
+	     const struct config *cfg, size_t position, time_t now,
+	     struct answer *out, char **error_r)
+{
+	struct compose_mail m;
+	char *subject, *body;
+	const char *err;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (msg->from_addr == NULL || !compose_addr_is_safe(msg->from_addr)) {
+		*error_r = xasprintf("sender address cannot be answered "
+				     "safely");
+		return -1;
+	}
+	render(msg, c, r, position, &subject, &body);
+	out->key = xasprintf("answer:%s", sha256);
+	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
+	memset(&m, 0, sizeof(m));
+	m.from_name = r->programme->organiser_name;
+	m.from_addr = r->programme->address;
+	m.to_name = msg->from_name;
+	m.to_addr = msg->from_addr;
+	m.subject = subject;
+	m.message_id = out->message_id;
+	/* a strange incoming id is left out rather than escaped */
+	if (msg->message_id != NULL && compose_addr_is_safe(msg->message_id))
+		m.in_reply_to = msg->message_id;
+	/* RFC 5322 3.6.4: without References, the parent's In-Reply-To
+	   stands in for them */
+	m.references =
+		msg->references != NULL ? msg->references : msg->in_reply_to;
+	m.auto_submitted = "auto-replied";
+	m.date = now;
+	m.body = body;
+	out->raw = compose_message(&m, &n, &err);
+	free(subject);
+	free(body);
 	if (out->raw == NULL) {
 		*error_r = xasprintf("cannot compose the answer: %s", err);
 		answer_deinit(out);

@@ -182,69 +182,44 @@ dmarc_failed(struct judge *j)
 	return strcmp(ar.dmarc, "fail") == 0;
 }
 
-/* Who does the sender speak for?  Returns ENROL (a municipality, in
-   j->gemeente), REJECT, or REVIEW (with a hint in j->gemeente). */
+/* The operator's word on a domain (senders.rules), as judge_sender()
+   returns it. */
 static enum verdict
-judge_sender(struct judge *j)
+judge_by_rule(struct judge *j, const struct sender_rule *rule,
+	      const char *domain)
 {
-	const struct gemeenten *g = j->rules->gemeenten;
-	const char *addr = j->msg->from_addr;
-	const char *domain = mailaddr_domain(addr), *matched, *like;
-	const struct sender_rule *rule;
-	const struct shared_org *shared;
-	const struct gemeente *m;
-
-	if (domain == NULL) {
-		/* message_parse() already refuses these; keep it safe here */
-		reason(j, "sender address %s has no usable domain", addr);
+	switch (rule->action) {
+	case SENDER_ALLOW:
+		j->gemeente = rule->gemeente;
+		reason(j,
+		       "sender domain %s is municipality %s %s "
+		       "(senders.rules:%u)",
+		       domain, rule->gemeente->code, rule->gemeente->name,
+		       rule->line);
+		return VERDICT_ENROL;
+	case SENDER_DENY:
+		reason(j,
+		       "sender domain %s is not a municipality "
+		       "(denied by senders.rules:%u)",
+		       domain, rule->line);
+		return VERDICT_REJECT;
+	default:
+		reason(j, "senders.rules:%u sends %s to review", rule->line,
+		       domain);
 		return VERDICT_REVIEW;
 	}
-	rule = rules_sender(j->rules, domain);
-	if (rule != NULL) {
-		switch (rule->action) {
-		case SENDER_ALLOW:
-			j->gemeente = rule->gemeente;
-			reason(j,
-			       "sender domain %s is municipality %s %s "
-			       "(senders.rules:%u)",
-			       domain, rule->gemeente->code,
-			       rule->gemeente->name, rule->line);
-			return VERDICT_ENROL;
-		case SENDER_DENY:
-			reason(j,
-			       "sender domain %s is not a municipality "
-			       "(denied by senders.rules:%u)",
-			       domain, rule->line);
-			return VERDICT_REJECT;
-		case SENDER_REVIEW:
-			reason(j, "senders.rules:%u sends %s to review",
-			       rule->line, domain);
-			return VERDICT_REVIEW;
-		}
-	}
-	m = gemeenten_by_domain(g, domain, &matched);
-	if (m != NULL && m->merged) {
-		j->gemeente = m->successor;
-		reason(j,
-		       "sender domain %s belonged to %s (%s), merged into "
-		       "%s %s on %s",
-		       domain, m->name, m->code, m->successor->code,
-		       m->successor->name,
-		       m->merged_on != NULL ? m->merged_on : "?");
-		return VERDICT_ENROL;
-	}
-	if (m != NULL) {
-		j->gemeente = m;
-		if (strcmp(matched, domain) != 0)
-			reason(j,
-			       "sender domain %s (under %s) is municipality "
-			       "%s %s",
-			       domain, matched, m->code, m->name);
-		else
-			reason(j, "sender domain %s is municipality %s %s",
-			       domain, m->code, m->name);
-		return VERDICT_ENROL;
-	}
+}
+
+/* A domain that is no municipality: a shared service organisation, a
+   lookalike, or a display name that claims one go to a person. */
+static enum verdict
+judge_outsider(struct judge *j, const char *domain)
+{
+	const struct gemeenten *g = j->rules->gemeenten;
+	const struct shared_org *shared;
+	const struct gemeente *m;
+	const char *like;
+
 	shared = gemeenten_shared_by_domain(g, domain);
 	if (shared != NULL) {
 		reason(j,
@@ -269,11 +244,52 @@ judge_sender(struct judge *j)
 		reason(j,
 		       "display name claims municipality %s (%s) but the "
 		       "address %s is not municipal",
-		       m->name, m->code, addr);
+		       m->name, m->code, j->msg->from_addr);
 		return VERDICT_REVIEW;
 	}
 	reason(j, "sender domain %s is not a municipality", domain);
 	return VERDICT_REJECT;
+}
+
+/* Who does the sender speak for?  Returns ENROL (a municipality, in
+   j->gemeente), REJECT, or REVIEW (with a hint in j->gemeente). */
+static enum verdict
+judge_sender(struct judge *j)
+{
+	const char *domain = mailaddr_domain(j->msg->from_addr), *matched;
+	const struct sender_rule *rule;
+	const struct gemeente *m;
+
+	if (domain == NULL) {
+		/* message_parse() already refuses these; keep it safe here */
+		reason(j, "sender address %s has no usable domain",
+		       j->msg->from_addr);
+		return VERDICT_REVIEW;
+	}
+	rule = rules_sender(j->rules, domain);
+	if (rule != NULL)
+		return judge_by_rule(j, rule, domain);
+	m = gemeenten_by_domain(j->rules->gemeenten, domain, &matched);
+	if (m == NULL)
+		return judge_outsider(j, domain);
+	if (m->merged) {
+		j->gemeente = m->successor;
+		reason(j,
+		       "sender domain %s belonged to %s (%s), merged into "
+		       "%s %s on %s",
+		       domain, m->name, m->code, m->successor->code,
+		       m->successor->name,
+		       m->merged_on != NULL ? m->merged_on : "?");
+		return VERDICT_ENROL;
+	}
+	j->gemeente = m;
+	if (strcmp(matched, domain) != 0)
+		reason(j, "sender domain %s (under %s) is municipality %s %s",
+		       domain, matched, m->code, m->name);
+	else
+		reason(j, "sender domain %s is municipality %s %s", domain,
+		       m->code, m->name);
+	return VERDICT_ENROL;
 }
 
 /* Enrolled already, closed, full, or a place: for a known municipality. */
