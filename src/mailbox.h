@@ -17,9 +17,10 @@ struct mailbox_ops {
 	/* The keys of the messages waiting in the inbox, oldest first: a
 	   heap array of heap strings the caller frees. */
 	int (*list)(void *h, char ***keys_r, size_t *n_r, char **error_r);
-	/* Reads a message without changing its state (never marks it
-	   read).  *data_r is heap (NUL-terminated for convenience), owned
-	   by the caller.  Returns 1, 0 if it is gone, -1 on error. */
+	/* Reads a message, or its first max bytes when it is larger,
+	   without changing its state (never marks it read).  *data_r is
+	   heap (NUL-terminated for convenience), owned by the caller.
+	   Returns 1, 0 if it is gone, -1 on error. */
 	int (*fetch)(void *h, const char *key, size_t max, char **data_r,
 		     size_t *len_r, char **error_r);
 	/* Moves the message to folder, creating the folder when missing.

@@ -199,24 +199,53 @@ find(struct maildir *md, const char *key, int *in_new_r)
 	return NULL;
 }
 
+/* Reads at most max bytes of path: an oversize message is still seen
+   (and judged by its beginning) rather than refused. */
+static char *
+read_head(const char *path, size_t max, size_t *len_r, char **error_r)
+{
+	char *data = xmalloc(max + 1);
+	size_t done = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		free(data);
+		return NULL;
+	}
+	while (done < max) {
+		ssize_t n = read(fd, data + done, max - done);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*error_r = xasprintf("%s: %s", path, strerror(errno));
+			close(fd);
+			free(data);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	close(fd);
+	data[done] = '\0';
+	*len_r = done;
+	return data;
+}
+
 static int
 maildir_fetch(void *h, const char *key, size_t max, char **data_r,
 	      size_t *len_r, char **error_r)
 {
-	const char *err;
 	int in_new;
 	char *path = find(h, key, &in_new);
 
 	if (path == NULL)
 		return 0;
-	*data_r = util_read_file(path, max, len_r, &err);
-	if (*data_r == NULL) {
-		*error_r = xasprintf("%s: %s", path, err);
-		free(path);
-		return -1;
-	}
+	*data_r = read_head(path, max, len_r, error_r);
 	free(path);
-	return 1;
+	return *data_r == NULL ? -1 : 1;
 }
 
 static int

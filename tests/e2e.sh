@@ -145,6 +145,31 @@ eq "poison: not answered" 4 "$(sql 'SELECT count(*) FROM outbox')"
 eq "poison: in Beoordelen" 1 "$(ls "$work/spool/maildir/.Beoordelen/cur" | grep -c poison)"
 eq "poison: attempt forgotten" 0 "$(sql 'SELECT count(*) FROM attempts')"
 
+# a message over the size limit is judged by its head: review, no answer
+{
+	printf 'From: big@utrecht.nl\r\nSubject: %s\r\n\r\n' "$S"
+	head -c 27000000 /dev/zero | tr '\0' 'x'
+} >"$work/spool/maildir/new/2600.big.host"
+run
+eq "oversize: recorded as review" "review" \
+	"$(sql "SELECT verdict FROM messages WHERE msgkey = '2600.big.host'")"
+check "oversize: the reason says so" sh -c "sqlite3 '$work/spool/aanmeld.db' \
+	\"SELECT reasons FROM messages WHERE msgkey = '2600.big.host'\" |
+	grep -q 'exceeds 26214400 bytes'"
+eq "oversize: out of the inbox" 0 "$(ls "$work/spool/maildir/new" | wc -l)"
+
+# no more than max_replies_per_day answers to one address
+i=0
+while [ "$i" -lt 7 ]; do
+	mail "2700.$i.limit.host" griffie@ede.nl "$S"
+	i=$((i + 1))
+done
+run
+eq "daily limit: seven messages recorded" 7 \
+	"$(sql "SELECT count(*) FROM messages WHERE from_addr = 'griffie@ede.nl'")"
+eq "daily limit: five answers" 5 \
+	"$(sql "SELECT count(*) FROM outbox WHERE rcpt = 'griffie@ede.nl'")"
+
 # the daemon watches the Maildir, and SIGTERM stops it with exit 0
 "$AANMELDD" -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
 	>"$work/daemon.log" 2>&1 &
