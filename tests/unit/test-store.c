@@ -1,0 +1,377 @@
+/*
+ * Unit tests for the store on a real SQLite file: migrations, the one
+ * transaction per message, idempotent intake keys, the outbox and the
+ * mailbox actions.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_sql.h"
+#include "util.h"
+
+struct fixture {
+	char dir[64];
+	char *path;
+	struct store *s;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	char *err = NULL;
+
+	util_strlcpy(f->dir, "/tmp/test-store-XXXXXX", sizeof(f->dir));
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	f->path = xasprintf("%s/aanmeld.db", f->dir);
+	if (store_open(f->path, false, &f->s, &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+
+	store_close(&f->s);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+/* One integer from the database file, through a second connection. */
+static long long
+query(struct fixture *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static long long
+rows_everywhere(struct fixture *f)
+{
+	return query(f, "SELECT (SELECT count(*) FROM messages) +"
+			" (SELECT count(*) FROM enrolments) +"
+			" (SELECT count(*) FROM contacts) +"
+			" (SELECT count(*) FROM review_items) +"
+			" (SELECT count(*) FROM outbox) +"
+			" (SELECT count(*) FROM actions) +"
+			" (SELECT count(*) FROM audit)");
+}
+
+static struct store_record
+record(const char *key, const char *msgid, const char *sha)
+{
+	struct store_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.mailbox = "INBOX";
+	r.msgkey = key;
+	r.message_id = msgid;
+	r.sha256 = sha;
+	r.from_addr = "a@utrecht.nl";
+	r.subject = "Deelname";
+	r.received_at = 1617264000;
+	r.verdict = "enrol";
+	r.reasons = "because";
+	r.gemeente_code = "GM0344";
+	r.gemeente_name = "Utrecht";
+	r.enrol = STORE_ENROL_CONFIRMED;
+	r.out_key = xasprintf("answer:%s", sha);
+	r.out_kind = "confirm";
+	r.out_message_id = xasprintf("aanmeld.%s@vng.nl", sha);
+	r.out_from = "GlobalGoals@VNG.nl";
+	r.out_rcpt = "a@utrecht.nl";
+	r.out_raw = "Subject: x\r\n\r\nbody\r\n";
+	r.out_len = strlen(r.out_raw);
+	r.folder = "Verwerkt";
+	return r;
+}
+
+static void
+record_free(struct store_record *r)
+{
+	free((char *)r->out_key);
+	free((char *)r->out_message_id);
+}
+
+static void
+test_migrations(void **state)
+{
+	struct fixture *f = *state;
+	struct store *again = NULL;
+	char *err = NULL;
+
+	assert_int_equal(query(f, "PRAGMA user_version"),
+			 (long long)store_n_migrations);
+	assert_int_equal(store_open(f->path, false, &again, &err), 0);
+	store_close(&again);
+	assert_int_equal(store_open(f->path, true, &again, &err), 0);
+	store_close(&again);
+	assert_null(again);
+}
+
+static void
+test_newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	char *err = NULL;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, false, &s, &err), -1);
+	assert_non_null(strstr(err, "newer than this program"));
+	free(err);
+}
+
+static void
+test_record_and_known(void **state)
+{
+	static const struct {
+		const char *key;
+		const char *msgid;
+		const char *sha;
+		int known;
+	} rows[] = {
+		{"k1", NULL, "sha-other", 1},	/* by mailbox key */
+		{"k9", "m1@x", "sha-other", 1}, /* by Message-ID */
+		{"k9", NULL, "sha1", 1},	/* by SHA-256 */
+		{"k9", "m9@x", "sha9", 0},
+	};
+	struct fixture *f = *state;
+	struct store_record r = record("k1", "m1@x", "sha1");
+	char *err = NULL, *verdict = NULL;
+	int64_t id;
+	size_t i;
+
+	assert_int_equal(store_record_message(f->s, &r, &id, &err), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM enrolments WHERE "
+				  "code = 'GM0344' AND status = 'confirmed'"),
+			 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM contacts"), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE "
+				  "status = 'queued'"),
+			 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM actions"), 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit"), 1);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int64_t got = 0;
+
+		assert_int_equal(store_message_known(f->s, "INBOX", rows[i].key,
+						     rows[i].msgid, rows[i].sha,
+						     &got, &verdict, &err),
+				 rows[i].known);
+		if (rows[i].known) {
+			assert_int_equal(got, id);
+			assert_string_equal(verdict, "enrol");
+			free(verdict);
+		}
+	}
+	record_free(&r);
+}
+
+static void
+test_all_or_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct store_record a = record("k1", "m1@x", "sha1");
+	struct store_record b = record("k2", "m2@x", "sha2");
+	char *err = NULL;
+	long long before;
+	int64_t id;
+
+	assert_int_equal(store_record_message(f->s, &a, &id, &err), 0);
+	before = rows_everywhere(f);
+	/* the same municipality enrolled twice breaks the primary key
+	   after the message row is in: nothing of it may remain */
+	assert_int_equal(store_record_message(f->s, &b, &id, &err), -1);
+	assert_non_null(err);
+	free(err);
+	assert_int_equal(rows_everywhere(f), before);
+	record_free(&a);
+	record_free(&b);
+}
+
+static void
+test_enrolled_and_answers(void **state)
+{
+	struct fixture *f = *state;
+	struct store_record a = record("k1", "m1@x", "sha1");
+	struct store_record b = record("k2", "m2@x", "sha2");
+	char **codes, *err = NULL;
+	size_t n, confirmed;
+	unsigned count;
+	int64_t id;
+
+	b.gemeente_code = "GM0193";
+	b.gemeente_name = "Zwolle";
+	b.enrol = STORE_ENROL_WAITLIST;
+	assert_int_equal(store_record_message(f->s, &a, &id, &err), 0);
+	assert_int_equal(store_record_message(f->s, &b, &id, &err), 0);
+	assert_int_equal(store_enrolled(f->s, &codes, &n, &confirmed, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(confirmed, 1);
+	util_free_strv(codes, n);
+	assert_int_equal(store_answers_since(f->s, "A@UTRECHT.NL",
+					     1617264000 - 10, &count, &err),
+			 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(store_answers_since(f->s, "a@utrecht.nl",
+					     1617264000 + 10, &count, &err),
+			 0);
+	assert_int_equal(count, 0);
+	record_free(&a);
+	record_free(&b);
+}
+
+static void
+test_outbox(void **state)
+{
+	struct fixture *f = *state;
+	struct store_record a = record("k1", "m1@x", "sha1");
+	struct store_outbox_row *rows;
+	char *err = NULL;
+	size_t n;
+	int64_t id;
+
+	assert_int_equal(store_record_message(f->s, &a, &id, &err), 0);
+	assert_int_equal(
+		store_outbox_due(f->s, 1617264000, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].len, a.out_len);
+	assert_memory_equal(rows[0].raw, a.out_raw, a.out_len);
+	assert_string_equal(rows[0].rcpt, "a@utrecht.nl");
+	id = rows[0].id;
+	store_outbox_rows_free(rows, n);
+	/* rescheduled: not due before its next try */
+	assert_int_equal(store_outbox_retry(f->s, id, 1617264600, "451 later",
+					    1617264000, &err),
+			 0);
+	assert_int_equal(
+		store_outbox_due(f->s, 1617264599, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 0);
+	store_outbox_rows_free(rows, n);
+	/* given up: failed, and a review item names it */
+	assert_int_equal(store_outbox_retry(f->s, id, 0, "550 no such user",
+					    1617264700, &err),
+			 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE "
+				  "status = 'failed' AND attempts = 2"),
+			 1);
+	assert_int_equal(query(f, "SELECT count(*) FROM review_items WHERE "
+				  "reason LIKE '%550 no such user%'"),
+			 1);
+	assert_int_equal(
+		store_outbox_due(f->s, 1717264000, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 0);
+	store_outbox_rows_free(rows, n);
+	record_free(&a);
+}
+
+static void
+test_actions(void **state)
+{
+	struct fixture *f = *state;
+	struct store_record a = record("k1", "m1@x", "sha1");
+	struct store_action_row *rows;
+	char *err = NULL;
+	size_t n;
+	int64_t id;
+
+	assert_int_equal(store_record_message(f->s, &a, &id, &err), 0);
+	/* a move already queued is not queued twice */
+	assert_int_equal(store_requeue_move(f->s, id, "INBOX", "k1", "Verwerkt",
+					    1, &err),
+			 0);
+	assert_int_equal(store_actions_due(f->s, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].folder, "Verwerkt");
+	assert_int_equal(store_action_done(f->s, rows[0].id, 2, NULL, &err), 0);
+	store_action_rows_free(rows, n);
+	assert_int_equal(store_actions_due(f->s, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 0);
+	store_action_rows_free(rows, n);
+	/* once done, it may be queued again (the message came back) */
+	assert_int_equal(store_requeue_move(f->s, id, "INBOX", "k1", "Verwerkt",
+					    3, &err),
+			 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM actions WHERE "
+				  "status = 'queued'"),
+			 1);
+	record_free(&a);
+}
+
+static void
+test_attempts(void **state)
+{
+	struct fixture *f = *state;
+	char *err = NULL;
+	unsigned count, i;
+
+	for (i = 1; i <= 3; i++) {
+		assert_int_equal(store_attempt_begin(f->s, "INBOX", "k", 5,
+						     &count, &err),
+				 0);
+		assert_int_equal(count, i);
+	}
+	assert_int_equal(store_attempt_end(f->s, "INBOX", "k", &err), 0);
+	assert_int_equal(
+		store_attempt_begin(f->s, "INBOX", "k", 5, &count, &err), 0);
+	assert_int_equal(count, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrations, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_and_known, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_enrolled_and_answers,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attempts, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
