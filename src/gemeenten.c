@@ -149,52 +149,47 @@ build_index(struct gemeenten *g)
 	qsort(g->index, g->n_index, sizeof(*g->index), domain_cmp);
 }
 
+struct tsv {
+	const char *path;
+	const char *header0;
+	size_t nfields;
+	struct buf *errors;
+	int (*row)(void *ctx, char **f, unsigned line);
+	void *ctx;
+	int seen_header;
+};
+
+static int
+tsv_line(void *ctx, char *p, unsigned line)
+{
+	struct tsv *t = ctx;
+	char *f[16];
+
+	if (!t->seen_header) {
+		t->seen_header = 1;
+		if (strncmp(p, t->header0, strlen(t->header0)) == 0)
+			return 0;
+		rules_error(t->errors, t->path, line,
+			    "expected the header line");
+		return -1;
+	}
+	if (split_tabs(p, f, t->nfields) != t->nfields) {
+		rules_error(t->errors, t->path, line, "expected %zu fields",
+			    t->nfields);
+		return -1;
+	}
+	return t->row(t->ctx, f, line);
+}
+
 /* Reads a TSV file: comments, a header starting with header0, rows. */
 static int
 read_tsv(const char *path, const char *header0, size_t nfields,
 	 struct buf *errors, int (*row)(void *ctx, char **f, unsigned line),
 	 void *ctx)
 {
-	const char *err;
-	char *data, *cursor, *p, *f[16];
-	size_t len;
-	unsigned line = 0;
-	int seen_header = 0, rc = 0;
+	struct tsv t = {path, header0, nfields, errors, row, ctx, 0};
 
-	data = util_read_file(path, GEMEENTEN_FILE_MAX, &len, &err);
-	if (data == NULL) {
-		rules_error(errors, path, 0, "%s", err);
-		return -1;
-	}
-	cursor = data;
-	for (;;) {
-		p = util_next_line(&cursor);
-		if (p == NULL)
-			break;
-		line++;
-		if (p[0] == '#' || p[0] == '\0')
-			continue;
-		if (!seen_header) {
-			seen_header = 1;
-			if (strncmp(p, header0, strlen(header0)) != 0) {
-				rules_error(errors, path, line,
-					    "expected the header line");
-				rc = -1;
-				break;
-			}
-			continue;
-		}
-		if (split_tabs(p, f, nfields) != nfields) {
-			rules_error(errors, path, line, "expected %zu fields",
-				    nfields);
-			rc = -1;
-			continue;
-		}
-		if (row(ctx, f, line) == -1)
-			rc = -1;
-	}
-	free(data);
-	return rc;
+	return rules_each_line(path, GEMEENTEN_FILE_MAX, errors, tsv_line, &t);
 }
 
 struct load_ctx {

@@ -45,21 +45,17 @@ rules_action_name(enum rule_action action)
 	return action_names[action];
 }
 
-typedef int line_handler(struct rules *r, char *action, char *rest,
-			 const char *path, unsigned line, struct buf *errors);
-
-/* Reads "action rest" lines; '#' comments and blank lines are skipped. */
-static int
-read_lines(struct rules *r, const char *path, line_handler *handle,
-	   struct buf *errors)
+int
+rules_each_line(const char *path, size_t max, struct buf *errors,
+		int (*fn)(void *ctx, char *line, unsigned lineno), void *ctx)
 {
 	const char *err;
-	char *data, *cursor, *p, *rest;
+	char *data, *cursor, *p;
 	size_t len;
 	unsigned line = 0;
 	int rc = 0;
 
-	data = util_read_file(path, RULES_FILE_MAX, &len, &err);
+	data = util_read_file(path, max, &len, &err);
 	if (data == NULL) {
 		rules_error(errors, path, 0, "%s", err);
 		return -1;
@@ -70,23 +66,53 @@ read_lines(struct rules *r, const char *path, line_handler *handle,
 		if (p == NULL)
 			break;
 		line++;
-		if (strlen(p) > RULES_LINE_MAX) {
-			rules_error(errors, path, line, "line too long");
-			rc = -1;
+		if (p[0] == '#' || p[strspn(p, " \t")] == '\0')
 			continue;
-		}
-		util_trim(p);
-		if (*p == '#' || *p == '\0')
-			continue;
-		rest = p + strcspn(p, " \t");
-		if (*rest != '\0')
-			*rest++ = '\0';
-		util_trim(rest);
-		if (handle(r, p, rest, path, line, errors) == -1)
+		if (fn(ctx, p, line) == -1)
 			rc = -1;
 	}
 	free(data);
 	return rc;
+}
+
+typedef int line_handler(struct rules *r, char *action, char *rest,
+			 const char *path, unsigned line, struct buf *errors);
+
+struct rule_lines {
+	struct rules *r;
+	const char *path;
+	line_handler *handle;
+	struct buf *errors;
+};
+
+/* One "action rest" line of subject.rules or senders.rules. */
+static int
+rule_line(void *ctx, char *p, unsigned line)
+{
+	struct rule_lines *l = ctx;
+	char *rest;
+
+	if (strlen(p) > RULES_LINE_MAX) {
+		rules_error(l->errors, l->path, line, "line too long");
+		return -1;
+	}
+	util_trim(p);
+	if (*p == '#')
+		return 0;
+	rest = p + strcspn(p, " \t");
+	if (*rest != '\0')
+		*rest++ = '\0';
+	util_trim(rest);
+	return l->handle(l->r, p, rest, l->path, line, l->errors);
+}
+
+static int
+read_lines(struct rules *r, const char *path, line_handler *handle,
+	   struct buf *errors)
+{
+	struct rule_lines l = {r, path, handle, errors};
+
+	return rules_each_line(path, RULES_FILE_MAX, errors, rule_line, &l);
 }
 
 static int
