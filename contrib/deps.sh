@@ -5,7 +5,7 @@ set -e
 pkgs="build-essential autoconf automake pkg-config libetpan-dev
 libcurl4-gnutls-dev libpcre2-dev libsqlite3-dev libinih-dev libical-dev
 libgnutls28-dev libcmocka-dev sqlite3 valgrind tzdata clang
-libclang-rt-14-dev clang-format"
+libclang-rt-14-dev clang-format bsdextrautils perl"
 [ "${1:-}" = "--test" ] && pkgs="$pkgs dovecot-imapd python3-aiosmtpd"
 missing=""
 for p in $pkgs; do
