@@ -1,12 +1,11 @@
 #!/bin/sh
-# Installs the Debian 12 packages aanmeld needs to build and test.
+# Installs the Debian 12 packages aanmeld needs to build, test and demo.
 # Safe to run again: it installs only what is missing.
 set -e
 pkgs="build-essential autoconf automake pkg-config libetpan-dev
 libcurl4-gnutls-dev libpcre2-dev libsqlite3-dev libinih-dev libical-dev
 libgnutls28-dev libcmocka-dev sqlite3 valgrind tzdata clang
 libclang-rt-14-dev clang-format bsdextrautils perl"
-[ "${1:-}" = "--test" ] && pkgs="$pkgs dovecot-imapd python3-aiosmtpd"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
