@@ -295,16 +295,57 @@ cmd_messages(struct runtime *rt, int argc, char **argv)
 	return report(rt, "messages", NULL, false);
 }
 
+struct shown {
+	int found;
+	char *spool_path; /* the raw copy, to show its text */
+};
+
 static void
 print_vertical(void *ctx, int n, const char *const *values,
 	       const char *const *names)
 {
-	int *found = ctx, i;
+	struct shown *s = ctx;
+	int i;
 
-	*found = 1;
-	for (i = 0; i < n; i++)
+	s->found = 1;
+	for (i = 0; i < n; i++) {
 		printf("%-12s %s\n", names[i],
 		       values[i] != NULL ? values[i] : "-");
+		if (strcmp(names[i], "spool_path") == 0 && values[i] != NULL)
+			s->spool_path = xstrdup(values[i]);
+	}
+}
+
+/* The text of the raw copy, as staff would read it, at most 60 lines. */
+static void
+print_text(const char *path)
+{
+	struct message *msg;
+	const char *err, *p;
+	char *data;
+	size_t len;
+	int lines = 0;
+
+	data = util_read_file(path, MESSAGE_SIZE_MAX + 1, &len, &err);
+	if (data == NULL) {
+		printf("\ntext: (the raw copy %s cannot be read: %s)\n", path,
+		       err);
+		return;
+	}
+	msg = message_parse(data, len);
+	free(data);
+	printf("\ntext:\n");
+	for (p = msg->body != NULL ? msg->body : ""; *p != '\0'; p++) {
+		if (*p == '\r')
+			continue;
+		if (*p == '\n' && ++lines >= 60) {
+			printf("\n[...]");
+			break;
+		}
+		putchar(*p);
+	}
+	putchar('\n');
+	message_free(msg);
 }
 
 static int
@@ -312,8 +353,8 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 {
 	long long id;
 	const char *err;
+	struct shown shown = {0, NULL};
 	char *serr = NULL;
-	int found = 0;
 
 	if (argc != 2 ||
 	    util_strtonum(argv[1], 1, INT64_MAX, &id, &err) == -1) {
@@ -322,16 +363,19 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, true) == -1)
 		return 1;
-	if (store_report(rt->store, "message", argv[1], print_vertical, &found,
+	if (store_report(rt->store, "message", argv[1], print_vertical, &shown,
 			 &serr) == -1) {
 		fprintf(stderr, "%s\n", serr);
 		free(serr);
 		return 1;
 	}
-	if (!found) {
+	if (!shown.found) {
 		fprintf(stderr, "show: no message %lld\n", id);
 		return 1;
 	}
+	if (shown.spool_path != NULL)
+		print_text(shown.spool_path);
+	free(shown.spool_path);
 	printf("\nmail sent for it:\n");
 	return report(rt, "sent-for", argv[1], false);
 }

@@ -209,7 +209,11 @@ list=$("$AANMELD" -c "$work/aanmeld.conf" list --csv)
 check "list --csv names Utrecht" sh -c "printf '%s' '$list' | grep -q '\"GM0344\",\"Utrecht\",\"confirmed\"'"
 queue=$("$AANMELD" -c "$work/aanmeld.conf" queue)
 check "queue shows the lookalike" sh -c "printf '%s' '$queue' | grep -q 'utrecht-gemeente.nl'"
-check "show 1" "$AANMELD" -c "$work/aanmeld.conf" show 1
+"$AANMELD" -c "$work/aanmeld.conf" show 1 >"$work/show.out" 2>&1
+ok $? "show 1"
+check "show prints the verdict" grep -q "^verdict *enrol" "$work/show.out"
+check "show prints the text" grep -q "Graag melden wij ons aan" "$work/show.out"
+check "show lists the answer" grep -q "confirm" "$work/show.out"
 "$AANMELD" -c "$work/aanmeld.conf" show 999 >/dev/null 2>&1
 eq "show of an unknown id fails" 1 $?
 
