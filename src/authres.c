@@ -16,8 +16,10 @@ strip_comments(const char *in, char *out, size_t size)
 
 	for (; *in != '\0' && o + 1 < size; in++) {
 		if (quoted) {
-			if (*in == '\\' && in[1] != '\0')
-				in++;
+			/* an escaped character is kept with its backslash,
+			   which next_semicolon() reads again */
+			if (*in == '\\' && in[1] != '\0' && o + 2 < size)
+				out[o++] = *in++;
 			else if (*in == '"')
 				quoted = 0;
 			out[o++] = *in;
@@ -83,6 +85,24 @@ take_method(struct authres *out, const char *e)
 	return 1;
 }
 
+/* The next ';' outside a quoted string: a sender chooses the quoted
+   values (smtp.mailfrom="x; dmarc=pass"), so they must not split. */
+static char *
+next_semicolon(char *p)
+{
+	int quoted = 0;
+
+	for (; *p != '\0'; p++) {
+		if (quoted && *p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ';' && !quoted)
+			return p;
+	}
+	return NULL;
+}
+
 int
 authres_parse(const char *value, struct authres *out)
 {
@@ -93,7 +113,7 @@ authres_parse(const char *value, struct authres *out)
 	memset(out, 0, sizeof(*out));
 	strip_comments(value, clean, sizeof(clean));
 	for (p = clean; p != NULL; p = semi) {
-		semi = strchr(p, ';');
+		semi = next_semicolon(p);
 		if (semi != NULL)
 			*semi++ = '\0';
 		util_trim(p);

@@ -78,9 +78,10 @@ item_value(struct load *l, struct programme_item *it, const char *name,
 		it->link = (free(it->link), xstrdup(value));
 	else if (strcmp(name, "start") == 0 || strcmp(name, "date") == 0)
 		return set_time(l, line, name, value, &it->start);
-	else if (strcmp(name, "end") == 0)
+	else if (strcmp(name, "end") == 0) {
+		it->line = line; /* a bad end is the likeliest error */
 		return set_time(l, line, name, value, &it->end);
-	else {
+	} else {
 		rules_error(l->errors, l->path, line, "unknown key '%s'", name);
 		return -1;
 	}
@@ -108,6 +109,7 @@ session_for(struct load *l, const char *section, unsigned line)
 	if (p->n_sessions == PROGRAMME_SESSIONS_MAX)
 		return NULL; /* unreachable: numbers are bounded */
 	p->sessions[p->n_sessions].number = (unsigned)n;
+	p->sessions[p->n_sessions].line = line;
 	return &p->sessions[p->n_sessions++];
 }
 
@@ -169,7 +171,7 @@ check(struct load *l)
 		struct programme_item *s = &p->sessions[i];
 
 		if (s->title == NULL || s->start == 0 || s->end <= s->start) {
-			rules_error(l->errors, l->path, 0,
+			rules_error(l->errors, l->path, s->line,
 				    "[session %u] needs a title, a start and "
 				    "an end after the start",
 				    s->number);

@@ -23,7 +23,8 @@ struct programme_item {
 	char *description; /* may be NULL */
 	char *link;	   /* online meeting link, may be NULL */
 	time_t start;
-	time_t end; /* == start for a deadline */
+	time_t end;    /* == start for a deadline */
+	unsigned line; /* of its end (or first key), for errors */
 };
 
 struct programme {

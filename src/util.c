@@ -163,6 +163,8 @@ util_parse_time(const char *s, time_t *time_r)
 		tm.tm_min = digits(s + 4, 2);
 		s += 6;
 		if (*s == ':') {
+			if (strlen(s) < 3)
+				return -1;
 			tm.tm_sec = digits(s + 1, 2);
 			s += 3;
 		}
