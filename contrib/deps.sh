@@ -4,7 +4,7 @@
 set -e
 pkgs="build-essential autoconf automake pkg-config libetpan-dev
 libcurl4-gnutls-dev libpcre2-dev libsqlite3-dev libinih-dev libical-dev
-libgnutls28-dev libcmocka-dev sqlite3 valgrind tzdata clang
+libgnutls28-dev libjson-c-dev libcmocka-dev sqlite3 valgrind tzdata clang
 libclang-rt-14-dev clang-format bsdextrautils perl"
 missing=""
 for p in $pkgs; do

@@ -34,6 +34,12 @@ actions_run(struct store *s, struct mailbox *mb, time_t now,
 			rc = store_action_done(s, rows[i].id, now, NULL,
 					       error_r);
 			break;
+		case MAILBOX_UNREACHABLE:
+			/* nothing was tried: the rows wait for the server */
+			log_debug("moves wait: %s", err);
+			stats->failed += (unsigned)(n - i);
+			i = n;
+			break;
 		default:
 			log_warnx("moving %s to %s failed: %s", rows[i].msgkey,
 				  rows[i].folder, err);

@@ -48,9 +48,31 @@ static const struct setting settings[] = {
 	  "Afgewezen"),
 	S("mailbox", "folder_ignored", SET_STRING, folder_ignored, "Genegeerd"),
 	S("mailbox", "poll_interval", SET_UINT, poll_interval, "60"),
+	S("mailbox", "url", SET_STRING, imap_url, NULL),
+	S("mailbox", "user", SET_STRING, imap_user, NULL),
+	S("mailbox", "password_file", SET_PATH, imap_password_file, NULL),
+	S("mailbox", "auth", SET_STRING, imap_auth, "password"),
+	S("mailbox", "tls", SET_STRING, imap_tls, "verify"),
+	S("mailbox", "ca_file", SET_PATH, imap_ca_file, NULL),
+	S("mailbox", "timeout", SET_UINT, imap_timeout, "60"),
+	S("mailbox", "idle", SET_BOOL, imap_idle, "yes"),
+	S("mailbox", "keep_in_inbox", SET_BOOL, keep_in_inbox, "no"),
 	S("smtp", "transport", SET_STRING, transport, "file"),
 	S("smtp", "outbox", SET_PATH, outbox_dir, NULL),
 	S("smtp", "envelope_from", SET_STRING, envelope_from, NULL),
+	S("smtp", "url", SET_STRING, smtp_url, NULL),
+	S("smtp", "user", SET_STRING, smtp_user, NULL),
+	S("smtp", "password_file", SET_PATH, smtp_password_file, NULL),
+	S("smtp", "auth", SET_STRING, smtp_auth, "password"),
+	S("smtp", "tls", SET_STRING, smtp_tls, "verify"),
+	S("smtp", "ca_file", SET_PATH, smtp_ca_file, NULL),
+	S("smtp", "timeout", SET_UINT, smtp_timeout, "60"),
+	S("oauth2", "token_url", SET_STRING, oauth2_token_url, NULL),
+	S("oauth2", "client_id", SET_STRING, oauth2_client_id, NULL),
+	S("oauth2", "client_secret_file", SET_PATH, oauth2_client_secret_file,
+	  NULL),
+	S("oauth2", "scope", SET_STRING, oauth2_scope, NULL),
+	S("oauth2", "ca_file", SET_PATH, oauth2_ca_file, NULL),
 	S("smtp", "max_replies_per_day", SET_UINT, max_replies_per_day, "5"),
 	S("classify", "trusted_authserv_id", SET_STRING, trusted_authserv_id,
 	  ""),
@@ -123,6 +145,56 @@ on_value(void *user, const char *section, const char *name, const char *value,
 	return -1;
 }
 
+static bool
+uses_oauth2(const struct config *c)
+{
+	return (strcmp(c->mailbox_type, "imap") == 0 &&
+		strcmp(c->imap_auth, "xoauth2") == 0) ||
+	       (strcmp(c->transport, "smtp") == 0 &&
+		strcmp(c->smtp_auth, "xoauth2") == 0);
+}
+
+/* The settings of a server ([mailbox] with type imap, or [smtp]). */
+static int
+check_remote(struct load *l, const char *section, const char *url,
+	     const char *user, const char *auth, const char *tls,
+	     bool auth_none_ok)
+{
+	int rc = 0;
+
+	if (url == NULL) {
+		rules_error(l->errors, l->path, 0, "[%s] needs a url", section);
+		rc = -1;
+	}
+	if (strcmp(tls, "verify") != 0 && strcmp(tls, "none") != 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[%s] tls: '%s' is not verify or none", section,
+			    tls);
+		rc = -1;
+	}
+	if (strcmp(auth, "password") == 0) {
+		/* the password itself comes from password_file or the
+		   environment, read when connecting */
+		if (user == NULL) {
+			rules_error(l->errors, l->path, 0,
+				    "[%s] auth = password needs user", section);
+			rc = -1;
+		}
+	} else if (strcmp(auth, "xoauth2") == 0) {
+		if (user == NULL) {
+			rules_error(l->errors, l->path, 0,
+				    "[%s] auth = xoauth2 needs user", section);
+			rc = -1;
+		}
+	} else if (!auth_none_ok || strcmp(auth, "none") != 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[%s] auth: '%s' is not password%s or xoauth2",
+			    section, auth, auth_none_ok ? ", none" : "");
+		rc = -1;
+	}
+	return rc;
+}
+
 /* Validates the whole and derives the settings that follow from others. */
 static int
 config_check(struct load *l)
@@ -144,16 +216,30 @@ config_check(struct load *l)
 			    c->log_level);
 		rc = -1;
 	}
-	if (strcmp(c->mailbox_type, "maildir") != 0) {
+	if (strcmp(c->mailbox_type, "imap") == 0) {
+		rc |= check_remote(l, "mailbox", c->imap_url, c->imap_user,
+				   c->imap_auth, c->imap_tls, false);
+	} else if (strcmp(c->mailbox_type, "maildir") != 0) {
 		rules_error(l->errors, l->path, 0,
-			    "[mailbox] type: '%s' is not supported (maildir)",
+			    "[mailbox] type: '%s' is not maildir or imap",
 			    c->mailbox_type);
 		rc = -1;
 	}
-	if (strcmp(c->transport, "file") != 0) {
+	if (strcmp(c->transport, "smtp") == 0) {
+		rc |= check_remote(l, "smtp", c->smtp_url, c->smtp_user,
+				   c->smtp_auth, c->smtp_tls, true);
+	} else if (strcmp(c->transport, "file") != 0) {
 		rules_error(l->errors, l->path, 0,
-			    "[smtp] transport: '%s' is not supported (file)",
+			    "[smtp] transport: '%s' is not file or smtp",
 			    c->transport);
+		rc = -1;
+	}
+	if (uses_oauth2(c) &&
+	    (c->oauth2_token_url == NULL || c->oauth2_client_id == NULL ||
+	     c->oauth2_client_secret_file == NULL)) {
+		rules_error(l->errors, l->path, 0,
+			    "auth = xoauth2 needs [oauth2] token_url, "
+			    "client_id and client_secret_file");
 		rc = -1;
 	}
 	if (c->poll_interval == 0) {

@@ -23,18 +23,40 @@ struct config {
 	char *message_id_domain; /* default: the event address's domain */
 	char *log_level;
 	/* [mailbox] */
-	char *mailbox_type; /* "maildir" */
+	char *mailbox_type; /* "maildir" or "imap" */
 	char *maildir;	    /* default: spool_dir/maildir */
+	char *imap_url;	    /* imaps://host[:port]/MAILBOX */
+	char *imap_user;
+	char *imap_password_file;
+	char *imap_auth; /* "password" or "xoauth2" */
+	char *imap_tls;	 /* "verify" or "none" */
+	char *imap_ca_file;
+	unsigned imap_timeout;
+	bool imap_idle;
+	bool keep_in_inbox;
 	char *folder_processed;
 	char *folder_review;
 	char *folder_rejected;
 	char *folder_ignored;
 	unsigned poll_interval; /* seconds */
 	/* [smtp] */
-	char *transport;     /* "file" */
-	char *outbox_dir;    /* default: spool_dir/outbox */
+	char *transport;  /* "file" or "smtp" */
+	char *outbox_dir; /* default: spool_dir/outbox */
+	char *smtp_url;	  /* smtps://host[:port] or smtp:// (STARTTLS) */
+	char *smtp_user;
+	char *smtp_password_file;
+	char *smtp_auth; /* "password", "xoauth2" or "none" */
+	char *smtp_tls;	 /* "verify" or "none" */
+	char *smtp_ca_file;
+	unsigned smtp_timeout;
 	char *envelope_from; /* default: the event address */
 	unsigned max_replies_per_day;
+	/* [oauth2] (for auth = xoauth2) */
+	char *oauth2_token_url;
+	char *oauth2_client_id;
+	char *oauth2_client_secret_file;
+	char *oauth2_scope;
+	char *oauth2_ca_file;
 	/* [classify] */
 	char *trusted_authserv_id;
 	bool trust_unlabelled_authres;

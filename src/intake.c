@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +169,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
    it is not parsed again.  NULL on a database error. */
 static struct message *
 parse_counted(struct intake *in, const char *key, const char *data, size_t len,
-	      time_t now, unsigned *attempts, char **error_r)
+	      size_t size, time_t now, unsigned *attempts, char **error_r)
 {
 	struct message *msg;
 	char *why;
@@ -177,12 +178,12 @@ parse_counted(struct intake *in, const char *key, const char *data, size_t len,
 				attempts, error_r) == -1)
 		return NULL;
 	if (*attempts <= INTAKE_ATTEMPTS_MAX)
-		return message_parse(data, len);
+		return message_parse_sized(data, len, size);
 	why = xasprintf("processing failed %u times (the daemon stopped "
 			"while handling it): for a person",
 			*attempts - 1);
 	log_warnx("message %s: %s", key, why);
-	msg = message_unparsed(why, len);
+	msg = message_unparsed(why, size);
 	free(why);
 	return msg;
 }
@@ -196,12 +197,12 @@ intake_one(struct intake *in, const char *key, time_t now,
 	char sha[65], *data = NULL, *spool_dir, *spool_path = NULL, *name;
 	char *verdict = NULL;
 	unsigned attempts = 0;
-	size_t len;
+	size_t len, size;
 	int64_t id;
 	int rc;
 
 	rc = in->mailbox->ops->fetch(in->mailbox->h, key, INTAKE_READ_MAX,
-				     &data, &len, error_r);
+				     &data, &len, &size, error_r);
 	if (rc <= 0)
 		return rc;
 	spool_sha256(data, len, sha);
@@ -215,7 +216,7 @@ intake_one(struct intake *in, const char *key, time_t now,
 	free(spool_dir);
 	free(name);
 	if (rc == 0)
-		msg = parse_counted(in, key, data, len, now, &attempts,
+		msg = parse_counted(in, key, data, len, size, now, &attempts,
 				    error_r);
 	if (msg == NULL)
 		rc = -1;
@@ -253,25 +254,74 @@ intake_one(struct intake *in, const char *key, time_t now,
 	return rc;
 }
 
+/* Saves where intake stands: after settled, the last key before the
+   first failure, so that a failed message is listed again. */
+static int
+save_position(struct intake *in, const char *settled, time_t now,
+	      char **error_r)
+{
+	const struct mailbox_ops *ops = in->mailbox->ops;
+	uint32_t validity, last;
+
+	if (ops->position == NULL || settled == NULL ||
+	    ops->position(in->mailbox->h, settled, &validity, &last) == -1)
+		return 0;
+	return store_set_mailbox_position(in->store, in->mailbox->name,
+					  validity, last, now, error_r);
+}
+
 int
 intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 	   struct intake_stats *stats, char **error_r)
 {
-	char **keys;
+	const struct mailbox_ops *ops = in->mailbox->ops;
+	const char *settled = NULL;
+	bool failed = false;
+	char **keys, *err = NULL;
 	size_t n, i;
+	int rc;
 
-	if (in->mailbox->ops->list(in->mailbox->h, &keys, &n, error_r) == -1)
-		return -1;
-	for (i = 0; i < n && !*stop; i++) {
-		char *err = NULL;
+	if (ops->resume != NULL) {
+		uint32_t validity, last;
 
-		if (intake_one(in, keys[i], now, stats, &err) == -1) {
+		if (store_mailbox_position(in->store, in->mailbox->name,
+					   &validity, &last, error_r) == -1)
+			return -1;
+		ops->resume(in->mailbox->h, validity, last);
+	}
+	rc = ops->list(in->mailbox->h, &keys, &n, error_r);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < n && !*stop && rc == 0; i++) {
+		switch (intake_one(in, keys[i], now, stats, &err)) {
+		case MAILBOX_UNREACHABLE:
+			/* the rest waits for the server to come back */
+			*error_r = err;
+			err = NULL;
+			rc = MAILBOX_UNREACHABLE;
+			break;
+		case -1:
 			/* left in the inbox: the next pass tries again */
 			log_warnx("message %s: %s", keys[i], err);
 			stats->failed++;
+			failed = true;
+			break;
+		default:
+			if (!failed)
+				settled = keys[i];
 		}
 		free(err);
+		err = NULL;
+	}
+	if (save_position(in, settled, now, &err) == -1) {
+		if (rc == 0) {
+			*error_r = err;
+			rc = -1;
+		} else {
+			log_warnx("intake: %s", err);
+			free(err);
+		}
 	}
 	util_free_strv(keys, n);
-	return 0;
+	return rc;
 }

@@ -39,8 +39,9 @@ void intake_init(struct intake *in, const struct config *config,
 		 struct mailbox *mailbox);
 
 /* Processes every message waiting in the inbox, stopping early when
-   *stop becomes non-zero.  0, or -1 with *error_r when the mailbox or the
-   database fails as a whole. */
+   *stop becomes non-zero.  0; MAILBOX_UNREACHABLE with *error_r when the
+   server cannot be reached (the mailbox said so already); -1 with
+   *error_r when the mailbox or the database fails as a whole. */
 int intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 	       struct intake_stats *stats, char **error_r);
 

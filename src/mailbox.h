@@ -7,25 +7,66 @@
 #define AANMELD_MAILBOX_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* What the backends need from the configuration. */
+struct mailbox_settings {
+	const char *type;    /* "maildir" or "imap" */
+	const char *maildir; /* Maildir: the folder */
+	/* IMAP: imaps://host[:port]/MAILBOX, or imap:// with STARTTLS */
+	const char *url;
+	const char *user;
+	const char *password; /* NULL with xoauth2 */
+	bool tls_none;	      /* plain imap:// to a loopback host only */
+	const char *ca_file;  /* NULL: the system trust store */
+	unsigned timeout;     /* seconds, connect and every command */
+	bool idle;	      /* use IDLE where the server has it */
+	bool keep_in_inbox;   /* mark with a keyword instead of moving */
+	/* xoauth2: an access token, a new one when renew is set (after a
+	   rejected login).  NULL with *error_r on failure. */
+	const char *(*token)(void *ctx, bool renew, char **error_r);
+	void *token_ctx;
+};
+
+/* fetch() and move() when the server is down: nothing was done. */
+#define MAILBOX_UNREACHABLE (-2)
 
 struct mailbox_ops {
 	const char *name;
-	/* Opens the mailbox at location (a folder for Maildir).  Returns a
-	   backend handle, or NULL with *error_r (heap, caller frees). */
-	void *(*open)(const char *location, char **error_r);
+	/* Opens the mailbox the settings name.  Returns a backend handle,
+	   or NULL with *error_r (heap, caller frees).  A network backend
+	   may connect later, in the first call that needs the server. */
+	void *(*open)(const struct mailbox_settings *set, char **error_r);
+	/* The inbox's name for the database ("INBOX"); owned by h. */
+	const char *(*inbox)(void *h);
+	/* Optional (NULL for Maildir): where list() starts.  validity and
+	   last come from the database (0 0 the first time); list() then
+	   returns only messages after last, or all of them when the
+	   mailbox's validity is no longer the same. */
+	void (*resume)(void *h, uint32_t validity, uint32_t last);
+	/* Optional: the validity and position to save once key and every
+	   message listed before it are processed.  0, or -1 for a key that
+	   is not this backend's. */
+	int (*position)(void *h, const char *key, uint32_t *validity_r,
+			uint32_t *last_r);
 	/* The keys of the messages waiting in the inbox, oldest first: a
-	   heap array of heap strings the caller frees. */
+	   heap array of heap strings the caller frees.  0, -1 on error,
+	   MAILBOX_UNREACHABLE as for fetch. */
 	int (*list)(void *h, char ***keys_r, size_t *n_r, char **error_r);
 	/* Reads a message, or its first max bytes when it is larger,
-	   without changing its state (never marks it read).  *data_r is
-	   heap (NUL-terminated for convenience), owned by the caller.
-	   Returns 1, 0 if it is gone, -1 on error. */
+	   without changing its state (never marks it read); a backend may
+	   return only the header of a message larger than max.  *data_r is
+	   heap (NUL-terminated for convenience), owned by the caller;
+	   *size_r is the whole message's size.  Returns 1, 0 if it is gone,
+	   -1 on error, MAILBOX_UNREACHABLE when the server cannot be
+	   reached (try again later). */
 	int (*fetch)(void *h, const char *key, size_t max, char **data_r,
-		     size_t *len_r, char **error_r);
+		     size_t *len_r, size_t *size_r, char **error_r);
 	/* Moves the message to folder, creating the folder when missing.
 	   Returns 1 when moved, 0 when it is no longer in the inbox, -1 on
-	   error. */
+	   error, MAILBOX_UNREACHABLE as for fetch. */
 	int (*move)(void *h, const char *key, const char *folder,
 		    char **error_r);
 	/* Waits up to timeout seconds for new mail, returning early when
@@ -42,8 +83,8 @@ struct mailbox {
 	char *name; /* "INBOX": the mailbox column in the database */
 };
 
-/* Opens a mailbox of type ("maildir") at location; NULL with *error_r. */
-struct mailbox *mailbox_open(const char *type, const char *location,
+/* Opens the mailbox of set->type; NULL with *error_r. */
+struct mailbox *mailbox_open(const struct mailbox_settings *set,
 			     char **error_r);
 /* Closes and NULLs *mb; NULL is fine. */
 void mailbox_close(struct mailbox **mb);

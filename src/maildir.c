@@ -65,8 +65,9 @@ watch(const char *root)
 }
 
 static void *
-maildir_open(const char *location, char **error_r)
+maildir_open(const struct mailbox_settings *set, char **error_r)
 {
+	const char *location = set->maildir;
 	static const char *const subdirs[] = {"", "/new", "/cur", "/tmp"};
 	struct maildir *md;
 	size_t i;
@@ -236,7 +237,7 @@ read_head(const char *path, size_t max, size_t *len_r, char **error_r)
 
 static int
 maildir_fetch(void *h, const char *key, size_t max, char **data_r,
-	      size_t *len_r, char **error_r)
+	      size_t *len_r, size_t *size_r, char **error_r)
 {
 	int in_new;
 	char *path = find(h, key, &in_new);
@@ -245,7 +246,17 @@ maildir_fetch(void *h, const char *key, size_t max, char **data_r,
 		return 0;
 	*data_r = read_head(path, max, len_r, error_r);
 	free(path);
+	/* read_head() stops at max, and intake asks for one byte past its
+	   limit: enough to tell a message is too large */
+	*size_r = *len_r;
 	return *data_r == NULL ? -1 : 1;
+}
+
+static const char *
+maildir_inbox(void *h)
+{
+	(void)h;
+	return "INBOX";
 }
 
 static int
@@ -350,6 +361,7 @@ maildir_close(void *h)
 const struct mailbox_ops maildir_ops = {
 	.name = "maildir",
 	.open = maildir_open,
+	.inbox = maildir_inbox,
 	.list = maildir_list,
 	.fetch = maildir_fetch,
 	.move = maildir_move,

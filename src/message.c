@@ -433,15 +433,21 @@ parse_headers(struct message *msg, const char *h, size_t len)
 struct message *
 message_parse(const char *data, size_t len)
 {
+	return message_parse_sized(data, len, len);
+}
+
+struct message *
+message_parse_sized(const char *data, size_t len, size_t size)
+{
 	struct message *msg = xcalloc(1, sizeof(*msg));
 	size_t hlen, fields;
 	char *header;
 	bool parse_body = true;
 
-	msg->size = len;
-	if (len > MESSAGE_SIZE_MAX) {
-		set_problem(msg, "message of %zu bytes exceeds %u bytes", len,
-			    MESSAGE_SIZE_MAX);
+	msg->size = size > len ? size : len;
+	if (msg->size > MESSAGE_SIZE_MAX) {
+		set_problem(msg, "message of %zu bytes exceeds %u bytes",
+			    msg->size, MESSAGE_SIZE_MAX);
 		parse_body = false;
 	}
 	hlen = header_block_len(data, len);

@@ -69,6 +69,9 @@ struct message {
  * The input is not referenced after the call returns.
  */
 struct message *message_parse(const char *data, size_t len);
+/* The same for the first len bytes of a message of size bytes (a
+   mailbox may give only the header of a message that is too large). */
+struct message *message_parse_sized(const char *data, size_t len, size_t size);
 /* A message that is not parsed at all, only marked with problem (e.g.
    one that crashed the daemon before).  Free with message_free(). */
 struct message *message_unparsed(const char *problem, size_t size);

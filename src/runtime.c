@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "config.h"
 #include "log.h"
 #include "mailbox.h"
+#include "oauth2.h"
 #include "programme.h"
 #include "rules.h"
 #include "runtime.h"
@@ -107,13 +109,98 @@ runtime_open_store(struct runtime *rt, bool readonly)
 	return 0;
 }
 
+/* A secret from the environment, else from a file only its owner reads. */
+static char *
+read_password(const char *env, const char *path, char **error_r)
+{
+	const char *value = getenv(env);
+
+	if (value != NULL && value[0] != '\0')
+		return xstrdup(value);
+	if (path == NULL) {
+		*error_r =
+			xasprintf("no password: set password_file or %s", env);
+		return NULL;
+	}
+	return util_read_secret(path, error_r);
+}
+
+/* The OAuth2 token source both servers share. */
+static int
+open_oauth2(struct runtime *rt, char **error_r)
+{
+	const struct config *c = rt->config;
+	struct oauth2_settings set;
+	char *secret;
+
+	if (rt->oauth2 != NULL)
+		return 0;
+	secret = read_password("AANMELD_OAUTH2_SECRET",
+			       c->oauth2_client_secret_file, error_r);
+	if (secret == NULL)
+		return -1;
+	memset(&set, 0, sizeof(set));
+	set.token_url = c->oauth2_token_url;
+	set.client_id = c->oauth2_client_id;
+	set.client_secret = secret;
+	set.scope = c->oauth2_scope;
+	set.ca_file = c->oauth2_ca_file;
+	set.timeout = c->imap_timeout;
+	rt->oauth2 = oauth2_new(&set, error_r);
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+	return rt->oauth2 == NULL ? -1 : 0;
+}
+
+/* The token the servers get; real time, never the simulated clock. */
+static const char *
+oauth2_token_cb(void *ctx, bool renew, char **error_r)
+{
+	struct oauth2 *o = ctx;
+
+	if (renew)
+		oauth2_invalidate(o);
+	return oauth2_token(o, time(NULL), error_r);
+}
+
+static int
+mailbox_settings_init(struct runtime *rt, char **error_r)
+{
+	const struct config *c = rt->config;
+	struct mailbox_settings *set = &rt->mailbox_set;
+
+	memset(set, 0, sizeof(*set));
+	set->type = c->mailbox_type;
+	set->maildir = c->maildir;
+	if (strcmp(c->mailbox_type, "imap") != 0)
+		return 0;
+	set->url = c->imap_url;
+	set->user = c->imap_user;
+	set->tls_none = strcmp(c->imap_tls, "none") == 0;
+	set->ca_file = c->imap_ca_file;
+	set->timeout = c->imap_timeout;
+	set->idle = c->imap_idle;
+	set->keep_in_inbox = c->keep_in_inbox;
+	if (strcmp(c->imap_auth, "xoauth2") == 0) {
+		if (open_oauth2(rt, error_r) == -1)
+			return -1;
+		set->token = oauth2_token_cb;
+		set->token_ctx = rt->oauth2;
+		return 0;
+	}
+	rt->imap_password = read_password("AANMELD_IMAP_PASSWORD",
+					  c->imap_password_file, error_r);
+	set->password = rt->imap_password;
+	return rt->imap_password == NULL ? -1 : 0;
+}
+
 int
 runtime_open_io(struct runtime *rt)
 {
 	char *err = NULL;
 
-	rt->mailbox = mailbox_open(rt->config->mailbox_type,
-				   rt->config->maildir, &err);
+	if (mailbox_settings_init(rt, &err) == 0)
+		rt->mailbox = mailbox_open(&rt->mailbox_set, &err);
 	if (rt->mailbox != NULL)
 		rt->smtp = smtp_file_new(rt->config->outbox_dir, &err);
 	if (rt->mailbox == NULL || rt->smtp == NULL) {
@@ -129,6 +216,11 @@ runtime_close(struct runtime *rt)
 {
 	smtp_close(&rt->smtp);
 	mailbox_close(&rt->mailbox);
+	oauth2_free(rt->oauth2);
+	if (rt->imap_password != NULL) {
+		explicit_bzero(rt->imap_password, strlen(rt->imap_password));
+		free(rt->imap_password);
+	}
 	store_close(&rt->store);
 	rules_free(rt->rules);
 	config_free(rt->config);
@@ -148,6 +240,9 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	rc = intake_run(&in, util_clock(), stop, &stats->intake, &err);
 	if (rc == -1)
 		log_warnx("intake: %s", err);
+	else if (rc == MAILBOX_UNREACHABLE)
+		log_debug("intake waits: %s", err); /* said by the mailbox */
+	rc = rc == -1 ? -1 : 0;
 	free(err);
 	err = NULL;
 	/* the outbox works even when the mailbox does not */

@@ -12,6 +12,7 @@
 
 #include "actions.h"
 #include "intake.h"
+#include "mailbox.h"
 #include "outbox.h"
 
 struct config;
@@ -20,12 +21,17 @@ struct rules;
 struct smtp;
 struct store;
 
+struct oauth2;
+
 struct runtime {
 	struct config *config;
 	struct rules *rules;
 	struct store *store;
 	struct mailbox *mailbox;
 	struct smtp *smtp;
+	struct mailbox_settings mailbox_set; /* the mailbox keeps a pointer */
+	char *imap_password;
+	struct oauth2 *oauth2; /* for auth = xoauth2 */
 };
 
 struct cycle_stats {

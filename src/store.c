@@ -583,15 +583,65 @@ int
 store_action_done(struct store *s, int64_t id, time_t now, const char *error,
 		  char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_ACTION_DONE, error_r);
+	sqlite3_stmt *st;
+
+	if (error != NULL) {
+		st = stmt(s, STMT_ACTION_FAILED, error_r);
+		if (st == NULL)
+			return -1;
+		bind_text(st, 1, error);
+		sqlite3_bind_int(st, 2, STORE_ACTION_ATTEMPTS);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 4, id);
+		return run(s, st, error_r, "action failed");
+	}
+	st = stmt(s, STMT_ACTION_DONE, error_r);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, "done");
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	bind_text(st, 3, NULL);
+	sqlite3_bind_int64(st, 4, id);
+	return run(s, st, error_r, "action done");
+}
+
+int
+store_mailbox_position(struct store *s, const char *mailbox,
+		       uint32_t *validity_r, uint32_t *last_r, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_POSITION_GET, error_r);
+	int rc;
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, error == NULL ? "done" : "failed");
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	bind_text(st, 3, error);
-	sqlite3_bind_int64(st, 4, id);
-	return run(s, st, error_r, "action done");
+	*validity_r = 0;
+	*last_r = 0;
+	bind_text(st, 1, mailbox);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*validity_r = (uint32_t)sqlite3_column_int64(st, 0);
+		*last_r = (uint32_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, error_r, "mailbox position");
+	return 0;
+}
+
+int
+store_set_mailbox_position(struct store *s, const char *mailbox,
+			   uint32_t validity, uint32_t last, time_t now,
+			   char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_POSITION_SET, error_r);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, mailbox);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)validity);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)last);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	return run(s, st, error_r, "mailbox position");
 }
 
 int

@@ -129,8 +129,20 @@ int store_actions_due(struct store *s, size_t max,
 		      struct store_action_row **rows_r, size_t *n_r,
 		      char **error_r);
 void store_action_rows_free(struct store_action_row *rows, size_t n);
+/* With error NULL the move is done; otherwise it is tried again on the
+   next pass, up to STORE_ACTION_ATTEMPTS times, and then failed. */
+#define STORE_ACTION_ATTEMPTS 5
 int store_action_done(struct store *s, int64_t id, time_t now,
 		      const char *error, char **error_r);
+
+/* Where intake stands in a mailbox: UIDVALIDITY and the last UID whose
+   message (and every one before it) is recorded; 0 0 when unknown. */
+int store_mailbox_position(struct store *s, const char *mailbox,
+			   uint32_t *validity_r, uint32_t *last_r,
+			   char **error_r);
+int store_set_mailbox_position(struct store *s, const char *mailbox,
+			       uint32_t validity, uint32_t last, time_t now,
+			       char **error_r);
 
 /* Calls fn for each row of a read-only report query (see store_report.c
    for the names); fn gets the column values as strings (NULL for NULL). */

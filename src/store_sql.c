@@ -91,6 +91,14 @@ const char *const store_migrations[] = {
 	" count INTEGER NOT NULL,"
 	" last_at INTEGER NOT NULL,"
 	" PRIMARY KEY (mailbox, msgkey));",
+	/* 3: where IMAP intake stands per mailbox; a move that fails is
+	   tried again a few times */
+	"CREATE TABLE mailbox_state ("
+	" mailbox TEXT PRIMARY KEY,"
+	" uidvalidity INTEGER NOT NULL,"
+	" last_uid INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"ALTER TABLE actions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;",
 };
 
 const size_t store_n_migrations =
@@ -195,6 +203,19 @@ const char *const store_sql[STMT_COUNT] = {
 		"SELECT count FROM attempts WHERE mailbox = ?1 AND msgkey = ?2",
 	[STMT_ATTEMPT_END] =
 		"DELETE FROM attempts WHERE mailbox = ?1 AND msgkey = ?2",
+	[STMT_POSITION_GET] = "SELECT uidvalidity, last_uid FROM mailbox_state"
+			      " WHERE mailbox = ?1",
+	[STMT_POSITION_SET] =
+		"INSERT INTO mailbox_state (mailbox, uidvalidity, last_uid,"
+		" updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (mailbox)"
+		" DO UPDATE SET uidvalidity = ?2, last_uid = ?3,"
+		" updated_at = ?4",
+	[STMT_ACTION_FAILED] =
+		"UPDATE actions SET attempts = attempts + 1, last_error = ?1,"
+		" status = CASE WHEN attempts + 1 >= ?2 THEN 'failed'"
+		" ELSE 'queued' END,"
+		" done_at = CASE WHEN attempts + 1 >= ?2 THEN ?3 END"
+		" WHERE id = ?4",
 };
 
 static const struct {

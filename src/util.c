@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -200,6 +204,18 @@ util_format_time(time_t t, char *buf, size_t size)
 	return buf;
 }
 
+bool
+util_is_loopback(const char *host)
+{
+	struct in_addr a4;
+
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
+	    strcmp(host, "[::1]") == 0)
+		return true;
+	return inet_pton(AF_INET, host, &a4) == 1 &&
+	       (ntohl(a4.s_addr) >> 24) == 127;
+}
+
 char *
 util_lowercase(char *s)
 {
@@ -361,4 +377,37 @@ util_clock_set(const char *spec)
 		return -1;
 	clock_offset = t - time(NULL);
 	return 0;
+}
+
+char *
+util_read_secret(const char *path, char **error_r)
+{
+	const char *err;
+	struct stat st;
+	char *data;
+	size_t len;
+
+	if (stat(path, &st) == -1) {
+		*error_r = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((st.st_mode & 077) != 0) {
+		*error_r = xasprintf("%s: readable by group or others (mode "
+				     "%03o): refusing to use it; run chmod "
+				     "600 %s",
+				     path, (unsigned)(st.st_mode & 0777), path);
+		return NULL;
+	}
+	data = util_read_file(path, 64 * 1024, &len, &err);
+	if (data == NULL) {
+		*error_r = xasprintf("%s: %s", path, err);
+		return NULL;
+	}
+	data[strcspn(data, "\r\n")] = '\0';
+	if (data[0] == '\0') {
+		*error_r = xasprintf("%s: empty", path);
+		free(data);
+		return NULL;
+	}
+	return data;
 }

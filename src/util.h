@@ -36,6 +36,10 @@ int util_parse_time(const char *s, time_t *time_r);
 /* "2021-04-13 13:30" in local time, into buf; returns buf. */
 const char *util_format_time(time_t t, char *buf, size_t size);
 
+/* True for localhost, 127.0.0.0/8 and ::1 (brackets allowed): where a
+   plain connection never leaves the machine. */
+bool util_is_loopback(const char *host);
+
 /* Lower-cases ASCII letters in place; returns s. */
 char *util_lowercase(char *s);
 /* True if s ends with suffix, ASCII case-insensitively. */
@@ -58,6 +62,10 @@ int util_mkdirs(const char *path);
    bytes.  NULL with *error_r on failure or when the file is larger. */
 char *util_read_file(const char *path, size_t max, size_t *len_r,
 		     const char **error_r);
+
+/* Reads a password or secret: the first line of path, which must not be
+   readable by group or others.  NULL with *error_r (heap) otherwise. */
+char *util_read_secret(const char *path, char **error_r);
 
 /* The clock every program uses: the real time, or a simulated one set
    with --now / AANMELD_NOW that starts at the given time and runs on. */

@@ -88,7 +88,7 @@ test_errors(void **state)
 		":4: max_replies_per_day: invalid",
 		":6: trust_unlabelled_authres: expected yes or no",
 		"log_level: 'loud' is not",
-		"transport: 'pigeon' is not supported",
+		"transport: 'pigeon' is not file or smtp",
 	};
 	char dir[] = "/tmp/test-config-XXXXXX", *path;
 	struct buf errors;
@@ -113,6 +113,70 @@ test_errors(void **state)
 	remove(dir);
 }
 
+static void
+test_remote_errors(void **state)
+{
+	static const char *const expected[] = {
+		"[mailbox] needs a url",
+		"[mailbox] auth = password needs user",
+		"[mailbox] tls: 'maybe' is not verify or none",
+		"[smtp] auth: 'kerberos' is not password, none or xoauth2",
+		"auth = xoauth2 needs [oauth2] token_url, client_id and "
+		"client_secret_file",
+	};
+	char dir[] = "/tmp/test-config-XXXXXX", *path;
+	struct buf errors;
+	struct config *c;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = write_conf(dir, "[mailbox]\ntype = imap\ntls = maybe\n"
+			       "[smtp]\ntransport = smtp\nurl = smtp://x\n"
+			       "user = u\nauth = kerberos\n");
+	buf_init(&errors, 4096);
+	assert_null(config_load(path, &errors));
+	for (i = 0; i < 4; i++) {
+		if (strstr(buf_str(&errors), expected[i]) == NULL)
+			fail_msg("expected '%s' in:\n%s", expected[i],
+				 buf_str(&errors));
+	}
+	buf_deinit(&errors);
+	buf_init(&errors, 4096);
+	remove(path);
+	free(path);
+	path = write_conf(dir, "[mailbox]\ntype = imap\n"
+			       "url = imaps://imap.example.org/INBOX\n"
+			       "user = globalgoals@vng.nl\nauth = xoauth2\n");
+	assert_null(config_load(path, &errors));
+	if (strstr(buf_str(&errors), expected[4]) == NULL)
+		fail_msg("expected '%s' in:\n%s", expected[4],
+			 buf_str(&errors));
+	buf_deinit(&errors);
+	buf_init(&errors, 4096);
+	remove(path);
+	free(path);
+	/* complete: the defaults of the rest apply */
+	path = write_conf(dir, "[mailbox]\ntype = imap\n"
+			       "url = imaps://imap.example.org/INBOX\n"
+			       "user = globalgoals@vng.nl\nauth = xoauth2\n"
+			       "[oauth2]\ntoken_url = https://login.example/t\n"
+			       "client_id = abc\nclient_secret_file = s\n");
+	c = config_load(path, &errors);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	assert_string_equal(c->imap_tls, "verify");
+	assert_int_equal(c->imap_timeout, 60);
+	assert_true(c->imap_idle);
+	assert_false(c->keep_in_inbox);
+	assert_string_equal(c->folder_processed, "Verwerkt");
+	config_free(c);
+	buf_deinit(&errors);
+	remove(path);
+	free(path);
+	remove(dir);
+}
+
 int
 main(void)
 {
@@ -120,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_remote_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

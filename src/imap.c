@@ -1,0 +1,940 @@
+#include "autoconf.h"
+
+#include <errno.h>
+#include <libetpan/libetpan.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "imap.h"
+#include "log.h"
+#include "tlsverify.h"
+#include "util.h"
+
+/* A batch of bodies fetched in one UID FETCH: few round trips, bounded
+   memory (libetpan holds the whole response). */
+#define IMAP_BATCH_COUNT 100
+#define IMAP_BATCH_BYTES (8u * 1024 * 1024)
+/* RFC 2177 wants IDLE renewed within 29 minutes; NATs drop sooner. */
+#define IMAP_IDLE_MAX (25 * 60)
+/* Folders remembered as existing, per connection. */
+#define IMAP_FOLDERS_MAX 16
+
+struct listed {
+	uint32_t uid;
+	uint32_t size;
+};
+
+struct cached {
+	uint32_t uid;
+	char *data;
+	size_t len;
+};
+
+struct imap {
+	struct imap_url url;
+	const struct mailbox_settings *set;
+	mailimap *s; /* NULL while disconnected */
+	bool has_move, has_uidplus, has_idle;
+	uint32_t validity;     /* of the selected mailbox */
+	uint32_t resume_valid; /* from the database */
+	uint32_t resume_last;
+	struct listed *listed; /* from the last list(), by UID */
+	size_t n_listed;
+	struct cached *cache; /* bodies fetched ahead */
+	size_t n_cache;
+	char *folders[IMAP_FOLDERS_MAX]; /* known to exist */
+	size_t n_folders;
+	unsigned failures; /* connection attempts failed in a row */
+	time_t retry_at;   /* monotonic seconds */
+	char *last_error;  /* logged once while it repeats */
+};
+
+static time_t
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+unsigned
+imap_backoff(unsigned failures, double jitter)
+{
+	unsigned delay = IMAP_BACKOFF_MAX;
+
+	if (failures == 0)
+		return 0;
+	if (failures < 10)
+		delay = 1u << (failures - 1);
+	if (delay > IMAP_BACKOFF_MAX)
+		delay = IMAP_BACKOFF_MAX;
+	return delay + (unsigned)(delay * jitter / 4);
+}
+
+int
+imap_url_parse(const char *url, bool tls_none, struct imap_url *u,
+	       char **error_r)
+{
+	const char *p, *host, *end, *path;
+	size_t hlen;
+	long long port = 0;
+	const char *err;
+
+	memset(u, 0, sizeof(*u));
+	if (strncasecmp(url, "imaps://", 8) == 0) {
+		u->tls = IMAP_TLS_IMPLICIT;
+		p = url + 8;
+		port = 993;
+	} else if (strncasecmp(url, "imap://", 7) == 0) {
+		u->tls = tls_none ? IMAP_TLS_NONE : IMAP_TLS_STARTTLS;
+		p = url + 7;
+		port = 143;
+	} else {
+		*error_r = xasprintf("url '%s': expected imaps:// or imap://",
+				     url);
+		return -1;
+	}
+	if (tls_none && u->tls == IMAP_TLS_IMPLICIT) {
+		*error_r =
+			xstrdup("tls = none goes with imap://, not imaps://");
+		return -1;
+	}
+	path = p + strcspn(p, "/");
+	if (*p == '[') {
+		host = p + 1;
+		end = memchr(host, ']', (size_t)(path - host));
+		if (end == NULL)
+			goto bad;
+		hlen = (size_t)(end - host);
+		end++;
+	} else {
+		host = p;
+		end = p + strcspn(p, ":/");
+		hlen = (size_t)(end - host);
+	}
+	if (hlen == 0 || memchr(host, '@', hlen) != NULL)
+		goto bad;
+	if (*end == ':') {
+		char *digits = xstrndup(end + 1, (size_t)(path - end - 1));
+		int rc = util_strtonum(digits, 1, 65535, &port, &err);
+
+		free(digits);
+		if (rc == -1)
+			goto bad;
+	} else if (end != path) {
+		goto bad;
+	}
+	u->host = xstrndup(host, hlen);
+	u->port = (uint16_t)port;
+	u->mailbox =
+		xstrdup(*path == '/' && path[1] != '\0' ? path + 1 : "INBOX");
+	if (u->tls == IMAP_TLS_NONE && !util_is_loopback(u->host)) {
+		*error_r = xasprintf("tls = none: %s is not a loopback "
+				     "address; plain IMAP would send the "
+				     "password in the clear",
+				     u->host);
+		imap_url_deinit(u);
+		return -1;
+	}
+	return 0;
+bad:
+	*error_r = xasprintf("url '%s': expected imaps://host[:port]/MAILBOX",
+			     url);
+	return -1;
+}
+
+void
+imap_url_deinit(struct imap_url *u)
+{
+	free(u->host);
+	free(u->mailbox);
+	memset(u, 0, sizeof(*u));
+}
+
+static void
+cache_clear(struct imap *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->n_cache; i++)
+		free(im->cache[i].data);
+	free(im->cache);
+	im->cache = NULL;
+	im->n_cache = 0;
+}
+
+static void
+disconnect(struct imap *im)
+{
+	size_t i;
+
+	if (im->s == NULL)
+		return;
+	mailimap_free(im->s);
+	im->s = NULL;
+	cache_clear(im);
+	for (i = 0; i < im->n_folders; i++)
+		free(im->folders[i]);
+	im->n_folders = 0;
+}
+
+/* libetpan's word for what went wrong, with the server's own text. */
+static char *
+describe(struct imap *im, const char *what, int r)
+{
+	const char *said = NULL;
+
+	if (im->s != NULL && im->s->imap_response != NULL)
+		said = im->s->imap_response;
+	if (r == MAILIMAP_ERROR_STREAM ||
+	    r == MAILIMAP_ERROR_CONNECTION_REFUSED)
+		return xasprintf("%s: connection to %s:%u %s", what,
+				 im->url.host, im->url.port,
+				 r == MAILIMAP_ERROR_CONNECTION_REFUSED
+					 ? "refused"
+					 : "lost or timed out");
+	if (said != NULL && said[0] != '\0')
+		return xasprintf("%s: the server said: %s", what, said);
+	return xasprintf("%s failed (libetpan error %d)", what, r);
+}
+
+/* Errors after which the stream cannot be trusted: reconnect. */
+static bool
+fatal_error(int r)
+{
+	switch (r) {
+	case MAILIMAP_ERROR_BAD_STATE:
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_PARSE:
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+	case MAILIMAP_ERROR_MEMORY:
+	case MAILIMAP_ERROR_FATAL:
+	case MAILIMAP_ERROR_PROTOCOL:
+	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
+	case MAILIMAP_ERROR_SSL:
+	case MAILIMAP_ERROR_STARTTLS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A failed command: drops the connection when it cannot go on. */
+static int
+command_failed(struct imap *im, const char *what, int r, char **error_r)
+{
+	*error_r = describe(im, what, r);
+	if (fatal_error(r)) {
+		disconnect(im);
+		return MAILBOX_UNREACHABLE;
+	}
+	return -1;
+}
+
+static void
+sni(struct mailstream_ssl_context *ctx, void *data)
+{
+	/* without it no SNI is sent, and a shared host may answer with
+	   another name's certificate */
+	mailstream_ssl_set_server_name(ctx, data);
+}
+
+static int
+verify_peer(struct imap *im, char **error_r)
+{
+	struct tlsverify_cert certs[16];
+	carray *chain = mailstream_get_certificate_chain(im->s->imap_stream);
+	size_t n = 0, i;
+	int rc;
+
+	if (chain == NULL) {
+		*error_r = xstrdup("TLS: the server sent no certificate");
+		return -1;
+	}
+	for (i = 0; i < carray_count(chain) && n < nitems(certs); i++) {
+		MMAPString *der = carray_get(chain, (unsigned)i);
+
+		certs[n].der = (const unsigned char *)der->str;
+		certs[n].len = der->len;
+		n++;
+	}
+	rc = tlsverify_chain(certs, n, im->url.host, im->set->ca_file, error_r);
+	mailstream_certificate_chain_free(chain);
+	return rc;
+}
+
+static int
+refresh_capabilities(struct imap *im, char **error_r)
+{
+	struct mailimap_capability_data *cap = NULL;
+	int r = mailimap_capability(im->s, &cap);
+
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "CAPABILITY", r, error_r);
+	mailimap_capability_data_free(cap);
+	return 0;
+}
+
+static int
+start_tls(struct imap *im, char **error_r)
+{
+	int r;
+
+	if (refresh_capabilities(im, error_r) != 0)
+		return -1;
+	if (!mailimap_has_extension(im->s, "STARTTLS")) {
+		*error_r = xasprintf("%s offers no STARTTLS: refusing to log "
+				     "in without TLS (use imaps://)",
+				     im->url.host);
+		return -1;
+	}
+	r = mailimap_socket_starttls_with_callback(im->s, sni, im->url.host);
+	if (r != MAILIMAP_NO_ERROR) {
+		*error_r = r == MAILIMAP_ERROR_STARTTLS
+				   ? xstrdup("STARTTLS failed: the server sent "
+					     "data before the TLS handshake")
+				   : describe(im, "STARTTLS", r);
+		return -1;
+	}
+	/* capabilities from before TLS are not to be trusted */
+	return refresh_capabilities(im, error_r);
+}
+
+static int
+log_in(struct imap *im, char **error_r)
+{
+	const struct mailbox_settings *set = im->set;
+	int r, tries;
+
+	if (set->token == NULL) {
+		if (mailimap_has_extension(im->s, "LOGINDISABLED")) {
+			if (!mailimap_has_authentication(im->s, "PLAIN")) {
+				*error_r = xstrdup("the server allows neither "
+						   "LOGIN nor AUTHENTICATE "
+						   "PLAIN");
+				return -1;
+			}
+			r = mailimap_authenticate(
+				im->s, "PLAIN", im->url.host, NULL, NULL,
+				set->user, set->user, set->password, NULL);
+		} else {
+			r = mailimap_login(im->s, set->user, set->password);
+		}
+		if (r != MAILIMAP_NO_ERROR) {
+			char *why = describe(im, "login", r);
+
+			*error_r = xasprintf("%s as %s: %s", im->url.host,
+					     set->user, why);
+			free(why);
+			return -1;
+		}
+		return 0;
+	}
+	/* a rejected token is renewed once: it may have been revoked */
+	for (tries = 0; tries < 2; tries++) {
+		const char *token =
+			set->token(set->token_ctx, tries > 0, error_r);
+
+		if (token == NULL)
+			return -1;
+		r = mailimap_oauth2_authenticate(im->s, set->user, token);
+		if (r == MAILIMAP_NO_ERROR)
+			return 0;
+		if (fatal_error(r))
+			break;
+	}
+	{
+		char *why = describe(im, "XOAUTH2 login", r);
+
+		*error_r =
+			xasprintf("%s as %s: %s", im->url.host, set->user, why);
+		free(why);
+	}
+	return -1;
+}
+
+static int
+select_inbox(struct imap *im, char **error_r)
+{
+	int r = mailimap_select(im->s, im->url.mailbox);
+
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "SELECT", r, error_r);
+	im->validity = im->s->imap_selection_info != NULL
+			       ? im->s->imap_selection_info->sel_uidvalidity
+			       : 0;
+	return 0;
+}
+
+static int
+try_connect(struct imap *im, char **error_r)
+{
+	int r;
+
+	im->s = mailimap_new(0, NULL);
+	mailimap_set_timeout(im->s, im->set->timeout);
+	if (im->url.tls == IMAP_TLS_IMPLICIT)
+		r = mailimap_ssl_connect_with_callback(
+			im->s, im->url.host, im->url.port, sni, im->url.host);
+	else
+		r = mailimap_socket_connect(im->s, im->url.host, im->url.port);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		*error_r = describe(im, "connect", r);
+		return -1;
+	}
+	if (im->url.tls == IMAP_TLS_STARTTLS && start_tls(im, error_r) != 0)
+		return -1;
+	/* nothing secret is sent before the certificate is checked */
+	if (im->url.tls != IMAP_TLS_NONE && verify_peer(im, error_r) == -1)
+		return -1;
+	if (im->s->imap_state != MAILIMAP_STATE_AUTHENTICATED) {
+		if (im->url.tls == IMAP_TLS_IMPLICIT &&
+		    refresh_capabilities(im, error_r) != 0)
+			return -1;
+		if (log_in(im, error_r) == -1)
+			return -1;
+	}
+	if (refresh_capabilities(im, error_r) != 0)
+		return -1;
+	im->has_move = mailimap_has_extension(im->s, "MOVE");
+	im->has_uidplus = mailimap_has_uidplus(im->s);
+	im->has_idle = mailimap_has_idle(im->s);
+	return select_inbox(im, error_r);
+}
+
+/* Connects unless connected, keeping to the backoff after failures.
+   0, or MAILBOX_UNREACHABLE with *error_r. */
+static int
+connected(struct imap *im, char **error_r)
+{
+	char *err = NULL;
+
+	if (im->s != NULL)
+		return 0;
+	if (im->failures > 0 && monotonic() < im->retry_at) {
+		*error_r = xasprintf("%s unreachable, next try in %lld s",
+				     im->url.host,
+				     (long long)(im->retry_at - monotonic()));
+		return MAILBOX_UNREACHABLE;
+	}
+	if (try_connect(im, &err) == 0) {
+		if (im->failures > 0)
+			log_info("imap: connected to %s again after %u failed "
+				 "attempts",
+				 im->url.host, im->failures);
+		else
+			log_info("imap: connected to %s, mailbox %s "
+				 "(UIDVALIDITY %u%s%s)",
+				 im->url.host, im->url.mailbox, im->validity,
+				 im->has_idle ? ", IDLE" : "",
+				 im->has_move ? ", MOVE" : "");
+		im->failures = 0;
+		free(im->last_error);
+		im->last_error = NULL;
+		return 0;
+	}
+	disconnect(im);
+	im->failures++;
+	im->retry_at = monotonic() +
+		       imap_backoff(im->failures, (double)random() / RAND_MAX);
+	/* the same failure again and again is said once */
+	if (im->last_error == NULL || strcmp(im->last_error, err) != 0)
+		log_warnx("imap: %s (retrying with a growing delay)", err);
+	free(im->last_error);
+	im->last_error = err;
+	*error_r = xstrdup(err);
+	return MAILBOX_UNREACHABLE;
+}
+
+static void *
+imap_open(const struct mailbox_settings *set, char **error_r)
+{
+	struct imap *im = xcalloc(1, sizeof(*im));
+
+	if (imap_url_parse(set->url, set->tls_none, &im->url, error_r) == -1) {
+		free(im);
+		return NULL;
+	}
+	if (set->user == NULL ||
+	    (set->password == NULL && set->token == NULL)) {
+		*error_r = xstrdup("imap: a user and a password (or xoauth2) "
+				   "are needed");
+		imap_url_deinit(&im->url);
+		free(im);
+		return NULL;
+	}
+	im->set = set;
+	return im;
+}
+
+static const char *
+imap_inbox(void *h)
+{
+	return ((struct imap *)h)->url.mailbox;
+}
+
+static void
+imap_resume(void *h, uint32_t validity, uint32_t last)
+{
+	struct imap *im = h;
+
+	im->resume_valid = validity;
+	im->resume_last = last;
+}
+
+/* "UIDVALIDITY.UID"; -1 if key is not one. */
+static int
+parse_key(const char *key, uint32_t *validity_r, uint32_t *uid_r)
+{
+	unsigned long v, u;
+	int end = 0;
+
+	if (sscanf(key, "%lu.%lu%n", &v, &u, &end) != 2 || key[end] != '\0' ||
+	    v > UINT32_MAX || u == 0 || u > UINT32_MAX)
+		return -1;
+	*validity_r = (uint32_t)v;
+	*uid_r = (uint32_t)u;
+	return 0;
+}
+
+static int
+imap_position(void *h, const char *key, uint32_t *validity_r, uint32_t *last_r)
+{
+	(void)h;
+	return parse_key(key, validity_r, last_r);
+}
+
+static int
+listed_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct listed *)a)->uid;
+	uint32_t y = ((const struct listed *)b)->uid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Reads UID and RFC822.SIZE (and a body, when asked) of one response. */
+static void
+msg_att_read(struct mailimap_msg_att *att, uint32_t *uid_r, uint32_t *size_r,
+	     const char **body_r, size_t *len_r)
+{
+	clistiter *it;
+
+	*uid_r = 0;
+	*size_r = 0;
+	*body_r = NULL;
+	*len_r = 0;
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		struct mailimap_msg_att_item *item = clist_content(it);
+		struct mailimap_msg_att_static *st;
+
+		if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		st = item->att_data.att_static;
+		switch (st->att_type) {
+		case MAILIMAP_MSG_ATT_UID:
+			*uid_r = st->att_data.att_uid;
+			break;
+		case MAILIMAP_MSG_ATT_RFC822_SIZE:
+			*size_r = st->att_data.att_rfc822_size;
+			break;
+		case MAILIMAP_MSG_ATT_BODY_SECTION:
+			if (st->att_data.att_body_section->sec_body_part !=
+			    NULL) {
+				*body_r = st->att_data.att_body_section
+						  ->sec_body_part;
+				*len_r = st->att_data.att_body_section
+						 ->sec_length;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int
+imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
+{
+	struct imap *im = h;
+	struct mailimap_fetch_type *ft;
+	struct mailimap_set *set;
+	clist *result = NULL;
+	clistiter *it;
+	uint32_t after;
+	char **keys;
+	size_t i;
+	int r;
+
+	*keys_r = NULL;
+	*n_r = 0;
+	if ((r = connected(im, error_r)) != 0)
+		return r;
+	after = im->resume_last;
+	if (im->resume_valid != im->validity) {
+		/* every saved UID is void; Message-ID and SHA-256 make the
+		   rescan a no-op for mail already processed */
+		if (im->resume_valid != 0)
+			log_warnx("imap: UIDVALIDITY of %s changed from %u to "
+				  "%u: looking at every message again",
+				  im->url.mailbox, im->resume_valid,
+				  im->validity);
+		after = 0;
+	}
+	cache_clear(im);
+	free(im->listed);
+	im->listed = NULL;
+	im->n_listed = 0;
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(
+		ft, mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(
+		ft, mailimap_fetch_att_new_rfc822_size());
+	set = mailimap_set_new_interval(after + 1, 0);
+	r = mailimap_uid_fetch(im->s, set, ft, &result);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "UID FETCH (list)", r, error_r);
+	im->listed = xreallocarray(NULL, clist_count(result) + 1,
+				   sizeof(*im->listed));
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		uint32_t uid, size;
+		const char *body;
+		size_t len;
+
+		msg_att_read(clist_content(it), &uid, &size, &body, &len);
+		/* "n:*" includes the highest UID even below n, and
+		   unsolicited FETCH responses carry no UID */
+		if (uid <= after)
+			continue;
+		im->listed[im->n_listed].uid = uid;
+		im->listed[im->n_listed].size = size;
+		im->n_listed++;
+	}
+	mailimap_fetch_list_free(result);
+	qsort(im->listed, im->n_listed, sizeof(*im->listed), listed_cmp);
+	keys = xreallocarray(NULL, im->n_listed + 1, sizeof(*keys));
+	for (i = 0; i < im->n_listed; i++)
+		keys[i] = xasprintf("%u.%u", im->validity, im->listed[i].uid);
+	*keys_r = keys;
+	*n_r = im->n_listed;
+	return 0;
+}
+
+static struct listed *
+find_listed(struct imap *im, uint32_t uid)
+{
+	struct listed key = {uid, 0};
+
+	return bsearch(&key, im->listed, im->n_listed, sizeof(*im->listed),
+		       listed_cmp);
+}
+
+/* Fetches the bodies of the listed messages from first on, as many as
+   fit in a batch, into the cache; an oversize first one alone, by its
+   header.  0 or an error code. */
+static int
+fetch_batch(struct imap *im, struct listed *first, size_t max, char **error_r)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_section *section;
+	struct mailimap_set *set = mailimap_set_new_empty();
+	struct listed *end = im->listed + im->n_listed, *l;
+	clist *result = NULL;
+	clistiter *it;
+	size_t bytes = 0, count = 0;
+	bool header_only = first->size >= max;
+	int r;
+
+	for (l = first; l < end && count < IMAP_BATCH_COUNT; l++) {
+		if (l->size >= max && l != first)
+			break;
+		if (count > 0 && bytes + l->size > IMAP_BATCH_BYTES)
+			break;
+		mailimap_set_add_single(set, l->uid);
+		bytes += l->size;
+		count++;
+		if (header_only)
+			break;
+	}
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(
+		ft, mailimap_fetch_att_new_uid());
+	section = header_only ? mailimap_section_new_header()
+			      : mailimap_section_new(NULL);
+	mailimap_fetch_type_new_fetch_att_list_add(
+		ft, mailimap_fetch_att_new_body_peek_section(section));
+	r = mailimap_uid_fetch(im->s, set, ft, &result);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "UID FETCH", r, error_r);
+	cache_clear(im);
+	im->cache = xreallocarray(NULL, clist_count(result) + 1,
+				  sizeof(*im->cache));
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		struct cached *c = &im->cache[im->n_cache];
+		uint32_t uid, size;
+		const char *body;
+		size_t len;
+
+		msg_att_read(clist_content(it), &uid, &size, &body, &len);
+		if (uid == 0 || body == NULL)
+			continue; /* an unsolicited FETCH */
+		c->uid = uid;
+		c->data = xmalloc(len + 1);
+		memcpy(c->data, body, len);
+		c->data[len] = '\0';
+		c->len = len;
+		im->n_cache++;
+	}
+	mailimap_fetch_list_free(result);
+	return 0;
+}
+
+static int
+imap_fetch(void *h, const char *key, size_t max, char **data_r, size_t *len_r,
+	   size_t *size_r, char **error_r)
+{
+	struct imap *im = h;
+	struct listed *l;
+	uint32_t validity, uid;
+	size_t i;
+	int r;
+
+	if (parse_key(key, &validity, &uid) == -1 || im->s == NULL ||
+	    validity != im->validity)
+		return 0;
+	l = find_listed(im, uid);
+	if (l == NULL)
+		return 0;
+	for (i = 0; i < im->n_cache && im->cache[i].uid != uid; i++)
+		;
+	if (i == im->n_cache) {
+		if ((r = fetch_batch(im, l, max, error_r)) != 0)
+			return r;
+		for (i = 0; i < im->n_cache && im->cache[i].uid != uid; i++)
+			;
+		if (i == im->n_cache)
+			return 0; /* expunged meanwhile */
+	}
+	*data_r = im->cache[i].data;
+	*len_r = im->cache[i].len;
+	*size_r = l->size > im->cache[i].len ? l->size : im->cache[i].len;
+	/* handed over: the slot keeps no pointer */
+	im->cache[i].data = NULL;
+	im->cache[i].uid = 0;
+	return 1;
+}
+
+static bool
+folder_known(struct imap *im, const char *folder)
+{
+	size_t i;
+
+	for (i = 0; i < im->n_folders; i++) {
+		if (strcmp(im->folders[i], folder) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Creates folder unless it exists. */
+static int
+ensure_folder(struct imap *im, const char *folder, char **error_r)
+{
+	clist *result = NULL;
+	bool exists;
+	int r;
+
+	if (folder_known(im, folder))
+		return 0;
+	r = mailimap_list(im->s, "", folder, &result);
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "LIST", r, error_r);
+	exists = result != NULL && clist_count(result) > 0;
+	if (result != NULL)
+		mailimap_list_result_free(result);
+	if (!exists) {
+		r = mailimap_create(im->s, folder);
+		if (r != MAILIMAP_NO_ERROR)
+			return command_failed(im, "CREATE", r, error_r);
+		log_info("imap: created folder %s", folder);
+	}
+	if (im->n_folders < IMAP_FOLDERS_MAX)
+		im->folders[im->n_folders++] = xstrdup(folder);
+	return 0;
+}
+
+static int
+add_keyword(struct imap *im, struct mailimap_set *set, const char *keyword,
+	    bool deleted, char **error_r)
+{
+	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+	struct mailimap_store_att_flags *sf;
+	int r;
+
+	if (deleted)
+		mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+	else
+		mailimap_flag_list_add(
+			fl, mailimap_flag_new_flag_keyword(xstrdup(keyword)));
+	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+	r = mailimap_uid_store(im->s, set, sf);
+	mailimap_store_att_flags_free(sf);
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "UID STORE", r, error_r);
+	return 0;
+}
+
+/* COPY, then \Deleted, then UID EXPUNGE of that message alone; without
+   UIDPLUS the copy stays marked \Deleted, because a plain EXPUNGE would
+   also remove what a person marked. */
+static int
+copy_and_delete(struct imap *im, struct mailimap_set *set, const char *folder,
+		char **error_r)
+{
+	int r = mailimap_uid_copy(im->s, set, folder);
+
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "UID COPY", r, error_r);
+	if ((r = add_keyword(im, set, NULL, true, error_r)) != 0)
+		return r;
+	if (!im->has_uidplus)
+		return 0;
+	r = mailimap_uid_expunge(im->s, set);
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "UID EXPUNGE", r, error_r);
+	return 0;
+}
+
+static int
+imap_move(void *h, const char *key, const char *folder, char **error_r)
+{
+	struct imap *im = h;
+	struct mailimap_set *set;
+	uint32_t validity, uid;
+	int r;
+
+	if (parse_key(key, &validity, &uid) == -1)
+		return 0;
+	if ((r = connected(im, error_r)) != 0)
+		return r;
+	/* after a UIDVALIDITY change the UID names nothing: the rescan
+	   finds the message again and queues a move under its new key */
+	if (validity != im->validity)
+		return 0;
+	set = mailimap_set_new_single(uid);
+	if (im->set->keep_in_inbox) {
+		r = add_keyword(im, set, folder, false, error_r);
+	} else if ((r = ensure_folder(im, folder, error_r)) == 0) {
+		if (im->has_move) {
+			r = mailimap_uid_move(im->s, set, folder);
+			if (r != MAILIMAP_NO_ERROR)
+				r = command_failed(im, "UID MOVE", r, error_r);
+		} else {
+			r = copy_and_delete(im, set, folder, error_r);
+		}
+	}
+	mailimap_set_free(set);
+	return r == 0 ? 1 : r;
+}
+
+/* Waits on the socket until it is readable, the time is up or *stop. */
+static int
+wait_readable(int fd, int timeout, volatile sig_atomic_t *stop)
+{
+	time_t end = monotonic() + timeout;
+
+	while (!*stop && monotonic() < end) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		int r = poll(&pfd, 1, 1000);
+
+		if (r > 0)
+			return 1;
+		if (r == -1 && errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+sleep_until(time_t end, volatile sig_atomic_t *stop)
+{
+	while (!*stop && monotonic() < end) {
+		struct timespec ts = {0, 200 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int
+imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
+{
+	struct imap *im = h;
+	int r, got;
+
+	if (im->s == NULL) {
+		/* down: wait for the next attempt, which list() makes */
+		time_t end = monotonic() + timeout;
+
+		sleep_until(im->retry_at < end ? im->retry_at : end, stop);
+		return 0;
+	}
+	if (!im->set->idle || !im->has_idle) {
+		sleep_until(monotonic() + timeout, stop);
+		return 0;
+	}
+	if (timeout > IMAP_IDLE_MAX)
+		timeout = IMAP_IDLE_MAX;
+	r = mailimap_idle(im->s);
+	if (r != MAILIMAP_NO_ERROR) {
+		(void)command_failed(im, "IDLE", r, error_r);
+		return -1;
+	}
+	/* what libetpan already read is invisible to poll() */
+	if (im->s->imap_stream->read_buffer_len > 0)
+		got = 1;
+	else
+		got = wait_readable(mailimap_idle_get_fd(im->s), timeout, stop);
+	r = mailimap_idle_done(im->s);
+	if (r != MAILIMAP_NO_ERROR) {
+		(void)command_failed(im, "IDLE DONE", r, error_r);
+		return -1;
+	}
+	return got == 1 ? 1 : 0;
+}
+
+static void
+imap_close(void *h)
+{
+	struct imap *im = h;
+
+	if (im->s != NULL && im->s->imap_stream != NULL)
+		(void)mailimap_logout(im->s);
+	disconnect(im);
+	free(im->listed);
+	free(im->last_error);
+	imap_url_deinit(&im->url);
+	free(im);
+}
+
+const struct mailbox_ops imap_ops = {
+	.name = "imap",
+	.open = imap_open,
+	.inbox = imap_inbox,
+	.resume = imap_resume,
+	.position = imap_position,
+	.list = imap_list,
+	.fetch = imap_fetch,
+	.move = imap_move,
+	.wait = imap_wait,
+	.close = imap_close,
+};

@@ -1,0 +1,159 @@
+/* Unit tests for the pure parts of the IMAP mailbox: the URL, the
+   reconnection delay and the loopback rule for plain IMAP. */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "imap.h"
+#include "util.h"
+
+static void
+test_url(void **state)
+{
+	static const struct {
+		const char *url;
+		bool tls_none;
+		enum imap_tls tls;
+		const char *host;
+		unsigned port;
+		const char *mailbox;
+	} rows[] = {
+		{"imaps://imap.vng.nl", false, IMAP_TLS_IMPLICIT, "imap.vng.nl",
+		 993, "INBOX"},
+		{"imaps://imap.vng.nl/", false, IMAP_TLS_IMPLICIT,
+		 "imap.vng.nl", 993, "INBOX"},
+		{"IMAPS://outlook.office365.com:993/Aanmeldingen", false,
+		 IMAP_TLS_IMPLICIT, "outlook.office365.com", 993,
+		 "Aanmeldingen"},
+		{"imap://imap.vng.nl:1143/INBOX", false, IMAP_TLS_STARTTLS,
+		 "imap.vng.nl", 1143, "INBOX"},
+		{"imap://127.0.0.1:1143/INBOX", true, IMAP_TLS_NONE,
+		 "127.0.0.1", 1143, "INBOX"},
+		{"imap://[::1]:1143/INBOX", true, IMAP_TLS_NONE, "::1", 1143,
+		 "INBOX"},
+		{"imap://localhost/INBOX/Sub", true, IMAP_TLS_NONE, "localhost",
+		 143, "INBOX/Sub"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct imap_url u;
+		char *err = NULL;
+
+		if (imap_url_parse(rows[i].url, rows[i].tls_none, &u, &err) !=
+		    0)
+			fail_msg("%s: %s", rows[i].url, err);
+		assert_int_equal(u.tls, rows[i].tls);
+		assert_string_equal(u.host, rows[i].host);
+		assert_int_equal(u.port, rows[i].port);
+		assert_string_equal(u.mailbox, rows[i].mailbox);
+		imap_url_deinit(&u);
+	}
+}
+
+static void
+test_bad_url(void **state)
+{
+	static const struct {
+		const char *url;
+		bool tls_none;
+		const char *why;
+	} rows[] = {
+		{"pop3://mail.vng.nl", false, "expected imaps:// or imap://"},
+		{"imaps://", false, "expected imaps://host"},
+		{"imaps://:993/INBOX", false, "expected imaps://host"},
+		{"imaps://host:0/INBOX", false, "expected imaps://host"},
+		{"imaps://host:65536/INBOX", false, "expected imaps://host"},
+		{"imaps://host:99x/INBOX", false, "expected imaps://host"},
+		{"imaps://user@host/INBOX", false, "expected imaps://host"},
+		{"imaps://[::1/INBOX", false, "expected imaps://host"},
+		/* plain IMAP would send the password over the network */
+		{"imap://imap.vng.nl/INBOX", true, "not a loopback address"},
+		{"imap://128.0.0.1/INBOX", true, "not a loopback address"},
+		{"imap://localhost.evil.example/", true,
+		 "not a loopback address"},
+		{"imaps://127.0.0.1/INBOX", true, "goes with imap://"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct imap_url u;
+		char *err = NULL;
+
+		if (imap_url_parse(rows[i].url, rows[i].tls_none, &u, &err) !=
+		    -1)
+			fail_msg("%s: accepted", rows[i].url);
+		if (err == NULL || strstr(err, rows[i].why) == NULL)
+			fail_msg("%s: expected '%s', got '%s'", rows[i].url,
+				 rows[i].why, err);
+		free(err);
+	}
+}
+
+static void
+test_backoff(void **state)
+{
+	static const struct {
+		unsigned failures;
+		double jitter;
+		unsigned want;
+	} rows[] =
+		{
+			{0, 0.0, 0}, /* connected: no delay */
+			{1, 0.0, 1},	{2, 0.0, 2},
+			{3, 0.0, 4},	{9, 0.0, 256},
+			{10, 0.0, 300}, /* capped at five minutes */
+			{40, 0.0, 300}, {1000, 0.0, 300},
+			{3, 1.0, 5}, /* a quarter more at most */
+			{10, 1.0, 375}, {10, 0.5, 337},
+		};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		unsigned got = imap_backoff(rows[i].failures, rows[i].jitter);
+
+		if (got != rows[i].want)
+			fail_msg("failures %u jitter %.2f: expected %u, got %u",
+				 rows[i].failures, rows[i].jitter, rows[i].want,
+				 got);
+	}
+}
+
+static void
+test_loopback(void **state)
+{
+	(void)state;
+	assert_true(util_is_loopback("localhost"));
+	assert_true(util_is_loopback("LOCALHOST"));
+	assert_true(util_is_loopback("127.0.0.1"));
+	assert_true(util_is_loopback("127.255.0.9"));
+	assert_true(util_is_loopback("::1"));
+	assert_true(util_is_loopback("[::1]"));
+	assert_false(util_is_loopback("128.0.0.1"));
+	assert_false(util_is_loopback("10.0.0.1"));
+	assert_false(util_is_loopback("localhost.vng.nl"));
+	assert_false(util_is_loopback("127.0.0.1.nip.io"));
+	assert_false(util_is_loopback(""));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_url),
+		cmocka_unit_test(test_bad_url),
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_loopback),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
