@@ -4,7 +4,9 @@
  */
 #include "autoconf.h"
 
+#include <curl/curl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,7 +199,7 @@ cmd_run(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, false) == -1 || runtime_open_io(rt) == -1)
 		return 1;
-	if (runtime_cycle(rt, &never, &s) == -1)
+	if (runtime_cycle(rt, &never, &s) != 0)
 		return 1;
 	printf("%u new, %u known, %u failed; %u mails sent; %u moved\n",
 	       s.intake.recorded, s.intake.known, s.intake.failed,
@@ -444,6 +446,9 @@ main(int argc, char *argv[])
 	if (i == nitems(commands))
 		usage();
 	log_init(1, LOG_MAIL);
+	signal(SIGPIPE, SIG_IGN); /* libetpan writes with send() */
+	/* once, before anything else runs: it is not thread-safe */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (runtime_load(&rt, conf, now) == -1)
 		return 1;
 	rc = commands[i].run(&rt, argc - optind, argv + optind);

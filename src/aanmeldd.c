@@ -5,6 +5,7 @@
  */
 #include "autoconf.h"
 
+#include <curl/curl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,8 +35,8 @@ on_signal(int sig)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: aanmeldd [-f] [--once] [-c aanmeld.conf] "
-			"[--now TIME]\n");
+	fprintf(stderr, "usage: aanmeldd [-f] [--once | --dry-run] "
+			"[-c aanmeld.conf] [--now TIME]\n");
 	exit(2);
 }
 
@@ -60,12 +61,13 @@ main(int argc, char *argv[])
 		{"config", required_argument, NULL, 'c'},
 		{"foreground", no_argument, NULL, 'f'},
 		{"once", no_argument, NULL, 'o'},
+		{"dry-run", no_argument, NULL, 'n'},
 		{"now", required_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *conf = NULL, *now = NULL;
-	int foreground = 0, once = 0, ch;
+	int foreground = 0, once = 0, dry_run = 0, ch, rc = 0;
 	struct cycle_stats stats;
 	struct sigaction sa;
 	struct runtime rt;
@@ -85,6 +87,9 @@ main(int argc, char *argv[])
 		case 'o':
 			once = 1;
 			break;
+		case 'n':
+			dry_run = 1;
+			break;
 		case 'N':
 			now = optarg;
 			break;
@@ -94,7 +99,16 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
-	log_init(foreground || once, LOG_MAIL);
+	log_init(foreground || once || dry_run, LOG_MAIL);
+	signal(SIGPIPE, SIG_IGN);
+	/* once, before anything else runs: it is not thread-safe */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (dry_run) {
+		rc = runtime_load(&rt, conf, now) == -1 ||
+		     runtime_dry_run(&rt, &stop) == -1;
+		runtime_close(&rt);
+		return rc;
+	}
 	if (runtime_load(&rt, conf, now) == -1 ||
 	    runtime_open_store(&rt, false) == -1 || runtime_open_io(&rt) == -1)
 		return 1;
@@ -104,9 +118,11 @@ main(int argc, char *argv[])
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	log_info("aanmeldd %s started: mailbox %s, database %s", VERSION,
-		 rt.config->maildir, rt.config->database);
+		 strcmp(rt.config->mailbox_type, "imap") == 0
+			 ? rt.config->imap_url
+			 : rt.config->maildir,
+		 rt.config->database);
 	while (!stop) {
 		char *err = NULL;
 
@@ -114,11 +130,11 @@ main(int argc, char *argv[])
 			reload = 0;
 			(void)runtime_reload_rules(&rt);
 		}
-		if (runtime_cycle(&rt, &stop, &stats) == -1 && once)
-			break;
+		rc = runtime_cycle(&rt, &stop, &stats);
 		log_cycle(&stats);
 		if (once)
 			break;
+		rc = 0;
 		wake = stop || reload;
 		if (rt.mailbox->ops->wait(rt.mailbox->h,
 					  (int)rt.config->poll_interval, &wake,
@@ -129,5 +145,5 @@ main(int argc, char *argv[])
 	}
 	log_info("aanmeldd stopped");
 	runtime_close(&rt);
-	return 0;
+	return rc == 0 ? 0 : 1;
 }

@@ -15,16 +15,20 @@ outbox_next_try(time_t first_try, unsigned attempt)
 	return next - first_try > OUTBOX_MAX_AGE ? 0 : next;
 }
 
-int
-outbox_run(struct store *s, struct smtp *t, time_t now,
-	   struct outbox_stats *stats, char **error_r)
+/* One batch; *n_r rows were due, *sent_r of them went out. */
+static int
+outbox_batch(struct store *s, struct smtp *t, time_t now,
+	     struct outbox_stats *stats, size_t *n_r, unsigned *sent_r,
+	     char **error_r)
 {
 	struct store_outbox_row *rows;
 	size_t n, i;
 	int rc = 0;
 
+	*sent_r = stats->sent;
 	if (store_outbox_due(s, now, OUTBOX_BATCH, &rows, &n, error_r) == -1)
 		return -1;
+	*n_r = n;
 	for (i = 0; i < n && rc == 0; i++) {
 		struct store_outbox_row *o = &rows[i];
 		char *err = NULL;
@@ -59,5 +63,22 @@ outbox_run(struct store *s, struct smtp *t, time_t now,
 		free(err);
 	}
 	store_outbox_rows_free(rows, n);
+	*sent_r = stats->sent - *sent_r;
+	return rc;
+}
+
+int
+outbox_run(struct store *s, struct smtp *t, time_t now,
+	   struct outbox_stats *stats, char **error_r)
+{
+	unsigned sent;
+	size_t n;
+	int rc;
+
+	/* batch after batch while the server takes them: a backlog of
+	   answers must not wait for the next mail to arrive */
+	do {
+		rc = outbox_batch(s, t, now, stats, &n, &sent, error_r);
+	} while (rc == 0 && n == OUTBOX_BATCH && sent > 0);
 	return rc;
 }

@@ -1,9 +1,11 @@
 #include "autoconf.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -242,7 +244,6 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		log_warnx("intake: %s", err);
 	else if (rc == MAILBOX_UNREACHABLE)
 		log_debug("intake waits: %s", err); /* said by the mailbox */
-	rc = rc == -1 ? -1 : 0;
 	free(err);
 	err = NULL;
 	/* the outbox works even when the mailbox does not */
@@ -259,5 +260,88 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		rc = -1;
 	}
 	free(err);
+	return rc;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+print_decision(void *ctx, int n, const char *const *values,
+	       const char *const *names)
+{
+	int i;
+
+	(void)ctx;
+	(void)names;
+	for (i = 0; i < n; i++)
+		printf("%s%s", i > 0 ? "\t" : "",
+		       values[i] != NULL ? values[i] : "");
+	putchar('\n');
+}
+
+/* Works on a copy of the database and a spool of its own, which are
+   thrown away: the decisions are the real pipeline's, the effects none. */
+int
+runtime_dry_run(struct runtime *rt, volatile sig_atomic_t *stop)
+{
+	char tmp[] = "/tmp/aanmeld-dry-run.XXXXXX", *err = NULL, *copy;
+	struct intake_stats stats;
+	struct store *real = NULL;
+	struct intake in;
+	int64_t before = 0;
+	int rc = -1;
+
+	if (mkdtemp(tmp) == NULL) {
+		log_warn("dry run: %s", tmp);
+		return -1;
+	}
+	copy = xasprintf("%s/aanmeld.db", tmp);
+	if (access(rt->config->database, F_OK) == 0 &&
+	    (store_open(rt->config->database, true, &real, &err) == -1 ||
+	     store_copy(real, copy, &err) == -1)) {
+		log_warnx("dry run: %s", err);
+		goto out;
+	}
+	free(rt->config->database);
+	rt->config->database = xstrdup(copy);
+	free(rt->config->spool_dir);
+	rt->config->spool_dir = xstrdup(tmp);
+	if (runtime_open_store(rt, false) == -1 || runtime_open_io(rt) == -1 ||
+	    store_last_message(rt->store, &before, &err) == -1)
+		goto out;
+	memset(&stats, 0, sizeof(stats));
+	intake_init(&in, rt->config, rt->rules, rt->store, rt->mailbox);
+	if (intake_run(&in, util_clock(), stop, &stats, &err) != 0) {
+		log_warnx("dry run: %s", err);
+		goto out;
+	}
+	{
+		char since[32];
+
+		snprintf(since, sizeof(since), "%lld", (long long)before);
+		printf("message\tsender\tverdict\tfolder\tanswer\treasons\n");
+		if (store_report(rt->store, "decisions", since, print_decision,
+				 NULL, &err) == -1)
+			goto out;
+	}
+	printf("dry run: %u messages; nothing was stored, sent or moved\n",
+	       stats.recorded + stats.known);
+	rc = 0;
+out:
+	if (err != NULL && rc == -1 && err[0] != '\0')
+		log_warnx("dry run: %s", err);
+	free(err);
+	store_close(&real);
+	store_close(&rt->store);
+	mailbox_close(&rt->mailbox);
+	(void)nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(copy);
 	return rc;
 }

@@ -54,7 +54,12 @@ int runtime_open_store(struct runtime *rt, bool readonly);
 /* Opens the mailbox and the transport.  -1 after logging. */
 int runtime_open_io(struct runtime *rt);
 void runtime_close(struct runtime *rt);
-/* One cycle.  -1 after logging when the database fails. */
+/* aanmeldd --dry-run: reads the mailbox and prints every decision the
+   pipeline would take, storing, sending and moving nothing.  0 or -1. */
+int runtime_dry_run(struct runtime *rt, volatile sig_atomic_t *stop);
+/* One cycle.  0; -1 after logging when the database fails;
+   MAILBOX_UNREACHABLE when the mailbox's server could not be reached
+   (the outbox ran all the same). */
 int runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		  struct cycle_stats *stats);
 

@@ -606,6 +606,35 @@ store_action_done(struct store *s, int64_t id, time_t now, const char *error,
 }
 
 int
+store_copy(struct store *s, const char *path, char **error_r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return fail(s, error_r, "copy");
+	bind_text(st, 1, path);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, error_r, "copy");
+}
+
+int
+store_last_message(struct store *s, int64_t *id_r, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_LAST_MESSAGE, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	*id_r = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, error_r, "last message");
+}
+
+int
 store_mailbox_position(struct store *s, const char *mailbox,
 		       uint32_t *validity_r, uint32_t *last_r, char **error_r)
 {

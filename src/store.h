@@ -135,6 +135,11 @@ void store_action_rows_free(struct store_action_row *rows, size_t n);
 int store_action_done(struct store *s, int64_t id, time_t now,
 		      const char *error, char **error_r);
 
+/* Copies the database to path (a new file), consistent as of now. */
+int store_copy(struct store *s, const char *path, char **error_r);
+/* The id of the newest message row (0 when there is none). */
+int store_last_message(struct store *s, int64_t *id_r, char **error_r);
+
 /* Where intake stands in a mailbox: UIDVALIDITY and the last UID whose
    message (and every one before it) is recorded; 0 0 when unknown. */
 int store_mailbox_position(struct store *s, const char *mailbox,

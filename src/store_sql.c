@@ -203,6 +203,15 @@ const char *const store_sql[STMT_COUNT] = {
 		"SELECT count FROM attempts WHERE mailbox = ?1 AND msgkey = ?2",
 	[STMT_ATTEMPT_END] =
 		"DELETE FROM attempts WHERE mailbox = ?1 AND msgkey = ?2",
+	[STMT_REPORT_DECISIONS] =
+		"SELECT m.msgkey AS message, m.from_addr AS sender,"
+		" m.verdict, COALESCE(a.folder, '') AS folder,"
+		" COALESCE(o.kind || ' to ' || o.rcpt, '') AS answer, m.reasons"
+		" FROM messages m LEFT JOIN actions a ON a.message = m.id"
+		" AND a.status = 'queued'"
+		" LEFT JOIN outbox o ON o.message = m.id"
+		" WHERE m.id > CAST(?1 AS INTEGER) ORDER BY m.id",
+	[STMT_LAST_MESSAGE] = "SELECT COALESCE(MAX(id), 0) FROM messages",
 	[STMT_POSITION_GET] = "SELECT uidvalidity, last_uid FROM mailbox_state"
 			      " WHERE mailbox = ?1",
 	[STMT_POSITION_SET] =
@@ -222,9 +231,13 @@ static const struct {
 	const char *name;
 	enum store_stmt id;
 } reports[] = {
-	{"list", STMT_REPORT_LIST},	    {"queue", STMT_REPORT_QUEUE},
-	{"message", STMT_REPORT_MESSAGE},   {"outbox", STMT_REPORT_OUTBOX},
-	{"sent-for", STMT_REPORT_SENT_FOR}, {"messages", STMT_REPORT_MESSAGES},
+	{"list", STMT_REPORT_LIST},
+	{"queue", STMT_REPORT_QUEUE},
+	{"message", STMT_REPORT_MESSAGE},
+	{"outbox", STMT_REPORT_OUTBOX},
+	{"sent-for", STMT_REPORT_SENT_FOR},
+	{"messages", STMT_REPORT_MESSAGES},
+	{"decisions", STMT_REPORT_DECISIONS},
 };
 
 int

@@ -9,34 +9,10 @@ srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 work=$(mktemp -d /tmp/aanmeld-e2e.XXXXXX)
 daemon=
 trap 'test -n "$daemon" && kill "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-check() {	# check DESCRIPTION COMMAND...
-	d=$1
-	shift
-	"$@" >/dev/null 2>&1
-	ok $? "$d"
-}
+. "$srcdir/tap.sh"
 
 sql() {
 	sqlite3 "$work/spool/aanmeld.db" "$1"
-}
-
-eq() {	# eq DESCRIPTION EXPECTED ACTUAL
-	if [ "$2" = "$3" ]; then ok 0 "$1"; else
-		ok 1 "$1 (expected '$2', got '$3')"
-	fi
 }
 
 cat >"$work/aanmeld.conf" <<EOF
@@ -50,16 +26,7 @@ mkdir -p "$work/spool/maildir/new" "$work/spool/maildir/cur" \
 	"$work/spool/maildir/tmp"
 
 mail() {	# mail NAME FROM SUBJECT [EXTRA-HEADER]
-	{
-		printf 'Return-Path: <%s>\r\n' "$2"
-		printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
-		printf 'From: Tester <%s>\r\nTo: GlobalGoals@VNG.nl\r\n' "$2"
-		printf 'Subject: %s\r\nMessage-ID: <%s@test.example>\r\n' "$3" "$1"
-		printf 'Date: Thu, 01 Apr 2021 09:00:00 +0200\r\n'
-		[ -n "${4:-}" ] && printf '%s\r\n' "$4"
-		printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
-		printf 'Graag melden wij ons aan.\r\n'
-	} >"$work/spool/maildir/new/$1"
+	testmail "$@" >"$work/spool/maildir/new/$1"
 }
 
 S='Deelname praktijkproef GG & lokale inclusie'
@@ -174,7 +141,12 @@ eq "daily limit: five answers" 5 \
 "$AANMELDD" -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
 	>"$work/daemon.log" 2>&1 &
 daemon=$!
-sleep 1
+# the Maildir is watched from the start line on
+i=0
+while [ "$i" -lt 100 ] && ! grep -q "started" "$work/daemon.log"; do
+	sleep 0.1
+	i=$((i + 1))
+done
 mail 3000.g.host griffie@zwolle.nl "$S"
 i=0
 while [ "$i" -lt 50 ] && [ "$(sql "SELECT count(*) FROM enrolments WHERE code = 'GM0193'")" != 1 ]; do
@@ -217,5 +189,4 @@ check "show lists the answer" grep -q "confirm" "$work/show.out"
 "$AANMELD" -c "$work/aanmeld.conf" show 999 >/dev/null 2>&1
 eq "show of an unknown id fails" 1 $?
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

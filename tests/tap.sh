@@ -1,0 +1,44 @@
+# TAP helpers the shell tests share: source it, call ok/check/eq, and end
+# with tap_done.  Writes test mail with testmail.
+n=0
+failed=0
+
+ok() {	# ok STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+check() {	# check DESCRIPTION COMMAND...
+	d=$1
+	shift
+	"$@" >/dev/null 2>&1
+	ok $? "$d"
+}
+
+eq() {	# eq DESCRIPTION EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then ok 0 "$1"; else
+		ok 1 "$1 (expected '$2', got '$3')"
+	fi
+}
+
+tap_done() {
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+}
+
+# Prints a test message: testmail ID FROM SUBJECT [EXTRA-HEADER]
+testmail() {
+	printf 'Return-Path: <%s>\r\n' "$2"
+	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
+	printf 'From: Tester <%s>\r\nTo: GlobalGoals@VNG.nl\r\n' "$2"
+	printf 'Subject: %s\r\nMessage-ID: <%s@test.example>\r\n' "$3" "$1"
+	printf 'Date: Thu, 01 Apr 2021 09:00:00 +0200\r\n'
+	[ -n "${4:-}" ] && printf '%s\r\n' "$4"
+	printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+	printf 'Graag melden wij ons aan.\r\n'
+}
