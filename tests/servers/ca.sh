@@ -18,9 +18,19 @@ dir=${1:?usage: $0 DIR}
 mkdir -p "$dir"
 [ -f "$dir/ca.pem" ] && exit 0
 
-work=$(mktemp -d "$dir/.ca-work.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# Parallel callers sharing DIR: one generates, the others wait for it.
+n=0
+until mkdir "$dir/.lock" 2>/dev/null; do
+	n=$((n + 1))
+	[ $n -lt 300 ] || { echo "ca.sh: stale lock $dir/.lock" >&2; exit 1; }
+	sleep 0.1
+done
+work=
+trap 'rm -rf "$work" "$dir/.lock"' EXIT
 trap 'exit 1' HUP INT TERM
+[ -f "$dir/ca.pem" ] && exit 0
+
+work=$(mktemp -d "$dir/.ca-work.XXXXXX")
 umask 077
 # Everything is built in $out and moved into DIR at the end, ca.pem last,
 # so an interrupted run never leaves a half-made DIR that looks complete.

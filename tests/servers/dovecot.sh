@@ -37,7 +37,15 @@ IMAP_USER=globalgoals
 IMAP_PASSWORD=test-password
 usage="usage: $0 start|stop|restart|stop-imap DIR | deliver DIR [MAILBOX] | uidvalidity DIR N [MAILBOX]"
 
-die() { echo "dovecot.sh: $*" >&2; exit 1; }
+# on_fail: commands run once by die(), to undo a half-done start.
+on_fail=
+die() {
+	echo "dovecot.sh: $*" >&2
+	f=$on_fail
+	on_fail=
+	eval "$f"
+	exit 1
+}
 
 [ $# -ge 2 ] || die "$usage"
 cmd=$1
@@ -158,7 +166,7 @@ make_aux() {
 	fi
 }
 
-setup_layout() {
+mail_identity() {
 	if [ "$(id -u)" = 0 ]; then
 		mail_user=${DOVECOT_MAIL_USER:-$(saved DOVECOT_MAIL_USER)}
 		mail_user=${mail_user:-nobody}
@@ -167,6 +175,9 @@ setup_layout() {
 	fi
 	mail_uid=$(id -u "$mail_user") || die "no such user: $mail_user"
 	mail_gid=$(id -g "$mail_user")
+}
+
+setup_layout() {
 	if [ "$store" = "$dir" ] && [ ! -d "$dir/mail" ] && [ "$(id -u)" = 0 ]; then
 		chmod o+x "$dir"
 		if ! can_reach "$mail_uid" "$mail_gid" "$dir"; then
@@ -209,6 +220,7 @@ start_token() {
 		set -- "$@" --cert "$pki/server.pem" --key "$pki/server.key"
 	"$PYTHON" "$here/oauth2-server.py" "$@" \
 		</dev/null >>"$dir/oauth2.log" 2>&1 &
+	on_fail="kill $! 2>/dev/null; rm -f '$token_pid_file'"
 	n=0
 	until [ -s "$dir/oauth2.port" ]; do
 		n=$((n + 1))
@@ -238,6 +250,7 @@ stop_dovecot() {
 
 write_config() {
 	user=$(id -un)
+	group=$(id -gn)
 	login_user=$user
 	chroot_login=
 	if [ "$(id -u)" = 0 ]; then
@@ -246,6 +259,7 @@ write_config() {
 		login_user=nobody
 		! id dovenull >/dev/null 2>&1 || login_user=dovenull
 		chroot_login=login
+		group=dovecot
 	fi
 	debug=no
 	[ "${DOVECOT_DEBUG:-no}" != yes ] || debug=yes
@@ -285,6 +299,7 @@ mail_debug = $debug
 
 default_internal_user = $user
 default_login_user = $login_user
+default_internal_group = $group
 first_valid_uid = 0
 first_valid_gid = 0
 mail_uid = $mail_uid
@@ -448,6 +463,7 @@ setup() {
 
 do_start() {
 	setup
+	mail_identity
 	[ "$OAUTH2_SERVER" = no ] || start_token
 	if [ -z "$IMAP_PORT" ] || [ -z "$IMAPS_PORT" ]; then
 		set -- $(free_ports 2)
