@@ -815,6 +815,27 @@ copy_and_delete(struct imap *im, struct mailimap_set *set, const char *folder,
 	return 0;
 }
 
+/* Moves (or marks) the messages of set; 0 or an error code. */
+static int
+move_uids(struct imap *im, struct mailimap_set *set, const char *folder,
+	  char **error_r)
+{
+	int r;
+
+	if (im->set->keep_in_inbox) {
+		r = add_keyword(im, set, folder, false, error_r);
+	} else if ((r = ensure_folder(im, folder, error_r)) == 0) {
+		if (im->has_move) {
+			r = mailimap_uid_move(im->s, set, folder);
+			if (r != MAILIMAP_NO_ERROR)
+				r = command_failed(im, "UID MOVE", r, error_r);
+		} else {
+			r = copy_and_delete(im, set, folder, error_r);
+		}
+	}
+	return r;
+}
+
 static int
 imap_move(void *h, const char *key, const char *folder, char **error_r)
 {
@@ -832,17 +853,32 @@ imap_move(void *h, const char *key, const char *folder, char **error_r)
 	if (validity != im->validity)
 		return 0;
 	set = mailimap_set_new_single(uid);
-	if (im->set->keep_in_inbox) {
-		r = add_keyword(im, set, folder, false, error_r);
-	} else if ((r = ensure_folder(im, folder, error_r)) == 0) {
-		if (im->has_move) {
-			r = mailimap_uid_move(im->s, set, folder);
-			if (r != MAILIMAP_NO_ERROR)
-				r = command_failed(im, "UID MOVE", r, error_r);
-		} else {
-			r = copy_and_delete(im, set, folder, error_r);
+	r = move_uids(im, set, folder, error_r);
+	mailimap_set_free(set);
+	return r == 0 ? 1 : r;
+}
+
+static int
+imap_move_set(void *h, const char *const *keys, size_t n, const char *folder,
+	      char **error_r)
+{
+	struct imap *im = h;
+	struct mailimap_set *set;
+	uint32_t validity, uid;
+	size_t i, in_set = 0;
+	int r;
+
+	if ((r = connected(im, error_r)) != 0)
+		return r;
+	set = mailimap_set_new_empty();
+	for (i = 0; i < n; i++) {
+		if (parse_key(keys[i], &validity, &uid) == 0 &&
+		    validity == im->validity) {
+			mailimap_set_add_single(set, uid);
+			in_set++;
 		}
 	}
+	r = in_set > 0 ? move_uids(im, set, folder, error_r) : 0;
 	mailimap_set_free(set);
 	return r == 0 ? 1 : r;
 }
@@ -935,6 +971,7 @@ const struct mailbox_ops imap_ops = {
 	.list = imap_list,
 	.fetch = imap_fetch,
 	.move = imap_move,
+	.move_set = imap_move_set,
 	.wait = imap_wait,
 	.close = imap_close,
 };

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "answer.h"
 #include "classify.h"
@@ -210,9 +211,12 @@ intake_one(struct intake *in, const char *key, time_t now,
 	spool_dir = xasprintf("%s/mail", in->config->spool_dir);
 	name = xasprintf("%s.eml", sha);
 	rc = spool_mkdir(spool_dir, error_r);
+	/* synced once per pass, before any message leaves the inbox
+	   (intake_run): until then the inbox holds the original, and a
+	   message found again after a crash is put here again */
 	if (rc == 0)
-		rc = spool_write(spool_dir, name, data, len, &spool_path,
-				 error_r);
+		rc = spool_put(spool_dir, name, data, len, &spool_path,
+			       error_r);
 	free(spool_dir);
 	free(name);
 	if (rc == 0)
@@ -241,6 +245,7 @@ intake_one(struct intake *in, const char *key, time_t now,
 		if (rc >= 0) {
 			stats->recorded++;
 			stats->verdicts[rc]++;
+			attempts = 0; /* ended in the same commit */
 			rc = 1;
 		}
 	}
@@ -251,6 +256,16 @@ intake_one(struct intake *in, const char *key, time_t now,
 	free(data);
 	free(spool_path);
 	free(verdict);
+	return rc;
+}
+
+static int
+sync_spool(struct intake *in, char **error_r)
+{
+	char *dir = xasprintf("%s/mail", in->config->spool_dir);
+	int rc = access(dir, F_OK) == 0 ? spool_sync(dir, error_r) : 0;
+
+	free(dir);
 	return rc;
 }
 
@@ -292,6 +307,11 @@ intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 	rc = ops->list(in->mailbox->h, &keys, &n, error_r);
 	if (rc != 0)
 		return rc;
+	/* one disk sync for the pass, before anything leaves (see below) */
+	if (store_relax(in->store, error_r) == -1) {
+		util_free_strv(keys, n);
+		return -1;
+	}
 	for (i = 0; i < n && !*stop && rc == 0; i++) {
 		switch (intake_one(in, keys[i], now, stats, &err)) {
 		case MAILBOX_UNREACHABLE:
@@ -311,6 +331,20 @@ intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 				settled = keys[i];
 		}
 		free(err);
+		err = NULL;
+	}
+	/* the copies and the records durable before the outbox and the
+	   moves run: the inbox holds the originals until then */
+	if ((n > 0 && sync_spool(in, &err) == -1) ||
+	    store_sync(in->store, &err) == -1) {
+		/* the moves must not run: the copies may not be durable */
+		if (rc == 0) {
+			*error_r = err;
+			rc = -1;
+		} else {
+			log_warnx("intake: %s", err);
+			free(err);
+		}
 		err = NULL;
 	}
 	if (save_position(in, settled, now, &err) == -1) {

@@ -69,6 +69,11 @@ struct mailbox_ops {
 	   error, MAILBOX_UNREACHABLE as for fetch. */
 	int (*move)(void *h, const char *key, const char *folder,
 		    char **error_r);
+	/* Optional: moves n messages to folder in one go.  1 when done
+	   (keys no longer in the inbox are skipped), -1 on error (the
+	   caller then moves them one by one), MAILBOX_UNREACHABLE. */
+	int (*move_set)(void *h, const char *const *keys, size_t n,
+			const char *folder, char **error_r);
 	/* Waits up to timeout seconds for new mail, returning early when
 	 *stop becomes non-zero.  1 new mail, 0 timeout or stop, -1 error. */
 	int (*wait)(void *h, int timeout, volatile sig_atomic_t *stop,

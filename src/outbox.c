@@ -1,11 +1,14 @@
 #include "autoconf.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "log.h"
 #include "outbox.h"
 #include "smtp.h"
 #include "store.h"
+#include "util.h"
 
 time_t
 outbox_next_try(time_t first_try, unsigned attempt)
@@ -22,7 +25,9 @@ outbox_batch(struct store *s, struct smtp *t, time_t now,
 	     char **error_r)
 {
 	struct store_outbox_row *rows;
-	size_t n, i;
+	bool later = smtp_replayable(t);
+	int64_t *sent = NULL;
+	size_t n, i, n_sent = 0;
 	int rc = 0;
 
 	*sent_r = stats->sent;
@@ -38,7 +43,13 @@ outbox_batch(struct store *s, struct smtp *t, time_t now,
 				  o->raw, o->len, &err)) {
 		case SEND_OK:
 			log_info("sent <%s> to %s", o->message_id, o->rcpt);
-			rc = store_outbox_sent(s, o->id, now, error_r);
+			if (later) {
+				sent = xreallocarray(sent, n_sent + 1,
+						     sizeof(*sent));
+				sent[n_sent++] = o->id;
+			} else {
+				rc = store_outbox_sent(s, o->id, now, error_r);
+			}
 			stats->sent++;
 			break;
 		case SEND_TEMPFAIL:
@@ -63,6 +74,13 @@ outbox_batch(struct store *s, struct smtp *t, time_t now,
 		free(err);
 	}
 	store_outbox_rows_free(rows, n);
+	/* a transport that may send again marks the batch at once, once
+	   it is durable; a crash before that only sends it again */
+	if (n_sent > 0 && rc == 0 &&
+	    (smtp_flush(t, error_r) == -1 ||
+	     store_outbox_sent_many(s, sent, n_sent, now, error_r) == -1))
+		rc = -1;
+	free(sent);
 	*sent_r = stats->sent - *sent_r;
 	return rc;
 }

@@ -246,6 +246,12 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		log_debug("intake waits: %s", err); /* said by the mailbox */
 	free(err);
 	err = NULL;
+	/* nothing leaves on the strength of a record not yet on disk */
+	if (store_sync(rt->store, &err) == -1) {
+		log_warnx("database: %s: not sending or moving", err);
+		free(err);
+		return -1;
+	}
 	/* the outbox works even when the mailbox does not */
 	if (outbox_run(rt->store, rt->smtp, util_clock(), &stats->outbox,
 		       &err) == -1) {
@@ -254,8 +260,9 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	}
 	free(err);
 	err = NULL;
-	if (actions_run(rt->store, rt->mailbox, util_clock(), &stats->actions,
-			&err) == -1) {
+	/* no move before intake has made its copies durable */
+	if (rc != -1 && actions_run(rt->store, rt->mailbox, util_clock(),
+				    &stats->actions, &err) == -1) {
 		log_warnx("mailbox actions: %s", err);
 		rc = -1;
 	}

@@ -1,6 +1,7 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,9 +53,11 @@ fsync_dir(const char *dir)
 	return rc;
 }
 
-int
-spool_write(const char *dir, const char *name, const void *data, size_t len,
-	    char **path_r, char **error_r)
+/* Writes dir/name by way of a temporary name; with sync, the file and
+   the folder are fsync()ed as well. */
+static int
+put(const char *dir, const char *name, const void *data, size_t len, bool sync,
+    char **path_r, char **error_r)
 {
 	static unsigned counter;
 	char *tmp, *path;
@@ -72,14 +75,14 @@ spool_write(const char *dir, const char *name, const void *data, size_t len,
 		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
 		goto fail;
 	}
-	if (write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	if (write_all(fd, data, len) == -1 || (sync && fsync(fd) == -1)) {
 		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto fail;
 	}
 	close(fd);
-	if (rename(tmp, path) == -1 || fsync_dir(dir) == -1) {
+	if (rename(tmp, path) == -1 || (sync && fsync_dir(dir) == -1)) {
 		*error_r = xasprintf("%s: %s", path, strerror(errno));
 		unlink(tmp);
 		goto fail;
@@ -94,6 +97,37 @@ fail:
 	free(tmp);
 	free(path);
 	return -1;
+}
+
+int
+spool_write(const char *dir, const char *name, const void *data, size_t len,
+	    char **path_r, char **error_r)
+{
+	return put(dir, name, data, len, true, path_r, error_r);
+}
+
+int
+spool_put(const char *dir, const char *name, const void *data, size_t len,
+	  char **path_r, char **error_r)
+{
+	return put(dir, name, data, len, false, path_r, error_r);
+}
+
+int
+spool_sync(const char *dir, char **error_r)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	/* one syncfs() makes every file put since durable, names and data,
+	   for the price of about one fsync() */
+	if (fd == -1 || syncfs(fd) == -1) {
+		*error_r = xasprintf("%s: %s", dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 void

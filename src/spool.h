@@ -21,6 +21,15 @@ int spool_mkdir(const char *dir, char **error_r);
 int spool_write(const char *dir, const char *name, const void *data, size_t len,
 		char **path_r, char **error_r);
 
+/* The same without any fsync(): many files are made durable at once by
+   spool_sync().  Until it returns, a crash of the machine (not of the
+   process) may lose them, so nothing may depend on them before. */
+int spool_put(const char *dir, const char *name, const void *data, size_t len,
+	      char **path_r, char **error_r);
+/* Makes everything put in dir durable (syncfs).  0, or -1 with *error_r
+   (heap). */
+int spool_sync(const char *dir, char **error_r);
+
 /* The SHA-256 of data as 64 hex digits plus NUL into hex. */
 void spool_sha256(const void *data, size_t len, char hex[65]);
 

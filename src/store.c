@@ -1,5 +1,11 @@
 #include "autoconf.h"
 
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +19,7 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[STMT_COUNT];
 	bool readonly;
+	bool relaxed; /* between store_relax() and store_sync() */
 };
 
 static int
@@ -344,6 +351,14 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 	    store_requeue_move(s, id, r->mailbox, r->msgkey, r->folder,
 			       r->received_at, error_r) == -1)
 		return -1;
+	/* recorded: the attempts at it are history, in the same commit */
+	st = stmt(s, STMT_ATTEMPT_END, error_r);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, r->mailbox);
+	bind_text(st, 2, r->msgkey);
+	if (run(s, st, error_r, "attempt end") == -1)
+		return -1;
 	st = stmt(s, STMT_INSERT_AUDIT, error_r);
 	if (st == NULL)
 		return -1;
@@ -393,13 +408,25 @@ store_attempt_begin(struct store *s, const char *mailbox, const char *msgkey,
 		    time_t now, unsigned *count_r, char **error_r)
 {
 	sqlite3_stmt *st = stmt(s, STMT_ATTEMPT_BEGIN, error_r);
+	int rc;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, mailbox);
 	bind_text(st, 2, msgkey);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	if (run(s, st, error_r, "attempt") == -1)
+	/* the count guards against a crash of the process, which the page
+	   cache survives: no fsync for it (the next commit syncs it) */
+	if (!s->relaxed && exec(s, "PRAGMA synchronous=NORMAL", error_r) == -1)
+		return -1;
+	rc = run(s, st, error_r, "attempt");
+	/* back to full durability, whatever happened */
+	if (!s->relaxed &&
+	    sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
+		    SQLITE_OK &&
+	    rc == 0)
+		return fail(s, error_r, "synchronous");
+	if (rc == -1)
 		return -1;
 	st = stmt(s, STMT_ATTEMPT_COUNT, error_r);
 	if (st == NULL)
@@ -606,6 +633,44 @@ store_action_done(struct store *s, int64_t id, time_t now, const char *error,
 }
 
 int
+store_relax(struct store *s, char **error_r)
+{
+	if (exec(s, "PRAGMA synchronous=NORMAL", error_r) == -1)
+		return -1;
+	s->relaxed = true;
+	return 0;
+}
+
+int
+store_sync(struct store *s, char **error_r)
+{
+	const char *db = sqlite3_db_filename(s->db, "main");
+	char *wal;
+	int fd, rc = 0;
+
+	s->relaxed = false;
+	if (exec(s, "PRAGMA synchronous=FULL", error_r) == -1)
+		return -1;
+	if (db == NULL || db[0] == '\0')
+		return 0; /* in memory */
+	/* every commit since store_relax() is in the WAL: one fdatasync
+	   makes them all durable (a checkpoint synced what it moved) */
+	wal = xasprintf("%s-wal", db);
+	fd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 && errno != ENOENT)
+		rc = -1;
+	if (fd != -1) {
+		if (fdatasync(fd) == -1)
+			rc = -1;
+		close(fd);
+	}
+	if (rc == -1)
+		*error_r = xasprintf("%s: %s", wal, strerror(errno));
+	free(wal);
+	return rc;
+}
+
+int
 store_copy(struct store *s, const char *path, char **error_r)
 {
 	sqlite3_stmt *st;
@@ -632,6 +697,44 @@ store_last_message(struct store *s, int64_t *id_r, char **error_r)
 	*id_r = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : fail(s, error_r, "last message");
+}
+
+/* Calls fn for each of n ids in one transaction. */
+static int
+for_each_id(struct store *s, const int64_t *ids, size_t n, time_t now,
+	    int (*fn)(struct store *, int64_t, time_t, char **), char **error_r)
+{
+	size_t i;
+
+	if (exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (fn(s, ids[i], now, error_r) == -1) {
+			(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return exec(s, "COMMIT", error_r);
+}
+
+static int
+action_done_ok(struct store *s, int64_t id, time_t now, char **error_r)
+{
+	return store_action_done(s, id, now, NULL, error_r);
+}
+
+int
+store_actions_done(struct store *s, const int64_t *ids, size_t n, time_t now,
+		   char **error_r)
+{
+	return for_each_id(s, ids, n, now, action_done_ok, error_r);
+}
+
+int
+store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
+		       time_t now, char **error_r)
+{
+	return for_each_id(s, ids, n, now, store_outbox_sent, error_r);
 }
 
 int

@@ -104,9 +104,9 @@ int store_requeue_move(struct store *s, int64_t message_row,
 /*
  * The poison-message breaker: store_attempt_begin() commits one more
  * attempt at a message before it is parsed and returns the count so far
- * (1 the first time); store_attempt_end() forgets it once the message is
- * recorded.  A message that crashes the daemon is seen with a count above
- * one on the next start.
+ * (1 the first time); store_record_message() forgets it in the commit
+ * that records the message, store_attempt_end() when it was known.  A message
+ * that crashes the daemon is seen with a count above one on the next start.
  */
 int store_attempt_begin(struct store *s, const char *mailbox,
 			const char *msgkey, time_t now, unsigned *count_r,
@@ -120,6 +120,9 @@ int store_outbox_due(struct store *s, time_t now, size_t max,
 		     char **error_r);
 void store_outbox_rows_free(struct store_outbox_row *rows, size_t n);
 int store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r);
+/* Marks n rows sent in one transaction. */
+int store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
+			   time_t now, char **error_r);
 /* Reschedules (next_try > 0) or fails the row for good (next_try == 0,
    which also opens a review item). */
 int store_outbox_retry(struct store *s, int64_t id, time_t next_try,
@@ -135,10 +138,24 @@ void store_action_rows_free(struct store_action_row *rows, size_t n);
 int store_action_done(struct store *s, int64_t id, time_t now,
 		      const char *error, char **error_r);
 
+/*
+ * Group durability for an intake pass.  After store_relax() each commit
+ * is still atomic, and survives a crash of the process, but reaches the
+ * disk only at store_sync(), which makes all of them durable at once.
+ * Nothing may leave the house (no answer sent, no message moved) on the
+ * strength of a commit before store_sync() has returned.
+ */
+int store_relax(struct store *s, char **error_r);
+int store_sync(struct store *s, char **error_r);
+
 /* Copies the database to path (a new file), consistent as of now. */
 int store_copy(struct store *s, const char *path, char **error_r);
 /* The id of the newest message row (0 when there is none). */
 int store_last_message(struct store *s, int64_t *id_r, char **error_r);
+
+/* Marks n moves done in one transaction. */
+int store_actions_done(struct store *s, const int64_t *ids, size_t n,
+		       time_t now, char **error_r);
 
 /* Where intake stands in a mailbox: UIDVALIDITY and the last UID whose
    message (and every one before it) is recorded; 0 0 when unknown. */

@@ -98,7 +98,12 @@ const char *const store_migrations[] = {
 	" uidvalidity INTEGER NOT NULL,"
 	" last_uid INTEGER NOT NULL,"
 	" updated_at INTEGER NOT NULL);"
-	"ALTER TABLE actions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE actions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	/* the daily limit compares addresses without case: an index of
+	   the plain column cannot serve that, and every answer scanned
+	   the whole outbox */
+	"DROP INDEX outbox_rcpt;"
+	"CREATE INDEX outbox_rcpt ON outbox (rcpt COLLATE NOCASE, created_at);",
 };
 
 const size_t store_n_migrations =

@@ -25,8 +25,9 @@ EOF
 mkdir -p "$work/spool/maildir/new" "$work/spool/maildir/cur" \
 	"$work/spool/maildir/tmp"
 
-mail() {	# mail NAME FROM SUBJECT [EXTRA-HEADER]
-	testmail "$@" >"$work/spool/maildir/new/$1"
+mail() {	# mail NAME FROM SUBJECT [EXTRA-HEADER]: delivered the Maildir way
+	testmail "$@" >"$work/spool/maildir/tmp/$1"
+	mv "$work/spool/maildir/tmp/$1" "$work/spool/maildir/new/$1"
 }
 
 S='Deelname praktijkproef GG & lokale inclusie'

@@ -1,0 +1,88 @@
+#!/usr/bin/python3
+"""Writes N realistic enrolment mails into a Maildir's new/ folder, for
+the benchmarks: senders from rules/gemeenten.tsv (and some that are no
+municipality), subjects from tests/data/subjects.tsv, Dutch text bodies
+of one to four kilobytes, a fifth with an HTML alternative and a tenth with
+a PDF attachment.  Deterministic for a given seed."""
+import argparse
+import base64
+import os
+import random
+
+p = argparse.ArgumentParser()
+p.add_argument("--count", type=int, required=True)
+p.add_argument("--maildir", required=True)
+p.add_argument("--top", default=os.path.join(os.path.dirname(__file__), ".."))
+p.add_argument("--seed", type=int, default=2021)
+a = p.parse_args()
+rnd = random.Random(a.seed)
+
+domains = []
+with open(os.path.join(a.top, "rules/gemeenten.tsv"), encoding="utf-8") as f:
+    header = True
+    for line in f:
+        if line.startswith("#"):
+            continue
+        if header:
+            header = False
+            continue
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) > 3 and cols[3]:
+            domains.append(cols[3].split(",")[0].strip())
+domains += ["gmail.com", "hotmail.com", "example.org", "vng.nl"]
+subjects = []
+with open(os.path.join(a.top, "tests/data/subjects.tsv"), encoding="utf-8") as f:
+    for line in f:
+        if "\t" in line and not line.startswith("#"):
+            subjects.append(line.rstrip("\n").split("\t", 1)[1])
+words = ("gemeente inclusie duurzaam lokaal beleid wethouder raad programma "
+         "deelname praktijkproef global goals samenwerking inwoners sociaal "
+         "domein aanpak ervaring netwerk bijeenkomst sessie congres").split()
+first = "Anna Bram Carla Daan Eva Fleur Gert Hanna Iris Joost Karin Lars".split()
+last = "Jansen de Vries Bakker Visser Smit Meijer de Boer Mulder Bos".split()
+
+def text(n):
+    out, line = [], []
+    while sum(len(w) + 1 for w in out) < n:
+        out.append(rnd.choice(words))
+    lines, cur = [], ""
+    for w in out:
+        if len(cur) + len(w) > 70:
+            lines.append(cur)
+            cur = ""
+        cur += w + " "
+    lines.append(cur)
+    return "\r\n".join(l.strip() for l in lines) + "\r\n"
+
+new = os.path.join(a.maildir, "new")
+os.makedirs(new, exist_ok=True)
+for i in range(a.count):
+    dom = rnd.choice(domains)
+    name = "%s %s" % (rnd.choice(first), rnd.choice(last))
+    addr = "%s.%d@%s" % (name.split()[0].lower(), i, dom)
+    subj = rnd.choice(subjects) if rnd.random() < 0.8 else "Vraag over het programma"
+    body = "Beste organisatie,\r\n\r\n" + text(rnd.randint(1000, 4000)) + \
+        "\r\nMet vriendelijke groet,\r\n" + name + "\r\n"
+    head = ("Return-Path: <%s>\r\n"
+            "Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n"
+            "From: %s <%s>\r\nTo: GlobalGoals@VNG.nl\r\n"
+            "Subject: %s\r\nMessage-ID: <bench.%d.%d@%s>\r\n"
+            "Date: Thu, 01 Apr 2021 09:%02d:00 +0200\r\nMIME-Version: 1.0\r\n"
+            % (addr, dom, name, addr, subj, a.seed, i, dom, i % 60))
+    kind = rnd.random()
+    if kind < 0.1:
+        pdf = base64.encodebytes(rnd.randbytes(15000)).decode().replace("\n", "\r\n")
+        msg = (head + 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+               "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body +
+               "--b1\r\nContent-Type: application/pdf; name=\"plan.pdf\"\r\n"
+               "Content-Transfer-Encoding: base64\r\n\r\n" + pdf + "--b1--\r\n")
+    elif kind < 0.3:
+        html = "<html><body><p>" + body.replace("\r\n", "<br>") + "</p></body></html>\r\n"
+        msg = (head + 'Content-Type: multipart/alternative; boundary="b2"\r\n\r\n'
+               "--b2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body +
+               "--b2\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html + "--b2--\r\n")
+    else:
+        msg = head + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body
+    with open(os.path.join(new, "%d.bench%d.host" % (1700000000 + i, i)), "w",
+              encoding="utf-8", newline="") as f:
+        f.write(msg)
