@@ -382,6 +382,40 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	return report(rt, "sent-for", argv[1], false);
 }
 
+static int
+cmd_retry(struct runtime *rt, int argc, char **argv)
+{
+	long long id;
+	const char *err;
+	char *serr = NULL;
+	int rc;
+
+	if (argc != 2 ||
+	    util_strtonum(argv[1], 1, INT64_MAX, &id, &err) == -1) {
+		fprintf(stderr, "usage: aanmeld retry OUTBOX-ID\n");
+		return 2;
+	}
+	if (runtime_open_store(rt, false) == -1)
+		return 1;
+	rc = store_outbox_requeue(rt->store, id, util_clock(), &serr);
+	if (rc == -1) {
+		fprintf(stderr, "retry: %s\n", serr);
+		free(serr);
+		return 1;
+	}
+	if (rc == 0) {
+		fprintf(stderr,
+			"retry: no failed or waiting mail %lld (see "
+			"aanmeld outbox)\n",
+			id);
+		return 1;
+	}
+	printf("mail %lld is queued again; the daemon sends it on its next "
+	       "run\n",
+	       id);
+	return 0;
+}
+
 static const struct command commands[] = {
 	{"check", cmd_check, "check", "load and check config and rules"},
 	{"classify", cmd_classify, "classify [--empty] FILE...",
@@ -391,6 +425,7 @@ static const struct command commands[] = {
 	{"queue", cmd_queue, "queue", "open review items, oldest first"},
 	{"show", cmd_show, "show ID", "one message: verdict, reasons, mail"},
 	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
+	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
 };
 

@@ -1,7 +1,9 @@
 /*
  * Outgoing mail: RFC 5322 (headers folded at 78 columns), RFC 2045 and
- * 2046 (a quoted-printable text/plain body), RFC 2047 (B-encoded words),
- * RFC 3834 (Auto-Submitted, In-Reply-To and References).
+ * 2046 (a quoted-printable text/plain body, base64 parts, multipart/mixed
+ * and multipart/alternative), RFC 2047 (B-encoded words), RFC 2183
+ * (Content-Disposition), RFC 3834 (Auto-Submitted, In-Reply-To and
+ * References), RFC 6047 (iMIP: text/calendar with a method parameter).
  */
 #include "autoconf.h"
 
@@ -38,6 +40,12 @@
 #define BODY_MAX (1024 * 1024)
 #define MAIL_MAX (4 * 1024 * 1024)
 #define ADDR_MAX 254
+/* "=_aanmeld_", 32 hex digits, "_alt" or "_mix" and the NUL. */
+#define BOUNDARY_SIZE 47
+#define LETTERS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#define DIGITS "0123456789"
+/* A media type or subtype name (RFC 6838 section 4.2). */
+#define TYPE_CHARS LETTERS DIGITS "!#$&-^_.+"
 #define ID_PREFIX "aanmeld."
 /* The shortest id that can sit in References, "<a@b> ", is 6 bytes. */
 #define REFS_IDS_MAX (COMPOSE_REFERENCES_MAX / 6 + 1)
@@ -489,6 +497,254 @@ add_body(struct buf *b, const char *body)
 	return rc;
 }
 
+/* A header field of ASCII text folded before a space, e.g. a Content-Type
+   with parameters.  The values are bounded, so out cannot fill up. */
+static int
+add_field(struct buf *b, const char *name, const char *value)
+{
+	struct out o;
+	int rc;
+
+	out_init(&o, HEADER_MAX, 0);
+	out_adds(&o, name);
+	out_adds(&o, ": ");
+	add_folded(&o, value);
+	out_adds(&o, "\r\n");
+	rc = buf_add(b, o.b.data, o.b.len);
+	buf_deinit(&o.b);
+	return rc;
+}
+
+static int
+add_text(struct buf *b, const char *body)
+{
+	if (buf_adds(b, "Content-Type: text/plain; charset=UTF-8\r\n"
+			"Content-Transfer-Encoding: quoted-printable\r\n"
+			"\r\n") == -1)
+		return -1;
+	return add_body(b, body == NULL ? "" : body);
+}
+
+/* The rest of a part's header and data as base64 in lines of 76 (RFC
+   2045 section 6.8): byte for byte, whatever the charset or line ends. */
+static int
+add_base64(struct buf *b, const char *data)
+{
+	size_t len = strlen(data);
+	MMAPString *s;
+	int col = 0, rc;
+
+	if (len > BODY_MAX ||
+	    buf_adds(b, "Content-Transfer-Encoding: base64\r\n\r\n") == -1)
+		return -1;
+	s = mmap_string_new("");
+	if (s == NULL || mailmime_base64_write_mem(s, &col, data, len) != 0)
+		fatalx("out of memory");
+	rc = buf_add(b, s->str, s->len);
+	mmap_string_free(s);
+	return rc;
+}
+
+/*
+ * "=_aanmeld_<hex>_<kind>" with hex from SHA-256 of the Message-ID, so
+ * that a resent mail is the same bytes.  No delimiter line ("--=_...")
+ * can occur inside a part (RFC 2046 section 5.1.1): quoted-printable
+ * writes '=' only before two hex digits or a line break, base64 only as
+ * padding at the end of its data, and part header lines start with a
+ * field name or, folded, a space.  "_alt" and "_mix" differ, so neither
+ * boundary is a prefix of the other.
+ */
+static void
+boundary(const char *message_id, const char *kind, char *out)
+{
+	unsigned char digest[32];
+	char hex[33];
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, message_id, strlen(message_id),
+			     digest) < 0)
+		fatalx("SHA-256 is not available");
+	util_hex(digest, 16, hex);
+	(void)snprintf(out, BOUNDARY_SIZE, "=_aanmeld_%s_%s", hex, kind);
+}
+
+/* The Content-Type of a multipart entity, the empty line and the first
+   delimiter (without a preamble). */
+static int
+multipart_open(struct buf *b, const char *subtype, const char *bnd)
+{
+	char *type = xasprintf("multipart/%s; boundary=\"%s\"", subtype, bnd);
+	int rc = add_field(b, "Content-Type", type);
+
+	free(type);
+	if (rc == 0)
+		rc = buf_addf(b, "\r\n--%s\r\n", bnd);
+	return rc;
+}
+
+/* The CRLF before a delimiter belongs to it (RFC 2046 section 5.1.1), so
+   the text part's final line break needs one more. */
+static int
+delimiter(struct buf *b, const char *bnd, bool last)
+{
+	return buf_addf(b, "\r\n--%s%s\r\n", bnd, last ? "--" : "");
+}
+
+/* RFC 6047 section 2.4: text/calendar with the method parameter and no
+   Content-Disposition, inside multipart/alternative, is what Outlook,
+   Gmail and Apple Mail show as an invitation. */
+static int
+add_alternative(struct buf *b, const struct compose_mail *m)
+{
+	char bnd[BOUNDARY_SIZE], *type;
+	int rc;
+
+	boundary(m->message_id, "alt", bnd);
+	rc = multipart_open(b, "alternative", bnd);
+	if (rc == 0)
+		rc = add_text(b, m->body);
+	if (rc == 0)
+		rc = delimiter(b, bnd, false);
+	type = xasprintf("text/calendar; charset=UTF-8; method=%s",
+			 m->calendar_method);
+	if (rc == 0)
+		rc = add_field(b, "Content-Type", type);
+	free(type);
+	if (rc == 0)
+		rc = add_base64(b, m->calendar);
+	if (rc == 0)
+		rc = delimiter(b, bnd, true);
+	return rc;
+}
+
+static int
+add_attachment(struct buf *b, const struct compose_mail *m)
+{
+	char *type, *disp;
+	int rc;
+
+	/* name= for clients that ignore Content-Disposition (RFC 2183
+	   section 2.3 has only filename=) */
+	type = xasprintf("%s; name=\"%s\"", m->attachment_type,
+			 m->attachment_name);
+	disp = xasprintf("attachment; filename=\"%s\"", m->attachment_name);
+	rc = add_field(b, "Content-Type", type);
+	if (rc == 0)
+		rc = add_field(b, "Content-Disposition", disp);
+	if (rc == 0)
+		rc = add_base64(b, m->attachment);
+	free(type);
+	free(disp);
+	return rc;
+}
+
+/* The body entity: its Content-* fields, the empty line and the data. */
+static int
+add_content(struct buf *b, const struct compose_mail *m)
+{
+	char bnd[BOUNDARY_SIZE];
+	int rc;
+
+	if (m->attachment == NULL) {
+		if (m->calendar == NULL)
+			return add_text(b, m->body);
+		return add_alternative(b, m);
+	}
+	boundary(m->message_id, "mix", bnd);
+	rc = multipart_open(b, "mixed", bnd);
+	if (rc == 0 && m->calendar != NULL)
+		rc = add_alternative(b, m);
+	else if (rc == 0)
+		rc = add_text(b, m->body);
+	if (rc == 0)
+		rc = delimiter(b, bnd, false);
+	if (rc == 0)
+		rc = add_attachment(b, m);
+	if (rc == 0)
+		rc = delimiter(b, bnd, true);
+	return rc;
+}
+
+static bool
+method_safe(const char *s)
+{
+	size_t len = s == NULL ? 0 : strlen(s);
+
+	return len > 0 && len <= COMPOSE_CALENDAR_METHOD_MAX &&
+	       strspn(s, LETTERS) == len;
+}
+
+/* True if the first METHOD property of cal is method (RFC 6047 section
+   2.4).  TEXT values escape their line breaks and a folded line starts
+   with a space, so only the property can start a line with "METHOD:". */
+static bool
+method_matches(const char *cal, const char *method)
+{
+	const char *p = cal;
+	size_t n = strlen(method);
+
+	while (p != NULL) {
+		if (strncasecmp(p, "METHOD:", 7) == 0)
+			return strncasecmp(p + 7, method, n) == 0 &&
+			       (p[7 + n] == '\r' || p[7 + n] == '\n' ||
+				p[7 + n] == '\0');
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return false;
+}
+
+/* A file name a client can save as is: no path, no hidden file, nothing
+   that needs RFC 2231 encoding. */
+static bool
+name_safe(const char *s)
+{
+	size_t len = s == NULL ? 0 : strlen(s);
+
+	return len > 0 && len <= COMPOSE_ATTACHMENT_NAME_MAX && s[0] != '.' &&
+	       strspn(s, LETTERS DIGITS ".-_") == len;
+}
+
+/* "type/subtype" and maybe "; parameters", to which "; name=..." is
+   added: a quote, backslash or comment could swallow or hide that. */
+static bool
+type_safe(const char *s)
+{
+	size_t len = s == NULL ? 0 : strlen(s), i, n;
+	unsigned char c;
+
+	if (len == 0 || len > COMPOSE_ATTACHMENT_TYPE_MAX ||
+	    s[len - 1] == ';' || s[len - 1] == ' ')
+		return false;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c < ' ' || c >= 0x7f || strchr("\"\\()", c) != NULL)
+			return false;
+	}
+	n = strspn(s, TYPE_CHARS);
+	if (n == 0 || s[n] != '/')
+		return false;
+	i = strspn(s + n + 1, TYPE_CHARS);
+	return i > 0 && (s[n + 1 + i] == '\0' || s[n + 1 + i] == ';');
+}
+
+/* Why the calendar or attachment of m cannot be written safely, or
+   NULL. */
+static const char *
+check_parts(const struct compose_mail *m)
+{
+	if (m->calendar != NULL && !method_safe(m->calendar_method))
+		return "unsafe calendar method";
+	if (m->calendar != NULL &&
+	    !method_matches(m->calendar, m->calendar_method))
+		return "calendar method mismatch";
+	if (m->attachment != NULL && !name_safe(m->attachment_name))
+		return "unsafe attachment name";
+	if (m->attachment != NULL && !type_safe(m->attachment_type))
+		return "unsafe attachment type";
+	return NULL;
+}
+
 /* Why m cannot be written safely, or NULL. */
 static const char *
 check_mail(const struct compose_mail *m)
@@ -503,7 +759,7 @@ check_mail(const struct compose_mail *m)
 	    (strcmp(m->auto_submitted, "auto-replied") != 0 &&
 	     strcmp(m->auto_submitted, "auto-generated") != 0))
 		return "unknown Auto-Submitted value";
-	return NULL;
+	return check_parts(m);
 }
 
 char *
@@ -538,13 +794,10 @@ compose_message(const struct compose_mail *m, size_t *len_r,
 		rc = buf_addf(&b,
 			      "Auto-Submitted: %s\r\n"
 			      "X-Auto-Response-Suppress: All\r\n"
-			      "MIME-Version: 1.0\r\n"
-			      "Content-Type: text/plain; charset=UTF-8\r\n"
-			      "Content-Transfer-Encoding: quoted-printable\r\n"
-			      "\r\n",
+			      "MIME-Version: 1.0\r\n",
 			      m->auto_submitted);
 	if (rc == 0)
-		rc = add_body(&b, m->body == NULL ? "" : m->body);
+		rc = add_content(&b, m);
 	free(from);
 	free(to);
 	free(subject);

@@ -33,21 +33,62 @@ struct compose_mail {
 	const char *auto_submitted; /* "auto-replied" or "auto-generated" */
 	time_t date;
 	const char *body; /* UTF-8 text; LF or CRLF line ends */
+	/* iMIP (RFC 6047): an invitation.  When set, the body becomes
+	   multipart/alternative: the text part, then this VCALENDAR as
+	   text/calendar; charset=UTF-8; method=<calendar_method>, so that
+	   Outlook, Gmail and Apple Mail show it as an invitation. */
+	const char *calendar;	     /* VCALENDAR text (CRLF), or NULL */
+	const char *calendar_method; /* "REQUEST", "CANCEL", ... (must match
+					the text's METHOD) */
+	/* An attachment (e.g. the whole programme as METHOD:PUBLISH .ics): the
+	   message becomes multipart/mixed: the text (or the alternative
+	   above), then this file. */
+	const char *attachment;	     /* file content, or NULL */
+	const char *attachment_name; /* ASCII file name, e.g. "programma.ics" */
+	const char *attachment_type; /* e.g. "text/calendar; charset=UTF-8;
+					method=PUBLISH" */
 };
+
+/* Longest attachment_name and attachment_type; the name is letters,
+   digits, '.', '-' and '_' and does not start with a dot. */
+#define COMPOSE_ATTACHMENT_NAME_MAX 64
+#define COMPOSE_ATTACHMENT_TYPE_MAX 128
+/* Longest calendar_method, a word of ASCII letters (RFC 5546 section 1.4
+   has at most 14: DECLINECOUNTER). */
+#define COMPOSE_CALENDAR_METHOD_MAX 32
 
 /*
  * Untrusted header text longer than 8 KiB is cut (on a character
- * boundary); a body over 1 MiB is refused.
+ * boundary); a body, calendar or attachment over 1 MiB is refused, and so
+ * is a message that would pass 4 MiB.
  *
  * Builds a complete message (CRLF line ends): Date, From, To, Subject,
  * Message-ID, In-Reply-To and References (when the parent had a
- * Message-ID), MIME-Version, Content-Type text/plain; charset=UTF-8,
- * Content-Transfer-Encoding: quoted-printable, Auto-Submitted and
- * X-Auto-Response-Suppress: All.  Returns a heap string the caller frees
- * and its length in *len_r (which may be NULL), or NULL with a static
- * *error_r: "unsafe address", "unsafe message id", "unknown
- * Auto-Submitted value", "date out of range" or "message too large".
- * A body without a final line break gets one.
+ * Message-ID), Auto-Submitted, X-Auto-Response-Suppress: All,
+ * MIME-Version, and then the body:
+ *
+ * - text only: Content-Type text/plain; charset=UTF-8 and
+ *   Content-Transfer-Encoding: quoted-printable;
+ * - with calendar: multipart/alternative of that text part and a
+ *   "text/calendar; charset=UTF-8; method=<calendar_method>" part;
+ * - with attachment: multipart/mixed of the text part (or the
+ *   alternative) and the file, with attachment_type plus name="..." and
+ *   Content-Disposition: attachment; filename="...".
+ *
+ * The calendar and the attachment are NUL-terminated and sent byte for
+ * byte as base64 (lines of 76); the caller makes sure they are what their
+ * type says (e.g. valid UTF-8).  The boundaries derive from message_id,
+ * so the same mail gives the same bytes every time.
+ *
+ * Returns a heap string the caller frees and its length in *len_r (which
+ * may be NULL), or NULL with a static *error_r: "unsafe address", "unsafe
+ * message id", "unknown Auto-Submitted value", "unsafe calendar method"
+ * (NULL, not letters, or too long), "calendar method mismatch" (the
+ * calendar's first METHOD property differs), "unsafe attachment name",
+ * "unsafe attachment type" (not "type/subtype" optionally followed by
+ * "; parameters" in printable ASCII without quotes, backslashes or
+ * parentheses), "date out of range" or "message too large".  A body
+ * without a final line break gets one.
  */
 char *compose_message(const struct compose_mail *m, size_t *len_r,
 		      const char **error_r);

@@ -28,20 +28,29 @@ outbox_batch(struct store *s, struct smtp *t, time_t now,
 	bool later = smtp_replayable(t);
 	int64_t *sent = NULL;
 	size_t n, i, n_sent = 0;
+	unsigned tempfails = 0; /* in a row */
 	int rc = 0;
 
 	*sent_r = stats->sent;
 	if (store_outbox_due(s, now, OUTBOX_BATCH, &rows, &n, error_r) == -1)
 		return -1;
 	*n_r = n;
-	for (i = 0; i < n && rc == 0; i++) {
+	for (i = 0; i < n && rc == 0 && tempfails < OUTBOX_TEMPFAILS_MAX; i++) {
 		struct store_outbox_row *o = &rows[i];
 		char *err = NULL;
 		time_t next;
 
+		/* claimed, sent, marked: a crash sends at most this one mail
+		   again (a replayable transport just writes it again) */
+		if (!later &&
+		    store_outbox_claim(s, o->id, now, error_r) == -1) {
+			rc = -1;
+			break;
+		}
 		switch (smtp_send(t, o->envelope_from, o->rcpt, o->message_id,
 				  o->raw, o->len, &err)) {
 		case SEND_OK:
+			tempfails = 0;
 			log_info("sent <%s> to %s", o->message_id, o->rcpt);
 			if (later) {
 				sent = xreallocarray(sent, n_sent + 1,
@@ -53,6 +62,7 @@ outbox_batch(struct store *s, struct smtp *t, time_t now,
 			stats->sent++;
 			break;
 		case SEND_TEMPFAIL:
+			tempfails++;
 			next = outbox_next_try(o->created_at, o->attempts + 1);
 			log_warnx("sending <%s> to %s failed, %s: %s",
 				  o->message_id, o->rcpt,

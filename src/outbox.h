@@ -18,6 +18,10 @@ struct store;
 #define OUTBOX_MAX_AGE (4 * 24 * 3600)
 /* Rows taken per pass. */
 #define OUTBOX_BATCH 100
+/* After this many temporary failures in a row the rest of the batch
+   waits for the next run: the server is likely down, and each try could
+   cost a whole timeout. */
+#define OUTBOX_TEMPFAILS_MAX 3
 
 struct outbox_stats {
 	unsigned sent;

@@ -196,6 +196,66 @@ mailbox_settings_init(struct runtime *rt, char **error_r)
 	return rt->imap_password == NULL ? -1 : 0;
 }
 
+/* The transport of [smtp]: the file transport, or SMTP over libcurl. */
+static struct smtp *
+open_transport(struct runtime *rt, char **error_r)
+{
+	const struct config *c = rt->config;
+	struct smtp_settings set;
+	struct smtp *t;
+	char *password = NULL;
+
+	if (strcmp(c->transport, "smtp") != 0)
+		return smtp_file_new(c->outbox_dir, error_r);
+	memset(&set, 0, sizeof(set));
+	set.url = c->smtp_url;
+	set.tls_none = strcmp(c->smtp_tls, "none") == 0;
+	set.ca_file = c->smtp_ca_file;
+	set.timeout = c->smtp_timeout;
+	if (strcmp(c->smtp_auth, "password") == 0) {
+		password = read_password("AANMELD_SMTP_PASSWORD",
+					 c->smtp_password_file, error_r);
+		if (password == NULL)
+			return NULL;
+		set.user = c->smtp_user;
+		set.password = password;
+	} else if (strcmp(c->smtp_auth, "xoauth2") == 0) {
+		if (open_oauth2(rt, error_r) == -1)
+			return NULL;
+		/* a token now, renewed before every run of the outbox; when
+		   the endpoint is down the first run says so */
+		set.user = c->smtp_user;
+		set.bearer = oauth2_token(rt->oauth2, time(NULL), error_r);
+		if (set.bearer == NULL)
+			return NULL;
+	}
+	t = smtp_curl_new(&set, error_r);
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	return t;
+}
+
+/* Gives an XOAUTH2 transport a token that is valid now. */
+static void
+renew_smtp_token(struct runtime *rt)
+{
+	const char *token;
+	char *err = NULL;
+
+	if (rt->oauth2 == NULL || strcmp(rt->config->transport, "smtp") != 0 ||
+	    strcmp(rt->config->smtp_auth, "xoauth2") != 0)
+		return;
+	token = oauth2_token(rt->oauth2, time(NULL), &err);
+	if (token == NULL) {
+		log_warnx("smtp: no access token: %s", err);
+		free(err);
+		return;
+	}
+	smtp_set_bearer(rt->smtp, token);
+}
+
 int
 runtime_open_io(struct runtime *rt)
 {
@@ -204,7 +264,7 @@ runtime_open_io(struct runtime *rt)
 	if (mailbox_settings_init(rt, &err) == 0)
 		rt->mailbox = mailbox_open(&rt->mailbox_set, &err);
 	if (rt->mailbox != NULL)
-		rt->smtp = smtp_file_new(rt->config->outbox_dir, &err);
+		rt->smtp = open_transport(rt, &err);
 	if (rt->mailbox == NULL || rt->smtp == NULL) {
 		log_warnx("%s", err);
 		free(err);
@@ -253,6 +313,7 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		return -1;
 	}
 	/* the outbox works even when the mailbox does not */
+	renew_smtp_token(rt);
 	if (outbox_run(rt->store, rt->smtp, util_clock(), &stats->outbox,
 		       &err) == -1) {
 		log_warnx("outbox: %s", err);

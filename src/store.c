@@ -169,6 +169,30 @@ run(struct store *s, sqlite3_stmt *st, char **error_r, const char *what)
 	return 0;
 }
 
+/* Runs st without an fsync of its own: for the attempt counters, which
+   guard against a crash of the process, and the page cache survives
+   that.  The next synced commit makes it durable too. */
+static int
+run_unsynced(struct store *s, sqlite3_stmt *st, char **error_r,
+	     const char *what)
+{
+	int rc;
+
+	if (s->relaxed)
+		return run(s, st, error_r, what);
+	if (exec(s, "PRAGMA synchronous=NORMAL", error_r) == -1) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	rc = run(s, st, error_r, what);
+	/* back to full durability, whatever happened */
+	if (sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
+		    SQLITE_OK &&
+	    rc == 0)
+		return fail(s, error_r, "synchronous");
+	return rc;
+}
+
 static char *
 column_dup(sqlite3_stmt *st, int i)
 {
@@ -408,25 +432,13 @@ store_attempt_begin(struct store *s, const char *mailbox, const char *msgkey,
 		    time_t now, unsigned *count_r, char **error_r)
 {
 	sqlite3_stmt *st = stmt(s, STMT_ATTEMPT_BEGIN, error_r);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, mailbox);
 	bind_text(st, 2, msgkey);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	/* the count guards against a crash of the process, which the page
-	   cache survives: no fsync for it (the next commit syncs it) */
-	if (!s->relaxed && exec(s, "PRAGMA synchronous=NORMAL", error_r) == -1)
-		return -1;
-	rc = run(s, st, error_r, "attempt");
-	/* back to full durability, whatever happened */
-	if (!s->relaxed &&
-	    sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
-		    SQLITE_OK &&
-	    rc == 0)
-		return fail(s, error_r, "synchronous");
-	if (rc == -1)
+	if (run_unsynced(s, st, error_r, "attempt") == -1)
 		return -1;
 	st = stmt(s, STMT_ATTEMPT_COUNT, error_r);
 	if (st == NULL)
@@ -522,6 +534,32 @@ store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r)
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, id);
 	return run(s, st, error_r, "outbox sent");
+}
+
+int
+store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_CLAIM, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, id);
+	return run_unsynced(s, st, error_r, "outbox claim");
+}
+
+int
+store_outbox_requeue(struct store *s, int64_t id, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_REQUEUE, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, id);
+	if (run(s, st, error_r, "outbox requeue") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }
 
 int

@@ -119,7 +119,16 @@ int store_outbox_due(struct store *s, time_t now, size_t max,
 		     struct store_outbox_row **rows_r, size_t *n_r,
 		     char **error_r);
 void store_outbox_rows_free(struct store_outbox_row *rows, size_t n);
+/* Counts one more attempt at the row before it is sent, so that a mail
+   whose sending crashes the daemon is not tried for ever; a crash
+   between the claim and store_outbox_sent() sends it once more, with the
+   same Message-ID. */
+int store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r);
 int store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r);
+/* aanmeld retry: puts a failed (or waiting) row back in the queue, due
+   now.  1 done, 0 no such row waiting or failed, -1 error. */
+int store_outbox_requeue(struct store *s, int64_t id, time_t now,
+			 char **error_r);
 /* Marks n rows sent in one transaction. */
 int store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
 			   time_t now, char **error_r);

@@ -102,6 +102,7 @@ const char *const store_migrations[] = {
 	/* the daily limit compares addresses without case: an index of
 	   the plain column cannot serve that, and every answer scanned
 	   the whole outbox */
+	"ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;"
 	"DROP INDEX outbox_rcpt;"
 	"CREATE INDEX outbox_rcpt ON outbox (rcpt COLLATE NOCASE, created_at);",
 };
@@ -152,14 +153,18 @@ const char *const store_sql[STMT_COUNT] = {
 		" created_at"
 		" FROM outbox WHERE status = 'queued' AND next_try <= ?1"
 		" ORDER BY next_try, id LIMIT ?2",
+	[STMT_OUTBOX_CLAIM] = "UPDATE outbox SET attempts = attempts + 1,"
+			      " claimed_at = ?1 WHERE id = ?2"
+			      " AND status = 'queued'",
 	[STMT_OUTBOX_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?1,"
-			     " attempts = attempts + 1, last_error = NULL"
-			     " WHERE id = ?2",
+			     " last_error = NULL WHERE id = ?2",
 	[STMT_OUTBOX_RETRY] =
 		"UPDATE outbox SET next_try = ?1, last_error = ?2,"
-		" attempts = attempts + 1,"
 		" status = CASE WHEN ?1 IS NULL THEN 'failed' ELSE 'queued'"
 		" END WHERE id = ?3",
+	[STMT_OUTBOX_REQUEUE] =
+		"UPDATE outbox SET status = 'queued', next_try = ?1"
+		" WHERE id = ?2 AND status IN ('queued', 'failed')",
 	[STMT_REVIEW_FOR_OUTBOX] =
 		"INSERT INTO review_items (message, outbox, reason, created_at)"
 		" SELECT message, id, 'mail to ' || rcpt || ' failed: ' || ?1,"
@@ -190,7 +195,9 @@ const char *const store_sql[STMT_COUNT] = {
 		" AS received_at, m.verdict, m.gemeente, m.reasons"
 		" FROM messages m WHERE m.id = ?1",
 	[STMT_REPORT_OUTBOX] =
-		"SELECT id, kind, rcpt, status, attempts,"
+		"SELECT id, kind, rcpt, CASE WHEN status = 'queued' AND"
+		" claimed_at IS NOT NULL AND attempts > 0 THEN 'retrying'"
+		" ELSE status END AS status, attempts,"
 		" datetime(created_at, 'unixepoch', 'localtime') AS created_at,"
 		" datetime(sent_at, 'unixepoch', 'localtime') AS sent_at,"
 		" message_id, last_error FROM outbox ORDER BY id",

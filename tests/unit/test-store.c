@@ -277,6 +277,8 @@ test_outbox(void **state)
 	assert_string_equal(rows[0].rcpt, "a@utrecht.nl");
 	id = rows[0].id;
 	store_outbox_rows_free(rows, n);
+	/* each attempt is counted when the row is claimed */
+	assert_int_equal(store_outbox_claim(f->s, id, 1617264000, &err), 0);
 	/* rescheduled: not due before its next try */
 	assert_int_equal(store_outbox_retry(f->s, id, 1617264600, "451 later",
 					    1617264000, &err),
@@ -286,6 +288,7 @@ test_outbox(void **state)
 	assert_int_equal(n, 0);
 	store_outbox_rows_free(rows, n);
 	/* given up: failed, and a review item names it */
+	assert_int_equal(store_outbox_claim(f->s, id, 1617264600, &err), 0);
 	assert_int_equal(store_outbox_retry(f->s, id, 0, "550 no such user",
 					    1617264700, &err),
 			 0);
@@ -295,6 +298,19 @@ test_outbox(void **state)
 	assert_int_equal(query(f, "SELECT count(*) FROM review_items WHERE "
 				  "reason LIKE '%550 no such user%'"),
 			 1);
+	assert_int_equal(
+		store_outbox_due(f->s, 1717264000, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 0);
+	store_outbox_rows_free(rows, n);
+	/* aanmeld retry: due again at once; a sent row cannot be */
+	assert_int_equal(store_outbox_requeue(f->s, id, 1617265000, &err), 1);
+	assert_int_equal(
+		store_outbox_due(f->s, 1617265000, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	store_outbox_rows_free(rows, n);
+	assert_int_equal(store_outbox_sent(f->s, id, 1617265001, &err), 0);
+	assert_int_equal(store_outbox_requeue(f->s, id, 1617265002, &err), 0);
+	assert_int_equal(store_outbox_requeue(f->s, 999, 1617265002, &err), 0);
 	assert_int_equal(
 		store_outbox_due(f->s, 1717264000, 10, &rows, &n, &err), 0);
 	assert_int_equal(n, 0);

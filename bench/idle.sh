@@ -1,0 +1,51 @@
+#!/bin/sh
+# How long a mail takes from Dovecot accepting it to being moved to
+# Verwerkt, with aanmeldd waiting in IDLE (bench/idle-latency.py).
+#
+# usage: bench/idle.sh [COUNT]        (default 20)
+# BUILD names the build whose aanmeldd is measured (default _build/plain).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+count=${1:-20}
+build=${BUILD:-$top/_build/plain}
+aanmeldd=$build/src/aanmeldd
+[ -x "$aanmeldd" ] || {
+	echo "build first (sh contrib/build.sh _build/plain): no $aanmeldd" >&2
+	exit 1
+}
+sh "$top/contrib/deps.sh" --bench
+work=$(mktemp -d /tmp/aanmeld-idle.XXXXXX)
+dv=$work/dovecot
+daemon=
+trap 'test -n "$daemon" && kill "$daemon"; sh "$top/tests/servers/dovecot.sh" stop "$dv" >/dev/null 2>&1; rm -rf "$work"' EXIT
+sh "$top/tests/servers/dovecot.sh" start "$dv" >/dev/null
+. "$dv/env"
+printf '%s\n' "$IMAP_PASSWORD" >"$work/password"
+chmod 600 "$work/password"
+$DOVEADM mailbox create -u "$IMAP_USER" Verwerkt
+cat >"$work/aanmeld.conf" <<END
+[main]
+rules = $top/rules
+spool = $work/spool
+[mailbox]
+type = imap
+url = imaps://localhost:$IMAPS_PORT/INBOX
+user = $IMAP_USER
+password_file = $work/password
+ca_file = $CA_FILE
+poll_interval = 600
+[classify]
+trusted_authserv_id = mx.vng.nl
+END
+"$aanmeldd" -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
+	>"$work/daemon.log" 2>&1 &
+daemon=$!
+i=0
+until grep -q "connected to" "$work/daemon.log"; do
+	i=$((i + 1))
+	[ "$i" -lt 100 ] || { cat "$work/daemon.log" >&2; exit 1; }
+	sleep 0.1
+done
+/usr/bin/python3 "$top/bench/idle-latency.py" --port "$IMAPS_PORT" \
+	--ca "$CA_FILE" --user "$IMAP_USER" --password "$IMAP_PASSWORD" \
+	--doveadm "$DOVEADM" --count "$count"
