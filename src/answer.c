@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "calendar.h"
 #include "classify.h"
 #include "compose.h"
 #include "config.h"
@@ -54,6 +55,26 @@ render(const struct message *msg, const struct classification *c,
 	free(programme);
 }
 
+void
+answer_mail_init(struct compose_mail *m, const struct message *msg,
+		 const struct rules *r, const char *message_id, time_t now)
+{
+	memset(m, 0, sizeof(*m));
+	m->from_name = r->programme->organiser_name;
+	m->from_addr = r->programme->address;
+	m->to_name = msg->from_name;
+	m->to_addr = msg->from_addr;
+	m->message_id = message_id;
+	/* a strange incoming id is left out rather than escaped */
+	if (msg->message_id != NULL && compose_addr_is_safe(msg->message_id))
+		m->in_reply_to = msg->message_id;
+	/* RFC 5322 3.6.4: without References, the parent's In-Reply-To
+	   stands in for them */
+	m->references =
+		msg->references != NULL ? msg->references : msg->in_reply_to;
+	m->date = now;
+}
+
 int
 answer_build(const struct message *msg, const char *sha256,
 	     const struct classification *c, const struct rules *r,
@@ -61,7 +82,7 @@ answer_build(const struct message *msg, const char *sha256,
 	     struct answer *out, char **error_r)
 {
 	struct compose_mail m;
-	char *subject, *body;
+	char *subject, *body, *ics = NULL;
 	const char *err;
 	size_t n;
 
@@ -74,26 +95,31 @@ answer_build(const struct message *msg, const char *sha256,
 	render(msg, c, r, position, &subject, &body);
 	out->key = xasprintf("answer:%s", sha256);
 	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
-	memset(&m, 0, sizeof(m));
-	m.from_name = r->programme->organiser_name;
-	m.from_addr = r->programme->address;
-	m.to_name = msg->from_name;
-	m.to_addr = msg->from_addr;
+	answer_mail_init(&m, msg, r, out->message_id, now);
 	m.subject = subject;
-	m.message_id = out->message_id;
-	/* a strange incoming id is left out rather than escaped */
-	if (msg->message_id != NULL && compose_addr_is_safe(msg->message_id))
-		m.in_reply_to = msg->message_id;
-	/* RFC 5322 3.6.4: without References, the parent's In-Reply-To
-	   stands in for them */
-	m.references =
-		msg->references != NULL ? msg->references : msg->in_reply_to;
 	m.auto_submitted = "auto-replied";
-	m.date = now;
 	m.body = body;
+	/* the whole programme for calendars that ignore invitations */
+	if (c->template == TEMPLATE_CONFIRM) {
+		ics = calendar_publish(r->programme, cfg->message_id_domain, 0,
+				       now, &err);
+		if (ics == NULL) {
+			*error_r =
+				xasprintf("cannot make programma.ics: %s", err);
+			free(subject);
+			free(body);
+			answer_deinit(out);
+			return -1;
+		}
+		m.attachment = ics;
+		m.attachment_name = "programma.ics";
+		m.attachment_type = "text/calendar; charset=UTF-8; "
+				    "method=PUBLISH";
+	}
 	out->raw = compose_message(&m, &n, &err);
 	free(subject);
 	free(body);
+	free(ics);
 	if (out->raw == NULL) {
 		*error_r = xasprintf("cannot compose the answer: %s", err);
 		answer_deinit(out);

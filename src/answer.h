@@ -10,6 +10,7 @@
 #include <time.h>
 
 struct classification;
+struct compose_mail;
 struct config;
 struct message;
 struct rules;
@@ -34,5 +35,11 @@ int answer_build(const struct message *msg, const char *sha256,
 		 const struct config *cfg, size_t position, time_t now,
 		 struct answer *out, char **error_r);
 void answer_deinit(struct answer *a);
+
+/* The parts every mail back to msg's sender shares: From (the event),
+   To, Message-ID, threading to msg, and the date. */
+void answer_mail_init(struct compose_mail *m, const struct message *msg,
+		      const struct rules *r, const char *message_id,
+		      time_t now);
 
 #endif

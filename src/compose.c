@@ -37,7 +37,7 @@
 #define HEADER_MAX (64 * 1024)
 /* Quoted-printable at most triples valid UTF-8, so such a body fits in
    MAIL_MAX; one full of invalid bytes may not, and is refused. */
-#define BODY_MAX (1024 * 1024)
+#define BODY_MAX COMPOSE_PART_MAX
 #define MAIL_MAX (4 * 1024 * 1024)
 #define ADDR_MAX 254
 /* "=_aanmeld_", 32 hex digits, "_alt" or "_mix" and the NUL. */

@@ -49,6 +49,8 @@ struct compose_mail {
 					method=PUBLISH" */
 };
 
+/* Longest body, calendar or attachment, in bytes before encoding. */
+#define COMPOSE_PART_MAX (1024 * 1024)
 /* Longest attachment_name and attachment_type; the name is letters,
    digits, '.', '-' and '_' and does not start with a dot. */
 #define COMPOSE_ATTACHMENT_NAME_MAX 64
@@ -59,8 +61,8 @@ struct compose_mail {
 
 /*
  * Untrusted header text longer than 8 KiB is cut (on a character
- * boundary); a body, calendar or attachment over 1 MiB is refused, and so
- * is a message that would pass 4 MiB.
+ * boundary); a body, calendar or attachment over COMPOSE_PART_MAX is
+ * refused, and so is a message that would pass 4 MiB.
  *
  * Builds a complete message (CRLF line ends): Date, From, To, Subject,
  * Message-ID, In-Reply-To and References (when the parent had a

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "gemeenten.h"
 #include "intake.h"
+#include "invite.h"
 #include "log.h"
 #include "mailbox.h"
 #include "message.h"
@@ -107,6 +108,39 @@ prepare_answer(struct intake *in, const struct message *msg, const char *sha,
 	return 0;
 }
 
+/* Adds the calendar invitations of a confirmed enrolment to rec; a
+   failure is logged and leaves them out (staff can send them later). */
+static void
+prepare_invitations(struct intake *in, const struct message *msg,
+		    const char *code, time_t now, struct answer **inv_r,
+		    size_t *n_r, struct store_record *rec)
+{
+	struct store_mail *mails;
+	char *err = NULL;
+	size_t i;
+
+	if (invite_build(msg, code, in->rules, in->config, now, inv_r, n_r,
+			 &err) == -1) {
+		log_warnx("no invitations for %s: %s", msg->from_addr, err);
+		free(err);
+		return;
+	}
+	mails = xcalloc(*n_r + 1, sizeof(*mails));
+	for (i = 0; i < *n_r; i++) {
+		const struct answer *a = &(*inv_r)[i];
+
+		mails[i].key = a->key;
+		mails[i].kind = a->kind;
+		mails[i].message_id = a->message_id;
+		mails[i].from = in->config->envelope_from;
+		mails[i].rcpt = a->rcpt;
+		mails[i].raw = a->raw;
+		mails[i].len = a->len;
+	}
+	rec->mails = mails;
+	rec->n_mails = *n_r;
+}
+
 /* Classifies and records one new message; returns its verdict or -1. */
 static int
 decide(struct intake *in, const char *key, const struct message *msg,
@@ -115,9 +149,9 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct store_record rec;
 	struct classify_state st;
 	struct classification c;
-	struct answer a;
+	struct answer a, *inv = NULL;
 	char **codes;
-	size_t n, confirmed;
+	size_t n, confirmed, n_inv = 0;
 	int64_t id;
 	int rc;
 
@@ -149,6 +183,9 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	if (c.answer)
 		rc = prepare_answer(in, msg, sha, &c, n - confirmed + 1, now,
 				    &a, &rec, error_r);
+	if (rc == 0 && c.verdict == VERDICT_ENROL)
+		prepare_invitations(in, msg, c.gemeente->code, now, &inv,
+				    &n_inv, &rec);
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
 	if (rc == 0) {
@@ -160,6 +197,8 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		rc = (int)c.verdict;
 	}
 	answer_deinit(&a);
+	invite_free(inv, n_inv);
+	free((void *)rec.mails);
 	classification_deinit(&c);
 	util_free_strv(codes, n);
 	return rc;

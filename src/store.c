@@ -336,6 +336,25 @@ record_enrolment(struct store *s, const struct store_record *r, int64_t id,
 }
 
 static int
+insert_mail(struct store *s, const struct store_mail *m, int64_t message,
+	    time_t at, char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_INSERT_OUTBOX, error_r);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, m->key);
+	sqlite3_bind_int64(st, 2, message);
+	bind_text(st, 3, m->kind);
+	bind_text(st, 4, m->message_id);
+	bind_text(st, 5, m->from);
+	bind_text(st, 6, m->rcpt);
+	sqlite3_bind_blob(st, 7, m->raw, (int)m->len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)at);
+	return run(s, st, error_r, "insert outbox");
+}
+
+static int
 record_effects(struct store *s, const struct store_record *r, int64_t id,
 	       char **error_r)
 {
@@ -356,19 +375,18 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 			return -1;
 	}
 	if (r->out_raw != NULL) {
-		st = stmt(s, STMT_INSERT_OUTBOX, error_r);
-		if (st == NULL)
+		const struct store_mail answer = {
+			r->out_key,  r->out_kind, r->out_message_id,
+			r->out_from, r->out_rcpt, r->out_raw,
+			r->out_len,
+		};
+
+		if (insert_mail(s, &answer, id, r->received_at, error_r) == -1)
 			return -1;
-		bind_text(st, 1, r->out_key);
-		sqlite3_bind_int64(st, 2, id);
-		bind_text(st, 3, r->out_kind);
-		bind_text(st, 4, r->out_message_id);
-		bind_text(st, 5, r->out_from);
-		bind_text(st, 6, r->out_rcpt);
-		sqlite3_bind_blob(st, 7, r->out_raw, (int)r->out_len,
-				  SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 8, (sqlite3_int64)r->received_at);
-		if (run(s, st, error_r, "insert outbox") == -1)
+	}
+	for (size_t i = 0; i < r->n_mails; i++) {
+		if (insert_mail(s, &r->mails[i], id, r->received_at, error_r) ==
+		    -1)
 			return -1;
 	}
 	if (r->folder != NULL &&

@@ -29,6 +29,17 @@ enum store_enrol {
 };
 
 /* Everything one incoming message causes, written in one transaction. */
+/* An outgoing mail queued with a message. */
+struct store_mail {
+	const char *key; /* unique: a re-run can never add a second */
+	const char *kind;
+	const char *message_id;
+	const char *from; /* envelope sender */
+	const char *rcpt;
+	const char *raw;
+	size_t len;
+};
+
 struct store_record {
 	const char *mailbox;	/* "INBOX" */
 	const char *msgkey;	/* the mailbox's key (Maildir unique name) */
@@ -54,6 +65,9 @@ struct store_record {
 	const char *out_raw;
 	size_t out_len;
 	const char *folder; /* move the message there (NULL: leave it) */
+	/* more mail for the same message (the calendar invitations) */
+	const struct store_mail *mails;
+	size_t n_mails;
 };
 
 struct store_outbox_row {

@@ -11,13 +11,29 @@
 #include "util.h"
 
 static const char *const kind_names[TEMPLATE_COUNT] = {
-	"confirm", "waitlist", "duplicate", "reject", "closed", "review",
+	"confirm", "waitlist", "duplicate",  "reject",
+	"closed",  "review",   "invitation",
 };
 
 static const char *const known_vars[] = {
-	"event",	"organiser", "organiser_name",	 "event_address",
-	"municipality", "sender",    "original_subject", "original_date",
-	"programme",	"capacity",  "position",	 "closing_date",
+	"event",
+	"organiser",
+	"organiser_name",
+	"event_address",
+	"municipality",
+	"sender",
+	"original_subject",
+	"original_date",
+	"programme",
+	"capacity",
+	"position",
+	"closing_date",
+	/* invitation.txt */
+	"session_title",
+	"session_date",
+	"session_time",
+	"session_link",
+	"session_description",
 };
 
 struct templates {

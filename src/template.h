@@ -20,6 +20,7 @@ enum template_kind {
 	TEMPLATE_REJECT,
 	TEMPLATE_CLOSED,
 	TEMPLATE_REVIEW,
+	TEMPLATE_INVITATION, /* one per session, with the calendar item */
 	TEMPLATE_COUNT
 };
 

@@ -55,12 +55,22 @@ eq "one open review item (lookalike)" 1 \
 	"$(sql "SELECT count(*) FROM review_items WHERE status = 'open'")"
 eq "answers queued: confirm, duplicate, reject, review" \
 	"confirm duplicate reject review" \
-	"$(sql 'SELECT kind FROM outbox ORDER BY id' | tr '\n' ' ' | sed 's/ $//')"
-eq "every answer sent" 4 "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")"
-eq "four files in the outbox" 4 "$(ls "$work/spool/outbox" | grep -c '\.eml$')"
+	"$(sql "SELECT kind FROM outbox WHERE kind <> 'invitation' ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
+sessions=$(grep -c '^\[session ' "$srcdir/../rules/programme.conf")
+eq "one invitation per session for the enrolment" "$sessions" \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'invitation' AND rcpt = 'utrecht@utrecht.nl'")"
+eq "every mail sent" $((4 + sessions)) "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")"
+eq "a file per mail in the outbox" $((4 + sessions)) "$(ls "$work/spool/outbox" | grep -c '\.eml$')"
 for f in "$work"/spool/outbox/*.eml; do
 	b=$(basename "$f" .eml)
-	check "$b: Auto-Submitted" grep -q '^Auto-Submitted: auto-replied' "$f"
+	case $(sql "SELECT kind FROM outbox WHERE message_id = '$b'") in
+	invitation)
+		check "$b: Auto-Submitted: auto-generated" grep -q '^Auto-Submitted: auto-generated' "$f"
+		check "$b: an iMIP invitation" grep -q 'text/calendar; charset=UTF-8; method=REQUEST' "$f"
+		;;
+	*) check "$b: Auto-Submitted: auto-replied" grep -q '^Auto-Submitted: auto-replied' "$f" ;;
+	esac
+	check "$b: X-Auto-Response-Suppress" grep -q '^X-Auto-Response-Suppress: All' "$f"
 	check "$b: In-Reply-To" grep -q '^In-Reply-To: <10' "$f"
 	check "$b: Message-ID matches its file" grep -q "^Message-ID: <$b>" "$f"
 	check "$b: CRLF line ends" grep -q "$(printf '\r')\$" "$f"
@@ -96,7 +106,7 @@ cp "$work/spool/maildir/.Verwerkt/cur/1000.a.host:2," \
 	"$work/spool/maildir/new/2000.copy.host"
 run
 eq "copy: still six messages" 6 "$(sql 'SELECT count(*) FROM messages')"
-eq "copy: still four answers" 4 "$(sql 'SELECT count(*) FROM outbox')"
+eq "copy: nothing more queued" $((4 + sessions)) "$(sql 'SELECT count(*) FROM outbox')"
 eq "copy: moved out of the inbox" 0 "$(ls "$work/spool/maildir/new" | wc -l)"
 
 # a message that crashed the daemon three times goes to review unparsed
@@ -109,7 +119,7 @@ eq "poison: recorded as review" "review" \
 check "poison: the reason says why" sh -c "sqlite3 '$work/spool/aanmeld.db' \
 	\"SELECT reasons FROM messages WHERE msgkey = '2500.poison.host'\" |
 	grep -q 'processing failed 3 times'"
-eq "poison: not answered" 4 "$(sql 'SELECT count(*) FROM outbox')"
+eq "poison: not answered" $((4 + sessions)) "$(sql 'SELECT count(*) FROM outbox')"
 eq "poison: in Beoordelen" 1 "$(ls "$work/spool/maildir/.Beoordelen/cur" | grep -c poison)"
 eq "poison: attempt forgotten" 0 "$(sql 'SELECT count(*) FROM attempts')"
 
@@ -136,7 +146,9 @@ run
 eq "daily limit: seven messages recorded" 7 \
 	"$(sql "SELECT count(*) FROM messages WHERE from_addr = 'griffie@ede.nl'")"
 eq "daily limit: five answers" 5 \
-	"$(sql "SELECT count(*) FROM outbox WHERE rcpt = 'griffie@ede.nl'")"
+	"$(sql "SELECT count(*) FROM outbox WHERE rcpt = 'griffie@ede.nl' AND kind <> 'invitation'")"
+eq "daily limit: the invitations do not count against it" "$sessions" \
+	"$(sql "SELECT count(*) FROM outbox WHERE rcpt = 'griffie@ede.nl' AND kind = 'invitation'")"
 
 # the daemon watches the Maildir, and SIGTERM stops it with exit 0
 "$AANMELDD" -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \

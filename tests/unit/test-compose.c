@@ -937,6 +937,736 @@ test_date(void **state)
 	tzset();
 }
 
+/* A mail without calendar or attachment is byte for byte what compose
+   wrote before they existed; the fields that go with them are ignored. */
+static void
+test_plain_golden(void **state)
+{
+	static const char expect[] =
+		"Date: Tue, 13 Apr 2021 11:30:00 +0000\r\n"
+		"From: "
+		"=?UTF-8?B?R2VtZWVudGUgw5x0cmVjaHQg4oCTIEFhbm1lbGRpbmc=?=\r\n"
+		" <aanmelding@example.org>\r\n"
+		"To: \"Jansen, Jan \\\"JJ\\\"\" <jan@example.net>\r\n"
+		"Subject: =?UTF-8?B?QmV2ZXN0aWdpbmc6IGNhZsOpIPCfjok=?=\r\n"
+		"Message-ID: <aanmeld.0123@example.org>\r\n"
+		"In-Reply-To: <p@x>\r\n"
+		"References: <a@x> <b@x> <p@x>\r\n"
+		"Auto-Submitted: auto-replied\r\n"
+		"X-Auto-Response-Suppress: All\r\n"
+		"MIME-Version: 1.0\r\n"
+		"Content-Type: text/plain; charset=UTF-8\r\n"
+		"Content-Transfer-Encoding: quoted-printable\r\n"
+		"\r\n"
+		"Hallo Jan,\r\n"
+		"\r\n"
+		"=46rom now on: caf=C3=A9=20\r\n";
+	struct compose_mail m = sample_mail();
+	char *msg;
+	size_t len;
+
+	assert_int_equal(setenv("TZ", "UTC", 1), 0);
+	tzset();
+	m.calendar_method = "REQUEST";
+	m.attachment_name = "x.ics";
+	m.attachment_type = "application/ics";
+	msg = compose_ok(&m, &len);
+	assert_int_equal(len, sizeof(expect) - 1);
+	assert_string_equal(msg, expect);
+	free(msg);
+	assert_int_equal(setenv("TZ", "Europe/Amsterdam", 1), 0);
+	tzset();
+}
+
+/* An invitation as calendar.c writes one: CRLF, folded at 75 octets,
+   UTF-8 in TEXT values.  The escaped "\n" and the folded line show that
+   only a property line counts as METHOD. */
+static const char invite[] =
+	"BEGIN:VCALENDAR\r\n"
+	"PRODID:-//aanmeld//aanmeld//NL\r\n"
+	"VERSION:2.0\r\n"
+	"METHOD:REQUEST\r\n"
+	"BEGIN:VEVENT\r\n"
+	"UID:aanmeld-0123-session-1@example.org\r\n"
+	"DTSTAMP:20210413T113000Z\r\n"
+	"DTSTART;TZID=Europe/Amsterdam:20210501T140000\r\n"
+	"DTEND;TZID=Europe/Amsterdam:20210501T150000\r\n"
+	"SUMMARY:Workshop caf\xc3\xa9 \xe2\x82\xac 5 \xf0\x9f\x8e\x89\r\n"
+	"DESCRIPTION:Neem mee: pen\\, papier\\nMETHOD:CANCEL is hier gewoon"
+	" tekst\r\n"
+	" METHOD:CANCEL\r\n"
+	"ORGANIZER;CN=Gemeente Utrecht:mailto:aanmelding@example.org\r\n"
+	"ATTENDEE;CN=Jan "
+	"Jansen;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSV\r\n"
+	" P=TRUE:mailto:jan@example.net\r\n"
+	"SEQUENCE:0\r\n"
+	"END:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+/* The hex digits in our boundaries: SHA-256 of the Message-ID, as in
+   compose_message_id() (heap). */
+static char *
+boundary_hex(const char *message_id)
+{
+	char *id = compose_message_id(message_id, "x"), *hex;
+
+	hex = xstrndup(id + strlen("aanmeld."), 32);
+	free(id);
+	return hex;
+}
+
+/* An attachment with what must not escape its part: a delimiter line,
+   a header, an empty line, a line over 998 octets and bytes that are
+   neither UTF-8 nor CRLF. */
+static char *
+hostile_file(const char *hex)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 64 * 1024);
+	assert_int_equal(
+		buf_addf(&b,
+			 "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\n"
+			 "--=_aanmeld_%s_mix--\r\n--=_aanmeld_%s_alt\r\n"
+			 "Bcc: evil@example.com\r\n\r\n",
+			 hex, hex),
+		0);
+	for (i = 0; i < 3000; i++)
+		assert_int_equal(buf_addc(&b, (char)('a' + i % 26)), 0);
+	assert_int_equal(buf_adds(&b, "\n\xff\xfe\r\r\n=_\x01"
+				      "END:VCALENDAR"),
+			 0);
+	return buf_steal(&b);
+}
+
+static char *
+type_of(const struct mailmime *part)
+{
+	const struct mailmime_content *ct = part->mm_content_type;
+	const struct mailmime_type *t;
+	const char *type = "other";
+
+	assert_non_null(ct);
+	t = ct->ct_type;
+	if (t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE)
+		type = t->tp_data.tp_composite_type->ct_type ==
+				       MAILMIME_COMPOSITE_TYPE_MULTIPART
+			       ? "multipart"
+			       : "message";
+	else if (t->tp_data.tp_discrete_type->dt_type ==
+		 MAILMIME_DISCRETE_TYPE_TEXT)
+		type = "text";
+	else if (t->tp_data.tp_discrete_type->dt_type ==
+		 MAILMIME_DISCRETE_TYPE_APPLICATION)
+		type = "application";
+	return util_lowercase(xasprintf("%s/%s", type, ct->ct_subtype));
+}
+
+/* Appends the shape of part to b, e.g. "multipart/alternative(text/plain
+   charset=UTF-8 qp,...)", and its leaves to leaves[]. */
+static void
+describe(struct buf *b, struct mailmime *part, struct mailmime **leaves,
+	 size_t *n)
+{
+	struct mailmime_single_fields sf;
+	clistiter *it;
+	char *type = type_of(part);
+	const char *method;
+
+	assert_int_equal(buf_adds(b, type), 0);
+	free(type);
+	if (part->mm_type == MAILMIME_MULTIPLE) {
+		assert_int_equal(buf_addc(b, '('), 0);
+		for (it = clist_begin(part->mm_data.mm_multipart.mm_mp_list);
+		     it != NULL; it = clist_next(it)) {
+			describe(b, clist_content(it), leaves, n);
+			if (clist_next(it) != NULL)
+				assert_int_equal(buf_addc(b, ','), 0);
+		}
+		assert_int_equal(buf_addc(b, ')'), 0);
+		return;
+	}
+	assert_int_equal(part->mm_type, MAILMIME_SINGLE);
+	assert_true(*n < 8);
+	leaves[(*n)++] = part;
+	mailmime_single_fields_init(&sf, part->mm_mime_fields,
+				    part->mm_content_type);
+	method = mailmime_content_param_get(part->mm_content_type, "method");
+	if (sf.fld_content_charset != NULL)
+		assert_int_equal(
+			buf_addf(b, " charset=%s", sf.fld_content_charset), 0);
+	if (method != NULL)
+		assert_int_equal(buf_addf(b, " method=%s", method), 0);
+	if (sf.fld_content_name != NULL)
+		assert_int_equal(buf_addf(b, " name=%s", sf.fld_content_name),
+				 0);
+	if (sf.fld_disposition != NULL)
+		assert_int_equal(
+			buf_addf(
+				b, " %s=%s",
+				sf.fld_disposition->dsp_type->dsp_type ==
+						MAILMIME_DISPOSITION_TYPE_ATTACHMENT
+					? "attachment"
+					: "inline",
+				sf.fld_disposition_filename == NULL
+					? ""
+					: sf.fld_disposition_filename),
+			0);
+	assert_non_null(sf.fld_encoding);
+	assert_int_equal(buf_adds(b, sf.fld_encoding->enc_type == QP ? " qp"
+				     : sf.fld_encoding->enc_type ==
+						     MAILMIME_MECHANISM_BASE64
+					     ? " base64"
+					     : " other"),
+			 0);
+}
+
+/* The encoded data of a leaf: CRLF lines of at most 76 (RFC 2045
+   sections 6.7 and 6.8), only the base64 alphabet in base64, and never
+   "=_", which every boundary contains. */
+static void
+check_encoded(const struct mailmime *part)
+{
+	const struct mailmime_data *d = part->mm_data.mm_single;
+	const char *p, *end, *crlf;
+	size_t i;
+
+	assert_non_null(d);
+	p = d->dt_data.dt_text.dt_data;
+	end = p + d->dt_data.dt_text.dt_length;
+	assert_null(memmem(p, (size_t)(end - p), "=_", 2));
+	for (; p < end; p = crlf + 2) {
+		crlf = memmem(p, (size_t)(end - p), "\r\n", 2);
+		assert_non_null(crlf);
+		assert_true(crlf - p <= 76);
+		for (i = 0; p + i < crlf; i++) {
+			if (d->dt_encoding == MAILMIME_MECHANISM_BASE64)
+				assert_non_null(
+					strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcde"
+					       "fghijklm"
+					       "nopqrstuvwxyz0123456789+/=",
+					       p[i]));
+			else
+				assert_true(p[i] >= ' ' && p[i] < 0x7f);
+		}
+	}
+}
+
+static void
+check_decoded(const struct mailmime *part, const char *expect)
+{
+	const struct mailmime_data *d = part->mm_data.mm_single;
+	size_t idx = 0, len = 0;
+	char *dec = NULL;
+
+	assert_int_equal(mailmime_part_parse(d->dt_data.dt_text.dt_data,
+					     d->dt_data.dt_text.dt_length, &idx,
+					     d->dt_encoding, &dec, &len),
+			 MAILIMF_NO_ERROR);
+	assert_int_equal(len, strlen(expect));
+	assert_memory_equal(dec, expect, len);
+	mmap_string_unref(dec);
+}
+
+/* Every line ends in CRLF; the header block is checked as for a plain
+   message, and every line after it is at most 78 long unless it could not
+   be broken (a long media type), and then at most 998. */
+static void
+check_lines(const char *msg, size_t len)
+{
+	const char *p = strstr(msg, "\r\n\r\n") + 4, *crlf;
+
+	check_header(msg);
+	for (; p < msg + len; p = crlf + 2) {
+		crlf = strstr(p, "\r\n");
+		assert_non_null(crlf);
+		assert_true(crlf - p <= 998);
+		if (crlf - p > 78)
+			assert_true(unbreakable(p, (size_t)(crlf - p)));
+		assert_null(memchr(p, '\r', (size_t)(crlf - p)));
+		assert_null(memchr(p, '\n', (size_t)(crlf - p)));
+	}
+	assert_true(p == msg + len);
+}
+
+/* Parses msg back and checks it: the header fields of m, then the MIME
+   tree against shape and the leaves (text, calendar, file, in that order)
+   decoded against m, then how the whole encoded data is laid out. */
+static void
+check_parts(const char *msg, size_t len, const struct compose_mail *m,
+	    const char *shape, const char *text)
+{
+	struct mailmime *mime = NULL, *leaves[8];
+	clistiter *it;
+	struct buf b;
+	size_t idx = 0, n = 0;
+	int seen = 0;
+
+	assert_int_equal(mailmime_parse(msg, len, &idx, &mime),
+			 MAILIMF_NO_ERROR);
+	for (it = clist_begin(mime->mm_data.mm_message.mm_fields->fld_list);
+	     it != NULL; it = clist_next(it))
+		check_field(clist_content(it), m, &seen);
+	assert_int_equal(seen, 1 << MAILIMF_FIELD_ORIG_DATE |
+				       1 << MAILIMF_FIELD_FROM |
+				       1 << MAILIMF_FIELD_TO |
+				       1 << MAILIMF_FIELD_SUBJECT |
+				       1 << MAILIMF_FIELD_MESSAGE_ID |
+				       1 << MAILIMF_FIELD_IN_REPLY_TO |
+				       1 << MAILIMF_FIELD_REFERENCES |
+				       1 << MAILIMF_FIELD_OPTIONAL_FIELD);
+	buf_init(&b, 4096);
+	describe(&b, mime->mm_data.mm_message.mm_msg_mime, leaves, &n);
+	assert_string_equal(buf_str(&b), shape);
+	buf_deinit(&b);
+	check_decoded(leaves[0], text);
+	if (m->calendar != NULL)
+		check_decoded(leaves[1], m->calendar);
+	if (m->attachment != NULL)
+		check_decoded(leaves[n - 1], m->attachment);
+	while (n > 0)
+		check_encoded(leaves[--n]);
+	mailmime_free(mime);
+}
+
+static void
+test_shapes(void **state)
+{
+	static const struct {
+		bool calendar;
+		bool attachment;
+		const char *type; /* as message_parse() sees it */
+		const char *shape;
+	} rows[] = {
+		{false, false, "text/plain", "text/plain charset=UTF-8 qp"},
+		{true, false, "multipart/alternative",
+		 "multipart/alternative(text/plain charset=UTF-8 qp,"
+		 "text/calendar charset=UTF-8 method=REQUEST base64)"},
+		{false, true, "multipart/mixed",
+		 "multipart/mixed(text/plain charset=UTF-8 qp,"
+		 "application/ics name=uitnodiging.ics"
+		 " attachment=uitnodiging.ics base64)"},
+		{true, true, "multipart/mixed",
+		 "multipart/mixed(multipart/alternative(text/plain "
+		 "charset=UTF-8"
+		 " qp,text/calendar charset=UTF-8 method=REQUEST base64),"
+		 "application/ics name=uitnodiging.ics"
+		 " attachment=uitnodiging.ics base64)"},
+	};
+	const char *text = "Hallo Jan,\r\n\r\nFrom now on: caf\xc3\xa9 \r\n";
+	struct compose_mail m = sample_mail();
+	struct message *parsed;
+	char *plain, *msg, *file, *again, *hex;
+	size_t i, len, plain_len, head, again_len;
+
+	hex = boundary_hex(m.message_id);
+	file = hostile_file(hex);
+	plain = compose_ok(&m, &plain_len);
+	head = (size_t)(strstr(plain, "MIME-Version: 1.0\r\n") - plain) + 19;
+	for (i = 0; i < nitems(rows); i++) {
+		m = sample_mail();
+		m.calendar = rows[i].calendar ? invite : NULL;
+		m.calendar_method = "REQUEST";
+		m.attachment = rows[i].attachment ? file : NULL;
+		m.attachment_name = "uitnodiging.ics";
+		m.attachment_type = "application/ics";
+		msg = compose_ok(&m, &len);
+		/* the same header fields, byte for byte; without parts, the
+		   same message */
+		assert_true(len > head);
+		assert_memory_equal(msg, plain, head);
+		if (!rows[i].calendar && !rows[i].attachment) {
+			assert_int_equal(len, plain_len);
+			assert_memory_equal(msg, plain, len);
+		}
+		check_lines(msg, len);
+		check_parts(msg, len, &m, rows[i].shape, text);
+		/* what intake would make of it, were it to come back */
+		parsed = message_parse(msg, len);
+		assert_null(parsed->problem);
+		assert_string_equal(parsed->content_type, rows[i].type);
+		assert_string_equal(parsed->body, text);
+		assert_false(parsed->calendar_reply);
+		message_free(parsed);
+		/* a resend is the same bytes */
+		again = compose_ok(&m, &again_len);
+		assert_int_equal(again_len, len);
+		assert_memory_equal(again, msg, len);
+		free(again);
+		free(msg);
+	}
+	free(plain);
+	free(file);
+	free(hex);
+}
+
+/* The lines of msg that are exactly line. */
+static size_t
+count_lines(const char *msg, const char *line)
+{
+	size_t n = 0, len = strlen(line);
+	const char *p;
+
+	for (p = msg; p != NULL; p = strstr(p, "\r\n")) {
+		if (p != msg)
+			p += 2;
+		if (strncmp(p, line, len) == 0 &&
+		    strncmp(p + len, "\r\n", 2) == 0)
+			n++;
+	}
+	return n;
+}
+
+static void
+test_boundaries(void **state)
+{
+	/* two parts in each multipart: two delimiters and a close one */
+	static const struct {
+		const char *suffix;
+		size_t count;
+	} delims[] = {
+		{"mix", 2},
+		{"mix--", 1},
+		{"alt", 2},
+		{"alt--", 1},
+	};
+	struct compose_mail m = sample_mail();
+	char *hex = boundary_hex(m.message_id), *hex2, *cal, *file, *msg, *s;
+	size_t len, i;
+
+	/* the parts hold our own delimiters: they must stay inside */
+	cal = xasprintf("METHOD:REQUEST\r\n--=_aanmeld_%s_alt--\r\n"
+			"--=_aanmeld_%s_mix\r\n",
+			hex, hex);
+	file = hostile_file(hex);
+	m.calendar = cal;
+	m.calendar_method = "REQUEST";
+	m.attachment = file;
+	m.attachment_name = "programma.ics";
+	m.attachment_type = "text/calendar; charset=UTF-8; method=PUBLISH";
+	msg = compose_ok(&m, &len);
+	check_lines(msg, len);
+	check_parts(msg, len, &m,
+		    "multipart/mixed(multipart/alternative(text/plain "
+		    "charset=UTF-8 qp,text/calendar charset=UTF-8 "
+		    "method=REQUEST base64),text/calendar charset=UTF-8 "
+		    "method=PUBLISH name=programma.ics "
+		    "attachment=programma.ics base64)",
+		    "Hallo Jan,\r\n\r\nFrom now on: caf\xc3\xa9 \r\n");
+	s = xasprintf("\r\nMIME-Version: 1.0\r\n"
+		      "Content-Type: multipart/mixed;\r\n"
+		      " boundary=\"=_aanmeld_%s_mix\"\r\n\r\n"
+		      "--=_aanmeld_%s_mix\r\n"
+		      "Content-Type: multipart/alternative;\r\n"
+		      " boundary=\"=_aanmeld_%s_alt\"\r\n\r\n"
+		      "--=_aanmeld_%s_alt\r\n"
+		      "Content-Type: text/plain; charset=UTF-8\r\n",
+		      hex, hex, hex, hex);
+	assert_non_null(strstr(msg, s));
+	free(s);
+	for (i = 0; i < nitems(delims); i++) {
+		s = xasprintf("--=_aanmeld_%s_%s", hex, delims[i].suffix);
+		assert_int_equal(count_lines(msg, s), delims[i].count);
+		free(s);
+	}
+	free(msg);
+	/* another mail, other boundaries; the first ones, in its parts,
+	   show nowhere */
+	m.message_id = "aanmeld.4567@example.org";
+	hex2 = boundary_hex(m.message_id);
+	assert_string_not_equal(hex, hex2);
+	msg = compose_ok(&m, &len);
+	assert_null(strstr(msg, hex));
+	for (i = 0; i < nitems(delims); i++) {
+		s = xasprintf("--=_aanmeld_%s_%s", hex2, delims[i].suffix);
+		assert_int_equal(count_lines(msg, s), delims[i].count);
+		free(s);
+	}
+	free(msg);
+	free(file);
+	free(cal);
+	free(hex);
+	free(hex2);
+}
+
+/* A calendar of len bytes with a METHOD line first. */
+static char *
+big_calendar(size_t len, const char *method)
+{
+	struct buf b;
+
+	buf_init(&b, len);
+	assert_int_equal(buf_addf(&b, "METHOD:%s\r\n", method), 0);
+	while (b.len + 11 <= len)
+		assert_int_equal(buf_adds(&b, "X-A:\xc3\xa9\xe2\x82\xac\r\n"),
+				 0);
+	while (b.len < len)
+		assert_int_equal(buf_addc(&b, 'x'), 0);
+	return buf_steal(&b);
+}
+
+/* A string of n copies of c after prefix (heap). */
+static char *
+repeat(const char *prefix, char c, size_t n)
+{
+	char *s = xmalloc(strlen(prefix) + n + 1);
+
+	memcpy(s, prefix, strlen(prefix));
+	memset(s + strlen(prefix), c, n);
+	s[strlen(prefix) + n] = '\0';
+	return s;
+}
+
+static void
+test_part_refusals(void **state)
+{
+	static const struct {
+		const char *calendar; /* NULL: no calendar */
+		const char *method;
+		bool attach;
+		const char *name;
+		const char *type;
+		const char *error; /* NULL: accepted */
+	} rows[] = {
+		{invite, NULL, false, NULL, NULL, "unsafe calendar method"},
+		{invite, "", false, NULL, NULL, "unsafe calendar method"},
+		{invite, "RE QUEST", false, NULL, NULL,
+		 "unsafe calendar method"},
+		{invite, "REQUEST\r\nBcc: evil@x", false, NULL, NULL,
+		 "unsafe calendar method"},
+		{invite, "REQUEST\"", false, NULL, NULL,
+		 "unsafe calendar method"},
+		{invite, "REQUEST;x=y", false, NULL, NULL,
+		 "unsafe calendar method"},
+		{invite, "X-REQUEST", false, NULL, NULL,
+		 "unsafe calendar method"},
+		{invite, "REQU\xc3\x89ST", false, NULL, NULL,
+		 "unsafe calendar method"},
+		{invite, "CANCEL", false, NULL, NULL,
+		 "calendar method mismatch"},
+		{invite, "REQUES", false, NULL, NULL,
+		 "calendar method mismatch"},
+		{invite, "REQUESTS", false, NULL, NULL,
+		 "calendar method mismatch"},
+		{"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "REQUEST", false, NULL,
+		 NULL, "calendar method mismatch"},
+		{"", "REQUEST", false, NULL, NULL, "calendar method mismatch"},
+		{"X:a\r\n METHOD:REQUEST\r\nMETHOD:CANCEL\r\n", "REQUEST",
+		 false, NULL, NULL, "calendar method mismatch"},
+		{"X:a\r\n METHOD:CANCEL\r\nMETHOD:REQUEST\r\n", "REQUEST",
+		 false, NULL, NULL, NULL},
+		{"METHOD:REQUEST", "REQUEST", false, NULL, NULL, NULL},
+		{"method:Request\n", "REQUEST", false, NULL, NULL, NULL},
+		{invite, "request", false, NULL, NULL, NULL},
+		{NULL, "RE QUEST", false, NULL, NULL, NULL},
+		{NULL, NULL, true, NULL, "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, ".ics", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "..", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "../x.ics", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "a/b.ics", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "a\\b.ics", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "a b.ics", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "a\"b.ics", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "a;b.ics", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "x.ics\r\nBcc: evil@x", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "caf\xc3\xa9.ics", "application/ics",
+		 "unsafe attachment name"},
+		{NULL, NULL, true, "Programma_2021-05.v2.ics",
+		 "application/ics", NULL},
+		{NULL, NULL, true, "x.ics", NULL, "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "", "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text", "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/", "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "/calendar",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar/x",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar;",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar ",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar; name=\"y.ics\"",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar; a=\"b",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar; a=b\\",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar (x)",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar\r\nBcc: evil@x",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar\t; a=b",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar; a=\x7f",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/caf\xc3\xa9",
+		 "unsafe attachment type"},
+		{NULL, NULL, true, "x.ics", "text/calendar;charset=UTF-8",
+		 NULL},
+		{NULL, NULL, false, "../x", "text/", NULL},
+		{invite, "REQUEST", true, "x.ics", "text/",
+		 "unsafe attachment "
+		 "type"},
+	};
+	struct compose_mail m;
+	const char *error;
+	size_t i, len;
+	char *msg;
+
+	for (i = 0; i < nitems(rows); i++) {
+		m = sample_mail();
+		m.calendar = rows[i].calendar;
+		m.calendar_method = rows[i].method;
+		m.attachment = rows[i].attach ? "BEGIN:VCALENDAR\r\n" : NULL;
+		m.attachment_name = rows[i].name;
+		m.attachment_type = rows[i].type;
+		error = NULL;
+		msg = compose_message(&m, &len, &error);
+		if (rows[i].error == NULL) {
+			assert_non_null(msg);
+			assert_null(error);
+			check_lines(msg, len);
+			free(msg);
+		} else {
+			assert_null(msg);
+			assert_non_null(error);
+			assert_string_equal(error, rows[i].error);
+		}
+	}
+}
+
+/* m is at limit - 1, limit or limit + 1 for i 0, 1 or 2: accepted up to
+   the limit, refused with error beyond it. */
+static void
+check_limit(const struct compose_mail *m, size_t i, const char *error)
+{
+	const char *err = NULL;
+	size_t len;
+	char *msg = compose_message(m, &len, &err);
+
+	if (i < 2) {
+		assert_non_null(msg);
+		check_lines(msg, len);
+		if (m->calendar != NULL && m->attachment != NULL)
+			check_parts(msg, len, m,
+				    "multipart/mixed(multipart/alternative("
+				    "text/plain charset=UTF-8 qp,text/calendar"
+				    " charset=UTF-8 method=REQUEST base64),"
+				    "application/ics name=x.ics "
+				    "attachment=x.ics base64)",
+				    "Hallo Jan,\r\n\r\nFrom now on: "
+				    "caf\xc3\xa9 \r\n");
+		free(msg);
+	} else {
+		assert_null(msg);
+		assert_string_equal(err, error);
+	}
+}
+
+static void
+test_part_limits(void **state)
+{
+	struct compose_mail m;
+	char *s, *cal;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		s = repeat("", 'X', COMPOSE_CALENDAR_METHOD_MAX - 1 + i);
+		cal = xasprintf("METHOD:%s\r\n", s);
+		m = sample_mail();
+		m.calendar = cal;
+		m.calendar_method = s;
+		check_limit(&m, i, "unsafe calendar method");
+		free(cal);
+		free(s);
+		s = repeat("", 'n', COMPOSE_ATTACHMENT_NAME_MAX - 1 + i);
+		m = sample_mail();
+		m.attachment = "x";
+		m.attachment_name = s;
+		m.attachment_type = "application/ics";
+		check_limit(&m, i, "unsafe attachment name");
+		free(s);
+		s = repeat("application/", 'x',
+			   COMPOSE_ATTACHMENT_TYPE_MAX - 13 + i);
+		m.attachment_name = "x.ics";
+		m.attachment_type = s;
+		check_limit(&m, i, "unsafe attachment type");
+		free(s);
+		/* the sizes, each part alone and both */
+		cal = big_calendar(COMPOSE_PART_MAX - 1 + i, "REQUEST");
+		m = sample_mail();
+		m.calendar = cal;
+		m.calendar_method = "REQUEST";
+		check_limit(&m, i, "message too large");
+		m.attachment = cal;
+		m.attachment_name = "x.ics";
+		m.attachment_type = "application/ics";
+		check_limit(&m, i, "message too large");
+		m.calendar = NULL;
+		check_limit(&m, i, "message too large");
+		free(cal);
+	}
+}
+
+/* A whole message that would pass 4 MiB is refused as such. */
+static void
+test_parts_too_large(void **state)
+{
+	struct compose_mail m = sample_mail();
+	const char *error = NULL;
+	struct buf body;
+	char *cal = big_calendar(COMPOSE_PART_MAX, "REQUEST");
+	size_t len;
+
+	/* quoted-printable triples it: 3 MiB, and the calendar 1.4 */
+	buf_init(&body, COMPOSE_PART_MAX);
+	while (body.len + 2 <= COMPOSE_PART_MAX)
+		assert_int_equal(buf_adds(&body, "\xc3\xa9"), 0);
+	m.body = buf_str(&body);
+	m.calendar = cal;
+	m.calendar_method = "REQUEST";
+	assert_null(compose_message(&m, NULL, &error));
+	assert_string_equal(error, "message too large");
+	/* without the calendar it fits */
+	m.calendar = NULL;
+	error = NULL;
+	free(compose_ok(&m, &len));
+	buf_deinit(&body);
+	free(cal);
+}
+
+/* The method parameter we write is the one intake reads to spot iMIP
+   replies (and not answer them). */
+static void
+test_calendar_reply(void **state)
+{
+	struct compose_mail m = sample_mail();
+	struct message *parsed;
+	char *msg;
+	size_t len;
+
+	m.calendar = "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nEND:VCALENDAR\r\n";
+	m.calendar_method = "REPLY";
+	msg = compose_ok(&m, &len);
+	parsed = message_parse(msg, len);
+	assert_true(parsed->calendar_reply);
+	message_free(parsed);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -955,6 +1685,13 @@ main(void)
 		cmocka_unit_test(test_references_limit),
 		cmocka_unit_test(test_references_huge),
 		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_plain_golden),
+		cmocka_unit_test(test_shapes),
+		cmocka_unit_test(test_boundaries),
+		cmocka_unit_test(test_part_refusals),
+		cmocka_unit_test(test_part_limits),
+		cmocka_unit_test(test_parts_too_large),
+		cmocka_unit_test(test_calendar_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

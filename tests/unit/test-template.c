@@ -81,8 +81,8 @@ static void
 test_names(void **state)
 {
 	static const char *const names[TEMPLATE_COUNT] = {
-		"confirm", "waitlist", "duplicate",
-		"reject",  "closed",   "review",
+		"confirm", "waitlist", "duplicate",  "reject",
+		"closed",  "review",   "invitation",
 	};
 	size_t i;
 

@@ -1,0 +1,141 @@
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "compose.h"
+#include "config.h"
+#include "invite.h"
+#include "message.h"
+#include "programme.h"
+#include "rules.h"
+#include "template.h"
+#include "util.h"
+
+char *
+invite_key(const char *code, const char *addr, unsigned session)
+{
+	char *lower = util_lowercase(xstrdup(addr));
+	char *key = xasprintf("invitation:%s:%s:%u", code, lower, session);
+
+	free(lower);
+	return key;
+}
+
+/* The session's text from invitation.txt.  Heap strings. */
+static void
+render(const struct rules *r, const struct programme_item *s, char **subject_r,
+       char **body_r)
+{
+	const struct programme *p = r->programme;
+	const struct template *t =
+		template_get(r->templates, TEMPLATE_INVITATION);
+	char date[64], time[32];
+	struct tm a, b;
+
+	programme_format_date(s->start, date, sizeof(date));
+	localtime_r(&s->start, &a);
+	localtime_r(&s->end, &b);
+	snprintf(time, sizeof(time), "%02d:%02d-%02d:%02d uur", a.tm_hour,
+		 a.tm_min, b.tm_hour, b.tm_min);
+	{
+		const struct template_var vars[] = {
+			{"event", p->name},
+			{"organiser", p->organiser},
+			{"organiser_name", p->organiser_name},
+			{"event_address", p->address},
+			{"session_title", s->title},
+			{"session_date", date},
+			{"session_time", time},
+			{"session_link", s->link},
+			{"session_description", s->description},
+		};
+
+		*subject_r = template_render(t->subject, vars, nitems(vars));
+		*body_r = template_render(t->body, vars, nitems(vars));
+	}
+}
+
+static int
+build_one(const struct message *msg, const char *code,
+	  const struct programme_item *s, const struct rules *r,
+	  const struct config *cfg, time_t now, struct answer *out,
+	  char **error_r)
+{
+	struct compose_mail m;
+	const char *err = NULL;
+	char *subject, *body, *ics;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	ics = calendar_request(r->programme, s, msg->from_addr, msg->from_name,
+			       cfg->message_id_domain, 0, now, &err);
+	if (ics == NULL) {
+		*error_r = xasprintf("invitation for session %u: %s", s->number,
+				     err);
+		return -1;
+	}
+	render(r, s, &subject, &body);
+	out->key = invite_key(code, msg->from_addr, s->number);
+	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
+	answer_mail_init(&m, msg, r, out->message_id, now);
+	m.subject = subject;
+	m.auto_submitted = "auto-generated";
+	m.body = body;
+	m.calendar = ics;
+	m.calendar_method = "REQUEST";
+	out->raw = compose_message(&m, &len, &err);
+	free(subject);
+	free(body);
+	free(ics);
+	if (out->raw == NULL) {
+		*error_r = xasprintf("invitation for session %u: %s", s->number,
+				     err);
+		answer_deinit(out);
+		return -1;
+	}
+	out->len = len;
+	out->rcpt = xstrdup(msg->from_addr);
+	out->kind = template_name(TEMPLATE_INVITATION);
+	return 0;
+}
+
+int
+invite_build(const struct message *msg, const char *code, const struct rules *r,
+	     const struct config *cfg, time_t now, struct answer **mails_r,
+	     size_t *n_r, char **error_r)
+{
+	const struct programme *p = r->programme;
+	struct answer *mails;
+	size_t i;
+
+	*mails_r = NULL;
+	*n_r = 0;
+	if (msg->from_addr == NULL || !compose_addr_is_safe(msg->from_addr)) {
+		*error_r = xstrdup("sender address cannot be invited safely");
+		return -1;
+	}
+	mails = xcalloc(p->n_sessions + 1, sizeof(*mails));
+	for (i = 0; i < p->n_sessions; i++) {
+		if (build_one(msg, code, &p->sessions[i], r, cfg, now,
+			      &mails[i], error_r) == -1) {
+			invite_free(mails, i);
+			return -1;
+		}
+	}
+	*mails_r = mails;
+	*n_r = p->n_sessions;
+	return 0;
+}
+
+void
+invite_free(struct answer *mails, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		answer_deinit(&mails[i]);
+	free(mails);
+}

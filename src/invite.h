@@ -1,0 +1,36 @@
+/*
+ * The calendar invitations of a confirmed enrolment: one mail per
+ * session (iMIP, RFC 6047), the Dutch text of invitation.txt beside the
+ * session as text/calendar; method=REQUEST, so that Outlook, Gmail and
+ * Apple Mail offer Accept and Decline.  Pure, like answer.c: the caller
+ * stores the mails with the verdict, in one transaction.
+ */
+#ifndef AANMELD_INVITE_H
+#define AANMELD_INVITE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "answer.h"
+
+struct config;
+struct message;
+struct rules;
+
+/* The key of the invitation for a session, stable for the municipality
+   and the address, so a re-run can never queue a second one:
+   "invitation:<code>:<address>:<session>".  Heap, caller frees. */
+char *invite_key(const char *code, const char *addr, unsigned session);
+
+/*
+ * One invitation per session of the programme for msg's sender, who
+ * enrolled municipality code.  *mails_r is a heap array of *n_r answers
+ * (kind "invitation"); free with invite_free().  0, or -1 with *error_r
+ * (heap) when no safe mail can be made.
+ */
+int invite_build(const struct message *msg, const char *code,
+		 const struct rules *r, const struct config *cfg, time_t now,
+		 struct answer **mails_r, size_t *n_r, char **error_r);
+void invite_free(struct answer *mails, size_t n);
+
+#endif
