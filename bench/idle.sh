@@ -7,14 +7,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-20}
-build=${BUILD:-$top/_build/plain}
-aanmeldd=$build/src/aanmeldd
-[ -x "$aanmeldd" ] || {
-	echo "build first (sh contrib/build.sh _build/plain): no $aanmeldd" >&2
-	exit 1
-}
-sh "$top/contrib/deps.sh" --bench
-work=$(mktemp -d /tmp/aanmeld-idle.XXXXXX)
+. "$top/bench/lib.sh"
 dv=$work/dovecot
 daemon=
 trap 'test -n "$daemon" && kill "$daemon"; sh "$top/tests/servers/dovecot.sh" stop "$dv" >/dev/null 2>&1; rm -rf "$work"' EXIT

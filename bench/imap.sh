@@ -12,14 +12,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-10000}
 rounds=${2:-3}
-build=${BUILD:-$top/_build/plain}
-aanmeldd=$build/src/aanmeldd
-[ -x "$aanmeldd" ] || {
-	echo "build first (sh contrib/build.sh _build/plain): no $aanmeldd" >&2
-	exit 1
-}
-sh "$top/contrib/deps.sh" --bench
-work=$(mktemp -d /tmp/aanmeld-bench.XXXXXX)
+. "$top/bench/lib.sh"
 dv=$work/dovecot
 trap 'sh "$top/tests/servers/dovecot.sh" stop "$dv" >/dev/null 2>&1; rm -rf "$work"' EXIT
 sh "$top/tests/servers/dovecot.sh" start "$dv" >/dev/null

@@ -11,14 +11,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-1000}
 rounds=${2:-3}
-build=${BUILD:-$top/_build/plain}
-aanmeldd=$build/src/aanmeldd
-[ -x "$aanmeldd" ] || {
-	echo "build first (sh contrib/build.sh _build/plain): no $aanmeldd" >&2
-	exit 1
-}
-sh "$top/contrib/deps.sh" --bench
-work=$(mktemp -d /tmp/aanmeld-bench-smtp.XXXXXX)
+. "$top/bench/lib.sh"
 server=
 trap 'test -n "$server" && kill "$server"; rm -rf "$work"' EXIT
 sh "$top/tests/servers/ca.sh" "$work/pki" >/dev/null

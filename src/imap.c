@@ -492,11 +492,17 @@ imap_resume(void *h, uint32_t validity, uint32_t last)
 static int
 parse_key(const char *key, uint32_t *validity_r, uint32_t *uid_r)
 {
-	unsigned long v, u;
-	int end = 0;
+	const char *dot = strchr(key, '.'), *err;
+	long long v, u;
+	char *head;
+	int rc;
 
-	if (sscanf(key, "%lu.%lu%n", &v, &u, &end) != 2 || key[end] != '\0' ||
-	    v > UINT32_MAX || u == 0 || u > UINT32_MAX)
+	if (dot == NULL)
+		return -1;
+	head = xstrndup(key, (size_t)(dot - key));
+	rc = util_strtonum(head, 0, UINT32_MAX, &v, &err);
+	free(head);
+	if (rc == -1 || util_strtonum(dot + 1, 1, UINT32_MAX, &u, &err) == -1)
 		return -1;
 	*validity_r = (uint32_t)v;
 	*uid_r = (uint32_t)u;

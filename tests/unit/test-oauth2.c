@@ -30,11 +30,11 @@
 #include <json-c/json.h>
 
 #include "oauth2.h"
+#include "testdir.h"
 #include "util.h"
 
 #define PYTHON "/usr/bin/python3"
 #define SERVER TOP_SRCDIR "/tests/servers/oauth2-server.py"
-#define CA_SH TOP_SRCDIR "/tests/servers/ca.sh"
 #define CLIENT_ID "aanmeld"
 #define CLIENT_SECRET "s3cret"
 #define SCOPE "https://outlook.office365.com/.default"
@@ -871,27 +871,16 @@ test_https_refused(void **state)
 static int
 setup(void **state)
 {
-	char *cmd;
-
-	util_strlcpy(tmpdir, "/tmp/test-oauth2-XXXXXX", sizeof(tmpdir));
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	if (access(PYTHON, X_OK) == -1)
-		return 0;
-	cmd = xasprintf("sh '%s' '%s/pki' >/dev/null 2>&1", CA_SH, tmpdir);
-	have_pki = system(cmd) == 0;
-	free(cmd);
-	return 0;
+	(void)state;
+	return testdir_make(tmpdir, sizeof(tmpdir), "test-oauth2",
+			    access(PYTHON, X_OK) == 0, &have_pki);
 }
 
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return testdir_remove(tmpdir);
 }
 
 int

@@ -30,11 +30,11 @@
 
 #include "log.h"
 #include "smtp.h"
+#include "testdir.h"
 #include "util.h"
 
 #define PYTHON "/usr/bin/python3"
 #define SERVER TOP_SRCDIR "/tests/servers/smtp-server.py"
-#define CA_SH TOP_SRCDIR "/tests/servers/ca.sh"
 #define FROM "bot@example.org"
 #define RCPT "a@example.org"
 #define HELO "client.example.org"
@@ -923,29 +923,18 @@ test_refused_connection(void **state)
 static int
 setup(void **state)
 {
-	char *cmd;
-
-	util_strlcpy(tmpdir, "/tmp/test-smtp-XXXXXX", sizeof(tmpdir));
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
+	(void)state;
 	have_python = access(PYTHON, X_OK) == 0 &&
 		      system(PYTHON " -c 'import aiosmtpd' 2>/dev/null") == 0;
-	if (!have_python)
-		return 0;
-	cmd = xasprintf("sh '%s' '%s/pki' >/dev/null 2>&1", CA_SH, tmpdir);
-	have_pki = system(cmd) == 0;
-	free(cmd);
-	return 0;
+	return testdir_make(tmpdir, sizeof(tmpdir), "test-smtp", have_python,
+			    &have_pki);
 }
 
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return testdir_remove(tmpdir);
 }
 
 int

@@ -1,0 +1,12 @@
+# What the benchmarks share; sourced after top= is set.  Finds the
+# aanmeldd to measure (BUILD, default _build/plain), installs the peers
+# (contrib/deps.sh --bench) and makes $work, which each benchmark removes
+# in its EXIT trap.
+build=${BUILD:-$top/_build/plain}
+aanmeldd=$build/src/aanmeldd
+[ -x "$aanmeldd" ] || {
+	echo "build first (sh contrib/build.sh _build/plain): no $aanmeldd" >&2
+	exit 1
+}
+sh "$top/contrib/deps.sh" --bench
+work=$(mktemp -d /tmp/aanmeld-bench.XXXXXX)
