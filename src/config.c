@@ -67,6 +67,7 @@ static const struct setting settings[] = {
 	S("smtp", "tls", SET_STRING, smtp_tls, "verify"),
 	S("smtp", "ca_file", SET_PATH, smtp_ca_file, NULL),
 	S("smtp", "timeout", SET_UINT, smtp_timeout, "60"),
+	S("smtp", "retry_hours", SET_UINT, retry_hours, "96"),
 	S("oauth2", "token_url", SET_STRING, oauth2_token_url, NULL),
 	S("oauth2", "client_id", SET_STRING, oauth2_client_id, NULL),
 	S("oauth2", "client_secret_file", SET_PATH, oauth2_client_secret_file,
@@ -240,6 +241,11 @@ config_check(struct load *l)
 		rules_error(l->errors, l->path, 0,
 			    "auth = xoauth2 needs [oauth2] token_url, "
 			    "client_id and client_secret_file");
+		rc = -1;
+	}
+	if (c->retry_hours == 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[smtp] retry_hours must be at least 1");
 		rc = -1;
 	}
 	if (c->poll_interval == 0) {

@@ -49,7 +49,8 @@ struct config {
 	char *smtp_tls;	 /* "verify" or "none" */
 	char *smtp_ca_file;
 	unsigned smtp_timeout;
-	char *envelope_from; /* default: the event address */
+	unsigned retry_hours; /* a mail that cannot go out fails after */
+	char *envelope_from;  /* default: the event address */
 	unsigned max_replies_per_day;
 	/* [oauth2] (for auth = xoauth2) */
 	char *oauth2_token_url;

@@ -11,16 +11,16 @@
 #include "util.h"
 
 time_t
-outbox_next_try(time_t first_try, unsigned attempt)
+outbox_next_try(time_t first_try, unsigned attempt, time_t max_age)
 {
 	time_t next = first_try + (time_t)OUTBOX_RETRY_BASE * attempt * attempt;
 
-	return next - first_try > OUTBOX_MAX_AGE ? 0 : next;
+	return next - first_try > max_age ? 0 : next;
 }
 
 /* One batch; *n_r rows were due, *sent_r of them went out. */
 static int
-outbox_batch(struct store *s, struct smtp *t, time_t now,
+outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
 	     struct outbox_stats *stats, size_t *n_r, unsigned *sent_r,
 	     char **error_r)
 {
@@ -63,7 +63,8 @@ outbox_batch(struct store *s, struct smtp *t, time_t now,
 			break;
 		case SEND_TEMPFAIL:
 			tempfails++;
-			next = outbox_next_try(o->created_at, o->attempts + 1);
+			next = outbox_next_try(o->created_at, o->attempts + 1,
+					       max_age);
 			log_warnx("sending <%s> to %s failed, %s: %s",
 				  o->message_id, o->rcpt,
 				  next == 0 ? "giving up" : "will retry", err);
@@ -96,7 +97,7 @@ outbox_batch(struct store *s, struct smtp *t, time_t now,
 }
 
 int
-outbox_run(struct store *s, struct smtp *t, time_t now,
+outbox_run(struct store *s, struct smtp *t, time_t now, time_t max_age,
 	   struct outbox_stats *stats, char **error_r)
 {
 	unsigned sent;
@@ -106,7 +107,8 @@ outbox_run(struct store *s, struct smtp *t, time_t now,
 	/* batch after batch while the server takes them: a backlog of
 	   answers must not wait for the next mail to arrive */
 	do {
-		rc = outbox_batch(s, t, now, stats, &n, &sent, error_r);
+		rc = outbox_batch(s, t, now, max_age, stats, &n, &sent,
+				  error_r);
 	} while (rc == 0 && n == OUTBOX_BATCH && sent > 0);
 	return rc;
 }

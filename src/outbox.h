@@ -13,7 +13,8 @@ struct smtp;
 struct store;
 
 /* Retry n (1, 2, ...) is due OUTBOX_RETRY_BASE * n^2 seconds after the
-   row was queued; after OUTBOX_MAX_AGE seconds a row fails for good. */
+   row was queued; after max_age seconds ([smtp] retry_hours, by default
+   OUTBOX_MAX_AGE) a row fails for good. */
 #define OUTBOX_RETRY_BASE 60
 #define OUTBOX_MAX_AGE (4 * 24 * 3600)
 /* Rows taken per pass. */
@@ -30,12 +31,13 @@ struct outbox_stats {
 };
 
 /* When retry number attempt of a row first queued at first_try is due;
-   0 when the row is older than OUTBOX_MAX_AGE by then. */
-time_t outbox_next_try(time_t first_try, unsigned attempt);
+   0 when the row is older than max_age seconds by then. */
+time_t outbox_next_try(time_t first_try, unsigned attempt, time_t max_age);
 
-/* Sends what is due at now.  0, or -1 with *error_r on a database
-   error (a failed send is not an error here: it is rescheduled). */
-int outbox_run(struct store *s, struct smtp *t, time_t now,
+/* Sends what is due at now, giving up on a row after max_age seconds.
+   0, or -1 with *error_r on a database error (a failed send is not an
+   error here: it is rescheduled). */
+int outbox_run(struct store *s, struct smtp *t, time_t now, time_t max_age,
 	       struct outbox_stats *stats, char **error_r);
 
 #endif

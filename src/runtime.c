@@ -314,7 +314,8 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	}
 	/* the outbox works even when the mailbox does not */
 	renew_smtp_token(rt);
-	if (outbox_run(rt->store, rt->smtp, util_clock(), &stats->outbox,
+	if (outbox_run(rt->store, rt->smtp, util_clock(),
+		       (time_t)rt->config->retry_hours * 3600, &stats->outbox,
 		       &err) == -1) {
 		log_warnx("outbox: %s", err);
 		rc = -1;
