@@ -996,9 +996,8 @@ static const char invite[] =
 	" tekst\r\n"
 	" METHOD:CANCEL\r\n"
 	"ORGANIZER;CN=Gemeente Utrecht:mailto:aanmelding@example.org\r\n"
-	"ATTENDEE;CN=Jan "
-	"Jansen;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSV\r\n"
-	" P=TRUE:mailto:jan@example.net\r\n"
+	"ATTENDEE;CN=Jan Jansen;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTIO\r\n"
+	" N;RSVP=TRUE:mailto:jan@example.net\r\n"
 	"SEQUENCE:0\r\n"
 	"END:VEVENT\r\n"
 	"END:VCALENDAR\r\n";
@@ -1063,33 +1062,13 @@ type_of(const struct mailmime *part)
 	return util_lowercase(xasprintf("%s/%s", type, ct->ct_subtype));
 }
 
-/* Appends the shape of part to b, e.g. "multipart/alternative(text/plain
-   charset=UTF-8 qp,...)", and its leaves to leaves[]. */
+/* Appends a leaf's type parameters, disposition and encoding to b. */
 static void
-describe(struct buf *b, struct mailmime *part, struct mailmime **leaves,
-	 size_t *n)
+describe_leaf(struct buf *b, struct mailmime *part)
 {
 	struct mailmime_single_fields sf;
-	clistiter *it;
-	char *type = type_of(part);
-	const char *method;
+	const char *method, *enc = " other";
 
-	assert_int_equal(buf_adds(b, type), 0);
-	free(type);
-	if (part->mm_type == MAILMIME_MULTIPLE) {
-		assert_int_equal(buf_addc(b, '('), 0);
-		for (it = clist_begin(part->mm_data.mm_multipart.mm_mp_list);
-		     it != NULL; it = clist_next(it)) {
-			describe(b, clist_content(it), leaves, n);
-			if (clist_next(it) != NULL)
-				assert_int_equal(buf_addc(b, ','), 0);
-		}
-		assert_int_equal(buf_addc(b, ')'), 0);
-		return;
-	}
-	assert_int_equal(part->mm_type, MAILMIME_SINGLE);
-	assert_true(*n < 8);
-	leaves[(*n)++] = part;
 	mailmime_single_fields_init(&sf, part->mm_mime_fields,
 				    part->mm_content_type);
 	method = mailmime_content_param_get(part->mm_content_type, "method");
@@ -1101,25 +1080,48 @@ describe(struct buf *b, struct mailmime *part, struct mailmime **leaves,
 	if (sf.fld_content_name != NULL)
 		assert_int_equal(buf_addf(b, " name=%s", sf.fld_content_name),
 				 0);
-	if (sf.fld_disposition != NULL)
-		assert_int_equal(
-			buf_addf(
-				b, " %s=%s",
-				sf.fld_disposition->dsp_type->dsp_type ==
-						MAILMIME_DISPOSITION_TYPE_ATTACHMENT
-					? "attachment"
-					: "inline",
-				sf.fld_disposition_filename == NULL
-					? ""
-					: sf.fld_disposition_filename),
-			0);
+	if (sf.fld_disposition != NULL) {
+		assert_int_equal(sf.fld_disposition->dsp_type->dsp_type,
+				 MAILMIME_DISPOSITION_TYPE_ATTACHMENT);
+		assert_non_null(sf.fld_disposition_filename);
+		assert_int_equal(buf_addf(b, " attachment=%s",
+					  sf.fld_disposition_filename),
+				 0);
+	}
 	assert_non_null(sf.fld_encoding);
-	assert_int_equal(buf_adds(b, sf.fld_encoding->enc_type == QP ? " qp"
-				     : sf.fld_encoding->enc_type ==
-						     MAILMIME_MECHANISM_BASE64
-					     ? " base64"
-					     : " other"),
-			 0);
+	if (sf.fld_encoding->enc_type == QP)
+		enc = " qp";
+	else if (sf.fld_encoding->enc_type == MAILMIME_MECHANISM_BASE64)
+		enc = " base64";
+	assert_int_equal(buf_adds(b, enc), 0);
+}
+
+/* Appends the shape of part to b, e.g. "multipart/alternative(text/plain
+   charset=UTF-8 qp,...)", and its leaves to leaves[] (at most 8). */
+static void
+describe(struct buf *b, struct mailmime *part, struct mailmime **leaves,
+	 size_t *n)
+{
+	clistiter *it;
+	char *type = type_of(part);
+
+	assert_int_equal(buf_adds(b, type), 0);
+	free(type);
+	if (part->mm_type == MAILMIME_SINGLE) {
+		assert_true(*n < 8);
+		leaves[(*n)++] = part;
+		describe_leaf(b, part);
+		return;
+	}
+	assert_int_equal(part->mm_type, MAILMIME_MULTIPLE);
+	assert_int_equal(buf_addc(b, '('), 0);
+	for (it = clist_begin(part->mm_data.mm_multipart.mm_mp_list);
+	     it != NULL; it = clist_next(it)) {
+		describe(b, clist_content(it), leaves, n);
+		if (clist_next(it) != NULL)
+			assert_int_equal(buf_addc(b, ','), 0);
+	}
+	assert_int_equal(buf_addc(b, ')'), 0);
 }
 
 /* The encoded data of a leaf: CRLF lines of at most 76 (RFC 2045
@@ -1128,6 +1130,8 @@ describe(struct buf *b, struct mailmime *part, struct mailmime **leaves,
 static void
 check_encoded(const struct mailmime *part)
 {
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/=";
 	const struct mailmime_data *d = part->mm_data.mm_single;
 	const char *p, *end, *crlf;
 	size_t i;
@@ -1142,11 +1146,7 @@ check_encoded(const struct mailmime *part)
 		assert_true(crlf - p <= 76);
 		for (i = 0; p + i < crlf; i++) {
 			if (d->dt_encoding == MAILMIME_MECHANISM_BASE64)
-				assert_non_null(
-					strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcde"
-					       "fghijklm"
-					       "nopqrstuvwxyz0123456789+/=",
-					       p[i]));
+				assert_non_null(strchr(b64, p[i]));
 			else
 				assert_true(p[i] >= ' ' && p[i] < 0x7f);
 		}
@@ -1248,9 +1248,9 @@ test_shapes(void **state)
 		 "application/ics name=uitnodiging.ics"
 		 " attachment=uitnodiging.ics base64)"},
 		{true, true, "multipart/mixed",
-		 "multipart/mixed(multipart/alternative(text/plain "
-		 "charset=UTF-8"
-		 " qp,text/calendar charset=UTF-8 method=REQUEST base64),"
+		 "multipart/mixed(multipart/alternative("
+		 "text/plain charset=UTF-8 qp,"
+		 "text/calendar charset=UTF-8 method=REQUEST base64),"
 		 "application/ics name=uitnodiging.ics"
 		 " attachment=uitnodiging.ics base64)"},
 	};
@@ -1306,13 +1306,12 @@ static size_t
 count_lines(const char *msg, const char *line)
 {
 	size_t n = 0, len = strlen(line);
-	const char *p;
+	const char *p, *end;
 
-	for (p = msg; p != NULL; p = strstr(p, "\r\n")) {
-		if (p != msg)
-			p += 2;
-		if (strncmp(p, line, len) == 0 &&
-		    strncmp(p + len, "\r\n", 2) == 0)
+	for (p = msg; *p != '\0'; p = end + 2) {
+		end = strstr(p, "\r\n");
+		assert_non_null(end);
+		if ((size_t)(end - p) == len && memcmp(p, line, len) == 0)
 			n++;
 	}
 	return n;
@@ -1459,6 +1458,7 @@ test_part_refusals(void **state)
 		{"METHOD:REQUEST", "REQUEST", false, NULL, NULL, NULL},
 		{"method:Request\n", "REQUEST", false, NULL, NULL, NULL},
 		{invite, "request", false, NULL, NULL, NULL},
+		/* without its content, a part's other fields are ignored */
 		{NULL, "RE QUEST", false, NULL, NULL, NULL},
 		{NULL, NULL, true, NULL, "application/ics",
 		 "unsafe attachment name"},
@@ -1518,8 +1518,7 @@ test_part_refusals(void **state)
 		 NULL},
 		{NULL, NULL, false, "../x", "text/", NULL},
 		{invite, "REQUEST", true, "x.ics", "text/",
-		 "unsafe attachment "
-		 "type"},
+		 "unsafe attachment type"},
 	};
 	struct compose_mail m;
 	const char *error;
