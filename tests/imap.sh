@@ -171,6 +171,17 @@ wait "$daemon"
 ok $? "SIGTERM: exit 0"
 daemon=
 
+# --- the outbox goes on while the mailbox is down
+sql main "INSERT INTO outbox (key, message, kind, message_id, envelope_from, rcpt, raw, created_at, next_try) SELECT 'down-test', message, kind, 'down-test@vng.nl', envelope_from, rcpt, raw, created_at, created_at FROM outbox WHERE kind = 'confirm' LIMIT 1"
+sh "$servers/dovecot.sh" stop-imap "$dv" >/dev/null 2>&1
+once main
+eq "IMAP down: aanmeldd --once exits 1" 1 $?
+check "IMAP down: the reason is logged" grep -q "connection to localhost.*refused" "$work/main.out"
+eq "IMAP down: the outbox still sends" sent \
+	"$(sql main "SELECT status FROM outbox WHERE key = 'down-test'")"
+check "IMAP down: the mail is written" test -f "$work/spool-main/outbox/down-test@vng.nl.eml"
+sh "$servers/dovecot.sh" start "$dv" >/dev/null 2>&1
+
 # --- SIGKILL at random points during a backlog: exactly once
 conf kill "$url"
 i=0
