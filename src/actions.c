@@ -127,7 +127,8 @@ actions_batch(struct store *s, struct mailbox *mb, time_t now,
 		return -1;
 	*n_r = n;
 	/* the order of moves does not matter: one command per folder */
-	qsort(rows, n, sizeof(*rows), row_cmp);
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), row_cmp);
 	for (i = 0; i < n && rc == 0 && !stop; i = j) {
 		for (j = i + 1;
 		     j < n && strcmp(rows[j].folder, rows[i].folder) == 0 &&
