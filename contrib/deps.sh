@@ -7,13 +7,13 @@
 set -e
 pkgs="build-essential autoconf automake pkg-config libetpan-dev
 libcurl4-gnutls-dev libpcre2-dev libsqlite3-dev libinih-dev libical-dev
-libgnutls28-dev libjson-c-dev libcmocka-dev sqlite3 tzdata bsdextrautils perl"
+libgnutls28-dev libjson-c-dev libsystemd-dev libcmocka-dev sqlite3 tzdata bsdextrautils perl"
 for arg in "$@"; do
 	case $arg in
 	--test)
 		pkgs="$pkgs valgrind clang libclang-rt-14-dev clang-format
 dovecot-imapd python3 python3-aiosmtpd openssl curl ca-certificates
-libsasl2-modules python3-icalendar"
+libsasl2-modules python3-icalendar man-db groff-base systemd"
 		;;
 	--bench)
 		pkgs="$pkgs dovecot-imapd python3 python3-aiosmtpd openssl curl

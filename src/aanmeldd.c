@@ -16,7 +16,10 @@
 #include "config.h"
 #include "log.h"
 #include "mailbox.h"
+#include "notify.h"
 #include "runtime.h"
+#include "store.h"
+#include "util.h"
 
 static volatile sig_atomic_t stop;
 static volatile sig_atomic_t reload;
@@ -54,6 +57,33 @@ log_cycle(const struct cycle_stats *s)
 		 s->actions.moved);
 }
 
+/* The STATUS line the service manager shows (systemctl status). */
+static void
+report_status(struct runtime *rt, int rc, const struct cycle_stats *stats,
+	      time_t *last_poll, time_t *down_since)
+{
+	char line[NOTIFY_STATUS_MAX], *err = NULL;
+	/* what the pass left in the inbox */
+	unsigned queued = 0, failed = 0, backlog = stats->intake.failed;
+	time_t now = util_clock();
+
+	if (rc == MAILBOX_UNREACHABLE) {
+		if (*down_since == 0)
+			*down_since = now;
+	} else {
+		*down_since = 0;
+		*last_poll = now;
+	}
+	if (store_outbox_counts(rt->store, &queued, &failed, &err) == -1) {
+		log_debug("status: %s", err);
+		free(err);
+	}
+	notify_format_status(line, sizeof(line),
+			     *down_since != 0 ? *down_since : *last_poll, now,
+			     backlog, queued, failed, *down_since == 0);
+	notify_status("%s", line);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -68,6 +98,8 @@ main(int argc, char *argv[])
 	};
 	const char *conf = NULL, *now = NULL;
 	int foreground = 0, once = 0, dry_run = 0, ch, rc = 0;
+	time_t last_poll = 0, down_since = 0;
+	unsigned watchdog;
 	struct cycle_stats stats;
 	struct sigaction sa;
 	struct runtime rt;
@@ -123,26 +155,42 @@ main(int argc, char *argv[])
 			 ? rt.config->imap_url
 			 : rt.config->maildir,
 		 rt.config->database);
+	/* ready before the first cycle: a big backlog must not look like a
+	   start that hangs */
+	notify_ready();
+	watchdog = notify_watchdog_usec();
 	while (!stop) {
 		char *err = NULL;
+		int timeout = (int)rt.config->poll_interval;
 
 		if (reload) {
 			reload = 0;
+			notify_reloading();
 			(void)runtime_reload_rules(&rt);
+			notify_reloaded();
 		}
 		rc = runtime_cycle(&rt, &stop, &stats);
+		notify_watchdog();
 		log_cycle(&stats);
+		report_status(&rt, rc, &stats, &last_poll, &down_since);
 		if (once)
 			break;
 		rc = 0;
+		/* the service manager wants a sign of life at least every
+		   half of WatchdogSec, and IDLE may last 25 minutes */
+		if (watchdog != 0 && (unsigned)timeout > watchdog / 2000000)
+			timeout = watchdog / 2000000 > 0
+					  ? (int)(watchdog / 2000000)
+					  : 1;
 		wake = stop || reload;
-		if (rt.mailbox->ops->wait(rt.mailbox->h,
-					  (int)rt.config->poll_interval, &wake,
+		if (rt.mailbox->ops->wait(rt.mailbox->h, timeout, &wake,
 					  &err) == -1) {
 			log_warnx("waiting for mail: %s", err);
 			free(err);
 		}
+		notify_watchdog();
 	}
+	notify_stopping();
 	log_info("aanmeldd stopped");
 	runtime_close(&rt);
 	return rc == 0 ? 0 : 1;

@@ -742,6 +742,22 @@ store_copy(struct store *s, const char *path, char **error_r)
 }
 
 int
+store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
+		    char **error_r)
+{
+	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_COUNTS, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	*queued_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
+	*failed_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, error_r, "outbox counts");
+}
+
+int
 store_last_message(struct store *s, int64_t *id_r, char **error_r)
 {
 	sqlite3_stmt *st = stmt(s, STMT_LAST_MESSAGE, error_r);

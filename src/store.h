@@ -143,6 +143,9 @@ int store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r);
    now.  1 done, 0 no such row waiting or failed, -1 error. */
 int store_outbox_requeue(struct store *s, int64_t id, time_t now,
 			 char **error_r);
+/* How many outgoing mails wait, and how many failed for good. */
+int store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
+			char **error_r);
 /* Marks n rows sent in one transaction. */
 int store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
 			   time_t now, char **error_r);

@@ -224,6 +224,9 @@ const char *const store_sql[STMT_COUNT] = {
 		" AND a.status = 'queued'"
 		" LEFT JOIN outbox o ON o.message = m.id"
 		" WHERE m.id > CAST(?1 AS INTEGER) ORDER BY m.id",
+	[STMT_OUTBOX_COUNTS] =
+		"SELECT count(*) FILTER (WHERE status = 'queued'),"
+		" count(*) FILTER (WHERE status = 'failed') FROM outbox",
 	[STMT_LAST_MESSAGE] = "SELECT COALESCE(MAX(id), 0) FROM messages",
 	[STMT_POSITION_GET] = "SELECT uidvalidity, last_uid FROM mailbox_state"
 			      " WHERE mailbox = ?1",
