@@ -43,11 +43,16 @@ for f in spool/outbox/*.eml; do
 done
 echo
 echo "== The confirmation to Zwolle, as the mail client shows it"
-f=$(grep -l '^To:.*zwolle.nl' spool/outbox/*.eml | head -n 1)
+f=$(grep -l '^To:.*zwolle.nl' spool/outbox/*.eml | xargs grep -l '^Subject: Bevestiging' | head -n 1)
 sed -n '/^Subject:/p' "$f"
 echo
-# the body is quoted-printable: decode it for reading
-sed '1,/^\r*$/d' "$f" | perl -MMIME::QuotedPrint -0777 -ne 'print decode_qp($_)' | tr -d '\r'
+# the text part is quoted-printable: decode it for reading (the other
+# parts are the calendar, programma.ics, for the mail client)
+awk '/^Content-Type: text\/plain/ { on = 1 } on && /^\r?$/ && !body { body = 1; next }
+	body && /^--=_aanmeld/ { exit } body' "$f" |
+	perl -MMIME::QuotedPrint -0777 -ne 'print decode_qp($_)' | tr -d '\r'
+echo "(with programma.ics attached; every session also came as a calendar"
+echo " invitation of its own: the Uitnodiging mails above)"
 echo
 echo "== Folders of the Maildir"
 for d in spool/maildir/.[A-Z]*; do

@@ -38,7 +38,7 @@ render(const struct rules *r, const struct programme_item *s, char **subject_r,
 	programme_format_date(s->start, date, sizeof(date));
 	localtime_r(&s->start, &a);
 	localtime_r(&s->end, &b);
-	snprintf(time, sizeof(time), "%02d:%02d-%02d:%02d uur", a.tm_hour,
+	snprintf(time, sizeof(time), "%02d.%02d-%02d.%02d uur", a.tm_hour,
 		 a.tm_min, b.tm_hour, b.tm_min);
 	{
 		const struct template_var vars[] = {
