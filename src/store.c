@@ -12,25 +12,19 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_internal.h"
 #include "store_sql.h"
 #include "util.h"
 
-struct store {
-	sqlite3 *db;
-	sqlite3_stmt *stmts[STMT_COUNT];
-	bool readonly;
-	bool relaxed; /* between store_relax() and store_sync() */
-};
-
-static int
-fail(struct store *s, char **error_r, const char *what)
+int
+store_fail(struct store *s, char **error_r, const char *what)
 {
 	*error_r = xasprintf("%s: %s", what, sqlite3_errmsg(s->db));
 	return -1;
 }
 
-static int
-exec(struct store *s, const char *sql, char **error_r)
+int
+store_exec(struct store *s, const char *sql, char **error_r)
 {
 	char *msg = NULL;
 
@@ -42,14 +36,13 @@ exec(struct store *s, const char *sql, char **error_r)
 	return 0;
 }
 
-/* The prepared statement for id, reset and with no bindings. */
-static sqlite3_stmt *
-stmt(struct store *s, enum store_stmt id, char **error_r)
+sqlite3_stmt *
+store_stmt(struct store *s, enum store_stmt id, char **error_r)
 {
 	if (s->stmts[id] == NULL &&
 	    sqlite3_prepare_v2(s->db, store_sql[id], -1, &s->stmts[id], NULL) !=
 		    SQLITE_OK) {
-		fail(s, error_r, "prepare");
+		store_fail(s, error_r, "prepare");
 		return NULL;
 	}
 	sqlite3_reset(s->stmts[id]);
@@ -68,7 +61,7 @@ migrate(struct store *s, char **error_r)
 		    SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return fail(s, error_r, "user_version");
+		return store_fail(s, error_r, "user_version");
 	}
 	version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -90,7 +83,7 @@ migrate(struct store *s, char **error_r)
 		sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %zu;"
 				" COMMIT;",
 				store_migrations[i], i + 1);
-		if (exec(s, sql, error_r) == -1) {
+		if (store_exec(s, sql, error_r) == -1) {
 			free(sql);
 			(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
@@ -118,9 +111,10 @@ store_open(const char *path, bool readonly, struct store **store_r,
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-	if ((!readonly && exec(s, "PRAGMA journal_mode=WAL", error_r) == -1) ||
-	    exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
-		 error_r) == -1 ||
+	if ((!readonly &&
+	     store_exec(s, "PRAGMA journal_mode=WAL", error_r) == -1) ||
+	    store_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
+		       error_r) == -1 ||
 	    migrate(s, error_r) == -1) {
 		char *e = xasprintf("%s: %s", path, *error_r);
 
@@ -148,8 +142,8 @@ store_close(struct store **sp)
 	*sp = NULL;
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(st, i);
@@ -157,15 +151,45 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
-/* Steps a statement that returns no rows. */
-static int
-run(struct store *s, sqlite3_stmt *st, char **error_r, const char *what)
+sqlite3_stmt *
+store_prepare(struct store *s, const char *sql, char **error_r)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_fail(s, error_r, "prepare");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+int
+store_begin(struct store *s, char **error_r)
+{
+	return store_exec(s, "BEGIN IMMEDIATE", error_r);
+}
+
+int
+store_commit(struct store *s, char **error_r)
+{
+	return store_exec(s, "COMMIT", error_r);
+}
+
+void
+store_rollback(struct store *s)
+{
+	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+store_run(struct store *s, sqlite3_stmt *st, char **error_r, const char *what)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return fail(s, error_r, what);
+		return store_fail(s, error_r, what);
 	return 0;
 }
 
@@ -179,22 +203,22 @@ run_unsynced(struct store *s, sqlite3_stmt *st, char **error_r,
 	int rc;
 
 	if (s->relaxed)
-		return run(s, st, error_r, what);
-	if (exec(s, "PRAGMA synchronous=NORMAL", error_r) == -1) {
+		return store_run(s, st, error_r, what);
+	if (store_exec(s, "PRAGMA synchronous=NORMAL", error_r) == -1) {
 		sqlite3_reset(st);
 		return -1;
 	}
-	rc = run(s, st, error_r, what);
+	rc = store_run(s, st, error_r, what);
 	/* back to full durability, whatever happened */
 	if (sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
 		    SQLITE_OK &&
 	    rc == 0)
-		return fail(s, error_r, "synchronous");
+		return store_fail(s, error_r, "synchronous");
 	return rc;
 }
 
-static char *
-column_dup(sqlite3_stmt *st, int i)
+char *
+store_column_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *v = sqlite3_column_text(st, i);
 
@@ -206,31 +230,31 @@ store_message_known(struct store *s, const char *mailbox, const char *msgkey,
 		    const char *message_id, const char *sha256, int64_t *id_r,
 		    char **verdict_r, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_MESSAGE_KNOWN, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_MESSAGE_KNOWN, error_r);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, mailbox);
-	bind_text(st, 2, msgkey);
-	bind_text(st, 3, message_id);
-	bind_text(st, 4, sha256);
+	store_bind_text(st, 1, mailbox);
+	store_bind_text(st, 2, msgkey);
+	store_bind_text(st, 3, message_id);
+	store_bind_text(st, 4, sha256);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*id_r = sqlite3_column_int64(st, 0);
-		*verdict_r = column_dup(st, 1);
+		*verdict_r = store_column_dup(st, 1);
 		sqlite3_reset(st);
 		return 1;
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, error_r, "message lookup");
+	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, "message lookup");
 }
 
 int
 store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
 	       size_t *confirmed_r, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_ENROLLED, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_ENROLLED, error_r);
 	char **codes = NULL;
 	size_t n = 0, confirmed = 0;
 	int rc;
@@ -250,7 +274,7 @@ store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		util_free_strv(codes, n);
-		return fail(s, error_r, "enrolments");
+		return store_fail(s, error_r, "enrolments");
 	}
 	*codes_r = codes;
 	*n_r = n;
@@ -262,15 +286,15 @@ int
 store_answers_since(struct store *s, const char *rcpt, time_t since,
 		    unsigned *count_r, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_ANSWERS_SINCE, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_ANSWERS_SINCE, error_r);
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, rcpt);
+	store_bind_text(st, 1, rcpt);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return fail(s, error_r, "answer count");
+		return store_fail(s, error_r, "answer count");
 	}
 	*count_r = (unsigned)sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
@@ -281,23 +305,23 @@ static int
 insert_message(struct store *s, const struct store_record *r, int64_t *id_r,
 	       char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_INSERT_MESSAGE, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_MESSAGE, error_r);
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, r->mailbox);
-	bind_text(st, 2, r->msgkey);
-	bind_text(st, 3, r->message_id);
-	bind_text(st, 4, r->sha256);
-	bind_text(st, 5, r->spool_path);
-	bind_text(st, 6, r->from_addr);
-	bind_text(st, 7, r->from_name);
-	bind_text(st, 8, r->subject);
+	store_bind_text(st, 1, r->mailbox);
+	store_bind_text(st, 2, r->msgkey);
+	store_bind_text(st, 3, r->message_id);
+	store_bind_text(st, 4, r->sha256);
+	store_bind_text(st, 5, r->spool_path);
+	store_bind_text(st, 6, r->from_addr);
+	store_bind_text(st, 7, r->from_name);
+	store_bind_text(st, 8, r->subject);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)r->received_at);
-	bind_text(st, 10, r->verdict);
-	bind_text(st, 11, r->reasons);
-	bind_text(st, 12, r->gemeente_code);
-	if (run(s, st, error_r, "insert message") == -1)
+	store_bind_text(st, 10, r->verdict);
+	store_bind_text(st, 11, r->reasons);
+	store_bind_text(st, 12, r->gemeente_code);
+	if (store_run(s, st, error_r, "insert message") == -1)
 		return -1;
 	*id_r = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -311,47 +335,47 @@ record_enrolment(struct store *s, const struct store_record *r, int64_t id,
 
 	if (r->enrol == STORE_ENROL_CONFIRMED ||
 	    r->enrol == STORE_ENROL_WAITLIST) {
-		st = stmt(s, STMT_INSERT_ENROLMENT, error_r);
+		st = store_stmt(s, STMT_INSERT_ENROLMENT, error_r);
 		if (st == NULL)
 			return -1;
-		bind_text(st, 1, r->gemeente_code);
-		bind_text(st, 2, r->gemeente_name);
-		bind_text(st, 3,
-			  r->enrol == STORE_ENROL_CONFIRMED ? "confirmed"
-							    : "waitlist");
+		store_bind_text(st, 1, r->gemeente_code);
+		store_bind_text(st, 2, r->gemeente_name);
+		store_bind_text(st, 3,
+				r->enrol == STORE_ENROL_CONFIRMED ? "confirmed"
+								  : "waitlist");
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
 		sqlite3_bind_int64(st, 5, id);
-		if (run(s, st, error_r, "insert enrolment") == -1)
+		if (store_run(s, st, error_r, "insert enrolment") == -1)
 			return -1;
 	}
-	st = stmt(s, STMT_INSERT_CONTACT, error_r);
+	st = store_stmt(s, STMT_INSERT_CONTACT, error_r);
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, r->gemeente_code);
-	bind_text(st, 2, r->from_addr);
-	bind_text(st, 3, r->from_name);
+	store_bind_text(st, 1, r->gemeente_code);
+	store_bind_text(st, 2, r->from_addr);
+	store_bind_text(st, 3, r->from_name);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
 	sqlite3_bind_int64(st, 5, id);
-	return run(s, st, error_r, "insert contact");
+	return store_run(s, st, error_r, "insert contact");
 }
 
 static int
 insert_mail(struct store *s, const struct store_mail *m, int64_t message,
 	    time_t at, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_INSERT_OUTBOX, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_OUTBOX, error_r);
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, m->key);
+	store_bind_text(st, 1, m->key);
 	sqlite3_bind_int64(st, 2, message);
-	bind_text(st, 3, m->kind);
-	bind_text(st, 4, m->message_id);
-	bind_text(st, 5, m->from);
-	bind_text(st, 6, m->rcpt);
+	store_bind_text(st, 3, m->kind);
+	store_bind_text(st, 4, m->message_id);
+	store_bind_text(st, 5, m->from);
+	store_bind_text(st, 6, m->rcpt);
 	sqlite3_bind_blob(st, 7, m->raw, (int)m->len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)at);
-	return run(s, st, error_r, "insert outbox");
+	return store_run(s, st, error_r, "insert outbox");
 }
 
 static int
@@ -364,14 +388,14 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 	    record_enrolment(s, r, id, error_r) == -1)
 		return -1;
 	if (r->review) {
-		st = stmt(s, STMT_INSERT_REVIEW, error_r);
+		st = store_stmt(s, STMT_INSERT_REVIEW, error_r);
 		if (st == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, r->reasons);
-		bind_text(st, 3, r->gemeente_code);
+		store_bind_text(st, 2, r->reasons);
+		store_bind_text(st, 3, r->gemeente_code);
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
-		if (run(s, st, error_r, "insert review item") == -1)
+		if (store_run(s, st, error_r, "insert review item") == -1)
 			return -1;
 	}
 	if (r->out_raw != NULL) {
@@ -394,34 +418,34 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 			       r->received_at, error_r) == -1)
 		return -1;
 	/* recorded: the attempts at it are history, in the same commit */
-	st = stmt(s, STMT_ATTEMPT_END, error_r);
+	st = store_stmt(s, STMT_ATTEMPT_END, error_r);
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, r->mailbox);
-	bind_text(st, 2, r->msgkey);
-	if (run(s, st, error_r, "attempt end") == -1)
+	store_bind_text(st, 1, r->mailbox);
+	store_bind_text(st, 2, r->msgkey);
+	if (store_run(s, st, error_r, "attempt end") == -1)
 		return -1;
-	st = stmt(s, STMT_INSERT_AUDIT, error_r);
+	st = store_stmt(s, STMT_INSERT_AUDIT, error_r);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->received_at);
-	bind_text(st, 2, "aanmeldd");
-	bind_text(st, 3, r->verdict);
+	store_bind_text(st, 2, "aanmeldd");
+	store_bind_text(st, 3, r->verdict);
 	sqlite3_bind_int64(st, 4, id);
-	bind_text(st, 5, r->gemeente_code);
-	bind_text(st, 6, r->reasons);
-	return run(s, st, error_r, "insert audit");
+	store_bind_text(st, 5, r->gemeente_code);
+	store_bind_text(st, 6, r->reasons);
+	return store_run(s, st, error_r, "insert audit");
 }
 
 int
 store_record_message(struct store *s, const struct store_record *r,
 		     int64_t *id_r, char **error_r)
 {
-	if (exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+	if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1)
 		return -1;
 	if (insert_message(s, r, id_r, error_r) == -1 ||
 	    record_effects(s, r, *id_r, error_r) == -1 ||
-	    exec(s, "COMMIT", error_r) == -1) {
+	    store_exec(s, "COMMIT", error_r) == -1) {
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -433,39 +457,39 @@ store_requeue_move(struct store *s, int64_t message_row, const char *mailbox,
 		   const char *msgkey, const char *folder, time_t now,
 		   char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_INSERT_ACTION, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_ACTION, error_r);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, message_row);
-	bind_text(st, 2, mailbox);
-	bind_text(st, 3, msgkey);
-	bind_text(st, 4, folder);
+	store_bind_text(st, 2, mailbox);
+	store_bind_text(st, 3, msgkey);
+	store_bind_text(st, 4, folder);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-	return run(s, st, error_r, "insert action");
+	return store_run(s, st, error_r, "insert action");
 }
 
 int
 store_attempt_begin(struct store *s, const char *mailbox, const char *msgkey,
 		    time_t now, unsigned *count_r, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_ATTEMPT_BEGIN, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_ATTEMPT_BEGIN, error_r);
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, mailbox);
-	bind_text(st, 2, msgkey);
+	store_bind_text(st, 1, mailbox);
+	store_bind_text(st, 2, msgkey);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
 	if (run_unsynced(s, st, error_r, "attempt") == -1)
 		return -1;
-	st = stmt(s, STMT_ATTEMPT_COUNT, error_r);
+	st = store_stmt(s, STMT_ATTEMPT_COUNT, error_r);
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, mailbox);
-	bind_text(st, 2, msgkey);
+	store_bind_text(st, 1, mailbox);
+	store_bind_text(st, 2, msgkey);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return fail(s, error_r, "attempt count");
+		return store_fail(s, error_r, "attempt count");
 	}
 	*count_r = (unsigned)sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
@@ -476,20 +500,20 @@ int
 store_attempt_end(struct store *s, const char *mailbox, const char *msgkey,
 		  char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_ATTEMPT_END, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_ATTEMPT_END, error_r);
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, mailbox);
-	bind_text(st, 2, msgkey);
-	return run(s, st, error_r, "attempt end");
+	store_bind_text(st, 1, mailbox);
+	store_bind_text(st, 2, msgkey);
+	return store_run(s, st, error_r, "attempt end");
 }
 
 int
 store_outbox_due(struct store *s, time_t now, size_t max,
 		 struct store_outbox_row **rows_r, size_t *n_r, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_DUE, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_DUE, error_r);
 	struct store_outbox_row *rows = NULL;
 	size_t n = 0;
 	int rc;
@@ -508,9 +532,9 @@ store_outbox_due(struct store *s, time_t now, size_t max,
 		rows = xreallocarray(rows, n + 1, sizeof(*rows));
 		o = &rows[n++];
 		o->id = sqlite3_column_int64(st, 0);
-		o->message_id = column_dup(st, 1);
-		o->envelope_from = column_dup(st, 2);
-		o->rcpt = column_dup(st, 3);
+		o->message_id = store_column_dup(st, 1);
+		o->envelope_from = store_column_dup(st, 2);
+		o->rcpt = store_column_dup(st, 3);
 		o->raw = xmalloc((size_t)len + 1);
 		memcpy(o->raw, sqlite3_column_blob(st, 4), (size_t)len);
 		o->raw[len] = '\0';
@@ -521,7 +545,7 @@ store_outbox_due(struct store *s, time_t now, size_t max,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		store_outbox_rows_free(rows, n);
-		return fail(s, error_r, "outbox");
+		return store_fail(s, error_r, "outbox");
 	}
 	*rows_r = rows;
 	*n_r = n;
@@ -545,19 +569,19 @@ store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
 int
 store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_SENT, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_SENT, error_r);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, id);
-	return run(s, st, error_r, "outbox sent");
+	return store_run(s, st, error_r, "outbox sent");
 }
 
 int
 store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_CLAIM, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_CLAIM, error_r);
 
 	if (st == NULL)
 		return -1;
@@ -569,13 +593,13 @@ store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r)
 int
 store_outbox_requeue(struct store *s, int64_t id, time_t now, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_REQUEUE, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_REQUEUE, error_r);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, id);
-	if (run(s, st, error_r, "outbox requeue") == -1)
+	if (store_run(s, st, error_r, "outbox requeue") == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }
@@ -586,30 +610,30 @@ store_outbox_retry(struct store *s, int64_t id, time_t next_try,
 {
 	sqlite3_stmt *st;
 
-	if (exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+	if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1)
 		return -1;
-	st = stmt(s, STMT_OUTBOX_RETRY, error_r);
+	st = store_stmt(s, STMT_OUTBOX_RETRY, error_r);
 	if (st == NULL)
 		goto rollback;
 	if (next_try > 0)
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)next_try);
 	else
 		sqlite3_bind_null(st, 1);
-	bind_text(st, 2, error);
+	store_bind_text(st, 2, error);
 	sqlite3_bind_int64(st, 3, id);
-	if (run(s, st, error_r, "outbox retry") == -1)
+	if (store_run(s, st, error_r, "outbox retry") == -1)
 		goto rollback;
 	if (next_try == 0) {
-		st = stmt(s, STMT_REVIEW_FOR_OUTBOX, error_r);
+		st = store_stmt(s, STMT_REVIEW_FOR_OUTBOX, error_r);
 		if (st == NULL)
 			goto rollback;
-		bind_text(st, 1, error);
+		store_bind_text(st, 1, error);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 		sqlite3_bind_int64(st, 3, id);
-		if (run(s, st, error_r, "review for outbox") == -1)
+		if (store_run(s, st, error_r, "review for outbox") == -1)
 			goto rollback;
 	}
-	if (exec(s, "COMMIT", error_r) == 0)
+	if (store_exec(s, "COMMIT", error_r) == 0)
 		return 0;
 rollback:
 	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -620,7 +644,7 @@ int
 store_actions_due(struct store *s, size_t max, struct store_action_row **rows_r,
 		  size_t *n_r, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_ACTIONS_DUE, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_ACTIONS_DUE, error_r);
 	struct store_action_row *rows = NULL;
 	size_t n = 0;
 	int rc;
@@ -634,15 +658,15 @@ store_actions_due(struct store *s, size_t max, struct store_action_row **rows_r,
 			break;
 		rows = xreallocarray(rows, n + 1, sizeof(*rows));
 		rows[n].id = sqlite3_column_int64(st, 0);
-		rows[n].mailbox = column_dup(st, 1);
-		rows[n].msgkey = column_dup(st, 2);
-		rows[n].folder = column_dup(st, 3);
+		rows[n].mailbox = store_column_dup(st, 1);
+		rows[n].msgkey = store_column_dup(st, 2);
+		rows[n].folder = store_column_dup(st, 3);
 		n++;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		store_action_rows_free(rows, n);
-		return fail(s, error_r, "actions");
+		return store_fail(s, error_r, "actions");
 	}
 	*rows_r = rows;
 	*n_r = n;
@@ -669,29 +693,29 @@ store_action_done(struct store *s, int64_t id, time_t now, const char *error,
 	sqlite3_stmt *st;
 
 	if (error != NULL) {
-		st = stmt(s, STMT_ACTION_FAILED, error_r);
+		st = store_stmt(s, STMT_ACTION_FAILED, error_r);
 		if (st == NULL)
 			return -1;
-		bind_text(st, 1, error);
+		store_bind_text(st, 1, error);
 		sqlite3_bind_int(st, 2, STORE_ACTION_ATTEMPTS);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
 		sqlite3_bind_int64(st, 4, id);
-		return run(s, st, error_r, "action failed");
+		return store_run(s, st, error_r, "action failed");
 	}
-	st = stmt(s, STMT_ACTION_DONE, error_r);
+	st = store_stmt(s, STMT_ACTION_DONE, error_r);
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, "done");
+	store_bind_text(st, 1, "done");
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	bind_text(st, 3, NULL);
+	store_bind_text(st, 3, NULL);
 	sqlite3_bind_int64(st, 4, id);
-	return run(s, st, error_r, "action done");
+	return store_run(s, st, error_r, "action done");
 }
 
 int
 store_relax(struct store *s, char **error_r)
 {
-	if (exec(s, "PRAGMA synchronous=NORMAL", error_r) == -1)
+	if (store_exec(s, "PRAGMA synchronous=NORMAL", error_r) == -1)
 		return -1;
 	s->relaxed = true;
 	return 0;
@@ -705,7 +729,7 @@ store_sync(struct store *s, char **error_r)
 	int fd, rc = 0;
 
 	s->relaxed = false;
-	if (exec(s, "PRAGMA synchronous=FULL", error_r) == -1)
+	if (store_exec(s, "PRAGMA synchronous=FULL", error_r) == -1)
 		return -1;
 	if (db == NULL || db[0] == '\0')
 		return 0; /* in memory */
@@ -734,18 +758,18 @@ store_copy(struct store *s, const char *path, char **error_r)
 
 	if (sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL) !=
 	    SQLITE_OK)
-		return fail(s, error_r, "copy");
-	bind_text(st, 1, path);
+		return store_fail(s, error_r, "copy");
+	store_bind_text(st, 1, path);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, error_r, "copy");
+	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, "copy");
 }
 
 int
 store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
 		    char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_OUTBOX_COUNTS, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_COUNTS, error_r);
 	int rc;
 
 	if (st == NULL)
@@ -754,13 +778,13 @@ store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
 	*queued_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
 	*failed_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 1) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : fail(s, error_r, "outbox counts");
+	return rc == SQLITE_ROW ? 0 : store_fail(s, error_r, "outbox counts");
 }
 
 int
 store_last_message(struct store *s, int64_t *id_r, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_LAST_MESSAGE, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_LAST_MESSAGE, error_r);
 	int rc;
 
 	if (st == NULL)
@@ -768,7 +792,7 @@ store_last_message(struct store *s, int64_t *id_r, char **error_r)
 	rc = sqlite3_step(st);
 	*id_r = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : fail(s, error_r, "last message");
+	return rc == SQLITE_ROW ? 0 : store_fail(s, error_r, "last message");
 }
 
 /* Calls fn for each of n ids in one transaction. */
@@ -778,7 +802,7 @@ for_each_id(struct store *s, const int64_t *ids, size_t n, time_t now,
 {
 	size_t i;
 
-	if (exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+	if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (fn(s, ids[i], now, error_r) == -1) {
@@ -786,7 +810,7 @@ for_each_id(struct store *s, const int64_t *ids, size_t n, time_t now,
 			return -1;
 		}
 	}
-	return exec(s, "COMMIT", error_r);
+	return store_exec(s, "COMMIT", error_r);
 }
 
 static int
@@ -813,14 +837,14 @@ int
 store_mailbox_position(struct store *s, const char *mailbox,
 		       uint32_t *validity_r, uint32_t *last_r, char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_POSITION_GET, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_POSITION_GET, error_r);
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	*validity_r = 0;
 	*last_r = 0;
-	bind_text(st, 1, mailbox);
+	store_bind_text(st, 1, mailbox);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*validity_r = (uint32_t)sqlite3_column_int64(st, 0);
@@ -828,7 +852,7 @@ store_mailbox_position(struct store *s, const char *mailbox,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, error_r, "mailbox position");
+		return store_fail(s, error_r, "mailbox position");
 	return 0;
 }
 
@@ -837,15 +861,15 @@ store_set_mailbox_position(struct store *s, const char *mailbox,
 			   uint32_t validity, uint32_t last, time_t now,
 			   char **error_r)
 {
-	sqlite3_stmt *st = stmt(s, STMT_POSITION_SET, error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_POSITION_SET, error_r);
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, mailbox);
+	store_bind_text(st, 1, mailbox);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)validity);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)last);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	return run(s, st, error_r, "mailbox position");
+	return store_run(s, st, error_r, "mailbox position");
 }
 
 int
@@ -861,11 +885,11 @@ store_report(struct store *s, const char *name, const char *arg,
 		*error_r = xasprintf("unknown report '%s'", name);
 		return -1;
 	}
-	st = stmt(s, id, error_r);
+	st = store_stmt(s, id, error_r);
 	if (st == NULL)
 		return -1;
 	if (sqlite3_bind_parameter_count(st) > 0)
-		bind_text(st, 1, arg);
+		store_bind_text(st, 1, arg);
 	n = sqlite3_column_count(st);
 	if (n > 32)
 		n = 32;
@@ -880,5 +904,5 @@ store_report(struct store *s, const char *name, const char *arg,
 		fn(ctx, n, values, names);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, error_r, name);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, name);
 }

@@ -1,0 +1,46 @@
+/*
+ * For the store's own modules only (store.c and store_*.c): the
+ * connection and the small helpers every query uses.  Nothing outside
+ * the store includes this or sqlite3.h.
+ *
+ * store.c prepares the statements of store_sql.h once per connection;
+ * a module with queries that run rarely (a command, a daily report)
+ * prepares them with store_prepare() and finalizes them itself.
+ */
+#ifndef AANMELD_STORE_INTERNAL_H
+#define AANMELD_STORE_INTERNAL_H
+
+#include <stdbool.h>
+
+#include <sqlite3.h>
+
+#include "store_sql.h"
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmts[STMT_COUNT];
+	bool readonly;
+	bool relaxed; /* between store_relax() and store_sync() */
+};
+
+/* -1 with *error_r = "what: <sqlite's message>". */
+int store_fail(struct store *s, char **error_r, const char *what);
+int store_exec(struct store *s, const char *sql, char **error_r);
+/* The prepared statement for id, reset and with no bindings. */
+sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id, char **error_r);
+/* A statement of the caller's own; sqlite3_finalize() it.  NULL on error. */
+sqlite3_stmt *store_prepare(struct store *s, const char *sql, char **error_r);
+/* Binds text, or NULL for a NULL pointer. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Steps a statement that returns no rows, and resets it. */
+int store_run(struct store *s, sqlite3_stmt *st, char **error_r,
+	      const char *what);
+/* The text of column i as a heap string, NULL for NULL. */
+char *store_column_dup(sqlite3_stmt *st, int i);
+
+/* A write transaction (BEGIN IMMEDIATE), committed or rolled back. */
+int store_begin(struct store *s, char **error_r);
+int store_commit(struct store *s, char **error_r);
+void store_rollback(struct store *s);
+
+#endif
