@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "cli_attendance.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "log.h"
@@ -268,18 +269,6 @@ report(struct runtime *rt, const char *name, const char *arg, bool csv)
 }
 
 static int
-cmd_list(struct runtime *rt, int argc, char **argv)
-{
-	bool csv = argc == 2 && strcmp(argv[1], "--csv") == 0;
-
-	if (argc > 2 || (argc == 2 && !csv)) {
-		fprintf(stderr, "usage: aanmeld list [--csv]\n");
-		return 2;
-	}
-	return report(rt, "list", NULL, csv);
-}
-
-static int
 cmd_queue(struct runtime *rt, int argc, char **argv)
 {
 	return report(rt, "queue", NULL, false);
@@ -421,7 +410,10 @@ static const struct command commands[] = {
 	{"classify", cmd_classify, "classify [--empty] FILE...",
 	 "dry run: judge the files in order, change nothing"},
 	{"run", cmd_run, "run --once", "process the mailbox once"},
-	{"list", cmd_list, "list [--csv]", "enrolled municipalities"},
+	{"list", cli_attendance_list, "list [--csv]",
+	 "enrolled municipalities, contacts, attendance"},
+	{"export", cli_attendance_export, "export --csv [--excel]",
+	 "enrolments, contacts and attendance as CSV"},
 	{"queue", cmd_queue, "queue", "open review items, oldest first"},
 	{"show", cmd_show, "show ID", "one message: verdict, reasons, mail"},
 	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},

@@ -11,6 +11,7 @@
 #include "classify.h"
 #include "compose.h"
 #include "gemeenten.h"
+#include "itip_reply.h"
 #include "mailaddr.h"
 #include "message.h"
 #include "programme.h"
@@ -21,7 +22,7 @@
 
 static const char *const verdict_names[VERDICT_COUNT] = {
 	"enrol",  "waitlist", "closed", "duplicate",
-	"reject", "review",   "ignore",
+	"reject", "review",   "ignore", "attendance",
 };
 
 struct judge {
@@ -30,7 +31,9 @@ struct judge {
 	const struct classify_settings *set;
 	struct buf reasons;
 	const struct gemeente *gemeente;
-	bool quiet; /* a reply to our own mail: never answered */
+	bool quiet;		 /* a reply to our own mail: never answered */
+	struct itip_reply reply; /* an answer to an invitation */
+	unsigned item;		 /* the item it answers */
 };
 
 const char *
@@ -324,6 +327,58 @@ judge_state(struct judge *j, const struct classify_state *st, time_t now)
 	return VERDICT_ENROL;
 }
 
+/* An answer to one of our invitations (iTIP REPLY): attendance, or
+   ignore with the reason it cannot be recorded; never answered, never a
+   review.  VERDICT_COUNT for a calendar that is no answer (an enrolment
+   with an .ics attached is judged as any mail). */
+static enum verdict
+judge_calendar(struct judge *j)
+{
+	const struct message *m = j->msg;
+	const char *err = "no calendar part";
+	char name[32];
+	int rc = -1;
+
+	if (m->calendar != NULL)
+		rc = itip_reply_parse(m->calendar, strlen(m->calendar),
+				      &j->reply, &err);
+	if (rc != 1 && !m->calendar_reply)
+		return VERDICT_COUNT;
+	if (rc != 1) {
+		reason(j,
+		       "calendar reply to an invitation, unreadable (%s): "
+		       "nothing recorded",
+		       err);
+		return VERDICT_IGNORE;
+	}
+	j->item = itip_reply_item(j->rules->programme, j->reply.uid,
+				  j->set->message_id_domain);
+	if (j->item == 0) {
+		reason(j,
+		       "calendar reply from %s to an event that is not in the "
+		       "programme (UID %s): nothing recorded",
+		       j->reply.attendee, j->reply.uid);
+		return VERDICT_IGNORE;
+	}
+	itip_reply_item_name(j->item, false, name, sizeof(name));
+	if (j->reply.partstat == ITIP_OTHER) {
+		reason(j,
+		       "calendar reply from %s for %s with PARTSTAT=%s: "
+		       "nothing recorded",
+		       j->reply.attendee, name, j->reply.partstat_text);
+		return VERDICT_IGNORE;
+	}
+	if (m->from_addr != NULL &&
+	    strcasecmp(m->from_addr, j->reply.attendee) != 0)
+		reason(j, "calendar reply sent by %s for %s", m->from_addr,
+		       j->reply.attendee);
+	else
+		reason(j, "calendar reply from %s", j->reply.attendee);
+	reason(j, "attendance: %s %s", itip_partstat_name(j->reply.partstat),
+	       name);
+	return VERDICT_ATTENDANCE;
+}
+
 /* The verdict before authentication is looked at. */
 static enum verdict
 judge(struct judge *j, const struct classify_state *st, time_t now)
@@ -336,6 +391,11 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 	if (m->problem != NULL) {
 		reason(j, "%s", m->problem);
 		return VERDICT_REVIEW;
+	}
+	if (m->calendar != NULL || m->calendar_reply) {
+		v = judge_calendar(j);
+		if (v != VERDICT_COUNT)
+			return v;
 	}
 	if (is_machine_mail(j))
 		return VERDICT_IGNORE;
@@ -381,6 +441,7 @@ static const enum template_kind answers[VERDICT_COUNT] = {
 	[VERDICT_REJECT] = TEMPLATE_REJECT,
 	[VERDICT_REVIEW] = TEMPLATE_REVIEW,
 	[VERDICT_IGNORE] = TEMPLATE_COUNT,
+	[VERDICT_ATTENDANCE] = TEMPLATE_COUNT,
 };
 
 void
@@ -399,20 +460,30 @@ classify(const struct message *msg, const struct rules *rules,
 	j.set = settings;
 	buf_init(&j.reasons, REASONS_MAX);
 	v = judge(&j, state, now);
-	if (msg->problem == NULL && dmarc_failed(&j) && v != VERDICT_IGNORE) {
+	forged = msg->problem == NULL && dmarc_failed(&j);
+	if (forged && v == VERDICT_ATTENDANCE) {
+		/* replies never go to review: forged, it is just not used */
+		reason(&j, "dmarc=fail: the sender address may be forged; "
+			   "attendance not recorded");
+		v = VERDICT_IGNORE;
+	} else if (forged && v != VERDICT_IGNORE) {
 		reason(&j, "dmarc=fail: the sender address may be forged");
 		v = VERDICT_REVIEW;
-		forged = true;
 	}
 	memset(out, 0, sizeof(*out));
 	out->verdict = v;
 	out->gemeente = j.gemeente;
 	out->reasons = buf_steal(&j.reasons);
 	out->template = answers[v];
+	if (v == VERDICT_ATTENDANCE) {
+		out->reply = j.reply;
+		out->item = j.item;
+	} else
+		itip_reply_deinit(&j.reply);
 	/* never answer a machine, a possibly forged sender, mail we could
 	   not read, or a reply to our own answer (that would loop) */
-	out->answer = v != VERDICT_IGNORE && !forged && !j.quiet &&
-		      msg->problem == NULL;
+	out->answer = v != VERDICT_IGNORE && v != VERDICT_ATTENDANCE &&
+		      !forged && !j.quiet && msg->problem == NULL;
 }
 
 void
@@ -420,4 +491,5 @@ classification_deinit(struct classification *c)
 {
 	free(c->reasons);
 	c->reasons = NULL;
+	itip_reply_deinit(&c->reply);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "itip_reply.h"
 #include "template.h"
 
 struct gemeente;
@@ -20,13 +21,15 @@ struct message;
 struct rules;
 
 enum verdict {
-	VERDICT_ENROL,	   /* confirmed place */
-	VERDICT_WAITLIST,  /* full: on the waiting list */
-	VERDICT_CLOSED,	   /* after the enrolment closing time */
-	VERDICT_DUPLICATE, /* the municipality is already enrolled */
-	VERDICT_REJECT,	   /* not a municipality */
-	VERDICT_REVIEW,	   /* a person must decide */
-	VERDICT_IGNORE,	   /* machine or unrelated mail: no answer */
+	VERDICT_ENROL,	    /* confirmed place */
+	VERDICT_WAITLIST,   /* full: on the waiting list */
+	VERDICT_CLOSED,	    /* after the enrolment closing time */
+	VERDICT_DUPLICATE,  /* the municipality is already enrolled */
+	VERDICT_REJECT,	    /* not a municipality */
+	VERDICT_REVIEW,	    /* a person must decide */
+	VERDICT_IGNORE,	    /* machine or unrelated mail: no answer */
+	VERDICT_ATTENDANCE, /* an answer to an invitation: recorded, no
+			       answer */
 	VERDICT_COUNT
 };
 
@@ -50,6 +53,10 @@ struct classification {
 	char *reasons; /* "; "-separated words, heap */
 	bool answer;   /* send the verdict's template */
 	enum template_kind template;
+	/* VERDICT_ATTENDANCE: the reply (owned) and the item it answers
+	   (a session number, CALENDAR_DEADLINE or CALENDAR_CONGRESS) */
+	struct itip_reply reply;
+	unsigned item;
 };
 
 /* Fills *out; release it with classification_deinit(). */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "answer.h"
+#include "attendance.h"
 #include "classify.h"
 #include "config.h"
 #include "gemeenten.h"
@@ -150,6 +151,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct classify_state st;
 	struct classification c;
 	struct answer a, *inv = NULL;
+	struct attendance att;
 	char **codes;
 	size_t n, confirmed, n_inv = 0;
 	int64_t id;
@@ -163,6 +165,15 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	classify(msg, in->rules, &in->settings, &st, now, &c);
 	memset(&rec, 0, sizeof(rec));
 	memset(&a, 0, sizeof(a));
+	memset(&att, 0, sizeof(att));
+	rc = 0;
+	if (c.verdict == VERDICT_ATTENDANCE) {
+		rc = attendance_resolve(in->store, in->rules, msg, &c, now,
+					&att, error_r);
+		if (rc == 1)
+			rec.attendance = &att.rec;
+		rc = rc == -1 ? -1 : 0;
+	}
 	rec.mailbox = in->mailbox->name;
 	rec.msgkey = key;
 	rec.message_id = msg->message_id;
@@ -179,8 +190,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	rec.enrol = enrol_kind(c.verdict);
 	rec.review = c.verdict == VERDICT_REVIEW;
 	rec.folder = intake_folder(in->config, c.verdict);
-	rc = 0;
-	if (c.answer)
+	if (rc == 0 && c.answer)
 		rc = prepare_answer(in, msg, sha, &c, n - confirmed + 1, now,
 				    &a, &rec, error_r);
 	if (rc == 0 && c.verdict == VERDICT_ENROL)
@@ -197,6 +207,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		rc = (int)c.verdict;
 	}
 	answer_deinit(&a);
+	attendance_deinit(&att);
 	invite_free(inv, n_inv);
 	free((void *)rec.mails);
 	classification_deinit(&c);

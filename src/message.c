@@ -523,6 +523,7 @@ message_free(struct message *msg)
 		free(msg->authres[i]);
 	free(msg->content_type);
 	free(msg->body);
+	free(msg->calendar);
 	free(msg->problem);
 	free(msg);
 }

@@ -57,6 +57,8 @@ struct message {
 	char *content_type;  /* top-level "type/subtype", lower-case */
 	bool calendar_reply; /* a text/calendar part with method=REPLY,
 				COUNTER or DECLINECOUNTER */
+	char *calendar;	     /* the first text/calendar or application/ics
+				part, decoded to UTF-8, or NULL */
 	char *body;	     /* text/plain, else text/html stripped */
 
 	char *problem; /* why the message needs a person, or NULL */

@@ -216,6 +216,12 @@ walk_part(struct walk *w, struct mailmime *part, size_t depth)
 	if (++w->parts > MESSAGE_MIME_PARTS_MAX)
 		return;
 	type = type_name(part->mm_content_type);
+	/* the answer to an invitation, read by itip_reply.c; Gmail adds an
+	   invite.ics copy after the inline part */
+	if ((strcmp(type, "text/calendar") == 0 ||
+	     strcmp(type, "application/ics") == 0) &&
+	    w->msg->calendar == NULL)
+		w->msg->calendar = decode_text(part);
 	if (strcmp(type, "text/calendar") == 0) {
 		char *method = mailmime_content_param_get(part->mm_content_type,
 							  "method");

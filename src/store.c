@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_attendance.h"
 #include "store_internal.h"
 #include "store_sql.h"
 #include "util.h"
@@ -416,6 +417,9 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 	if (r->folder != NULL &&
 	    store_requeue_move(s, id, r->mailbox, r->msgkey, r->folder,
 			       r->received_at, error_r) == -1)
+		return -1;
+	if (r->attendance != NULL &&
+	    store_attendance_record(s, r->attendance, id, error_r) == -1)
 		return -1;
 	/* recorded: the attempts at it are history, in the same commit */
 	st = store_stmt(s, STMT_ATTEMPT_END, error_r);

@@ -105,6 +105,21 @@ const char *const store_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;"
 	"DROP INDEX outbox_rcpt;"
 	"CREATE INDEX outbox_rcpt ON outbox (rcpt COLLATE NOCASE, created_at);",
+	/* attendance: the answers to our invitations (iTIP REPLY), the
+	   latest per contact and item (store_attendance.c) */
+	"CREATE TABLE attendance ("
+	" code TEXT NOT NULL,"
+	" address TEXT NOT NULL COLLATE NOCASE,"
+	" item TEXT NOT NULL,"
+	" session INTEGER,"
+	" status TEXT NOT NULL CHECK (status IN"
+	"  ('accepted', 'declined', 'tentative')),"
+	" sequence INTEGER NOT NULL,"
+	" replied_at INTEGER NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" message_id TEXT,"
+	" message INTEGER REFERENCES messages (id),"
+	" PRIMARY KEY (code, address, item));",
 };
 
 const size_t store_n_migrations =

@@ -1,0 +1,268 @@
+/*
+ * CSV as RFC 4180 describes it, UTF-8; the Excel variant as Dutch Excel
+ * opens a file by double-click (byte order mark, ';').
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "calendar.h"
+#include "export.h"
+#include "itip_reply.h"
+#include "util.h"
+
+#define BOM "\xef\xbb\xbf"
+
+/* English words in the database, Dutch in the file staff opens. */
+static const struct {
+	const char *word;
+	const char *dutch;
+} dutch[] = {
+	{"confirmed", "bevestigd"}, {"waitlist", "wachtlijst"},
+	{"withdrawn", "afgemeld"},  {"accepted", "geaccepteerd"},
+	{"declined", "afgewezen"},  {"tentative", "voorlopig"},
+};
+
+static const char *
+in_dutch(const char *word)
+{
+	size_t i;
+
+	for (i = 0; word != NULL && i < nitems(dutch); i++) {
+		if (strcmp(word, dutch[i].word) == 0)
+			return dutch[i].dutch;
+	}
+	return word;
+}
+
+static void
+add_item(struct export_table *t, unsigned number, const char *title)
+{
+	itip_reply_item_name(number, true, t->keys[t->n_items],
+			     sizeof(t->keys[0]));
+	t->titles[t->n_items++] = title;
+}
+
+void
+export_table_init(struct export_table *t, const struct programme *p,
+		  const struct store_attendance_contact *contacts,
+		  size_t n_contacts,
+		  const struct store_attendance_answer *answers,
+		  size_t n_answers)
+{
+	size_t i, j, k;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < p->n_sessions && i < PROGRAMME_SESSIONS_MAX; i++)
+		add_item(t, p->sessions[i].number, p->sessions[i].title);
+	if (p->deadline.title != NULL)
+		add_item(t, CALENDAR_DEADLINE, p->deadline.title);
+	if (p->congress.title != NULL)
+		add_item(t, CALENDAR_CONGRESS, p->congress.title);
+	t->rows = xcalloc(n_contacts + 1, sizeof(*t->rows));
+	t->n_rows = n_contacts;
+	for (i = 0; i < n_contacts; i++)
+		t->rows[i].contact = &contacts[i];
+	for (j = 0; j < n_answers; j++) {
+		const struct store_attendance_answer *a = &answers[j];
+
+		for (k = 0; k < t->n_items; k++) {
+			if (strcmp(t->keys[k], a->item) == 0)
+				break;
+		}
+		for (i = 0; k < t->n_items && i < n_contacts; i++) {
+			const struct store_attendance_contact *c = &contacts[i];
+
+			if (c->address != NULL &&
+			    strcmp(c->code, a->code) == 0 &&
+			    strcasecmp(c->address, a->address) == 0)
+				t->rows[i].answers[k] = a->status;
+		}
+	}
+}
+
+void
+export_table_deinit(struct export_table *t)
+{
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+export_csv_field(struct buf *b, const char *v, char sep, bool excel)
+{
+	size_t len;
+	int rc = 0;
+	bool quote;
+
+	if (v == NULL)
+		v = "";
+	len = strlen(v);
+	quote = strchr(v, sep) != NULL || strchr(v, '"') != NULL ||
+		strchr(v, '\r') != NULL || strchr(v, '\n') != NULL ||
+		(len > 0 && (v[0] == ' ' || v[len - 1] == ' '));
+	if (quote)
+		rc |= buf_addc(b, '"');
+	if (excel && strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0')
+		rc |= buf_addc(b, '\'');
+	for (; *v != '\0'; v++) {
+		if (*v == '"')
+			rc |= buf_addc(b, '"');
+		rc |= buf_addc(b, *v);
+	}
+	if (quote)
+		rc |= buf_addc(b, '"');
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+format_time(time_t t, char *out, size_t size)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		util_strlcpy(out, "", size);
+}
+
+/* A value of `aanmeld list`: "-" when empty, a tab or a line break
+   (which would break the one-line format) as a space. */
+static int
+list_text_value(struct buf *b, const char *v)
+{
+	int rc = 0;
+
+	if (v == NULL || *v == '\0')
+		return buf_addc(b, '-');
+	for (; *v != '\0'; v++)
+		rc |= buf_addc(b, *v == '\t' || *v == '\n' || *v == '\r' ? ' '
+									 : *v);
+	return rc == 0 ? 0 : -1;
+}
+
+/* A value of `aanmeld list --csv`: always quoted, as before. */
+static int
+list_csv_value(struct buf *b, const char *v)
+{
+	int rc = buf_addc(b, '"');
+
+	for (; v != NULL && *v != '\0'; v++) {
+		if (*v == '"')
+			rc |= buf_addc(b, '"');
+		rc |= buf_addc(b, *v);
+	}
+	rc |= buf_addc(b, '"');
+	return rc == 0 ? 0 : -1;
+}
+
+/* One line of fields: CSV or the list's text. */
+static int
+add_line(struct buf *b, const char *const *v, size_t n, char sep, bool excel,
+	 bool list_text, bool list_csv)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			rc |= buf_addc(b, sep);
+		if (list_text)
+			rc |= list_text_value(b, v[i]);
+		else if (list_csv)
+			rc |= list_csv_value(b, v[i]);
+		else
+			rc |= export_csv_field(b, v[i], sep, excel);
+	}
+	rc |= buf_adds(b, list_text || list_csv ? "\n" : "\r\n");
+	return rc == 0 ? 0 : -1;
+}
+
+#define COLUMNS_MAX (6 + EXPORT_ITEMS_MAX)
+
+char *
+export_csv(const struct export_table *t, bool excel, size_t *len_r)
+{
+	static const char *const head[] = {
+		"CBS-code",	"gemeente",	  "status",
+		"aangemeld op", "contactpersoon", "e-mailadres",
+	};
+	const char *v[COLUMNS_MAX];
+	char sep = excel ? ';' : ',', when[32];
+	struct buf b;
+	size_t i, k, n;
+	int rc = 0;
+
+	buf_init(&b, EXPORT_SIZE_MAX);
+	if (excel)
+		rc |= buf_adds(&b, BOM);
+	for (n = 0; n < nitems(head); n++)
+		v[n] = head[n];
+	for (k = 0; k < t->n_items; k++)
+		v[n++] = t->titles[k];
+	rc |= add_line(&b, v, n, sep, excel, false, false);
+	for (i = 0; i < t->n_rows; i++) {
+		const struct store_attendance_contact *c = t->rows[i].contact;
+
+		format_time(c->enrolled_at, when, sizeof(when));
+		n = 0;
+		v[n++] = c->code;
+		v[n++] = c->name;
+		v[n++] = in_dutch(c->status);
+		v[n++] = when;
+		v[n++] = c->contact_name;
+		v[n++] = c->address;
+		for (k = 0; k < t->n_items; k++)
+			v[n++] = in_dutch(t->rows[i].answers[k]);
+		rc |= add_line(&b, v, n, sep, excel, false, false);
+	}
+	if (rc != 0) {
+		buf_deinit(&b);
+		return NULL;
+	}
+	*len_r = b.len;
+	return buf_steal(&b);
+}
+
+char *
+export_list(const struct export_table *t, bool csv)
+{
+	static const char *const head[] = {
+		"code", "name", "status", "enrolled_at", "contact",
+	};
+	const char *v[COLUMNS_MAX];
+	char when[32];
+	struct buf b;
+	size_t i, k, n;
+	int rc = 0;
+
+	buf_init(&b, EXPORT_SIZE_MAX);
+	for (n = 0; n < nitems(head); n++)
+		v[n] = head[n];
+	for (k = 0; k < t->n_items; k++)
+		v[n++] = t->keys[k];
+	rc |= add_line(&b, v, n, csv ? ',' : '\t', false, !csv, csv);
+	for (i = 0; i < t->n_rows; i++) {
+		const struct store_attendance_contact *c = t->rows[i].contact;
+
+		format_time(c->enrolled_at, when, sizeof(when));
+		n = 0;
+		v[n++] = c->code;
+		v[n++] = c->name;
+		v[n++] = c->status;
+		v[n++] = when;
+		v[n++] = c->address;
+		for (k = 0; k < t->n_items; k++)
+			v[n++] = t->rows[i].answers[k];
+		rc |= add_line(&b, v, n, csv ? ',' : '\t', false, !csv, csv);
+	}
+	if (rc != 0) {
+		buf_deinit(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}

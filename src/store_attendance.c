@@ -1,0 +1,234 @@
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_attendance.h"
+#include "store_internal.h"
+#include "util.h"
+
+int
+store_attendance_codes(struct store *s, const char *address, char ***codes_r,
+		       size_t *n_r, char **error_r)
+{
+	sqlite3_stmt *st;
+	char **codes = NULL;
+	size_t n = 0;
+	int rc;
+
+	st = store_prepare(s,
+			   "SELECT code FROM contacts WHERE address = ?1"
+			   " COLLATE NOCASE ORDER BY added_at, id",
+			   error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, address);
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		codes = xreallocarray(codes, n + 1, sizeof(*codes));
+		codes[n++] = store_column_dup(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		util_free_strv(codes, n);
+		store_fail(s, error_r, "attendance contact");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*codes_r = codes;
+	*n_r = n;
+	return 0;
+}
+
+int
+store_attendance_current(struct store *s, const char *code, const char *address,
+			 const char *item, char **status_r,
+			 unsigned *sequence_r, time_t *replied_at_r,
+			 char **error_r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = store_prepare(s,
+			   "SELECT status, sequence, replied_at FROM attendance"
+			   " WHERE code = ?1 AND address = ?2 AND item = ?3",
+			   error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	store_bind_text(st, 2, address);
+	store_bind_text(st, 3, item);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*status_r = store_column_dup(st, 0);
+		*sequence_r = (unsigned)sqlite3_column_int64(st, 1);
+		*replied_at_r = (time_t)sqlite3_column_int64(st, 2);
+		sqlite3_finalize(st);
+		return 1;
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, error_r, "attendance lookup");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_attendance_record(struct store *s, const struct store_attendance *a,
+			int64_t message, char **error_r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	/* "WHERE true": an upsert after a SELECT needs a WHERE (SQLite's
+	   grammar); the later answer wins, an equal one by arrival */
+	st = store_prepare(
+		s,
+		"INSERT INTO attendance (code, address, item, session, status,"
+		" sequence, replied_at, received_at, message_id, message)"
+		" SELECT code, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM contacts"
+		" WHERE address = ?1 COLLATE NOCASE AND true"
+		" ON CONFLICT (code, address, item) DO UPDATE SET"
+		" status = excluded.status, sequence = excluded.sequence,"
+		" replied_at = excluded.replied_at,"
+		" received_at = excluded.received_at,"
+		" message_id = excluded.message_id, message = excluded.message"
+		" WHERE excluded.sequence > attendance.sequence OR"
+		" (excluded.sequence = attendance.sequence AND"
+		" excluded.replied_at >= attendance.replied_at)",
+		error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, a->address);
+	store_bind_text(st, 2, a->item);
+	if (a->session > 0)
+		sqlite3_bind_int64(st, 3, a->session);
+	else
+		sqlite3_bind_null(st, 3);
+	store_bind_text(st, 4, a->status);
+	sqlite3_bind_int64(st, 5, a->sequence);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)a->replied_at);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)a->received_at);
+	store_bind_text(st, 8, a->message_id);
+	sqlite3_bind_int64(st, 9, message);
+	rc = store_run(s, st, error_r, "record attendance");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_attendance_contacts(struct store *s,
+			  struct store_attendance_contact **rows_r, size_t *n_r,
+			  char **error_r)
+{
+	struct store_attendance_contact *rows = NULL, *r;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	st = store_prepare(
+		s,
+		"SELECT e.code, e.name, e.status, e.enrolled_at, c.address,"
+		" c.name FROM enrolments e LEFT JOIN contacts c"
+		" ON c.code = e.code ORDER BY e.status = 'waitlist',"
+		" e.enrolled_at, e.code, c.added_at, c.id",
+		error_r);
+	if (st == NULL)
+		return -1;
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		rows = xreallocarray(rows, n + 1, sizeof(*rows));
+		r = &rows[n++];
+		r->code = store_column_dup(st, 0);
+		r->name = store_column_dup(st, 1);
+		r->status = store_column_dup(st, 2);
+		r->enrolled_at = (time_t)sqlite3_column_int64(st, 3);
+		r->address = store_column_dup(st, 4);
+		r->contact_name = store_column_dup(st, 5);
+	}
+	if (rc != SQLITE_DONE) {
+		store_attendance_contacts_free(rows, n);
+		store_fail(s, error_r, "contacts");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
+}
+
+void
+store_attendance_contacts_free(struct store_attendance_contact *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].code);
+		free(rows[i].name);
+		free(rows[i].status);
+		free(rows[i].address);
+		free(rows[i].contact_name);
+	}
+	free(rows);
+}
+
+int
+store_attendance_answers(struct store *s,
+			 struct store_attendance_answer **rows_r, size_t *n_r,
+			 char **error_r)
+{
+	struct store_attendance_answer *rows = NULL, *r;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc;
+
+	st = store_prepare(s,
+			   "SELECT code, address, item, status, replied_at"
+			   " FROM attendance ORDER BY code, address, item",
+			   error_r);
+	if (st == NULL)
+		return -1;
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		rows = xreallocarray(rows, n + 1, sizeof(*rows));
+		r = &rows[n++];
+		r->code = store_column_dup(st, 0);
+		r->address = store_column_dup(st, 1);
+		r->item = store_column_dup(st, 2);
+		r->status = store_column_dup(st, 3);
+		r->replied_at = (time_t)sqlite3_column_int64(st, 4);
+	}
+	if (rc != SQLITE_DONE) {
+		store_attendance_answers_free(rows, n);
+		store_fail(s, error_r, "attendance");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
+}
+
+void
+store_attendance_answers_free(struct store_attendance_answer *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].code);
+		free(rows[i].address);
+		free(rows[i].item);
+		free(rows[i].status);
+	}
+	free(rows);
+}
