@@ -1,0 +1,481 @@
+/*
+ * Unit tests for the answers to our invitations: the four real-shaped
+ * samples (Outlook accept and decline, Gmail accept and tentative) found
+ * in their MIME structure and read with libical, the programme item their
+ * UID names, calendars that are malformed, have no METHOD or another
+ * one, the size limit at limit-1, limit and limit+1, and the verdict the
+ * classifier gives each (attendance, never answered, never a review).
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "calendar.h"
+#include "classify.h"
+#include "itip_reply.h"
+#include "message.h"
+#include "programme.h"
+#include "rules.h"
+#include "util.h"
+
+#define SAMPLES TOP_SRCDIR "/tests/data/attendance/"
+#define UID1 "aanmeld-f428d9aed722100e8efe65c3a8f32c5c-session-1@vng.nl"
+
+static struct rules *rules;
+
+static int
+setup(void **state)
+{
+	struct buf errors;
+
+	buf_init(&errors, 1024 * 1024);
+	rules = rules_load(TOP_SRCDIR "/rules", &errors);
+	if (rules == NULL)
+		fprintf(stderr, "%s", buf_str(&errors));
+	buf_deinit(&errors);
+	return rules == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	rules_free(rules);
+	return 0;
+}
+
+static struct message *
+load(const char *name)
+{
+	char *path = xasprintf("%s%s", SAMPLES, name), *data;
+	struct message *m;
+	const char *err;
+	size_t len;
+
+	data = util_read_file(path, MESSAGE_SIZE_MAX, &len, &err);
+	if (data == NULL)
+		fail_msg("%s: %s", path, err);
+	m = message_parse(data, len);
+	free(data);
+	free(path);
+	return m;
+}
+
+static time_t
+utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	return timegm(&tm);
+}
+
+static const struct sample {
+	const char *file;
+	const char *attendee;
+	enum itip_partstat partstat;
+	unsigned item;
+	int y, mo, d, h, mi, s; /* DTSTAMP */
+	const char *reason;
+} samples[] = {
+	{"outlook-accept-nl.eml", "a.meijer@utrecht.nl", ITIP_ACCEPTED, 1, 2021,
+	 4, 1, 8, 15, 12, "attendance: accepted session 1"},
+	{"outlook-decline-en.eml", "a.meijer@utrecht.nl", ITIP_DECLINED, 2,
+	 2021, 4, 1, 8, 29, 40, "attendance: declined session 2"},
+	{"gmail-accept-en.eml", "k.bakker@zwolle.nl", ITIP_ACCEPTED, 3, 2021, 4,
+	 1, 9, 41, 27, "attendance: accepted session 3"},
+	{"gmail-tentative-nl.eml", "k.bakker@zwolle.nl", ITIP_TENTATIVE, 4,
+	 2021, 4, 1, 9, 58, 3, "attendance: tentative session 4"},
+};
+
+static void
+test_samples(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(samples); i++) {
+		const struct sample *s = &samples[i];
+		struct message *m = load(s->file);
+		struct itip_reply r;
+		const char *err = NULL;
+
+		print_message("%s\n", s->file);
+		assert_null(m->problem);
+		assert_true(m->calendar_reply);
+		assert_non_null(m->calendar);
+		assert_int_equal(itip_reply_parse(m->calendar,
+						  strlen(m->calendar), &r,
+						  &err),
+				 1);
+		assert_string_equal(r.attendee, s->attendee);
+		assert_int_equal(r.partstat, s->partstat);
+		assert_int_equal(r.sequence, 0);
+		assert_int_equal(r.dtstamp,
+				 utc(s->y, s->mo, s->d, s->h, s->mi, s->s));
+		assert_int_equal(
+			itip_reply_item(rules->programme, r.uid, "vng.nl"),
+			s->item);
+		/* the body staff read is the text part, not the calendar */
+		assert_null(strstr(m->body, "BEGIN:VCALENDAR"));
+		itip_reply_deinit(&r);
+		message_free(m);
+	}
+}
+
+static void
+test_classify_samples(void **state)
+{
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					"mx.vng.nl", false};
+	struct classify_state st = {NULL, 0, 0};
+	size_t i;
+
+	for (i = 0; i < nitems(samples); i++) {
+		struct message *m = load(samples[i].file);
+		struct classification c;
+
+		classify(m, rules, &set, &st, utc(2021, 4, 2, 8, 0, 0), &c);
+		print_message("%s: %s (%s)\n", samples[i].file,
+			      verdict_name(c.verdict), c.reasons);
+		assert_int_equal(c.verdict, VERDICT_ATTENDANCE);
+		assert_false(c.answer);
+		assert_non_null(strstr(c.reasons, samples[i].reason));
+		assert_int_equal(c.item, samples[i].item);
+		assert_string_equal(c.reply.attendee, samples[i].attendee);
+		classification_deinit(&c);
+		message_free(m);
+	}
+}
+
+/* A reply whose sender fails DMARC is not used, and still no review. */
+static void
+test_classify_forged(void **state)
+{
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					"mx.vng.nl", false};
+	struct classify_state st = {NULL, 0, 0};
+	struct message *m = load("outlook-accept-nl.eml");
+	struct classification c;
+	char *p;
+
+	/* the trusted header says fail instead of pass */
+	p = strstr(m->authres[0], "dmarc=pass");
+	assert_non_null(p);
+	memcpy(p, "dmarc=fail", 10);
+	classify(m, rules, &set, &st, utc(2021, 4, 2, 8, 0, 0), &c);
+	assert_int_equal(c.verdict, VERDICT_IGNORE);
+	assert_false(c.answer);
+	assert_non_null(strstr(c.reasons, "attendance not recorded"));
+	classification_deinit(&c);
+	message_free(m);
+}
+
+/* A calendar of the given body lines, CRLF. */
+static char *
+cal(const char *method, const char *event)
+{
+	return xasprintf("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//"
+			 "EN\r\n%s%sBEGIN:VEVENT\r\n%sEND:VEVENT\r\n"
+			 "END:VCALENDAR\r\n",
+			 method != NULL ? method : "",
+			 method != NULL ? "\r\n" : "", event);
+}
+
+#define EVENT_OK                                                               \
+	"UID:" UID1 "\r\nDTSTAMP:20210401T100000Z\r\nSEQUENCE:2\r\n"           \
+	"ATTENDEE;PARTSTAT=DECLINED:MAILTO:Jan@Ede.NL\r\n"
+
+static const struct bad {
+	const char *method;
+	const char *event;
+	int rc;
+	const char *error;
+} bad[] = {
+	{"METHOD:REPLY", EVENT_OK, 1, NULL},
+	{NULL, EVENT_OK, 0, "calendar without METHOD"},
+	{"METHOD:REQUEST", EVENT_OK, 0, "calendar METHOD is not REPLY"},
+	{"METHOD:COUNTER", EVENT_OK, 0, "calendar METHOD is not REPLY"},
+	{"METHOD:REPLY",
+	 "DTSTAMP:20210401T100000Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.nl"
+	 "\r\n",
+	 -1, "VEVENT without UID"},
+	{"METHOD:REPLY", "UID:x\r\n", -1, "no ATTENDEE"},
+	{"METHOD:REPLY",
+	 "UID:x\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.nl\r\n"
+	 "ATTENDEE;PARTSTAT=DECLINED:mailto:c@d.nl\r\n",
+	 -1, "more than one ATTENDEE"},
+	{"METHOD:REPLY", "UID:x\r\nATTENDEE:mailto:a@b.nl\r\n", -1,
+	 "ATTENDEE without PARTSTAT"},
+	{"METHOD:REPLY", "UID:x\r\nATTENDEE;PARTSTAT=ACCEPTED:a@b.nl\r\n", -1,
+	 "ATTENDEE is no mailto: address"},
+	{"METHOD:REPLY",
+	 "UID:x\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b@c.nl\r\n", -1,
+	 "ATTENDEE is no mailto: address"},
+	{"METHOD:REPLY",
+	 "UID:x\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:<a@b.nl>\r\n", -1,
+	 "ATTENDEE is no mailto: address"},
+};
+
+static void
+test_calendars(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(bad); i++) {
+		char *text = cal(bad[i].method, bad[i].event);
+		struct itip_reply r;
+		const char *err = NULL;
+		int rc = itip_reply_parse(text, strlen(text), &r, &err);
+
+		print_message("row %zu: %d %s\n", i, rc, err ? err : "");
+		assert_int_equal(rc, bad[i].rc);
+		if (bad[i].error != NULL)
+			assert_string_equal(err, bad[i].error);
+		if (rc == 1) {
+			assert_string_equal(r.attendee, "jan@ede.nl");
+			assert_int_equal(r.partstat, ITIP_DECLINED);
+			assert_int_equal(r.sequence, 2);
+			assert_int_equal(r.dtstamp, utc(2021, 4, 1, 10, 0, 0));
+		} else {
+			assert_null(r.uid);
+			assert_null(r.attendee);
+		}
+		itip_reply_deinit(&r);
+		free(text);
+	}
+}
+
+static void
+test_not_a_calendar(void **state)
+{
+	static const char *const junk[] = {
+		"",
+		"hello",
+		"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n",
+		"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n",
+		"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nEND:VCALENDAR\r\n",
+		"\xff\xfe\x00garbage",
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(junk); i++) {
+		struct itip_reply r;
+		const char *err = NULL;
+		size_t len = i == nitems(junk) - 1 ? 10 : strlen(junk[i]);
+
+		assert_int_equal(itip_reply_parse(junk[i], len, &r, &err), -1);
+		assert_non_null(err);
+		print_message("junk %zu: %s\n", i, err);
+		itip_reply_deinit(&r);
+	}
+}
+
+/* ITIP_REPLY_SIZE_MAX: a valid reply padded with a long COMMENT. */
+static char *
+padded(size_t size)
+{
+	const char *head = "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+			   "UID:" UID1 "\r\n"
+			   "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@utrecht.nl\r\n"
+			   "COMMENT:";
+	const char *tail = "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	size_t fixed = strlen(head) + strlen(tail), i, at;
+	char *s = xmalloc(size + 1);
+
+	assert_true(size > fixed + 10);
+	memcpy(s, head, strlen(head));
+	at = strlen(head);
+	/* folded lines of 74 octets, so the text stays valid iCalendar */
+	for (i = 0; at < size - strlen(tail); i++) {
+		if (i > 0 && i % 72 == 0 && at + 3 < size - strlen(tail)) {
+			memcpy(s + at, "\r\n ", 3);
+			at += 3;
+		} else
+			s[at++] = 'x';
+	}
+	memcpy(s + at, tail, strlen(tail));
+	s[size] = '\0';
+	return s;
+}
+
+static void
+test_size_limit(void **state)
+{
+	size_t sizes[] = {ITIP_REPLY_SIZE_MAX - 1, ITIP_REPLY_SIZE_MAX,
+			  ITIP_REPLY_SIZE_MAX + 1};
+	int want[] = {1, 1, -1};
+	size_t i;
+
+	for (i = 0; i < nitems(sizes); i++) {
+		char *s = padded(sizes[i]);
+		struct itip_reply r;
+		const char *err = NULL;
+
+		assert_int_equal(strlen(s), sizes[i]);
+		assert_int_equal(itip_reply_parse(s, sizes[i], &r, &err),
+				 want[i]);
+		if (want[i] == -1)
+			assert_string_equal(err, "calendar too large");
+		itip_reply_deinit(&r);
+		free(s);
+	}
+}
+
+static void
+test_items(void **state)
+{
+	const struct programme *p = rules->programme;
+	unsigned n;
+
+	for (n = 1; n <= p->n_sessions; n++) {
+		char *uid = calendar_uid(p, n, "vng.nl");
+
+		assert_int_equal(itip_reply_item(p, uid, "vng.nl"), n);
+		/* some clients upper-case what they echo */
+		util_lowercase(uid);
+		for (char *c = uid; *c != '\0'; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+		assert_int_equal(itip_reply_item(p, uid, "vng.nl"), n);
+		/* our UIDs for another domain are not this programme's */
+		assert_int_equal(itip_reply_item(p, uid, "example.org"), 0);
+		free(uid);
+	}
+	{
+		char *d = calendar_uid(p, CALENDAR_DEADLINE, NULL);
+		char *c = calendar_uid(p, CALENDAR_CONGRESS, NULL);
+
+		assert_int_equal(itip_reply_item(p, d, NULL),
+				 CALENDAR_DEADLINE);
+		assert_int_equal(itip_reply_item(p, c, NULL),
+				 CALENDAR_CONGRESS);
+		free(d);
+		free(c);
+	}
+	/* a wrong UID: the Outlook sample of the corpus, and near misses */
+	assert_int_equal(itip_reply_item(p,
+					 "aanmeld.session-1.praktijkproef-gg@"
+					 "vng.nl",
+					 "vng.nl"),
+			 0);
+	assert_int_equal(itip_reply_item(p, UID1 "x", "vng.nl"), 0);
+	assert_int_equal(
+		itip_reply_item(p,
+				"aanmeld-f428d9aed722100e8efe65c3a8f32c5c-"
+				"session-99@vng.nl",
+				"vng.nl"),
+		0);
+	assert_int_equal(itip_reply_item(p, "", "vng.nl"), 0);
+}
+
+/* A reply the classifier cannot use is ignored with the reason, never
+   answered and never a review. */
+static void
+test_classify_unusable(void **state)
+{
+	static const struct {
+		const char *ics;
+		const char *reason;
+	} rows[] = {
+		{"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:"
+		 "other@example.org\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:"
+		 "a@utrecht.nl\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+		 "not in the programme (UID other@example.org)"},
+		{"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:" UID1
+		 "\r\nATTENDEE;PARTSTAT=DELEGATED:mailto:a@utrecht.nl\r\n"
+		 "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		 "PARTSTAT=DELEGATED"},
+		{"garbage\r\n", "unreadable (no calendar object)"},
+		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n"
+		 "END:VCALENDAR\r\n",
+		 "unreadable (calendar without METHOD)"},
+	};
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					"mx.vng.nl", false};
+	struct classify_state st = {NULL, 0, 0};
+	size_t i;
+
+	for (i = 0; i < nitems(rows); i++) {
+		struct classification c;
+		struct message *m;
+		char *raw;
+
+		raw = xasprintf(
+			"From: a@utrecht.nl\r\nSubject: Accepted: x\r\n"
+			"MIME-Version: 1.0\r\nContent-Type: text/calendar; "
+			"method=REPLY; charset=UTF-8\r\n\r\n%s",
+			rows[i].ics);
+		m = message_parse(raw, strlen(raw));
+		classify(m, rules, &set, &st, utc(2021, 4, 2, 8, 0, 0), &c);
+		print_message("row %zu: %s (%s)\n", i, verdict_name(c.verdict),
+			      c.reasons);
+		assert_int_equal(c.verdict, VERDICT_IGNORE);
+		assert_false(c.answer);
+		assert_non_null(strstr(c.reasons, rows[i].reason));
+		assert_non_null(strstr(c.reasons, "calendar reply"));
+		classification_deinit(&c);
+		message_free(m);
+		free(raw);
+	}
+}
+
+/* An enrolment with a calendar of its own attached (a REQUEST) is judged
+   as any enrolment. */
+static void
+test_enrolment_with_ics(void **state)
+{
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					"mx.vng.nl", false};
+	struct classify_state st = {NULL, 0, 0};
+	struct classification c;
+	struct message *m;
+	const char *raw =
+		"From: a@utrecht.nl\r\nSubject: Deelname praktijkproef GG & "
+		"lokale inclusie\r\nMIME-Version: 1.0\r\nContent-Type: "
+		"multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: "
+		"text/plain\r\n\r\nGraag.\r\n--b\r\nContent-Type: "
+		"text/calendar;"
+		" method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\n"
+		"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+		"--b--\r\n";
+
+	m = message_parse(raw, strlen(raw));
+	classify(m, rules, &set, &st, utc(2021, 4, 1, 8, 0, 0), &c);
+	assert_int_equal(c.verdict, VERDICT_ENROL);
+	assert_true(c.answer);
+	classification_deinit(&c);
+	message_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_classify_samples),
+		cmocka_unit_test(test_classify_forged),
+		cmocka_unit_test(test_calendars),
+		cmocka_unit_test(test_not_a_calendar),
+		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_items),
+		cmocka_unit_test(test_classify_unusable),
+		cmocka_unit_test(test_enrolment_with_ics),
+	};
+
+	setenv("TZ", "Europe/Amsterdam", 1);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
