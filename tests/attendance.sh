@@ -1,0 +1,237 @@
+#!/bin/sh
+# Answers to the invitations, end to end: the real daemon on a Maildir
+# with two enrolments, then the Outlook and Gmail replies of their
+# contacts (tests/data/attendance), a reply to an unknown event, one from
+# a stranger, a forged one, then a later and an older answer.  Checks the
+# attendance table, that nothing is answered or sent to review, the
+# folders, `aanmeld list`, and the bytes of `aanmeld export`.
+set -u
+: "${AANMELD:?}" "${AANMELDD:?}"
+srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+data=$srcdir/data/attendance
+work=$(mktemp -d /tmp/aanmeld-attendance.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+. "$srcdir/tap.sh"
+
+cr=$(printf '\r')
+sql() {
+	sqlite3 "$work/spool/aanmeld.db" "$1"
+}
+words() {	# the rows of a query on one line
+	sql "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+
+cat >"$work/aanmeld.conf" <<EOF
+[main]
+rules = $srcdir/../rules
+spool = spool
+[classify]
+trusted_authserv_id = mx.vng.nl
+EOF
+md=$work/spool/maildir
+mkdir -p "$md/new" "$md/cur" "$md/tmp"
+
+deliver() {	# deliver NAME < MESSAGE: the Maildir way
+	cat >"$md/tmp/$1"
+	mv "$md/tmp/$1" "$md/new/$1"
+}
+run() {	# run TIME: one pass of the daemon
+	"$AANMELDD" -c "$work/aanmeld.conf" --once --now "$1" \
+		>>"$work/run.log" 2>&1
+}
+aanmeld() {
+	"$AANMELD" -c "$work/aanmeld.conf" "$@"
+}
+same() {	# same DESCRIPTION WANT-FILE GOT-FILE: byte for byte
+	cmp -s "$2" "$3"
+	ok $? "$1"
+	cmp -s "$2" "$3" || diff "$2" "$3" | od -c | sed 's/^/# /' | head -40
+}
+
+# 1. two municipalities enrol: these are the contacts that reply
+S='Deelname praktijkproef GG & lokale inclusie'
+testmail 1000.utrecht.host a.meijer@utrecht.nl "$S" | deliver 1000.utrecht.host
+run "2021-04-01 10:00"
+ok $? "Utrecht enrols: aanmeldd --once exits 0"
+testmail 1001.zwolle.host k.bakker@zwolle.nl "$S" | deliver 1001.zwolle.host
+run "2021-04-01 10:05"
+ok $? "Zwolle enrols: aanmeldd --once exits 0"
+eq "two municipalities enrolled" "GM0344|confirmed GM0193|confirmed" \
+	"$(words 'SELECT code, status FROM enrolments ORDER BY enrolled_at')"
+mails=$(sql 'SELECT count(*) FROM outbox')
+
+# 2. the replies: Outlook (Exchange) accepts session 1 in Dutch and
+# declines session 2 in English; Gmail accepts session 3 in English and
+# is tentative for session 4 in Dutch
+cp "$data/outlook-accept-nl.eml" "$md/new/2001.outlook-accept.host"
+cp "$data/outlook-decline-en.eml" "$md/new/2002.outlook-decline.host"
+cp "$data/gmail-accept-en.eml" "$md/new/2003.gmail-accept.host"
+cp "$data/gmail-tentative-nl.eml" "$md/new/2004.gmail-tentative.host"
+# a reply to an event that is not ours (the corpus's Outlook sample)
+cp "$srcdir/data/mail/076-outlook-calendar-accept.eml" \
+	"$md/new/2005.unknown-uid.host"
+# a reply from someone who is no contact
+sed -e 's/k\.bakker@zwolle\.nl/p.jansen@amsterdam.nl/g' \
+	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<stranger@google.com>/' \
+	"$data/gmail-accept-en.eml" | deliver 2006.stranger.host
+# a reply whose sender fails DMARC: declining session 1 for Utrecht
+sed -e 's/dmarc=pass (p=NONE/dmarc=fail (p=NONE/' \
+	-e 's/k\.bakker@zwolle\.nl/a.meijer@utrecht.nl/g' \
+	-e 's/PARTSTAT=ACCEPTED/PARTSTAT=DECLINED/' \
+	-e 's/-session-3@vng/-session-1@vng/' \
+	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<forged@google.com>/' \
+	"$data/gmail-accept-en.eml" | deliver 2007.forged.host
+run "2021-04-01 11:00"
+ok $? "replies: aanmeldd --once exits 0"
+
+verdict() {	# verdict KEY
+	sql "SELECT verdict FROM messages WHERE msgkey = '$1'"
+}
+reasons() {	# reasons KEY PATTERN: the reasons hold PATTERN
+	sql "SELECT reasons FROM messages WHERE msgkey = '$1'" | grep -q "$2"
+}
+for k in 2001.outlook-accept 2002.outlook-decline 2003.gmail-accept \
+	2004.gmail-tentative; do
+	eq "$k: verdict attendance" attendance "$(verdict "$k.host")"
+done
+check "Outlook accept: reason in words" \
+	reasons 2001.outlook-accept.host 'attendance: accepted session 1'
+check "Outlook decline: reason in words" \
+	reasons 2002.outlook-decline.host 'attendance: declined session 2'
+check "Gmail accept: reason in words" \
+	reasons 2003.gmail-accept.host 'attendance: accepted session 3'
+check "Gmail tentative: reason in words" \
+	reasons 2004.gmail-tentative.host 'attendance: tentative session 4'
+eq "the replies name their municipality" "GM0344 GM0344 GM0193 GM0193" \
+	"$(words "SELECT gemeente FROM messages WHERE verdict = 'attendance' ORDER BY msgkey")"
+eq "unknown event: ignored" ignore "$(verdict 2005.unknown-uid.host)"
+check "unknown event: the reason says why" \
+	reasons 2005.unknown-uid.host 'not in the programme'
+eq "stranger: ignored" ignore "$(verdict 2006.stranger.host)"
+check "stranger: the reason says why" reasons 2006.stranger.host \
+	'p.jansen@amsterdam.nl is no contact of an enrolled municipality: nothing recorded'
+eq "forged: ignored" ignore "$(verdict 2007.forged.host)"
+check "forged: the reason says why" reasons 2007.forged.host \
+	'dmarc=fail.*attendance not recorded'
+
+eq "attendance recorded per contact and item" \
+	"GM0193|k.bakker@zwolle.nl|session-3|3|accepted GM0193|k.bakker@zwolle.nl|session-4|4|tentative GM0344|a.meijer@utrecht.nl|session-1|1|accepted GM0344|a.meijer@utrecht.nl|session-2|2|declined" \
+	"$(words 'SELECT code, address, item, session, status FROM attendance ORDER BY code, item')"
+eq "DTSTAMP kept as replied_at" "2021-04-01 08:15:12" \
+	"$(sql "SELECT datetime(replied_at, 'unixepoch') FROM attendance WHERE item = 'session-1'")"
+eq "the reply's Message-ID kept" \
+	"0000000000004a9e2c05bee33a1f@google.com" \
+	"$(sql "SELECT message_id FROM attendance WHERE item = 'session-3'")"
+eq "nothing answered: no mail queued for any reply" 0 \
+	"$(sql "SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message WHERE m.msgkey LIKE '200%'")"
+eq "nothing answered: the outbox did not grow" "$mails" \
+	"$(sql 'SELECT count(*) FROM outbox')"
+eq "nothing in review" 0 "$(sql 'SELECT count(*) FROM review_items')"
+eq "Verwerkt holds the enrolments and the four answers" 6 \
+	"$(ls "$md/.Verwerkt/cur" | wc -l)"
+eq "Genegeerd holds the three that were not used" 3 \
+	"$(ls "$md/.Genegeerd/cur" | wc -l)"
+eq "Beoordelen is empty" 0 "$(ls "$md/.Beoordelen/cur" 2>/dev/null | wc -l)"
+
+# 3. a later answer wins; an older one changes nothing
+sed -e 's/PARTSTAT=ACCEPTED/PARTSTAT=DECLINED/' \
+	-e 's/^DTSTAMP:20210401T094127Z/DTSTAMP:20210405T120000Z/' \
+	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<later@google.com>/' \
+	"$data/gmail-accept-en.eml" | deliver 3001.later.host
+sed -e 's/PARTSTAT=TENTATIVE/PARTSTAT=DECLINED/' \
+	-e 's/^DTSTAMP:20210401T095803Z/DTSTAMP:20210331T120000Z/' \
+	-e 's/<000000000000b81f7d05bee376c2@google.com>/<older@google.com>/' \
+	"$data/gmail-tentative-nl.eml" | deliver 3002.older.host
+run "2021-04-06 09:00"
+ok $? "later and older: aanmeldd --once exits 0"
+eq "a later answer replaces the earlier one" "declined|later@google.com" \
+	"$(sql "SELECT status, message_id FROM attendance WHERE item = 'session-3'")"
+eq "an older answer changes nothing" tentative \
+	"$(sql "SELECT status FROM attendance WHERE item = 'session-4'")"
+check "an older answer: the reason says so" reasons 3002.older.host \
+	'a later answer (tentative) is recorded'
+eq "still four answers" 4 "$(sql 'SELECT count(*) FROM attendance')"
+eq "still nothing answered" "$mails" "$(sql 'SELECT count(*) FROM outbox')"
+
+before=$(sql 'SELECT * FROM attendance; SELECT count(*) FROM messages' | md5sum)
+run "2021-04-06 09:30"
+eq "a second run changes nothing" "$before" \
+	"$(sql 'SELECT * FROM attendance; SELECT count(*) FROM messages' | md5sum)"
+
+# 4. aanmeld list: one line per contact, a column per item
+aanmeld list >"$work/list.out" 2>"$work/list.err"
+ok $? "list exits 0"
+eq "list header" \
+	"code	name	status	enrolled_at	contact	session-1	session-2	session-3	session-4	session-5	deadline	congress" \
+	"$(head -n 1 "$work/list.out")"
+eq "list: Utrecht's contact" \
+	"GM0344	Utrecht	confirmed	2021-04-01 10:00	a.meijer@utrecht.nl	accepted	declined	-	-	-	-	-" \
+	"$(grep '^GM0344' "$work/list.out")"
+eq "list: Zwolle's contact" \
+	"GM0193	Zwolle	confirmed	2021-04-01 10:05	k.bakker@zwolle.nl	-	-	declined	tentative	-	-	-" \
+	"$(grep '^GM0193' "$work/list.out")"
+aanmeld list --csv >"$work/list.csv"
+ok $? "list --csv exits 0"
+check "list --csv: Utrecht's row, every value quoted" grep -q \
+	'^"GM0344","Utrecht","confirmed","2021-04-01 10:00","a.meijer@utrecht.nl","accepted","declined","","","","",""$' \
+	"$work/list.csv"
+
+# 5. aanmeld export: the exact bytes
+aanmeld export --csv >"$work/plain.csv"
+ok $? "export --csv exits 0"
+{
+	printf 'CBS-code,gemeente,status,aangemeld op,contactpersoon,e-mailadres,'
+	printf 'Sessie 1: introductie en ambities,Sessie 2: inspiratie van buitenlandse gemeenten,'
+	printf 'Sessie 3: werksessie,Sessie 4: werksessie,'
+	printf 'Sessie 5: teksten afronden en prototype handreiking,'
+	printf 'Opleveren tekst (best practice),Slotcongres Iedereen Doet Mee!\r\n'
+	printf 'GM0344,Utrecht,bevestigd,2021-04-01 10:00,Tester,a.meijer@utrecht.nl,geaccepteerd,afgewezen,,,,,\r\n'
+	printf 'GM0193,Zwolle,bevestigd,2021-04-01 10:05,Tester,k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,\r\n'
+} >"$work/plain.want"
+same "export --csv: the bytes (RFC 4180, CRLF)" "$work/plain.want" "$work/plain.csv"
+aanmeld export --csv --excel >"$work/excel.csv"
+ok $? "export --csv --excel exits 0"
+eq "excel: starts with the UTF-8 byte order mark" "efbbbf" \
+	"$(head -c 3 "$work/excel.csv" | od -An -tx1 | tr -d ' \n')"
+{
+	printf '\357\273\277'
+	tr ',' ';' <"$work/plain.want"
+} >"$work/excel.want"
+same "excel: the bytes (';' between fields, CRLF)" "$work/excel.want" "$work/excel.csv"
+eq "excel: every line ends in CRLF" 3 "$(grep -c "$cr\$" "$work/excel.csv")"
+# a name with the separator and a quote, and one Excel would run
+sql "UPDATE contacts SET name = 'Meijer; \"Anouk\"' WHERE address = 'a.meijer@utrecht.nl'"
+sql "UPDATE contacts SET name = '=HYPERLINK(\"http://x\")' WHERE address = 'k.bakker@zwolle.nl'"
+aanmeld export --csv --excel >"$work/quoted.csv"
+check "excel: a value with ';' and '\"' is quoted, quotes doubled" \
+	grep -q ';"Meijer; ""Anouk""";a.meijer@utrecht.nl;' "$work/quoted.csv"
+check "excel: a formula from mail is text" \
+	grep -q ";\"'=HYPERLINK(\"\"http://x\"\")\";k.bakker@zwolle.nl;" "$work/quoted.csv"
+aanmeld export --csv >"$work/quoted-plain.csv"
+check "plain: ';' needs no quotes, '\"' does" \
+	grep -q ',"Meijer; ""Anouk""",a.meijer@utrecht.nl,' "$work/quoted-plain.csv"
+
+# 6. usage and exit codes
+aanmeld export --help >"$work/help.out" 2>&1
+ok $? "export --help exits 0"
+check "export --help shows the usage" grep -q 'usage: aanmeld export --csv \[--excel\]' "$work/help.out"
+aanmeld list --help >/dev/null 2>&1
+ok $? "list --help exits 0"
+aanmeld export >"$work/err.out" 2>&1
+eq "export without --csv: exit 2" 2 $?
+check "export without --csv: says so" grep -q -- '--csv is required' "$work/err.out"
+aanmeld export --csv --tsv >"$work/err.out" 2>&1
+eq "export with an unknown argument: exit 2" 2 $?
+check "export with an unknown argument: names it" grep -q "unknown argument '--tsv'" "$work/err.out"
+aanmeld list --bogus >/dev/null 2>&1
+eq "list with an unknown argument: exit 2" 2 $?
+if [ -w /dev/full ]; then
+	aanmeld export --csv >/dev/full 2>"$work/err.out"
+	eq "export to a full disk: exit 1" 1 $?
+	check "export to a full disk: says so" grep -q 'cannot write' "$work/err.out"
+fi
+sed "s|^spool = spool|spool = $work/none|" "$work/aanmeld.conf" >"$work/none.conf"
+"$AANMELD" -c "$work/none.conf" export --csv >/dev/null 2>&1
+eq "export without a database: exit 1" 1 $?
+
+tap_done
