@@ -3,8 +3,9 @@
  * samples (Outlook accept and decline, Gmail accept and tentative) found
  * in their MIME structure and read with libical, the programme item their
  * UID names, calendars that are malformed, have no METHOD or another
- * one, the size limit at limit-1, limit and limit+1, and the verdict the
- * classifier gives each (attendance, never answered, never a review).
+ * one, the limits (size, UID, address) at limit-1, limit and limit+1,
+ * and the verdict the classifier gives each (attendance, never answered,
+ * never a review).
  */
 #include "autoconf.h"
 
@@ -335,6 +336,54 @@ test_size_limit(void **state)
 	}
 }
 
+/* A reply with a UID of uid_len and an attendee address of addr_len
+   octets. */
+static int
+parse_sized(size_t uid_len, size_t addr_len, const char **err)
+{
+	char *uid = xmalloc(uid_len + 1), *local, *text;
+	const char *domain = "@utrecht.nl";
+	struct itip_reply r;
+	int rc;
+
+	memset(uid, 'u', uid_len);
+	uid[uid_len] = '\0';
+	assert_true(addr_len > strlen(domain));
+	local = xmalloc(addr_len - strlen(domain) + 1);
+	memset(local, 'a', addr_len - strlen(domain));
+	local[addr_len - strlen(domain)] = '\0';
+	/* libical folds nothing on input: long lines are fine unfolded */
+	text = xasprintf("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+			 "UID:%s\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:%s%s\r\n"
+			 "END:VEVENT\r\nEND:VCALENDAR\r\n",
+			 uid, local, domain);
+	rc = itip_reply_parse(text, strlen(text), &r, err);
+	if (rc == 1) {
+		assert_int_equal(strlen(r.uid), uid_len);
+		assert_int_equal(strlen(r.attendee), addr_len);
+	}
+	itip_reply_deinit(&r);
+	free(text);
+	free(local);
+	free(uid);
+	return rc;
+}
+
+static void
+test_field_limits(void **state)
+{
+	const char *err = NULL;
+
+	assert_int_equal(parse_sized(ITIP_REPLY_UID_MAX - 1, 20, &err), 1);
+	assert_int_equal(parse_sized(ITIP_REPLY_UID_MAX, 20, &err), 1);
+	assert_int_equal(parse_sized(ITIP_REPLY_UID_MAX + 1, 20, &err), -1);
+	assert_string_equal(err, "UID too long");
+	assert_int_equal(parse_sized(10, ITIP_REPLY_ADDR_MAX - 1, &err), 1);
+	assert_int_equal(parse_sized(10, ITIP_REPLY_ADDR_MAX, &err), 1);
+	assert_int_equal(parse_sized(10, ITIP_REPLY_ADDR_MAX + 1, &err), -1);
+	assert_string_equal(err, "ATTENDEE is no mailto: address");
+}
+
 static void
 test_items(void **state)
 {
@@ -471,6 +520,7 @@ main(void)
 		cmocka_unit_test(test_calendars),
 		cmocka_unit_test(test_not_a_calendar),
 		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_field_limits),
 		cmocka_unit_test(test_items),
 		cmocka_unit_test(test_classify_unusable),
 		cmocka_unit_test(test_enrolment_with_ics),
