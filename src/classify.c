@@ -344,7 +344,15 @@ judge_calendar(struct judge *j)
 				      &j->reply, &err);
 	if (rc != 1 && !m->calendar_reply)
 		return VERDICT_COUNT;
-	if (rc != 1) {
+	if (rc == 0) {
+		/* COUNTER (a new time proposed) and the like */
+		reason(j,
+		       "calendar reply that is no answer to record (%s): "
+		       "nothing recorded",
+		       err);
+		return VERDICT_IGNORE;
+	}
+	if (rc == -1) {
 		reason(j,
 		       "calendar reply to an invitation, unreadable (%s): "
 		       "nothing recorded",

@@ -451,7 +451,12 @@ test_classify_unusable(void **state)
 		{"garbage\r\n", "unreadable (no calendar object)"},
 		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n"
 		 "END:VCALENDAR\r\n",
-		 "unreadable (calendar without METHOD)"},
+		 "no answer to record (calendar without METHOD)"},
+		{"BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:"
+		 "VEVENT\r\nUID:" UID1
+		 "\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@utrecht.nl\r\n"
+		 "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		 "no answer to record (calendar METHOD is not REPLY)"},
 	};
 	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
 					"mx.vng.nl", false};
