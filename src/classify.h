@@ -27,6 +27,7 @@ enum verdict {
 	VERDICT_REJECT,	   /* not a municipality */
 	VERDICT_REVIEW,	   /* a person must decide */
 	VERDICT_IGNORE,	   /* machine or unrelated mail: no answer */
+	VERDICT_WITHDRAW,  /* an enrolled municipality withdraws */
 	VERDICT_COUNT
 };
 

@@ -16,6 +16,7 @@
 #include "mailbox.h"
 #include "message.h"
 #include "programme.h"
+#include "roster.h"
 #include "rules.h"
 #include "spool.h"
 #include "store.h"
@@ -150,6 +151,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct classify_state st;
 	struct classification c;
 	struct answer a, *inv = NULL;
+	struct roster_plan plan;
 	char **codes;
 	size_t n, confirmed, n_inv = 0;
 	int64_t id;
@@ -163,6 +165,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	classify(msg, in->rules, &in->settings, &st, now, &c);
 	memset(&rec, 0, sizeof(rec));
 	memset(&a, 0, sizeof(a));
+	memset(&plan, 0, sizeof(plan));
 	rec.mailbox = in->mailbox->name;
 	rec.msgkey = key;
 	rec.message_id = msg->message_id;
@@ -186,6 +189,24 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	if (rc == 0 && c.verdict == VERDICT_ENROL)
 		prepare_invitations(in, msg, c.gemeente->code, now, &inv,
 				    &n_inv, &rec);
+	if (rc == 0 && c.verdict == VERDICT_WITHDRAW) {
+		/* the withdrawal, its mails and a promotion: one commit */
+		char *err = NULL;
+
+		if (roster_plan_withdraw(in->store, in->rules, in->config,
+					 c.gemeente->code, "mailbox", now,
+					 &plan, &err) == 0)
+			rec.change = &plan.change;
+		else {
+			/* a person finishes it */
+			log_warnx("withdrawal of %s: %s", c.gemeente->code,
+				  err);
+			free(err);
+			rec.verdict = verdict_name(VERDICT_REVIEW);
+			rec.review = true;
+			rec.folder = intake_folder(in->config, VERDICT_REVIEW);
+		}
+	}
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
 	if (rc == 0) {
@@ -197,6 +218,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		rc = (int)c.verdict;
 	}
 	answer_deinit(&a);
+	roster_plan_free(&plan);
 	invite_free(inv, n_inv);
 	free((void *)rec.mails);
 	classification_deinit(&c);

@@ -20,6 +20,7 @@
 #define STORE_BUSY_TIMEOUT_MS 5000
 
 struct store;
+struct store_change;
 
 enum store_enrol {
 	STORE_ENROL_NONE, /* no enrolment row */
@@ -68,6 +69,8 @@ struct store_record {
 	/* more mail for the same message (the calendar invitations) */
 	const struct store_mail *mails;
 	size_t n_mails;
+	/* a withdrawal (and promotion) it causes, or NULL */
+	const struct store_change *change;
 };
 
 struct store_outbox_row {

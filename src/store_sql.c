@@ -105,6 +105,21 @@ const char *const store_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;"
 	"DROP INDEX outbox_rcpt;"
 	"CREATE INDEX outbox_rcpt ON outbox (rcpt COLLATE NOCASE, created_at);",
+	/* the programme runs itself (store_programme.c): each session's last
+	   version sent (fingerprint, SEQUENCE), and when a municipality
+	   from the waiting list was confirmed */
+	"CREATE TABLE programme_items ("
+	" number INTEGER PRIMARY KEY,"
+	" fingerprint TEXT NOT NULL,"
+	" sequence INTEGER NOT NULL DEFAULT 0,"
+	" changed_at INTEGER NOT NULL,"
+	" removed INTEGER NOT NULL DEFAULT 0,"
+	" title TEXT NOT NULL,"
+	" description TEXT,"
+	" link TEXT,"
+	" start INTEGER NOT NULL,"
+	" end INTEGER NOT NULL);"
+	"ALTER TABLE enrolments ADD COLUMN confirmed_at INTEGER;",
 };
 
 const size_t store_n_migrations =
