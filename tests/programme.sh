@@ -231,6 +231,49 @@ eq "every outbox row sent once" \
 eq "nothing failed or waits" 0 \
 	"$(sqlite3 "$work/spool/aanmeld.db" \
 		"SELECT count(*) FROM outbox WHERE status <> 'sent'")"
+
+# --- the clock from the environment; --now wins
+AANMELD_NOW="2021-09-10 10:00" "$AANMELD" -c "$work/aanmeld.conf" \
+	remind --dry-run >"$work/env.out" 2>&1
+eq "AANMELD_NOW: the last reminder of session 5 still to come" 5 \
+	"$(grep -c '^2021-09-15 13:30	reminder-session	planned	' "$work/env.out")"
+AANMELD_NOW="2021-09-10 10:00" "$AANMELD" -c "$work/aanmeld.conf" \
+	--now "2021-10-08 10:00" remind --dry-run >"$work/now.out" 2>&1
+eq "--now wins over AANMELD_NOW: nothing to come" 1 \
+	"$(wc -l <"$work/now.out")"
+
+# --- staff: withdraw and promote by hand; a withdrawal from elsewhere
+cli() {
+	"$AANMELD" -c "$work/aanmeld.conf" --now "2021-10-08 11:00" "$@" \
+		>>"$work/cli.out" 2>&1
+}
+cli withdraw GM0268
+eq "withdraw: Nijmegen has withdrawn already" 1 $?
+cli promote
+eq "promote: the waiting list is empty" 1 $?
+cli withdraw GM0000
+eq "withdraw: an unknown code" 1 $?
+rows=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")
+cli withdraw GM0344
+eq "aanmeld withdraw GM0344" 0 $?
+eq "after the programme: only the confirmation of the withdrawal" \
+	"$((rows + 1)),withdrawn" \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox"),$(
+		sqlite3 "$work/spool/aanmeld.db" \
+			"SELECT kind FROM outbox ORDER BY id DESC LIMIT 1")"
+eq "the audit names the user" 1 \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM audit
+		WHERE actor LIKE 'cli:%' AND what = 'withdraw'
+		AND gemeente = 'GM0344'")"
+mail x.de.vries@amsterdam.nl "$W"
+run "2021-10-08 12:00"
+eq "a withdrawal from a municipality that is not enrolled: review" \
+	"review" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
+		FROM messages ORDER BY id DESC LIMIT 1")"
+eq "Amersfoort, Groningen, Tilburg and Zwolle still take part" 4 \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM enrolments
+		WHERE status = 'confirmed'")"
+
 if [ "$failed" -gt 0 ]; then
 	sed 's/^/# /' "$work/received"
 	tail -n 40 "$work/run.log" | sed 's/^/# /'

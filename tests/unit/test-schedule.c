@@ -17,8 +17,14 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "answer.h"
 #include "buf.h"
+#include "config.h"
+#include "invite.h"
+#include "letter.h"
+#include "message.h"
 #include "programme.h"
+#include "rules.h"
 #include "schedule.h"
 #include "util.h"
 
@@ -238,6 +244,78 @@ test_changes(void **state)
 	free(keys);
 }
 
+/* Invitations at enrolment only for sessions still to come; a reminder
+   as composed: Dutch subject, Auto-Submitted, Date at its moment. */
+static void
+test_mails(void **state)
+{
+	static const char raw[] = "From: J. Jansen <j.jansen@utrecht.nl>\r\n"
+				  "Subject: Deelname praktijkproef GG & lokale "
+				  "inclusie\r\n"
+				  "Message-ID: <e1@utrecht.nl>\r\n\r\nbody\r\n";
+	struct schedule_contact c =
+		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+	struct rules *r;
+	struct config *cfg;
+	struct message *m;
+	struct answer *inv, a;
+	struct letter l;
+	struct buf errors;
+	char *err = NULL;
+	size_t n, i;
+
+	(void)state;
+	buf_init(&errors, 65536);
+	r = rules_load(TOP_SRCDIR "/rules", &errors);
+	cfg = config_load(NULL, &errors);
+	assert_non_null(r);
+	assert_non_null(cfg);
+	config_derive(cfg, r->programme->address);
+	m = message_parse(raw, strlen(raw));
+	assert_int_equal(invite_build(m, "GM0344", r, cfg,
+				      utc(2021, 4, 1, 8, 0), &inv, &n, &err),
+			 0);
+	assert_int_equal(n, 5);
+	invite_free(inv, n);
+	/* 20 April: session 1 (13 April) is past */
+	assert_int_equal(invite_build(m, "GM0344", r, cfg,
+				      utc(2021, 4, 20, 8, 0), &inv, &n, &err),
+			 0);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++)
+		assert_null(strstr(inv[i].key, ":1"));
+	assert_string_equal(inv[0].key,
+			    "invitation:GM0344:j.jansen@utrecht.nl:2");
+	invite_free(inv, n);
+
+	memset(&l, 0, sizeof(l));
+	l.kind = TEMPLATE_REMINDER_SESSION;
+	l.to = &c;
+	l.item = &r->programme->sessions[0];
+	l.key = K "session-1:7d";
+	l.date = utc(2021, 4, 6, 11, 30);
+	assert_int_equal(letter_build(&l, r, cfg, &a, &err), 0);
+	assert_string_equal(a.kind, "reminder-session");
+	assert_string_equal(a.rcpt, "J.Jansen@Utrecht.nl");
+	assert_non_null(
+		strstr(a.raw, "\r\nAuto-Submitted: auto-generated\r\n"));
+	/* the first header */
+	assert_non_null(
+		strstr(a.raw, "Date: Tue, 06 Apr 2021 13:30:00 +0200\r\n"));
+	assert_ptr_equal(strstr(a.raw, "Date: "), a.raw);
+	assert_non_null(strstr(a.raw, "\r\nSubject: Herinnering: Sessie 1"));
+	answer_deinit(&a);
+	/* an address that cannot go into a header: an error, no mail */
+	c.addr = "a@b.nl\r\nBcc: x@y.nl";
+	assert_int_equal(letter_build(&l, r, cfg, &a, &err), -1);
+	assert_non_null(err);
+	free(err);
+	message_free(m);
+	config_free(cfg);
+	rules_free(r);
+	buf_deinit(&errors);
+}
+
 int
 main(void)
 {
@@ -247,6 +325,7 @@ main(void)
 		cmocka_unit_test(test_withdrawn),
 		cmocka_unit_test(test_idempotent_keys),
 		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_mails),
 	};
 	struct buf errors;
 	int rc;
