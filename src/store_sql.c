@@ -134,10 +134,12 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_ENROLLED] = "SELECT code, status FROM enrolments"
 			  " WHERE status IN ('confirmed', 'waitlist')"
 			  " ORDER BY enrolled_at, code",
-	/* answers only: the invitations of an enrolment are no loop */
+	/* answers only: invitations (new, updated, cancelled) and
+	   reminders are no loop */
 	[STMT_ANSWERS_SINCE] =
 		"SELECT count(*) FROM outbox WHERE rcpt = ?1 COLLATE NOCASE"
-		" AND created_at >= ?2 AND kind <> 'invitation'",
+		" AND created_at >= ?2 AND kind NOT LIKE 'invitation%'"
+		" AND kind NOT LIKE 'reminder-%'",
 	[STMT_INSERT_MESSAGE] =
 		"INSERT INTO messages (mailbox, msgkey, message_id, sha256,"
 		" spool_path, from_addr, from_name, subject, received_at,"
