@@ -157,8 +157,7 @@ remind_run(struct store *s, const struct rules *r, const struct config *cfg,
 		rows[k].rcpt = letters[k].rcpt;
 		rows[k].raw = letters[k].raw;
 		rows[k].len = letters[k].len;
-		log_info("queued %s (due %lld)", mails[i].key,
-			 (long long)mails[i].at);
+		log_info("queued %s", mails[i].key);
 		k++;
 	}
 	if (rc == 0 && k > 0)

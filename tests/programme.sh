@@ -2,8 +2,9 @@
 # The programme runs itself, simulated from 15 March to 8 October 2021:
 # six municipalities enrol at different moments (a copy of the rules with
 # capacity 5 and enrolment open until the end of April), one withdraws by
-# mail, the first on the waiting list is promoted, session 3 moves (the
-# programme.conf is edited between two runs: a restart), and the daemon is
+# mail, the first on the waiting list is promoted, session 3 moves and
+# session 4 is called off (the programme.conf is edited between two runs:
+# a restart), and the daemon is
 # down when the last reminder of session 5 falls due.  aanmeldd --once
 # --now T runs at chosen moments and sends over SMTP to the real test
 # server (tests/servers/smtp-server.py); the test then reads back every
@@ -151,6 +152,9 @@ run "2021-05-20 13:30"	# the old time of session 3's first reminder
 run "2021-05-27 10:00"
 run "2021-06-02 10:00"
 run "2021-06-17 13:30"
+# --- session 4 is called off: a CANCEL to everyone invited, no reminder
+sed -i '/^\[session 4\]/,/^link = /d' "$work/rules/programme.conf"
+run "2021-06-20 10:00"
 run "2021-06-23 13:30"
 # the text deadline (15 August): 14 and 3 days before, at 09:00
 run "2021-08-01 09:00"
@@ -210,7 +214,7 @@ got() {	# got ADDRESS: the kinds that address received, on one line
 inv="invitation:1#0 invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0"
 r1="reminder:1@04-06T13:30+0200 reminder:1@04-12T13:30+0200"
 r2="reminder:2@04-22T13:30+0200"
-rest="update:3#1 reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 reminder:4@06-17T13:30+0200 reminder:4@06-23T13:30+0200 reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200"
+rest="update:3#1 reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 reminder:4@06-17T13:30+0200 cancel:4#1 reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200"
 for who in A B C E; do
 	eval addr=\$$who
 	eq "$addr received exactly this, in order" \
