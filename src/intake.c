@@ -20,6 +20,7 @@
 #include "rules.h"
 #include "spool.h"
 #include "store.h"
+#include "store_programme.h"
 #include "util.h"
 
 /* We read a little more than the parse limit, so an oversize message is
@@ -142,6 +143,33 @@ prepare_invitations(struct intake *in, const struct message *msg,
 	rec->n_mails = *n_r;
 }
 
+/* A municipality that withdrew and enrols again: a person decides (its
+   earlier invitations and their keys are in the outbox).  0 or -1. */
+static int
+withdrawn_before(struct intake *in, struct classification *c, char **error_r)
+{
+	char *status = NULL, *name = NULL, *reasons;
+	int rc;
+
+	if ((c->verdict != VERDICT_ENROL && c->verdict != VERDICT_WAITLIST) ||
+	    c->gemeente == NULL)
+		return 0;
+	rc = store_programme_enrolment(in->store, c->gemeente->code, &status,
+				       &name, error_r);
+	if (rc == 1 && strcmp(status, "withdrawn") == 0) {
+		reasons = xasprintf("%s; %s withdrew earlier: for staff to "
+				    "decide",
+				    c->reasons, name);
+		free(c->reasons);
+		c->reasons = reasons;
+		c->verdict = VERDICT_REVIEW;
+		c->template = TEMPLATE_REVIEW;
+	}
+	free(status);
+	free(name);
+	return rc == -1 ? -1 : 0;
+}
+
 /* Classifies and records one new message; returns its verdict or -1. */
 static int
 decide(struct intake *in, const char *key, const struct message *msg,
@@ -163,6 +191,11 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	st.n_enrolled = n;
 	st.confirmed = confirmed;
 	classify(msg, in->rules, &in->settings, &st, now, &c);
+	if (withdrawn_before(in, &c, error_r) == -1) {
+		classification_deinit(&c);
+		util_free_strv(codes, n);
+		return -1;
+	}
 	memset(&rec, 0, sizeof(rec));
 	memset(&a, 0, sizeof(a));
 	memset(&plan, 0, sizeof(plan));

@@ -147,7 +147,13 @@ ok $? "the dry run shows session 3's reminder at its new time"
 n_before=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")
 eq "the dry run queues nothing" "$n_before" \
 	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")"
+mail "$D" "$S"
 run "2021-04-28 13:30"
+eq "Nijmegen enrols again after its withdrawal: review" \
+	"review withdrawn" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
+		FROM messages ORDER BY id DESC LIMIT 1") $(sqlite3 \
+		"$work/spool/aanmeld.db" "SELECT status FROM enrolments
+		WHERE code = 'GM0268'")"
 run "2021-05-20 13:30"	# the old time of session 3's first reminder
 run "2021-05-27 10:00"
 run "2021-06-02 10:00"
@@ -188,6 +194,8 @@ for n in seqs:
     auto = "" if msg["Auto-Submitted"] == "auto-generated" else "!"
     if subject.startswith("Bevestiging deelname"):
         kind = "confirm"
+    elif subject.startswith("Ontvangen:"):
+        kind = "review"
     elif subject.startswith("Wachtlijst"):
         kind = "waitlist"
     elif subject.startswith("Bevestiging afmelding"):
@@ -221,7 +229,7 @@ for who in A B C E; do
 		"confirm $inv $r1 $r2 $rest" "$(got "$addr")"
 done
 eq "$D (withdrew) received exactly this, in order" \
-	"confirm $inv $r1 cancel:2#1 cancel:3#1 cancel:4#1 cancel:5#1 withdrawn" \
+	"confirm $inv $r1 cancel:2#1 cancel:3#1 cancel:4#1 cancel:5#1 withdrawn review" \
 	"$(got "$D")"
 eq "$F (waiting list, promoted) received exactly this, in order" \
 	"waitlist confirm invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0 $r2 $rest" \
