@@ -145,7 +145,7 @@ promotion_letters(struct roster_plan *plan, const struct rules *r,
 
 /* Adds the promotion of code to the plan. */
 static int
-plan_promotion(struct store *s, const struct rules *r, const struct config *cfg,
+plan_promotion(const struct rules *r, const struct config *cfg,
 	       const char *code, const struct schedule_contact *contacts,
 	       size_t n_contacts, const struct schedule_item *items,
 	       size_t n_items, time_t now, struct roster_plan *plan,
@@ -153,7 +153,6 @@ plan_promotion(struct store *s, const struct rules *r, const struct config *cfg,
 {
 	size_t i;
 
-	(void)s;
 	plan->promote = xstrdup(code);
 	for (i = 0; i < n_contacts; i++) {
 		if (strcmp(contacts[i].code, code) == 0 &&
@@ -237,9 +236,8 @@ roster_plan_withdraw(struct store *s, const struct rules *r,
 		rc = store_programme_first_waiting(s, &next, &next_name,
 						   error_r);
 		if (rc == 1)
-			rc = plan_promotion(s, r, cfg, next, contacts,
-					    n_contacts, items, n_items, now,
-					    plan, error_r);
+			rc = plan_promotion(r, cfg, next, contacts, n_contacts,
+					    items, n_items, now, plan, error_r);
 	}
 	free(next);
 	free(next_name);
@@ -303,8 +301,8 @@ roster_plan_promote(struct store *s, const struct rules *r,
 		plan->detail = xasprintf("%s %s promoted from the waiting "
 					 "list%s",
 					 code, name, force ? " (forced)" : "");
-		rc = plan_promotion(s, r, cfg, code, contacts, n_contacts,
-				    items, n_items, now, plan, error_r);
+		rc = plan_promotion(r, cfg, code, contacts, n_contacts, items,
+				    n_items, now, plan, error_r);
 		store_programme_contacts_free(contacts, n_contacts);
 		free(items);
 	}
