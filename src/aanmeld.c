@@ -15,6 +15,7 @@
 
 #include "classify.h"
 #include "cli_attendance.h"
+#include "cli_programme.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "log.h"
@@ -419,6 +420,12 @@ static const struct command commands[] = {
 	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
 	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
+	{"remind", cli_programme_remind, "remind [--dry-run]",
+	 "queue the reminders due; --dry-run: show every one to come"},
+	{"withdraw", cli_programme_withdraw, "withdraw CODE",
+	 "withdraw a municipality; promotes the first waiting"},
+	{"promote", cli_programme_promote, "promote [--force] [CODE]",
+	 "confirm the first (or CODE) on the waiting list"},
 };
 
 static void

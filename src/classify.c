@@ -22,7 +22,7 @@
 
 static const char *const verdict_names[VERDICT_COUNT] = {
 	"enrol",  "waitlist", "closed", "duplicate",
-	"reject", "review",   "ignore", "attendance",
+	"reject", "review",   "ignore", "attendance", "withdraw",
 };
 
 struct judge {
@@ -387,6 +387,31 @@ judge_calendar(struct judge *j)
 	return VERDICT_ATTENDANCE;
 }
 
+/* A withdrawal counts only from the municipality that is enrolled. */
+static enum verdict
+judge_withdrawal(struct judge *j, const struct classify_state *st,
+		 enum verdict v)
+{
+	size_t i;
+
+	if (v != VERDICT_ENROL) {
+		reason(j, "withdrawal request not from a known municipality: "
+			  "for staff to handle");
+		return VERDICT_REVIEW;
+	}
+	for (i = 0; i < st->n_enrolled; i++) {
+		if (strcmp(st->enrolled[i], j->gemeente->code) == 0) {
+			reason(j, "withdrawal of %s", j->gemeente->name);
+			return VERDICT_WITHDRAW;
+		}
+	}
+	reason(j,
+	       "withdrawal request, but %s is not enrolled: for staff to "
+	       "handle",
+	       j->gemeente->name);
+	return VERDICT_REVIEW;
+}
+
 /* The verdict before authentication is looked at. */
 static enum verdict
 judge(struct judge *j, const struct classify_state *st, time_t now)
@@ -432,10 +457,8 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 	if (rule->action == RULE_IGNORE)
 		return VERDICT_IGNORE;
 	v = judge_sender(j);
-	if (rule->action == RULE_WITHDRAW) {
-		reason(j, "withdrawal request: for staff to handle");
-		return VERDICT_REVIEW;
-	}
+	if (rule->action == RULE_WITHDRAW)
+		return judge_withdrawal(j, st, v);
 	if (rule->action == RULE_REVIEW || v != VERDICT_ENROL)
 		return rule->action == RULE_REVIEW ? VERDICT_REVIEW : v;
 	return judge_state(j, st, now);
@@ -450,6 +473,7 @@ static const enum template_kind answers[VERDICT_COUNT] = {
 	[VERDICT_REVIEW] = TEMPLATE_REVIEW,
 	[VERDICT_IGNORE] = TEMPLATE_COUNT,
 	[VERDICT_ATTENDANCE] = TEMPLATE_COUNT,
+	[VERDICT_WITHDRAW] = TEMPLATE_COUNT, /* withdrawn.txt, by roster.c */
 };
 
 void
@@ -491,7 +515,8 @@ classify(const struct message *msg, const struct rules *rules,
 	/* never answer a machine, a possibly forged sender, mail we could
 	   not read, or a reply to our own answer (that would loop) */
 	out->answer = v != VERDICT_IGNORE && v != VERDICT_ATTENDANCE &&
-		      !forged && !j.quiet && msg->problem == NULL;
+		      v != VERDICT_WITHDRAW && !forged && !j.quiet &&
+		      msg->problem == NULL;
 }
 
 void

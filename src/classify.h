@@ -30,6 +30,7 @@ enum verdict {
 	VERDICT_IGNORE,	    /* machine or unrelated mail: no answer */
 	VERDICT_ATTENDANCE, /* an answer to an invitation: recorded, no
 			       answer */
+	VERDICT_WITHDRAW,   /* an enrolled municipality withdraws */
 	VERDICT_COUNT
 };
 

@@ -17,9 +17,11 @@
 #include "mailbox.h"
 #include "message.h"
 #include "programme.h"
+#include "roster.h"
 #include "rules.h"
 #include "spool.h"
 #include "store.h"
+#include "store_programme.h"
 #include "util.h"
 
 /* We read a little more than the parse limit, so an oversize message is
@@ -142,6 +144,33 @@ prepare_invitations(struct intake *in, const struct message *msg,
 	rec->n_mails = *n_r;
 }
 
+/* A municipality that withdrew and enrols again: a person decides (its
+   earlier invitations and their keys are in the outbox).  0 or -1. */
+static int
+withdrawn_before(struct intake *in, struct classification *c, char **error_r)
+{
+	char *status = NULL, *name = NULL, *reasons;
+	int rc;
+
+	if ((c->verdict != VERDICT_ENROL && c->verdict != VERDICT_WAITLIST) ||
+	    c->gemeente == NULL)
+		return 0;
+	rc = store_programme_enrolment(in->store, c->gemeente->code, &status,
+				       &name, error_r);
+	if (rc == 1 && strcmp(status, "withdrawn") == 0) {
+		reasons = xasprintf("%s; %s withdrew earlier: for staff to "
+				    "decide",
+				    c->reasons, name);
+		free(c->reasons);
+		c->reasons = reasons;
+		c->verdict = VERDICT_REVIEW;
+		c->template = TEMPLATE_REVIEW;
+	}
+	free(status);
+	free(name);
+	return rc == -1 ? -1 : 0;
+}
+
 /* Classifies and records one new message; returns its verdict or -1. */
 static int
 decide(struct intake *in, const char *key, const struct message *msg,
@@ -152,6 +181,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct classification c;
 	struct answer a, *inv = NULL;
 	struct attendance att;
+	struct roster_plan plan;
 	char **codes;
 	size_t n, confirmed, n_inv = 0;
 	int64_t id;
@@ -163,6 +193,11 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	st.n_enrolled = n;
 	st.confirmed = confirmed;
 	classify(msg, in->rules, &in->settings, &st, now, &c);
+	if (withdrawn_before(in, &c, error_r) == -1) {
+		classification_deinit(&c);
+		util_free_strv(codes, n);
+		return -1;
+	}
 	memset(&rec, 0, sizeof(rec));
 	memset(&a, 0, sizeof(a));
 	memset(&att, 0, sizeof(att));
@@ -174,6 +209,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 			rec.attendance = &att.rec;
 		rc = rc == -1 ? -1 : 0;
 	}
+	memset(&plan, 0, sizeof(plan));
 	rec.mailbox = in->mailbox->name;
 	rec.msgkey = key;
 	rec.message_id = msg->message_id;
@@ -196,6 +232,24 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	if (rc == 0 && c.verdict == VERDICT_ENROL)
 		prepare_invitations(in, msg, c.gemeente->code, now, &inv,
 				    &n_inv, &rec);
+	if (rc == 0 && c.verdict == VERDICT_WITHDRAW) {
+		/* the withdrawal, its mails and a promotion: one commit */
+		char *err = NULL;
+
+		if (roster_plan_withdraw(in->store, in->rules, in->config,
+					 c.gemeente->code, "mailbox", now,
+					 &plan, &err) == 0)
+			rec.change = &plan.change;
+		else {
+			/* a person finishes it */
+			log_warnx("withdrawal of %s: %s", c.gemeente->code,
+				  err);
+			free(err);
+			rec.verdict = verdict_name(VERDICT_REVIEW);
+			rec.review = true;
+			rec.folder = intake_folder(in->config, VERDICT_REVIEW);
+		}
+	}
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
 	if (rc == 0) {
@@ -208,6 +262,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	}
 	answer_deinit(&a);
 	attendance_deinit(&att);
+	roster_plan_free(&plan);
 	invite_free(inv, n_inv);
 	free((void *)rec.mails);
 	classification_deinit(&c);

@@ -109,7 +109,7 @@ invite_build(const struct message *msg, const char *code, const struct rules *r,
 {
 	const struct programme *p = r->programme;
 	struct answer *mails;
-	size_t i;
+	size_t i, n = 0;
 
 	*mails_r = NULL;
 	*n_r = 0;
@@ -119,14 +119,18 @@ invite_build(const struct message *msg, const char *code, const struct rules *r,
 	}
 	mails = xcalloc(p->n_sessions + 1, sizeof(*mails));
 	for (i = 0; i < p->n_sessions; i++) {
+		/* only what is still to come */
+		if (p->sessions[i].start <= now)
+			continue;
 		if (build_one(msg, code, &p->sessions[i], r, cfg, now,
-			      &mails[i], error_r) == -1) {
-			invite_free(mails, i);
+			      &mails[n], error_r) == -1) {
+			invite_free(mails, n);
 			return -1;
 		}
+		n++;
 	}
 	*mails_r = mails;
-	*n_r = p->n_sessions;
+	*n_r = n;
 	return 0;
 }
 

@@ -23,8 +23,8 @@ struct rules;
 char *invite_key(const char *code, const char *addr, unsigned session);
 
 /*
- * One invitation per session of the programme for msg's sender, who
- * enrolled municipality code.  *mails_r is a heap array of *n_r answers
+ * One invitation per session still to come (start after now) for msg's sender,
+ * who enrolled municipality code.  *mails_r is a heap array of *n_r answers
  * (kind "invitation"); free with invite_free().  0, or -1 with *error_r
  * (heap) when no safe mail can be made.
  */

@@ -88,6 +88,89 @@ item_value(struct load *l, struct programme_item *it, const char *name,
 	return 0;
 }
 
+/* "7d 1d" (or "none") into offsets, largest first. */
+static int
+offsets_value(struct load *l, const char *name, const char *value,
+	      unsigned line, struct programme_offset *offs, size_t *n_r)
+{
+	char *copy = xstrdup(value), *word, *save = NULL, unit;
+	const char *err;
+	long long n;
+	size_t i, j, len, count = 0;
+	int rc = 0;
+
+	for (word = strtok_r(copy, " \t,", &save); word != NULL && rc == 0;
+	     word = strtok_r(NULL, " \t,", &save)) {
+		if (strcmp(word, "none") == 0)
+			continue;
+		len = strlen(word);
+		unit = word[len - 1];
+		word[len - 1] = '\0';
+		if ((unit != 'd' && unit != 'h') || word[0] == '+' ||
+		    util_strtonum(word, 1, PROGRAMME_OFFSET_MAX, &n, &err) ==
+			    -1) {
+			word[len - 1] = unit;
+			rules_error(l->errors, l->path, line,
+				    "%s: '%s' is not an offset like 7d or 12h "
+				    "(1 to %d)",
+				    name, word, PROGRAMME_OFFSET_MAX);
+			rc = -1;
+		} else if (count == PROGRAMME_REMINDERS_MAX) {
+			rules_error(l->errors, l->path, line,
+				    "%s: more than %d reminders", name,
+				    PROGRAMME_REMINDERS_MAX);
+			rc = -1;
+		} else {
+			offs[count].n = (unsigned)n;
+			offs[count].unit = unit;
+			count++;
+		}
+	}
+	free(copy);
+	if (rc == -1)
+		return -1;
+	/* largest first: the scheduler sends only the latest one due */
+	for (i = 1; i < count; i++) {
+		for (j = i; j > 0; j--) {
+			unsigned long a = offs[j - 1].n *
+					  (offs[j - 1].unit == 'd' ? 24u : 1u);
+			unsigned long b =
+				offs[j].n * (offs[j].unit == 'd' ? 24u : 1u);
+			struct programme_offset t;
+
+			if (a > b)
+				break;
+			if (a == b) {
+				rules_error(l->errors, l->path, line,
+					    "%s: the same offset twice", name);
+				return -1;
+			}
+			t = offs[j - 1];
+			offs[j - 1] = offs[j];
+			offs[j] = t;
+		}
+	}
+	*n_r = count;
+	return 0;
+}
+
+static int
+reminders_value(struct load *l, const char *name, const char *value,
+		unsigned line)
+{
+	struct programme *p = l->p;
+
+	if (strcmp(name, "session") == 0)
+		return offsets_value(l, name, value, line, p->session_reminders,
+				     &p->n_session_reminders);
+	if (strcmp(name, "deadline") == 0)
+		return offsets_value(l, name, value, line,
+				     p->deadline_reminders,
+				     &p->n_deadline_reminders);
+	rules_error(l->errors, l->path, line, "unknown key '%s'", name);
+	return -1;
+}
+
 static struct programme_item *
 session_for(struct load *l, const char *section, unsigned line)
 {
@@ -132,6 +215,8 @@ on_value(void *user, const char *section, const char *name, const char *value,
 		return item_value(l, &l->p->deadline, name, value, line);
 	if (strcmp(section, "congress") == 0)
 		return item_value(l, &l->p->congress, name, value, line);
+	if (strcmp(section, "reminders") == 0)
+		return reminders_value(l, name, value, line);
 	if (strncmp(section, "session ", 8) == 0) {
 		it = session_for(l, section, line);
 		return it == NULL ? -1 : item_value(l, it, name, value, line);
@@ -191,6 +276,14 @@ programme_load(const char *path, struct buf *errors)
 	const char *err = NULL;
 	unsigned syntax;
 	int rc;
+
+	/* the defaults, replaced by [reminders] */
+	p->session_reminders[0] = (struct programme_offset){7, 'd'};
+	p->session_reminders[1] = (struct programme_offset){1, 'd'};
+	p->n_session_reminders = 2;
+	p->deadline_reminders[0] = (struct programme_offset){14, 'd'};
+	p->deadline_reminders[1] = (struct programme_offset){3, 'd'};
+	p->n_deadline_reminders = 2;
 
 	rc = inifile_parse(path, on_value, &l, &syntax, &err);
 	if (rc == 0) {
@@ -259,6 +352,28 @@ programme_format_date(time_t t, char *buf, size_t size)
 	}
 	snprintf(buf, size, "%s %d %s %d", days[tm.tm_wday], tm.tm_mday,
 		 months[tm.tm_mon], tm.tm_year + 1900);
+}
+
+time_t
+programme_offset_before(time_t t, const struct programme_offset *o)
+{
+	struct tm tm;
+
+	if (o->unit == 'h')
+		return t - (time_t)o->n * 3600;
+	/* calendar days: 7 days before 13:30 is 13:30, summer time or not */
+	if (localtime_r(&t, &tm) == NULL)
+		return t - (time_t)o->n * 24 * 3600;
+	tm.tm_mday -= (int)o->n;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+void
+programme_offset_format(const struct programme_offset *o, char *buf,
+			size_t size)
+{
+	snprintf(buf, size, "%u%c", o->n, o->unit);
 }
 
 static void

@@ -16,6 +16,17 @@
 struct buf;
 
 #define PROGRAMME_SESSIONS_MAX 50
+/* Reminders per item ([reminders] session = 7d 1d). */
+#define PROGRAMME_REMINDERS_MAX 8
+/* An offset is at most this many days (or hours, 'h'). */
+#define PROGRAMME_OFFSET_MAX 365
+
+/* "7d": the same local time 7 calendar days before (across a change to or
+   from summer time); "12h": 12 hours before. */
+struct programme_offset {
+	unsigned n;
+	char unit; /* 'd' or 'h' */
+};
 
 struct programme_item {
 	unsigned number; /* session number; 0 for deadline/congress */
@@ -40,11 +51,23 @@ struct programme {
 	size_t n_sessions;		/* sorted by number */
 	struct programme_item deadline; /* title NULL when absent */
 	struct programme_item congress; /* title NULL when absent */
+	/* [reminders]: before each session (default 7d 1d) and before the
+	   text deadline (default 14d 3d), largest first */
+	struct programme_offset session_reminders[PROGRAMME_REMINDERS_MAX];
+	size_t n_session_reminders;
+	struct programme_offset deadline_reminders[PROGRAMME_REMINDERS_MAX];
+	size_t n_deadline_reminders;
 };
 
 /* Returns NULL after appending "file:line: message" lines to errors. */
 struct programme *programme_load(const char *path, struct buf *errors);
 void programme_free(struct programme *p);
+
+/* The moment of a reminder offset o before t, in local time. */
+time_t programme_offset_before(time_t t, const struct programme_offset *o);
+/* "7d" or "12h" into buf. */
+void programme_offset_format(const struct programme_offset *o, char *buf,
+			     size_t size);
 
 /* The sessions, deadline and congress as Dutch text, one line each, for
    the {{programme}} placeholder.  Heap string, caller frees. */

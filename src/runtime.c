@@ -13,6 +13,7 @@
 #include "mailbox.h"
 #include "oauth2.h"
 #include "programme.h"
+#include "remind.h"
 #include "rules.h"
 #include "runtime.h"
 #include "smtp.h"
@@ -311,6 +312,13 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		log_warnx("database: %s: not sending or moving", err);
 		free(err);
 		return -1;
+	}
+	/* reminders, updated and cancelled invitations that are due */
+	if (remind_run(rt->store, rt->rules, rt->config, util_clock(),
+		       &stats->reminders, &err) == -1) {
+		log_warnx("scheduler: %s", err);
+		free(err);
+		err = NULL;
 	}
 	/* the outbox works even when the mailbox does not */
 	renew_smtp_token(rt);

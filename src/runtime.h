@@ -38,6 +38,7 @@ struct cycle_stats {
 	struct intake_stats intake;
 	struct outbox_stats outbox;
 	struct actions_stats actions;
+	unsigned reminders; /* mails the scheduler queued */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "store.h"
 #include "store_attendance.h"
 #include "store_internal.h"
+#include "store_programme.h"
 #include "store_sql.h"
 #include "util.h"
 
@@ -414,6 +415,10 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 		    -1)
 			return -1;
 	}
+	if (r->change != NULL &&
+	    store_programme_apply(s, r->change, id, r->received_at, error_r) ==
+		    -1)
+		return -1;
 	if (r->folder != NULL &&
 	    store_requeue_move(s, id, r->mailbox, r->msgkey, r->folder,
 			       r->received_at, error_r) == -1)

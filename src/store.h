@@ -21,6 +21,7 @@
 
 struct store;
 struct store_attendance;
+struct store_change;
 
 enum store_enrol {
 	STORE_ENROL_NONE, /* no enrolment row */
@@ -71,6 +72,8 @@ struct store_record {
 	size_t n_mails;
 	/* an answer to an invitation to record (store_attendance.h) */
 	const struct store_attendance *attendance;
+	/* a withdrawal (and promotion) it causes, or NULL */
+	const struct store_change *change;
 };
 
 struct store_outbox_row {

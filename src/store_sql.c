@@ -120,6 +120,21 @@ const char *const store_migrations[] = {
 	" message_id TEXT,"
 	" message INTEGER REFERENCES messages (id),"
 	" PRIMARY KEY (code, address, item));",
+	/* the programme runs itself (store_programme.c): each session's last
+	   version sent (fingerprint, SEQUENCE), and when a municipality
+	   from the waiting list was confirmed */
+	"CREATE TABLE programme_items ("
+	" number INTEGER PRIMARY KEY,"
+	" fingerprint TEXT NOT NULL,"
+	" sequence INTEGER NOT NULL DEFAULT 0,"
+	" changed_at INTEGER NOT NULL,"
+	" removed INTEGER NOT NULL DEFAULT 0,"
+	" title TEXT NOT NULL,"
+	" description TEXT,"
+	" link TEXT,"
+	" start INTEGER NOT NULL,"
+	" end INTEGER NOT NULL);"
+	"ALTER TABLE enrolments ADD COLUMN confirmed_at INTEGER;",
 };
 
 const size_t store_n_migrations =
@@ -134,10 +149,12 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_ENROLLED] = "SELECT code, status FROM enrolments"
 			  " WHERE status IN ('confirmed', 'waitlist')"
 			  " ORDER BY enrolled_at, code",
-	/* answers only: the invitations of an enrolment are no loop */
+	/* answers only: invitations (new, updated, cancelled) and
+	   reminders are no loop */
 	[STMT_ANSWERS_SINCE] =
 		"SELECT count(*) FROM outbox WHERE rcpt = ?1 COLLATE NOCASE"
-		" AND created_at >= ?2 AND kind <> 'invitation'",
+		" AND created_at >= ?2 AND kind NOT LIKE 'invitation%'"
+		" AND kind NOT LIKE 'reminder-%'",
 	[STMT_INSERT_MESSAGE] =
 		"INSERT INTO messages (mailbox, msgkey, message_id, sha256,"
 		" spool_path, from_addr, from_name, subject, received_at,"

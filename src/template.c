@@ -11,8 +11,18 @@
 #include "util.h"
 
 static const char *const kind_names[TEMPLATE_COUNT] = {
-	"confirm", "waitlist", "duplicate",  "reject",
-	"closed",  "review",   "invitation",
+	"confirm",
+	"waitlist",
+	"duplicate",
+	"reject",
+	"closed",
+	"review",
+	"invitation",
+	"reminder-session",
+	"reminder-deadline",
+	"invitation-update",
+	"invitation-cancel",
+	"withdrawn",
 };
 
 static const char *const known_vars[] = {

@@ -21,6 +21,12 @@ enum template_kind {
 	TEMPLATE_CLOSED,
 	TEMPLATE_REVIEW,
 	TEMPLATE_INVITATION, /* one per session, with the calendar item */
+	/* the programme runs itself (schedule.c, roster.c) */
+	TEMPLATE_REMINDER_SESSION,
+	TEMPLATE_REMINDER_DEADLINE,
+	TEMPLATE_INVITATION_UPDATE, /* a session changed: REQUEST */
+	TEMPLATE_INVITATION_CANCEL, /* removed, or withdrawn: CANCEL */
+	TEMPLATE_WITHDRAWN,
 	TEMPLATE_COUNT
 };
 

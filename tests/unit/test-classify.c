@@ -110,10 +110,16 @@ static const struct row rows[] = {
 	{"", "a@utrecht.nl", "Vraag over de praktijkproef", false,
 	 "2021-04-01 10:00", 0, NULL, "review", "GM0344", true,
 	 "subject matches review rule"},
-	/* withdrawal: staff handle it for now */
+	/* withdrawal: only from the municipality that is enrolled */
 	{"", "a@utrecht.nl", "Afmelding praktijkproef GG & lokale inclusie",
-	 false, "2021-04-01 10:00", 0, "GM0344", "review", "GM0344", true,
-	 "withdrawal request"},
+	 false, "2021-04-01 10:00", 0, "GM0344", "withdraw", "GM0344", false,
+	 "withdrawal of Utrecht"},
+	{"", "a@utrecht.nl", "Afmelding praktijkproef GG & lokale inclusie",
+	 false, "2021-04-01 10:00", 0, "GM0363", "review", "GM0344", true,
+	 "Utrecht is not enrolled"},
+	{"", "a@gmail.com", "Afmelding praktijkproef GG & lokale inclusie",
+	 false, "2021-04-01 10:00", 0, "GM0344", "review", "-", true,
+	 "withdrawal request not from a known municipality"},
 	/* the organiser's colleagues (senders.rules) */
 	{"", "collega@vng.nl", "FW: " SUBJECT, false, "2021-04-01 10:00", 0,
 	 NULL, "review", "-", true, "sends vng.nl to review"},

@@ -348,6 +348,23 @@ test_broken(void **state)
 		{"[event]\ncapacity = 0\n", "11: capacity: too small"},
 		{"[event]\ncapacity = 100001\n", "11: capacity: too large"},
 		{"this is no ini line\n", "10: syntax error"},
+		/* [reminders] */
+		{"[reminders]\nsession = 7x\n",
+		 "11: session: '7x' is not an offset like 7d or 12h"},
+		{"[reminders]\nsession = 7d d\n",
+		 "11: session: 'd' is not an offset"},
+		{"[reminders]\ndeadline = 0d\n",
+		 "11: deadline: '0d' is not an offset"},
+		{"[reminders]\ndeadline = -3d\n",
+		 "11: deadline: '-3d' is not an offset"},
+		{"[reminders]\nsession = 366d\n",
+		 "11: session: '366d' is not an offset like 7d or 12h (1 to "
+		 "365)"},
+		{"[reminders]\nsession = 1d 24h\n",
+		 "11: session: the same offset twice"},
+		{"[reminders]\nsession = 1d 2d 3d 4d 5d 6d 7d 8d 9d\n",
+		 "11: session: more than 8 reminders"},
+		{"[reminders]\ncongress = 1d\n", "11: unknown key 'congress'"},
 	};
 	struct fixture *f = *state;
 	size_t i;
@@ -365,6 +382,67 @@ test_broken(void **state)
 		free(text);
 		buf_deinit(&errors);
 	}
+}
+
+/* The reminder offsets: defaults, a file's own (sorted, largest first),
+   "none", and the moments across the change to summer time. */
+static void
+test_reminders(void **state)
+{
+	struct fixture *f = *state;
+	struct programme *p;
+	struct buf errors;
+	char s[16];
+
+	p = load_text(f, BASE, &errors);
+	assert_non_null(p);
+	assert_int_equal(p->n_session_reminders, 2);
+	programme_offset_format(&p->session_reminders[0], s, sizeof(s));
+	assert_string_equal(s, "7d");
+	programme_offset_format(&p->session_reminders[1], s, sizeof(s));
+	assert_string_equal(s, "1d");
+	assert_int_equal(p->n_deadline_reminders, 2);
+	programme_offset_format(&p->deadline_reminders[0], s, sizeof(s));
+	assert_string_equal(s, "14d");
+	programme_offset_format(&p->deadline_reminders[1], s, sizeof(s));
+	assert_string_equal(s, "3d");
+	/* 7 days before 13 April 13:30 CEST: 6 April 13:30 CEST (11:30Z);
+	   14 days before: 30 March, still summer time; 16 days before: 28
+	   March 13:30, the day of the change, 11:30Z; 17 days: 27 March
+	   13:30 CET, 12:30Z */
+	{
+		struct programme_offset d7 = {7, 'd'}, d16 = {16, 'd'};
+		struct programme_offset d17 = {17, 'd'}, h12 = {12, 'h'};
+
+		assert_int_equal(
+			programme_offset_before(p->sessions[0].start, &d7),
+			utc(2021, 4, 6, 11, 30));
+		assert_int_equal(
+			programme_offset_before(p->sessions[0].start, &d16),
+			utc(2021, 3, 28, 11, 30));
+		assert_int_equal(
+			programme_offset_before(p->sessions[0].start, &d17),
+			utc(2021, 3, 27, 12, 30));
+		assert_int_equal(
+			programme_offset_before(p->sessions[0].start, &h12),
+			utc(2021, 4, 12, 23, 30));
+	}
+	programme_free(p);
+	buf_deinit(&errors);
+
+	p = load_text(f,
+		      BASE "[reminders]\nsession = 2h 1d, 3d\n"
+			   "deadline = none\n",
+		      &errors);
+	assert_non_null(p);
+	assert_int_equal(p->n_session_reminders, 3);
+	programme_offset_format(&p->session_reminders[0], s, sizeof(s));
+	assert_string_equal(s, "3d");
+	programme_offset_format(&p->session_reminders[2], s, sizeof(s));
+	assert_string_equal(s, "2h");
+	assert_int_equal(p->n_deadline_reminders, 0);
+	programme_free(p);
+	buf_deinit(&errors);
 }
 
 static void
@@ -530,6 +608,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_every_session, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_broken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reminders, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_incomplete, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_end_before_start, setup,

@@ -81,8 +81,18 @@ static void
 test_names(void **state)
 {
 	static const char *const names[TEMPLATE_COUNT] = {
-		"confirm", "waitlist", "duplicate",  "reject",
-		"closed",  "review",   "invitation",
+		"confirm",
+		"waitlist",
+		"duplicate",
+		"reject",
+		"closed",
+		"review",
+		"invitation",
+		"reminder-session",
+		"reminder-deadline",
+		"invitation-update",
+		"invitation-cancel",
+		"withdrawn",
 	};
 	size_t i;
 

@@ -1,0 +1,125 @@
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "compose.h"
+#include "config.h"
+#include "letter.h"
+#include "programme.h"
+#include "rules.h"
+#include "schedule.h"
+#include "template.h"
+#include "util.h"
+
+static void
+render(const struct letter *l, const struct rules *r, char **subject_r,
+       char **body_r)
+{
+	const struct programme *p = r->programme;
+	const struct programme_item *it = l->item;
+	const struct template *t = template_get(r->templates, l->kind);
+	char date[64] = "", time[32] = "", capacity[32], closing[64];
+	char *programme = programme_format(p);
+	struct tm a, b;
+
+	if (it != NULL) {
+		programme_format_date(it->start, date, sizeof(date));
+		localtime_r(&it->start, &a);
+		localtime_r(&it->end, &b);
+		if (it->end > it->start)
+			snprintf(time, sizeof(time), "%02d.%02d-%02d.%02d uur",
+				 a.tm_hour, a.tm_min, b.tm_hour, b.tm_min);
+	}
+	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
+	programme_format_date(p->closes, closing, sizeof(closing));
+	{
+		const struct template_var vars[] = {
+			{"event", p->name},
+			{"organiser", p->organiser},
+			{"organiser_name", p->organiser_name},
+			{"event_address", p->address},
+			{"municipality", l->to->municipality},
+			{"sender", l->to->addr},
+			{"programme", programme},
+			{"capacity", capacity},
+			{"closing_date", closing},
+			{"session_title", it != NULL ? it->title : NULL},
+			{"session_date", date},
+			{"session_time", time},
+			{"session_link", it != NULL ? it->link : NULL},
+			{"session_description",
+			 it != NULL ? it->description : NULL},
+		};
+
+		*subject_r = template_render(t->subject, vars, nitems(vars));
+		*body_r = template_render(t->body, vars, nitems(vars));
+	}
+	free(programme);
+}
+
+int
+letter_build(const struct letter *l, const struct rules *r,
+	     const struct config *cfg, struct answer *out, char **error_r)
+{
+	const struct programme *p = l->p != NULL ? l->p : r->programme;
+	struct compose_mail m;
+	const char *err = NULL, *method = NULL;
+	char *subject, *body, *ics = NULL;
+	size_t len;
+
+	memset(out, 0, sizeof(*out));
+	if (!compose_addr_is_safe(l->to->addr)) {
+		*error_r = xasprintf("%s: address cannot be written safely",
+				     l->to->addr);
+		return -1;
+	}
+	if (l->kind == TEMPLATE_INVITATION ||
+	    l->kind == TEMPLATE_INVITATION_UPDATE) {
+		method = "REQUEST";
+		ics = calendar_request(p, l->item, l->to->addr, l->to->name,
+				       cfg->message_id_domain, l->sequence,
+				       l->date, &err);
+	} else if (l->kind == TEMPLATE_INVITATION_CANCEL) {
+		method = "CANCEL";
+		ics = calendar_cancel(p, l->item, l->to->addr, l->to->name,
+				      cfg->message_id_domain, l->sequence,
+				      l->date, &err);
+	}
+	if (method != NULL && ics == NULL) {
+		*error_r = xasprintf("%s for %s: %s", template_name(l->kind),
+				     l->to->addr, err);
+		return -1;
+	}
+	render(l, r, &subject, &body);
+	out->key = xstrdup(l->key);
+	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
+	memset(&m, 0, sizeof(m));
+	m.from_name = r->programme->organiser_name;
+	m.from_addr = r->programme->address;
+	m.to_name = l->to->name;
+	m.to_addr = l->to->addr;
+	m.message_id = out->message_id;
+	m.date = l->date;
+	m.subject = subject;
+	m.auto_submitted = "auto-generated";
+	m.body = body;
+	m.calendar = ics;
+	m.calendar_method = method;
+	out->raw = compose_message(&m, &len, &err);
+	free(subject);
+	free(body);
+	free(ics);
+	if (out->raw == NULL) {
+		*error_r = xasprintf("%s for %s: %s", template_name(l->kind),
+				     l->to->addr, err);
+		answer_deinit(out);
+		return -1;
+	}
+	out->len = len;
+	out->rcpt = xstrdup(l->to->addr);
+	out->kind = template_name(l->kind);
+	return 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * The mails the programme sends by itself to a contact of an enrolled
+ * municipality, not in answer to a message: reminders, updated and
+ * cancelled invitations, the confirmation of a withdrawal, and the
+ * confirmation and invitations of a municipality promoted from the
+ * waiting list.  Pure, like answer.c: the caller passes the time and
+ * stores the mail.  Each is composed from its template in rules/templates
+ * with Auto-Submitted: auto-generated, and a Message-ID derived from its
+ * key, so the same mail has the same id every time.
+ */
+#ifndef AANMELD_LETTER_H
+#define AANMELD_LETTER_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "answer.h"
+#include "template.h"
+
+struct config;
+struct programme;
+struct programme_item;
+struct rules;
+struct schedule_contact;
+
+struct letter {
+	enum template_kind kind;
+	const struct schedule_contact *to;
+	/* the item it is about, one of p's (sessions, deadline); NULL for
+	   a withdrawal or a confirmation */
+	const struct programme_item *item;
+	const struct programme *p; /* the programme item belongs to */
+	unsigned sequence; /* REQUEST: its SEQUENCE; CANCEL: the last one
+			      sent (the CANCEL carries one more) */
+	const char *key;   /* the outbox key */
+	time_t date;	   /* the Date header and the DTSTAMP */
+};
+
+/* Builds l into *out (kind, key, rcpt, Message-ID, raw).  0, or -1 with
+ *error_r (heap) when no safe mail can be made. */
+int letter_build(const struct letter *l, const struct rules *r,
+		 const struct config *cfg, struct answer *out, char **error_r);
+
+#endif

@@ -1,0 +1,226 @@
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "config.h"
+#include "letter.h"
+#include "log.h"
+#include "programme.h"
+#include "remind.h"
+#include "rules.h"
+#include "schedule.h"
+#include "store.h"
+#include "store_programme.h"
+#include "util.h"
+
+static const struct programme_item *
+session(const struct programme *p, unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_sessions; i++) {
+		if (p->sessions[i].number == number)
+			return &p->sessions[i];
+	}
+	return NULL;
+}
+
+static void
+item_deinit(struct programme_item *it)
+{
+	free(it->title);
+	free(it->description);
+	free(it->link);
+}
+
+/* The letter for one scheduled mail into *out.  0, or -1 (logged). */
+static int
+build(struct store *s, const struct rules *r, const struct config *cfg,
+      const struct schedule_mail *m, time_t now, struct answer *out)
+{
+	struct programme *copy = NULL;
+	struct letter l;
+	char *err = NULL;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.to = m->to;
+	l.key = m->key;
+	l.p = r->programme;
+	l.sequence = m->sequence;
+	switch (m->kind) {
+	case SCHEDULE_REMINDER_SESSION:
+		l.kind = TEMPLATE_REMINDER_SESSION;
+		l.item = session(r->programme, m->number);
+		l.date = m->at; /* Date: the moment it was due */
+		break;
+	case SCHEDULE_REMINDER_DEADLINE:
+		l.kind = TEMPLATE_REMINDER_DEADLINE;
+		l.item = &r->programme->deadline;
+		l.date = m->at;
+		break;
+	case SCHEDULE_UPDATE:
+		l.kind = TEMPLATE_INVITATION_UPDATE;
+		l.item = session(r->programme, m->number);
+		l.date = now;
+		break;
+	case SCHEDULE_CANCEL:
+		/* the session is gone from the file: the version sent */
+		copy = xmalloc(sizeof(*copy));
+		*copy = *r->programme;
+		copy->n_sessions = 1;
+		if (store_programme_removed_item(
+			    s, m->number, &copy->sessions[0], &err) == -1) {
+			log_warnx("%s: %s", m->key, err);
+			free(err);
+			free(copy);
+			return -1;
+		}
+		l.kind = TEMPLATE_INVITATION_CANCEL;
+		l.p = copy;
+		l.item = &copy->sessions[0];
+		l.sequence = m->sequence - 1;
+		l.date = now;
+		break;
+	}
+	rc = letter_build(&l, r, cfg, out, &err);
+	if (rc == -1) {
+		log_warnx("not sending %s: %s", m->key, err);
+		free(err);
+	}
+	if (copy != NULL) {
+		item_deinit(&copy->sessions[0]);
+		free(copy);
+	}
+	return rc;
+}
+
+/* What is due at now, with the store's view of the sessions. */
+static int
+due(struct store *s, const struct rules *r, time_t now, bool commit,
+    struct schedule_contact **contacts_r, size_t *n_contacts_r,
+    struct schedule_mail **mails_r, size_t *n_r, char **error_r)
+{
+	struct schedule_item *items = NULL;
+	size_t n_items = 0;
+	unsigned changed = 0;
+
+	if (store_programme_sync(s, r->programme, now, commit, &items, &n_items,
+				 &changed, error_r) == -1)
+		return -1;
+	if (changed > 0 && commit)
+		log_info("programme: %u session(s) changed", changed);
+	if (store_programme_contacts(s, contacts_r, n_contacts_r, error_r) ==
+	    -1) {
+		free(items);
+		return -1;
+	}
+	schedule_due(r->programme, *contacts_r, *n_contacts_r, items, n_items,
+		     now, mails_r, n_r);
+	free(items);
+	return 0;
+}
+
+int
+remind_run(struct store *s, const struct rules *r, const struct config *cfg,
+	   time_t now, unsigned *queued_r, char **error_r)
+{
+	struct schedule_contact *contacts = NULL;
+	struct schedule_mail *mails = NULL;
+	struct store_mail *rows;
+	struct answer *letters;
+	size_t n_contacts = 0, n = 0, i, k = 0;
+	int rc = 0;
+
+	*queued_r = 0;
+	if (due(s, r, now, true, &contacts, &n_contacts, &mails, &n, error_r) ==
+	    -1)
+		return -1;
+	rows = xcalloc(n + 1, sizeof(*rows));
+	letters = xcalloc(n + 1, sizeof(*letters));
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = store_programme_queued(s, mails[i].key, error_r);
+		if (rc == 1) {
+			rc = 0;
+			continue;
+		}
+		if (rc == -1 ||
+		    build(s, r, cfg, &mails[i], now, &letters[k]) == -1)
+			continue;
+		rows[k].key = letters[k].key;
+		rows[k].kind = letters[k].kind;
+		rows[k].message_id = letters[k].message_id;
+		rows[k].from = cfg->envelope_from;
+		rows[k].rcpt = letters[k].rcpt;
+		rows[k].raw = letters[k].raw;
+		rows[k].len = letters[k].len;
+		log_info("queued %s", mails[i].key);
+		k++;
+	}
+	if (rc == 0 && k > 0)
+		rc = store_programme_queue(s, rows, k, now, error_r);
+	if (rc == 0)
+		*queued_r = (unsigned)k;
+	for (i = 0; i < k; i++)
+		answer_deinit(&letters[i]);
+	free(letters);
+	free(rows);
+	schedule_free(mails, n);
+	store_programme_contacts_free(contacts, n_contacts);
+	return rc;
+}
+
+static void
+print_one(FILE *out, const struct schedule_mail *m, const char *state)
+{
+	char when[32], item[32];
+
+	util_format_time(m->at, when, sizeof(when));
+	if (m->number == 0)
+		snprintf(item, sizeof(item), "deadline");
+	else
+		snprintf(item, sizeof(item), "session %u", m->number);
+	fprintf(out, "%s\t%s\t%s\t%s %s\t%s\t%s\n", when,
+		schedule_kind_name(m->kind), state, m->to->code,
+		m->to->municipality, m->to->addr, item);
+}
+
+int
+remind_print(struct store *s, const struct rules *r, time_t now, FILE *out,
+	     char **error_r)
+{
+	struct schedule_contact *contacts = NULL;
+	struct schedule_mail *mails = NULL, *plan = NULL;
+	size_t n_contacts = 0, n = 0, n_plan = 0, i;
+	int rc = 0, q;
+
+	if (due(s, r, now, false, &contacts, &n_contacts, &mails, &n,
+		error_r) == -1)
+		return -1;
+	schedule_plan(r->programme, contacts, n_contacts, now, &plan, &n_plan);
+	fprintf(out, "when\tkind\tstate\tmunicipality\tcontact\titem\n");
+	for (i = 0; i < n && rc == 0; i++) {
+		q = store_programme_queued(s, mails[i].key, error_r);
+		if (q == -1)
+			rc = -1;
+		else if (q == 0 && mails[i].kind != SCHEDULE_REMINDER_SESSION &&
+			 mails[i].kind != SCHEDULE_REMINDER_DEADLINE)
+			print_one(out, &mails[i], "due now");
+	}
+	/* the plan holds the reminders due now and every later one */
+	for (i = 0; i < n_plan && rc == 0; i++) {
+		q = store_programme_queued(s, plan[i].key, error_r);
+		if (q == -1)
+			rc = -1;
+		else if (q == 0)
+			print_one(out, &plan[i],
+				  plan[i].at <= now ? "due now" : "planned");
+	}
+	schedule_free(plan, n_plan);
+	schedule_free(mails, n);
+	store_programme_contacts_free(contacts, n_contacts);
+	return rc;
+}

@@ -1,0 +1,332 @@
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "config.h"
+#include "invite.h"
+#include "letter.h"
+#include "programme.h"
+#include "roster.h"
+#include "rules.h"
+#include "store.h"
+#include "util.h"
+
+/* Adds one letter to the plan. */
+static int
+add(struct roster_plan *plan, const struct letter *l, const struct rules *r,
+    const struct config *cfg, char **error_r)
+{
+	struct answer *a;
+	struct store_mail *m;
+
+	plan->letters = xreallocarray(plan->letters, plan->n + 1, sizeof(*a));
+	plan->mails = xreallocarray(plan->mails, plan->n + 1, sizeof(*m));
+	a = &plan->letters[plan->n];
+	if (letter_build(l, r, cfg, a, error_r) == -1)
+		return -1;
+	m = &plan->mails[plan->n++];
+	m->key = a->key;
+	m->kind = a->kind;
+	m->message_id = a->message_id;
+	m->from = cfg->envelope_from;
+	m->rcpt = a->rcpt;
+	m->raw = a->raw;
+	m->len = a->len;
+	return 0;
+}
+
+static unsigned
+sequence_of(const struct schedule_item *items, size_t n, unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].number == number)
+			return items[i].sequence;
+	}
+	return 0;
+}
+
+static char *
+contact_key(const char *what, const struct schedule_contact *c)
+{
+	char *addr = util_lowercase(xstrdup(c->addr));
+	char *key = xasprintf("%s:%s:%s", what, c->code, addr);
+
+	free(addr);
+	return key;
+}
+
+/* The letters of a withdrawal (confirmed: the CANCELs too). */
+static int
+withdrawal_letters(struct roster_plan *plan, const struct rules *r,
+		   const struct config *cfg, const struct schedule_contact *c,
+		   bool confirmed, const struct schedule_item *items,
+		   size_t n_items, time_t now, char **error_r)
+{
+	const struct programme *p = r->programme;
+	struct letter l;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; confirmed && i < p->n_sessions && rc == 0; i++) {
+		const struct programme_item *it = &p->sessions[i];
+		unsigned seq = sequence_of(items, n_items, it->number);
+		char *addr;
+
+		if (it->start <= now || it->start <= c->since)
+			continue; /* past, or never invited to it */
+		memset(&l, 0, sizeof(l));
+		l.kind = TEMPLATE_INVITATION_CANCEL;
+		l.to = c;
+		l.item = it;
+		l.p = p;
+		l.sequence = seq;
+		l.date = now;
+		addr = util_lowercase(xstrdup(c->addr));
+		l.key = xasprintf("cancel:%s:%s:%u:%u", c->code, addr,
+				  it->number, seq + 1);
+		rc = add(plan, &l, r, cfg, error_r);
+		free((char *)l.key);
+		free(addr);
+	}
+	if (rc == -1)
+		return -1;
+	memset(&l, 0, sizeof(l));
+	l.kind = TEMPLATE_WITHDRAWN;
+	l.to = c;
+	l.date = now;
+	l.key = contact_key("withdrawn", c);
+	rc = add(plan, &l, r, cfg, error_r);
+	free((char *)l.key);
+	return rc;
+}
+
+/* The letters of a promotion: the confirmation, the invitations. */
+static int
+promotion_letters(struct roster_plan *plan, const struct rules *r,
+		  const struct config *cfg, const struct schedule_contact *c,
+		  const struct schedule_item *items, size_t n_items, time_t now,
+		  char **error_r)
+{
+	const struct programme *p = r->programme;
+	struct letter l;
+	size_t i;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.kind = TEMPLATE_CONFIRM;
+	l.to = c;
+	l.date = now;
+	l.key = contact_key("promoted", c);
+	rc = add(plan, &l, r, cfg, error_r);
+	free((char *)l.key);
+	for (i = 0; i < p->n_sessions && rc == 0; i++) {
+		const struct programme_item *it = &p->sessions[i];
+
+		if (it->start <= now)
+			continue;
+		memset(&l, 0, sizeof(l));
+		l.kind = TEMPLATE_INVITATION;
+		l.to = c;
+		l.item = it;
+		l.p = p;
+		l.sequence = sequence_of(items, n_items, it->number);
+		l.date = now;
+		l.key = invite_key(c->code, c->addr, it->number);
+		rc = add(plan, &l, r, cfg, error_r);
+		free((char *)l.key);
+	}
+	return rc;
+}
+
+/* Adds the promotion of code to the plan. */
+static int
+plan_promotion(const struct rules *r, const struct config *cfg,
+	       const char *code, const struct schedule_contact *contacts,
+	       size_t n_contacts, const struct schedule_item *items,
+	       size_t n_items, time_t now, struct roster_plan *plan,
+	       char **error_r)
+{
+	size_t i;
+
+	plan->promote = xstrdup(code);
+	for (i = 0; i < n_contacts; i++) {
+		if (strcmp(contacts[i].code, code) == 0 &&
+		    promotion_letters(plan, r, cfg, &contacts[i], items,
+				      n_items, now, error_r) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+finish(struct roster_plan *plan, const char *actor)
+{
+	plan->change.withdraw = plan->withdraw;
+	plan->change.promote = plan->promote;
+	plan->change.actor = actor;
+	plan->change.detail = plan->detail;
+	plan->change.mails = plan->mails;
+	plan->change.n_mails = plan->n;
+}
+
+/* Reads what a plan needs. */
+static int
+load(struct store *s, struct schedule_contact **contacts, size_t *n_contacts,
+     struct schedule_item **items, size_t *n_items, char **error_r)
+{
+	if (store_programme_contacts(s, contacts, n_contacts, error_r) == -1)
+		return -1;
+	if (store_programme_items(s, items, n_items, error_r) == -1) {
+		store_programme_contacts_free(*contacts, *n_contacts);
+		return -1;
+	}
+	return 0;
+}
+
+int
+roster_plan_withdraw(struct store *s, const struct rules *r,
+		     const struct config *cfg, const char *code,
+		     const char *actor, time_t now, struct roster_plan *plan,
+		     char **error_r)
+{
+	struct schedule_contact *contacts;
+	struct schedule_item *items;
+	size_t n_contacts, n_items, i, confirmed;
+	char *status = NULL, *name = NULL, *next = NULL, *next_name = NULL;
+	bool was_confirmed;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	rc = store_programme_enrolment(s, code, &status, &name, error_r);
+	if (rc == 0)
+		*error_r = xasprintf("%s is not enrolled", code);
+	if (rc == 1 && strcmp(status, "withdrawn") == 0) {
+		*error_r = xasprintf("%s %s has withdrawn already", code, name);
+		rc = 0;
+	}
+	if (rc != 1) {
+		free(status);
+		free(name);
+		return -1;
+	}
+	was_confirmed = strcmp(status, "confirmed") == 0;
+	plan->withdraw = xstrdup(code);
+	plan->detail = xasprintf("%s %s withdraws (%s)", code, name, status);
+	free(status);
+	free(name);
+	if (load(s, &contacts, &n_contacts, &items, &n_items, error_r) == -1)
+		return -1;
+	rc = 0;
+	for (i = 0; i < n_contacts && rc == 0; i++) {
+		if (strcmp(contacts[i].code, code) == 0)
+			rc = withdrawal_letters(plan, r, cfg, &contacts[i],
+						was_confirmed, items, n_items,
+						now, error_r);
+	}
+	/* a place comes free: the first on the waiting list takes it */
+	if (rc == 0 && was_confirmed)
+		rc = store_programme_confirmed(s, &confirmed, error_r);
+	if (rc == 0 && was_confirmed &&
+	    confirmed - 1 < (size_t)r->programme->capacity) {
+		rc = store_programme_first_waiting(s, &next, &next_name,
+						   error_r);
+		if (rc == 1)
+			rc = plan_promotion(r, cfg, next, contacts, n_contacts,
+					    items, n_items, now, plan, error_r);
+	}
+	free(next);
+	free(next_name);
+	store_programme_contacts_free(contacts, n_contacts);
+	free(items);
+	if (rc == -1) {
+		roster_plan_free(plan);
+		return -1;
+	}
+	finish(plan, actor);
+	return 0;
+}
+
+int
+roster_plan_promote(struct store *s, const struct rules *r,
+		    const struct config *cfg, const char *code,
+		    const char *actor, bool force, time_t now,
+		    struct roster_plan *plan, char **error_r)
+{
+	struct schedule_contact *contacts;
+	struct schedule_item *items;
+	size_t n_contacts, n_items, confirmed;
+	char *status = NULL, *name = NULL, *first = NULL;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	if (code == NULL) {
+		rc = store_programme_first_waiting(s, &first, &name, error_r);
+		if (rc == 0)
+			*error_r = xstrdup("the waiting list is empty");
+		if (rc != 1)
+			return -1;
+		code = first;
+	} else {
+		rc = store_programme_enrolment(s, code, &status, &name,
+					       error_r);
+		if (rc == 0)
+			*error_r = xasprintf("%s is not enrolled", code);
+		else if (rc == 1 && strcmp(status, "waitlist") != 0) {
+			*error_r = xasprintf("%s %s is %s, not on the waiting "
+					     "list",
+					     code, name, status);
+			rc = 0;
+		}
+		free(status);
+		if (rc != 1) {
+			free(name);
+			return -1;
+		}
+	}
+	rc = store_programme_confirmed(s, &confirmed, error_r);
+	if (rc == 0 && !force && confirmed >= (size_t)r->programme->capacity) {
+		*error_r = xasprintf("no place free (%zu of %ld taken); "
+				     "--force promotes beyond the capacity",
+				     confirmed, r->programme->capacity);
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = load(s, &contacts, &n_contacts, &items, &n_items, error_r);
+	if (rc == 0) {
+		plan->detail = xasprintf("%s %s promoted from the waiting "
+					 "list%s",
+					 code, name, force ? " (forced)" : "");
+		rc = plan_promotion(r, cfg, code, contacts, n_contacts, items,
+				    n_items, now, plan, error_r);
+		store_programme_contacts_free(contacts, n_contacts);
+		free(items);
+	}
+	free(first);
+	free(name);
+	if (rc == -1) {
+		roster_plan_free(plan);
+		return -1;
+	}
+	finish(plan, actor);
+	return 0;
+}
+
+void
+roster_plan_free(struct roster_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n; i++)
+		answer_deinit(&plan->letters[i]);
+	free(plan->letters);
+	free(plan->mails);
+	free(plan->withdraw);
+	free(plan->promote);
+	free(plan->detail);
+	memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,54 @@
+/*
+ * Who takes part: a municipality withdraws (by mail or aanmeld withdraw),
+ * and the first on the waiting list is promoted (automatically when a
+ * confirmed place comes free, or by aanmeld promote).  This module plans
+ * such a change: the status updates and every mail they cause, so that
+ * the store applies all of it in one transaction with an audit row
+ * (store_programme_apply, store_programme_change).
+ *
+ * A withdrawal of a confirmed municipality: a CANCEL of each session
+ * still to come to each of its contacts, withdrawn.txt to each contact,
+ * and, when that frees a place, the promotion of the first on the
+ * waiting list (oldest enrolment).  A withdrawal from the waiting list:
+ * only withdrawn.txt.  A promotion: confirm.txt and an invitation to each
+ * session still to come, to each contact.
+ */
+#ifndef AANMELD_ROSTER_H
+#define AANMELD_ROSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "store_programme.h"
+
+struct answer;
+struct config;
+struct rules;
+struct store;
+
+struct roster_plan {
+	struct store_change change; /* points into the fields below */
+	char *withdraw;
+	char *promote;
+	char *detail;
+	struct store_mail *mails;
+	struct answer *letters;
+	size_t n;
+};
+
+/* Plans the withdrawal of code by actor.  0, or -1 with *error_r (heap):
+   code not enrolled, or a mail that cannot be made. */
+int roster_plan_withdraw(struct store *s, const struct rules *r,
+			 const struct config *cfg, const char *code,
+			 const char *actor, time_t now,
+			 struct roster_plan *plan, char **error_r);
+/* Plans the promotion of code (NULL: the first on the waiting list).
+   Without force a full programme (capacity) is an error. */
+int roster_plan_promote(struct store *s, const struct rules *r,
+			const struct config *cfg, const char *code,
+			const char *actor, bool force, time_t now,
+			struct roster_plan *plan, char **error_r);
+void roster_plan_free(struct roster_plan *plan);
+
+#endif

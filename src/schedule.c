@@ -1,0 +1,244 @@
+#include "autoconf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schedule.h"
+#include "util.h"
+
+struct out {
+	struct schedule_mail *mails;
+	size_t n;
+};
+
+static struct schedule_mail *
+add(struct out *o, enum schedule_kind kind, const struct schedule_contact *c,
+    unsigned number, time_t at)
+{
+	struct schedule_mail *m;
+
+	o->mails = xreallocarray(o->mails, o->n + 1, sizeof(*o->mails));
+	m = &o->mails[o->n++];
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->to = c;
+	m->number = number;
+	m->at = at;
+	return m;
+}
+
+static void
+reminder_key(struct schedule_mail *m)
+{
+	char *addr = util_lowercase(xstrdup(m->to->addr));
+	char item[32];
+
+	if (m->number == 0)
+		snprintf(item, sizeof(item), "deadline");
+	else
+		snprintf(item, sizeof(item), "session-%u", m->number);
+	m->key = xasprintf("reminder:%s:%s:%s:%s", m->to->code, addr, item,
+			   m->offset);
+	free(addr);
+}
+
+time_t
+schedule_deadline_end(const struct programme *p)
+{
+	struct tm tm;
+
+	if (localtime_r(&p->deadline.start, &tm) == NULL)
+		return p->deadline.start + 24 * 3600;
+	tm.tm_mday++;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+time_t
+schedule_deadline_moment(const struct programme *p,
+			 const struct programme_offset *o)
+{
+	struct tm tm;
+
+	if (o->unit == 'h' || localtime_r(&p->deadline.start, &tm) == NULL)
+		return programme_offset_before(schedule_deadline_end(p), o);
+	tm.tm_mday -= (int)o->n;
+	tm.tm_hour = SCHEDULE_DEADLINE_HOUR;
+	tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* The moment of reminder i of an item (session number, 0: deadline). */
+static time_t
+moment(const struct programme *p, const struct programme_item *it,
+       const struct programme_offset *o)
+{
+	return it == &p->deadline ? schedule_deadline_moment(p, o)
+				  : programme_offset_before(it->start, o);
+}
+
+/* Reminders of one item for one contact: the latest one due (due) or every
+   one not yet past (plan). */
+static void
+reminders(struct out *o, const struct programme *p,
+	  const struct programme_item *it, const struct schedule_contact *c,
+	  time_t now, bool plan)
+{
+	const struct programme_offset *offs;
+	bool deadline = it == &p->deadline;
+	size_t n, i, last = SIZE_MAX;
+	time_t end = deadline ? schedule_deadline_end(p) : it->start, at;
+	struct schedule_mail *m;
+
+	offs = deadline ? p->deadline_reminders : p->session_reminders;
+	n = deadline ? p->n_deadline_reminders : p->n_session_reminders;
+	if (now >= end)
+		return;		  /* never after the item has begun */
+	for (i = 0; i < n; i++) { /* largest offset (earliest) first */
+		at = moment(p, it, &offs[i]);
+		if (at <= now)
+			last = i;
+		else if (plan && at >= c->since) {
+			m = add(o,
+				deadline ? SCHEDULE_REMINDER_DEADLINE
+					 : SCHEDULE_REMINDER_SESSION,
+				c, deadline ? 0 : it->number, at);
+			programme_offset_format(&offs[i], m->offset,
+						sizeof(m->offset));
+			reminder_key(m);
+		}
+	}
+	if (last == SIZE_MAX)
+		return;
+	at = moment(p, it, &offs[last]);
+	if (at < c->since)
+		return; /* it was past when the contact came */
+	m = add(o,
+		deadline ? SCHEDULE_REMINDER_DEADLINE
+			 : SCHEDULE_REMINDER_SESSION,
+		c, deadline ? 0 : it->number, at);
+	programme_offset_format(&offs[last], m->offset, sizeof(m->offset));
+	reminder_key(m);
+}
+
+static const struct programme_item *
+session(const struct programme *p, unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_sessions; i++) {
+		if (p->sessions[i].number == number)
+			return &p->sessions[i];
+	}
+	return NULL;
+}
+
+/* An update or a cancellation of a session the contact was invited to. */
+static void
+changes(struct out *o, const struct programme *p, const struct schedule_item *s,
+	const struct schedule_contact *c, time_t now)
+{
+	const struct programme_item *it = session(p, s->number);
+	struct schedule_mail *m;
+	char *addr;
+
+	if (c->since >= s->changed_at)
+		return; /* invited to this version already */
+	if (s->removed) {
+		if (now >= s->start)
+			return;
+		m = add(o, SCHEDULE_CANCEL, c, s->number, s->changed_at);
+	} else {
+		if (s->sequence == 0 || it == NULL || now >= it->start)
+			return;
+		m = add(o, SCHEDULE_UPDATE, c, s->number, s->changed_at);
+	}
+	m->sequence = s->sequence;
+	addr = util_lowercase(xstrdup(c->addr));
+	m->key = xasprintf("%s:%s:%s:%u:%u",
+			   s->removed ? "cancel" : "invitation", c->code, addr,
+			   s->number, s->sequence);
+	free(addr);
+}
+
+void
+schedule_due(const struct programme *p, const struct schedule_contact *contacts,
+	     size_t n_contacts, const struct schedule_item *items,
+	     size_t n_items, time_t now, struct schedule_mail **mails_r,
+	     size_t *n_r)
+{
+	struct out o = {NULL, 0};
+	size_t i, j;
+
+	for (i = 0; i < n_contacts; i++) {
+		const struct schedule_contact *c = &contacts[i];
+
+		if (c->status != SCHEDULE_CONFIRMED)
+			continue;
+		for (j = 0; j < n_items; j++)
+			changes(&o, p, &items[j], c, now);
+		for (j = 0; j < p->n_sessions; j++)
+			reminders(&o, p, &p->sessions[j], c, now, false);
+		if (p->deadline.title != NULL)
+			reminders(&o, p, &p->deadline, c, now, false);
+	}
+	*mails_r = o.mails;
+	*n_r = o.n;
+}
+
+static int
+by_moment(const void *a, const void *b)
+{
+	const struct schedule_mail *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+void
+schedule_plan(const struct programme *p,
+	      const struct schedule_contact *contacts, size_t n_contacts,
+	      time_t now, struct schedule_mail **mails_r, size_t *n_r)
+{
+	struct out o = {NULL, 0};
+	size_t i, j;
+
+	for (i = 0; i < n_contacts; i++) {
+		const struct schedule_contact *c = &contacts[i];
+
+		if (c->status != SCHEDULE_CONFIRMED)
+			continue;
+		for (j = 0; j < p->n_sessions; j++)
+			reminders(&o, p, &p->sessions[j], c, now, true);
+		if (p->deadline.title != NULL)
+			reminders(&o, p, &p->deadline, c, now, true);
+	}
+	if (o.n > 1)
+		qsort(o.mails, o.n, sizeof(*o.mails), by_moment);
+	*mails_r = o.mails;
+	*n_r = o.n;
+}
+
+void
+schedule_free(struct schedule_mail *mails, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(mails[i].key);
+	free(mails);
+}
+
+const char *
+schedule_kind_name(enum schedule_kind kind)
+{
+	static const char *const names[] = {
+		"reminder-session", "reminder-deadline", "update", "cancel"};
+
+	return names[kind];
+}

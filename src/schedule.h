@@ -1,0 +1,114 @@
+/*
+ * The scheduler: which reminders, updated invitations and cancellations
+ * are due.  Pure: it takes the programme, the contacts of the enrolled
+ * municipalities, what the store knows of each session, and now, and
+ * returns mails with unique keys; it never touches the database, the
+ * clock or the network.  The caller queues each mail whose key is not in
+ * the outbox yet, so running it twice, or after a crash, sends nothing
+ * twice.
+ *
+ * The rules:
+ * - only confirmed municipalities get anything (not the waiting list,
+ *   not a withdrawn one);
+ * - a reminder is due from its moment (programme_offset_before) until the
+ *   item starts; of the reminders of one item only the latest due one is
+ *   sent, so a daemon that was down sends one reminder, not a pile, and
+ *   nothing after the session has begun;
+ * - a reminder whose moment lay before the contact got its invitations
+ *   (it enrolled, was promoted or was added later) is never sent;
+ * - a session whose time, title or link changed after a contact got its
+ *   invitation gets an update (REQUEST, the store's SEQUENCE), and a
+ *   removed session a CANCEL, while it is still to come.
+ *
+ * Moments are local time in the programme's zone (TZ, set by
+ * programme_load): "7d before 13:30" is 13:30 local, summer time or not.
+ * The reminders of the text deadline fall at SCHEDULE_DEADLINE_HOUR local
+ * time, days before the deadline's date.
+ */
+#ifndef AANMELD_SCHEDULE_H
+#define AANMELD_SCHEDULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "programme.h"
+
+#define SCHEDULE_DEADLINE_HOUR 9
+
+enum schedule_status {
+	SCHEDULE_CONFIRMED,
+	SCHEDULE_WAITLIST,
+	SCHEDULE_WITHDRAWN,
+};
+
+/* One contact of an enrolled municipality.  Borrowed strings. */
+struct schedule_contact {
+	const char *code;	  /* CBS code, "GM0344" */
+	const char *municipality; /* its name */
+	const char *addr;
+	const char *name; /* may be NULL */
+	enum schedule_status status;
+	time_t since; /* when it got its invitations: the later of the
+			 contact's addition and the confirmation */
+};
+
+/* What the store knows of a session since it was first seen. */
+struct schedule_item {
+	unsigned number;
+	unsigned sequence; /* SEQUENCE of the last version sent */
+	time_t changed_at; /* when that version was first seen */
+	bool removed;	   /* gone from programme.conf */
+	time_t start;	   /* of the stored version */
+};
+
+enum schedule_kind {
+	SCHEDULE_REMINDER_SESSION,
+	SCHEDULE_REMINDER_DEADLINE,
+	SCHEDULE_UPDATE, /* REQUEST with the new SEQUENCE */
+	SCHEDULE_CANCEL, /* the session was removed: CANCEL */
+};
+
+struct schedule_mail {
+	enum schedule_kind kind;
+	const struct schedule_contact *to; /* one of the caller's */
+	unsigned number;		   /* the session; 0: the deadline */
+	unsigned sequence;		   /* UPDATE and CANCEL */
+	time_t at;			   /* when it is (or was) due */
+	char offset[16];		   /* reminders: "7d" */
+	char *key; /* unique, heap: "reminder:<code>:<addr>:session-<n>:7d",
+		      "reminder:<code>:<addr>:deadline:14d",
+		      "invitation:<code>:<addr>:<n>:<seq>",
+		      "cancel:<code>:<addr>:<n>:<seq>" (addr lower case) */
+};
+
+/*
+ * The mails due at now, in the order of the contacts, then the items.
+ * *mails_r is a heap array (free with schedule_free()), NULL when *n_r is
+ * 0.
+ */
+void schedule_due(const struct programme *p,
+		  const struct schedule_contact *contacts, size_t n_contacts,
+		  const struct schedule_item *items, size_t n_items, time_t now,
+		  struct schedule_mail **mails_r, size_t *n_r);
+
+/*
+ * Every reminder from now on (for aanmeld remind --dry-run): those due
+ * now and every later one, by moment, then key.
+ */
+void schedule_plan(const struct programme *p,
+		   const struct schedule_contact *contacts, size_t n_contacts,
+		   time_t now, struct schedule_mail **mails_r, size_t *n_r);
+
+void schedule_free(struct schedule_mail *mails, size_t n);
+
+/* "reminder-session", "reminder-deadline", "update", "cancel". */
+const char *schedule_kind_name(enum schedule_kind kind);
+
+/* The moment of the deadline's reminder o; the deadline's end is the end
+   of its day. */
+time_t schedule_deadline_moment(const struct programme *p,
+				const struct programme_offset *o);
+time_t schedule_deadline_end(const struct programme *p);
+
+#endif

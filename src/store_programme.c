@@ -1,0 +1,536 @@
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "programme.h"
+#include "store.h"
+#include "store_internal.h"
+#include "store_programme.h"
+#include "util.h"
+
+int
+store_programme_contacts(struct store *s, struct schedule_contact **contacts_r,
+			 size_t *n_r, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT e.code, e.name, c.address, c.name, e.status,"
+		" max(c.added_at, COALESCE(e.confirmed_at, e.enrolled_at))"
+		" FROM contacts c JOIN enrolments e ON e.code = c.code"
+		" ORDER BY e.enrolled_at, e.code, c.added_at, c.id",
+		error_r);
+	struct schedule_contact *c = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 4);
+		struct schedule_contact *one;
+
+		c = xreallocarray(c, n + 1, sizeof(*c));
+		one = &c[n++];
+		one->code = store_column_dup(st, 0);
+		one->municipality = store_column_dup(st, 1);
+		one->addr = store_column_dup(st, 2);
+		one->name = store_column_dup(st, 3);
+		one->status =
+			strcmp(status, "confirmed") == 0  ? SCHEDULE_CONFIRMED
+			: strcmp(status, "waitlist") == 0 ? SCHEDULE_WAITLIST
+							  : SCHEDULE_WITHDRAWN;
+		one->since = (time_t)sqlite3_column_int64(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_programme_contacts_free(c, n);
+		return store_fail(s, error_r, "contacts");
+	}
+	*contacts_r = c;
+	*n_r = n;
+	return 0;
+}
+
+void
+store_programme_contacts_free(struct schedule_contact *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)c[i].code);
+		free((char *)c[i].municipality);
+		free((char *)c[i].addr);
+		free((char *)c[i].name);
+	}
+	free(c);
+}
+
+/* What a participant's calendar shows of a session. */
+static char *
+fingerprint(const struct programme_item *it)
+{
+	return xasprintf("%s\n%lld\n%lld\n%s", it->title, (long long)it->start,
+			 (long long)it->end, it->link != NULL ? it->link : "");
+}
+
+static int
+audit(struct store *s, time_t now, const char *actor, const char *what,
+      int64_t message, const char *code, const char *detail, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_AUDIT, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	store_bind_text(st, 2, actor);
+	store_bind_text(st, 3, what);
+	if (message > 0)
+		sqlite3_bind_int64(st, 4, message);
+	else
+		sqlite3_bind_null(st, 4);
+	store_bind_text(st, 5, code);
+	store_bind_text(st, 6, detail);
+	return store_run(s, st, error_r, "insert audit");
+}
+
+/* The sessions' states, into *items_r. */
+static int
+read_items(struct store *s, struct schedule_item **items_r, size_t *n_r,
+	   char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT number, sequence, changed_at, removed, start"
+		" FROM programme_items ORDER BY number",
+		error_r);
+	struct schedule_item *items = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		items = xreallocarray(items, n + 1, sizeof(*items));
+		items[n].number = (unsigned)sqlite3_column_int(st, 0);
+		items[n].sequence = (unsigned)sqlite3_column_int(st, 1);
+		items[n].changed_at = (time_t)sqlite3_column_int64(st, 2);
+		items[n].removed = sqlite3_column_int(st, 3) != 0;
+		items[n].start = (time_t)sqlite3_column_int64(st, 4);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(items);
+		return store_fail(s, error_r, "programme items");
+	}
+	*items_r = items;
+	*n_r = n;
+	return 0;
+}
+
+static int
+write_item(struct store *s, const struct programme_item *it, const char *fp,
+	   unsigned sequence, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"INSERT INTO programme_items (number, fingerprint, sequence,"
+		" changed_at, removed, title, description, link, start, end)"
+		" VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9)"
+		" ON CONFLICT (number) DO UPDATE SET fingerprint = ?2,"
+		" sequence = ?3, changed_at = ?4, removed = 0, title = ?5,"
+		" description = ?6, link = ?7, start = ?8, end = ?9",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, (int)it->number);
+	store_bind_text(st, 2, fp);
+	sqlite3_bind_int(st, 3, (int)sequence);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	store_bind_text(st, 5, it->title);
+	store_bind_text(st, 6, it->description);
+	store_bind_text(st, 7, it->link);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)it->start);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)it->end);
+	rc = store_run(s, st, error_r, "programme item");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Compares one session with its row; counts a change in *changed. */
+static int
+sync_one(struct store *s, const struct programme_item *it, bool first,
+	 time_t now, unsigned *changed, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT fingerprint, sequence, removed FROM programme_items"
+		" WHERE number = ?1",
+		error_r);
+	char *fp = fingerprint(it), *old = NULL, detail[64];
+	unsigned seq = 0;
+	bool removed = false, found;
+	int rc = 0;
+
+	if (st == NULL) {
+		free(fp);
+		return -1;
+	}
+	sqlite3_bind_int(st, 1, (int)it->number);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		old = store_column_dup(st, 0);
+		seq = (unsigned)sqlite3_column_int(st, 1);
+		removed = sqlite3_column_int(st, 2) != 0;
+	}
+	sqlite3_finalize(st);
+	snprintf(detail, sizeof(detail), "session %u", it->number);
+	if (!found) {
+		rc = write_item(s, it, fp, 0, now, error_r);
+		if (rc == 0 && !first) {
+			(*changed)++;
+			rc = audit(s, now, "aanmeldd", "session added", 0, NULL,
+				   detail, error_r);
+		}
+	} else if (removed || strcmp(old, fp) != 0) {
+		snprintf(detail, sizeof(detail), "session %u, sequence %u",
+			 it->number, seq + 1);
+		rc = write_item(s, it, fp, seq + 1, now, error_r);
+		if (rc == 0)
+			rc = audit(s, now, "aanmeldd", "session changed", 0,
+				   NULL, detail, error_r);
+		(*changed)++;
+	}
+	free(old);
+	free(fp);
+	return rc;
+}
+
+/* Marks sessions gone from p removed. */
+static int
+sync_removed(struct store *s, const struct programme *p, time_t now,
+	     unsigned *changed, char **error_r)
+{
+	struct schedule_item *items;
+	size_t n, i, j;
+	int rc = 0;
+
+	if (read_items(s, &items, &n, error_r) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		char detail[64];
+		sqlite3_stmt *st;
+
+		for (j = 0; j < p->n_sessions; j++) {
+			if (p->sessions[j].number == items[i].number)
+				break;
+		}
+		if (j < p->n_sessions || items[i].removed)
+			continue;
+		st = store_prepare(s,
+				   "UPDATE programme_items SET removed = 1,"
+				   " sequence = sequence + 1, changed_at = ?1"
+				   " WHERE number = ?2",
+				   error_r);
+		if (st == NULL) {
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+		sqlite3_bind_int(st, 2, (int)items[i].number);
+		rc = store_run(s, st, error_r, "remove programme item");
+		sqlite3_finalize(st);
+		snprintf(detail, sizeof(detail), "session %u", items[i].number);
+		if (rc == 0)
+			rc = audit(s, now, "aanmeldd", "session removed", 0,
+				   NULL, detail, error_r);
+		(*changed)++;
+	}
+	free(items);
+	return rc;
+}
+
+int
+store_programme_sync(struct store *s, const struct programme *p, time_t now,
+		     bool commit, struct schedule_item **items_r, size_t *n_r,
+		     unsigned *changed_r, char **error_r)
+{
+	struct schedule_item *items;
+	size_t n, i;
+	int rc = 0;
+
+	*changed_r = 0;
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	if (read_items(s, &items, &n, error_r) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	free(items);
+	for (i = 0; i < p->n_sessions && rc == 0; i++)
+		rc = sync_one(s, &p->sessions[i], n == 0, now, changed_r,
+			      error_r);
+	if (rc == 0)
+		rc = sync_removed(s, p, now, changed_r, error_r);
+	/* nothing changed: no commit, no fsync, every cycle; a dry run
+	   sees the changes and forgets them */
+	if (rc == 0 && (!commit || (*changed_r == 0 && n > 0))) {
+		rc = read_items(s, items_r, n_r, error_r);
+		store_rollback(s);
+		return rc;
+	}
+	if (rc == 0)
+		rc = store_commit(s, error_r);
+	if (rc == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return read_items(s, items_r, n_r, error_r);
+}
+
+int
+store_programme_items(struct store *s, struct schedule_item **items_r,
+		      size_t *n_r, char **error_r)
+{
+	return read_items(s, items_r, n_r, error_r);
+}
+
+int
+store_programme_removed_item(struct store *s, unsigned number,
+			     struct programme_item *it, char **error_r)
+{
+	sqlite3_stmt *st =
+		store_prepare(s,
+			      "SELECT title, description, link, start, end"
+			      " FROM programme_items WHERE number = ?1",
+			      error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, (int)number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(it, 0, sizeof(*it));
+		it->number = number;
+		it->title = store_column_dup(st, 0);
+		it->description = store_column_dup(st, 1);
+		it->link = store_column_dup(st, 2);
+		it->start = (time_t)sqlite3_column_int64(st, 3);
+		it->end = (time_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, error_r, "removed programme item");
+	return 0;
+}
+
+int
+store_programme_queued(struct store *s, const char *key, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s, "SELECT 1 FROM outbox WHERE key = ?1", error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail(s, error_r, "outbox key");
+}
+
+static int
+insert_mails(struct store *s, const struct store_mail *mails, size_t n,
+	     int64_t message, time_t now, char **error_r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	/* a key or Message-ID already queued is that mail, sent once */
+	st = store_prepare(s,
+			   "INSERT OR IGNORE INTO outbox (key, message, kind,"
+			   " message_id, envelope_from, rcpt, raw, created_at,"
+			   " next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+			   " ?8)",
+			   error_r);
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct store_mail *m = &mails[i];
+
+		store_bind_text(st, 1, m->key);
+		if (message > 0)
+			sqlite3_bind_int64(st, 2, message);
+		else
+			sqlite3_bind_null(st, 2);
+		store_bind_text(st, 3, m->kind);
+		store_bind_text(st, 4, m->message_id);
+		store_bind_text(st, 5, m->from);
+		store_bind_text(st, 6, m->rcpt);
+		sqlite3_bind_blob(st, 7, m->raw, (int)m->len, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)now);
+		rc = store_run(s, st, error_r, "queue mail");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_programme_queue(struct store *s, const struct store_mail *mails, size_t n,
+		      time_t now, char **error_r)
+{
+	if (n == 0)
+		return 0;
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	if (insert_mails(s, mails, n, 0, now, error_r) == -1 ||
+	    store_commit(s, error_r) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_programme_enrolment(struct store *s, const char *code, char **status_r,
+			  char **name_r, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s, "SELECT status, name FROM enrolments WHERE code = ?1",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*status_r = store_column_dup(st, 0);
+		*name_r = store_column_dup(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail(s, error_r, "enrolment");
+}
+
+int
+store_programme_first_waiting(struct store *s, char **code_r, char **name_r,
+			      char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT code, name FROM enrolments WHERE status = 'waitlist'"
+		" ORDER BY enrolled_at, code LIMIT 1",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*code_r = store_column_dup(st, 0);
+		*name_r = store_column_dup(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail(s, error_r, "waiting list");
+}
+
+int
+store_programme_confirmed(struct store *s, size_t *n_r, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s, "SELECT count(*) FROM enrolments WHERE status = 'confirmed'",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n_r = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, error_r, "confirmed");
+}
+
+/* Sets code's status when it is one of from; 0 done, -1 when not. */
+static int
+set_status(struct store *s, const char *code, const char *status,
+	   const char *from_sql, time_t now, char **error_r)
+{
+	char *sql = xasprintf("UPDATE enrolments SET status = ?1, confirmed_at"
+			      " = CASE WHEN ?1 = 'confirmed' THEN ?2 ELSE"
+			      " confirmed_at END WHERE code = ?3 AND status"
+			      " IN (%s)",
+			      from_sql);
+	sqlite3_stmt *st = store_prepare(s, sql, error_r);
+	int rc;
+
+	free(sql);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, status);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	store_bind_text(st, 3, code);
+	rc = store_run(s, st, error_r, "enrolment status");
+	sqlite3_finalize(st);
+	if (rc == 0 && sqlite3_changes(s->db) != 1) {
+		*error_r = xasprintf("%s: not %s", code,
+				     strcmp(status, "confirmed") == 0
+					     ? "on the waiting list"
+					     : "enrolled");
+		return -1;
+	}
+	return rc;
+}
+
+int
+store_programme_apply(struct store *s, const struct store_change *c,
+		      int64_t message, time_t now, char **error_r)
+{
+	if (c->withdraw != NULL &&
+	    (set_status(s, c->withdraw, "withdrawn", "'confirmed', 'waitlist'",
+			now, error_r) == -1 ||
+	     audit(s, now, c->actor, "withdraw", message, c->withdraw,
+		   c->detail, error_r) == -1))
+		return -1;
+	if (c->promote != NULL &&
+	    (set_status(s, c->promote, "confirmed", "'waitlist'", now,
+			error_r) == -1 ||
+	     audit(s, now, c->actor, "promote", message, c->promote, c->detail,
+		   error_r) == -1))
+		return -1;
+	return insert_mails(s, c->mails, c->n_mails, message, now, error_r);
+}
+
+int
+store_programme_change(struct store *s, const struct store_change *c,
+		       time_t now, char **error_r)
+{
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	if (store_programme_apply(s, c, 0, now, error_r) == -1 ||
+	    store_commit(s, error_r) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}

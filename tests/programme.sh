@@ -1,0 +1,293 @@
+#!/bin/sh
+# The programme runs itself, simulated from 15 March to 8 October 2021:
+# six municipalities enrol at different moments (a copy of the rules with
+# capacity 5 and enrolment open until the end of April), one withdraws by
+# mail, the first on the waiting list is promoted, session 3 moves and
+# session 4 is called off (the programme.conf is edited between two runs:
+# a restart), and the daemon is
+# down when the last reminder of session 5 falls due.  aanmeldd --once
+# --now T runs at chosen moments and sends over SMTP to the real test
+# server (tests/servers/smtp-server.py); the test then reads back every
+# mail each contact received, in order: kind, item, and for reminders the
+# local time of their Date header (summer time: +0200, though the
+# simulation starts in winter time).
+set -u
+: "${AANMELD:?}" "${AANMELDD:?}"
+srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+work=$(mktemp -d /tmp/aanmeld-programme.XXXXXX)
+server=
+cleanup() {
+	test -n "$server" && kill "$server" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+. "$srcdir/tap.sh"
+PY=/usr/bin/python3
+sh "$srcdir/servers/ca.sh" "$work/pki" >/dev/null
+
+$PY "$srcdir/servers/smtp-server.py" --port 0 \
+	--port-file "$work/port" --pid-file "$work/server.pid" \
+	--maildir "$work/sink" --tls-cert "$work/pki/server.pem" \
+	--tls-key "$work/pki/server.key" --auth aanmeld:smtp-secret \
+	2>>"$work/server.log" &
+server=$!
+i=0
+while [ ! -s "$work/port" ] && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+port=$(cat "$work/port")
+
+# the rules of the test: capacity 5, enrolment open until 30 April
+cp -R "$srcdir/../rules" "$work/rules"
+chmod -R u+w "$work/rules"
+sed -i 's/^enrolment_closes = .*/enrolment_closes = 2021-04-30 23:59/' \
+	"$work/rules/programme.conf"
+grep -q '^capacity = 5$' "$work/rules/programme.conf"
+ok $? "the test's programme has capacity 5"
+
+printf 'smtp-secret\n' >"$work/smtp.password"
+chmod 600 "$work/smtp.password"
+cat >"$work/aanmeld.conf" <<EOC
+[main]
+rules = $work/rules
+spool = spool
+[smtp]
+transport = smtp
+url = smtp://localhost:$port
+user = aanmeld
+password_file = $work/smtp.password
+ca_file = $work/pki/ca.pem
+envelope_from = bounces@vng.nl
+timeout = 10
+[classify]
+trusted_authserv_id = mx.vng.nl
+EOC
+mkdir -p "$work/spool/maildir/new" "$work/spool/maildir/tmp"
+nmail=0
+mail() {	# mail FROM SUBJECT
+	nmail=$((nmail + 1))
+	testmail "m$nmail" "$1" "$2" >"$work/spool/maildir/tmp/$nmail.host"
+	mv "$work/spool/maildir/tmp/$nmail.host" \
+		"$work/spool/maildir/new/$nmail.host"
+}
+runs=0
+run() {	# run TIME: one pass of the daemon at that moment
+	runs=$((runs + 1))
+	echo "--- $1" >>"$work/run.log"
+	"$AANMELDD" -c "$work/aanmeld.conf" --once --now "$1" \
+		>>"$work/run.log" 2>&1
+	ok $? "aanmeldd --once --now '$1'"
+}
+delivered() {
+	ls "$work/sink/" 2>/dev/null | grep -c '\.eml$'
+}
+S='Deelname praktijkproef GG & lokale inclusie'
+W='Afmelding praktijkproef GG & lokale inclusie'
+A=j.jansen@utrecht.nl
+B=p.pieters@zwolle.nl
+C=a.smit@amersfoort.nl
+D=k.bakker@nijmegen.nl
+E=m.visser@groningen.nl
+F=r.mulder@tilburg.nl
+
+# --- enrolment: four in winter time, one just after the change
+mail "$A" "$S"
+run "2021-03-15 10:00"
+mail "$B" "$S"
+run "2021-03-20 10:00"
+mail "$C" "$S"
+run "2021-03-26 10:00"
+mail "$D" "$S"
+run "2021-04-01 10:00"
+mail "$E" "$S"
+run "2021-04-02 10:00"
+before=$(delivered)
+eq "five confirmations with five invitations each" 30 "$before"
+
+# --- session 1 (13 April 13:30): 7 days before is 6 April 13:30 local
+run "2021-04-06 13:25"
+eq "nothing before the reminder's moment" "$before" "$(delivered)"
+run "2021-04-06 13:30"
+run "2021-04-06 13:31"
+run "2021-04-12 13:30"
+
+# --- the sixth enrols after session 1: waiting list
+mail "$F" "$S"
+run "2021-04-20 10:00"
+eq "aanmeld list: Tilburg on the waiting list" "waitlist" \
+	"$(sqlite3 "$work/spool/aanmeld.db" \
+		"SELECT status FROM enrolments WHERE code = 'GM0855'")"
+
+# --- Nijmegen withdraws by mail; Tilburg takes its place
+mail "$D" "$W"
+run "2021-04-22 10:00"
+eq "Nijmegen withdrawn, Tilburg confirmed" "withdrawn confirmed" \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status FROM enrolments
+		WHERE code IN ('GM0268', 'GM0855') ORDER BY code" | tr '\n' ' ' |
+		sed 's/ $//')"
+eq "one audit row each, actor mailbox" "promote withdraw" \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT what FROM audit
+		WHERE actor = 'mailbox' ORDER BY what" | tr '\n' ' ' |
+		sed 's/ $//')"
+run "2021-04-22 13:30"
+
+# --- session 3 moves from 27 May 13:30 to 3 June 10:00 (a restart)
+sed -i '/^\[session 3\]/,/^\[/{s/^start = .*/start = 2021-06-03 10:00/;s/^end = .*/end = 2021-06-03 12:00/}' \
+	"$work/rules/programme.conf"
+run "2021-04-23 10:00"
+"$AANMELD" -c "$work/aanmeld.conf" --now "2021-04-23 11:00" remind --dry-run \
+	>"$work/dry-run.out" 2>&1
+ok $? "aanmeld remind --dry-run"
+eq "the dry run lists each reminder to come once per contact" 45 \
+	"$(grep -c 'planned' "$work/dry-run.out")"
+grep -q "^2021-05-27 10:00	reminder-session	planned	GM0344 Utrecht	$A	session 3$" \
+	"$work/dry-run.out"
+ok $? "the dry run shows session 3's reminder at its new time"
+n_before=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")
+eq "the dry run queues nothing" "$n_before" \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")"
+mail "$D" "$S"
+run "2021-04-28 13:30"
+eq "Nijmegen enrols again after its withdrawal: review" \
+	"review withdrawn" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
+		FROM messages ORDER BY id DESC LIMIT 1") $(sqlite3 \
+		"$work/spool/aanmeld.db" "SELECT status FROM enrolments
+		WHERE code = 'GM0268'")"
+run "2021-05-20 13:30"	# the old time of session 3's first reminder
+run "2021-05-27 10:00"
+run "2021-06-02 10:00"
+run "2021-06-17 13:30"
+# --- session 4 is called off: a CANCEL to everyone invited, no reminder
+sed -i '/^\[session 4\]/,/^link = /d' "$work/rules/programme.conf"
+run "2021-06-20 10:00"
+run "2021-06-23 13:30"
+# the text deadline (15 August): 14 and 3 days before, at 09:00
+run "2021-08-01 09:00"
+run "2021-08-12 09:00"
+run "2021-09-09 13:30"
+# down from 9 September until after session 5 began: no late reminder
+run "2021-09-16 14:00"
+run "2021-10-08 10:00"
+eq "at most 30 runs" 1 "$([ "$runs" -le 30 ] && echo 1 || echo 0)"
+
+# --- what each contact received, in order
+$PY - "$work/sink" >"$work/received" <<'EOP'
+import email, email.policy, email.utils, os, re, sys
+sink = sys.argv[1]
+seqs = sorted(int(f[:-4]) for f in os.listdir(sink) if f.endswith(".eml"))
+for n in seqs:
+    env = open(os.path.join(sink, "%d.env" % n)).read().split("\n")
+    rcpt = [l[3:] for l in env if l.startswith("to ")]
+    msg = email.message_from_bytes(
+        open(os.path.join(sink, "%d.eml" % n), "rb").read(),
+        policy=email.policy.default)
+    subject = str(msg["Subject"])
+    item = re.search(r"Sessie (\d)", subject)
+    item = item.group(1) if item else ""
+    cal = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    seq = ""
+    if cal:
+        m = re.search(r"SEQUENCE:(\d+)", cal[0].get_content())
+        seq = "#" + (m.group(1) if m else "?")
+    date = email.utils.parsedate_to_datetime(msg["Date"])
+    auto = "" if msg["Auto-Submitted"] == "auto-generated" else "!"
+    if subject.startswith("Bevestiging deelname"):
+        kind = "confirm"
+    elif subject.startswith("Ontvangen:"):
+        kind = "review"
+    elif subject.startswith("Wachtlijst"):
+        kind = "waitlist"
+    elif subject.startswith("Bevestiging afmelding"):
+        kind = "withdrawn" + auto
+    elif subject.startswith("Uitnodiging:"):
+        kind = "invitation:%s%s%s" % (item, seq, auto)
+    elif subject.startswith("Gewijzigd:"):
+        kind = "update:%s%s%s" % (item, seq, auto)
+    elif subject.startswith("Vervallen:"):
+        kind = "cancel:%s%s%s" % (item, seq, auto)
+    elif subject.startswith("Herinnering:"):
+        what = item if item else "deadline"
+        kind = "reminder:%s@%s%s" % (what, date.strftime("%m-%dT%H:%M%z"),
+                                     auto)
+    else:
+        kind = "?" + subject
+    print("%s %s" % (",".join(rcpt), kind))
+EOP
+ok $? "read back every delivered mail"
+got() {	# got ADDRESS: the kinds that address received, on one line
+	grep "^$1 " "$work/received" | cut -d' ' -f2 | tr '\n' ' ' |
+		sed 's/ $//'
+}
+inv="invitation:1#0 invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0"
+r1="reminder:1@04-06T13:30+0200 reminder:1@04-12T13:30+0200"
+r2="reminder:2@04-22T13:30+0200"
+rest="update:3#1 reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 reminder:4@06-17T13:30+0200 cancel:4#1 reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200"
+for who in A B C E; do
+	eval addr=\$$who
+	eq "$addr received exactly this, in order" \
+		"confirm $inv $r1 $r2 $rest" "$(got "$addr")"
+done
+eq "$D (withdrew) received exactly this, in order" \
+	"confirm $inv $r1 cancel:2#1 cancel:3#1 cancel:4#1 cancel:5#1 withdrawn review" \
+	"$(got "$D")"
+eq "$F (waiting list, promoted) received exactly this, in order" \
+	"waitlist confirm invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0 $r2 $rest" \
+	"$(got "$F")"
+eq "nobody else received anything" 0 \
+	"$(grep -v -e "^$A " -e "^$B " -e "^$C " -e "^$D " -e "^$E " -e "^$F " \
+		"$work/received" | wc -l)"
+eq "every outbox row sent once" \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")" \
+	"$(delivered)"
+eq "nothing failed or waits" 0 \
+	"$(sqlite3 "$work/spool/aanmeld.db" \
+		"SELECT count(*) FROM outbox WHERE status <> 'sent'")"
+
+# --- the clock from the environment; --now wins
+AANMELD_NOW="2021-09-10 10:00" "$AANMELD" -c "$work/aanmeld.conf" \
+	remind --dry-run >"$work/env.out" 2>&1
+eq "AANMELD_NOW: the last reminder of session 5 still to come" 5 \
+	"$(grep -c '^2021-09-15 13:30	reminder-session	planned	' "$work/env.out")"
+AANMELD_NOW="2021-09-10 10:00" "$AANMELD" -c "$work/aanmeld.conf" \
+	--now "2021-10-08 10:00" remind --dry-run >"$work/now.out" 2>&1
+eq "--now wins over AANMELD_NOW: nothing to come" 1 \
+	"$(wc -l <"$work/now.out")"
+
+# --- staff: withdraw and promote by hand; a withdrawal from elsewhere
+cli() {
+	"$AANMELD" -c "$work/aanmeld.conf" --now "2021-10-08 11:00" "$@" \
+		>>"$work/cli.out" 2>&1
+}
+cli withdraw GM0268
+eq "withdraw: Nijmegen has withdrawn already" 1 $?
+cli promote
+eq "promote: the waiting list is empty" 1 $?
+cli withdraw GM0000
+eq "withdraw: an unknown code" 1 $?
+rows=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")
+cli withdraw GM0344
+eq "aanmeld withdraw GM0344" 0 $?
+eq "after the programme: only the confirmation of the withdrawal" \
+	"$((rows + 1)),withdrawn" \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox"),$(
+		sqlite3 "$work/spool/aanmeld.db" \
+			"SELECT kind FROM outbox ORDER BY id DESC LIMIT 1")"
+eq "the audit names the user" 1 \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM audit
+		WHERE actor LIKE 'cli:%' AND what = 'withdraw'
+		AND gemeente = 'GM0344'")"
+mail x.de.vries@amsterdam.nl "$W"
+run "2021-10-08 12:00"
+eq "a withdrawal from a municipality that is not enrolled: review" \
+	"review" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
+		FROM messages ORDER BY id DESC LIMIT 1")"
+eq "Amersfoort, Groningen, Tilburg and Zwolle still take part" 4 \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM enrolments
+		WHERE status = 'confirmed'")"
+
+if [ "$failed" -gt 0 ]; then
+	sed 's/^/# /' "$work/received"
+	tail -n 40 "$work/run.log" | sed 's/^/# /'
+fi
+tap_done

@@ -1,0 +1,343 @@
+/*
+ * Unit tests for the scheduler (schedule.c) on the project's programme:
+ * reminders at the right local hour across the change to summer time, a
+ * municipality that enrols late or is on the waiting list or withdrew,
+ * keys that stay the same between runs, nothing after the session began,
+ * updates and cancellations of changed and removed sessions.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "answer.h"
+#include "buf.h"
+#include "config.h"
+#include "invite.h"
+#include "letter.h"
+#include "message.h"
+#include "programme.h"
+#include "rules.h"
+#include "schedule.h"
+#include "util.h"
+
+static struct programme *prog;
+
+static time_t
+utc(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	return timegm(&tm);
+}
+
+static struct schedule_contact
+contact(enum schedule_status status, time_t since)
+{
+	struct schedule_contact c = {
+		"GM0344",    "Utrecht", "J.Jansen@Utrecht.nl",
+		"J. Jansen", status,	since};
+
+	return c;
+}
+
+/* The keys due at now, space-separated (heap). */
+static char *
+due_keys(const struct schedule_contact *c, size_t n,
+	 const struct schedule_item *items, size_t n_items, time_t now)
+{
+	struct schedule_mail *m;
+	struct buf b;
+	size_t k, i;
+
+	schedule_due(prog, c, n, items, n_items, now, &m, &k);
+	buf_init(&b, 65536);
+	for (i = 0; i < k; i++)
+		(void)buf_addf(&b, "%s%s", i > 0 ? " " : "", m[i].key);
+	schedule_free(m, k);
+	return buf_steal(&b);
+}
+
+static void
+expect_due(const struct schedule_contact *c, time_t now, const char *want)
+{
+	char *got = due_keys(c, 1, NULL, 0, now);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("at %lld: expected '%s', got '%s'", (long long)now,
+			 want, got);
+	free(got);
+}
+
+#define K "reminder:GM0344:j.jansen@utrecht.nl:"
+
+/* 13 April 13:30 CEST: 7 days before is 6 April 13:30 CEST = 11:30Z,
+   though the enrolment (and the daemon's start) was in winter time. */
+static void
+test_dst(void **state)
+{
+	struct schedule_contact c =
+		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+	struct schedule_mail *m;
+	size_t n;
+
+	(void)state;
+	expect_due(&c, utc(2021, 3, 28, 0, 59), "");
+	expect_due(&c, utc(2021, 4, 6, 11, 29), "");
+	expect_due(&c, utc(2021, 4, 6, 11, 30), K "session-1:7d");
+	schedule_due(prog, &c, 1, NULL, 0, utc(2021, 4, 6, 11, 30), &m, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].kind, SCHEDULE_REMINDER_SESSION);
+	assert_int_equal(m[0].number, 1);
+	assert_int_equal(m[0].at, utc(2021, 4, 6, 11, 30));
+	assert_string_equal(m[0].offset, "7d");
+	schedule_free(m, n);
+	/* the text deadline: 14 days before 15 August, at 09:00 local */
+	expect_due(&c, utc(2021, 8, 1, 6, 59), "");
+	expect_due(&c, utc(2021, 8, 1, 7, 0), K "deadline:14d");
+	expect_due(&c, utc(2021, 8, 12, 7, 0), K "deadline:3d");
+	/* the plan from the start: 5 sessions and the deadline, two each,
+	   in order of their moment */
+	schedule_plan(prog, &c, 1, utc(2021, 3, 15, 9, 0), &m, &n);
+	assert_int_equal(n, 12);
+	assert_string_equal(m[0].key, K "session-1:7d");
+	assert_int_equal(m[0].at, utc(2021, 4, 6, 11, 30));
+	assert_string_equal(m[9].key, K "deadline:3d");
+	assert_int_equal(m[9].at, utc(2021, 8, 12, 7, 0));
+	assert_string_equal(m[11].key, K "session-5:1d");
+	schedule_free(m, n);
+}
+
+/* Enrolled on 20 April: nothing for session 1, and not the reminder of a
+   moment already past when it came. */
+static void
+test_enrol_late(void **state)
+{
+	struct schedule_contact c =
+		contact(SCHEDULE_CONFIRMED, utc(2021, 4, 20, 8, 0));
+	struct schedule_contact later =
+		contact(SCHEDULE_CONFIRMED, utc(2021, 4, 25, 8, 0));
+	struct schedule_mail *m;
+	size_t n;
+
+	(void)state;
+	expect_due(&c, utc(2021, 4, 20, 8, 1), "");
+	expect_due(&c, utc(2021, 4, 22, 11, 30), K "session-2:7d");
+	expect_due(&later, utc(2021, 4, 25, 8, 1), "");
+	expect_due(&later, utc(2021, 4, 28, 11, 29), "");
+	expect_due(&later, utc(2021, 4, 28, 11, 30), K "session-2:1d");
+	schedule_plan(prog, &later, 1, utc(2021, 4, 25, 8, 0), &m, &n);
+	assert_int_equal(n, 9);
+	assert_string_equal(m[0].key, K "session-2:1d");
+	schedule_free(m, n);
+}
+
+/* Only a confirmed municipality gets anything. */
+static void
+test_withdrawn(void **state)
+{
+	struct schedule_item moved = {3, 1, utc(2021, 4, 23, 8, 0), false,
+				      utc(2021, 5, 27, 11, 30)};
+	enum schedule_status st[] = {SCHEDULE_WITHDRAWN, SCHEDULE_WAITLIST};
+	struct schedule_mail *m;
+	size_t i, n;
+	char *keys;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct schedule_contact c =
+			contact(st[i], utc(2021, 3, 15, 9, 0));
+
+		expect_due(&c, utc(2021, 4, 6, 11, 30), "");
+		expect_due(&c, utc(2021, 8, 1, 7, 0), "");
+		keys = due_keys(&c, 1, &moved, 1, utc(2021, 4, 23, 9, 0));
+		assert_string_equal(keys, "");
+		free(keys);
+		schedule_plan(prog, &c, 1, utc(2021, 3, 15, 9, 0), &m, &n);
+		assert_int_equal(n, 0);
+		schedule_free(m, n);
+	}
+}
+
+/* The same mail has the same key in every run, so the outbox holds it
+   once; a later reminder of the item supersedes an earlier one, and none
+   comes once the session has begun. */
+static void
+test_idempotent_keys(void **state)
+{
+	struct schedule_contact c =
+		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+	char *a, *b;
+
+	(void)state;
+	a = due_keys(&c, 1, NULL, 0, utc(2021, 4, 6, 11, 30));
+	b = due_keys(&c, 1, NULL, 0, utc(2021, 4, 8, 18, 0));
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* down from before the first reminder until after the second: one
+	   reminder, the latest */
+	expect_due(&c, utc(2021, 4, 13, 10, 0), K "session-1:1d");
+	/* session 1 began at 11:30Z: nothing late */
+	expect_due(&c, utc(2021, 4, 13, 11, 30), "");
+	expect_due(&c, utc(2021, 4, 14, 9, 0), "");
+	/* two contacts, two keys */
+	{
+		struct schedule_contact two[2] = {
+			contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0)),
+			contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0)),
+		};
+
+		two[1].addr = "collega@utrecht.nl";
+		a = due_keys(two, 2, NULL, 0, utc(2021, 4, 6, 11, 30));
+		assert_string_equal(a, K "session-1:7d "
+					 "reminder:GM0344:collega@utrecht.nl:"
+					 "session-1:7d");
+		free(a);
+	}
+}
+
+/* A changed session: an update to whoever was invited before the change,
+   until it starts; a removed one: a CANCEL. */
+static void
+test_changes(void **state)
+{
+	time_t changed = utc(2021, 4, 23, 8, 0);
+	struct schedule_item moved = {3, 1, changed, false,
+				      utc(2021, 5, 27, 11, 30)};
+	struct schedule_item removed = {4, 2, changed, true,
+					utc(2021, 6, 24, 11, 30)};
+	struct schedule_item same = {2, 0, utc(2021, 3, 1, 0, 0), false,
+				     utc(2021, 4, 29, 11, 30)};
+	struct schedule_item items[3] = {same, moved, removed};
+	struct schedule_contact before =
+		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+	struct schedule_contact after =
+		contact(SCHEDULE_CONFIRMED, utc(2021, 4, 23, 9, 0));
+	char *keys;
+
+	(void)state;
+	keys = due_keys(&before, 1, items, 3, utc(2021, 4, 23, 9, 30));
+	assert_string_equal(keys, "invitation:GM0344:j.jansen@utrecht.nl:3:1 "
+				  "cancel:GM0344:j.jansen@utrecht.nl:4:2 " K
+				  "session-2:7d");
+	free(keys);
+	keys = due_keys(&after, 1, items, 3, utc(2021, 4, 23, 9, 30));
+	assert_string_equal(keys, "");
+	free(keys);
+	/* after the removed session's time: no CANCEL any more */
+	keys = due_keys(&before, 1, &removed, 1, utc(2021, 6, 24, 11, 30));
+	assert_string_equal(keys, "");
+	free(keys);
+}
+
+/* Invitations at enrolment only for sessions still to come; a reminder
+   as composed: Dutch subject, Auto-Submitted, Date at its moment. */
+static void
+test_mails(void **state)
+{
+	static const char raw[] = "From: J. Jansen <j.jansen@utrecht.nl>\r\n"
+				  "Subject: Deelname praktijkproef GG & lokale "
+				  "inclusie\r\n"
+				  "Message-ID: <e1@utrecht.nl>\r\n\r\nbody\r\n";
+	struct schedule_contact c =
+		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+	struct rules *r;
+	struct config *cfg;
+	struct message *m;
+	struct answer *inv, a;
+	struct letter l;
+	struct buf errors;
+	char *err = NULL;
+	size_t n, i;
+
+	(void)state;
+	buf_init(&errors, 65536);
+	r = rules_load(TOP_SRCDIR "/rules", &errors);
+	cfg = config_load(NULL, &errors);
+	assert_non_null(r);
+	assert_non_null(cfg);
+	config_derive(cfg, r->programme->address);
+	m = message_parse(raw, strlen(raw));
+	assert_int_equal(invite_build(m, "GM0344", r, cfg,
+				      utc(2021, 4, 1, 8, 0), &inv, &n, &err),
+			 0);
+	assert_int_equal(n, 5);
+	invite_free(inv, n);
+	/* 20 April: session 1 (13 April) is past */
+	assert_int_equal(invite_build(m, "GM0344", r, cfg,
+				      utc(2021, 4, 20, 8, 0), &inv, &n, &err),
+			 0);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++)
+		assert_null(strstr(inv[i].key, ":1"));
+	assert_string_equal(inv[0].key,
+			    "invitation:GM0344:j.jansen@utrecht.nl:2");
+	invite_free(inv, n);
+
+	memset(&l, 0, sizeof(l));
+	l.kind = TEMPLATE_REMINDER_SESSION;
+	l.to = &c;
+	l.item = &r->programme->sessions[0];
+	l.key = K "session-1:7d";
+	l.date = utc(2021, 4, 6, 11, 30);
+	assert_int_equal(letter_build(&l, r, cfg, &a, &err), 0);
+	assert_string_equal(a.kind, "reminder-session");
+	assert_string_equal(a.rcpt, "J.Jansen@Utrecht.nl");
+	assert_non_null(
+		strstr(a.raw, "\r\nAuto-Submitted: auto-generated\r\n"));
+	/* the first header */
+	assert_non_null(
+		strstr(a.raw, "Date: Tue, 06 Apr 2021 13:30:00 +0200\r\n"));
+	assert_ptr_equal(strstr(a.raw, "Date: "), a.raw);
+	assert_non_null(strstr(a.raw, "\r\nSubject: Herinnering: Sessie 1"));
+	answer_deinit(&a);
+	/* an address that cannot go into a header: an error, no mail */
+	c.addr = "a@b.nl\r\nBcc: x@y.nl";
+	assert_int_equal(letter_build(&l, r, cfg, &a, &err), -1);
+	assert_non_null(err);
+	free(err);
+	message_free(m);
+	config_free(cfg);
+	rules_free(r);
+	buf_deinit(&errors);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dst),
+		cmocka_unit_test(test_enrol_late),
+		cmocka_unit_test(test_withdrawn),
+		cmocka_unit_test(test_idempotent_keys),
+		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_mails),
+	};
+	struct buf errors;
+	int rc;
+
+	buf_init(&errors, 65536);
+	prog = programme_load(TOP_SRCDIR "/rules/programme.conf", &errors);
+	if (prog == NULL) {
+		fputs(buf_str(&errors), stderr);
+		return 1;
+	}
+	buf_deinit(&errors);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	programme_free(prog);
+	return rc;
+}
