@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "cli_review.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "log.h"
@@ -427,6 +428,15 @@ static const struct command commands[] = {
 	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
 	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
+	{"approve", cli_review_approve, "approve ID [--gemeente CODE]",
+	 "enrol a review item's sender (default: the suggested "
+	 "municipality)"},
+	{"reject", cli_review_reject, "reject ID [--silent]",
+	 "answer a review item: for municipalities only"},
+	{"dismiss", cli_review_dismiss, "dismiss ID",
+	 "close a review item without an answer"},
+	{"history", cli_review_history, "history [CODE|ID]",
+	 "the audit log, oldest first"},
 };
 
 static void
@@ -480,6 +490,11 @@ main(int argc, char *argv[])
 	}
 	if (i == nitems(commands))
 		usage();
+	if (optind + 1 < argc && strcmp(argv[optind + 1], "--help") == 0) {
+		printf("usage: aanmeld %s\n  %s\n", commands[i].usage,
+		       commands[i].help);
+		return 0;
+	}
 	log_init(1, LOG_MAIL);
 	signal(SIGPIPE, SIG_IGN); /* libetpan writes with send() */
 	/* once, before anything else runs: it is not thread-safe */

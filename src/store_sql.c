@@ -105,6 +105,10 @@ const char *const store_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;"
 	"DROP INDEX outbox_rcpt;"
 	"CREATE INDEX outbox_rcpt ON outbox (rcpt COLLATE NOCASE, created_at);",
+	/* staff review decisions (store_review.c): why an item is still
+	   open after an attempt to decide it; items found by message */
+	"ALTER TABLE review_items ADD COLUMN note TEXT;"
+	"CREATE INDEX review_items_message ON review_items (message);",
 };
 
 const size_t store_n_migrations =
