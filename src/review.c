@@ -95,6 +95,7 @@ struct build {
 	const struct message *msg;
 	const char *sha;
 	const struct gemeente *gemeente; /* approve */
+	bool failed_mail;		 /* an item about a mail that failed */
 	struct answer answer;
 	struct answer *inv;
 	size_t n_inv;
@@ -177,6 +178,11 @@ build(void *ctx, const struct store_review_state *state,
 	e->n_mails = n;
 	e->folder = review_folder(r->config, o.verdict);
 	e->detail = b->detail;
+	if (b->failed_mail) {
+		/* the message was decided long ago: it stays as it is */
+		e->verdict = NULL;
+		e->folder = NULL;
+	}
 	return 0;
 }
 
@@ -247,6 +253,7 @@ decide_item(const struct review *r, const struct review_request *q,
 	b.r = r;
 	b.q = q;
 	b.sha = it->sha256;
+	b.failed_mail = it->outbox > 0;
 	if (q->decision == REVIEW_APPROVE) {
 		if (code == NULL) {
 			struct review_request back = *q;
@@ -268,6 +275,14 @@ decide_item(const struct review *r, const struct review_request *q,
 		/* a merged municipality enrols its successor */
 		while (b.gemeente->successor != NULL)
 			b.gemeente = b.gemeente->successor;
+	}
+	if (q->decision != REVIEW_DISMISS && it->outbox > 0) {
+		*error_r = xasprintf("review item %lld is about a failed mail: "
+				     "aanmeld retry %lld sends it again; only "
+				     "dismiss applies",
+				     (long long)q->item, (long long)it->outbox);
+		free(where);
+		return -1;
 	}
 	if (q->decision != REVIEW_DISMISS && it->message <= 0) {
 		*error_r = xasprintf("review item %lld is about no message: "

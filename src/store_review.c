@@ -14,7 +14,8 @@
 	"SELECT r.id, COALESCE(r.message, 0), r.status, r.reason,"             \
 	" r.suggested, r.note, r.decision, r.decided_by, m.mailbox,"           \
 	" m.msgkey, m.message_id, m.sha256, m.spool_path, m.from_addr,"        \
-	" m.verdict FROM review_items r LEFT JOIN messages m"                  \
+	" m.verdict, COALESCE(r.outbox, 0) FROM review_items r"                \
+	" LEFT JOIN messages m"                                                \
 	" ON m.id = r.message "
 
 static int
@@ -45,6 +46,7 @@ read_item(struct store *s, const char *sql, int64_t arg,
 		it->spool_path = store_column_dup(st, 12);
 		it->from_addr = store_column_dup(st, 13);
 		it->verdict = store_column_dup(st, 14);
+		it->outbox = sqlite3_column_int64(st, 15);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -256,7 +258,7 @@ mark_decided(struct store *s, const struct store_review_decision *d,
 		return store_fail(s, error_r, "decide item");
 	}
 	sqlite3_finalize(st);
-	if (message <= 0)
+	if (message <= 0 || e->verdict == NULL)
 		return 0;
 	/* the message's verdict is the decision's from now on: found
 	   again (a rescan, a move back) it goes where it was decided */

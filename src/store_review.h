@@ -22,6 +22,7 @@
 struct store_review_item {
 	int64_t id;
 	int64_t message; /* 0: an item without a message */
+	int64_t outbox;	 /* a failed mail's item: its outbox row, else 0 */
 	char *status;	 /* "open" or "decided" */
 	char *reason;
 	char *suggested; /* the classifier's municipality code */
@@ -56,15 +57,15 @@ struct store_review_state {
 /* What a decision causes; the builder owns every pointer, which must stay
    valid until store_review_decide() returns. */
 struct store_review_effects {
-	const char *verdict;	   /* the message's verdict from now on */
-	enum store_enrol enrol;	   /* STORE_ENROL_NONE: no enrolment */
+	const char *verdict;	/* the message's from now on; NULL: unchanged */
+	enum store_enrol enrol; /* STORE_ENROL_NONE: no enrolment */
 	const char *gemeente_code; /* with enrol */
 	const char *gemeente_name;
 	const char *from_addr; /* the contact, with enrol */
 	const char *from_name;
 	const struct store_mail *mails; /* answer and invitations */
 	size_t n_mails;
-	const char *folder; /* where the message goes */
+	const char *folder; /* where the message goes; NULL: it stays */
 	const char *detail; /* for the audit log */
 };
 

@@ -136,6 +136,13 @@ setup(void **state)
 	rec.gemeente_code = "GM0344";
 	rec.review = true;
 	rec.folder = "Beoordelen";
+	rec.out_key = "answer:ab";
+	rec.out_kind = "review";
+	rec.out_message_id = "a1@vng.nl";
+	rec.out_from = "GlobalGoals@VNG.nl";
+	rec.out_rcpt = "x@utrecht-gemeente.nl";
+	rec.out_raw = "raw";
+	rec.out_len = 3;
 	if (store_record_message(f->s, &rec, &id, &err) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
@@ -278,6 +285,28 @@ test_return_with_note(void **state)
 	store_review_item_deinit(&it);
 }
 
+static void
+test_failed_mail_item(void **state)
+{
+	struct fixture *f = *state;
+	struct store_review_item it;
+	char *err = NULL;
+
+	/* the answer failed for good: an item of its own, about the mail */
+	assert_int_equal(store_outbox_retry(f->s, 1, 0, "550 no such user",
+					    1617264300, &err),
+			 0);
+	assert_int_equal(store_review_get(f->s, 2, &it, &err), 1);
+	assert_int_equal(it.outbox, 1);
+	assert_int_equal(it.message, 1);
+	store_review_item_deinit(&it);
+	/* the message's own item is still the one found by message */
+	assert_int_equal(store_review_by_message(f->s, 1, &it, &err), 1);
+	assert_int_equal(it.id, 1);
+	assert_int_equal(it.outbox, 0);
+	store_review_item_deinit(&it);
+}
+
 /* --- Maildir++ decision folders */
 
 static void
@@ -366,6 +395,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_decide_failed_build, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_return_with_note, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_failed_mail_item, setup,
 						teardown),
 		cmocka_unit_test(test_maildir_folders),
 	};
