@@ -392,7 +392,7 @@ store_review_history(struct store *s, const char *code, int64_t item,
 		" a.actor, a.what, a.message, a.gemeente, a.detail"
 		" FROM audit a WHERE (?1 IS NULL OR a.gemeente = ?1)"
 		" AND (?2 = 0 OR a.message = (SELECT message FROM review_items"
-		" WHERE id = ?2)) ORDER BY a.at, a.id",
+		" WHERE id = ?2)) ORDER BY a.id",
 		error_r);
 	int rc, i;
 

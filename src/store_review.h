@@ -108,7 +108,9 @@ int store_review_move(struct store *s, int64_t message, const char *mailbox,
 		      const char *msgkey, const char *folder, time_t now,
 		      char **error_r);
 
-/* The audit log, oldest first: everything (code and item NULL / 0), a
+/* The audit log, oldest first (in the order written: with --now each
+   process's clock starts anew, so the times need not be in order):
+   everything (code and item NULL / 0), a
    municipality's, or a review item's message's.  fn as store_report. */
 int store_review_history(struct store *s, const char *code, int64_t item,
 			 store_row_fn *fn, void *ctx, char **error_r);

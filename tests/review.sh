@@ -329,8 +329,9 @@ ok $? "history ID exits 0"
 check "history ID: the return and the reject, oldest first" sh -c \
 	"grep -n 'returned' '$work/cli.out' | cut -d: -f1 | head -n 1 | { read a; b=\$(grep -n 'reject' '$work/cli.out' | tail -n 1 | cut -d: -f1); [ \"\$a\" -lt \"\$b\" ]; }"
 
-# the programs' own reports (sanitizer builds) would be in the logs
-check "no sanitizer report in the daemon's logs" sh -c \
-	"! grep -E 'runtime error|Sanitizer' '$work/once.log' '$work/daemon.log'"
+# the programs' own reports (sanitizer and valgrind builds) would be in
+# the logs
+check "no sanitizer or valgrind report in the daemon's logs" sh -c \
+	"! grep -E 'runtime error|Sanitizer|^==[0-9]+==' '$work/once.log' '$work/daemon.log'"
 
 tap_done
