@@ -190,7 +190,7 @@ const char *const store_sql[STMT_COUNT] = {
 		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', "
 		"'localtime')"
 		" AS created_at, m.from_addr AS sender, m.subject,"
-		" r.suggested, r.reason FROM review_items r"
+		" r.suggested, r.reason, r.note FROM review_items r"
 		" LEFT JOIN messages m ON m.id = r.message"
 		" WHERE r.status = 'open' ORDER BY r.created_at, r.id",
 	[STMT_REPORT_MESSAGE] =

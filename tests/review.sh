@@ -316,6 +316,8 @@ eq "no municipality: the item stays open" open \
 check "no municipality: the note says why" sh -c \
 	"sqlite3 '$work/spool/aanmeld.db' \"SELECT note FROM review_items WHERE id = $n1\" | grep -q 'geen gemeente'"
 eq "no municipality: back in Beoordelen" 1 "$(in_folder Beoordelen n1)"
+cli queue
+check "queue shows the note" grep -q "^$n1	.*geen gemeente" "$work/cli.out"
 cli approve "$n1"
 eq "cli approve without a municipality: 2" 2 $?
 cli reject "$n1" --silent
