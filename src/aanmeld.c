@@ -16,6 +16,7 @@
 #include "classify.h"
 #include "cli_attendance.h"
 #include "cli_programme.h"
+#include "cli_review.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "log.h"
@@ -426,6 +427,15 @@ static const struct command commands[] = {
 	 "withdraw a municipality; promotes the first waiting"},
 	{"promote", cli_programme_promote, "promote [--force] [CODE]",
 	 "confirm the first (or CODE) on the waiting list"},
+	{"approve", cli_review_approve, "approve ID [--gemeente CODE]",
+	 "enrol a review item's sender (default: the suggested "
+	 "municipality)"},
+	{"reject", cli_review_reject, "reject ID [--silent]",
+	 "answer a review item: for municipalities only"},
+	{"dismiss", cli_review_dismiss, "dismiss ID",
+	 "close a review item without an answer"},
+	{"history", cli_review_history, "history [CODE|ID]",
+	 "the audit log, oldest first"},
 };
 
 static void
@@ -479,6 +489,11 @@ main(int argc, char *argv[])
 	}
 	if (i == nitems(commands))
 		usage();
+	if (optind + 1 < argc && strcmp(argv[optind + 1], "--help") == 0) {
+		printf("usage: aanmeld %s\n  %s\n", commands[i].usage,
+		       commands[i].help);
+		return 0;
+	}
 	log_init(1, LOG_MAIL);
 	signal(SIGPIPE, SIG_IGN); /* libetpan writes with send() */
 	/* once, before anything else runs: it is not thread-safe */

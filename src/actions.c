@@ -7,8 +7,68 @@
 #include "actions.h"
 #include "log.h"
 #include "mailbox.h"
+#include "message.h"
+#include "spool.h"
 #include "store.h"
 #include "util.h"
+
+/* The key in folder of the message whose bytes hash to sha: a decision
+   made on the command line knows the message, not its key there.  1 with
+   *key_r (heap), 0 not there, or the mailbox's error code. */
+static int
+find_by_sha(struct mailbox *mb, const char *folder, const char *sha,
+	    char **key_r, char **error_r)
+{
+	char **keys, *data, hex[65];
+	size_t n, i, len, size;
+	int rc;
+
+	rc = mb->ops->folder_list(mb->h, folder, &keys, &n, error_r);
+	if (rc != 0)
+		return rc;
+	for (i = 0; rc == 0 && i < n; i++) {
+		rc = mb->ops->folder_fetch(mb->h, folder, keys[i],
+					   MESSAGE_SIZE_MAX + 1, &data, &len,
+					   &size, error_r);
+		if (rc != 1)
+			continue; /* 0: gone meanwhile; else an error */
+		spool_sha256(data, len, hex);
+		free(data);
+		rc = 0;
+		if (strcmp(hex, sha) == 0) {
+			*key_r = xstrdup(keys[i]);
+			rc = 1;
+		}
+	}
+	util_free_strv(keys, n);
+	return rc;
+}
+
+/* Moves one row's message: from the inbox, or from another folder (a
+   staff decision).  As mailbox_ops.move. */
+static int
+move_one(struct mailbox *mb, const struct store_action_row *row, char **error_r)
+{
+	char *key = NULL;
+	int rc;
+
+	if (strcmp(row->mailbox, mb->name) == 0)
+		return mb->ops->move(mb->h, row->msgkey, row->folder, error_r);
+	if (mb->ops->folder_move == NULL) {
+		*error_r = xasprintf("the %s mailbox has no folders",
+				     mb->ops->name);
+		return -1;
+	}
+	if (strncmp(row->msgkey, "sha:", 4) != 0)
+		return mb->ops->folder_move(mb->h, row->mailbox, row->msgkey,
+					    row->folder, error_r);
+	rc = find_by_sha(mb, row->mailbox, row->msgkey + 4, &key, error_r);
+	if (rc == 1)
+		rc = mb->ops->folder_move(mb->h, row->mailbox, key, row->folder,
+					  error_r);
+	free(key);
+	return rc;
+}
 
 /* Moves rows one by one; returns the store's rc, sets *stop_r when the
    mailbox cannot be reached. */
@@ -23,8 +83,7 @@ move_each(struct store *s, struct mailbox *mb, time_t now,
 	for (i = 0; i < n && rc == 0 && !*stop_r; i++) {
 		char *err = NULL;
 
-		switch (mb->ops->move(mb->h, rows[i].msgkey, rows[i].folder,
-				      &err)) {
+		switch (move_one(mb, &rows[i], &err)) {
 		case 1:
 			log_debug("moved %s to %s", rows[i].msgkey,
 				  rows[i].folder);
@@ -69,7 +128,8 @@ move_group(struct store *s, struct mailbox *mb, time_t now,
 	size_t i;
 	int r, rc = 0;
 
-	if (mb->ops->move_set == NULL || n < 2)
+	if (mb->ops->move_set == NULL || n < 2 ||
+	    strcmp(rows[0].mailbox, mb->name) != 0)
 		return move_each(s, mb, now, rows, n, stats, stop_r, error_r);
 	keys = xreallocarray(NULL, n, sizeof(*keys));
 	ids = xreallocarray(NULL, n, sizeof(*ids));

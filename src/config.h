@@ -58,6 +58,10 @@ struct config {
 	char *oauth2_client_secret_file;
 	char *oauth2_scope;
 	char *oauth2_ca_file;
+	/* [review]: staff's decision folders */
+	char *review_approve;
+	char *review_reject;
+	char *review_dismiss;
 	/* [classify] */
 	char *trusted_authserv_id;
 	bool trust_unlabelled_authres;

@@ -3,7 +3,9 @@
  * verifies the server's certificate before it sends a password, finds new
  * mail by UID after the position saved in the database, fetches it in
  * batches without setting \Seen, moves it to the folder of its outcome,
- * and waits with IDLE.  When the server cannot be reached it tries again
+ * and waits with IDLE.  Staff's decision folders are looked at with one
+ * STATUS each, and selected only when not empty; the inbox is selected
+ * again before it is used.  When the server cannot be reached it tries again
  * with a growing delay (1 s doubling to 5 min), and says so once.
  */
 #ifndef AANMELD_IMAP_H

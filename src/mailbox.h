@@ -74,6 +74,23 @@ struct mailbox_ops {
 	   caller then moves them one by one), MAILBOX_UNREACHABLE. */
 	int (*move_set)(void *h, const char *const *keys, size_t n,
 			const char *folder, char **error_r);
+	/* Optional: staff's decision folders ("Beoordelen/Goedkeuren",
+	   '/' between levels).  folder_list gives the keys of the messages
+	   in folder, oldest first, as list() does (a folder that does not
+	   exist is empty, and an empty folder is cheap to look at); the
+	   keys stay valid for folder_fetch and folder_move of that folder
+	   while the message stays there.  Return values and ownership as
+	   for list, fetch and move. */
+	int (*folder_list)(void *h, const char *folder, char ***keys_r,
+			   size_t *n_r, char **error_r);
+	int (*folder_fetch)(void *h, const char *folder, const char *key,
+			    size_t max, char **data_r, size_t *len_r,
+			    size_t *size_r, char **error_r);
+	int (*folder_move)(void *h, const char *folder, const char *key,
+			   const char *dest, char **error_r);
+	/* Optional: creates folder unless it exists.  0, -1, or
+	   MAILBOX_UNREACHABLE. */
+	int (*folder_create)(void *h, const char *folder, char **error_r);
 	/* Waits up to timeout seconds for new mail, returning early when
 	 *stop becomes non-zero.  1 new mail, 0 timeout or stop, -1 error. */
 	int (*wait)(void *h, int timeout, volatile sig_atomic_t *stop,

@@ -259,43 +259,84 @@ maildir_inbox(void *h)
 	return "INBOX";
 }
 
-static int
-maildir_move(void *h, const char *key, const char *folder, char **error_r)
+/* The Maildir++ folder of a folder name: "Beoordelen/Goedkeuren" is
+   root/.Beoordelen.Goedkeuren (heap), NULL for a name that is no
+   folder. */
+static char *
+folder_path(const char *root, const char *folder, char **error_r)
 {
-	struct maildir *md = h;
-	char *from, *dir, *to, *marker;
-	const char *info;
-	int in_new, fd;
+	const char *p;
+	char *path, *q;
 
-	if (strchr(folder, '/') != NULL || folder[0] == '.' ||
-	    folder[0] == '\0') {
-		*error_r = xasprintf("bad folder name '%s'", folder);
-		return -1;
+	for (p = folder; *p != '\0'; p++) {
+		/* no empty level, no '.' (the separator on disk) */
+		if (*p == '.' ||
+		    (*p == '/' && (p == folder || p[1] == '/' || p[1] == '\0')))
+			break;
 	}
-	from = find(md, key, &in_new);
-	if (from == NULL)
-		return 0;
-	dir = xasprintf("%s/.%s/tmp", md->root, folder);
-	(void)util_mkdirs(dir);
-	free(dir);
-	dir = xasprintf("%s/.%s/new", md->root, folder);
-	(void)util_mkdirs(dir);
-	free(dir);
-	marker = xasprintf("%s/.%s/maildirfolder", md->root, folder);
-	fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (folder[0] == '\0' || *p != '\0') {
+		*error_r = xasprintf("bad folder name '%s'", folder);
+		return NULL;
+	}
+	path = xasprintf("%s/.%s", root, folder);
+	for (q = path + strlen(root) + 2; *q != '\0'; q++) {
+		if (*q == '/')
+			*q = '.';
+	}
+	return path;
+}
+
+/* Creates the Maildir++ folder dir (new, cur, tmp, the marker). */
+static int
+make_folder(const char *dir, char **error_r)
+{
+	static const char *const subdirs[] = {"tmp", "new", "cur"};
+	char *sub;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < nitems(subdirs); i++) {
+		sub = xasprintf("%s/%s", dir, subdirs[i]);
+		if (util_mkdirs(sub) == -1) {
+			*error_r = xasprintf("%s: %s", sub, strerror(errno));
+			free(sub);
+			return -1;
+		}
+		free(sub);
+	}
+	sub = xasprintf("%s/maildirfolder", dir);
+	fd = open(sub, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd != -1)
 		close(fd);
-	free(marker);
-	dir = xasprintf("%s/.%s/cur", md->root, folder);
-	if (util_mkdirs(dir) == -1) {
-		*error_r = xasprintf("%s: %s", dir, strerror(errno));
+	free(sub);
+	return 0;
+}
+
+/* Moves key from src (the inbox or a folder) to root's folder. */
+static int
+move_from(struct maildir *src, const char *root, const char *key,
+	  const char *folder, char **error_r)
+{
+	char *from, *dir, *to;
+	const char *info;
+	int in_new;
+
+	dir = folder_path(root, folder, error_r);
+	if (dir == NULL)
+		return -1;
+	from = find(src, key, &in_new);
+	if (from == NULL) {
+		free(dir);
+		return 0;
+	}
+	if (make_folder(dir, error_r) == -1) {
 		free(dir);
 		free(from);
 		return -1;
 	}
 	/* a message from new/ goes to cur/ without flags: still unread */
 	info = strchr(strrchr(from, '/'), ':');
-	to = xasprintf("%s/%s%s", dir, key,
+	to = xasprintf("%s/cur/%s%s", dir, key,
 		       in_new || info == NULL ? ":2," : info);
 	free(dir);
 	if (rename(from, to) == -1) {
@@ -307,6 +348,102 @@ maildir_move(void *h, const char *key, const char *folder, char **error_r)
 	free(from);
 	free(to);
 	return 1;
+}
+
+static int
+maildir_move(void *h, const char *key, const char *folder, char **error_r)
+{
+	struct maildir *md = h;
+
+	return move_from(md, md->root, key, folder, error_r);
+}
+
+/* A view of a folder for the functions above (no inotify). */
+static struct maildir *
+folder_open(struct maildir *md, const char *folder, char **error_r)
+{
+	struct maildir *sub;
+	char *path = folder_path(md->root, folder, error_r);
+
+	if (path == NULL)
+		return NULL;
+	sub = xcalloc(1, sizeof(*sub));
+	sub->root = path;
+	sub->inotify = -1;
+	return sub;
+}
+
+static void
+folder_close(struct maildir *sub)
+{
+	forget(sub);
+	free(sub->root);
+	free(sub);
+}
+
+static int
+maildir_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
+		    char **error_r)
+{
+	struct maildir *sub = folder_open(h, folder, error_r);
+	int rc;
+
+	if (sub == NULL)
+		return -1;
+	if (access(sub->root, F_OK) == -1) {
+		/* no folder, no messages */
+		*keys_r = NULL;
+		*n_r = 0;
+		folder_close(sub);
+		return 0;
+	}
+	rc = maildir_list(sub, keys_r, n_r, error_r);
+	folder_close(sub);
+	return rc;
+}
+
+static int
+maildir_folder_fetch(void *h, const char *folder, const char *key, size_t max,
+		     char **data_r, size_t *len_r, size_t *size_r,
+		     char **error_r)
+{
+	struct maildir *sub = folder_open(h, folder, error_r);
+	int rc;
+
+	if (sub == NULL)
+		return -1;
+	rc = maildir_fetch(sub, key, max, data_r, len_r, size_r, error_r);
+	folder_close(sub);
+	return rc;
+}
+
+static int
+maildir_folder_move(void *h, const char *folder, const char *key,
+		    const char *dest, char **error_r)
+{
+	struct maildir *md = h;
+	struct maildir *sub = folder_open(md, folder, error_r);
+	int rc;
+
+	if (sub == NULL)
+		return -1;
+	rc = move_from(sub, md->root, key, dest, error_r);
+	folder_close(sub);
+	return rc;
+}
+
+static int
+maildir_folder_create(void *h, const char *folder, char **error_r)
+{
+	struct maildir *md = h;
+	char *dir = folder_path(md->root, folder, error_r);
+	int rc;
+
+	if (dir == NULL)
+		return -1;
+	rc = make_folder(dir, error_r);
+	free(dir);
+	return rc;
 }
 
 static int
@@ -365,6 +502,10 @@ const struct mailbox_ops maildir_ops = {
 	.list = maildir_list,
 	.fetch = maildir_fetch,
 	.move = maildir_move,
+	.folder_list = maildir_folder_list,
+	.folder_fetch = maildir_folder_fetch,
+	.folder_move = maildir_folder_move,
+	.folder_create = maildir_folder_create,
 	.wait = maildir_wait,
 	.close = maildir_close,
 };

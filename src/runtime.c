@@ -290,6 +290,27 @@ runtime_close(struct runtime *rt)
 	memset(rt, 0, sizeof(*rt));
 }
 
+/* Staff's decision folders: created once, then looked at every cycle. */
+static void
+review_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
+	     struct review_stats *stats)
+{
+	struct review r = {rt->config, rt->rules, rt->store};
+	char *err = NULL;
+	int rc = 0;
+
+	if (!rt->review_folders) {
+		rc = review_folders_create(rt->config, rt->mailbox, &err);
+		rt->review_folders = rc == 0;
+	}
+	if (rc == 0)
+		rc = review_folders_run(&r, rt->mailbox, util_clock(), stop,
+					stats, &err);
+	if (rc == -1)
+		log_warnx("review folders: %s", err);
+	free(err);
+}
+
 int
 runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	      struct cycle_stats *stats)
@@ -307,6 +328,8 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		log_debug("intake waits: %s", err); /* said by the mailbox */
 	free(err);
 	err = NULL;
+	if (rc == 0)
+		review_cycle(rt, stop, &stats->review);
 	/* nothing leaves on the strength of a record not yet on disk */
 	if (store_sync(rt->store, &err) == -1) {
 		log_warnx("database: %s: not sending or moving", err);

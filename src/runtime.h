@@ -14,6 +14,7 @@
 #include "intake.h"
 #include "mailbox.h"
 #include "outbox.h"
+#include "review.h"
 
 struct config;
 struct mailbox;
@@ -32,10 +33,12 @@ struct runtime {
 	struct mailbox_settings mailbox_set; /* the mailbox keeps a pointer */
 	char *imap_password;
 	struct oauth2 *oauth2; /* for auth = xoauth2 */
+	bool review_folders;   /* the decision folders exist */
 };
 
 struct cycle_stats {
 	struct intake_stats intake;
+	struct review_stats review;
 	struct outbox_stats outbox;
 	struct actions_stats actions;
 	unsigned reminders; /* mails the scheduler queued */

@@ -135,6 +135,10 @@ const char *const store_migrations[] = {
 	" start INTEGER NOT NULL,"
 	" end INTEGER NOT NULL);"
 	"ALTER TABLE enrolments ADD COLUMN confirmed_at INTEGER;",
+	/* staff review decisions (store_review.c): why an item is still
+	   open after an attempt to decide it; items found by message */
+	"ALTER TABLE review_items ADD COLUMN note TEXT;"
+	"CREATE INDEX review_items_message ON review_items (message);",
 };
 
 const size_t store_n_migrations =
@@ -218,7 +222,7 @@ const char *const store_sql[STMT_COUNT] = {
 		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', "
 		"'localtime')"
 		" AS created_at, m.from_addr AS sender, m.subject,"
-		" r.suggested, r.reason FROM review_items r"
+		" r.suggested, r.reason, r.note FROM review_items r"
 		" LEFT JOIN messages m ON m.id = r.message"
 		" WHERE r.status = 'open' ORDER BY r.created_at, r.id",
 	[STMT_REPORT_MESSAGE] =

@@ -1,0 +1,608 @@
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "config.h"
+#include "gemeenten.h"
+#include "intake.h"
+#include "invite.h"
+#include "log.h"
+#include "mailbox.h"
+#include "message.h"
+#include "programme.h"
+#include "review.h"
+#include "rules.h"
+#include "spool.h"
+#include "store_review.h"
+#include "util.h"
+
+static const char *const decision_names[REVIEW_DECISION_COUNT] = {
+	[REVIEW_APPROVE] = "approve",
+	[REVIEW_REJECT] = "reject",
+	[REVIEW_DISMISS] = "dismiss",
+};
+
+const char *
+review_decision_name(enum review_decision d)
+{
+	return decision_names[d];
+}
+
+int
+review_decision_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < REVIEW_DECISION_COUNT; i++) {
+		if (strcmp(decision_names[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+void
+review_outcome(enum review_decision d, const char *code, bool silent,
+	       long capacity, const struct store_review_state *state,
+	       struct review_outcome *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = VERDICT_IGNORE;
+	out->enrol = STORE_ENROL_NONE;
+	if (d == REVIEW_REJECT) {
+		out->verdict = VERDICT_REJECT;
+		out->answer = !silent;
+		out->template = TEMPLATE_REJECT;
+		return;
+	}
+	if (d != REVIEW_APPROVE)
+		return;
+	out->answer = true;
+	for (i = 0; i < state->n_enrolled; i++) {
+		if (strcmp(state->enrolled[i], code) == 0) {
+			/* enrolled already: the sender becomes a contact */
+			out->verdict = VERDICT_DUPLICATE;
+			out->enrol = STORE_ENROL_CONTACT;
+			out->template = TEMPLATE_DUPLICATE;
+			return;
+		}
+	}
+	if (capacity > 0 && state->confirmed >= (size_t)capacity) {
+		out->verdict = VERDICT_WAITLIST;
+		out->enrol = STORE_ENROL_WAITLIST;
+		out->template = TEMPLATE_WAITLIST;
+		out->position = state->n_enrolled - state->confirmed + 1;
+		return;
+	}
+	out->verdict = VERDICT_ENROL;
+	out->enrol = STORE_ENROL_CONFIRMED;
+	out->template = TEMPLATE_CONFIRM;
+}
+
+const char *
+review_folder(const struct config *config, enum verdict v)
+{
+	return intake_folder(config, v);
+}
+
+/* What the builder needs, and what it made (freed by the caller). */
+struct build {
+	const struct review *r;
+	const struct review_request *q;
+	const struct message *msg;
+	const char *sha;
+	const struct gemeente *gemeente; /* approve */
+	bool failed_mail;		 /* an item about a mail that failed */
+	struct answer answer;
+	struct answer *inv;
+	size_t n_inv;
+	struct store_mail *mails;
+	char *detail;
+};
+
+static void
+add_mail(struct build *b, size_t *n, const struct answer *a)
+{
+	struct store_mail *m = &b->mails[(*n)++];
+
+	m->key = a->key;
+	m->kind = a->kind;
+	m->message_id = a->message_id;
+	m->from = b->r->config->envelope_from;
+	m->rcpt = a->rcpt;
+	m->raw = a->raw;
+	m->len = a->len;
+}
+
+/* Called inside the decision's transaction. */
+static int
+build(void *ctx, const struct store_review_state *state,
+      struct store_review_effects *e, char **error_r)
+{
+	struct build *b = ctx;
+	const struct review *r = b->r;
+	struct review_outcome o;
+	struct classification c;
+	char *key, *err = NULL;
+	size_t n = 0;
+
+	review_outcome(b->q->decision,
+		       b->gemeente != NULL ? b->gemeente->code : "",
+		       b->q->silent, r->rules->programme->capacity, state, &o);
+	memset(&c, 0, sizeof(c));
+	c.verdict = o.verdict;
+	c.gemeente = b->gemeente;
+	c.answer = o.answer;
+	c.template = o.template;
+	/* the review answer had answer:<sha>: the decision's is its own */
+	key = xasprintf("%s.%s", b->sha, review_decision_name(b->q->decision));
+	if (o.answer &&
+	    answer_build(b->msg, key, &c, r->rules, r->config, o.position,
+			 b->q->now, &b->answer, &err) == -1) {
+		*error_r =
+			xasprintf("cannot answer %s: %s",
+				  b->msg->from_addr != NULL ? b->msg->from_addr
+							    : "the sender",
+				  err);
+		free(err);
+		free(key);
+		return -1;
+	}
+	free(key);
+	if (o.verdict == VERDICT_ENROL &&
+	    invite_build(b->msg, b->gemeente->code, r->rules, r->config,
+			 b->q->now, &b->inv, &b->n_inv, &err) == -1) {
+		/* as in intake: the enrolment stands without them */
+		log_warnx("no invitations for %s: %s", b->msg->from_addr, err);
+		free(err);
+	}
+	b->mails = xcalloc(b->n_inv + 1, sizeof(*b->mails));
+	if (b->answer.raw != NULL)
+		add_mail(b, &n, &b->answer);
+	for (size_t i = 0; i < b->n_inv; i++)
+		add_mail(b, &n, &b->inv[i]);
+	b->detail = xasprintf("%s%s%s%s", verdict_name(o.verdict),
+			      b->gemeente != NULL ? " " : "",
+			      b->gemeente != NULL ? b->gemeente->code : "",
+			      o.answer ? "" : ", no answer");
+	e->verdict = verdict_name(o.verdict);
+	e->enrol = o.enrol;
+	e->gemeente_code = b->gemeente != NULL ? b->gemeente->code : NULL;
+	e->gemeente_name = b->gemeente != NULL ? b->gemeente->name : NULL;
+	e->from_addr = b->msg->from_addr;
+	e->from_name = b->msg->from_name;
+	e->mails = b->mails;
+	e->n_mails = n;
+	e->folder = review_folder(r->config, o.verdict);
+	e->detail = b->detail;
+	if (b->failed_mail) {
+		/* the message was decided long ago: it stays as it is */
+		e->verdict = NULL;
+		e->folder = NULL;
+	}
+	return 0;
+}
+
+/* The message of an item, parsed from its raw copy; NULL with *error_r. */
+static struct message *
+load_message(const struct store_review_item *it, char **error_r)
+{
+	struct message *msg;
+	const char *err;
+	char *data;
+	size_t len;
+
+	if (it->spool_path == NULL) {
+		*error_r = xasprintf("review item %lld has no message",
+				     (long long)it->id);
+		return NULL;
+	}
+	data = util_read_file(it->spool_path, MESSAGE_SIZE_MAX + 1, &len, &err);
+	if (data == NULL) {
+		*error_r = xasprintf("%s: %s", it->spool_path, err);
+		return NULL;
+	}
+	msg = message_parse(data, len);
+	free(data);
+	return msg;
+}
+
+/* Approving without a municipality: the item stays open, with why. */
+static int
+send_back(const struct review *r, const struct review_request *q,
+	  char **error_r)
+{
+	struct store_review_decision d = {q->item,    "approve", q->actor,
+					  q->mailbox, q->msgkey, q->now};
+	const char *note = "goedkeuren kan niet: geen gemeente bekend "
+			   "(kies er een met aanmeld approve ID --gemeente "
+			   "CODE)";
+
+	if (store_review_return(r->store, &d, note, r->config->folder_review,
+				error_r) == -1)
+		return -1;
+	*error_r = xstrdup(note);
+	return REVIEW_NO_MUNICIPALITY;
+}
+
+static int
+decide_item(const struct review *r, const struct review_request *q,
+	    const struct store_review_item *it, char **decided_by_r,
+	    char **error_r)
+{
+	struct store_review_decision d = {
+		q->item,   review_decision_name(q->decision),
+		q->actor,  q->mailbox,
+		q->msgkey, q->now};
+	struct build b;
+	const char *code = q->code != NULL ? q->code : it->suggested;
+	char *where = NULL;
+	int rc;
+
+	if (q->msgkey == NULL && it->sha256 != NULL) {
+		/* the command line: the message is in Beoordelen (or on
+		   its way there), under a key only its bytes find */
+		where = xasprintf("sha:%s", it->sha256);
+		d.mailbox = r->config->folder_review;
+		d.msgkey = where;
+	}
+	memset(&b, 0, sizeof(b));
+	b.r = r;
+	b.q = q;
+	b.sha = it->sha256;
+	b.failed_mail = it->outbox > 0;
+	if (q->decision == REVIEW_APPROVE) {
+		if (code == NULL) {
+			struct review_request back = *q;
+
+			back.mailbox = d.mailbox;
+			back.msgkey = d.msgkey;
+			rc = send_back(r, &back, error_r);
+			free(where);
+			return rc;
+		}
+		b.gemeente = gemeenten_by_code(r->rules->gemeenten, code);
+		if (b.gemeente == NULL) {
+			*error_r = xasprintf("no municipality %s in "
+					     "gemeenten.tsv",
+					     code);
+			free(where);
+			return -1;
+		}
+		/* a merged municipality enrols its successor */
+		while (b.gemeente->successor != NULL)
+			b.gemeente = b.gemeente->successor;
+	}
+	if (q->decision != REVIEW_DISMISS && it->outbox > 0) {
+		*error_r = xasprintf("review item %lld is about a failed mail: "
+				     "aanmeld retry %lld sends it again; only "
+				     "dismiss applies",
+				     (long long)q->item, (long long)it->outbox);
+		free(where);
+		return -1;
+	}
+	if (q->decision != REVIEW_DISMISS && it->message <= 0) {
+		*error_r = xasprintf("review item %lld is about no message: "
+				     "only dismiss applies",
+				     (long long)q->item);
+		free(where);
+		return -1;
+	}
+	if (it->message > 0) {
+		b.msg = load_message(it, error_r);
+		if (b.msg == NULL) {
+			free(where);
+			return -1;
+		}
+	} else {
+		b.msg = message_unparsed("no message", 0);
+	}
+	rc = store_review_decide(r->store, &d, build, &b, decided_by_r,
+				 error_r);
+	if (rc == 1)
+		log_info("review item %lld: %s by %s (%s)", (long long)q->item,
+			 d.decision, q->actor, b.detail);
+	answer_deinit(&b.answer);
+	invite_free(b.inv, b.n_inv);
+	free(b.mails);
+	free(b.detail);
+	free(where);
+	message_free((struct message *)b.msg);
+	return rc == 1 ? REVIEW_APPLIED : rc;
+}
+
+int
+review_decide(const struct review *r, const struct review_request *q,
+	      char **decided_by_r, char **error_r)
+{
+	struct store_review_item it;
+	int rc;
+
+	*decided_by_r = NULL;
+	rc = store_review_get(r->store, q->item, &it, error_r);
+	if (rc <= 0)
+		return rc == 0 ? REVIEW_NOT_FOUND : -1;
+	if (strcmp(it.status, "open") != 0) {
+		/* said early; the transaction checks again */
+		*decided_by_r =
+			xstrdup(it.decided_by != NULL ? it.decided_by : "?");
+		rc = REVIEW_ALREADY;
+	} else {
+		rc = decide_item(r, q, &it, decided_by_r, error_r);
+	}
+	store_review_item_deinit(&it);
+	return rc;
+}
+
+/* --- the decision folders */
+
+/* A decision folder seen as a mailbox, for intake of mail staff put
+   there by hand: it lists the given keys. */
+struct view {
+	struct mailbox *mb;
+	const char *folder;
+	char **keys;
+	size_t n;
+};
+
+static int
+view_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
+{
+	struct view *v = h;
+	size_t i;
+
+	(void)error_r;
+	*keys_r = xcalloc(v->n + 1, sizeof(**keys_r));
+	for (i = 0; i < v->n; i++)
+		(*keys_r)[i] = xstrdup(v->keys[i]);
+	*n_r = v->n;
+	return 0;
+}
+
+static int
+view_fetch(void *h, const char *key, size_t max, char **data_r, size_t *len_r,
+	   size_t *size_r, char **error_r)
+{
+	struct view *v = h;
+
+	return v->mb->ops->folder_fetch(v->mb->h, v->folder, key, max, data_r,
+					len_r, size_r, error_r);
+}
+
+static int
+view_move(void *h, const char *key, const char *folder, char **error_r)
+{
+	struct view *v = h;
+
+	return v->mb->ops->folder_move(v->mb->h, v->folder, key, folder,
+				       error_r);
+}
+
+static const struct mailbox_ops view_ops = {
+	.name = "folder",
+	.list = view_list,
+	.fetch = view_fetch,
+	.move = view_move,
+};
+
+/* The message row of key in folder: 1 (*id_r, *verdict_r heap), 0
+   unknown, -2 gone, or an error code of the mailbox or -1. */
+static int
+known(const struct review *r, struct mailbox *mb, const char *folder,
+      const char *key, int64_t *id_r, char **verdict_r, char **error_r)
+{
+	struct message *msg;
+	char *data = NULL, sha[65];
+	size_t len, size;
+	int rc;
+
+	rc = mb->ops->folder_fetch(mb->h, folder, key, MESSAGE_SIZE_MAX + 1,
+				   &data, &len, &size, error_r);
+	if (rc != 1)
+		return rc == 0 ? -2 : rc; /* gone: -2, skipped */
+	spool_sha256(data, len, sha);
+	msg = message_parse_sized(data, len, size);
+	free(data);
+	/* the UID changed with the move: known by Message-ID or bytes */
+	*verdict_r = NULL;
+	rc = store_message_known(r->store, folder, key, msg->message_id, sha,
+				 id_r, verdict_r, error_r);
+	message_free(msg);
+	return rc;
+}
+
+/* Applies the folder's decision to known message id at folder/key. */
+static void
+apply_folder(const struct review *r, const char *folder, const char *key,
+	     enum review_decision d, int64_t id, const char *verdict,
+	     time_t now, struct review_stats *stats)
+{
+	struct store_review_item it;
+	struct review_request q;
+	enum verdict v = VERDICT_REVIEW;
+	char *by = NULL, *err = NULL;
+	int rc;
+
+	rc = store_review_by_message(r->store, id, &it, &err);
+	if (rc == 1 && strcmp(it.status, "open") != 0)
+		by = xstrdup(it.decided_by != NULL ? it.decided_by : "?");
+	if (rc == 1 && strcmp(it.status, "open") == 0) {
+		memset(&q, 0, sizeof(q));
+		q.item = it.id;
+		q.decision = d;
+		q.actor = "mailbox";
+		q.mailbox = folder;
+		q.msgkey = key;
+		q.now = now;
+		rc = decide_item(r, &q, &it, &by, &err);
+		switch (rc) {
+		case REVIEW_APPLIED:
+			stats->applied++;
+			goto out;
+		case REVIEW_NO_MUNICIPALITY:
+			log_warnx("review item %lld in %s: %s",
+				  (long long)it.id, folder, err);
+			stats->returned++;
+			goto out;
+		case REVIEW_ALREADY:
+			/* decided meanwhile: the verdict read before is
+			   old */
+			store_review_item_deinit(&it);
+			if (store_review_get(r->store, q.item, &it, &err) ==
+				    1 &&
+			    it.verdict != NULL)
+				verdict = it.verdict;
+			break;
+		default:
+			log_warnx("review item %lld in %s: %s",
+				  (long long)it.id, folder, err);
+			stats->failed++;
+			goto out;
+		}
+	} else if (rc == -1) {
+		log_warnx("message %lld in %s: %s", (long long)id, folder, err);
+		stats->failed++;
+		goto out;
+	}
+	/* decided before, or never a review item: to the folder of its
+	   outcome, once */
+	if (verdict != NULL && verdict_parse(verdict) >= 0)
+		v = (enum verdict)verdict_parse(verdict);
+	log_info("message %lld in %s is decided already (%s): moving it to "
+		 "%s",
+		 (long long)id, folder, by != NULL ? by : "not for review",
+		 review_folder(r->config, v));
+	stats->already++;
+	if (store_review_move(r->store, id, folder, key,
+			      review_folder(r->config, v), now, &err) == -1) {
+		log_warnx("message %lld in %s: %s", (long long)id, folder, err);
+		stats->failed++;
+	}
+out:
+	store_review_item_deinit(&it);
+	free(by);
+	free(err);
+}
+
+/* Processes the unknown keys of folder as new mail. */
+static int
+intake_folder_keys(const struct review *r, struct mailbox *mb,
+		   const char *folder, char **keys, size_t n, time_t now,
+		   volatile sig_atomic_t *stop, char **error_r)
+{
+	struct view v = {mb, folder, keys, n};
+	struct mailbox vm = {&view_ops, &v, (char *)folder};
+	struct intake_stats st;
+	struct intake in;
+
+	memset(&st, 0, sizeof(st));
+	intake_init(&in, r->config, r->rules, r->store, &vm);
+	return intake_run(&in, now, stop, &st, error_r);
+}
+
+static int
+run_folder(const struct review *r, struct mailbox *mb, const char *folder,
+	   enum review_decision d, time_t now, volatile sig_atomic_t *stop,
+	   struct review_stats *stats, char **error_r)
+{
+	char **keys, **unknown;
+	size_t n, n_unknown = 0, i;
+	int64_t id;
+	int rc;
+
+	rc = mb->ops->folder_list(mb->h, folder, &keys, &n, error_r);
+	if (rc != 0)
+		return rc;
+	unknown = xcalloc(n + 1, sizeof(*unknown));
+	for (i = 0; i < n && !*stop; i++) {
+		char *err = NULL, *verdict = NULL;
+
+		rc = known(r, mb, folder, keys[i], &id, &verdict, &err);
+		if (rc == 1)
+			apply_folder(r, folder, keys[i], d, id, verdict, now,
+				     stats);
+		else if (rc == 0)
+			unknown[n_unknown++] = keys[i];
+		else if (rc == -1) {
+			log_warnx("%s: message %s: %s", folder, keys[i], err);
+			stats->failed++;
+		}
+		free(verdict);
+		if (rc == MAILBOX_UNREACHABLE) {
+			*error_r = err;
+			break;
+		}
+		free(err);
+		rc = 0;
+	}
+	if (rc == 0 && n_unknown > 0) {
+		log_info("%s: %zu message%s not seen before: processing as new "
+			 "mail",
+			 folder, n_unknown, n_unknown == 1 ? "" : "s");
+		stats->new_mail += (unsigned)n_unknown;
+		rc = intake_folder_keys(r, mb, folder, unknown, n_unknown, now,
+					stop, error_r);
+		/* now known: a review verdict gets the folder's decision */
+		for (i = 0; rc == 0 && i < n_unknown && !*stop; i++) {
+			char *err = NULL, *verdict = NULL;
+
+			if (known(r, mb, folder, unknown[i], &id, &verdict,
+				  &err) == 1)
+				apply_folder(r, folder, unknown[i], d, id,
+					     verdict, now, stats);
+			free(verdict);
+			free(err);
+		}
+	}
+	free(unknown);
+	util_free_strv(keys, n);
+	return rc;
+}
+
+static const char *
+folder_of(const struct config *c, enum review_decision d)
+{
+	switch (d) {
+	case REVIEW_APPROVE:
+		return c->review_approve;
+	case REVIEW_REJECT:
+		return c->review_reject;
+	default:
+		return c->review_dismiss;
+	}
+}
+
+int
+review_folders_create(const struct config *config, struct mailbox *mb,
+		      char **error_r)
+{
+	int i, rc;
+
+	if (mb->ops->folder_create == NULL)
+		return 0;
+	rc = mb->ops->folder_create(mb->h, config->folder_review, error_r);
+	for (i = 0; rc == 0 && i < REVIEW_DECISION_COUNT; i++)
+		rc = mb->ops->folder_create(
+			mb->h, folder_of(config, (enum review_decision)i),
+			error_r);
+	return rc;
+}
+
+int
+review_folders_run(const struct review *r, struct mailbox *mb, time_t now,
+		   volatile sig_atomic_t *stop, struct review_stats *stats,
+		   char **error_r)
+{
+	int i, rc = 0;
+
+	if (mb->ops->folder_list == NULL)
+		return 0;
+	for (i = 0; rc == 0 && i < REVIEW_DECISION_COUNT && !*stop; i++)
+		rc = run_folder(
+			r, mb, folder_of(r->config, (enum review_decision)i),
+			(enum review_decision)i, now, stop, stats, error_r);
+	return rc;
+}

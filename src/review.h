@@ -1,0 +1,100 @@
+/*
+ * Staff decisions on review items: approve (enrol, or the waiting list,
+ * with the confirmation and the invitations), reject (the polite answer
+ * that the programme is for municipalities only) or dismiss (no answer).
+ * Staff decide on the command line (aanmeld approve ID) or by moving a
+ * message from Beoordelen to a decision folder; both end in one
+ * transaction, store_review_decide(), which applies a decision once.
+ */
+#ifndef AANMELD_REVIEW_H
+#define AANMELD_REVIEW_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "classify.h"
+#include "store.h"
+
+struct config;
+struct mailbox;
+struct rules;
+struct store_review_state;
+
+enum review_decision {
+	REVIEW_APPROVE,
+	REVIEW_REJECT,
+	REVIEW_DISMISS,
+	REVIEW_DECISION_COUNT
+};
+
+/* "approve", "reject", "dismiss"; parse returns -1 for anything else. */
+const char *review_decision_name(enum review_decision d);
+int review_decision_parse(const char *name);
+
+/* What a decision does, given what is enrolled: pure, so it is tested on
+   its own. */
+struct review_outcome {
+	enum verdict verdict; /* ENROL, WAITLIST, DUPLICATE, REJECT, IGNORE */
+	enum store_enrol enrol;
+	bool answer;
+	enum template_kind template;
+	size_t position; /* on the waiting list */
+};
+void review_outcome(enum review_decision d, const char *code, bool silent,
+		    long capacity, const struct store_review_state *state,
+		    struct review_outcome *out);
+
+/* The folder a decided message goes to (from the config). */
+const char *review_folder(const struct config *config, enum verdict v);
+
+struct review {
+	const struct config *config;
+	const struct rules *rules;
+	struct store *store;
+};
+
+struct review_request {
+	int64_t item;
+	enum review_decision decision;
+	const char *code; /* approve: the municipality; NULL: the suggested */
+	bool silent;	  /* reject without an answer */
+	const char *actor;
+	/* where the message is now (its move starts there) */
+	const char *mailbox;
+	const char *msgkey;
+	time_t now;
+};
+
+/* review_decide()'s results besides -1 */
+#define REVIEW_ALREADY 0	 /* decided before: nothing done */
+#define REVIEW_APPLIED 1	 /* done */
+#define REVIEW_NO_MUNICIPALITY 2 /* approve without one: back to review */
+#define REVIEW_NOT_FOUND 3	 /* no such item */
+
+/* Applies q.  *decided_by_r (heap) with REVIEW_ALREADY; *error_r (heap)
+   with -1 and with REVIEW_NO_MUNICIPALITY (why). */
+int review_decide(const struct review *r, const struct review_request *q,
+		  char **decided_by_r, char **error_r);
+
+struct review_stats {
+	unsigned applied;
+	unsigned already;  /* decided before: the message only moves */
+	unsigned returned; /* back to Beoordelen */
+	unsigned new_mail; /* unknown messages processed as new mail */
+	unsigned failed;
+};
+
+/* Creates the decision folders (and Beoordelen).  0 or -1 / the
+   mailbox's code with *error_r. */
+int review_folders_create(const struct config *config, struct mailbox *mb,
+			  char **error_r);
+/* Looks at every decision folder once and applies what staff put there.
+   0, -1 with *error_r, MAILBOX_UNREACHABLE. */
+int review_folders_run(const struct review *r, struct mailbox *mb, time_t now,
+		       volatile sig_atomic_t *stop, struct review_stats *stats,
+		       char **error_r);
+
+#endif

@@ -1,0 +1,405 @@
+/*
+ * Unit tests for staff decisions: what a decision does (review_outcome,
+ * a table), the decision transaction on a real SQLite file (applied once,
+ * the second attempt told who decided, a failed build writes nothing,
+ * the note of an item sent back), and the Maildir++ decision folders.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "mailbox.h"
+#include "maildir.h"
+#include "review.h"
+#include "store.h"
+#include "store_review.h"
+#include "testdir.h"
+#include "util.h"
+
+static void
+test_decision_names(void **state)
+{
+	(void)state;
+	assert_int_equal(review_decision_parse("approve"), REVIEW_APPROVE);
+	assert_int_equal(review_decision_parse("reject"), REVIEW_REJECT);
+	assert_int_equal(review_decision_parse("dismiss"), REVIEW_DISMISS);
+	assert_int_equal(review_decision_parse("Approve"), -1);
+	assert_int_equal(review_decision_parse(""), -1);
+	assert_string_equal(review_decision_name(REVIEW_REJECT), "reject");
+}
+
+static void
+test_outcome_table(void **state)
+{
+	static const char *const two[] = {"GM0344", "GM0363"};
+	static const struct {
+		enum review_decision d;
+		const char *code;
+		bool silent;
+		long capacity;
+		size_t n_enrolled, confirmed;
+		enum verdict verdict;
+		enum store_enrol enrol;
+		bool answer;
+		enum template_kind template;
+		size_t position;
+	} rows[] = {
+		/* a free place */
+		{REVIEW_APPROVE, "GM0193", false, 5, 2, 2, VERDICT_ENROL,
+		 STORE_ENROL_CONFIRMED, true, TEMPLATE_CONFIRM, 0},
+		/* enrolled already: a second contact */
+		{REVIEW_APPROVE, "GM0363", false, 5, 2, 2, VERDICT_DUPLICATE,
+		 STORE_ENROL_CONTACT, true, TEMPLATE_DUPLICATE, 0},
+		/* full at capacity - 1, capacity, capacity + 1 */
+		{REVIEW_APPROVE, "GM0193", false, 3, 2, 2, VERDICT_ENROL,
+		 STORE_ENROL_CONFIRMED, true, TEMPLATE_CONFIRM, 0},
+		{REVIEW_APPROVE, "GM0193", false, 2, 2, 2, VERDICT_WAITLIST,
+		 STORE_ENROL_WAITLIST, true, TEMPLATE_WAITLIST, 1},
+		{REVIEW_APPROVE, "GM0193", false, 1, 2, 1, VERDICT_WAITLIST,
+		 STORE_ENROL_WAITLIST, true, TEMPLATE_WAITLIST, 2},
+		/* no capacity set: never full */
+		{REVIEW_APPROVE, "GM0193", false, 0, 2, 2, VERDICT_ENROL,
+		 STORE_ENROL_CONFIRMED, true, TEMPLATE_CONFIRM, 0},
+		{REVIEW_REJECT, NULL, false, 5, 2, 2, VERDICT_REJECT,
+		 STORE_ENROL_NONE, true, TEMPLATE_REJECT, 0},
+		{REVIEW_REJECT, NULL, true, 5, 2, 2, VERDICT_REJECT,
+		 STORE_ENROL_NONE, false, TEMPLATE_REJECT, 0},
+		{REVIEW_DISMISS, NULL, false, 5, 2, 2, VERDICT_IGNORE,
+		 STORE_ENROL_NONE, false, 0, 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(rows); i++) {
+		struct store_review_state st = {two, rows[i].n_enrolled,
+						rows[i].confirmed};
+		struct review_outcome o;
+
+		review_outcome(rows[i].d, rows[i].code, rows[i].silent,
+			       rows[i].capacity, &st, &o);
+		assert_int_equal(o.verdict, rows[i].verdict);
+		assert_int_equal(o.enrol, rows[i].enrol);
+		assert_int_equal(o.answer, rows[i].answer);
+		if (o.answer)
+			assert_int_equal(o.template, rows[i].template);
+		assert_int_equal(o.position, rows[i].position);
+	}
+}
+
+/* --- the decision transaction */
+
+struct fixture {
+	char dir[64];
+	struct store *s;
+	int64_t item;
+	unsigned builds;
+	bool fail;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	struct store_record rec;
+	int64_t id;
+	char *err = NULL, *path;
+	int rc;
+
+	util_strlcpy(f->dir, "/tmp/test-review-XXXXXX", sizeof(f->dir));
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	path = xasprintf("%s/aanmeld.db", f->dir);
+	rc = store_open(path, false, &f->s, &err);
+	free(path);
+	if (rc == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.mailbox = "INBOX";
+	rec.msgkey = "1.7";
+	rec.message_id = "r1@test.example";
+	rec.sha256 = "ab";
+	rec.from_addr = "x@utrecht-gemeente.nl";
+	rec.received_at = 1617264000;
+	rec.verdict = "review";
+	rec.reasons = "lookalike";
+	rec.gemeente_code = "GM0344";
+	rec.review = true;
+	rec.folder = "Beoordelen";
+	rec.out_key = "answer:ab";
+	rec.out_kind = "review";
+	rec.out_message_id = "a1@vng.nl";
+	rec.out_from = "GlobalGoals@VNG.nl";
+	rec.out_rcpt = "x@utrecht-gemeente.nl";
+	rec.out_raw = "raw";
+	rec.out_len = 3;
+	if (store_record_message(f->s, &rec, &id, &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	f->item = 1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	store_close(&f->s);
+	assert_int_equal(testdir_remove(f->dir), 0);
+	free(f);
+	return 0;
+}
+
+static const struct store_mail mail = {
+	"decision:ab",		 "confirm", "m1@vng.nl", "GlobalGoals@VNG.nl",
+	"x@utrecht-gemeente.nl", "raw",	    3,
+};
+
+static int
+build(void *ctx, const struct store_review_state *st,
+      struct store_review_effects *e, char **error_r)
+{
+	struct fixture *f = ctx;
+
+	f->builds++;
+	if (f->fail) {
+		*error_r = xstrdup("cannot build");
+		return -1;
+	}
+	assert_int_equal(st->n_enrolled, 0);
+	e->verdict = "enrol";
+	e->enrol = STORE_ENROL_CONFIRMED;
+	e->gemeente_code = "GM0344";
+	e->gemeente_name = "Utrecht";
+	e->from_addr = "x@utrecht-gemeente.nl";
+	e->mails = &mail;
+	e->n_mails = 1;
+	e->folder = "Verwerkt";
+	e->detail = "enrol GM0344";
+	return 0;
+}
+
+/* The item's state, read back through the module's own query. */
+static bool
+is_open(struct fixture *f)
+{
+	struct store_review_item it;
+	char *err = NULL;
+	bool open;
+
+	assert_int_equal(store_review_get(f->s, f->item, &it, &err), 1);
+	open = strcmp(it.status, "open") == 0;
+	store_review_item_deinit(&it);
+	return open;
+}
+
+static void
+test_decide_once(void **state)
+{
+	struct fixture *f = *state;
+	struct store_review_decision d = {f->item,   "approve",
+					  "mailbox", "Beoordelen/Goedkeuren",
+					  "5.1",     1617264300};
+	struct store_review_item it;
+	char *by = NULL, *err = NULL;
+	size_t n, confirmed;
+	char **codes;
+
+	assert_int_equal(store_review_decide(f->s, &d, build, f, &by, &err), 1);
+	assert_null(by);
+	assert_false(is_open(f));
+	assert_int_equal(store_enrolled(f->s, &codes, &n, &confirmed, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(codes[0], "GM0344");
+	util_free_strv(codes, n);
+	assert_int_equal(store_review_get(f->s, f->item, &it, &err), 1);
+	assert_string_equal(it.decided_by, "mailbox");
+	assert_string_equal(it.decision, "approve");
+	assert_string_equal(it.verdict, "enrol");
+	store_review_item_deinit(&it);
+
+	/* the second: nothing built, nothing written, told by whom */
+	d.actor = "cli:staff";
+	assert_int_equal(store_review_decide(f->s, &d, build, f, &by, &err), 0);
+	assert_string_equal(by, "mailbox");
+	free(by);
+	assert_int_equal(f->builds, 1);
+}
+
+static void
+test_decide_failed_build(void **state)
+{
+	struct fixture *f = *state;
+	struct store_review_decision d = {f->item,   "approve",
+					  "mailbox", "Beoordelen/Goedkeuren",
+					  "5.1",     1617264300};
+	char *by = NULL, *err = NULL, **codes;
+	size_t n, confirmed;
+
+	f->fail = true;
+	assert_int_equal(store_review_decide(f->s, &d, build, f, &by, &err),
+			 -1);
+	assert_string_equal(err, "cannot build");
+	free(err);
+	err = NULL;
+	/* rolled back: still open, nothing enrolled; then it works */
+	assert_true(is_open(f));
+	assert_int_equal(store_enrolled(f->s, &codes, &n, &confirmed, &err), 0);
+	assert_int_equal(n, 0);
+	util_free_strv(codes, n);
+	f->fail = false;
+	assert_int_equal(store_review_decide(f->s, &d, build, f, &by, &err), 1);
+}
+
+static void
+test_return_with_note(void **state)
+{
+	struct fixture *f = *state;
+	struct store_review_decision d = {f->item,   "approve",
+					  "mailbox", "Beoordelen/Goedkeuren",
+					  "5.1",     1617264300};
+	struct store_review_item it;
+	char *err = NULL;
+
+	assert_int_equal(store_review_return(f->s, &d, "geen gemeente",
+					     "Beoordelen", &err),
+			 0);
+	assert_int_equal(store_review_get(f->s, f->item, &it, &err), 1);
+	assert_string_equal(it.status, "open");
+	assert_string_equal(it.note, "geen gemeente");
+	store_review_item_deinit(&it);
+	assert_int_equal(store_review_get(f->s, 99, &it, &err), 0);
+	store_review_item_deinit(&it);
+}
+
+static void
+test_failed_mail_item(void **state)
+{
+	struct fixture *f = *state;
+	struct store_review_item it;
+	char *err = NULL;
+
+	/* the answer failed for good: an item of its own, about the mail */
+	assert_int_equal(store_outbox_retry(f->s, 1, 0, "550 no such user",
+					    1617264300, &err),
+			 0);
+	assert_int_equal(store_review_get(f->s, 2, &it, &err), 1);
+	assert_int_equal(it.outbox, 1);
+	assert_int_equal(it.message, 1);
+	store_review_item_deinit(&it);
+	/* the message's own item is still the one found by message */
+	assert_int_equal(store_review_by_message(f->s, 1, &it, &err), 1);
+	assert_int_equal(it.id, 1);
+	assert_int_equal(it.outbox, 0);
+	store_review_item_deinit(&it);
+}
+
+/* --- Maildir++ decision folders */
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(path);
+}
+
+static void
+test_maildir_folders(void **state)
+{
+	/* names that are no folder */
+	static const char *const bad[] = {"", "/x", "x/", "a//b", ".x", "a.b"};
+	struct mailbox_settings set;
+	char dir[64], *err = NULL, **keys, *data, *path;
+	size_t n, len, size;
+	void *h;
+
+	(void)state;
+	util_strlcpy(dir, "/tmp/test-review-md-XXXXXX", sizeof(dir));
+	assert_non_null(mkdtemp(dir));
+	memset(&set, 0, sizeof(set));
+	set.maildir = dir;
+	h = maildir_ops.open(&set, &err);
+	assert_non_null(h);
+	/* not there yet: empty, no error */
+	assert_int_equal(maildir_ops.folder_list(h, "Beoordelen/Goedkeuren",
+						 &keys, &n, &err),
+			 0);
+	assert_int_equal(n, 0);
+	free(keys);
+	assert_int_equal(
+		maildir_ops.folder_create(h, "Beoordelen/Goedkeuren", &err), 0);
+	path = xasprintf("%s/.Beoordelen.Goedkeuren/cur", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	put(path, "1000.a.host:2,S", "Subject: a\r\n\r\nx\r\n");
+	free(path);
+	assert_int_equal(maildir_ops.folder_list(h, "Beoordelen/Goedkeuren",
+						 &keys, &n, &err),
+			 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(keys[0], "1000.a.host");
+	util_free_strv(keys, n);
+	assert_int_equal(maildir_ops.folder_fetch(h, "Beoordelen/Goedkeuren",
+						  "1000.a.host", 100, &data,
+						  &len, &size, &err),
+			 1);
+	assert_string_equal(data, "Subject: a\r\n\r\nx\r\n");
+	free(data);
+	assert_int_equal(maildir_ops.folder_move(h, "Beoordelen/Goedkeuren",
+						 "1000.a.host", "Verwerkt",
+						 &err),
+			 1);
+	/* the flags travel with it; gone from the folder */
+	path = xasprintf("%s/.Verwerkt/cur/1000.a.host:2,S", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	free(path);
+	assert_int_equal(maildir_ops.folder_move(h, "Beoordelen/Goedkeuren",
+						 "1000.a.host", "Verwerkt",
+						 &err),
+			 0);
+	for (size_t i = 0; i < nitems(bad); i++) {
+		assert_int_equal(maildir_ops.folder_create(h, bad[i], &err),
+				 -1);
+		free(err);
+		err = NULL;
+	}
+	maildir_ops.close(h);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decision_names),
+		cmocka_unit_test(test_outcome_table),
+		cmocka_unit_test_setup_teardown(test_decide_once, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decide_failed_build, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_return_with_note, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_failed_mail_item, setup,
+						teardown),
+		cmocka_unit_test(test_maildir_folders),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
