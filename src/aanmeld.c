@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "cli_status.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "log.h"
@@ -427,6 +428,8 @@ static const struct command commands[] = {
 	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
 	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
+	{"status", cli_status_run, "status [--help]",
+	 "daemon health; exit 1 when polling stalled or mail failed"},
 };
 
 static void

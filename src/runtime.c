@@ -17,6 +17,7 @@
 #include "runtime.h"
 #include "smtp.h"
 #include "spool.h"
+#include "staff_cycle.h"
 #include "store.h"
 #include "util.h"
 
@@ -304,20 +305,27 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		log_warnx("intake: %s", err);
 	else if (rc == MAILBOX_UNREACHABLE)
 		log_debug("intake waits: %s", err); /* said by the mailbox */
+	if (rc != 0) /* kept for aanmeld status and the staff's warning */
+		staff_cycle_error(rt->store, util_clock(), "intake: %s", err);
 	free(err);
 	err = NULL;
 	/* nothing leaves on the strength of a record not yet on disk */
 	if (store_sync(rt->store, &err) == -1) {
 		log_warnx("database: %s: not sending or moving", err);
+		staff_cycle_error(rt->store, util_clock(), "database: %s", err);
 		free(err);
 		return -1;
 	}
+	/* before the outbox, which sends what it queues */
+	staff_cycle_run(rt->store, rt->config, rt->rules, rc,
+			stats->intake.failed, util_clock());
 	/* the outbox works even when the mailbox does not */
 	renew_smtp_token(rt);
 	if (outbox_run(rt->store, rt->smtp, util_clock(),
 		       (time_t)rt->config->retry_hours * 3600, &stats->outbox,
 		       &err) == -1) {
 		log_warnx("outbox: %s", err);
+		staff_cycle_error(rt->store, util_clock(), "outbox: %s", err);
 		rc = -1;
 	}
 	free(err);
@@ -326,6 +334,8 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	if (rc != -1 && actions_run(rt->store, rt->mailbox, util_clock(),
 				    &stats->actions, &err) == -1) {
 		log_warnx("mailbox actions: %s", err);
+		staff_cycle_error(rt->store, util_clock(), "mailbox actions: %s",
+				  err);
 		rc = -1;
 	}
 	free(err);

@@ -21,6 +21,10 @@ enum template_kind {
 	TEMPLATE_CLOSED,
 	TEMPLATE_REVIEW,
 	TEMPLATE_INVITATION, /* one per session, with the calendar item */
+	/* to staff ([staff] address), see staff.h */
+	TEMPLATE_STAFF_SUMMARY,
+	TEMPLATE_STAFF_WARNING,
+	TEMPLATE_STAFF_RECOVERED,
 	TEMPLATE_COUNT
 };
 
