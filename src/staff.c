@@ -432,9 +432,14 @@ review_block(const struct staff_summary *s, const struct rules *r)
 			free(name);
 		}
 		add_field(&b, "", "Reden:", reason);
-		if (v->message > 0)
-			(void)buf_addf(&b, "     (aanmeld show %lld)\n",
-				       (long long)v->message);
+		if (v->message > 0) {
+			char *n = xasprintf("%lld (aanmeld show %lld)",
+					    (long long)v->message,
+					    (long long)v->message);
+
+			add_field(&b, "", "Nummer:", n);
+			free(n);
+		}
 		free(reason);
 	}
 	return buf_steal(&b);
@@ -517,8 +522,7 @@ failed_block(const struct staff_summary *s)
 		staff_format_when(f->created_at, when, sizeof(when));
 		(void)buf_addf(&line, "%s aan ", kind_text(f->kind));
 		add_clean(&line, f->rcpt != NULL ? f->rcpt : "?", VALUE_MAX);
-		(void)buf_addf(&line, " van %s (outbox %lld)", when,
-			       (long long)f->id);
+		(void)buf_addf(&line, " van %s", when);
 		text = buf_steal(&line);
 		add_wrapped(&b, "  - ", text, 4);
 		free(text);
@@ -530,6 +534,8 @@ failed_block(const struct staff_summary *s)
 			add_wrapped(&b, "    ", text, 4);
 			free(text);
 		}
+		(void)buf_addf(&b, "    Opnieuw versturen: aanmeld retry %lld\n",
+			       (long long)f->id);
 	}
 	return buf_steal(&b);
 }
