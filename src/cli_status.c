@@ -71,9 +71,8 @@ print_staff(const struct config *c, const struct store_staff_state *st)
 	}
 	printf("%s, summary at %s", c->staff_address, c->staff_summary_at);
 	if (st->summary_sent_at != 0)
-		printf(", last sent %s",
-		       util_format_time(st->summary_sent_at, when,
-					sizeof(when)));
+		printf(", last sent %s", util_format_time(st->summary_sent_at,
+							  when, sizeof(when)));
 	if (st->warned_at != 0)
 		printf(", warned of the mailbox at %s",
 		       util_format_time(st->warned_at, when, sizeof(when)));
@@ -90,8 +89,8 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	char *err = NULL;
 	bool stale;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-			  strcmp(argv[1], "-h") == 0)) {
+	if (argc == 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(usage, stdout);
 		return 0;
 	}

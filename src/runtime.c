@@ -334,8 +334,8 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	if (rc != -1 && actions_run(rt->store, rt->mailbox, util_clock(),
 				    &stats->actions, &err) == -1) {
 		log_warnx("mailbox actions: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "mailbox actions: %s",
-				  err);
+		staff_cycle_error(rt->store, util_clock(),
+				  "mailbox actions: %s", err);
 		rc = -1;
 	}
 	free(err);

@@ -64,13 +64,12 @@ staff_period(time_t now, unsigned at_minute, unsigned every_days,
 
 	if (every_days == 0 || localtime_r(&now, &tm) == NULL)
 		return -1;
-	day = days_from_civil((long)tm.tm_year + 1900,
-			      (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+	day = days_from_civil((long)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+			      (unsigned)tm.tm_mday);
 	/* before summary_at the period of the day before still runs */
 	if ((unsigned)(tm.tm_hour * 60 + tm.tm_min) < at_minute)
 		day--;
-	day -= ((day % (long)every_days) + (long)every_days) %
-	       (long)every_days;
+	day -= ((day % (long)every_days) + (long)every_days) % (long)every_days;
 	civil_from_days(day, &y, &m, &d);
 	if (y < 1 || y > 9999)
 		return -1;
@@ -334,8 +333,8 @@ staff_reason_text(const char *stored)
 		semi = strstr(p, "; ");
 		if (parts > 0)
 			(void)buf_adds(&b, "; ");
-		if (reason_part(&b, p, semi != NULL ? (size_t)(semi - p)
-						    : strlen(p)))
+		if (reason_part(&b, p,
+				semi != NULL ? (size_t)(semi - p) : strlen(p)))
 			parts++;
 		else if (b.data != NULL) {
 			b.len = before; /* the separator goes too */
@@ -344,15 +343,15 @@ staff_reason_text(const char *stored)
 		p = semi != NULL ? semi + 2 : NULL;
 	}
 	if (parts == 0 && stored != NULL)
-		(void)buf_adds(&b, stored); /* better what is stored than nothing */
+		(void)buf_adds(&b,
+			       stored); /* better what is stored than nothing */
 	return buf_steal(&b);
 }
 
 /* Appends prefix and text, wrapped at WRAP with indent for the lines
    after the first, and a line break. */
 static void
-add_wrapped(struct buf *b, const char *prefix, const char *text,
-	    size_t indent)
+add_wrapped(struct buf *b, const char *prefix, const char *text, size_t indent)
 {
 	size_t col = strlen(prefix);
 	const char *p = text;
@@ -385,8 +384,7 @@ add_wrapped(struct buf *b, const char *prefix, const char *text,
 /* Appends lead (5 columns), "Label:" and the value, cleaned and
    wrapped. */
 static void
-add_field(struct buf *b, const char *lead, const char *label,
-	  const char *value)
+add_field(struct buf *b, const char *lead, const char *label, const char *value)
 {
 	char prefix[32];
 	struct buf v;
@@ -534,7 +532,8 @@ failed_block(const struct staff_summary *s)
 			add_wrapped(&b, "    ", text, 4);
 			free(text);
 		}
-		(void)buf_addf(&b, "    Opnieuw versturen: aanmeld retry %lld\n",
+		(void)buf_addf(&b,
+			       "    Opnieuw versturen: aanmeld retry %lld\n",
 			       (long long)f->id);
 	}
 	return buf_steal(&b);
@@ -618,8 +617,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 
 static void
 render_note(const struct rules *r, enum template_kind kind, time_t since,
-	    time_t now, const char *last_error, char **subject_r,
-	    char **body_r)
+	    time_t now, const char *last_error, char **subject_r, char **body_r)
 {
 	const struct template *t = template_get(r->templates, kind);
 	char down[64], back[64];

@@ -62,7 +62,7 @@ struct staff_summary {
 	size_t n_waitlist;
 	struct staff_failed *failed;
 	size_t n_failed;
-	size_t confirmed; /* places taken */
+	size_t confirmed;    /* places taken */
 	int64_t last_review; /* highest review item id: the next mark */
 };
 void staff_summary_deinit(struct staff_summary *s);
@@ -131,7 +131,7 @@ void staff_summary_render(const struct staff_summary *s, const struct rules *r,
 void staff_warning_render(const struct rules *r, time_t since,
 			  const char *last_error, char **subject_r,
 			  char **body_r);
-void staff_recovered_render(const struct rules *r, time_t since,
-			    time_t now, char **subject_r, char **body_r);
+void staff_recovered_render(const struct rules *r, time_t since, time_t now,
+			    char **subject_r, char **body_r);
 
 #endif

@@ -143,9 +143,8 @@ summary(struct store *s, const struct config *c, const struct rules *r,
 		return 0;
 	case STAFF_SUMMARY_BASELINE:
 	case STAFF_SUMMARY_SKIP:
-		return store_staff_summary_done(s, period, NULL,
-						st->summary_review_id, now,
-						error_r);
+		return store_staff_summary_done(
+			s, period, NULL, st->summary_review_id, now, error_r);
 	case STAFF_SUMMARY_SEND:
 		break;
 	}
@@ -171,9 +170,8 @@ summary(struct store *s, const struct config *c, const struct rules *r,
 }
 
 void
-staff_cycle_run(struct store *s, const struct config *c,
-		const struct rules *r, int intake_rc, unsigned backlog,
-		time_t now)
+staff_cycle_run(struct store *s, const struct config *c, const struct rules *r,
+		int intake_rc, unsigned backlog, time_t now)
 {
 	struct store_staff_state st;
 	char *err = NULL;

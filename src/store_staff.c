@@ -116,19 +116,19 @@ store_staff_poll(struct store *s, bool ok, unsigned backlog, time_t now,
 }
 
 int
-store_staff_error(struct store *s, const char *text, time_t now,
-		  char **error_r)
+store_staff_error(struct store *s, const char *text, time_t now, char **error_r)
 {
 	sqlite3_stmt *ins = NULL, *del = NULL;
 	int rc = -1;
 
 	if (store_begin(s, error_r) == -1)
 		return -1;
-	ins = store_prepare(s,
-			    "INSERT INTO daemon_errors (text, first_at, last_at,"
-			    " count) VALUES (?1, ?2, ?2, 1) ON CONFLICT (text)"
-			    " DO UPDATE SET last_at = ?2, count = count + 1",
-			    error_r);
+	ins = store_prepare(
+		s,
+		"INSERT INTO daemon_errors (text, first_at, last_at,"
+		" count) VALUES (?1, ?2, ?2, 1) ON CONFLICT (text)"
+		" DO UPDATE SET last_at = ?2, count = count + 1",
+		error_r);
 	if (ins == NULL)
 		goto out;
 	store_bind_text(ins, 1, text);
@@ -177,8 +177,7 @@ store_staff_last_error(struct store *s, char **text_r, char **error_r)
 }
 
 int
-store_staff_errors(struct store *s, store_row_fn *fn, void *ctx,
-		   char **error_r)
+store_staff_errors(struct store *s, store_row_fn *fn, void *ctx, char **error_r)
 {
 	return each_row(s,
 			"SELECT datetime(last_at, 'unixepoch', 'localtime')"
@@ -188,8 +187,8 @@ store_staff_errors(struct store *s, store_row_fn *fn, void *ctx,
 }
 
 int
-store_staff_news(struct store *s, int64_t review_id, time_t since,
-		 bool *news_r, char **error_r)
+store_staff_news(struct store *s, int64_t review_id, time_t since, bool *news_r,
+		 char **error_r)
 {
 	sqlite3_stmt *st = store_prepare(
 		s,
@@ -399,14 +398,13 @@ store_staff_summary_done(struct store *s, const char *period,
 		return -1;
 	if (mail != NULL && insert_mail(s, mail, now, error_r) == -1)
 		goto out;
-	st = store_prepare(
-		s,
-		"UPDATE daemon_state SET summary_period = ?1,"
-		" summary_sent_at = CASE WHEN ?2 THEN ?3"
-		" ELSE summary_sent_at END,"
-		" summary_review_id = CASE WHEN ?2 THEN ?4"
-		" ELSE summary_review_id END WHERE id = 1",
-		error_r);
+	st = store_prepare(s,
+			   "UPDATE daemon_state SET summary_period = ?1,"
+			   " summary_sent_at = CASE WHEN ?2 THEN ?3"
+			   " ELSE summary_sent_at END,"
+			   " summary_review_id = CASE WHEN ?2 THEN ?4"
+			   " ELSE summary_review_id END WHERE id = 1",
+			   error_r);
 	if (st == NULL)
 		goto out;
 	store_bind_text(st, 1, period);
@@ -434,8 +432,9 @@ store_staff_warned(struct store *s, const struct store_mail *mail,
 		return -1;
 	if (mail != NULL && insert_mail(s, mail, now, error_r) == -1)
 		goto out;
-	st = store_prepare(s, "UPDATE daemon_state SET warned_at = ?1"
-			      " WHERE id = 1",
+	st = store_prepare(s,
+			   "UPDATE daemon_state SET warned_at = ?1"
+			   " WHERE id = 1",
 			   error_r);
 	if (st == NULL)
 		goto out;
@@ -474,8 +473,8 @@ store_staff_counts(struct store *s, unsigned *reviews_r, unsigned *moves_r,
 }
 
 int
-store_staff_review_for(struct store *s, int64_t id, store_row_fn *fn,
-		       void *ctx, char **error_r)
+store_staff_review_for(struct store *s, int64_t id, store_row_fn *fn, void *ctx,
+		       char **error_r)
 {
 	return each_row(s,
 			"SELECT id, status,"

@@ -55,15 +55,15 @@ int store_staff_summary(struct store *s, time_t since,
    is ignored) and remembers it as the last summary, with review_id as
    the new mark; without, remembers the period only. */
 int store_staff_summary_done(struct store *s, const char *period,
-			     const struct store_mail *mail,
-			     int64_t review_id, time_t now, char **error_r);
+			     const struct store_mail *mail, int64_t review_id,
+			     time_t now, char **error_r);
 /* Queues mail (NULL: none) and sets warned_at (0: the outage is over). */
 int store_staff_warned(struct store *s, const struct store_mail *mail,
 		       time_t warned_at, time_t now, char **error_r);
 
 /* For status: open review items and mailbox moves still queued. */
-int store_staff_counts(struct store *s, unsigned *reviews_r,
-		       unsigned *moves_r, char **error_r);
+int store_staff_counts(struct store *s, unsigned *reviews_r, unsigned *moves_r,
+		       char **error_r);
 /* For show: the review items of message id (id, status, created, reason,
    decision) and the mail sent for it with its times and error. */
 int store_staff_review_for(struct store *s, int64_t id, store_row_fn *fn,

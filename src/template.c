@@ -11,8 +11,8 @@
 #include "util.h"
 
 static const char *const kind_names[TEMPLATE_COUNT] = {
-	"confirm", "waitlist", "duplicate",  "reject",
-	"closed",  "review",   "invitation", "staff-summary",
+	"confirm",	 "waitlist",	    "duplicate",  "reject",
+	"closed",	 "review",	    "invitation", "staff-summary",
 	"staff-warning", "staff-recovered",
 };
 

@@ -121,12 +121,12 @@ test_poll_step(void **state)
 	(void)state;
 	assert_int_equal(staff_poll_step(true, t0, t0 - min, 0, 0, after),
 			 STAFF_POLL_NONE);
-	assert_int_equal(staff_poll_step(false, t0 + 29 * min, t0, t0 + min, 0,
-					 after),
-			 STAFF_POLL_NONE);
-	assert_int_equal(staff_poll_step(false, t0 + 30 * min, t0, t0 + min,
-					 0, after),
-			 STAFF_POLL_WARN);
+	assert_int_equal(
+		staff_poll_step(false, t0 + 29 * min, t0, t0 + min, 0, after),
+		STAFF_POLL_NONE);
+	assert_int_equal(
+		staff_poll_step(false, t0 + 30 * min, t0, t0 + min, 0, after),
+		STAFF_POLL_WARN);
 	/* one warning per outage */
 	assert_int_equal(staff_poll_step(false, t0 + 90 * min, t0, t0 + min,
 					 t0 + 30 * min, after),
@@ -137,11 +137,9 @@ test_poll_step(void **state)
 	/* never a good poll: counted from the first failure */
 	assert_int_equal(staff_poll_step(false, t0, 0, 0, 0, after),
 			 STAFF_POLL_NONE);
-	assert_int_equal(staff_poll_step(false, t0 + 29 * min, 0, t0, 0,
-					 after),
+	assert_int_equal(staff_poll_step(false, t0 + 29 * min, 0, t0, 0, after),
 			 STAFF_POLL_NONE);
-	assert_int_equal(staff_poll_step(false, t0 + 31 * min, 0, t0, 0,
-					 after),
+	assert_int_equal(staff_poll_step(false, t0 + 31 * min, 0, t0, 0, after),
 			 STAFF_POLL_WARN);
 	assert_int_equal(staff_down_since(t0, t0 + min), t0);
 	assert_int_equal(staff_down_since(0, t0 + min), t0 + min);
@@ -160,7 +158,8 @@ test_reason_text(void **state)
 		 "het afzenderdomein utrecht-gemeente.nl lijkt op utrecht.nl "
 		 "(gemeente Utrecht), maar staat niet op de lijst van "
 		 "gemeenten"},
-		{"subject matches review rule (subject.rules:70); sender domain "
+		{"subject matches review rule (subject.rules:70); sender "
+		 "domain "
 		 "ede.nl is municipality GM0228 Ede; no trusted "
 		 "Authentication-Results",
 		 "het onderwerp lijkt op dat van een aanmelding of afmelding, "
@@ -300,14 +299,15 @@ test_summary_text(void **state)
 	assert_non_null(strstr(body, "het vorige overzicht (1 april 2021, "
 				     "09.00 uur)"));
 	assert_non_null(strstr(body, "Bezette plaatsen: 5 van 5."));
-	assert_non_null(strstr(body, "Te beoordelen (2)\n"
-				     "  1. Van:        x@utrecht-gemeente.nl\n"
-				     "     Onderwerp:  Deelname praktijkproef GG "
-				     "& lokale inclusie\n"
-				     "     Ontvangen:  1 april 2021, 10.00 uur\n"
-				     "     Gemeente:   waarschijnlijk Utrecht "
-				     "(GM0344)\n"
-				     "     Reden:      het afzenderdomein "));
+	assert_non_null(strstr(body,
+			       "Te beoordelen (2)\n"
+			       "  1. Van:        x@utrecht-gemeente.nl\n"
+			       "     Onderwerp:  Deelname praktijkproef GG "
+			       "& lokale inclusie\n"
+			       "     Ontvangen:  1 april 2021, 10.00 uur\n"
+			       "     Gemeente:   waarschijnlijk Utrecht "
+			       "(GM0344)\n"
+			       "     Reden:      het afzenderdomein "));
 	assert_non_null(strstr(body, "  2. Van:        p@zwolle.nl\n"));
 	/* a line break in a subject never starts a line of its own */
 	assert_non_null(strstr(body, "Afmelding praktijkproef GG Bcc: x@evil"));
@@ -323,12 +323,13 @@ test_summary_text(void **state)
 				     "griffie@ede.nl\n"));
 	if (getenv("STAFF_SHOW") != NULL)
 		printf("%s\n\n%s", subject, body);
-	assert_non_null(strstr(body, "Niet afgeleverde e-mail (1)\n"
-				     "  - bevestiging aan info@hotmail.com van "
-				     "1 april 2021, 11.00 uur\n"
-				     "    Antwoord van de server: 550 mailbox "
-				     "unavailable\n"
-				     "    Opnieuw versturen: aanmeld retry 12\n"));
+	assert_non_null(strstr(body,
+			       "Niet afgeleverde e-mail (1)\n"
+			       "  - bevestiging aan info@hotmail.com van "
+			       "1 april 2021, 11.00 uur\n"
+			       "    Antwoord van de server: 550 mailbox "
+			       "unavailable\n"
+			       "    Opnieuw versturen: aanmeld retry 12\n"));
 	assert_non_null(strstr(body, "     Nummer:     2 (aanmeld show 2)\n"));
 	assert_non_null(strstr(body, "Beoordelen/Goedkeuren"));
 	assert_non_null(strstr(body, "Beoordelen/Afwijzen"));
