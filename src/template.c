@@ -11,9 +11,17 @@
 #include "util.h"
 
 static const char *const kind_names[TEMPLATE_COUNT] = {
-	"confirm",	 "waitlist",	    "duplicate",  "reject",
-	"closed",	 "review",	    "invitation", "staff-summary",
-	"staff-warning", "staff-recovered",
+	"confirm",
+	"waitlist",
+	"duplicate",
+	"reject",
+	"closed",
+	"review",
+	"invitation",
+	/* to staff (staff.h) */
+	"staff-summary",
+	"staff-warning",
+	"staff-recovered",
 };
 
 static const char *const known_vars[] = {
