@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "cli_show.h"
 #include "cli_status.h"
 #include "config.h"
 #include "gemeenten.h"
@@ -337,6 +338,7 @@ print_text(const char *path)
 	}
 	msg = message_parse(data, len);
 	free(data);
+	cli_show_headers(msg);
 	printf("\ntext:\n");
 	for (p = msg->body != NULL ? msg->body : ""; *p != '\0'; p++) {
 		if (*p == '\r')
@@ -379,8 +381,7 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	if (shown.spool_path != NULL)
 		print_text(shown.spool_path);
 	free(shown.spool_path);
-	printf("\nmail sent for it:\n");
-	return report(rt, "sent-for", argv[1], false);
+	return cli_show_rest(rt->store, (int64_t)id) == -1 ? 1 : 0;
 }
 
 static int

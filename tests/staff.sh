@@ -139,6 +139,21 @@ check "summary: and whom to ask" grep -q 'beheerder' "$work/summary1.txt"
 long=$(awk 'length > 76' "$work/summary1.txt" | wc -l)
 eq "summary: no line over 76 characters" 0 "$long"
 
+# --- aanmeld show: headers, text, verdict and reasons, what was sent
+id=$(sql sum "SELECT id FROM messages WHERE from_addr = 'x@utrecht-gemeente.nl'")
+"$AANMELD" -c "$work/sum.conf" show "$id" >"$work/show.out" 2>&1
+ok $? "show $id"
+check "show: the header fields" grep -q '^  Message-ID: *r1@test.example$' "$work/show.out"
+check "show: Authentication-Results" grep -q '^  Authentication-Results: *mx.vng.nl; dmarc=pass' "$work/show.out"
+check "show: the text" grep -q '^Graag melden wij ons aan' "$work/show.out"
+check "show: the verdict" grep -q '^verdict *review$' "$work/show.out"
+check "show: the reasons" grep -q '^reasons .*looks like utrecht.nl' "$work/show.out"
+check "show: the review item in Dutch" grep -q '^  in Dutch *het afzenderdomein utrecht-gemeente.nl lijkt op' "$work/show.out"
+check "show: the answer sent and when" grep -q '^  sent_at *2021-04-01 10:00' "$work/show.out"
+id=$(sql sum "SELECT id FROM messages WHERE from_addr = 'info@hotmail.com'")
+"$AANMELD" -c "$work/sum.conf" show "$id" >"$work/show.out" 2>&1
+check "show: a failed answer with the server's reply" grep -q '^  last_error .*550 5.1.1' "$work/show.out"
+
 drop sum r2 y@zwolle-gemeente.nl "$S"
 run sum "2021-04-02 09:30"
 eq "day 2, 09:30: a new review item, but still one summary that day" 1 "$(to staff@vng.nl)"
