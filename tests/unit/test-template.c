@@ -81,8 +81,17 @@ static void
 test_names(void **state)
 {
 	static const char *const names[TEMPLATE_COUNT] = {
-		"confirm", "waitlist", "duplicate",  "reject",
-		"closed",  "review",   "invitation",
+		"confirm",
+		"waitlist",
+		"duplicate",
+		"reject",
+		"closed",
+		"review",
+		"invitation",
+		/* to staff (staff.h) */
+		"staff-summary",
+		"staff-warning",
+		"staff-recovered",
 	};
 	size_t i;
 
