@@ -306,7 +306,8 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	else if (rc == MAILBOX_UNREACHABLE)
 		log_debug("intake waits: %s", err); /* said by the mailbox */
 	if (rc != 0) /* kept for aanmeld status and the staff's warning */
-		staff_cycle_error(rt->store, util_clock(), "intake: %s", err);
+		staff_cycle_error(rt->store, util_clock(), "intake: %s",
+				  err != NULL ? err : "failed");
 	free(err);
 	err = NULL;
 	/* nothing leaves on the strength of a record not yet on disk */
