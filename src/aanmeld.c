@@ -17,6 +17,8 @@
 #include "cli_attendance.h"
 #include "cli_programme.h"
 #include "cli_review.h"
+#include "cli_show.h"
+#include "cli_status.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "log.h"
@@ -327,6 +329,7 @@ print_text(const char *path)
 	}
 	msg = message_parse(data, len);
 	free(data);
+	cli_show_headers(msg);
 	printf("\ntext:\n");
 	for (p = msg->body != NULL ? msg->body : ""; *p != '\0'; p++) {
 		if (*p == '\r')
@@ -369,8 +372,7 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	if (shown.spool_path != NULL)
 		print_text(shown.spool_path);
 	free(shown.spool_path);
-	printf("\nmail sent for it:\n");
-	return report(rt, "sent-for", argv[1], false);
+	return cli_show_rest(rt->store, (int64_t)id) == -1 ? 1 : 0;
 }
 
 static int
@@ -436,6 +438,8 @@ static const struct command commands[] = {
 	 "close a review item without an answer"},
 	{"history", cli_review_history, "history [CODE|ID]",
 	 "the audit log, oldest first"},
+	{"status", cli_status_run, "status [--help]",
+	 "daemon health; exit 1 when polling stalled or mail failed"},
 };
 
 static void

@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "compose.h"
 #include "config.h"
 #include "inifile.h"
 #include "log.h"
@@ -85,6 +87,10 @@ static const struct setting settings[] = {
 	  ""),
 	S("classify", "trust_unlabelled_authres", SET_BOOL,
 	  trust_unlabelled_authres, "no"),
+	S("staff", "address", SET_STRING, staff_address, NULL),
+	S("staff", "summary_at", SET_STRING, staff_summary_at, "09:00"),
+	S("staff", "summary_every", SET_UINT, staff_summary_every, "1"),
+	S("staff", "warn_after", SET_UINT, staff_warn_after, "30"),
 };
 
 struct load {
@@ -202,6 +208,47 @@ check_remote(struct load *l, const char *section, const char *url,
 	return rc;
 }
 
+/* [staff]: a safe address, "HH:MM", periods of at least a day and a
+   warning after at least a minute. */
+static int
+check_staff(struct load *l)
+{
+	struct config *c = l->c;
+	const char *t = c->staff_summary_at;
+	int rc = 0;
+
+	if (c->staff_address != NULL &&
+	    !compose_addr_is_safe(c->staff_address)) {
+		rules_error(l->errors, l->path, 0,
+			    "[staff] address: '%s' is not a plain address",
+			    c->staff_address);
+		rc = -1;
+	}
+	if (strlen(t) != 5 || t[2] != ':' || !isdigit((unsigned char)t[0]) ||
+	    !isdigit((unsigned char)t[1]) || !isdigit((unsigned char)t[3]) ||
+	    !isdigit((unsigned char)t[4]) ||
+	    (t[0] - '0') * 10 + (t[1] - '0') > 23 || t[3] > '5') {
+		rules_error(l->errors, l->path, 0,
+			    "[staff] summary_at: '%s' is not HH:MM", t);
+		rc = -1;
+	} else {
+		c->staff_summary_minute =
+			(unsigned)(((t[0] - '0') * 10 + (t[1] - '0')) * 60 +
+				   (t[3] - '0') * 10 + (t[4] - '0'));
+	}
+	if (c->staff_summary_every == 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[staff] summary_every must be at least 1");
+		rc = -1;
+	}
+	if (c->staff_warn_after == 0) {
+		rules_error(l->errors, l->path, 0,
+			    "[staff] warn_after must be at least 1");
+		rc = -1;
+	}
+	return rc;
+}
+
 /* Validates the whole and derives the settings that follow from others. */
 static int
 config_check(struct load *l)
@@ -259,6 +306,8 @@ config_check(struct load *l)
 			    "[mailbox] poll_interval must be at least 1");
 		rc = -1;
 	}
+	if (check_staff(l) == -1)
+		rc = -1;
 	return rc;
 }
 

@@ -65,6 +65,12 @@ struct config {
 	/* [classify] */
 	char *trusted_authserv_id;
 	bool trust_unlabelled_authres;
+	/* [staff] (staff.h): mail to the staff, none without an address */
+	char *staff_address;
+	char *staff_summary_at;	       /* "HH:MM", local time */
+	unsigned staff_summary_every;  /* days */
+	unsigned staff_warn_after;     /* minutes without a good poll */
+	unsigned staff_summary_minute; /* derived: summary_at after 0:00 */
 
 	char *path; /* the file read, or NULL for the default */
 };

@@ -18,6 +18,7 @@
 #include "runtime.h"
 #include "smtp.h"
 #include "spool.h"
+#include "staff_cycle.h"
 #include "store.h"
 #include "util.h"
 
@@ -306,8 +307,11 @@ review_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	if (rc == 0)
 		rc = review_folders_run(&r, rt->mailbox, util_clock(), stop,
 					stats, &err);
-	if (rc == -1)
+	if (rc == -1) {
 		log_warnx("review folders: %s", err);
+		staff_cycle_error(rt->store, util_clock(), "review folders: %s",
+				  err);
+	}
 	free(err);
 }
 
@@ -326,6 +330,9 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 		log_warnx("intake: %s", err);
 	else if (rc == MAILBOX_UNREACHABLE)
 		log_debug("intake waits: %s", err); /* said by the mailbox */
+	if (rc != 0) /* kept for aanmeld status and the staff's warning */
+		staff_cycle_error(rt->store, util_clock(), "intake: %s",
+				  err != NULL ? err : "failed");
 	free(err);
 	err = NULL;
 	if (rc == 0)
@@ -333,6 +340,7 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	/* nothing leaves on the strength of a record not yet on disk */
 	if (store_sync(rt->store, &err) == -1) {
 		log_warnx("database: %s: not sending or moving", err);
+		staff_cycle_error(rt->store, util_clock(), "database: %s", err);
 		free(err);
 		return -1;
 	}
@@ -340,15 +348,21 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	if (remind_run(rt->store, rt->rules, rt->config, util_clock(),
 		       &stats->reminders, &err) == -1) {
 		log_warnx("scheduler: %s", err);
+		staff_cycle_error(rt->store, util_clock(), "scheduler: %s",
+				  err);
 		free(err);
 		err = NULL;
 	}
+	/* before the outbox, which sends what it queues */
+	staff_cycle_run(rt->store, rt->config, rt->rules, rc,
+			stats->intake.failed, util_clock());
 	/* the outbox works even when the mailbox does not */
 	renew_smtp_token(rt);
 	if (outbox_run(rt->store, rt->smtp, util_clock(),
 		       (time_t)rt->config->retry_hours * 3600, &stats->outbox,
 		       &err) == -1) {
 		log_warnx("outbox: %s", err);
+		staff_cycle_error(rt->store, util_clock(), "outbox: %s", err);
 		rc = -1;
 	}
 	free(err);
@@ -357,6 +371,8 @@ runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	if (rc != -1 && actions_run(rt->store, rt->mailbox, util_clock(),
 				    &stats->actions, &err) == -1) {
 		log_warnx("mailbox actions: %s", err);
+		staff_cycle_error(rt->store, util_clock(),
+				  "mailbox actions: %s", err);
 		rc = -1;
 	}
 	free(err);

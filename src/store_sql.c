@@ -139,6 +139,25 @@ const char *const store_migrations[] = {
 	   open after an attempt to decide it; items found by message */
 	"ALTER TABLE review_items ADD COLUMN note TEXT;"
 	"CREATE INDEX review_items_message ON review_items (message);",
+	/* staff summaries and daemon health (staff.c, store_staff.c): one
+	   row of state that survives restarts, and the last distinct errors
+	   the daemon logged */
+	"CREATE TABLE daemon_state ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" last_cycle INTEGER,"
+	" last_poll_ok INTEGER,"
+	" down_since INTEGER,"
+	" backlog INTEGER NOT NULL DEFAULT 0,"
+	" warned_at INTEGER,"
+	" summary_period TEXT,"
+	" summary_sent_at INTEGER,"
+	" summary_review_id INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO daemon_state (id) VALUES (1);"
+	"CREATE TABLE daemon_errors ("
+	" text TEXT PRIMARY KEY,"
+	" first_at INTEGER NOT NULL,"
+	" last_at INTEGER NOT NULL,"
+	" count INTEGER NOT NULL);",
 };
 
 const size_t store_n_migrations =

@@ -23,6 +23,10 @@ static const char *const kind_names[TEMPLATE_COUNT] = {
 	"invitation-update",
 	"invitation-cancel",
 	"withdrawn",
+	/* to staff (staff.h) */
+	"staff-summary",
+	"staff-warning",
+	"staff-recovered",
 };
 
 static const char *const known_vars[] = {
@@ -44,6 +48,22 @@ static const char *const known_vars[] = {
 	"session_time",
 	"session_link",
 	"session_description",
+	/* staff-*.txt */
+	"summary_date",
+	"summary_since",
+	"review_count",
+	"review_items",
+	"review_folder",
+	"new_count",
+	"new_enrolments",
+	"waitlist_count",
+	"waitlist",
+	"failed_count",
+	"failed_mail",
+	"places_taken",
+	"down_since",
+	"last_error",
+	"recovered_at",
 };
 
 struct templates {

@@ -27,6 +27,10 @@ enum template_kind {
 	TEMPLATE_INVITATION_UPDATE, /* a session changed: REQUEST */
 	TEMPLATE_INVITATION_CANCEL, /* removed, or withdrawn: CANCEL */
 	TEMPLATE_WITHDRAWN,
+	/* to staff ([staff] address), see staff.h */
+	TEMPLATE_STAFF_SUMMARY,
+	TEMPLATE_STAFF_WARNING,
+	TEMPLATE_STAFF_RECOVERED,
 	TEMPLATE_COUNT
 };
 

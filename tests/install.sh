@@ -38,6 +38,7 @@ for f in "$datarootdir/aanmeld/rules/gemeenten.tsv" \
 	"$sysconfdir/aanmeld/aanmeld.conf" \
 	"$sysconfdir/aanmeld/rules/subject.rules" \
 	"$sysconfdir/aanmeld/rules/templates/confirm.txt" \
+	"$sysconfdir/aanmeld/rules/templates/staff-summary.txt" \
 	"$systemdsystemunitdir/aanmeldd.service" \
 	"$mandir/man8/aanmeldd.8" "$mandir/man1/aanmeld.1" \
 	"$mandir/man5/aanmeld.conf.5"; do

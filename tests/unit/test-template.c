@@ -93,6 +93,10 @@ test_names(void **state)
 		"invitation-update",
 		"invitation-cancel",
 		"withdrawn",
+		/* to staff (staff.h) */
+		"staff-summary",
+		"staff-warning",
+		"staff-recovered",
 	};
 	size_t i;
 

@@ -1,0 +1,214 @@
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose.h"
+#include "config.h"
+#include "log.h"
+#include "programme.h"
+#include "rules.h"
+#include "staff.h"
+#include "staff_cycle.h"
+#include "store_staff.h"
+#include "util.h"
+
+/* Composes a mail to staff and queues it with the state change that
+   store_fn makes. */
+struct staff_mail {
+	struct store_mail row;
+	char *key;
+	char *message_id;
+	char *raw;
+};
+
+static int
+staff_mail_build(struct staff_mail *sm, const struct config *c,
+		 const struct rules *r, const char *key, const char *kind,
+		 char *subject, char *body, time_t now, char **error_r)
+{
+	struct compose_mail m;
+	const char *err;
+	size_t len;
+
+	memset(sm, 0, sizeof(*sm));
+	sm->key = xstrdup(key);
+	sm->message_id = compose_message_id(key, c->message_id_domain);
+	memset(&m, 0, sizeof(m));
+	m.from_name = r->programme->organiser_name;
+	m.from_addr = r->programme->address;
+	m.to_addr = c->staff_address;
+	m.subject = subject;
+	m.message_id = sm->message_id;
+	m.auto_submitted = "auto-generated";
+	m.date = now;
+	m.body = body;
+	sm->raw = compose_message(&m, &len, &err);
+	free(subject);
+	free(body);
+	if (sm->raw == NULL) {
+		*error_r = xasprintf("cannot compose the %s: %s", kind, err);
+		return -1;
+	}
+	sm->row.key = sm->key;
+	sm->row.kind = kind;
+	sm->row.message_id = sm->message_id;
+	sm->row.from = c->envelope_from;
+	sm->row.rcpt = c->staff_address;
+	sm->row.raw = sm->raw;
+	sm->row.len = len;
+	return 0;
+}
+
+static void
+staff_mail_free(struct staff_mail *sm)
+{
+	free(sm->key);
+	free(sm->message_id);
+	free(sm->raw);
+}
+
+/* The warning of an outage, or the note that it is over. */
+static int
+poll_mail(struct store *s, const struct config *c, const struct rules *r,
+	  const struct store_staff_state *st, bool ok, time_t now,
+	  char **error_r)
+{
+	struct staff_mail sm;
+	char *subject, *body, *last = NULL, key[64];
+	time_t since = staff_down_since(
+		st->last_poll_ok, st->down_since != 0 ? st->down_since : now);
+	int rc;
+
+	switch (staff_poll_step(ok, now, st->last_poll_ok, st->down_since,
+				st->warned_at,
+				(time_t)c->staff_warn_after * 60)) {
+	case STAFF_POLL_WARN:
+		if (store_staff_last_error(s, &last, error_r) == -1)
+			return -1;
+		staff_warning_render(r, since, last, &subject, &body);
+		free(last);
+		snprintf(key, sizeof(key), "staff-warning:%lld",
+			 (long long)since);
+		if (staff_mail_build(&sm, c, r, key, "staff-warning", subject,
+				     body, now, error_r) == -1)
+			return -1;
+		rc = store_staff_warned(s, &sm.row, now, now, error_r);
+		if (rc == 0)
+			log_warnx("no successful poll for %u minutes: "
+				  "warning queued for %s",
+				  c->staff_warn_after, c->staff_address);
+		break;
+	case STAFF_POLL_RECOVERED:
+		staff_recovered_render(r, since, now, &subject, &body);
+		snprintf(key, sizeof(key), "staff-recovered:%lld",
+			 (long long)st->warned_at);
+		if (staff_mail_build(&sm, c, r, key, "staff-recovered", subject,
+				     body, now, error_r) == -1)
+			return -1;
+		rc = store_staff_warned(s, &sm.row, 0, now, error_r);
+		if (rc == 0)
+			log_info("polling works again: note queued for %s",
+				 c->staff_address);
+		break;
+	default:
+		return 0;
+	}
+	staff_mail_free(&sm);
+	return rc;
+}
+
+static int
+summary(struct store *s, const struct config *c, const struct rules *r,
+	const struct store_staff_state *st, time_t now, char **error_r)
+{
+	char period[STAFF_PERIOD_MAX], key[32], *subject, *body;
+	struct staff_summary sum;
+	struct staff_mail sm;
+	bool news = false;
+	int rc;
+
+	if (staff_period(now, c->staff_summary_minute, c->staff_summary_every,
+			 period) == -1)
+		return 0;
+	if (st->summary_period[0] != '\0' &&
+	    strcmp(period, st->summary_period) > 0 &&
+	    store_staff_news(s, st->summary_review_id, st->summary_sent_at,
+			     &news, error_r) == -1)
+		return -1;
+	switch (staff_summary_step(period, st->summary_period, news)) {
+	case STAFF_SUMMARY_WAIT:
+		return 0;
+	case STAFF_SUMMARY_BASELINE:
+	case STAFF_SUMMARY_SKIP:
+		return store_staff_summary_done(
+			s, period, NULL, st->summary_review_id, now, error_r);
+	case STAFF_SUMMARY_SEND:
+		break;
+	}
+	if (store_staff_summary(s, st->summary_sent_at, &sum, error_r) == -1)
+		return -1;
+	staff_summary_render(&sum, r, c->folder_review, now, &subject, &body);
+	snprintf(key, sizeof(key), "summary:%s", period);
+	if (staff_mail_build(&sm, c, r, key, "staff-summary", subject, body,
+			     now, error_r) == -1) {
+		staff_summary_deinit(&sum);
+		return -1;
+	}
+	rc = store_staff_summary_done(s, period, &sm.row, sum.last_review, now,
+				      error_r);
+	if (rc == 0)
+		log_info("summary for %s queued for %s: %zu to review, %zu "
+			 "new, %zu waiting, %zu failed",
+			 period, c->staff_address, sum.n_reviews,
+			 sum.n_enrolled, sum.n_waitlist, sum.n_failed);
+	staff_summary_deinit(&sum);
+	staff_mail_free(&sm);
+	return rc;
+}
+
+void
+staff_cycle_run(struct store *s, const struct config *c, const struct rules *r,
+		int intake_rc, unsigned backlog, time_t now)
+{
+	struct store_staff_state st;
+	char *err = NULL;
+	bool ok = intake_rc == 0;
+
+	/* the state before this poll: the outage's start is in it */
+	if (store_staff_state(s, &st, &err) == -1 ||
+	    store_staff_poll(s, ok, backlog, now, &err) == -1 ||
+	    (c->staff_address != NULL &&
+	     (poll_mail(s, c, r, &st, ok, now, &err) == -1 ||
+	      summary(s, c, r, &st, now, &err) == -1))) {
+		log_warnx("staff: %s", err);
+		free(err);
+	}
+}
+
+void
+staff_cycle_error(struct store *s, time_t now, const char *fmt, ...)
+{
+	char *text, *clean, *err = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || s == NULL)
+		return;
+	text = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	(void)vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	clean = staff_error_clean(text);
+	if (store_staff_error(s, clean, now, &err) == -1) {
+		log_debug("status: cannot keep the error: %s", err);
+		free(err);
+	}
+	free(clean);
+	free(text);
+}

@@ -1,0 +1,501 @@
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store_internal.h"
+#include "store_staff.h"
+#include "util.h"
+
+static time_t
+column_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+		       ? 0
+		       : (time_t)sqlite3_column_int64(st, i);
+}
+
+static void
+bind_time(sqlite3_stmt *st, int i, time_t t)
+{
+	if (t == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, (sqlite3_int64)t);
+}
+
+/* Runs sql (one int64 parameter, or none when arg is 0 and sql has none)
+   and calls fn for each row. */
+static int
+each_row(struct store *s, const char *sql, int64_t arg, store_row_fn *fn,
+	 void *ctx, char **error_r)
+{
+	const char *values[16], *names[16];
+	sqlite3_stmt *st = store_prepare(s, sql, error_r);
+	int rc, n;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, arg);
+	n = sqlite3_column_count(st);
+	if (n > 16)
+		n = 16;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		for (int i = 0; i < n; i++) {
+			values[i] = (const char *)sqlite3_column_text(st, i);
+			names[i] = sqlite3_column_name(st, i);
+		}
+		fn(ctx, n, values, names);
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, error_r, "staff report");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_staff_state(struct store *s, struct store_staff_state *out,
+		  char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT last_cycle, last_poll_ok, down_since, warned_at,"
+		" backlog, summary_period, summary_sent_at, summary_review_id"
+		" FROM daemon_state WHERE id = 1",
+		error_r);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *p = sqlite3_column_text(st, 5);
+
+		out->last_cycle = column_time(st, 0);
+		out->last_poll_ok = column_time(st, 1);
+		out->down_since = column_time(st, 2);
+		out->warned_at = column_time(st, 3);
+		out->backlog = (unsigned)sqlite3_column_int(st, 4);
+		if (p != NULL)
+			util_strlcpy(out->summary_period, (const char *)p,
+				     sizeof(out->summary_period));
+		out->summary_sent_at = column_time(st, 6);
+		out->summary_review_id = sqlite3_column_int64(st, 7);
+	} else {
+		store_fail(s, error_r, "daemon state");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_staff_poll(struct store *s, bool ok, unsigned backlog, time_t now,
+		 char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"UPDATE daemon_state SET last_cycle = ?1, backlog = ?2,"
+		" last_poll_ok = CASE WHEN ?3 THEN ?1 ELSE last_poll_ok END,"
+		" down_since = CASE WHEN ?3 THEN NULL"
+		" ELSE COALESCE(down_since, ?1) END WHERE id = 1",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 2, (int)backlog);
+	sqlite3_bind_int(st, 3, ok ? 1 : 0);
+	rc = store_run(s, st, error_r, "daemon state");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_staff_error(struct store *s, const char *text, time_t now, char **error_r)
+{
+	sqlite3_stmt *ins = NULL, *del = NULL;
+	int rc = -1;
+
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	ins = store_prepare(
+		s,
+		"INSERT INTO daemon_errors (text, first_at, last_at,"
+		" count) VALUES (?1, ?2, ?2, 1) ON CONFLICT (text)"
+		" DO UPDATE SET last_at = ?2, count = count + 1",
+		error_r);
+	if (ins == NULL)
+		goto out;
+	store_bind_text(ins, 1, text);
+	sqlite3_bind_int64(ins, 2, (sqlite3_int64)now);
+	if (store_run(s, ins, error_r, "daemon error") == -1)
+		goto out;
+	del = store_prepare(s,
+			    "DELETE FROM daemon_errors WHERE rowid NOT IN"
+			    " (SELECT rowid FROM daemon_errors"
+			    " ORDER BY last_at DESC, rowid DESC LIMIT ?1)",
+			    error_r);
+	if (del == NULL)
+		goto out;
+	sqlite3_bind_int(del, 1, STAFF_ERRORS_KEPT);
+	if (store_run(s, del, error_r, "daemon errors") == -1)
+		goto out;
+	rc = store_commit(s, error_r);
+out:
+	if (rc == -1)
+		store_rollback(s);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(del);
+	return rc;
+}
+
+int
+store_staff_last_error(struct store *s, char **text_r, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT text FROM daemon_errors ORDER BY last_at DESC,"
+		" rowid DESC LIMIT 1",
+		error_r);
+	int rc;
+
+	*text_r = NULL;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*text_r = store_column_dup(st, 0);
+	else if (rc != SQLITE_DONE)
+		store_fail(s, error_r, "daemon errors");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_staff_errors(struct store *s, store_row_fn *fn, void *ctx, char **error_r)
+{
+	return each_row(s,
+			"SELECT datetime(last_at, 'unixepoch', 'localtime')"
+			" AS at, count, text FROM daemon_errors"
+			" ORDER BY last_at DESC, rowid DESC",
+			0, fn, ctx, error_r);
+}
+
+int
+store_staff_news(struct store *s, int64_t review_id, time_t since, bool *news_r,
+		 char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT EXISTS (SELECT 1 FROM review_items WHERE id > ?1)"
+		" OR EXISTS (SELECT 1 FROM enrolments WHERE enrolled_at > ?2)",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, review_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	rc = sqlite3_step(st);
+	*news_r = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	if (rc != SQLITE_ROW)
+		store_fail(s, error_r, "staff news");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+load_reviews(struct store *s, struct staff_summary *out, char **error_r)
+{
+	/* a failed mail's item is listed with the failed mail */
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT r.id, r.message, r.created_at, m.from_addr, m.subject,"
+		" r.suggested, r.reason FROM review_items r"
+		" LEFT JOIN messages m ON m.id = r.message"
+		" WHERE r.status = 'open' AND r.outbox IS NULL"
+		" ORDER BY r.created_at, r.id",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct staff_review *v;
+
+		out->reviews = xreallocarray(out->reviews, out->n_reviews + 1,
+					     sizeof(*out->reviews));
+		v = &out->reviews[out->n_reviews++];
+		v->id = sqlite3_column_int64(st, 0);
+		v->message = sqlite3_column_int64(st, 1);
+		v->created_at = column_time(st, 2);
+		v->sender = store_column_dup(st, 3);
+		v->subject = store_column_dup(st, 4);
+		v->suggested = store_column_dup(st, 5);
+		v->reason = store_column_dup(st, 6);
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, error_r, "review items");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+load_enrolments(struct store *s, const char *where, time_t since,
+		struct staff_enrolment **rows_r, size_t *n_r, char **error_r)
+{
+	char *sql = xasprintf(
+		"SELECT e.code, e.name, e.status, e.enrolled_at,"
+		" (SELECT c.address FROM contacts c WHERE c.code = e.code"
+		" ORDER BY c.added_at, c.id LIMIT 1)"
+		" FROM enrolments e WHERE %s ORDER BY e.enrolled_at, e.code",
+		where);
+	sqlite3_stmt *st = store_prepare(s, sql, error_r);
+	int rc;
+
+	free(sql);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct staff_enrolment *e;
+
+		*rows_r = xreallocarray(*rows_r, *n_r + 1, sizeof(**rows_r));
+		e = &(*rows_r)[(*n_r)++];
+		e->code = store_column_dup(st, 0);
+		e->name = store_column_dup(st, 1);
+		e->status = store_column_dup(st, 2);
+		e->enrolled_at = column_time(st, 3);
+		e->contact = store_column_dup(st, 4);
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, error_r, "enrolments");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+load_failed(struct store *s, struct staff_summary *out, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT id, kind, rcpt, last_error, created_at FROM outbox"
+		" WHERE status = 'failed' ORDER BY id",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct staff_failed *f;
+
+		out->failed = xreallocarray(out->failed, out->n_failed + 1,
+					    sizeof(*out->failed));
+		f = &out->failed[out->n_failed++];
+		f->id = sqlite3_column_int64(st, 0);
+		f->kind = store_column_dup(st, 1);
+		f->rcpt = store_column_dup(st, 2);
+		f->error = store_column_dup(st, 3);
+		f->created_at = column_time(st, 4);
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, error_r, "failed mail");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+load_numbers(struct store *s, struct staff_summary *out, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT (SELECT count(*) FROM enrolments"
+		" WHERE status = 'confirmed'),"
+		" (SELECT COALESCE(MAX(id), 0) FROM review_items)",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->confirmed = (size_t)sqlite3_column_int64(st, 0);
+		out->last_review = sqlite3_column_int64(st, 1);
+	} else {
+		store_fail(s, error_r, "staff numbers");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_staff_summary(struct store *s, time_t since, struct staff_summary *out,
+		    char **error_r)
+{
+	memset(out, 0, sizeof(*out));
+	out->since = since;
+	/* one read transaction: the parts agree with each other */
+	if (store_exec(s, "BEGIN", error_r) == -1)
+		return -1;
+	if (load_reviews(s, out, error_r) == -1 ||
+	    load_enrolments(s,
+			    "e.enrolled_at > ?1 AND e.status IN"
+			    " ('confirmed', 'waitlist')",
+			    since, &out->enrolled, &out->n_enrolled,
+			    error_r) == -1 ||
+	    load_enrolments(s, "e.status = 'waitlist'", 0, &out->waitlist,
+			    &out->n_waitlist, error_r) == -1 ||
+	    load_failed(s, out, error_r) == -1 ||
+	    load_numbers(s, out, error_r) == -1) {
+		store_rollback(s);
+		staff_summary_deinit(out);
+		return -1;
+	}
+	return store_commit(s, error_r);
+}
+
+static int
+insert_mail(struct store *s, const struct store_mail *m, time_t now,
+	    char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"INSERT OR IGNORE INTO outbox (key, message, kind, message_id,"
+		" envelope_from, rcpt, raw, created_at, next_try)"
+		" VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, m->key);
+	store_bind_text(st, 2, m->kind);
+	store_bind_text(st, 3, m->message_id);
+	store_bind_text(st, 4, m->from);
+	store_bind_text(st, 5, m->rcpt);
+	sqlite3_bind_blob(st, 6, m->raw, (int)m->len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
+	rc = store_run(s, st, error_r, "staff mail");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_staff_summary_done(struct store *s, const char *period,
+			 const struct store_mail *mail, int64_t review_id,
+			 time_t now, char **error_r)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	if (mail != NULL && insert_mail(s, mail, now, error_r) == -1)
+		goto out;
+	st = store_prepare(s,
+			   "UPDATE daemon_state SET summary_period = ?1,"
+			   " summary_sent_at = CASE WHEN ?2 THEN ?3"
+			   " ELSE summary_sent_at END,"
+			   " summary_review_id = CASE WHEN ?2 THEN ?4"
+			   " ELSE summary_review_id END WHERE id = 1",
+			   error_r);
+	if (st == NULL)
+		goto out;
+	store_bind_text(st, 1, period);
+	sqlite3_bind_int(st, 2, mail != NULL);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 4, review_id);
+	if (store_run(s, st, error_r, "summary state") == -1)
+		goto out;
+	rc = store_commit(s, error_r);
+out:
+	if (rc == -1)
+		store_rollback(s);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_staff_warned(struct store *s, const struct store_mail *mail,
+		   time_t warned_at, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	if (mail != NULL && insert_mail(s, mail, now, error_r) == -1)
+		goto out;
+	st = store_prepare(s,
+			   "UPDATE daemon_state SET warned_at = ?1"
+			   " WHERE id = 1",
+			   error_r);
+	if (st == NULL)
+		goto out;
+	bind_time(st, 1, warned_at);
+	if (store_run(s, st, error_r, "warning state") == -1)
+		goto out;
+	rc = store_commit(s, error_r);
+out:
+	if (rc == -1)
+		store_rollback(s);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_staff_counts(struct store *s, unsigned *reviews_r, unsigned *moves_r,
+		   char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT (SELECT count(*) FROM review_items"
+		" WHERE status = 'open'),"
+		" (SELECT count(*) FROM actions WHERE status = 'queued')",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	*reviews_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
+	*moves_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 1) : 0;
+	if (rc != SQLITE_ROW)
+		store_fail(s, error_r, "status counts");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_staff_review_for(struct store *s, int64_t id, store_row_fn *fn, void *ctx,
+		       char **error_r)
+{
+	return each_row(s,
+			"SELECT id, status,"
+			" datetime(created_at, 'unixepoch', 'localtime')"
+			" AS created_at, decision, decided_by,"
+			" datetime(decided_at, 'unixepoch', 'localtime')"
+			" AS decided_at, reason FROM review_items"
+			" WHERE message = ?1 ORDER BY id",
+			id, fn, ctx, error_r);
+}
+
+int
+store_staff_sent_for(struct store *s, int64_t id, store_row_fn *fn, void *ctx,
+		     char **error_r)
+{
+	return each_row(s,
+			"SELECT id, kind, rcpt, status, attempts,"
+			" datetime(created_at, 'unixepoch', 'localtime')"
+			" AS created_at,"
+			" datetime(sent_at, 'unixepoch', 'localtime')"
+			" AS sent_at, message_id, last_error FROM outbox"
+			" WHERE message = ?1 ORDER BY id",
+			id, fn, ctx, error_r);
+}

@@ -1,0 +1,401 @@
+/* Unit tests for telling staff: when a summary is due, when the mailbox
+   warning goes out, the Dutch reasons and the Dutch text of the summary
+   from given rows (with the real templates in rules/). */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "rules.h"
+#include "staff.h"
+#include "util.h"
+
+static struct rules *rules;
+
+static int
+setup(void **state)
+{
+	struct buf errors;
+
+	(void)state;
+	buf_init(&errors, 65536);
+	/* loading the programme sets TZ to Europe/Amsterdam */
+	rules = rules_load(TOP_SRCDIR "/rules", &errors);
+	if (rules == NULL)
+		fprintf(stderr, "%s", buf_str(&errors));
+	buf_deinit(&errors);
+	return rules == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	rules_free(rules);
+	return 0;
+}
+
+static time_t
+at(const char *s)
+{
+	time_t t;
+
+	assert_int_equal(util_parse_time(s, &t), 0);
+	return t;
+}
+
+static void
+test_period(void **state)
+{
+	static const struct {
+		const char *now;
+		unsigned at_minute, every;
+		const char *key;
+	} rows[] = {
+		{"2021-04-02 08:59", 9 * 60, 1, "2021-04-01"},
+		{"2021-04-02 09:00", 9 * 60, 1, "2021-04-02"},
+		{"2021-04-02 23:59", 9 * 60, 1, "2021-04-02"},
+		{"2021-04-03 00:00", 9 * 60, 1, "2021-04-02"},
+		{"2021-04-03 00:00", 0, 1, "2021-04-03"},
+		/* across the change to summer time (28 March 2021) */
+		{"2021-03-28 08:59", 9 * 60, 1, "2021-03-27"},
+		{"2021-03-28 09:00", 9 * 60, 1, "2021-03-28"},
+		{"2021-10-31 09:00", 9 * 60, 1, "2021-10-31"},
+		/* every 7 days: day numbers since 1970-01-01 that are
+		   multiples of 7 (Thursdays): 1 April 2021 is one */
+		{"2021-04-01 09:00", 9 * 60, 7, "2021-04-01"},
+		{"2021-04-07 23:00", 9 * 60, 7, "2021-04-01"},
+		{"2021-04-08 08:59", 9 * 60, 7, "2021-04-01"},
+		{"2021-04-08 09:00", 9 * 60, 7, "2021-04-08"},
+		/* year end */
+		{"2022-01-01 08:00", 9 * 60, 1, "2021-12-31"},
+	};
+	char key[STAFF_PERIOD_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(staff_period(at(rows[i].now),
+					      rows[i].at_minute, rows[i].every,
+					      key),
+				 0);
+		assert_string_equal(key, rows[i].key);
+	}
+	assert_int_equal(staff_period(at("2021-04-01 09:00"), 540, 0, key), -1);
+}
+
+static void
+test_summary_step(void **state)
+{
+	(void)state;
+	/* first run: remember the period, send nothing (even with news) */
+	assert_int_equal(staff_summary_step("2021-04-01", NULL, true),
+			 STAFF_SUMMARY_BASELINE);
+	assert_int_equal(staff_summary_step("2021-04-01", "", true),
+			 STAFF_SUMMARY_BASELINE);
+	/* same period: at most one */
+	assert_int_equal(staff_summary_step("2021-04-02", "2021-04-02", true),
+			 STAFF_SUMMARY_WAIT);
+	/* new period with news */
+	assert_int_equal(staff_summary_step("2021-04-03", "2021-04-02", true),
+			 STAFF_SUMMARY_SEND);
+	/* new period, nothing new: none, and the period is decided */
+	assert_int_equal(staff_summary_step("2021-04-03", "2021-04-02", false),
+			 STAFF_SUMMARY_SKIP);
+	/* the clock set back */
+	assert_int_equal(staff_summary_step("2021-04-01", "2021-04-02", true),
+			 STAFF_SUMMARY_WAIT);
+}
+
+static void
+test_poll_step(void **state)
+{
+	const time_t t0 = 1617264000, min = 60, after = 30 * min;
+
+	(void)state;
+	assert_int_equal(staff_poll_step(true, t0, t0 - min, 0, 0, after),
+			 STAFF_POLL_NONE);
+	assert_int_equal(
+		staff_poll_step(false, t0 + 29 * min, t0, t0 + min, 0, after),
+		STAFF_POLL_NONE);
+	assert_int_equal(
+		staff_poll_step(false, t0 + 30 * min, t0, t0 + min, 0, after),
+		STAFF_POLL_WARN);
+	/* one warning per outage */
+	assert_int_equal(staff_poll_step(false, t0 + 90 * min, t0, t0 + min,
+					 t0 + 30 * min, after),
+			 STAFF_POLL_NONE);
+	assert_int_equal(staff_poll_step(true, t0 + 91 * min, t0, t0 + min,
+					 t0 + 30 * min, after),
+			 STAFF_POLL_RECOVERED);
+	/* never a good poll: counted from the first failure */
+	assert_int_equal(staff_poll_step(false, t0, 0, 0, 0, after),
+			 STAFF_POLL_NONE);
+	assert_int_equal(staff_poll_step(false, t0 + 29 * min, 0, t0, 0, after),
+			 STAFF_POLL_NONE);
+	assert_int_equal(staff_poll_step(false, t0 + 31 * min, 0, t0, 0, after),
+			 STAFF_POLL_WARN);
+	assert_int_equal(staff_down_since(t0, t0 + min), t0);
+	assert_int_equal(staff_down_since(0, t0 + min), t0 + min);
+}
+
+static void
+test_reason_text(void **state)
+{
+	static const struct {
+		const char *stored, *dutch;
+	} rows[] = {
+		{"subject matches enrol rule (subject.rules:61); sender domain "
+		 "utrecht-gemeente.nl looks like utrecht.nl (GM0344 Utrecht) "
+		 "but is not on the list; authentication: dmarc=pass spf=none "
+		 "dkim=none",
+		 "het afzenderdomein utrecht-gemeente.nl lijkt op utrecht.nl "
+		 "(gemeente Utrecht), maar staat niet op de lijst van "
+		 "gemeenten"},
+		{"subject matches review rule (subject.rules:70); sender "
+		 "domain "
+		 "ede.nl is municipality GM0228 Ede; no trusted "
+		 "Authentication-Results",
+		 "het onderwerp lijkt op dat van een aanmelding of afmelding, "
+		 "maar wijkt af van het afgesproken onderwerp"},
+		{"subject matches enrol rule (subject.rules:61); sender domain "
+		 "zwolle.nl is municipality GM0193 Zwolle; place 1 of 5; "
+		 "authentication: dmarc=fail spf=fail dkim=none; dmarc=fail: "
+		 "the sender address may be forged",
+		 "de afzender is mogelijk vervalst (de DMARC-controle is "
+		 "mislukt)"},
+		{"reply to one of our own mails",
+		 "dit is een reactie op een e-mail die wij hebben verstuurd"},
+		{"subject matches withdraw rule (subject.rules:57); sender "
+		 "domain zwolle.nl is municipality GM0193 Zwolle; withdrawal "
+		 "request: for staff to handle",
+		 "dit is een afmelding; die handelt een medewerker af"},
+		{"display name claims municipality Zwolle (GM0193) but the "
+		 "address x@gmail.com is not municipal",
+		 "de afzender noemt zich gemeente Zwolle, maar het adres "
+		 "x@gmail.com is geen adres van een gemeente"},
+		{"sender domain dimpact.nl is a shared service organisation "
+		 "(Dimpact) for Ede, Zwolle",
+		 "het afzenderdomein dimpact.nl hoort bij een "
+		 "samenwerkingsorganisatie (Dimpact) van Ede, Zwolle"},
+		{"mail to info@hotmail.com failed: 550 5.1.1 no such user",
+		 "de e-mail aan info@hotmail.com kon niet worden afgeleverd: "
+		 "550 5.1.1 no such user"},
+		/* unknown shapes are shown as stored */
+		{"MIME nesting too deep (more than 20 levels)",
+		 "MIME nesting too deep (more than 20 levels)"},
+		{"rule subject.rules:3 exceeded match limit; sender domain "
+		 "x.nl looks like",
+		 "rule subject.rules:3 exceeded match limit; sender domain "
+		 "x.nl looks like"},
+		/* only noise: better the stored text than nothing */
+		{"subject matches enrol rule (subject.rules:61)",
+		 "subject matches enrol rule (subject.rules:61)"},
+		{"", ""},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *d = staff_reason_text(rows[i].stored);
+
+		assert_string_equal(d, rows[i].dutch);
+		free(d);
+	}
+}
+
+static void
+test_error_clean(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
+		{"connection to localhost:993 refused",
+		 "connection to localhost:993 refused"},
+		{"imaps://user:s3cret@imap.vng.nl/INBOX: login failed",
+		 "imaps://user:***@imap.vng.nl/INBOX: login failed"},
+		{"smtp://smtp.vng.nl:587 said 451\r\nagain",
+		 "smtp://smtp.vng.nl:587 said 451  again"},
+		{"http://a@b/ no password", "http://a@b/ no password"},
+	};
+	char long_in[STAFF_ERROR_MAX + 50], *c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		c = staff_error_clean(rows[i].in);
+		assert_string_equal(c, rows[i].out);
+		free(c);
+	}
+	memset(long_in, 'x', sizeof(long_in) - 1);
+	long_in[sizeof(long_in) - 1] = '\0';
+	c = staff_error_clean(long_in);
+	assert_int_equal(strlen(c), STAFF_ERROR_MAX + 3); /* and "..." */
+	free(c);
+}
+
+/* The longest line of text, in bytes. */
+static size_t
+longest_line(const char *text)
+{
+	size_t best = 0, n;
+
+	for (const char *p = text; *p != '\0'; p += n + (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		if (n > best)
+			best = n;
+	}
+	return best;
+}
+
+static void
+test_summary_text(void **state)
+{
+	struct staff_review reviews[] = {
+		{7, 2, at("2021-04-01 10:00"), "x@utrecht-gemeente.nl",
+		 "Deelname praktijkproef GG & lokale inclusie", "GM0344",
+		 "subject matches enrol rule (subject.rules:61); sender domain "
+		 "utrecht-gemeente.nl looks like utrecht.nl (GM0344 Utrecht) "
+		 "but is not on the list"},
+		{8, 3, at("2021-04-01 11:30"), "p@zwolle.nl",
+		 "Afmelding praktijkproef GG\r\nBcc: x@evil", NULL,
+		 "withdrawal request: for staff to handle"},
+	};
+	struct staff_enrolment enrolled[] = {
+		{"GM0193", "Zwolle", "confirmed", "a.veldhuis@zwolle.nl",
+		 at("2021-04-01 10:00")},
+		{"GM0228", "Ede", "waitlist", "griffie@ede.nl",
+		 at("2021-04-01 12:00")},
+	};
+	struct staff_failed failed[] = {
+		{12, "confirm", "info@hotmail.com", "550 mailbox unavailable",
+		 at("2021-04-01 11:00")},
+	};
+	struct staff_summary s = {
+		.since = at("2021-04-01 09:00"),
+		.reviews = reviews,
+		.n_reviews = 2,
+		.enrolled = enrolled,
+		.n_enrolled = 2,
+		.waitlist = &enrolled[1],
+		.n_waitlist = 1,
+		.failed = failed,
+		.n_failed = 1,
+		.confirmed = 5,
+	};
+	char *subject, *body;
+
+	(void)state;
+	staff_summary_render(&s, rules, "Beoordelen", at("2021-04-02 09:00"),
+			     &subject, &body);
+	assert_string_equal(subject,
+			    "Overzicht aanmeldingen 2 april 2021: 2 te "
+			    "beoordelen");
+	assert_non_null(strstr(body, "Geachte collega,"));
+	assert_non_null(strstr(body, "het vorige overzicht (1 april 2021, "
+				     "09.00 uur)"));
+	assert_non_null(strstr(body, "Bezette plaatsen: 5 van 5."));
+	assert_non_null(strstr(body,
+			       "Te beoordelen (2)\n"
+			       "  1. Van:        x@utrecht-gemeente.nl\n"
+			       "     Onderwerp:  Deelname praktijkproef GG "
+			       "& lokale inclusie\n"
+			       "     Ontvangen:  1 april 2021, 10.00 uur\n"
+			       "     Gemeente:   waarschijnlijk Utrecht "
+			       "(GM0344)\n"
+			       "     Reden:      het afzenderdomein "));
+	assert_non_null(strstr(body, "  2. Van:        p@zwolle.nl\n"));
+	/* a line break in a subject never starts a line of its own */
+	assert_non_null(strstr(body, "Afmelding praktijkproef GG Bcc: x@evil"));
+	assert_null(strstr(body, "\nBcc:"));
+	assert_non_null(strstr(body, "dit is een afmelding"));
+	assert_non_null(strstr(body, "Nieuwe aanmeldingen (2)\n"
+				     "  - Zwolle (GM0193), op 1 april 2021, "
+				     "10.00 uur, door\n"
+				     "    a.veldhuis@zwolle.nl\n"));
+	assert_non_null(strstr(body, "op de wachtlijst"));
+	assert_non_null(strstr(body, "Wachtlijst (1)\n  1. Ede (GM0228), "
+				     "sinds 1 april 2021, 12.00 uur, door "
+				     "griffie@ede.nl\n"));
+	if (getenv("STAFF_SHOW") != NULL)
+		printf("%s\n\n%s", subject, body);
+	assert_non_null(strstr(body,
+			       "Niet afgeleverde e-mail (1)\n"
+			       "  - bevestiging aan info@hotmail.com van "
+			       "1 april 2021, 11.00 uur\n"
+			       "    Antwoord van de server: 550 mailbox "
+			       "unavailable\n"
+			       "    Opnieuw versturen: aanmeld retry 12\n"));
+	assert_non_null(strstr(body, "     Nummer:     2 (aanmeld show 2)\n"));
+	assert_non_null(strstr(body, "Beoordelen/Goedkeuren"));
+	assert_non_null(strstr(body, "Beoordelen/Afwijzen"));
+	assert_non_null(strstr(body, "Beoordelen/Negeren"));
+	assert_non_null(strstr(body, "beheerder"));
+	assert_null(strstr(body, "{{"));
+	assert_true(longest_line(body) <= 76);
+	free(subject);
+	free(body);
+
+	/* nothing at all: every section says so */
+	memset(&s, 0, sizeof(s));
+	staff_summary_render(&s, rules, "Beoordelen", at("2021-04-02 09:00"),
+			     &subject, &body);
+	assert_string_equal(subject,
+			    "Overzicht aanmeldingen 2 april 2021: 0 te "
+			    "beoordelen");
+	assert_non_null(strstr(body, "de start van aanmeld"));
+	assert_non_null(strstr(body, "Te beoordelen (0)\n  Geen.\n\n"
+				     "Nieuwe aanmeldingen (0)\n  Geen.\n\n"
+				     "Wachtlijst (0)\n  Geen.\n\n"
+				     "Niet afgeleverde e-mail (0)\n  Geen.\n"));
+	free(subject);
+	free(body);
+}
+
+static void
+test_warning_text(void **state)
+{
+	char *subject, *body;
+
+	(void)state;
+	staff_warning_render(rules, at("2021-04-01 10:00"),
+			     "intake: connection to localhost:993 refused",
+			     &subject, &body);
+	assert_non_null(strstr(subject, "mailbox"));
+	assert_non_null(strstr(body, "Sinds 1 april 2021, 10.00 uur"));
+	assert_non_null(strstr(body, "GlobalGoals@VNG.nl"));
+	assert_non_null(strstr(body, "  intake: connection to localhost:993 "
+				     "refused\n"));
+	assert_non_null(strstr(body, "niets verloren"));
+	assert_true(longest_line(body) <= 76);
+	free(subject);
+	free(body);
+	staff_recovered_render(rules, at("2021-04-01 10:00"),
+			       at("2021-04-01 11:00"), &subject, &body);
+	assert_string_equal(subject, "De aanmeldbalie werkt weer");
+	assert_non_null(strstr(body, "Sinds 1 april 2021, 11.00 uur"));
+	assert_non_null(strstr(body, "1 april 2021, 10.00 uur"));
+	assert_true(longest_line(body) <= 76);
+	free(subject);
+	free(body);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_summary_step),
+		cmocka_unit_test(test_poll_step),
+		cmocka_unit_test(test_reason_text),
+		cmocka_unit_test(test_error_clean),
+		cmocka_unit_test(test_summary_text),
+		cmocka_unit_test(test_warning_text),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
