@@ -37,6 +37,22 @@ struct command {
 	const char *help;
 };
 
+/* Commands that explain themselves at --help, at more length than the
+   table's line. */
+static const char *const own_help[] = {"status", "list", "export"};
+
+static bool
+has_own_help(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(own_help); i++) {
+		if (strcmp(own_help[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* What a dry run has seen so far, in arrival order. */
 struct dry_run {
 	char **codes; /* enrolled or waitlisted */
@@ -493,7 +509,8 @@ main(int argc, char *argv[])
 	}
 	if (i == nitems(commands))
 		usage();
-	if (optind + 1 < argc && strcmp(argv[optind + 1], "--help") == 0) {
+	if (optind + 1 < argc && strcmp(argv[optind + 1], "--help") == 0 &&
+	    !has_own_help(commands[i].name)) {
 		printf("usage: aanmeld %s\n  %s\n", commands[i].usage,
 		       commands[i].help);
 		return 0;
