@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "cli_privacy.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "log.h"
@@ -427,6 +428,12 @@ static const struct command commands[] = {
 	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
 	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
+	{"purge", cli_privacy_purge, "purge [--dry-run]",
+	 "delete personal data past the retention period"},
+	{"forget", cli_privacy_forget, "forget ADDRESS",
+	 "erase a person's contact data and mail"},
+	{"export", cli_privacy_export, "export --person ADDRESS [--json]",
+	 "what is held about a person"},
 };
 
 static void
