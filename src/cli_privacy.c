@@ -56,9 +56,10 @@ cli_privacy_purge(struct runtime *rt, int argc, char **argv)
 		return 1;
 	}
 	if (rc == 0) {
-		printf("retention: kept until %s (%u months after the "
+		printf("retention: kept until %s (%u month%s after the "
 		       "programme); nothing purged\n",
-		       when, rt->config->retention_months);
+		       when, rt->config->retention_months,
+		       rt->config->retention_months == 1 ? "" : "s");
 		return 0;
 	}
 	printf("retention: ended %s; %s %u files, %u messages, %u "

@@ -112,10 +112,22 @@ sweep(const char *dir, bool dry_run, unsigned *n)
 	closedir(d);
 }
 
-/* The raw copies the rows name, and the file transport's copies. */
+/* Whether path is a file right in dir. */
+static bool
+in_dir(const char *path, const char *dir)
+{
+	size_t len = dir != NULL ? strlen(dir) : 0;
+
+	return len > 0 && strncmp(path, dir, len) == 0 && path[len] == '/' &&
+	       strchr(path + len + 1, '/') == NULL;
+}
+
+/* The raw copies the rows name, and the file transport's copies.  Those
+   in swept, a folder the purge sweeps next, are left to the sweep, and so
+   is the outbox folder then. */
 static int
 remove_files(struct store *s, const char *address, const char *outbox_dir,
-	     bool dry_run, unsigned *n, char **error_r)
+	     const char *swept, bool dry_run, unsigned *n, char **error_r)
 {
 	char **paths, **mids, *path;
 	size_t np, nm, i;
@@ -124,13 +136,15 @@ remove_files(struct store *s, const char *address, const char *outbox_dir,
 	    -1)
 		return -1;
 	for (i = 0; i < np; i++) {
+		if (in_dir(paths[i], swept))
+			continue;
 		if (dry_run) {
 			if (access(paths[i], F_OK) == 0)
 				(*n)++;
 		} else
 			remove_file(paths[i], n);
 	}
-	for (i = 0; outbox_dir != NULL && i < nm; i++) {
+	for (i = 0; outbox_dir != NULL && swept == NULL && i < nm; i++) {
 		/* the transport refuses such ids; never a path */
 		if (mids[i] == NULL || strchr(mids[i], '/') != NULL)
 			continue;
@@ -168,10 +182,12 @@ retention_purge(struct store *s, const struct programme *p, unsigned months,
 	memset(n_r, 0, sizeof(*n_r));
 	if (now < cutoff)
 		return 0;
-	if (remove_files(s, NULL, outbox_dir, dry_run, &n_r->spool_files,
-			 error_r) == -1)
-		return -1;
 	dir = xasprintf("%s/mail", spool_dir);
+	if (remove_files(s, NULL, outbox_dir, dir, dry_run, &n_r->spool_files,
+			 error_r) == -1) {
+		free(dir);
+		return -1;
+	}
 	sweep(dir, dry_run, &n_r->spool_files);
 	free(dir);
 	if (outbox_dir != NULL)
@@ -195,7 +211,7 @@ retention_forget(struct store *s, const char *address, const char *outbox_dir,
 	struct store_privacy_counts c;
 
 	memset(n_r, 0, sizeof(*n_r));
-	if (remove_files(s, address, outbox_dir, false, &n_r->spool_files,
+	if (remove_files(s, address, outbox_dir, NULL, false, &n_r->spool_files,
 			 error_r) == -1)
 		return -1;
 	if (store_privacy_erase(s, address, false, now, &c, error_r) == -1)
