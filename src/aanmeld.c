@@ -168,6 +168,12 @@ cmd_classify(struct runtime *rt, int argc, char **argv)
 static int
 cmd_check(struct runtime *rt, int argc, char **argv)
 {
+	bool connect = argc == 2 && strcmp(argv[1], "--connect") == 0;
+
+	if (argc > 2 || (argc == 2 && !connect)) {
+		fprintf(stderr, "usage: aanmeld check [--connect]\n");
+		return 2;
+	}
 	printf("config: %s\nrules: %s (%zu municipalities, %zu subject "
 	       "rules, %zu sender rules)\nevent: %s, %s, capacity %ld\n",
 	       rt->config->path != NULL ? rt->config->path : "(default)",
@@ -178,13 +184,18 @@ cmd_check(struct runtime *rt, int argc, char **argv)
 	/* check changes nothing: it never creates the database */
 	if (access(rt->config->database, F_OK) == -1) {
 		printf("database: %s (not created yet; the daemon creates "
-		       "it)\nok\n",
+		       "it)\n",
 		       rt->config->database);
-		return 0;
+	} else {
+		if (runtime_open_store(rt, true) == -1)
+			return 1;
+		printf("database: %s\n", rt->config->database);
 	}
-	if (runtime_open_store(rt, true) == -1)
+	if (connect && runtime_check_connect(rt) != 0) {
+		printf("failed\n");
 		return 1;
-	printf("database: %s\nok\n", rt->config->database);
+	}
+	printf("ok\n");
 	return 0;
 }
 
@@ -418,7 +429,8 @@ cmd_retry(struct runtime *rt, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"check", cmd_check, "check", "load and check config and rules"},
+	{"check", cmd_check, "check [--connect]",
+	 "check config and rules; log in to the servers"},
 	{"classify", cmd_classify, "classify [--empty] FILE...",
 	 "dry run: judge the files in order, change nothing"},
 	{"run", cmd_run, "run --once", "process the mailbox once"},
