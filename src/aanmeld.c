@@ -19,6 +19,7 @@
 #include "gemeenten.h"
 #include "log.h"
 #include "message.h"
+#include "privileges.h"
 #include "programme.h"
 #include "rules.h"
 #include "runtime.h"
@@ -448,6 +449,31 @@ static const struct command commands[] = {
 	 "what is held about a person"},
 };
 
+/* Root with [main] user works as the user, so that nothing it writes
+   (a database journal, a raw copy) ends up root's; root without it may
+   still read and repair, as before. */
+static int
+drop_privileges(struct runtime *rt)
+{
+	struct privileges_settings set;
+	char *err = NULL;
+
+	memset(&set, 0, sizeof(set));
+	set.user = rt->config->user;
+	set.allow_root = true;
+	set.config_path = rt->config->path;
+	set.spool_dir = rt->config->spool_dir;
+	set.database = rt->config->database;
+	if (set.user == NULL)
+		return 0;
+	if (privileges_drop(&set, NULL, &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 usage(void)
 {
@@ -503,8 +529,10 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN); /* libetpan writes with send() */
 	/* once, before anything else runs: it is not thread-safe */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (runtime_load(&rt, conf, now) == -1)
+	if (runtime_load(&rt, conf, now) == -1 || drop_privileges(&rt) == -1) {
+		runtime_close(&rt);
 		return 1;
+	}
 	rc = commands[i].run(&rt, argc - optind, argv + optind);
 	runtime_close(&rt);
 	return rc;

@@ -100,6 +100,7 @@ drop_privileges(struct runtime *rt, bool allow_root)
 	set.config_path = rt->config->path;
 	set.spool_dir = rt->config->spool_dir;
 	set.database = rt->config->database;
+	set.create_spool = true;
 	if (privileges_drop(&set, &dropped, &err) == -1) {
 		log_warnx("%s", err);
 		free(err);

@@ -181,7 +181,7 @@ privileges_drop(const struct privileges_settings *set, bool *dropped_r,
 		return -1;
 	}
 	if (check_config(set->config_path, pw->pw_uid, error_r) == -1 ||
-	    check_owned(set->spool_dir, pw, true, error_r) == -1 ||
+	    check_owned(set->spool_dir, pw, set->create_spool, error_r) == -1 ||
 	    check_owned(set->database, pw, false, error_r) == -1 ||
 	    check_sidecars(set->database, pw, error_r) == -1)
 		return -1;

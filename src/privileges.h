@@ -18,14 +18,16 @@ struct privileges_settings {
 	const char *config_path; /* NULL: the embedded default */
 	const char *spool_dir;
 	const char *database;
+	bool create_spool; /* make a missing spool folder for the user */
 };
 
 /*
  * Not root: returns 0 and changes nothing.  Root with a user: checks that
  * the config is not writable by others and that the spool and the
  * database (when they exist) belong to the user, creates a missing spool
- * folder for the user, then drops.  *dropped_r (may be NULL) says whether
- * it dropped.  0, or -1 with *error_r (heap): the caller must not go on.
+ * folder for the user (with create_spool), then drops.  *dropped_r (may be
+ * NULL) says whether it dropped.  0, or -1 with *error_r (heap): the caller
+ * must not go on.
  */
 int privileges_drop(const struct privileges_settings *set, bool *dropped_r,
 		    char **error_r);

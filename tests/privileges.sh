@@ -134,6 +134,16 @@ daemon=
 eq "the daemon recorded the mail" 1 \
 	"$(sqlite3 "$spool/aanmeld.db" 'SELECT count(*) FROM messages')"
 
+# the command line as root works as the user too
+testmail priv-2 griffie@zwolle.nl "$S" >"$spool/maildir/new/1002.b.host"
+"$AANMELD" -c "$work/user.conf" --now "2021-04-01 10:00" run --once \
+	>"$work/cli.log" 2>&1
+ok $? "aanmeld run --once as root with user set works"
+eq "what aanmeld wrote as root belongs to the user" "$user" \
+	"$(stat -c %U "$spool"/mail/*.eml | sort -u)"
+check "aanmeld as root without user still reads (no refusal)" \
+	"$AANMELD" -c "$work/root.conf" list
+
 # a database left behind by root is refused
 touch "$spool/aanmeld.db-wal"
 chown root "$spool/aanmeld.db-wal"
