@@ -30,7 +30,7 @@ poll_interval = 600
 [classify]
 trusted_authserv_id = mx.vng.nl
 END
-"$aanmeldd" -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
+"$aanmeldd" $root_opt -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
 	>"$work/daemon.log" 2>&1 &
 daemon=$!
 i=0

@@ -91,7 +91,7 @@ while [ "$i" -lt "$rounds" ]; do
 	}
 	fill
 	rm -rf "$work/spool"
-	measure aanmeldd "$aanmeldd" -c "$work/aanmeld.conf" --once \
+	measure aanmeldd "$aanmeldd" $root_opt -c "$work/aanmeld.conf" --once \
 		--now "2021-04-01 10:00"
 	recorded=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM messages")
 	left=$($DOVEADM mailbox status -u "$IMAP_USER" messages INBOX | sed 's/.*=//')

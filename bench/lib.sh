@@ -4,6 +4,9 @@
 # in its EXIT trap.
 build=${BUILD:-$top/_build/plain}
 aanmeldd=$build/src/aanmeldd
+# a bench in a folder of its own may run as root: say so (aanmeldd(8))
+root_opt=
+if [ "$(id -u)" = 0 ]; then root_opt=--allow-root; fi
 [ -x "$aanmeldd" ] || {
 	echo "build first (sh contrib/build.sh _build/plain): no $aanmeldd" >&2
 	exit 1

@@ -48,7 +48,7 @@ queue() {	# a fresh database holding the queue
 	rm -rf "$work/spool"
 	mkdir -p "$work/spool/maildir/new" "$work/spool/maildir/cur" \
 		"$work/spool/maildir/tmp"
-	"$aanmeldd" -c "$work/aanmeld.conf" --once >/dev/null 2>&1
+	"$aanmeldd" $root_opt -c "$work/aanmeld.conf" --once >/dev/null 2>&1
 	for f in "$work"/mails/*.eml; do
 		n=$(basename "$f" .eml)
 		printf "INSERT INTO outbox (key, kind, message_id, envelope_from, rcpt, raw, created_at, next_try) VALUES ('bench:%s', 'confirm', 'aanmeld.%s@vng.nl', 'bounces@vng.nl', 'utrecht@utrecht.nl', readfile('%s'), 1617264000, 1617264000);\n" \
@@ -86,7 +86,7 @@ r=0
 while [ "$r" -lt "$rounds" ]; do
 	r=$((r + 1))
 	queue
-	a=$(seconds "$aanmeldd" -c "$work/aanmeld.conf" --once \
+	a=$(seconds "$aanmeldd" $root_opt -c "$work/aanmeld.conf" --once \
 		--now "2021-04-01 10:00")
 	sent=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox WHERE status = 'sent'")
 	[ "$sent" -eq "$count" ] || { echo "aanmeldd sent $sent of $count" >&2; exit 1; }

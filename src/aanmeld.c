@@ -19,10 +19,12 @@
 #include "cli_review.h"
 #include "cli_show.h"
 #include "cli_status.h"
+#include "cli_privacy.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "log.h"
 #include "message.h"
+#include "privileges.h"
 #include "programme.h"
 #include "rules.h"
 #include "runtime.h"
@@ -188,6 +190,12 @@ cmd_classify(struct runtime *rt, int argc, char **argv)
 static int
 cmd_check(struct runtime *rt, int argc, char **argv)
 {
+	bool connect = argc == 2 && strcmp(argv[1], "--connect") == 0;
+
+	if (argc > 2 || (argc == 2 && !connect)) {
+		fprintf(stderr, "usage: aanmeld check [--connect]\n");
+		return 2;
+	}
 	printf("config: %s\nrules: %s (%zu municipalities, %zu subject "
 	       "rules, %zu sender rules)\nevent: %s, %s, capacity %ld\n",
 	       rt->config->path != NULL ? rt->config->path : "(default)",
@@ -198,13 +206,18 @@ cmd_check(struct runtime *rt, int argc, char **argv)
 	/* check changes nothing: it never creates the database */
 	if (access(rt->config->database, F_OK) == -1) {
 		printf("database: %s (not created yet; the daemon creates "
-		       "it)\nok\n",
+		       "it)\n",
 		       rt->config->database);
-		return 0;
+	} else {
+		if (runtime_open_store(rt, true) == -1)
+			return 1;
+		printf("database: %s\n", rt->config->database);
 	}
-	if (runtime_open_store(rt, true) == -1)
+	if (connect && runtime_check_connect(rt) != 0) {
+		printf("failed\n");
 		return 1;
-	printf("database: %s\nok\n", rt->config->database);
+	}
+	printf("ok\n");
 	return 0;
 }
 
@@ -425,15 +438,31 @@ cmd_retry(struct runtime *rt, int argc, char **argv)
 	return 0;
 }
 
+/* One command, two exports: the programme's table or one person's data. */
+static int
+cmd_export(struct runtime *rt, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--person") == 0)
+			return cli_privacy_export(rt, argc, argv);
+	}
+	return cli_attendance_export(rt, argc, argv);
+}
+
 static const struct command commands[] = {
-	{"check", cmd_check, "check", "load and check config and rules"},
+	{"check", cmd_check, "check [--connect]",
+	 "check config and rules; log in to the servers"},
 	{"classify", cmd_classify, "classify [--empty] FILE...",
 	 "dry run: judge the files in order, change nothing"},
 	{"run", cmd_run, "run --once", "process the mailbox once"},
 	{"list", cli_attendance_list, "list [--csv]",
 	 "enrolled municipalities, contacts, attendance"},
-	{"export", cli_attendance_export, "export --csv [--excel]",
+	{"export", cmd_export, "export --csv [--excel]",
 	 "enrolments, contacts and attendance as CSV"},
+	{"export", cmd_export, "export --person ADDRESS [--json]",
+	 "what is held about one person"},
 	{"queue", cmd_queue, "queue", "open review items, oldest first"},
 	{"show", cmd_show, "show ID", "one message: verdict, reasons, mail"},
 	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
@@ -456,7 +485,36 @@ static const struct command commands[] = {
 	 "the audit log, oldest first"},
 	{"status", cli_status_run, "status [--help]",
 	 "daemon health; exit 1 when polling stalled or mail failed"},
+	{"purge", cli_privacy_purge, "purge [--dry-run]",
+	 "delete personal data past the retention period"},
+	{"forget", cli_privacy_forget, "forget ADDRESS",
+	 "erase a person's contact data and mail"},
 };
+
+/* Root with [main] user works as the user, so that nothing it writes
+   (a database journal, a raw copy) ends up root's; root without it may
+   still read and repair, as before. */
+static int
+drop_privileges(struct runtime *rt)
+{
+	struct privileges_settings set;
+	char *err = NULL;
+
+	memset(&set, 0, sizeof(set));
+	set.user = rt->config->user;
+	set.allow_root = true;
+	set.config_path = rt->config->path;
+	set.spool_dir = rt->config->spool_dir;
+	set.database = rt->config->database;
+	if (set.user == NULL)
+		return 0;
+	if (privileges_drop(&set, NULL, &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
 
 static void
 usage(void)
@@ -519,8 +577,10 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN); /* libetpan writes with send() */
 	/* once, before anything else runs: it is not thread-safe */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (runtime_load(&rt, conf, now) == -1)
+	if (runtime_load(&rt, conf, now) == -1 || drop_privileges(&rt) == -1) {
+		runtime_close(&rt);
 		return 1;
+	}
 	rc = commands[i].run(&rt, argc - optind, argv + optind);
 	runtime_close(&rt);
 	return rc;

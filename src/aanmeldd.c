@@ -17,6 +17,9 @@
 #include "log.h"
 #include "mailbox.h"
 #include "notify.h"
+#include "privileges.h"
+#include "retention.h"
+#include "rules.h"
 #include "runtime.h"
 #include "store.h"
 #include "util.h"
@@ -38,8 +41,8 @@ on_signal(int sig)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: aanmeldd [-f] [--once | --dry-run] "
-			"[-c aanmeld.conf] [--now TIME]\n");
+	fprintf(stderr, "usage: aanmeldd [-fR] [--once | --dry-run] "
+			"[-c aanmeld.conf] [--now TIME] [--allow-root]\n");
 	exit(2);
 }
 
@@ -84,6 +87,53 @@ report_status(struct runtime *rt, int rc, const struct cycle_stats *stats,
 	notify_status("%s", line);
 }
 
+/* Before the database or any mail is opened: see privileges.h. */
+static int
+drop_privileges(struct runtime *rt, bool allow_root)
+{
+	struct privileges_settings set;
+	char *err = NULL;
+	bool dropped;
+
+	set.user = rt->config->user;
+	set.allow_root = allow_root;
+	set.config_path = rt->config->path;
+	set.spool_dir = rt->config->spool_dir;
+	set.database = rt->config->database;
+	set.create_spool = true;
+	if (privileges_drop(&set, &dropped, &err) == -1) {
+		log_warnx("%s", err);
+		free(err);
+		return -1;
+	}
+	if (dropped)
+		log_info("running as %s", rt->config->user);
+	return 0;
+}
+
+/* The retention purge, once a day; cheap until the programme's data is
+   due (no query at all before the cut-off). */
+static void
+daily_purge(struct runtime *rt, time_t *last)
+{
+	struct retention_counts n;
+	time_t now = util_clock();
+	char *err = NULL;
+
+	if (*last != 0 && now - *last < 24 * 3600)
+		return;
+	*last = now;
+	if (retention_purge(rt->store, rt->rules->programme,
+			    rt->config->retention_months, rt->config->spool_dir,
+			    strcmp(rt->config->transport, "file") == 0
+				    ? rt->config->outbox_dir
+				    : NULL,
+			    now, false, &n, &err) == -1) {
+		log_warnx("retention: %s", err);
+		free(err);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -93,11 +143,14 @@ main(int argc, char *argv[])
 		{"once", no_argument, NULL, 'o'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"now", required_argument, NULL, 'N'},
+		{"allow-root", no_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *conf = NULL, *now = NULL;
 	int foreground = 0, once = 0, dry_run = 0, ch, rc = 0;
+	bool allow_root = false;
+	time_t last_purge = 0;
 	time_t last_poll = 0, down_since = 0;
 	unsigned watchdog;
 	struct cycle_stats stats;
@@ -105,7 +158,7 @@ main(int argc, char *argv[])
 	struct runtime rt;
 
 	for (;;) {
-		ch = getopt_long(argc, argv, "c:dfh", longopts, NULL);
+		ch = getopt_long(argc, argv, "c:dfhR", longopts, NULL);
 		if (ch == -1)
 			break;
 		switch (ch) {
@@ -125,6 +178,9 @@ main(int argc, char *argv[])
 		case 'N':
 			now = optarg;
 			break;
+		case 'R':
+			allow_root = true;
+			break;
 		default:
 			usage();
 		}
@@ -135,14 +191,17 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	/* once, before anything else runs: it is not thread-safe */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (runtime_load(&rt, conf, now) == -1 ||
+	    drop_privileges(&rt, allow_root) == -1) {
+		runtime_close(&rt);
+		return 1;
+	}
 	if (dry_run) {
-		rc = runtime_load(&rt, conf, now) == -1 ||
-		     runtime_dry_run(&rt, &stop) == -1;
+		rc = runtime_dry_run(&rt, &stop) == -1;
 		runtime_close(&rt);
 		return rc;
 	}
-	if (runtime_load(&rt, conf, now) == -1 ||
-	    runtime_open_store(&rt, false) == -1 || runtime_open_io(&rt) == -1)
+	if (runtime_open_store(&rt, false) == -1 || runtime_open_io(&rt) == -1)
 		return 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -169,6 +228,7 @@ main(int argc, char *argv[])
 			(void)runtime_reload_rules(&rt);
 			notify_reloaded();
 		}
+		daily_purge(&rt, &last_purge);
 		rc = runtime_cycle(&rt, &stop, &stats);
 		notify_watchdog();
 		log_cycle(&stats);

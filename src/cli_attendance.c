@@ -13,7 +13,9 @@
 #include "store_attendance.h"
 
 #define LIST_USAGE "usage: aanmeld list [--csv]\n"
-#define EXPORT_USAGE "usage: aanmeld export --csv [--excel]\n"
+#define EXPORT_USAGE                                                           \
+	"usage: aanmeld export --csv [--excel]\n"                              \
+	"       aanmeld export --person ADDRESS [--json]\n"
 
 /* What the store holds, as a table over the programme. */
 struct loaded {

@@ -41,6 +41,8 @@ static const struct setting settings[] = {
 	S("main", "database", SET_PATH, database, NULL),
 	S("main", "message_id_domain", SET_STRING, message_id_domain, NULL),
 	S("main", "log_level", SET_STRING, log_level, "info"),
+	S("main", "user", SET_STRING, user, NULL),
+	S("main", "retention_months", SET_UINT, retention_months, "12"),
 	S("mailbox", "type", SET_STRING, mailbox_type, "maildir"),
 	S("mailbox", "maildir", SET_PATH, maildir, NULL),
 	S("mailbox", "folder_processed", SET_STRING, folder_processed,

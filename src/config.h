@@ -22,6 +22,8 @@ struct config {
 	char *database;		 /* default: spool_dir/aanmeld.db */
 	char *message_id_domain; /* default: the event address's domain */
 	char *log_level;
+	char *user;		   /* started as root: drop to this user */
+	unsigned retention_months; /* after the programme's last item */
 	/* [mailbox] */
 	char *mailbox_type; /* "maildir" or "imap" */
 	char *maildir;	    /* default: spool_dir/maildir */

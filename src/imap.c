@@ -53,6 +53,7 @@ struct imap {
 	unsigned failures; /* connection attempts failed in a row */
 	time_t retry_at;   /* monotonic seconds */
 	char *last_error;  /* logged once while it repeats */
+	bool examine;	   /* imap_probe(): read-only, flags untouched */
 };
 
 static time_t
@@ -365,10 +366,12 @@ log_in(struct imap *im, char **error_r)
 static int
 select_inbox(struct imap *im, char **error_r)
 {
-	int r = mailimap_select(im->s, im->url.mailbox);
+	int r = im->examine ? mailimap_examine(im->s, im->url.mailbox)
+			    : mailimap_select(im->s, im->url.mailbox);
 
 	if (r != MAILIMAP_NO_ERROR)
-		return command_failed(im, "SELECT", r, error_r);
+		return command_failed(im, im->examine ? "EXAMINE" : "SELECT", r,
+				      error_r);
 	im->validity = im->s->imap_selection_info != NULL
 			       ? im->s->imap_selection_info->sel_uidvalidity
 			       : 0;
@@ -1208,6 +1211,26 @@ imap_close(void *h)
 	free(im->last_error);
 	imap_url_deinit(&im->url);
 	free(im);
+}
+
+int
+imap_probe(const struct mailbox_settings *set, uint32_t *exists_r,
+	   char **error_r)
+{
+	struct imap *im;
+	int rc;
+
+	im = imap_open(set, error_r);
+	if (im == NULL)
+		return -1;
+	im->examine = true;
+	rc = try_connect(im, error_r);
+	if (rc == 0)
+		*exists_r = im->s->imap_selection_info != NULL
+				    ? im->s->imap_selection_info->sel_exists
+				    : 0;
+	imap_close(im);
+	return rc == 0 ? 0 : -1;
 }
 
 const struct mailbox_ops imap_ops = {

@@ -38,6 +38,12 @@ int imap_url_parse(const char *url, bool tls_none, struct imap_url *u,
 		   char **error_r);
 void imap_url_deinit(struct imap_url *u);
 
+/* aanmeld check --connect: connects, verifies the certificate, logs in
+   and opens the mailbox with EXAMINE (read-only: no \Recent or flag
+   changes), then logs out.  *exists_r is its number of messages.  0, or
+   -1 with *error_r (heap; never the password or token). */
+int imap_probe(const struct mailbox_settings *set, uint32_t *exists_r,
+	       char **error_r);
 /* The delay before connection attempt number failures + 1: 1 s doubling
    to IMAP_BACKOFF_MAX, plus up to a quarter more from jitter (0..1). */
 #define IMAP_BACKOFF_MAX 300

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "imap.h"
 #include "log.h"
 #include "mailbox.h"
 #include "oauth2.h"
@@ -460,4 +461,80 @@ out:
 	(void)nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(copy);
 	return rc;
+}
+
+/* One line per server for aanmeld check --connect. */
+static int
+connect_report(const char *what, const char *where, int rc, char *err)
+{
+	if (rc == 0)
+		printf("%s: %s: ok\n", what, where);
+	else
+		printf("%s: %s: failed: %s\n", what, where, err);
+	free(err);
+	return rc == 0 ? 0 : 1;
+}
+
+int
+runtime_check_connect(struct runtime *rt)
+{
+	const struct config *c = rt->config;
+	char *err = NULL, *where;
+	uint32_t exists = 0;
+	int failed = 0, rc;
+
+	if (c->oauth2_token_url != NULL &&
+	    (strcmp(c->imap_auth, "xoauth2") == 0 ||
+	     strcmp(c->smtp_auth, "xoauth2") == 0)) {
+		rc = open_oauth2(rt, &err);
+		if (rc == 0 &&
+		    oauth2_token(rt->oauth2, time(NULL), &err) == NULL)
+			rc = -1;
+		where = xasprintf("token from %s", c->oauth2_token_url);
+		failed |= connect_report("oauth2", where, rc, err);
+		free(where);
+		err = NULL;
+	}
+	if (strcmp(c->mailbox_type, "imap") == 0) {
+		rc = mailbox_settings_init(rt, &err);
+		if (rc == 0)
+			rc = imap_probe(&rt->mailbox_set, &exists, &err);
+		if (rc == 0) {
+			struct imap_url u;
+			char *uerr = NULL;
+
+			if (imap_url_parse(c->imap_url, false, &u, &uerr) == -1)
+				u.mailbox = NULL;
+			printf("imap: logged in to %s as %s, %s has %u "
+			       "message%s\n",
+			       c->imap_url, c->imap_user,
+			       u.mailbox != NULL ? u.mailbox : "the mailbox",
+			       exists, exists == 1 ? "" : "s");
+			if (u.mailbox != NULL)
+				imap_url_deinit(&u);
+			free(uerr);
+		} else {
+			printf("imap: %s as %s: failed: %s\n", c->imap_url,
+			       c->imap_user, err);
+			failed = 1;
+		}
+		free(err);
+		err = NULL;
+	} else
+		printf("mailbox: maildir %s (nothing to log in to)\n",
+		       c->maildir);
+	if (strcmp(c->transport, "smtp") == 0) {
+		rt->smtp = open_transport(rt, &err);
+		rc = rt->smtp != NULL ? smtp_curl_probe(rt->smtp, &err) : -1;
+		where = xasprintf(
+			"%s%s%s", c->smtp_url,
+			strcmp(c->smtp_auth, "none") != 0 ? " as " : "",
+			strcmp(c->smtp_auth, "none") != 0 ? c->smtp_user : "");
+		failed |= connect_report("smtp", where, rc, err);
+		free(where);
+	} else
+		printf("smtp: file transport into %s (nothing to connect "
+		       "to)\n",
+		       c->outbox_dir);
+	return failed;
 }

@@ -61,6 +61,10 @@ void runtime_close(struct runtime *rt);
 /* aanmeldd --dry-run: reads the mailbox and prints every decision the
    pipeline would take, storing, sending and moving nothing.  0 or -1. */
 int runtime_dry_run(struct runtime *rt, volatile sig_atomic_t *stop);
+/* aanmeld check --connect: fetches an OAuth2 token when configured,
+   logs in to IMAP (EXAMINE, read-only) and to SMTP (no mail sent), and
+   prints one line per server.  0 when all worked, 1 otherwise. */
+int runtime_check_connect(struct runtime *rt);
 /* One cycle.  0; -1 after logging when the database fails;
    MAILBOX_UNREACHABLE when the mailbox's server could not be reached
    (the outbox ran all the same). */

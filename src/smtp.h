@@ -57,6 +57,10 @@ struct smtp *smtp_file_new(const char *dir, char **error_r);
    curl_global_init() once at start-up, before any thread (aanmeldd.c and
    aanmeld.c do); this function does not. */
 struct smtp *smtp_curl_new(const struct smtp_settings *s, char **error_r);
+/* aanmeld check --connect: connects, says EHLO, starts TLS and logs in
+   as a send would, then stops: no MAIL FROM, nothing sent.  0, or -1 with
+   *error_r (heap; never the password or token). */
+int smtp_curl_probe(struct smtp *t, char **error_r);
 /* Gives an XOAUTH2 transport a fresh access token (copied).  The next
    send logs in with it on a new connection: curl reuses a connection
    only for the token it logged in with.  Ignored by other transports. */

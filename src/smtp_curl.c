@@ -563,6 +563,54 @@ smtp_curl_new(const struct smtp_settings *s, char **error_r)
 	return t;
 }
 
+int
+smtp_curl_probe(struct smtp *t, char **error_r)
+{
+	struct smtp_curl *c;
+	CURLcode res;
+	long code = 0;
+	const char *detail;
+	char *what;
+
+	if (t == NULL || t->ops != &smtp_curl_ops) {
+		*error_r = xstrdup("not an SMTP transport");
+		return -1;
+	}
+	c = t->c;
+	c->stage = SMTP_STAGE_SESSION;
+	c->quitting = false;
+	c->code = 0;
+	c->reply[0] = '\0';
+	c->errbuf[0] = '\0';
+	/* curl runs the session (greeting, EHLO, STARTTLS, AUTH) and stops
+	   before MAIL FROM */
+	if (curl_easy_setopt(c->h, CURLOPT_CONNECT_ONLY, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c->h, CURLOPT_FRESH_CONNECT, 1L) != CURLE_OK) {
+		*error_r = xasprintf("%s: this libcurl cannot connect only",
+				     c->shown);
+		return -1;
+	}
+	res = curl_easy_perform(c->h);
+	(void)curl_easy_setopt(c->h, CURLOPT_CONNECT_ONLY, 0L);
+	/* the connection of a probe is no use to a later send */
+	c->fresh = true;
+	if (res == CURLE_OK)
+		return 0;
+	if (curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &code) !=
+		    CURLE_OK ||
+	    code == 0)
+		code = c->code;
+	what = failure_text(c, res, code);
+	detail = c->errbuf[0] != '\0' ? c->errbuf : curl_easy_strerror(res);
+	if (c->code >= 400 && c->reply[0] != '\0')
+		*error_r = xasprintf("%s: %s: %s; the server said: %s",
+				     c->shown, what, detail, c->reply);
+	else
+		*error_r = xasprintf("%s: %s: %s", c->shown, what, detail);
+	free(what);
+	return -1;
+}
+
 void
 smtp_set_bearer(struct smtp *t, const char *token)
 {

@@ -36,7 +36,7 @@ deliver() {	# deliver NAME < MESSAGE: the Maildir way
 	mv "$md/tmp/$1" "$md/new/$1"
 }
 run() {	# run TIME: one pass of the daemon
-	"$AANMELDD" -c "$work/aanmeld.conf" --once --now "$1" \
+	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --now "$1" \
 		>>"$work/run.log" 2>&1
 }
 aanmeld() {

@@ -39,7 +39,7 @@ mail 1004.e.host x@utrecht-gemeente.nl "$S"
 mail 1005.f.host y@zwolle.nl "Uitnodiging webinar"
 
 run() {
-	"$AANMELDD" -c "$work/aanmeld.conf" --once --now "2021-04-01 10:00" \
+	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --now "2021-04-01 10:00" \
 		>"$work/run.log" 2>&1
 }
 
@@ -151,7 +151,7 @@ eq "daily limit: the invitations do not count against it" "$sessions" \
 	"$(sql "SELECT count(*) FROM outbox WHERE rcpt = 'griffie@ede.nl' AND kind = 'invitation'")"
 
 # the daemon watches the Maildir, and SIGTERM stops it with exit 0
-"$AANMELDD" -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
+"$AANMELDD" $allow_root -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
 	>"$work/daemon.log" 2>&1 &
 daemon=$!
 # the Maildir is watched from the start line on

@@ -62,7 +62,7 @@ sql() {	# sql NAME QUERY
 	sqlite3 "$work/spool-$1/aanmeld.db" "$2"
 }
 once() {	# once NAME: one pass, output in $work/NAME.out
-	"$AANMELDD" -c "$work/$1.conf" --once --now "2021-04-01 10:00" \
+	"$AANMELDD" $allow_root -c "$work/$1.conf" --once --now "2021-04-01 10:00" \
 		>"$work/$1.out" 2>&1
 }
 wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
@@ -117,7 +117,7 @@ eq "nothing left in the inbox" 0 "$(count INBOX)"
 # --- the dry run decides but stores, sends and moves nothing
 deliver d1 griffie@ede.nl "$S"
 before=$(sql main "SELECT count(*) FROM messages")
-"$AANMELDD" -c "$work/main.conf" --dry-run --now "2021-04-01 10:00" \
+"$AANMELDD" $allow_root -c "$work/main.conf" --dry-run --now "2021-04-01 10:00" \
 	>"$work/dry.out" 2>"$work/dry.err"
 ok $? "--dry-run exits 0"
 check "--dry-run prints the decision" grep -q "griffie@ede.nl.enrol.Verwerkt.confirm to griffie@ede.nl" "$work/dry.out"
@@ -139,7 +139,7 @@ eq "oversize: moved to Beoordelen" 1 \
 	"$(doveadm search -u "$IMAP_USER" mailbox Beoordelen header message-id big@test.example | wc -l)"
 
 # --- IDLE: new mail is processed without waiting for the poll (600 s)
-"$AANMELDD" -c "$work/main.conf" -f --now "2021-04-01 10:00" \
+"$AANMELDD" $allow_root -c "$work/main.conf" -f --now "2021-04-01 10:00" \
 	>"$work/daemon.log" 2>&1 &
 daemon=$!
 wait_for 20 grep -q "connected to" "$work/daemon.log"
@@ -206,7 +206,7 @@ kills=0
 step=$((backlog / 8))
 for k in 1 2 3 4 5; do
 	at=$((k * step + $(od -An -N2 -tu2 /dev/urandom) % (step / 2 + 1)))
-	"$AANMELDD" -c "$work/kill.conf" -f --now "2021-04-01 10:00" \
+	"$AANMELDD" $allow_root -c "$work/kill.conf" -f --now "2021-04-01 10:00" \
 		>>"$work/kill.log" 2>&1 &
 	daemon=$!
 	t=0
@@ -293,7 +293,7 @@ deliver o1 griffie@velsen.nl "$S"
 once oauth
 ok $? "XOAUTH2 login works"
 eq "XOAUTH2: the mail processed" 1 "$(sql oauth "SELECT count(*) FROM messages")"
-"$AANMELDD" -c "$work/oauth.conf" -f --now "2021-04-01 10:00" \
+"$AANMELDD" $allow_root -c "$work/oauth.conf" -f --now "2021-04-01 10:00" \
 	>"$work/oauth-daemon.log" 2>&1 &
 daemon=$!
 wait_for 20 grep -q "connected to" "$work/oauth-daemon.log"

@@ -81,7 +81,7 @@ EOF
 ok $? "installed aanmeld check: $(tail -n 1 "$work/check.out")"
 testmail i1 griffie@utrecht.nl 'Deelname praktijkproef GG & lokale inclusie' |
 	sh "$srcdir/servers/dovecot.sh" deliver "$dv"
-"$root$exec_prefix/sbin/aanmeldd" -c "$work/aanmeld.conf" --once \
+"$root$exec_prefix/sbin/aanmeldd" $allow_root -c "$work/aanmeld.conf" --once \
 	--now "2021-04-01 10:00" >"$work/run.log" 2>&1
 ok $? "installed aanmeldd --once over IMAP and SMTP"
 eq "enrolled from the installed rules" GM0344 \

@@ -75,7 +75,7 @@ runs=0
 run() {	# run TIME: one pass of the daemon at that moment
 	runs=$((runs + 1))
 	echo "--- $1" >>"$work/run.log"
-	"$AANMELDD" -c "$work/aanmeld.conf" --once --now "$1" \
+	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --now "$1" \
 		>>"$work/run.log" 2>&1
 	ok $? "aanmeldd --once --now '$1'"
 }

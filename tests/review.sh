@@ -87,7 +87,7 @@ sql() {
 	sqlite3 "$work/spool/aanmeld.db" "$1"
 }
 once() {
-	"$AANMELDD" -c "$work/aanmeld.conf" --once --now "$T" \
+	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --now "$T" \
 		>>"$work/once.log" 2>&1
 }
 cli() {	# cli ARGS...: aanmeld, output in $work/cli.out and cli.err
@@ -220,7 +220,7 @@ cli history GM9999
 eq "history of an unknown code: 4" 4 $?
 
 # --- the command line while the daemon runs (IDLE, poll_interval 1)
-"$AANMELDD" -c "$work/aanmeld.conf" -f --now "$T" >"$work/daemon.log" 2>&1 &
+"$AANMELDD" $allow_root -c "$work/aanmeld.conf" -f --now "$T" >"$work/daemon.log" 2>&1 &
 daemon=$!
 wait_for 20 grep -q "connected to" "$work/daemon.log"
 cli approve "$(item_of h1)" --gemeente GM0034

@@ -59,7 +59,7 @@ mail() {	# mail NAME FROM SUBJECT [EXTRA-HEADER]
 	mv "$work/spool/maildir/tmp/$1" "$work/spool/maildir/new/$1"
 }
 run() {	# run [TIME]
-	"$AANMELDD" -c "$work/aanmeld.conf" --once \
+	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once \
 		--now "${1:-2021-04-01 10:00}" >>"$work/run.log" 2>&1
 }
 sql() {

@@ -60,7 +60,7 @@ warn_after = 30
 EOF
 }
 run() {	# run NAME TIME: one pass; its exit code
-	"$AANMELDD" -c "$work/$1.conf" --once --now "$2" \
+	"$AANMELDD" $allow_root -c "$work/$1.conf" --once --now "$2" \
 		>>"$work/$1.log" 2>&1
 }
 status() {	# status NAME TIME: aanmeld status into $work/status.out

@@ -1,0 +1,287 @@
+/*
+ * Erasure and export of personal data (store_privacy.h).  Rare commands
+ * and a daily purge: the statements are prepared per call.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defs.h"
+#include "store_internal.h"
+#include "store_privacy.h"
+#include "util.h"
+
+/* ?1 is the address, NULL for everyone. */
+#define PERSON_MESSAGES                                                        \
+	"SELECT id FROM messages WHERE from_addr = ?1 COLLATE NOCASE"
+#define PERSON_MAIL "SELECT id FROM outbox WHERE rcpt = ?1 COLLATE NOCASE"
+#define MESSAGE_HOLDS                                                          \
+	"(from_addr IS NOT NULL OR from_name IS NOT NULL OR"                   \
+	" subject IS NOT NULL OR message_id IS NOT NULL OR"                    \
+	" spool_path IS NOT NULL OR reasons <> '')"
+
+/* In this order: the links from review items and mail to a person go
+   through the messages' sender, so the messages come last. */
+static const char *const erase_sql[] = {
+	/* review notes */
+	"UPDATE review_items SET reason = '', suggested = NULL,"
+	" decision = NULL"
+	" WHERE (reason <> '' OR suggested IS NOT NULL OR"
+	"  decision IS NOT NULL)"
+	" AND (?1 IS NULL OR message IN (" PERSON_MESSAGES ")"
+	"  OR outbox IN (" PERSON_MAIL "))",
+	/* mail sent: its text and recipient; to the person also what is
+	   still queued, which must then never go out */
+	"UPDATE outbox SET raw = X'', rcpt = '', last_error = 'forgotten',"
+	" status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END"
+	" WHERE ?1 IS NOT NULL AND rcpt = ?1 COLLATE NOCASE",
+	"UPDATE outbox SET raw = X'', rcpt = '', last_error = NULL"
+	" WHERE ?1 IS NULL AND status IN ('sent', 'failed')"
+	" AND (length(raw) > 0 OR rcpt <> '')",
+	"DELETE FROM contacts WHERE ?1 IS NULL OR address = ?1 COLLATE NOCASE",
+	/* the audit detail of a message repeats its reasons */
+	"UPDATE audit SET detail = NULL WHERE detail IS NOT NULL"
+	" AND message IN (SELECT id FROM messages WHERE (?1 IS NULL AND"
+	" " MESSAGE_HOLDS ") OR from_addr = ?1 COLLATE NOCASE)",
+	"UPDATE messages SET from_addr = NULL, from_name = NULL,"
+	" subject = NULL, message_id = NULL, spool_path = NULL, reasons = ''"
+	" WHERE (?1 IS NULL AND " MESSAGE_HOLDS ")"
+	" OR from_addr = ?1 COLLATE NOCASE",
+};
+
+static int
+run_erase(struct store *s, const char *address, unsigned counts[6],
+	  char **error_r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nitems(erase_sql); i++) {
+		st = store_prepare(s, erase_sql[i], error_r);
+		if (st == NULL)
+			return -1;
+		store_bind_text(st, 1, address);
+		rc = store_run(s, st, error_r, "erase");
+		counts[i] = (unsigned)sqlite3_changes(s->db);
+		sqlite3_finalize(st);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+audit(struct store *s, const char *what, time_t now,
+      const struct store_privacy_counts *n, char **error_r)
+{
+	sqlite3_stmt *st;
+	char *detail;
+	int rc;
+
+	st = store_prepare(s,
+			   "INSERT INTO audit (at, actor, what, detail)"
+			   " VALUES (?, 'aanmeld', ?, ?)",
+			   error_r);
+	if (st == NULL)
+		return -1;
+	detail = xasprintf("%s: %u contact%s, %u message%s, %u mail%s, "
+			   "%u review note%s",
+			   what, n->contacts, n->contacts == 1 ? "" : "s",
+			   n->messages, n->messages == 1 ? "" : "s", n->outbox,
+			   n->outbox == 1 ? "" : "s", n->review,
+			   n->review == 1 ? "" : "s");
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	store_bind_text(st, 2, what);
+	store_bind_text(st, 3, detail);
+	rc = store_run(s, st, error_r, "insert audit");
+	sqlite3_finalize(st);
+	free(detail);
+	return rc;
+}
+
+int
+store_privacy_erase(struct store *s, const char *address, bool dry_run,
+		    time_t now, struct store_privacy_counts *n_r,
+		    char **error_r)
+{
+	unsigned c[nitems(erase_sql)];
+
+	memset(n_r, 0, sizeof(*n_r));
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	if (run_erase(s, address, c, error_r) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	n_r->review = c[0];
+	n_r->outbox = c[1] + c[2];
+	n_r->contacts = c[3];
+	n_r->messages = c[5];
+	if (dry_run) {
+		store_rollback(s);
+		return 0;
+	}
+	if ((n_r->review | n_r->outbox | n_r->contacts | n_r->messages) != 0 &&
+	    audit(s, address != NULL ? "forgotten" : "purged", now, n_r,
+		  error_r) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, error_r);
+}
+
+static int
+collect(struct store *s, const char *sql, const char *address, char ***v_r,
+	size_t *n_r, char **error_r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*v_r = NULL;
+	*n_r = 0;
+	st = store_prepare(s, sql, error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, address);
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		*v_r = xreallocarray(*v_r, *n_r + 1, sizeof(**v_r));
+		(*v_r)[(*n_r)++] = store_column_dup(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		util_free_strv(*v_r, *n_r);
+		*v_r = NULL;
+		*n_r = 0;
+		return store_fail(s, error_r, "privacy files");
+	}
+	return 0;
+}
+
+int
+store_privacy_files(struct store *s, const char *address, char ***paths_r,
+		    size_t *n_paths_r, char ***mids_r, size_t *n_mids_r,
+		    char **error_r)
+{
+	if (collect(s,
+		    "SELECT spool_path FROM messages WHERE spool_path IS NOT"
+		    " NULL AND (?1 IS NULL OR from_addr = ?1 COLLATE NOCASE)",
+		    address, paths_r, n_paths_r, error_r) == -1)
+		return -1;
+	if (collect(s,
+		    "SELECT message_id FROM outbox WHERE (?1 IS NULL AND"
+		    " status IN ('sent', 'failed')) OR rcpt = ?1 COLLATE "
+		    "NOCASE",
+		    address, mids_r, n_mids_r, error_r) == -1) {
+		util_free_strv(*paths_r, *n_paths_r);
+		*paths_r = NULL;
+		*n_paths_r = 0;
+		return -1;
+	}
+	return 0;
+}
+
+const char *const store_privacy_sections[] = {
+	"contacts", "messages", "mails", "review", "attendance",
+};
+const size_t store_privacy_n_sections = nitems(store_privacy_sections);
+
+#define LOCAL(col) "datetime(" col ", 'unixepoch', 'localtime')"
+
+static const char *const export_sql[] = {
+	"SELECT c.code AS municipality_code, e.name AS municipality,"
+	" c.address, c.name, " LOCAL(
+		"c.added_at") " AS added,"
+			      " c.message FROM contacts c LEFT JOIN enrolments "
+			      "e USING (code)"
+			      " WHERE c.address = ?1 COLLATE NOCASE ORDER BY "
+			      "c.added_at, c.id",
+	"SELECT id, " LOCAL("received_at") " AS received, from_addr,"
+					   " from_name, subject, verdict, "
+					   "gemeente AS municipality_code,"
+					   " reasons, CASE WHEN spool_path IS "
+					   "NULL THEN 'no' ELSE 'yes' END"
+					   " AS raw_copy FROM messages WHERE "
+					   "from_addr = ?1 COLLATE NOCASE"
+					   " ORDER BY received_at, id",
+	"SELECT id, kind, rcpt, " LOCAL(
+		"created_at") " AS created, status,"
+			      " " LOCAL(
+				      "sent_at") " AS sent, message FROM outbox"
+						 " WHERE rcpt = ?1 COLLATE "
+						 "NOCASE ORDER BY created_at, "
+						 "id",
+	"SELECT id, message, outbox, reason, suggested, status, decision,"
+	" " LOCAL("created_at") " AS created FROM review_items"
+				" WHERE message IN (" PERSON_MESSAGES
+				") OR outbox IN"
+				" (" PERSON_MAIL ") ORDER BY created_at, id",
+	/* a table of another feature: shown when it exists and names the
+	   person by address */
+	"SELECT * FROM attendance WHERE address = ?1 COLLATE NOCASE",
+};
+
+/* Whether table has a column of this name. */
+static bool
+has_column(struct store *s, const char *table, const char *column)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT 1 FROM pragma_table_info(?1)"
+			       " WHERE name = ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	store_bind_text(st, 1, table);
+	store_bind_text(st, 2, column);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+int
+store_privacy_export(struct store *s, const char *section, const char *address,
+		     store_row_fn *fn, void *ctx, char **error_r)
+{
+	const char *values[32], *names[32];
+	sqlite3_stmt *st;
+	size_t k;
+	int rc, i, n;
+
+	for (k = 0; k < nitems(export_sql); k++) {
+		if (strcmp(store_privacy_sections[k], section) == 0)
+			break;
+	}
+	if (k == nitems(export_sql)) {
+		*error_r = xasprintf("unknown section '%s'", section);
+		return -1;
+	}
+	if (strcmp(section, "attendance") == 0 &&
+	    !has_column(s, "attendance", "address"))
+		return 0;
+	st = store_prepare(s, export_sql[k], error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, address);
+	n = sqlite3_column_count(st);
+	if (n > 32)
+		n = 32;
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		for (i = 0; i < n; i++) {
+			values[i] = (const char *)sqlite3_column_text(st, i);
+			names[i] = sqlite3_column_name(st, i);
+		}
+		fn(ctx, n, values, names);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, section);
+}
