@@ -27,9 +27,9 @@
 static const char *const erase_sql[] = {
 	/* review notes */
 	"UPDATE review_items SET reason = '', suggested = NULL,"
-	" decision = NULL"
+	" decision = NULL, note = NULL"
 	" WHERE (reason <> '' OR suggested IS NOT NULL OR"
-	"  decision IS NOT NULL)"
+	"  decision IS NOT NULL OR note IS NOT NULL)"
 	" AND (?1 IS NULL OR message IN (" PERSON_MESSAGES ")"
 	"  OR outbox IN (" PERSON_MAIL "))",
 	/* mail sent: its text and recipient; to the person also what is
@@ -41,6 +41,9 @@ static const char *const erase_sql[] = {
 	" WHERE ?1 IS NULL AND status IN ('sent', 'failed')"
 	" AND (length(raw) > 0 OR rcpt <> '')",
 	"DELETE FROM contacts WHERE ?1 IS NULL OR address = ?1 COLLATE NOCASE",
+	/* the answers to invitations are the contact's too */
+	"DELETE FROM attendance WHERE ?1 IS NULL OR address = ?1 COLLATE "
+	"NOCASE",
 	/* the audit detail of a message repeats its reasons */
 	"UPDATE audit SET detail = NULL WHERE detail IS NOT NULL"
 	" AND message IN (SELECT id FROM messages WHERE (?1 IS NULL AND"
@@ -52,7 +55,7 @@ static const char *const erase_sql[] = {
 };
 
 static int
-run_erase(struct store *s, const char *address, unsigned counts[6],
+run_erase(struct store *s, const char *address, unsigned *counts,
 	  char **error_r)
 {
 	sqlite3_stmt *st;
@@ -119,12 +122,14 @@ store_privacy_erase(struct store *s, const char *address, bool dry_run,
 	n_r->review = c[0];
 	n_r->outbox = c[1] + c[2];
 	n_r->contacts = c[3];
-	n_r->messages = c[5];
+	n_r->attendance = c[4];
+	n_r->messages = c[6];
 	if (dry_run) {
 		store_rollback(s);
 		return 0;
 	}
-	if ((n_r->review | n_r->outbox | n_r->contacts | n_r->messages) != 0 &&
+	if ((n_r->review | n_r->outbox | n_r->contacts | n_r->attendance |
+	     n_r->messages) != 0 &&
 	    audit(s, address != NULL ? "forgotten" : "purged", now, n_r,
 		  error_r) == -1) {
 		store_rollback(s);

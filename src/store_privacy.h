@@ -19,10 +19,11 @@
 #include "store.h"
 
 struct store_privacy_counts {
-	unsigned messages; /* messages whose personal columns were blanked */
-	unsigned contacts; /* contact rows deleted */
-	unsigned outbox;   /* outgoing mails whose text was cleared */
-	unsigned review;   /* review items whose notes were removed */
+	unsigned messages;   /* messages whose personal columns were blanked */
+	unsigned contacts;   /* contact rows deleted */
+	unsigned outbox;     /* outgoing mails whose text was cleared */
+	unsigned review;     /* review items whose notes were removed */
+	unsigned attendance; /* answers to invitations deleted */
 };
 
 /*

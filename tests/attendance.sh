@@ -230,6 +230,22 @@ if [ -w /dev/full ]; then
 	eq "export to a full disk: exit 1" 1 $?
 	check "export to a full disk: says so" grep -q 'cannot write' "$work/err.out"
 fi
+
+# 7. a person's answers are theirs: export --person shows them, forget
+#    erases them and leaves the other contacts' answers
+aanmeld export --person A.Meijer@utrecht.nl >"$work/person.out" 2>&1
+ok $? "export --person exits 0"
+check "export --person lists the answers to invitations" \
+	grep -q "accepted" "$work/person.out"
+others=$(sql "SELECT count(*) FROM attendance WHERE address <> 'a.meijer@utrecht.nl'")
+aanmeld forget a.meijer@utrecht.nl >/dev/null 2>&1
+ok $? "forget exits 0"
+eq "forget: none of the person's answers is left" 0 \
+	"$(sql "SELECT count(*) FROM attendance WHERE address = 'a.meijer@utrecht.nl' COLLATE NOCASE")"
+eq "forget: the other contacts' answers stay" "$others" \
+	"$(sql "SELECT count(*) FROM attendance WHERE address <> 'a.meijer@utrecht.nl'")"
+check "forget: someone else's answers are still there" test "$others" -gt 0
+
 sed "s|^spool = spool|spool = $work/none|" "$work/aanmeld.conf" >"$work/none.conf"
 "$AANMELD" -c "$work/none.conf" export --csv >/dev/null 2>&1
 eq "export without a database: exit 1" 1 $?
