@@ -21,8 +21,8 @@
 #define REASONS_MAX 4096
 
 static const char *const verdict_names[VERDICT_COUNT] = {
-	"enrol",  "waitlist", "closed", "duplicate",
-	"reject", "review",   "ignore", "attendance", "withdraw",
+	"enrol",  "waitlist", "closed",	    "duplicate", "reject",
+	"review", "ignore",   "attendance", "withdraw",
 };
 
 struct judge {
