@@ -59,7 +59,9 @@ echo " invitation of its own: the Uitnodiging mails above)"
 echo
 echo "== Folders of the Maildir"
 for d in spool/maildir/.[A-Z]*; do
-	printf '%-14s %s message(s)\n' "${d#spool/maildir/.}" "$(ls "$d/cur" | wc -l)"
+	# Maildir++ writes Beoordelen/Goedkeuren as .Beoordelen.Goedkeuren
+	name=$(printf '%s' "${d#spool/maildir/.}" | tr . /)
+	printf '%-22s %s message(s)\n' "$name" "$(ls "$d/cur" | wc -l)"
 done
 echo
 echo "Run it again: nothing changes (every message is known):"
