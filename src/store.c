@@ -228,6 +228,159 @@ store_column_dup(sqlite3_stmt *st, int i)
 }
 
 int
+store_rows(struct store *s, sqlite3_stmt *st, store_row_fn *fn, void *ctx,
+	   char **error_r, const char *what)
+{
+	const char *values[32], *names[32];
+	int rc, n = sqlite3_column_count(st);
+
+	if (n > 32)
+		n = 32;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++) {
+			values[i] = (const char *)sqlite3_column_text(st, i);
+			names[i] = sqlite3_column_name(st, i);
+		}
+		fn(ctx, n, values, names);
+	}
+	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, what);
+}
+
+int
+store_strings(struct store *s, sqlite3_stmt *st, char ***v_r, size_t *n_r,
+	      char **error_r, const char *what)
+{
+	char **v = NULL;
+	size_t n = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = store_column_dup(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		util_free_strv(v, n);
+		return store_fail(s, error_r, what);
+	}
+	*v_r = v;
+	*n_r = n;
+	return 0;
+}
+
+int
+store_enrol(struct store *s, const struct store_enrol_row *e, char **error_r)
+{
+	sqlite3_stmt *st;
+
+	if (e->enrol == STORE_ENROL_CONFIRMED ||
+	    e->enrol == STORE_ENROL_WAITLIST) {
+		st = store_stmt(s, STMT_INSERT_ENROLMENT, error_r);
+		if (st == NULL)
+			return -1;
+		store_bind_text(st, 1, e->code);
+		store_bind_text(st, 2, e->name);
+		store_bind_text(st, 3,
+				e->enrol == STORE_ENROL_CONFIRMED ? "confirmed"
+								  : "waitlist");
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)e->at);
+		sqlite3_bind_int64(st, 5, e->message);
+		if (store_run(s, st, error_r, "insert enrolment") == -1)
+			return -1;
+	}
+	st = store_stmt(s, STMT_INSERT_CONTACT, error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, e->code);
+	store_bind_text(st, 2, e->from_addr);
+	store_bind_text(st, 3, e->from_name);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)e->at);
+	sqlite3_bind_int64(st, 5, e->message);
+	return store_run(s, st, error_r, "insert contact");
+}
+
+int
+store_audit(struct store *s, time_t at, const char *actor, const char *what,
+	    int64_t message, const char *code, const char *detail,
+	    char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_AUDIT, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)at);
+	store_bind_text(st, 2, actor);
+	store_bind_text(st, 3, what);
+	if (message > 0)
+		sqlite3_bind_int64(st, 4, message);
+	else
+		sqlite3_bind_null(st, 4);
+	store_bind_text(st, 5, code);
+	store_bind_text(st, 6, detail);
+	return store_run(s, st, error_r, "insert audit");
+}
+
+/* The columns of an outbox insert but the message (?2). */
+static void
+bind_mail(sqlite3_stmt *st, const struct store_mail *m, time_t at)
+{
+	store_bind_text(st, 1, m->key);
+	store_bind_text(st, 3, m->kind);
+	store_bind_text(st, 4, m->message_id);
+	store_bind_text(st, 5, m->from);
+	store_bind_text(st, 6, m->rcpt);
+	sqlite3_bind_blob(st, 7, m->raw, (int)m->len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)at);
+}
+
+int
+store_insert_mails(struct store *s, const struct store_mail *mails, size_t n,
+		   int64_t message, time_t at, char **error_r)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = store_stmt(s, STMT_INSERT_OUTBOX, error_r);
+
+		if (st == NULL)
+			return -1;
+		bind_mail(st, &mails[i], at);
+		sqlite3_bind_int64(st, 2, message);
+		if (store_run(s, st, error_r, "insert outbox") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_queue_mails(struct store *s, const struct store_mail *mails, size_t n,
+		  int64_t message, time_t at, char **error_r, const char *what)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	/* a key or Message-ID already queued is that mail, sent once */
+	st = store_prepare(s,
+			   "INSERT OR IGNORE INTO outbox (key, message, kind,"
+			   " message_id, envelope_from, rcpt, raw, created_at,"
+			   " next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+			   " ?8)",
+			   error_r);
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		bind_mail(st, &mails[i], at);
+		if (message > 0)
+			sqlite3_bind_int64(st, 2, message);
+		else
+			sqlite3_bind_null(st, 2);
+		rc = store_run(s, st, error_r, what);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
 store_message_known(struct store *s, const char *mailbox, const char *msgkey,
 		    const char *message_id, const char *sha256, int64_t *id_r,
 		    char **verdict_r, char **error_r)
@@ -330,65 +483,21 @@ insert_message(struct store *s, const struct store_record *r, int64_t *id_r,
 }
 
 static int
-record_enrolment(struct store *s, const struct store_record *r, int64_t id,
-		 char **error_r)
-{
-	sqlite3_stmt *st;
-
-	if (r->enrol == STORE_ENROL_CONFIRMED ||
-	    r->enrol == STORE_ENROL_WAITLIST) {
-		st = store_stmt(s, STMT_INSERT_ENROLMENT, error_r);
-		if (st == NULL)
-			return -1;
-		store_bind_text(st, 1, r->gemeente_code);
-		store_bind_text(st, 2, r->gemeente_name);
-		store_bind_text(st, 3,
-				r->enrol == STORE_ENROL_CONFIRMED ? "confirmed"
-								  : "waitlist");
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
-		sqlite3_bind_int64(st, 5, id);
-		if (store_run(s, st, error_r, "insert enrolment") == -1)
-			return -1;
-	}
-	st = store_stmt(s, STMT_INSERT_CONTACT, error_r);
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, r->gemeente_code);
-	store_bind_text(st, 2, r->from_addr);
-	store_bind_text(st, 3, r->from_name);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
-	sqlite3_bind_int64(st, 5, id);
-	return store_run(s, st, error_r, "insert contact");
-}
-
-static int
-insert_mail(struct store *s, const struct store_mail *m, int64_t message,
-	    time_t at, char **error_r)
-{
-	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_OUTBOX, error_r);
-
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, m->key);
-	sqlite3_bind_int64(st, 2, message);
-	store_bind_text(st, 3, m->kind);
-	store_bind_text(st, 4, m->message_id);
-	store_bind_text(st, 5, m->from);
-	store_bind_text(st, 6, m->rcpt);
-	sqlite3_bind_blob(st, 7, m->raw, (int)m->len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)at);
-	return store_run(s, st, error_r, "insert outbox");
-}
-
-static int
 record_effects(struct store *s, const struct store_record *r, int64_t id,
 	       char **error_r)
 {
 	sqlite3_stmt *st;
 
-	if (r->enrol != STORE_ENROL_NONE &&
-	    record_enrolment(s, r, id, error_r) == -1)
-		return -1;
+	if (r->enrol != STORE_ENROL_NONE) {
+		const struct store_enrol_row e = {
+			r->enrol,     r->gemeente_code, r->gemeente_name,
+			r->from_addr, r->from_name,	r->received_at,
+			id,
+		};
+
+		if (store_enrol(s, &e, error_r) == -1)
+			return -1;
+	}
 	if (r->review) {
 		st = store_stmt(s, STMT_INSERT_REVIEW, error_r);
 		if (st == NULL)
@@ -407,14 +516,13 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 			r->out_len,
 		};
 
-		if (insert_mail(s, &answer, id, r->received_at, error_r) == -1)
+		if (store_insert_mails(s, &answer, 1, id, r->received_at,
+				       error_r) == -1)
 			return -1;
 	}
-	for (size_t i = 0; i < r->n_mails; i++) {
-		if (insert_mail(s, &r->mails[i], id, r->received_at, error_r) ==
-		    -1)
-			return -1;
-	}
+	if (store_insert_mails(s, r->mails, r->n_mails, id, r->received_at,
+			       error_r) == -1)
+		return -1;
 	if (r->change != NULL &&
 	    store_programme_apply(s, r->change, id, r->received_at, error_r) ==
 		    -1)
@@ -434,16 +542,8 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 	store_bind_text(st, 2, r->msgkey);
 	if (store_run(s, st, error_r, "attempt end") == -1)
 		return -1;
-	st = store_stmt(s, STMT_INSERT_AUDIT, error_r);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->received_at);
-	store_bind_text(st, 2, "aanmeldd");
-	store_bind_text(st, 3, r->verdict);
-	sqlite3_bind_int64(st, 4, id);
-	store_bind_text(st, 5, r->gemeente_code);
-	store_bind_text(st, 6, r->reasons);
-	return store_run(s, st, error_r, "insert audit");
+	return store_audit(s, r->received_at, "aanmeldd", r->verdict, id,
+			   r->gemeente_code, r->reasons, error_r);
 }
 
 int
@@ -885,10 +985,9 @@ int
 store_report(struct store *s, const char *name, const char *arg,
 	     store_row_fn *fn, void *ctx, char **error_r)
 {
-	const char *values[32], *names[32];
 	enum store_stmt id;
 	sqlite3_stmt *st;
-	int rc, i, n;
+	int rc;
 
 	if (store_report_stmt(name, &id) == -1) {
 		*error_r = xasprintf("unknown report '%s'", name);
@@ -899,19 +998,7 @@ store_report(struct store *s, const char *name, const char *arg,
 		return -1;
 	if (sqlite3_bind_parameter_count(st) > 0)
 		store_bind_text(st, 1, arg);
-	n = sqlite3_column_count(st);
-	if (n > 32)
-		n = 32;
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		for (i = 0; i < n; i++) {
-			values[i] = (const char *)sqlite3_column_text(st, i);
-			names[i] = sqlite3_column_name(st, i);
-		}
-		fn(ctx, n, values, names);
-	}
+	rc = store_rows(s, st, fn, ctx, error_r, name);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, name);
+	return rc;
 }

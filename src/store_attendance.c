@@ -15,8 +15,6 @@ store_attendance_codes(struct store *s, const char *address, char ***codes_r,
 		       size_t *n_r, char **error_r)
 {
 	sqlite3_stmt *st;
-	char **codes = NULL;
-	size_t n = 0;
 	int rc;
 
 	st = store_prepare(s,
@@ -26,23 +24,9 @@ store_attendance_codes(struct store *s, const char *address, char ***codes_r,
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, address);
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		codes = xreallocarray(codes, n + 1, sizeof(*codes));
-		codes[n++] = store_column_dup(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		util_free_strv(codes, n);
-		store_fail(s, error_r, "attendance contact");
-		sqlite3_finalize(st);
-		return -1;
-	}
+	rc = store_strings(s, st, codes_r, n_r, error_r, "attendance contact");
 	sqlite3_finalize(st);
-	*codes_r = codes;
-	*n_r = n;
-	return 0;
+	return rc;
 }
 
 int

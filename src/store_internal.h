@@ -11,9 +11,13 @@
 #define AANMELD_STORE_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
+#include "store.h"
 #include "store_sql.h"
 
 struct store {
@@ -37,6 +41,39 @@ int store_run(struct store *s, sqlite3_stmt *st, char **error_r,
 	      const char *what);
 /* The text of column i as a heap string, NULL for NULL. */
 char *store_column_dup(sqlite3_stmt *st, int i);
+
+/* Steps st to its end, calling fn with each row's columns as text (up
+   to 32); neither resets nor finalizes st.  what names it in errors. */
+int store_rows(struct store *s, sqlite3_stmt *st, store_row_fn *fn, void *ctx,
+	       char **error_r, const char *what);
+/* Steps st to its end, collecting column 0 as heap strings (NULL for
+   NULL) into *v_r and *n_r; on error nothing is kept.  Neither resets
+   nor finalizes st. */
+int store_strings(struct store *s, sqlite3_stmt *st, char ***v_r, size_t *n_r,
+		  char **error_r, const char *what);
+
+/* An enrolment (confirmed or waitlist) and the sender as a contact. */
+struct store_enrol_row {
+	enum store_enrol enrol;
+	const char *code, *name, *from_addr, *from_name;
+	time_t at;
+	int64_t message;
+};
+int store_enrol(struct store *s, const struct store_enrol_row *e,
+		char **error_r);
+/* An audit row; message 0 is none. */
+int store_audit(struct store *s, time_t at, const char *actor, const char *what,
+		int64_t message, const char *code, const char *detail,
+		char **error_r);
+/* Mails into the outbox, each a new row (a key already there is an
+   error), for message. */
+int store_insert_mails(struct store *s, const struct store_mail *mails,
+		       size_t n, int64_t message, time_t at, char **error_r);
+/* Mails into the outbox, a key or Message-ID already there skipped;
+   message 0 is none.  what names the insert in errors. */
+int store_queue_mails(struct store *s, const struct store_mail *mails, size_t n,
+		      int64_t message, time_t at, char **error_r,
+		      const char *what);
 
 /* A write transaction (BEGIN IMMEDIATE), committed or rolled back. */
 int store_begin(struct store *s, char **error_r);

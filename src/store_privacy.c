@@ -151,21 +151,9 @@ collect(struct store *s, const char *sql, const char *address, char ***v_r,
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, address);
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		*v_r = xreallocarray(*v_r, *n_r + 1, sizeof(**v_r));
-		(*v_r)[(*n_r)++] = store_column_dup(st, 0);
-	}
+	rc = store_strings(s, st, v_r, n_r, error_r, "privacy files");
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		util_free_strv(*v_r, *n_r);
-		*v_r = NULL;
-		*n_r = 0;
-		return store_fail(s, error_r, "privacy files");
-	}
-	return 0;
+	return rc;
 }
 
 int
@@ -254,10 +242,9 @@ int
 store_privacy_export(struct store *s, const char *section, const char *address,
 		     store_row_fn *fn, void *ctx, char **error_r)
 {
-	const char *values[32], *names[32];
 	sqlite3_stmt *st;
 	size_t k;
-	int rc, i, n;
+	int rc;
 
 	for (k = 0; k < nitems(export_sql); k++) {
 		if (strcmp(store_privacy_sections[k], section) == 0)
@@ -274,19 +261,7 @@ store_privacy_export(struct store *s, const char *section, const char *address,
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, address);
-	n = sqlite3_column_count(st);
-	if (n > 32)
-		n = 32;
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		for (i = 0; i < n; i++) {
-			values[i] = (const char *)sqlite3_column_text(st, i);
-			names[i] = sqlite3_column_name(st, i);
-		}
-		fn(ctx, n, values, names);
-	}
+	rc = store_rows(s, st, fn, ctx, error_r, section);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, section);
+	return rc;
 }

@@ -348,45 +348,6 @@ store_programme_queued(struct store *s, const char *key, char **error_r)
 	return store_fail(s, error_r, "outbox key");
 }
 
-static int
-insert_mails(struct store *s, const struct store_mail *mails, size_t n,
-	     int64_t message, time_t now, char **error_r)
-{
-	sqlite3_stmt *st;
-	size_t i;
-	int rc = 0;
-
-	if (n == 0)
-		return 0;
-	/* a key or Message-ID already queued is that mail, sent once */
-	st = store_prepare(s,
-			   "INSERT OR IGNORE INTO outbox (key, message, kind,"
-			   " message_id, envelope_from, rcpt, raw, created_at,"
-			   " next_try) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-			   " ?8)",
-			   error_r);
-	if (st == NULL)
-		return -1;
-	for (i = 0; i < n && rc == 0; i++) {
-		const struct store_mail *m = &mails[i];
-
-		store_bind_text(st, 1, m->key);
-		if (message > 0)
-			sqlite3_bind_int64(st, 2, message);
-		else
-			sqlite3_bind_null(st, 2);
-		store_bind_text(st, 3, m->kind);
-		store_bind_text(st, 4, m->message_id);
-		store_bind_text(st, 5, m->from);
-		store_bind_text(st, 6, m->rcpt);
-		sqlite3_bind_blob(st, 7, m->raw, (int)m->len, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 8, (sqlite3_int64)now);
-		rc = store_run(s, st, error_r, "queue mail");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int
 store_programme_queue(struct store *s, const struct store_mail *mails, size_t n,
 		      time_t now, char **error_r)
@@ -395,7 +356,8 @@ store_programme_queue(struct store *s, const struct store_mail *mails, size_t n,
 		return 0;
 	if (store_begin(s, error_r) == -1)
 		return -1;
-	if (insert_mails(s, mails, n, 0, now, error_r) == -1 ||
+	if (store_queue_mails(s, mails, n, 0, now, error_r, "queue mail") ==
+		    -1 ||
 	    store_commit(s, error_r) == -1) {
 		store_rollback(s);
 		return -1;
@@ -518,7 +480,8 @@ store_programme_apply(struct store *s, const struct store_change *c,
 	     audit(s, now, c->actor, "promote", message, c->promote, c->detail,
 		   error_r) == -1))
 		return -1;
-	return insert_mails(s, c->mails, c->n_mails, message, now, error_r);
+	return store_queue_mails(s, c->mails, c->n_mails, message, now, error_r,
+				 "queue mail");
 }
 
 int

@@ -121,26 +121,6 @@ store_review_move(struct store *s, int64_t message, const char *mailbox,
 				  error_r);
 }
 
-static int
-audit(struct store *s, time_t at, const char *actor, const char *what,
-      int64_t message, const char *code, const char *detail, char **error_r)
-{
-	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_AUDIT, error_r);
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)at);
-	store_bind_text(st, 2, actor);
-	store_bind_text(st, 3, what);
-	if (message > 0)
-		sqlite3_bind_int64(st, 4, message);
-	else
-		sqlite3_bind_null(st, 4);
-	store_bind_text(st, 5, code);
-	store_bind_text(st, 6, detail);
-	return store_run(s, st, error_r, "insert audit");
-}
-
 /* 1 open, 0 decided (*by_r set), -1 error. */
 static int
 still_open(struct store *s, int64_t item, int64_t *message_r, char **by_r,
@@ -175,64 +155,6 @@ still_open(struct store *s, int64_t item, int64_t *message_r, char **by_r,
 	if (*by_r == NULL)
 		*by_r = xstrdup("?");
 	sqlite3_finalize(st);
-	return 0;
-}
-
-static int
-insert_enrolment(struct store *s, const struct store_review_effects *e,
-		 int64_t message, time_t now, char **error_r)
-{
-	sqlite3_stmt *st;
-
-	if (e->enrol == STORE_ENROL_CONFIRMED ||
-	    e->enrol == STORE_ENROL_WAITLIST) {
-		st = store_stmt(s, STMT_INSERT_ENROLMENT, error_r);
-		if (st == NULL)
-			return -1;
-		store_bind_text(st, 1, e->gemeente_code);
-		store_bind_text(st, 2, e->gemeente_name);
-		store_bind_text(st, 3,
-				e->enrol == STORE_ENROL_CONFIRMED ? "confirmed"
-								  : "waitlist");
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-		sqlite3_bind_int64(st, 5, message);
-		if (store_run(s, st, error_r, "insert enrolment") == -1)
-			return -1;
-	}
-	st = store_stmt(s, STMT_INSERT_CONTACT, error_r);
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, e->gemeente_code);
-	store_bind_text(st, 2, e->from_addr);
-	store_bind_text(st, 3, e->from_name);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 5, message);
-	return store_run(s, st, error_r, "insert contact");
-}
-
-static int
-insert_mails(struct store *s, const struct store_review_effects *e,
-	     int64_t message, time_t now, char **error_r)
-{
-	size_t i;
-
-	for (i = 0; i < e->n_mails; i++) {
-		const struct store_mail *m = &e->mails[i];
-		sqlite3_stmt *st = store_stmt(s, STMT_INSERT_OUTBOX, error_r);
-
-		if (st == NULL)
-			return -1;
-		store_bind_text(st, 1, m->key);
-		sqlite3_bind_int64(st, 2, message);
-		store_bind_text(st, 3, m->kind);
-		store_bind_text(st, 4, m->message_id);
-		store_bind_text(st, 5, m->from);
-		store_bind_text(st, 6, m->rcpt);
-		sqlite3_bind_blob(st, 7, m->raw, (int)m->len, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 8, (sqlite3_int64)now);
-		if (store_run(s, st, error_r, "insert outbox") == -1)
-			return -1;
-	}
 	return 0;
 }
 
@@ -300,10 +222,18 @@ apply(struct store *s, const struct store_review_decision *d,
 	util_free_strv(codes, n);
 	if (rc == -1)
 		return -1;
-	if (e.enrol != STORE_ENROL_NONE &&
-	    insert_enrolment(s, &e, message, d->now, error_r) == -1)
-		return -1;
-	if (insert_mails(s, &e, message, d->now, error_r) == -1)
+	if (e.enrol != STORE_ENROL_NONE) {
+		const struct store_enrol_row row = {
+			e.enrol,     e.gemeente_code, e.gemeente_name,
+			e.from_addr, e.from_name,     d->now,
+			message,
+		};
+
+		if (store_enrol(s, &row, error_r) == -1)
+			return -1;
+	}
+	if (store_insert_mails(s, e.mails, e.n_mails, message, d->now,
+			       error_r) == -1)
 		return -1;
 	if (message > 0 && e.folder != NULL && d->msgkey != NULL &&
 	    store_review_move(s, message, d->mailbox, d->msgkey, e.folder,
@@ -311,8 +241,8 @@ apply(struct store *s, const struct store_review_decision *d,
 		return -1;
 	if (mark_decided(s, d, &e, message, error_r) == -1)
 		return -1;
-	return audit(s, d->now, d->actor, d->decision, message, e.gemeente_code,
-		     e.detail, error_r);
+	return store_audit(s, d->now, d->actor, d->decision, message,
+			   e.gemeente_code, e.detail, error_r);
 }
 
 int
@@ -368,8 +298,8 @@ store_review_return(struct store *s, const struct store_review_decision *d,
 	    store_review_move(s, message, d->mailbox, d->msgkey, folder, d->now,
 			      error_r) == -1)
 		goto fail;
-	if (audit(s, d->now, d->actor, "returned", message, NULL, note,
-		  error_r) == -1 ||
+	if (store_audit(s, d->now, d->actor, "returned", message, NULL, note,
+			error_r) == -1 ||
 	    store_commit(s, error_r) == -1)
 		goto fail;
 	return 0;
@@ -385,7 +315,6 @@ int
 store_review_history(struct store *s, const char *code, int64_t item,
 		     store_row_fn *fn, void *ctx, char **error_r)
 {
-	const char *values[6], *names[6];
 	sqlite3_stmt *st = store_prepare(
 		s,
 		"SELECT datetime(a.at, 'unixepoch', 'localtime') AS at,"
@@ -394,22 +323,13 @@ store_review_history(struct store *s, const char *code, int64_t item,
 		" AND (?2 = 0 OR a.message = (SELECT message FROM review_items"
 		" WHERE id = ?2)) ORDER BY a.id",
 		error_r);
-	int rc, i;
+	int rc;
 
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, code);
 	sqlite3_bind_int64(st, 2, item);
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		for (i = 0; i < 6; i++) {
-			values[i] = (const char *)sqlite3_column_text(st, i);
-			names[i] = sqlite3_column_name(st, i);
-		}
-		fn(ctx, 6, values, names);
-	}
+	rc = store_rows(s, st, fn, ctx, error_r, "history");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, "history");
+	return rc;
 }

@@ -32,28 +32,16 @@ static int
 each_row(struct store *s, const char *sql, int64_t arg, store_row_fn *fn,
 	 void *ctx, char **error_r)
 {
-	const char *values[16], *names[16];
 	sqlite3_stmt *st = store_prepare(s, sql, error_r);
-	int rc, n;
+	int rc;
 
 	if (st == NULL)
 		return -1;
 	if (sqlite3_bind_parameter_count(st) > 0)
 		sqlite3_bind_int64(st, 1, arg);
-	n = sqlite3_column_count(st);
-	if (n > 16)
-		n = 16;
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		for (int i = 0; i < n; i++) {
-			values[i] = (const char *)sqlite3_column_text(st, i);
-			names[i] = sqlite3_column_name(st, i);
-		}
-		fn(ctx, n, values, names);
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s, error_r, "staff report");
+	rc = store_rows(s, st, fn, ctx, error_r, "staff report");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int
@@ -360,32 +348,6 @@ store_staff_summary(struct store *s, time_t since, struct staff_summary *out,
 	return store_commit(s, error_r);
 }
 
-static int
-insert_mail(struct store *s, const struct store_mail *m, time_t now,
-	    char **error_r)
-{
-	sqlite3_stmt *st = store_prepare(
-		s,
-		"INSERT OR IGNORE INTO outbox (key, message, kind, message_id,"
-		" envelope_from, rcpt, raw, created_at, next_try)"
-		" VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-		error_r);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, m->key);
-	store_bind_text(st, 2, m->kind);
-	store_bind_text(st, 3, m->message_id);
-	store_bind_text(st, 4, m->from);
-	store_bind_text(st, 5, m->rcpt);
-	sqlite3_bind_blob(st, 6, m->raw, (int)m->len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
-	rc = store_run(s, st, error_r, "staff mail");
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int
 store_staff_summary_done(struct store *s, const char *period,
 			 const struct store_mail *mail, int64_t review_id,
@@ -396,7 +358,8 @@ store_staff_summary_done(struct store *s, const char *period,
 
 	if (store_begin(s, error_r) == -1)
 		return -1;
-	if (mail != NULL && insert_mail(s, mail, now, error_r) == -1)
+	if (mail != NULL &&
+	    store_queue_mails(s, mail, 1, 0, now, error_r, "staff mail") == -1)
 		goto out;
 	st = store_prepare(s,
 			   "UPDATE daemon_state SET summary_period = ?1,"
@@ -430,7 +393,8 @@ store_staff_warned(struct store *s, const struct store_mail *mail,
 
 	if (store_begin(s, error_r) == -1)
 		return -1;
-	if (mail != NULL && insert_mail(s, mail, now, error_r) == -1)
+	if (mail != NULL &&
+	    store_queue_mails(s, mail, 1, 0, now, error_r, "staff mail") == -1)
 		goto out;
 	st = store_prepare(s,
 			   "UPDATE daemon_state SET warned_at = ?1"
