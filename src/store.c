@@ -247,6 +247,29 @@ store_rows(struct store *s, sqlite3_stmt *st, store_row_fn *fn, void *ctx,
 }
 
 int
+store_collect(struct store *s, sqlite3_stmt *st, void *rows_r, size_t *n_r,
+	      size_t size, store_fill_fn *fill, char **error_r,
+	      const char *what)
+{
+	char *rows;
+	int rc;
+
+	/* rows_r is the address of the caller's typed array pointer */
+	memcpy(&rows, rows_r, sizeof(rows));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *row;
+
+		rows = xreallocarray(rows, *n_r + 1, size);
+		row = rows + *n_r * size;
+		memset(row, 0, size);
+		fill(row, st);
+		(*n_r)++;
+	}
+	memcpy(rows_r, &rows, sizeof(rows));
+	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, what);
+}
+
+int
 store_strings(struct store *s, sqlite3_stmt *st, char ***v_r, size_t *n_r,
 	      char **error_r, const char *what)
 {
@@ -618,6 +641,24 @@ store_attempt_end(struct store *s, const char *mailbox, const char *msgkey,
 	return store_run(s, st, error_r, "attempt end");
 }
 
+static void
+outbox_row(void *row, sqlite3_stmt *st)
+{
+	struct store_outbox_row *o = row;
+	int len = sqlite3_column_bytes(st, 4);
+
+	o->id = sqlite3_column_int64(st, 0);
+	o->message_id = store_column_dup(st, 1);
+	o->envelope_from = store_column_dup(st, 2);
+	o->rcpt = store_column_dup(st, 3);
+	o->raw = xmalloc((size_t)len + 1);
+	memcpy(o->raw, sqlite3_column_blob(st, 4), (size_t)len);
+	o->raw[len] = '\0';
+	o->len = (size_t)len;
+	o->attempts = (unsigned)sqlite3_column_int(st, 5);
+	o->created_at = (time_t)sqlite3_column_int64(st, 6);
+}
+
 int
 store_outbox_due(struct store *s, time_t now, size_t max,
 		 struct store_outbox_row **rows_r, size_t *n_r, char **error_r)
@@ -631,30 +672,12 @@ store_outbox_due(struct store *s, time_t now, size_t max,
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		struct store_outbox_row *o;
-		int len = sqlite3_column_bytes(st, 4);
-
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		o = &rows[n++];
-		o->id = sqlite3_column_int64(st, 0);
-		o->message_id = store_column_dup(st, 1);
-		o->envelope_from = store_column_dup(st, 2);
-		o->rcpt = store_column_dup(st, 3);
-		o->raw = xmalloc((size_t)len + 1);
-		memcpy(o->raw, sqlite3_column_blob(st, 4), (size_t)len);
-		o->raw[len] = '\0';
-		o->len = (size_t)len;
-		o->attempts = (unsigned)sqlite3_column_int(st, 5);
-		o->created_at = (time_t)sqlite3_column_int64(st, 6);
-	}
+	rc = store_collect(s, st, &rows, &n, sizeof(*rows), outbox_row, error_r,
+			   "outbox");
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (rc == -1) {
 		store_outbox_rows_free(rows, n);
-		return store_fail(s, error_r, "outbox");
+		return -1;
 	}
 	*rows_r = rows;
 	*n_r = n;
@@ -749,6 +772,17 @@ rollback:
 	return -1;
 }
 
+static void
+action_row(void *row, sqlite3_stmt *st)
+{
+	struct store_action_row *a = row;
+
+	a->id = sqlite3_column_int64(st, 0);
+	a->mailbox = store_column_dup(st, 1);
+	a->msgkey = store_column_dup(st, 2);
+	a->folder = store_column_dup(st, 3);
+}
+
 int
 store_actions_due(struct store *s, size_t max, struct store_action_row **rows_r,
 		  size_t *n_r, char **error_r)
@@ -761,21 +795,12 @@ store_actions_due(struct store *s, size_t max, struct store_action_row **rows_r,
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		rows[n].id = sqlite3_column_int64(st, 0);
-		rows[n].mailbox = store_column_dup(st, 1);
-		rows[n].msgkey = store_column_dup(st, 2);
-		rows[n].folder = store_column_dup(st, 3);
-		n++;
-	}
+	rc = store_collect(s, st, &rows, &n, sizeof(*rows), action_row, error_r,
+			   "actions");
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (rc == -1) {
 		store_action_rows_free(rows, n);
-		return store_fail(s, error_r, "actions");
+		return -1;
 	}
 	*rows_r = rows;
 	*n_r = n;

@@ -104,12 +104,25 @@ store_attendance_record(struct store *s, const struct store_attendance *a,
 	return rc;
 }
 
+static void
+contact_row(void *row, sqlite3_stmt *st)
+{
+	struct store_attendance_contact *r = row;
+
+	r->code = store_column_dup(st, 0);
+	r->name = store_column_dup(st, 1);
+	r->status = store_column_dup(st, 2);
+	r->enrolled_at = (time_t)sqlite3_column_int64(st, 3);
+	r->address = store_column_dup(st, 4);
+	r->contact_name = store_column_dup(st, 5);
+}
+
 int
 store_attendance_contacts(struct store *s,
 			  struct store_attendance_contact **rows_r, size_t *n_r,
 			  char **error_r)
 {
-	struct store_attendance_contact *rows = NULL, *r;
+	struct store_attendance_contact *rows = NULL;
 	sqlite3_stmt *st;
 	size_t n = 0;
 	int rc;
@@ -123,26 +136,13 @@ store_attendance_contacts(struct store *s,
 		error_r);
 	if (st == NULL)
 		return -1;
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		r = &rows[n++];
-		r->code = store_column_dup(st, 0);
-		r->name = store_column_dup(st, 1);
-		r->status = store_column_dup(st, 2);
-		r->enrolled_at = (time_t)sqlite3_column_int64(st, 3);
-		r->address = store_column_dup(st, 4);
-		r->contact_name = store_column_dup(st, 5);
-	}
-	if (rc != SQLITE_DONE) {
+	rc = store_collect(s, st, &rows, &n, sizeof(*rows), contact_row,
+			   error_r, "contacts");
+	sqlite3_finalize(st);
+	if (rc == -1) {
 		store_attendance_contacts_free(rows, n);
-		store_fail(s, error_r, "contacts");
-		sqlite3_finalize(st);
 		return -1;
 	}
-	sqlite3_finalize(st);
 	*rows_r = rows;
 	*n_r = n;
 	return 0;
@@ -163,12 +163,24 @@ store_attendance_contacts_free(struct store_attendance_contact *rows, size_t n)
 	free(rows);
 }
 
+static void
+answer_row(void *row, sqlite3_stmt *st)
+{
+	struct store_attendance_answer *r = row;
+
+	r->code = store_column_dup(st, 0);
+	r->address = store_column_dup(st, 1);
+	r->item = store_column_dup(st, 2);
+	r->status = store_column_dup(st, 3);
+	r->replied_at = (time_t)sqlite3_column_int64(st, 4);
+}
+
 int
 store_attendance_answers(struct store *s,
 			 struct store_attendance_answer **rows_r, size_t *n_r,
 			 char **error_r)
 {
-	struct store_attendance_answer *rows = NULL, *r;
+	struct store_attendance_answer *rows = NULL;
 	sqlite3_stmt *st;
 	size_t n = 0;
 	int rc;
@@ -179,25 +191,13 @@ store_attendance_answers(struct store *s,
 			   error_r);
 	if (st == NULL)
 		return -1;
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		r = &rows[n++];
-		r->code = store_column_dup(st, 0);
-		r->address = store_column_dup(st, 1);
-		r->item = store_column_dup(st, 2);
-		r->status = store_column_dup(st, 3);
-		r->replied_at = (time_t)sqlite3_column_int64(st, 4);
-	}
-	if (rc != SQLITE_DONE) {
+	rc = store_collect(s, st, &rows, &n, sizeof(*rows), answer_row, error_r,
+			   "attendance");
+	sqlite3_finalize(st);
+	if (rc == -1) {
 		store_attendance_answers_free(rows, n);
-		store_fail(s, error_r, "attendance");
-		sqlite3_finalize(st);
 		return -1;
 	}
-	sqlite3_finalize(st);
 	*rows_r = rows;
 	*n_r = n;
 	return 0;

@@ -46,6 +46,15 @@ char *store_column_dup(sqlite3_stmt *st, int i);
    to 32); neither resets nor finalizes st.  what names it in errors. */
 int store_rows(struct store *s, sqlite3_stmt *st, store_row_fn *fn, void *ctx,
 	       char **error_r, const char *what);
+/* Sets one element of an array from the current row of st. */
+typedef void store_fill_fn(void *row, sqlite3_stmt *st);
+/* Steps st to its end, appending an element of size bytes a row to the
+   array whose address is rows_r (a T ** with *n_r elements), set by
+   fill.  On error the rows read so far stay there for the caller to
+   free.  Neither resets nor finalizes st. */
+int store_collect(struct store *s, sqlite3_stmt *st, void *rows_r, size_t *n_r,
+		  size_t size, store_fill_fn *fill, char **error_r,
+		  const char *what);
 /* Steps st to its end, collecting column 0 as heap strings (NULL for
    NULL) into *v_r and *n_r; on error nothing is kept.  Neither resets
    nor finalizes st. */

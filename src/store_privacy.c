@@ -80,27 +80,16 @@ static int
 audit(struct store *s, const char *what, time_t now,
       const struct store_privacy_counts *n, char **error_r)
 {
-	sqlite3_stmt *st;
 	char *detail;
 	int rc;
 
-	st = store_prepare(s,
-			   "INSERT INTO audit (at, actor, what, detail)"
-			   " VALUES (?, 'aanmeld', ?, ?)",
-			   error_r);
-	if (st == NULL)
-		return -1;
 	detail = xasprintf("%s: %u contact%s, %u message%s, %u mail%s, "
 			   "%u review note%s",
 			   what, n->contacts, n->contacts == 1 ? "" : "s",
 			   n->messages, n->messages == 1 ? "" : "s", n->outbox,
 			   n->outbox == 1 ? "" : "s", n->review,
 			   n->review == 1 ? "" : "s");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	store_bind_text(st, 2, what);
-	store_bind_text(st, 3, detail);
-	rc = store_run(s, st, error_r, "insert audit");
-	sqlite3_finalize(st);
+	rc = store_audit(s, now, "aanmeld", what, 0, NULL, detail, error_r);
 	free(detail);
 	return rc;
 }

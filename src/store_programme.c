@@ -10,6 +10,22 @@
 #include "store_programme.h"
 #include "util.h"
 
+static void
+contact_row(void *row, sqlite3_stmt *st)
+{
+	const char *status = (const char *)sqlite3_column_text(st, 4);
+	struct schedule_contact *one = row;
+
+	one->code = store_column_dup(st, 0);
+	one->municipality = store_column_dup(st, 1);
+	one->addr = store_column_dup(st, 2);
+	one->name = store_column_dup(st, 3);
+	one->status = strcmp(status, "confirmed") == 0	? SCHEDULE_CONFIRMED
+		      : strcmp(status, "waitlist") == 0 ? SCHEDULE_WAITLIST
+							: SCHEDULE_WITHDRAWN;
+	one->since = (time_t)sqlite3_column_int64(st, 5);
+}
+
 int
 store_programme_contacts(struct store *s, struct schedule_contact **contacts_r,
 			 size_t *n_r, char **error_r)
@@ -27,26 +43,12 @@ store_programme_contacts(struct store *s, struct schedule_contact **contacts_r,
 
 	if (st == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(st, 4);
-		struct schedule_contact *one;
-
-		c = xreallocarray(c, n + 1, sizeof(*c));
-		one = &c[n++];
-		one->code = store_column_dup(st, 0);
-		one->municipality = store_column_dup(st, 1);
-		one->addr = store_column_dup(st, 2);
-		one->name = store_column_dup(st, 3);
-		one->status =
-			strcmp(status, "confirmed") == 0  ? SCHEDULE_CONFIRMED
-			: strcmp(status, "waitlist") == 0 ? SCHEDULE_WAITLIST
-							  : SCHEDULE_WITHDRAWN;
-		one->since = (time_t)sqlite3_column_int64(st, 5);
-	}
+	rc = store_collect(s, st, &c, &n, sizeof(*c), contact_row, error_r,
+			   "contacts");
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc == -1) {
 		store_programme_contacts_free(c, n);
-		return store_fail(s, error_r, "contacts");
+		return -1;
 	}
 	*contacts_r = c;
 	*n_r = n;
@@ -75,24 +77,16 @@ fingerprint(const struct programme_item *it)
 			 (long long)it->end, it->link != NULL ? it->link : "");
 }
 
-static int
-audit(struct store *s, time_t now, const char *actor, const char *what,
-      int64_t message, const char *code, const char *detail, char **error_r)
+static void
+item_row(void *row, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_AUDIT, error_r);
+	struct schedule_item *it = row;
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	store_bind_text(st, 2, actor);
-	store_bind_text(st, 3, what);
-	if (message > 0)
-		sqlite3_bind_int64(st, 4, message);
-	else
-		sqlite3_bind_null(st, 4);
-	store_bind_text(st, 5, code);
-	store_bind_text(st, 6, detail);
-	return store_run(s, st, error_r, "insert audit");
+	it->number = (unsigned)sqlite3_column_int(st, 0);
+	it->sequence = (unsigned)sqlite3_column_int(st, 1);
+	it->changed_at = (time_t)sqlite3_column_int64(st, 2);
+	it->removed = sqlite3_column_int(st, 3) != 0;
+	it->start = (time_t)sqlite3_column_int64(st, 4);
 }
 
 /* The sessions' states, into *items_r. */
@@ -111,19 +105,12 @@ read_items(struct store *s, struct schedule_item **items_r, size_t *n_r,
 
 	if (st == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		items = xreallocarray(items, n + 1, sizeof(*items));
-		items[n].number = (unsigned)sqlite3_column_int(st, 0);
-		items[n].sequence = (unsigned)sqlite3_column_int(st, 1);
-		items[n].changed_at = (time_t)sqlite3_column_int64(st, 2);
-		items[n].removed = sqlite3_column_int(st, 3) != 0;
-		items[n].start = (time_t)sqlite3_column_int64(st, 4);
-		n++;
-	}
+	rc = store_collect(s, st, &items, &n, sizeof(*items), item_row, error_r,
+			   "programme items");
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc == -1) {
 		free(items);
-		return store_fail(s, error_r, "programme items");
+		return -1;
 	}
 	*items_r = items;
 	*n_r = n;
@@ -193,16 +180,16 @@ sync_one(struct store *s, const struct programme_item *it, bool first,
 		rc = write_item(s, it, fp, 0, now, error_r);
 		if (rc == 0 && !first) {
 			(*changed)++;
-			rc = audit(s, now, "aanmeldd", "session added", 0, NULL,
-				   detail, error_r);
+			rc = store_audit(s, now, "aanmeldd", "session added", 0,
+					 NULL, detail, error_r);
 		}
 	} else if (removed || strcmp(old, fp) != 0) {
 		snprintf(detail, sizeof(detail), "session %u, sequence %u",
 			 it->number, seq + 1);
 		rc = write_item(s, it, fp, seq + 1, now, error_r);
 		if (rc == 0)
-			rc = audit(s, now, "aanmeldd", "session changed", 0,
-				   NULL, detail, error_r);
+			rc = store_audit(s, now, "aanmeldd", "session changed",
+					 0, NULL, detail, error_r);
 		(*changed)++;
 	}
 	free(old);
@@ -246,8 +233,8 @@ sync_removed(struct store *s, const struct programme *p, time_t now,
 		sqlite3_finalize(st);
 		snprintf(detail, sizeof(detail), "session %u", items[i].number);
 		if (rc == 0)
-			rc = audit(s, now, "aanmeldd", "session removed", 0,
-				   NULL, detail, error_r);
+			rc = store_audit(s, now, "aanmeldd", "session removed",
+					 0, NULL, detail, error_r);
 		(*changed)++;
 	}
 	free(items);
@@ -365,6 +352,24 @@ store_programme_queue(struct store *s, const struct store_mail *mails, size_t n,
 	return 0;
 }
 
+/* The first row's two text columns, and finalizes st: 1 found, 0 no
+   row, -1 error. */
+static int
+read_pair(struct store *s, sqlite3_stmt *st, char **a_r, char **b_r,
+	  char **error_r, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		*a_r = store_column_dup(st, 0);
+		*b_r = store_column_dup(st, 1);
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s, error_r, what);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_programme_enrolment(struct store *s, const char *code, char **status_r,
 			  char **name_r, char **error_r)
@@ -372,22 +377,11 @@ store_programme_enrolment(struct store *s, const char *code, char **status_r,
 	sqlite3_stmt *st = store_prepare(
 		s, "SELECT status, name FROM enrolments WHERE code = ?1",
 		error_r);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, code);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*status_r = store_column_dup(st, 0);
-		*name_r = store_column_dup(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_fail(s, error_r, "enrolment");
+	return read_pair(s, st, status_r, name_r, error_r, "enrolment");
 }
 
 int
@@ -399,21 +393,10 @@ store_programme_first_waiting(struct store *s, char **code_r, char **name_r,
 		"SELECT code, name FROM enrolments WHERE status = 'waitlist'"
 		" ORDER BY enrolled_at, code LIMIT 1",
 		error_r);
-	int rc;
 
 	if (st == NULL)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*code_r = store_column_dup(st, 0);
-		*name_r = store_column_dup(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_fail(s, error_r, "waiting list");
+	return read_pair(s, st, code_r, name_r, error_r, "waiting list");
 }
 
 int
@@ -471,14 +454,14 @@ store_programme_apply(struct store *s, const struct store_change *c,
 	if (c->withdraw != NULL &&
 	    (set_status(s, c->withdraw, "withdrawn", "'confirmed', 'waitlist'",
 			now, error_r) == -1 ||
-	     audit(s, now, c->actor, "withdraw", message, c->withdraw,
-		   c->detail, error_r) == -1))
+	     store_audit(s, now, c->actor, "withdraw", message, c->withdraw,
+			 c->detail, error_r) == -1))
 		return -1;
 	if (c->promote != NULL &&
 	    (set_status(s, c->promote, "confirmed", "'waitlist'", now,
 			error_r) == -1 ||
-	     audit(s, now, c->actor, "promote", message, c->promote, c->detail,
-		   error_r) == -1))
+	     store_audit(s, now, c->actor, "promote", message, c->promote,
+			 c->detail, error_r) == -1))
 		return -1;
 	return store_queue_mails(s, c->mails, c->n_mails, message, now, error_r,
 				 "queue mail");

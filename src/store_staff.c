@@ -197,6 +197,20 @@ store_staff_news(struct store *s, int64_t review_id, time_t since, bool *news_r,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+static void
+review_row(void *row, sqlite3_stmt *st)
+{
+	struct staff_review *v = row;
+
+	v->id = sqlite3_column_int64(st, 0);
+	v->message = sqlite3_column_int64(st, 1);
+	v->created_at = column_time(st, 2);
+	v->sender = store_column_dup(st, 3);
+	v->subject = store_column_dup(st, 4);
+	v->suggested = store_column_dup(st, 5);
+	v->reason = store_column_dup(st, 6);
+}
+
 static int
 load_reviews(struct store *s, struct staff_summary *out, char **error_r)
 {
@@ -213,24 +227,23 @@ load_reviews(struct store *s, struct staff_summary *out, char **error_r)
 
 	if (st == NULL)
 		return -1;
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		struct staff_review *v;
-
-		out->reviews = xreallocarray(out->reviews, out->n_reviews + 1,
-					     sizeof(*out->reviews));
-		v = &out->reviews[out->n_reviews++];
-		v->id = sqlite3_column_int64(st, 0);
-		v->message = sqlite3_column_int64(st, 1);
-		v->created_at = column_time(st, 2);
-		v->sender = store_column_dup(st, 3);
-		v->subject = store_column_dup(st, 4);
-		v->suggested = store_column_dup(st, 5);
-		v->reason = store_column_dup(st, 6);
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s, error_r, "review items");
+	rc = store_collect(s, st, &out->reviews, &out->n_reviews,
+			   sizeof(*out->reviews), review_row, error_r,
+			   "review items");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
+}
+
+static void
+enrolment_row(void *row, sqlite3_stmt *st)
+{
+	struct staff_enrolment *e = row;
+
+	e->code = store_column_dup(st, 0);
+	e->name = store_column_dup(st, 1);
+	e->status = store_column_dup(st, 2);
+	e->enrolled_at = column_time(st, 3);
+	e->contact = store_column_dup(st, 4);
 }
 
 static int
@@ -251,21 +264,22 @@ load_enrolments(struct store *s, const char *where, time_t since,
 		return -1;
 	if (sqlite3_bind_parameter_count(st) > 0)
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		struct staff_enrolment *e;
-
-		*rows_r = xreallocarray(*rows_r, *n_r + 1, sizeof(**rows_r));
-		e = &(*rows_r)[(*n_r)++];
-		e->code = store_column_dup(st, 0);
-		e->name = store_column_dup(st, 1);
-		e->status = store_column_dup(st, 2);
-		e->enrolled_at = column_time(st, 3);
-		e->contact = store_column_dup(st, 4);
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s, error_r, "enrolments");
+	rc = store_collect(s, st, rows_r, n_r, sizeof(**rows_r), enrolment_row,
+			   error_r, "enrolments");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
+}
+
+static void
+failed_row(void *row, sqlite3_stmt *st)
+{
+	struct staff_failed *f = row;
+
+	f->id = sqlite3_column_int64(st, 0);
+	f->kind = store_column_dup(st, 1);
+	f->rcpt = store_column_dup(st, 2);
+	f->error = store_column_dup(st, 3);
+	f->created_at = column_time(st, 4);
 }
 
 static int
@@ -280,22 +294,11 @@ load_failed(struct store *s, struct staff_summary *out, char **error_r)
 
 	if (st == NULL)
 		return -1;
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		struct staff_failed *f;
-
-		out->failed = xreallocarray(out->failed, out->n_failed + 1,
-					    sizeof(*out->failed));
-		f = &out->failed[out->n_failed++];
-		f->id = sqlite3_column_int64(st, 0);
-		f->kind = store_column_dup(st, 1);
-		f->rcpt = store_column_dup(st, 2);
-		f->error = store_column_dup(st, 3);
-		f->created_at = column_time(st, 4);
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(s, error_r, "failed mail");
+	rc = store_collect(s, st, &out->failed, &out->n_failed,
+			   sizeof(*out->failed), failed_row, error_r,
+			   "failed mail");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 static int
