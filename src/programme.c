@@ -334,6 +334,18 @@ programme_free(struct programme *p)
 	free(p);
 }
 
+const struct programme_item *
+programme_session(const struct programme *p, unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_sessions; i++) {
+		if (p->sessions[i].number == number)
+			return &p->sessions[i];
+	}
+	return NULL;
+}
+
 void
 programme_format_date(time_t t, char *buf, size_t size)
 {

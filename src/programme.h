@@ -62,6 +62,9 @@ struct programme {
 /* Returns NULL after appending "file:line: message" lines to errors. */
 struct programme *programme_load(const char *path, struct buf *errors);
 void programme_free(struct programme *p);
+/* The session with that number, or NULL. */
+const struct programme_item *programme_session(const struct programme *p,
+					       unsigned number);
 
 /* The moment of a reminder offset o before t, in local time. */
 time_t programme_offset_before(time_t t, const struct programme_offset *o);

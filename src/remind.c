@@ -16,18 +16,6 @@
 #include "store_programme.h"
 #include "util.h"
 
-static const struct programme_item *
-session(const struct programme *p, unsigned number)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_sessions; i++) {
-		if (p->sessions[i].number == number)
-			return &p->sessions[i];
-	}
-	return NULL;
-}
-
 static void
 item_deinit(struct programme_item *it)
 {
@@ -54,7 +42,7 @@ build(struct store *s, const struct rules *r, const struct config *cfg,
 	switch (m->kind) {
 	case SCHEDULE_REMINDER_SESSION:
 		l.kind = TEMPLATE_REMINDER_SESSION;
-		l.item = session(r->programme, m->number);
+		l.item = programme_session(r->programme, m->number);
 		l.date = m->at; /* Date: the moment it was due */
 		break;
 	case SCHEDULE_REMINDER_DEADLINE:
@@ -64,7 +52,7 @@ build(struct store *s, const struct rules *r, const struct config *cfg,
 		break;
 	case SCHEDULE_UPDATE:
 		l.kind = TEMPLATE_INVITATION_UPDATE;
-		l.item = session(r->programme, m->number);
+		l.item = programme_session(r->programme, m->number);
 		l.date = now;
 		break;
 	case SCHEDULE_CANCEL:

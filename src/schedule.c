@@ -125,16 +125,17 @@ reminders(struct out *o, const struct programme *p,
 	reminder_key(m);
 }
 
-static const struct programme_item *
-session(const struct programme *p, unsigned number)
+/* The reminders of every session and of the deadline for one contact. */
+static void
+all_reminders(struct out *o, const struct programme *p,
+	      const struct schedule_contact *c, time_t now, bool plan)
 {
-	size_t i;
+	size_t j;
 
-	for (i = 0; i < p->n_sessions; i++) {
-		if (p->sessions[i].number == number)
-			return &p->sessions[i];
-	}
-	return NULL;
+	for (j = 0; j < p->n_sessions; j++)
+		reminders(o, p, &p->sessions[j], c, now, plan);
+	if (p->deadline.title != NULL)
+		reminders(o, p, &p->deadline, c, now, plan);
 }
 
 /* An update or a cancellation of a session the contact was invited to. */
@@ -142,7 +143,7 @@ static void
 changes(struct out *o, const struct programme *p, const struct schedule_item *s,
 	const struct schedule_contact *c, time_t now)
 {
-	const struct programme_item *it = session(p, s->number);
+	const struct programme_item *it = programme_session(p, s->number);
 	struct schedule_mail *m;
 	char *addr;
 
@@ -181,10 +182,7 @@ schedule_due(const struct programme *p, const struct schedule_contact *contacts,
 			continue;
 		for (j = 0; j < n_items; j++)
 			changes(&o, p, &items[j], c, now);
-		for (j = 0; j < p->n_sessions; j++)
-			reminders(&o, p, &p->sessions[j], c, now, false);
-		if (p->deadline.title != NULL)
-			reminders(&o, p, &p->deadline, c, now, false);
+		all_reminders(&o, p, c, now, false);
 	}
 	*mails_r = o.mails;
 	*n_r = o.n;
@@ -206,17 +204,14 @@ schedule_plan(const struct programme *p,
 	      time_t now, struct schedule_mail **mails_r, size_t *n_r)
 {
 	struct out o = {NULL, 0};
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < n_contacts; i++) {
 		const struct schedule_contact *c = &contacts[i];
 
 		if (c->status != SCHEDULE_CONFIRMED)
 			continue;
-		for (j = 0; j < p->n_sessions; j++)
-			reminders(&o, p, &p->sessions[j], c, now, true);
-		if (p->deadline.title != NULL)
-			reminders(&o, p, &p->deadline, c, now, true);
+		all_reminders(&o, p, c, now, true);
 	}
 	if (o.n > 1)
 		qsort(o.mails, o.n, sizeof(*o.mails), by_moment);
