@@ -351,36 +351,24 @@ store_staff_summary(struct store *s, time_t since, struct staff_summary *out,
 	return store_commit(s, error_r);
 }
 
-int
-store_staff_summary_done(struct store *s, const char *period,
-			 const struct store_mail *mail, int64_t review_id,
-			 time_t now, char **error_r)
+/* Queues mail (when not NULL) and runs the daemon state update st in
+   one transaction; finalizes st (NULL: its preparation failed). */
+static int
+mail_and_state(struct store *s, const struct store_mail *mail, sqlite3_stmt *st,
+	       time_t now, char **error_r, const char *what)
 {
-	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
-	if (store_begin(s, error_r) == -1)
-		return -1;
-	if (mail != NULL &&
-	    store_queue_mails(s, mail, 1, 0, now, error_r, "staff mail") == -1)
-		goto out;
-	st = store_prepare(s,
-			   "UPDATE daemon_state SET summary_period = ?1,"
-			   " summary_sent_at = CASE WHEN ?2 THEN ?3"
-			   " ELSE summary_sent_at END,"
-			   " summary_review_id = CASE WHEN ?2 THEN ?4"
-			   " ELSE summary_review_id END WHERE id = 1",
-			   error_r);
 	if (st == NULL)
-		goto out;
-	store_bind_text(st, 1, period);
-	sqlite3_bind_int(st, 2, mail != NULL);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 4, review_id);
-	if (store_run(s, st, error_r, "summary state") == -1)
-		goto out;
-	rc = store_commit(s, error_r);
-out:
+		return -1;
+	if (store_begin(s, error_r) == -1) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	if ((mail == NULL || store_queue_mails(s, mail, 1, 0, now, error_r,
+					       "staff mail") == 0) &&
+	    store_run(s, st, error_r, what) == 0)
+		rc = store_commit(s, error_r);
 	if (rc == -1)
 		store_rollback(s);
 	sqlite3_finalize(st);
@@ -388,32 +376,39 @@ out:
 }
 
 int
+store_staff_summary_done(struct store *s, const char *period,
+			 const struct store_mail *mail, int64_t review_id,
+			 time_t now, char **error_r)
+{
+	sqlite3_stmt *st =
+		store_prepare(s,
+			      "UPDATE daemon_state SET summary_period = ?1,"
+			      " summary_sent_at = CASE WHEN ?2 THEN ?3"
+			      " ELSE summary_sent_at END,"
+			      " summary_review_id = CASE WHEN ?2 THEN ?4"
+			      " ELSE summary_review_id END WHERE id = 1",
+			      error_r);
+
+	if (st != NULL) {
+		store_bind_text(st, 1, period);
+		sqlite3_bind_int(st, 2, mail != NULL);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 4, review_id);
+	}
+	return mail_and_state(s, mail, st, now, error_r, "summary state");
+}
+
+int
 store_staff_warned(struct store *s, const struct store_mail *mail,
 		   time_t warned_at, time_t now, char **error_r)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	sqlite3_stmt *st = store_prepare(
+		s, "UPDATE daemon_state SET warned_at = ?1 WHERE id = 1",
+		error_r);
 
-	if (store_begin(s, error_r) == -1)
-		return -1;
-	if (mail != NULL &&
-	    store_queue_mails(s, mail, 1, 0, now, error_r, "staff mail") == -1)
-		goto out;
-	st = store_prepare(s,
-			   "UPDATE daemon_state SET warned_at = ?1"
-			   " WHERE id = 1",
-			   error_r);
-	if (st == NULL)
-		goto out;
-	bind_time(st, 1, warned_at);
-	if (store_run(s, st, error_r, "warning state") == -1)
-		goto out;
-	rc = store_commit(s, error_r);
-out:
-	if (rc == -1)
-		store_rollback(s);
-	sqlite3_finalize(st);
-	return rc;
+	if (st != NULL)
+		bind_time(st, 1, warned_at);
+	return mail_and_state(s, mail, st, now, error_r, "warning state");
 }
 
 int
