@@ -9,26 +9,19 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 work=$(mktemp -d /tmp/aanmeld-imap.XXXXXX)
-servers="$srcdir/servers"
-dv="$work/dovecot"
+. "$srcdir/tap.sh"
+. "$srcdir/lib-servers.sh"
 daemon=
 cleanup() {
 	test -n "$daemon" && kill -9 "$daemon" 2>/dev/null
-	sh "$servers/dovecot.sh" stop "$dv" >/dev/null 2>&1
+	servers_stop
 	rm -rf "$work"
 }
 trap cleanup EXIT
-. "$srcdir/tap.sh"
 # the backlog for the SIGKILL test; smaller under valgrind, which is slow
 backlog=${IMAP_BACKLOG:-500}
 
-if ! sh "$servers/dovecot.sh" start "$dv" >"$work/start.log" 2>&1; then
-	cat "$work/start.log" >&2
-	ok 1 "Dovecot starts"
-	tap_done
-	exit 1
-fi
-. "$dv/env"
+dovecot_start
 doveadm() { $DOVEADM "$@"; }
 count() {	# count FOLDER: messages in it
 	doveadm mailbox status -u "$IMAP_USER" messages "$1" 2>/dev/null |

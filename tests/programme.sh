@@ -15,28 +15,11 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 work=$(mktemp -d /tmp/aanmeld-programme.XXXXXX)
-server=
-cleanup() {
-	test -n "$server" && kill "$server" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
 . "$srcdir/tap.sh"
-PY=/usr/bin/python3
-sh "$srcdir/servers/ca.sh" "$work/pki" >/dev/null
-
-$PY "$srcdir/servers/smtp-server.py" --port 0 \
-	--port-file "$work/port" --pid-file "$work/server.pid" \
-	--maildir "$work/sink" --tls-cert "$work/pki/server.pem" \
-	--tls-key "$work/pki/server.key" --auth aanmeld:smtp-secret \
-	2>>"$work/server.log" &
-server=$!
-i=0
-while [ ! -s "$work/port" ] && [ "$i" -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-port=$(cat "$work/port")
+. "$srcdir/lib-servers.sh"
+trap 'servers_stop; rm -rf "$work"' EXIT
+sh "$servers/ca.sh" "$work/pki" >/dev/null
+smtp_start "$work/pki/server" aanmeld:smtp-secret
 
 # the rules of the test: capacity 5, enrolment open until 30 April
 cp -R "$srcdir/../rules" "$work/rules"
@@ -54,7 +37,7 @@ rules = $work/rules
 spool = spool
 [smtp]
 transport = smtp
-url = smtp://localhost:$port
+url = smtp://localhost:$smtp_port
 user = aanmeld
 password_file = $work/smtp.password
 ca_file = $work/pki/ca.pem

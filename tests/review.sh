@@ -11,37 +11,18 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 work=$(mktemp -d /tmp/aanmeld-review.XXXXXX)
-servers="$srcdir/servers"
-dv="$work/dovecot"
-PY=/usr/bin/python3
+. "$srcdir/tap.sh"
+. "$srcdir/lib-servers.sh"
 daemon=
-smtp=
 cleanup() {
 	test -n "$daemon" && kill "$daemon" 2>/dev/null
-	test -n "$smtp" && kill "$smtp" 2>/dev/null
-	sh "$servers/dovecot.sh" stop "$dv" >/dev/null 2>&1
+	servers_stop
 	rm -rf "$work"
 }
 trap cleanup EXIT
-. "$srcdir/tap.sh"
 
-if ! sh "$servers/dovecot.sh" start "$dv" >"$work/start.log" 2>&1; then
-	cat "$work/start.log" >&2
-	ok 1 "Dovecot starts"
-	tap_done
-	exit 1
-fi
-. "$dv/env"
-$PY "$servers/smtp-server.py" --port 0 --port-file "$work/smtp.port" \
-	--maildir "$work/sink" --tls-cert "$PKI_DIR/server.pem" \
-	--tls-key "$PKI_DIR/server.key" --auth aanmeld:smtp-secret \
-	2>>"$work/smtp.log" &
-smtp=$!
-i=0
-while [ ! -s "$work/smtp.port" ] && [ "$i" -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+dovecot_start
+smtp_start "$PKI_DIR/server" aanmeld:smtp-secret
 printf '%s\n' "$IMAP_PASSWORD" >"$work/password"
 printf 'smtp-secret\n' >"$work/smtp.password"
 chmod 600 "$work/password" "$work/smtp.password"
@@ -59,7 +40,7 @@ timeout = 10
 poll_interval = 1
 [smtp]
 transport = smtp
-url = smtp://localhost:$(cat "$work/smtp.port")
+url = smtp://localhost:$smtp_port
 user = aanmeld
 password_file = $work/smtp.password
 ca_file = $CA_FILE

@@ -10,17 +10,13 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 work=$(mktemp -d /tmp/aanmeld-secrets.XXXXXX)
-servers="$srcdir/servers"
-dv="$work/dovecot"
-smtpd=
+. "$srcdir/tap.sh"
+. "$srcdir/lib-servers.sh"
 cleanup() {
-	test -n "$smtpd" && kill "$smtpd" 2>/dev/null
-	sh "$servers/dovecot.sh" stop "$dv" >/dev/null 2>&1
+	servers_stop
 	rm -rf "$work"
 }
-trap '[ -n "${KEEP:-}" ] && { kill "$smtpd"; sh "$servers/dovecot.sh" stop "$dv"; } >/dev/null 2>&1 || cleanup' EXIT
-. "$srcdir/tap.sh"
-PY=/usr/bin/python3
+trap '[ -n "${KEEP:-}" ] && { kill "$smtp_pid"; sh "$servers/dovecot.sh" stop "$dv"; } >/dev/null 2>&1 || cleanup' EXIT
 out=$work/out # everything aanmeld and aanmeldd print goes in here
 mkdir -p "$out"
 
@@ -29,28 +25,11 @@ OAUTH_SECRET=oauth2-Secr3t-0815
 WRONG_IMAP=wrong-imap-Pw-9931
 WRONG_SMTP=wrong-smtp-Pw-2207
 WRONG_OAUTH=wrong-oauth2-Secr3t-5150
-if ! OAUTH2_CLIENT_SECRET=$OAUTH_SECRET sh "$servers/dovecot.sh" start "$dv" \
-	>"$work/start.log" 2>&1; then
-	cat "$work/start.log" >&2
-	ok 1 "Dovecot starts"
-	tap_done
-	exit 1
-fi
-. "$dv/env"
+dovecot_start OAUTH2_CLIENT_SECRET="$OAUTH_SECRET"
 IMAP_SECRET=$IMAP_PASSWORD
 
 sh "$servers/ca.sh" "$work/pki" >/dev/null
-$PY "$servers/smtp-server.py" --port 0 --port-file "$work/port" \
-	--pid-file "$work/smtpd.pid" --maildir "$work/sink" \
-	--tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" \
-	--auth "aanmeld:$SMTP_SECRET" 2>>"$work/smtpd.log" &
-smtpd=$!
-i=0
-while [ ! -s "$work/port" ] && [ "$i" -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-smtp_port=$(cat "$work/port")
+smtp_start "$work/pki/server" "aanmeld:$SMTP_SECRET"
 
 secret() {	# secret NAME VALUE: a file only its owner reads
 	printf '%s\n' "$2" >"$work/$1"

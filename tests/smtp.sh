@@ -9,31 +9,12 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 work=$(mktemp -d /tmp/aanmeld-smtp.XXXXXX)
-server=
-cleanup() {
-	test -n "$server" && kill "$server" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
 . "$srcdir/tap.sh"
-PY=/usr/bin/python3
-sh "$srcdir/servers/ca.sh" "$work/pki" >/dev/null
-
+. "$srcdir/lib-servers.sh"
+trap 'servers_stop; rm -rf "$work"' EXIT
+sh "$servers/ca.sh" "$work/pki" >/dev/null
 start_server() {	# start_server CERT: the sink with that certificate
-	test -n "$server" && kill "$server" 2>/dev/null && sleep 0.3
-	rm -f "$work/port"
-	$PY "$srcdir/servers/smtp-server.py" --port "${port:-0}" \
-		--port-file "$work/port" --pid-file "$work/server.pid" \
-		--maildir "$work/sink" --tls-cert "$work/pki/$1.pem" \
-		--tls-key "$work/pki/$1.key" --auth aanmeld:smtp-secret \
-		2>>"$work/server.log" &
-	server=$!
-	i=0
-	while [ ! -s "$work/port" ] && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	port=$(cat "$work/port")
+	smtp_start "$work/pki/$1" aanmeld:smtp-secret
 }
 start_server server
 printf 'smtp-secret\n' >"$work/smtp.password"
@@ -44,7 +25,7 @@ rules = $srcdir/../rules
 spool = spool
 [smtp]
 transport = smtp
-url = smtp://localhost:$port
+url = smtp://localhost:$smtp_port
 user = aanmeld
 password_file = $work/smtp.password
 ca_file = $work/pki/ca.pem

@@ -10,30 +10,11 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 work=$(mktemp -d /tmp/aanmeld-staff.XXXXXX)
-servers="$srcdir/servers"
-dv="$work/dovecot"
-server=
-cleanup() {
-	test -n "$server" && kill "$server" 2>/dev/null
-	sh "$servers/dovecot.sh" stop "$dv" >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
 . "$srcdir/tap.sh"
-PY=/usr/bin/python3
+. "$srcdir/lib-servers.sh"
+trap 'servers_stop; rm -rf "$work"' EXIT
 sh "$servers/ca.sh" "$work/pki" >/dev/null
-
-$PY "$servers/smtp-server.py" --port 0 --port-file "$work/port" \
-	--pid-file "$work/server.pid" --maildir "$work/sink" \
-	--tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" \
-	--auth aanmeld:smtp-secret 2>>"$work/server.log" &
-server=$!
-i=0
-while [ ! -s "$work/port" ] && [ "$i" -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-port=$(cat "$work/port")
+smtp_start "$work/pki/server" aanmeld:smtp-secret
 printf 'smtp-secret\n' >"$work/smtp.password"
 chmod 600 "$work/smtp.password"
 
@@ -46,7 +27,7 @@ spool = $work/spool-$1
 ${3:-type = maildir}
 [smtp]
 transport = smtp
-url = smtp://localhost:$port
+url = smtp://localhost:$smtp_port
 user = aanmeld
 password_file = $work/smtp.password
 ca_file = $work/pki/ca.pem
@@ -195,13 +176,7 @@ check "status --help: explains the exit status" grep -q 'Exit status: 0 healthy;
 eq "status with an extra argument: exit 2" 2 $?
 
 # --- the mailbox down for longer than warn_after: one warning over SMTP
-if ! sh "$servers/dovecot.sh" start "$dv" >"$work/start.log" 2>&1; then
-	cat "$work/start.log" >&2
-	ok 1 "Dovecot starts"
-	tap_done
-	exit 1
-fi
-. "$dv/env"
+dovecot_start
 printf '%s\n' "$IMAP_PASSWORD" >"$work/imap.password"
 chmod 600 "$work/imap.password"
 conf imap ops@vng.nl "type = imap
