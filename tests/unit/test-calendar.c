@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "calendar.h"
+#include "fixture.h"
 #include "message.h"
 #include "programme.h"
 #include "util.h"
@@ -34,23 +35,9 @@
 #define LINE_OCTETS_MAX 75
 #define PYTHON "/usr/bin/python3"
 
-static time_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return timegm(&tm);
-}
-
 /* Two clocks: nothing but DTSTAMP may depend on them. */
-#define NOW utc(2021, 3, 29, 8, 40)
-#define LATER utc(2021, 4, 2, 17, 5)
+#define NOW fixture_utc(2021, 3, 29, 8, 40, 0)
+#define LATER fixture_utc(2021, 4, 2, 17, 5, 0)
 
 static struct programme *
 load_project(void)
@@ -301,10 +288,12 @@ test_request(void **state)
 	assert_string_equal(param_text(prop, ICAL_TZID_PARAMETER), ZONE);
 	assert_string_equal(icalproperty_get_value_as_string(prop),
 			    "20210413T133000");
-	assert_int_equal(prop_time(vcal, prop), utc(2021, 4, 13, 11, 30));
+	assert_int_equal(prop_time(vcal, prop),
+			 fixture_utc(2021, 4, 13, 11, 30, 0));
 	prop = only_prop(ev, ICAL_DTEND_PROPERTY);
 	assert_string_equal(param_text(prop, ICAL_TZID_PARAMETER), ZONE);
-	assert_int_equal(prop_time(vcal, prop), utc(2021, 4, 13, 13, 30));
+	assert_int_equal(prop_time(vcal, prop),
+			 fixture_utc(2021, 4, 13, 13, 30, 0));
 
 	assert_string_equal(icalcomponent_get_summary(ev), s->title);
 	assert_string_equal(icalcomponent_get_summary(ev),
@@ -398,7 +387,7 @@ test_stable(void **state)
 	/* session 2 at its own time */
 	assert_int_equal(
 		prop_time(vc, only_prop(only_event(vc), ICAL_DTSTART_PROPERTY)),
-		utc(2021, 4, 29, 11, 30));
+		fixture_utc(2021, 4, 29, 11, 30, 0));
 
 	icalcomponent_free(va);
 	icalcomponent_free(vb);
@@ -703,7 +692,7 @@ test_cancel(void **state)
 	assert_int_equal(icalcomponent_get_sequence(ev), 4);
 	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
 	assert_int_equal(prop_time(vcal, only_prop(ev, ICAL_DTSTART_PROPERTY)),
-			 utc(2021, 5, 27, 11, 30));
+			 fixture_utc(2021, 5, 27, 11, 30, 0));
 	att = only_prop(ev, ICAL_ATTENDEE_PROPERTY);
 	assert_string_equal(icalproperty_get_attendee(att), "mailto:" ATTENDEE);
 	assert_null(param_text(att, ICAL_RSVP_PARAMETER));
@@ -790,9 +779,9 @@ test_publish(void **state)
 	free(uid);
 	assert_string_equal(icalcomponent_get_summary(ev), p->congress.title);
 	assert_int_equal(prop_time(vcal, only_prop(ev, ICAL_DTSTART_PROPERTY)),
-			 utc(2021, 10, 7, 8, 0));
+			 fixture_utc(2021, 10, 7, 8, 0, 0));
 	assert_int_equal(prop_time(vcal, only_prop(ev, ICAL_DTEND_PROPERTY)),
-			 utc(2021, 10, 7, 14, 0));
+			 fixture_utc(2021, 10, 7, 14, 0, 0));
 	assert_int_equal(
 		icalcomponent_count_properties(ev, ICAL_LOCATION_PROPERTY), 0);
 	assert_int_equal(
@@ -822,7 +811,8 @@ test_publish(void **state)
 static void
 test_publish_empty(void **state)
 {
-	struct programme *p = one_session(ZONE, utc(2021, 4, 13, 11, 30));
+	struct programme *p =
+		one_session(ZONE, fixture_utc(2021, 4, 13, 11, 30, 0));
 	const char *err = NULL;
 	icalcomponent *vcal;
 	char *text;
@@ -831,7 +821,8 @@ test_publish_empty(void **state)
 	p->n_sessions = 0;
 	p->deadline.title = p->sessions[0].title;
 	p->sessions[0].title = NULL;
-	p->deadline.start = p->deadline.end = utc(2021, 8, 14, 22, 0);
+	p->deadline.start = p->deadline.end =
+		fixture_utc(2021, 8, 14, 22, 0, 0);
 	text = calendar_publish(p, NULL, 0, NOW, &err);
 	vcal = parse(text);
 	assert_int_equal(
@@ -880,8 +871,8 @@ test_zones(void **state)
 	size_t i;
 
 	for (i = 0; i < nitems(rows); i++) {
-		time_t t = utc(rows[i].y, rows[i].mo, rows[i].d, rows[i].h,
-			       rows[i].mi);
+		time_t t = fixture_utc(rows[i].y, rows[i].mo, rows[i].d,
+				       rows[i].h, rows[i].mi, 0);
 		struct programme *p = one_session(rows[i].zone, t);
 		char *text = calendar_request(p, &p->sessions[0], ATTENDEE,
 					      NULL, NULL, 0, NOW, &err);

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "classify.h"
+#include "fixture.h"
 #include "gemeenten.h"
 #include "message.h"
 #include "rules.h"
@@ -35,13 +36,7 @@ static struct rules *rules;
 static int
 setup(void **state)
 {
-	struct buf errors;
-
-	buf_init(&errors, 1024 * 1024);
-	rules = rules_load(TOP_SRCDIR "/rules", &errors);
-	if (rules == NULL)
-		fprintf(stderr, "%s", buf_str(&errors));
-	buf_deinit(&errors);
+	rules = fixture_rules();
 	return rules == NULL ? -1 : 0;
 }
 
@@ -50,15 +45,6 @@ teardown(void **state)
 {
 	rules_free(rules);
 	return 0;
-}
-
-static time_t
-at(const char *when)
-{
-	time_t t;
-
-	assert_int_equal(util_parse_time(when, &t), 0);
-	return t;
 }
 
 struct row {
@@ -147,7 +133,7 @@ test_rows(void **state)
 			r->headers, r->from, r->subject, i);
 		m = message_parse(raw, strlen(raw));
 		set.trust_unlabelled_authres = r->trust_m365;
-		classify(m, rules, &set, &st, at(r->now), &c);
+		classify(m, rules, &set, &st, fixture_at(r->now), &c);
 		print_message(
 			"row %zu: %s %s (%s)\n", i, verdict_name(c.verdict),
 			c.gemeente != NULL ? c.gemeente->code : "-", c.reasons);

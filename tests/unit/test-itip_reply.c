@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "calendar.h"
 #include "classify.h"
+#include "fixture.h"
 #include "itip_reply.h"
 #include "message.h"
 #include "programme.h"
@@ -36,13 +37,7 @@ static struct rules *rules;
 static int
 setup(void **state)
 {
-	struct buf errors;
-
-	buf_init(&errors, 1024 * 1024);
-	rules = rules_load(TOP_SRCDIR "/rules", &errors);
-	if (rules == NULL)
-		fprintf(stderr, "%s", buf_str(&errors));
-	buf_deinit(&errors);
+	rules = fixture_rules();
 	return rules == NULL ? -1 : 0;
 }
 
@@ -68,21 +63,6 @@ load(const char *name)
 	free(data);
 	free(path);
 	return m;
-}
-
-static time_t
-utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return timegm(&tm);
 }
 
 static const struct sample {
@@ -125,8 +105,8 @@ test_samples(void **state)
 		assert_string_equal(r.attendee, s->attendee);
 		assert_int_equal(r.partstat, s->partstat);
 		assert_int_equal(r.sequence, 0);
-		assert_int_equal(r.dtstamp,
-				 utc(s->y, s->mo, s->d, s->h, s->mi, s->s));
+		assert_int_equal(r.dtstamp, fixture_utc(s->y, s->mo, s->d, s->h,
+							s->mi, s->s));
 		assert_int_equal(
 			itip_reply_item(rules->programme, r.uid, "vng.nl"),
 			s->item);
@@ -149,7 +129,8 @@ test_classify_samples(void **state)
 		struct message *m = load(samples[i].file);
 		struct classification c;
 
-		classify(m, rules, &set, &st, utc(2021, 4, 2, 8, 0, 0), &c);
+		classify(m, rules, &set, &st, fixture_utc(2021, 4, 2, 8, 0, 0),
+			 &c);
 		print_message("%s: %s (%s)\n", samples[i].file,
 			      verdict_name(c.verdict), c.reasons);
 		assert_int_equal(c.verdict, VERDICT_ATTENDANCE);
@@ -177,7 +158,7 @@ test_classify_forged(void **state)
 	p = strstr(m->authres[0], "dmarc=pass");
 	assert_non_null(p);
 	memcpy(p, "dmarc=fail", 10);
-	classify(m, rules, &set, &st, utc(2021, 4, 2, 8, 0, 0), &c);
+	classify(m, rules, &set, &st, fixture_utc(2021, 4, 2, 8, 0, 0), &c);
 	assert_int_equal(c.verdict, VERDICT_IGNORE);
 	assert_false(c.answer);
 	assert_non_null(strstr(c.reasons, "attendance not recorded"));
@@ -250,7 +231,8 @@ test_calendars(void **state)
 			assert_string_equal(r.attendee, "jan@ede.nl");
 			assert_int_equal(r.partstat, ITIP_DECLINED);
 			assert_int_equal(r.sequence, 2);
-			assert_int_equal(r.dtstamp, utc(2021, 4, 1, 10, 0, 0));
+			assert_int_equal(r.dtstamp,
+					 fixture_utc(2021, 4, 1, 10, 0, 0));
 		} else {
 			assert_null(r.uid);
 			assert_null(r.attendee);
@@ -474,7 +456,8 @@ test_classify_unusable(void **state)
 			"method=REPLY; charset=UTF-8\r\n\r\n%s",
 			rows[i].ics);
 		m = message_parse(raw, strlen(raw));
-		classify(m, rules, &set, &st, utc(2021, 4, 2, 8, 0, 0), &c);
+		classify(m, rules, &set, &st, fixture_utc(2021, 4, 2, 8, 0, 0),
+			 &c);
 		print_message("row %zu: %s (%s)\n", i, verdict_name(c.verdict),
 			      c.reasons);
 		assert_int_equal(c.verdict, VERDICT_IGNORE);
@@ -508,7 +491,7 @@ test_enrolment_with_ics(void **state)
 		"--b--\r\n";
 
 	m = message_parse(raw, strlen(raw));
-	classify(m, rules, &set, &st, utc(2021, 4, 1, 8, 0, 0), &c);
+	classify(m, rules, &set, &st, fixture_utc(2021, 4, 1, 8, 0, 0), &c);
 	assert_int_equal(c.verdict, VERDICT_ENROL);
 	assert_true(c.answer);
 	classification_deinit(&c);

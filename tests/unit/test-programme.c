@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "fixture.h"
 #include "programme.h"
 #include "util.h"
 
@@ -30,20 +31,6 @@
 	"title = S1\n"                                                         \
 	"start = 2021-04-13 13:30\n"                                           \
 	"end = 2021-04-13 15:30\n"
-
-static time_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return timegm(&tm);
-}
 
 struct fixture {
 	char dir[64];
@@ -126,27 +113,29 @@ test_project(void **state)
 	assert_string_equal(p->organiser, "VNG");
 	assert_int_equal(p->capacity, 5);
 	/* CET (+1) on 1 March, CEST (+2) from 28 March */
-	assert_int_equal(p->opens, utc(2021, 2, 28, 23, 0));
-	assert_int_equal(p->closes, utc(2021, 4, 12, 21, 59));
+	assert_int_equal(p->opens, fixture_utc(2021, 2, 28, 23, 0, 0));
+	assert_int_equal(p->closes, fixture_utc(2021, 4, 12, 21, 59, 0));
 	assert_int_equal(p->n_sessions, 5);
 	for (i = 0; i < p->n_sessions; i++) {
 		const struct programme_item *s = &p->sessions[i];
 
 		/* 13:30-15:30 in Amsterdam is 11:30-13:30 UTC */
 		assert_int_equal(s->number, sessions[i].number);
-		assert_int_equal(s->start, utc(2021, sessions[i].month,
-					       sessions[i].day, 11, 30));
-		assert_int_equal(s->end, utc(2021, sessions[i].month,
-					     sessions[i].day, 13, 30));
+		assert_int_equal(s->start,
+				 fixture_utc(2021, sessions[i].month,
+					     sessions[i].day, 11, 30, 0));
+		assert_int_equal(s->end,
+				 fixture_utc(2021, sessions[i].month,
+					     sessions[i].day, 13, 30, 0));
 		assert_non_null(s->title);
 		assert_non_null(s->link);
 	}
 	/* a date alone is the start of that day; start == end */
 	assert_non_null(p->deadline.title);
-	assert_int_equal(p->deadline.start, utc(2021, 8, 14, 22, 0));
+	assert_int_equal(p->deadline.start, fixture_utc(2021, 8, 14, 22, 0, 0));
 	assert_int_equal(p->deadline.end, p->deadline.start);
-	assert_int_equal(p->congress.start, utc(2021, 10, 7, 8, 0));
-	assert_int_equal(p->congress.end, utc(2021, 10, 7, 14, 0));
+	assert_int_equal(p->congress.start, fixture_utc(2021, 10, 7, 8, 0, 0));
+	assert_int_equal(p->congress.end, fixture_utc(2021, 10, 7, 14, 0, 0));
 	programme_free(p);
 	programme_free(NULL);
 }
@@ -185,21 +174,25 @@ test_format_date(void **state)
 		time_t t;
 		const char *want;
 	} rows[] = {
-		{utc(2021, 4, 13, 11, 30), "dinsdag 13 april 2021"},
-		{utc(2020, 12, 31, 23, 0), "vrijdag 1 januari 2021"},
-		{utc(2020, 12, 31, 22, 59), "donderdag 31 december 2020"},
+		{fixture_utc(2021, 4, 13, 11, 30, 0), "dinsdag 13 april 2021"},
+		{fixture_utc(2020, 12, 31, 23, 0, 0), "vrijdag 1 januari 2021"},
+		{fixture_utc(2020, 12, 31, 22, 59, 0),
+		 "donderdag 31 december 2020"},
 		/* 22:30 UTC is already the next day in Amsterdam */
-		{utc(2021, 4, 12, 22, 30), "dinsdag 13 april 2021"},
-		{utc(2021, 2, 28, 12, 0), "zondag 28 februari 2021"},
-		{utc(2021, 3, 1, 12, 0), "maandag 1 maart 2021"},
-		{utc(2021, 5, 27, 12, 0), "donderdag 27 mei 2021"},
-		{utc(2021, 6, 30, 12, 0), "woensdag 30 juni 2021"},
-		{utc(2021, 7, 3, 12, 0), "zaterdag 3 juli 2021"},
-		{utc(2021, 8, 15, 12, 0), "zondag 15 augustus 2021"},
-		{utc(2021, 9, 17, 12, 0), "vrijdag 17 september 2021"},
-		{utc(2021, 10, 7, 12, 0), "donderdag 7 oktober 2021"},
-		{utc(2021, 11, 1, 12, 0), "maandag 1 november 2021"},
-		{utc(2021, 12, 1, 12, 0), "woensdag 1 december 2021"},
+		{fixture_utc(2021, 4, 12, 22, 30, 0), "dinsdag 13 april 2021"},
+		{fixture_utc(2021, 2, 28, 12, 0, 0), "zondag 28 februari 2021"},
+		{fixture_utc(2021, 3, 1, 12, 0, 0), "maandag 1 maart 2021"},
+		{fixture_utc(2021, 5, 27, 12, 0, 0), "donderdag 27 mei 2021"},
+		{fixture_utc(2021, 6, 30, 12, 0, 0), "woensdag 30 juni 2021"},
+		{fixture_utc(2021, 7, 3, 12, 0, 0), "zaterdag 3 juli 2021"},
+		{fixture_utc(2021, 8, 15, 12, 0, 0), "zondag 15 augustus 2021"},
+		{fixture_utc(2021, 9, 17, 12, 0, 0),
+		 "vrijdag 17 september 2021"},
+		{fixture_utc(2021, 10, 7, 12, 0, 0),
+		 "donderdag 7 oktober 2021"},
+		{fixture_utc(2021, 11, 1, 12, 0, 0), "maandag 1 november 2021"},
+		{fixture_utc(2021, 12, 1, 12, 0, 0),
+		 "woensdag 1 december 2021"},
 	};
 	struct programme *p = load_project();
 	char buf[64];
@@ -416,16 +409,16 @@ test_reminders(void **state)
 
 		assert_int_equal(
 			programme_offset_before(p->sessions[0].start, &d7),
-			utc(2021, 4, 6, 11, 30));
+			fixture_utc(2021, 4, 6, 11, 30, 0));
 		assert_int_equal(
 			programme_offset_before(p->sessions[0].start, &d16),
-			utc(2021, 3, 28, 11, 30));
+			fixture_utc(2021, 3, 28, 11, 30, 0));
 		assert_int_equal(
 			programme_offset_before(p->sessions[0].start, &d17),
-			utc(2021, 3, 27, 12, 30));
+			fixture_utc(2021, 3, 27, 12, 30, 0));
 		assert_int_equal(
 			programme_offset_before(p->sessions[0].start, &h12),
-			utc(2021, 4, 12, 23, 30));
+			fixture_utc(2021, 4, 12, 23, 30, 0));
 	}
 	programme_free(p);
 	buf_deinit(&errors);
@@ -570,9 +563,11 @@ test_timezone(void **state)
 		const char *zone;
 		time_t closes;
 	} rows[] = {
-		{"UTC", utc(2021, 4, 12, 23, 59)},
-		{"America/New_York", utc(2021, 4, 13, 3, 59)},	/* EDT */
-		{"Europe/Amsterdam", utc(2021, 4, 12, 21, 59)}, /* CEST */
+		{"UTC", fixture_utc(2021, 4, 12, 23, 59, 0)},
+		{"America/New_York",
+		 fixture_utc(2021, 4, 13, 3, 59, 0)}, /* EDT */
+		{"Europe/Amsterdam",
+		 fixture_utc(2021, 4, 12, 21, 59, 0)}, /* CEST */
 	};
 	struct fixture *f = *state;
 	size_t i;

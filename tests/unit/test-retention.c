@@ -18,39 +18,10 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "fixture.h"
 #include "programme.h"
 #include "retention.h"
 #include "util.h"
-
-/* A local time of Europe/Amsterdam (TZ is set in main). */
-static time_t
-local(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-static time_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return timegm(&tm);
-}
 
 static void
 test_programme_end(void **state)
@@ -63,10 +34,11 @@ test_programme_end(void **state)
 	p = programme_load(TOP_SRCDIR "/rules/programme.conf", &errors);
 	assert_non_null(p);
 	/* the congress of 7 October 2021 ends at 16:00 summer time */
-	assert_int_equal(retention_programme_end(p), utc(2021, 10, 7, 14, 0));
+	assert_int_equal(retention_programme_end(p),
+			 fixture_utc(2021, 10, 7, 14, 0, 0));
 	/* twelve months on, again summer time */
 	assert_int_equal(retention_cutoff(retention_programme_end(p), 12),
-			 utc(2022, 10, 7, 14, 0));
+			 fixture_utc(2022, 10, 7, 14, 0, 0));
 	programme_free(p);
 	buf_deinit(&errors);
 }
@@ -101,7 +73,7 @@ test_end_without_congress(void **state)
 		print_message("%s", buf_str(&errors));
 	assert_non_null(p);
 	assert_int_equal(retention_programme_end(p),
-			 local(2021, 5, 27, 15, 30));
+			 fixture_local(2021, 5, 27, 15, 30));
 	programme_free(p);
 	buf_deinit(&errors);
 	unlink(path);
@@ -113,15 +85,16 @@ static void
 test_whole_months(void **state)
 {
 	(void)state;
-	assert_int_equal(retention_cutoff(local(2021, 10, 7, 16, 0), 0),
-			 local(2021, 10, 7, 16, 0));
-	assert_int_equal(retention_cutoff(local(2021, 10, 7, 16, 0), 1),
-			 local(2021, 11, 7, 16, 0));
+	assert_int_equal(retention_cutoff(fixture_local(2021, 10, 7, 16, 0), 0),
+			 fixture_local(2021, 10, 7, 16, 0));
+	assert_int_equal(retention_cutoff(fixture_local(2021, 10, 7, 16, 0), 1),
+			 fixture_local(2021, 11, 7, 16, 0));
 	/* over the turn of the year */
-	assert_int_equal(retention_cutoff(local(2021, 10, 7, 16, 0), 3),
-			 local(2022, 1, 7, 16, 0));
-	assert_int_equal(retention_cutoff(local(2021, 10, 7, 16, 0), 27),
-			 local(2024, 1, 7, 16, 0));
+	assert_int_equal(retention_cutoff(fixture_local(2021, 10, 7, 16, 0), 3),
+			 fixture_local(2022, 1, 7, 16, 0));
+	assert_int_equal(
+		retention_cutoff(fixture_local(2021, 10, 7, 16, 0), 27),
+		fixture_local(2024, 1, 7, 16, 0));
 }
 
 /* A day the later month lacks becomes its last day, never a day of the
@@ -130,25 +103,29 @@ static void
 test_month_end(void **state)
 {
 	(void)state;
-	assert_int_equal(retention_cutoff(local(2021, 8, 31, 10, 0), 1),
-			 local(2021, 9, 30, 10, 0));
-	assert_int_equal(retention_cutoff(local(2021, 1, 31, 10, 0), 1),
-			 local(2021, 2, 28, 10, 0));
+	assert_int_equal(retention_cutoff(fixture_local(2021, 8, 31, 10, 0), 1),
+			 fixture_local(2021, 9, 30, 10, 0));
+	assert_int_equal(retention_cutoff(fixture_local(2021, 1, 31, 10, 0), 1),
+			 fixture_local(2021, 2, 28, 10, 0));
 	/* a leap year */
-	assert_int_equal(retention_cutoff(local(2020, 1, 31, 10, 0), 1),
-			 local(2020, 2, 29, 10, 0));
-	assert_int_equal(retention_cutoff(local(2020, 2, 29, 10, 0), 12),
-			 local(2021, 2, 28, 10, 0));
-	assert_int_equal(retention_cutoff(local(2020, 2, 29, 10, 0), 48),
-			 local(2024, 2, 29, 10, 0));
+	assert_int_equal(retention_cutoff(fixture_local(2020, 1, 31, 10, 0), 1),
+			 fixture_local(2020, 2, 29, 10, 0));
+	assert_int_equal(
+		retention_cutoff(fixture_local(2020, 2, 29, 10, 0), 12),
+		fixture_local(2021, 2, 28, 10, 0));
+	assert_int_equal(
+		retention_cutoff(fixture_local(2020, 2, 29, 10, 0), 48),
+		fixture_local(2024, 2, 29, 10, 0));
 	/* 1900 was no leap year, 2000 was */
-	assert_int_equal(retention_cutoff(local(1999, 12, 31, 10, 0), 2),
-			 local(2000, 2, 29, 10, 0));
-	assert_int_equal(retention_cutoff(local(2021, 12, 31, 23, 59), 2),
-			 local(2022, 2, 28, 23, 59));
+	assert_int_equal(
+		retention_cutoff(fixture_local(1999, 12, 31, 10, 0), 2),
+		fixture_local(2000, 2, 29, 10, 0));
+	assert_int_equal(
+		retention_cutoff(fixture_local(2021, 12, 31, 23, 59), 2),
+		fixture_local(2022, 2, 28, 23, 59));
 	/* the 30th stays the 30th where it exists */
-	assert_int_equal(retention_cutoff(local(2021, 9, 30, 10, 0), 1),
-			 local(2021, 10, 30, 10, 0));
+	assert_int_equal(retention_cutoff(fixture_local(2021, 9, 30, 10, 0), 1),
+			 fixture_local(2021, 10, 30, 10, 0));
 }
 
 /* The same local time of day across a change of summer time: the
@@ -158,10 +135,12 @@ test_summer_time(void **state)
 {
 	(void)state;
 	/* 12:00 CET is 11:00 UTC; 12:00 CEST a month later is 10:00 UTC */
-	assert_int_equal(retention_cutoff(utc(2021, 3, 27, 11, 0), 1),
-			 utc(2021, 4, 27, 10, 0));
-	assert_int_equal(retention_cutoff(utc(2021, 10, 7, 14, 0), 2),
-			 utc(2021, 12, 7, 15, 0));
+	assert_int_equal(
+		retention_cutoff(fixture_utc(2021, 3, 27, 11, 0, 0), 1),
+		fixture_utc(2021, 4, 27, 10, 0, 0));
+	assert_int_equal(
+		retention_cutoff(fixture_utc(2021, 10, 7, 14, 0, 0), 2),
+		fixture_utc(2021, 12, 7, 15, 0, 0));
 }
 
 int

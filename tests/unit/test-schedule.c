@@ -20,6 +20,7 @@
 #include "answer.h"
 #include "buf.h"
 #include "config.h"
+#include "fixture.h"
 #include "invite.h"
 #include "letter.h"
 #include "message.h"
@@ -29,20 +30,6 @@
 #include "util.h"
 
 static struct programme *prog;
-
-static time_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	return timegm(&tm);
-}
 
 static struct schedule_contact
 contact(enum schedule_status status, time_t since)
@@ -90,33 +77,34 @@ static void
 test_dst(void **state)
 {
 	struct schedule_contact c =
-		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 3, 15, 9, 0, 0));
 	struct schedule_mail *m;
 	size_t n;
 
 	(void)state;
-	expect_due(&c, utc(2021, 3, 28, 0, 59), "");
-	expect_due(&c, utc(2021, 4, 6, 11, 29), "");
-	expect_due(&c, utc(2021, 4, 6, 11, 30), K "session-1:7d");
-	schedule_due(prog, &c, 1, NULL, 0, utc(2021, 4, 6, 11, 30), &m, &n);
+	expect_due(&c, fixture_utc(2021, 3, 28, 0, 59, 0), "");
+	expect_due(&c, fixture_utc(2021, 4, 6, 11, 29, 0), "");
+	expect_due(&c, fixture_utc(2021, 4, 6, 11, 30, 0), K "session-1:7d");
+	schedule_due(prog, &c, 1, NULL, 0, fixture_utc(2021, 4, 6, 11, 30, 0),
+		     &m, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(m[0].kind, SCHEDULE_REMINDER_SESSION);
 	assert_int_equal(m[0].number, 1);
-	assert_int_equal(m[0].at, utc(2021, 4, 6, 11, 30));
+	assert_int_equal(m[0].at, fixture_utc(2021, 4, 6, 11, 30, 0));
 	assert_string_equal(m[0].offset, "7d");
 	schedule_free(m, n);
 	/* the text deadline: 14 days before 15 August, at 09:00 local */
-	expect_due(&c, utc(2021, 8, 1, 6, 59), "");
-	expect_due(&c, utc(2021, 8, 1, 7, 0), K "deadline:14d");
-	expect_due(&c, utc(2021, 8, 12, 7, 0), K "deadline:3d");
+	expect_due(&c, fixture_utc(2021, 8, 1, 6, 59, 0), "");
+	expect_due(&c, fixture_utc(2021, 8, 1, 7, 0, 0), K "deadline:14d");
+	expect_due(&c, fixture_utc(2021, 8, 12, 7, 0, 0), K "deadline:3d");
 	/* the plan from the start: 5 sessions and the deadline, two each,
 	   in order of their moment */
-	schedule_plan(prog, &c, 1, utc(2021, 3, 15, 9, 0), &m, &n);
+	schedule_plan(prog, &c, 1, fixture_utc(2021, 3, 15, 9, 0, 0), &m, &n);
 	assert_int_equal(n, 12);
 	assert_string_equal(m[0].key, K "session-1:7d");
-	assert_int_equal(m[0].at, utc(2021, 4, 6, 11, 30));
+	assert_int_equal(m[0].at, fixture_utc(2021, 4, 6, 11, 30, 0));
 	assert_string_equal(m[9].key, K "deadline:3d");
-	assert_int_equal(m[9].at, utc(2021, 8, 12, 7, 0));
+	assert_int_equal(m[9].at, fixture_utc(2021, 8, 12, 7, 0, 0));
 	assert_string_equal(m[11].key, K "session-5:1d");
 	schedule_free(m, n);
 }
@@ -127,19 +115,21 @@ static void
 test_enrol_late(void **state)
 {
 	struct schedule_contact c =
-		contact(SCHEDULE_CONFIRMED, utc(2021, 4, 20, 8, 0));
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 4, 20, 8, 0, 0));
 	struct schedule_contact later =
-		contact(SCHEDULE_CONFIRMED, utc(2021, 4, 25, 8, 0));
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 4, 25, 8, 0, 0));
 	struct schedule_mail *m;
 	size_t n;
 
 	(void)state;
-	expect_due(&c, utc(2021, 4, 20, 8, 1), "");
-	expect_due(&c, utc(2021, 4, 22, 11, 30), K "session-2:7d");
-	expect_due(&later, utc(2021, 4, 25, 8, 1), "");
-	expect_due(&later, utc(2021, 4, 28, 11, 29), "");
-	expect_due(&later, utc(2021, 4, 28, 11, 30), K "session-2:1d");
-	schedule_plan(prog, &later, 1, utc(2021, 4, 25, 8, 0), &m, &n);
+	expect_due(&c, fixture_utc(2021, 4, 20, 8, 1, 0), "");
+	expect_due(&c, fixture_utc(2021, 4, 22, 11, 30, 0), K "session-2:7d");
+	expect_due(&later, fixture_utc(2021, 4, 25, 8, 1, 0), "");
+	expect_due(&later, fixture_utc(2021, 4, 28, 11, 29, 0), "");
+	expect_due(&later, fixture_utc(2021, 4, 28, 11, 30, 0),
+		   K "session-2:1d");
+	schedule_plan(prog, &later, 1, fixture_utc(2021, 4, 25, 8, 0, 0), &m,
+		      &n);
 	assert_int_equal(n, 9);
 	assert_string_equal(m[0].key, K "session-2:1d");
 	schedule_free(m, n);
@@ -149,8 +139,9 @@ test_enrol_late(void **state)
 static void
 test_withdrawn(void **state)
 {
-	struct schedule_item moved = {3, 1, utc(2021, 4, 23, 8, 0), false,
-				      utc(2021, 5, 27, 11, 30)};
+	struct schedule_item moved = {3, 1, fixture_utc(2021, 4, 23, 8, 0, 0),
+				      false,
+				      fixture_utc(2021, 5, 27, 11, 30, 0)};
 	enum schedule_status st[] = {SCHEDULE_WITHDRAWN, SCHEDULE_WAITLIST};
 	struct schedule_mail *m;
 	size_t i, n;
@@ -159,14 +150,16 @@ test_withdrawn(void **state)
 	(void)state;
 	for (i = 0; i < 2; i++) {
 		struct schedule_contact c =
-			contact(st[i], utc(2021, 3, 15, 9, 0));
+			contact(st[i], fixture_utc(2021, 3, 15, 9, 0, 0));
 
-		expect_due(&c, utc(2021, 4, 6, 11, 30), "");
-		expect_due(&c, utc(2021, 8, 1, 7, 0), "");
-		keys = due_keys(&c, 1, &moved, 1, utc(2021, 4, 23, 9, 0));
+		expect_due(&c, fixture_utc(2021, 4, 6, 11, 30, 0), "");
+		expect_due(&c, fixture_utc(2021, 8, 1, 7, 0, 0), "");
+		keys = due_keys(&c, 1, &moved, 1,
+				fixture_utc(2021, 4, 23, 9, 0, 0));
 		assert_string_equal(keys, "");
 		free(keys);
-		schedule_plan(prog, &c, 1, utc(2021, 3, 15, 9, 0), &m, &n);
+		schedule_plan(prog, &c, 1, fixture_utc(2021, 3, 15, 9, 0, 0),
+			      &m, &n);
 		assert_int_equal(n, 0);
 		schedule_free(m, n);
 	}
@@ -179,30 +172,33 @@ static void
 test_idempotent_keys(void **state)
 {
 	struct schedule_contact c =
-		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 3, 15, 9, 0, 0));
 	char *a, *b;
 
 	(void)state;
-	a = due_keys(&c, 1, NULL, 0, utc(2021, 4, 6, 11, 30));
-	b = due_keys(&c, 1, NULL, 0, utc(2021, 4, 8, 18, 0));
+	a = due_keys(&c, 1, NULL, 0, fixture_utc(2021, 4, 6, 11, 30, 0));
+	b = due_keys(&c, 1, NULL, 0, fixture_utc(2021, 4, 8, 18, 0, 0));
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
 	/* down from before the first reminder until after the second: one
 	   reminder, the latest */
-	expect_due(&c, utc(2021, 4, 13, 10, 0), K "session-1:1d");
+	expect_due(&c, fixture_utc(2021, 4, 13, 10, 0, 0), K "session-1:1d");
 	/* session 1 began at 11:30Z: nothing late */
-	expect_due(&c, utc(2021, 4, 13, 11, 30), "");
-	expect_due(&c, utc(2021, 4, 14, 9, 0), "");
+	expect_due(&c, fixture_utc(2021, 4, 13, 11, 30, 0), "");
+	expect_due(&c, fixture_utc(2021, 4, 14, 9, 0, 0), "");
 	/* two contacts, two keys */
 	{
 		struct schedule_contact two[2] = {
-			contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0)),
-			contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0)),
+			contact(SCHEDULE_CONFIRMED,
+				fixture_utc(2021, 3, 15, 9, 0, 0)),
+			contact(SCHEDULE_CONFIRMED,
+				fixture_utc(2021, 3, 15, 9, 0, 0)),
 		};
 
 		two[1].addr = "collega@utrecht.nl";
-		a = due_keys(two, 2, NULL, 0, utc(2021, 4, 6, 11, 30));
+		a = due_keys(two, 2, NULL, 0,
+			     fixture_utc(2021, 4, 6, 11, 30, 0));
 		assert_string_equal(a, K "session-1:7d "
 					 "reminder:GM0344:collega@utrecht.nl:"
 					 "session-1:7d");
@@ -215,31 +211,35 @@ test_idempotent_keys(void **state)
 static void
 test_changes(void **state)
 {
-	time_t changed = utc(2021, 4, 23, 8, 0);
+	time_t changed = fixture_utc(2021, 4, 23, 8, 0, 0);
 	struct schedule_item moved = {3, 1, changed, false,
-				      utc(2021, 5, 27, 11, 30)};
+				      fixture_utc(2021, 5, 27, 11, 30, 0)};
 	struct schedule_item removed = {4, 2, changed, true,
-					utc(2021, 6, 24, 11, 30)};
-	struct schedule_item same = {2, 0, utc(2021, 3, 1, 0, 0), false,
-				     utc(2021, 4, 29, 11, 30)};
+					fixture_utc(2021, 6, 24, 11, 30, 0)};
+	struct schedule_item same = {2, 0, fixture_utc(2021, 3, 1, 0, 0, 0),
+				     false,
+				     fixture_utc(2021, 4, 29, 11, 30, 0)};
 	struct schedule_item items[3] = {same, moved, removed};
 	struct schedule_contact before =
-		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 3, 15, 9, 0, 0));
 	struct schedule_contact after =
-		contact(SCHEDULE_CONFIRMED, utc(2021, 4, 23, 9, 0));
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 4, 23, 9, 0, 0));
 	char *keys;
 
 	(void)state;
-	keys = due_keys(&before, 1, items, 3, utc(2021, 4, 23, 9, 30));
+	keys = due_keys(&before, 1, items, 3,
+			fixture_utc(2021, 4, 23, 9, 30, 0));
 	assert_string_equal(keys, "invitation:GM0344:j.jansen@utrecht.nl:3:1 "
 				  "cancel:GM0344:j.jansen@utrecht.nl:4:2 " K
 				  "session-2:7d");
 	free(keys);
-	keys = due_keys(&after, 1, items, 3, utc(2021, 4, 23, 9, 30));
+	keys = due_keys(&after, 1, items, 3,
+			fixture_utc(2021, 4, 23, 9, 30, 0));
 	assert_string_equal(keys, "");
 	free(keys);
 	/* after the removed session's time: no CANCEL any more */
-	keys = due_keys(&before, 1, &removed, 1, utc(2021, 6, 24, 11, 30));
+	keys = due_keys(&before, 1, &removed, 1,
+			fixture_utc(2021, 6, 24, 11, 30, 0));
 	assert_string_equal(keys, "");
 	free(keys);
 }
@@ -254,7 +254,7 @@ test_mails(void **state)
 				  "inclusie\r\n"
 				  "Message-ID: <e1@utrecht.nl>\r\n\r\nbody\r\n";
 	struct schedule_contact c =
-		contact(SCHEDULE_CONFIRMED, utc(2021, 3, 15, 9, 0));
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 3, 15, 9, 0, 0));
 	struct rules *r;
 	struct config *cfg;
 	struct message *m;
@@ -273,13 +273,15 @@ test_mails(void **state)
 	config_derive(cfg, r->programme->address);
 	m = message_parse(raw, strlen(raw));
 	assert_int_equal(invite_build(m, "GM0344", r, cfg,
-				      utc(2021, 4, 1, 8, 0), &inv, &n, &err),
+				      fixture_utc(2021, 4, 1, 8, 0, 0), &inv,
+				      &n, &err),
 			 0);
 	assert_int_equal(n, 5);
 	invite_free(inv, n);
 	/* 20 April: session 1 (13 April) is past */
 	assert_int_equal(invite_build(m, "GM0344", r, cfg,
-				      utc(2021, 4, 20, 8, 0), &inv, &n, &err),
+				      fixture_utc(2021, 4, 20, 8, 0, 0), &inv,
+				      &n, &err),
 			 0);
 	assert_int_equal(n, 4);
 	for (i = 0; i < n; i++)
@@ -293,7 +295,7 @@ test_mails(void **state)
 	l.to = &c;
 	l.item = &r->programme->sessions[0];
 	l.key = K "session-1:7d";
-	l.date = utc(2021, 4, 6, 11, 30);
+	l.date = fixture_utc(2021, 4, 6, 11, 30, 0);
 	assert_int_equal(letter_build(&l, r, cfg, &a, &err), 0);
 	assert_string_equal(a.kind, "reminder-session");
 	assert_string_equal(a.rcpt, "J.Jansen@Utrecht.nl");

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "fixture.h"
 #include "rules.h"
 #include "staff.h"
 #include "util.h"
@@ -22,15 +23,9 @@ static struct rules *rules;
 static int
 setup(void **state)
 {
-	struct buf errors;
-
 	(void)state;
-	buf_init(&errors, 65536);
 	/* loading the programme sets TZ to Europe/Amsterdam */
-	rules = rules_load(TOP_SRCDIR "/rules", &errors);
-	if (rules == NULL)
-		fprintf(stderr, "%s", buf_str(&errors));
-	buf_deinit(&errors);
+	rules = fixture_rules();
 	return rules == NULL ? -1 : 0;
 }
 
@@ -40,15 +35,6 @@ teardown(void **state)
 	(void)state;
 	rules_free(rules);
 	return 0;
-}
-
-static time_t
-at(const char *s)
-{
-	time_t t;
-
-	assert_int_equal(util_parse_time(s, &t), 0);
-	return t;
 }
 
 static void
@@ -81,13 +67,14 @@ test_period(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		assert_int_equal(staff_period(at(rows[i].now),
+		assert_int_equal(staff_period(fixture_at(rows[i].now),
 					      rows[i].at_minute, rows[i].every,
 					      key),
 				 0);
 		assert_string_equal(key, rows[i].key);
 	}
-	assert_int_equal(staff_period(at("2021-04-01 09:00"), 540, 0, key), -1);
+	assert_int_equal(
+		staff_period(fixture_at("2021-04-01 09:00"), 540, 0, key), -1);
 }
 
 static void
@@ -256,27 +243,27 @@ static void
 test_summary_text(void **state)
 {
 	struct staff_review reviews[] = {
-		{7, 2, at("2021-04-01 10:00"), "x@utrecht-gemeente.nl",
+		{7, 2, fixture_at("2021-04-01 10:00"), "x@utrecht-gemeente.nl",
 		 "Deelname praktijkproef GG & lokale inclusie", "GM0344",
 		 "subject matches enrol rule (subject.rules:61); sender domain "
 		 "utrecht-gemeente.nl looks like utrecht.nl (GM0344 Utrecht) "
 		 "but is not on the list"},
-		{8, 3, at("2021-04-01 11:30"), "p@zwolle.nl",
+		{8, 3, fixture_at("2021-04-01 11:30"), "p@zwolle.nl",
 		 "Afmelding praktijkproef GG\r\nBcc: x@evil", NULL,
 		 "withdrawal request: for staff to handle"},
 	};
 	struct staff_enrolment enrolled[] = {
 		{"GM0193", "Zwolle", "confirmed", "a.veldhuis@zwolle.nl",
-		 at("2021-04-01 10:00")},
+		 fixture_at("2021-04-01 10:00")},
 		{"GM0228", "Ede", "waitlist", "griffie@ede.nl",
-		 at("2021-04-01 12:00")},
+		 fixture_at("2021-04-01 12:00")},
 	};
 	struct staff_failed failed[] = {
 		{12, "confirm", "info@hotmail.com", "550 mailbox unavailable",
-		 at("2021-04-01 11:00")},
+		 fixture_at("2021-04-01 11:00")},
 	};
 	struct staff_summary s = {
-		.since = at("2021-04-01 09:00"),
+		.since = fixture_at("2021-04-01 09:00"),
 		.reviews = reviews,
 		.n_reviews = 2,
 		.enrolled = enrolled,
@@ -290,8 +277,8 @@ test_summary_text(void **state)
 	char *subject, *body;
 
 	(void)state;
-	staff_summary_render(&s, rules, "Beoordelen", at("2021-04-02 09:00"),
-			     &subject, &body);
+	staff_summary_render(&s, rules, "Beoordelen",
+			     fixture_at("2021-04-02 09:00"), &subject, &body);
 	assert_string_equal(subject,
 			    "Overzicht aanmeldingen 2 april 2021: 2 te "
 			    "beoordelen");
@@ -342,8 +329,8 @@ test_summary_text(void **state)
 
 	/* nothing at all: every section says so */
 	memset(&s, 0, sizeof(s));
-	staff_summary_render(&s, rules, "Beoordelen", at("2021-04-02 09:00"),
-			     &subject, &body);
+	staff_summary_render(&s, rules, "Beoordelen",
+			     fixture_at("2021-04-02 09:00"), &subject, &body);
 	assert_string_equal(subject,
 			    "Overzicht aanmeldingen 2 april 2021: 0 te "
 			    "beoordelen");
@@ -362,7 +349,7 @@ test_warning_text(void **state)
 	char *subject, *body;
 
 	(void)state;
-	staff_warning_render(rules, at("2021-04-01 10:00"),
+	staff_warning_render(rules, fixture_at("2021-04-01 10:00"),
 			     "intake: connection to localhost:993 refused",
 			     &subject, &body);
 	assert_non_null(strstr(subject, "mailbox"));
@@ -374,8 +361,8 @@ test_warning_text(void **state)
 	assert_true(longest_line(body) <= 76);
 	free(subject);
 	free(body);
-	staff_recovered_render(rules, at("2021-04-01 10:00"),
-			       at("2021-04-01 11:00"), &subject, &body);
+	staff_recovered_render(rules, fixture_at("2021-04-01 10:00"),
+			       fixture_at("2021-04-01 11:00"), &subject, &body);
 	assert_string_equal(subject, "De aanmeldbalie werkt weer");
 	assert_non_null(strstr(body, "Sinds 1 april 2021, 11.00 uur"));
 	assert_non_null(strstr(body, "1 april 2021, 10.00 uur"));

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "fixture.h"
 #include "store.h"
 #include "store_sql.h"
 #include "util.h"
@@ -31,16 +32,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	char *err = NULL;
 
-	util_strlcpy(f->dir, "/tmp/test-store-XXXXXX", sizeof(f->dir));
-	if (mkdtemp(f->dir) == NULL)
+	if (fixture_store_open(f->dir, sizeof(f->dir), "test-store", &f->path,
+			       &f->s) == -1)
 		return -1;
-	f->path = xasprintf("%s/aanmeld.db", f->dir);
-	if (store_open(f->path, false, &f->s, &err) == -1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
 	*state = f;
 	return 0;
 }
@@ -49,12 +44,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
-	store_close(&f->s);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(f->path);
+	fixture_store_close(f->dir, f->path, &f->s);
 	free(f);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "store.h"
 #include "store_attendance.h"
 #include "util.h"
@@ -33,16 +34,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	char *err = NULL;
 
-	util_strlcpy(f->dir, "/tmp/test-attendance-XXXXXX", sizeof(f->dir));
-	if (mkdtemp(f->dir) == NULL)
+	if (fixture_store_open(f->dir, sizeof(f->dir), "test-attendance",
+			       &f->path, &f->s) == -1)
 		return -1;
-	f->path = xasprintf("%s/aanmeld.db", f->dir);
-	if (store_open(f->path, false, &f->s, &err) == -1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
 	*state = f;
 	return 0;
 }
@@ -51,12 +46,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
-	store_close(&f->s);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(f->path);
+	fixture_store_close(f->dir, f->path, &f->s);
 	free(f);
 	return 0;
 }

@@ -1,0 +1,95 @@
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "fixture.h"
+#include "rules.h"
+#include "store.h"
+#include "testdir.h"
+#include "util.h"
+
+time_t
+fixture_utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	return timegm(&tm);
+}
+
+time_t
+fixture_local(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+time_t
+fixture_at(const char *when)
+{
+	time_t t;
+
+	assert_int_equal(util_parse_time(when, &t), 0);
+	return t;
+}
+
+struct rules *
+fixture_rules(void)
+{
+	struct buf errors;
+	struct rules *rules;
+
+	buf_init(&errors, 1024 * 1024);
+	rules = rules_load(TOP_SRCDIR "/rules", &errors);
+	if (rules == NULL)
+		fprintf(stderr, "%s", buf_str(&errors));
+	buf_deinit(&errors);
+	return rules;
+}
+
+int
+fixture_store_open(char *dir, size_t size, const char *name, char **path,
+		   struct store **s)
+{
+	char *err = NULL;
+
+	if (testdir_make(dir, size, name, false, NULL) == -1)
+		return -1;
+	*path = xasprintf("%s/aanmeld.db", dir);
+	if (store_open(*path, false, s, &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+fixture_store_close(const char *dir, char *path, struct store **s)
+{
+	store_close(s);
+	assert_int_equal(testdir_remove(dir), 0);
+	free(path);
+}

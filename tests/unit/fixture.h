@@ -1,0 +1,34 @@
+/*
+ * What many unit tests set up the same way: calendar times, the rules in
+ * the source tree, and a database in a temporary folder.
+ */
+#ifndef AANMELD_FIXTURE_H
+#define AANMELD_FIXTURE_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct rules;
+struct store;
+
+/* Seconds of a calendar time in UTC. */
+time_t fixture_utc(int y, int mo, int d, int h, int mi, int s);
+/* Seconds of a local calendar time (TZ), summer time found by mktime. */
+time_t fixture_local(int y, int mo, int d, int h, int mi);
+/* Seconds of a time as util_parse_time reads it; fails the test when it
+   does not parse. */
+time_t fixture_at(const char *when);
+/* The rules in TOP_SRCDIR/rules (loading them sets TZ to the
+   programme's zone); NULL, with the errors on stderr, when they do not
+   load. */
+struct rules *fixture_rules(void);
+/* Makes /tmp/<name>-XXXXXX into dir (size bytes) and opens a new
+   database aanmeld.db in it: *path and *s.  0, or -1 with the reason on
+   stderr. */
+int fixture_store_open(char *dir, size_t size, const char *name, char **path,
+		       struct store **s);
+/* Closes *s, removes dir (fails the test when it cannot) and frees
+   path. */
+void fixture_store_close(const char *dir, char *path, struct store **s);
+
+#endif
