@@ -21,15 +21,8 @@ words() {	# the rows of a query on one line
 	sql "$1" | tr '\n' ' ' | sed 's/ $//'
 }
 
-cat >"$work/aanmeld.conf" <<EOF
-[main]
-rules = $srcdir/../rules
-spool = spool
-[classify]
-trusted_authserv_id = mx.vng.nl
-EOF
+maildir_setup "$work"
 md=$work/spool/maildir
-mkdir -p "$md/new" "$md/cur" "$md/tmp"
 
 deliver() {	# deliver NAME < MESSAGE: the Maildir way
 	cat >"$md/tmp/$1"

@@ -15,15 +15,7 @@ sql() {
 	sqlite3 "$work/spool/aanmeld.db" "$1"
 }
 
-cat >"$work/aanmeld.conf" <<EOF
-[main]
-rules = $srcdir/../rules
-spool = spool
-[classify]
-trusted_authserv_id = mx.vng.nl
-EOF
-mkdir -p "$work/spool/maildir/new" "$work/spool/maildir/cur" \
-	"$work/spool/maildir/tmp"
+maildir_setup "$work"
 
 mail() {	# mail NAME FROM SUBJECT [EXTRA-HEADER]: delivered the Maildir way
 	testmail "$@" >"$work/spool/maildir/tmp/$1"

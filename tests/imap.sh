@@ -22,11 +22,6 @@ trap cleanup EXIT
 backlog=${IMAP_BACKLOG:-500}
 
 dovecot_start
-doveadm() { $DOVEADM "$@"; }
-count() {	# count FOLDER: messages in it
-	doveadm mailbox status -u "$IMAP_USER" messages "$1" 2>/dev/null |
-		sed -n 's/.*messages=\([0-9]*\).*/\1/p'
-}
 deliver() {	# deliver ID FROM SUBJECT [EXTRA]
 	testmail "$@" | sh "$servers/dovecot.sh" deliver "$dv"
 }
@@ -57,16 +52,6 @@ sql() {	# sql NAME QUERY
 once() {	# once NAME: one pass, output in $work/NAME.out
 	"$AANMELDD" $allow_root -c "$work/$1.conf" --once --now "2021-04-01 10:00" \
 		>"$work/$1.out" 2>&1
-}
-wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
-	t=$(($1 * 10))
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
 }
 S='Deelname praktijkproef GG & lokale inclusie'
 url="imaps://localhost:$IMAPS_PORT/INBOX"

@@ -47,6 +47,13 @@ dovecot_start() {
 	. "$dv/env"
 }
 
+# Dovecot's own tools, once dovecot_start has run.
+doveadm() { $DOVEADM "$@"; }
+count() {	# count FOLDER: messages in it
+	doveadm mailbox status -u "$IMAP_USER" messages "$1" 2>/dev/null |
+		sed -n 's/.*messages=\([0-9]*\).*/\1/p'
+}
+
 servers_stop() {
 	test -n "$smtp_pid" && kill "$smtp_pid" 2>/dev/null
 	test -n "$dovecot_started" &&

@@ -17,15 +17,7 @@ S='Deelname praktijkproef GG & lokale inclusie'
 # setup NAME: a spool with six messages processed on 1 April 2021
 setup() {
 	dir=$work/$1
-	mkdir -p "$dir/spool/maildir/new" "$dir/spool/maildir/cur" \
-		"$dir/spool/maildir/tmp"
-	cat >"$dir/aanmeld.conf" <<END
-[main]
-rules = $srcdir/../rules
-spool = spool
-[classify]
-trusted_authserv_id = mx.vng.nl
-END
+	maildir_setup "$dir"
 	i=0
 	while read -r from subject; do
 		i=$((i + 1))

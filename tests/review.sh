@@ -51,11 +51,6 @@ EOF
 
 T="2021-04-01 10:00"
 S='Deelname praktijkproef GG & lokale inclusie'
-doveadm() { $DOVEADM "$@"; }
-count() {	# count FOLDER: messages in it
-	doveadm mailbox status -u "$IMAP_USER" messages "$1" 2>/dev/null |
-		sed -n 's/.*messages=\([0-9]*\).*/\1/p'
-}
 in_folder() {	# in_folder FOLDER ID: 1 when <ID@test.example> is there
 	doveadm search -u "$IMAP_USER" mailbox "$1" header message-id \
 		"$2@test.example" | wc -l
@@ -102,16 +97,6 @@ if typ != "OK":
     sys.exit("MOVE: %s" % data)
 m.logout()
 EOF
-}
-wait_for() {	# wait_for SECONDS COMMAND...
-	t=$(($1 * 10))
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
 }
 
 # --- the folders exist from the first run

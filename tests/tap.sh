@@ -31,6 +31,32 @@ tap_done() {
 	[ "$failed" -eq 0 ]
 }
 
+wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
+	t=$(($1 * 10))
+	shift
+	while [ "$t" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+# maildir_setup DIR: DIR/aanmeld.conf on the rules in the source tree,
+# reading the Maildir DIR/spool/maildir (made here) and trusting the
+# Authentication-Results of mx.vng.nl, as testmail writes them.
+maildir_setup() {
+	mkdir -p "$1/spool/maildir/new" "$1/spool/maildir/cur" \
+		"$1/spool/maildir/tmp"
+	cat >"$1/aanmeld.conf" <<EOF
+[main]
+rules = $srcdir/../rules
+spool = spool
+[classify]
+trusted_authserv_id = mx.vng.nl
+EOF
+}
+
 # Prints a test message: testmail ID FROM SUBJECT [EXTRA-HEADER]
 testmail() {
 	printf 'Return-Path: <%s>\r\n' "$2"
