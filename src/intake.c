@@ -119,10 +119,13 @@ prepare_invitations(struct intake *in, const struct message *msg,
 		    size_t *n_r, struct store_record *rec)
 {
 	struct store_mail *mails;
+	/* a municipality that withdrew goes to review (withdrawn_before):
+	   here it is always the first round */
+	const struct invite_for f = {code, 1, NULL, 0};
 	char *err = NULL;
 	size_t i;
 
-	if (invite_build(msg, code, in->rules, in->config, now, inv_r, n_r,
+	if (invite_build(msg, &f, in->rules, in->config, now, inv_r, n_r,
 			 &err) == -1) {
 		log_warnx("no invitations for %s: %s", msg->from_addr, err);
 		free(err);
@@ -144,8 +147,8 @@ prepare_invitations(struct intake *in, const struct message *msg,
 	rec->n_mails = *n_r;
 }
 
-/* A municipality that withdrew and enrols again: a person decides (its
-   earlier invitations and their keys are in the outbox).  0 or -1. */
+/* A municipality that withdrew and enrols again: a person decides whether
+   it comes back (an approval enrols it in a new round).  0 or -1. */
 static int
 withdrawn_before(struct intake *in, struct classification *c, char **error_r)
 {

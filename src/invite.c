@@ -11,17 +11,17 @@
 #include "message.h"
 #include "programme.h"
 #include "rules.h"
+#include "schedule.h"
 #include "template.h"
 #include "util.h"
 
 char *
-invite_key(const char *code, const char *addr, unsigned session)
+invite_key(const char *code, const char *addr, unsigned session, unsigned round)
 {
-	char *lower = util_lowercase(xstrdup(addr));
-	char *key = xasprintf("invitation:%s:%s:%u", code, lower, session);
+	char tail[16];
 
-	free(lower);
-	return key;
+	snprintf(tail, sizeof(tail), "%u", session);
+	return schedule_key("invitation", code, addr, round, tail);
 }
 
 /* The session's text from invitation.txt.  Heap strings. */
@@ -59,11 +59,21 @@ render(const struct rules *r, const struct programme_item *s, char **subject_r,
 }
 
 static int
-build_one(const struct message *msg, const char *code,
+build_one(const struct message *msg, const struct invite_for *f,
 	  const struct programme_item *s, const struct rules *r,
 	  const struct config *cfg, time_t now, struct answer *out,
 	  char **error_r)
 {
+	/* a first enrolment starts at 0; a new one after a withdrawal
+	   comes after the CANCEL its calendar got */
+	unsigned sequence =
+		f->round > 1
+			? schedule_sequence(schedule_item_sequence(f->items,
+								   f->n_items,
+								   s->number),
+					    f->round)
+			: 0;
+
 	struct compose_mail m;
 	const char *err = NULL;
 	char *subject, *body, *ics;
@@ -71,14 +81,14 @@ build_one(const struct message *msg, const char *code,
 
 	memset(out, 0, sizeof(*out));
 	ics = calendar_request(r->programme, s, msg->from_addr, msg->from_name,
-			       cfg->message_id_domain, 0, now, &err);
+			       cfg->message_id_domain, sequence, now, &err);
 	if (ics == NULL) {
 		*error_r = xasprintf("invitation for session %u: %s", s->number,
 				     err);
 		return -1;
 	}
 	render(r, s, &subject, &body);
-	out->key = invite_key(code, msg->from_addr, s->number);
+	out->key = invite_key(f->code, msg->from_addr, s->number, f->round);
 	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
 	answer_mail_init(&m, msg, r, out->message_id, now);
 	m.subject = subject;
@@ -103,9 +113,9 @@ build_one(const struct message *msg, const char *code,
 }
 
 int
-invite_build(const struct message *msg, const char *code, const struct rules *r,
-	     const struct config *cfg, time_t now, struct answer **mails_r,
-	     size_t *n_r, char **error_r)
+invite_build(const struct message *msg, const struct invite_for *f,
+	     const struct rules *r, const struct config *cfg, time_t now,
+	     struct answer **mails_r, size_t *n_r, char **error_r)
 {
 	const struct programme *p = r->programme;
 	struct answer *mails;
@@ -122,8 +132,8 @@ invite_build(const struct message *msg, const char *code, const struct rules *r,
 		/* only what is still to come */
 		if (p->sessions[i].start <= now)
 			continue;
-		if (build_one(msg, code, &p->sessions[i], r, cfg, now,
-			      &mails[n], error_r) == -1) {
+		if (build_one(msg, f, &p->sessions[i], r, cfg, now, &mails[n],
+			      error_r) == -1) {
 			invite_free(mails, n);
 			return -1;
 		}

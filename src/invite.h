@@ -17,18 +17,32 @@ struct config;
 struct message;
 struct rules;
 
-/* The key of the invitation for a session, stable for the municipality
-   and the address, so a re-run can never queue a second one:
-   "invitation:<code>:<address>:<session>".  Heap, caller frees. */
-char *invite_key(const char *code, const char *addr, unsigned session);
+struct schedule_item;
+
+/* The key of the invitation for a session, stable for the municipality,
+   the address and the enrolment round, so a re-run can never queue a
+   second one: "invitation:<code>:<address>:<session>[:r<round>]".  Heap,
+   caller frees. */
+char *invite_key(const char *code, const char *addr, unsigned session,
+		 unsigned round);
+
+/* Whom the invitations are for: the municipality, its enrolment round
+   (1: the first; 0 counts as 1) and, from round 2 on, what the store
+   knows of each session (for the SEQUENCE). */
+struct invite_for {
+	const char *code;
+	unsigned round;
+	const struct schedule_item *items;
+	size_t n_items;
+};
 
 /*
  * One invitation per session still to come (start after now) for msg's sender,
- * who enrolled municipality code.  *mails_r is a heap array of *n_r answers
+ * who enrolled municipality f->code.  *mails_r is a heap array of *n_r answers
  * (kind "invitation"); free with invite_free().  0, or -1 with *error_r
  * (heap) when no safe mail can be made.
  */
-int invite_build(const struct message *msg, const char *code,
+int invite_build(const struct message *msg, const struct invite_for *f,
 		 const struct rules *r, const struct config *cfg, time_t now,
 		 struct answer **mails_r, size_t *n_r, char **error_r);
 void invite_free(struct answer *mails, size_t n);

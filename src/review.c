@@ -15,6 +15,7 @@
 #include "review.h"
 #include "rules.h"
 #include "spool.h"
+#include "store_programme.h"
 #include "store_review.h"
 #include "util.h"
 
@@ -117,6 +118,28 @@ add_mail(struct build *b, size_t *n, const struct answer *a)
 	m->len = a->len;
 }
 
+/* The invitations of an approved enrolment in its round; a failure to
+   make them is logged and leaves them out, as in intake. */
+static int
+invitations(struct build *b, unsigned round, char **error_r)
+{
+	struct invite_for f = {b->gemeente->code, round, NULL, 0};
+	struct schedule_item *items = NULL;
+	char *err = NULL;
+
+	if (round > 1 && store_programme_items(b->r->store, &items, &f.n_items,
+					       error_r) == -1)
+		return -1;
+	f.items = items;
+	if (invite_build(b->msg, &f, b->r->rules, b->r->config, b->q->now,
+			 &b->inv, &b->n_inv, &err) == -1) {
+		log_warnx("no invitations for %s: %s", b->msg->from_addr, err);
+		free(err);
+	}
+	free(items);
+	return 0;
+}
+
 /* Called inside the decision's transaction. */
 static int
 build(void *ctx, const struct store_review_state *state,
@@ -127,6 +150,7 @@ build(void *ctx, const struct store_review_state *state,
 	struct review_outcome o;
 	struct classification c;
 	char *key, *err = NULL;
+	unsigned round = 1;
 	size_t n = 0;
 
 	review_outcome(b->q->decision,
@@ -152,21 +176,22 @@ build(void *ctx, const struct store_review_state *state,
 		return -1;
 	}
 	free(key);
-	if (o.verdict == VERDICT_ENROL &&
-	    invite_build(b->msg, b->gemeente->code, r->rules, r->config,
-			 b->q->now, &b->inv, &b->n_inv, &err) == -1) {
-		/* as in intake: the enrolment stands without them */
-		log_warnx("no invitations for %s: %s", b->msg->from_addr, err);
-		free(err);
-	}
+	/* a municipality that withdrew enrols anew (a new round) */
+	if ((o.verdict == VERDICT_ENROL || o.verdict == VERDICT_WAITLIST) &&
+	    store_programme_next_round(r->store, b->gemeente->code, &round,
+				       error_r) == -1)
+		return -1;
+	if (o.verdict == VERDICT_ENROL && invitations(b, round, error_r) == -1)
+		return -1;
 	b->mails = xcalloc(b->n_inv + 1, sizeof(*b->mails));
 	if (b->answer.raw != NULL)
 		add_mail(b, &n, &b->answer);
 	for (size_t i = 0; i < b->n_inv; i++)
 		add_mail(b, &n, &b->inv[i]);
-	b->detail = xasprintf("%s%s%s%s", verdict_name(o.verdict),
+	b->detail = xasprintf("%s%s%s%s%s", verdict_name(o.verdict),
 			      b->gemeente != NULL ? " " : "",
 			      b->gemeente != NULL ? b->gemeente->code : "",
+			      round > 1 ? ", enrolled again" : "",
 			      o.answer ? "" : ", no answer");
 	e->verdict = verdict_name(o.verdict);
 	e->enrol = o.enrol;

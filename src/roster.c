@@ -38,28 +38,6 @@ add(struct roster_plan *plan, const struct letter *l, const struct rules *r,
 	return 0;
 }
 
-static unsigned
-sequence_of(const struct schedule_item *items, size_t n, unsigned number)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (items[i].number == number)
-			return items[i].sequence;
-	}
-	return 0;
-}
-
-static char *
-contact_key(const char *what, const struct schedule_contact *c)
-{
-	char *addr = util_lowercase(xstrdup(c->addr));
-	char *key = xasprintf("%s:%s:%s", what, c->code, addr);
-
-	free(addr);
-	return key;
-}
-
 /* The letters of a withdrawal (confirmed: the CANCELs too). */
 static int
 withdrawal_letters(struct roster_plan *plan, const struct rules *r,
@@ -74,8 +52,9 @@ withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 
 	for (i = 0; confirmed && i < p->n_sessions && rc == 0; i++) {
 		const struct programme_item *it = &p->sessions[i];
-		unsigned seq = sequence_of(items, n_items, it->number);
-		char *addr;
+		unsigned seq =
+			schedule_item_sequence(items, n_items, it->number);
+		char tail[32];
 
 		if (it->start <= now || it->start <= c->since)
 			continue; /* past, or never invited to it */
@@ -84,14 +63,13 @@ withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 		l.to = c;
 		l.item = it;
 		l.p = p;
-		l.sequence = seq;
+		l.sequence = schedule_sequence(seq, c->round);
 		l.date = now;
-		addr = util_lowercase(xstrdup(c->addr));
-		l.key = xasprintf("cancel:%s:%s:%u:%u", c->code, addr,
-				  it->number, seq + 1);
+		snprintf(tail, sizeof(tail), "%u:%u", it->number, seq + 1);
+		l.key = schedule_key("cancel", c->code, c->addr, c->round,
+				     tail);
 		rc = add(plan, &l, r, cfg, error_r);
 		free((char *)l.key);
-		free(addr);
 	}
 	if (rc == -1)
 		return -1;
@@ -99,7 +77,7 @@ withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 	l.kind = TEMPLATE_WITHDRAWN;
 	l.to = c;
 	l.date = now;
-	l.key = contact_key("withdrawn", c);
+	l.key = schedule_key("withdrawn", c->code, c->addr, c->round, NULL);
 	rc = add(plan, &l, r, cfg, error_r);
 	free((char *)l.key);
 	return rc;
@@ -121,7 +99,7 @@ promotion_letters(struct roster_plan *plan, const struct rules *r,
 	l.kind = TEMPLATE_CONFIRM;
 	l.to = c;
 	l.date = now;
-	l.key = contact_key("promoted", c);
+	l.key = schedule_key("promoted", c->code, c->addr, c->round, NULL);
 	rc = add(plan, &l, r, cfg, error_r);
 	free((char *)l.key);
 	for (i = 0; i < p->n_sessions && rc == 0; i++) {
@@ -134,9 +112,11 @@ promotion_letters(struct roster_plan *plan, const struct rules *r,
 		l.to = c;
 		l.item = it;
 		l.p = p;
-		l.sequence = sequence_of(items, n_items, it->number);
+		l.sequence = schedule_sequence(
+			schedule_item_sequence(items, n_items, it->number),
+			c->round);
 		l.date = now;
-		l.key = invite_key(c->code, c->addr, it->number);
+		l.key = invite_key(c->code, c->addr, it->number, c->round);
 		rc = add(plan, &l, r, cfg, error_r);
 		free((char *)l.key);
 	}

@@ -29,19 +29,51 @@ add(struct out *o, enum schedule_kind kind, const struct schedule_contact *c,
 	return m;
 }
 
+char *
+schedule_key(const char *what, const char *code, const char *addr,
+	     unsigned round, const char *tail)
+{
+	char *lower = util_lowercase(xstrdup(addr)), *key, r[16] = "";
+
+	if (round > 1)
+		snprintf(r, sizeof(r), ":r%u", round);
+	key = xasprintf("%s:%s:%s%s%s%s", what, code, lower,
+			tail != NULL ? ":" : "", tail != NULL ? tail : "", r);
+	free(lower);
+	return key;
+}
+
+unsigned
+schedule_sequence(unsigned sequence, unsigned round)
+{
+	return round > 1 ? sequence + 2 * (round - 1) : sequence;
+}
+
+unsigned
+schedule_item_sequence(const struct schedule_item *items, size_t n,
+		       unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (items[i].number == number)
+			return items[i].sequence;
+	}
+	return 0;
+}
+
 static void
 reminder_key(struct schedule_mail *m)
 {
-	char *addr = util_lowercase(xstrdup(m->to->addr));
-	char item[32];
+	char tail[64];
 
 	if (m->number == 0)
-		snprintf(item, sizeof(item), "deadline");
+		snprintf(tail, sizeof(tail), "deadline:%s", m->offset);
 	else
-		snprintf(item, sizeof(item), "session-%u", m->number);
-	m->key = xasprintf("reminder:%s:%s:%s:%s", m->to->code, addr, item,
-			   m->offset);
-	free(addr);
+		snprintf(tail, sizeof(tail), "session-%u:%s", m->number,
+			 m->offset);
+	m->key = schedule_key("reminder", m->to->code, m->to->addr,
+			      m->to->round, tail);
 }
 
 time_t
@@ -145,7 +177,7 @@ changes(struct out *o, const struct programme *p, const struct schedule_item *s,
 {
 	const struct programme_item *it = programme_session(p, s->number);
 	struct schedule_mail *m;
-	char *addr;
+	char tail[32];
 
 	if (c->since >= s->changed_at)
 		return; /* invited to this version already */
@@ -158,12 +190,10 @@ changes(struct out *o, const struct programme *p, const struct schedule_item *s,
 			return;
 		m = add(o, SCHEDULE_UPDATE, c, s->number, s->changed_at);
 	}
-	m->sequence = s->sequence;
-	addr = util_lowercase(xstrdup(c->addr));
-	m->key = xasprintf("%s:%s:%s:%u:%u",
-			   s->removed ? "cancel" : "invitation", c->code, addr,
-			   s->number, s->sequence);
-	free(addr);
+	m->sequence = schedule_sequence(s->sequence, c->round);
+	snprintf(tail, sizeof(tail), "%u:%u", s->number, s->sequence);
+	m->key = schedule_key(s->removed ? "cancel" : "invitation", c->code,
+			      c->addr, c->round, tail);
 }
 
 void

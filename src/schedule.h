@@ -49,8 +49,10 @@ struct schedule_contact {
 	const char *addr;
 	const char *name; /* may be NULL */
 	enum schedule_status status;
-	time_t since; /* when it got its invitations: the later of the
-			 contact's addition and the confirmation */
+	time_t since;	/* when it got its invitations: the later of the
+			   contact's addition and the confirmation */
+	unsigned round; /* 1; 2 after a withdrawal and a new enrolment, ...;
+			   0 counts as 1 */
 };
 
 /* What the store knows of a session since it was first seen. */
@@ -79,8 +81,30 @@ struct schedule_mail {
 	char *key; /* unique, heap: "reminder:<code>:<addr>:session-<n>:7d",
 		      "reminder:<code>:<addr>:deadline:14d",
 		      "invitation:<code>:<addr>:<n>:<seq>",
-		      "cancel:<code>:<addr>:<n>:<seq>" (addr lower case) */
+		      "cancel:<code>:<addr>:<n>:<seq>" (addr lower case),
+		      each with ":r<round>" from round 2 on */
 };
+
+/*
+ * The outbox key of a mail to a contact: "what:code:addr[:tail]" (addr
+ * lower case), and ":r<round>" from the second enrolment round on, so a
+ * municipality that withdrew and enrolled again gets its mails anew.
+ * Heap, caller frees.
+ */
+char *schedule_key(const char *what, const char *code, const char *addr,
+		   unsigned round, const char *tail);
+
+/*
+ * The SEQUENCE a contact's calendar gets of an item whose stored version
+ * is sequence: two more per round, so the invitation of a new enrolment
+ * is later than the CANCEL (sequence + 1) of the withdrawal before it,
+ * for the same UID.
+ */
+unsigned schedule_sequence(unsigned sequence, unsigned round);
+
+/* The stored SEQUENCE of session number; 0 when the store has none. */
+unsigned schedule_item_sequence(const struct schedule_item *items, size_t n,
+				unsigned number);
 
 /*
  * The mails due at now, in the order of the contacts, then the items.

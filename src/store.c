@@ -309,6 +309,11 @@ store_enrol(struct store *s, const struct store_enrol_row *e, char **error_r)
 		sqlite3_bind_int64(st, 5, e->message);
 		if (store_run(s, st, error_r, "insert enrolment") == -1)
 			return -1;
+		/* a second enrolment only replaces a withdrawn one */
+		if (sqlite3_changes(s->db) == 0) {
+			*error_r = xasprintf("%s is enrolled already", e->code);
+			return -1;
+		}
 	}
 	st = store_stmt(s, STMT_INSERT_CONTACT, error_r);
 	if (st == NULL)

@@ -24,6 +24,7 @@ contact_row(void *row, sqlite3_stmt *st)
 		      : strcmp(status, "waitlist") == 0 ? SCHEDULE_WAITLIST
 							: SCHEDULE_WITHDRAWN;
 	one->since = (time_t)sqlite3_column_int64(st, 5);
+	one->round = (unsigned)sqlite3_column_int(st, 6);
 }
 
 int
@@ -33,8 +34,8 @@ store_programme_contacts(struct store *s, struct schedule_contact **contacts_r,
 	sqlite3_stmt *st = store_prepare(
 		s,
 		"SELECT e.code, e.name, c.address, c.name, e.status,"
-		" max(c.added_at, COALESCE(e.confirmed_at, e.enrolled_at))"
-		" FROM contacts c JOIN enrolments e ON e.code = c.code"
+		" max(c.added_at, COALESCE(e.confirmed_at, e.enrolled_at)),"
+		" e.round FROM contacts c JOIN enrolments e ON e.code = c.code"
 		" ORDER BY e.enrolled_at, e.code, c.added_at, c.id",
 		error_r);
 	struct schedule_contact *c = NULL;
@@ -382,6 +383,28 @@ store_programme_enrolment(struct store *s, const char *code, char **status_r,
 		return -1;
 	store_bind_text(st, 1, code);
 	return read_pair(s, st, status_r, name_r, error_r, "enrolment");
+}
+
+int
+store_programme_next_round(struct store *s, const char *code, unsigned *round_r,
+			   char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT round + (status = 'withdrawn') FROM enrolments"
+		" WHERE code = ?1",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	*round_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 1;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		       ? 0
+		       : store_fail(s, error_r, "enrolment round");
 }
 
 int

@@ -65,6 +65,10 @@ int store_programme_queue(struct store *s, const struct store_mail *mails,
 /* The enrolment of code: 1 with *status_r and *name_r (heap), 0 none. */
 int store_programme_enrolment(struct store *s, const char *code,
 			      char **status_r, char **name_r, char **error_r);
+/* The round an enrolment of code now has: 1 when it has none, one more
+   than its last when it withdrew, its own otherwise.  0, or -1. */
+int store_programme_next_round(struct store *s, const char *code,
+			       unsigned *round_r, char **error_r);
 /* The first on the waiting list (oldest enrolled_at): 1 with *code_r,
  *name_r (heap), 0 when the list is empty. */
 int store_programme_first_waiting(struct store *s, char **code_r, char **name_r,

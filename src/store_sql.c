@@ -158,6 +158,10 @@ const char *const store_migrations[] = {
 	" first_at INTEGER NOT NULL,"
 	" last_at INTEGER NOT NULL,"
 	" count INTEGER NOT NULL);",
+	/* a municipality that withdrew may enrol again (approved by staff):
+	   the round counts its enrolments, and the keys of its mails carry
+	   it, so its new invitations are not taken for the old ones */
+	"ALTER TABLE enrolments ADD COLUMN round INTEGER NOT NULL DEFAULT 1;",
 };
 
 const size_t store_n_migrations =
@@ -185,7 +189,10 @@ const char *const store_sql[STMT_COUNT] = {
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_INSERT_ENROLMENT] =
 		"INSERT INTO enrolments (code, name, status, enrolled_at,"
-		" message) VALUES (?, ?, ?, ?, ?)",
+		" message) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT (code) DO UPDATE SET name = ?2, status = ?3,"
+		" enrolled_at = ?4, message = ?5, confirmed_at = NULL,"
+		" round = round + 1 WHERE status = 'withdrawn'",
 	[STMT_INSERT_CONTACT] =
 		"INSERT OR IGNORE INTO contacts (code, address, name,"
 		" added_at, message) VALUES (?, ?, ?, ?, ?)",

@@ -137,9 +137,28 @@ eq "Nijmegen enrols again after its withdrawal: review" \
 		FROM messages ORDER BY id DESC LIMIT 1") $(sqlite3 \
 		"$work/spool/aanmeld.db" "SELECT status FROM enrolments
 		WHERE code = 'GM0268'")"
+# staff approve it: every place is taken, so the waiting list, round 2
+item=$(sqlite3 "$work/spool/aanmeld.db" "SELECT id FROM review_items
+	WHERE status = 'open' ORDER BY id DESC LIMIT 1")
+"$AANMELD" -c "$work/aanmeld.conf" --now "2021-04-28 14:00" approve "$item" \
+	>"$work/approve.out" 2>&1
+ok $? "aanmeld approve: Nijmegen enrols again"
+eq "Nijmegen on the waiting list in its second round" "waitlist 2" \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status || ' ' || round
+		FROM enrolments WHERE code = 'GM0268'")"
+check "the audit says it enrolled again" grep -q "enrolled again" \
+	"$work/approve.out"
 run "2021-05-20 13:30"	# the old time of session 3's first reminder
 run "2021-05-27 10:00"
 run "2021-06-02 10:00"
+# --- Groningen withdraws: Nijmegen comes back in from the waiting list,
+# invited anew (SEQUENCE two above the store's: after its CANCELs)
+mail "$E" "$W"
+run "2021-06-10 10:00"
+eq "Groningen withdrawn, Nijmegen confirmed again" "withdrawn confirmed" \
+	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status FROM enrolments
+		WHERE code IN ('GM0014', 'GM0268') ORDER BY code" |
+		tr '\n' ' ' | sed 's/ $//')"
 run "2021-06-17 13:30"
 # --- session 4 is called off: a CANCEL to everyone invited, no reminder
 sed -i '/^\[session 4\]/,/^link = /d' "$work/rules/programme.conf"
@@ -206,13 +225,16 @@ inv="invitation:1#0 invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0"
 r1="reminder:1@04-06T13:30+0200 reminder:1@04-12T13:30+0200"
 r2="reminder:2@04-22T13:30+0200"
 rest="update:3#1 reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 reminder:4@06-17T13:30+0200 cancel:4#1 reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200"
-for who in A B C E; do
+for who in A B C; do
 	eval addr=\$$who
 	eq "$addr received exactly this, in order" \
 		"confirm $inv $r1 $r2 $rest" "$(got "$addr")"
 done
-eq "$D (withdrew) received exactly this, in order" \
-	"confirm $inv $r1 cancel:2#1 cancel:3#1 cancel:4#1 cancel:5#1 withdrawn review" \
+eq "$E (withdrew in June) received exactly this, in order" \
+	"confirm $inv $r1 $r2 update:3#1 reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 cancel:4#1 cancel:5#1 withdrawn" \
+	"$(got "$E")"
+eq "$D (withdrew, enrolled again, promoted) received exactly this, in order" \
+	"confirm $inv $r1 cancel:2#1 cancel:3#1 cancel:4#1 cancel:5#1 withdrawn review waitlist confirm invitation:4#2 invitation:5#2 reminder:4@06-17T13:30+0200 cancel:4#3 reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200" \
 	"$(got "$D")"
 eq "$F (waiting list, promoted) received exactly this, in order" \
 	"waitlist confirm invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0 $r2 $rest" \
@@ -242,8 +264,8 @@ cli() {
 	"$AANMELD" -c "$work/aanmeld.conf" --now "2021-10-08 11:00" "$@" \
 		>>"$work/cli.out" 2>&1
 }
-cli withdraw GM0268
-eq "withdraw: Nijmegen has withdrawn already" 1 $?
+cli withdraw GM0014
+eq "withdraw: Groningen has withdrawn already" 1 $?
 cli promote
 eq "promote: the waiting list is empty" 1 $?
 cli withdraw GM0000
@@ -265,7 +287,7 @@ run "2021-10-08 12:00"
 eq "a withdrawal from a municipality that is not enrolled: review" \
 	"review" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
 		FROM messages ORDER BY id DESC LIMIT 1")"
-eq "Amersfoort, Groningen, Tilburg and Zwolle still take part" 4 \
+eq "Amersfoort, Nijmegen, Tilburg and Zwolle still take part" 4 \
 	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM enrolments
 		WHERE status = 'confirmed'")"
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <libetpan/libetpan.h>
 
 #include "answer.h"
 #include "buf.h"
@@ -35,8 +36,8 @@ static struct schedule_contact
 contact(enum schedule_status status, time_t since)
 {
 	struct schedule_contact c = {
-		"GM0344",    "Utrecht", "J.Jansen@Utrecht.nl",
-		"J. Jansen", status,	since};
+		"GM0344", "Utrecht", "J.Jansen@Utrecht.nl", "J. Jansen", status,
+		since,	  1};
 
 	return c;
 }
@@ -70,6 +71,32 @@ expect_due(const struct schedule_contact *c, time_t now, const char *want)
 }
 
 #define K "reminder:GM0344:j.jansen@utrecht.nl:"
+
+/* The SEQUENCE of the text/calendar part (base64) of an invitation. */
+static int
+sequence_of(const char *raw)
+{
+	const char *p = strstr(raw, "method=REQUEST"), *end;
+	char *ics, *s;
+	size_t at = 0, len;
+	int seq;
+
+	assert_non_null(p);
+	p = strstr(p, "\r\n\r\n");
+	assert_non_null(p);
+	p += 4;
+	end = strstr(p, "\r\n--");
+	assert_non_null(end);
+	assert_int_equal(mailmime_base64_body_parse(p, (size_t)(end - p), &at,
+						    &ics, &len),
+			 MAILIMF_NO_ERROR);
+	s = xstrndup(ics, len);
+	mmap_string_unref(ics);
+	assert_non_null(strstr(s, "\r\nSEQUENCE:"));
+	seq = atoi(strstr(s, "\r\nSEQUENCE:") + 11);
+	free(s);
+	return seq;
+}
 
 /* 13 April 13:30 CEST: 7 days before is 6 April 13:30 CEST = 11:30Z,
    though the enrolment (and the daemon's start) was in winter time. */
@@ -237,6 +264,27 @@ test_changes(void **state)
 			fixture_utc(2021, 4, 23, 9, 30, 0));
 	assert_string_equal(keys, "");
 	free(keys);
+	/* the same contact in its second round: keys of their own, and
+	   SEQUENCE two above the store's */
+	before.round = 2;
+	{
+		struct schedule_mail *m;
+		size_t k;
+
+		schedule_due(prog, &before, 1, items, 3,
+			     fixture_utc(2021, 4, 23, 9, 30, 0), &m, &k);
+		assert_int_equal(k, 3);
+		assert_string_equal(
+			m[0].key,
+			"invitation:GM0344:j.jansen@utrecht.nl:3:1:r2");
+		assert_int_equal(m[0].sequence, 3);
+		assert_string_equal(m[1].key,
+				    "cancel:GM0344:j.jansen@utrecht.nl:4:2:r2");
+		assert_int_equal(m[1].sequence, 4);
+		assert_string_equal(m[2].key, K "session-2:7d:r2");
+		schedule_free(m, k);
+	}
+	before.round = 1;
 	/* after the removed session's time: no CANCEL any more */
 	keys = due_keys(&before, 1, &removed, 1,
 			fixture_utc(2021, 6, 24, 11, 30, 0));
@@ -258,6 +306,10 @@ test_mails(void **state)
 	struct rules *r;
 	struct config *cfg;
 	struct message *m;
+	const struct invite_for first = {"GM0344", 1, NULL, 0};
+	struct schedule_item moved = {3, 1, fixture_utc(2021, 4, 23, 8, 0, 0),
+				      false, fixture_utc(2021, 6, 3, 8, 0, 0)};
+	const struct invite_for again = {"GM0344", 2, &moved, 1};
 	struct answer *inv, a;
 	struct letter l;
 	struct buf errors;
@@ -272,14 +324,14 @@ test_mails(void **state)
 	assert_non_null(cfg);
 	config_derive(cfg, r->programme->address);
 	m = message_parse(raw, strlen(raw));
-	assert_int_equal(invite_build(m, "GM0344", r, cfg,
+	assert_int_equal(invite_build(m, &first, r, cfg,
 				      fixture_utc(2021, 4, 1, 8, 0, 0), &inv,
 				      &n, &err),
 			 0);
 	assert_int_equal(n, 5);
 	invite_free(inv, n);
 	/* 20 April: session 1 (13 April) is past */
-	assert_int_equal(invite_build(m, "GM0344", r, cfg,
+	assert_int_equal(invite_build(m, &first, r, cfg,
 				      fixture_utc(2021, 4, 20, 8, 0, 0), &inv,
 				      &n, &err),
 			 0);
@@ -288,6 +340,21 @@ test_mails(void **state)
 		assert_null(strstr(inv[i].key, ":1"));
 	assert_string_equal(inv[0].key,
 			    "invitation:GM0344:j.jansen@utrecht.nl:2");
+	assert_int_equal(sequence_of(inv[0].raw), 0);
+	invite_free(inv, n);
+	/* enrolled again after a withdrawal: keys of round 2, and each
+	   SEQUENCE two above the stored one, later than the CANCEL (+1) */
+	assert_int_equal(invite_build(m, &again, r, cfg,
+				      fixture_utc(2021, 4, 28, 8, 0, 0), &inv,
+				      &n, &err),
+			 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(inv[0].key,
+			    "invitation:GM0344:j.jansen@utrecht.nl:2:r2");
+	assert_int_equal(sequence_of(inv[0].raw), 2);
+	assert_string_equal(inv[1].key,
+			    "invitation:GM0344:j.jansen@utrecht.nl:3:r2");
+	assert_int_equal(sequence_of(inv[1].raw), 3);
 	invite_free(inv, n);
 
 	memset(&l, 0, sizeof(l));
