@@ -2,10 +2,11 @@
 # The programme runs itself, simulated from 15 March to 8 October 2021:
 # six municipalities enrol at different moments (a copy of the rules with
 # capacity 5 and enrolment open until the end of April), one withdraws by
-# mail, the first on the waiting list is promoted, session 3 moves and
-# session 4 is called off (the programme.conf is edited between two runs:
-# a restart), and the daemon is
-# down when the last reminder of session 5 falls due.  aanmeldd --once
+# mail, enrols again (staff approve it onto the waiting list) and is
+# promoted when another withdraws; session 3 moves (told to the running
+# daemon by SIGHUP, after a broken edit it keeps out) and session 4 is
+# called off (between two runs: a restart), and the daemon is down when
+# the last reminder of session 5 falls due.  aanmeldd --once
 # --now T runs at chosen moments and sends over SMTP to the real test
 # server (tests/servers/smtp-server.py); the test then reads back every
 # mail each contact received, in order: kind, item, and for reminders the
@@ -17,7 +18,8 @@ srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 work=$(mktemp -d /tmp/aanmeld-programme.XXXXXX)
 . "$srcdir/tap.sh"
 . "$srcdir/lib-servers.sh"
-trap 'servers_stop; rm -rf "$work"' EXIT
+daemon=
+trap 'test -n "$daemon" && kill "$daemon" 2>/dev/null; servers_stop; rm -rf "$work"' EXIT
 sh "$servers/ca.sh" "$work/pki" >/dev/null
 smtp_start "$work/pki/server" aanmeld:smtp-secret
 
@@ -115,10 +117,38 @@ eq "one audit row each, actor mailbox" "promote withdraw" \
 		sed 's/ $//')"
 run "2021-04-22 13:30"
 
-# --- session 3 moves from 27 May 13:30 to 3 June 10:00 (a restart)
+# --- session 3 moves from 27 May 13:30 to 3 June 10:00, told to the
+# running daemon by SIGHUP; a broken programme.conf first, which it keeps
+# out
+sql() {
+	sqlite3 "$work/spool/aanmeld.db" "$1"
+}
+"$AANMELDD" $allow_root -c "$work/aanmeld.conf" -f --now "2021-04-23 10:00" \
+	>"$work/daemon.log" 2>&1 &
+daemon=$!
+wait_for 60 grep -q "started" "$work/daemon.log"
+ok $? "the daemon runs"
+cp "$work/rules/programme.conf" "$work/programme.good"
+printf '[session 9]\nstart = 31 juni\n' >>"$work/rules/programme.conf"
+kill -HUP "$daemon"
+wait_for 60 grep -q "keeping the old rules" "$work/daemon.log"
+ok $? "SIGHUP with a broken programme: the old rules are kept"
+check "... and the log says where" grep -q "programme.conf:[0-9]*:" \
+	"$work/daemon.log"
+cp "$work/programme.good" "$work/rules/programme.conf"
 sed -i '/^\[session 3\]/,/^\[/{s/^start = .*/start = 2021-06-03 10:00/;s/^end = .*/end = 2021-06-03 12:00/}' \
 	"$work/rules/programme.conf"
-run "2021-04-23 10:00"
+updates_sent() {
+	[ "$(sql "SELECT count(*) FROM outbox
+		WHERE kind = 'invitation-update' AND status = 'sent'")" = 5 ]
+}
+kill -HUP "$daemon"
+wait_for 120 updates_sent
+ok $? "SIGHUP: the moved session's update sent to the five confirmed"
+kill -TERM "$daemon"
+wait "$daemon"
+ok $? "the daemon stops with exit 0"
+daemon=
 "$AANMELD" -c "$work/aanmeld.conf" --now "2021-04-23 11:00" remind --dry-run \
 	>"$work/dry-run.out" 2>&1
 ok $? "aanmeld remind --dry-run"
@@ -294,5 +324,6 @@ eq "Amersfoort, Nijmegen, Tilburg and Zwolle still take part" 4 \
 if [ "$failed" -gt 0 ]; then
 	sed 's/^/# /' "$work/received"
 	tail -n 40 "$work/run.log" | sed 's/^/# /'
+	sed 's/^/# daemon: /' "$work/daemon.log"
 fi
 tap_done
