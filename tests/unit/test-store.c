@@ -19,6 +19,7 @@
 
 #include "fixture.h"
 #include "store.h"
+#include "store_programme.h"
 #include "store_sql.h"
 #include "util.h"
 
@@ -249,6 +250,60 @@ test_enrolled_and_answers(void **state)
 	record_free(&b);
 }
 
+/* A second enrolment of a municipality fails while it takes part, and
+   replaces its row in a new round once it withdrew. */
+static void
+test_enrol_again(void **state)
+{
+	struct fixture *f = *state;
+	struct store_record a = record("k1", "m1@x", "sha1");
+	struct store_record b = record("k2", "m2@x", "sha2");
+	struct store_record c = record("k3", "m3@x", "sha3");
+	char *err = NULL;
+	unsigned round;
+	sqlite3 *db;
+	int64_t id;
+
+	assert_int_equal(store_record_message(f->s, &a, &id, &err), 0);
+	assert_int_equal(
+		store_programme_next_round(f->s, "GM0344", &round, &err), 0);
+	assert_int_equal(round, 1);
+	assert_int_equal(
+		store_programme_next_round(f->s, "GM0193", &round, &err), 0);
+	assert_int_equal(round, 1);
+	/* enrolled: a second enrolment is an error, and nothing of it
+	   stays */
+	assert_int_equal(store_record_message(f->s, &b, &id, &err), -1);
+	assert_non_null(strstr(err, "GM0344 is enrolled already"));
+	free(err);
+	err = NULL;
+	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 1);
+	/* withdrawn: the next enrolment is round 2, on the waiting list */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE enrolments SET status ="
+				      " 'withdrawn', confirmed_at = 5",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(
+		store_programme_next_round(f->s, "GM0344", &round, &err), 0);
+	assert_int_equal(round, 2);
+	c.enrol = STORE_ENROL_WAITLIST;
+	assert_int_equal(store_record_message(f->s, &c, &id, &err), 0);
+	assert_int_equal(query(f, "SELECT round * 10 + (status = 'waitlist')"
+				  " + (confirmed_at IS NULL) * 100"
+				  " FROM enrolments WHERE code = 'GM0344'"),
+			 121);
+	assert_int_equal(query(f, "SELECT message FROM enrolments"), id);
+	assert_int_equal(
+		store_programme_next_round(f->s, "GM0344", &round, &err), 0);
+	assert_int_equal(round, 2);
+	record_free(&a);
+	record_free(&b);
+	record_free(&c);
+}
+
 static void
 test_outbox(void **state)
 {
@@ -375,6 +430,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_enrolled_and_answers,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_again, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attempts, setup, teardown),
