@@ -138,12 +138,9 @@ check "... and the log says where" grep -q "programme.conf:[0-9]*:" \
 cp "$work/programme.good" "$work/rules/programme.conf"
 sed -i '/^\[session 3\]/,/^\[/{s/^start = .*/start = 2021-06-03 10:00/;s/^end = .*/end = 2021-06-03 12:00/}' \
 	"$work/rules/programme.conf"
-updates_sent() {
-	[ "$(sql "SELECT count(*) FROM outbox
-		WHERE kind = 'invitation-update' AND status = 'sent'")" = 5 ]
-}
 kill -HUP "$daemon"
-wait_for 120 updates_sent
+wait_for 120 yields 5 sql "SELECT count(*) FROM outbox
+	WHERE kind = 'invitation-update' AND status = 'sent'"
 ok $? "SIGHUP: the moved session's update sent to the five confirmed"
 kill -TERM "$daemon"
 wait "$daemon"

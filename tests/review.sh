@@ -191,9 +191,9 @@ daemon=$!
 wait_for 20 grep -q "connected to" "$work/daemon.log"
 cli approve "$(item_of h1)" --gemeente GM0034
 ok $? "approve --gemeente GM0034 while the daemon runs"
-wait_for 30 test "$(in_folder Verwerkt h1)" = 1
+wait_for 30 yields 1 in_folder Verwerkt h1
 eq "cli approve: the daemon moved the message to Verwerkt" 1 "$(in_folder Verwerkt h1)"
-wait_for 30 test "$(delivered confirm w@almere-gemeente.nl)" = 1
+wait_for 30 yields 1 delivered confirm w@almere-gemeente.nl
 eq "cli approve: the confirmation reached the SMTP server" 1 \
 	"$(delivered confirm w@almere-gemeente.nl)"
 eq "cli approve: Almere enrolled" confirmed \
@@ -203,9 +203,9 @@ check "cli approve: the audit names the command line" sh -c \
 
 # --- a folder move while the daemon runs
 deliver i1 v@zwolle-gemeente.nl "$S"
-wait_for 30 test "$(in_folder Beoordelen i1)" = 1
+wait_for 30 yields 1 in_folder Beoordelen i1
 imap_move Beoordelen Beoordelen/Goedkeuren i1
-wait_for 30 test "$(in_folder Verwerkt i1)" = 1
+wait_for 30 yields 1 in_folder Verwerkt i1
 eq "folder approve while the daemon runs: in Verwerkt" 1 "$(in_folder Verwerkt i1)"
 eq "folder approve while the daemon runs: Zwolle enrolled" confirmed \
 	"$(sql "SELECT status FROM enrolments WHERE code = 'GM0193'")"

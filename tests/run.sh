@@ -2,6 +2,9 @@
 # Every test, as on a fresh Debian 12 machine: installs what is missing,
 # then builds and runs `make check` three ways (warnings as errors; ASan and
 # UBSan; valgrind) and `make distcheck`.  A skipped test fails the run.
+# The tests of a build run side by side (one per core; each has its own
+# servers, ports and folders), except under valgrind, where the timing of
+# the slow processes is kept as it was measured.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -9,14 +12,19 @@ sh contrib/deps.sh --test
 
 total_pass=0
 total_fail=0
+started=$(date +%s)
 
-# check NAME CONFIGURE-ARGS...: build in _build/NAME and run make check.
+jobs=$(nproc)
+
+# check NAME JOBS CONFIGURE-ARGS...: build in _build/NAME and run make check
+# with JOBS tests at a time.
 check() {
 	name=$1
-	shift
+	j=$2
+	shift 2
 	echo "== $name: make check"
 	sh contrib/build.sh "_build/$name" --enable-werror "$@"
-	if ! make -C "_build/$name" check >"_build/$name/check.out" 2>&1; then
+	if ! make -C "_build/$name" -j"$j" check >"_build/$name/check.out" 2>&1; then
 		cat "_build/$name/check.out"
 		find "_build/$name/tests" -name '*.log' ! -name test-suite.log \
 			-exec grep -l -E '^(not ok|Bail out)' {} + |
@@ -34,7 +42,7 @@ check() {
 	total_pass=$((total_pass + ${pass:-0}))
 }
 
-check plain
+check plain "$jobs"
 echo "== make checkstyle"
 if make -C _build/plain checkstyle >_build/plain/checkstyle.out 2>&1; then
 	total_pass=$((total_pass + 1))
@@ -42,11 +50,11 @@ else
 	cat _build/plain/checkstyle.out
 	total_fail=$((total_fail + 1))
 fi
-check sanitizers --enable-sanitizers
-check valgrind --enable-valgrind
+check sanitizers "$jobs" --enable-sanitizers
+check valgrind 1 --enable-valgrind
 
 echo "== make distcheck"
-if make -C _build/plain distcheck >_build/plain/distcheck.out 2>&1; then
+if make -C _build/plain -j"$jobs" distcheck >_build/plain/distcheck.out 2>&1; then
 	total_pass=$((total_pass + 1))
 	tail -n 4 _build/plain/distcheck.out
 else
@@ -54,5 +62,5 @@ else
 	total_fail=$((total_fail + 1))
 fi
 
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed ($(($(date +%s) - started)) s)"
 [ "$total_fail" -eq 0 ]

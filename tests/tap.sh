@@ -31,6 +31,14 @@ tap_done() {
 	[ "$failed" -eq 0 ]
 }
 
+# yields WANT COMMAND...: whether COMMAND prints WANT; for wait_for, which
+# runs it anew each time ("$(...)" in wait_for's arguments would not be)
+yields() {
+	want=$1
+	shift
+	[ "$("$@")" = "$want" ]
+}
+
 wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
 	t=$(($1 * 10))
 	shift
