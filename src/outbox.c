@@ -68,8 +68,8 @@ outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
 			log_warnx("sending <%s> to %s failed, %s: %s",
 				  o->message_id, o->rcpt,
 				  next == 0 ? "giving up" : "will retry", err);
-			rc = store_outbox_retry(s, o->id, next, err, now,
-						error_r);
+			rc = store_outbox_retry(s, o->id, o->attempts + 1, next,
+						err, now, error_r);
 			if (next == 0)
 				stats->failed++;
 			else
@@ -78,7 +78,8 @@ outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
 		case SEND_PERMFAIL:
 			log_warnx("sending <%s> to %s failed for good: %s",
 				  o->message_id, o->rcpt, err);
-			rc = store_outbox_retry(s, o->id, 0, err, now, error_r);
+			rc = store_outbox_retry(s, o->id, o->attempts + 1, 0,
+						err, now, error_r);
 			stats->failed++;
 			break;
 		}

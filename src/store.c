@@ -742,8 +742,9 @@ store_outbox_requeue(struct store *s, int64_t id, time_t now, char **error_r)
 }
 
 int
-store_outbox_retry(struct store *s, int64_t id, time_t next_try,
-		   const char *error, time_t now, char **error_r)
+store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
+		   time_t next_try, const char *error, time_t now,
+		   char **error_r)
 {
 	sqlite3_stmt *st;
 
@@ -758,6 +759,7 @@ store_outbox_retry(struct store *s, int64_t id, time_t next_try,
 		sqlite3_bind_null(st, 1);
 	store_bind_text(st, 2, error);
 	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int(st, 4, (int)attempt);
 	if (store_run(s, st, error_r, "outbox retry") == -1)
 		goto rollback;
 	if (next_try == 0) {

@@ -155,10 +155,13 @@ int store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
 /* Marks n rows sent in one transaction. */
 int store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
 			   time_t now, char **error_r);
-/* Reschedules (next_try > 0) or fails the row for good (next_try == 0,
-   which also opens a review item). */
-int store_outbox_retry(struct store *s, int64_t id, time_t next_try,
-		       const char *error, time_t now, char **error_r);
+/* After failed attempt number attempt (1, 2, ...; counted here too, as a
+   transport that is not claimed never counts it): reschedules
+   (next_try > 0) or fails the row for good (next_try == 0, which also
+   opens a review item). */
+int store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
+		       time_t next_try, const char *error, time_t now,
+		       char **error_r);
 
 int store_actions_due(struct store *s, size_t max,
 		      struct store_action_row **rows_r, size_t *n_r,

@@ -223,8 +223,8 @@ const char *const store_sql[STMT_COUNT] = {
 			     " last_error = NULL WHERE id = ?2",
 	[STMT_OUTBOX_RETRY] =
 		"UPDATE outbox SET next_try = ?1, last_error = ?2,"
-		" status = CASE WHEN ?1 IS NULL THEN 'failed' ELSE 'queued'"
-		" END WHERE id = ?3",
+		" attempts = ?4, status = CASE WHEN ?1 IS NULL THEN 'failed'"
+		" ELSE 'queued' END WHERE id = ?3",
 	[STMT_OUTBOX_REQUEUE] =
 		"UPDATE outbox SET status = 'queued', next_try = ?1"
 		" WHERE id = ?2 AND status IN ('queued', 'failed')",

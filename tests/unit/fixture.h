@@ -30,5 +30,10 @@ int fixture_store_open(char *dir, size_t size, const char *name, char **path,
 /* Closes *s, removes dir (fails the test when it cannot) and frees
    path. */
 void fixture_store_close(const char *dir, char *path, struct store **s);
+/* The integer in the first row and column of sql, asked through a
+   connection of its own to the database at path. */
+long long fixture_query(const char *path, const char *sql);
+/* Runs sql through a connection of its own; fails the test when it fails. */
+void fixture_exec(const char *path, const char *sql);
 
 #endif

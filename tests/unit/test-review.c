@@ -293,7 +293,7 @@ test_failed_mail_item(void **state)
 	char *err = NULL;
 
 	/* the answer failed for good: an item of its own, about the mail */
-	assert_int_equal(store_outbox_retry(f->s, 1, 0, "550 no such user",
+	assert_int_equal(store_outbox_retry(f->s, 1, 1, 0, "550 no such user",
 					    1617264300, &err),
 			 0);
 	assert_int_equal(store_review_get(f->s, 2, &it, &err), 1);

@@ -15,8 +15,6 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
-
 #include "fixture.h"
 #include "store.h"
 #include "store_programme.h"
@@ -55,17 +53,7 @@ teardown(void **state)
 static long long
 query(struct fixture *f, const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long v;
-
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	return fixture_query(f->path, sql);
 }
 
 static long long
@@ -138,13 +126,8 @@ test_newer_schema_refused(void **state)
 	struct fixture *f = *state;
 	struct store *s = NULL;
 	char *err = NULL;
-	sqlite3 *db;
 
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(
-		sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL),
-		SQLITE_OK);
-	sqlite3_close(db);
+	fixture_exec(f->path, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->path, false, &s, &err), -1);
 	assert_non_null(strstr(err, "newer than this program"));
 	free(err);
@@ -261,7 +244,6 @@ test_enrol_again(void **state)
 	struct store_record c = record("k3", "m3@x", "sha3");
 	char *err = NULL;
 	unsigned round;
-	sqlite3 *db;
 	int64_t id;
 
 	assert_int_equal(store_record_message(f->s, &a, &id, &err), 0);
@@ -279,13 +261,8 @@ test_enrol_again(void **state)
 	err = NULL;
 	assert_int_equal(query(f, "SELECT count(*) FROM messages"), 1);
 	/* withdrawn: the next enrolment is round 2, on the waiting list */
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-				      "UPDATE enrolments SET status ="
-				      " 'withdrawn', confirmed_at = 5",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
-	sqlite3_close(db);
+	fixture_exec(f->path, "UPDATE enrolments SET status = 'withdrawn',"
+			      " confirmed_at = 5");
 	assert_int_equal(
 		store_programme_next_round(f->s, "GM0344", &round, &err), 0);
 	assert_int_equal(round, 2);
@@ -326,8 +303,8 @@ test_outbox(void **state)
 	/* each attempt is counted when the row is claimed */
 	assert_int_equal(store_outbox_claim(f->s, id, 1617264000, &err), 0);
 	/* rescheduled: not due before its next try */
-	assert_int_equal(store_outbox_retry(f->s, id, 1617264600, "451 later",
-					    1617264000, &err),
+	assert_int_equal(store_outbox_retry(f->s, id, 1, 1617264600,
+					    "451 later", 1617264000, &err),
 			 0);
 	assert_int_equal(
 		store_outbox_due(f->s, 1617264599, 10, &rows, &n, &err), 0);
@@ -335,7 +312,7 @@ test_outbox(void **state)
 	store_outbox_rows_free(rows, n);
 	/* given up: failed, and a review item names it */
 	assert_int_equal(store_outbox_claim(f->s, id, 1617264600, &err), 0);
-	assert_int_equal(store_outbox_retry(f->s, id, 0, "550 no such user",
+	assert_int_equal(store_outbox_retry(f->s, id, 2, 0, "550 no such user",
 					    1617264700, &err),
 			 0);
 	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE "
