@@ -259,8 +259,8 @@ const char *const store_sql[STMT_COUNT] = {
 		" FROM messages m WHERE m.id = ?1",
 	[STMT_REPORT_OUTBOX] =
 		"SELECT id, kind, rcpt, CASE WHEN status = 'queued' AND"
-		" claimed_at IS NOT NULL AND attempts > 0 THEN 'retrying'"
-		" ELSE status END AS status, attempts,"
+		" attempts > 0 THEN 'retrying' ELSE status END AS status,"
+		" attempts,"
 		" datetime(created_at, 'unixepoch', 'localtime') AS created_at,"
 		" datetime(sent_at, 'unixepoch', 'localtime') AS sent_at,"
 		" message_id, last_error FROM outbox ORDER BY id",

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -63,6 +64,17 @@ test_max_age(void **state)
 			 first + 60 * 76 * 76);
 }
 
+/* The status column of aanmeld outbox's one row. */
+static void
+status_of(void *ctx, int n, const char *const *values, const char *const *names)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], "status") == 0)
+			snprintf(ctx, 16, "%s", values[i]);
+}
+
 /* The file transport is never claimed, so the retry counts its attempts:
    a folder it cannot write to backs off, and is given up on in the end,
    as SMTP is. */
@@ -73,7 +85,7 @@ test_file_tempfail_backs_off(void **state)
 	struct outbox_stats stats = {0};
 	struct store *s = NULL;
 	struct smtp *t;
-	char dir[64], *db, *folder, *sql, *err = NULL;
+	char dir[64], status[16] = "", *db, *folder, *sql, *err = NULL;
 	FILE *fp;
 
 	(void)state;
@@ -105,6 +117,9 @@ test_file_tempfail_backs_off(void **state)
 				  "created_at FROM outbox WHERE status = "
 				  "'queued' AND last_error LIKE '%outbox%'"),
 		1 * 100000 + 60);
+	assert_int_equal(
+		store_report(s, "outbox", NULL, status_of, status, &err), 0);
+	assert_string_equal(status, "retrying");
 	/* not due yet: nothing tried */
 	assert_int_equal(outbox_run(s, t, t0 + 59, 300, &stats, &err), 0);
 	assert_int_equal(stats.deferred, 1);
