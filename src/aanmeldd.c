@@ -14,6 +14,7 @@
 #include <syslog.h>
 
 #include "config.h"
+#include "detach.h"
 #include "log.h"
 #include "mailbox.h"
 #include "notify.h"
@@ -42,7 +43,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: aanmeldd [-fR] [--once | --dry-run] "
-			"[-c aanmeld.conf] [--now TIME] [--allow-root]\n");
+			"[-c aanmeld.conf] [-p pid-file] [--now TIME] "
+			"[--allow-root]\n");
 	exit(2);
 }
 
@@ -144,21 +146,24 @@ main(int argc, char *argv[])
 		{"dry-run", no_argument, NULL, 'n'},
 		{"now", required_argument, NULL, 'N'},
 		{"allow-root", no_argument, NULL, 'R'},
+		{"pid-file", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *conf = NULL, *now = NULL;
+	const char *conf = NULL, *now = NULL, *pid_file = NULL;
 	int foreground = 0, once = 0, dry_run = 0, ch, rc = 0;
 	bool allow_root = false;
 	time_t last_purge = 0;
 	time_t last_poll = 0, down_since = 0;
 	unsigned watchdog;
 	struct cycle_stats stats;
+	struct detach detach = {NULL, -1};
+	char *why = NULL;
 	struct sigaction sa;
 	struct runtime rt;
 
 	for (;;) {
-		ch = getopt_long(argc, argv, "c:dfhR", longopts, NULL);
+		ch = getopt_long(argc, argv, "c:dfhp:R", longopts, NULL);
 		if (ch == -1)
 			break;
 		switch (ch) {
@@ -178,6 +183,9 @@ main(int argc, char *argv[])
 		case 'N':
 			now = optarg;
 			break;
+		case 'p':
+			pid_file = optarg;
+			break;
 		case 'R':
 			allow_root = true;
 			break;
@@ -185,15 +193,29 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (pid_file != NULL && (once || dry_run)))
 		usage();
-	log_init(foreground || once || dry_run, LOG_MAIL);
+	/* a start in the background says on stderr why it failed */
+	log_init(foreground || once || dry_run || pid_file != NULL, LOG_MAIL);
 	signal(SIGPIPE, SIG_IGN);
 	/* once, before anything else runs: it is not thread-safe */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (runtime_load(&rt, conf, now) == -1 ||
-	    drop_privileges(&rt, allow_root) == -1) {
+	if (runtime_load(&rt, conf, now) == -1) {
 		runtime_close(&rt);
+		return 1;
+	}
+	/* the pid file still as the user who starts it, and the fork before
+	   the database is opened */
+	if (detach_begin(&detach, pid_file, pid_file != NULL && !foreground,
+			 &why) == -1) {
+		log_warnx("%s", why);
+		free(why);
+		runtime_close(&rt);
+		return 1;
+	}
+	if (drop_privileges(&rt, allow_root) == -1) {
+		runtime_close(&rt);
+		detach_end(&detach);
 		return 1;
 	}
 	if (dry_run) {
@@ -201,14 +223,26 @@ main(int argc, char *argv[])
 		runtime_close(&rt);
 		return rc;
 	}
-	if (runtime_open_store(&rt, false) == -1 || runtime_open_io(&rt) == -1)
+	if (runtime_open_store(&rt, false) == -1 ||
+	    runtime_open_io(&rt) == -1) {
+		detach_end(&detach);
 		return 1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	if (detach_ready(&detach, &why) == -1) {
+		log_warnx("%s", why);
+		free(why);
+		runtime_close(&rt);
+		detach_end(&detach);
+		return 1;
+	}
+	if (pid_file != NULL && !foreground)
+		log_init(0, LOG_MAIL); /* stderr is /dev/null now */
 	log_info("aanmeldd %s started: mailbox %s, database %s", VERSION,
 		 strcmp(rt.config->mailbox_type, "imap") == 0
 			 ? rt.config->imap_url
@@ -253,5 +287,6 @@ main(int argc, char *argv[])
 	notify_stopping();
 	log_info("aanmeldd stopped");
 	runtime_close(&rt);
+	detach_end(&detach);
 	return rc == 0 ? 0 : 1;
 }

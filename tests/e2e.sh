@@ -2,7 +2,8 @@
 # End to end on the embedded default: a Maildir in, a real SQLite file, the
 # file outbox.  Checks database rows, the mail written and the folders, then
 # that a second run changes nothing, that a copy of a processed message is
-# a no-op, and that the daemon picks up new mail and stops on SIGTERM.
+# a no-op, that the daemon picks up new mail and stops on SIGTERM, and that
+# --pid-file puts it in the background, locked against a second one.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
@@ -172,6 +173,47 @@ wait "$daemon"
 ok $? "SIGTERM: exit 0"
 daemon=
 check "the daemon logged its stop" grep -q "aanmeldd stopped" "$work/daemon.log"
+
+# without a service manager: --pid-file, and the daemon leaves the terminal
+pidf=$work/aanmeldd.pid
+bg() {	# bg CONF: a start in the background, output in $work/bg.out
+	"$AANMELDD" $allow_root -c "$1" --pid-file "$pidf" \
+		--now "2021-04-01 10:00" >"$work/bg.out" 2>&1
+}
+gone() {	# gone PID: true once the process has ended
+	! kill -0 "$1" 2>/dev/null
+}
+bg "$work/aanmeld.conf"
+ok $? "--pid-file: the start returns, with 0"
+daemon=$(cat "$pidf" 2>/dev/null)
+check "--pid-file: the file holds a running aanmeldd ($daemon)" sh -c \
+	"tr '\\0' ' ' </proc/${daemon:-0}/cmdline | grep -q aanmeldd"
+check "--pid-file: it left the terminal's session" sh -c \
+	"[ \"\$(awk '{ print \$6 }' /proc/${daemon:-0}/stat)\" = ${daemon:-0} ]"
+mail 3100.h.host griffie@almere.nl "$S"
+wait_for 30 yields 1 sql "SELECT count(*) FROM enrolments WHERE code = 'GM0034'"
+ok $? "--pid-file: new mail processed in the background"
+bg "$work/aanmeld.conf"
+eq "--pid-file: a second start exits 1" 1 $?
+check "--pid-file: ... naming the first one" \
+	grep -q "runs already as process $daemon" "$work/bg.out"
+eq "--pid-file: ... and leaves the file alone" "$daemon" "$(cat "$pidf")"
+kill -TERM "$daemon"
+wait_for 30 gone "$daemon"
+ok $? "--pid-file: SIGTERM stops it"
+check "--pid-file: the file is removed at the stop" test ! -e "$pidf"
+daemon=
+# a start that fails after the fork: the exit status and the reason still
+# reach the shell, and no file is left
+mkdir -p "$work/bad/spool/aanmeld.db"
+sed 's/^spool = .*/spool = spool/' "$work/aanmeld.conf" >"$work/bad/aanmeld.conf"
+bg "$work/bad/aanmeld.conf"
+eq "--pid-file: a start that fails exits 1" 1 $?
+check "--pid-file: ... and says why on stderr" grep -q "aanmeld.db" "$work/bg.out"
+check "--pid-file: ... and leaves no file" test ! -e "$pidf"
+"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --pid-file "$pidf" \
+	>/dev/null 2>&1
+eq "--pid-file with --once is a usage error" 2 $?
 
 # aanmeld check loads everything and reports a broken config by file:line
 check "aanmeld check" "$AANMELD" -c "$work/aanmeld.conf" check
