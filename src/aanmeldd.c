@@ -152,7 +152,7 @@ main(int argc, char *argv[])
 	};
 	const char *conf = NULL, *now = NULL, *pid_file = NULL;
 	int foreground = 0, once = 0, dry_run = 0, ch, rc = 0;
-	bool allow_root = false;
+	bool allow_root = false, background;
 	time_t last_purge = 0;
 	time_t last_poll = 0, down_since = 0;
 	unsigned watchdog;
@@ -195,6 +195,7 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || (pid_file != NULL && (once || dry_run)))
 		usage();
+	background = pid_file != NULL && !foreground;
 	/* a start in the background says on stderr why it failed */
 	log_init(foreground || once || dry_run || pid_file != NULL, LOG_MAIL);
 	signal(SIGPIPE, SIG_IGN);
@@ -206,8 +207,7 @@ main(int argc, char *argv[])
 	}
 	/* the pid file still as the user who starts it, and the fork before
 	   the database is opened */
-	if (detach_begin(&detach, pid_file, pid_file != NULL && !foreground,
-			 &why) == -1) {
+	if (detach_begin(&detach, pid_file, background, &why) == -1) {
 		log_warnx("%s", why);
 		free(why);
 		runtime_close(&rt);
@@ -241,7 +241,7 @@ main(int argc, char *argv[])
 		detach_end(&detach);
 		return 1;
 	}
-	if (pid_file != NULL && !foreground)
+	if (background)
 		log_init(0, LOG_MAIL); /* stderr is /dev/null now */
 	log_info("aanmeldd %s started: mailbox %s, database %s", VERSION,
 		 strcmp(rt.config->mailbox_type, "imap") == 0

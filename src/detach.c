@@ -97,8 +97,7 @@ detach_ready(struct detach *d, char **error_r)
 	close(null);
 	/* after the pid file: when the start command returns, it is there;
 	   a starter that is gone already does not matter */
-	if (write(d->ready_fd, "", 1) != 1)
-		errno = 0;
+	(void)!write(d->ready_fd, "", 1);
 	close(d->ready_fd);
 	d->ready_fd = -1;
 	return 0;
