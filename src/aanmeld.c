@@ -13,6 +13,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "classify.h"
 #include "cli_attendance.h"
 #include "cli_programme.h"
@@ -21,9 +22,12 @@
 #include "cli_status.h"
 #include "cli_privacy.h"
 #include "config.h"
+#include "escape.h"
+#include "export.h"
 #include "gemeenten.h"
 #include "log.h"
 #include "message.h"
+#include "message_worker.h"
 #include "privileges.h"
 #include "programme.h"
 #include "rules.h"
@@ -84,12 +88,13 @@ dry_add(char ***list, size_t *n, const char *s)
 	(*list)[(*n)++] = xstrdup(s);
 }
 
+/* Stored text on one line, controls and bidi visible (escape.h): a tab
+   or line break would break the one-line-per-row format, a control the
+   terminal. */
 static void
 print_field(const char *s)
 {
-	/* a tab or line break would break the one-line-per-file format */
-	for (; s != NULL && *s != '\0'; s++)
-		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+	escape_fputs(s, ESCAPE_LINE, stdout);
 }
 
 static int
@@ -111,7 +116,7 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 		return -1;
 	}
 	spool_sha256(data, len, sha);
-	msg = message_parse(data, len);
+	msg = message_worker_parse(data, len, len);
 	free(data);
 	if (d->store != NULL)
 		known = store_message_known(d->store, "", "", msg->message_id,
@@ -191,6 +196,9 @@ static int
 cmd_check(struct runtime *rt, int argc, char **argv)
 {
 	bool connect = argc == 2 && strcmp(argv[1], "--connect") == 0;
+	const char *warning = config_auth_warning(rt->config);
+	struct buf report;
+	int bad;
 
 	if (argc > 2 || (argc == 2 && !connect)) {
 		fprintf(stderr, "usage: aanmeld check [--connect]\n");
@@ -212,6 +220,17 @@ cmd_check(struct runtime *rt, int argc, char **argv)
 		if (runtime_open_store(rt, true) == -1)
 			return 1;
 		printf("database: %s\n", rt->config->database);
+	}
+	if (warning != NULL)
+		printf("warning: %s\n", warning);
+	/* what connecting would refuse, all of it, before connecting */
+	buf_init(&report, 64 * 1024);
+	bad = config_check_servers(rt->config, &report) == -1;
+	fputs(buf_str(&report), stdout);
+	buf_deinit(&report);
+	if (bad) {
+		printf("failed\n");
+		return 1;
 	}
 	if (connect && runtime_check_connect(rt) != 0) {
 		printf("failed\n");
@@ -250,6 +269,8 @@ static void
 print_csv_value(const char *v)
 {
 	putchar('"');
+	if (export_csv_formula(v))
+		putchar('\'');
 	for (; v != NULL && *v != '\0'; v++) {
 		if (*v == '"')
 			putchar('"');
@@ -333,43 +354,49 @@ print_vertical(void *ctx, int n, const char *const *values,
 
 	s->found = 1;
 	for (i = 0; i < n; i++) {
-		printf("%-12s %s\n", names[i],
-		       values[i] != NULL ? values[i] : "-");
+		printf("%-12s ", names[i]);
+		print_field(values[i] != NULL ? values[i] : "-");
+		putchar('\n');
 		if (strcmp(names[i], "spool_path") == 0 && values[i] != NULL)
 			s->spool_path = xstrdup(values[i]);
 	}
 }
 
-/* The text of the raw copy, as staff would read it, at most 60 lines. */
+/* The text of the raw copy, as staff would read it, at most 60 lines.
+   Each line behind "  | ", so that none passes for a field above or a
+   review item below; controls and bidi visible (escape.h). */
 static void
 print_text(const char *path)
 {
 	struct message *msg;
-	const char *err, *p;
-	char *data;
+	const char *err, *p, *nl;
+	char *data, *text;
 	size_t len;
 	int lines = 0;
 
 	data = util_read_file(path, MESSAGE_SIZE_MAX + 1, &len, &err);
 	if (data == NULL) {
-		printf("\ntext: (the raw copy %s cannot be read: %s)\n", path,
-		       err);
+		printf("\ntext: (the raw copy ");
+		print_field(path);
+		printf(" cannot be read: %s)\n", err);
 		return;
 	}
-	msg = message_parse(data, len);
+	msg = message_worker_parse(data, len, len);
 	free(data);
 	cli_show_headers(msg);
 	printf("\ntext:\n");
-	for (p = msg->body != NULL ? msg->body : ""; *p != '\0'; p++) {
-		if (*p == '\r')
-			continue;
-		if (*p == '\n' && ++lines >= 60) {
-			printf("\n[...]");
-			break;
-		}
-		putchar(*p);
+	text = escape_str(msg->body, ESCAPE_LINES);
+	for (p = text; *p != '\0' && lines < 60; lines++) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		fputs("  | ", stdout);
+		fwrite(p, 1, len, stdout);
+		putchar('\n');
+		p += nl != NULL ? len + 1 : len;
 	}
-	putchar('\n');
+	if (*p != '\0')
+		printf("  [...]\n");
+	free(text);
 	message_free(msg);
 }
 

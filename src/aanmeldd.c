@@ -248,6 +248,8 @@ main(int argc, char *argv[])
 			 ? rt.config->imap_url
 			 : rt.config->maildir,
 		 rt.config->database);
+	if (config_auth_warning(rt.config) != NULL)
+		log_warnx("%s", config_auth_warning(rt.config));
 	/* ready before the first cycle: a big backlog must not look like a
 	   start that hangs */
 	notify_ready();

@@ -11,27 +11,40 @@
 #include "compose.h"
 #include "config.h"
 #include "gemeenten.h"
+#include "mailaddr.h"
 #include "message.h"
 #include "programme.h"
 #include "rules.h"
 #include "template.h"
 #include "util.h"
 
-/* Fills the template's placeholders; the texts are heap, caller frees. */
+/* Only a municipality we are sure of is named back to the sender, and
+   only its own words (its display name, its threading) go back to it:
+   the reject and review answers may go to a forged address. */
+static bool
+sure_municipality(const struct classification *c)
+{
+	return c->gemeente != NULL && c->verdict != VERDICT_REVIEW &&
+	       c->verdict != VERDICT_REJECT;
+}
+
+/* Fills the template's placeholders; the texts are heap, caller frees.
+   Nothing the sender wrote is among them (template.c). */
 static void
 render(const struct message *msg, const struct classification *c,
-       const struct rules *r, size_t position, char **subject_r, char **body_r)
+       const struct rules *r, size_t position, time_t now, char **subject_r,
+       char **body_r)
 {
 	const struct programme *p = r->programme;
 	const struct template *t = template_get(r->templates, c->template);
-	char capacity[32], pos[32], closing[64], *programme;
-	/* only a municipality we are sure of is named back to the sender */
-	bool named = c->gemeente != NULL && c->verdict != VERDICT_REVIEW &&
-		     c->verdict != VERDICT_REJECT;
+	char capacity[32], pos[32], closing[64], received[64], *programme;
+	bool named = sure_municipality(c);
 
 	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
 	snprintf(pos, sizeof(pos), "%zu", position);
 	programme_format_date(p->closes, closing, sizeof(closing));
+	/* our clock, not the sender's Date header */
+	programme_format_date(now, received, sizeof(received));
 	programme = programme_format(p);
 	{
 		const struct template_var vars[] = {
@@ -41,8 +54,7 @@ render(const struct message *msg, const struct classification *c,
 			{"event_address", p->address},
 			{"municipality", named ? c->gemeente->name : ""},
 			{"sender", msg->from_addr},
-			{"original_subject", msg->subject},
-			{"original_date", msg->date},
+			{"received_date", received},
 			{"programme", programme},
 			{"capacity", capacity},
 			{"position", pos},
@@ -53,6 +65,32 @@ render(const struct message *msg, const struct classification *c,
 		*body_r = template_render(t->body, vars, nitems(vars));
 	}
 	free(programme);
+}
+
+bool
+answer_to_outsider(const struct rules *r, const char *addr)
+{
+	const char *domain = addr != NULL ? mailaddr_domain(addr) : NULL;
+	const struct sender_rule *rule;
+	const char *matched;
+
+	if (domain == NULL || domain[0] == '\0')
+		return true;
+	rule = rules_sender(r, domain);
+	if (rule != NULL)
+		return rule->action != SENDER_ALLOW;
+	return gemeenten_by_domain(r->gemeenten, domain, &matched) == NULL;
+}
+
+size_t
+answer_outsiders(const struct rules *r, char *const *rcpts, size_t n)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (answer_to_outsider(r, rcpts[i]))
+			count++;
+	return count;
 }
 
 void
@@ -92,10 +130,16 @@ answer_build(const struct message *msg, const char *sha256,
 				     "safely");
 		return -1;
 	}
-	render(msg, c, r, position, &subject, &body);
+	render(msg, c, r, position, now, &subject, &body);
 	out->key = xasprintf("answer:%s", sha256);
 	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
 	answer_mail_init(&m, msg, r, out->message_id, now);
+	if (!sure_municipality(c)) {
+		/* the address alone; In-Reply-To (an id, checked) still
+		   threads the answer */
+		m.to_name = NULL;
+		m.references = NULL;
+	}
 	m.subject = subject;
 	m.auto_submitted = "auto-replied";
 	m.body = body;

@@ -6,6 +6,7 @@
 #ifndef AANMELD_ANSWER_H
 #define AANMELD_ANSWER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -28,13 +29,23 @@ struct answer {
  * Builds the answer for c (c->answer must be true).  position is the
  * place on the waiting list (for the waitlist template).  0, or -1 with
  * *error_r (heap) when no safe mail can be made, e.g. for an address
- * that cannot go into a header.
+ * that cannot go into a header.  An answer that may go to a forged
+ * address (reject, review) quotes nothing the sender wrote: no subject,
+ * no Date header, and no display name or References in its header.
  */
 int answer_build(const struct message *msg, const char *sha256,
 		 const struct classification *c, const struct rules *r,
 		 const struct config *cfg, size_t position, time_t now,
 		 struct answer *out, char **error_r);
 void answer_deinit(struct answer *a);
+
+/* True if addr is no municipality's address, judged on its domain alone
+   as classify() judges a sender (senders.rules, then gemeenten.tsv),
+   whatever its display name or subject claim.  Answers to such
+   addresses count against max_outsider_replies_per_hour. */
+bool answer_to_outsider(const struct rules *r, const char *addr);
+/* How many of the n addresses in rcpts answer_to_outsider() finds. */
+size_t answer_outsiders(const struct rules *r, char *const *rcpts, size_t n);
 
 /* The parts every mail back to msg's sender shares: From (the event),
    To, Message-ID, threading to msg, and the date. */

@@ -43,12 +43,47 @@ superseded(struct store *s, const struct attendance *a, char **error_r,
 	return why;
 }
 
+/* The highest SEQUENCE sent of the item to the attendee as a contact of
+   any of its municipalities: one calendar, whichever invited it. */
+static int
+sent_sequence(struct store *s, const struct classification *c,
+	      char *const *codes, size_t n, unsigned *sequence_r,
+	      char **error_r)
+{
+	unsigned session = c->item <= PROGRAMME_SESSIONS_MAX ? c->item : 0;
+	unsigned seq;
+	size_t i;
+	int rc;
+
+	*sequence_r = 0;
+	for (i = 0; i < n; i++) {
+		rc = store_attendance_sent(s, codes[i], c->reply.attendee,
+					   session, &seq, error_r);
+		if (rc == -1)
+			return -1;
+		if (rc == 1 && seq > *sequence_r)
+			*sequence_r = seq;
+	}
+	return 0;
+}
+
+/* c becomes an ignored message with the reason why. */
+static void
+ignore(struct classification *c, char *why)
+{
+	add_reason(c, why);
+	free(why);
+	c->verdict = VERDICT_IGNORE;
+	c->gemeente = NULL;
+}
+
 int
 attendance_resolve(struct store *s, const struct rules *rules,
 		   const struct message *msg, struct classification *c,
 		   time_t now, struct attendance *out, char **error_r)
 {
-	char **codes = NULL, *why;
+	char **codes = NULL, *why, name[32];
+	unsigned sent;
 	size_t n = 0;
 	int rc;
 
@@ -57,12 +92,25 @@ attendance_resolve(struct store *s, const struct rules *rules,
 	    -1)
 		return -1;
 	if (n == 0) {
-		why = xasprintf("%s is no contact of an enrolled "
-				"municipality: nothing recorded",
-				c->reply.attendee);
-		add_reason(c, why);
-		free(why);
-		c->verdict = VERDICT_IGNORE;
+		ignore(c, xasprintf("%s is no contact of an enrolled "
+				    "municipality: nothing recorded",
+				    c->reply.attendee));
+		return 0;
+	}
+	if (sent_sequence(s, c, codes, n, &sent, error_r) == -1) {
+		util_free_strv(codes, n);
+		return -1;
+	}
+	if (c->reply.sequence > sent) {
+		/* no invitation of ours carried it: recorded, it would
+		   outrank every later answer to what we did send */
+		util_free_strv(codes, n);
+		itip_reply_item_name(c->item, false, name, sizeof(name));
+		ignore(c, xasprintf("calendar reply from %s for %s with "
+				    "SEQUENCE %u, above the %u we sent: "
+				    "nothing recorded",
+				    c->reply.attendee, name, c->reply.sequence,
+				    sent));
 		return 0;
 	}
 	out->code = xstrdup(codes[0]);
@@ -73,8 +121,11 @@ attendance_resolve(struct store *s, const struct rules *rules,
 	out->rec.session = c->item <= PROGRAMME_SESSIONS_MAX ? c->item : 0;
 	out->rec.status = itip_partstat_name(c->reply.partstat);
 	out->rec.sequence = c->reply.sequence;
-	/* a reply without DTSTAMP is as late as its arrival */
-	out->rec.replied_at = c->reply.dtstamp != 0 ? c->reply.dtstamp : now;
+	/* a reply without DTSTAMP is as late as its arrival, and one from
+	   the future no later: it would outrank every later answer */
+	out->rec.replied_at = c->reply.dtstamp != 0 && c->reply.dtstamp < now
+				      ? c->reply.dtstamp
+				      : now;
 	out->rec.received_at = now;
 	out->rec.message_id = msg->message_id;
 	c->gemeente = gemeenten_by_code(rules->gemeenten, out->code);

@@ -26,13 +26,18 @@ struct attendance {
 };
 
 /*
- * For c->verdict == VERDICT_ATTENDANCE: looks the attendee up.  A known
- * contact: *out holds the row to record (with the message in the same
- * transaction), c->gemeente the municipality, and 1 is returned.  No
- * contact: c becomes VERDICT_IGNORE with the reason, and 0 is returned.
- * An older answer than the one recorded keeps VERDICT_ATTENDANCE with a
- * reason saying so (storing it changes nothing).  -1 on a database error.
- * Release *out with attendance_deinit() whatever the result.
+ * For c->verdict == VERDICT_ATTENDANCE, whose From classify() found to be
+ * the attendee: looks the attendee up.  A known contact: *out holds the
+ * row to record (with the message in the same transaction), c->gemeente
+ * the municipality, and 1 is returned.  c becomes VERDICT_IGNORE with
+ * the reason, and 0 is returned, when the attendee is no contact of a
+ * municipality, or when the reply's SEQUENCE is above the highest we
+ * sent of the item to it (store_attendance_sent()): such a reply answers
+ * nothing of ours, and recorded it would outrank every later answer.  A
+ * DTSTAMP after now counts as now, for the same reason.  An older answer
+ * than the one recorded keeps VERDICT_ATTENDANCE with a reason saying so
+ * (storing it changes nothing).  -1 on a database error.  Release *out
+ * with attendance_deinit() whatever the result.
  */
 int attendance_resolve(struct store *s, const struct rules *rules,
 		       const struct message *msg, struct classification *c,

@@ -12,6 +12,7 @@
 #include "compose.h"
 #include "gemeenten.h"
 #include "itip_reply.h"
+#include "machine.h"
 #include "mailaddr.h"
 #include "message.h"
 #include "programme.h"
@@ -70,119 +71,56 @@ reason(struct judge *j, const char *fmt, ...)
 	(void)buf_adds(&j->reasons, text);
 }
 
-/* RFC 3834 and friends: mail that a machine sent, never answered. */
-static bool
-is_machine_mail(struct judge *j)
+/* What the trusted server's Authentication-Results say about the
+   sender, recorded in the reasons. */
+static enum authres_outcome
+judge_authres(struct judge *j)
 {
 	const struct message *m = j->msg;
+	const char *domain;
+	struct authres_summary s;
+	enum authres_outcome o;
 
-	if (m->auto_submitted != NULL &&
-	    strncasecmp(m->auto_submitted, "no", 2) != 0) {
-		reason(j, "Auto-Submitted: %s", m->auto_submitted);
-		return true;
-	}
-	if (m->return_path != NULL && m->return_path[0] == '\0') {
-		reason(j, "null return path (a bounce or notification)");
-		return true;
-	}
-	if (m->from_addr != NULL && mailaddr_is_machine(m->from_addr)) {
-		reason(j, "sender is %s, a machine address", m->from_addr);
-		return true;
-	}
-	if (m->content_type != NULL &&
-	    strcmp(m->content_type, "multipart/report") == 0) {
-		reason(j, "delivery report (multipart/report)");
-		return true;
-	}
-	if (m->list_id != NULL) {
-		reason(j, "mailing list (%s)", m->list_id);
-		return true;
-	}
-	if (m->precedence != NULL && (strcasecmp(m->precedence, "bulk") == 0 ||
-				      strcasecmp(m->precedence, "list") == 0 ||
-				      strcasecmp(m->precedence, "junk") == 0)) {
-		reason(j, "Precedence: %s", m->precedence);
-		return true;
-	}
-	if (m->autoreply_header != NULL) {
-		reason(j, "auto-reply header %s", m->autoreply_header);
-		return true;
-	}
-	if (m->from_addr != NULL && j->set->own_address != NULL &&
-	    strcasecmp(m->from_addr, j->set->own_address) == 0) {
-		reason(j, "sent from our own address");
-		return true;
-	}
-	if (m->calendar_reply) {
-		reason(j, "calendar reply to an invitation");
-		return true;
-	}
-	return false;
-}
-
-/* True if a message id in list ("<a> <b>") is one of ours. */
-static bool
-refers_to_us(const char *list, const char *domain)
-{
-	const char *p = list, *open, *close;
-	bool ours = false;
-
-	while (!ours && p != NULL) {
-		open = strchr(p, '<');
-		if (open == NULL)
-			break;
-		close = strchr(open, '>');
-		if (close == NULL)
-			break;
-		{
-			char *id =
-				xstrndup(open + 1, (size_t)(close - open - 1));
-
-			ours = compose_is_our_message_id(id, domain);
-			free(id);
-		}
-		p = close + 1;
-	}
-	return ours;
-}
-
-/* The one Authentication-Results header we believe, parsed; NULL if
-   none is trusted. */
-static bool
-trusted_authres(struct judge *j, struct authres *ar)
-{
-	const char *id = j->set->trusted_authserv_id;
-	size_t i;
-
-	for (i = 0; i < j->msg->n_authres; i++) {
-		if (authres_parse(j->msg->authres[i], ar) == -1 &&
-		    ar->authserv_id[0] == '\0')
-			continue;
-		if (i == 0 && ar->authserv_id[0] == '\0' &&
-		    j->set->trust_unlabelled_authres)
-			return true;
-		if (id != NULL && id[0] != '\0' &&
-		    strcasecmp(ar->authserv_id, id) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Records the authentication results; true if DMARC failed. */
-static bool
-dmarc_failed(struct judge *j)
-{
-	struct authres ar;
-
-	if (!trusted_authres(j, &ar)) {
+	domain = m->from_addr != NULL ? mailaddr_domain(m->from_addr) : NULL;
+	o = authres_judge((const char *const *)m->authres, m->authres_zone,
+			  m->n_authres, j->set->trusted_authserv_id,
+			  j->set->trust_unlabelled_authres, domain, &s);
+	if (o == AUTHRES_UNTRUSTED) {
 		reason(j, "no trusted Authentication-Results");
-		return false;
+		return o;
 	}
-	reason(j, "authentication: dmarc=%s spf=%s dkim=%s",
-	       ar.dmarc[0] != '\0' ? ar.dmarc : "none",
-	       ar.spf[0] != '\0' ? ar.spf : "none",
-	       ar.dkim[0] != '\0' ? ar.dkim : "none");
-	return strcmp(ar.dmarc, "fail") == 0;
+	reason(j, "authentication: dmarc=%s spf=%s dkim=%s (%s)",
+	       s.dmarc[0] != '\0' ? s.dmarc : "none",
+	       s.spf[0] != '\0' ? s.spf : "none",
+	       s.dkim[0] != '\0' ? s.dkim : "none", s.detail);
+	return o;
+}
+
+/* What authentication makes of verdict v.  A sender that may be forged,
+   or that the trusted server did not authenticate, enrols, withdraws
+   and answers for no one: a person looks.  Replies to invitations never
+   go to review: unauthenticated, they are just not used. */
+static enum verdict
+judge_authenticated(struct judge *j, enum authres_outcome auth, enum verdict v)
+{
+	if (v == VERDICT_IGNORE)
+		return v;
+	if (auth == AUTHRES_FAIL)
+		reason(j, "dmarc=fail: the sender address may be forged");
+	else if (auth == AUTHRES_NONE)
+		reason(j, "no DMARC pass from the trusted server: the sender "
+			  "is not authenticated");
+	else
+		return v;
+	if (v == VERDICT_ATTENDANCE) {
+		reason(j, "attendance not recorded");
+		return VERDICT_IGNORE;
+	}
+	/* not authenticated, a reject stays one but is not answered
+	   (classify()); a possibly forged one goes to a person */
+	if (auth == AUTHRES_NONE && v == VERDICT_REJECT)
+		return v;
+	return VERDICT_REVIEW;
 }
 
 /* The operator's word on a domain (senders.rules), as judge_sender()
@@ -376,12 +314,16 @@ judge_calendar(struct judge *j)
 		       j->reply.attendee, name, j->reply.partstat_text);
 		return VERDICT_IGNORE;
 	}
-	if (m->from_addr != NULL &&
-	    strcasecmp(m->from_addr, j->reply.attendee) != 0)
-		reason(j, "calendar reply sent by %s for %s", m->from_addr,
+	if (m->from_addr == NULL ||
+	    strcasecmp(m->from_addr, j->reply.attendee) != 0) {
+		/* only the attendee answers for itself: From is what is
+		   authenticated, a Sender (Gmail's, a delegate's) is not */
+		reason(j, "calendar reply sent by %s for %s: nothing recorded",
+		       m->from_addr != NULL ? m->from_addr : "no sender",
 		       j->reply.attendee);
-	else
-		reason(j, "calendar reply from %s", j->reply.attendee);
+		return VERDICT_IGNORE;
+	}
+	reason(j, "calendar reply from %s", j->reply.attendee);
 	reason(j, "attendance: %s %s", itip_partstat_name(j->reply.partstat),
 	       name);
 	return VERDICT_ATTENDANCE;
@@ -418,11 +360,21 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 {
 	const struct message *m = j->msg;
 	const struct subject_rule *rule = NULL;
-	char *err = NULL;
+	char *err = NULL, why[MACHINE_WHY_MAX];
+	enum machine machine;
 	enum verdict v;
 
+	machine = machine_mail(m, j->set->own_address,
+			       j->set->message_id_domain, why, sizeof(why));
 	if (m->problem != NULL) {
+		/* a bounce without a From is a machine's, not a problem */
+		if (machine == MACHINE_CERTAIN) {
+			reason(j, "%s", why);
+			return VERDICT_IGNORE;
+		}
 		reason(j, "%s", m->problem);
+		if (machine == MACHINE_LIKELY)
+			reason(j, "%s", why);
 		return VERDICT_REVIEW;
 	}
 	if (m->calendar != NULL || m->calendar_reply) {
@@ -430,12 +382,11 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 		if (v != VERDICT_COUNT)
 			return v;
 	}
-	if (is_machine_mail(j))
+	if (machine != MACHINE_NO) {
+		reason(j, "%s", why);
 		return VERDICT_IGNORE;
-	if ((m->in_reply_to != NULL &&
-	     refers_to_us(m->in_reply_to, j->set->message_id_domain)) ||
-	    (m->references != NULL &&
-	     refers_to_us(m->references, j->set->message_id_domain))) {
+	}
+	if (machine_replies_to_us(m, j->set->message_id_domain)) {
 		reason(j, "reply to one of our own mails");
 		j->quiet = true;
 		return VERDICT_REVIEW;
@@ -484,7 +435,7 @@ classify(const struct message *msg, const struct rules *rules,
 {
 	struct judge j;
 	enum verdict v;
-	bool forged = false;
+	enum authres_outcome auth = AUTHRES_UNTRUSTED;
 
 	memset(&j, 0, sizeof(j));
 	j.msg = msg;
@@ -492,15 +443,9 @@ classify(const struct message *msg, const struct rules *rules,
 	j.set = settings;
 	buf_init(&j.reasons, REASONS_MAX);
 	v = judge(&j, state, now);
-	forged = msg->problem == NULL && dmarc_failed(&j);
-	if (forged && v == VERDICT_ATTENDANCE) {
-		/* replies never go to review: forged, it is just not used */
-		reason(&j, "dmarc=fail: the sender address may be forged; "
-			   "attendance not recorded");
-		v = VERDICT_IGNORE;
-	} else if (forged && v != VERDICT_IGNORE) {
-		reason(&j, "dmarc=fail: the sender address may be forged");
-		v = VERDICT_REVIEW;
+	if (msg->problem == NULL) {
+		auth = judge_authres(&j);
+		v = judge_authenticated(&j, auth, v);
 	}
 	memset(out, 0, sizeof(*out));
 	out->verdict = v;
@@ -512,10 +457,13 @@ classify(const struct message *msg, const struct rules *rules,
 		out->item = j.item;
 	} else
 		itip_reply_deinit(&j.reply);
-	/* never answer a machine, a possibly forged sender, mail we could
-	   not read, or a reply to our own answer (that would loop) */
+	/* never answer a machine, mail we could not read, a reply to our
+	   own answer (that would loop), or, where a server is trusted, a
+	   sender it did not authenticate (a forged sender gets no
+	   backscatter) */
 	out->answer = v != VERDICT_IGNORE && v != VERDICT_ATTENDANCE &&
-		      v != VERDICT_WITHDRAW && !forged && !j.quiet &&
+		      v != VERDICT_WITHDRAW && !j.quiet &&
+		      (auth == AUTHRES_PASS || auth == AUTHRES_UNTRUSTED) &&
 		      msg->problem == NULL;
 }
 

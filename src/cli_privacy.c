@@ -12,6 +12,7 @@
 
 #include "cli_privacy.h"
 #include "config.h"
+#include "escape.h"
 #include "retention.h"
 #include "rules.h"
 #include "runtime.h"
@@ -128,13 +129,6 @@ struct export
 };
 
 static void
-print_clean(const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		putchar(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
-}
-
-static void
 export_row(void *ctx, int n, const char *const *values,
 	   const char *const *names)
 {
@@ -156,7 +150,8 @@ export_row(void *ctx, int n, const char *const *values,
 	}
 	for (i = 0; i < n; i++) {
 		printf("  %-18s ", names[i]);
-		print_clean(values[i] != NULL ? values[i] : "-");
+		escape_fputs(values[i] != NULL ? values[i] : "-", ESCAPE_LINE,
+			     stdout);
 		putchar('\n');
 	}
 	putchar('\n');

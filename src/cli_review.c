@@ -8,6 +8,7 @@
 
 #include "cli_review.h"
 #include "config.h"
+#include "escape.h"
 #include "gemeenten.h"
 #include "review.h"
 #include "rules.h"
@@ -168,12 +169,9 @@ print_line(void *ctx, int n, const char *const *values,
 		*header = true;
 	}
 	for (i = 0; i < n; i++) {
-		const char *v = values[i] != NULL ? values[i] : "-";
-
 		/* one line per event, whatever the detail holds */
-		for (; *v != '\0'; v++)
-			putchar(*v == '\t' || *v == '\n' || *v == '\r' ? ' '
-								       : *v);
+		escape_fputs(values[i] != NULL ? values[i] : "-", ESCAPE_LINE,
+			     stdout);
 		putchar(i + 1 < n ? '\t' : '\n');
 	}
 }

@@ -5,22 +5,28 @@
 #include <string.h>
 
 #include "cli_show.h"
+#include "escape.h"
 #include "message.h"
 #include "staff.h"
 #include "store_staff.h"
 
+/* A value from mail on one line, controls and bidi visible: a line
+   break in it would look like another field, a control would drive the
+   terminal. */
 static void
-field(const char *name, const char *value)
+value(const char *v)
 {
-	const char *p;
+	escape_fputs(v != NULL ? v : "-", ESCAPE_LINE, stdout);
+	putchar('\n');
+}
 
-	if (value == NULL)
+static void
+field(const char *name, const char *v)
+{
+	if (v == NULL)
 		return;
 	printf("  %-24s ", name);
-	/* a line break in a value would look like another field */
-	for (p = value; *p != '\0'; p++)
-		putchar(*p == '\r' || *p == '\n' || *p == '\t' ? ' ' : *p);
-	putchar('\n');
+	value(v);
 }
 
 void
@@ -61,12 +67,13 @@ print_rows(void *ctx, int n, const char *const *values,
 	if (r->n++ > 0)
 		putchar('\n');
 	for (int i = 0; i < n; i++) {
-		printf("  %-12s %s\n", names[i],
-		       values[i] != NULL ? values[i] : "-");
+		printf("  %-12s ", names[i]);
+		value(values[i]);
 		if (strcmp(names[i], "reason") == 0 && values[i] != NULL) {
 			char *nl = staff_reason_text(values[i]);
 
-			printf("  %-12s %s\n", "in Dutch", nl);
+			printf("  %-12s ", "in Dutch");
+			value(nl);
 			free(nl);
 		}
 	}

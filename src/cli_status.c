@@ -6,6 +6,7 @@
 
 #include "cli_status.h"
 #include "config.h"
+#include "escape.h"
 #include "runtime.h"
 #include "store.h"
 #include "store_staff.h"
@@ -53,10 +54,16 @@ print_error(void *ctx, int n, const char *const *values,
 {
 	(void)names;
 	*(unsigned *)ctx += 1;
-	if (n == 3)
-		printf("  %s  %sx  %s\n", values[0] != NULL ? values[0] : "-",
-		       values[1] != NULL ? values[1] : "?",
-		       values[2] != NULL ? values[2] : "");
+	if (n != 3)
+		return;
+	/* an error may quote the mail it is about */
+	fputs("  ", stdout);
+	escape_fputs(values[0] != NULL ? values[0] : "-", ESCAPE_LINE, stdout);
+	fputs("  ", stdout);
+	escape_fputs(values[1] != NULL ? values[1] : "?", ESCAPE_LINE, stdout);
+	fputs("x  ", stdout);
+	escape_fputs(values[2], ESCAPE_LINE, stdout);
+	putchar('\n');
 }
 
 static void

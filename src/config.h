@@ -54,6 +54,7 @@ struct config {
 	unsigned retry_hours; /* a mail that cannot go out fails after */
 	char *envelope_from;  /* default: the event address */
 	unsigned max_replies_per_day;
+	unsigned max_outsider_replies_per_hour; /* all non-municipal ones */
 	/* [oauth2] (for auth = xoauth2) */
 	char *oauth2_token_url;
 	char *oauth2_client_id;
@@ -83,5 +84,22 @@ struct config *config_load(const char *path, struct buf *errors);
 void config_free(struct config *c);
 /* Fills the settings that derive from the programme (event address). */
 void config_derive(struct config *c, const char *event_address);
+
+/*
+ * aanmeld check: what connecting would refuse, found without connecting.
+ * For each server in use, its url as the client parses it (tls = none
+ * only with a loopback host) and each secret file it would read, which
+ * util_read_secret() must accept (present, readable, not empty, no
+ * access for group or others).  Errors are appended to report as
+ * "file: message\n", warnings as "warning: file: message\n": a secret
+ * file owned by another user than the one that reads it ([main] user,
+ * else the one running this), or a password left to the environment.
+ * 0 without errors, -1 with.
+ */
+int config_check_servers(const struct config *c, struct buf *report);
+/* The warning when no Authentication-Results header is believed (neither
+   trusted_authserv_id nor trust_unlabelled_authres): then nothing
+   authenticates a sender.  NULL when one is set; static text. */
+const char *config_auth_warning(const struct config *c);
 
 #endif

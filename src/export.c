@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "calendar.h"
+#include "escape.h"
 #include "export.h"
 #include "itip_reply.h"
 #include "util.h"
@@ -93,30 +94,60 @@ export_table_deinit(struct export_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int
-export_csv_field(struct buf *b, const char *v, char sep, bool excel)
+/* What a spreadsheet takes for a formula (OWASP's "CSV injection"). */
+static const char *const formula_starts[] = {
+	"=",
+	"+",
+	"-",
+	"@",
+	"\t",
+	"\r",
+	"\xef\xbc\x9d", /* U+FF1D FULLWIDTH EQUALS SIGN */
+	"\xef\xbc\x8b", /* U+FF0B FULLWIDTH PLUS SIGN */
+	"\xef\xbc\x8d", /* U+FF0D FULLWIDTH HYPHEN-MINUS */
+	"\xef\xbc\xa0", /* U+FF20 FULLWIDTH COMMERCIAL AT */
+};
+
+bool
+export_csv_formula(const char *v)
 {
+	size_t i;
+
+	for (i = 0; v != NULL && i < nitems(formula_starts); i++) {
+		if (strncmp(v, formula_starts[i], strlen(formula_starts[i])) ==
+		    0)
+			return true;
+	}
+	return false;
+}
+
+int
+export_csv_field(struct buf *b, const char *v, char sep)
+{
+	char *safe, *p;
 	size_t len;
 	int rc = 0;
 	bool quote;
 
-	if (v == NULL)
-		v = "";
+	/* one line, no controls or bidi overrides: a cell is read in a
+	   terminal and a spreadsheet alike */
+	safe = escape_str(v, ESCAPE_LINE);
+	v = safe;
 	len = strlen(v);
 	quote = strchr(v, sep) != NULL || strchr(v, '"') != NULL ||
-		strchr(v, '\r') != NULL || strchr(v, '\n') != NULL ||
 		(len > 0 && (v[0] == ' ' || v[len - 1] == ' '));
 	if (quote)
 		rc |= buf_addc(b, '"');
-	if (excel && strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0')
+	if (export_csv_formula(v))
 		rc |= buf_addc(b, '\'');
-	for (; *v != '\0'; v++) {
-		if (*v == '"')
+	for (p = safe; *p != '\0'; p++) {
+		if (*p == '"')
 			rc |= buf_addc(b, '"');
-		rc |= buf_addc(b, *v);
+		rc |= buf_addc(b, *p);
 	}
 	if (quote)
 		rc |= buf_addc(b, '"');
+	free(safe);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -130,19 +161,14 @@ format_time(time_t t, char *out, size_t size)
 		util_strlcpy(out, "", size);
 }
 
-/* A value of `aanmeld list`: "-" when empty, a tab or a line break
-   (which would break the one-line format) as a space. */
+/* A value of `aanmeld list`: "-" when empty, else escaped for the
+   terminal on one line. */
 static int
 list_text_value(struct buf *b, const char *v)
 {
-	int rc = 0;
-
 	if (v == NULL || *v == '\0')
 		return buf_addc(b, '-');
-	for (; *v != '\0'; v++)
-		rc |= buf_addc(b, *v == '\t' || *v == '\n' || *v == '\r' ? ' '
-									 : *v);
-	return rc == 0 ? 0 : -1;
+	return escape_buf(b, v, ESCAPE_LINE);
 }
 
 /* A value of `aanmeld list --csv`: always quoted, as before. */
@@ -151,6 +177,8 @@ list_csv_value(struct buf *b, const char *v)
 {
 	int rc = buf_addc(b, '"');
 
+	if (export_csv_formula(v))
+		rc |= buf_addc(b, '\'');
 	for (; v != NULL && *v != '\0'; v++) {
 		if (*v == '"')
 			rc |= buf_addc(b, '"');
@@ -162,7 +190,7 @@ list_csv_value(struct buf *b, const char *v)
 
 /* One line of fields: CSV or the list's text. */
 static int
-add_line(struct buf *b, const char *const *v, size_t n, char sep, bool excel,
+add_line(struct buf *b, const char *const *v, size_t n, char sep,
 	 bool list_text, bool list_csv)
 {
 	size_t i;
@@ -176,7 +204,7 @@ add_line(struct buf *b, const char *const *v, size_t n, char sep, bool excel,
 		else if (list_csv)
 			rc |= list_csv_value(b, v[i]);
 		else
-			rc |= export_csv_field(b, v[i], sep, excel);
+			rc |= export_csv_field(b, v[i], sep);
 	}
 	rc |= buf_adds(b, list_text || list_csv ? "\n" : "\r\n");
 	return rc == 0 ? 0 : -1;
@@ -204,7 +232,7 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		v[n] = head[n];
 	for (k = 0; k < t->n_items; k++)
 		v[n++] = t->titles[k];
-	rc |= add_line(&b, v, n, sep, excel, false, false);
+	rc |= add_line(&b, v, n, sep, false, false);
 	for (i = 0; i < t->n_rows; i++) {
 		const struct store_attendance_contact *c = t->rows[i].contact;
 
@@ -218,7 +246,7 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		v[n++] = c->address;
 		for (k = 0; k < t->n_items; k++)
 			v[n++] = in_dutch(t->rows[i].answers[k]);
-		rc |= add_line(&b, v, n, sep, excel, false, false);
+		rc |= add_line(&b, v, n, sep, false, false);
 	}
 	if (rc != 0) {
 		buf_deinit(&b);
@@ -245,7 +273,7 @@ export_list(const struct export_table *t, bool csv)
 		v[n] = head[n];
 	for (k = 0; k < t->n_items; k++)
 		v[n++] = t->keys[k];
-	rc |= add_line(&b, v, n, csv ? ',' : '\t', false, !csv, csv);
+	rc |= add_line(&b, v, n, csv ? ',' : '\t', !csv, csv);
 	for (i = 0; i < t->n_rows; i++) {
 		const struct store_attendance_contact *c = t->rows[i].contact;
 
@@ -258,7 +286,7 @@ export_list(const struct export_table *t, bool csv)
 		v[n++] = c->address;
 		for (k = 0; k < t->n_items; k++)
 			v[n++] = t->rows[i].answers[k];
-		rc |= add_line(&b, v, n, csv ? ',' : '\t', false, !csv, csv);
+		rc |= add_line(&b, v, n, csv ? ',' : '\t', !csv, csv);
 	}
 	if (rc != 0) {
 		buf_deinit(&b);

@@ -48,20 +48,27 @@ void export_table_init(struct export_table *t, const struct programme *p,
 void export_table_deinit(struct export_table *t);
 
 /*
+ * Whether a spreadsheet could take v for a formula: it starts with =, +,
+ * -, @, TAB or CR, or with the full-width =, +, - or @ (U+FF1D, U+FF0B,
+ * U+FF0D, U+FF20).  Every CSV written gives such a value a leading
+ * apostrophe, so that Excel or LibreOffice shows it as text and never
+ * runs it (the names come from mail).
+ */
+bool export_csv_formula(const char *v);
+
+/*
  * Appends one CSV field to b (RFC 4180 §2): in double quotes when it
  * holds sep, a double quote, CR or LF, or starts or ends with a space;
- * a double quote inside is doubled.  With excel, a value that starts
- * with =, +, -, @, TAB or CR gets a leading apostrophe first, so that
- * Excel shows it as text and never runs it as a formula (the names come
- * from mail).  0, or -1 at b's limit.
+ * a double quote inside is doubled; a formula as above gets its
+ * apostrophe first.  0, or -1 at b's limit.
  */
-int export_csv_field(struct buf *b, const char *v, char sep, bool excel);
+int export_csv_field(struct buf *b, const char *v, char sep);
 
 /*
  * The table as CSV, header first, CRLF line ends (RFC 4180), UTF-8, with
  * Dutch column names and values for staff.  Plain: ',' between fields.
  * excel: a UTF-8 byte order mark first and ';' between fields (Dutch
- * Excel's list separator), with formula protection as above.  Times are
+ * Excel's list separator).  Both with formula protection.  Times are
  * local ("YYYY-MM-DD HH:MM").  Heap bytes, *len_r long (NUL-terminated);
  * NULL past EXPORT_SIZE_MAX.
  */
@@ -70,9 +77,10 @@ char *export_csv(const struct export_table *t, bool excel, size_t *len_r);
 /*
  * The table for `aanmeld list`: English column names (code, name,
  * status, enrolled_at, contact, then the item keys) and values, one line
- * per row with LF.  Text: tab-separated, a tab or line break in a value
- * as a space, an empty value as "-".  csv: every value in double quotes
- * (doubled inside), ',' between.  Heap string; NULL past EXPORT_SIZE_MAX.
+ * per row with LF.  Text: tab-separated, each value escaped for the
+ * terminal as one line (escape.h), an empty value as "-".  csv: every
+ * value in double quotes (doubled inside), a formula with its apostrophe
+ * inside them, ',' between.  Heap string; NULL past EXPORT_SIZE_MAX.
  */
 char *export_list(const struct export_table *t, bool csv);
 

@@ -225,8 +225,11 @@ shared_row(void *ctx, char **f, unsigned line)
 	codes = split_commas(f[2], &n);
 	s->members = xcalloc(n, sizeof(*s->members));
 	for (i = 0; i < n; i++) {
-		codes[i][0] = 'G'; /* codes were lower-cased */
-		codes[i][1] = 'M';
+		/* codes were lower-cased; a short one keeps its end */
+		if (strncmp(codes[i], "gm", 2) == 0) {
+			codes[i][0] = 'G';
+			codes[i][1] = 'M';
+		}
 		s->members[s->n_members] = gemeenten_by_code(g, codes[i]);
 		if (s->members[s->n_members] == NULL)
 			rules_error(c->errors, c->path, line,

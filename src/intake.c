@@ -16,6 +16,7 @@
 #include "log.h"
 #include "mailbox.h"
 #include "message.h"
+#include "message_worker.h"
 #include "programme.h"
 #include "roster.h"
 #include "rules.h"
@@ -27,9 +28,6 @@
 /* We read a little more than the parse limit, so an oversize message is
    still seen (and sent to review) rather than refused by the read. */
 #define INTAKE_READ_MAX (MESSAGE_SIZE_MAX + 1)
-/* Tries at one message before it goes to review unparsed: a message that
-   crashes the parser must not stop the desk. */
-#define INTAKE_ATTEMPTS_MAX 3
 
 void
 intake_init(struct intake *in, const struct config *config,
@@ -78,14 +76,18 @@ enrol_kind(enum verdict v)
 	}
 }
 
-/* Adds the answer to rec unless the sender's daily limit is reached. */
+/* Adds the answer to rec unless the sender's daily limit (its address
+   without case or "+tag") or the hourly cap on answers to non-municipal
+   addresses is reached: mail from forged senders must not turn the desk
+   into a source of backscatter.  The mail is recorded either way. */
 static int
 prepare_answer(struct intake *in, const struct message *msg, const char *sha,
 	       struct classification *c, size_t position, time_t now,
 	       struct answer *a, struct store_record *rec, char **error_r)
 {
 	unsigned count;
-	char *err = NULL;
+	char *err = NULL, **rcpts;
+	size_t n;
 
 	if (store_answers_since(in->store, msg->from_addr, now - 24 * 3600,
 				&count, error_r) == -1)
@@ -94,6 +96,19 @@ prepare_answer(struct intake *in, const struct message *msg, const char *sha,
 		log_warnx("not answering %s: %u answers in the last day",
 			  msg->from_addr, count);
 		return 0;
+	}
+	if (answer_to_outsider(in->rules, msg->from_addr)) {
+		if (store_answer_rcpts_since(in->store, now - 3600, &rcpts, &n,
+					     error_r) == -1)
+			return -1;
+		count = (unsigned)answer_outsiders(in->rules, rcpts, n);
+		util_free_strv(rcpts, n);
+		if (count >= in->config->max_outsider_replies_per_hour) {
+			log_warnx("not answering %s: %u answers to "
+				  "non-municipal addresses in the last hour",
+				  msg->from_addr, count);
+			return 0;
+		}
 	}
 	if (answer_build(msg, sha, c, in->rules, in->config, position, now, a,
 			 &err) == -1) {
@@ -287,7 +302,7 @@ parse_counted(struct intake *in, const char *key, const char *data, size_t len,
 				attempts, error_r) == -1)
 		return NULL;
 	if (*attempts <= INTAKE_ATTEMPTS_MAX)
-		return message_parse_sized(data, len, size);
+		return message_worker_parse(data, len, size);
 	why = xasprintf("processing failed %u times (the daemon stopped "
 			"while handling it): for a person",
 			*attempts - 1);

@@ -18,6 +18,11 @@ struct mailbox;
 struct rules;
 struct store;
 
+/* Tries at one message before it goes to review unparsed: a message that
+   stops the daemon while it is handled (the parser's crashes are already
+   contained by message_worker.h) must not stop the desk. */
+#define INTAKE_ATTEMPTS_MAX 3
+
 struct intake {
 	const struct config *config;
 	const struct rules *rules;

@@ -36,8 +36,12 @@ struct itip_reply {
 	char *attendee; /* lower-case addr-spec of the one ATTENDEE, heap */
 	char *partstat_text; /* PARTSTAT as written (ASCII), heap */
 	enum itip_partstat partstat;
-	unsigned sequence; /* SEQUENCE, 0 when absent */
-	time_t dtstamp;	   /* DTSTAMP, 0 when absent */
+	/* SEQUENCE, 0 when absent or negative: the revision answered
+	   (attendance.h ignores one above ours).  XXX libical reads it
+	   without a range check: a value past INT_MAX comes back
+	   wrapped */
+	unsigned sequence;
+	time_t dtstamp; /* DTSTAMP, 0 when absent */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "escape.h"
 #include "log.h"
 
 static int log_to_stderr = 1;
@@ -46,12 +47,15 @@ static void
 vlog(enum log_level level, int priority, const char *fmt, va_list ap,
      int with_errno)
 {
-	char msg[2048];
+	char raw[2048], *msg;
 	int saved = errno;
 
 	if (level > log_level)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	/* reasons and ids quote mail: one line, no terminal controls, so a
+	   sender cannot forge a line of the journal */
+	msg = escape_str(raw, ESCAPE_LINE);
 	if (log_to_stderr) {
 		if (with_errno)
 			fprintf(stderr, "%s: %s\n", msg, strerror(saved));
@@ -63,6 +67,7 @@ vlog(enum log_level level, int priority, const char *fmt, va_list ap,
 	} else {
 		syslog(priority, "%s", msg);
 	}
+	free(msg);
 	errno = saved;
 }
 

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "mailaddr.h"
+#include "util.h"
 
 const char *
 mailaddr_domain(const char *addr)
@@ -17,6 +18,62 @@ mailaddr_domain(const char *addr)
 	if (at == NULL || at[1] == '\0' || strlen(at + 1) > MAILADDR_DOMAIN_MAX)
 		return NULL;
 	return at + 1;
+}
+
+/* RFC 5322 atext. */
+static bool
+is_atext(unsigned char c)
+{
+	return util_ascii_alnum(c) ||
+	       (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+static bool
+valid_domain(const char *d)
+{
+	size_t label = 0, labels = 1, n = strlen(d);
+	const char *p;
+
+	if (n == 0 || n > MAILADDR_DOMAIN_MAX)
+		return false;
+	for (p = d; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '.') {
+			if (label == 0 || p[-1] == '-')
+				return false;
+			label = 0;
+			labels++;
+			continue;
+		}
+		if (!util_ascii_alnum(c) && c != '-')
+			return false;
+		if (c == '-' && label == 0)
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return label > 0 && p[-1] != '-' && labels >= 2;
+}
+
+bool
+mailaddr_valid(const char *addr)
+{
+	const char *at, *p;
+
+	if (addr == NULL)
+		return false;
+	at = strchr(addr, '@');
+	if (at == NULL || at == addr || strchr(at + 1, '@') != NULL ||
+	    at - addr > 64)
+		return false;
+	if (addr[0] == '.' || at[-1] == '.')
+		return false;
+	for (p = addr; p < at; p++) {
+		if (*p == '.' ? p[1] == '.' : !is_atext((unsigned char)*p))
+			return false;
+	}
+	return valid_domain(at + 1);
 }
 
 bool
@@ -37,6 +94,7 @@ mailaddr_is_machine(const char *addr)
 	static const char *const locals[] = {
 		"mailer-daemon", "postmaster", "no-reply", "noreply",
 		"do-not-reply",	 "donotreply", "bounce",   "bounces",
+		"post_master", /* Verizon's and James' bounces */
 	};
 	const char *at = strrchr(addr, '@');
 	size_t n = at == NULL ? strlen(addr) : (size_t)(at - addr), i;

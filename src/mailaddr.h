@@ -18,6 +18,11 @@ const char *mailaddr_domain(const char *addr);
    on a label boundary: "mail.utrecht.nl" is within "utrecht.nl",
    "evilutrecht.nl" is not). */
 bool mailaddr_domain_within(const char *domain, const char *parent);
+/* True if addr is one plain mailbox: exactly one '@', a dot-atom local
+   part (RFC 5322 section 3.4.1; a quoted local part is refused, it can
+   hide an '@'), and a domain of two or more LDH labels (RFC 1035), ASCII
+   only.  The only shape that may enrol. */
+bool mailaddr_valid(const char *addr);
 /* True if the local part is one that only machines use: mailer-daemon,
    postmaster, no-reply/noreply/do-not-reply, bounce(s). */
 bool mailaddr_is_machine(const char *addr);

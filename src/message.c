@@ -61,106 +61,252 @@ header_block_len(const char *data, size_t len)
 	return len;
 }
 
+/* What the line scan of the header block found. */
+struct header_scan {
+	size_t fields;		/* header fields */
+	unsigned from;		/* From fields */
+	const char *from_value; /* the first From value, in the block */
+	size_t from_len;	/* its length, continuation lines included */
+	size_t crlf, lf;	/* lines ended by CRLF and by a bare LF */
+};
+
+/* True if the field at h (len bytes) is called name: the name, then
+   optional white space, then a colon (libetpan allows the space). */
+static bool
+field_named(const char *h, size_t len, const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (len < n || strncasecmp(h, name, n) != 0)
+		return false;
+	for (i = n; i < len && (h[i] == ' ' || h[i] == '\t'); i++)
+		;
+	return i < len && h[i] == ':';
+}
+
 /*
  * Checks the header block line by line: every line is a continuation
  * (starts with white space) or "name:" with printable ASCII in the name.
- * Returns the number of fields.
+ * A bare CR, or CRLF mixed with bare LF, is refused: MTAs disagree on
+ * where such a line ends, so a header could hide behind it.
  */
-static size_t
-check_header_lines(struct message *msg, const char *h, size_t len)
+static void
+check_header_lines(struct message *msg, const char *h, size_t len,
+		   struct header_scan *sc)
 {
-	size_t i = 0, fields = 0, lineno = 0;
+	size_t i = 0, lineno = 0;
+	bool in_from = false;
 
+	memset(sc, 0, sizeof(*sc));
 	while (i < len) {
 		size_t start = i, j;
 
-		while (i < len && h[i] != '\n')
+		while (i < len && h[i] != '\n') {
+			if (h[i] == '\r' && i + 1 < len && h[i + 1] != '\n')
+				set_problem(msg,
+					    "bare CR in the header "
+					    "(line %zu)",
+					    lineno + 1);
 			i++;
+		}
+		if (i < len) {
+			if (i > start && h[i - 1] == '\r')
+				sc->crlf++;
+			else
+				sc->lf++;
+		}
 		i++; /* past the LF */
 		lineno++;
 		if (h[start] == '\r' || h[start] == '\n')
 			break; /* the empty line */
 		if (h[start] == ' ' || h[start] == '\t') {
-			if (fields == 0)
+			if (sc->fields == 0)
 				set_problem(msg, "malformed header: line 1 "
 						 "is a continuation");
+			if (in_from)
+				sc->from_len = (i > len ? len : i) -
+					       (size_t)(sc->from_value - h);
 			continue;
 		}
-		fields++;
+		sc->fields++;
+		in_from = false;
 		for (j = start; j < len && h[j] != ':' && h[j] != '\n'; j++) {
 			if (h[j] < '!' || h[j] > '~')
 				break;
 		}
 		if (j == start || j >= len || h[j] != ':')
 			set_problem(msg, "malformed header line %zu", lineno);
-	}
-	return fields;
-}
-
-/* True if the (unquoted) boundary value is one libetpan can handle. */
-static bool
-boundary_ok(const char *p, const char *end)
-{
-	size_t n = 0;
-
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < end && *p == '"') {
-		for (p++; p < end && *p != '"'; p++) {
-			if (*p == '\\' || *p == '\r' || *p == '\n')
-				return false;
-			n++;
+		else if (field_named(h + start, len - start, "From") &&
+			 sc->from++ == 0) {
+			in_from = true;
+			sc->from_value = h + j + 1;
+			sc->from_len = (i > len ? len : i) - (j + 1);
 		}
-		return p < end && n > 0 && n <= 70;
 	}
-	while (p < end && *p != ';' && *p != '\r' && *p != '\n' && *p != ' ' &&
-	       *p != '\t') {
-		if (*p == '"' || *p == '\\')
-			return false;
-		p++;
-		n++;
-	}
-	return n > 0 && n <= 70;
+	if (sc->crlf > 0 && sc->lf > 0)
+		set_problem(msg,
+			    "mixed line ends in the header (%zu CRLF, "
+			    "%zu bare LF)",
+			    sc->crlf, sc->lf);
 }
 
-static const char *
-memcasemem(const char *hay, size_t hlen, const char *needle)
+/* The boundary parameter of one Content-Type value, as libetpan reads it
+   (its own parser, so comments, folding and quoting are seen the same
+   way); false for a value libetpan 1.9.4 cannot take.  *nested is set
+   for multipart and message types, *message for message types. */
+static bool
+content_type_ok(const char *value, size_t len, bool *nested, bool *message)
 {
-	size_t n = strlen(needle), i;
+	struct mailmime_content *ct = NULL;
+	const char *boundary;
+	char *copy, *decoded = NULL;
+	size_t idx = 0;
+	bool ok = true;
+	int rc;
 
-	for (i = 0; n <= hlen && i <= hlen - n; i++) {
-		if (strncasecmp(hay + i, needle, n) == 0)
-			return hay + i;
+	*nested = false;
+	*message = false;
+	/* as mailmime_field_parse() does: encoded words decoded and the
+	   value unfolded first, so "=?us-ascii?q?boundary=3D...?=" and a
+	   folded "boundary\r\n =" are read as the parser reads them */
+	while (len > 0 && (value[len - 1] == '\r' || value[len - 1] == '\n'))
+		len--;
+	copy = xstrndup(value, len); /* a NUL ends it, as in libetpan */
+	if (mailmime_encoded_phrase_parse("us-ascii", copy, strlen(copy), &idx,
+					  "utf-8",
+					  &decoded) == MAILIMF_NO_ERROR) {
+		free(copy);
+		copy = decoded;
 	}
-	return NULL;
+	idx = 0;
+	rc = mailmime_content_parse(copy, strlen(copy), &idx, &ct);
+	free(copy);
+	if (rc != MAILIMF_NO_ERROR)
+		return true; /* libetpan will not use it either */
+	if (ct->ct_type != NULL &&
+	    ct->ct_type->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE) {
+		*nested = true;
+		*message = ct->ct_type->tp_data.tp_composite_type->ct_type ==
+			   MAILMIME_COMPOSITE_TYPE_MESSAGE;
+	}
+	boundary = mailmime_content_param_get(ct, (char *)"boundary");
+	/* "\"" unquotes to a lone quote, which crashes the parser
+	   (upstream 3f14913); an empty one splits at every "--" */
+	if (boundary != NULL && (boundary[0] == '\0' ||
+				 (boundary[0] == '"' && boundary[1] == '\0')))
+		ok = false;
+	mailmime_content_free(ct);
+	return ok;
 }
 
-/* Scans the raw message for boundary parameters and nested messages
-   before libetpan parses it; false means: do not parse the body. */
+/* Past white space, folding and (nested) comments at p. */
+static const char *
+skip_cfws(const char *p, const char *end)
+{
+	const char *stop = end - p > 1024 ? p + 1024 : end;
+	int depth = 0;
+
+	for (; p < stop; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth > 0)
+			depth--;
+		else if (*p == '\\' && depth > 0 && p + 1 < end)
+			p++;
+		else if (depth == 0 && *p != ' ' && *p != '\t' && *p != '\r' &&
+			 *p != '\n')
+			break;
+	}
+	return p;
+}
+
+/* Length of the field value at p: to the end of the line, with its
+   continuation lines (a CR or an LF ends a line here). */
+static size_t
+field_value_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	for (;;) {
+		while (q < end && *q != '\r' && *q != '\n')
+			q++;
+		while (q < end && (*q == '\r' || *q == '\n'))
+			q++;
+		if (q >= end || (*q != ' ' && *q != '\t'))
+			break;
+	}
+	return (size_t)(q - p);
+}
+
+/* The line at p: its length, and *next the line after it (a CR, an LF
+   or a CR LF ends a line). */
+static size_t
+line_at(const char *p, const char *end, const char **next)
+{
+	const char *q = p;
+
+	while (q < end && *q != '\r' && *q != '\n')
+		q++;
+	*next = q;
+	if (*next < end && **next == '\r')
+		(*next)++;
+	if (*next < end && **next == '\n' &&
+	    (*next == q || (*next)[-1] == '\r'))
+		(*next)++;
+	return (size_t)(q - p);
+}
+
+/*
+ * Before libetpan parses: the MIME structure, as far as a parser could
+ * take it.  Header blocks are the top one, the lines after any line that
+ * starts with "--" (a boundary, whatever the boundary is), and the body
+ * of a message/ part.  Every Content-Type field in them is read with
+ * libetpan's own Content-Type parser: a boundary it cannot take keeps it
+ * away from the body.  The multipart and message types are counted, as
+ * libetpan recurses once per level.  Body text is not looked at: a mail
+ * that quotes headers is no alarm.  False means: do not parse the body.
+ */
 static bool
 prescan_mime(struct message *msg, const char *data, size_t len)
 {
-	const char *p = data, *end = data + len, *hit;
-	size_t nesting = 0;
+	static const char name[] = "content-type";
+	const char *p = data, *end = data + len, *next, *q;
+	size_t nesting = 0, n = sizeof(name) - 1, linelen;
+	bool in_header = true, message_body = false, nested, message;
 
-	for (;;) {
-		hit = memcasemem(p, (size_t)(end - p), "boundary=");
-		if (hit == NULL)
-			break;
-		p = hit + strlen("boundary=");
-		nesting++;
-		if (!boundary_ok(p, end)) {
+	for (; p < end; p = next) {
+		linelen = line_at(p, end, &next);
+		if (!in_header) {
+			/* a delimiter line: a part's header follows */
+			in_header = linelen >= 2 && p[0] == '-' && p[1] == '-';
+			message_body = false;
+			continue;
+		}
+		if (linelen == 0 && next[-1] == '\n') {
+			/* the header ends (at a blank line, not a bare CR:
+			   where parsers disagree, the scan reads on); a
+			   message/ part's body is the header of the message
+			   inside */
+			in_header = message_body;
+			message_body = false;
+			continue;
+		}
+		if (linelen <= n || strncasecmp(p, name, n) != 0)
+			continue;
+		/* libetpan allows white space and comments before the colon */
+		q = skip_cfws(p + n, end);
+		if (q >= end || *q != ':')
+			continue;
+		q++;
+		if (!content_type_ok(q, field_value_len(q, end), &nested,
+				     &message)) {
 			set_problem(msg, "invalid boundary parameter");
 			return false;
 		}
-	}
-	p = data;
-	for (;;) {
-		hit = memcasemem(p, (size_t)(end - p), "message/");
-		if (hit == NULL)
-			break;
-		p = hit + strlen("message/");
-		nesting++;
+		if (nested)
+			nesting++;
+		if (message)
+			message_body = true;
 	}
 	if (nesting > MESSAGE_NESTING_SCAN_MAX) {
 		set_problem(msg,
@@ -200,6 +346,20 @@ decode_phrase(const char *raw)
 		free(decoded);
 	}
 	return util_trim(clean);
+}
+
+/* An encoded CR or LF in a decoded phrase becomes a space: a subject
+   is one line wherever it is shown or quoted. */
+static char *
+one_line(char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	}
+	return s;
 }
 
 /* Unfolds a raw header value: CR and LF become spaces. */
@@ -315,8 +475,12 @@ take_optional(struct message *msg, const char *name, const char *value)
 		   strcasecmp(name, "X-Autoresponder") == 0) {
 		keep(&msg->autoreply_header, xstrdup(name));
 	} else if (strcasecmp(name, "Authentication-Results") == 0) {
-		if (msg->n_authres < MESSAGE_AUTHRES_MAX)
+		if (msg->n_authres < MESSAGE_AUTHRES_MAX) {
+			msg->authres_zone[msg->n_authres] = msg->received;
 			msg->authres[msg->n_authres++] = unfold(value);
+		}
+	} else if (strcasecmp(name, "Received") == 0) {
+		msg->received++;
 	} else if (strcasecmp(name, "In-Reply-To") == 0) {
 		keep(&msg->in_reply_to, unfold(value));
 	} else if (strcasecmp(name, "References") == 0) {
@@ -324,28 +488,35 @@ take_optional(struct message *msg, const char *name, const char *value)
 	} else if (strcasecmp(name, "Message-ID") == 0) {
 		keep(&msg->message_id, unfold(value));
 	} else if (strcasecmp(name, "Subject") == 0) {
-		keep(&msg->subject, decode_phrase(value));
+		keep(&msg->subject, one_line(decode_phrase(value)));
 	} else if (strcasecmp(name, "Date") == 0) {
 		keep(&msg->date, unfold(value));
 	}
 }
 
 static void
-take_field(struct message *msg, struct mailimf_field *f)
+take_field(struct message *msg, struct mailimf_field *f, unsigned *from_fields)
 {
 	const struct mailimf_mailbox *mb;
 	char text[64];
 
 	switch (f->fld_type) {
 	case MAILIMF_FIELD_FROM:
-		if (msg->from_addr != NULL ||
+		(*from_fields)++;
+		if (*from_fields > 1 ||
 		    clist_isempty(f->fld_data.fld_from->frm_mb_list->mb_list))
 			break;
+		if (clist_count(f->fld_data.fld_from->frm_mb_list->mb_list) > 1)
+			set_problem(
+				msg, "the From field holds %d addresses",
+				clist_count(f->fld_data.fld_from->frm_mb_list
+						    ->mb_list));
 		mb = clist_content(clist_begin(
 			f->fld_data.fld_from->frm_mb_list->mb_list));
 		msg->from_addr = addr_spec(mb);
 		if (mb->mb_display_name != NULL)
-			msg->from_name = decode_phrase(mb->mb_display_name);
+			msg->from_name =
+				one_line(decode_phrase(mb->mb_display_name));
 		break;
 	case MAILIMF_FIELD_SENDER:
 		if (f->fld_data.fld_sender->snd_mb != NULL)
@@ -363,7 +534,8 @@ take_field(struct message *msg, struct mailimf_field *f)
 		break;
 	case MAILIMF_FIELD_SUBJECT:
 		keep(&msg->subject,
-		     decode_phrase(f->fld_data.fld_subject->sbj_value));
+		     one_line(decode_phrase(
+			     f->fld_data.fld_subject->sbj_value)));
 		break;
 	case MAILIMF_FIELD_MESSAGE_ID:
 		keep(&msg->message_id,
@@ -389,6 +561,10 @@ take_field(struct message *msg, struct mailimf_field *f)
 		break;
 	}
 	case MAILIMF_FIELD_OPTIONAL_FIELD:
+		/* a From that libetpan could not read as a mailbox list */
+		if (strcasecmp(f->fld_data.fld_optional_field->fld_name,
+			       "From") == 0)
+			(*from_fields)++;
 		take_optional(msg, f->fld_data.fld_optional_field->fld_name,
 			      f->fld_data.fld_optional_field->fld_value);
 		break;
@@ -398,7 +574,8 @@ take_field(struct message *msg, struct mailimf_field *f)
 }
 
 static void
-parse_headers(struct message *msg, const char *h, size_t len)
+parse_headers(struct message *msg, const char *h, size_t len,
+	      unsigned *from_fields)
 {
 	struct mailimf_fields *fields = NULL;
 	clistiter *it;
@@ -412,7 +589,7 @@ parse_headers(struct message *msg, const char *h, size_t len)
 	}
 	for (it = clist_begin(fields->fld_list); it != NULL;
 	     it = clist_next(it))
-		take_field(msg, clist_content(it));
+		take_field(msg, clist_content(it), from_fields);
 	mailimf_fields_free(fields);
 	if (msg->message_id != NULL) {
 		/* keep ids uniform: without angle brackets */
@@ -436,13 +613,55 @@ message_parse(const char *data, size_t len)
 	return message_parse_sized(data, len, len);
 }
 
+static struct message *parse(const char *data, size_t len, size_t size,
+			     bool parse_body);
+
+/* Zero bytes after the copy that libetpan parses. */
+#define MESSAGE_PAD 8
+
+/* Exactly one From field with exactly one valid mailbox may enrol
+   (RFC 5322 section 3.6.2); every other shape is for a person. */
+static void
+check_from(struct message *msg, const struct header_scan *sc, unsigned parsed)
+{
+	if (sc->from == 0 && parsed == 0) {
+		set_problem(msg, "no From field");
+		return;
+	}
+	if (sc->from != parsed)
+		set_problem(msg,
+			    "the From fields cannot be read the same "
+			    "way (%u by line, %u parsed)",
+			    sc->from, parsed);
+	else if (sc->from > 1)
+		set_problem(msg, "%u From fields (RFC 5322 allows one)",
+			    sc->from);
+	if (msg->from_addr == NULL)
+		set_problem(msg, "the From field is not one address");
+	else if (!mailaddr_valid(msg->from_addr))
+		set_problem(msg, "the From address is not a valid address");
+}
+
 struct message *
 message_parse_sized(const char *data, size_t len, size_t size)
 {
+	return parse(data, len, size, true);
+}
+
+struct message *
+message_parse_header(const char *data, size_t len, size_t size)
+{
+	return parse(data, len, size, false);
+}
+
+static struct message *
+parse(const char *data, size_t len, size_t size, bool parse_body)
+{
 	struct message *msg = xcalloc(1, sizeof(*msg));
-	size_t hlen, fields;
+	struct header_scan sc;
+	unsigned parsed_from = 0;
+	size_t hlen;
 	char *header;
-	bool parse_body = true;
 
 	msg->size = size > len ? size : len;
 	if (msg->size > MESSAGE_SIZE_MAX) {
@@ -469,21 +688,34 @@ message_parse_sized(const char *data, size_t len, size_t size)
 		if (header[i] == '\0')
 			header[i] = ' ';
 	}
-	fields = check_header_lines(msg, header, hlen);
-	if (fields > MESSAGE_FIELDS_MAX) {
+	check_header_lines(msg, header, hlen, &sc);
+	if (sc.fields > MESSAGE_FIELDS_MAX) {
 		set_problem(msg, "too many header fields (%zu, at most %u)",
-			    fields, MESSAGE_FIELDS_MAX);
+			    sc.fields, MESSAGE_FIELDS_MAX);
 		parse_body = false;
+	} else {
+		parse_headers(msg, header, hlen, &parsed_from);
 	}
-	if (fields <= MESSAGE_FIELDS_MAX)
-		parse_headers(msg, header, hlen);
+	msg->from_fields = sc.from > parsed_from ? sc.from : parsed_from;
+	if (sc.from > 0) {
+		char *raw = xstrndup(sc.from_value, sc.from_len);
+
+		msg->from_raw = one_line(decode_phrase(raw));
+		free(raw);
+	}
 	free(header);
-	if (parse_body && prescan_mime(msg, data, len))
-		message_body_parse(msg, data, len);
-	if (msg->from_addr == NULL || strchr(msg->from_addr, '@') == NULL)
-		set_problem(msg, "no From address");
-	else if (mailaddr_domain(msg->from_addr) == NULL)
-		set_problem(msg, "From address has no usable domain");
+	if (parse_body && prescan_mime(msg, data, len)) {
+		/* libetpan's quoted-printable decoder reads up to two bytes
+		   past a part that ends in "=X": zeros there, not the heap */
+		char *padded = xmalloc(len + MESSAGE_PAD);
+
+		memcpy(padded, data, len);
+		memset(padded + len, 0, MESSAGE_PAD);
+		message_body_parse(msg, padded, len);
+		free(padded);
+	}
+	if (sc.fields <= MESSAGE_FIELDS_MAX)
+		check_from(msg, &sc, parsed_from);
 	return msg;
 }
 
@@ -506,6 +738,7 @@ message_free(struct message *msg)
 		return;
 	free(msg->from_addr);
 	free(msg->from_name);
+	free(msg->from_raw);
 	free(msg->sender_addr);
 	free(msg->reply_to_addr);
 	free(msg->to);

@@ -34,12 +34,16 @@
 #define MESSAGE_BODY_MAX (256u * 1024)
 
 struct message {
-	/* Header values, decoded to valid UTF-8, unfolded; NULL if absent. */
-	char *from_addr;     /* lower-case addr-spec of the first From */
-	char *from_name;     /* its display name */
-	char *sender_addr;   /* Sender: addr-spec */
-	char *reply_to_addr; /* first Reply-To addr-spec */
-	char *to;	     /* To: as decoded text */
+	/* Header values, decoded to valid UTF-8, unfolded; NULL if absent.
+	   Every field is carried across the parser process by
+	   message_worker.c: a new field is added there too. */
+	char *from_addr;      /* lower-case addr-spec of the first From */
+	char *from_name;      /* its display name */
+	char *from_raw;	      /* the first From field as written, decoded */
+	unsigned from_fields; /* From fields in the header (0: none) */
+	char *sender_addr;    /* Sender: addr-spec */
+	char *reply_to_addr;  /* first Reply-To addr-spec */
+	char *to;	      /* To: as decoded text */
 	char *subject;
 	char *message_id;  /* without <> */
 	char *date;	   /* as written */
@@ -53,6 +57,10 @@ struct message {
 	char *authres[MESSAGE_AUTHRES_MAX]; /* Authentication-Results, topmost
 					       first, unfolded */
 	size_t n_authres;
+	/* Received fields above each Authentication-Results, and in all:
+	   where our border MTA's own header ends (authres_judge()) */
+	unsigned authres_zone[MESSAGE_AUTHRES_MAX];
+	unsigned received;
 
 	char *content_type;  /* top-level "type/subtype", lower-case */
 	bool calendar_reply; /* a text/calendar part with method=REPLY,
@@ -74,6 +82,9 @@ struct message *message_parse(const char *data, size_t len);
 /* The same for the first len bytes of a message of size bytes (a
    mailbox may give only the header of a message that is too large). */
 struct message *message_parse_sized(const char *data, size_t len, size_t size);
+/* The header only: the body is not looked at (content_type, body and
+   calendar stay NULL).  For a message whose full parse crashed. */
+struct message *message_parse_header(const char *data, size_t len, size_t size);
 /* A message that is not parsed at all, only marked with problem (e.g.
    one that crashed the daemon before).  Free with message_free(). */
 struct message *message_unparsed(const char *problem, size_t size);

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "mailbox.h"
 #include "message.h"
+#include "message_worker.h"
 #include "programme.h"
 #include "review.h"
 #include "rules.h"
@@ -230,7 +231,7 @@ load_message(const struct store_review_item *it, char **error_r)
 		*error_r = xasprintf("%s: %s", it->spool_path, err);
 		return NULL;
 	}
-	msg = message_parse(data, len);
+	msg = message_worker_parse(data, len, len);
 	free(data);
 	return msg;
 }
@@ -417,10 +418,12 @@ static const struct mailbox_ops view_ops = {
    unknown, -2 gone, or an error code of the mailbox or -1. */
 static int
 known(const struct review *r, struct mailbox *mb, const char *folder,
-      const char *key, int64_t *id_r, char **verdict_r, char **error_r)
+      const char *key, time_t now, int64_t *id_r, char **verdict_r,
+      char **error_r)
 {
-	struct message *msg;
+	struct message *msg = NULL;
 	char *data = NULL, sha[65];
+	unsigned attempts;
 	size_t len, size;
 	int rc;
 
@@ -429,13 +432,25 @@ known(const struct review *r, struct mailbox *mb, const char *folder,
 	if (rc != 1)
 		return rc == 0 ? -2 : rc; /* gone: -2, skipped */
 	spool_sha256(data, len, sha);
-	msg = message_parse_sized(data, len, size);
+	/* counted as intake counts: a message that stopped the daemon
+	   here before is known by its bytes alone */
+	if (store_attempt_begin(r->store, folder, key, now, &attempts,
+				error_r) == -1) {
+		free(data);
+		return -1;
+	}
+	if (attempts <= INTAKE_ATTEMPTS_MAX)
+		msg = message_worker_parse(data, len, size);
 	free(data);
 	/* the UID changed with the move: known by Message-ID or bytes */
 	*verdict_r = NULL;
-	rc = store_message_known(r->store, folder, key, msg->message_id, sha,
+	rc = store_message_known(r->store, folder, key,
+				 msg != NULL ? msg->message_id : NULL, sha,
 				 id_r, verdict_r, error_r);
 	message_free(msg);
+	/* an unknown message is counted again by intake */
+	if (rc >= 0 && store_attempt_end(r->store, folder, key, error_r) == -1)
+		rc = -1;
 	return rc;
 }
 
@@ -545,7 +560,7 @@ run_folder(const struct review *r, struct mailbox *mb, const char *folder,
 	for (i = 0; i < n && !*stop; i++) {
 		char *err = NULL, *verdict = NULL;
 
-		rc = known(r, mb, folder, keys[i], &id, &verdict, &err);
+		rc = known(r, mb, folder, keys[i], now, &id, &verdict, &err);
 		if (rc == 1)
 			apply_folder(r, folder, keys[i], d, id, verdict, now,
 				     stats);
@@ -574,7 +589,7 @@ run_folder(const struct review *r, struct mailbox *mb, const char *folder,
 		for (i = 0; rc == 0 && i < n_unknown && !*stop; i++) {
 			char *err = NULL, *verdict = NULL;
 
-			if (known(r, mb, folder, unknown[i], &id, &verdict,
+			if (known(r, mb, folder, unknown[i], now, &id, &verdict,
 				  &err) == 1)
 				apply_folder(r, folder, unknown[i], d, id,
 					     verdict, now, stats);

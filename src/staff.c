@@ -202,6 +202,42 @@ static const struct {
 	 "het onderwerp lijkt op dat van een aanmelding of afmelding, maar "
 	 "wijkt af van het afgesproken onderwerp"},
 	{"subject matches %s rule (subject.rules:%s)", NULL},
+	/* what message.c and the parser worker find in the mail itself */
+	{"the message could not be read (%s)",
+	 "het bericht kon niet worden gelezen; bekijk het origineel in de "
+	 "map"},
+	{"processing failed %s times (%s): for a person",
+	 "het bericht kon niet worden verwerkt; bekijk het origineel in de "
+	 "map"},
+	{"invalid boundary parameter",
+	 "het bericht is niet gelezen: de MIME-opbouw is ongeldig"},
+	{"no From field", "het bericht heeft geen afzender (From)"},
+	{"%s From fields (RFC 5322 allows one)",
+	 "het bericht heeft %1 afzendervelden (From); er hoort er één te zijn"},
+	{"the From fields cannot be read the same way (%s)",
+	 "de afzender (From) is niet eenduidig te lezen"},
+	{"the From field holds %s addresses",
+	 "het afzenderveld (From) bevat %1 adressen"},
+	{"the From field is not one address",
+	 "het afzenderveld (From) is niet één e-mailadres"},
+	{"the From address is not a valid address",
+	 "het afzenderadres is geen geldig e-mailadres"},
+	{"bare CR in the header (line %s)",
+	 "de kopregels hebben afwijkende regeleinden: er kan een kopregel "
+	 "achter verborgen zitten"},
+	{"mixed line ends in the header (%s)",
+	 "de kopregels hebben afwijkende regeleinden: er kan een kopregel "
+	 "achter verborgen zitten"},
+	{"malformed header%s", "de kopregels van het bericht zijn ongeldig"},
+	{"NUL byte in header", "de kopregels van het bericht zijn ongeldig"},
+	{"header block exceeds %s bytes",
+	 "de kopregels van het bericht zijn te groot"},
+	{"too many header fields (%s)", "het bericht heeft te veel kopregels"},
+	{"message of %s bytes exceeds %s bytes", "het bericht is te groot"},
+	{"MIME nesting too deep (%s)",
+	 "het bericht is te diep genest (bijlagen in bijlagen)"},
+	{"too many MIME parts (%s)", "het bericht heeft te veel bijlagen"},
+
 	{"authentication: dmarc=%s spf=%s dkim=%s", NULL},
 	{"no trusted Authentication-Results", NULL},
 	{"sender domain %s is municipality %s", NULL},
@@ -227,8 +263,32 @@ static const struct {
 	 "het afzenderdomein %1 is geen gemeente"},
 	{"dmarc=fail: the sender address may be forged",
 	 "de afzender is mogelijk vervalst (de DMARC-controle is mislukt)"},
+	{"no DMARC pass from the trusted server: the sender is not "
+	 "authenticated",
+	 "de afzender is niet geverifieerd (onze mailserver meldt geen "
+	 "geslaagde DMARC-controle)"},
+	{"attendance not recorded", "de aanwezigheid is niet vastgelegd"},
 	{"reply to one of our own mails",
 	 "dit is een reactie op een e-mail die wij hebben verstuurd"},
+	/* machine.c: a mail that looks automatic but needs a person */
+	{"subject starts like an out-of-office reply (%s)",
+	 "het onderwerp begint als een automatisch antwoord (%1)"},
+	{"subject starts like a delivery failure (%s)",
+	 "het onderwerp begint als een melding dat een e-mail niet "
+	 "bezorgd kon worden (%1)"},
+	{"out-of-office reply to one of our mails (subject: %s)",
+	 "dit lijkt een afwezigheidsmelding op een e-mail van ons "
+	 "(onderwerp: %1)"},
+	{"out-of-office reply to one of our mails (body: %s)",
+	 "dit lijkt een afwezigheidsmelding op een e-mail van ons (de tekst "
+	 "begint met \"%1\")"},
+	{"mailing list (%s)", "het bericht komt van een mailinglijst (%1)"},
+	{"Precedence: %s",
+	 "het bericht is gemarkeerd als massamail of automatisch antwoord "
+	 "(Precedence: %1)"},
+	{"sent from our own address", "het bericht komt van ons eigen adres"},
+	{"calendar reply to an invitation",
+	 "dit is een antwoord op een agenda-uitnodiging"},
 	{"withdrawal request: for staff to handle",
 	 "dit is een afmelding; die handelt een medewerker af"},
 	{"enrolment opens on %s: for staff to decide",

@@ -484,6 +484,37 @@ store_answers_since(struct store *s, const char *rcpt, time_t since,
 	return 0;
 }
 
+int
+store_answer_rcpts_since(struct store *s, time_t since, char ***rcpts_r,
+			 size_t *n_r, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_ANSWER_RCPTS_SINCE, error_r);
+	const unsigned char *rcpt;
+	char **rcpts = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		rcpt = sqlite3_column_text(st, 0);
+		rcpts = xreallocarray(rcpts, n + 1, sizeof(*rcpts));
+		rcpts[n++] = xstrdup(rcpt != NULL ? (const char *)rcpt : "");
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		util_free_strv(rcpts, n);
+		return store_fail(s, error_r, "answer recipients");
+	}
+	*rcpts_r = rcpts;
+	*n_r = n;
+	return 0;
+}
+
 static int
 insert_message(struct store *s, const struct store_record *r, int64_t *id_r,
 	       char **error_r)

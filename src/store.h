@@ -110,9 +110,16 @@ int store_message_known(struct store *s, const char *mailbox,
    strings, free with util_free_strv) and the confirmed count. */
 int store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
 		   size_t *confirmed_r, char **error_r);
-/* Answers queued to rcpt since the given time (for the daily limit). */
+/* Answers queued to rcpt since the given time (for the daily limit), the
+   address folded: case does not count, nor a "+tag" in the local part
+   ("Jan+x@Example.NL" is jan@example.nl). */
 int store_answers_since(struct store *s, const char *rcpt, time_t since,
 			unsigned *count_r, char **error_r);
+/* The recipients of the reject and review answers queued since the given
+   time, one per answer (for the hourly cap on answers to non-municipal
+   addresses): a heap array of heap strings, free with util_free_strv. */
+int store_answer_rcpts_since(struct store *s, time_t since, char ***rcpts_r,
+			     size_t *n_r, char **error_r);
 /* Records everything in one transaction; *id_r gets the message row. */
 int store_record_message(struct store *s, const struct store_record *r,
 			 int64_t *id_r, char **error_r);

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "schedule.h"
 #include "store.h"
 #include "store_attendance.h"
 #include "store_internal.h"
@@ -57,6 +58,41 @@ store_attendance_current(struct store *s, const char *code, const char *address,
 	}
 	if (rc != SQLITE_DONE)
 		store_fail(s, error_r, "attendance lookup");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_attendance_sent(struct store *s, const char *code, const char *address,
+		      unsigned session, unsigned *sequence_r, char **error_r)
+{
+	sqlite3_stmt *st;
+	unsigned round, sequence;
+	int rc;
+
+	st = store_prepare(s,
+			   "SELECT e.round, coalesce((SELECT sequence FROM"
+			   " programme_items WHERE number = ?3), 0)"
+			   " FROM contacts c JOIN enrolments e"
+			   " ON e.code = c.code WHERE c.code = ?1"
+			   " AND c.address = ?2 COLLATE NOCASE",
+			   error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	store_bind_text(st, 2, address);
+	sqlite3_bind_int64(st, 3, session);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		round = (unsigned)sqlite3_column_int64(st, 0);
+		sequence = (unsigned)sqlite3_column_int64(st, 1);
+		*sequence_r =
+			session > 0 ? schedule_sequence(sequence, round) : 0;
+		sqlite3_finalize(st);
+		return 1;
+	}
+	if (rc != SQLITE_DONE)
+		store_fail(s, error_r, "sent sequence");
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -38,6 +38,18 @@ int store_attendance_current(struct store *s, const char *code,
 			     char **status_r, unsigned *sequence_r,
 			     time_t *replied_at_r, char **error_r);
 
+/*
+ * The highest SEQUENCE our calendars carried of session to address as a
+ * contact of code: the session's stored SEQUENCE (programme_items) in
+ * code's enrolment round, as schedule_sequence() makes it; 0 for the
+ * deadline and the congress (session 0), which only the confirmation's
+ * PUBLISH carries, at SEQUENCE 0.  An answer above it answers nothing we
+ * sent.  1 with *sequence_r; 0 when address is no contact of code.
+ */
+int store_attendance_sent(struct store *s, const char *code,
+			  const char *address, unsigned session,
+			  unsigned *sequence_r, char **error_r);
+
 /* Records a for every municipality its address is a contact of, unless
    a later answer is recorded.  Runs inside store_record_message()'s
    transaction; message is the reply's row. */

@@ -1,6 +1,7 @@
 #include "autoconf.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,41 +30,47 @@ static const char *const kind_names[TEMPLATE_COUNT] = {
 	"staff-recovered",
 };
 
-static const char *const known_vars[] = {
-	"event",
-	"organiser",
-	"organiser_name",
-	"event_address",
-	"municipality",
-	"sender",
-	"original_subject",
-	"original_date",
-	"programme",
-	"capacity",
-	"position",
-	"closing_date",
+/* The placeholders.  Text a sender wrote (a subject, a display name, the
+   Date header) has none: an answer may go to a forged address and must
+   not carry an attacker's words there.  lines: a pre-formatted text of
+   several lines; every other value is one line (template_render). */
+static const struct {
+	const char *name;
+	bool lines;
+} known_vars[] = {
+	{"event", false},
+	{"organiser", false},
+	{"organiser_name", false},
+	{"event_address", false},
+	{"municipality", false},
+	{"sender", false},
+	{"received_date", false},
+	{"programme", true},
+	{"capacity", false},
+	{"position", false},
+	{"closing_date", false},
 	/* invitation.txt */
-	"session_title",
-	"session_date",
-	"session_time",
-	"session_link",
-	"session_description",
+	{"session_title", false},
+	{"session_date", false},
+	{"session_time", false},
+	{"session_link", false},
+	{"session_description", false},
 	/* staff-*.txt */
-	"summary_date",
-	"summary_since",
-	"review_count",
-	"review_items",
-	"review_folder",
-	"new_count",
-	"new_enrolments",
-	"waitlist_count",
-	"waitlist",
-	"failed_count",
-	"failed_mail",
-	"places_taken",
-	"down_since",
-	"last_error",
-	"recovered_at",
+	{"summary_date", false},
+	{"summary_since", false},
+	{"review_count", false},
+	{"review_items", true},
+	{"review_folder", false},
+	{"new_count", false},
+	{"new_enrolments", true},
+	{"waitlist_count", false},
+	{"waitlist", true},
+	{"failed_count", false},
+	{"failed_mail", true},
+	{"places_taken", false},
+	{"down_since", false},
+	{"last_error", true},
+	{"recovered_at", false},
 };
 
 struct templates {
@@ -98,10 +105,10 @@ check_placeholders(const char *text, const char *path, unsigned line0,
 			return bad + 1;
 		}
 		for (i = 0; i < nitems(known_vars); i++) {
-			size_t n = strlen(known_vars[i]);
+			size_t n = strlen(known_vars[i].name);
 
 			if ((size_t)(close - open - 2) == n &&
-			    strncmp(open + 2, known_vars[i], n) == 0)
+			    strncmp(open + 2, known_vars[i].name, n) == 0)
 				break;
 		}
 		if (i == nitems(known_vars)) {
@@ -196,6 +203,41 @@ template_get(const struct templates *t, enum template_kind kind)
 	return &t->t[kind];
 }
 
+/* Whether the placeholder name holds several lines. */
+static bool
+var_lines(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(known_vars); i++)
+		if (strcmp(known_vars[i].name, name) == 0)
+			return known_vars[i].lines;
+	return false;
+}
+
+/* Appends v with each control character as a space: C0 (CR and LF
+   included), DEL and C1 (U+0080-U+009F).  A value of several lines keeps
+   LF and TAB, and a CR before an LF goes. */
+static void
+add_value(struct buf *b, const char *v, bool lines)
+{
+	const unsigned char *p = (const unsigned char *)v;
+
+	for (; *p != '\0'; p++) {
+		if (lines && (*p == '\n' || *p == '\t'))
+			(void)buf_addc(b, (char)*p);
+		else if (lines && *p == '\r' && p[1] == '\n')
+			continue;
+		else if (*p < 0x20 || *p == 0x7f)
+			(void)buf_addc(b, ' ');
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			(void)buf_addc(b, ' ');
+			p++;
+		} else
+			(void)buf_addc(b, (char)*p);
+	}
+}
+
 char *
 template_render(const char *text, const struct template_var *vars,
 		size_t n_vars)
@@ -217,7 +259,8 @@ template_render(const char *text, const struct template_var *vars,
 			if ((size_t)(close - open - 2) == n &&
 			    strncmp(open + 2, vars[i].name, n) == 0) {
 				if (vars[i].value != NULL)
-					(void)buf_adds(&b, vars[i].value);
+					add_value(&b, vars[i].value,
+						  var_lines(vars[i].name));
 				break;
 			}
 		}

@@ -55,7 +55,11 @@ const struct template *template_get(const struct templates *t,
 /* "confirm", "waitlist", ... (the file name without .txt). */
 const char *template_name(enum template_kind kind);
 /* Replaces every {{name}} in text with the value of vars[i] named so
-   (names missing from vars render as "").  Heap string, caller frees. */
+   (names missing from vars render as "").  A value is never read as a
+   template, and its control characters (C0 with CR and LF, DEL, C1)
+   become spaces, so no value adds a line; only the pre-formatted lists
+   (programme, the staff-*.txt lists, last_error) keep LF and TAB.  Heap
+   string, caller frees. */
 char *template_render(const char *text, const struct template_var *vars,
 		      size_t n_vars);
 

@@ -216,6 +216,13 @@ util_is_loopback(const char *host)
 	       (ntohl(a4.s_addr) >> 24) == 127;
 }
 
+bool
+util_ascii_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
 char *
 util_lowercase(char *s)
 {

@@ -40,6 +40,8 @@ const char *util_format_time(time_t t, char *buf, size_t size);
    plain connection never leaves the machine. */
 bool util_is_loopback(const char *host);
 
+/* True for an ASCII letter or digit, whatever the locale. */
+bool util_ascii_alnum(unsigned char c);
 /* Lower-cases ASCII letters in place; returns s. */
 char *util_lowercase(char *s);
 /* True if s ends with suffix, ASCII case-insensitively. */

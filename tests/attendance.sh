@@ -2,7 +2,9 @@
 # Answers to the invitations, end to end: the real daemon on a Maildir
 # with two enrolments, then the Outlook and Gmail replies of their
 # contacts (tests/data/attendance), a reply to an unknown event, one from
-# a stranger, a forged one, then a later and an older answer.  Checks the
+# a stranger, a forged one, then a later and an older answer; then a
+# reply sent from an outside address for a contact and one at a SEQUENCE
+# we never sent, which must neither record nor lock anything.  Checks the
 # attendance table, that nothing is answered or sent to review, the
 # folders, `aanmeld list`, and the bytes of `aanmeld export`.
 set -u
@@ -65,11 +67,13 @@ cp "$srcdir/data/mail/076-outlook-calendar-accept.eml" \
 	"$md/new/2005.unknown-uid.host"
 # a reply from someone who is no contact
 sed -e 's/k\.bakker@zwolle\.nl/p.jansen@amsterdam.nl/g' \
+	-e 's/header\.from=zwolle\.nl/header.from=amsterdam.nl/' \
 	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<stranger@google.com>/' \
 	"$data/gmail-accept-en.eml" | deliver 2006.stranger.host
 # a reply whose sender fails DMARC: declining session 1 for Utrecht
 sed -e 's/dmarc=pass (p=NONE/dmarc=fail (p=NONE/' \
 	-e 's/k\.bakker@zwolle\.nl/a.meijer@utrecht.nl/g' \
+	-e 's/header\.from=zwolle\.nl/header.from=utrecht.nl/' \
 	-e 's/PARTSTAT=ACCEPTED/PARTSTAT=DECLINED/' \
 	-e 's/-session-3@vng/-session-1@vng/' \
 	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<forged@google.com>/' \
@@ -151,7 +155,66 @@ run "2021-04-06 09:30"
 eq "a second run changes nothing" "$before" \
 	"$(sql 'SELECT * FROM attendance; SELECT count(*) FROM messages' | md5sum)"
 
-# 4. aanmeld list: one line per contact, a column per item
+# 4. attendance only from the attendee.  Gmail's reply made into another
+# one: reply FROM ATTENDEE SESSION PARTSTAT SEQUENCE DTSTAMP MESSAGE-ID,
+# the trusted server authenticating FROM's domain (dmarc=pass)
+reply() {
+	sed -e "s/mailto:k\\.bakker@zwolle\\.nl/mailto:$2/" \
+		-e "s/k\\.bakker@zwolle\\.nl/$1/g" \
+		-e "s/zwolle\\.nl/${1#*@}/g" \
+		-e "s/-session-3@vng/-session-$3@vng/" \
+		-e "s/PARTSTAT=ACCEPTED/PARTSTAT=$4/" \
+		-e "s/^SEQUENCE:0/SEQUENCE:$5/" \
+		-e "s/^DTSTAMP:20210401T094127Z/DTSTAMP:$6/" \
+		-e "s/<0000000000004a9e2c05bee33a1f@google.com>/<$7>/" \
+		"$data/gmail-accept-en.eml"
+}
+session1() {	# Utrecht's answer to session 1: status|message_id|replied_at
+	sql "SELECT status, message_id, replied_at FROM attendance WHERE code = 'GM0344' AND item = 'session-1'"
+}
+was1=$(session1)
+eq "session 1 holds Outlook's accept" accepted "${was1%%|*}"
+# an outside address declines for Utrecht's contact: at our SEQUENCE, a
+# later answer than Outlook's; at a SEQUENCE and a DTSTAMP that would
+# outrank every later answer
+reply mallory@example.net a.meijer@utrecht.nl 1 DECLINED 0 \
+	20210406T075000Z forged-outside@example.net | deliver 4001.outside.host
+reply mallory@example.net a.meijer@utrecht.nl 1 DECLINED 999999 \
+	20300101T000000Z forged-lock@example.net | deliver 4004.lock.host
+# Zwolle's contact answers a SEQUENCE we never sent
+reply k.bakker@zwolle.nl k.bakker@zwolle.nl 3 ACCEPTED 1 \
+	20210406T080000Z sequence@google.com | deliver 4002.sequence.host
+run "2021-04-06 10:00"
+ok $? "forged and too new: aanmeldd --once exits 0"
+for k in 4001.outside 4004.lock; do
+	eq "$k: outside sender: ignored" ignore "$(verdict $k.host)"
+	check "$k: outside sender: the reason says why" reasons $k.host \
+		'calendar reply sent by mallory@example.net for a.meijer@utrecht.nl: nothing recorded'
+done
+eq "outside sender: Utrecht's answer unchanged" "$was1" "$(session1)"
+eq "SEQUENCE above ours: ignored" ignore "$(verdict 4002.sequence.host)"
+check "SEQUENCE above ours: the reason says why" reasons 4002.sequence.host \
+	'calendar reply from k.bakker@zwolle.nl for session 3 with SEQUENCE 1, above the 0 we sent: nothing recorded'
+eq "SEQUENCE above ours: Zwolle's answer unchanged" "declined|later@google.com|0" \
+	"$(sql "SELECT status, message_id, sequence FROM attendance WHERE item = 'session-3'")"
+eq "none is recorded" 0 \
+	"$(sql "SELECT count(*) FROM attendance a JOIN messages m ON m.id = a.message WHERE m.msgkey LIKE '400%'")"
+eq "none names a municipality" 0 \
+	"$(sql "SELECT count(*) FROM messages WHERE msgkey LIKE '400%' AND gemeente IS NOT NULL")"
+eq "none is answered or sent to review" "$mails 0" \
+	"$(sql 'SELECT count(*) FROM outbox') $(sql 'SELECT count(*) FROM review_items')"
+# nothing is locked: the contact's own next answer is recorded
+reply a.meijer@utrecht.nl a.meijer@utrecht.nl 1 ACCEPTED 0 \
+	20210406T081500Z own@google.com | deliver 4003.own.host
+run "2021-04-06 10:30"
+ok $? "the contact's own answer: aanmeldd --once exits 0"
+eq "the contact's own answer: attendance" attendance "$(verdict 4003.own.host)"
+eq "the contact's own answer is recorded" \
+	"accepted|own@google.com|$(sql "SELECT strftime('%s', '2021-04-06 08:15:00')")" \
+	"$(session1)"
+eq "and still four answers" 4 "$(sql 'SELECT count(*) FROM attendance')"
+
+# 5. aanmeld list: one line per contact, a column per item
 aanmeld list >"$work/list.out" 2>"$work/list.err"
 ok $? "list exits 0"
 eq "list header" \
@@ -169,7 +232,7 @@ check "list --csv: Utrecht's row, every value quoted" grep -q \
 	'^"GM0344","Utrecht","confirmed","2021-04-01 10:00","a.meijer@utrecht.nl","accepted","declined","","","","",""$' \
 	"$work/list.csv"
 
-# 5. aanmeld export: the exact bytes
+# 6. aanmeld export: the exact bytes
 aanmeld export --csv >"$work/plain.csv"
 ok $? "export --csv exits 0"
 {
@@ -204,7 +267,7 @@ aanmeld export --csv >"$work/quoted-plain.csv"
 check "plain: ';' needs no quotes, '\"' does" \
 	grep -q ',"Meijer; ""Anouk""",a.meijer@utrecht.nl,' "$work/quoted-plain.csv"
 
-# 6. usage and exit codes
+# 7. usage and exit codes
 aanmeld export --help >"$work/help.out" 2>&1
 ok $? "export --help exits 0"
 check "export --help shows the usage" grep -q 'usage: aanmeld export --csv \[--excel\]' "$work/help.out"
@@ -224,7 +287,7 @@ if [ -w /dev/full ]; then
 	check "export to a full disk: says so" grep -q 'cannot write' "$work/err.out"
 fi
 
-# 7. a person's answers are theirs: export --person shows them, forget
+# 8. a person's answers are theirs: export --person shows them, forget
 #    erases them and leaves the other contacts' answers
 aanmeld export --person A.Meijer@utrecht.nl >"$work/person.out" 2>&1
 ok $? "export --person exits 0"

@@ -2,8 +2,11 @@
 # End to end on the embedded default: a Maildir in, a real SQLite file, the
 # file outbox.  Checks database rows, the mail written and the folders, then
 # that a second run changes nothing, that a copy of a processed message is
-# a no-op, that the daemon picks up new mail and stops on SIGTERM, and that
-# --pid-file puts it in the background, locked against a second one.
+# a no-op, that answers quote nothing of hostile mail and keep to the
+# daily limit per address (+tag and case folded) and the hourly cap on
+# answers to non-municipal addresses, that the daemon picks up new mail
+# and stops on SIGTERM, and that --pid-file puts it in the background,
+# locked against a second one.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
@@ -143,6 +146,110 @@ eq "daily limit: five answers" 5 \
 eq "daily limit: the invitations do not count against it" "$sessions" \
 	"$(sql "SELECT count(*) FROM outbox WHERE rcpt = 'griffie@ede.nl' AND kind = 'invitation'")"
 
+# a reflected subject: mail from an address that is no municipality's,
+# with an encoded CR LF in its subject (a Bcc line once decoded) and a link
+# in its display name, is answered without a word of either
+reflect() {	# reflect NAME FROM: delivered the Maildir way
+	{
+		printf 'Return-Path: <%s>\r\n' "$2"
+		printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
+		printf 'From: "Klik hier https://evil.example/prijs" <%s>\r\n' "$2"
+		printf 'To: GlobalGoals@VNG.nl\r\n'
+		printf 'Subject: =?utf-8?q?Deelname_praktijkproef_GG_=%s_lokale_inclusie=%s=%sBcc:_x@evil.example?=\r\n' 26 0D 0A
+		printf 'Message-ID: <%s@test.example>\r\n' "$1"
+		printf 'Date: Mon, 29 Mar 1999 09:00:00 +0200\r\n'
+		printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+		printf 'Zie https://evil.example/prijs\r\n'
+	} >"$work/spool/maildir/tmp/$1"
+	mv "$work/spool/maildir/tmp/$1" "$work/spool/maildir/new/$1"
+}
+# the reject of a non-municipal domain, and the acknowledgement of a review
+# (a lookalike), which used to quote the subject and the Date header
+reflect 2800.reflect.host victim@example.org
+reflect 2801.reflect.host victim@utrecht-gemeente.nl
+run
+for k in 2800:reject 2801:review; do
+	key=${k%%:*}.reflect.host
+	answer=$(sql "SELECT o.message_id FROM outbox o JOIN messages m
+		ON m.id = o.message WHERE m.msgkey = '$key'")
+	rcpt=$(sql "SELECT from_addr FROM messages WHERE msgkey = '$key'")
+	eq "reflected subject: $key answered with ${k#*:}" "${k#*:}" \
+		"$(sql "SELECT kind FROM outbox WHERE message_id = '$answer'")"
+	out=$work/spool/outbox/$answer.eml
+	check "reflected subject: $key: the answer is written" test -s "$out"
+	check "reflected subject: $key: no Bcc line" sh -c "! grep -qi '^bcc' '$out'"
+	check "reflected subject: $key: nothing of the injected line" \
+		sh -c "! grep -qi 'evil' '$out'"
+	check "reflected subject: $key: no display name" \
+		sh -c "! grep -qi 'klik' '$out'"
+	check "reflected subject: $key: To: is the bare address" \
+		grep -q "^To: <$rcpt>$(printf '\r')\$" "$out"
+	check "reflected subject: $key: not the sender's Date" \
+		sh -c "! grep -q '1999' '$out'"
+done
+check "reflected subject: the review says when we received it" grep -q \
+	'donderdag 1 april 2021' "$work/spool/outbox/$answer.eml"
+
+# the daily limit folds a +tag and capitals: twelve mails from x+1@, X+2@,
+# ... make one address, which gets max_replies_per_day answers
+i=1
+while [ "$i" -le 12 ]; do
+	case $i in
+	*[02468]) from="X+$i@Example.ORG" ;;
+	*) from="x+$i@example.org" ;;
+	esac
+	mail "2900.$i.tag.host" "$from" "$S"
+	i=$((i + 1))
+done
+run
+eq "+tag: twelve messages recorded" 12 \
+	"$(sql "SELECT count(*) FROM messages WHERE msgkey LIKE '2900.%'")"
+eq "+tag: five answers in all" 5 \
+	"$(sql "SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message
+		WHERE m.msgkey LIKE '2900.%'")"
+eq "+tag: all twelve moved all the same" 12 \
+	"$(ls "$work/spool/maildir/.Afgewezen/cur" | grep -c '^2900\.')"
+
+# at most max_outsider_replies_per_hour answers to non-municipal addresses
+# together (here 3): the fourth outsider in the hour gets none, a
+# municipality's mail to review still does, and the next hour answers again
+cap=$work/cap
+maildir_setup "$cap"
+printf '[smtp]\nmax_outsider_replies_per_hour = 3\n' >>"$cap/aanmeld.conf"
+capmail() {	# capmail NAME FROM SUBJECT
+	testmail "$@" >"$cap/spool/maildir/tmp/$1"
+	mv "$cap/spool/maildir/tmp/$1" "$cap/spool/maildir/new/$1"
+}
+capsql() {
+	sqlite3 "$cap/spool/aanmeld.db" "$1"
+}
+caprun() {	# caprun TIME
+	"$AANMELDD" $allow_root -c "$cap/aanmeld.conf" --once --now "$1" \
+		>"$cap/run.log" 2>&1
+}
+for i in 1 2 3 4; do
+	capmail "5000.$i.cap.host" "iemand$i@example.net" "$S"
+done
+capmail 5005.gemeente.host griffie@utrecht.nl "Vraag over de praktijkproef"
+caprun "2021-04-01 10:00"
+ok $? "cap: aanmeldd --once exits 0"
+eq "cap: five messages recorded" 5 "$(capsql 'SELECT count(*) FROM messages')"
+eq "cap: three outsiders answered (the third with limit-1 sent)" 3 \
+	"$(capsql "SELECT count(*) FROM outbox WHERE rcpt LIKE '%@example.net'")"
+eq "cap: the fourth (limit sent, limit+1 mails) is not" 0 \
+	"$(capsql "SELECT count(*) FROM outbox WHERE rcpt = 'iemand4@example.net'")"
+check "cap: the log says why" grep -q \
+	'not answering iemand4@example.net: 3 answers to non-municipal addresses in the last hour' \
+	"$cap/run.log"
+eq "cap: the municipality's review is answered" "review" \
+	"$(capsql "SELECT kind FROM outbox WHERE rcpt = 'griffie@utrecht.nl'")"
+eq "cap: every message moved out of the inbox" 0 \
+	"$(ls "$cap/spool/maildir/new" | wc -l)"
+capmail 5006.later.host iemand6@example.net "$S"
+caprun "2021-04-01 11:01"
+eq "cap: an hour later an outsider is answered again" 1 \
+	"$(capsql "SELECT count(*) FROM outbox WHERE rcpt = 'iemand6@example.net'")"
+
 # the daemon watches the Maildir, and SIGTERM stops it with exit 0
 "$AANMELDD" $allow_root -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
 	>"$work/daemon.log" 2>&1 &
@@ -235,5 +342,73 @@ check "show prints the text" grep -q "Graag melden wij ons aan" "$work/show.out"
 check "show lists the answer" grep -q "confirm" "$work/show.out"
 "$AANMELD" -c "$work/aanmeld.conf" show 999 >/dev/null 2>&1
 eq "show of an unknown id fails" 1 $?
+
+# hostile mail: what staff see of it has every control, line break and
+# bidi override as a visible escape, and a CSV cell no formula
+raw_controls() {	# raw_controls FILE: true when FILE holds a control
+	# byte (but LF and TAB), a C1 or a bidi control as it is
+	LC_ALL=C grep -E -q "$(printf '[\001-\010\013-\037\177]|\302[\200-\237]|\342\200[\216\217\250-\256]|\342\201[\246-\251]|\330\234')" "$1"
+}
+clean() {	# clean FILE: no raw control in FILE, and FILE not empty
+	test -s "$1" && ! raw_controls "$1"
+}
+b64() {	# b64 PRINTF-FORMAT: its output in base64, for RFC 2047
+	printf "$1" | base64 | tr -d '\n'
+}
+{
+	testmail 4000.evil.host x@utrecht-gemeente.nl \
+		"=?UTF-8?B?$(b64 'Aanmelding GG\r\nverdict      enrol')?= =?UTF-8?B?$(b64 ' \302\23331m \342\200\256fdp.exe')?="
+	printf 'verdict      enrol\r\n\033[2J\302\233\342\200\256 einde\r\n'
+} >"$work/spool/maildir/tmp/4000.evil.host"
+testmail 4001.formula.host griffie@amersfoort.nl "$S" |
+	sed 's/^From: Tester /From: "=1+2 Jansen" /' \
+	>"$work/spool/maildir/tmp/4001.formula.host"
+mv "$work/spool/maildir/tmp/4000.evil.host" \
+	"$work/spool/maildir/tmp/4001.formula.host" "$work/spool/maildir/new/"
+check "hostile: the test mail holds raw controls" raw_controls \
+	"$work/spool/maildir/new/4000.evil.host"
+run
+evil=$(sql "SELECT id FROM messages WHERE msgkey = '4000.evil.host'")
+eq "hostile: for review" review \
+	"$(sql "SELECT verdict FROM messages WHERE id = ${evil:-0}")"
+"$AANMELD" -c "$work/aanmeld.conf" show "${evil:-0}" >"$work/evil.show" 2>&1
+ok $? "hostile: show $evil"
+check "hostile: show has the subject's C1 and bidi controls escaped" \
+	grep -q '^subject  *Aanmelding GG.*enrol \\u009b31m \\u202efdp\.exe$' \
+	"$work/evil.show"
+eq "hostile: one verdict line in show, the real one" "verdict      review" \
+	"$(grep '^verdict' "$work/evil.show")"
+check "hostile: the text behind a bar" \
+	grep -q '^  | verdict      enrol$' "$work/evil.show"
+check "hostile: the text's controls escaped" \
+	grep -q '^  | .*\\u009b\\u202e einde$' "$work/evil.show"
+check "hostile: no raw control in show" clean "$work/evil.show"
+# a row stored before intake cleaned line breaks and C0 controls
+sql "UPDATE messages SET subject = 'Aanmelding GG' || char(13, 10) ||
+	'verdict      enrol ' || char(27) || '[2J ' || char(155) || ' ' ||
+	char(8238) || 'fdp.exe', from_name = 'Tester' || CAST(x'ff' AS TEXT)
+	WHERE id = ${evil:-0}"
+subj='Aanmelding GG\\r\\nverdict      enrol \\x1b\[2J \\u009b \\u202efdp\.exe'
+"$AANMELD" -c "$work/aanmeld.conf" show "${evil:-0}" >"$work/evil.show" 2>&1
+check "hostile: show has an old subject on one line, escaped" \
+	grep -q "^subject  *$subj\$" "$work/evil.show"
+check "hostile: ... and a byte that is not UTF-8" \
+	grep -q '^from_name  *Tester\\xff$' "$work/evil.show"
+eq "hostile: still one verdict line in show" "verdict      review" \
+	"$(grep '^verdict' "$work/evil.show")"
+check "hostile: still no raw control in show" clean "$work/evil.show"
+tab=$(printf '\t')
+for c in messages queue; do
+	"$AANMELD" -c "$work/aanmeld.conf" $c >"$work/evil.$c" 2>&1
+	check "hostile: $c has the subject escaped" \
+		grep -q "$tab$subj$tab" "$work/evil.$c"
+	check "hostile: no raw control in $c" clean "$work/evil.$c"
+done
+"$AANMELD" -c "$work/aanmeld.conf" export --csv >"$work/evil.csv"
+check "hostile: export --csv gives a formula its apostrophe" \
+	grep -q ",'=1+2 Jansen,griffie@amersfoort.nl," "$work/evil.csv"
+"$AANMELD" -c "$work/aanmeld.conf" export --csv --excel >"$work/evil.xls.csv"
+check "hostile: ... and so does --excel" \
+	grep -q ";'=1+2 Jansen;griffie@amersfoort.nl;" "$work/evil.xls.csv"
 
 tap_done

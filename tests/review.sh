@@ -21,40 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dovecot_start
-smtp_start "$PKI_DIR/server" aanmeld:smtp-secret
-printf '%s\n' "$IMAP_PASSWORD" >"$work/password"
-printf 'smtp-secret\n' >"$work/smtp.password"
-chmod 600 "$work/password" "$work/smtp.password"
-cat >"$work/aanmeld.conf" <<EOF
-[main]
-rules = $srcdir/../rules
-spool = $work/spool
-[mailbox]
-type = imap
-url = imaps://localhost:$IMAPS_PORT/INBOX
-user = $IMAP_USER
-password_file = $work/password
-ca_file = $CA_FILE
-timeout = 10
-poll_interval = 1
-[smtp]
-transport = smtp
-url = smtp://localhost:$smtp_port
-user = aanmeld
-password_file = $work/smtp.password
-ca_file = $CA_FILE
-timeout = 10
-[classify]
-trusted_authserv_id = mx.vng.nl
-EOF
+servers_setup
 
 T="2021-04-01 10:00"
 S='Deelname praktijkproef GG & lokale inclusie'
-in_folder() {	# in_folder FOLDER ID: 1 when <ID@test.example> is there
-	doveadm search -u "$IMAP_USER" mailbox "$1" header message-id \
-		"$2@test.example" | wc -l
-}
 deliver() {	# deliver ID FROM SUBJECT [MAILBOX]
 	testmail "$1" "$2" "$3" | sh "$servers/dovecot.sh" deliver "$dv" \
 		${4:+"$4"}
@@ -79,24 +49,6 @@ delivered() {	# delivered KIND RCPT: mails of that kind in the sink
 		n=$((n + $(grep -l -i "^Message-ID: <$id>" "$work/sink/"*.eml 2>/dev/null | wc -l)))
 	done
 	echo "$n"
-}
-imap_move() {	# imap_move FROM TO ID: a real UID MOVE, as a mail client
-	$PY - "$1" "$2" "$3@test.example" <<EOF
-import imaplib, ssl, sys
-src, dst, mid = sys.argv[1:4]
-ctx = ssl.create_default_context(cafile="$CA_FILE")
-m = imaplib.IMAP4_SSL("localhost", $IMAPS_PORT, ssl_context=ctx)
-m.login("$IMAP_USER", "$IMAP_PASSWORD")
-m.select('"%s"' % src)
-typ, data = m.uid("SEARCH", None, "HEADER", "Message-ID", mid)
-uids = data[0].split()
-if len(uids) != 1:
-    sys.exit("found %d messages <%s> in %s" % (len(uids), mid, src))
-typ, data = m.uid("MOVE", uids[0].decode(), '"%s"' % dst)
-if typ != "OK":
-    sys.exit("MOVE: %s" % data)
-m.logout()
-EOF
 }
 
 # --- the folders exist from the first run

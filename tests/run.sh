@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every test, as on a fresh Debian 12 machine: installs what is missing,
 # then builds and runs `make check` three ways (warnings as errors; ASan and
-# UBSan; valgrind) and `make distcheck`.  A skipped test fails the run.
+# UBSan; valgrind: the unit tests and a smoke subset of the scripts) and
+# `make distcheck`.  A skipped test fails the run.
 # The tests of a build run side by side (one per core; each has its own
 # servers, ports and folders), except under valgrind, where the timing of
 # the slow processes is kept as it was measured.
@@ -17,14 +18,16 @@ started=$(date +%s)
 jobs=$(nproc)
 
 # check NAME JOBS CONFIGURE-ARGS...: build in _build/NAME and run make check
-# with JOBS tests at a time.
+# with JOBS tests at a time (only $only_tests, when set).
+only_tests=
 check() {
 	name=$1
 	j=$2
 	shift 2
-	echo "== $name: make check"
+	echo "== $name: make check${only_tests:+ (unit tests, $smoke)}"
 	sh contrib/build.sh "_build/$name" --enable-werror "$@"
-	if ! make -C "_build/$name" -j"$j" check >"_build/$name/check.out" 2>&1; then
+	if ! make -C "_build/$name" -j"$j" check ${only_tests:+TESTS="$only_tests"} \
+		>"_build/$name/check.out" 2>&1; then
 		cat "_build/$name/check.out"
 		find "_build/$name/tests" -name '*.log' ! -name test-suite.log \
 			-exec grep -l -E '^(not ok|Bail out)' {} + |
@@ -51,7 +54,12 @@ else
 	total_fail=$((total_fail + 1))
 fi
 check sanitizers "$jobs" --enable-sanitizers
+# valgrind on everything would take most of the run: the unit tests and
+# the scripts that go through the whole journey and the hostile mail
+smoke="e2e.sh hostile.sh"
+only_tests="\$(check_PROGRAMS) $smoke"
 check valgrind 1 --enable-valgrind
+only_tests=
 
 echo "== make distcheck"
 if make -C _build/plain -j"$jobs" distcheck >_build/plain/distcheck.out 2>&1; then

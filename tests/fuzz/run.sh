@@ -11,13 +11,15 @@ sh contrib/deps.sh
 CC=clang sh contrib/build.sh _build/fuzz --enable-fuzz
 work=_build/fuzz/corpora
 mkdir -p "$work/message" "$work/rules" "$work/findings"
-cp tests/data/mail/*.eml contrib/demo-mail/*.eml "$work/message/" 2>/dev/null || true
+cp tests/data/mail/*.eml contrib/demo-mail/*.eml tests/fuzz/seeds/message/* \
+	"$work/message/"
 i=0
 for f in subject.rules senders.rules gemeenten.tsv shared-domains.tsv \
 	programme.conf templates/confirm.txt; do
 	{ printf "\\$(printf '%03o' $i)"; cat "rules/$f"; } >"$work/rules/seed-$i"
 	i=$((i + 1))
 done
+cp tests/fuzz/seeds/rules/* "$work/rules/"
 for t in message rules; do
 	echo "== fuzz-$t for $secs s"
 	ASAN_OPTIONS=detect_leaks=1 "_build/fuzz/tests/fuzz/fuzz-$t" \

@@ -22,6 +22,7 @@
 #include "gemeenten.h"
 #include "message.h"
 #include "rules.h"
+#include "staff.h"
 #include "util.h"
 
 #define SUBJECT "Deelname praktijkproef GG & lokale inclusie"
@@ -114,8 +115,10 @@ static const struct row rows[] = {
 static void
 test_rows(void **state)
 {
-	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
-					"mx.vng.nl", false};
+	/* no authserv-id is trusted: these rows are about all but that
+	   (test_authentication() trusts mx.vng.nl) */
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
+					false};
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -159,12 +162,434 @@ test_verdict_names(void **state)
 	assert_int_equal(verdict_parse("seen"), -1);
 }
 
+/* Attendance only from the attendee: an answer to an invitation counts
+   when its From is the ATTENDEE it answers for (case and the mailto:
+   scheme aside), whatever its Sender says. */
+#define UID1 "aanmeld-f428d9aed722100e8efe65c3a8f32c5c-session-1@vng.nl"
+
+static const struct calendar_row {
+	const char *from;
+	const char *sender;   /* or NULL */
+	const char *attendee; /* as written after "ATTENDEE;PARTSTAT=..:" */
+	const char *verdict;
+	const char *reason;
+} calendar_rows[] = {
+	{"a.meijer@utrecht.nl", NULL, "mailto:a.meijer@utrecht.nl",
+	 "attendance", "calendar reply from a.meijer@utrecht.nl"},
+	{"A.Meijer@Utrecht.NL", NULL, "mailto:a.meijer@utrecht.nl",
+	 "attendance", "attendance: accepted session 1"},
+	{"a.meijer@utrecht.nl", NULL, "MAILTO:A.MEIJER@UTRECHT.NL",
+	 "attendance", "calendar reply from a.meijer@utrecht.nl"},
+	/* Gmail sends as the calendar, Outlook a delegate's on behalf */
+	{"a.meijer@utrecht.nl", "calendar-notification@google.com",
+	 "mailto:a.meijer@utrecht.nl", "attendance",
+	 "attendance: accepted session 1"},
+	{"a.meijer@utrecht.nl", "secretariaat@utrecht.nl",
+	 "mailto:a.meijer@utrecht.nl", "attendance",
+	 "calendar reply from a.meijer@utrecht.nl"},
+	/* anyone else answering for the attendee */
+	{"mallory@example.net", NULL, "mailto:a.meijer@utrecht.nl", "ignore",
+	 "calendar reply sent by mallory@example.net for a.meijer@utrecht.nl: "
+	 "nothing recorded"},
+	{"secretariaat@utrecht.nl", NULL, "mailto:a.meijer@utrecht.nl",
+	 "ignore",
+	 "calendar reply sent by secretariaat@utrecht.nl for "
+	 "a.meijer@utrecht.nl: nothing recorded"},
+	{"a.meijer@utrecht.nl.example.net", NULL, "mailto:a.meijer@utrecht.nl",
+	 "ignore",
+	 "sent by a.meijer@utrecht.nl.example.net for a.meijer@utrecht.nl"},
+	{"mallory@example.net", "a.meijer@utrecht.nl",
+	 "mailto:a.meijer@utrecht.nl", "ignore",
+	 "sent by mallory@example.net for a.meijer@utrecht.nl"},
+};
+
+static void
+test_calendar_rows(void **state)
+{
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					"mx.vng.nl", false};
+	struct classify_state st = {NULL, 0, 0};
+	size_t i;
+
+	for (i = 0; i < nitems(calendar_rows); i++) {
+		const struct calendar_row *r = &calendar_rows[i];
+		const char *domain = strchr(r->from, '@') + 1;
+		struct classification c;
+		struct message *m;
+		char *raw, *sender;
+
+		sender = r->sender != NULL
+				 ? xasprintf("Sender: <%s>\r\n", r->sender)
+				 : xstrdup("");
+		raw = xasprintf(
+			"Authentication-Results: mx.vng.nl; spf=pass "
+			"smtp.mailfrom=%s; dkim=pass header.d=%s; dmarc=pass "
+			"header.from=%s\r\nFrom: Someone <%s>\r\n%s"
+			"Subject: Accepted: Sessie 1\r\n"
+			"Message-ID: <c%zu@example.org>\r\n"
+			"MIME-Version: 1.0\r\n"
+			"Content-Type: text/calendar; method=REPLY; "
+			"charset=UTF-8\r\n\r\n"
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+			"PRODID:-//t//t//EN\r\nMETHOD:REPLY\r\n"
+			"BEGIN:VEVENT\r\nUID:" UID1 "\r\n"
+			"DTSTAMP:20210401T100000Z\r\nSEQUENCE:0\r\n"
+			"ATTENDEE;PARTSTAT=ACCEPTED:%s\r\nEND:VEVENT\r\n"
+			"END:VCALENDAR\r\n",
+			domain, domain, domain, r->from, sender, i,
+			r->attendee);
+		m = message_parse(raw, strlen(raw));
+		classify(m, rules, &set, &st, fixture_at("2021-04-02 10:00"),
+			 &c);
+		print_message("calendar row %zu: %s (%s)\n", i,
+			      verdict_name(c.verdict), c.reasons);
+		assert_null(m->problem);
+		assert_string_equal(verdict_name(c.verdict), r->verdict);
+		assert_false(c.answer);
+		assert_non_null(strstr(c.reasons, r->reason));
+		if (c.verdict == VERDICT_ATTENDANCE) {
+			assert_string_equal(c.reply.attendee,
+					    "a.meijer@utrecht.nl");
+			assert_int_equal(c.item, 1);
+		} else
+			assert_null(c.reply.attendee);
+		classification_deinit(&c);
+		message_free(m);
+		free(raw);
+		free(sender);
+	}
+}
+
+/* Authentication-Results of mx.vng.nl, the trusted server. */
+#define AR_PASS(d)                                                             \
+	"Authentication-Results: mx.vng.nl; dkim=pass header.d=" d             \
+	"; spf=pass smtp.mailfrom=" d "; dmarc=pass header.from=" d "\r\n"
+#define AR_FAIL(d)                                                             \
+	"Authentication-Results: mx.vng.nl; dkim=none; spf=softfail "          \
+	"smtp.mailfrom=" d "; dmarc=fail (p=reject) header.from=" d "\r\n"
+#define AR_NONE(d)                                                             \
+	"Authentication-Results: mx.vng.nl; spf=pass smtp.mailfrom=" d         \
+	"; dmarc=none header.from=" d "\r\n"
+#define WITHDRAW "Afmelding praktijkproef GG & lokale inclusie"
+#define NOT_AUTHENTICATED                                                      \
+	"no DMARC pass from the trusted server: the sender is not "            \
+	"authenticated"
+
+/* With a trusted server, only a sender it authenticated enrols, and only
+   such a sender is answered (no backscatter to a forged one). */
+static const struct auth_row {
+	const char *headers; /* before the From line */
+	const char *from;
+	const char *subject;
+	bool trust_m365;
+	const char *enrolled; /* one code already enrolled, or NULL */
+	const char *verdict;
+	const char *code; /* "-" for none */
+	bool answer;
+	const char *reason; /* a substring of the reasons */
+} auth_rows[] = {
+	{AR_PASS("utrecht.nl"), "a@utrecht.nl", SUBJECT, false, NULL, "enrol",
+	 "GM0344", true, "authentication: dmarc=pass spf=pass dkim=pass"},
+	/* fail closed: no result, or none that authenticates */
+	{"", "a@utrecht.nl", SUBJECT, false, NULL, "review", "GM0344", false,
+	 NOT_AUTHENTICATED},
+	{"", "a@utrecht.nl", SUBJECT, false, NULL, "review", "GM0344", false,
+	 "no Authentication-Results from the trusted server"},
+	{AR_NONE("utrecht.nl"), "a@utrecht.nl", SUBJECT, false, NULL, "review",
+	 "GM0344", false, "no DMARC policy and no aligned DKIM"},
+	/* a DKIM pass of a subdomain is not aligned, a parent's is */
+	{"Authentication-Results: mx.vng.nl; dkim=pass "
+	 "header.d=ggd.utrecht.nl; dmarc=none header.from=utrecht.nl\r\n",
+	 "a@utrecht.nl", SUBJECT, false, NULL, "review", "GM0344", false,
+	 NOT_AUTHENTICATED},
+	{"Authentication-Results: mx.vng.nl; dkim=pass header.d=utrecht.nl; "
+	 "dmarc=none header.from=ggd.utrecht.nl\r\n",
+	 "a@ggd.utrecht.nl", SUBJECT, false, NULL, "enrol", "GM0344", true,
+	 "DKIM pass for the From domain"},
+	{AR_PASS("evil.example"), "a@utrecht.nl", SUBJECT, false, NULL,
+	 "review", "GM0344", false, "not for the From domain"},
+	/* what a sender writes is not believed */
+	{"Authentication-Results: mx.vng.nl; spf=pass (mailfrom=x; "
+	 "dmarc=pass header.from=utrecht.nl) smtp.mailfrom=x@evil.example\r\n",
+	 "a@utrecht.nl", SUBJECT, false, NULL, "review", "GM0344", false,
+	 NOT_AUTHENTICATED},
+	{"Authentication-Results: evil.example; dmarc=pass "
+	 "header.from=utrecht.nl\r\n",
+	 "a@utrecht.nl", SUBJECT, false, NULL, "review", "GM0344", false,
+	 NOT_AUTHENTICATED},
+	/* a fail anywhere among the trusted wins */
+	{AR_FAIL("utrecht.nl") AR_PASS("utrecht.nl"), "a@utrecht.nl", SUBJECT,
+	 false, NULL, "review", "GM0344", false,
+	 "dmarc=fail: the sender address may be forged"},
+	{AR_PASS("utrecht.nl") AR_FAIL("utrecht.nl"), "a@utrecht.nl", SUBJECT,
+	 false, NULL, "review", "GM0344", false,
+	 "dmarc=fail: the sender address may be forged"},
+	/* no municipality: answered only when authenticated */
+	{AR_PASS("gmail.com"), "a@gmail.com", SUBJECT, false, NULL, "reject",
+	 "-", true, "is not a municipality"},
+	{AR_FAIL("gmail.com"), "a@gmail.com", SUBJECT, false, NULL, "review",
+	 "-", false, "may be forged"},
+	{"", "a@hotmail.com", SUBJECT, false, NULL, "reject", "-", false,
+	 NOT_AUTHENTICATED},
+	{AR_NONE("hotmail.com"), "a@hotmail.com", SUBJECT, false, NULL,
+	 "reject", "-", false, NOT_AUTHENTICATED},
+	/* a review is acknowledged only to the authenticated */
+	{AR_PASS("utrecht.nl"), "a@utrecht.nl", "Vraag over de praktijkproef",
+	 false, NULL, "review", "GM0344", true, "subject matches review rule"},
+	{"", "a@utrecht.nl", "Vraag over de praktijkproef", false, NULL,
+	 "review", "GM0344", false, NOT_AUTHENTICATED},
+	/* duplicate and withdrawal need an authenticated sender too */
+	{"", "b@utrecht.nl", SUBJECT, false, "GM0344", "review", "GM0344",
+	 false, NOT_AUTHENTICATED},
+	{AR_PASS("utrecht.nl"), "b@utrecht.nl", SUBJECT, false, "GM0344",
+	 "duplicate", "GM0344", true, "already enrolled"},
+	{"", "a@utrecht.nl", WITHDRAW, false, "GM0344", "review", "GM0344",
+	 false, NOT_AUTHENTICATED},
+	{AR_PASS("utrecht.nl"), "a@utrecht.nl", WITHDRAW, false, "GM0344",
+	 "withdraw", "GM0344", false, "withdrawal of Utrecht"},
+	/* ignored mail stays ignored */
+	{"", "a@utrecht.nl", "Nieuwsbrief", false, NULL, "ignore", "-", false,
+	 "subject matches no rule"},
+	/* Microsoft 365, trusted beside mx.vng.nl */
+	{"Authentication-Results: spf=pass (sender IP is 40.107.6.1) "
+	 "smtp.mailfrom=utrecht.nl; utrecht.nl; dkim=pass (signature was "
+	 "verified) header.d=utrecht.nl;dmarc=pass action=none "
+	 "header.from=utrecht.nl;compauth=pass reason=100\r\n",
+	 "a@utrecht.nl", SUBJECT, true, NULL, "enrol", "GM0344", true,
+	 "dmarc=pass"},
+	{M365_FAIL, "a@utrecht.nl", SUBJECT, true, NULL, "review", "GM0344",
+	 false, "may be forged"},
+};
+
+static void
+test_authentication(void **state)
+{
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					"mx.vng.nl", false};
+	size_t i;
+
+	for (i = 0; i < nitems(auth_rows); i++) {
+		const struct auth_row *r = &auth_rows[i];
+		const char *enrolled[1] = {r->enrolled};
+		struct classify_state st = {enrolled, r->enrolled != NULL, 0};
+		struct classification c;
+		struct message *m;
+		char *raw;
+
+		raw = xasprintf(
+			"%sFrom: Someone <%s>\r\nSubject: %s\r\n"
+			"Message-ID: <a%zu@example.org>\r\n\r\nbody\r\n",
+			r->headers, r->from, r->subject, i);
+		m = message_parse(raw, strlen(raw));
+		set.trust_unlabelled_authres = r->trust_m365;
+		classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"),
+			 &c);
+		print_message("auth row %zu: %s %s %d (%s)\n", i,
+			      verdict_name(c.verdict),
+			      c.gemeente != NULL ? c.gemeente->code : "-",
+			      c.answer, c.reasons);
+		assert_null(m->problem);
+		assert_string_equal(verdict_name(c.verdict), r->verdict);
+		assert_string_equal(c.gemeente != NULL ? c.gemeente->code : "-",
+				    r->code);
+		assert_int_equal(c.answer, r->answer);
+		assert_non_null(strstr(c.reasons, r->reason));
+		if (strstr(c.reasons, NOT_AUTHENTICATED) != NULL) {
+			/* and staff read it in Dutch */
+			char *nl = staff_reason_text(c.reasons);
+
+			assert_non_null(
+				strstr(nl, "de afzender is niet geverifieerd"));
+			assert_null(strstr(nl, "authenticated"));
+			free(nl);
+		}
+		classification_deinit(&c);
+		message_free(m);
+		free(raw);
+	}
+}
+
+/* A reply to an invitation counts only from an authenticated sender;
+   without a trusted server it counts as before. */
+static void
+test_attendance_authentication(void **state)
+{
+	static const struct {
+		const char *headers;
+		const char *trusted_id;
+		const char *verdict;
+		const char *reason;
+	} att_rows[] = {
+		{AR_PASS("utrecht.nl"), "mx.vng.nl", "attendance",
+		 "attendance: accepted session 1"},
+		{"", "mx.vng.nl", "ignore",
+		 NOT_AUTHENTICATED "; attendance not recorded"},
+		{AR_NONE("utrecht.nl"), "mx.vng.nl", "ignore",
+		 NOT_AUTHENTICATED "; attendance not recorded"},
+		{AR_FAIL("utrecht.nl"), "mx.vng.nl", "ignore",
+		 "dmarc=fail: the sender address may be forged; attendance "
+		 "not recorded"},
+		{"", NULL, "attendance", "no trusted Authentication-Results"},
+	};
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
+					false};
+	struct classify_state st = {NULL, 0, 0};
+	size_t i;
+
+	for (i = 0; i < nitems(att_rows); i++) {
+		struct classification c;
+		struct message *m;
+		char *raw;
+
+		raw = xasprintf(
+			"%sFrom: <a.meijer@utrecht.nl>\r\n"
+			"Subject: Accepted: Sessie 1\r\n"
+			"Message-ID: <t%zu@example.org>\r\n"
+			"MIME-Version: 1.0\r\n"
+			"Content-Type: text/calendar; method=REPLY; "
+			"charset=UTF-8\r\n\r\n"
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+			"PRODID:-//t//t//EN\r\n"
+			"METHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:" UID1 "\r\n"
+			"DTSTAMP:20210401T100000Z\r\nSEQUENCE:0\r\n"
+			"ATTENDEE;PARTSTAT=ACCEPTED:mailto:a.meijer@utrecht.nl"
+			"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+			att_rows[i].headers, i);
+		m = message_parse(raw, strlen(raw));
+		set.trusted_authserv_id = att_rows[i].trusted_id;
+		classify(m, rules, &set, &st, fixture_at("2021-04-02 10:00"),
+			 &c);
+		print_message("attendance row %zu: %s (%s)\n", i,
+			      verdict_name(c.verdict), c.reasons);
+		assert_null(m->problem);
+		assert_string_equal(verdict_name(c.verdict),
+				    att_rows[i].verdict);
+		assert_false(c.answer);
+		assert_non_null(strstr(c.reasons, att_rows[i].reason));
+		if (c.verdict != VERDICT_ATTENDANCE) {
+			char *nl = staff_reason_text(c.reasons);
+
+			assert_null(c.reply.attendee);
+			assert_non_null(strstr(
+				nl, "de aanwezigheid is niet vastgelegd"));
+			free(nl);
+		}
+		classification_deinit(&c);
+		message_free(m);
+		free(raw);
+	}
+}
+
+/* Machines are machines: a bounce or an out-of-office reply is ignored
+   before a parse problem or the subject rules are looked at, with or
+   without a From; a message never parsed, or sent without a From by a
+   person's device, still goes to a person. */
+#define OURS "<aanmeld.0123456789abcdef@vng.nl>"
+#define MTAIL                                                                  \
+	"To: GlobalGoals@vng.nl\r\nDate: Tue, 16 Mar 2021 10:00:00 +0100\r\n"  \
+	"Message-ID: <m@example.org>\r\n"
+
+static const struct machine_row {
+	const char *raw;
+	const char *verdict;
+	bool answer;
+	const char *reason; /* a substring of the reasons */
+	const char *dutch;  /* for review: a substring in Dutch, or NULL */
+} machine_rows[] = {
+	{"Subject: " SUBJECT "\r\n" MTAIL "\r\nfailed\r\n", "ignore", false,
+	 "no From field at all", NULL},
+	{"From: MAILER-DAEMON <>\r\nSubject: " SUBJECT "\r\n" MTAIL
+	 "\r\nfailed\r\n",
+	 "ignore", false, "null From address", NULL},
+	{"From: Postmaster\r\nSubject: Niet bezorgd: " SUBJECT "\r\n" MTAIL
+	 "\r\nfailed\r\n",
+	 "ignore", false, "sender is Postmaster", NULL},
+	{"From: post_master@vtext.example.com\r\nSubject: Re: " SUBJECT
+	 "\r\nIn-Reply-To: <x@mail.utrecht.nl>\r\n" MTAIL "\r\nfailed\r\n",
+	 "ignore", false, "sender is post_master", NULL},
+	/* a bounce the parser refuses (an empty boundary) is still one */
+	{"Return-Path: <>\r\nFrom: a@utrecht.nl\r\nSubject: " SUBJECT
+	 "\r\n" MTAIL "Content-Type: multipart/report; boundary=\"\"\r\n"
+	 "\r\nfailed\r\n",
+	 "ignore", false, "null return path", NULL},
+	/* Exchange's out-of-office reply without any auto-reply header */
+	{"From: a@utrecht.nl\r\nSubject: Automatisch antwoord: " SUBJECT
+	 "\r\n" MTAIL "\r\nIk ben afwezig.\r\n",
+	 "ignore", false, "out-of-office reply", NULL},
+	/* iCloud's vacation notice in reply to our confirmation */
+	{"From: a@utrecht.nl\r\nSubject: Re: " SUBJECT "\r\nIn-Reply-To: " OURS
+	 "\r\n" MTAIL "\r\nIk ben met vakantie tot 12 april.\r\n",
+	 "ignore", false, "out-of-office reply to one of our mails", NULL},
+	/* a person's reply to it, which quotes us */
+	{"From: a@utrecht.nl\r\nSubject: Re: " SUBJECT "\r\nIn-Reply-To: " OURS
+	 "\r\n" MTAIL "\r\nIk ben met vakantie tijdens sessie 3.\r\n"
+	 "> Bedankt voor uw aanmelding\r\n",
+	 "review", false, "reply to one of our own mails", NULL},
+	{"From: a@utrecht.nl\r\nSubject: RE: " SUBJECT "\r\n" MTAIL
+	 "\r\nWij doen mee.\r\n",
+	 "enrol", true, "place 1 of 5", NULL},
+	/* a scanner without a From: a person decides */
+	{"Return-Path: <scanner@woerden.nl>\r\nSubject: " SUBJECT "\r\n" MTAIL
+	 "\r\nscan\r\n",
+	 "review", false, "no From field", NULL},
+	/* a problem and only words of a machine: a person, with a hint */
+	{"From: a@utrecht.nl\r\nFrom: a@utrecht.nl\r\nSubject: "
+	 "Automatisch antwoord: " SUBJECT "\r\n" MTAIL "\r\nweg\r\n",
+	 "review", false, "subject starts like an out-of-office reply",
+	 "het onderwerp begint als een automatisch antwoord"},
+};
+
+static void
+test_machines(void **state)
+{
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
+					false};
+	struct classify_state st = {NULL, 0, 0};
+	struct classification c;
+	struct message *m;
+	size_t i;
+
+	for (i = 0; i < nitems(machine_rows); i++) {
+		const struct machine_row *r = &machine_rows[i];
+
+		m = message_parse(r->raw, strlen(r->raw));
+		classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"),
+			 &c);
+		print_message("machine row %zu: %s %d (%s)\n", i,
+			      verdict_name(c.verdict), c.answer, c.reasons);
+		assert_string_equal(verdict_name(c.verdict), r->verdict);
+		assert_int_equal(c.answer, r->answer);
+		assert_non_null(strstr(c.reasons, r->reason));
+		if (r->dutch != NULL) {
+			char *nl = staff_reason_text(c.reasons);
+
+			assert_non_null(strstr(nl, r->dutch));
+			assert_null(strstr(nl, "out-of-office"));
+			free(nl);
+		}
+		classification_deinit(&c);
+		message_free(m);
+	}
+	/* the parse crashed: no fields at all, yet no bounce */
+	m = message_unparsed("the parser stopped on this message", 100);
+	classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"), &c);
+	assert_string_equal(verdict_name(c.verdict), "review");
+	assert_false(c.answer);
+	assert_non_null(strstr(c.reasons, "the parser stopped"));
+	classification_deinit(&c);
+	message_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_verdict_names),
+		cmocka_unit_test(test_machines),
+		cmocka_unit_test(test_calendar_rows),
+		cmocka_unit_test(test_authentication),
+		cmocka_unit_test(test_attendance_authentication),
 	};
 
 	/* programme times are Amsterdam's, whatever the machine's zone */

@@ -1,6 +1,7 @@
 /*
  * Unit tests for aanmeld.conf: the embedded default, paths relative to the
- * file, and every error reported as file:line.
+ * file, every error reported as file:line, what aanmeld check finds
+ * without connecting, and the warning about unauthenticated senders.
  */
 #include "autoconf.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -177,6 +179,199 @@ test_remote_errors(void **state)
 	remove(dir);
 }
 
+static void
+test_auth_warning(void **state)
+{
+	static const struct {
+		const char *conf;
+		bool warns;
+	} rows[] = {
+		{"", true},
+		{"[classify]\ntrusted_authserv_id =\n", true},
+		{"[classify]\ntrust_unlabelled_authres = no\n", true},
+		{"[classify]\ntrusted_authserv_id = mx.vng.nl\n", false},
+		{"[classify]\ntrust_unlabelled_authres = yes\n", false},
+	};
+	char dir[] = "/tmp/test-config-XXXXXX", *path;
+	struct buf errors;
+	struct config *c;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	buf_init(&errors, 4096);
+	c = config_load(NULL, &errors);
+	assert_non_null(c);
+	assert_non_null(strstr(config_auth_warning(c),
+			       "senders are not authenticated"));
+	config_free(c);
+	for (i = 0; i < nitems(rows); i++) {
+		path = write_conf(dir, rows[i].conf);
+		c = config_load(path, &errors);
+		if (c == NULL)
+			fail_msg("%s", buf_str(&errors));
+		if ((config_auth_warning(c) != NULL) != rows[i].warns)
+			fail_msg("row %zu: warning %s", i,
+				 rows[i].warns ? "missing" : "unexpected");
+		config_free(c);
+		remove(path);
+		free(path);
+	}
+	buf_deinit(&errors);
+	remove(dir);
+}
+
+/* Secret files beside the config, which names them relative to it. */
+static const struct {
+	const char *name;
+	mode_t mode;
+	const char *text;
+} secret_files[] = {
+	{"ok.pw", 0600, "Secr3t\n"},	{"ro.pw", 0400, "Secr3t\n"},
+	{"world.pw", 0644, "Secr3t\n"}, {"group.pw", 0640, "Secr3t\n"},
+	{"gw.pw", 0620, "Secr3t\n"},	{"empty.pw", 0600, ""},
+};
+
+static void
+test_check_servers(void **state)
+{
+	static const struct {
+		const char *conf;
+		int rc;
+		const char *want; /* in the report; "" for an empty one */
+	} rows[] = {
+		{"", 0, ""},
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\npassword_file = ok.pw\n",
+		 0, ""},
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\npassword_file = ro.pw\n",
+		 0, ""},
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\npassword_file = world.pw\n",
+		 -1,
+		 "[mailbox] password_file @/world.pw: readable by group or "
+		 "others (mode 644): refusing to use it; run chmod 600 "
+		 "@/world.pw\n"},
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\npassword_file = group.pw\n",
+		 -1, "(mode 640)"},
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\npassword_file = gw.pw\n",
+		 -1, "(mode 620)"},
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\npassword_file = empty.pw\n",
+		 -1, "@/empty.pw: empty\n"},
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\npassword_file = nowhere.pw\n",
+		 -1,
+		 "@/aanmeld.conf: [mailbox] password_file @/nowhere.pw: "
+		 "missing\n"},
+		/* the environment's variable is unset here */
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\n",
+		 0,
+		 "warning: @/aanmeld.conf: [mailbox] password_file not "
+		 "set: the daemon needs AANMELD_IMAP_PASSWORD in its "
+		 "environment\n"},
+		/* a password_file of a server not in use is not read */
+		{"[mailbox]\npassword_file = nowhere.pw\n[smtp]\n"
+		 "password_file = world.pw\n",
+		 0, ""},
+		{"[mailbox]\ntype = imap\nurl = imap://imap.example.org\n"
+		 "user = u\npassword_file = ok.pw\ntls = none\n",
+		 -1,
+		 "[mailbox] tls = none: imap.example.org is not a loopback "
+		 "address; plain IMAP would send the password in the "
+		 "clear\n"},
+		{"[mailbox]\ntype = imap\nurl = imap://127.0.0.1:1143\n"
+		 "user = u\npassword_file = ok.pw\ntls = none\n",
+		 0, ""},
+		{"[mailbox]\ntype = imap\nurl = imaps://localhost\n"
+		 "user = u\npassword_file = ok.pw\ntls = none\n",
+		 -1, "[mailbox] tls = none goes with imap://"},
+		{"[smtp]\ntransport = smtp\nurl = smtp://smtp.example.org\n"
+		 "user = u\npassword_file = ok.pw\ntls = none\n",
+		 -1,
+		 "[smtp] tls = none: SMTP without TLS is only allowed with "
+		 "smtp:// to a loopback host, not smtp://smtp.example.org: "
+		 "the password would be sent in clear text\n"},
+		{"[smtp]\ntransport = smtp\nurl = smtp://smtp.example.org\n"
+		 "auth = none\ntls = none\n",
+		 -1, "the mail would be sent in clear text\n"},
+		{"[smtp]\ntransport = smtp\nurl = smtp://[::1]:2525\n"
+		 "auth = none\ntls = none\n",
+		 0, ""},
+		{"[smtp]\ntransport = smtp\nurl = smtps://localhost\n"
+		 "user = u\npassword_file = ok.pw\ntls = none\n",
+		 -1, "not smtps://localhost"},
+		{"[smtp]\ntransport = smtp\nurl = ftp://smtp.example.org\n"
+		 "auth = none\n",
+		 -1,
+		 "[smtp] url: SMTP url ftp://smtp.example.org must start "
+		 "with smtp:// or smtps://\n"},
+		{"[mailbox]\ntype = imap\nurl = imaps://imap.example.org\n"
+		 "user = u\nauth = xoauth2\n[oauth2]\n"
+		 "token_url = https://login.example.org/t\nclient_id = a\n"
+		 "client_secret_file = world.pw\n",
+		 -1, "[oauth2] client_secret_file @/world.pw: readable"},
+	};
+	char dir[] = "/tmp/test-config-XXXXXX", *path, *p, *f;
+	struct buf errors, report, want;
+	const char *w;
+	struct config *c;
+	size_t i;
+	int rc;
+
+	(void)state;
+	unsetenv("AANMELD_IMAP_PASSWORD");
+	unsetenv("AANMELD_SMTP_PASSWORD");
+	unsetenv("AANMELD_OAUTH2_SECRET");
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < nitems(secret_files); i++) {
+		f = xasprintf("%s/%s", dir, secret_files[i].name);
+		p = write_conf(dir, secret_files[i].text);
+		assert_int_equal(rename(p, f), 0);
+		assert_int_equal(chmod(f, secret_files[i].mode), 0);
+		free(p);
+		free(f);
+	}
+	buf_init(&errors, 4096);
+	buf_init(&report, 4096);
+	buf_init(&want, 4096);
+	for (i = 0; i < nitems(rows); i++) {
+		path = write_conf(dir, rows[i].conf);
+		c = config_load(path, &errors);
+		if (c == NULL)
+			fail_msg("row %zu: %s", i, buf_str(&errors));
+		rc = config_check_servers(c, &report);
+		/* "@" stands for the folder */
+		for (w = rows[i].want; *w != '\0'; w++) {
+			if (*w == '@')
+				assert_int_equal(buf_adds(&want, dir), 0);
+			else
+				assert_int_equal(buf_addc(&want, *w), 0);
+		}
+		if (rc != rows[i].rc ||
+		    (rows[i].want[0] == '\0' && report.len != 0) ||
+		    strstr(buf_str(&report), buf_str(&want)) == NULL)
+			fail_msg("row %zu: %d, expected %d with '%s' in:\n%s",
+				 i, rc, rows[i].rc, buf_str(&want),
+				 buf_str(&report));
+		buf_deinit(&report);
+		buf_deinit(&want);
+		config_free(c);
+		remove(path);
+		free(path);
+	}
+	for (i = 0; i < nitems(secret_files); i++) {
+		f = xasprintf("%s/%s", dir, secret_files[i].name);
+		remove(f);
+		free(f);
+	}
+	remove(dir);
+}
+
 int
 main(void)
 {
@@ -185,6 +380,8 @@ main(void)
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_remote_errors),
+		cmocka_unit_test(test_auth_warning),
+		cmocka_unit_test(test_check_servers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,9 @@
 /*
  * Unit tests for the export: CSV quoting as RFC 4180 describes it (a
- * table of values, for ',' and for Excel's ';'), formula protection for
- * Excel, and a whole table: byte order mark, separators, CRLF, Dutch
- * words, an answer in the right column and nothing for a stranger.
+ * table of values, for ',' and for Excel's ';'), formula protection in
+ * every CSV, and a whole table: byte order mark, separators, CRLF, Dutch
+ * words, an answer in the right column and nothing for a stranger; the
+ * list's text with controls from mail escaped.
  */
 #include "autoconf.h"
 
@@ -26,28 +27,60 @@
 static const struct {
 	const char *in;
 	char sep;
-	bool excel;
 	const char *out;
 } fields[] = {
-	{"plain", ',', false, "plain"},
-	{"", ',', false, ""},
-	{"a,b", ',', false, "\"a,b\""},
-	{"a,b", ';', true, "a,b"},
-	{"a;b", ';', true, "\"a;b\""},
-	{"a;b", ',', false, "a;b"},
-	{"say \"hi\"", ',', false, "\"say \"\"hi\"\"\""},
-	{"\"", ';', true, "\"\"\"\""},
-	{"two\r\nlines", ',', false, "\"two\r\nlines\""},
-	{"line\n", ',', false, "\"line\n\""},
-	{" padded ", ',', false, "\" padded \""},
-	{"Súdwest-Fryslân", ';', true, "Súdwest-Fryslân"},
-	{"=HYPERLINK(\"x\")", ';', true, "\"'=HYPERLINK(\"\"x\"\")\""},
-	{"=1+1", ',', false, "=1+1"},
-	{"=1+1", ';', true, "'=1+1"},
-	{"+31 30 286 0000", ';', true, "'+31 30 286 0000"},
-	{"-", ';', true, "'-"},
-	{"@SUM(A1)", ';', true, "'@SUM(A1)"},
-	{"a=b", ';', true, "a=b"},
+	{"plain", ',', "plain"},
+	{"", ',', ""},
+	{"a,b", ',', "\"a,b\""},
+	{"a,b", ';', "a,b"},
+	{"a;b", ';', "\"a;b\""},
+	{"a;b", ',', "a;b"},
+	{"say \"hi\"", ',', "\"say \"\"hi\"\"\""},
+	{"\"", ';', "\"\"\"\""},
+	/* controls, line breaks and bidi overrides as visible escapes */
+	{"two\r\nlines", ',', "two\\r\\nlines"},
+	{"line\n", ',', "line\\n"},
+	{"Jan \xe2\x80\xae"
+	 "kees",
+	 ';', "Jan \\u202ekees"},
+	{"\xc2\x9b"
+	 "31m",
+	 ';', "\\u009b31m"},
+	{" padded ", ',', "\" padded \""},
+	{"Súdwest-Fryslân", ';', "Súdwest-Fryslân"},
+	/* a formula gets its apostrophe in every CSV, not only Excel's */
+	{"=HYPERLINK(\"x\")", ';', "\"'=HYPERLINK(\"\"x\"\")\""},
+	{"=HYPERLINK(\"x\")", ',', "\"'=HYPERLINK(\"\"x\"\")\""},
+	{"=1+1", ',', "'=1+1"},
+	{"=1+1", ';', "'=1+1"},
+	{"+31 30 286 0000", ';', "'+31 30 286 0000"},
+	{"-", ';', "'-"},
+	{"-", ',', "'-"},
+	{"@SUM(A1)", ',', "'@SUM(A1)"},
+	{"\tx", ',', "\\tx"},
+	{"\rx", ',', "\\rx"},
+	{"\xef\xbc\x9d"
+	 "1+1",
+	 ',',
+	 "'\xef\xbc\x9d"
+	 "1+1"},
+	{"\xef\xbc\x8b"
+	 "31",
+	 ',',
+	 "'\xef\xbc\x8b"
+	 "31"},
+	{"\xef\xbc\x8d"
+	 "1",
+	 ';',
+	 "'\xef\xbc\x8d"
+	 "1"},
+	{"\xef\xbc\xa0"
+	 "SUM(A1)",
+	 ',',
+	 "'\xef\xbc\xa0"
+	 "SUM(A1)"},
+	{"a=b", ';', "a=b"},
+	{"\xef\xbc\x9e", ',', "\xef\xbc\x9e"}, /* U+FF1E: no formula */
 };
 
 static void
@@ -59,10 +92,8 @@ test_fields(void **state)
 		struct buf b;
 
 		buf_init(&b, 1024);
-		assert_int_equal(export_csv_field(&b, fields[i].in,
-						  fields[i].sep,
-						  fields[i].excel),
-				 0);
+		assert_int_equal(
+			export_csv_field(&b, fields[i].in, fields[i].sep), 0);
 		print_message("%zu: %s\n", i, buf_str(&b));
 		assert_string_equal(buf_str(&b), fields[i].out);
 		buf_deinit(&b);
@@ -75,11 +106,11 @@ test_field_limit(void **state)
 	struct buf b;
 
 	buf_init(&b, 5);
-	assert_int_equal(export_csv_field(&b, "abcde", ',', false), 0);
+	assert_int_equal(export_csv_field(&b, "abcde", ','), 0);
 	buf_deinit(&b);
 	buf_init(&b, 5);
 	/* quoted it needs 7 */
-	assert_int_equal(export_csv_field(&b, "a,b,c", ',', false), -1);
+	assert_int_equal(export_csv_field(&b, "a,b,c", ','), -1);
 	buf_deinit(&b);
 }
 
@@ -148,7 +179,7 @@ test_csv(void **state)
 		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,\"Meijer, Anouk\","
 		"a@utrecht.nl,geaccepteerd,afgewezen,\r\n"
 		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,,b@utrecht.nl,,,\r\n"
-		"GM0193,Zwolle,wachtlijst,2021-04-01 10:00,=cmd|' /C calc'!A0,"
+		"GM0193,Zwolle,wachtlijst,2021-04-01 10:00,'=cmd|' /C calc'!A0,"
 		"k@zwolle.nl,,,voorlopig\r\n";
 	char *out;
 	size_t len;
@@ -205,6 +236,43 @@ test_list(void **state)
 	export_table_deinit(&t);
 }
 
+/* Names and addresses from mail in `aanmeld list`: one line per contact,
+   no control, bidi override or line break reaching the terminal; in the
+   list's CSV a formula gets its apostrophe inside the quotes. */
+static void
+test_list_escapes(void **state)
+{
+	static struct store_attendance_contact hostile[] = {
+		{"GM0344", "Utrecht\x1b[2J", "confirmed", 0,
+		 "a\xe2\x80\xae"
+		 "ln.thcertu@x.nl",
+		 NULL},
+		{"GM0193", "=Zwolle\r\nGM0363\tAmsterdam", "waitlist", 0,
+		 "\xc2\x9b"
+		 "31m\\@zwolle.nl",
+		 NULL},
+	};
+	struct export_table t;
+	char *out;
+
+	setup_programme();
+	hostile[0].enrolled_at = hostile[1].enrolled_at = 1617264000;
+	export_table_init(&t, &prog, hostile, nitems(hostile), NULL, 0);
+	out = export_list(&t, false);
+	assert_string_equal(
+		out, "code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
+		     "session-2\tcongress\n"
+		     "GM0344\tUtrecht\\x1b[2J\tconfirmed\t2021-04-01 10:00\t"
+		     "a\\u202eln.thcertu@x.nl\t-\t-\t-\n"
+		     "GM0193\t=Zwolle\\r\\nGM0363\\tAmsterdam\twaitlist\t"
+		     "2021-04-01 10:00\t\\u009b31m\\\\@zwolle.nl\t-\t-\t-\n");
+	free(out);
+	out = export_list(&t, true);
+	assert_non_null(strstr(out, "\n\"GM0193\",\"'=Zwolle\r\nGM0363\t"));
+	free(out);
+	export_table_deinit(&t);
+}
+
 int
 main(void)
 {
@@ -214,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_list_escapes),
 	};
 
 	setenv("TZ", "Europe/Amsterdam", 1);

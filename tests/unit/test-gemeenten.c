@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -134,12 +135,42 @@ test_claimed(void **state)
 				    rows[i].code);
 }
 
+/* A member code too short to be one (found by fuzzing the rules: the
+   loader wrote past its end) is an error with the file and line. */
+static void
+test_shared_short_code(void **state)
+{
+	static const char rows[] =
+		"domain\torganisation\tmember_codes\tmember_names\tkind\t"
+		"source\tconfidence\n"
+		"x.nl\tX\tg,GM0344\tUtrecht\tshared\tnone\tlow\n";
+	char path[] = "/tmp/aanmeld-shared.XXXXXX";
+	struct gemeenten *bad;
+	struct buf errors;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd != -1);
+	assert_int_equal(write(fd, rows, sizeof(rows) - 1),
+			 (ssize_t)(sizeof(rows) - 1));
+	close(fd);
+	buf_init(&errors, 65536);
+	bad = gemeenten_load(TOP_SRCDIR "/rules/gemeenten.tsv", path, &errors);
+	unlink(path);
+	assert_null(bad);
+	assert_non_null(strstr(buf_str(&errors), ":2: unknown municipality "
+						 "code g"));
+	buf_deinit(&errors);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_by_domain),
 		cmocka_unit_test(test_shared),
+		cmocka_unit_test(test_shared_short_code),
 		cmocka_unit_test(test_lookalike),
 		cmocka_unit_test(test_claimed),
 	};

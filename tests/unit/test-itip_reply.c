@@ -4,8 +4,8 @@
  * in their MIME structure and read with libical, the programme item their
  * UID names, calendars that are malformed, have no METHOD or another
  * one, the limits (size, UID, address) at limit-1, limit and limit+1,
- * and the verdict the classifier gives each (attendance, never answered,
- * never a review).
+ * the SEQUENCE as read, and the verdict the classifier gives each
+ * (attendance, never answered, never a review).
  */
 #include "autoconf.h"
 
@@ -239,6 +239,43 @@ test_calendars(void **state)
 		}
 		itip_reply_deinit(&r);
 		free(text);
+	}
+}
+
+/* SEQUENCE as the attendance check compares it with the one we sent. */
+static void
+test_sequence(void **state)
+{
+	static const struct {
+		const char *line; /* the SEQUENCE line, or "" */
+		unsigned sequence;
+	} rows[] = {
+		{"", 0},
+		{"SEQUENCE:0\r\n", 0},
+		{"SEQUENCE:1\r\n", 1},
+		{"SEQUENCE:7\r\n", 7},
+		{"sequence:3\r\n", 3},
+		{"SEQUENCE:-5\r\n", 0},
+		{"SEQUENCE:2147483647\r\n", 2147483647u},
+		{"SEQUENCE:abc\r\n", 0},
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(rows); i++) {
+		char *ev = xasprintf("UID:" UID1 "\r\n%sATTENDEE;PARTSTAT="
+				     "ACCEPTED:mailto:a@utrecht.nl\r\n",
+				     rows[i].line);
+		char *text = cal("METHOD:REPLY", ev);
+		struct itip_reply r;
+		const char *err = NULL;
+
+		assert_int_equal(itip_reply_parse(text, strlen(text), &r, &err),
+				 1);
+		print_message("row %zu: %u\n", i, r.sequence);
+		assert_int_equal(r.sequence, rows[i].sequence);
+		itip_reply_deinit(&r);
+		free(text);
+		free(ev);
 	}
 }
 
@@ -481,6 +518,9 @@ test_enrolment_with_ics(void **state)
 	struct classification c;
 	struct message *m;
 	const char *raw =
+		"Authentication-Results: mx.vng.nl; spf=pass "
+		"smtp.mailfrom=utrecht.nl; dkim=pass header.d=utrecht.nl; "
+		"dmarc=pass header.from=utrecht.nl\r\n"
 		"From: a@utrecht.nl\r\nSubject: Deelname praktijkproef GG & "
 		"lokale inclusie\r\nMIME-Version: 1.0\r\nContent-Type: "
 		"multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: "
@@ -506,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_classify_samples),
 		cmocka_unit_test(test_classify_forged),
 		cmocka_unit_test(test_calendars),
+		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_not_a_calendar),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_field_limits),

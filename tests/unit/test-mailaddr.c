@@ -235,11 +235,58 @@ test_distance_limit(void **state)
 	}
 }
 
+/* The one shape that may enrol: a dot-atom, one '@', LDH labels. */
+static void
+test_valid(void **state)
+{
+	static const struct {
+		const char *addr;
+		bool valid;
+	} rows[] = {
+		{"jan@amsterdam.nl", true},
+		{"j.de.vries@gemeente.utrecht.nl", true},
+		{"jan+aanmelding@amsterdam.nl", true},
+		{"o'brien@s-hertogenbosch.nl", true},
+		{"x@a1.nl", true},
+		{"jan@evil.example@amsterdam.nl", false},
+		{"\"evil@x\"@amsterdam.nl", false},
+		{"\"jan\"@amsterdam.nl", false},
+		{"jan@amsterdam", false},
+		{"jan@-amsterdam.nl", false},
+		{"jan@amsterdam-.nl", false},
+		{"jan@amsterdam..nl", false},
+		{"jan@.amsterdam.nl", false},
+		{"jan@amsterdam.nl.", false},
+		{".jan@amsterdam.nl", false},
+		{"jan.@amsterdam.nl", false},
+		{"j..an@amsterdam.nl", false},
+		{"jan@[1.2.3.4]", false},
+		{"j\xc3\xa4n@amsterdam.nl", false},
+		{"jan@amst\xc3\xa9rdam.nl", false},
+		{"jan amsterdam.nl", false},
+		{"@amsterdam.nl", false},
+		{"jan@", false},
+		{"", false},
+		{"Foo<foo@bar.nl", false},
+		{"jan@ams_terdam.nl", false},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (mailaddr_valid(rows[i].addr) != rows[i].valid)
+			fail_msg("%s: expected %s", rows[i].addr,
+				 rows[i].valid ? "valid" : "invalid");
+	}
+	assert_false(mailaddr_valid(NULL));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_domain),
+		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_domain_limit),
 		cmocka_unit_test(test_within),
 		cmocka_unit_test(test_machine),

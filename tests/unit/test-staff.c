@@ -174,9 +174,26 @@ test_reason_text(void **state)
 		{"mail to info@hotmail.com failed: 550 5.1.1 no such user",
 		 "de e-mail aan info@hotmail.com kon niet worden afgeleverd: "
 		 "550 5.1.1 no such user"},
-		/* unknown shapes are shown as stored */
+		/* what the mail itself is, in Dutch */
+		{"the message could not be read (the parser died: signal 11)",
+		 "het bericht kon niet worden gelezen; bekijk het origineel in "
+		 "de map"},
+		{"invalid boundary parameter",
+		 "het bericht is niet gelezen: de MIME-opbouw is ongeldig"},
+		{"2 From fields (RFC 5322 allows one)",
+		 "het bericht heeft 2 afzendervelden (From); er hoort er "
+		 "\xc3\xa9\xc3\xa9n "
+		 "te zijn"},
+		{"malformed header line 3",
+		 "de kopregels van het bericht zijn ongeldig"},
+		{"mixed line ends in the header (3 CRLF, 1 bare LF)",
+		 "de kopregels hebben afwijkende regeleinden: er kan een "
+		 "kopregel achter verborgen zitten"},
 		{"MIME nesting too deep (more than 20 levels)",
-		 "MIME nesting too deep (more than 20 levels)"},
+		 "het bericht is te diep genest (bijlagen in bijlagen)"},
+		/* unknown shapes are shown as stored */
+		{"MIME structure cannot be parsed",
+		 "MIME structure cannot be parsed"},
 		{"rule subject.rules:3 exceeded match limit; sender domain "
 		 "x.nl looks like",
 		 "rule subject.rules:3 exceeded match limit; sender domain "

@@ -233,6 +233,128 @@ test_enrolled_and_answers(void **state)
 	record_free(&b);
 }
 
+/* Records a message answered with kind to rcpt at time at: no enrolment.
+   Free with record_free. */
+static void
+answered(struct fixture *f, const char *name, const char *rcpt,
+	 const char *kind, time_t at)
+{
+	char *key = xasprintf("k-%s", name), *msgid = xasprintf("%s@x", name);
+	char *sha = xasprintf("sha-%s", name), *err = NULL;
+	struct store_record r = record(key, msgid, sha);
+	int64_t id;
+
+	r.from_addr = rcpt;
+	r.verdict = strcmp(kind, "review") == 0 ? "review" : "reject";
+	r.gemeente_code = NULL;
+	r.gemeente_name = NULL;
+	r.enrol = STORE_ENROL_NONE;
+	r.out_kind = kind;
+	r.out_rcpt = rcpt;
+	r.received_at = at;
+	if (store_record_message(f->s, &r, &id, &err) == -1)
+		fail_msg("%s", err);
+	record_free(&r);
+	free(key);
+	free(msgid);
+	free(sha);
+}
+
+/* The daily limit counts an address without case and without a "+tag":
+   a new tag or capital per mail does not make a new address; another
+   user (or a '-' that is no tag) is another address. */
+static void
+test_answers_folded(void **state)
+{
+	static const struct {
+		const char *rcpt;
+		unsigned want;
+	} rows[] = {
+		{"jan@example.nl", 3},	   {"Jan+x@Example.NL", 3},
+		{"JAN+Y+Z@EXAMPLE.NL", 3}, {"jan+@example.nl", 3},
+		{"piet@example.nl", 1},	   {"piet+jan@example.nl", 1},
+		{"jan-x@example.nl", 0},   {"janx@example.nl", 0},
+		{"jan@example.org", 0},	   {"jan@example.nl.evil.example", 0},
+		{"+jan@example.nl", 0},	   {"jan", 0},
+	};
+	struct fixture *f = *state;
+	char *err = NULL;
+	unsigned count;
+	size_t i;
+
+	answered(f, "a", "Jan+x@Example.NL", "reject", 1617264000);
+	answered(f, "b", "jan@example.nl", "review", 1617264000);
+	answered(f, "c", "jan+news@EXAMPLE.nl", "reject", 1617264000);
+	answered(f, "d", "Piet+Jan@example.nl", "reject", 1617264000);
+	/* invitations and reminders are no answers */
+	answered(f, "e", "jan@example.nl", "invitation", 1617264000);
+	answered(f, "g", "jan+x@example.nl", "reminder-session", 1617264000);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(store_answers_since(f->s, rows[i].rcpt,
+						     1617264000, &count, &err),
+				 0);
+		if (count != rows[i].want)
+			fail_msg("%s: expected %u, got %u", rows[i].rcpt,
+				 rows[i].want, count);
+	}
+	/* the window: from since on */
+	assert_int_equal(store_answers_since(f->s, "jan@example.nl", 1617264001,
+					     &count, &err),
+			 0);
+	assert_int_equal(count, 0);
+	/* the folded key has an index of its own */
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM sqlite_master WHERE "
+			       "type = 'index' AND name = 'outbox_rcpt_key'"),
+			 1);
+}
+
+/* The recipients the hourly cap on answers to non-municipal addresses
+   counts (intake.c judges which are): reject and review answers since a
+   time, one per answer, in order. */
+static void
+test_answer_rcpts(void **state)
+{
+	static const char *const kinds[] = {
+		"reject",
+		"review",
+		"reject",
+		"review",
+		/* not counted: these go to municipalities (or staff) */
+		"confirm",
+		"duplicate",
+		"invitation",
+		"reminder-session",
+		"staff-summary",
+	};
+	struct fixture *f = *state;
+	const time_t now = 1617264000;
+	char **rcpts, *err = NULL, name[32], rcpt[48];
+	size_t i, n;
+
+	/* an hour and a second ago: out of the window */
+	answered(f, "old", "old@example.org", "reject", now - 3601);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		snprintf(name, sizeof(name), "k%zu", i);
+		snprintf(rcpt, sizeof(rcpt), "u%zu@example.org", i);
+		answered(f, name, rcpt, kinds[i], now - 3600 + (time_t)i);
+	}
+	assert_int_equal(
+		store_answer_rcpts_since(f->s, now - 3600, &rcpts, &n, &err),
+		0);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++) {
+		snprintf(rcpt, sizeof(rcpt), "u%zu@example.org", i);
+		assert_string_equal(rcpts[i], rcpt);
+	}
+	util_free_strv(rcpts, n);
+	/* nothing in the window */
+	assert_int_equal(
+		store_answer_rcpts_since(f->s, now + 1, &rcpts, &n, &err), 0);
+	assert_int_equal(n, 0);
+	util_free_strv(rcpts, n);
+}
+
 /* A second enrolment of a municipality fails while it takes part, and
    replaces its row in a new round once it withdrew. */
 static void
@@ -407,6 +529,10 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_enrolled_and_answers,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_answers_folded, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_answer_rcpts, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_enrol_again, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),

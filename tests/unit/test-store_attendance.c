@@ -3,6 +3,9 @@
  * recorded for each municipality its address is a contact of and for no
  * stranger, in the message's own transaction; the latest answer wins by
  * SEQUENCE, then DTSTAMP, then arrival; the rows for list and export.
+ * Whose answer counts (attendance_resolve()): a contact's, at a SEQUENCE
+ * no higher than the one we sent it, so that an answer to nothing we
+ * sent neither records nor locks anything.
  */
 #include "autoconf.h"
 
@@ -16,7 +19,13 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "attendance.h"
+#include "calendar.h"
+#include "classify.h"
 #include "fixture.h"
+#include "gemeenten.h"
+#include "message.h"
+#include "rules.h"
 #include "store.h"
 #include "store_attendance.h"
 #include "util.h"
@@ -183,6 +192,264 @@ test_contacts(void **state)
 	store_attendance_contacts_free(c, n);
 }
 
+/* Utrecht (round 1) and Zwolle (round 2, after a withdrawal), each with
+   its contact, and a consultant who is a contact of both; session 1 was
+   changed twice (SEQUENCE 2), session 2 never. */
+static void
+two_municipalities(struct fixture *f)
+{
+	message(f, "a@utrecht.nl", "GM0344", STORE_ENROL_CONFIRMED, NULL);
+	message(f, "k@zwolle.nl", "GM0193", STORE_ENROL_CONFIRMED, NULL);
+	message(f, "c@advies.nl", "GM0344", STORE_ENROL_CONTACT, NULL);
+	message(f, "c@advies.nl", "GM0193", STORE_ENROL_CONTACT, NULL);
+	fixture_exec(f->path, "UPDATE enrolments SET round = 2"
+			      " WHERE code = 'GM0193'");
+	fixture_exec(f->path,
+		     "INSERT INTO programme_items (number, fingerprint,"
+		     " sequence, changed_at, title, start, end) VALUES"
+		     " (1, 'x', 2, 0, 'Sessie 1', 0, 0),"
+		     " (2, 'y', 0, 0, 'Sessie 2', 0, 0)");
+}
+
+static void
+test_sent(void **state)
+{
+	static const struct {
+		const char *code;
+		const char *addr;
+		unsigned session;
+		int rc;
+		unsigned sequence;
+	} rows[] = {
+		{"GM0344", "a@utrecht.nl", 1, 1, 2},
+		{"GM0344", "A@Utrecht.NL", 1, 1, 2},
+		{"GM0344", "a@utrecht.nl", 2, 1, 0},
+		/* a session the store has not seen: its first version */
+		{"GM0344", "a@utrecht.nl", 3, 1, 0},
+		/* the deadline and the congress: PUBLISH, SEQUENCE 0 */
+		{"GM0344", "a@utrecht.nl", 0, 1, 0},
+		/* round 2 comes after the CANCEL of round 1 */
+		{"GM0193", "k@zwolle.nl", 1, 1, 4},
+		{"GM0193", "k@zwolle.nl", 2, 1, 2},
+		{"GM0193", "k@zwolle.nl", 0, 1, 0},
+		{"GM0344", "c@advies.nl", 1, 1, 2},
+		{"GM0193", "c@advies.nl", 1, 1, 4},
+		/* a contact of another municipality, and a stranger */
+		{"GM0193", "a@utrecht.nl", 1, 0, 0},
+		{"GM0344", "k@zwolle.nl", 1, 0, 0},
+		{"GM0344", "x@amsterdam.nl", 1, 0, 0},
+		{"GM0363", "a@utrecht.nl", 1, 0, 0},
+	};
+	struct fixture *f = *state;
+	char *err = NULL;
+	size_t i;
+
+	two_municipalities(f);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		unsigned seq = 99;
+		int rc = store_attendance_sent(f->s, rows[i].code, rows[i].addr,
+					       rows[i].session, &seq, &err);
+
+		print_message("row %zu: %s %s %u: %d %u\n", i, rows[i].code,
+			      rows[i].addr, rows[i].session, rc, seq);
+		assert_int_equal(rc, rows[i].rc);
+		if (rc == 1)
+			assert_int_equal(seq, rows[i].sequence);
+	}
+}
+
+/* What attendance_resolve() makes of one reply, recorded as intake
+   would when it says so; the verdict, the municipality, the reasons. */
+struct resolved {
+	int rc;
+	const char *verdict;
+	const char *code;
+	char reasons[512];
+};
+
+static void
+resolve(struct fixture *f, const struct rules *rules, const char *attendee,
+	unsigned item, const char *status, unsigned seq, time_t stamp,
+	time_t now, struct resolved *out)
+{
+	struct store_record r;
+	struct classification c;
+	struct attendance a;
+	struct message msg;
+	char addr[64], id[32], key[32], sha[65], *err = NULL;
+	int64_t row;
+
+	memset(&c, 0, sizeof(c));
+	memset(&msg, 0, sizeof(msg));
+	util_strlcpy(addr, attendee, sizeof(addr));
+	snprintf(id, sizeof(id), "reply%u@x", f->n + 1);
+	msg.message_id = id;
+	c.verdict = VERDICT_ATTENDANCE;
+	c.reasons = xstrdup("calendar reply");
+	c.reply.attendee = addr;
+	c.reply.partstat = strcmp(status, "accepted") == 0   ? ITIP_ACCEPTED
+			   : strcmp(status, "declined") == 0 ? ITIP_DECLINED
+							     : ITIP_TENTATIVE;
+	c.reply.sequence = seq;
+	c.reply.dtstamp = stamp;
+	c.item = item;
+	out->rc = attendance_resolve(f->s, rules, &msg, &c, now, &a, &err);
+	if (out->rc == -1)
+		fail_msg("%s", err);
+	out->verdict = verdict_name(c.verdict);
+	out->code = c.gemeente != NULL ? c.gemeente->code : "-";
+	util_strlcpy(out->reasons, c.reasons, sizeof(out->reasons));
+	/* the message and its answer, in one transaction */
+	snprintf(key, sizeof(key), "m%u", ++f->n);
+	snprintf(sha, sizeof(sha), "%064u", f->n);
+	memset(&r, 0, sizeof(r));
+	r.mailbox = "INBOX";
+	r.msgkey = key;
+	r.sha256 = sha;
+	r.message_id = id;
+	r.from_addr = addr;
+	r.received_at = now;
+	r.verdict = out->verdict;
+	r.reasons = c.reasons;
+	r.attendance = out->rc == 1 ? &a.rec : NULL;
+	if (store_record_message(f->s, &r, &row, &err) == -1)
+		fail_msg("%s", err);
+	attendance_deinit(&a);
+	free(c.reasons);
+}
+
+static void
+test_resolve(void **state)
+{
+	static const struct {
+		const char *attendee;
+		unsigned item;
+		const char *status;
+		unsigned seq;
+		int rc;
+		const char *verdict;
+		const char *code;
+		const char *reason;
+		/* then the answer recorded for code, attendee and item */
+		const char *current;
+	} rows[] = {
+		/* SEQUENCE lower than, equal to and above the one sent */
+		{"a@utrecht.nl", 1, "accepted", 1, 1, "attendance", "GM0344",
+		 "calendar reply", "accepted"},
+		{"a@utrecht.nl", 1, "declined", 2, 1, "attendance", "GM0344",
+		 "calendar reply", "declined"},
+		{"a@utrecht.nl", 1, "accepted", 3, 0, "ignore", "-",
+		 "calendar reply from a@utrecht.nl for session 1 with "
+		 "SEQUENCE 3, above the 2 we sent: nothing recorded",
+		 "declined"},
+		{"a@utrecht.nl", 1, "accepted", 4000000000u, 0, "ignore", "-",
+		 "SEQUENCE 4000000000, above the 2 we sent", "declined"},
+		{"a@utrecht.nl", 2, "tentative", 0, 1, "attendance", "GM0344",
+		 "calendar reply", "tentative"},
+		{"a@utrecht.nl", 2, "accepted", 1, 0, "ignore", "-",
+		 "for session 2 with SEQUENCE 1, above the 0 we sent",
+		 "tentative"},
+		{"a@utrecht.nl", CALENDAR_DEADLINE, "accepted", 1, 0, "ignore",
+		 "-", "for deadline with SEQUENCE 1, above the 0 we sent", "-"},
+		{"a@utrecht.nl", CALENDAR_CONGRESS, "accepted", 0, 1,
+		 "attendance", "GM0344", "calendar reply", "accepted"},
+		/* round 2: two more than the stored SEQUENCE */
+		{"k@zwolle.nl", 1, "accepted", 4, 1, "attendance", "GM0193",
+		 "calendar reply", "accepted"},
+		{"k@zwolle.nl", 1, "declined", 5, 0, "ignore", "-",
+		 "SEQUENCE 5, above the 4 we sent", "accepted"},
+		/* one calendar for a contact of two: the higher SEQUENCE */
+		{"c@advies.nl", 1, "accepted", 4, 1, "attendance", "GM0344",
+		 "calendar reply", "accepted"},
+		/* no contact */
+		{"x@amsterdam.nl", 1, "accepted", 0, 0, "ignore", "-",
+		 "x@amsterdam.nl is no contact of an enrolled municipality: "
+		 "nothing recorded",
+		 "-"},
+	};
+	struct fixture *f = *state;
+	struct rules *rules = fixture_rules();
+	size_t i;
+
+	assert_non_null(rules);
+	two_municipalities(f);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct resolved got;
+		char item[32];
+		const char *code = strcmp(rows[i].attendee, "k@zwolle.nl") == 0
+					   ? "GM0193"
+					   : "GM0344";
+
+		resolve(f, rules, rows[i].attendee, rows[i].item,
+			rows[i].status, rows[i].seq, T0 + 100 * (time_t)i,
+			T0 + 3600, &got);
+		print_message("row %zu: %d %s %s (%s)\n", i, got.rc,
+			      got.verdict, got.code, got.reasons);
+		assert_int_equal(got.rc, rows[i].rc);
+		assert_string_equal(got.verdict, rows[i].verdict);
+		assert_string_equal(got.code, rows[i].code);
+		assert_non_null(strstr(got.reasons, rows[i].reason));
+		itip_reply_item_name(rows[i].item, true, item, sizeof(item));
+		assert_string_equal(current(f, code, rows[i].attendee, item),
+				    rows[i].current);
+	}
+	/* the consultant's answer went to both its municipalities */
+	assert_string_equal(current(f, "GM0193", "c@advies.nl", "session-1"),
+			    "accepted");
+	/* nothing for the stranger, nothing from the ignored ones */
+	assert_int_equal(fixture_query(f->path, "SELECT count(*) FROM"
+						" attendance"),
+			 6);
+	assert_int_equal(fixture_query(f->path,
+				       "SELECT count(*) FROM attendance a"
+				       " JOIN messages m ON m.id = a.message"
+				       " WHERE m.verdict <> 'attendance'"),
+			 0);
+	rules_free(rules);
+}
+
+/* An answer above what we sent would have outranked every later one;
+   ignored, it locks nothing: the contact's own later answer counts. */
+static void
+test_no_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct rules *rules = fixture_rules();
+	struct resolved got;
+
+	assert_non_null(rules);
+	two_municipalities(f);
+	resolve(f, rules, "a@utrecht.nl", 2, "accepted", 0, T0, T0 + 60, &got);
+	assert_int_equal(got.rc, 1);
+	resolve(f, rules, "a@utrecht.nl", 2, "declined", 999, T0 + 10, T0 + 70,
+		&got);
+	assert_int_equal(got.rc, 0);
+	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-2"),
+			    "accepted");
+	resolve(f, rules, "a@utrecht.nl", 2, "tentative", 0, T0 + 20, T0 + 80,
+		&got);
+	assert_int_equal(got.rc, 1);
+	assert_string_equal(got.verdict, "attendance");
+	assert_null(strstr(got.reasons, "later answer"));
+	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-2"),
+			    "tentative");
+	/* a DTSTAMP from the future counts as its arrival, so the next
+	   answer still wins */
+	resolve(f, rules, "a@utrecht.nl", 2, "declined", 0, T0 + 86400 * 365,
+		T0 + 90, &got);
+	assert_int_equal(got.rc, 1);
+	assert_int_equal(fixture_query(f->path,
+				       "SELECT replied_at FROM attendance"
+				       " WHERE item = 'session-2'"),
+			 T0 + 90);
+	resolve(f, rules, "a@utrecht.nl", 2, "accepted", 0, T0 + 100, T0 + 100,
+		&got);
+	assert_int_equal(got.rc, 1);
+	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-2"),
+			    "accepted");
+	rules_free(rules);
+}
+
 int
 main(void)
 {
@@ -190,6 +457,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_latest_wins, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_contacts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_lock, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,9 @@
 /*
- * Unit tests for the answer templates: rendering {{name}} placeholders,
- * loading the project's templates, and broken template files reported as
- * file:line, with the file size limit.
+ * Unit tests for the answer templates: rendering {{name}} placeholders
+ * (control characters in values), loading the project's templates, and
+ * broken template files reported as file:line, with the file size limit;
+ * and the answers built from them (answer.c), which quote nothing a
+ * possibly forged sender wrote.
  */
 #include "autoconf.h"
 
@@ -14,7 +16,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "answer.h"
 #include "buf.h"
+#include "classify.h"
+#include "config.h"
+#include "fixture.h"
+#include "gemeenten.h"
+#include "message.h"
+#include "rules.h"
 #include "template.h"
 #include "util.h"
 
@@ -75,6 +84,182 @@ test_render(void **state)
 		assert_string_equal(out, "xy");
 		free(out);
 	}
+}
+
+/* A value never adds a line: its control characters become spaces, but
+   for the pre-formatted lists, which keep LF and TAB. */
+static void
+test_render_controls(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *value;
+		const char *want;
+	} rows[] = {
+		{"sender", "a\r\nBcc: x@evil.example",
+		 "a  Bcc: x@evil.example"},
+		{"sender", "a\nb\rc\td", "a b c d"},
+		{"municipality", "\x1b[31mrood\x7f", " [31mrood "},
+		{"event", "x\x01\x1fy", "x  y"},
+		/* C1 controls (UTF-8 C2 80-C2 9F): U+009B is a CSI */
+		{"event",
+		 "a\xc2\x9b"
+		 "31mb\xc2\x85"
+		 "c",
+		 "a 31mb c"},
+		/* printable UTF-8 stays, U+00A0 and U+00E9 included */
+		{"event", "caf\xc3\xa9\xc2\xa0x", "caf\xc3\xa9\xc2\xa0x"},
+		/* a name not known to template.c is one line too */
+		{"nonesuch", "a\nb", "a b"},
+		/* several lines: LF and TAB stay, CR LF becomes LF */
+		{"programme", "1\tsessie\r\n2\n\x1b", "1\tsessie\n2\n "},
+		{"review_items", "a\rb\n", "a b\n"},
+		{"last_error", "x\r\n", "x\n"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct template_var var = {rows[i].name, rows[i].value};
+		char *text = xasprintf("<{{%s}}>", rows[i].name);
+		char *want = xasprintf("<%s>", rows[i].want);
+		char *out = template_render(text, &var, 1);
+
+		if (strcmp(out, want) != 0)
+			fail_msg("%s '%s': expected '%s', got '%s'",
+				 rows[i].name, rows[i].value, want, out);
+		free(text);
+		free(want);
+		free(out);
+	}
+}
+
+/* A hostile message: an encoded CR LF in its subject that would make a
+   Bcc line, a link in the display name, a Date and References of its
+   own. */
+static void
+hostile(struct message *msg, const char *from)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->from_addr = (char *)from;
+	msg->from_name = (char *)"Klik hier https://evil.example/prijs";
+	msg->subject = (char *)"Deelname praktijkproef GG & lokale inclusie "
+			       "Zuiderwoude\r\nBcc: x@evil.example";
+	msg->date = (char *)"Mon, 29 Mar 1999 09:00:00 +0200";
+	msg->message_id = (char *)"hostile.1@example.org";
+	msg->references = (char *)"<koop.nu.bij.evil.example@spam.example>";
+	msg->body = (char *)"Bezoek https://evil.example/ nu";
+}
+
+/* Reject and review answers, to an outsider or a municipality, carry
+   none of it; a confirmation to a municipality we are sure of still
+   names its sender (the control: the search below finds what is
+   there). */
+static void
+test_answers_quote_nothing(void **state)
+{
+	static const char *const never[] = {
+		"Zuiderwoude", "evil", "Bcc", "Klik", "1999", "spam.example",
+	};
+	static const struct {
+		const char *from;
+		enum verdict verdict;
+		const char *gemeente; /* a code, or NULL */
+		enum template_kind template;
+		bool quotes;
+	} rows[] = {
+		{"victim@example.org", VERDICT_REJECT, NULL, TEMPLATE_REJECT,
+		 false},
+		{"victim@example.org", VERDICT_REVIEW, NULL, TEMPLATE_REVIEW,
+		 false},
+		/* a lookalike or a display name suggests one: still review */
+		{"victim@utrecht-gemeente.nl", VERDICT_REVIEW, "GM0344",
+		 TEMPLATE_REVIEW, false},
+		{"griffie@utrecht.nl", VERDICT_REVIEW, "GM0344",
+		 TEMPLATE_REVIEW, false},
+		{"griffie@utrecht.nl", VERDICT_ENROL, "GM0344",
+		 TEMPLATE_CONFIRM, true},
+	};
+	struct rules *r = fixture_rules();
+	const time_t now = fixture_local(2021, 4, 1, 10, 0);
+	struct classification c;
+	struct message msg;
+	struct config cfg;
+	struct answer a;
+	char *err = NULL;
+	size_t i, j;
+
+	assert_non_null(r);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.message_id_domain = (char *)"vng.nl";
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		hostile(&msg, rows[i].from);
+		memset(&c, 0, sizeof(c));
+		c.verdict = rows[i].verdict;
+		c.template = rows[i].template;
+		c.answer = true;
+		if (rows[i].gemeente != NULL)
+			c.gemeente = gemeenten_by_code(r->gemeenten,
+						       rows[i].gemeente);
+		if (answer_build(&msg, "sha", &c, r, &cfg, 1, now, &a, &err) ==
+		    -1)
+			fail_msg("%s: %s", rows[i].from, err);
+		assert_string_equal(a.kind, template_name(rows[i].template));
+		if (rows[i].quotes) {
+			assert_non_null(strstr(a.raw, "Klik"));
+			assert_non_null(strstr(a.raw, "spam.example"));
+		} else {
+			for (j = 0; j < sizeof(never) / sizeof(never[0]); j++)
+				if (strstr(a.raw, never[j]) != NULL)
+					fail_msg("%s %s: '%s' in:\n%s",
+						 rows[i].from, a.kind, never[j],
+						 a.raw);
+			/* still threaded: the parent's id, checked */
+			assert_non_null(strstr(
+				a.raw, "In-Reply-To: <hostile.1@example.org>"));
+		}
+		/* the day is ours, in the review acknowledgement */
+		if (rows[i].template == TEMPLATE_REVIEW)
+			assert_non_null(
+				strstr(a.raw, "donderdag 1 april 2021"));
+		answer_deinit(&a);
+	}
+	rules_free(r);
+}
+
+/* Who the hourly cap counts: an address whose domain is no
+   municipality's, whatever the rest of the mail claims. */
+static void
+test_outsider(void **state)
+{
+	static const struct {
+		const char *addr;
+		bool outsider;
+	} rows[] = {
+		{"griffie@utrecht.nl", false},
+		{"jan@mail.utrecht.nl", false}, /* a subdomain */
+		{"info@gmail.com", true},
+		{"x@utrecht-gemeente.nl", true}, /* a lookalike */
+		{"x@evilutrecht.nl", true},
+		{"team@vng.nl", true}, /* senders.rules: review */
+		{"geen-adres", true},
+		{"", true},
+		{NULL, true},
+	};
+	char *rcpts[sizeof(rows) / sizeof(rows[0])];
+	struct rules *r = fixture_rules();
+	size_t i, want = 0;
+
+	assert_non_null(r);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (answer_to_outsider(r, rows[i].addr) != rows[i].outsider)
+			fail_msg("%s: expected %s", rows[i].addr,
+				 rows[i].outsider ? "outsider" : "municipal");
+		rcpts[i] = (char *)rows[i].addr;
+		want += rows[i].outsider;
+	}
+	assert_int_equal(answer_outsiders(r, rcpts, i), want);
+	assert_int_equal(answer_outsiders(r, rcpts, 0), 0);
+	rules_free(r);
 }
 
 static void
@@ -326,17 +511,49 @@ test_size_limit(void **state)
 	}
 }
 
+/* The old placeholders that quoted the sender's subject and Date header
+   are gone: a template that still has them does not load. */
+static void
+test_no_sender_text(void **state)
+{
+	static const char *const gone[] = {"original_subject", "original_date"};
+	struct buf errors;
+	size_t i;
+
+	for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+		char *dir = copy_templates();
+		char *text =
+			xasprintf("Subject: x\n\nOnderwerp: {{%s}}\n", gone[i]);
+		char *want = xasprintf("review.txt:3: unknown placeholder "
+				       "{{%s}}",
+				       gone[i]);
+
+		write_file(dir, "review.txt", text, strlen(text));
+		buf_init(&errors, 65536);
+		assert_null(template_load_dir(dir, &errors));
+		expect_errors(dir, &errors, want);
+		buf_deinit(&errors);
+		free(text);
+		free(want);
+		remove_dir(dir);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_render_controls),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_project_templates),
 		cmocka_unit_test(test_broken),
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_no_sender_text),
+		cmocka_unit_test(test_answers_quote_nothing),
+		cmocka_unit_test(test_outsider),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

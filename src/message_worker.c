@@ -1,0 +1,440 @@
+#include "autoconf.h"
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libetpan/libetpan.h>
+
+#include "buf.h"
+#include "log.h"
+#include "message.h"
+#include "message_worker.h"
+#include "util.h"
+
+/*
+ * The wire between parent and worker, host byte order (both ends are
+ * the same program): a request is the size (u64), the length (u64) and
+ * the bytes; an answer is its length (u64), then every field of struct
+ * message in the order of the table below, a string as its length (u32,
+ * NO_STRING for NULL) and its bytes.
+ */
+#define NO_STRING UINT32_MAX
+/* An answer is the strings of a message, each bounded by the parser's
+   own limits; this only refuses nonsense from a confused worker. */
+#define ANSWER_MAX (4u * MESSAGE_BODY_MAX + 2u * MESSAGE_HEADER_MAX)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+#define FIELD(name) offsetof(struct message, name)
+static const size_t string_fields[] = {
+	FIELD(from_addr),     FIELD(from_name),
+	FIELD(from_raw),      FIELD(sender_addr),
+	FIELD(reply_to_addr), FIELD(to),
+	FIELD(subject),	      FIELD(message_id),
+	FIELD(date),	      FIELD(in_reply_to),
+	FIELD(references),    FIELD(auto_submitted),
+	FIELD(precedence),    FIELD(list_id),
+	FIELD(return_path),   FIELD(autoreply_header),
+	FIELD(content_type),  FIELD(calendar),
+	FIELD(body),	      FIELD(problem),
+};
+
+static struct message *(*parser)(const char *, size_t,
+				 size_t) = message_parse_sized;
+static int timeout_ms = MESSAGE_WORKER_TIMEOUT_MS;
+static pid_t worker_pid = -1;
+static int worker_fd = -1;
+
+/*
+ * For the test suite only (AANMELD_TEST_UNGUARDED_MIME in the
+ * environment): libetpan's own parse of the raw message first, without
+ * the boundary guard of message.c, so that the crashes it guards against
+ * can be shown to cost one message in the daemon too.
+ */
+static struct message *
+unguarded(const char *data, size_t len, size_t size)
+{
+	struct mailmime *mime = NULL;
+	size_t idx = 0;
+
+	if (mailmime_parse(data, len, &idx, &mime) == MAILIMF_NO_ERROR)
+		mailmime_free(mime);
+	return message_parse_sized(data, len, size);
+}
+
+void
+message_worker_set_parser(struct message *(*parse)(const char *, size_t,
+						   size_t),
+			  int timeout)
+{
+	parser = parse != NULL ? parse : message_parse_sized;
+	timeout_ms = timeout > 0 ? timeout : MESSAGE_WORKER_TIMEOUT_MS;
+}
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char **
+string_at(struct message *m, size_t offset)
+{
+	return (char **)(void *)((char *)m + offset);
+}
+
+static void
+put_u64(struct buf *b, uint64_t v)
+{
+	(void)buf_add(b, &v, sizeof(v));
+}
+
+static void
+put_string(struct buf *b, const char *s)
+{
+	uint32_t n = s == NULL ? NO_STRING : (uint32_t)strlen(s);
+
+	(void)buf_add(b, &n, sizeof(n));
+	if (s != NULL)
+		(void)buf_add(b, s, n);
+}
+
+/* The answer for m, its length first. */
+static void
+encode(const struct message *m, struct buf *b)
+{
+	size_t i;
+
+	put_u64(b, 0); /* the length, set below */
+	for (i = 0; i < nitems(string_fields); i++)
+		put_string(b,
+			   *string_at((struct message *)m, string_fields[i]));
+	put_u64(b, m->n_authres);
+	for (i = 0; i < m->n_authres; i++) {
+		put_string(b, m->authres[i]);
+		put_u64(b, m->authres_zone[i]);
+	}
+	put_u64(b, m->received);
+	put_u64(b, m->from_fields);
+	put_u64(b, m->calendar_reply);
+	put_u64(b, m->size);
+	if (b->data != NULL) {
+		uint64_t n = b->len - sizeof(uint64_t);
+
+		memcpy(b->data, &n, sizeof(n));
+	}
+}
+
+struct reader {
+	const char *p, *end;
+	bool bad;
+};
+
+static uint64_t
+get_u64(struct reader *r)
+{
+	uint64_t v = 0;
+
+	if (r->end - r->p < (ptrdiff_t)sizeof(v)) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&v, r->p, sizeof(v));
+	r->p += sizeof(v);
+	return v;
+}
+
+static char *
+get_string(struct reader *r)
+{
+	uint32_t n;
+
+	if (r->end - r->p < (ptrdiff_t)sizeof(n)) {
+		r->bad = true;
+		return NULL;
+	}
+	memcpy(&n, r->p, sizeof(n));
+	r->p += sizeof(n);
+	if (n == NO_STRING)
+		return NULL;
+	if ((size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
+	}
+	r->p += n;
+	return xstrndup(r->p - n, n);
+}
+
+/* The message in an answer, or NULL if the answer is malformed. */
+static struct message *
+decode(const char *data, size_t len)
+{
+	struct reader r = {data, data + len, false};
+	struct message *m = xcalloc(1, sizeof(*m));
+	uint64_t n;
+	size_t i;
+
+	for (i = 0; i < nitems(string_fields); i++)
+		*string_at(m, string_fields[i]) = get_string(&r);
+	n = get_u64(&r);
+	for (i = 0; i < n && i < MESSAGE_AUTHRES_MAX && !r.bad; i++) {
+		m->authres[m->n_authres] = get_string(&r);
+		m->authres_zone[m->n_authres++] = (unsigned)get_u64(&r);
+	}
+	if (n > MESSAGE_AUTHRES_MAX)
+		r.bad = true;
+	m->received = (unsigned)get_u64(&r);
+	m->from_fields = (unsigned)get_u64(&r);
+	m->calendar_reply = get_u64(&r) != 0;
+	m->size = (size_t)get_u64(&r);
+	if (r.bad || r.p != r.end) {
+		message_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Reads or writes all n bytes before the deadline (ms since an epoch of
+   CLOCK_MONOTONIC; 0: no deadline).  0, or -1 on EOF, error or time. */
+static int
+transfer(int fd, char *p, size_t n, bool writing, int64_t deadline)
+{
+	struct pollfd pfd = {fd, writing ? POLLOUT : POLLIN, 0};
+	ssize_t done;
+	int wait, ready;
+
+	while (n > 0) {
+		if (deadline != 0) {
+			wait = (int)(deadline - now_ms());
+			if (wait <= 0)
+				return -1;
+			ready = poll(&pfd, 1, wait);
+			if (ready == -1 && errno == EINTR)
+				continue;
+			if (ready <= 0)
+				return -1;
+		}
+		done = writing ? send(fd, p, n, MSG_NOSIGNAL) : read(fd, p, n);
+		if (done == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (done <= 0)
+			return -1;
+		p += done;
+		n -= (size_t)done;
+	}
+	return 0;
+}
+
+/* The worker's side: parse what comes, answer, until the parent goes. */
+static void ATTR_NORETURN
+serve(int fd)
+{
+	struct message *m;
+	struct buf b;
+	uint64_t head[3];
+	char *data;
+
+	for (;;) {
+		if (transfer(fd, (char *)head, sizeof(head), false, 0) == -1)
+			_exit(0);
+		if (head[1] > MESSAGE_SIZE_MAX + 1ul)
+			_exit(1);
+		data = xmalloc(head[1] + 1);
+		if (transfer(fd, data, head[1], false, 0) == -1)
+			_exit(0);
+		m = head[2] ? message_parse_header(data, head[1], head[0])
+			    : parser(data, head[1], head[0]);
+		free(data);
+		buf_init(&b, SIZE_MAX);
+		encode(m, &b);
+		message_free(m);
+		if (transfer(fd, b.data, b.len, true, 0) == -1)
+			_exit(0);
+		buf_deinit(&b);
+	}
+}
+
+/* Limits and signals of the worker, set before it reads any mail. */
+static void
+limit_worker(void)
+{
+	struct rlimit core = {0, 0};
+	static const int sigs[] = {SIGTERM, SIGINT,  SIGHUP,  SIGUSR1,
+				   SIGUSR2, SIGPIPE, SIGALRM, SIGCHLD};
+	size_t i;
+
+	for (i = 0; i < nitems(sigs); i++)
+		signal(sigs[i], sigs[i] == SIGPIPE ? SIG_IGN : SIG_DFL);
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	(void)setrlimit(RLIMIT_CORE, &core);
+#ifndef UNDER_ASAN
+	{
+		/* ASan's shadow memory alone is larger: no limit there */
+		struct rlimit data = {MESSAGE_WORKER_MEMORY_MAX,
+				      MESSAGE_WORKER_MEMORY_MAX};
+
+		(void)setrlimit(RLIMIT_DATA, &data);
+	}
+#endif
+}
+
+static int
+start_worker(char **error_r)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == -1) {
+		*error_r = xasprintf("socketpair: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid == -1) {
+		*error_r = xasprintf("fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		limit_worker();
+		if (getenv("AANMELD_TEST_UNGUARDED_MIME") != NULL)
+			parser = unguarded;
+		/* the parent may be gone before PDEATHSIG was set */
+		if (getppid() == 1)
+			_exit(0);
+		serve(fds[1]);
+	}
+	close(fds[1]);
+	worker_pid = pid;
+	worker_fd = fds[0];
+	return 0;
+}
+
+/* Ends the worker; *how says how it ended, when it did by itself. */
+static void
+end_worker(bool kill_it, char *how, size_t howlen)
+{
+	int status = 0;
+
+	if (worker_pid == -1)
+		return;
+	close(worker_fd);
+	if (kill_it)
+		(void)kill(worker_pid, SIGKILL);
+	while (waitpid(worker_pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (how != NULL && WIFSIGNALED(status))
+		snprintf(how, howlen, "signal %d", WTERMSIG(status));
+	else if (how != NULL && WIFEXITED(status))
+		snprintf(how, howlen, "exit %d", WEXITSTATUS(status));
+	worker_pid = -1;
+	worker_fd = -1;
+}
+
+void
+message_worker_stop(void)
+{
+	end_worker(false, NULL, 0);
+}
+
+/* One round trip: the answer (heap) and its length, or -1. */
+static int
+round_trip(const char *data, size_t len, size_t size, bool header_only,
+	   char **answer_r, size_t *n_r)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	uint64_t head[3] = {size, len, header_only}, n;
+
+	if (transfer(worker_fd, (char *)head, sizeof(head), true, deadline) ==
+		    -1 ||
+	    transfer(worker_fd, (char *)data, len, true, deadline) == -1 ||
+	    transfer(worker_fd, (char *)&n, sizeof(n), false, deadline) == -1 ||
+	    n > ANSWER_MAX)
+		return -1;
+	*answer_r = xmalloc(n + 1);
+	*n_r = n;
+	if (transfer(worker_fd, *answer_r, n, false, deadline) == -1) {
+		free(*answer_r);
+		return -1;
+	}
+	return 0;
+}
+
+/* The worker's parse, or NULL when it could not be had (*how says why;
+   the worker is gone then, the next call starts a new one). */
+static struct message *
+ask(const char *data, size_t len, size_t size, bool header_only, char *how,
+    size_t howlen)
+{
+	struct message *m = NULL;
+	char *answer = NULL, *err = NULL;
+	size_t n;
+
+	if (worker_pid == -1 && start_worker(&err) == -1) {
+		snprintf(how, howlen, "cannot start: %s", err);
+		free(err);
+		return NULL;
+	}
+	if (round_trip(data, len, size, header_only, &answer, &n) == 0)
+		m = decode(answer, n);
+	free(answer);
+	if (m == NULL) {
+		/* dead, stuck or confused: a new worker next time */
+		snprintf(how, howlen, "no answer");
+		end_worker(true, how, howlen);
+	}
+	return m;
+}
+
+struct message *
+message_worker_parse(const char *data, size_t len, size_t size)
+{
+	struct message *m;
+	char how[256], again[256], *why;
+
+	if (len > MESSAGE_SIZE_MAX + 1ul)
+		len = MESSAGE_SIZE_MAX + 1ul; /* over the limit either way */
+	if (size < len)
+		size = len;
+	m = ask(data, len, size, false, how, sizeof(how));
+	if (m != NULL)
+		return m;
+	log_warnx("the parser worker died on a message of %zu bytes (%s): "
+		  "it goes to review",
+		  size, how);
+	why = xasprintf(MESSAGE_WORKER_CRASHED " (the parser died: %s)", how);
+	/* the header alone, for staff to see who sent it */
+	m = ask(data, len, size, true, again, sizeof(again));
+	if (m != NULL) {
+		free(m->problem);
+		m->problem = why;
+		return m;
+	}
+	m = message_unparsed(why, size);
+	free(why);
+	return m;
+}

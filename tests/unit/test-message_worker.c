@@ -1,0 +1,184 @@
+/* Unit tests for the parser worker: the same message as a parse in
+   process, and a crash or a hang that costs one message, not the caller. */
+#include "autoconf.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "message.h"
+#include "message_worker.h"
+#include "util.h"
+
+static const char enrolment[] =
+	"From: =?utf-8?q?J=C3=A4n?= <jan@amsterdam.nl>\r\n"
+	"To: globalgoals@vng.nl\r\n"
+	"Subject: Deelname praktijkproef GG & lokale inclusie\r\n"
+	"Message-ID: <a1@amsterdam.nl>\r\n"
+	"In-Reply-To: <x@vng.nl>\r\n"
+	"Authentication-Results: mx.vng.nl; dmarc=pass "
+	"header.from=amsterdam.nl\r\n"
+	"Authentication-Results: mx.vng.nl; spf=pass "
+	"smtp.mailfrom=amsterdam.nl\r\n"
+	"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+	"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	"Wij doen mee.\r\n"
+	"--b\r\nContent-Type: text/calendar; method=REPLY\r\n\r\n"
+	"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n--b--\r\n";
+
+static void
+assert_same_string(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+/* Every field crosses the process boundary unchanged. */
+static void
+test_same_as_in_process(void **state)
+{
+	struct message *in = message_parse(enrolment, strlen(enrolment));
+	struct message *out =
+		message_worker_parse(enrolment, strlen(enrolment), 4096);
+	size_t i;
+
+	(void)state;
+	assert_null(out->problem);
+	assert_same_string(out->from_addr, in->from_addr);
+	assert_same_string(out->from_name, in->from_name);
+	assert_same_string(out->from_raw, in->from_raw);
+	assert_same_string(out->to, in->to);
+	assert_same_string(out->subject, in->subject);
+	assert_same_string(out->message_id, in->message_id);
+	assert_same_string(out->in_reply_to, in->in_reply_to);
+	assert_same_string(out->content_type, in->content_type);
+	assert_same_string(out->body, in->body);
+	assert_same_string(out->calendar, in->calendar);
+	assert_int_equal(out->n_authres, 2);
+	for (i = 0; i < in->n_authres; i++)
+		assert_same_string(out->authres[i], in->authres[i]);
+	assert_int_equal(out->from_fields, 1);
+	assert_int_equal(out->calendar_reply, in->calendar_reply);
+	assert_int_equal(out->size, 4096);
+	assert_string_equal(out->from_name, "J\xc3\xa4n");
+	message_free(in);
+	message_free(out);
+}
+
+static struct message *
+hangs(const char *data, size_t len, size_t size)
+{
+	if (len > 4 && memcmp(data, "HANG", 4) == 0)
+		pause();
+	return message_parse_sized(data, len, size);
+}
+
+static void
+test_crash_costs_one_message(void **state)
+{
+	static const char crash[] =
+		"From: a@b.nl\r\nContent-Type: multipart/mixed;\r\n"
+		" boundary\r\n =\"\\\"\"\r\n\r\n--\"\r\nx\r\n";
+	struct message *m;
+	int round;
+
+	(void)state;
+	message_worker_stop();
+	/* libetpan's own parse, without the boundary guard of message.c */
+	setenv("AANMELD_TEST_UNGUARDED_MIME", "1", 1);
+	for (round = 0; round < 3; round++) {
+		m = message_worker_parse(crash, strlen(crash), strlen(crash));
+		assert_non_null(m->problem);
+		assert_non_null(strstr(m->problem, MESSAGE_WORKER_CRASHED));
+		/* SIGSEGV, or SIGABRT from malloc as the heap lies, or
+		   valgrind's own exit */
+		assert_non_null(strstr(m->problem, "(the parser died: "));
+		/* a second worker read the header alone: staff see who */
+		assert_string_equal(m->from_addr, "a@b.nl");
+		assert_null(m->body);
+		assert_int_equal(m->size, strlen(crash));
+		message_free(m);
+		/* the next message finds a new worker */
+		m = message_worker_parse(enrolment, strlen(enrolment),
+					 strlen(enrolment));
+		assert_null(m->problem);
+		assert_string_equal(m->from_addr, "jan@amsterdam.nl");
+		message_free(m);
+	}
+	message_worker_stop();
+	unsetenv("AANMELD_TEST_UNGUARDED_MIME");
+}
+
+static void
+test_hang_is_cut_short(void **state)
+{
+	struct message *m;
+
+	(void)state;
+	message_worker_stop();
+	message_worker_set_parser(hangs, 300);
+	m = message_worker_parse("HANG\r\n\r\n", 8, 8);
+	assert_non_null(strstr(m->problem, MESSAGE_WORKER_CRASHED));
+	assert_non_null(strstr(m->problem, "signal 9"));
+	message_free(m);
+	m = message_worker_parse(enrolment, strlen(enrolment),
+				 strlen(enrolment));
+	assert_null(m->problem);
+	message_free(m);
+	message_worker_stop();
+	message_worker_set_parser(NULL, 0);
+}
+
+/* The real parser, guarded: the crashing shapes never reach libetpan,
+   so the worker lives on. */
+static void
+test_guarded_shapes_do_not_kill(void **state)
+{
+	static const char *const shapes[] = {
+		"Content-Type: multipart/mixed; boundary=\"\\\"\"",
+		"Content-Type: multipart/mixed; boundary =\"\\\"\"",
+		"Content-Type: multipart/mixed;\r\n boundary\r\n =\"\\\"\"",
+		"Content-Type: multipart/mixed; (c)boundary(c)=\"\\\"\"",
+		"Content-Type: multipart/mixed; "
+		"=?us-ascii?q?boundary=3D=22=5C=22=22?=",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		char *raw = xasprintf("From: a@b.nl\r\n%s\r\n\r\n--\"\r\n"
+				      "x\r\n",
+				      shapes[i]);
+		struct message *m =
+			message_worker_parse(raw, strlen(raw), strlen(raw));
+
+		assert_string_equal(m->problem, "invalid boundary parameter");
+		assert_string_equal(m->from_addr, "a@b.nl");
+		message_free(m);
+		free(raw);
+	}
+	message_worker_stop();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_as_in_process),
+		cmocka_unit_test(test_crash_costs_one_message),
+		cmocka_unit_test(test_hang_is_cut_short),
+		cmocka_unit_test(test_guarded_shapes_do_not_kill),
+	};
+
+	/* as in the daemon: a dead worker must not kill the caller */
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
