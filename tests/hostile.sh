@@ -6,8 +6,10 @@
 # answered, and staff can move it to every decision folder.  Run once with
 # the guard of message.c and once without it (AANMELD_TEST_UNGUARDED_MIME),
 # so that libetpan really crashes, inside the parser worker.  The command
-# line (classify, show, approve, reject, dismiss) on the same mail.  And a
-# forged or malformed From never enrols.
+# line (classify, show, approve, reject, dismiss) on the same mail.  A
+# forged or malformed From never enrols; an outsider's calendar reply for
+# a contact records nothing; an outsider's subject with an encoded CR/LF
+# and a display name with a link are not reflected in the answer.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
@@ -173,5 +175,35 @@ for i in 1 2 3 4 5 6; do
 done
 eq "Amsterdam is not enrolled" 0 \
 	"$(sql "SELECT count(*) FROM enrolments WHERE code = 'GM0363'")"
+
+# --- a forged attendance: an outside sender answers for Utrecht's contact
+sed -e 's/mailto:k\.bakker@zwolle\.nl/mailto:piet1@utrecht.nl/' \
+	-e 's/k\.bakker@zwolle\.nl/eve@evil.example/g' \
+	-e 's/zwolle\.nl/evil.example/g' -e 's/-session-3@vng/-session-1@vng/' \
+	-e 's/PARTSTAT=ACCEPTED/PARTSTAT=DECLINED/' \
+	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<att1@test.example>/' \
+	"$srcdir/data/attendance/gmail-accept-en.eml" | deliver
+# --- a reflected subject: an outsider's encoded CR/LF and display name
+{
+	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=evil.example\r\n'
+	printf 'From: =?utf-8?q?Visit_http=3A//evil.example/win?= <eve@evil.example>\r\n'
+	printf 'Subject: =?utf-8?q?%s=0D=0ABcc:_victim@example.org?=\r\n' \
+		'Deelname_praktijkproef_GG_=26_lokale_inclusie'
+	printf 'Message-ID: <refl1@test.example>\r\nTo: GlobalGoals@VNG.nl\r\n'
+	printf '\r\nKlik op http://evil.example/win\r\n'
+} | deliver
+once
+ok $? "forged attendance and reflected subject: aanmeldd --once exits 0"
+eq "the forged attendance is ignored" ignore "$(verdict att1)"
+eq "nothing is recorded for Utrecht" 0 \
+	"$(sql "SELECT count(*) FROM attendance WHERE code = 'GM0344'")"
+eq "the outsider is rejected" reject "$(verdict refl1)"
+answer=$(grep -l -i "^In-Reply-To: <refl1@test.example>" "$work/sink/"*.eml)
+check "the outsider's answer reached the SMTP server" test -n "$answer"
+check "it has no injected header" sh -c "! grep -q -i '^Bcc:' $answer"
+check "it quotes neither the link nor the name" sh -c \
+	"! grep -q -i 'evil.example/win' $answer"
+eq "it goes to the address alone" 1 \
+	"$(grep -c -i '^To: <eve@evil.example>' "$answer")"
 
 tap_done
