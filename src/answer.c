@@ -82,17 +82,6 @@ answer_to_outsider(const struct rules *r, const char *addr)
 	return gemeenten_by_domain(r->gemeenten, domain, &matched) == NULL;
 }
 
-size_t
-answer_outsiders(const struct rules *r, char *const *rcpts, size_t n)
-{
-	size_t i, count = 0;
-
-	for (i = 0; i < n; i++)
-		if (answer_to_outsider(r, rcpts[i]))
-			count++;
-	return count;
-}
-
 void
 answer_mail_init(struct compose_mail *m, const struct message *msg,
 		 const struct rules *r, const char *message_id, time_t now)

@@ -44,8 +44,6 @@ void answer_deinit(struct answer *a);
    whatever its display name or subject claim.  Answers to such
    addresses count against max_outsider_replies_per_hour. */
 bool answer_to_outsider(const struct rules *r, const char *addr);
-/* How many of the n addresses in rcpts answer_to_outsider() finds. */
-size_t answer_outsiders(const struct rules *r, char *const *rcpts, size_t n);
 
 /* The parts every mail back to msg's sender shares: From (the event),
    To, Message-ID, threading to msg, and the date. */

@@ -85,9 +85,9 @@ prepare_answer(struct intake *in, const struct message *msg, const char *sha,
 	       struct classification *c, size_t position, time_t now,
 	       struct answer *a, struct store_record *rec, char **error_r)
 {
+	bool outsider = answer_to_outsider(in->rules, msg->from_addr);
 	unsigned count;
-	char *err = NULL, **rcpts;
-	size_t n;
+	char *err = NULL;
 
 	if (store_answers_since(in->store, msg->from_addr, now - 24 * 3600,
 				&count, error_r) == -1)
@@ -97,12 +97,10 @@ prepare_answer(struct intake *in, const struct message *msg, const char *sha,
 			  msg->from_addr, count);
 		return 0;
 	}
-	if (answer_to_outsider(in->rules, msg->from_addr)) {
-		if (store_answer_rcpts_since(in->store, now - 3600, &rcpts, &n,
-					     error_r) == -1)
+	if (outsider) {
+		if (store_outsider_answers_since(in->store, now - 3600, &count,
+						 error_r) == -1)
 			return -1;
-		count = (unsigned)answer_outsiders(in->rules, rcpts, n);
-		util_free_strv(rcpts, n);
 		if (count >= in->config->max_outsider_replies_per_hour) {
 			log_warnx("not answering %s: %u answers to "
 				  "non-municipal addresses in the last hour",
@@ -123,6 +121,7 @@ prepare_answer(struct intake *in, const struct message *msg, const char *sha,
 	rec->out_rcpt = a->rcpt;
 	rec->out_raw = a->raw;
 	rec->out_len = a->len;
+	rec->out_outsider = outsider;
 	return 0;
 }
 

@@ -358,6 +358,7 @@ bind_mail(sqlite3_stmt *st, const struct store_mail *m, time_t at)
 	store_bind_text(st, 6, m->rcpt);
 	sqlite3_bind_blob(st, 7, m->raw, (int)m->len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)at);
+	sqlite3_bind_int(st, 9, m->outsider);
 }
 
 int
@@ -485,33 +486,21 @@ store_answers_since(struct store *s, const char *rcpt, time_t since,
 }
 
 int
-store_answer_rcpts_since(struct store *s, time_t since, char ***rcpts_r,
-			 size_t *n_r, char **error_r)
+store_outsider_answers_since(struct store *s, time_t since, unsigned *count_r,
+			     char **error_r)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_ANSWER_RCPTS_SINCE, error_r);
-	const unsigned char *rcpt;
-	char **rcpts = NULL;
-	size_t n = 0;
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTSIDER_ANSWERS_SINCE, error_r);
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		rcpt = sqlite3_column_text(st, 0);
-		rcpts = xreallocarray(rcpts, n + 1, sizeof(*rcpts));
-		rcpts[n++] = xstrdup(rcpt != NULL ? (const char *)rcpt : "");
-	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count_r = (unsigned)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		util_free_strv(rcpts, n);
-		return store_fail(s, error_r, "answer recipients");
-	}
-	*rcpts_r = rcpts;
-	*n_r = n;
+	if (rc != SQLITE_ROW)
+		return store_fail(s, error_r, "outsider answers");
 	return 0;
 }
 
@@ -570,9 +559,9 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 	}
 	if (r->out_raw != NULL) {
 		const struct store_mail answer = {
-			r->out_key,  r->out_kind, r->out_message_id,
-			r->out_from, r->out_rcpt, r->out_raw,
-			r->out_len,
+			r->out_key,  r->out_kind,     r->out_message_id,
+			r->out_from, r->out_rcpt,     r->out_raw,
+			r->out_len,  r->out_outsider,
 		};
 
 		if (store_insert_mails(s, &answer, 1, id, r->received_at,

@@ -40,6 +40,7 @@ struct store_mail {
 	const char *rcpt;
 	const char *raw;
 	size_t len;
+	bool outsider; /* to an address of no municipality (the hourly cap) */
 };
 
 struct store_record {
@@ -66,6 +67,7 @@ struct store_record {
 	const char *out_rcpt;
 	const char *out_raw;
 	size_t out_len;
+	bool out_outsider;  /* see struct store_mail */
 	const char *folder; /* move the message there (NULL: leave it) */
 	/* more mail for the same message (the calendar invitations) */
 	const struct store_mail *mails;
@@ -115,11 +117,10 @@ int store_enrolled(struct store *s, char ***codes_r, size_t *n_r,
    ("Jan+x@Example.NL" is jan@example.nl). */
 int store_answers_since(struct store *s, const char *rcpt, time_t since,
 			unsigned *count_r, char **error_r);
-/* The recipients of the reject and review answers queued since the given
-   time, one per answer (for the hourly cap on answers to non-municipal
-   addresses): a heap array of heap strings, free with util_free_strv. */
-int store_answer_rcpts_since(struct store *s, time_t since, char ***rcpts_r,
-			     size_t *n_r, char **error_r);
+/* Answers to addresses of no municipality queued since the given time
+   (for the hourly cap on them). */
+int store_outsider_answers_since(struct store *s, time_t since,
+				 unsigned *count_r, char **error_r);
 /* Records everything in one transaction; *id_r gets the message row. */
 int store_record_message(struct store *s, const struct store_record *r,
 			 int64_t *id_r, char **error_r);

@@ -170,12 +170,16 @@ const char *const store_migrations[] = {
 	   it, so its new invitations are not taken for the old ones */
 	"ALTER TABLE enrolments ADD COLUMN round INTEGER NOT NULL DEFAULT 1;",
 	/* the daily limit per address folds case and a "+tag" (RCPT_KEY);
-	   the hourly cap on answers to non-municipal addresses reads the
-	   answers by time.  An index on the expression, not a generated
-	   column: VACUUM INTO (the dry run's copy) fails on those */
+	   the hourly cap counts the answers to addresses of no
+	   municipality, marked when queued.  An index on the expression,
+	   not a generated column: VACUUM INTO (the dry run's copy) fails on
+	   those */
 	"CREATE INDEX outbox_rcpt_key ON outbox (" RCPT_KEY(
 		"rcpt") ", created_at);"
-			"CREATE INDEX outbox_created ON outbox (created_at);",
+			"ALTER TABLE outbox ADD COLUMN outsider INTEGER NOT "
+			"NULL DEFAULT 0;"
+			"CREATE INDEX outbox_outsider ON outbox (outsider, "
+			"created_at);",
 };
 
 const size_t store_n_migrations =
@@ -198,9 +202,9 @@ const char *const store_sql[STMT_COUNT] = {
 					     " AND kind NOT LIKE 'reminder-%'",
 	/* the answers a sender that is no municipality can get before a
 	   person looked (intake.c judges which went to one) */
-	[STMT_ANSWER_RCPTS_SINCE] =
-		"SELECT rcpt FROM outbox WHERE created_at >= ?1"
-		" AND kind IN ('reject', 'review')",
+	[STMT_OUTSIDER_ANSWERS_SINCE] =
+		"SELECT count(*) FROM outbox WHERE outsider = 1"
+		" AND created_at >= ?1",
 	[STMT_INSERT_MESSAGE] =
 		"INSERT INTO messages (mailbox, msgkey, message_id, sha256,"
 		" spool_path, from_addr, from_name, subject, received_at,"
@@ -220,8 +224,8 @@ const char *const store_sql[STMT_COUNT] = {
 		" created_at) VALUES (?, ?, ?, ?)",
 	[STMT_INSERT_OUTBOX] =
 		"INSERT INTO outbox (key, message, kind, message_id,"
-		" envelope_from, rcpt, raw, created_at, next_try)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+		" envelope_from, rcpt, raw, created_at, next_try, outsider)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
 	[STMT_INSERT_ACTION] =
 		"INSERT INTO actions (message, mailbox, msgkey, folder,"
 		" created_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS"

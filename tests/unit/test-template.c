@@ -245,20 +245,15 @@ test_outsider(void **state)
 		{"", true},
 		{NULL, true},
 	};
-	char *rcpts[sizeof(rows) / sizeof(rows[0])];
 	struct rules *r = fixture_rules();
-	size_t i, want = 0;
+	size_t i;
 
 	assert_non_null(r);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		if (answer_to_outsider(r, rows[i].addr) != rows[i].outsider)
 			fail_msg("%s: expected %s", rows[i].addr,
 				 rows[i].outsider ? "outsider" : "municipal");
-		rcpts[i] = (char *)rows[i].addr;
-		want += rows[i].outsider;
 	}
-	assert_int_equal(answer_outsiders(r, rcpts, i), want);
-	assert_int_equal(answer_outsiders(r, rcpts, 0), 0);
 	rules_free(r);
 }
 
