@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -301,6 +302,29 @@ limit_worker(void)
 #endif
 }
 
+/* The worker keeps its socket (as fd 3) and stderr: the database, the
+   mailbox connection and the rest of the parent's files are closed, so a
+   parser that was taken over by a message reaches none of them. */
+static int
+isolate_worker(int fd)
+{
+	struct rlimit files;
+	int null;
+
+	if (fd != 3 && dup2(fd, 3) == -1)
+		_exit(1);
+	null = open("/dev/null", O_RDWR);
+	if (null != -1) {
+		(void)dup2(null, 0);
+		(void)dup2(null, 1);
+	}
+	/* below the soft limit: valgrind keeps its own files above it */
+	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur > 4 &&
+	    files.rlim_cur != RLIM_INFINITY)
+		(void)close_range(4, (unsigned)(files.rlim_cur - 1), 0);
+	return 3;
+}
+
 static int
 start_worker(char **error_r)
 {
@@ -326,7 +350,7 @@ start_worker(char **error_r)
 		/* the parent may be gone before PDEATHSIG was set */
 		if (getppid() == 1)
 			_exit(0);
-		serve(fds[1]);
+		serve(isolate_worker(fds[1]));
 	}
 	close(fds[1]);
 	worker_pid = pid;
