@@ -335,6 +335,9 @@ start_worker(char **error_r)
 		*error_r = xasprintf("socketpair: %s", strerror(errno));
 		return -1;
 	}
+	/* nothing buffered may be written twice: valgrind's exit flushes
+	   the child's copy of stdio too */
+	(void)fflush(NULL);
 	pid = fork();
 	if (pid == -1) {
 		*error_r = xasprintf("fork: %s", strerror(errno));
