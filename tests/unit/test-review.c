@@ -165,7 +165,7 @@ teardown(void **state)
 
 static const struct store_mail mail = {
 	"decision:ab",		 "confirm", "m1@vng.nl", "GlobalGoals@VNG.nl",
-	"x@utrecht-gemeente.nl", "raw",	    3,
+	"x@utrecht-gemeente.nl", "raw",	    3,		 false,
 };
 
 static int
