@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -162,21 +163,13 @@ escape_str(const char *s, unsigned flags)
 int
 escape_fputs(const char *s, unsigned flags, FILE *fp)
 {
-	const char *run = s;
-	char out[OUT_MAX];
-	size_t n;
+	char *e;
+	int rc;
 
 	if (s == NULL)
 		return 0;
-	while (*s != '\0') {
-		n = escape_one(s, flags, out);
-		if (out[0] != '\0') {
-			fwrite(run, 1, (size_t)(s - run), fp);
-			fputs(out, fp);
-			run = s + n;
-		}
-		s += n;
-	}
-	fwrite(run, 1, (size_t)(s - run), fp);
-	return ferror(fp) ? -1 : 0;
+	e = escape_str(s, flags);
+	rc = fputs(e, fp) == EOF || ferror(fp) ? -1 : 0;
+	free(e);
+	return rc;
 }
