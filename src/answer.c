@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "store.h"
 #include "calendar.h"
 #include "classify.h"
 #include "compose.h"
@@ -65,6 +66,19 @@ render(const struct message *msg, const struct classification *c,
 		*body_r = template_render(t->body, vars, nitems(vars));
 	}
 	free(programme);
+}
+
+void
+answer_mail(const struct answer *a, const char *from, struct store_mail *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->key = a->key;
+	m->kind = a->kind;
+	m->message_id = a->message_id;
+	m->from = from;
+	m->rcpt = a->rcpt;
+	m->raw = a->raw;
+	m->len = a->len;
 }
 
 bool

@@ -25,6 +25,13 @@ struct answer {
 	const char *kind; /* the template's name (static) */
 };
 
+struct store_mail;
+
+/* The outbox row of a, from the envelope sender from: every field set
+   (outsider false); the strings stay a's. */
+void answer_mail(const struct answer *a, const char *from,
+		 struct store_mail *m);
+
 /*
  * Builds the answer for c (c->answer must be true).  position is the
  * place on the waiting list (for the waitlist template).  0, or -1 with

@@ -146,17 +146,8 @@ prepare_invitations(struct intake *in, const struct message *msg,
 		return;
 	}
 	mails = xcalloc(*n_r + 1, sizeof(*mails));
-	for (i = 0; i < *n_r; i++) {
-		const struct answer *a = &(*inv_r)[i];
-
-		mails[i].key = a->key;
-		mails[i].kind = a->kind;
-		mails[i].message_id = a->message_id;
-		mails[i].from = in->config->envelope_from;
-		mails[i].rcpt = a->rcpt;
-		mails[i].raw = a->raw;
-		mails[i].len = a->len;
-	}
+	for (i = 0; i < *n_r; i++)
+		answer_mail(&(*inv_r)[i], in->config->envelope_from, &mails[i]);
 	rec->mails = mails;
 	rec->n_mails = *n_r;
 }

@@ -138,13 +138,7 @@ remind_run(struct store *s, const struct rules *r, const struct config *cfg,
 		if (rc == -1 ||
 		    build(s, r, cfg, &mails[i], now, &letters[k]) == -1)
 			continue;
-		rows[k].key = letters[k].key;
-		rows[k].kind = letters[k].kind;
-		rows[k].message_id = letters[k].message_id;
-		rows[k].from = cfg->envelope_from;
-		rows[k].rcpt = letters[k].rcpt;
-		rows[k].raw = letters[k].raw;
-		rows[k].len = letters[k].len;
+		answer_mail(&letters[k], cfg->envelope_from, &rows[k]);
 		log_info("queued %s", mails[i].key);
 		k++;
 	}

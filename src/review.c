@@ -108,15 +108,7 @@ struct build {
 static void
 add_mail(struct build *b, size_t *n, const struct answer *a)
 {
-	struct store_mail *m = &b->mails[(*n)++];
-
-	m->key = a->key;
-	m->kind = a->kind;
-	m->message_id = a->message_id;
-	m->from = b->r->config->envelope_from;
-	m->rcpt = a->rcpt;
-	m->raw = a->raw;
-	m->len = a->len;
+	answer_mail(a, b->r->config->envelope_from, &b->mails[(*n)++]);
 }
 
 /* The invitations of an approved enrolment in its round; a failure to

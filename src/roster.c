@@ -27,14 +27,7 @@ add(struct roster_plan *plan, const struct letter *l, const struct rules *r,
 	a = &plan->letters[plan->n];
 	if (letter_build(l, r, cfg, a, error_r) == -1)
 		return -1;
-	m = &plan->mails[plan->n++];
-	m->key = a->key;
-	m->kind = a->kind;
-	m->message_id = a->message_id;
-	m->from = cfg->envelope_from;
-	m->rcpt = a->rcpt;
-	m->raw = a->raw;
-	m->len = a->len;
+	answer_mail(a, cfg->envelope_from, &plan->mails[plan->n++]);
 	return 0;
 }
 
