@@ -219,32 +219,34 @@ decode(const char *data, size_t len)
 }
 
 /* Reads or writes all n bytes before the deadline (ms since an epoch of
-   CLOCK_MONOTONIC; 0: no deadline).  0, or -1 on EOF, error or time. */
+   CLOCK_MONOTONIC; 0: none, and the calls block).  With a deadline the
+   call is tried first and poll() waits only when it would block: one
+   system call for most transfers.  0, or -1 on EOF, error or time. */
 static int
 transfer(int fd, char *p, size_t n, bool writing, int64_t deadline)
 {
 	struct pollfd pfd = {fd, writing ? POLLOUT : POLLIN, 0};
+	int flags = deadline != 0 ? MSG_DONTWAIT : 0, wait, ready;
 	ssize_t done;
-	int wait, ready;
 
 	while (n > 0) {
-		if (deadline != 0) {
-			wait = (int)(deadline - now_ms());
-			if (wait <= 0)
-				return -1;
-			ready = poll(&pfd, 1, wait);
-			if (ready == -1 && errno == EINTR)
-				continue;
-			if (ready <= 0)
-				return -1;
-		}
-		done = writing ? send(fd, p, n, MSG_NOSIGNAL) : read(fd, p, n);
-		if (done == -1 && (errno == EINTR || errno == EAGAIN))
+		done = writing ? send(fd, p, n, flags | MSG_NOSIGNAL)
+			       : recv(fd, p, n, flags);
+		if (done > 0) {
+			p += done;
+			n -= (size_t)done;
 			continue;
-		if (done <= 0)
+		}
+		if (done == 0 || (errno != EINTR && errno != EAGAIN))
 			return -1;
-		p += done;
-		n -= (size_t)done;
+		if (errno == EINTR || deadline == 0)
+			continue;
+		wait = (int)(deadline - now_ms());
+		if (wait <= 0)
+			return -1;
+		ready = poll(&pfd, 1, wait);
+		if (ready == 0 || (ready == -1 && errno != EINTR))
+			return -1;
 	}
 	return 0;
 }
