@@ -608,9 +608,12 @@ authres_judge(const char *const *values, const unsigned *zones, size_t n,
 		id = authres_id(ar);
 		trusted = false;
 		if (id != NULL && id[0] == '\0' && !unlabelled_seen) {
-			/* below the topmost, a sender may have written it */
+			/* the topmost one, and only in the zone of the
+			   topmost field of all: below a Received field a
+			   sender may have written it */
 			unlabelled_seen = true;
-			trusted = trust_unlabelled;
+			trusted = trust_unlabelled &&
+				  (zones == NULL || zones[i] == zones[0]);
 		} else if (id != NULL && id[0] != '\0' && have_id) {
 			trusted = strcasecmp(id, trusted_id) == 0;
 			/* only in the zone of the topmost one */

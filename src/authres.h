@@ -105,7 +105,8 @@ struct authres_summary {
  * Judges the n header field values (topmost first).  Trusted are those
  * whose authserv-id is trusted_id (ASCII case-insensitive, as domain
  * names compare; NULL or "" for none) and, when trust_unlabelled is set,
- * the topmost one without an authserv-id.  zones (NULL: all 0) gives for
+ * the topmost one without an authserv-id, in the zone of the topmost
+ * field of all.  zones (NULL: all 0) gives for
  * each field the number of Received fields above it: a trusted field
  * counts only in the zone of the topmost one, since below the Received
  * field of our own border MTA the header is the sender's, and a field

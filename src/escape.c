@@ -26,6 +26,7 @@ static const struct {
 	{0x200e, 0x200f}, /* LRM, RLM */
 	{0x2028, 0x202e}, /* LS, PS; LRE, RLE, PDF, LRO, RLO */
 	{0x2066, 0x2069}, /* LRI, RLI, FSI, PDI */
+	{0xfeff, 0xfeff}, /* ZERO WIDTH NO-BREAK SPACE (BOM) */
 };
 
 static bool
@@ -122,6 +123,15 @@ escape_one(const char *s, unsigned flags, char out[OUT_MAX])
 	if (is_hidden(cp))
 		snprintf(out, OUT_MAX, "\\u%04x", (unsigned)cp);
 	return n;
+}
+
+size_t
+escape_hidden_at(const char *s)
+{
+	uint32_t cp;
+	size_t n = utf8_decode((const unsigned char *)s, &cp);
+
+	return n > 0 && is_hidden(cp) ? n : 0;
 }
 
 int

@@ -42,6 +42,11 @@ struct buf;
 /* The most bytes one input byte can become ("\xff"). */
 #define ESCAPE_GROWTH 4
 
+/* The length in bytes of the character at s when it is one that
+   \uHHHH stands for (C1, bidi, U+2028/9, U+FEFF), else 0: for text that
+   is not escaped but cleaned (template values in a mail). */
+size_t escape_hidden_at(const char *s);
+
 /* Appends s, escaped, to b; NULL appends nothing.  0, or -1 at b's limit
    (b then holds a prefix of the result). */
 int escape_buf(struct buf *b, const char *s, unsigned flags);

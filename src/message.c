@@ -318,14 +318,22 @@ prescan_mime(struct message *msg, const char *data, size_t len)
 	return true;
 }
 
+static size_t utf8_seq_len(const unsigned char *s, size_t left);
+
+/* True if s is valid UTF-8 (controls are not asked about). */
 static bool
 valid_utf8(const char *s, size_t len)
 {
-	char *clean = message_clean_utf8(s, len);
-	bool same = strlen(clean) == len && memcmp(clean, s, len) == 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
 
-	free(clean);
-	return same;
+	while (i < len) {
+		n = utf8_seq_len(p + i, len - i);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
 }
 
 /* Decodes RFC 2047 words and unfolds; raw 8-bit bytes are taken as UTF-8

@@ -63,6 +63,7 @@ static struct message *(*parser)(const char *, size_t,
 				 size_t) = message_parse_sized;
 static int timeout_ms = MESSAGE_WORKER_TIMEOUT_MS;
 static pid_t worker_pid = -1;
+static bool timed_out; /* the last transfer ran out of time */
 static int worker_fd = -1;
 
 /*
@@ -242,9 +243,8 @@ transfer(int fd, char *p, size_t n, bool writing, int64_t deadline)
 		if (errno == EINTR || deadline == 0)
 			continue;
 		wait = (int)(deadline - now_ms());
-		if (wait <= 0)
-			return -1;
-		ready = poll(&pfd, 1, wait);
+		ready = wait > 0 ? poll(&pfd, 1, wait) : 0;
+		timed_out = ready == 0;
 		if (ready == 0 || (ready == -1 && errno != EINTR))
 			return -1;
 	}
@@ -384,13 +384,21 @@ end_worker(bool kill_it, char *how, size_t howlen)
 	worker_fd = -1;
 }
 
+pid_t
+message_worker_pid(void)
+{
+	return worker_pid;
+}
+
 void
 message_worker_stop(void)
 {
 	end_worker(false, NULL, 0);
 }
 
-/* One round trip: the answer (heap) and its length, or -1. */
+/* One round trip: 0 with the answer (heap) and its length; -2 when the
+   request could not be sent (the worker was gone before it had the
+   message: no fault of the message's), -1 when no answer came. */
 static int
 round_trip(const char *data, size_t len, size_t size, bool header_only,
 	   char **answer_r, size_t *n_r)
@@ -400,8 +408,9 @@ round_trip(const char *data, size_t len, size_t size, bool header_only,
 
 	if (transfer(worker_fd, (char *)head, sizeof(head), true, deadline) ==
 		    -1 ||
-	    transfer(worker_fd, (char *)data, len, true, deadline) == -1 ||
-	    transfer(worker_fd, (char *)&n, sizeof(n), false, deadline) == -1 ||
+	    transfer(worker_fd, (char *)data, len, true, deadline) == -1)
+		return -2;
+	if (transfer(worker_fd, (char *)&n, sizeof(n), false, deadline) == -1 ||
 	    n > ANSWER_MAX)
 		return -1;
 	*answer_r = xmalloc(n + 1);
@@ -413,6 +422,26 @@ round_trip(const char *data, size_t len, size_t size, bool header_only,
 	return 0;
 }
 
+/* Reaps a worker that died while it waited (killed from outside, say),
+   so that the next message gets a new one, not the blame. */
+static void
+reap_idle_worker(void)
+{
+	int status;
+
+	if (worker_pid != -1 &&
+	    waitpid(worker_pid, &status, WNOHANG) == worker_pid) {
+		log_warnx("the parser worker had ended (%s %d) while idle: "
+			  "starting a new one",
+			  WIFSIGNALED(status) ? "signal" : "exit",
+			  WIFSIGNALED(status) ? WTERMSIG(status)
+					      : WEXITSTATUS(status));
+		close(worker_fd);
+		worker_pid = -1;
+		worker_fd = -1;
+	}
+}
+
 /* The worker's parse, or NULL when it could not be had (*how says why;
    the worker is gone then, the next call starts a new one). */
 static struct message *
@@ -422,13 +451,21 @@ ask(const char *data, size_t len, size_t size, bool header_only, char *how,
 	struct message *m = NULL;
 	char *answer = NULL, *err = NULL;
 	size_t n;
+	int rc = -2, tries;
 
-	if (worker_pid == -1 && start_worker(&err) == -1) {
-		snprintf(how, howlen, "cannot start: %s", err);
-		free(err);
-		return NULL;
+	reap_idle_worker();
+	/* a worker that was gone before it read the message: once more */
+	for (tries = 0; rc == -2 && tries < 2; tries++) {
+		if (tries > 0)
+			end_worker(true, NULL, 0);
+		if (worker_pid == -1 && start_worker(&err) == -1) {
+			snprintf(how, howlen, "cannot start: %s", err);
+			free(err);
+			return NULL;
+		}
+		rc = round_trip(data, len, size, header_only, &answer, &n);
 	}
-	if (round_trip(data, len, size, header_only, &answer, &n) == 0)
+	if (rc == 0)
 		m = decode(answer, n);
 	free(answer);
 	if (m == NULL) {
@@ -449,7 +486,13 @@ message_worker_parse(const char *data, size_t len, size_t size)
 		len = MESSAGE_SIZE_MAX + 1ul; /* over the limit either way */
 	if (size < len)
 		size = len;
+	timed_out = false;
 	m = ask(data, len, size, false, how, sizeof(how));
+	/* a worker that died by itself may have been killed from outside
+	   (an operator, the OOM killer): one more try on a new one; a stall
+	   is not tried again */
+	if (m == NULL && !timed_out)
+		m = ask(data, len, size, false, how, sizeof(how));
 	if (m != NULL)
 		return m;
 	log_warnx("the parser worker died on a message of %zu bytes (%s): "

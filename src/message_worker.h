@@ -17,6 +17,7 @@
 #define AANMELD_MESSAGE_WORKER_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct message;
 
@@ -38,6 +39,9 @@ struct message *message_worker_parse(const char *data, size_t len, size_t size);
 /* Stops the worker (waits for it); the next parse starts a new one.
    Callers need not call it: the worker ends when its parent ends. */
 void message_worker_stop(void);
+
+/* For tests: the worker's process id, or -1 when none runs. */
+pid_t message_worker_pid(void);
 
 /* For tests: the parse function the worker runs (NULL:
    message_parse_sized()) and the time one parse may take (0:

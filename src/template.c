@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "escape.h"
 #include "rules.h"
 #include "template.h"
 #include "util.h"
@@ -216,12 +217,14 @@ var_lines(const char *name)
 }
 
 /* Appends v with each control character as a space: C0 (CR and LF
-   included), DEL and C1 (U+0080-U+009F).  A value of several lines keeps
-   LF and TAB, and a CR before an LF goes. */
+   included), DEL, C1, the bidi controls and the line separators that
+   escape.h escapes on a terminal (a mail to staff is read as much).  A
+   value of several lines keeps LF and TAB, and a CR before an LF goes. */
 static void
 add_value(struct buf *b, const char *v, bool lines)
 {
 	const unsigned char *p = (const unsigned char *)v;
+	size_t hidden;
 
 	for (; *p != '\0'; p++) {
 		if (lines && (*p == '\n' || *p == '\t'))
@@ -230,9 +233,9 @@ add_value(struct buf *b, const char *v, bool lines)
 			continue;
 		else if (*p < 0x20 || *p == 0x7f)
 			(void)buf_addc(b, ' ');
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		else if ((hidden = escape_hidden_at((const char *)p)) > 0) {
 			(void)buf_addc(b, ' ');
-			p++;
+			p += hidden - 1;
 		} else
 			(void)buf_addc(b, (char)*p);
 	}

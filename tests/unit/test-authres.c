@@ -624,6 +624,12 @@ test_judge_unlabelled(void **state)
 		{"relay.vng.nl; dmarc=fail header.from=utrecht.nl" THEN
 			 M365_PASS,
 		 NULL, true, "utrecht.nl", AUTHRES_PASS, NULL, NULL},
+		/* below a Received field, a sender's own: not read (with
+		   a trusted id or without) */
+		{SPF_OK THEN "Received" THEN M365_PASS, "mx.vng.nl", true,
+		 "utrecht.nl", AUTHRES_NONE, NULL, NULL},
+		{"spf=pass smtp.mailfrom=x.nl" THEN "Received" THEN M365_PASS,
+		 NULL, true, "utrecht.nl", AUTHRES_NONE, NULL, NULL},
 		/* with a trusted id too: both count */
 		{DMARC_OK THEN M365_FAIL, "mx.vng.nl", true, "utrecht.nl",
 		 AUTHRES_FAIL, NULL, NULL},

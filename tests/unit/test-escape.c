@@ -72,6 +72,9 @@ static const struct {
 	{"\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", L,
 	 "\\u2066\\u2067\\u2068\\u2069"},
 	{"\xe2\x80\xa8\xe2\x80\xa9", L, "\\u2028\\u2029"},
+	{"a\xef\xbb\xbf"
+	 "b",
+	 L, "a\\ufeffb"}, /* a BOM inside the text */
 	/* the backslash: doubled, so that an escape cannot be forged */
 	{"C:\\temp", L, "C:\\\\temp"},
 	{"\\u202e\\n", L, "\\\\u202e\\\\n"},

@@ -139,6 +139,37 @@ test_hang_is_cut_short(void **state)
 	message_worker_set_parser(NULL, 0);
 }
 
+/* A worker killed from outside while it waits (the OOM killer, an
+   operator) costs no message: the next one gets a new worker. */
+static void
+test_killed_while_idle(void **state)
+{
+	struct message *m;
+	pid_t pid;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		m = message_worker_parse(enrolment, strlen(enrolment),
+					 strlen(enrolment));
+		assert_null(m->problem);
+		message_free(m);
+		pid = message_worker_pid();
+		assert_true(pid > 0);
+		assert_int_equal(kill(pid, SIGKILL), 0);
+		/* dead before the next message, or while it is sent */
+		if (round == 0)
+			usleep(200 * 1000);
+		m = message_worker_parse(enrolment, strlen(enrolment),
+					 strlen(enrolment));
+		assert_null(m->problem);
+		assert_string_equal(m->from_addr, "jan@amsterdam.nl");
+		assert_true(message_worker_pid() != pid);
+		message_free(m);
+	}
+	message_worker_stop();
+}
+
 /* The real parser, guarded: the crashing shapes never reach libetpan,
    so the worker lives on. */
 static void
@@ -177,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_same_as_in_process),
 		cmocka_unit_test(test_crash_costs_one_message),
 		cmocka_unit_test(test_hang_is_cut_short),
+		cmocka_unit_test(test_killed_while_idle),
 		cmocka_unit_test(test_guarded_shapes_do_not_kill),
 	};
 

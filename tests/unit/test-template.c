@@ -107,6 +107,14 @@ test_render_controls(void **state)
 		 "31mb\xc2\x85"
 		 "c",
 		 "a 31mb c"},
+		/* bidi overrides, line separators and a BOM: a staff mail
+		   is read as a terminal is */
+		{"subject",
+		 "a\xe2\x80\xae"
+		 "b\xe2\x80\xa8"
+		 "Reden: x\xef\xbb\xbf"
+		 "c",
+		 "a b Reden: x c"},
 		/* printable UTF-8 stays, U+00A0 and U+00E9 included */
 		{"event", "caf\xc3\xa9\xc2\xa0x", "caf\xc3\xa9\xc2\xa0x"},
 		/* a name not known to template.c is one line too */
