@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,7 +64,8 @@ static struct message *(*parser)(const char *, size_t,
 				 size_t) = message_parse_sized;
 static int timeout_ms = MESSAGE_WORKER_TIMEOUT_MS;
 static pid_t worker_pid = -1;
-static bool timed_out; /* the last transfer ran out of time */
+static int worker_cpu = -1; /* the processor the worker is kept on */
+static bool timed_out;	    /* the last transfer ran out of time */
 static int worker_fd = -1;
 
 /*
@@ -358,6 +360,7 @@ start_worker(char **error_r)
 		serve(isolate_worker(fds[1]));
 	}
 	close(fds[1]);
+	worker_cpu = -1;
 	worker_pid = pid;
 	worker_fd = fds[0];
 	return 0;
@@ -396,6 +399,24 @@ message_worker_stop(void)
 	end_worker(false, NULL, 0);
 }
 
+/* Keeps the worker on the processor its parent runs on: it only runs
+   while the parent waits for it, and a wakeup on another, idle processor
+   costs more than the parse (measured: a quarter of a Maildir intake in
+   a virtual machine, a tenth on one processor).  Best effort. */
+static void
+keep_near(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || cpu == worker_cpu || cpu >= CPU_SETSIZE)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(worker_pid, sizeof(set), &set) == 0)
+		worker_cpu = cpu;
+}
+
 /* One round trip: 0 with the answer (heap) and its length; -2 when the
    request could not be sent (the worker was gone before it had the
    message: no fault of the message's), -1 when no answer came. */
@@ -406,6 +427,7 @@ round_trip(const char *data, size_t len, size_t size, bool header_only,
 	int64_t deadline = now_ms() + timeout_ms;
 	uint64_t head[3] = {size, len, header_only}, n;
 
+	keep_near();
 	if (transfer(worker_fd, (char *)head, sizeof(head), true, deadline) ==
 		    -1 ||
 	    transfer(worker_fd, (char *)data, len, true, deadline) == -1)
