@@ -192,8 +192,18 @@ sed -e 's/mailto:k\.bakker@zwolle\.nl/mailto:piet1@utrecht.nl/' \
 	printf 'Message-ID: <refl1@test.example>\r\nTo: GlobalGoals@VNG.nl\r\n'
 	printf '\r\nKlik op http://evil.example/win\r\n'
 } | deliver
+# --- the log: a Message-ID with a C1 CSI and a bidi override
+{
+	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=evil.example\r\n'
+	printf 'From: eve@evil.example\r\nSubject: hallo\r\n'
+	printf 'Message-ID: <log\302\233[2J\342\200\256x@test.example>\r\n\r\nx\r\n'
+} | deliver
 once
 ok $? "forged attendance and reflected subject: aanmeldd --once exits 0"
+check "the log shows the Message-ID's controls as escapes" grep -q \
+	'log\\u009b\[2J\\u202ex@test.example' "$work/once.log"
+check "the log holds no raw C1 or bidi control" sh -c \
+	"! LC_ALL=C grep -q -P '\\xc2\\x9b|\\xe2\\x80\\xae' '$work/once.log'"
 eq "the forged attendance is ignored" ignore "$(verdict att1)"
 eq "nothing is recorded for Utrecht" 0 \
 	"$(sql "SELECT count(*) FROM attendance WHERE code = 'GM0344'")"
