@@ -23,7 +23,6 @@
 #include "cli_privacy.h"
 #include "config.h"
 #include "escape.h"
-#include "export.h"
 #include "gemeenten.h"
 #include "log.h"
 #include "message.h"
@@ -260,64 +259,41 @@ cmd_run(struct runtime *rt, int argc, char **argv)
 	return s.intake.failed > 0 ? 1 : 0;
 }
 
-struct table {
-	bool csv;
-	bool header_done;
-};
-
-static void
-print_csv_value(const char *v)
-{
-	putchar('"');
-	if (export_csv_formula(v))
-		putchar('\'');
-	for (; v != NULL && *v != '\0'; v++) {
-		if (*v == '"')
-			putchar('"');
-		putchar(*v);
-	}
-	putchar('"');
-}
-
+/* The rows of a report, tab-separated, with a header line first. */
 static void
 print_row(void *ctx, int n, const char *const *values, const char *const *names)
 {
-	struct table *t = ctx;
+	bool *header_done = ctx;
 	int i;
 
-	if (!t->header_done) {
+	if (!*header_done) {
 		for (i = 0; i < n; i++) {
-			if (t->csv)
-				print_csv_value(names[i]);
-			else
-				fputs(names[i], stdout);
-			putchar(i + 1 < n ? (t->csv ? ',' : '\t') : '\n');
+			fputs(names[i], stdout);
+			putchar(i + 1 < n ? '\t' : '\n');
 		}
-		t->header_done = true;
+		*header_done = true;
 	}
 	for (i = 0; i < n; i++) {
-		if (t->csv)
-			print_csv_value(values[i]);
-		else
-			print_field(values[i] != NULL ? values[i] : "-");
-		putchar(i + 1 < n ? (t->csv ? ',' : '\t') : '\n');
+		print_field(values[i] != NULL ? values[i] : "-");
+		putchar(i + 1 < n ? '\t' : '\n');
 	}
 }
 
 static int
-report(struct runtime *rt, const char *name, const char *arg, bool csv)
+report(struct runtime *rt, const char *name)
 {
-	struct table t = {csv, false};
+	bool header_done = false;
 	char *err = NULL;
 
 	if (runtime_open_store(rt, true) == -1)
 		return 1;
-	if (store_report(rt->store, name, arg, print_row, &t, &err) == -1) {
+	if (store_report(rt->store, name, NULL, print_row, &header_done,
+			 &err) == -1) {
 		fprintf(stderr, "%s\n", err);
 		free(err);
 		return 1;
 	}
-	if (!t.header_done && !csv)
+	if (!header_done)
 		printf("(none)\n");
 	return 0;
 }
@@ -325,19 +301,19 @@ report(struct runtime *rt, const char *name, const char *arg, bool csv)
 static int
 cmd_queue(struct runtime *rt, int argc, char **argv)
 {
-	return report(rt, "queue", NULL, false);
+	return report(rt, "queue");
 }
 
 static int
 cmd_outbox(struct runtime *rt, int argc, char **argv)
 {
-	return report(rt, "outbox", NULL, false);
+	return report(rt, "outbox");
 }
 
 static int
 cmd_messages(struct runtime *rt, int argc, char **argv)
 {
-	return report(rt, "messages", NULL, false);
+	return report(rt, "messages");
 }
 
 struct shown {

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "escape.h"
 #include "log.h"
+#include "util.h"
 
 /* Room for the longest escape ("\\u" and a code point's hex) and a NUL. */
 #define OUT_MAX 16
@@ -39,44 +40,6 @@ is_hidden(uint32_t cp)
 			return true;
 	}
 	return false;
-}
-
-/* The length of the valid UTF-8 sequence p starts with, its code point
-   in *cp_r; 0 when p starts none.  Stops at a NUL, which is never a
-   continuation byte. */
-static size_t
-utf8_decode(const unsigned char *p, uint32_t *cp_r)
-{
-	uint32_t cp, min;
-	size_t i, n;
-
-	if (p[0] < 0x80) {
-		*cp_r = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-		min = 0x80;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*cp_r = cp;
-	return n;
 }
 
 /* What the character at s becomes, into out ("" when it stays as it
@@ -115,7 +78,7 @@ escape_one(const char *s, unsigned flags, char out[OUT_MAX])
 		snprintf(out, OUT_MAX, "\\x%02x", p[0]);
 		return 1;
 	}
-	n = utf8_decode(p, &cp);
+	n = util_utf8_decode(p, SIZE_MAX, &cp);
 	if (n == 0) {
 		snprintf(out, OUT_MAX, "\\x%02x", p[0]);
 		return 1;
@@ -129,7 +92,7 @@ size_t
 escape_hidden_at(const char *s)
 {
 	uint32_t cp;
-	size_t n = utf8_decode((const unsigned char *)s, &cp);
+	size_t n = util_utf8_decode((const unsigned char *)s, SIZE_MAX, &cp);
 
 	return n > 0 && is_hidden(cp) ? n : 0;
 }

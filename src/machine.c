@@ -337,21 +337,6 @@ body_opening(const char *body)
 	return NULL;
 }
 
-/* True if needle (ASCII letters in either case) is in hay. */
-static bool
-contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay != '\0'; hay++) {
-		if (lower((unsigned char)*hay) ==
-			    lower((unsigned char)*needle) &&
-		    strncasecmp(hay, needle, n) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* True if the body shows the mail it answers: a quote, an "Original
    Message" block, a "wrote:" line or our own address. */
 static bool
@@ -372,11 +357,11 @@ body_quotes(const char *body, const char *own_address)
 			break;
 	}
 	for (i = 0; i < nitems(quote_words); i++) {
-		if (contains(body, quote_words[i]))
+		if (strcasestr(body, quote_words[i]) != NULL)
 			return true;
 	}
 	return own_address != NULL && *own_address != '\0' &&
-	       contains(body, own_address);
+	       strcasestr(body, own_address) != NULL;
 }
 
 /* True if a message id in list ("<a> <b>") is one of ours. */

@@ -318,17 +318,16 @@ prescan_mime(struct message *msg, const char *data, size_t len)
 	return true;
 }
 
-static size_t utf8_seq_len(const unsigned char *s, size_t left);
-
 /* True if s is valid UTF-8 (controls are not asked about). */
 static bool
 valid_utf8(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
 	size_t i = 0, n;
 
 	while (i < len) {
-		n = utf8_seq_len(p + i, len - i);
+		n = util_utf8_decode(p + i, len - i, &cp);
 		if (n == 0)
 			return false;
 		i += n;
@@ -769,36 +768,6 @@ message_free(struct message *msg)
 	free(msg);
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t left)
-{
-	size_t n, i;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 char *
 message_clean_utf8(const char *s, size_t len)
 {
@@ -807,7 +776,8 @@ message_clean_utf8(const char *s, size_t len)
 	size_t i = 0, o = 0;
 
 	while (i < len) {
-		size_t n = utf8_seq_len(p + i, len - i);
+		uint32_t cp;
+		size_t n = util_utf8_decode(p + i, len - i, &cp);
 
 		if (n == 0) {
 			memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD */

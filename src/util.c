@@ -216,6 +216,45 @@ util_is_loopback(const char *host)
 	       (ntohl(a4.s_addr) >> 24) == 127;
 }
 
+size_t
+util_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp_r)
+{
+	uint32_t cp, min;
+	size_t i, n;
+
+	if (left == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp_r = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+		min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+		min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+		min = 0x10000;
+	} else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*cp_r = cp;
+	return n;
+}
+
 bool
 util_ascii_alnum(unsigned char c)
 {

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "defs.h"
@@ -40,6 +41,11 @@ const char *util_format_time(time_t t, char *buf, size_t size);
    plain connection never leaves the machine. */
 bool util_is_loopback(const char *host);
 
+/* The length (1-4) of the valid UTF-8 sequence at s, of at most left
+   bytes, with its code point in *cp_r; 0 when s starts none (RFC 3629:
+   no overlong form, no surrogate, nothing past U+10FFFF).  A NUL ends a
+   sequence, so left may be SIZE_MAX for a NUL-terminated string. */
+size_t util_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp_r);
 /* True for an ASCII letter or digit, whatever the locale. */
 bool util_ascii_alnum(unsigned char c);
 /* Lower-cases ASCII letters in place; returns s. */
