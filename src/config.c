@@ -18,7 +18,7 @@
 #include "imap.h"
 #include "inifile.h"
 #include "log.h"
-#include "rules.h"
+#include "rulefile.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -130,8 +130,8 @@ set_value(struct load *l, const struct setting *s, const char *value,
 		return 0;
 	case SET_UINT:
 		if (util_strtonum(value, 0, 1000000, &n, &err) == -1) {
-			rules_error(l->errors, l->path, line, "%s: %s", s->name,
-				    err);
+			rulefile_error(l->errors, l->path, line, "%s: %s",
+				       s->name, err);
 			return -1;
 		}
 		*(unsigned *)field = (unsigned)n;
@@ -143,8 +143,8 @@ set_value(struct load *l, const struct setting *s, const char *value,
 			   strcmp(value, "false") == 0) {
 			*(bool *)field = false;
 		} else {
-			rules_error(l->errors, l->path, line,
-				    "%s: expected yes or no", s->name);
+			rulefile_error(l->errors, l->path, line,
+				       "%s: expected yes or no", s->name);
 			return -1;
 		}
 		return 0;
@@ -164,8 +164,8 @@ on_value(void *user, const char *section, const char *name, const char *value,
 		    strcmp(settings[i].name, name) == 0)
 			return set_value(l, &settings[i], value, line);
 	}
-	rules_error(l->errors, l->path, line, "unknown setting [%s] %s",
-		    section, name);
+	rulefile_error(l->errors, l->path, line, "unknown setting [%s] %s",
+		       section, name);
 	return -1;
 }
 
@@ -187,33 +187,36 @@ check_remote(struct load *l, const char *section, const char *url,
 	int rc = 0;
 
 	if (url == NULL) {
-		rules_error(l->errors, l->path, 0, "[%s] needs a url", section);
+		rulefile_error(l->errors, l->path, 0, "[%s] needs a url",
+			       section);
 		rc = -1;
 	}
 	if (strcmp(tls, "verify") != 0 && strcmp(tls, "none") != 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[%s] tls: '%s' is not verify or none", section,
-			    tls);
+		rulefile_error(l->errors, l->path, 0,
+			       "[%s] tls: '%s' is not verify or none", section,
+			       tls);
 		rc = -1;
 	}
 	if (strcmp(auth, "password") == 0) {
 		/* the password itself comes from password_file or the
 		   environment, read when connecting */
 		if (user == NULL) {
-			rules_error(l->errors, l->path, 0,
-				    "[%s] auth = password needs user", section);
+			rulefile_error(l->errors, l->path, 0,
+				       "[%s] auth = password needs user",
+				       section);
 			rc = -1;
 		}
 	} else if (strcmp(auth, "xoauth2") == 0) {
 		if (user == NULL) {
-			rules_error(l->errors, l->path, 0,
-				    "[%s] auth = xoauth2 needs user", section);
+			rulefile_error(l->errors, l->path, 0,
+				       "[%s] auth = xoauth2 needs user",
+				       section);
 			rc = -1;
 		}
 	} else if (!auth_none_ok || strcmp(auth, "none") != 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[%s] auth: '%s' is not password%s or xoauth2",
-			    section, auth, auth_none_ok ? ", none" : "");
+		rulefile_error(l->errors, l->path, 0,
+			       "[%s] auth: '%s' is not password%s or xoauth2",
+			       section, auth, auth_none_ok ? ", none" : "");
 		rc = -1;
 	}
 	return rc;
@@ -230,17 +233,17 @@ check_staff(struct load *l)
 
 	if (c->staff_address != NULL &&
 	    !compose_addr_is_safe(c->staff_address)) {
-		rules_error(l->errors, l->path, 0,
-			    "[staff] address: '%s' is not a plain address",
-			    c->staff_address);
+		rulefile_error(l->errors, l->path, 0,
+			       "[staff] address: '%s' is not a plain address",
+			       c->staff_address);
 		rc = -1;
 	}
 	if (strlen(t) != 5 || t[2] != ':' || !isdigit((unsigned char)t[0]) ||
 	    !isdigit((unsigned char)t[1]) || !isdigit((unsigned char)t[3]) ||
 	    !isdigit((unsigned char)t[4]) ||
 	    (t[0] - '0') * 10 + (t[1] - '0') > 23 || t[3] > '5') {
-		rules_error(l->errors, l->path, 0,
-			    "[staff] summary_at: '%s' is not HH:MM", t);
+		rulefile_error(l->errors, l->path, 0,
+			       "[staff] summary_at: '%s' is not HH:MM", t);
 		rc = -1;
 	} else {
 		c->staff_summary_minute =
@@ -248,13 +251,13 @@ check_staff(struct load *l)
 				   (t[3] - '0') * 10 + (t[4] - '0'));
 	}
 	if (c->staff_summary_every == 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[staff] summary_every must be at least 1");
+		rulefile_error(l->errors, l->path, 0,
+			       "[staff] summary_every must be at least 1");
 		rc = -1;
 	}
 	if (c->staff_warn_after == 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[staff] warn_after must be at least 1");
+		rulefile_error(l->errors, l->path, 0,
+			       "[staff] warn_after must be at least 1");
 		rc = -1;
 	}
 	return rc;
@@ -275,46 +278,46 @@ config_check(struct load *l)
 	if (c->outbox_dir == NULL)
 		c->outbox_dir = xasprintf("%s/outbox", c->spool_dir);
 	if (log_level_parse(c->log_level, &level) == -1) {
-		rules_error(l->errors, l->path, 0,
-			    "log_level: '%s' is not error, warning, info or "
-			    "debug",
-			    c->log_level);
+		rulefile_error(l->errors, l->path, 0,
+			       "log_level: '%s' is not error, warning, info or "
+			       "debug",
+			       c->log_level);
 		rc = -1;
 	}
 	if (strcmp(c->mailbox_type, "imap") == 0) {
 		rc |= check_remote(l, "mailbox", c->imap_url, c->imap_user,
 				   c->imap_auth, c->imap_tls, false);
 	} else if (strcmp(c->mailbox_type, "maildir") != 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[mailbox] type: '%s' is not maildir or imap",
-			    c->mailbox_type);
+		rulefile_error(l->errors, l->path, 0,
+			       "[mailbox] type: '%s' is not maildir or imap",
+			       c->mailbox_type);
 		rc = -1;
 	}
 	if (strcmp(c->transport, "smtp") == 0) {
 		rc |= check_remote(l, "smtp", c->smtp_url, c->smtp_user,
 				   c->smtp_auth, c->smtp_tls, true);
 	} else if (strcmp(c->transport, "file") != 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[smtp] transport: '%s' is not file or smtp",
-			    c->transport);
+		rulefile_error(l->errors, l->path, 0,
+			       "[smtp] transport: '%s' is not file or smtp",
+			       c->transport);
 		rc = -1;
 	}
 	if (uses_oauth2(c) &&
 	    (c->oauth2_token_url == NULL || c->oauth2_client_id == NULL ||
 	     c->oauth2_client_secret_file == NULL)) {
-		rules_error(l->errors, l->path, 0,
-			    "auth = xoauth2 needs [oauth2] token_url, "
-			    "client_id and client_secret_file");
+		rulefile_error(l->errors, l->path, 0,
+			       "auth = xoauth2 needs [oauth2] token_url, "
+			       "client_id and client_secret_file");
 		rc = -1;
 	}
 	if (c->retry_hours == 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[smtp] retry_hours must be at least 1");
+		rulefile_error(l->errors, l->path, 0,
+			       "[smtp] retry_hours must be at least 1");
 		rc = -1;
 	}
 	if (c->poll_interval == 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[mailbox] poll_interval must be at least 1");
+		rulefile_error(l->errors, l->path, 0,
+			       "[mailbox] poll_interval must be at least 1");
 		rc = -1;
 	}
 	if (check_staff(l) == -1)
@@ -351,9 +354,9 @@ config_load(const char *path, struct buf *errors)
 		c->path = xstrdup(path);
 		rc = inifile_parse(path, on_value, &l, &syntax, &err);
 		if (err != NULL)
-			rules_error(errors, path, 0, "%s", err);
+			rulefile_error(errors, path, 0, "%s", err);
 		else if (syntax != 0)
-			rules_error(errors, path, syntax, "syntax error");
+			rulefile_error(errors, path, syntax, "syntax error");
 	}
 	if (config_check(&l) == -1)
 		rc = -1;

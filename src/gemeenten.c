@@ -8,7 +8,7 @@
 #include "buf.h"
 #include "gemeenten.h"
 #include "mailaddr.h"
-#include "rules.h"
+#include "rulefile.h"
 #include "util.h"
 
 struct domain_entry {
@@ -89,18 +89,18 @@ add_gemeente(struct gemeenten *g, char **f, const char *path, unsigned line,
 	size_t i;
 
 	if (strncmp(f[0], "GM", 2) != 0 || strlen(f[0]) != 6) {
-		rules_error(errors, path, line, "bad municipality code '%s'",
-			    f[0]);
+		rulefile_error(errors, path, line, "bad municipality code '%s'",
+			       f[0]);
 		return -1;
 	}
 	if (strcmp(f[4], "current") != 0 && strcmp(f[4], "merged") != 0) {
-		rules_error(errors, path, line, "bad status '%s'", f[4]);
+		rulefile_error(errors, path, line, "bad status '%s'", f[4]);
 		return -1;
 	}
 	for (i = 0; i < g->n; i++) {
 		if (strcmp(g->list[i].code, f[0]) == 0) {
-			rules_error(errors, path, line, "duplicate code %s",
-				    f[0]);
+			rulefile_error(errors, path, line, "duplicate code %s",
+				       f[0]);
 			return -1;
 		}
 	}
@@ -118,7 +118,8 @@ add_gemeente(struct gemeenten *g, char **f, const char *path, unsigned line,
 	m->name_lower = match_name(f[1]);
 	m->merged_into = f[5][0] == '\0' ? NULL : xstrdup(f[5]);
 	if (m->merged && m->merged_into == NULL) {
-		rules_error(errors, path, line, "merged without merged_into");
+		rulefile_error(errors, path, line,
+			       "merged without merged_into");
 		return -1;
 	}
 	return 0;
@@ -169,13 +170,13 @@ tsv_line(void *ctx, char *p, unsigned line)
 		t->seen_header = 1;
 		if (strncmp(p, t->header0, strlen(t->header0)) == 0)
 			return 0;
-		rules_error(t->errors, t->path, line,
-			    "expected the header line");
+		rulefile_error(t->errors, t->path, line,
+			       "expected the header line");
 		return -1;
 	}
 	if (split_tabs(p, f, t->nfields) != t->nfields) {
-		rules_error(t->errors, t->path, line, "expected %zu fields",
-			    t->nfields);
+		rulefile_error(t->errors, t->path, line, "expected %zu fields",
+			       t->nfields);
 		return -1;
 	}
 	return t->row(t->ctx, f, line);
@@ -189,7 +190,8 @@ read_tsv(const char *path, const char *header0, size_t nfields,
 {
 	struct tsv t = {path, header0, nfields, errors, row, ctx, 0};
 
-	return rules_each_line(path, GEMEENTEN_FILE_MAX, errors, tsv_line, &t);
+	return rulefile_each_line(path, GEMEENTEN_FILE_MAX, errors, tsv_line,
+				  &t);
 }
 
 struct load_ctx {
@@ -232,8 +234,9 @@ shared_row(void *ctx, char **f, unsigned line)
 		}
 		s->members[s->n_members] = gemeenten_by_code(g, codes[i]);
 		if (s->members[s->n_members] == NULL)
-			rules_error(c->errors, c->path, line,
-				    "unknown municipality code %s", codes[i]);
+			rulefile_error(c->errors, c->path, line,
+				       "unknown municipality code %s",
+				       codes[i]);
 		else
 			s->n_members++;
 		free(codes[i]);
@@ -258,14 +261,14 @@ gemeenten_load(const char *path, const char *shared_path, struct buf *errors)
 		g->list[i].successor =
 			gemeenten_by_code(g, g->list[i].merged_into);
 		if (g->list[i].successor == NULL) {
-			rules_error(errors, path, 0,
-				    "%s merged into unknown code %s",
-				    g->list[i].code, g->list[i].merged_into);
+			rulefile_error(errors, path, 0,
+				       "%s merged into unknown code %s",
+				       g->list[i].code, g->list[i].merged_into);
 			rc = -1;
 		}
 	}
 	if (rc == 0 && g->n == 0) {
-		rules_error(errors, path, 0, "no municipalities");
+		rulefile_error(errors, path, 0, "no municipalities");
 		rc = -1;
 	}
 	c.path = shared_path;

@@ -8,7 +8,7 @@
 #include "buf.h"
 #include "inifile.h"
 #include "programme.h"
-#include "rules.h"
+#include "rulefile.h"
 #include "util.h"
 
 struct load {
@@ -23,9 +23,9 @@ set_time(struct load *l, unsigned line, const char *name, const char *value,
 	 time_t *t)
 {
 	if (util_parse_time(value, t) == -1) {
-		rules_error(l->errors, l->path, line,
-			    "%s: '%s' is not a time (YYYY-MM-DD HH:MM)", name,
-			    value);
+		rulefile_error(l->errors, l->path, line,
+			       "%s: '%s' is not a time (YYYY-MM-DD HH:MM)",
+			       name, value);
 		return -1;
 	}
 	return 0;
@@ -50,8 +50,8 @@ event_value(struct load *l, const char *name, const char *value, unsigned line)
 		return 0; /* read in the first pass */
 	else if (strcmp(name, "capacity") == 0) {
 		if (util_strtonum(value, 1, 100000, &n, &err) == -1) {
-			rules_error(l->errors, l->path, line, "capacity: %s",
-				    err);
+			rulefile_error(l->errors, l->path, line, "capacity: %s",
+				       err);
 			return -1;
 		}
 		p->capacity = (long)n;
@@ -60,7 +60,8 @@ event_value(struct load *l, const char *name, const char *value, unsigned line)
 	else if (strcmp(name, "enrolment_closes") == 0)
 		return set_time(l, line, name, value, &p->closes);
 	else {
-		rules_error(l->errors, l->path, line, "unknown key '%s'", name);
+		rulefile_error(l->errors, l->path, line, "unknown key '%s'",
+			       name);
 		return -1;
 	}
 	return 0;
@@ -82,7 +83,8 @@ item_value(struct load *l, struct programme_item *it, const char *name,
 		it->line = line; /* a bad end is the likeliest error */
 		return set_time(l, line, name, value, &it->end);
 	} else {
-		rules_error(l->errors, l->path, line, "unknown key '%s'", name);
+		rulefile_error(l->errors, l->path, line, "unknown key '%s'",
+			       name);
 		return -1;
 	}
 	return 0;
@@ -110,15 +112,16 @@ offsets_value(struct load *l, const char *name, const char *value,
 		    util_strtonum(word, 1, PROGRAMME_OFFSET_MAX, &n, &err) ==
 			    -1) {
 			word[len - 1] = unit;
-			rules_error(l->errors, l->path, line,
-				    "%s: '%s' is not an offset like 7d or 12h "
-				    "(1 to %d)",
-				    name, word, PROGRAMME_OFFSET_MAX);
+			rulefile_error(
+				l->errors, l->path, line,
+				"%s: '%s' is not an offset like 7d or 12h "
+				"(1 to %d)",
+				name, word, PROGRAMME_OFFSET_MAX);
 			rc = -1;
 		} else if (count == PROGRAMME_REMINDERS_MAX) {
-			rules_error(l->errors, l->path, line,
-				    "%s: more than %d reminders", name,
-				    PROGRAMME_REMINDERS_MAX);
+			rulefile_error(l->errors, l->path, line,
+				       "%s: more than %d reminders", name,
+				       PROGRAMME_REMINDERS_MAX);
 			rc = -1;
 		} else {
 			offs[count].n = (unsigned)n;
@@ -141,8 +144,9 @@ offsets_value(struct load *l, const char *name, const char *value,
 			if (a > b)
 				break;
 			if (a == b) {
-				rules_error(l->errors, l->path, line,
-					    "%s: the same offset twice", name);
+				rulefile_error(l->errors, l->path, line,
+					       "%s: the same offset twice",
+					       name);
 				return -1;
 			}
 			t = offs[j - 1];
@@ -167,7 +171,7 @@ reminders_value(struct load *l, const char *name, const char *value,
 		return offsets_value(l, name, value, line,
 				     p->deadline_reminders,
 				     &p->n_deadline_reminders);
-	rules_error(l->errors, l->path, line, "unknown key '%s'", name);
+	rulefile_error(l->errors, l->path, line, "unknown key '%s'", name);
 	return -1;
 }
 
@@ -181,8 +185,8 @@ session_for(struct load *l, const char *section, unsigned line)
 
 	if (util_strtonum(section + strlen("session "), 1,
 			  PROGRAMME_SESSIONS_MAX, &n, &err) == -1) {
-		rules_error(l->errors, l->path, line, "[%s]: session number %s",
-			    section, err);
+		rulefile_error(l->errors, l->path, line,
+			       "[%s]: session number %s", section, err);
 		return NULL;
 	}
 	for (i = 0; i < p->n_sessions; i++) {
@@ -221,7 +225,8 @@ on_value(void *user, const char *section, const char *name, const char *value,
 		it = session_for(l, section, line);
 		return it == NULL ? -1 : item_value(l, it, name, value, line);
 	}
-	rules_error(l->errors, l->path, line, "unknown section [%s]", section);
+	rulefile_error(l->errors, l->path, line, "unknown section [%s]",
+		       section);
 	return -1;
 }
 
@@ -243,9 +248,9 @@ check(struct load *l)
 
 	if (p->name == NULL || p->address == NULL || p->capacity == 0 ||
 	    p->closes == 0) {
-		rules_error(l->errors, l->path, 0,
-			    "[event] needs name, address, capacity and "
-			    "enrolment_closes");
+		rulefile_error(l->errors, l->path, 0,
+			       "[event] needs name, address, capacity and "
+			       "enrolment_closes");
 		rc = -1;
 	}
 	if (p->organiser_name == NULL)
@@ -256,10 +261,11 @@ check(struct load *l)
 		struct programme_item *s = &p->sessions[i];
 
 		if (s->title == NULL || s->start == 0 || s->end <= s->start) {
-			rules_error(l->errors, l->path, s->line,
-				    "[session %u] needs a title, a start and "
-				    "an end after the start",
-				    s->number);
+			rulefile_error(
+				l->errors, l->path, s->line,
+				"[session %u] needs a title, a start and "
+				"an end after the start",
+				s->number);
 			rc = -1;
 		}
 	}
@@ -295,9 +301,9 @@ programme_load(const char *path, struct buf *errors)
 		rc = inifile_parse(path, on_value, &l, &syntax, &err);
 	}
 	if (err != NULL)
-		rules_error(errors, path, 0, "%s", err);
+		rulefile_error(errors, path, 0, "%s", err);
 	else if (syntax != 0)
-		rules_error(errors, path, syntax, "syntax error");
+		rulefile_error(errors, path, syntax, "syntax error");
 	if (rc == 0)
 		rc = check(&l);
 	if (rc == -1) {

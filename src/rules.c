@@ -4,8 +4,6 @@
 
 #include <ctype.h>
 #include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +14,7 @@
 #include "log.h"
 #include "mailaddr.h"
 #include "programme.h"
+#include "rulefile.h"
 #include "rules.h"
 #include "template.h"
 #include "util.h"
@@ -23,56 +22,10 @@
 static const char *const action_names[] = {"enrol", "withdraw", "review",
 					   "ignore"};
 
-void
-rules_error(struct buf *errors, const char *file, unsigned line,
-	    const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		(void)buf_addf(errors, "%s:%u: %s\n", file, line, msg);
-	else
-		(void)buf_addf(errors, "%s: %s\n", file, msg);
-}
-
 const char *
 rules_action_name(enum rule_action action)
 {
 	return action_names[action];
-}
-
-int
-rules_each_line(const char *path, size_t max, struct buf *errors,
-		int (*fn)(void *ctx, char *line, unsigned lineno), void *ctx)
-{
-	const char *err;
-	char *data, *cursor, *p;
-	size_t len;
-	unsigned line = 0;
-	int rc = 0;
-
-	data = util_read_file(path, max, &len, &err);
-	if (data == NULL) {
-		rules_error(errors, path, 0, "%s", err);
-		return -1;
-	}
-	cursor = data;
-	for (;;) {
-		p = util_next_line(&cursor);
-		if (p == NULL)
-			break;
-		line++;
-		if (p[0] == '#' || p[strspn(p, " \t")] == '\0')
-			continue;
-		if (fn(ctx, p, line) == -1)
-			rc = -1;
-	}
-	free(data);
-	return rc;
 }
 
 typedef int line_handler(struct rules *r, char *action, char *rest,
@@ -93,7 +46,7 @@ rule_line(void *ctx, char *p, unsigned line)
 	char *rest;
 
 	if (strlen(p) > RULES_LINE_MAX) {
-		rules_error(l->errors, l->path, line, "line too long");
+		rulefile_error(l->errors, l->path, line, "line too long");
 		return -1;
 	}
 	util_trim(p);
@@ -112,7 +65,7 @@ read_lines(struct rules *r, const char *path, line_handler *handle,
 {
 	struct rule_lines l = {r, path, handle, errors};
 
-	return rules_each_line(path, RULES_FILE_MAX, errors, rule_line, &l);
+	return rulefile_each_line(path, RULES_FILE_MAX, errors, rule_line, &l);
 }
 
 static int
@@ -131,14 +84,14 @@ subject_line(struct rules *r, char *action, char *pattern, const char *path,
 			break;
 	}
 	if (i == nitems(action_names)) {
-		rules_error(errors, path, line,
-			    "unknown action '%s' (enrol, withdraw, review, "
-			    "ignore)",
-			    action);
+		rulefile_error(errors, path, line,
+			       "unknown action '%s' (enrol, withdraw, review, "
+			       "ignore)",
+			       action);
 		return -1;
 	}
 	if (*pattern == '\0') {
-		rules_error(errors, path, line, "missing pattern");
+		rulefile_error(errors, path, line, "missing pattern");
 		return -1;
 	}
 	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
@@ -147,9 +100,9 @@ subject_line(struct rules *r, char *action, char *pattern, const char *path,
 			   &err, &off, NULL);
 	if (re == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		rules_error(errors, path, line,
-			    "pattern error at offset %zu: %s", (size_t)off,
-			    (const char *)msg);
+		rulefile_error(errors, path, line,
+			       "pattern error at offset %zu: %s", (size_t)off,
+			       (const char *)msg);
 		return -1;
 	}
 	/* JIT is an optimisation; the interpreter is used without it */
@@ -183,29 +136,30 @@ sender_line(struct rules *r, char *action, char *rest, const char *path,
 		s.action = SENDER_ALLOW;
 		s.gemeente = gemeenten_by_code(r->gemeenten, code);
 		if (s.gemeente == NULL) {
-			rules_error(errors, path, line,
-				    "allow needs a known municipality code, "
-				    "not '%s'",
-				    code);
+			rulefile_error(errors, path, line,
+				       "allow needs a known municipality code, "
+				       "not '%s'",
+				       code);
 			return -1;
 		}
 	} else if (strcmp(action, "deny") == 0 ||
 		   strcmp(action, "review") == 0) {
 		s.action = action[0] == 'd' ? SENDER_DENY : SENDER_REVIEW;
 		if (*code != '\0') {
-			rules_error(errors, path, line,
-				    "unexpected '%s' after the domain", code);
+			rulefile_error(errors, path, line,
+				       "unexpected '%s' after the domain",
+				       code);
 			return -1;
 		}
 	} else {
-		rules_error(errors, path, line,
-			    "unknown action '%s' (allow, deny, review)",
-			    action);
+		rulefile_error(errors, path, line,
+			       "unknown action '%s' (allow, deny, review)",
+			       action);
 		return -1;
 	}
 	if (*rest == '\0' || strchr(rest, '@') != NULL ||
 	    strlen(rest) > MAILADDR_DOMAIN_MAX) {
-		rules_error(errors, path, line, "expected a domain");
+		rulefile_error(errors, path, line, "expected a domain");
 		return -1;
 	}
 	s.domain = util_lowercase(xstrdup(rest));

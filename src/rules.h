@@ -74,20 +74,6 @@ struct rules {
 	struct pcre2_real_match_data_8 *md;
 };
 
-/* Appends "file:line: message\n" (or "file: message" for line 0). */
-void rules_error(struct buf *errors, const char *file, unsigned line,
-		 const char *fmt, ...) ATTR_PRINTF(4, 5);
-
-/*
- * Calls fn for every line of the file at path (at most max bytes) that is
- * not blank and does not start with '#', with its line number; the line
- * is writable and has no line end.  Returns -1 if the file cannot be read
- * or any call returned -1 (every line is still visited).
- */
-int rules_each_line(const char *path, size_t max, struct buf *errors,
-		    int (*fn)(void *ctx, char *line, unsigned lineno),
-		    void *ctx);
-
 /* Loads dir/{subject.rules,senders.rules,gemeenten.tsv,shared-domains.tsv,
    programme.conf,templates/}.  NULL after appending errors. */
 struct rules *rules_load(const char *dir, struct buf *errors);

@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "escape.h"
-#include "rules.h"
+#include "rulefile.h"
 #include "template.h"
 #include "util.h"
 
@@ -102,7 +102,7 @@ check_placeholders(const char *text, const char *path, unsigned line0,
 			line += *p == '\n';
 		close = strstr(open, "}}");
 		if (close == NULL) {
-			rules_error(errors, path, line, "unclosed {{");
+			rulefile_error(errors, path, line, "unclosed {{");
 			return bad + 1;
 		}
 		for (i = 0; i < nitems(known_vars); i++) {
@@ -113,9 +113,9 @@ check_placeholders(const char *text, const char *path, unsigned line0,
 				break;
 		}
 		if (i == nitems(known_vars)) {
-			rules_error(errors, path, line,
-				    "unknown placeholder {{%.*s}}",
-				    (int)(close - open - 2), open + 2);
+			rulefile_error(errors, path, line,
+				       "unknown placeholder {{%.*s}}",
+				       (int)(close - open - 2), open + 2);
 			bad++;
 		}
 		p = close + 2;
@@ -132,14 +132,14 @@ load_one(struct template *t, const char *path, struct buf *errors)
 
 	data = util_read_file(path, TEMPLATE_FILE_MAX, &len, &err);
 	if (data == NULL) {
-		rules_error(errors, path, 0, "%s", err);
+		rulefile_error(errors, path, 0, "%s", err);
 		return -1;
 	}
 	nl = strchr(data, '\n');
 	if (strncmp(data, "Subject:", 8) != 0 || nl == NULL ||
 	    (nl[1] != '\n' && strncmp(nl + 1, "\r\n", 2) != 0)) {
-		rules_error(errors, path, 1,
-			    "expected 'Subject: ...' and an empty line");
+		rulefile_error(errors, path, 1,
+			       "expected 'Subject: ...' and an empty line");
 		free(data);
 		return -1;
 	}
@@ -149,7 +149,7 @@ load_one(struct template *t, const char *path, struct buf *errors)
 	t->body = xstrdup(body);
 	free(data);
 	if (t->subject[0] == '\0') {
-		rules_error(errors, path, 1, "empty subject");
+		rulefile_error(errors, path, 1, "empty subject");
 		return -1;
 	}
 	if (check_placeholders(t->subject, path, 1, errors) +
@@ -170,7 +170,7 @@ template_load_dir(const char *dir, struct buf *errors)
 	for (i = 0; i < TEMPLATE_COUNT; i++) {
 		if (snprintf(path, sizeof(path), "%s/%s.txt", dir,
 			     kind_names[i]) >= (int)sizeof(path)) {
-			rules_error(errors, dir, 0, "path too long");
+			rulefile_error(errors, dir, 0, "path too long");
 			rc = -1;
 			continue;
 		}
