@@ -9,13 +9,21 @@
 
 #include "escape.h"
 #include "log.h"
+#include "util.h"
 
 static int log_to_stderr = 1;
 static enum log_level log_level = LOG_LEVEL_INFO;
 
+static ATTR_NORETURN void
+log_oom(void)
+{
+	fatalx("out of memory");
+}
+
 void
 log_init(int to_stderr, int facility)
 {
+	util_set_oom_handler(log_oom);
 	log_to_stderr = to_stderr;
 	if (!to_stderr)
 		openlog("aanmeld", LOG_PID | LOG_NDELAY, facility);

@@ -17,8 +17,25 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "util.h"
+
+static void (*oom_handler)(void);
+
+void
+util_set_oom_handler(void (*fn)(void))
+{
+	oom_handler = fn;
+}
+
+/* util sits below log, so the log reaches it through the handler. */
+static ATTR_NORETURN void
+oom(void)
+{
+	if (oom_handler != NULL)
+		oom_handler();
+	(void)fputs("out of memory\n", stderr);
+	exit(1);
+}
 
 void *
 xmalloc(size_t size)
@@ -26,7 +43,7 @@ xmalloc(size_t size)
 	void *p = malloc(size == 0 ? 1 : size);
 
 	if (p == NULL)
-		fatalx("out of memory");
+		oom();
 	return p;
 }
 
@@ -36,7 +53,7 @@ xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size);
 
 	if (p == NULL)
-		fatalx("out of memory");
+		oom();
 	return p;
 }
 
@@ -46,10 +63,10 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	void *p;
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
-		fatalx("out of memory");
+		oom();
 	p = realloc(ptr, nmemb * size == 0 ? 1 : nmemb * size);
 	if (p == NULL)
-		fatalx("out of memory");
+		oom();
 	return p;
 }
 
@@ -59,7 +76,7 @@ xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		fatalx("out of memory");
+		oom();
 	return p;
 }
 
@@ -69,7 +86,7 @@ xstrndup(const char *s, size_t n)
 	char *p = strndup(s, n);
 
 	if (p == NULL)
-		fatalx("out of memory");
+		oom();
 	return p;
 }
 
@@ -84,7 +101,7 @@ xasprintf(const char *fmt, ...)
 	r = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (r == -1)
-		fatalx("out of memory");
+		oom();
 	return p;
 }
 

@@ -12,7 +12,9 @@
 
 #include "defs.h"
 
-/* All of these call fatalx("out of memory") instead of returning NULL. */
+/* All of these stop on out-of-memory instead of returning NULL: they call
+   the handler set below, which must not return, or else write "out of
+   memory" to stderr and exit(1). */
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
 void *xreallocarray(void *ptr, size_t nmemb, size_t size);
@@ -20,6 +22,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a heap string the caller frees. */
 char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
+/* log_init() sets fatalx("out of memory") here, so the message goes where
+   the log goes (syslog for the daemon). */
+void util_set_oom_handler(void (*fn)(void));
 
 /* Copies at most size-1 bytes and NUL-terminates; returns strlen(src), so
    a result >= size means truncation. */
