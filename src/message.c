@@ -11,7 +11,6 @@
 #include "buf.h"
 #include "mailaddr.h"
 #include "message.h"
-#include "message_body.h"
 #include "util.h"
 
 /*

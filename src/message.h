@@ -94,4 +94,16 @@ void message_free(struct message *msg);
    other than TAB, CR and LF with spaces.  Heap string, caller frees. */
 char *message_clean_utf8(const char *s, size_t len);
 
+/*
+ * The body half of the parse, in message_body.c: walks libetpan's MIME
+ * tree for the text body, the top-level content type and calendar
+ * replies, and checks it against MESSAGE_MIME_DEPTH_MAX and
+ * MESSAGE_MIME_PARTS_MAX.  Only message.c calls it, after its raw
+ * pre-scan said libetpan may parse.  Fills msg->content_type, msg->body
+ * and msg->calendar_reply, or sets msg->problem; data is not referenced
+ * after the call.  Declared here, not in a header of its own, so that
+ * message_body.c depends on message.h and not the other way round.
+ */
+void message_body_parse(struct message *msg, const char *data, size_t len);
+
 #endif

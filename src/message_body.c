@@ -1,3 +1,8 @@
+/*
+ * The body half of message parsing (message_body_parse() in message.h):
+ * libetpan's MIME tree to the text body, the content type and calendar
+ * replies, within the MIME limits of message.h.
+ */
 #include "autoconf.h"
 
 #include <ctype.h>
@@ -9,7 +14,6 @@
 
 #include "buf.h"
 #include "message.h"
-#include "message_body.h"
 #include "util.h"
 
 struct walk {
