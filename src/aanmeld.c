@@ -16,12 +16,14 @@
 #include "buf.h"
 #include "classify.h"
 #include "cli_attendance.h"
+#include "cli_check.h"
 #include "cli_programme.h"
 #include "cli_review.h"
 #include "cli_show.h"
 #include "cli_status.h"
 #include "cli_privacy.h"
 #include "config.h"
+#include "cycle.h"
 #include "escape.h"
 #include "gemeenten.h"
 #include "log.h"
@@ -192,54 +194,6 @@ cmd_classify(struct runtime *rt, int argc, char **argv)
 }
 
 static int
-cmd_check(struct runtime *rt, int argc, char **argv)
-{
-	bool connect = argc == 2 && strcmp(argv[1], "--connect") == 0;
-	const char *warning = config_auth_warning(rt->config);
-	struct buf report;
-	int bad;
-
-	if (argc > 2 || (argc == 2 && !connect)) {
-		fprintf(stderr, "usage: aanmeld check [--connect]\n");
-		return 2;
-	}
-	printf("config: %s\nrules: %s (%zu municipalities, %zu subject "
-	       "rules, %zu sender rules)\nevent: %s, %s, capacity %ld\n",
-	       rt->config->path != NULL ? rt->config->path : "(default)",
-	       rt->config->rules_dir, gemeenten_count(rt->rules->gemeenten),
-	       rt->rules->n_subjects, rt->rules->n_senders,
-	       rt->rules->programme->name, rt->rules->programme->address,
-	       rt->rules->programme->capacity);
-	/* check changes nothing: it never creates the database */
-	if (access(rt->config->database, F_OK) == -1) {
-		printf("database: %s (not created yet; the daemon creates "
-		       "it)\n",
-		       rt->config->database);
-	} else {
-		if (runtime_open_store(rt, true) == -1)
-			return 1;
-		printf("database: %s\n", rt->config->database);
-	}
-	if (warning != NULL)
-		printf("warning: %s\n", warning);
-	/* what connecting would refuse, all of it, before connecting */
-	buf_init(&report, 64 * 1024);
-	bad = config_check_servers(rt->config, &report) == -1;
-	fputs(buf_str(&report), stdout);
-	buf_deinit(&report);
-	if (bad) {
-		printf("failed\n");
-		return 1;
-	}
-	if (connect && runtime_check_connect(rt) != 0) {
-		printf("failed\n");
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
-}
-
-static int
 cmd_run(struct runtime *rt, int argc, char **argv)
 {
 	static volatile sig_atomic_t never;
@@ -251,7 +205,7 @@ cmd_run(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, false) == -1 || runtime_open_io(rt) == -1)
 		return 1;
-	if (runtime_cycle(rt, &never, &s) != 0)
+	if (cycle_run(rt, &never, &s) != 0)
 		return 1;
 	printf("%u new, %u known, %u failed; %u mails sent; %u moved\n",
 	       s.intake.recorded, s.intake.known, s.intake.failed,
@@ -455,7 +409,7 @@ cmd_export(struct runtime *rt, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"check", cmd_check, "check [--connect]",
+	{"check", cli_check_run, "check [--connect]",
 	 "check config and rules; log in to the servers"},
 	{"classify", cmd_classify, "classify [--empty] FILE...",
 	 "dry run: judge the files in order, change nothing"},

@@ -14,7 +14,9 @@
 #include <syslog.h>
 
 #include "config.h"
+#include "cycle.h"
 #include "detach.h"
+#include "dryrun.h"
 #include "log.h"
 #include "mailbox.h"
 #include "notify.h"
@@ -49,17 +51,44 @@ usage(void)
 }
 
 static void
-log_cycle(const struct cycle_stats *s)
+print_decision(void *ctx, int n, const char *const *values,
+	       const char *const *names)
 {
-	if (s->intake.recorded + s->intake.known + s->intake.failed +
-		    s->outbox.sent + s->outbox.deferred + s->outbox.failed ==
-	    0)
-		return;
-	log_info("cycle: %u new, %u known, %u failed; mail %u sent, "
-		 "%u deferred, %u failed; %u moved",
-		 s->intake.recorded, s->intake.known, s->intake.failed,
-		 s->outbox.sent, s->outbox.deferred, s->outbox.failed,
-		 s->actions.moved);
+	int i;
+
+	(void)ctx;
+	(void)names;
+	for (i = 0; i < n; i++)
+		printf("%s%s", i > 0 ? "\t" : "",
+		       values[i] != NULL ? values[i] : "");
+	putchar('\n');
+}
+
+/* --dry-run: every decision the pipeline would take (dryrun.h).  0/-1. */
+static int
+print_dry_run(struct runtime *rt)
+{
+	char since[32], *err = NULL;
+	struct dryrun d;
+	int rc = 0;
+
+	if (dryrun_begin(&d, rt, &stop) == -1)
+		return -1;
+	snprintf(since, sizeof(since), "%lld", (long long)d.before);
+	printf("message\tsender\tverdict\tfolder\tanswer\treasons\n");
+	if (store_report(rt->store, "decisions", since, print_decision, NULL,
+			 &err) == -1) {
+		if (err != NULL && err[0] != '\0')
+			log_warnx("dry run: %s", err);
+		free(err);
+		rc = -1;
+	} else {
+		printf("dry run: %u messages; nothing was stored, sent or "
+		       "moved\n",
+		       d.stats.recorded + d.stats.known);
+	}
+	dryrun_end(&d, rt);
+	return rc;
 }
 
 /* The STATUS line the service manager shows (systemctl status). */
@@ -219,7 +248,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (dry_run) {
-		rc = runtime_dry_run(&rt, &stop) == -1;
+		rc = print_dry_run(&rt) == -1;
 		runtime_close(&rt);
 		return rc;
 	}
@@ -265,9 +294,9 @@ main(int argc, char *argv[])
 			notify_reloaded();
 		}
 		daily_purge(&rt, &last_purge);
-		rc = runtime_cycle(&rt, &stop, &stats);
+		rc = cycle_run(&rt, &stop, &stats);
 		notify_watchdog();
-		log_cycle(&stats);
+		cycle_log(&stats);
 		report_status(&rt, rc, &stats, &last_poll, &down_since);
 		if (once)
 			break;

@@ -1,6 +1,5 @@
 #include "autoconf.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,17 +8,14 @@
 
 #include "buf.h"
 #include "config.h"
-#include "imap.h"
 #include "log.h"
 #include "mailbox.h"
 #include "oauth2.h"
 #include "programme.h"
-#include "remind.h"
 #include "rules.h"
 #include "runtime.h"
 #include "smtp.h"
 #include "spool.h"
-#include "staff_cycle.h"
 #include "store.h"
 #include "util.h"
 
@@ -130,9 +126,8 @@ read_password(const char *env, const char *path, char **error_r)
 	return util_read_secret(path, error_r);
 }
 
-/* The OAuth2 token source both servers share. */
-static int
-open_oauth2(struct runtime *rt, char **error_r)
+int
+runtime_open_oauth2(struct runtime *rt, char **error_r)
 {
 	const struct config *c = rt->config;
 	struct oauth2_settings set;
@@ -168,8 +163,8 @@ oauth2_token_cb(void *ctx, bool renew, char **error_r)
 	return oauth2_token(o, time(NULL), error_r);
 }
 
-static int
-mailbox_settings_init(struct runtime *rt, char **error_r)
+int
+runtime_mailbox_settings(struct runtime *rt, char **error_r)
 {
 	const struct config *c = rt->config;
 	struct mailbox_settings *set = &rt->mailbox_set;
@@ -187,7 +182,7 @@ mailbox_settings_init(struct runtime *rt, char **error_r)
 	set->idle = c->imap_idle;
 	set->keep_in_inbox = c->keep_in_inbox;
 	if (strcmp(c->imap_auth, "xoauth2") == 0) {
-		if (open_oauth2(rt, error_r) == -1)
+		if (runtime_open_oauth2(rt, error_r) == -1)
 			return -1;
 		set->token = oauth2_token_cb;
 		set->token_ctx = rt->oauth2;
@@ -199,9 +194,8 @@ mailbox_settings_init(struct runtime *rt, char **error_r)
 	return rt->imap_password == NULL ? -1 : 0;
 }
 
-/* The transport of [smtp]: the file transport, or SMTP over libcurl. */
-static struct smtp *
-open_transport(struct runtime *rt, char **error_r)
+struct smtp *
+runtime_open_transport(struct runtime *rt, char **error_r)
 {
 	const struct config *c = rt->config;
 	struct smtp_settings set;
@@ -223,7 +217,7 @@ open_transport(struct runtime *rt, char **error_r)
 		set.user = c->smtp_user;
 		set.password = password;
 	} else if (strcmp(c->smtp_auth, "xoauth2") == 0) {
-		if (open_oauth2(rt, error_r) == -1)
+		if (runtime_open_oauth2(rt, error_r) == -1)
 			return NULL;
 		/* a token now, renewed before every run of the outbox; when
 		   the endpoint is down the first run says so */
@@ -240,9 +234,8 @@ open_transport(struct runtime *rt, char **error_r)
 	return t;
 }
 
-/* Gives an XOAUTH2 transport a token that is valid now. */
-static void
-renew_smtp_token(struct runtime *rt)
+void
+runtime_renew_smtp_token(struct runtime *rt)
 {
 	const char *token;
 	char *err = NULL;
@@ -264,10 +257,10 @@ runtime_open_io(struct runtime *rt)
 {
 	char *err = NULL;
 
-	if (mailbox_settings_init(rt, &err) == 0)
+	if (runtime_mailbox_settings(rt, &err) == 0)
 		rt->mailbox = mailbox_open(&rt->mailbox_set, &err);
 	if (rt->mailbox != NULL)
-		rt->smtp = open_transport(rt, &err);
+		rt->smtp = runtime_open_transport(rt, &err);
 	if (rt->mailbox == NULL || rt->smtp == NULL) {
 		log_warnx("%s", err);
 		free(err);
@@ -290,251 +283,4 @@ runtime_close(struct runtime *rt)
 	rules_free(rt->rules);
 	config_free(rt->config);
 	memset(rt, 0, sizeof(*rt));
-}
-
-/* Staff's decision folders: created once, then looked at every cycle. */
-static void
-review_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
-	     struct review_stats *stats)
-{
-	struct review r = {rt->config, rt->rules, rt->store};
-	char *err = NULL;
-	int rc = 0;
-
-	if (!rt->review_folders) {
-		rc = review_folders_create(rt->config, rt->mailbox, &err);
-		rt->review_folders = rc == 0;
-	}
-	if (rc == 0)
-		rc = review_folders_run(&r, rt->mailbox, util_clock(), stop,
-					stats, &err);
-	if (rc == -1) {
-		log_warnx("review folders: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "review folders: %s",
-				  err);
-	}
-	free(err);
-}
-
-int
-runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
-	      struct cycle_stats *stats)
-{
-	struct intake in;
-	char *err = NULL;
-	int rc;
-
-	memset(stats, 0, sizeof(*stats));
-	intake_init(&in, rt->config, rt->rules, rt->store, rt->mailbox);
-	rc = intake_run(&in, util_clock(), stop, &stats->intake, &err);
-	if (rc == -1)
-		log_warnx("intake: %s", err);
-	else if (rc == MAILBOX_UNREACHABLE)
-		log_debug("intake waits: %s", err); /* said by the mailbox */
-	if (rc != 0) /* kept for aanmeld status and the staff's warning */
-		staff_cycle_error(rt->store, util_clock(), "intake: %s",
-				  err != NULL ? err : "failed");
-	free(err);
-	err = NULL;
-	if (rc == 0)
-		review_cycle(rt, stop, &stats->review);
-	/* nothing leaves on the strength of a record not yet on disk */
-	if (store_sync(rt->store, &err) == -1) {
-		log_warnx("database: %s: not sending or moving", err);
-		staff_cycle_error(rt->store, util_clock(), "database: %s", err);
-		free(err);
-		return -1;
-	}
-	/* reminders, updated and cancelled invitations that are due */
-	if (remind_run(rt->store, rt->rules, rt->config, util_clock(),
-		       &stats->reminders, &err) == -1) {
-		log_warnx("scheduler: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "scheduler: %s",
-				  err);
-		free(err);
-		err = NULL;
-	}
-	/* before the outbox, which sends what it queues */
-	staff_cycle_run(rt->store, rt->config, rt->rules, rc,
-			stats->intake.failed, util_clock());
-	/* the outbox works even when the mailbox does not */
-	renew_smtp_token(rt);
-	if (outbox_run(rt->store, rt->smtp, util_clock(),
-		       (time_t)rt->config->retry_hours * 3600, &stats->outbox,
-		       &err) == -1) {
-		log_warnx("outbox: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "outbox: %s", err);
-		rc = -1;
-	}
-	free(err);
-	err = NULL;
-	/* no move before intake has made its copies durable */
-	if (rc != -1 && actions_run(rt->store, rt->mailbox, util_clock(),
-				    &stats->actions, &err) == -1) {
-		log_warnx("mailbox actions: %s", err);
-		staff_cycle_error(rt->store, util_clock(),
-				  "mailbox actions: %s", err);
-		rc = -1;
-	}
-	free(err);
-	return rc;
-}
-
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-print_decision(void *ctx, int n, const char *const *values,
-	       const char *const *names)
-{
-	int i;
-
-	(void)ctx;
-	(void)names;
-	for (i = 0; i < n; i++)
-		printf("%s%s", i > 0 ? "\t" : "",
-		       values[i] != NULL ? values[i] : "");
-	putchar('\n');
-}
-
-/* Works on a copy of the database and a spool of its own, which are
-   thrown away: the decisions are the real pipeline's, the effects none. */
-int
-runtime_dry_run(struct runtime *rt, volatile sig_atomic_t *stop)
-{
-	char tmp[] = "/tmp/aanmeld-dry-run.XXXXXX", *err = NULL, *copy;
-	struct intake_stats stats;
-	struct store *real = NULL;
-	struct intake in;
-	int64_t before = 0;
-	int rc = -1;
-
-	if (mkdtemp(tmp) == NULL) {
-		log_warn("dry run: %s", tmp);
-		return -1;
-	}
-	copy = xasprintf("%s/aanmeld.db", tmp);
-	if (access(rt->config->database, F_OK) == 0 &&
-	    (store_open(rt->config->database, true, &real, &err) == -1 ||
-	     store_copy(real, copy, &err) == -1)) {
-		log_warnx("dry run: %s", err);
-		goto out;
-	}
-	free(rt->config->database);
-	rt->config->database = xstrdup(copy);
-	free(rt->config->spool_dir);
-	rt->config->spool_dir = xstrdup(tmp);
-	if (runtime_open_store(rt, false) == -1 || runtime_open_io(rt) == -1 ||
-	    store_last_message(rt->store, &before, &err) == -1)
-		goto out;
-	memset(&stats, 0, sizeof(stats));
-	intake_init(&in, rt->config, rt->rules, rt->store, rt->mailbox);
-	if (intake_run(&in, util_clock(), stop, &stats, &err) != 0) {
-		log_warnx("dry run: %s", err);
-		goto out;
-	}
-	{
-		char since[32];
-
-		snprintf(since, sizeof(since), "%lld", (long long)before);
-		printf("message\tsender\tverdict\tfolder\tanswer\treasons\n");
-		if (store_report(rt->store, "decisions", since, print_decision,
-				 NULL, &err) == -1)
-			goto out;
-	}
-	printf("dry run: %u messages; nothing was stored, sent or moved\n",
-	       stats.recorded + stats.known);
-	rc = 0;
-out:
-	if (err != NULL && rc == -1 && err[0] != '\0')
-		log_warnx("dry run: %s", err);
-	free(err);
-	store_close(&real);
-	store_close(&rt->store);
-	mailbox_close(&rt->mailbox);
-	(void)nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(copy);
-	return rc;
-}
-
-/* One line per server for aanmeld check --connect. */
-static int
-connect_report(const char *what, const char *where, int rc, char *err)
-{
-	if (rc == 0)
-		printf("%s: %s: ok\n", what, where);
-	else
-		printf("%s: %s: failed: %s\n", what, where, err);
-	free(err);
-	return rc == 0 ? 0 : 1;
-}
-
-int
-runtime_check_connect(struct runtime *rt)
-{
-	const struct config *c = rt->config;
-	char *err = NULL, *where;
-	uint32_t exists = 0;
-	int failed = 0, rc;
-
-	if (c->oauth2_token_url != NULL &&
-	    (strcmp(c->imap_auth, "xoauth2") == 0 ||
-	     strcmp(c->smtp_auth, "xoauth2") == 0)) {
-		rc = open_oauth2(rt, &err);
-		if (rc == 0 &&
-		    oauth2_token(rt->oauth2, time(NULL), &err) == NULL)
-			rc = -1;
-		where = xasprintf("token from %s", c->oauth2_token_url);
-		failed |= connect_report("oauth2", where, rc, err);
-		free(where);
-		err = NULL;
-	}
-	if (strcmp(c->mailbox_type, "imap") == 0) {
-		rc = mailbox_settings_init(rt, &err);
-		if (rc == 0)
-			rc = imap_probe(&rt->mailbox_set, &exists, &err);
-		if (rc == 0) {
-			struct imap_url u;
-			char *uerr = NULL;
-
-			if (imap_url_parse(c->imap_url, false, &u, &uerr) == -1)
-				u.mailbox = NULL;
-			printf("imap: logged in to %s as %s, %s has %u "
-			       "message%s\n",
-			       c->imap_url, c->imap_user,
-			       u.mailbox != NULL ? u.mailbox : "the mailbox",
-			       exists, exists == 1 ? "" : "s");
-			if (u.mailbox != NULL)
-				imap_url_deinit(&u);
-			free(uerr);
-		} else {
-			printf("imap: %s as %s: failed: %s\n", c->imap_url,
-			       c->imap_user, err);
-			failed = 1;
-		}
-		free(err);
-		err = NULL;
-	} else
-		printf("mailbox: maildir %s (nothing to log in to)\n",
-		       c->maildir);
-	if (strcmp(c->transport, "smtp") == 0) {
-		rt->smtp = open_transport(rt, &err);
-		rc = rt->smtp != NULL ? smtp_curl_probe(rt->smtp, &err) : -1;
-		where = xasprintf(
-			"%s%s%s", c->smtp_url,
-			strcmp(c->smtp_auth, "none") != 0 ? " as " : "",
-			strcmp(c->smtp_auth, "none") != 0 ? c->smtp_user : "");
-		failed |= connect_report("smtp", where, rc, err);
-		free(where);
-	} else
-		printf("smtp: file transport into %s (nothing to connect "
-		       "to)\n",
-		       c->outbox_dir);
-	return failed;
 }

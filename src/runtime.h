@@ -1,20 +1,14 @@
 /*
  * What both programs wire together: the configuration, the rules, the
- * database, the mailbox and the transport, and one cycle of the journey
- * (intake, then the outbox, then the mailbox actions).
+ * database, the mailbox and the transport.  The pass that runs on them
+ * is cycle.h's.
  */
 #ifndef AANMELD_RUNTIME_H
 #define AANMELD_RUNTIME_H
 
-#include <signal.h>
 #include <stdbool.h>
-#include <time.h>
 
-#include "actions.h"
-#include "intake.h"
 #include "mailbox.h"
-#include "outbox.h"
-#include "review.h"
 
 struct config;
 struct mailbox;
@@ -36,14 +30,6 @@ struct runtime {
 	bool review_folders;   /* the decision folders exist */
 };
 
-struct cycle_stats {
-	struct intake_stats intake;
-	struct review_stats review;
-	struct outbox_stats outbox;
-	struct actions_stats actions;
-	unsigned reminders; /* mails the scheduler queued */
-};
-
 /*
  * Loads the config (conf_path NULL: the embedded default, or $AANMELD_CONF)
  * and the rules, and sets the clock from now_spec or $AANMELD_NOW.  On
@@ -58,17 +44,17 @@ int runtime_open_store(struct runtime *rt, bool readonly);
 /* Opens the mailbox and the transport.  -1 after logging. */
 int runtime_open_io(struct runtime *rt);
 void runtime_close(struct runtime *rt);
-/* aanmeldd --dry-run: reads the mailbox and prints every decision the
-   pipeline would take, storing, sending and moving nothing.  0 or -1. */
-int runtime_dry_run(struct runtime *rt, volatile sig_atomic_t *stop);
-/* aanmeld check --connect: fetches an OAuth2 token when configured,
-   logs in to IMAP (EXAMINE, read-only) and to SMTP (no mail sent), and
-   prints one line per server.  0 when all worked, 1 otherwise. */
-int runtime_check_connect(struct runtime *rt);
-/* One cycle.  0; -1 after logging when the database fails;
-   MAILBOX_UNREACHABLE when the mailbox's server could not be reached
-   (the outbox ran all the same). */
-int runtime_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
-		  struct cycle_stats *stats);
+/* The OAuth2 token source both servers share, once.  0, or -1 with
+ *error_r (heap, caller frees). */
+int runtime_open_oauth2(struct runtime *rt, char **error_r);
+/* Fills rt->mailbox_set from the config, reading the IMAP password or
+   opening the OAuth2 source.  0, or -1 with *error_r (heap). */
+int runtime_mailbox_settings(struct runtime *rt, char **error_r);
+/* The transport of [smtp]: the file transport, or SMTP over libcurl.
+   The caller owns it (smtp_close()); NULL with *error_r (heap). */
+struct smtp *runtime_open_transport(struct runtime *rt, char **error_r);
+/* Gives an XOAUTH2 transport a token that is valid now; logs when the
+   token endpoint fails (the outbox then says what the server thinks). */
+void runtime_renew_smtp_token(struct runtime *rt);
 
 #endif

@@ -1,0 +1,151 @@
+/*
+ * aanmeld check: the config-test mode (STYLE 22).  Everything is loaded
+ * before the handler runs; it reports what was loaded, opens the
+ * database read-only, checks the server settings and, with --connect,
+ * logs in to each server.
+ */
+#include "autoconf.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli_check.h"
+#include "config.h"
+#include "gemeenten.h"
+#include "imap.h"
+#include "oauth2.h"
+#include "programme.h"
+#include "rules.h"
+#include "runtime.h"
+#include "smtp.h"
+#include "util.h"
+
+/* One line per server for aanmeld check --connect. */
+static int
+connect_report(const char *what, const char *where, int rc, char *err)
+{
+	if (rc == 0)
+		printf("%s: %s: ok\n", what, where);
+	else
+		printf("%s: %s: failed: %s\n", what, where, err);
+	free(err);
+	return rc == 0 ? 0 : 1;
+}
+
+/* Fetches an OAuth2 token when configured, logs in to IMAP (EXAMINE,
+   read-only) and to SMTP (no mail sent).  0 when all worked, else 1. */
+static int
+check_connect(struct runtime *rt)
+{
+	const struct config *c = rt->config;
+	char *err = NULL, *where;
+	uint32_t exists = 0;
+	int failed = 0, rc;
+
+	if (c->oauth2_token_url != NULL &&
+	    (strcmp(c->imap_auth, "xoauth2") == 0 ||
+	     strcmp(c->smtp_auth, "xoauth2") == 0)) {
+		rc = runtime_open_oauth2(rt, &err);
+		if (rc == 0 &&
+		    oauth2_token(rt->oauth2, time(NULL), &err) == NULL)
+			rc = -1;
+		where = xasprintf("token from %s", c->oauth2_token_url);
+		failed |= connect_report("oauth2", where, rc, err);
+		free(where);
+		err = NULL;
+	}
+	if (strcmp(c->mailbox_type, "imap") == 0) {
+		rc = runtime_mailbox_settings(rt, &err);
+		if (rc == 0)
+			rc = imap_probe(&rt->mailbox_set, &exists, &err);
+		if (rc == 0) {
+			struct imap_url u;
+			char *uerr = NULL;
+
+			if (imap_url_parse(c->imap_url, false, &u, &uerr) == -1)
+				u.mailbox = NULL;
+			printf("imap: logged in to %s as %s, %s has %u "
+			       "message%s\n",
+			       c->imap_url, c->imap_user,
+			       u.mailbox != NULL ? u.mailbox : "the mailbox",
+			       exists, exists == 1 ? "" : "s");
+			if (u.mailbox != NULL)
+				imap_url_deinit(&u);
+			free(uerr);
+		} else {
+			printf("imap: %s as %s: failed: %s\n", c->imap_url,
+			       c->imap_user, err);
+			failed = 1;
+		}
+		free(err);
+		err = NULL;
+	} else
+		printf("mailbox: maildir %s (nothing to log in to)\n",
+		       c->maildir);
+	if (strcmp(c->transport, "smtp") == 0) {
+		rt->smtp = runtime_open_transport(rt, &err);
+		rc = rt->smtp != NULL ? smtp_curl_probe(rt->smtp, &err) : -1;
+		where = xasprintf(
+			"%s%s%s", c->smtp_url,
+			strcmp(c->smtp_auth, "none") != 0 ? " as " : "",
+			strcmp(c->smtp_auth, "none") != 0 ? c->smtp_user : "");
+		failed |= connect_report("smtp", where, rc, err);
+		free(where);
+	} else
+		printf("smtp: file transport into %s (nothing to connect "
+		       "to)\n",
+		       c->outbox_dir);
+	return failed;
+}
+
+int
+cli_check_run(struct runtime *rt, int argc, char **argv)
+{
+	bool connect = argc == 2 && strcmp(argv[1], "--connect") == 0;
+	const char *warning = config_auth_warning(rt->config);
+	struct buf report;
+	int bad;
+
+	if (argc > 2 || (argc == 2 && !connect)) {
+		fprintf(stderr, "usage: aanmeld check [--connect]\n");
+		return 2;
+	}
+	printf("config: %s\nrules: %s (%zu municipalities, %zu subject "
+	       "rules, %zu sender rules)\nevent: %s, %s, capacity %ld\n",
+	       rt->config->path != NULL ? rt->config->path : "(default)",
+	       rt->config->rules_dir, gemeenten_count(rt->rules->gemeenten),
+	       rt->rules->n_subjects, rt->rules->n_senders,
+	       rt->rules->programme->name, rt->rules->programme->address,
+	       rt->rules->programme->capacity);
+	/* check changes nothing: it never creates the database */
+	if (access(rt->config->database, F_OK) == -1) {
+		printf("database: %s (not created yet; the daemon creates "
+		       "it)\n",
+		       rt->config->database);
+	} else {
+		if (runtime_open_store(rt, true) == -1)
+			return 1;
+		printf("database: %s\n", rt->config->database);
+	}
+	if (warning != NULL)
+		printf("warning: %s\n", warning);
+	/* what connecting would refuse, all of it, before connecting */
+	buf_init(&report, 64 * 1024);
+	bad = config_check_servers(rt->config, &report) == -1;
+	fputs(buf_str(&report), stdout);
+	buf_deinit(&report);
+	if (bad) {
+		printf("failed\n");
+		return 1;
+	}
+	if (connect && check_connect(rt) != 0) {
+		printf("failed\n");
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
