@@ -7,6 +7,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "log.h"
 #include "util.h"
 
 /*
@@ -406,6 +408,65 @@ test_files(void **state)
 	free(cmd);
 }
 
+static ATTR_NORETURN void
+oom_exit_42(void)
+{
+	_exit(42);
+}
+
+/* Runs out of memory in a child (the overflow check, so no allocator is
+   involved); its exit status and what it wrote to stderr. */
+static int
+oom_child(int how, char *out, size_t size)
+{
+	int fds[2], status;
+	ssize_t n;
+	size_t len = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 2);
+		if (how == 1)
+			util_set_oom_handler(oom_exit_42);
+		else if (how == 2)
+			log_init(1, 0);
+		(void)xreallocarray(NULL, SIZE_MAX, 2);
+		_exit(0);
+	}
+	close(fds[1]);
+	for (;;) {
+		n = read(fds[0], out + len, size - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	out[len] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* util sits below log: by default it says so itself, a handler takes
+   over, and log_init() routes it through the log. */
+static void
+test_oom(void **state)
+{
+	char out[256];
+
+	(void)state;
+	assert_int_equal(oom_child(0, out, sizeof(out)), 1);
+	assert_string_equal(out, "out of memory\n");
+	assert_int_equal(oom_child(1, out, sizeof(out)), 42);
+	assert_string_equal(out, "");
+	assert_int_equal(oom_child(2, out, sizeof(out)), 1);
+	assert_string_equal(out, "out of memory\n");
+}
+
 int
 main(void)
 {
@@ -419,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_next_line),
 		cmocka_unit_test(test_small_helpers),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_oom),
 	};
 
 	/* the programme's zone, as programme_load() sets it */
