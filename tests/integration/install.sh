@@ -84,7 +84,7 @@ testmail i1 griffie@utrecht.nl 'Deelname praktijkproef GG & lokale inclusie' |
 	--now "2021-04-01 10:00" >"$work/run.log" 2>&1
 ok $? "installed aanmeldd --once over IMAP and SMTP"
 eq "enrolled from the installed rules" GM0344 \
-	"$(sqlite3 "$work/spool/aanmeld.db" 'SELECT code FROM enrolments')"
+	"$(sql 'SELECT code FROM enrolments')"
 check "the confirmation reached the SMTP server" sh -c "grep -l '^Subject: Bevestiging' '$work'/sink/*.eml"
 "$root$exec_prefix/bin/aanmeld" -c "$work/aanmeld.conf" list >"$work/list.out" 2>&1
 check "installed aanmeld list names Utrecht" grep -q Utrecht "$work/list.out"

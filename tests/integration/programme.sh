@@ -95,18 +95,18 @@ once_ok "2021-04-12 13:30"
 next_mail "$F" "$S"
 once_ok "2021-04-20 10:00"
 eq "aanmeld list: Tilburg on the waiting list" "waitlist" \
-	"$(sqlite3 "$work/spool/aanmeld.db" \
+	"$(sql \
 		"SELECT status FROM enrolments WHERE code = 'GM0855'")"
 
 # --- Nijmegen withdraws by mail; Tilburg takes its place
 next_mail "$D" "$W"
 once_ok "2021-04-22 10:00"
 eq "Nijmegen withdrawn, Tilburg confirmed" "withdrawn confirmed" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status FROM enrolments
+	"$(sql "SELECT status FROM enrolments
 		WHERE code IN ('GM0268', 'GM0855') ORDER BY code" | tr '\n' ' ' |
 		sed 's/ $//')"
 eq "one audit row each, actor mailbox" "promote withdraw" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT what FROM audit
+	"$(sql "SELECT what FROM audit
 		WHERE actor = 'mailbox' ORDER BY what" | tr '\n' ' ' |
 		sed 's/ $//')"
 once_ok "2021-04-22 13:30"
@@ -145,24 +145,24 @@ eq "the dry run lists each reminder to come once per contact" 45 \
 grep -q "^2021-05-27 10:00	reminder-session	planned	GM0344 Utrecht	$A	session 3$" \
 	"$work/dry-run.out"
 ok $? "the dry run shows session 3's reminder at its new time"
-n_before=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")
+n_before=$(sql "SELECT count(*) FROM outbox")
 eq "the dry run queues nothing" "$n_before" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")"
+	"$(sql "SELECT count(*) FROM outbox")"
 next_mail "$D" "$S"
 once_ok "2021-04-28 13:30"
 eq "Nijmegen enrols again after its withdrawal: review" \
-	"review withdrawn" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
+	"review withdrawn" "$(sql "SELECT verdict
 		FROM messages ORDER BY id DESC LIMIT 1") $(sqlite3 \
 		"$work/spool/aanmeld.db" "SELECT status FROM enrolments
 		WHERE code = 'GM0268'")"
 # staff approve it: every place is taken, so the waiting list, round 2
-item=$(sqlite3 "$work/spool/aanmeld.db" "SELECT id FROM review_items
+item=$(sql "SELECT id FROM review_items
 	WHERE status = 'open' ORDER BY id DESC LIMIT 1")
 "$AANMELD" -c "$work/aanmeld.conf" --now "2021-04-28 14:00" approve "$item" \
 	>"$work/approve.out" 2>&1
 ok $? "aanmeld approve: Nijmegen enrols again"
 eq "Nijmegen on the waiting list in its second round" "waitlist 2" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status || ' ' || round
+	"$(sql "SELECT status || ' ' || round
 		FROM enrolments WHERE code = 'GM0268'")"
 check "the audit says it enrolled again" grep -q "enrolled again" \
 	"$work/approve.out"
@@ -174,7 +174,7 @@ once_ok "2021-06-02 10:00"
 next_mail "$E" "$W"
 once_ok "2021-06-10 10:00"
 eq "Groningen withdrawn, Nijmegen confirmed again" "withdrawn confirmed" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status FROM enrolments
+	"$(sql "SELECT status FROM enrolments
 		WHERE code IN ('GM0014', 'GM0268') ORDER BY code" |
 		tr '\n' ' ' | sed 's/ $//')"
 once_ok "2021-06-17 13:30"
@@ -261,10 +261,10 @@ eq "nobody else received anything" 0 \
 	"$(grep -v -e "^$A " -e "^$B " -e "^$C " -e "^$D " -e "^$E " -e "^$F " \
 		"$work/received" | wc -l)"
 eq "every outbox row sent once" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")" \
+	"$(sql "SELECT count(*) FROM outbox")" \
 	"$(delivered)"
 eq "nothing failed or waits" 0 \
-	"$(sqlite3 "$work/spool/aanmeld.db" \
+	"$(sql \
 		"SELECT count(*) FROM outbox WHERE status <> 'sent'")"
 
 # --- the clock from the environment; --now wins
@@ -285,25 +285,25 @@ cli promote
 eq "promote: the waiting list is empty" 1 $?
 cli withdraw GM0000
 eq "withdraw: an unknown code" 1 $?
-rows=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")
+rows=$(sql "SELECT count(*) FROM outbox")
 cli withdraw GM0344
 eq "aanmeld withdraw GM0344" 0 $?
 eq "after the programme: only the confirmation of the withdrawal" \
 	"$((rows + 1)),withdrawn" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox"),$(
-		sqlite3 "$work/spool/aanmeld.db" \
+	"$(sql "SELECT count(*) FROM outbox"),$(
+		sql \
 			"SELECT kind FROM outbox ORDER BY id DESC LIMIT 1")"
 eq "the audit names the user" 1 \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM audit
+	"$(sql "SELECT count(*) FROM audit
 		WHERE actor LIKE 'cli:%' AND what = 'withdraw'
 		AND gemeente = 'GM0344'")"
 next_mail x.de.vries@amsterdam.nl "$W"
 once_ok "2021-10-08 12:00"
 eq "a withdrawal from a municipality that is not enrolled: review" \
-	"review" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
+	"review" "$(sql "SELECT verdict
 		FROM messages ORDER BY id DESC LIMIT 1")"
 eq "Amersfoort, Nijmegen, Tilburg and Zwolle still take part" 4 \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM enrolments
+	"$(sql "SELECT count(*) FROM enrolments
 		WHERE status = 'confirmed'")"
 
 if [ "$failed" -gt 0 ]; then
