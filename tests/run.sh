@@ -56,7 +56,7 @@ fi
 check sanitizers "$jobs" --enable-sanitizers
 # valgrind on everything would take most of the run: the unit tests and
 # the scripts that go through the whole journey and the hostile mail
-smoke="e2e.sh hostile.sh"
+smoke="integration/e2e.sh integration/hostile.sh"
 only_tests="\$(check_PROGRAMS) $smoke"
 check valgrind 1 --enable-valgrind
 only_tests=

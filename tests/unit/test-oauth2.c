@@ -9,11 +9,8 @@
  */
 #include "autoconf.h"
 
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,10 +27,10 @@
 #include <json-c/json.h>
 
 #include "oauth2.h"
+#include "pyserver.h"
 #include "testdir.h"
 #include "util.h"
 
-#define PYTHON "/usr/bin/python3"
 #define SERVER TOP_SRCDIR "/tests/servers/oauth2-server.py"
 #define CLIENT_ID "aanmeld"
 #define CLIENT_SECRET "s3cret"
@@ -45,9 +42,6 @@
    into its pki/ subdirectory. */
 static char tmpdir[64];
 static bool have_pki;
-/* Servers still running, stopped by the teardown of a test that fails
-   half-way. */
-static pid_t running[4];
 
 struct server {
 	pid_t pid;
@@ -360,32 +354,13 @@ test_parse_limits(void **state)
 	}
 }
 
-static void
-wait_exit(pid_t pid)
-{
-	int status;
-
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-}
-
 /* The server cases skip without the interpreter (skip() works in a test,
    not in its setup). */
 static void
 need_server(void)
 {
-	if (access(PYTHON, X_OK) == -1 || access(SERVER, R_OK) == -1)
+	if (access(PYSERVER_PYTHON, X_OK) == -1 || access(SERVER, R_OK) == -1)
 		skip();
-}
-
-static void
-forget_pid(pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(running); i++) {
-		if (running[i] == pid)
-			running[i] = 0;
-	}
 }
 
 /* Runs the token endpoint on 127.0.0.1; cert and key make it https. */
@@ -393,114 +368,34 @@ static void
 server_start(struct server *srv, const char *name, int expires_in,
 	     const char *cert, const char *key)
 {
-	char *portfile = xasprintf("%s/%s.port", tmpdir, name);
-	char *pidfile = xasprintf("%s/%s.pid", tmpdir, name);
-	char *logfile = xasprintf("%s/%s.log", tmpdir, name);
 	char *expires = xasprintf("%d", expires_in);
-	long long port = 0, pid = 0;
-	const char *error;
-	char *text;
-	size_t len;
-	int i;
+	/* without a certificate the list ends at its NULL */
+	const char *args[] = {SERVER,
+			      "--client-id",
+			      CLIENT_ID,
+			      "--client-secret",
+			      srv->secret != NULL ? srv->secret : CLIENT_SECRET,
+			      "--username",
+			      "globalgoals",
+			      "--expires-in",
+			      expires,
+			      cert != NULL ? "--cert" : NULL,
+			      cert,
+			      "--key",
+			      key,
+			      NULL};
 
-	unlink(portfile);
 	srv->ca = NULL;
-	srv->pid = fork();
-	assert_true(srv->pid != -1);
-	if (srv->pid == 0) {
-		/* without a certificate the list ends at its NULL */
-		const char *argv[] = {PYTHON,
-				      SERVER,
-				      "--port",
-				      "0",
-				      "--port-file",
-				      portfile,
-				      "--pid-file",
-				      pidfile,
-				      "--client-id",
-				      CLIENT_ID,
-				      "--client-secret",
-				      srv->secret != NULL ? srv->secret
-							  : CLIENT_SECRET,
-				      "--username",
-				      "globalgoals",
-				      "--expires-in",
-				      expires,
-				      cert != NULL ? "--cert" : NULL,
-				      cert,
-				      "--key",
-				      key,
-				      NULL};
-
-		/* no orphaned server if the test dies */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (freopen(logfile, "a", stderr) == NULL ||
-		    freopen("/dev/null", "w", stdout) == NULL)
-			_exit(127);
-		execv(PYTHON, (char *const *)argv);
-		_exit(127);
-	}
-	for (i = 0; i < (int)nitems(running) && running[i] != 0; i++)
-		;
-	assert_true(i < (int)nitems(running));
-	running[i] = srv->pid;
-	/* the server writes the port file last, once it listens */
-	for (i = 0; i < 1000; i++) {
-		text = util_read_file(portfile, 64, &len, &error);
-		if (text != NULL) {
-			assert_int_equal(util_strtonum(util_trim(text), 1,
-						       65535, &port, &error),
-					 0);
-			free(text);
-			break;
-		}
-		if (waitpid(srv->pid, NULL, WNOHANG) == srv->pid) {
-			forget_pid(srv->pid);
-			fail_msg("the token endpoint exited; see %s", logfile);
-		}
-		usleep(10 * 1000);
-	}
-	if (port == 0)
-		fail_msg("the token endpoint did not start; see %s", logfile);
-	srv->port = (int)port;
-	/* the PID file names the process that stop_pid() will kill */
-	text = util_read_file(pidfile, 64, &len, &error);
-	assert_non_null(text);
-	assert_int_equal(
-		util_strtonum(util_trim(text), 1, INT_MAX, &pid, &error), 0);
-	assert_int_equal(pid, srv->pid);
-	free(text);
-	free(portfile);
-	free(pidfile);
-	free(logfile);
+	srv->port = pyserver_start(&srv->pid, tmpdir, name,
+				   "the token endpoint", args);
 	free(expires);
-}
-
-static void
-stop_pid(pid_t pid)
-{
-	forget_pid(pid);
-	assert_int_equal(kill(pid, SIGTERM), 0);
-	wait_exit(pid);
 }
 
 static void
 server_stop(struct server *srv)
 {
-	stop_pid(srv->pid);
+	pyserver_stop(srv->pid);
 	srv->pid = 0;
-}
-
-static int
-stop_servers(void **state)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(running); i++) {
-		if (running[i] != 0)
-			stop_pid(running[i]);
-	}
-	return 0;
 }
 
 static size_t
@@ -873,7 +768,7 @@ setup(void **state)
 {
 	(void)state;
 	return testdir_make(tmpdir, sizeof(tmpdir), "test-oauth2",
-			    access(PYTHON, X_OK) == 0, &have_pki);
+			    access(PYSERVER_PYTHON, X_OK) == 0, &have_pki);
 }
 
 static int
@@ -892,14 +787,20 @@ main(void)
 		cmocka_unit_test(test_settings_required),
 		cmocka_unit_test(test_parse_answer),
 		cmocka_unit_test(test_parse_limits),
-		cmocka_unit_test_teardown(test_fetch_and_renew, stop_servers),
-		cmocka_unit_test_teardown(test_short_lifetime, stop_servers),
-		cmocka_unit_test_teardown(test_zero_lifetime, stop_servers),
-		cmocka_unit_test_teardown(test_secret_escaped, stop_servers),
-		cmocka_unit_test_teardown(test_wrong_secret, stop_servers),
-		cmocka_unit_test_teardown(test_endpoint_down, stop_servers),
-		cmocka_unit_test_teardown(test_https, stop_servers),
-		cmocka_unit_test_teardown(test_https_refused, stop_servers),
+		cmocka_unit_test_teardown(test_fetch_and_renew,
+					  pyserver_stop_all),
+		cmocka_unit_test_teardown(test_short_lifetime,
+					  pyserver_stop_all),
+		cmocka_unit_test_teardown(test_zero_lifetime,
+					  pyserver_stop_all),
+		cmocka_unit_test_teardown(test_secret_escaped,
+					  pyserver_stop_all),
+		cmocka_unit_test_teardown(test_wrong_secret, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_endpoint_down,
+					  pyserver_stop_all),
+		cmocka_unit_test_teardown(test_https, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_https_refused,
+					  pyserver_stop_all),
 	};
 	int rc;
 

@@ -9,9 +9,7 @@
  */
 #include "autoconf.h"
 
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <limits.h>
 #include <signal.h>
@@ -29,11 +27,11 @@
 #include <curl/curl.h>
 
 #include "log.h"
+#include "pyserver.h"
 #include "smtp.h"
 #include "testdir.h"
 #include "util.h"
 
-#define PYTHON "/usr/bin/python3"
 #define SERVER TOP_SRCDIR "/tests/servers/smtp-server.py"
 #define FROM "bot@example.org"
 #define RCPT "a@example.org"
@@ -62,9 +60,6 @@ static const char message[] = "From: Bot <bot@example.org>\r\n"
    into its pki/ subdirectory. */
 static char tmpdir[64];
 static bool have_python, have_pki;
-/* Servers still running, stopped by the teardown of a test that fails
-   half-way. */
-static pid_t running[4];
 
 struct server {
 	pid_t pid;
@@ -97,148 +92,55 @@ need_server(bool tls)
 }
 
 static void
-forget_pid(pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(running); i++) {
-		if (running[i] == pid)
-			running[i] = 0;
-	}
-}
-
-static long long
-read_number(const char *path)
-{
-	long long n = 0;
-	const char *error;
-	char *text;
-	size_t len;
-
-	text = util_read_file(path, 64, &len, &error);
-	if (text == NULL)
-		return -1;
-	if (util_strtonum(util_trim(text), 0, INT_MAX, &n, &error) == -1)
-		n = -1;
-	free(text);
-	return n;
-}
-
-static void
 server_start(struct server *srv, const char *name, const struct server_opts *o)
 {
-	char *portfile = xasprintf("%s/%s.port", tmpdir, name);
-	char *pidfile = xasprintf("%s/%s.pid", tmpdir, name);
-	char *logfile = xasprintf("%s/%s.log", tmpdir, name);
 	char *cert = NULL, *key = NULL;
-	const char *argv[24];
+	const char *args[16];
 	size_t n = 0;
-	int i;
 
 	srv->dir = xasprintf("%s/%s", tmpdir, name);
-	srv->port = 0;
 	if (o->cert != NULL) {
 		cert = xasprintf("%s/pki/%s.pem", tmpdir, o->cert);
 		key = xasprintf("%s/pki/%s.key", tmpdir, o->cert);
 	}
-	argv[n++] = PYTHON;
-	argv[n++] = SERVER;
-	argv[n++] = "--port=0";
-	argv[n++] = "--port-file";
-	argv[n++] = portfile;
-	argv[n++] = "--pid-file";
-	argv[n++] = pidfile;
-	argv[n++] = "--maildir";
-	argv[n++] = srv->dir;
+	args[n++] = SERVER;
+	args[n++] = "--maildir";
+	args[n++] = srv->dir;
 	if (cert != NULL) {
-		argv[n++] = "--tls-cert";
-		argv[n++] = cert;
-		argv[n++] = "--tls-key";
-		argv[n++] = key;
+		args[n++] = "--tls-cert";
+		args[n++] = cert;
+		args[n++] = "--tls-key";
+		args[n++] = key;
 	}
 	if (o->implicit_tls)
-		argv[n++] = "--implicit-tls";
+		args[n++] = "--implicit-tls";
 	if (o->auth != NULL) {
-		argv[n++] = "--auth";
-		argv[n++] = o->auth;
+		args[n++] = "--auth";
+		args[n++] = o->auth;
 	}
 	if (o->bearer != NULL) {
-		argv[n++] = "--bearer";
-		argv[n++] = o->bearer;
+		args[n++] = "--bearer";
+		args[n++] = o->bearer;
 	}
 	if (o->bearer2 != NULL) {
-		argv[n++] = "--bearer";
-		argv[n++] = o->bearer2;
+		args[n++] = "--bearer";
+		args[n++] = o->bearer2;
 	}
-	argv[n] = NULL;
-	assert_true(n < nitems(argv));
-	unlink(portfile);
-	srv->pid = fork();
-	assert_true(srv->pid != -1);
-	if (srv->pid == 0) {
-		/* no orphaned server if the test dies */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (freopen(logfile, "a", stderr) == NULL ||
-		    freopen("/dev/null", "w", stdout) == NULL)
-			_exit(127);
-		execv(PYTHON, (char *const *)argv);
-		_exit(127);
-	}
-	for (i = 0; i < (int)nitems(running) && running[i] != 0; i++)
-		;
-	assert_true(i < (int)nitems(running));
-	running[i] = srv->pid;
-	/* the server writes the port file last, once it listens */
-	for (i = 0; i < 1000 && srv->port <= 0; i++) {
-		srv->port = (int)read_number(portfile);
-		if (srv->port > 0)
-			break;
-		if (waitpid(srv->pid, NULL, WNOHANG) == srv->pid) {
-			forget_pid(srv->pid);
-			fail_msg("the SMTP server exited; see %s", logfile);
-		}
-		usleep(10 * 1000);
-	}
-	if (srv->port <= 0)
-		fail_msg("the SMTP server did not start; see %s", logfile);
-	/* the PID file names the process that server_stop() kills */
-	assert_int_equal(read_number(pidfile), srv->pid);
-	free(portfile);
-	free(pidfile);
-	free(logfile);
+	args[n] = NULL;
+	assert_true(n < nitems(args));
+	srv->port = pyserver_start(&srv->pid, tmpdir, name, "the SMTP server",
+				   args);
 	free(cert);
 	free(key);
 }
 
 static void
-stop_pid(pid_t pid)
-{
-	int status;
-
-	forget_pid(pid);
-	assert_int_equal(kill(pid, SIGTERM), 0);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-}
-
-static void
 server_stop(struct server *srv)
 {
-	stop_pid(srv->pid);
+	pyserver_stop(srv->pid);
 	srv->pid = 0;
 	free(srv->dir);
 	srv->dir = NULL;
-}
-
-static int
-stop_servers(void **state)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(running); i++) {
-		if (running[i] != 0)
-			stop_pid(running[i]);
-	}
-	return 0;
 }
 
 /* A value from the server's stats file. */
@@ -924,8 +826,9 @@ static int
 setup(void **state)
 {
 	(void)state;
-	have_python = access(PYTHON, X_OK) == 0 &&
-		      system(PYTHON " -c 'import aiosmtpd' 2>/dev/null") == 0;
+	have_python = access(PYSERVER_PYTHON, X_OK) == 0 &&
+		      system(PYSERVER_PYTHON
+			     " -c 'import aiosmtpd' 2>/dev/null") == 0;
 	return testdir_make(tmpdir, sizeof(tmpdir), "test-smtp", have_python,
 			    &have_pki);
 }
@@ -943,20 +846,21 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_file),
-		cmocka_unit_test_teardown(test_deliver, stop_servers),
-		cmocka_unit_test_teardown(test_reuse, stop_servers),
-		cmocka_unit_test_teardown(test_tempfail, stop_servers),
-		cmocka_unit_test_teardown(test_permfail, stop_servers),
-		cmocka_unit_test_teardown(test_drop, stop_servers),
-		cmocka_unit_test_teardown(test_timeout, stop_servers),
-		cmocka_unit_test_teardown(test_idle_closed, stop_servers),
+		cmocka_unit_test_teardown(test_deliver, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_reuse, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_tempfail, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_permfail, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_drop, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_timeout, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_idle_closed, pyserver_stop_all),
 		cmocka_unit_test_teardown(test_certificate_refused,
-					  stop_servers),
-		cmocka_unit_test_teardown(test_no_starttls, stop_servers),
-		cmocka_unit_test_teardown(test_auth_password, stop_servers),
-		cmocka_unit_test_teardown(test_auth_xoauth2, stop_servers),
+					  pyserver_stop_all),
+		cmocka_unit_test_teardown(test_no_starttls, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_auth_password,
+					  pyserver_stop_all),
+		cmocka_unit_test_teardown(test_auth_xoauth2, pyserver_stop_all),
 		cmocka_unit_test_teardown(test_refused_connection,
-					  stop_servers),
+					  pyserver_stop_all),
 	};
 	int rc;
 

@@ -4,7 +4,7 @@
 #
 # Environment:
 #   AANMELD  path to the aanmeld program (required)
-#   srcdir   the tests/ source folder (default: the folder of this script)
+#   srcdir   the tests/ source folder (default: the folder above this script)
 #
 # Each data/mail/NAME.expect belongs to data/mail/NAME.eml and holds lines
 #   verdict: enrol|waitlist|closed|duplicate|reject|review|ignore|seen
@@ -25,7 +25,7 @@ if [ -z "${AANMELD:-}" ] || [ ! -x "$AANMELD" ] || [ -d "$AANMELD" ]; then
 fi
 
 if [ -z "${srcdir:-}" ]; then
-	srcdir=$(dirname "$0")
+	srcdir=$(dirname "$0")/..
 fi
 conf="$srcdir/data/aanmeld.conf"
 maildir="$srcdir/data/mail"

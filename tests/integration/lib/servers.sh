@@ -1,8 +1,8 @@
-# The real servers of the shell tests, sourced after tap.sh by a test that
-# has set $srcdir and $work: the SMTP sink tests/servers/smtp-server.py and
-# Dovecot via tests/servers/dovecot.sh, both on 127.0.0.1 only.  Sets
-# $servers, $dv (Dovecot's folder) and $PY; servers_stop stops what was
-# started, by PID, for the test's cleanup.
+# The real servers of the shell tests, sourced after tap.sh and common.sh
+# by a test that has set $srcdir and $work: the SMTP sink
+# tests/servers/smtp-server.py and Dovecot via tests/servers/dovecot.sh,
+# both on 127.0.0.1 only.  Sets $servers, $dv (Dovecot's folder) and $PY;
+# servers_stop stops what was started, by PID, for the test's cleanup.
 servers="$srcdir/servers"
 dv="$work/dovecot"
 PY=/usr/bin/python3
@@ -60,9 +60,8 @@ count() {	# count FOLDER: messages in it
 servers_setup() {
 	dovecot_start
 	smtp_start "$PKI_DIR/server" aanmeld:smtp-secret
-	printf '%s\n' "$IMAP_PASSWORD" >"$work/password"
-	printf 'smtp-secret\n' >"$work/smtp.password"
-	chmod 600 "$work/password" "$work/smtp.password"
+	secret password "$IMAP_PASSWORD"
+	secret smtp.password smtp-secret
 	cat >"$work/aanmeld.conf" <<EOF
 [main]
 rules = $srcdir/../rules
@@ -110,6 +109,28 @@ if typ != "OK":
     sys.exit("MOVE: %s" % data)
 m.logout()
 EOF
+}
+
+# deliver [MAILBOX] < MESSAGE: into Dovecot's INBOX (or MAILBOX), as its
+# LDA would, once dovecot_start has run
+deliver() {
+	sh "$servers/dovecot.sh" deliver "$dv" ${1:+"$1"}
+}
+
+# deliver_mail ID FROM SUBJECT [EXTRA-HEADER]: testmail ... into the INBOX
+deliver_mail() {
+	testmail "$@" | deliver
+}
+
+# delivered [MESSAGE-ID]: how many mails reached the SMTP sink, or how
+# many copies of <MESSAGE-ID>
+delivered() {
+	if [ $# -eq 0 ]; then
+		ls "$work/sink/" 2>/dev/null | grep -c '\.eml$'
+	else
+		grep -l -i "^Message-ID: <$1>" "$work/sink/"*.eml 2>/dev/null |
+			wc -l
+	fi
 }
 
 servers_stop() {

@@ -9,22 +9,14 @@
 # locked against a second one.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-e2e.XXXXXX)
 daemon=
-trap 'test -n "$daemon" && kill "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
-. "$srcdir/tap.sh"
-
-sql() {
-	sqlite3 "$work/spool/aanmeld.db" "$1"
-}
+trap cleanup EXIT
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
 
 maildir_setup "$work"
-
-mail() {	# mail NAME FROM SUBJECT [EXTRA-HEADER]: delivered the Maildir way
-	testmail "$@" >"$work/spool/maildir/tmp/$1"
-	mv "$work/spool/maildir/tmp/$1" "$work/spool/maildir/new/$1"
-}
 
 S='Deelname praktijkproef GG & lokale inclusie'
 mail 1000.a.host utrecht@utrecht.nl "$S"
@@ -34,12 +26,7 @@ mail 1003.d.host p@amsterdam.nl "Automatisch antwoord: $S" 'Auto-Submitted: auto
 mail 1004.e.host x@utrecht-gemeente.nl "$S"
 mail 1005.f.host y@zwolle.nl "Uitnodiging webinar"
 
-run() {
-	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --now "2021-04-01 10:00" \
-		>"$work/run.log" 2>&1
-}
-
-run
+once
 ok $? "aanmeldd --once exits 0"
 eq "six messages recorded" 6 "$(sql 'SELECT count(*) FROM messages')"
 eq "verdicts" "enrol duplicate reject ignore review ignore" \
@@ -93,14 +80,14 @@ dump() {
 	ls -R "$work/spool/outbox" "$work/spool/maildir" | md5sum
 }
 before=$(dump)
-run
+once
 ok $? "second run exits 0"
 eq "second run changes nothing" "$before" "$(dump)"
 
 # a copy of a processed message under a new name is a no-op
 cp "$work/spool/maildir/.Verwerkt/cur/1000.a.host:2," \
 	"$work/spool/maildir/new/2000.copy.host"
-run
+once
 eq "copy: still six messages" 6 "$(sql 'SELECT count(*) FROM messages')"
 eq "copy: nothing more queued" $((4 + sessions)) "$(sql 'SELECT count(*) FROM outbox')"
 eq "copy: moved out of the inbox" 0 "$(ls "$work/spool/maildir/new" | wc -l)"
@@ -109,7 +96,7 @@ eq "copy: moved out of the inbox" 0 "$(ls "$work/spool/maildir/new" | wc -l)"
 eq "no attempts left over after clean runs" 0 "$(sql 'SELECT count(*) FROM attempts')"
 mail 2500.poison.host p@utrecht.nl "$S"
 sql "INSERT INTO attempts VALUES ('INBOX', '2500.poison.host', 3, 0)"
-run
+once
 eq "poison: recorded as review" "review" \
 	"$(sql "SELECT verdict FROM messages WHERE msgkey = '2500.poison.host'")"
 check "poison: the reason says why" sh -c "sqlite3 '$work/spool/aanmeld.db' \
@@ -124,7 +111,7 @@ eq "poison: attempt forgotten" 0 "$(sql 'SELECT count(*) FROM attempts')"
 	printf 'From: big@utrecht.nl\r\nSubject: %s\r\n\r\n' "$S"
 	head -c 27000000 /dev/zero | tr '\0' 'x'
 } >"$work/spool/maildir/new/2600.big.host"
-run
+once
 eq "oversize: recorded as review" "review" \
 	"$(sql "SELECT verdict FROM messages WHERE msgkey = '2600.big.host'")"
 check "oversize: the reason says so" sh -c "sqlite3 '$work/spool/aanmeld.db' \
@@ -138,7 +125,7 @@ while [ "$i" -lt 7 ]; do
 	mail "2700.$i.limit.host" griffie@ede.nl "$S"
 	i=$((i + 1))
 done
-run
+once
 eq "daily limit: seven messages recorded" 7 \
 	"$(sql "SELECT count(*) FROM messages WHERE from_addr = 'griffie@ede.nl'")"
 eq "daily limit: five answers" 5 \
@@ -160,14 +147,13 @@ reflect() {	# reflect NAME FROM: delivered the Maildir way
 		printf 'Date: Mon, 29 Mar 1999 09:00:00 +0200\r\n'
 		printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
 		printf 'Zie https://evil.example/prijs\r\n'
-	} >"$work/spool/maildir/tmp/$1"
-	mv "$work/spool/maildir/tmp/$1" "$work/spool/maildir/new/$1"
+	} | into_maildir "$1"
 }
 # the reject of a non-municipal domain, and the acknowledgement of a review
 # (a lookalike), which used to quote the subject and the Date header
 reflect 2800.reflect.host victim@example.org
 reflect 2801.reflect.host victim@utrecht-gemeente.nl
-run
+once
 for k in 2800:reject 2801:review; do
 	key=${k%%:*}.reflect.host
 	answer=$(sql "SELECT o.message_id FROM outbox o JOIN messages m
@@ -201,7 +187,7 @@ while [ "$i" -le 12 ]; do
 	mail "2900.$i.tag.host" "$from" "$S"
 	i=$((i + 1))
 done
-run
+once
 eq "+tag: twelve messages recorded" 12 \
 	"$(sql "SELECT count(*) FROM messages WHERE msgkey LIKE '2900.%'")"
 eq "+tag: five answers in all" 5 \
@@ -216,39 +202,33 @@ eq "+tag: all twelve moved all the same" 12 \
 cap=$work/cap
 maildir_setup "$cap"
 printf '[smtp]\nmax_outsider_replies_per_hour = 3\n' >>"$cap/aanmeld.conf"
-capmail() {	# capmail NAME FROM SUBJECT
-	testmail "$@" >"$cap/spool/maildir/tmp/$1"
-	mv "$cap/spool/maildir/tmp/$1" "$cap/spool/maildir/new/$1"
-}
-capsql() {
-	sqlite3 "$cap/spool/aanmeld.db" "$1"
-}
-caprun() {	# caprun TIME
-	"$AANMELDD" $allow_root -c "$cap/aanmeld.conf" --once --now "$1" \
-		>"$cap/run.log" 2>&1
-}
+# the spool of "cap" is $work/cap/spool: for sql cap
+spools=$work/%s/spool
 for i in 1 2 3 4; do
-	capmail "5000.$i.cap.host" "iemand$i@example.net" "$S"
+	testmail "5000.$i.cap.host" "iemand$i@example.net" "$S" |
+		into_maildir "5000.$i.cap.host" "$cap/spool/maildir"
 done
-capmail 5005.gemeente.host griffie@utrecht.nl "Vraag over de praktijkproef"
-caprun "2021-04-01 10:00"
+testmail 5005.gemeente.host griffie@utrecht.nl "Vraag over de praktijkproef" |
+	into_maildir 5005.gemeente.host "$cap/spool/maildir"
+once cap/aanmeld "2021-04-01 10:00"
 ok $? "cap: aanmeldd --once exits 0"
-eq "cap: five messages recorded" 5 "$(capsql 'SELECT count(*) FROM messages')"
+eq "cap: five messages recorded" 5 "$(sql cap 'SELECT count(*) FROM messages')"
 eq "cap: three outsiders answered (the third with limit-1 sent)" 3 \
-	"$(capsql "SELECT count(*) FROM outbox WHERE rcpt LIKE '%@example.net'")"
+	"$(sql cap "SELECT count(*) FROM outbox WHERE rcpt LIKE '%@example.net'")"
 eq "cap: the fourth (limit sent, limit+1 mails) is not" 0 \
-	"$(capsql "SELECT count(*) FROM outbox WHERE rcpt = 'iemand4@example.net'")"
+	"$(sql cap "SELECT count(*) FROM outbox WHERE rcpt = 'iemand4@example.net'")"
 check "cap: the log says why" grep -q \
 	'not answering iemand4@example.net: 3 answers to non-municipal addresses in the last hour' \
-	"$cap/run.log"
+	"$cap/aanmeld.out"
 eq "cap: the municipality's review is answered" "review" \
-	"$(capsql "SELECT kind FROM outbox WHERE rcpt = 'griffie@utrecht.nl'")"
+	"$(sql cap "SELECT kind FROM outbox WHERE rcpt = 'griffie@utrecht.nl'")"
 eq "cap: every message moved out of the inbox" 0 \
 	"$(ls "$cap/spool/maildir/new" | wc -l)"
-capmail 5006.later.host iemand6@example.net "$S"
-caprun "2021-04-01 11:01"
+testmail 5006.later.host iemand6@example.net "$S" |
+	into_maildir 5006.later.host "$cap/spool/maildir"
+once cap/aanmeld "2021-04-01 11:01"
 eq "cap: an hour later an outsider is answered again" 1 \
-	"$(capsql "SELECT count(*) FROM outbox WHERE rcpt = 'iemand6@example.net'")"
+	"$(sql cap "SELECT count(*) FROM outbox WHERE rcpt = 'iemand6@example.net'")"
 
 # the daemon watches the Maildir, and SIGTERM stops it with exit 0
 "$AANMELDD" $allow_root -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
@@ -352,9 +332,6 @@ raw_controls() {	# raw_controls FILE: true when FILE holds a control
 clean() {	# clean FILE: no raw control in FILE, and FILE not empty
 	test -s "$1" && ! raw_controls "$1"
 }
-b64() {	# b64 PRINTF-FORMAT: its output in base64, for RFC 2047
-	printf "$1" | base64 | tr -d '\n'
-}
 {
 	testmail 4000.evil.host x@utrecht-gemeente.nl \
 		"=?UTF-8?B?$(b64 'Aanmelding GG\r\nverdict      enrol')?= =?UTF-8?B?$(b64 ' \302\23331m \342\200\256fdp.exe')?="
@@ -367,7 +344,7 @@ mv "$work/spool/maildir/tmp/4000.evil.host" \
 	"$work/spool/maildir/tmp/4001.formula.host" "$work/spool/maildir/new/"
 check "hostile: the test mail holds raw controls" raw_controls \
 	"$work/spool/maildir/new/4000.evil.host"
-run
+once
 evil=$(sql "SELECT id FROM messages WHERE msgkey = '4000.evil.host'")
 eq "hostile: for review" review \
 	"$(sql "SELECT verdict FROM messages WHERE id = ${evil:-0}")"

@@ -7,8 +7,9 @@
 # writes belongs to the user.  Needs root: a skip otherwise.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
-. "$srcdir/tap.sh"
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "ok 1 # SKIP not root: the privilege checks need root"
@@ -20,11 +21,9 @@ work=$(mktemp -d /tmp/aanmeld-priv.XXXXXX)
 daemon=
 made_user=
 user=aanmeld-test
-cleanup() {
-	test -n "$daemon" && kill "$daemon" 2>/dev/null && wait "$daemon"
-	test -n "$made_user" && userdel "$user" 2>/dev/null
-	rm -rf "$work"
-}
+# cleanup ends $daemon; then wait for it and remove the user made here
+at_exit='test -n "$daemon" && wait "$daemon" 2>/dev/null
+test -n "$made_user" && userdel "$user" 2>/dev/null'
 trap cleanup EXIT
 # the user must reach its spool in here
 chmod 755 "$work"
@@ -45,16 +44,12 @@ spool=$work/spool
 mkdir -p "$spool/maildir/new" "$spool/maildir/cur" "$spool/maildir/tmp"
 testmail priv-1 utrecht@utrecht.nl "$S" >"$spool/maildir/new/1001.a.host"
 
-conf() {	# conf FILE [USER]
-	{
-		printf '[main]\nrules = %s\nspool = spool\n' "$srcdir/../rules"
-		[ -n "${2:-}" ] && printf 'user = %s\n' "$2"
-		printf '[classify]\ntrusted_authserv_id = mx.vng.nl\n'
-	} >"$1"
-	chmod 644 "$1"
-}
+# every config's spool is $work/spool, written relative to the config
+conf_spool=spool
+auth='[classify]
+trusted_authserv_id = mx.vng.nl'
 
-conf "$work/root.conf"
+conf root "$auth"
 "$AANMELDD" -c "$work/root.conf" --once --now "2021-04-01 10:00" \
 	>"$work/refuse.log" 2>&1
 eq "as root without user: exit 1" 1 $?
@@ -70,17 +65,17 @@ check "a dry run printed no verdict" \
 	sh -c "! grep -q 'enrol' '$work/refuse-dry.log'"
 
 # a user that does not exist, and root itself
-conf "$work/nouser.conf" no-such-user-aanmeld
+conf nouser "user = no-such-user-aanmeld" "$auth"
 "$AANMELDD" -c "$work/nouser.conf" --once >"$work/nouser.log" 2>&1
 eq "an unknown user: exit 1" 1 $?
 check "an unknown user: named" grep -q "no user 'no-such-user-aanmeld'" "$work/nouser.log"
-conf "$work/rootuser.conf" root
+conf rootuser "user = root" "$auth"
 "$AANMELDD" -c "$work/rootuser.conf" --once >"$work/rootuser.log" 2>&1
 eq "user = root: exit 1" 1 $?
 check "user = root: refused" grep -q "'root' is root" "$work/rootuser.log"
 
 # the spool is root's: refused before anything is opened
-conf "$work/user.conf" "$user"
+conf user "user = $user" "$auth"
 "$AANMELDD" -c "$work/user.conf" --once --now "2021-04-01 10:00" \
 	>"$work/owner.log" 2>&1
 eq "a spool of root's with user set: exit 1" 1 $?

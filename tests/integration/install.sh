@@ -5,18 +5,17 @@
 # uninstall takes away what install put there (and nothing changed).
 set -u
 : "${builddir:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top=$(cd "$builddir/.." && pwd)
 work=$(mktemp -d /tmp/aanmeld-install.XXXXXX)
 dv=$work/dovecot
 server=
-cleanup() {
-	test -n "$server" && kill "$server" 2>/dev/null
-	sh "$srcdir/servers/dovecot.sh" stop "$dv" >/dev/null 2>&1
-	rm -rf "$work"
-}
+# the servers are started here, not by servers.sh: cleanup stops them so
+at_exit='test -n "$server" && kill "$server" 2>/dev/null
+sh "$srcdir/servers/dovecot.sh" stop "$dv" >/dev/null 2>&1'
 trap cleanup EXIT
-. "$srcdir/tap.sh"
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
 root=$work/root
 # the install folders as configured; each names others, so resolve thrice
 dirs=$(sed -n 's/^\(prefix\|exec_prefix\|sysconfdir\|localstatedir\|datarootdir\|mandir\|systemdsystemunitdir\) = \(.*\)$/\1="\2"/p' \
@@ -85,7 +84,7 @@ testmail i1 griffie@utrecht.nl 'Deelname praktijkproef GG & lokale inclusie' |
 	--now "2021-04-01 10:00" >"$work/run.log" 2>&1
 ok $? "installed aanmeldd --once over IMAP and SMTP"
 eq "enrolled from the installed rules" GM0344 \
-	"$(sqlite3 "$work/spool/aanmeld.db" 'SELECT code FROM enrolments')"
+	"$(sql 'SELECT code FROM enrolments')"
 check "the confirmation reached the SMTP server" sh -c "grep -l '^Subject: Bevestiging' '$work'/sink/*.eml"
 "$root$exec_prefix/bin/aanmeld" -c "$work/aanmeld.conf" list >"$work/list.out" 2>&1
 check "installed aanmeld list names Utrecht" grep -q Utrecht "$work/list.out"

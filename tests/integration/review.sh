@@ -9,50 +9,28 @@
 # the commands' exit codes.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-review.XXXXXX)
-. "$srcdir/tap.sh"
-. "$srcdir/lib-servers.sh"
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+. "$srcdir/integration/lib/servers.sh"
 daemon=
-cleanup() {
-	test -n "$daemon" && kill "$daemon" 2>/dev/null
-	servers_stop
-	rm -rf "$work"
-}
 trap cleanup EXIT
 
 servers_setup
 
 T="2021-04-01 10:00"
 S='Deelname praktijkproef GG & lokale inclusie'
-deliver() {	# deliver ID FROM SUBJECT [MAILBOX]
-	testmail "$1" "$2" "$3" | sh "$servers/dovecot.sh" deliver "$dv" \
-		${4:+"$4"}
-}
-sql() {
-	sqlite3 "$work/spool/aanmeld.db" "$1"
-}
-once() {
-	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --now "$T" \
-		>>"$work/once.log" 2>&1
-}
-cli() {	# cli ARGS...: aanmeld, output in $work/cli.out and cli.err
-	"$AANMELD" -c "$work/aanmeld.conf" --now "$T" "$@" \
-		>"$work/cli.out" 2>"$work/cli.err"
-}
-item_of() {	# item_of ID: the review item of <ID@test.example>
-	sql "SELECT r.id FROM review_items r JOIN messages m ON m.id = r.message WHERE m.message_id = '$1@test.example'"
-}
-delivered() {	# delivered KIND RCPT: mails of that kind in the sink
-	n=0
+delivered_kind() {	# delivered_kind KIND RCPT: such mails that reached the sink
+	kind_n=0
 	for id in $(sql "SELECT message_id FROM outbox WHERE kind = '$1' AND rcpt = '$2' AND status = 'sent'"); do
-		n=$((n + $(grep -l -i "^Message-ID: <$id>" "$work/sink/"*.eml 2>/dev/null | wc -l)))
+		kind_n=$((kind_n + $(delivered "$id")))
 	done
-	echo "$n"
+	echo "$kind_n"
 }
 
 # --- the folders exist from the first run
-deliver a1 x@utrecht-gemeente.nl "$S"
+deliver_mail a1 x@utrecht-gemeente.nl "$S"
 once
 ok $? "aanmeldd --once exits 0"
 for f in Beoordelen Beoordelen/Goedkeuren Beoordelen/Afwijzen \
@@ -72,9 +50,9 @@ eq "approve: Utrecht enrolled" "GM0344|confirmed" \
 eq "approve: the sender is its contact" x@utrecht-gemeente.nl \
 	"$(sql "SELECT address FROM contacts WHERE code = 'GM0344'")"
 eq "approve: the confirmation reached the SMTP server" 1 \
-	"$(delivered confirm x@utrecht-gemeente.nl)"
+	"$(delivered_kind confirm x@utrecht-gemeente.nl)"
 check "approve: the invitations reached it too" test \
-	"$(delivered invitation x@utrecht-gemeente.nl)" -ge 1
+	"$(delivered_kind invitation x@utrecht-gemeente.nl)" -ge 1
 eq "approve: the message is in Verwerkt" 1 "$(in_folder Verwerkt a1)"
 eq "approve: Goedkeuren is empty" 0 "$(count Beoordelen/Goedkeuren)"
 eq "approve: decided by mailbox" "decided|mailbox|approve" \
@@ -87,8 +65,8 @@ once
 eq "a second run sends nothing more" "$n_out" "$(sql "SELECT count(*) FROM outbox")"
 
 # --- reject and dismiss by folder (doveadm move)
-deliver b1 y@amsterdam-gemeente.nl "$S"
-deliver c1 z@ede-gemeente.nl "$S"
+deliver_mail b1 y@amsterdam-gemeente.nl "$S"
+deliver_mail c1 z@ede-gemeente.nl "$S"
 once
 doveadm move -u "$IMAP_USER" Beoordelen/Afwijzen mailbox Beoordelen header message-id b1@test.example
 doveadm move -u "$IMAP_USER" Beoordelen/Negeren mailbox Beoordelen header message-id c1@test.example
@@ -97,7 +75,7 @@ once
 eq "reject: decided" "reject|mailbox" \
 	"$(sql "SELECT decision, decided_by FROM review_items WHERE id = $(item_of b1)")"
 eq "reject: the answer reached the SMTP server" 1 \
-	"$(delivered reject y@amsterdam-gemeente.nl)"
+	"$(delivered_kind reject y@amsterdam-gemeente.nl)"
 check "reject: it says municipalities only" grep -qi "gemeente" \
 	"$(grep -l -i "^To:.*y@amsterdam-gemeente.nl" "$work/sink/"*.eml | tail -n 1)"
 eq "reject: in Afgewezen" 1 "$(in_folder Afgewezen b1)"
@@ -129,7 +107,7 @@ check "the error names the item" grep -q "no review item 9999" "$work/cli.err"
 cli approve "$(item_of a1)"
 eq "approve of a decided item: 3" 3 $?
 check "the error says already decided" grep -q "already decided (by mailbox)" "$work/cli.err"
-deliver h1 w@almere-gemeente.nl "$S"
+deliver_mail h1 w@almere-gemeente.nl "$S"
 once
 cli approve "$(item_of h1)" --gemeente GM9999
 eq "approve --gemeente with an unknown code: 4" 4 $?
@@ -145,16 +123,16 @@ cli approve "$(item_of h1)" --gemeente GM0034
 ok $? "approve --gemeente GM0034 while the daemon runs"
 wait_for 30 yields 1 in_folder Verwerkt h1
 eq "cli approve: the daemon moved the message to Verwerkt" 1 "$(in_folder Verwerkt h1)"
-wait_for 30 yields 1 delivered confirm w@almere-gemeente.nl
+wait_for 30 yields 1 delivered_kind confirm w@almere-gemeente.nl
 eq "cli approve: the confirmation reached the SMTP server" 1 \
-	"$(delivered confirm w@almere-gemeente.nl)"
+	"$(delivered_kind confirm w@almere-gemeente.nl)"
 eq "cli approve: Almere enrolled" confirmed \
 	"$(sql "SELECT status FROM enrolments WHERE code = 'GM0034'")"
 check "cli approve: the audit names the command line" sh -c \
 	"sqlite3 '$work/spool/aanmeld.db' \"SELECT actor FROM audit WHERE what = 'approve' AND gemeente = 'GM0034'\" | grep -q '^cli:'"
 
 # --- a folder move while the daemon runs
-deliver i1 v@zwolle-gemeente.nl "$S"
+deliver_mail i1 v@zwolle-gemeente.nl "$S"
 wait_for 30 yields 1 in_folder Beoordelen i1
 imap_move Beoordelen Beoordelen/Goedkeuren i1
 wait_for 30 yields 1 in_folder Verwerkt i1
@@ -167,7 +145,7 @@ ok $? "the daemon stops with 0"
 daemon=
 
 # --- the command line, then the folder, for the same message: once
-deliver e1 a@leiden-gemeente.nl "$S"
+deliver_mail e1 a@leiden-gemeente.nl "$S"
 once
 e1=$(item_of e1)
 cli approve "$e1"
@@ -185,7 +163,7 @@ eq "twice: the message ends in Verwerkt" 1 "$(in_folder Verwerkt e1)"
 eq "twice: Goedkeuren is empty" 0 "$(count Beoordelen/Goedkeuren)"
 
 # --- two command lines at once: one applies, the other says so
-deliver f1 b@delft-gemeente.nl "$S"
+deliver_mail f1 b@delft-gemeente.nl "$S"
 once
 f1=$(item_of f1)
 "$AANMELD" -c "$work/aanmeld.conf" --now "$T" approve "$f1" >"$work/p1.out" 2>&1 &
@@ -207,8 +185,8 @@ once
 eq "parallel: the message ends in Verwerkt" 1 "$(in_folder Verwerkt f1)"
 
 # --- unknown mail dropped into Goedkeuren: new mail first
-deliver g1 c@haarlem-gemeente.nl "$S" Beoordelen/Goedkeuren
-deliver g2 griffie@ede.nl "$S" Beoordelen/Goedkeuren
+testmail g1 c@haarlem-gemeente.nl "$S" | deliver Beoordelen/Goedkeuren
+testmail g2 griffie@ede.nl "$S" | deliver Beoordelen/Goedkeuren
 once
 eq "dropped lookalike: first judged as new mail (review)" "aanmeldd|review" \
 	"$(sql "SELECT a.actor, a.what FROM audit a JOIN messages m ON m.id = a.message WHERE m.message_id = 'g1@test.example' ORDER BY a.id LIMIT 1")"
@@ -223,7 +201,7 @@ eq "dropped enrolment: judged as new mail (waiting list)" waitlist \
 eq "dropped enrolment: in Verwerkt" 1 "$(in_folder Verwerkt g2)"
 
 # --- approve without a municipality: back to Beoordelen, with a note
-deliver n1 someone@gmail.com "Deelname praktijkproef"
+deliver_mail n1 someone@gmail.com "Deelname praktijkproef"
 once
 n1=$(item_of n1)
 eq "no suggestion for n1" "" "$(sql "SELECT suggested FROM review_items WHERE id = $n1")"
@@ -252,6 +230,6 @@ check "history ID: the return and the reject, oldest first" sh -c \
 # the programs' own reports (sanitizer and valgrind builds) would be in
 # the logs
 check "no sanitizer or valgrind report in the daemon's logs" sh -c \
-	"! grep -E 'runtime error|Sanitizer|^==[0-9]+==' '$work/once.log' '$work/daemon.log'"
+	"! grep -E 'runtime error|Sanitizer|^==[0-9]+==' '$work/aanmeld.log' '$work/daemon.log'"
 
 tap_done

@@ -7,10 +7,13 @@
 # cut-off, --dry-run, idempotent) and by the daemon.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-privacy.XXXXXX)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-. "$srcdir/tap.sh"
+trap cleanup EXIT
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+# the spool of NAME is $work/NAME/spool, its config $work/NAME/aanmeld.conf
+spools=$work/%s/spool
 
 S='Deelname praktijkproef GG & lokale inclusie'
 
@@ -31,19 +34,7 @@ info@gmail.com $S
 x@utrecht-gemeente.nl $S
 p@zwolle.nl RE: $S
 END
-	"$AANMELDD" $allow_root -c "$dir/aanmeld.conf" --once \
-		--now "2021-04-01 10:00" >"$dir/run.log" 2>&1
-}
-
-sql() {	# sql NAME QUERY
-	sqlite3 "$work/$1/spool/aanmeld.db" "$2"
-}
-
-cli() {	# cli NAME NOW ARGS...
-	cli_name=$1
-	cli_now=$2
-	shift 2
-	"$AANMELD" -c "$work/$cli_name/aanmeld.conf" --now "$cli_now" "$@"
+	once "$1/aanmeld"
 }
 
 setup a
@@ -54,7 +45,7 @@ eq "Zwolle has one contact" 1 \
 	"$(sql a "SELECT count(*) FROM contacts WHERE code = 'GM0193'")"
 
 # export, any case of the address
-cli a "2021-04-02 10:00" export --person jan.de.vries@MAIL.utrecht.nl \
+cli_on a/aanmeld --now "2021-04-02 10:00" export --person jan.de.vries@MAIL.utrecht.nl \
 	>"$work/export.txt" 2>&1
 ok $? "export --person exits 0"
 check "export: the contact with its municipality" \
@@ -66,16 +57,16 @@ check "export: the mail sent" grep -q 'kind  *duplicate' "$work/export.txt"
 check "export: a date" grep -q 'received  *2021-04-01 ' "$work/export.txt"
 check "export: nothing of another person" \
 	sh -c "! grep -qi 'zwolle\|gmail\|utrecht@utrecht' '$work/export.txt'"
-cli a "2021-04-02 10:00" export --json --person P@Zwolle.nl >"$work/export.json"
+cli_on a/aanmeld --now "2021-04-02 10:00" export --json --person P@Zwolle.nl >"$work/export.json"
 ok $? "export --json exits 0"
 eq "json: contacts, messages, mails of p@zwolle.nl" "1 2 2" \
 	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["contacts"]), len(d["messages"]), len([m for m in d["mails"] if m["kind"] != "invitation"]))' "$work/export.json")"
 eq "json: every invitation to Zwolle listed" \
 	"$(sql a "SELECT count(*) FROM outbox WHERE rcpt = 'p@zwolle.nl'")" \
 	"$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["mails"]))' "$work/export.json")"
-cli a "2021-04-02 10:00" export --person >/dev/null 2>&1
+cli_on a/aanmeld --now "2021-04-02 10:00" export --person >/dev/null 2>&1
 eq "export without an address: usage, exit 2" 2 $?
-cli a "2021-04-02 10:00" export --person "not an address" >/dev/null 2>&1
+cli_on a/aanmeld --now "2021-04-02 10:00" export --person "not an address" >/dev/null 2>&1
 eq "export of a non-address: exit 2" 2 $?
 
 # forget the only contact of Zwolle
@@ -85,7 +76,7 @@ zmids=$(sql a "SELECT message_id FROM outbox WHERE rcpt = 'p@zwolle.nl' AND stat
 check "the file transport's copies of mail to Zwolle exist" \
 	sh -c "for m in $(echo $zmids); do test -f '$work/a/spool/outbox/'\$m.eml || exit 1; done"
 others=$(sql a "SELECT id, from_addr, subject, spool_path, reasons FROM messages WHERE from_addr <> 'p@zwolle.nl' ORDER BY id; SELECT code, address, name FROM contacts WHERE code <> 'GM0193' ORDER BY id; SELECT id, rcpt, length(raw) FROM outbox WHERE rcpt <> 'p@zwolle.nl' ORDER BY id; SELECT * FROM review_items" | md5sum)
-cli a "2021-04-02 10:00" forget P@ZWOLLE.NL >"$work/forget.out" 2>&1
+cli_on a/aanmeld --now "2021-04-02 10:00" forget P@ZWOLLE.NL >"$work/forget.out" 2>&1
 ok $? "forget exits 0"
 check "forget reports its counts" \
 	grep -q '^forgotten: 1 contact, 2 messages, ' "$work/forget.out"
@@ -116,14 +107,14 @@ check "the audit holds the address nowhere" \
 	sh -c "! sqlite3 '$work/a/spool/aanmeld.db' 'SELECT * FROM audit' | grep -qi zwolle"
 eq "other people's data untouched" "$others" \
 	"$(sql a "SELECT id, from_addr, subject, spool_path, reasons FROM messages WHERE from_addr <> 'p@zwolle.nl' ORDER BY id; SELECT code, address, name FROM contacts WHERE code <> 'GM0193' ORDER BY id; SELECT id, rcpt, length(raw) FROM outbox WHERE rcpt <> 'p@zwolle.nl' AND rcpt <> '' ORDER BY id; SELECT * FROM review_items" | md5sum)"
-cli a "2021-04-02 10:00" export --json --person p@zwolle.nl >"$work/after.json"
+cli_on a/aanmeld --now "2021-04-02 10:00" export --json --person p@zwolle.nl >"$work/after.json"
 eq "export after forget: nothing left" "0 0 0 0" \
 	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["contacts"]), len(d["messages"]), len(d["mails"]), len(d["review"]))' "$work/after.json")"
-cli a "2021-04-02 10:00" export --person p@zwolle.nl >"$work/after.txt"
+cli_on a/aanmeld --now "2021-04-02 10:00" export --person p@zwolle.nl >"$work/after.txt"
 eq "export after forget, as text: (none) in every section" \
 	"$(grep -c '^[a-z]*:$' "$work/after.txt")" \
 	"$(grep -c '^  (none)$' "$work/after.txt")"
-cli a "2021-04-02 10:00" forget p@zwolle.nl >"$work/forget2.out" 2>&1
+cli_on a/aanmeld --now "2021-04-02 10:00" forget p@zwolle.nl >"$work/forget2.out" 2>&1
 check "forget again: nothing held" grep -q 'nothing was held' "$work/forget2.out"
 eq "forget again: no second audit row" 1 \
 	"$(sql a "SELECT count(*) FROM audit WHERE what = 'forgotten'")"
@@ -131,20 +122,20 @@ eq "forget again: no second audit row" 1 \
 # the lookalike went to review: forgetting its sender removes the note
 eq "the lookalike's review note" 1 \
 	"$(sql a "SELECT count(*) FROM review_items WHERE reason <> ''")"
-cli a "2021-04-02 10:00" forget x@utrecht-gemeente.nl >/dev/null 2>&1
+cli_on a/aanmeld --now "2021-04-02 10:00" forget x@utrecht-gemeente.nl >/dev/null 2>&1
 eq "forget: the review note removed, the item kept" "1|open" \
 	"$(sql a "SELECT count(*), status FROM review_items WHERE reason = ''")"
 
 # the purge: the congress ends 7 October 2021 16:00; twelve months on
 before=$(sql a 'SELECT * FROM messages; SELECT * FROM contacts; SELECT id, length(raw), rcpt FROM outbox; SELECT * FROM review_items' | md5sum)
 files=$(ls "$work/a/spool/mail" "$work/a/spool/outbox" | grep -c '\.eml$')
-cli a "2022-10-07 15:00" purge >"$work/purge0.out" 2>&1
+cli_on a/aanmeld --now "2022-10-07 15:00" purge >"$work/purge0.out" 2>&1
 ok $? "purge before the cut-off exits 0"
 check "purge before the cut-off: kept until then" \
 	grep -q 'kept until 2022-10-07 16:00 (12 months' "$work/purge0.out"
 eq "purge before the cut-off changes nothing" "$before" \
 	"$(sql a 'SELECT * FROM messages; SELECT * FROM contacts; SELECT id, length(raw), rcpt FROM outbox; SELECT * FROM review_items' | md5sum)"
-cli a "2022-10-07 16:30" purge --dry-run >"$work/purge1.out" 2>&1
+cli_on a/aanmeld --now "2022-10-07 16:30" purge --dry-run >"$work/purge1.out" 2>&1
 ok $? "purge --dry-run exits 0"
 check "dry run: what it would purge" \
 	grep -q "would purge $files files, 3 messages, 2 contacts, " "$work/purge1.out"
@@ -152,7 +143,7 @@ eq "dry run changes nothing" "$before" \
 	"$(sql a 'SELECT * FROM messages; SELECT * FROM contacts; SELECT id, length(raw), rcpt FROM outbox; SELECT * FROM review_items' | md5sum)"
 eq "dry run deletes no file" "$files" \
 	"$(ls "$work/a/spool/mail" "$work/a/spool/outbox" | grep -c '\.eml$')"
-cli a "2022-10-08 10:00" purge >"$work/purge2.out" 2>"$work/purge2.log"
+cli_on a/aanmeld --now "2022-10-08 10:00" purge >"$work/purge2.out" 2>"$work/purge2.log"
 ok $? "purge after the cut-off exits 0"
 check "purge reports its counts" \
 	grep -q "purged $files files, 3 messages, 2 contacts, " "$work/purge2.out"
@@ -174,7 +165,7 @@ eq "the municipalities' enrolments and the verdicts stay" "2 6" \
 	"$(sql a "SELECT (SELECT count(*) FROM enrolments), (SELECT count(*) FROM messages WHERE verdict <> '')" | tr '|' ' ')"
 eq "one audit row for the purge" 1 "$(sql a "SELECT count(*) FROM audit WHERE what = 'purged'")"
 after=$(sql a 'SELECT * FROM messages; SELECT * FROM contacts; SELECT id, length(raw), rcpt FROM outbox; SELECT * FROM review_items; SELECT * FROM audit' | md5sum)
-cli a "2022-10-09 10:00" purge >"$work/purge3.out" 2>&1
+cli_on a/aanmeld --now "2022-10-09 10:00" purge >"$work/purge3.out" 2>&1
 check "a second purge finds nothing" \
 	grep -q 'purged 0 files, 0 messages, 0 contacts, 0 mails, 0 review notes' "$work/purge3.out"
 eq "a second purge changes nothing" "$after" \
@@ -183,21 +174,19 @@ eq "a second purge changes nothing" "$after" \
 # the daemon purges by itself once the period is over, and not before
 setup b
 rm -f "$work/b/spool/maildir/new/"*
-"$AANMELDD" $allow_root -c "$work/b/aanmeld.conf" --once \
-	--now "2022-06-01 10:00" >"$work/b/run2.log" 2>&1
+once b/aanmeld "2022-06-01 10:00"
 ok $? "daemon before the cut-off exits 0"
 eq "daemon before the cut-off keeps the raw copies" 6 \
 	"$(ls "$work/b/spool/mail" | grep -c '\.eml$')"
-"$AANMELDD" $allow_root -c "$work/b/aanmeld.conf" --once \
-	--now "2022-11-01 10:00" >"$work/b/run3.log" 2>&1
+once b/aanmeld "2022-11-01 10:00"
 ok $? "daemon after the cut-off exits 0"
 eq "daemon after the cut-off: no raw copy left" 0 \
 	"$(ls "$work/b/spool/mail" | grep -c '\.eml$')"
 eq "daemon after the cut-off: no sender left" 0 \
 	"$(sql b "SELECT count(*) FROM messages WHERE from_addr IS NOT NULL")"
-check "the daemon logs the purge" grep -q 'retention: purged ' "$work/b/run3.log"
+check "the daemon logs the purge" grep -q 'retention: purged ' "$work/b/aanmeld.out"
 check "the daemon's log of the purge holds no address" \
-	sh -c "! grep 'retention' '$work/b/run3.log' | grep -q '@'"
+	sh -c "! grep 'retention' '$work/b/aanmeld.out' | grep -q '@'"
 
 # a shorter period from the config
 printf 'retention_months = 1\n' >"$work/one.conf"

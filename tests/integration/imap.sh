@@ -7,58 +7,32 @@
 # certificate, wrong password, a password file others can read).
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-imap.XXXXXX)
-. "$srcdir/tap.sh"
-. "$srcdir/lib-servers.sh"
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+. "$srcdir/integration/lib/servers.sh"
 daemon=
-cleanup() {
-	test -n "$daemon" && kill -9 "$daemon" 2>/dev/null
-	servers_stop
-	rm -rf "$work"
-}
+daemon_signal=KILL
 trap cleanup EXIT
 # the backlog for the SIGKILL test; smaller under valgrind, which is slow
 backlog=${IMAP_BACKLOG:-500}
 
 dovecot_start
-deliver() {	# deliver ID FROM SUBJECT [EXTRA]
-	testmail "$@" | sh "$servers/dovecot.sh" deliver "$dv"
-}
-printf '%s\n' "$IMAP_PASSWORD" >"$work/password"
-chmod 600 "$work/password"
+secret password "$IMAP_PASSWORD"
 
-conf() {	# conf NAME URL [EXTRA-LINES]: writes $work/NAME.conf
-	cat >"$work/$1.conf" <<EOF
-[main]
-rules = $srcdir/../rules
-spool = $work/spool-$1
-[mailbox]
-type = imap
-url = $2
-user = $IMAP_USER
-password_file = $work/password
-ca_file = $CA_FILE
-timeout = 10
-poll_interval = 600
-${3:-}
-[classify]
-trusted_authserv_id = mx.vng.nl
-EOF
-}
-sql() {	# sql NAME QUERY
-	sqlite3 "$work/spool-$1/aanmeld.db" "$2"
-}
-once() {	# once NAME [NOW]: one pass, output in $work/NAME.out
-	"$AANMELDD" $allow_root -c "$work/$1.conf" --once --now "${2:-2021-04-01 10:00}" \
-		>"$work/$1.out" 2>&1
+imap_conf() {	# imap_conf NAME URL [EXTRA-LINES]: $work/NAME.conf on Dovecot
+	conf "$1" '[mailbox]' 'type = imap' "url = $2" "user = $IMAP_USER" \
+		"password_file = $work/password" "ca_file = $CA_FILE" \
+		'timeout = 10' 'poll_interval = 600' "${3:-}" \
+		'[classify]' 'trusted_authserv_id = mx.vng.nl'
 }
 S='Deelname praktijkproef GG & lokale inclusie'
 url="imaps://localhost:$IMAPS_PORT/INBOX"
 
 # --- enrolment end to end over IMAPS
-conf main "$url"
-deliver e1 a.veldhuis@zwolle.nl "$S"
+imap_conf main "$url"
+deliver_mail e1 a.veldhuis@zwolle.nl "$S"
 once main
 ok $? "aanmeldd --once over IMAPS exits 0"
 eq "Zwolle enrolled" "GM0193|confirmed" \
@@ -76,11 +50,11 @@ once main
 eq "a second pass changes nothing" 1 "$(sql main "SELECT count(*) FROM messages")"
 
 # --- every verdict to its folder
-deliver v1 p.degraaf@utrecht.nl "$S"
-deliver v2 info@gmail.com "$S"
-deliver v3 x@utrecht-gemeente.nl "$S"
-deliver v4 p@amsterdam.nl "Automatisch antwoord: $S" 'Auto-Submitted: auto-replied'
-deliver v5 a.veldhuis@zwolle.nl "$S"
+deliver_mail v1 p.degraaf@utrecht.nl "$S"
+deliver_mail v2 info@gmail.com "$S"
+deliver_mail v3 x@utrecht-gemeente.nl "$S"
+deliver_mail v4 p@amsterdam.nl "Automatisch antwoord: $S" 'Auto-Submitted: auto-replied'
+deliver_mail v5 a.veldhuis@zwolle.nl "$S"
 once main
 for pair in "enrol Verwerkt" "duplicate Verwerkt" "reject Afgewezen" \
 	"review Beoordelen" "ignore Genegeerd"; do
@@ -93,7 +67,7 @@ done
 eq "nothing left in the inbox" 0 "$(count INBOX)"
 
 # --- the dry run decides but stores, sends and moves nothing
-deliver d1 griffie@ede.nl "$S"
+deliver_mail d1 griffie@ede.nl "$S"
 before=$(sql main "SELECT count(*) FROM messages")
 "$AANMELDD" $allow_root -c "$work/main.conf" --dry-run --now "2021-04-01 10:00" \
 	>"$work/dry.out" 2>"$work/dry.err"
@@ -108,7 +82,7 @@ once main
 {
 	testmail big griffie@ede.nl "$S"
 	head -c 27000000 /dev/zero | tr '\0' 'x' | fold -w 76
-} | sh "$servers/dovecot.sh" deliver "$dv"
+} | deliver
 once main
 eq "oversize: review" review \
 	"$(sql main "SELECT verdict FROM messages WHERE message_id = 'big@test.example'")"
@@ -124,7 +98,7 @@ wait_for 20 grep -q "connected to" "$work/daemon.log"
 sleep 0.5 # into IDLE
 in=$(count Verwerkt)
 t0=$(date +%s%N)
-deliver idle1 griffie@almere.nl "$S"
+deliver_mail idle1 griffie@almere.nl "$S"
 wait_for 20 sh -c "[ \"\$($DOVEADM mailbox status -u $IMAP_USER messages Verwerkt | sed 's/.*=//')\" -gt $in ]"
 ok $? "IDLE: mail processed while the daemon waits"
 t1=$(date +%s%N)
@@ -164,7 +138,7 @@ check "IMAP down: the mail is written" test -f "$work/spool-main/outbox/down-tes
 sh "$servers/dovecot.sh" start "$dv" >/dev/null 2>&1
 
 # --- SIGKILL at random points during a backlog: exactly once
-conf kill "$url"
+imap_conf kill "$url"
 i=0
 while [ "$i" -lt "$backlog" ]; do
 	i=$((i + 1))
@@ -227,7 +201,7 @@ sql kill "SELECT count(*) FROM outbox WHERE kind <> 'invitation'" >"$work/outbox
 old=$(sql kill "SELECT message_id FROM messages WHERE verdict = 'waitlist' LIMIT 1")
 doveadm move -u "$IMAP_USER" INBOX mailbox Verwerkt header message-id "$old"
 sh "$servers/dovecot.sh" uidvalidity "$dv" 4242 >/dev/null 2>&1
-deliver u1 griffie@zeist.nl "$S"
+deliver_mail u1 griffie@zeist.nl "$S"
 once kill
 check "the change is logged" grep -q "UIDVALIDITY of INBOX changed" "$work/kill.out"
 eq "the new message recorded" 1 \
@@ -240,18 +214,18 @@ eq "the new UIDVALIDITY saved" 4242 \
 eq "the inbox is empty again" 0 "$(count INBOX)"
 
 # --- STARTTLS, and plain IMAP to loopback with tls = none
-conf starttls "imap://localhost:$IMAP_PORT/INBOX"
-deliver s1 griffie@venlo.nl "$S"
+imap_conf starttls "imap://localhost:$IMAP_PORT/INBOX"
+deliver_mail s1 griffie@venlo.nl "$S"
 once starttls
 ok $? "STARTTLS on imap:// works"
-conf plain "imap://127.0.0.1:$IMAP_PORT/INBOX" "tls = none"
-deliver p1 griffie@venlo.nl "Uitnodiging webinar"
+imap_conf plain "imap://127.0.0.1:$IMAP_PORT/INBOX" "tls = none"
+deliver_mail p1 griffie@venlo.nl "Uitnodiging webinar"
 once plain
 ok $? "tls = none to 127.0.0.1 works"
 
 # --- keep_in_inbox: a keyword instead of a move, and no second look
-conf keep "$url" "keep_in_inbox = yes"
-deliver kw1 griffie@vught.nl "$S"
+imap_conf keep "$url" "keep_in_inbox = yes"
+deliver_mail kw1 griffie@vught.nl "$S"
 once keep
 kw=$(doveadm fetch -u "$IMAP_USER" flags mailbox INBOX header message-id kw1@test.example)
 case $kw in *Verwerkt*) ok 0 "keep_in_inbox: marked Verwerkt" ;;
@@ -264,12 +238,12 @@ doveadm expunge -u "$IMAP_USER" mailbox INBOX all
 # --- XOAUTH2 with a token from the token endpoint, renewed when rejected
 printf 's3cret\n' >"$work/secret"
 chmod 600 "$work/secret"
-conf oauth "$url" "auth = xoauth2
+imap_conf oauth "$url" "auth = xoauth2
 [oauth2]
 token_url = $TOKEN_URL
 client_id = aanmeld
 client_secret_file = $work/secret"
-deliver o1 griffie@velsen.nl "$S"
+deliver_mail o1 griffie@velsen.nl "$S"
 once oauth
 ok $? "XOAUTH2 login works"
 eq "XOAUTH2: the mail processed" 1 "$(sql oauth "SELECT count(*) FROM messages")"
@@ -280,7 +254,7 @@ wait_for 20 grep -q "connected to" "$work/oauth-daemon.log"
 issued=$(curl -s "$TOKEN_STATS_URL" | sed 's/.*"issued": *\([0-9]*\).*/\1/')
 curl -s -X POST "$TOKEN_REVOKE_URL" >/dev/null
 sh "$servers/dovecot.sh" restart "$dv" >/dev/null 2>&1
-deliver o2 griffie@velsen.nl "Uitnodiging webinar"
+deliver_mail o2 griffie@velsen.nl "Uitnodiging webinar"
 wait_for 40 sh -c "[ \"\$(sqlite3 '$work/spool-oauth/aanmeld.db' \"SELECT count(*) FROM messages WHERE message_id = 'o2@test.example'\")\" = 1 ]"
 ok $? "XOAUTH2: after the token was revoked, a new one logs in"
 now=$(curl -s "$TOKEN_STATS_URL" | sed 's/.*"issued": *\([0-9]*\).*/\1/')
@@ -296,7 +270,7 @@ refused() {	# refused DESCRIPTION PATTERN
 	if [ "$rc" != 0 ] && grep -q "$2" "$work/main.out"; then ok 0 "$1"
 	else ok 1 "$1 (exit $rc): $(tail -3 "$work/main.out")"; fi
 }
-deliver r1 griffie@ede.nl "$S"
+deliver_mail r1 griffie@ede.nl "$S"
 logins() { grep -c "Login: user=<$IMAP_USER>" "$DOVECOT_LOG"; }
 logins_before=$(logins)
 for cert in untrusted expired wrong; do

@@ -7,18 +7,18 @@
 # and the sample mails in tests/data.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-smtp.XXXXXX)
-. "$srcdir/tap.sh"
-. "$srcdir/lib-servers.sh"
-trap 'servers_stop; rm -rf "$work"' EXIT
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+. "$srcdir/integration/lib/servers.sh"
+trap cleanup EXIT
 sh "$servers/ca.sh" "$work/pki" >/dev/null
 start_server() {	# start_server CERT: the sink with that certificate
 	smtp_start "$work/pki/$1" aanmeld:smtp-secret
 }
 start_server server
-printf 'smtp-secret\n' >"$work/smtp.password"
-chmod 600 "$work/smtp.password"
+secret smtp.password smtp-secret
 cat >"$work/aanmeld.conf" <<EOF
 [main]
 rules = $srcdir/../rules
@@ -35,20 +35,6 @@ timeout = 5
 trusted_authserv_id = mx.vng.nl
 EOF
 mkdir -p "$work/spool/maildir/new" "$work/spool/maildir/tmp"
-mail() {	# mail NAME FROM SUBJECT [EXTRA-HEADER]
-	testmail "$@" >"$work/spool/maildir/tmp/$1"
-	mv "$work/spool/maildir/tmp/$1" "$work/spool/maildir/new/$1"
-}
-run() {	# run [TIME]
-	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once \
-		--now "${1:-2021-04-01 10:00}" >>"$work/run.log" 2>&1
-}
-sql() {
-	sqlite3 "$work/spool/aanmeld.db" "$1"
-}
-delivered() {	# delivered MESSAGE-ID: how many copies reached the sink
-	grep -l -i "^Message-ID: <$1>" "$work/sink/"*.eml 2>/dev/null | wc -l
-}
 file_of() {	# file_of MESSAGE-ID: the sink's file holding it
 	grep -l -i "^Message-ID: <$1>" "$work/sink/"*.eml 2>/dev/null | head -n 1
 }
@@ -57,7 +43,7 @@ sessions=$(grep -c '^\[session ' "$srcdir/../rules/programme.conf")
 
 # --- a confirmation and its invitations over STARTTLS with AUTH
 mail 1000.a.host utrecht@utrecht.nl "$S"
-run
+once
 ok $? "aanmeldd --once sends over SMTP"
 eq "the confirmation and $sessions invitations delivered" $((1 + sessions)) \
 	"$(ls "$work/sink" | grep -c '\.eml$')"
@@ -69,11 +55,11 @@ check "envelope: RCPT TO the sender" grep -qx "to utrecht@utrecht.nl" "$env"
 check "over TLS" grep -qx "tls yes" "$env"
 check "after AUTH" grep -qx "auth aanmeld" "$env"
 check "threaded to the enrolment" grep -q '^In-Reply-To: <1000.a.host@test.example>' "$f"
-$PY "$srcdir/check-mail.py" confirm "$f" utrecht@utrecht.nl >"$work/check.out" 2>&1
+$PY "$srcdir/integration/lib/check-mail.py" confirm "$f" utrecht@utrecht.nl >"$work/check.out" 2>&1
 ok $? "the confirmation passes Python's parsers: $(cat "$work/check.out")"
 good=0
 for id in $(sql "SELECT message_id FROM outbox WHERE kind = 'invitation'"); do
-	$PY "$srcdir/check-mail.py" invitation "$(file_of "$id")" utrecht@utrecht.nl \
+	$PY "$srcdir/integration/lib/check-mail.py" invitation "$(file_of "$id")" utrecht@utrecht.nl \
 		>>"$work/check.out" 2>&1 && good=$((good + 1))
 done
 eq "every invitation passes Python's parsers" "$sessions" "$good"
@@ -87,10 +73,10 @@ fi
 eq "one connection for all of them" 1 "$(sed -n 's/^connections //p' "$work/sink/stats")"
 
 # --- the samples in tests/data: what aanmeld sends, for a mail client
-$PY "$srcdir/check-mail.py" confirm "$srcdir/data/sample-confirmation.eml" \
+$PY "$srcdir/integration/lib/check-mail.py" confirm "$srcdir/data/sample-confirmation.eml" \
 	utrecht@utrecht.nl >"$work/sample.out" 2>&1
 ok $? "tests/data/sample-confirmation.eml is a valid confirmation: $(cat "$work/sample.out")"
-$PY "$srcdir/check-mail.py" invitation "$srcdir/data/sample-invitation.eml" \
+$PY "$srcdir/integration/lib/check-mail.py" invitation "$srcdir/data/sample-invitation.eml" \
 	utrecht@utrecht.nl >"$work/sample.out" 2>&1
 ok $? "tests/data/sample-invitation.eml is a valid invitation: $(cat "$work/sample.out")"
 skeleton() {	# the header names and MIME types of a mail, in order
@@ -105,19 +91,19 @@ eq "the invitation sent has the sample's structure" \
 # --- 451 for a while, then accepted: delivered exactly once
 printf 'tempfail 1\n' >"$work/sink/control"
 mail 1001.b.host info@gmail.com "$S"
-run
+once
 id=$(sql "SELECT message_id FROM outbox WHERE rcpt = 'info@gmail.com'")
 eq "451: not delivered yet" 0 "$(delivered "$id")"
 check "451: queued with the server's reply" sh -c "sqlite3 '$work/spool/aanmeld.db' \"SELECT last_error FROM outbox WHERE message_id = '$id' AND status = 'queued'\" | grep -q 451"
-run "2021-04-01 10:05"
+once aanmeld "2021-04-01 10:05"
 eq "451: delivered on the next try, once" 1 "$(delivered "$id")"
-run "2021-04-01 10:30"
+once aanmeld "2021-04-01 10:30"
 eq "451: and only once" 1 "$(delivered "$id")"
 
 # --- 550: failed for good, a review item, aanmeld retry sends it
 printf 'reject info@hotmail.com\n' >"$work/sink/control"
 mail 1002.c.host info@hotmail.com "$S"
-run "2021-04-01 11:00"
+once aanmeld "2021-04-01 11:00"
 id=$(sql "SELECT message_id FROM outbox WHERE rcpt = 'info@hotmail.com'")
 eq "550: failed" failed "$(sql "SELECT status FROM outbox WHERE message_id = '$id'")"
 eq "550: a review item names the reply" 1 \
@@ -130,7 +116,7 @@ row=$(sql "SELECT id FROM outbox WHERE message_id = '$id'")
 # each program starts (the clock set with --now runs on)
 "$AANMELD" -c "$work/aanmeld.conf" --now "2021-04-01 11:09" retry "$row" >/dev/null 2>&1
 ok $? "aanmeld retry $row"
-run "2021-04-01 11:10"
+once aanmeld "2021-04-01 11:10"
 eq "after retry: delivered once" 1 "$(delivered "$id")"
 "$AANMELD" -c "$work/aanmeld.conf" retry "$row" >/dev/null 2>&1
 eq "retry of a sent mail is refused" 1 $?
@@ -138,10 +124,10 @@ eq "retry of a sent mail is refused" 1 $?
 # --- the connection dropped after DATA: tried again
 printf 'drop-after-data 1\n' >"$work/sink/control"
 mail 1003.d.host info@yahoo.com "$S"
-run "2021-04-01 12:00"
+once aanmeld "2021-04-01 12:00"
 id=$(sql "SELECT message_id FROM outbox WHERE rcpt = 'info@yahoo.com'")
 eq "dropped: still queued" queued "$(sql "SELECT status FROM outbox WHERE message_id = '$id'")"
-run "2021-04-01 12:10"
+once aanmeld "2021-04-01 12:10"
 eq "dropped: delivered on the next try, once" 1 "$(delivered "$id")"
 
 # --- a hostile display name and subject are composed safely
@@ -149,16 +135,16 @@ mail 1004.e.host jan@zwolle.nl "$S" 'Reply-To: x@zwolle.nl'
 # (the CR kept: a bare LF among CRLF lines would be refused)
 sed -i 's/^From: [^\r]*/From: =?UTF-8?B?'"$(printf 'Jan\r\nBcc: evil@example.org "quoted" \303\215jsselmeer' | base64 -w0)"'?= <jan@zwolle.nl>/' \
 	"$work/spool/maildir/new/1004.e.host"
-run "2021-04-01 13:00"
+once aanmeld "2021-04-01 13:00"
 id=$(sql "SELECT message_id FROM outbox WHERE rcpt = 'jan@zwolle.nl' AND kind = 'confirm'")
 f=$(file_of "$id")
 check "hostile name: no Bcc header appears" sh -c "! grep -a -i -q '^Bcc:' '$f'"
 check "hostile name: the To header is encoded" grep -a -q '^To: =?UTF-8?' "$f"
-$PY "$srcdir/check-mail.py" confirm "$f" jan@zwolle.nl >"$work/check.out" 2>&1
+$PY "$srcdir/integration/lib/check-mail.py" confirm "$f" jan@zwolle.nl >"$work/check.out" 2>&1
 ok $? "hostile name: the confirmation is well-formed: $(cat "$work/check.out")"
 good=0
 for id in $(sql "SELECT message_id FROM outbox WHERE rcpt = 'jan@zwolle.nl' AND kind = 'invitation'"); do
-	$PY "$srcdir/check-mail.py" invitation "$(file_of "$id")" jan@zwolle.nl \
+	$PY "$srcdir/integration/lib/check-mail.py" invitation "$(file_of "$id")" jan@zwolle.nl \
 		>>"$work/check.out" 2>&1 && good=$((good + 1))
 done
 eq "hostile name: every invitation keeps one ATTENDEE" "$sessions" "$good"
@@ -166,12 +152,12 @@ eq "hostile name: every invitation keeps one ATTENDEE" "$sessions" "$good"
 # --- an untrusted certificate: nothing sent, the reason logged
 start_server untrusted
 mail 1005.f.host info@outlook.com "$S"
-run "2021-04-01 14:00"
+once aanmeld "2021-04-01 14:00"
 id=$(sql "SELECT message_id FROM outbox WHERE rcpt = 'info@outlook.com'")
 eq "untrusted: not delivered" 0 "$(delivered "$id")"
 check "untrusted: the reason names the certificate" sh -c "sqlite3 '$work/spool/aanmeld.db' \"SELECT last_error FROM outbox WHERE message_id = '$id'\" | grep -q -i certificate"
 start_server server
-run "2021-04-01 14:10"
+once aanmeld "2021-04-01 14:10"
 eq "trusted again: delivered once" 1 "$(delivered "$id")"
 
 tap_done

@@ -5,8 +5,8 @@
 # exposure (systemd-analyze security) stays low.  Needs the package
 # systemd, not systemd running: both commands read the unit file offline.
 set -u
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
-. "$srcdir/tap.sh"
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$srcdir/integration/lib/tap.sh"
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	# a skip would pass unseen: contrib/deps.sh --test installs it
 	ok 1 "systemd-analyze is installed (package systemd)"

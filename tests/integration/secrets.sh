@@ -8,15 +8,12 @@
 # nothing (no mail sent, no message marked seen, no database made).
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-secrets.XXXXXX)
-. "$srcdir/tap.sh"
-. "$srcdir/lib-servers.sh"
-cleanup() {
-	servers_stop
-	rm -rf "$work"
-}
-trap '[ -n "${KEEP:-}" ] && { kill "$smtp_pid"; sh "$servers/dovecot.sh" stop "$dv"; } >/dev/null 2>&1 || cleanup' EXIT
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+. "$srcdir/integration/lib/servers.sh"
+trap cleanup EXIT
 out=$work/out # everything aanmeld and aanmeldd print goes in here
 mkdir -p "$out"
 
@@ -31,10 +28,6 @@ IMAP_SECRET=$IMAP_PASSWORD
 sh "$servers/ca.sh" "$work/pki" >/dev/null
 smtp_start "$work/pki/server" "aanmeld:$SMTP_SECRET"
 
-secret() {	# secret NAME VALUE: a file only its owner reads
-	printf '%s\n' "$2" >"$work/$1"
-	chmod 600 "$work/$1"
-}
 secret imap.pw "$IMAP_SECRET"
 secret smtp.pw "$SMTP_SECRET"
 secret oauth.secret "$OAUTH_SECRET"
@@ -43,43 +36,26 @@ secret smtp-wrong.pw "$WRONG_SMTP"
 secret oauth-wrong.secret "$WRONG_OAUTH"
 
 url="imaps://localhost:$IMAPS_PORT/INBOX"
-conf() {	# conf NAME IMAP-AUTH-LINES SMTP-PASSWORD-FILE [OAUTH2-SECRET-FILE]
-	cat >"$work/$1.conf" <<END
-[main]
-rules = $srcdir/../rules
-spool = $work/spool-$1
-log_level = debug
-[mailbox]
-type = imap
-url = $url
-user = $IMAP_USER
-$2
-ca_file = $CA_FILE
-timeout = 10
-[smtp]
-transport = smtp
-url = smtp://localhost:$smtp_port
-user = aanmeld
-password_file = $work/$3
-ca_file = $work/pki/ca.pem
-envelope_from = bounces@vng.nl
-timeout = 10
-[oauth2]
-token_url = $TOKEN_URL
-client_id = aanmeld
-client_secret_file = $work/${4:-oauth.secret}
-[classify]
-trusted_authserv_id = mx.vng.nl
-END
+# connect_conf NAME IMAP-AUTH-LINES SMTP-PASSWORD-FILE [OAUTH2-SECRET-FILE]
+connect_conf() {
+	conf "$1" 'log_level = debug' '[mailbox]' 'type = imap' "url = $url" \
+		"user = $IMAP_USER" "$2" "ca_file = $CA_FILE" 'timeout = 10' \
+		'[smtp]' 'transport = smtp' "url = smtp://localhost:$smtp_port" \
+		'user = aanmeld' "password_file = $work/$3" \
+		"ca_file = $work/pki/ca.pem" 'envelope_from = bounces@vng.nl' \
+		'timeout = 10' '[oauth2]' "token_url = $TOKEN_URL" \
+		'client_id = aanmeld' \
+		"client_secret_file = $work/${4:-oauth.secret}" \
+		'[classify]' 'trusted_authserv_id = mx.vng.nl'
 }
-conf good "password_file = $work/imap.pw" smtp.pw
-conf wrong "password_file = $work/imap-wrong.pw" smtp-wrong.pw
-conf oauth "auth = xoauth2" smtp.pw
-conf oauthwrong "auth = xoauth2" smtp.pw oauth-wrong.secret
+connect_conf good "password_file = $work/imap.pw" smtp.pw
+connect_conf wrong "password_file = $work/imap-wrong.pw" smtp-wrong.pw
+connect_conf oauth "auth = xoauth2" smtp.pw
+connect_conf oauthwrong "auth = xoauth2" smtp.pw oauth-wrong.secret
 
 S='Deelname praktijkproef GG & lokale inclusie'
-testmail s1 griffie@utrecht.nl "$S" | sh "$servers/dovecot.sh" deliver "$dv"
-testmail s2 info@gmail.com "$S" | sh "$servers/dovecot.sh" deliver "$dv"
+testmail s1 griffie@utrecht.nl "$S" | deliver
+testmail s2 info@gmail.com "$S" | deliver
 flags() {
 	$DOVEADM fetch -u "$IMAP_USER" flags mailbox INBOX all | tr '\n' ' '
 }
@@ -139,7 +115,7 @@ check "check --connect: the token failure" \
 	--now "2021-04-01 10:00" >"$out/daemon-good" 2>&1
 ok $? "the daemon runs with the right passwords"
 check "the daemon sent mail over SMTP" sh -c "ls '$work/sink' | grep -q ."
-testmail s3 griffie@zwolle.nl "$S" | sh "$servers/dovecot.sh" deliver "$dv"
+testmail s3 griffie@zwolle.nl "$S" | deliver
 "$AANMELDD" $allow_root -c "$work/wrong.conf" --once \
 	--now "2021-04-01 10:00" >"$out/daemon-wrong" 2>&1
 check "the daemon logs the refused IMAP login" grep -qi "login" "$out/daemon-wrong"
@@ -162,7 +138,6 @@ check "the daemon logs the refused client secret" \
 check "debug logging was on" grep -q "curl" "$out/daemon-good"
 
 # --- no secret anywhere: plain, AUTH PLAIN and AUTH LOGIN base64
-b64() { printf "$1" | base64 -w0; }
 for s in "$IMAP_SECRET" "$SMTP_SECRET" "$OAUTH_SECRET" "$WRONG_IMAP" \
 	"$WRONG_SMTP" "$WRONG_OAUTH"; do
 	for form in "$s" "$(b64 "$s")" "$(b64 "\\0aanmeld\\0$s")" \

@@ -8,12 +8,12 @@
 # environment variable on both program pages.  Prints TAP.
 #
 # Environment:
-#   srcdir  the tests/ source folder (default: the folder of this script)
+#   srcdir  the tests/ source folder (default: the folder above this script)
 #
 # Needs the Debian packages man-db and groff-base.
 
 if [ -z "${srcdir:-}" ]; then
-	srcdir=$(dirname "$0")
+	srcdir=$(dirname "$0")/..
 fi
 top="$srcdir/.."
 doc="$top/doc"
@@ -21,7 +21,7 @@ src="$top/src"
 pages="aanmeldd.8 aanmeld.1 aanmeld.conf.5"
 
 # ok STATUS DESCRIPTION and tap_done
-. "$srcdir/tap.sh"
+. "$srcdir/integration/lib/tap.sh"
 
 done_tap() {
 	tap_done || exit 1

@@ -9,32 +9,19 @@
 # still passes.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-check.XXXXXX)
-. "$srcdir/tap.sh"
-trap 'rm -rf "$work"' EXIT
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+trap cleanup EXIT
 # [main] user = nobody below must reach its files in here
 chmod 755 "$work"
 
-secret() {	# secret NAME MODE: a password file
-	printf 'Secr3t-%s\n' "$1" >"$work/$1"
-	chmod "$2" "$work/$1"
-}
-secret ok.pw 600
-secret group.pw 640
-secret world.pw 644
-secret oauth.secret 644
+secret ok.pw Secr3t-ok.pw 600
+secret group.pw Secr3t-group.pw 640
+secret world.pw Secr3t-world.pw 644
+secret oauth.secret Secr3t-oauth.secret 644
 
-conf() {	# conf NAME LINES...: $work/NAME.conf on the shipped rules
-	name=$1
-	shift
-	{
-		printf '[main]\nrules = %s\nspool = %s\n' \
-			"$srcdir/../rules" "$work/spool-$name"
-		printf '%s\n' "$@"
-	} >"$work/$name.conf"
-	chmod 644 "$work/$name.conf"
-}
 run() {	# run NAME: aanmeld check; exit status in $rc, output in $work/NAME.out
 	"$AANMELD" -c "$work/$1.conf" check >"$work/$1.out" 2>&1
 	rc=$?

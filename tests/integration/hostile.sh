@@ -12,34 +12,19 @@
 # and a display name with a link are not reflected in the answer.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-hostile.XXXXXX)
-. "$srcdir/tap.sh"
-. "$srcdir/lib-servers.sh"
-cleanup() {
-	servers_stop
-	[ -n "${KEEP:-}" ] || rm -rf "$work"
-}
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+. "$srcdir/integration/lib/servers.sh"
 trap cleanup EXIT
 
 servers_setup
 
 T="2021-04-01 10:00"
 S='Deelname praktijkproef GG & lokale inclusie'
-sql() {
-	sqlite3 "$work/spool/aanmeld.db" "$1"
-}
-once() {	# once [ENV...]: one pass of the daemon
-	env "$@" "$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once \
-		--now "$T" >>"$work/once.log" 2>&1
-}
-cli() {	# cli ARGS...: aanmeld, output in $work/cli.out and cli.err
-	env AANMELD_TEST_UNGUARDED_MIME=1 "$AANMELD" -c "$work/aanmeld.conf" \
-		--now "$T" "$@" >"$work/cli.out" 2>"$work/cli.err"
-}
-deliver() {	# deliver < MESSAGE
-	sh "$servers/dovecot.sh" deliver "$dv"
-}
+# the command line runs without the guard
+cli_env=AANMELD_TEST_UNGUARDED_MIME=1
 # crashmail ID FROM CONTENT-TYPE-LINES: an authenticated enrolment whose
 # body libetpan cannot parse
 crashmail() {
@@ -51,9 +36,6 @@ crashmail() {
 }
 verdict() {	# verdict ID
 	sql "SELECT verdict FROM messages WHERE message_id = '$1@test.example'"
-}
-item_of() {	# item_of ID: the review item of <ID@test.example>
-	sql "SELECT r.id FROM review_items r JOIN messages m ON m.id = r.message WHERE m.message_id = '$1@test.example'"
 }
 answered() {	# answered RCPT: mails to RCPT that reached the SMTP server
 	grep -l -i -x "To: .*$1.*" "$work/sink/"*.eml 2>/dev/null | wc -l
@@ -76,7 +58,7 @@ for mode in guarded unguarded; do
 			"Content-Type: multipart/mixed; $shape" | deliver
 		testmail "ok$shapes" "piet$shapes@utrecht.nl" "$S" | deliver
 	done
-	once $env
+	once aanmeld "$T" $env
 	ok $? "$mode: aanmeldd --once exits 0"
 done
 sql "SELECT reasons FROM messages WHERE message_id = 'x6@test.example'" \
@@ -93,9 +75,9 @@ eq "the mail behind each is still recorded" "$shapes" "$good"
 eq "Utrecht is enrolled once" 1 \
 	"$(sql "SELECT count(*) FROM enrolments WHERE code = 'GM0344'")"
 check "the guarded ones say why" grep -q "invalid boundary parameter" \
-	"$work/once.log"
+	"$work/aanmeld.log"
 eq "the unguarded ones died in the worker, not the daemon" 5 \
-	"$(grep -c 'the parser worker died' "$work/once.log")"
+	"$(grep -c 'the parser worker died' "$work/aanmeld.log")"
 check "a crash is the reason" grep -q "the message could not be read" \
 	"$work/reasons"
 check "answers reached the SMTP server" test "$(answered piet1@utrecht.nl)" -ge 1
@@ -118,7 +100,7 @@ imap_move Beoordelen Beoordelen/Goedkeuren x6 &&
 	imap_move Beoordelen Beoordelen/Negeren x8
 ok $? "IMAP MOVE to the three decision folders"
 testmail after1 kees@ede.nl "$S" | deliver
-once AANMELD_TEST_UNGUARDED_MIME=1
+once aanmeld "$T" AANMELD_TEST_UNGUARDED_MIME=1
 ok $? "the pass after the moves exits 0"
 eq "Goedkeuren is emptied" 0 "$(count Beoordelen/Goedkeuren)"
 eq "Afwijzen is emptied" 0 "$(count Beoordelen/Afwijzen)"
@@ -140,7 +122,7 @@ cli approve "$(item_of x6)" --gemeente GM0392 &&
 ok $? "approve, reject and dismiss on crashing mail exit 0"
 eq "approved with a municipality: Haarlem enrolled" "GM0392|confirmed" \
 	"$(sql "SELECT code, status FROM enrolments WHERE code = 'GM0392'")"
-once AANMELD_TEST_UNGUARDED_MIME=1
+once aanmeld "$T" AANMELD_TEST_UNGUARDED_MIME=1
 ok $? "the pass after the command line exits 0"
 eq "approved: in Verwerkt" 1 "$(in_folder Verwerkt x6)"
 eq "Beoordelen holds the guarded five" 5 "$(count Beoordelen)"
@@ -201,9 +183,9 @@ sed -e 's/mailto:k\.bakker@zwolle\.nl/mailto:piet1@utrecht.nl/' \
 once
 ok $? "forged attendance and reflected subject: aanmeldd --once exits 0"
 check "the log shows the Message-ID's controls as escapes" grep -q \
-	'log\\u009b\[2J\\u202ex@test.example' "$work/once.log"
+	'log\\u009b\[2J\\u202ex@test.example' "$work/aanmeld.log"
 check "the log holds no raw C1 or bidi control" sh -c \
-	"! LC_ALL=C grep -q -P '\\xc2\\x9b|\\xe2\\x80\\xae' '$work/once.log'"
+	"! LC_ALL=C grep -q -P '\\xc2\\x9b|\\xe2\\x80\\xae' '$work/aanmeld.log'"
 eq "the forged attendance is ignored" ignore "$(verdict att1)"
 eq "nothing is recorded for Utrecht" 0 \
 	"$(sql "SELECT count(*) FROM attendance WHERE code = 'GM0344'")"

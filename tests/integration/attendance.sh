@@ -9,16 +9,14 @@
 # folders, `aanmeld list`, and the bytes of `aanmeld export`.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 data=$srcdir/data/attendance
 work=$(mktemp -d /tmp/aanmeld-attendance.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-. "$srcdir/tap.sh"
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
 
 cr=$(printf '\r')
-sql() {
-	sqlite3 "$work/spool/aanmeld.db" "$1"
-}
 words() {	# the rows of a query on one line
 	sql "$1" | tr '\n' ' ' | sed 's/ $//'
 }
@@ -26,17 +24,6 @@ words() {	# the rows of a query on one line
 maildir_setup "$work"
 md=$work/spool/maildir
 
-deliver() {	# deliver NAME < MESSAGE: the Maildir way
-	cat >"$md/tmp/$1"
-	mv "$md/tmp/$1" "$md/new/$1"
-}
-run() {	# run TIME: one pass of the daemon
-	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --now "$1" \
-		>>"$work/run.log" 2>&1
-}
-aanmeld() {
-	"$AANMELD" -c "$work/aanmeld.conf" "$@"
-}
 same() {	# same DESCRIPTION WANT-FILE GOT-FILE: byte for byte
 	cmp -s "$2" "$3"
 	ok $? "$1"
@@ -45,11 +32,11 @@ same() {	# same DESCRIPTION WANT-FILE GOT-FILE: byte for byte
 
 # 1. two municipalities enrol: these are the contacts that reply
 S='Deelname praktijkproef GG & lokale inclusie'
-testmail 1000.utrecht.host a.meijer@utrecht.nl "$S" | deliver 1000.utrecht.host
-run "2021-04-01 10:00"
+testmail 1000.utrecht.host a.meijer@utrecht.nl "$S" | into_maildir 1000.utrecht.host
+once aanmeld "2021-04-01 10:00"
 ok $? "Utrecht enrols: aanmeldd --once exits 0"
-testmail 1001.zwolle.host k.bakker@zwolle.nl "$S" | deliver 1001.zwolle.host
-run "2021-04-01 10:05"
+testmail 1001.zwolle.host k.bakker@zwolle.nl "$S" | into_maildir 1001.zwolle.host
+once aanmeld "2021-04-01 10:05"
 ok $? "Zwolle enrols: aanmeldd --once exits 0"
 eq "two municipalities enrolled" "GM0344|confirmed GM0193|confirmed" \
 	"$(words 'SELECT code, status FROM enrolments ORDER BY enrolled_at')"
@@ -69,7 +56,7 @@ cp "$srcdir/data/mail/076-outlook-calendar-accept.eml" \
 sed -e 's/k\.bakker@zwolle\.nl/p.jansen@amsterdam.nl/g' \
 	-e 's/header\.from=zwolle\.nl/header.from=amsterdam.nl/' \
 	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<stranger@google.com>/' \
-	"$data/gmail-accept-en.eml" | deliver 2006.stranger.host
+	"$data/gmail-accept-en.eml" | into_maildir 2006.stranger.host
 # a reply whose sender fails DMARC: declining session 1 for Utrecht
 sed -e 's/dmarc=pass (p=NONE/dmarc=fail (p=NONE/' \
 	-e 's/k\.bakker@zwolle\.nl/a.meijer@utrecht.nl/g' \
@@ -77,11 +64,11 @@ sed -e 's/dmarc=pass (p=NONE/dmarc=fail (p=NONE/' \
 	-e 's/PARTSTAT=ACCEPTED/PARTSTAT=DECLINED/' \
 	-e 's/-session-3@vng/-session-1@vng/' \
 	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<forged@google.com>/' \
-	"$data/gmail-accept-en.eml" | deliver 2007.forged.host
-run "2021-04-01 11:00"
+	"$data/gmail-accept-en.eml" | into_maildir 2007.forged.host
+once aanmeld "2021-04-01 11:00"
 ok $? "replies: aanmeldd --once exits 0"
 
-verdict() {	# verdict KEY
+key_verdict() {	# key_verdict KEY
 	sql "SELECT verdict FROM messages WHERE msgkey = '$1'"
 }
 reasons() {	# reasons KEY PATTERN: the reasons hold PATTERN
@@ -89,7 +76,7 @@ reasons() {	# reasons KEY PATTERN: the reasons hold PATTERN
 }
 for k in 2001.outlook-accept 2002.outlook-decline 2003.gmail-accept \
 	2004.gmail-tentative; do
-	eq "$k: verdict attendance" attendance "$(verdict "$k.host")"
+	eq "$k: verdict attendance" attendance "$(key_verdict "$k.host")"
 done
 check "Outlook accept: reason in words" \
 	reasons 2001.outlook-accept.host 'attendance: accepted session 1'
@@ -101,13 +88,13 @@ check "Gmail tentative: reason in words" \
 	reasons 2004.gmail-tentative.host 'attendance: tentative session 4'
 eq "the replies name their municipality" "GM0344 GM0344 GM0193 GM0193" \
 	"$(words "SELECT gemeente FROM messages WHERE verdict = 'attendance' ORDER BY msgkey")"
-eq "unknown event: ignored" ignore "$(verdict 2005.unknown-uid.host)"
+eq "unknown event: ignored" ignore "$(key_verdict 2005.unknown-uid.host)"
 check "unknown event: the reason says why" \
 	reasons 2005.unknown-uid.host 'not in the programme'
-eq "stranger: ignored" ignore "$(verdict 2006.stranger.host)"
+eq "stranger: ignored" ignore "$(key_verdict 2006.stranger.host)"
 check "stranger: the reason says why" reasons 2006.stranger.host \
 	'p.jansen@amsterdam.nl is no contact of an enrolled municipality: nothing recorded'
-eq "forged: ignored" ignore "$(verdict 2007.forged.host)"
+eq "forged: ignored" ignore "$(key_verdict 2007.forged.host)"
 check "forged: the reason says why" reasons 2007.forged.host \
 	'dmarc=fail.*attendance not recorded'
 
@@ -134,12 +121,12 @@ eq "Beoordelen is empty" 0 "$(ls "$md/.Beoordelen/cur" 2>/dev/null | wc -l)"
 sed -e 's/PARTSTAT=ACCEPTED/PARTSTAT=DECLINED/' \
 	-e 's/^DTSTAMP:20210401T094127Z/DTSTAMP:20210405T120000Z/' \
 	-e 's/<0000000000004a9e2c05bee33a1f@google.com>/<later@google.com>/' \
-	"$data/gmail-accept-en.eml" | deliver 3001.later.host
+	"$data/gmail-accept-en.eml" | into_maildir 3001.later.host
 sed -e 's/PARTSTAT=TENTATIVE/PARTSTAT=DECLINED/' \
 	-e 's/^DTSTAMP:20210401T095803Z/DTSTAMP:20210331T120000Z/' \
 	-e 's/<000000000000b81f7d05bee376c2@google.com>/<older@google.com>/' \
-	"$data/gmail-tentative-nl.eml" | deliver 3002.older.host
-run "2021-04-06 09:00"
+	"$data/gmail-tentative-nl.eml" | into_maildir 3002.older.host
+once aanmeld "2021-04-06 09:00"
 ok $? "later and older: aanmeldd --once exits 0"
 eq "a later answer replaces the earlier one" "declined|later@google.com" \
 	"$(sql "SELECT status, message_id FROM attendance WHERE item = 'session-3'")"
@@ -151,7 +138,7 @@ eq "still four answers" 4 "$(sql 'SELECT count(*) FROM attendance')"
 eq "still nothing answered" "$mails" "$(sql 'SELECT count(*) FROM outbox')"
 
 before=$(sql 'SELECT * FROM attendance; SELECT count(*) FROM messages' | md5sum)
-run "2021-04-06 09:30"
+once aanmeld "2021-04-06 09:30"
 eq "a second run changes nothing" "$before" \
 	"$(sql 'SELECT * FROM attendance; SELECT count(*) FROM messages' | md5sum)"
 
@@ -178,21 +165,21 @@ eq "session 1 holds Outlook's accept" accepted "${was1%%|*}"
 # later answer than Outlook's; at a SEQUENCE and a DTSTAMP that would
 # outrank every later answer
 reply mallory@example.net a.meijer@utrecht.nl 1 DECLINED 0 \
-	20210406T075000Z forged-outside@example.net | deliver 4001.outside.host
+	20210406T075000Z forged-outside@example.net | into_maildir 4001.outside.host
 reply mallory@example.net a.meijer@utrecht.nl 1 DECLINED 999999 \
-	20300101T000000Z forged-lock@example.net | deliver 4004.lock.host
+	20300101T000000Z forged-lock@example.net | into_maildir 4004.lock.host
 # Zwolle's contact answers a SEQUENCE we never sent
 reply k.bakker@zwolle.nl k.bakker@zwolle.nl 3 ACCEPTED 1 \
-	20210406T080000Z sequence@google.com | deliver 4002.sequence.host
-run "2021-04-06 10:00"
+	20210406T080000Z sequence@google.com | into_maildir 4002.sequence.host
+once aanmeld "2021-04-06 10:00"
 ok $? "forged and too new: aanmeldd --once exits 0"
 for k in 4001.outside 4004.lock; do
-	eq "$k: outside sender: ignored" ignore "$(verdict $k.host)"
+	eq "$k: outside sender: ignored" ignore "$(key_verdict $k.host)"
 	check "$k: outside sender: the reason says why" reasons $k.host \
 		'calendar reply sent by mallory@example.net for a.meijer@utrecht.nl: nothing recorded'
 done
 eq "outside sender: Utrecht's answer unchanged" "$was1" "$(session1)"
-eq "SEQUENCE above ours: ignored" ignore "$(verdict 4002.sequence.host)"
+eq "SEQUENCE above ours: ignored" ignore "$(key_verdict 4002.sequence.host)"
 check "SEQUENCE above ours: the reason says why" reasons 4002.sequence.host \
 	'calendar reply from k.bakker@zwolle.nl for session 3 with SEQUENCE 1, above the 0 we sent: nothing recorded'
 eq "SEQUENCE above ours: Zwolle's answer unchanged" "declined|later@google.com|0" \
@@ -205,17 +192,17 @@ eq "none is answered or sent to review" "$mails 0" \
 	"$(sql 'SELECT count(*) FROM outbox') $(sql 'SELECT count(*) FROM review_items')"
 # nothing is locked: the contact's own next answer is recorded
 reply a.meijer@utrecht.nl a.meijer@utrecht.nl 1 ACCEPTED 0 \
-	20210406T081500Z own@google.com | deliver 4003.own.host
-run "2021-04-06 10:30"
+	20210406T081500Z own@google.com | into_maildir 4003.own.host
+once aanmeld "2021-04-06 10:30"
 ok $? "the contact's own answer: aanmeldd --once exits 0"
-eq "the contact's own answer: attendance" attendance "$(verdict 4003.own.host)"
+eq "the contact's own answer: attendance" attendance "$(key_verdict 4003.own.host)"
 eq "the contact's own answer is recorded" \
 	"accepted|own@google.com|$(sql "SELECT strftime('%s', '2021-04-06 08:15:00')")" \
 	"$(session1)"
 eq "and still four answers" 4 "$(sql 'SELECT count(*) FROM attendance')"
 
 # 5. aanmeld list: one line per contact, a column per item
-aanmeld list >"$work/list.out" 2>"$work/list.err"
+cli_on aanmeld list >"$work/list.out" 2>"$work/list.err"
 ok $? "list exits 0"
 eq "list header" \
 	"code	name	status	enrolled_at	contact	session-1	session-2	session-3	session-4	session-5	deadline	congress" \
@@ -226,14 +213,14 @@ eq "list: Utrecht's contact" \
 eq "list: Zwolle's contact" \
 	"GM0193	Zwolle	confirmed	2021-04-01 10:05	k.bakker@zwolle.nl	-	-	declined	tentative	-	-	-" \
 	"$(grep '^GM0193' "$work/list.out")"
-aanmeld list --csv >"$work/list.csv"
+cli_on aanmeld list --csv >"$work/list.csv"
 ok $? "list --csv exits 0"
 check "list --csv: Utrecht's row, every value quoted" grep -q \
 	'^"GM0344","Utrecht","confirmed","2021-04-01 10:00","a.meijer@utrecht.nl","accepted","declined","","","","",""$' \
 	"$work/list.csv"
 
 # 6. aanmeld export: the exact bytes
-aanmeld export --csv >"$work/plain.csv"
+cli_on aanmeld export --csv >"$work/plain.csv"
 ok $? "export --csv exits 0"
 {
 	printf 'CBS-code,gemeente,status,aangemeld op,contactpersoon,e-mailadres,'
@@ -245,7 +232,7 @@ ok $? "export --csv exits 0"
 	printf 'GM0193,Zwolle,bevestigd,2021-04-01 10:05,Tester,k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,\r\n'
 } >"$work/plain.want"
 same "export --csv: the bytes (RFC 4180, CRLF)" "$work/plain.want" "$work/plain.csv"
-aanmeld export --csv --excel >"$work/excel.csv"
+cli_on aanmeld export --csv --excel >"$work/excel.csv"
 ok $? "export --csv --excel exits 0"
 eq "excel: starts with the UTF-8 byte order mark" "efbbbf" \
 	"$(head -c 3 "$work/excel.csv" | od -An -tx1 | tr -d ' \n')"
@@ -258,43 +245,43 @@ eq "excel: every line ends in CRLF" 3 "$(grep -c "$cr\$" "$work/excel.csv")"
 # a name with the separator and a quote, and one Excel would run
 sql "UPDATE contacts SET name = 'Meijer; \"Anouk\"' WHERE address = 'a.meijer@utrecht.nl'"
 sql "UPDATE contacts SET name = '=HYPERLINK(\"http://x\")' WHERE address = 'k.bakker@zwolle.nl'"
-aanmeld export --csv --excel >"$work/quoted.csv"
+cli_on aanmeld export --csv --excel >"$work/quoted.csv"
 check "excel: a value with ';' and '\"' is quoted, quotes doubled" \
 	grep -q ';"Meijer; ""Anouk""";a.meijer@utrecht.nl;' "$work/quoted.csv"
 check "excel: a formula from mail is text" \
 	grep -q ";\"'=HYPERLINK(\"\"http://x\"\")\";k.bakker@zwolle.nl;" "$work/quoted.csv"
-aanmeld export --csv >"$work/quoted-plain.csv"
+cli_on aanmeld export --csv >"$work/quoted-plain.csv"
 check "plain: ';' needs no quotes, '\"' does" \
 	grep -q ',"Meijer; ""Anouk""",a.meijer@utrecht.nl,' "$work/quoted-plain.csv"
 
 # 7. usage and exit codes
-aanmeld export --help >"$work/help.out" 2>&1
+cli_on aanmeld export --help >"$work/help.out" 2>&1
 ok $? "export --help exits 0"
 check "export --help shows the usage" grep -q 'usage: aanmeld export --csv \[--excel\]' "$work/help.out"
-aanmeld list --help >/dev/null 2>&1
+cli_on aanmeld list --help >/dev/null 2>&1
 ok $? "list --help exits 0"
-aanmeld export >"$work/err.out" 2>&1
+cli_on aanmeld export >"$work/err.out" 2>&1
 eq "export without --csv: exit 2" 2 $?
 check "export without --csv: says so" grep -q -- '--csv is required' "$work/err.out"
-aanmeld export --csv --tsv >"$work/err.out" 2>&1
+cli_on aanmeld export --csv --tsv >"$work/err.out" 2>&1
 eq "export with an unknown argument: exit 2" 2 $?
 check "export with an unknown argument: names it" grep -q "unknown argument '--tsv'" "$work/err.out"
-aanmeld list --bogus >/dev/null 2>&1
+cli_on aanmeld list --bogus >/dev/null 2>&1
 eq "list with an unknown argument: exit 2" 2 $?
 if [ -w /dev/full ]; then
-	aanmeld export --csv >/dev/full 2>"$work/err.out"
+	cli_on aanmeld export --csv >/dev/full 2>"$work/err.out"
 	eq "export to a full disk: exit 1" 1 $?
 	check "export to a full disk: says so" grep -q 'cannot write' "$work/err.out"
 fi
 
 # 8. a person's answers are theirs: export --person shows them, forget
 #    erases them and leaves the other contacts' answers
-aanmeld export --person A.Meijer@utrecht.nl >"$work/person.out" 2>&1
+cli_on aanmeld export --person A.Meijer@utrecht.nl >"$work/person.out" 2>&1
 ok $? "export --person exits 0"
 check "export --person lists the answers to invitations" \
 	grep -q "accepted" "$work/person.out"
 others=$(sql "SELECT count(*) FROM attendance WHERE address <> 'a.meijer@utrecht.nl'")
-aanmeld forget a.meijer@utrecht.nl >/dev/null 2>&1
+cli_on aanmeld forget a.meijer@utrecht.nl >/dev/null 2>&1
 ok $? "forget exits 0"
 eq "forget: none of the person's answers is left" 0 \
 	"$(sql "SELECT count(*) FROM attendance WHERE address = 'a.meijer@utrecht.nl' COLLATE NOCASE")"

@@ -14,12 +14,13 @@
 # simulation starts in winter time).
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-programme.XXXXXX)
-. "$srcdir/tap.sh"
-. "$srcdir/lib-servers.sh"
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+. "$srcdir/integration/lib/servers.sh"
 daemon=
-trap 'test -n "$daemon" && kill "$daemon" 2>/dev/null; servers_stop; rm -rf "$work"' EXIT
+trap cleanup EXIT
 sh "$servers/ca.sh" "$work/pki" >/dev/null
 smtp_start "$work/pki/server" aanmeld:smtp-secret
 
@@ -31,8 +32,7 @@ sed -i 's/^enrolment_closes = .*/enrolment_closes = 2021-04-30 23:59/' \
 grep -q '^capacity = 5$' "$work/rules/programme.conf"
 ok $? "the test's programme has capacity 5"
 
-printf 'smtp-secret\n' >"$work/smtp.password"
-chmod 600 "$work/smtp.password"
+secret smtp.password smtp-secret
 cat >"$work/aanmeld.conf" <<EOC
 [main]
 rules = $work/rules
@@ -50,22 +50,16 @@ trusted_authserv_id = mx.vng.nl
 EOC
 mkdir -p "$work/spool/maildir/new" "$work/spool/maildir/tmp"
 nmail=0
-mail() {	# mail FROM SUBJECT
+next_mail() {	# next_mail FROM SUBJECT: test mail m1, m2, ... as 1.host, ...
 	nmail=$((nmail + 1))
-	testmail "m$nmail" "$1" "$2" >"$work/spool/maildir/tmp/$nmail.host"
-	mv "$work/spool/maildir/tmp/$nmail.host" \
-		"$work/spool/maildir/new/$nmail.host"
+	testmail "m$nmail" "$1" "$2" | into_maildir "$nmail.host"
 }
 runs=0
-run() {	# run TIME: one pass of the daemon at that moment
+once_ok() {	# once_ok TIME: one pass of the daemon at that moment, checked
 	runs=$((runs + 1))
-	echo "--- $1" >>"$work/run.log"
-	"$AANMELDD" $allow_root -c "$work/aanmeld.conf" --once --now "$1" \
-		>>"$work/run.log" 2>&1
+	echo "--- $1" >>"$work/aanmeld.log"
+	once aanmeld "$1"
 	ok $? "aanmeldd --once --now '$1'"
-}
-delivered() {
-	ls "$work/sink/" 2>/dev/null | grep -c '\.eml$'
 }
 S='Deelname praktijkproef GG & lokale inclusie'
 W='Afmelding praktijkproef GG & lokale inclusie'
@@ -77,52 +71,49 @@ E=m.visser@groningen.nl
 F=r.mulder@tilburg.nl
 
 # --- enrolment: four in winter time, one just after the change
-mail "$A" "$S"
-run "2021-03-15 10:00"
-mail "$B" "$S"
-run "2021-03-20 10:00"
-mail "$C" "$S"
-run "2021-03-26 10:00"
-mail "$D" "$S"
-run "2021-04-01 10:00"
-mail "$E" "$S"
-run "2021-04-02 10:00"
+next_mail "$A" "$S"
+once_ok "2021-03-15 10:00"
+next_mail "$B" "$S"
+once_ok "2021-03-20 10:00"
+next_mail "$C" "$S"
+once_ok "2021-03-26 10:00"
+next_mail "$D" "$S"
+once_ok "2021-04-01 10:00"
+next_mail "$E" "$S"
+once_ok "2021-04-02 10:00"
 before=$(delivered)
 eq "five confirmations with five invitations each" 30 "$before"
 
 # --- session 1 (13 April 13:30): 7 days before is 6 April 13:30 local
-run "2021-04-06 13:25"
+once_ok "2021-04-06 13:25"
 eq "nothing before the reminder's moment" "$before" "$(delivered)"
-run "2021-04-06 13:30"
-run "2021-04-06 13:31"
-run "2021-04-12 13:30"
+once_ok "2021-04-06 13:30"
+once_ok "2021-04-06 13:31"
+once_ok "2021-04-12 13:30"
 
 # --- the sixth enrols after session 1: waiting list
-mail "$F" "$S"
-run "2021-04-20 10:00"
+next_mail "$F" "$S"
+once_ok "2021-04-20 10:00"
 eq "aanmeld list: Tilburg on the waiting list" "waitlist" \
-	"$(sqlite3 "$work/spool/aanmeld.db" \
+	"$(sql \
 		"SELECT status FROM enrolments WHERE code = 'GM0855'")"
 
 # --- Nijmegen withdraws by mail; Tilburg takes its place
-mail "$D" "$W"
-run "2021-04-22 10:00"
+next_mail "$D" "$W"
+once_ok "2021-04-22 10:00"
 eq "Nijmegen withdrawn, Tilburg confirmed" "withdrawn confirmed" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status FROM enrolments
+	"$(sql "SELECT status FROM enrolments
 		WHERE code IN ('GM0268', 'GM0855') ORDER BY code" | tr '\n' ' ' |
 		sed 's/ $//')"
 eq "one audit row each, actor mailbox" "promote withdraw" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT what FROM audit
+	"$(sql "SELECT what FROM audit
 		WHERE actor = 'mailbox' ORDER BY what" | tr '\n' ' ' |
 		sed 's/ $//')"
-run "2021-04-22 13:30"
+once_ok "2021-04-22 13:30"
 
 # --- session 3 moves from 27 May 13:30 to 3 June 10:00, told to the
 # running daemon by SIGHUP; a broken programme.conf first, which it keeps
 # out
-sql() {
-	sqlite3 "$work/spool/aanmeld.db" "$1"
-}
 "$AANMELDD" $allow_root -c "$work/aanmeld.conf" -f --now "2021-04-23 10:00" \
 	>"$work/daemon.log" 2>&1 &
 daemon=$!
@@ -154,50 +145,50 @@ eq "the dry run lists each reminder to come once per contact" 45 \
 grep -q "^2021-05-27 10:00	reminder-session	planned	GM0344 Utrecht	$A	session 3$" \
 	"$work/dry-run.out"
 ok $? "the dry run shows session 3's reminder at its new time"
-n_before=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")
+n_before=$(sql "SELECT count(*) FROM outbox")
 eq "the dry run queues nothing" "$n_before" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")"
-mail "$D" "$S"
-run "2021-04-28 13:30"
+	"$(sql "SELECT count(*) FROM outbox")"
+next_mail "$D" "$S"
+once_ok "2021-04-28 13:30"
 eq "Nijmegen enrols again after its withdrawal: review" \
-	"review withdrawn" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
+	"review withdrawn" "$(sql "SELECT verdict
 		FROM messages ORDER BY id DESC LIMIT 1") $(sqlite3 \
 		"$work/spool/aanmeld.db" "SELECT status FROM enrolments
 		WHERE code = 'GM0268'")"
 # staff approve it: every place is taken, so the waiting list, round 2
-item=$(sqlite3 "$work/spool/aanmeld.db" "SELECT id FROM review_items
+item=$(sql "SELECT id FROM review_items
 	WHERE status = 'open' ORDER BY id DESC LIMIT 1")
 "$AANMELD" -c "$work/aanmeld.conf" --now "2021-04-28 14:00" approve "$item" \
 	>"$work/approve.out" 2>&1
 ok $? "aanmeld approve: Nijmegen enrols again"
 eq "Nijmegen on the waiting list in its second round" "waitlist 2" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status || ' ' || round
+	"$(sql "SELECT status || ' ' || round
 		FROM enrolments WHERE code = 'GM0268'")"
 check "the audit says it enrolled again" grep -q "enrolled again" \
 	"$work/approve.out"
-run "2021-05-20 13:30"	# the old time of session 3's first reminder
-run "2021-05-27 10:00"
-run "2021-06-02 10:00"
+once_ok "2021-05-20 13:30"	# the old time of session 3's first reminder
+once_ok "2021-05-27 10:00"
+once_ok "2021-06-02 10:00"
 # --- Groningen withdraws: Nijmegen comes back in from the waiting list,
 # invited anew (SEQUENCE two above the store's: after its CANCELs)
-mail "$E" "$W"
-run "2021-06-10 10:00"
+next_mail "$E" "$W"
+once_ok "2021-06-10 10:00"
 eq "Groningen withdrawn, Nijmegen confirmed again" "withdrawn confirmed" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT status FROM enrolments
+	"$(sql "SELECT status FROM enrolments
 		WHERE code IN ('GM0014', 'GM0268') ORDER BY code" |
 		tr '\n' ' ' | sed 's/ $//')"
-run "2021-06-17 13:30"
+once_ok "2021-06-17 13:30"
 # --- session 4 is called off: a CANCEL to everyone invited, no reminder
 sed -i '/^\[session 4\]/,/^link = /d' "$work/rules/programme.conf"
-run "2021-06-20 10:00"
-run "2021-06-23 13:30"
+once_ok "2021-06-20 10:00"
+once_ok "2021-06-23 13:30"
 # the text deadline (15 August): 14 and 3 days before, at 09:00
-run "2021-08-01 09:00"
-run "2021-08-12 09:00"
-run "2021-09-09 13:30"
+once_ok "2021-08-01 09:00"
+once_ok "2021-08-12 09:00"
+once_ok "2021-09-09 13:30"
 # down from 9 September until after session 5 began: no late reminder
-run "2021-09-16 14:00"
-run "2021-10-08 10:00"
+once_ok "2021-09-16 14:00"
+once_ok "2021-10-08 10:00"
 eq "at most 30 runs" 1 "$([ "$runs" -le 30 ] && echo 1 || echo 0)"
 
 # --- what each contact received, in order
@@ -270,10 +261,10 @@ eq "nobody else received anything" 0 \
 	"$(grep -v -e "^$A " -e "^$B " -e "^$C " -e "^$D " -e "^$E " -e "^$F " \
 		"$work/received" | wc -l)"
 eq "every outbox row sent once" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")" \
+	"$(sql "SELECT count(*) FROM outbox")" \
 	"$(delivered)"
 eq "nothing failed or waits" 0 \
-	"$(sqlite3 "$work/spool/aanmeld.db" \
+	"$(sql \
 		"SELECT count(*) FROM outbox WHERE status <> 'sent'")"
 
 # --- the clock from the environment; --now wins
@@ -287,40 +278,37 @@ eq "--now wins over AANMELD_NOW: nothing to come" 1 \
 	"$(wc -l <"$work/now.out")"
 
 # --- staff: withdraw and promote by hand; a withdrawal from elsewhere
-cli() {
-	"$AANMELD" -c "$work/aanmeld.conf" --now "2021-10-08 11:00" "$@" \
-		>>"$work/cli.out" 2>&1
-}
+T="2021-10-08 11:00"
 cli withdraw GM0014
 eq "withdraw: Groningen has withdrawn already" 1 $?
 cli promote
 eq "promote: the waiting list is empty" 1 $?
 cli withdraw GM0000
 eq "withdraw: an unknown code" 1 $?
-rows=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox")
+rows=$(sql "SELECT count(*) FROM outbox")
 cli withdraw GM0344
 eq "aanmeld withdraw GM0344" 0 $?
 eq "after the programme: only the confirmation of the withdrawal" \
 	"$((rows + 1)),withdrawn" \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM outbox"),$(
-		sqlite3 "$work/spool/aanmeld.db" \
+	"$(sql "SELECT count(*) FROM outbox"),$(
+		sql \
 			"SELECT kind FROM outbox ORDER BY id DESC LIMIT 1")"
 eq "the audit names the user" 1 \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM audit
+	"$(sql "SELECT count(*) FROM audit
 		WHERE actor LIKE 'cli:%' AND what = 'withdraw'
 		AND gemeente = 'GM0344'")"
-mail x.de.vries@amsterdam.nl "$W"
-run "2021-10-08 12:00"
+next_mail x.de.vries@amsterdam.nl "$W"
+once_ok "2021-10-08 12:00"
 eq "a withdrawal from a municipality that is not enrolled: review" \
-	"review" "$(sqlite3 "$work/spool/aanmeld.db" "SELECT verdict
+	"review" "$(sql "SELECT verdict
 		FROM messages ORDER BY id DESC LIMIT 1")"
 eq "Amersfoort, Nijmegen, Tilburg and Zwolle still take part" 4 \
-	"$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM enrolments
+	"$(sql "SELECT count(*) FROM enrolments
 		WHERE status = 'confirmed'")"
 
 if [ "$failed" -gt 0 ]; then
 	sed 's/^/# /' "$work/received"
-	tail -n 40 "$work/run.log" | sed 's/^/# /'
+	tail -n 40 "$work/aanmeld.log" | sed 's/^/# /'
 	sed 's/^/# daemon: /' "$work/daemon.log"
 fi
 tap_done

@@ -8,47 +8,26 @@
 # `aanmeld status` and its exit codes in both states.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
-srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-staff.XXXXXX)
-. "$srcdir/tap.sh"
-. "$srcdir/lib-servers.sh"
-trap 'servers_stop; rm -rf "$work"' EXIT
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+. "$srcdir/integration/lib/servers.sh"
+trap cleanup EXIT
 sh "$servers/ca.sh" "$work/pki" >/dev/null
 smtp_start "$work/pki/server" aanmeld:smtp-secret
-printf 'smtp-secret\n' >"$work/smtp.password"
-chmod 600 "$work/smtp.password"
+secret smtp.password smtp-secret
 
-conf() {	# conf NAME STAFF-ADDRESS [MAILBOX-LINES]: writes $work/NAME.conf
-	cat >"$work/$1.conf" <<EOF
-[main]
-rules = $srcdir/../rules
-spool = $work/spool-$1
-[mailbox]
-${3:-type = maildir}
-[smtp]
-transport = smtp
-url = smtp://localhost:$smtp_port
-user = aanmeld
-password_file = $work/smtp.password
-ca_file = $work/pki/ca.pem
-envelope_from = bounces@vng.nl
-timeout = 5
-[classify]
-trusted_authserv_id = mx.vng.nl
-[staff]
-address = $2
-warn_after = 30
-EOF
-}
-run() {	# run NAME TIME: one pass; its exit code
-	"$AANMELDD" $allow_root -c "$work/$1.conf" --once --now "$2" \
-		>>"$work/$1.log" 2>&1
+staff_conf() {	# staff_conf NAME STAFF-ADDRESS [MAILBOX-LINES]: $work/NAME.conf
+	conf "$1" '[mailbox]' "${3:-type = maildir}" '[smtp]' \
+		'transport = smtp' "url = smtp://localhost:$smtp_port" \
+		'user = aanmeld' "password_file = $work/smtp.password" \
+		"ca_file = $work/pki/ca.pem" 'envelope_from = bounces@vng.nl' \
+		'timeout = 5' '[classify]' 'trusted_authserv_id = mx.vng.nl' \
+		'[staff]' "address = $2" 'warn_after = 30'
 }
 status() {	# status NAME TIME: aanmeld status into $work/status.out
-	"$AANMELD" -c "$work/$1.conf" --now "$2" status >"$work/status.out" 2>&1
-}
-sql() {	# sql NAME QUERY
-	sqlite3 "$work/spool-$1/aanmeld.db" "$2"
+	cli_on "$1" --now "$2" status >"$work/status.out" 2>&1
 }
 to() {	# to ADDRESS: how many mails the server accepted for it
 	grep -l -x "to $1" "$work/sink/"*.env 2>/dev/null | wc -l
@@ -67,23 +46,20 @@ print(m.get_content())
 EOF
 }
 S='Deelname praktijkproef GG & lokale inclusie'
-drop() {	# drop NAME ID FROM SUBJECT: into NAME's Maildir
-	testmail "$2" "$3" "$4" >"$work/spool-$1/maildir/tmp/$2"
-	mv "$work/spool-$1/maildir/tmp/$2" "$work/spool-$1/maildir/new/$2"
-}
 
 # --- the summary: one at 09:00, listing each kind of news
-conf sum staff@vng.nl
-mkdir -p "$work/spool-sum/maildir/new" "$work/spool-sum/maildir/tmp"
+staff_conf sum staff@vng.nl
+md=$work/spool-sum/maildir
+mkdir -p "$md/new" "$md/tmp"
 printf 'reject info@hotmail.com\n' >"$work/sink/control"
 k=0
 for d in utrecht.nl zwolle.nl ede.nl almere.nl apeldoorn.nl amsterdam.nl; do
 	k=$((k + 1))
-	drop sum "e$k" "griffie@$d" "$S"
+	testmail "e$k" "griffie@$d" "$S" | into_maildir "e$k" "$md"
 done
-drop sum r1 x@utrecht-gemeente.nl "$S"
-drop sum f1 info@hotmail.com "$S"
-run sum "2021-04-01 10:00"
+testmail r1 x@utrecht-gemeente.nl "$S" | into_maildir r1 "$md"
+testmail f1 info@hotmail.com "$S" | into_maildir f1 "$md"
+once sum "2021-04-01 10:00"
 ok $? "day 1: aanmeldd --once exits 0"
 eq "day 1: five enrolled, Amsterdam on the waiting list" "5|GM0363" \
 	"$(sql sum "SELECT count(*) FILTER (WHERE status = 'confirmed'), group_concat(code) FILTER (WHERE status = 'waitlist') FROM enrolments")"
@@ -91,9 +67,9 @@ eq "day 1: the answer to info@hotmail.com failed (550)" failed \
 	"$(sql sum "SELECT status FROM outbox WHERE rcpt = 'info@hotmail.com'")"
 eq "day 1: no summary on the first run (after 09:00)" 0 "$(to staff@vng.nl)"
 
-run sum "2021-04-02 08:50"
+once sum "2021-04-02 08:50"
 eq "day 2, 08:50: no summary before 09:00" 0 "$(to staff@vng.nl)"
-run sum "2021-04-02 09:00"
+once sum "2021-04-02 09:00"
 ok $? "day 2, 09:00: aanmeldd --once exits 0"
 eq "day 2, 09:00: one summary delivered over SMTP" 1 "$(to staff@vng.nl)"
 eq "day 2: its outbox key names the day" "summary:2021-04-02|staff-summary|sent" \
@@ -135,20 +111,20 @@ id=$(sql sum "SELECT id FROM messages WHERE from_addr = 'info@hotmail.com'")
 "$AANMELD" -c "$work/sum.conf" show "$id" >"$work/show.out" 2>&1
 check "show: a failed answer with the server's reply" grep -q '^  last_error .*550 5.1.1' "$work/show.out"
 
-drop sum r2 y@zwolle-gemeente.nl "$S"
-run sum "2021-04-02 09:30"
+testmail r2 y@zwolle-gemeente.nl "$S" | into_maildir r2 "$md"
+once sum "2021-04-02 09:30"
 eq "day 2, 09:30: a new review item, but still one summary that day" 1 "$(to staff@vng.nl)"
-run sum "2021-04-02 18:00"
+once sum "2021-04-02 18:00"
 eq "day 2, 18:00: still one" 1 "$(to staff@vng.nl)"
-run sum "2021-04-03 09:00"
+once sum "2021-04-03 09:00"
 eq "day 3, 09:00: the news of day 2 in a second summary" 2 "$(to staff@vng.nl)"
 mail_to staff@vng.nl 2 >"$work/summary2.txt" 2>&1
 check "day 3: the summary lists the new item" grep -q 'Van: *y@zwolle-gemeente.nl' "$work/summary2.txt"
 check "day 3: since the previous summary" grep -q 'het vorige overzicht (2 april 2021, 09.00 uur)' "$work/summary2.txt"
 eq "day 3: no enrolment is new" 1 "$(grep -c -x 'Nieuwe aanmeldingen (0)' "$work/summary2.txt")"
-run sum "2021-04-04 09:00"
+once sum "2021-04-04 09:00"
 eq "day 4, 09:00: nothing new, no summary" 2 "$(to staff@vng.nl)"
-run sum "2021-04-04 14:00"
+once sum "2021-04-04 14:00"
 eq "day 4, 14:00: none either" 2 "$(to staff@vng.nl)"
 eq "every summary row has its own day" "summary:2021-04-02 summary:2021-04-03" \
 	"$(sql sum "SELECT group_concat(key, ' ') FROM (SELECT key FROM outbox WHERE kind = 'staff-summary' ORDER BY id)")"
@@ -165,7 +141,7 @@ check "status: the staff address and the last summary" \
 printf 'accept\n' >"$work/sink/control"
 row=$(sql sum "SELECT id FROM outbox WHERE rcpt = 'info@hotmail.com'")
 "$AANMELD" -c "$work/sum.conf" --now "2021-04-04 14:09" retry "$row" >/dev/null 2>&1
-run sum "2021-04-04 14:10"
+once sum "2021-04-04 14:10"
 status sum "2021-04-04 14:12"
 eq "status: exit 0 once the mail went out" 0 $?
 check "status: healthy" grep -q '^health: *ok$' "$work/status.out"
@@ -177,27 +153,26 @@ eq "status with an extra argument: exit 2" 2 $?
 
 # --- the mailbox down for longer than warn_after: one warning over SMTP
 dovecot_start
-printf '%s\n' "$IMAP_PASSWORD" >"$work/imap.password"
-chmod 600 "$work/imap.password"
-conf imap ops@vng.nl "type = imap
+secret imap.password "$IMAP_PASSWORD"
+staff_conf imap ops@vng.nl "type = imap
 url = imaps://localhost:$IMAPS_PORT/INBOX
 user = $IMAP_USER
 password_file = $work/imap.password
 ca_file = $CA_FILE
 timeout = 10"
-run imap "2021-04-05 10:00"
+once imap "2021-04-05 10:00"
 ok $? "IMAP up: aanmeldd --once exits 0"
 status imap "2021-04-05 10:01"
 eq "IMAP up: status exits 0" 0 $?
 check "IMAP up: status healthy" grep -q '^health: *ok$' "$work/status.out"
 sh "$servers/dovecot.sh" stop-imap "$dv" >/dev/null 2>&1
-run imap "2021-04-05 10:10"
+once imap "2021-04-05 10:10"
 eq "IMAP down 10 min: aanmeldd --once exits 1" 1 $?
 eq "IMAP down 10 min: no warning yet" 0 "$(to ops@vng.nl)"
 status imap "2021-04-05 10:15"
 eq "IMAP down 15 min: status still exits 0 (under warn_after)" 0 $?
 check "IMAP down 15 min: status shows the failing since" grep -q '^failing since: *2021-04-05 10:10' "$work/status.out"
-run imap "2021-04-05 10:31"
+once imap "2021-04-05 10:31"
 eq "IMAP down 31 min: exactly one warning delivered over SMTP" 1 "$(to ops@vng.nl)"
 eq "IMAP down 31 min: recorded as sent" "staff-warning|sent" \
 	"$(sql imap "SELECT kind, status FROM outbox WHERE rcpt = 'ops@vng.nl'")"
@@ -211,24 +186,24 @@ eq "IMAP down 35 min: status exits 1" 1 $?
 check "IMAP down: status names the stalled poll" grep -E -q '^health: *PROBLEM: no successful poll for 3[45] min' "$work/status.out"
 check "IMAP down: status lists the error" grep -q '^  2021-04-05 10:3[0-9]:[0-9][0-9]  2x  intake: ' "$work/status.out"
 check "IMAP down: status shows the warning" grep -q 'warned of the mailbox at 2021-04-05 10:31' "$work/status.out"
-run imap "2021-04-05 10:45"
-run imap "2021-04-05 11:30"
+once imap "2021-04-05 10:45"
+once imap "2021-04-05 11:30"
 eq "IMAP down 90 min: still exactly one warning" 1 "$(to ops@vng.nl)"
 sh "$servers/dovecot.sh" start "$dv" >/dev/null 2>&1
-run imap "2021-04-05 11:40"
+once imap "2021-04-05 11:40"
 ok $? "IMAP back: aanmeldd --once exits 0"
 eq "IMAP back: one note that it works again" 1 \
 	"$(sql imap "SELECT count(*) FROM outbox WHERE rcpt = 'ops@vng.nl' AND kind = 'staff-recovered' AND status = 'sent'")"
 eq "IMAP back: two mails to staff in all" 2 "$(to ops@vng.nl)"
 mail_to ops@vng.nl 2 >"$work/recovered.txt" 2>&1
 check "recovered: a Dutch subject" grep -qx 'Subject: De aanmeldbalie werkt weer' "$work/recovered.txt"
-run imap "2021-04-05 11:50"
+once imap "2021-04-05 11:50"
 eq "IMAP back: no further mail" 2 "$(to ops@vng.nl)"
 status imap "2021-04-05 11:51"
 eq "IMAP back: status exits 0" 0 $?
 check "IMAP back: the errors are still listed" grep -q '  intake: ' "$work/status.out"
 sh "$servers/dovecot.sh" stop-imap "$dv" >/dev/null 2>&1
-run imap "2021-04-05 12:30"
+once imap "2021-04-05 12:30"
 eq "a second outage: its own warning" 3 "$(to ops@vng.nl)"
 
 tap_done
