@@ -20,12 +20,16 @@
 static void
 add_reason(struct classification *c, struct reason *why)
 {
+	char *text = reason_english(why), *r;
+
+	r = xasprintf("%s; %s", c->reasons, text);
+	free(text);
+	free(c->reasons);
+	c->reasons = r;
 	c->codes.v =
 		xreallocarray(c->codes.v, c->codes.n + 1, sizeof(*c->codes.v));
 	c->codes.v[c->codes.n++] = *why;
 	memset(why, 0, sizeof(*why));
-	free(c->reasons);
-	c->reasons = reason_list_english(&c->codes);
 }
 
 /* The reason when an answer at least as late as this one is recorded
