@@ -139,6 +139,7 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 	set.message_id_domain = rt->config->message_id_domain;
 	set.trusted_authserv_id = rt->config->trusted_authserv_id;
 	set.trust_unlabelled_authres = rt->config->trust_unlabelled_authres;
+	memset(&st, 0, sizeof(st));
 	st.enrolled = (const char *const *)d->codes;
 	st.n_enrolled = d->n_codes;
 	st.confirmed = d->confirmed;

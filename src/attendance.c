@@ -1,5 +1,7 @@
 #include "autoconf.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,40 +9,49 @@
 #include "classify.h"
 #include "gemeenten.h"
 #include "programme.h"
+#include "reason.h"
 #include "itip_reply.h"
 #include "message.h"
 #include "rules.h"
 #include "store_attendance.h"
 #include "util.h"
 
-/* Adds "; text" to the reasons of c. */
+/* Adds why to the reasons of c (moved: why is left empty). */
 static void
-add_reason(struct classification *c, const char *text)
+add_reason(struct classification *c, struct reason *why)
 {
-	char *r = xasprintf("%s; %s", c->reasons, text);
+	char *text = reason_english(why), *r;
 
+	r = xasprintf("%s; %s", c->reasons, text);
+	free(text);
 	free(c->reasons);
 	c->reasons = r;
+	c->codes.v =
+		xreallocarray(c->codes.v, c->codes.n + 1, sizeof(*c->codes.v));
+	c->codes.v[c->codes.n++] = *why;
+	memset(why, 0, sizeof(*why));
 }
 
-/* The reason when an answer at least as late as this one is recorded. */
-static char *
-superseded(struct store *s, const struct attendance *a, char **error_r,
-	   int *rc_r)
+/* The reason when an answer at least as late as this one is recorded
+   (false: none). */
+static bool
+superseded(struct store *s, const struct attendance *a, struct reason *why,
+	   char **error_r, int *rc_r)
 {
-	char *status = NULL, *why = NULL;
+	char *status = NULL;
+	bool later = false;
 	unsigned seq;
 	time_t at;
 
 	*rc_r = store_attendance_current(s, a->code, a->rec.address, a->item,
 					 &status, &seq, &at, error_r);
-	if (*rc_r == 1 && (seq > a->rec.sequence ||
-			   (seq == a->rec.sequence && at > a->rec.replied_at)))
-		why = xasprintf("a later answer (%s) is recorded: this one "
-				"changes nothing",
-				status);
+	later = *rc_r == 1 &&
+		(seq > a->rec.sequence ||
+		 (seq == a->rec.sequence && at > a->rec.replied_at));
+	if (later)
+		reason_set(why, REASON_ATT_SUPERSEDED, status);
 	free(status);
-	return why;
+	return later;
 }
 
 /* The highest SEQUENCE sent of the item to the attendee as a contact of
@@ -69,10 +80,9 @@ sent_sequence(struct store *s, const struct classification *c,
 
 /* c becomes an ignored message with the reason why. */
 static void
-ignore(struct classification *c, char *why)
+ignore(struct classification *c, struct reason *why)
 {
 	add_reason(c, why);
-	free(why);
 	c->verdict = VERDICT_IGNORE;
 	c->gemeente = NULL;
 }
@@ -82,7 +92,8 @@ attendance_resolve(struct store *s, const struct rules *rules,
 		   const struct message *msg, struct classification *c,
 		   time_t now, struct attendance *out, char **error_r)
 {
-	char **codes = NULL, *why, name[32];
+	char **codes = NULL, name[32], n1[24], n2[24];
+	struct reason why;
 	unsigned sent;
 	size_t n = 0;
 	int rc;
@@ -92,9 +103,8 @@ attendance_resolve(struct store *s, const struct rules *rules,
 	    -1)
 		return -1;
 	if (n == 0) {
-		ignore(c, xasprintf("%s is no contact of an enrolled "
-				    "municipality: nothing recorded",
-				    c->reply.attendee));
+		reason_set(&why, REASON_ATT_NO_CONTACT, c->reply.attendee);
+		ignore(c, &why);
 		return 0;
 	}
 	if (sent_sequence(s, c, codes, n, &sent, error_r) == -1) {
@@ -106,11 +116,11 @@ attendance_resolve(struct store *s, const struct rules *rules,
 		   outrank every later answer to what we did send */
 		util_free_strv(codes, n);
 		itip_reply_item_name(c->item, false, name, sizeof(name));
-		ignore(c, xasprintf("calendar reply from %s for %s with "
-				    "SEQUENCE %u, above the %u we sent: "
-				    "nothing recorded",
-				    c->reply.attendee, name, c->reply.sequence,
-				    sent));
+		snprintf(n1, sizeof(n1), "%u", c->reply.sequence);
+		snprintf(n2, sizeof(n2), "%u", sent);
+		reason_set(&why, REASON_ATT_SEQUENCE, c->reply.attendee, name,
+			   n1, n2);
+		ignore(c, &why);
 		return 0;
 	}
 	out->code = xstrdup(codes[0]);
@@ -129,13 +139,10 @@ attendance_resolve(struct store *s, const struct rules *rules,
 	out->rec.received_at = now;
 	out->rec.message_id = msg->message_id;
 	c->gemeente = gemeenten_by_code(rules->gemeenten, out->code);
-	why = superseded(s, out, error_r, &rc);
+	if (superseded(s, out, &why, error_r, &rc))
+		add_reason(c, &why);
 	if (rc == -1)
 		return -1;
-	if (why != NULL) {
-		add_reason(c, why);
-		free(why);
-	}
 	return 1;
 }
 

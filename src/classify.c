@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "authres.h"
-#include "buf.h"
 #include "classify.h"
 #include "compose.h"
 #include "gemeenten.h"
@@ -16,10 +15,9 @@
 #include "mailaddr.h"
 #include "message.h"
 #include "programme.h"
+#include "reason.h"
 #include "rules.h"
 #include "util.h"
-
-#define REASONS_MAX 4096
 
 static const char *const verdict_names[VERDICT_COUNT] = {
 	"enrol",  "waitlist", "closed",	    "duplicate", "reject",
@@ -30,7 +28,7 @@ struct judge {
 	const struct message *msg;
 	const struct rules *rules;
 	const struct classify_settings *set;
-	struct buf reasons;
+	struct reason_list reasons;
 	const struct gemeente *gemeente;
 	bool quiet;		 /* a reply to our own mail: never answered */
 	struct itip_reply reply; /* an answer to an invitation */
@@ -55,21 +53,8 @@ verdict_parse(const char *name)
 	return -1;
 }
 
-static void reason(struct judge *j, const char *fmt, ...) ATTR_PRINTF(2, 3);
-
-static void
-reason(struct judge *j, const char *fmt, ...)
-{
-	char text[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (j->reasons.len > 0)
-		(void)buf_adds(&j->reasons, "; ");
-	(void)buf_adds(&j->reasons, text);
-}
+/* A number as a reason's argument. */
+#define NUM(buf, v) (snprintf((buf), sizeof(buf), "%ld", (long)(v)), (buf))
 
 /* What the trusted server's Authentication-Results say about the
    sender, recorded in the reasons. */
@@ -86,13 +71,13 @@ judge_authres(struct judge *j)
 			  m->n_authres, j->set->trusted_authserv_id,
 			  j->set->trust_unlabelled_authres, domain, &s);
 	if (o == AUTHRES_UNTRUSTED) {
-		reason(j, "no trusted Authentication-Results");
+		reason_list_add(&j->reasons, REASON_AUTH_UNTRUSTED);
 		return o;
 	}
-	reason(j, "authentication: dmarc=%s spf=%s dkim=%s (%s)",
-	       s.dmarc[0] != '\0' ? s.dmarc : "none",
-	       s.spf[0] != '\0' ? s.spf : "none",
-	       s.dkim[0] != '\0' ? s.dkim : "none", s.detail);
+	reason_list_add(&j->reasons, REASON_AUTH_RESULTS,
+			s.dmarc[0] != '\0' ? s.dmarc : "none",
+			s.spf[0] != '\0' ? s.spf : "none",
+			s.dkim[0] != '\0' ? s.dkim : "none", s.detail);
 	return o;
 }
 
@@ -106,14 +91,13 @@ judge_authenticated(struct judge *j, enum authres_outcome auth, enum verdict v)
 	if (v == VERDICT_IGNORE)
 		return v;
 	if (auth == AUTHRES_FAIL)
-		reason(j, "dmarc=fail: the sender address may be forged");
+		reason_list_add(&j->reasons, REASON_AUTH_FORGED);
 	else if (auth == AUTHRES_NONE)
-		reason(j, "no DMARC pass from the trusted server: the sender "
-			  "is not authenticated");
+		reason_list_add(&j->reasons, REASON_AUTH_NONE);
 	else
 		return v;
 	if (v == VERDICT_ATTENDANCE) {
-		reason(j, "attendance not recorded");
+		reason_list_add(&j->reasons, REASON_ATTENDANCE_NOT_RECORDED);
 		return VERDICT_IGNORE;
 	}
 	/* not authenticated, a reject stays one but is not answered
@@ -129,24 +113,22 @@ static enum verdict
 judge_by_rule(struct judge *j, const struct sender_rule *rule,
 	      const char *domain)
 {
+	char line[24];
+
 	switch (rule->action) {
 	case SENDER_ALLOW:
 		j->gemeente = rule->gemeente;
-		reason(j,
-		       "sender domain %s is municipality %s %s "
-		       "(senders.rules:%u)",
-		       domain, rule->gemeente->code, rule->gemeente->name,
-		       rule->line);
+		reason_list_add(&j->reasons, REASON_SENDER_RULE_ALLOW, domain,
+				rule->gemeente->code, rule->gemeente->name,
+				NUM(line, rule->line));
 		return VERDICT_ENROL;
 	case SENDER_DENY:
-		reason(j,
-		       "sender domain %s is not a municipality "
-		       "(denied by senders.rules:%u)",
-		       domain, rule->line);
+		reason_list_add(&j->reasons, REASON_SENDER_RULE_DENY, domain,
+				NUM(line, rule->line));
 		return VERDICT_REJECT;
 	default:
-		reason(j, "senders.rules:%u sends %s to review", rule->line,
-		       domain);
+		reason_list_add(&j->reasons, REASON_SENDER_RULE_REVIEW,
+				NUM(line, rule->line), domain);
 		return VERDICT_REVIEW;
 	}
 }
@@ -163,32 +145,26 @@ judge_outsider(struct judge *j, const char *domain)
 
 	shared = gemeenten_shared_by_domain(g, domain);
 	if (shared != NULL) {
-		reason(j,
-		       "sender domain %s is a shared service organisation "
-		       "(%s) for %s",
-		       domain, shared->organisation, shared->member_names);
+		reason_list_add(&j->reasons, REASON_SHARED_ORG, domain,
+				shared->organisation, shared->member_names);
 		return VERDICT_REVIEW;
 	}
 	m = gemeenten_lookalike(g, domain, &like);
 	if (m != NULL) {
 		j->gemeente = m->merged ? m->successor : m;
-		reason(j,
-		       "sender domain %s looks like %s (%s %s) but is not "
-		       "on the list",
-		       domain, like, m->code, m->name);
+		reason_list_add(&j->reasons, REASON_LOOKALIKE, domain, like,
+				m->code, m->name);
 		return VERDICT_REVIEW;
 	}
 	m = j->msg->from_name == NULL ? NULL
 				      : gemeenten_claimed(g, j->msg->from_name);
 	if (m != NULL) {
 		j->gemeente = m;
-		reason(j,
-		       "display name claims municipality %s (%s) but the "
-		       "address %s is not municipal",
-		       m->name, m->code, j->msg->from_addr);
+		reason_list_add(&j->reasons, REASON_NAME_CLAIM, m->name,
+				m->code, j->msg->from_addr);
 		return VERDICT_REVIEW;
 	}
-	reason(j, "sender domain %s is not a municipality", domain);
+	reason_list_add(&j->reasons, REASON_NOT_MUNICIPALITY, domain);
 	return VERDICT_REJECT;
 }
 
@@ -203,8 +179,8 @@ judge_sender(struct judge *j)
 
 	if (domain == NULL) {
 		/* message_parse() already refuses these; keep it safe here */
-		reason(j, "sender address %s has no usable domain",
-		       j->msg->from_addr);
+		reason_list_add(&j->reasons, REASON_NO_DOMAIN,
+				j->msg->from_addr);
 		return VERDICT_REVIEW;
 	}
 	rule = rules_sender(j->rules, domain);
@@ -215,21 +191,18 @@ judge_sender(struct judge *j)
 		return judge_outsider(j, domain);
 	if (m->merged) {
 		j->gemeente = m->successor;
-		reason(j,
-		       "sender domain %s belonged to %s (%s), merged into "
-		       "%s %s on %s",
-		       domain, m->name, m->code, m->successor->code,
-		       m->successor->name,
-		       m->merged_on != NULL ? m->merged_on : "?");
+		reason_list_add(&j->reasons, REASON_MERGED, domain, m->name,
+				m->code, m->successor->code, m->successor->name,
+				m->merged_on != NULL ? m->merged_on : "?");
 		return VERDICT_ENROL;
 	}
 	j->gemeente = m;
 	if (strcmp(matched, domain) != 0)
-		reason(j, "sender domain %s (under %s) is municipality %s %s",
-		       domain, matched, m->code, m->name);
+		reason_list_add(&j->reasons, REASON_SUBDOMAIN, domain, matched,
+				m->code, m->name);
 	else
-		reason(j, "sender domain %s is municipality %s %s", domain,
-		       m->code, m->name);
+		reason_list_add(&j->reasons, REASON_MUNICIPALITY, domain,
+				m->code, m->name);
 	return VERDICT_ENROL;
 }
 
@@ -238,30 +211,33 @@ static enum verdict
 judge_state(struct judge *j, const struct classify_state *st, time_t now)
 {
 	const struct programme *p = j->rules->programme;
-	char when[64];
+	char when[64], n1[24], n2[24];
 	size_t i;
 
 	for (i = 0; i < st->n_enrolled; i++) {
 		if (strcmp(st->enrolled[i], j->gemeente->code) == 0) {
-			reason(j, "%s is already enrolled", j->gemeente->name);
+			reason_list_add(&j->reasons, REASON_ENROLLED_ALREADY,
+					j->gemeente->name);
 			return VERDICT_DUPLICATE;
 		}
 	}
 	if (p->opens != 0 && now < p->opens) {
-		reason(j, "enrolment opens on %s: for staff to decide",
-		       util_format_time(p->opens, when, sizeof(when)));
+		reason_list_add(&j->reasons, REASON_NOT_OPEN,
+				util_format_time(p->opens, when, sizeof(when)));
 		return VERDICT_REVIEW;
 	}
 	if (now > p->closes) {
-		reason(j, "enrolment closed on %s",
-		       util_format_time(p->closes, when, sizeof(when)));
+		reason_list_add(
+			&j->reasons, REASON_CLOSED,
+			util_format_time(p->closes, when, sizeof(when)));
 		return VERDICT_CLOSED;
 	}
 	if (st->confirmed >= (size_t)p->capacity) {
-		reason(j, "capacity %ld reached", p->capacity);
+		reason_list_add(&j->reasons, REASON_FULL, NUM(n1, p->capacity));
 		return VERDICT_WAITLIST;
 	}
-	reason(j, "place %zu of %ld", st->confirmed + 1, p->capacity);
+	reason_list_add(&j->reasons, REASON_PLACE, NUM(n1, st->confirmed + 1),
+			NUM(n2, p->capacity));
 	return VERDICT_ENROL;
 }
 
@@ -284,48 +260,40 @@ judge_calendar(struct judge *j)
 		return VERDICT_COUNT;
 	if (rc == 0) {
 		/* COUNTER (a new time proposed) and the like */
-		reason(j,
-		       "calendar reply that is no answer to record (%s): "
-		       "nothing recorded",
-		       err);
+		reason_list_add(&j->reasons, REASON_CAL_NO_ANSWER, err);
 		return VERDICT_IGNORE;
 	}
 	if (rc == -1) {
-		reason(j,
-		       "calendar reply to an invitation, unreadable (%s): "
-		       "nothing recorded",
-		       err);
+		reason_list_add(&j->reasons, REASON_CAL_UNREADABLE, err);
 		return VERDICT_IGNORE;
 	}
 	j->item = itip_reply_item(j->rules->programme, j->reply.uid,
 				  j->set->message_id_domain);
 	if (j->item == 0) {
-		reason(j,
-		       "calendar reply from %s to an event that is not in the "
-		       "programme (UID %s): nothing recorded",
-		       j->reply.attendee, j->reply.uid);
+		reason_list_add(&j->reasons, REASON_CAL_UNKNOWN_EVENT,
+				j->reply.attendee, j->reply.uid);
 		return VERDICT_IGNORE;
 	}
 	itip_reply_item_name(j->item, false, name, sizeof(name));
 	if (j->reply.partstat == ITIP_OTHER) {
-		reason(j,
-		       "calendar reply from %s for %s with PARTSTAT=%s: "
-		       "nothing recorded",
-		       j->reply.attendee, name, j->reply.partstat_text);
+		reason_list_add(&j->reasons, REASON_CAL_PARTSTAT,
+				j->reply.attendee, name,
+				j->reply.partstat_text);
 		return VERDICT_IGNORE;
 	}
 	if (m->from_addr == NULL ||
 	    strcasecmp(m->from_addr, j->reply.attendee) != 0) {
 		/* only the attendee answers for itself: From is what is
 		   authenticated, a Sender (Gmail's, a delegate's) is not */
-		reason(j, "calendar reply sent by %s for %s: nothing recorded",
-		       m->from_addr != NULL ? m->from_addr : "no sender",
-		       j->reply.attendee);
+		reason_list_add(&j->reasons, REASON_CAL_WRONG_SENDER,
+				m->from_addr != NULL ? m->from_addr
+						     : "no sender",
+				j->reply.attendee);
 		return VERDICT_IGNORE;
 	}
-	reason(j, "calendar reply from %s", j->reply.attendee);
-	reason(j, "attendance: %s %s", itip_partstat_name(j->reply.partstat),
-	       name);
+	reason_list_add(&j->reasons, REASON_CAL_REPLY, j->reply.attendee);
+	reason_list_add(&j->reasons, REASON_ATTENDANCE,
+			itip_partstat_name(j->reply.partstat), name);
 	return VERDICT_ATTENDANCE;
 }
 
@@ -337,20 +305,18 @@ judge_withdrawal(struct judge *j, const struct classify_state *st,
 	size_t i;
 
 	if (v != VERDICT_ENROL) {
-		reason(j, "withdrawal request not from a known municipality: "
-			  "for staff to handle");
+		reason_list_add(&j->reasons, REASON_WITHDRAW_UNKNOWN);
 		return VERDICT_REVIEW;
 	}
 	for (i = 0; i < st->n_enrolled; i++) {
 		if (strcmp(st->enrolled[i], j->gemeente->code) == 0) {
-			reason(j, "withdrawal of %s", j->gemeente->name);
+			reason_list_add(&j->reasons, REASON_WITHDRAWAL,
+					j->gemeente->name);
 			return VERDICT_WITHDRAW;
 		}
 	}
-	reason(j,
-	       "withdrawal request, but %s is not enrolled: for staff to "
-	       "handle",
-	       j->gemeente->name);
+	reason_list_add(&j->reasons, REASON_WITHDRAW_NOT_ENROLLED,
+			j->gemeente->name);
 	return VERDICT_REVIEW;
 }
 
@@ -360,51 +326,63 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 {
 	const struct message *m = j->msg;
 	const struct subject_rule *rule = NULL;
-	char *err = NULL, why[MACHINE_WHY_MAX];
+	char *err = NULL, line[24];
+	struct reason why;
 	enum machine machine;
 	enum verdict v;
 
 	machine = machine_mail(m, j->set->own_address,
-			       j->set->message_id_domain, why, sizeof(why));
+			       j->set->message_id_domain, &why);
 	if (m->problem != NULL) {
 		/* a bounce without a From is a machine's, not a problem */
 		if (machine == MACHINE_CERTAIN) {
-			reason(j, "%s", why);
+			reason_list_add_copy(&j->reasons, &why);
+			reason_deinit(&why);
 			return VERDICT_IGNORE;
 		}
-		reason(j, "%s", m->problem);
+		reason_list_add_copy(&j->reasons, m->problem);
 		if (machine == MACHINE_LIKELY)
-			reason(j, "%s", why);
+			reason_list_add_copy(&j->reasons, &why);
+		reason_deinit(&why);
 		return VERDICT_REVIEW;
 	}
 	if (m->calendar != NULL || m->calendar_reply) {
 		v = judge_calendar(j);
-		if (v != VERDICT_COUNT)
+		if (v != VERDICT_COUNT) {
+			reason_deinit(&why);
 			return v;
+		}
 	}
 	if (machine != MACHINE_NO) {
-		reason(j, "%s", why);
+		reason_list_add_copy(&j->reasons, &why);
+		reason_deinit(&why);
 		return VERDICT_IGNORE;
 	}
+	reason_deinit(&why);
 	if (machine_replies_to_us(m, j->set->message_id_domain)) {
-		reason(j, "reply to one of our own mails");
+		reason_list_add(&j->reasons, REASON_REPLY_TO_US);
 		j->quiet = true;
 		return VERDICT_REVIEW;
 	}
 	switch (rules_match_subject(
 		j->rules, m->subject == NULL ? "" : m->subject, &rule, &err)) {
 	case -1:
-		reason(j, "%s", err);
+		reason_list_add(&j->reasons, REASON_SUBJECT_RULE_FAILED, err);
 		free(err);
 		return VERDICT_REVIEW;
 	case 0:
-		reason(j, "subject matches no rule");
+		reason_list_add(&j->reasons, REASON_SUBJECT_NO_RULE);
 		return VERDICT_IGNORE;
 	default:
 		break;
 	}
-	reason(j, "subject matches %s rule (subject.rules:%u)",
-	       rules_action_name(rule->action), rule->line);
+	if (rule->action == RULE_REVIEW)
+		reason_list_add(&j->reasons, REASON_SUBJECT_REVIEW,
+				NUM(line, rule->line));
+	else
+		reason_list_add(&j->reasons, REASON_SUBJECT_RULE,
+				rules_action_name(rule->action),
+				NUM(line, rule->line));
 	if (rule->action == RULE_IGNORE)
 		return VERDICT_IGNORE;
 	v = judge_sender(j);
@@ -413,6 +391,30 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 	if (rule->action == RULE_REVIEW || v != VERDICT_ENROL)
 		return rule->action == RULE_REVIEW ? VERDICT_REVIEW : v;
 	return judge_state(j, st, now);
+}
+
+/* What the history adds to an authenticated verdict v: a municipality
+   that withdrew and enrols again is for a person to let back in (an
+   approval enrols it in a new round); a withdrawal that cannot be
+   carried out is finished by a person, without an answer. */
+static enum verdict
+judge_history(struct judge *j, const struct classify_state *st, enum verdict v)
+{
+	if ((v == VERDICT_ENROL || v == VERDICT_WAITLIST) &&
+	    st->withdrawn_code != NULL && j->gemeente != NULL &&
+	    strcmp(st->withdrawn_code, j->gemeente->code) == 0) {
+		reason_list_add(&j->reasons, REASON_WITHDREW_EARLIER,
+				st->withdrawn_name != NULL ? st->withdrawn_name
+							   : j->gemeente->name);
+		return VERDICT_REVIEW;
+	}
+	if (v == VERDICT_WITHDRAW && st->withdraw_failed != NULL) {
+		reason_list_add(&j->reasons, REASON_WITHDRAW_FAILED,
+				st->withdraw_failed);
+		j->quiet = true;
+		return VERDICT_REVIEW;
+	}
+	return v;
 }
 
 static const enum template_kind answers[VERDICT_COUNT] = {
@@ -441,16 +443,17 @@ classify(const struct message *msg, const struct rules *rules,
 	j.msg = msg;
 	j.rules = rules;
 	j.set = settings;
-	buf_init(&j.reasons, REASONS_MAX);
 	v = judge(&j, state, now);
 	if (msg->problem == NULL) {
 		auth = judge_authres(&j);
 		v = judge_authenticated(&j, auth, v);
 	}
+	v = judge_history(&j, state, v);
 	memset(out, 0, sizeof(*out));
 	out->verdict = v;
 	out->gemeente = j.gemeente;
-	out->reasons = buf_steal(&j.reasons);
+	out->reasons = reason_list_english(&j.reasons);
+	out->codes = j.reasons;
 	out->template = answers[v];
 	if (v == VERDICT_ATTENDANCE) {
 		out->reply = j.reply;
@@ -472,5 +475,6 @@ classification_deinit(struct classification *c)
 {
 	free(c->reasons);
 	c->reasons = NULL;
+	reason_list_deinit(&c->codes);
 	itip_reply_deinit(&c->reply);
 }

@@ -1,7 +1,8 @@
 /*
  * The verdict on one message: a pure function of the parsed message, the
- * rules, what is already enrolled and the time, with its reasons in
- * words.  It never touches the database, the network or the clock.
+ * rules, what is already enrolled and the time, with its reasons as
+ * codes (reason.h) and in words.  It never touches the database, the network or
+ * the clock.
  *
  * RFC 3834 decides which mail is from a machine and is never answered;
  * RFC 8601/7489 which Authentication-Results may be believed.
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "itip_reply.h"
+#include "reason.h"
 #include "template.h"
 
 struct gemeente;
@@ -45,14 +47,20 @@ struct classify_state {
 	const char *const *enrolled; /* codes enrolled or waitlisted */
 	size_t n_enrolled;
 	size_t confirmed; /* confirmed places taken */
+	/* the municipality of the message withdrew before (its code and
+	   name as enrolled), or NULL: a new enrolment is for staff */
+	const char *withdrawn_code, *withdrawn_name;
+	/* why a withdrawal could not be carried out, or NULL */
+	const char *withdraw_failed;
 };
 
 struct classification {
 	enum verdict verdict;
 	/* the municipality; for review the suggested one, or NULL */
 	const struct gemeente *gemeente;
-	char *reasons; /* "; "-separated words, heap */
-	bool answer;   /* send the verdict's template */
+	char *reasons;		  /* codes in English, "; "-separated, heap */
+	struct reason_list codes; /* the reasons as data */
+	bool answer;		  /* send the verdict's template */
 	enum template_kind template;
 	/* VERDICT_ATTENDANCE: the reply (owned) and the item it answers
 	   (a session number, CALENDAR_DEADLINE or CALENDAR_CONGRESS) */

@@ -7,6 +7,7 @@
 #include "cli_show.h"
 #include "escape.h"
 #include "message.h"
+#include "reason.h"
 #include "staff.h"
 #include "store_staff.h"
 
@@ -50,8 +51,12 @@ cli_show_headers(const struct message *msg)
 	field("Content-Type:", msg->content_type);
 	for (size_t i = 0; i < msg->n_authres; i++)
 		field("Authentication-Results:", msg->authres[i]);
-	if (msg->problem != NULL)
-		field("(problem)", msg->problem);
+	if (msg->problem != NULL) {
+		char *problem = reason_english(msg->problem);
+
+		field("(problem)", problem);
+		free(problem);
+	}
 }
 
 struct rows {
@@ -66,11 +71,19 @@ print_rows(void *ctx, int n, const char *const *values,
 
 	if (r->n++ > 0)
 		putchar('\n');
+	const char *codes = NULL;
+
 	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i], "reason_codes") == 0)
+			codes = values[i];
+	}
+	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i], "reason_codes") == 0)
+			continue; /* shown in Dutch below the reason */
 		printf("  %-12s ", names[i]);
 		value(values[i]);
 		if (strcmp(names[i], "reason") == 0 && values[i] != NULL) {
-			char *nl = staff_reason_text(values[i]);
+			char *nl = staff_reason_text(values[i], codes);
 
 			printf("  %-12s ", "in Dutch");
 			value(nl);

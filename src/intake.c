@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "message.h"
 #include "message_worker.h"
 #include "programme.h"
+#include "reason.h"
 #include "roster.h"
 #include "rules.h"
 #include "spool.h"
@@ -133,7 +135,7 @@ prepare_invitations(struct intake *in, const struct message *msg,
 		    size_t *n_r, struct store_record *rec)
 {
 	struct store_mail *mails;
-	/* a municipality that withdrew goes to review (withdrawn_before):
+	/* a municipality that withdrew goes to review (judge_message):
 	   here it is always the first round */
 	const struct invite_for f = {code, 1, NULL, 0};
 	char *err = NULL;
@@ -152,31 +154,49 @@ prepare_invitations(struct intake *in, const struct message *msg,
 	rec->n_mails = *n_r;
 }
 
-/* A municipality that withdrew and enrols again: a person decides whether
-   it comes back (an approval enrols it in a new round).  0 or -1. */
+/* The verdict on msg: classify() with what the store knows.  That the
+   municipality withdrew before, and that its withdrawal cannot be carried
+   out, are inputs to it, found after a first look at who wrote: it alone
+   decides.  The plan of a withdrawal goes into plan.  0 or -1. */
 static int
-withdrawn_before(struct intake *in, struct classification *c, char **error_r)
+judge_message(struct intake *in, const struct message *msg,
+	      struct classify_state *st, time_t now, struct classification *c,
+	      struct roster_plan *plan, char **error_r)
 {
-	char *status = NULL, *name = NULL, *reasons;
-	int rc;
+	char *status = NULL, *name = NULL, *err = NULL;
+	int rc = 0;
 
-	if ((c->verdict != VERDICT_ENROL && c->verdict != VERDICT_WAITLIST) ||
-	    c->gemeente == NULL)
-		return 0;
-	rc = store_programme_enrolment(in->store, c->gemeente->code, &status,
-				       &name, error_r);
+	classify(msg, in->rules, &in->settings, st, now, c);
+	if ((c->verdict == VERDICT_ENROL || c->verdict == VERDICT_WAITLIST) &&
+	    c->gemeente != NULL)
+		rc = store_programme_enrolment(in->store, c->gemeente->code,
+					       &status, &name, error_r);
 	if (rc == 1 && strcmp(status, "withdrawn") == 0) {
-		reasons = xasprintf("%s; %s withdrew earlier: for staff to "
-				    "decide",
-				    c->reasons, name);
-		free(c->reasons);
-		c->reasons = reasons;
-		c->verdict = VERDICT_REVIEW;
-		c->template = TEMPLATE_REVIEW;
+		st->withdrawn_code = c->gemeente->code;
+		st->withdrawn_name = name;
+		classification_deinit(c);
+		classify(msg, in->rules, &in->settings, st, now, c);
+		st->withdrawn_code = st->withdrawn_name = NULL;
 	}
 	free(status);
 	free(name);
-	return rc == -1 ? -1 : 0;
+	if (rc == -1) {
+		classification_deinit(c);
+		return -1;
+	}
+	if (c->verdict == VERDICT_WITHDRAW &&
+	    roster_plan_withdraw(in->store, in->rules, in->config,
+				 c->gemeente->code, "mailbox", now, plan,
+				 &err) != 0) {
+		/* a person finishes it */
+		log_warnx("withdrawal of %s: %s", c->gemeente->code, err);
+		st->withdraw_failed = err;
+		classification_deinit(c);
+		classify(msg, in->rules, &in->settings, st, now, c);
+		st->withdraw_failed = NULL;
+		free(err);
+	}
+	return 0;
 }
 
 /* Classifies and records one new message; returns its verdict or -1. */
@@ -190,19 +210,20 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct answer a, *inv = NULL;
 	struct attendance att;
 	struct roster_plan plan;
-	char **codes;
+	char **codes, *codes_text;
 	size_t n, confirmed, n_inv = 0;
 	int64_t id;
 	int rc;
 
 	if (store_enrolled(in->store, &codes, &n, &confirmed, error_r) == -1)
 		return -1;
+	memset(&st, 0, sizeof(st));
 	st.enrolled = (const char *const *)codes;
 	st.n_enrolled = n;
 	st.confirmed = confirmed;
-	classify(msg, in->rules, &in->settings, &st, now, &c);
-	if (withdrawn_before(in, &c, error_r) == -1) {
-		classification_deinit(&c);
+	memset(&plan, 0, sizeof(plan));
+	if (judge_message(in, msg, &st, now, &c, &plan, error_r) == -1) {
+		roster_plan_free(&plan);
 		util_free_strv(codes, n);
 		return -1;
 	}
@@ -217,7 +238,6 @@ decide(struct intake *in, const char *key, const struct message *msg,
 			rec.attendance = &att.rec;
 		rc = rc == -1 ? -1 : 0;
 	}
-	memset(&plan, 0, sizeof(plan));
 	rec.mailbox = in->mailbox->name;
 	rec.msgkey = key;
 	rec.message_id = msg->message_id;
@@ -229,6 +249,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	rec.received_at = now;
 	rec.verdict = verdict_name(c.verdict);
 	rec.reasons = c.reasons;
+	rec.reason_codes = codes_text = reason_list_encode(&c.codes);
 	rec.gemeente_code = c.gemeente != NULL ? c.gemeente->code : NULL;
 	rec.gemeente_name = c.gemeente != NULL ? c.gemeente->name : NULL;
 	rec.enrol = enrol_kind(c.verdict);
@@ -240,24 +261,9 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	if (rc == 0 && c.verdict == VERDICT_ENROL)
 		prepare_invitations(in, msg, c.gemeente->code, now, &inv,
 				    &n_inv, &rec);
-	if (rc == 0 && c.verdict == VERDICT_WITHDRAW) {
-		/* the withdrawal, its mails and a promotion: one commit */
-		char *err = NULL;
-
-		if (roster_plan_withdraw(in->store, in->rules, in->config,
-					 c.gemeente->code, "mailbox", now,
-					 &plan, &err) == 0)
-			rec.change = &plan.change;
-		else {
-			/* a person finishes it */
-			log_warnx("withdrawal of %s: %s", c.gemeente->code,
-				  err);
-			free(err);
-			rec.verdict = verdict_name(VERDICT_REVIEW);
-			rec.review = true;
-			rec.folder = intake_folder(in->config, VERDICT_REVIEW);
-		}
-	}
+	/* the withdrawal, its mails and a promotion: one commit */
+	if (rc == 0 && c.verdict == VERDICT_WITHDRAW)
+		rec.change = &plan.change;
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
 	if (rc == 0) {
@@ -273,6 +279,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	roster_plan_free(&plan);
 	invite_free(inv, n_inv);
 	free((void *)rec.mails);
+	free(codes_text);
 	classification_deinit(&c);
 	util_free_strv(codes, n);
 	return rc;
@@ -286,19 +293,21 @@ parse_counted(struct intake *in, const char *key, const char *data, size_t len,
 	      size_t size, time_t now, unsigned *attempts, char **error_r)
 {
 	struct message *msg;
-	char *why;
+	char n[24];
 
 	if (store_attempt_begin(in->store, in->mailbox->name, key, now,
 				attempts, error_r) == -1)
 		return NULL;
 	if (*attempts <= INTAKE_ATTEMPTS_MAX)
 		return message_worker_parse(data, len, size);
-	why = xasprintf("processing failed %u times (the daemon stopped "
-			"while handling it): for a person",
-			*attempts - 1);
-	log_warnx("message %s: %s", key, why);
-	msg = message_unparsed(why, size);
-	free(why);
+	snprintf(n, sizeof(n), "%u", *attempts - 1);
+	msg = message_unparsed(reason_new(REASON_QUARANTINE, n), size);
+	{
+		char *why = reason_english(msg->problem);
+
+		log_warnx("message %s: %s", key, why);
+		free(why);
+	}
 	return msg;
 }
 

@@ -11,6 +11,7 @@
 #include "machine.h"
 #include "mailaddr.h"
 #include "message.h"
+#include "reason.h"
 #include "util.h"
 
 /* Bytes of a header value a reason quotes. */
@@ -396,19 +397,6 @@ machine_replies_to_us(const struct message *msg, const char *message_id_domain)
 		refers_to_us(msg->references, message_id_domain));
 }
 
-static void say(char *why, size_t whylen, const char *fmt, ...)
-	ATTR_PRINTF(3, 4);
-
-static void
-say(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
-
 /* s, or its first QUOTE_MAX bytes (on a character boundary) and "...",
    in buf. */
 static const char *
@@ -460,7 +448,7 @@ raw_address(const char *raw, const char **addr_r)
    mailaddr_is_machine(), also where libetpan could not read the field
    ("MAILER-DAEMON <>", "Postmaster"). */
 static bool
-machine_from(const struct message *m, char *why, size_t whylen)
+machine_from(const struct message *m, struct reason *why)
 {
 	char tok[MAILADDR_DOMAIN_MAX + 66], buf[QUOTE_MAX + 4];
 	const char *addr;
@@ -469,15 +457,14 @@ machine_from(const struct message *m, char *why, size_t whylen)
 	if (m->from_addr != NULL && strchr(m->from_addr, '@') != NULL) {
 		if (!mailaddr_is_machine(m->from_addr))
 			return false;
-		say(why, whylen, "sender is %s, a machine address",
-		    clip(m->from_addr, buf));
+		reason_set(why, REASON_MACHINE_SENDER, clip(m->from_addr, buf));
 		return true;
 	}
 	if (m->from_raw == NULL)
 		return false;
 	n = raw_address(m->from_raw, &addr);
 	if (n == 0) {
-		say(why, whylen, "null From address (a bounce)");
+		reason_set(why, REASON_NULL_FROM);
 		return true;
 	}
 	if (n >= sizeof(tok))
@@ -487,8 +474,8 @@ machine_from(const struct message *m, char *why, size_t whylen)
 	if (!mailaddr_is_machine(tok))
 		return false;
 	/* a machine's local part is plain ASCII: safe to quote */
-	say(why, whylen, "sender is %.*s, a machine address",
-	    (int)strcspn(tok, "@"), tok);
+	tok[strcspn(tok, "@")] = '\0';
+	reason_set(why, REASON_MACHINE_SENDER, tok);
 	return true;
 }
 
@@ -529,7 +516,7 @@ auto_submitted(const char *v)
 }
 
 static bool
-certain(const struct message *m, char *why, size_t whylen)
+certain(const struct message *m, struct reason *why)
 {
 	char buf[QUOTE_MAX + 4];
 
@@ -538,30 +525,28 @@ certain(const struct message *m, char *why, size_t whylen)
 	   header cut at MESSAGE_HEADER_MAX may hold its From further on */
 	if (m->from_fields == 0 && has_header(m) &&
 	    !person_return_path(m->return_path)) {
-		say(why, whylen,
-		    "no From field at all (a bounce or "
-		    "notification)");
+		reason_set(why, REASON_NO_FROM_AT_ALL);
 		return true;
 	}
 	if (m->auto_submitted != NULL && auto_submitted(m->auto_submitted)) {
-		say(why, whylen, "Auto-Submitted: %s",
-		    clip(m->auto_submitted, buf));
+		reason_set(why, REASON_AUTO_SUBMITTED,
+			   clip(m->auto_submitted, buf));
 		return true;
 	}
 	if (m->return_path != NULL && m->return_path[0] == '\0') {
-		say(why, whylen, "null return path (a bounce or notification)");
+		reason_set(why, REASON_NULL_RETURN_PATH);
 		return true;
 	}
-	if (machine_from(m, why, whylen))
+	if (machine_from(m, why))
 		return true;
 	if (m->content_type != NULL &&
 	    strcmp(m->content_type, "multipart/report") == 0) {
-		say(why, whylen, "delivery report (multipart/report)");
+		reason_set(why, REASON_DELIVERY_REPORT);
 		return true;
 	}
 	if (m->autoreply_header != NULL) {
-		say(why, whylen, "auto-reply header %s",
-		    clip(m->autoreply_header, buf));
+		reason_set(why, REASON_AUTOREPLY_HEADER,
+			   clip(m->autoreply_header, buf));
 		return true;
 	}
 	return false;
@@ -585,7 +570,7 @@ precedence_machine(const char *v)
    words. */
 static bool
 away_reply(const struct message *m, const char *own_address,
-	   const char *message_id_domain, char *why, size_t whylen)
+	   const char *message_id_domain, struct reason *why)
 {
 	const struct phrase *ph;
 	const char *opening;
@@ -594,9 +579,7 @@ away_reply(const struct message *m, const char *own_address,
 		return false;
 	ph = m->subject != NULL ? subject_marker(m->subject) : NULL;
 	if (ph != NULL) {
-		say(why, whylen,
-		    "out-of-office reply to one of our mails (subject: %s)",
-		    ph->text);
+		reason_set(why, REASON_AWAY_SUBJECT, ph->text);
 		return true;
 	}
 	if (m->body == NULL || body_quotes(m->body, own_address))
@@ -604,55 +587,53 @@ away_reply(const struct message *m, const char *own_address,
 	opening = body_opening(m->body);
 	if (opening == NULL)
 		return false;
-	say(why, whylen, "out-of-office reply to one of our mails (body: %s)",
-	    opening);
+	reason_set(why, REASON_AWAY_BODY, opening);
 	return true;
 }
 
 static bool
 likely(const struct message *m, const char *own_address,
-       const char *message_id_domain, char *why, size_t whylen)
+       const char *message_id_domain, struct reason *why)
 {
 	const struct phrase *ph;
 	char buf[QUOTE_MAX + 4];
 
 	if (m->list_id != NULL) {
-		say(why, whylen, "mailing list (%s)", clip(m->list_id, buf));
+		reason_set(why, REASON_MAILING_LIST, clip(m->list_id, buf));
 		return true;
 	}
 	if (m->precedence != NULL && precedence_machine(m->precedence)) {
-		say(why, whylen, "Precedence: %s", m->precedence);
+		reason_set(why, REASON_PRECEDENCE, m->precedence);
 		return true;
 	}
 	if (m->from_addr != NULL && own_address != NULL &&
 	    strcasecmp(m->from_addr, own_address) == 0) {
-		say(why, whylen, "sent from our own address");
+		reason_set(why, REASON_OWN_ADDRESS);
 		return true;
 	}
 	if (m->calendar_reply) {
-		say(why, whylen, "calendar reply to an invitation");
+		reason_set(why, REASON_INVITE_REPLY);
 		return true;
 	}
 	ph = m->subject != NULL ? subject_opening(m->subject) : NULL;
 	if (ph != NULL) {
-		say(why, whylen, "subject starts like %s (%s)",
-		    ph->kind == KIND_AWAY ? "an out-of-office reply"
-					  : "a delivery failure",
-		    ph->text);
+		reason_set(why,
+			   ph->kind == KIND_AWAY ? REASON_SUBJECT_AWAY
+						 : REASON_SUBJECT_BOUNCE,
+			   ph->text);
 		return true;
 	}
-	return away_reply(m, own_address, message_id_domain, why, whylen);
+	return away_reply(m, own_address, message_id_domain, why);
 }
 
 enum machine
 machine_mail(const struct message *msg, const char *own_address,
-	     const char *message_id_domain, char *why, size_t whylen)
+	     const char *message_id_domain, struct reason *why)
 {
-	if (whylen > 0)
-		why[0] = '\0';
-	if (certain(msg, why, whylen))
+	memset(why, 0, sizeof(*why));
+	if (certain(msg, why))
 		return MACHINE_CERTAIN;
-	if (likely(msg, own_address, message_id_domain, why, whylen))
+	if (likely(msg, own_address, message_id_domain, why))
 		return MACHINE_LIKELY;
 	return MACHINE_NO;
 }

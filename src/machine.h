@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 struct message;
+struct reason;
 
 enum machine {
 	MACHINE_NO, /* nothing says a machine wrote it */
@@ -34,24 +35,20 @@ enum machine {
 	MACHINE_CERTAIN,
 };
 
-/* Room for any reason machine_mail() writes, with its NUL. */
-#define MACHINE_WHY_MAX 256
-
 /*
  * How sure it is that msg comes from a machine.  For MACHINE_LIKELY and
- * MACHINE_CERTAIN the reason, in English, is written to why (whylen
- * bytes, MACHINE_WHY_MAX is enough); header values in it are cut short.
- * For MACHINE_NO why is "".  A missing From makes it certain only where
- * other header fields were read and no person's return path stands
- * behind it: a message never parsed (message_unparsed()) is no bounce,
- * and neither is a scanner's mail without a From.
+ * MACHINE_CERTAIN *why is set to the reason (header values in it cut
+ * short); release it with reason_deinit() whatever is returned.  A
+ * missing From makes it certain only where other header fields were read
+ * and no person's return path stands behind it: a message never parsed
+ * (message_unparsed()) is no bounce, and neither is a scanner's mail
+ * without a From.
  *
  * own_address is the event's address and message_id_domain the domain of
  * our Message-IDs; either may be NULL.  Pure: it only reads msg.
  */
 enum machine machine_mail(const struct message *msg, const char *own_address,
-			  const char *message_id_domain, char *why,
-			  size_t whylen);
+			  const char *message_id_domain, struct reason *why);
 
 /* True if In-Reply-To or References of msg names one of our Message-IDs
    (compose_is_our_message_id()) for message_id_domain. */

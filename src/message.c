@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "mailaddr.h"
 #include "message.h"
+#include "reason.h"
 #include "util.h"
 
 /*
@@ -25,22 +26,19 @@
  *   bytes before parsing.
  */
 
-static void set_problem(struct message *msg, const char *fmt, ...)
-	ATTR_PRINTF(2, 3);
-
+/* Keeps r as the problem of msg: the first problem found is the one to
+   report. */
 static void
-set_problem(struct message *msg, const char *fmt, ...)
+set_problem(struct message *msg, struct reason *r)
 {
-	va_list ap;
-	char text[256];
-
 	if (msg->problem != NULL)
-		return; /* the first problem found is the one to report */
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	msg->problem = xstrdup(text);
+		reason_free(r);
+	else
+		msg->problem = r;
 }
+
+/* A number as a reason's argument. */
+#define NUM(buf, v) (snprintf((buf), sizeof(buf), "%zu", (size_t)(v)), (buf))
 
 /* Returns the length of the header block including its final empty line,
    or len when there is no empty line. */
@@ -95,6 +93,7 @@ check_header_lines(struct message *msg, const char *h, size_t len,
 {
 	size_t i = 0, lineno = 0;
 	bool in_from = false;
+	char n1[24], n2[24];
 
 	memset(sc, 0, sizeof(*sc));
 	while (i < len) {
@@ -103,9 +102,8 @@ check_header_lines(struct message *msg, const char *h, size_t len,
 		while (i < len && h[i] != '\n') {
 			if (h[i] == '\r' && i + 1 < len && h[i + 1] != '\n')
 				set_problem(msg,
-					    "bare CR in the header "
-					    "(line %zu)",
-					    lineno + 1);
+					    reason_new(REASON_BARE_CR,
+						       NUM(n1, lineno + 1)));
 			i++;
 		}
 		if (i < len) {
@@ -120,8 +118,9 @@ check_header_lines(struct message *msg, const char *h, size_t len,
 			break; /* the empty line */
 		if (h[start] == ' ' || h[start] == '\t') {
 			if (sc->fields == 0)
-				set_problem(msg, "malformed header: line 1 "
-						 "is a continuation");
+				set_problem(
+					msg,
+					reason_new(REASON_CONTINUATION_FIRST));
 			if (in_from)
 				sc->from_len = (i > len ? len : i) -
 					       (size_t)(sc->from_value - h);
@@ -134,7 +133,8 @@ check_header_lines(struct message *msg, const char *h, size_t len,
 				break;
 		}
 		if (j == start || j >= len || h[j] != ':')
-			set_problem(msg, "malformed header line %zu", lineno);
+			set_problem(msg, reason_new(REASON_MALFORMED_LINE,
+						    NUM(n1, lineno)));
 		else if (field_named(h + start, len - start, "From") &&
 			 sc->from++ == 0) {
 			in_from = true;
@@ -144,9 +144,8 @@ check_header_lines(struct message *msg, const char *h, size_t len,
 	}
 	if (sc->crlf > 0 && sc->lf > 0)
 		set_problem(msg,
-			    "mixed line ends in the header (%zu CRLF, "
-			    "%zu bare LF)",
-			    sc->crlf, sc->lf);
+			    reason_new(REASON_MIXED_LINE_ENDS,
+				       NUM(n1, sc->crlf), NUM(n2, sc->lf)));
 }
 
 /* The boundary parameter of one Content-Type value, as libetpan reads it
@@ -272,6 +271,7 @@ prescan_mime(struct message *msg, const char *data, size_t len)
 	const char *p = data, *end = data + len, *next, *q;
 	size_t nesting = 0, n = sizeof(name) - 1, linelen;
 	bool in_header = true, message_body = false, nested, message;
+	char n1[24], n2[24];
 
 	for (; p < end; p = next) {
 		linelen = line_at(p, end, &next);
@@ -299,7 +299,7 @@ prescan_mime(struct message *msg, const char *data, size_t len)
 		q++;
 		if (!content_type_ok(q, field_value_len(q, end), &nested,
 				     &message)) {
-			set_problem(msg, "invalid boundary parameter");
+			set_problem(msg, reason_new(REASON_BAD_BOUNDARY));
 			return false;
 		}
 		if (nested)
@@ -309,9 +309,8 @@ prescan_mime(struct message *msg, const char *data, size_t len)
 	}
 	if (nesting > MESSAGE_NESTING_SCAN_MAX) {
 		set_problem(msg,
-			    "MIME nesting too deep (%zu multipart or "
-			    "message parts, at most %u)",
-			    nesting, MESSAGE_NESTING_SCAN_MAX);
+			    reason_new(REASON_NESTING_SCAN, NUM(n1, nesting),
+				       NUM(n2, MESSAGE_NESTING_SCAN_MAX)));
 		return false;
 	}
 	return true;
@@ -504,7 +503,7 @@ static void
 take_field(struct message *msg, struct mailimf_field *f, unsigned *from_fields)
 {
 	const struct mailimf_mailbox *mb;
-	char text[64];
+	char text[64], n1[24];
 
 	switch (f->fld_type) {
 	case MAILIMF_FIELD_FROM:
@@ -514,9 +513,13 @@ take_field(struct message *msg, struct mailimf_field *f, unsigned *from_fields)
 			break;
 		if (clist_count(f->fld_data.fld_from->frm_mb_list->mb_list) > 1)
 			set_problem(
-				msg, "the From field holds %d addresses",
-				clist_count(f->fld_data.fld_from->frm_mb_list
-						    ->mb_list));
+				msg,
+				reason_new(
+					REASON_FROM_ADDRESSES,
+					NUM(n1,
+					    clist_count(f->fld_data.fld_from
+								->frm_mb_list
+								->mb_list))));
 		mb = clist_content(clist_begin(
 			f->fld_data.fld_from->frm_mb_list->mb_list));
 		msg->from_addr = addr_spec(mb);
@@ -590,7 +593,7 @@ parse_headers(struct message *msg, const char *h, size_t len,
 	if (mailimf_envelope_and_optional_fields_parse(h, len, &idx, &fields) !=
 		    MAILIMF_NO_ERROR ||
 	    fields == NULL) {
-		set_problem(msg, "malformed header: cannot be parsed");
+		set_problem(msg, reason_new(REASON_HEADER_UNPARSABLE));
 		return;
 	}
 	for (it = clist_begin(fields->fld_list); it != NULL;
@@ -630,22 +633,23 @@ static struct message *parse(const char *data, size_t len, size_t size,
 static void
 check_from(struct message *msg, const struct header_scan *sc, unsigned parsed)
 {
+	char n1[24], n2[24];
+
 	if (sc->from == 0 && parsed == 0) {
-		set_problem(msg, "no From field");
+		set_problem(msg, reason_new(REASON_NO_FROM));
 		return;
 	}
 	if (sc->from != parsed)
 		set_problem(msg,
-			    "the From fields cannot be read the same "
-			    "way (%u by line, %u parsed)",
-			    sc->from, parsed);
+			    reason_new(REASON_FROM_MISMATCH, NUM(n1, sc->from),
+				       NUM(n2, parsed)));
 	else if (sc->from > 1)
-		set_problem(msg, "%u From fields (RFC 5322 allows one)",
-			    sc->from);
+		set_problem(msg,
+			    reason_new(REASON_FROM_FIELDS, NUM(n1, sc->from)));
 	if (msg->from_addr == NULL)
-		set_problem(msg, "the From field is not one address");
+		set_problem(msg, reason_new(REASON_FROM_NOT_ONE));
 	else if (!mailaddr_valid(msg->from_addr))
-		set_problem(msg, "the From address is not a valid address");
+		set_problem(msg, reason_new(REASON_FROM_INVALID));
 }
 
 struct message *
@@ -667,23 +671,23 @@ parse(const char *data, size_t len, size_t size, bool parse_body)
 	struct header_scan sc;
 	unsigned parsed_from = 0;
 	size_t hlen;
-	char *header;
+	char *header, n1[24], n2[24];
 
 	msg->size = size > len ? size : len;
 	if (msg->size > MESSAGE_SIZE_MAX) {
-		set_problem(msg, "message of %zu bytes exceeds %u bytes",
-			    msg->size, MESSAGE_SIZE_MAX);
+		set_problem(msg, reason_new(REASON_TOO_BIG, NUM(n1, msg->size),
+					    NUM(n2, MESSAGE_SIZE_MAX)));
 		parse_body = false;
 	}
 	hlen = header_block_len(data, len);
 	if (hlen > MESSAGE_HEADER_MAX) {
-		set_problem(msg, "header block exceeds %u bytes",
-			    MESSAGE_HEADER_MAX);
+		set_problem(msg, reason_new(REASON_HEADER_TOO_BIG,
+					    NUM(n1, MESSAGE_HEADER_MAX)));
 		hlen = MESSAGE_HEADER_MAX;
 		parse_body = false;
 	}
 	if (memchr(data, '\0', hlen) != NULL) {
-		set_problem(msg, "NUL byte in header");
+		set_problem(msg, reason_new(REASON_NUL_HEADER));
 		parse_body = false;
 	}
 	/* a working copy: NULs would end libetpan's parse early */
@@ -696,8 +700,9 @@ parse(const char *data, size_t len, size_t size, bool parse_body)
 	}
 	check_header_lines(msg, header, hlen, &sc);
 	if (sc.fields > MESSAGE_FIELDS_MAX) {
-		set_problem(msg, "too many header fields (%zu, at most %u)",
-			    sc.fields, MESSAGE_FIELDS_MAX);
+		set_problem(msg, reason_new(REASON_TOO_MANY_FIELDS,
+					    NUM(n1, sc.fields),
+					    NUM(n2, MESSAGE_FIELDS_MAX)));
 		parse_body = false;
 	} else {
 		parse_headers(msg, header, hlen, &parsed_from);
@@ -726,11 +731,11 @@ parse(const char *data, size_t len, size_t size, bool parse_body)
 }
 
 struct message *
-message_unparsed(const char *problem, size_t size)
+message_unparsed(struct reason *problem, size_t size)
 {
 	struct message *msg = xcalloc(1, sizeof(*msg));
 
-	msg->problem = xstrdup(problem);
+	msg->problem = problem;
 	msg->size = size;
 	return msg;
 }
@@ -763,7 +768,7 @@ message_free(struct message *msg)
 	free(msg->content_type);
 	free(msg->body);
 	free(msg->calendar);
-	free(msg->problem);
+	reason_free(msg->problem);
 	free(msg);
 }
 

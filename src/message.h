@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct reason;
+
 /* The largest message we parse at all (bigger ones go to review). */
 #define MESSAGE_SIZE_MAX (25u * 1024 * 1024)
 /* The header block, from the first byte to the empty line. */
@@ -69,8 +71,8 @@ struct message {
 				part, decoded to UTF-8, or NULL */
 	char *body;	     /* text/plain, else text/html stripped */
 
-	char *problem; /* why the message needs a person, or NULL */
-	size_t size;   /* raw size in bytes */
+	struct reason *problem; /* why it needs a person, or NULL */
+	size_t size;		/* raw size in bytes */
 };
 
 /*
@@ -86,8 +88,9 @@ struct message *message_parse_sized(const char *data, size_t len, size_t size);
    calendar stay NULL).  For a message whose full parse crashed. */
 struct message *message_parse_header(const char *data, size_t len, size_t size);
 /* A message that is not parsed at all, only marked with problem (e.g.
-   one that crashed the daemon before).  Free with message_free(). */
-struct message *message_unparsed(const char *problem, size_t size);
+   one that crashed the daemon before), which it takes over.  Free with
+   message_free(). */
+struct message *message_unparsed(struct reason *problem, size_t size);
 void message_free(struct message *msg);
 
 /* Copies s, replacing invalid UTF-8 with U+FFFD and control characters

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "message.h"
+#include "reason.h"
 #include "util.h"
 
 struct walk {
@@ -251,14 +252,14 @@ message_body_parse(struct message *msg, const char *data, size_t len)
 	struct mailmime *root = NULL;
 	struct walk w;
 	size_t idx = 0;
+	char n[24];
 
 	memset(&w, 0, sizeof(w));
 	w.msg = msg;
 	if (mailmime_parse(data, len, &idx, &root) != MAILIMF_NO_ERROR ||
 	    root == NULL) {
 		if (msg->problem == NULL)
-			msg->problem = xstrdup("MIME structure cannot be "
-					       "parsed");
+			msg->problem = reason_new(REASON_MIME_UNPARSABLE);
 		return;
 	}
 	if (root->mm_type == MAILMIME_MESSAGE &&
@@ -271,13 +272,13 @@ message_body_parse(struct message *msg, const char *data, size_t len)
 	else
 		walk_part(&w, root, 0);
 	mailmime_free(root);
+	snprintf(n, sizeof(n), "%u",
+		 w.max_depth > MESSAGE_MIME_DEPTH_MAX ? MESSAGE_MIME_DEPTH_MAX
+						      : MESSAGE_MIME_PARTS_MAX);
 	if (w.max_depth > MESSAGE_MIME_DEPTH_MAX && msg->problem == NULL)
-		msg->problem = xasprintf("MIME nesting too deep (more than %u "
-					 "levels)",
-					 MESSAGE_MIME_DEPTH_MAX);
+		msg->problem = reason_new(REASON_MIME_TOO_DEEP, n);
 	else if (w.parts > MESSAGE_MIME_PARTS_MAX && msg->problem == NULL)
-		msg->problem = xasprintf("too many MIME parts (more than %u)",
-					 MESSAGE_MIME_PARTS_MAX);
+		msg->problem = reason_new(REASON_MIME_TOO_MANY, n);
 	if (w.plain != NULL) {
 		msg->body = w.plain;
 		free(w.html);

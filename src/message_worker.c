@@ -24,6 +24,7 @@
 #include "log.h"
 #include "message.h"
 #include "message_worker.h"
+#include "reason.h"
 #include "util.h"
 
 /*
@@ -31,7 +32,8 @@
  * the same program): a request is the size (u64), the length (u64) and
  * the bytes; an answer is its length (u64), then every field of struct
  * message in the order of the table below, a string as its length (u32,
- * NO_STRING for NULL) and its bytes.
+ * NO_STRING for NULL) and its bytes; the problem is its code plus one
+ * (u64, 0 for none) and its arguments as strings.
  */
 #define NO_STRING UINT32_MAX
 /* An answer is the strings of a message, each bounded by the parser's
@@ -57,7 +59,7 @@ static const size_t string_fields[] = {
 	FIELD(precedence),    FIELD(list_id),
 	FIELD(return_path),   FIELD(autoreply_header),
 	FIELD(content_type),  FIELD(calendar),
-	FIELD(body),	      FIELD(problem),
+	FIELD(body),
 };
 
 static struct message *(*parser)(const char *, size_t,
@@ -145,6 +147,10 @@ encode(const struct message *m, struct buf *b)
 	put_u64(b, m->from_fields);
 	put_u64(b, m->calendar_reply);
 	put_u64(b, m->size);
+	put_u64(b, m->problem != NULL ? (uint64_t)m->problem->code + 1 : 0);
+	for (i = 0; m->problem != NULL && i < reason_nargs(m->problem->code);
+	     i++)
+		put_string(b, m->problem->arg[i]);
 	if (b->data != NULL) {
 		uint64_t n = b->len - sizeof(uint64_t);
 
@@ -192,6 +198,24 @@ get_string(struct reader *r)
 	return xstrndup(r->p - n, n);
 }
 
+/* The problem of an answer into m. */
+static void
+get_problem(struct reader *r, struct message *m)
+{
+	uint64_t code = get_u64(r);
+
+	if (code == 0 || r->bad)
+		return;
+	if (code > REASON_COUNT) {
+		r->bad = true;
+		return;
+	}
+	m->problem = xcalloc(1, sizeof(*m->problem));
+	m->problem->code = (enum reason_code)(code - 1);
+	for (size_t i = 0; i < reason_nargs(m->problem->code) && !r->bad; i++)
+		m->problem->arg[i] = get_string(r);
+}
+
 /* The message in an answer, or NULL if the answer is malformed. */
 static struct message *
 decode(const char *data, size_t len)
@@ -214,6 +238,7 @@ decode(const char *data, size_t len)
 	m->from_fields = (unsigned)get_u64(&r);
 	m->calendar_reply = get_u64(&r) != 0;
 	m->size = (size_t)get_u64(&r);
+	get_problem(&r, m);
 	if (r.bad || r.p != r.end) {
 		message_free(m);
 		return NULL;
@@ -502,7 +527,8 @@ struct message *
 message_worker_parse(const char *data, size_t len, size_t size)
 {
 	struct message *m;
-	char how[256], again[256], *why;
+	char how[256], again[256];
+	struct reason *why;
 
 	if (len > MESSAGE_SIZE_MAX + 1ul)
 		len = MESSAGE_SIZE_MAX + 1ul; /* over the limit either way */
@@ -520,15 +546,13 @@ message_worker_parse(const char *data, size_t len, size_t size)
 	log_warnx("the parser worker died on a message of %zu bytes (%s): "
 		  "it goes to review",
 		  size, how);
-	why = xasprintf(MESSAGE_WORKER_CRASHED " (the parser died: %s)", how);
+	why = reason_new(REASON_PARSER_DIED, how);
 	/* the header alone, for staff to see who sent it */
 	m = ask(data, len, size, true, again, sizeof(again));
 	if (m != NULL) {
-		free(m->problem);
+		reason_free(m->problem);
 		m->problem = why;
 		return m;
 	}
-	m = message_unparsed(why, size);
-	free(why);
-	return m;
+	return message_unparsed(why, size);
 }

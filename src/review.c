@@ -13,6 +13,7 @@
 #include "message.h"
 #include "message_worker.h"
 #include "programme.h"
+#include "reason.h"
 #include "review.h"
 #include "rules.h"
 #include "spool.h"
@@ -316,7 +317,7 @@ decide_item(const struct review *r, const struct review_request *q,
 			return -1;
 		}
 	} else {
-		b.msg = message_unparsed("no message", 0);
+		b.msg = message_unparsed(reason_new(REASON_NO_MESSAGE), 0);
 	}
 	rc = store_review_decide(r->store, &d, build, &b, decided_by_r,
 				 error_r);

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "programme.h"
+#include "reason.h"
 #include "rules.h"
 #include "gemeenten.h"
 #include "staff.h"
@@ -188,224 +189,18 @@ staff_error_clean(const char *text)
 	return buf_steal(&b);
 }
 
-/*
- * The shapes classify.c writes, in the order tried.  In pattern, each
- * "%s" captures the shortest text before the literal that follows it;
- * in dutch, %1 to %4 are the captures.  A NULL dutch drops the part: it
- * says why a mail was fine, not why a person must look.
- */
-static const struct {
-	const char *pattern;
-	const char *dutch;
-} shapes[] = {
-	{"subject matches review rule (subject.rules:%s)",
-	 "het onderwerp lijkt op dat van een aanmelding of afmelding, maar "
-	 "wijkt af van het afgesproken onderwerp"},
-	{"subject matches %s rule (subject.rules:%s)", NULL},
-	/* what message.c and the parser worker find in the mail itself */
-	{"the message could not be read (%s)",
-	 "het bericht kon niet worden gelezen; bekijk het origineel in de "
-	 "map"},
-	{"processing failed %s times (%s): for a person",
-	 "het bericht kon niet worden verwerkt; bekijk het origineel in de "
-	 "map"},
-	{"invalid boundary parameter",
-	 "het bericht is niet gelezen: de MIME-opbouw is ongeldig"},
-	{"no From field", "het bericht heeft geen afzender (From)"},
-	{"%s From fields (RFC 5322 allows one)",
-	 "het bericht heeft %1 afzendervelden (From); er hoort er één te zijn"},
-	{"the From fields cannot be read the same way (%s)",
-	 "de afzender (From) is niet eenduidig te lezen"},
-	{"the From field holds %s addresses",
-	 "het afzenderveld (From) bevat %1 adressen"},
-	{"the From field is not one address",
-	 "het afzenderveld (From) is niet één e-mailadres"},
-	{"the From address is not a valid address",
-	 "het afzenderadres is geen geldig e-mailadres"},
-	{"bare CR in the header (line %s)",
-	 "de kopregels hebben afwijkende regeleinden: er kan een kopregel "
-	 "achter verborgen zitten"},
-	{"mixed line ends in the header (%s)",
-	 "de kopregels hebben afwijkende regeleinden: er kan een kopregel "
-	 "achter verborgen zitten"},
-	{"malformed header%s", "de kopregels van het bericht zijn ongeldig"},
-	{"NUL byte in header", "de kopregels van het bericht zijn ongeldig"},
-	{"header block exceeds %s bytes",
-	 "de kopregels van het bericht zijn te groot"},
-	{"too many header fields (%s)", "het bericht heeft te veel kopregels"},
-	{"message of %s bytes exceeds %s bytes", "het bericht is te groot"},
-	{"MIME nesting too deep (%s)",
-	 "het bericht is te diep genest (bijlagen in bijlagen)"},
-	{"too many MIME parts (%s)", "het bericht heeft te veel bijlagen"},
-
-	{"authentication: dmarc=%s spf=%s dkim=%s", NULL},
-	{"no trusted Authentication-Results", NULL},
-	{"sender domain %s is municipality %s", NULL},
-	{"sender domain %s (under %s) is municipality %s", NULL},
-	{"sender domain %s belonged to %s", NULL},
-	{"place %s of %s", NULL},
-	{"sender domain %s looks like %s (%s %s) but is not on the list",
-	 "het afzenderdomein %1 lijkt op %2 (gemeente %4), maar staat niet "
-	 "op de lijst van gemeenten"},
-	{"sender domain %s is a shared service organisation (%s) for %s",
-	 "het afzenderdomein %1 hoort bij een samenwerkingsorganisatie (%2) "
-	 "van %3"},
-	{"display name claims municipality %s (%s) but the address %s is not "
-	 "municipal",
-	 "de afzender noemt zich gemeente %1, maar het adres %3 is geen "
-	 "adres van een gemeente"},
-	{"senders.rules:%s sends %s to review",
-	 "mail van %2 wordt volgens senders.rules altijd door een medewerker "
-	 "beoordeeld"},
-	{"sender domain %s is not a municipality (denied by senders.rules:%s)",
-	 "het afzenderdomein %1 is volgens senders.rules geen gemeente"},
-	{"sender domain %s is not a municipality",
-	 "het afzenderdomein %1 is geen gemeente"},
-	{"dmarc=fail: the sender address may be forged",
-	 "de afzender is mogelijk vervalst (de DMARC-controle is mislukt)"},
-	{"no DMARC pass from the trusted server: the sender is not "
-	 "authenticated",
-	 "de afzender is niet geverifieerd (onze mailserver meldt geen "
-	 "geslaagde DMARC-controle)"},
-	{"attendance not recorded", "de aanwezigheid is niet vastgelegd"},
-	{"reply to one of our own mails",
-	 "dit is een reactie op een e-mail die wij hebben verstuurd"},
-	/* machine.c: a mail that looks automatic but needs a person */
-	{"subject starts like an out-of-office reply (%s)",
-	 "het onderwerp begint als een automatisch antwoord (%1)"},
-	{"subject starts like a delivery failure (%s)",
-	 "het onderwerp begint als een melding dat een e-mail niet "
-	 "bezorgd kon worden (%1)"},
-	{"out-of-office reply to one of our mails (subject: %s)",
-	 "dit lijkt een afwezigheidsmelding op een e-mail van ons "
-	 "(onderwerp: %1)"},
-	{"out-of-office reply to one of our mails (body: %s)",
-	 "dit lijkt een afwezigheidsmelding op een e-mail van ons (de tekst "
-	 "begint met \"%1\")"},
-	{"mailing list (%s)", "het bericht komt van een mailinglijst (%1)"},
-	{"Precedence: %s",
-	 "het bericht is gemarkeerd als massamail of automatisch antwoord "
-	 "(Precedence: %1)"},
-	{"sent from our own address", "het bericht komt van ons eigen adres"},
-	{"calendar reply to an invitation",
-	 "dit is een antwoord op een agenda-uitnodiging"},
-	{"withdrawal request: for staff to handle",
-	 "dit is een afmelding; die handelt een medewerker af"},
-	{"enrolment opens on %s: for staff to decide",
-	 "de aanmelding was nog niet geopend (opent %1)"},
-	{"enrolment closed on %s", "de aanmelding was al gesloten (sinds %1)"},
-	{"sender address %s has no usable domain",
-	 "het afzenderadres %1 is onbruikbaar"},
-	{"mail to %s failed: %s",
-	 "de e-mail aan %1 kon niet worden afgeleverd: %2"},
-	{"%s is already enrolled", "%1 is al aangemeld"},
-	{"capacity %s reached", "alle plaatsen zijn bezet"},
-};
-
-#define CAPTURES 4
-
-/* Matches part (len bytes) against pattern; fills caps (start, length). */
-static bool
-shape_match(const char *pat, const char *part, size_t len,
-	    const char *caps[CAPTURES], size_t cap_len[CAPTURES])
-{
-	const char *p = part, *end = part + len;
-	size_t n = 0;
-
-	while (*pat != '\0') {
-		const char *next = strstr(pat, "%s");
-		size_t lit = next != NULL ? (size_t)(next - pat) : strlen(pat);
-
-		if ((size_t)(end - p) < lit || memcmp(p, pat, lit) != 0)
-			return false;
-		p += lit;
-		pat += lit;
-		if (next == NULL)
-			break;
-		pat += 2;
-		if (n == CAPTURES)
-			return false;
-		{
-			const char *stop = pat + strcspn(pat, "%");
-			size_t want = (size_t)(stop - pat);
-			const char *q = p;
-
-			if (want == 0) { /* a capture at the end */
-				q = end;
-			} else {
-				while (q + want <= end &&
-				       memcmp(q, pat, want) != 0)
-					q++;
-				if (q + want > end)
-					return false;
-			}
-			if (q == p)
-				return false;
-			caps[n] = p;
-			cap_len[n++] = (size_t)(q - p);
-			p = q;
-		}
-	}
-	return p == end;
-}
-
-/* Appends the Dutch of one part; false when the part is noise. */
-static bool
-reason_part(struct buf *b, const char *part, size_t len)
-{
-	const char *caps[CAPTURES];
-	size_t cap_len[CAPTURES];
-
-	for (size_t i = 0; i < nitems(shapes); i++) {
-		const char *d;
-
-		if (!shape_match(shapes[i].pattern, part, len, caps, cap_len))
-			continue;
-		if (shapes[i].dutch == NULL)
-			return false;
-		for (d = shapes[i].dutch; *d != '\0'; d++) {
-			if (d[0] == '%' && d[1] >= '1' && d[1] <= '4') {
-				size_t k = (size_t)(d[1] - '1');
-
-				(void)buf_add(b, caps[k], cap_len[k]);
-				d++;
-			} else {
-				(void)buf_addc(b, *d);
-			}
-		}
-		return true;
-	}
-	(void)buf_add(b, part, len);
-	return true;
-}
-
 char *
-staff_reason_text(const char *stored)
+staff_reason_text(const char *stored, const char *codes)
 {
-	struct buf b;
-	const char *p = stored, *semi;
-	size_t parts = 0;
+	struct reason_list l;
+	char *text;
 
-	buf_init(&b, 64 * 1024);
-	while (p != NULL && *p != '\0') {
-		size_t before = b.len;
-
-		semi = strstr(p, "; ");
-		if (parts > 0)
-			(void)buf_adds(&b, "; ");
-		if (reason_part(&b, p,
-				semi != NULL ? (size_t)(semi - p) : strlen(p)))
-			parts++;
-		else if (b.data != NULL) {
-			b.len = before; /* the separator goes too */
-			b.data[before] = '\0';
-		}
-		p = semi != NULL ? semi + 2 : NULL;
-	}
-	if (parts == 0 && stored != NULL)
-		(void)buf_adds(&b,
-			       stored); /* better what is stored than nothing */
-	return buf_steal(&b);
+	/* an older row has no codes: its words as they are */
+	if (codes == NULL || reason_list_decode(codes, &l) == -1)
+		return xstrdup(stored != NULL ? stored : "");
+	text = reason_list_dutch(&l);
+	reason_list_deinit(&l);
+	return text;
 }
 
 /* Appends prefix and text, wrapped at WRAP with indent for the lines
@@ -472,7 +267,7 @@ review_block(const struct staff_summary *s, const struct rules *r)
 			v->suggested != NULL
 				? gemeenten_by_code(r->gemeenten, v->suggested)
 				: NULL;
-		char *reason = staff_reason_text(v->reason);
+		char *reason = staff_reason_text(v->reason, v->reason_codes);
 
 		if (i > 0)
 			(void)buf_addc(&b, '\n');
@@ -744,6 +539,7 @@ staff_summary_deinit(struct staff_summary *s)
 		free(s->reviews[i].subject);
 		free(s->reviews[i].suggested);
 		free(s->reviews[i].reason);
+		free(s->reviews[i].reason_codes);
 	}
 	free(s->reviews);
 	enrolments_free(s->enrolled, s->n_enrolled);

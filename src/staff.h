@@ -29,8 +29,9 @@ struct staff_review {
 	time_t created_at;
 	char *sender;
 	char *subject;
-	char *suggested; /* a CBS code */
-	char *reason;	 /* as stored: English-ish words joined by "; " */
+	char *suggested;    /* a CBS code */
+	char *reason;	    /* as stored: English words joined by "; " */
+	char *reason_codes; /* the same as data (reason.h), NULL in old rows */
 };
 
 /* An enrolment (confirmed or on the waiting list). */
@@ -105,10 +106,11 @@ enum staff_poll_step staff_poll_step(bool ok, time_t now, time_t last_ok,
 /* When the mailbox was last seen working, for the warning's text. */
 time_t staff_down_since(time_t last_ok, time_t down_since);
 
-/* The stored reason of a review item in Dutch for staff: the common
-   shapes translated, the noise (rule numbers, passed checks) left out,
-   any other part as stored.  Heap string, caller frees. */
-char *staff_reason_text(const char *stored);
+/* The reason of a review item in Dutch for staff, from its codes
+   (reason_list_encode()): the reasons that only say why a mail was fine
+   left out.  Without codes (a row from before they were stored) the
+   stored text as it is.  Heap string, caller frees. */
+char *staff_reason_text(const char *stored, const char *codes);
 
 /* An error as status keeps it: control characters as spaces, a
    password in a URL ("scheme://user:secret@") masked, cut at

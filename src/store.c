@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "reason.h"
 #include "store.h"
 #include "store_attendance.h"
 #include "store_internal.h"
@@ -524,6 +525,7 @@ insert_message(struct store *s, const struct store_record *r, int64_t *id_r,
 	store_bind_text(st, 10, r->verdict);
 	store_bind_text(st, 11, r->reasons);
 	store_bind_text(st, 12, r->gemeente_code);
+	store_bind_text(st, 13, r->reason_codes);
 	if (store_run(s, st, error_r, "insert message") == -1)
 		return -1;
 	*id_r = sqlite3_last_insert_rowid(s->db);
@@ -554,6 +556,7 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 		store_bind_text(st, 2, r->reasons);
 		store_bind_text(st, 3, r->gemeente_code);
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
+		store_bind_text(st, 5, r->reason_codes);
 		if (store_run(s, st, error_r, "insert review item") == -1)
 			return -1;
 	}
@@ -761,6 +764,45 @@ store_outbox_requeue(struct store *s, int64_t id, time_t now, char **error_r)
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }
 
+/* The review item of an outbox row that failed for good. */
+static int
+review_for_outbox(struct store *s, int64_t id, const char *error, time_t now,
+		  char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_RCPT, error_r);
+	struct reason_list why = {NULL, 0};
+	char *rcpt, *text, *codes;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	rcpt = rc == SQLITE_ROW ? store_column_dup(st, 0) : NULL;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, error_r, "outbox recipient");
+	if (rc == SQLITE_DONE)
+		return 0; /* no such row: nothing to review */
+	reason_list_add(&why, REASON_MAIL_FAILED, rcpt, error);
+	free(rcpt);
+	text = reason_list_english(&why);
+	codes = reason_list_encode(&why);
+	reason_list_deinit(&why);
+	st = store_stmt(s, STMT_REVIEW_FOR_OUTBOX, error_r);
+	rc = -1;
+	if (st != NULL) {
+		store_bind_text(st, 1, text);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 3, id);
+		store_bind_text(st, 4, codes);
+		rc = store_run(s, st, error_r, "review for outbox");
+	}
+	free(text);
+	free(codes);
+	return rc;
+}
+
 int
 store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
 		   time_t next_try, const char *error, time_t now,
@@ -782,16 +824,9 @@ store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
 	sqlite3_bind_int(st, 4, (int)attempt);
 	if (store_run(s, st, error_r, "outbox retry") == -1)
 		goto rollback;
-	if (next_try == 0) {
-		st = store_stmt(s, STMT_REVIEW_FOR_OUTBOX, error_r);
-		if (st == NULL)
-			goto rollback;
-		store_bind_text(st, 1, error);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-		sqlite3_bind_int64(st, 3, id);
-		if (store_run(s, st, error_r, "review for outbox") == -1)
-			goto rollback;
-	}
+	if (next_try == 0 &&
+	    review_for_outbox(s, id, error, now, error_r) == -1)
+		goto rollback;
 	if (store_exec(s, "COMMIT", error_r) == 0)
 		return 0;
 rollback:

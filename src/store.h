@@ -55,6 +55,7 @@ struct store_record {
 	time_t received_at;
 	const char *verdict;
 	const char *reasons;
+	const char *reason_codes;  /* reason_list_encode(), or NULL */
 	const char *gemeente_code; /* may be NULL */
 	const char *gemeente_name;
 	enum store_enrol enrol;

@@ -180,6 +180,11 @@ const char *const store_migrations[] = {
 			"NULL DEFAULT 0;"
 			"CREATE INDEX outbox_outsider ON outbox (outsider, "
 			"created_at);",
+	/* the reasons as data (reason_list_encode()) beside their English
+	   text, so staff read them in Dutch without a parse of the
+	   English; NULL in older rows */
+	"ALTER TABLE messages ADD COLUMN reason_codes TEXT;"
+	"ALTER TABLE review_items ADD COLUMN reason_codes TEXT;",
 };
 
 const size_t store_n_migrations =
@@ -208,8 +213,8 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_INSERT_MESSAGE] =
 		"INSERT INTO messages (mailbox, msgkey, message_id, sha256,"
 		" spool_path, from_addr, from_name, subject, received_at,"
-		" verdict, reasons, gemeente)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" verdict, reasons, gemeente, reason_codes)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_INSERT_ENROLMENT] =
 		"INSERT INTO enrolments (code, name, status, enrolled_at,"
 		" message) VALUES (?1, ?2, ?3, ?4, ?5)"
@@ -221,7 +226,7 @@ const char *const store_sql[STMT_COUNT] = {
 		" added_at, message) VALUES (?, ?, ?, ?, ?)",
 	[STMT_INSERT_REVIEW] =
 		"INSERT INTO review_items (message, reason, suggested,"
-		" created_at) VALUES (?, ?, ?, ?)",
+		" created_at, reason_codes) VALUES (?, ?, ?, ?, ?)",
 	[STMT_INSERT_OUTBOX] =
 		"INSERT INTO outbox (key, message, kind, message_id,"
 		" envelope_from, rcpt, raw, created_at, next_try, outsider)"
@@ -252,9 +257,10 @@ const char *const store_sql[STMT_COUNT] = {
 		"UPDATE outbox SET status = 'queued', next_try = ?1"
 		" WHERE id = ?2 AND status IN ('queued', 'failed')",
 	[STMT_REVIEW_FOR_OUTBOX] =
-		"INSERT INTO review_items (message, outbox, reason, created_at)"
-		" SELECT message, id, 'mail to ' || rcpt || ' failed: ' || ?1,"
-		" ?2 FROM outbox WHERE id = ?3",
+		"INSERT INTO review_items (message, outbox, reason,"
+		" reason_codes, created_at)"
+		" SELECT message, id, ?1, ?4, ?2 FROM outbox WHERE id = ?3",
+	[STMT_OUTBOX_RCPT] = "SELECT rcpt FROM outbox WHERE id = ?1",
 	[STMT_ACTIONS_DUE] = "SELECT id, mailbox, msgkey, folder FROM actions"
 			     " WHERE status = 'queued' ORDER BY id LIMIT ?1",
 	[STMT_ACTION_DONE] = "UPDATE actions SET status = ?1, done_at = ?2,"

@@ -209,6 +209,7 @@ review_row(void *row, sqlite3_stmt *st)
 	v->subject = store_column_dup(st, 4);
 	v->suggested = store_column_dup(st, 5);
 	v->reason = store_column_dup(st, 6);
+	v->reason_codes = store_column_dup(st, 7);
 }
 
 static int
@@ -218,7 +219,7 @@ load_reviews(struct store *s, struct staff_summary *out, char **error_r)
 	sqlite3_stmt *st = store_prepare(
 		s,
 		"SELECT r.id, r.message, r.created_at, m.from_addr, m.subject,"
-		" r.suggested, r.reason FROM review_items r"
+		" r.suggested, r.reason, r.reason_codes FROM review_items r"
 		" LEFT JOIN messages m ON m.id = r.message"
 		" WHERE r.status = 'open' AND r.outbox IS NULL"
 		" ORDER BY r.created_at, r.id",
@@ -443,7 +444,7 @@ store_staff_review_for(struct store *s, int64_t id, store_row_fn *fn, void *ctx,
 			" datetime(created_at, 'unixepoch', 'localtime')"
 			" AS created_at, decision, decided_by,"
 			" datetime(decided_at, 'unixepoch', 'localtime')"
-			" AS decided_at, reason FROM review_items"
+			" AS decided_at, reason, reason_codes FROM review_items"
 			" WHERE message = ?1 ORDER BY id",
 			id, fn, ctx, error_r);
 }

@@ -21,6 +21,7 @@
 #include "fixture.h"
 #include "gemeenten.h"
 #include "message.h"
+#include "reason.h"
 #include "rules.h"
 #include "staff.h"
 #include "util.h"
@@ -46,6 +47,60 @@ teardown(void **state)
 {
 	rules_free(rules);
 	return 0;
+}
+
+/* The reasons of c as staff read them: from the codes as stored. */
+static char *
+dutch(const struct classification *c)
+{
+	char *codes = reason_list_encode(&c->codes), *nl;
+
+	nl = staff_reason_text(c->reasons, codes);
+	free(codes);
+	return nl;
+}
+
+/* Staff read no English reason text: no literal piece of 10 bytes or
+   more of any code's English text is in nl. */
+static void
+assert_no_english(const char *nl)
+{
+	for (size_t i = 0; i < REASON_COUNT; i++) {
+		const char *p = reason_english_text((enum reason_code)i), *q;
+
+		for (; *p != '\0'; p = *q != '\0' ? q + 2 : q) {
+			char piece[256];
+			size_t n;
+
+			q = strstr(p, "%");
+			if (q == NULL)
+				q = p + strlen(p);
+			n = (size_t)(q - p);
+			if (n < 10 || n >= sizeof(piece))
+				continue;
+			memcpy(piece, p, n);
+			piece[n] = '\0';
+			if (strstr(nl, piece) != NULL)
+				fail_msg("English in \"%s\": \"%s\"", nl,
+					 piece);
+		}
+	}
+}
+
+/* c's reasons, rendered for staff, are all Dutch; the English stays
+   the text of the codes. */
+static void
+check_texts(const struct classification *c)
+{
+	char *english = reason_list_english(&c->codes), *nl;
+
+	assert_string_equal(c->reasons, english);
+	free(english);
+	if (c->verdict != VERDICT_REVIEW)
+		return;
+	nl = dutch(c);
+	assert_no_english(nl);
+	free(nl);
 }
 
 struct row {
@@ -124,8 +179,9 @@ test_rows(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
 		const char *enrolled[1] = {r->enrolled};
-		struct classify_state st = {enrolled, r->enrolled != NULL,
-					    r->confirmed};
+		struct classify_state st = {enrolled,	  r->enrolled != NULL,
+					    r->confirmed, NULL,
+					    NULL,	  NULL};
 		struct classification c;
 		struct message *m;
 		char *raw;
@@ -145,10 +201,75 @@ test_rows(void **state)
 				    r->code);
 		assert_int_equal(c.answer, r->answer);
 		assert_non_null(strstr(c.reasons, r->reason));
+		check_texts(&c);
 		classification_deinit(&c);
 		message_free(m);
 		free(raw);
 	}
+}
+
+/* What the store knows goes in; classify() alone decides: a
+   municipality that withdrew before goes to a person, and so does a
+   withdrawal that cannot be carried out (without an answer). */
+static void
+test_history(void **state)
+{
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
+					false};
+	const char *enrolled[1] = {"GM0344"};
+	struct classify_state st = {0};
+	struct classification c;
+	struct message *m;
+	char *raw, *nl;
+
+	raw = xasprintf("From: <a@utrecht.nl>\r\nSubject: %s\r\n"
+			"Message-ID: <h1@example.org>\r\n\r\nbody\r\n",
+			SUBJECT);
+	m = message_parse(raw, strlen(raw));
+	st.withdrawn_code = "GM0344";
+	st.withdrawn_name = "Utrecht";
+	classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"), &c);
+	assert_int_equal(c.verdict, VERDICT_REVIEW);
+	assert_int_equal(c.template, TEMPLATE_REVIEW);
+	assert_true(c.answer);
+	assert_non_null(strstr(c.reasons, "place 1 of 5; "));
+	assert_non_null(strstr(c.reasons, "; Utrecht withdrew earlier: for "
+					  "staff to decide"));
+	assert_int_equal(c.codes.v[c.codes.n - 1].code,
+			 REASON_WITHDREW_EARLIER);
+	check_texts(&c);
+	nl = dutch(&c);
+	assert_string_equal(nl, "Utrecht heeft zich eerder afgemeld; een "
+				"medewerker beslist of de gemeente weer "
+				"meedoet");
+	free(nl);
+	classification_deinit(&c);
+	/* another municipality's history changes nothing */
+	st.withdrawn_code = "GM0363";
+	classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"), &c);
+	assert_int_equal(c.verdict, VERDICT_ENROL);
+	classification_deinit(&c);
+	message_free(m);
+	free(raw);
+
+	raw = xasprintf("From: <a@utrecht.nl>\r\nSubject: Afmelding "
+			"praktijkproef GG & lokale inclusie\r\n"
+			"Message-ID: <h2@example.org>\r\n\r\nbody\r\n");
+	m = message_parse(raw, strlen(raw));
+	memset(&st, 0, sizeof(st));
+	st.enrolled = enrolled;
+	st.n_enrolled = 1;
+	st.withdraw_failed = "no such enrolment";
+	classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"), &c);
+	assert_int_equal(c.verdict, VERDICT_REVIEW);
+	assert_false(c.answer);
+	assert_non_null(strstr(c.reasons, "withdrawal of Utrecht; "));
+	assert_non_null(strstr(c.reasons, "the withdrawal could not be "
+					  "carried out (no such enrolment)"));
+	check_texts(&c);
+	classification_deinit(&c);
+	message_free(m);
+	free(raw);
 }
 
 static void
@@ -208,7 +329,7 @@ test_calendar_rows(void **state)
 {
 	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
 					"mx.vng.nl", false};
-	struct classify_state st = {NULL, 0, 0};
+	struct classify_state st = {0};
 	size_t i;
 
 	for (i = 0; i < nitems(calendar_rows); i++) {
@@ -247,6 +368,7 @@ test_calendar_rows(void **state)
 		assert_string_equal(verdict_name(c.verdict), r->verdict);
 		assert_false(c.answer);
 		assert_non_null(strstr(c.reasons, r->reason));
+		check_texts(&c);
 		if (c.verdict == VERDICT_ATTENDANCE) {
 			assert_string_equal(c.reply.attendee,
 					    "a.meijer@utrecht.nl");
@@ -371,7 +493,8 @@ test_authentication(void **state)
 	for (i = 0; i < nitems(auth_rows); i++) {
 		const struct auth_row *r = &auth_rows[i];
 		const char *enrolled[1] = {r->enrolled};
-		struct classify_state st = {enrolled, r->enrolled != NULL, 0};
+		struct classify_state st = {
+			enrolled, r->enrolled != NULL, 0, NULL, NULL, NULL};
 		struct classification c;
 		struct message *m;
 		char *raw;
@@ -394,9 +517,10 @@ test_authentication(void **state)
 				    r->code);
 		assert_int_equal(c.answer, r->answer);
 		assert_non_null(strstr(c.reasons, r->reason));
+		check_texts(&c);
 		if (strstr(c.reasons, NOT_AUTHENTICATED) != NULL) {
 			/* and staff read it in Dutch */
-			char *nl = staff_reason_text(c.reasons);
+			char *nl = dutch(&c);
 
 			assert_non_null(
 				strstr(nl, "de afzender is niet geverifieerd"));
@@ -433,7 +557,7 @@ test_attendance_authentication(void **state)
 	};
 	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
 					false};
-	struct classify_state st = {NULL, 0, 0};
+	struct classify_state st = {0};
 	size_t i;
 
 	for (i = 0; i < nitems(att_rows); i++) {
@@ -467,7 +591,7 @@ test_attendance_authentication(void **state)
 		assert_false(c.answer);
 		assert_non_null(strstr(c.reasons, att_rows[i].reason));
 		if (c.verdict != VERDICT_ATTENDANCE) {
-			char *nl = staff_reason_text(c.reasons);
+			char *nl = dutch(&c);
 
 			assert_null(c.reply.attendee);
 			assert_non_null(strstr(
@@ -544,7 +668,7 @@ test_machines(void **state)
 {
 	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
 					false};
-	struct classify_state st = {NULL, 0, 0};
+	struct classify_state st = {0};
 	struct classification c;
 	struct message *m;
 	size_t i;
@@ -560,8 +684,9 @@ test_machines(void **state)
 		assert_string_equal(verdict_name(c.verdict), r->verdict);
 		assert_int_equal(c.answer, r->answer);
 		assert_non_null(strstr(c.reasons, r->reason));
+		check_texts(&c);
 		if (r->dutch != NULL) {
-			char *nl = staff_reason_text(c.reasons);
+			char *nl = dutch(&c);
 
 			assert_non_null(strstr(nl, r->dutch));
 			assert_null(strstr(nl, "out-of-office"));
@@ -571,11 +696,16 @@ test_machines(void **state)
 		message_free(m);
 	}
 	/* the parse crashed: no fields at all, yet no bounce */
-	m = message_unparsed("the parser stopped on this message", 100);
+	m = message_unparsed(reason_new(REASON_PARSER_DIED,
+					"the parser stopped on this message"),
+			     100);
 	classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"), &c);
 	assert_string_equal(verdict_name(c.verdict), "review");
 	assert_false(c.answer);
 	assert_non_null(strstr(c.reasons, "the parser stopped"));
+	assert_int_equal(c.codes.n, 1);
+	assert_int_equal(c.codes.v[0].code, REASON_PARSER_DIED);
+	check_texts(&c);
 	classification_deinit(&c);
 	message_free(m);
 }
@@ -585,6 +715,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_verdict_names),
 		cmocka_unit_test(test_machines),
 		cmocka_unit_test(test_calendar_rows),

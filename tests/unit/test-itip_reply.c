@@ -122,7 +122,7 @@ test_classify_samples(void **state)
 {
 	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
 					"mx.vng.nl", false};
-	struct classify_state st = {NULL, 0, 0};
+	struct classify_state st = {0};
 	size_t i;
 
 	for (i = 0; i < nitems(samples); i++) {
@@ -149,7 +149,7 @@ test_classify_forged(void **state)
 {
 	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
 					"mx.vng.nl", false};
-	struct classify_state st = {NULL, 0, 0};
+	struct classify_state st = {0};
 	struct message *m = load("outlook-accept-nl.eml");
 	struct classification c;
 	char *p;
@@ -479,7 +479,7 @@ test_classify_unusable(void **state)
 	};
 	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
 					"mx.vng.nl", false};
-	struct classify_state st = {NULL, 0, 0};
+	struct classify_state st = {0};
 	size_t i;
 
 	for (i = 0; i < nitems(rows); i++) {
@@ -514,7 +514,7 @@ test_enrolment_with_ics(void **state)
 {
 	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
 					"mx.vng.nl", false};
-	struct classify_state st = {NULL, 0, 0};
+	struct classify_state st = {0};
 	struct classification c;
 	struct message *m;
 	const char *raw =

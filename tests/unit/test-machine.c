@@ -17,6 +17,7 @@
 
 #include "machine.h"
 #include "message.h"
+#include "reason.h"
 #include "util.h"
 
 #define OWN "globalgoals@vng.nl"
@@ -229,17 +230,29 @@ static const struct row rows[] = {
 	 MACHINE_NO, NULL},
 };
 
+/* The English of what machine_mail() said, or "" for MACHINE_NO. */
+static char *
+ask(const struct message *m, enum machine *got_r)
+{
+	struct reason r;
+	char *text;
+
+	*got_r = machine_mail(m, OWN, DOMAIN, &r);
+	text = *got_r == MACHINE_NO ? xstrdup("") : reason_english(&r);
+	reason_deinit(&r);
+	return text;
+}
+
 static void
 test_rows(void **state)
 {
-	char why[MACHINE_WHY_MAX];
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
 		struct message *m = message_parse(r->raw, strlen(r->raw));
-		enum machine got =
-			machine_mail(m, OWN, DOMAIN, why, sizeof(why));
+		enum machine got;
+		char *why = ask(m, &got);
 
 		if (got != r->expect ||
 		    (r->why != NULL && strstr(why, r->why) == NULL))
@@ -251,6 +264,7 @@ test_rows(void **state)
 			assert_non_null(strstr(why, r->why));
 		else
 			assert_string_equal(why, "");
+		free(why);
 		message_free(m);
 	}
 }
@@ -262,27 +276,34 @@ test_unparsed(void **state)
 {
 	static const char junk[] = "\x01\x02 not a mail at all\r\n";
 	struct message *m;
-	char why[MACHINE_WHY_MAX];
+	enum machine got;
+	char *why;
 
-	m = message_unparsed("the parser crashed on it", 1234);
-	assert_int_equal(machine_mail(m, OWN, DOMAIN, why, sizeof(why)),
-			 MACHINE_NO);
+	m = message_unparsed(
+		reason_new(REASON_PARSER_DIED, "the parser crashed on it"),
+		1234);
+	why = ask(m, &got);
+	assert_int_equal(got, MACHINE_NO);
 	assert_string_equal(why, "");
+	free(why);
 	message_free(m);
 	m = message_parse(junk, sizeof(junk) - 1);
 	assert_non_null(m->problem);
-	assert_int_equal(machine_mail(m, OWN, DOMAIN, why, sizeof(why)),
-			 MACHINE_NO);
+	why = ask(m, &got);
+	assert_int_equal(got, MACHINE_NO);
+	free(why);
 	message_free(m);
 }
 
-/* Header values in the reason are cut short on a character boundary;
-   a short buffer still ends in a NUL. */
+/* Header values in the reason are cut short on a character boundary,
+   and the reason is a code with the value as its argument. */
 static void
 test_why(void **state)
 {
-	char why[MACHINE_WHY_MAX], small[8], *raw, *id;
+	char *why, *raw, *id;
 	struct message *m;
+	struct reason r;
+	enum machine got;
 	size_t len;
 
 	id = xmalloc(301);
@@ -292,14 +313,17 @@ test_why(void **state)
 	memcpy(id + 62, "\xc3\xa9\xc3\xa9", 4);
 	raw = xasprintf(PERSON "List-Id: %s\r\nSubject: x\r\n" TAIL BODY, id);
 	m = message_parse(raw, strlen(raw));
-	assert_int_equal(machine_mail(m, OWN, DOMAIN, why, sizeof(why)),
-			 MACHINE_LIKELY);
+	why = ask(m, &got);
+	assert_int_equal(got, MACHINE_LIKELY);
 	len = strlen(why);
 	assert_true(len < 100);
 	assert_non_null(strstr(why, "\xc3\xa9\xc3\xa9...)"));
-	assert_int_equal(machine_mail(m, OWN, DOMAIN, small, sizeof(small)),
-			 MACHINE_LIKELY);
-	assert_int_equal(strlen(small), sizeof(small) - 1);
+	free(why);
+	assert_int_equal(machine_mail(m, OWN, DOMAIN, &r), MACHINE_LIKELY);
+	assert_int_equal(r.code, REASON_MAILING_LIST);
+	assert_true(strlen(r.arg[0]) < 100);
+	assert_non_null(strstr(r.arg[0], "\xc3\xa9\xc3\xa9..."));
+	reason_deinit(&r);
 	message_free(m);
 	free(raw);
 	free(id);

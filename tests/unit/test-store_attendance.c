@@ -316,6 +316,7 @@ resolve(struct fixture *f, const struct rules *rules, const char *attendee,
 		fail_msg("%s", err);
 	attendance_deinit(&a);
 	free(c.reasons);
+	reason_list_deinit(&c.codes);
 }
 
 static void
