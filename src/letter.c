@@ -8,6 +8,7 @@
 #include "compose.h"
 #include "config.h"
 #include "letter.h"
+#include "outmail.h"
 #include "programme.h"
 #include "rules.h"
 #include "schedule.h"
@@ -62,7 +63,7 @@ render(const struct letter *l, const struct rules *r, char **subject_r,
 
 int
 letter_build(const struct letter *l, const struct rules *r,
-	     const struct config *cfg, struct answer *out, char **error_r)
+	     const struct config *cfg, struct outmail *out, char **error_r)
 {
 	const struct programme *p = l->p != NULL ? l->p : r->programme;
 	struct compose_mail m;
@@ -94,8 +95,7 @@ letter_build(const struct letter *l, const struct rules *r,
 		return -1;
 	}
 	render(l, r, &subject, &body);
-	out->key = xstrdup(l->key);
-	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
+	outmail_init(out, xstrdup(l->key), template_name(l->kind), cfg);
 	memset(&m, 0, sizeof(m));
 	m.from_name = r->programme->organiser_name;
 	m.from_addr = r->programme->address;
@@ -115,11 +115,10 @@ letter_build(const struct letter *l, const struct rules *r,
 	if (out->raw == NULL) {
 		*error_r = xasprintf("%s for %s: %s", template_name(l->kind),
 				     l->to->addr, err);
-		answer_deinit(out);
+		outmail_deinit(out);
 		return -1;
 	}
 	out->len = len;
 	out->rcpt = xstrdup(l->to->addr);
-	out->kind = template_name(l->kind);
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "fixture.h"
 #include "gemeenten.h"
 #include "message.h"
+#include "outmail.h"
 #include "rules.h"
 #include "template.h"
 #include "util.h"
@@ -192,7 +193,7 @@ test_answers_quote_nothing(void **state)
 	struct classification c;
 	struct message msg;
 	struct config cfg;
-	struct answer a;
+	struct outmail a;
 	char *err = NULL;
 	size_t i, j;
 
@@ -229,7 +230,7 @@ test_answers_quote_nothing(void **state)
 		if (rows[i].template == TEMPLATE_REVIEW)
 			assert_non_null(
 				strstr(a.raw, "donderdag 1 april 2021"));
-		answer_deinit(&a);
+		outmail_deinit(&a);
 	}
 	rules_free(r);
 }
