@@ -13,6 +13,7 @@
 #include "gemeenten.h"
 #include "mailaddr.h"
 #include "message.h"
+#include "nldate.h"
 #include "outmail.h"
 #include "programme.h"
 #include "rules.h"
@@ -43,17 +44,15 @@ render(const struct message *msg, const struct classification *c,
 
 	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
 	snprintf(pos, sizeof(pos), "%zu", position);
-	programme_format_date(p->closes, closing, sizeof(closing));
+	nldate_format(p->closes, closing, sizeof(closing));
 	/* our clock, not the sender's Date header */
-	programme_format_date(now, received, sizeof(received));
+	nldate_format(now, received, sizeof(received));
 	programme = programme_format(p);
 	{
-		const struct template_var vars[] = {
-			{"event", p->name},
-			{"organiser", p->organiser},
-			{"organiser_name", p->organiser_name},
-			{"event_address", p->address},
-			{"municipality", named ? c->gemeente->name : ""},
+		struct template_var vars[] = {
+			[TEMPLATE_COMMON_VARS] = {"municipality",
+						  named ? c->gemeente->name
+							: ""},
 			{"sender", msg->from_addr},
 			{"received_date", received},
 			{"programme", programme},
@@ -61,6 +60,8 @@ render(const struct message *msg, const struct classification *c,
 			{"position", pos},
 			{"closing_date", closing},
 		};
+
+		template_common_vars(vars, p);
 
 		*subject_r = template_render(t->subject, vars, nitems(vars));
 		*body_r = template_render(t->body, vars, nitems(vars));

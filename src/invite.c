@@ -10,6 +10,7 @@
 #include "config.h"
 #include "invite.h"
 #include "message.h"
+#include "nldate.h"
 #include "programme.h"
 #include "rules.h"
 #include "schedule.h"
@@ -34,25 +35,20 @@ render(const struct rules *r, const struct programme_item *s, char **subject_r,
 	const struct template *t =
 		template_get(r->templates, TEMPLATE_INVITATION);
 	char date[64], time[32];
-	struct tm a, b;
 
-	programme_format_date(s->start, date, sizeof(date));
-	localtime_r(&s->start, &a);
-	localtime_r(&s->end, &b);
-	snprintf(time, sizeof(time), "%02d.%02d-%02d.%02d uur", a.tm_hour,
-		 a.tm_min, b.tm_hour, b.tm_min);
+	nldate_format(s->start, date, sizeof(date));
+	/* a session always ends after it starts (programme.c) */
+	nldate_format_hours(s->start, s->end, time, sizeof(time));
 	{
-		const struct template_var vars[] = {
-			{"event", p->name},
-			{"organiser", p->organiser},
-			{"organiser_name", p->organiser_name},
-			{"event_address", p->address},
-			{"session_title", s->title},
+		struct template_var vars[] = {
+			[TEMPLATE_COMMON_VARS] = {"session_title", s->title},
 			{"session_date", date},
 			{"session_time", time},
 			{"session_link", s->link},
 			{"session_description", s->description},
 		};
+
+		template_common_vars(vars, p);
 
 		*subject_r = template_render(t->subject, vars, nitems(vars));
 		*body_r = template_render(t->body, vars, nitems(vars));
