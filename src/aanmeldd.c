@@ -156,7 +156,7 @@ daily_purge(struct runtime *rt, time_t *last)
 	*last = now;
 	if (retention_purge(rt->store, rt->rules->programme,
 			    rt->config->retention_months, rt->config->spool_dir,
-			    strcmp(rt->config->transport, "file") == 0
+			    rt->config->transport_kind == CONFIG_TRANSPORT_FILE
 				    ? rt->config->outbox_dir
 				    : NULL,
 			    now, false, &n, &err) == -1) {
@@ -273,9 +273,8 @@ main(int argc, char *argv[])
 	if (background)
 		log_init(0, LOG_MAIL); /* stderr is /dev/null now */
 	log_info("aanmeldd %s started: mailbox %s, database %s", VERSION,
-		 strcmp(rt.config->mailbox_type, "imap") == 0
-			 ? rt.config->imap_url
-			 : rt.config->maildir,
+		 rt.config->mailbox == CONFIG_MAILBOX_IMAP ? rt.config->imap_url
+							   : rt.config->maildir,
 		 rt.config->database);
 	if (config_auth_warning(rt.config) != NULL)
 		log_warnx("%s", config_auth_warning(rt.config));

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "answer.h"
-#include "store.h"
 #include "calendar.h"
 #include "classify.h"
 #include "compose.h"
@@ -14,6 +13,8 @@
 #include "gemeenten.h"
 #include "mailaddr.h"
 #include "message.h"
+#include "nldate.h"
+#include "outmail.h"
 #include "programme.h"
 #include "rules.h"
 #include "template.h"
@@ -43,17 +44,15 @@ render(const struct message *msg, const struct classification *c,
 
 	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
 	snprintf(pos, sizeof(pos), "%zu", position);
-	programme_format_date(p->closes, closing, sizeof(closing));
+	nldate_format(p->closes, closing, sizeof(closing));
 	/* our clock, not the sender's Date header */
-	programme_format_date(now, received, sizeof(received));
+	nldate_format(now, received, sizeof(received));
 	programme = programme_format(p);
 	{
-		const struct template_var vars[] = {
-			{"event", p->name},
-			{"organiser", p->organiser},
-			{"organiser_name", p->organiser_name},
-			{"event_address", p->address},
-			{"municipality", named ? c->gemeente->name : ""},
+		struct template_var vars[] = {
+			[TEMPLATE_COMMON_VARS] = {"municipality",
+						  named ? c->gemeente->name
+							: ""},
 			{"sender", msg->from_addr},
 			{"received_date", received},
 			{"programme", programme},
@@ -62,23 +61,12 @@ render(const struct message *msg, const struct classification *c,
 			{"closing_date", closing},
 		};
 
+		template_common_vars(vars, p);
+
 		*subject_r = template_render(t->subject, vars, nitems(vars));
 		*body_r = template_render(t->body, vars, nitems(vars));
 	}
 	free(programme);
-}
-
-void
-answer_mail(const struct answer *a, const char *from, struct store_mail *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->key = a->key;
-	m->kind = a->kind;
-	m->message_id = a->message_id;
-	m->from = from;
-	m->rcpt = a->rcpt;
-	m->raw = a->raw;
-	m->len = a->len;
 }
 
 bool
@@ -120,7 +108,7 @@ int
 answer_build(const struct message *msg, const char *sha256,
 	     const struct classification *c, const struct rules *r,
 	     const struct config *cfg, size_t position, time_t now,
-	     struct answer *out, char **error_r)
+	     struct outmail *out, char **error_r)
 {
 	struct compose_mail m;
 	char *subject, *body, *ics = NULL;
@@ -134,8 +122,8 @@ answer_build(const struct message *msg, const char *sha256,
 		return -1;
 	}
 	render(msg, c, r, position, now, &subject, &body);
-	out->key = xasprintf("answer:%s", sha256);
-	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
+	outmail_init(out, xasprintf("answer:%s", sha256),
+		     template_name(c->template), cfg);
 	answer_mail_init(&m, msg, r, out->message_id, now);
 	if (!sure_municipality(c)) {
 		/* the address alone; In-Reply-To (an id, checked) still
@@ -155,7 +143,7 @@ answer_build(const struct message *msg, const char *sha256,
 				xasprintf("cannot make programma.ics: %s", err);
 			free(subject);
 			free(body);
-			answer_deinit(out);
+			outmail_deinit(out);
 			return -1;
 		}
 		m.attachment = ics;
@@ -169,21 +157,10 @@ answer_build(const struct message *msg, const char *sha256,
 	free(ics);
 	if (out->raw == NULL) {
 		*error_r = xasprintf("cannot compose the answer: %s", err);
-		answer_deinit(out);
+		outmail_deinit(out);
 		return -1;
 	}
 	out->len = n;
 	out->rcpt = xstrdup(msg->from_addr);
-	out->kind = template_name(c->template);
 	return 0;
-}
-
-void
-answer_deinit(struct answer *a)
-{
-	free(a->key);
-	free(a->message_id);
-	free(a->rcpt);
-	free(a->raw);
-	memset(a, 0, sizeof(*a));
 }

@@ -14,27 +14,14 @@ struct classification;
 struct compose_mail;
 struct config;
 struct message;
+struct outmail;
 struct rules;
 
-struct answer {
-	char *key;	  /* "answer:<sha256 of the incoming mail>" */
-	char *message_id; /* stable: derived from key */
-	char *rcpt;	  /* the judged From address */
-	char *raw;	  /* the composed mail */
-	size_t len;
-	const char *kind; /* the template's name (static) */
-};
-
-struct store_mail;
-
-/* The outbox row of a, from the envelope sender from: every field set
-   (outsider false); the strings stay a's. */
-void answer_mail(const struct answer *a, const char *from,
-		 struct store_mail *m);
-
 /*
- * Builds the answer for c (c->answer must be true).  position is the
- * place on the waiting list (for the waitlist template).  0, or -1 with
+ * Builds the answer for c (c->answer must be true) into *out: key
+ * "answer:<sha256>", rcpt the judged From address, outsider false (the
+ * caller judges it).  position is the place on the waiting list (for
+ * the waitlist template).  0, or -1 with
  * *error_r (heap) when no safe mail can be made, e.g. for an address
  * that cannot go into a header.  An answer that may go to a forged
  * address (reject, review) quotes nothing the sender wrote: no subject,
@@ -43,8 +30,7 @@ void answer_mail(const struct answer *a, const char *from,
 int answer_build(const struct message *msg, const char *sha256,
 		 const struct classification *c, const struct rules *r,
 		 const struct config *cfg, size_t position, time_t now,
-		 struct answer *out, char **error_r);
-void answer_deinit(struct answer *a);
+		 struct outmail *out, char **error_r);
 
 /* True if addr is no municipality's address, judged on its domain alone
    as classify() judges a sender (senders.rules, then gemeenten.tsv),

@@ -49,8 +49,8 @@ check_connect(struct runtime *rt)
 	int failed = 0, rc;
 
 	if (c->oauth2_token_url != NULL &&
-	    (strcmp(c->imap_auth, "xoauth2") == 0 ||
-	     strcmp(c->smtp_auth, "xoauth2") == 0)) {
+	    (c->imap_auth_method == CONFIG_AUTH_XOAUTH2 ||
+	     c->smtp_auth_method == CONFIG_AUTH_XOAUTH2)) {
 		rc = runtime_open_oauth2(rt, &err);
 		if (rc == 0 &&
 		    oauth2_token(rt->oauth2, time(NULL), &err) == NULL)
@@ -60,7 +60,7 @@ check_connect(struct runtime *rt)
 		free(where);
 		err = NULL;
 	}
-	if (strcmp(c->mailbox_type, "imap") == 0) {
+	if (c->mailbox == CONFIG_MAILBOX_IMAP) {
 		rc = runtime_mailbox_settings(rt, &err);
 		if (rc == 0)
 			rc = imap_probe(&rt->mailbox_set, &exists, &err);
@@ -88,13 +88,13 @@ check_connect(struct runtime *rt)
 	} else
 		printf("mailbox: maildir %s (nothing to log in to)\n",
 		       c->maildir);
-	if (strcmp(c->transport, "smtp") == 0) {
+	if (c->transport_kind == CONFIG_TRANSPORT_SMTP) {
 		rt->smtp = runtime_open_transport(rt, &err);
 		rc = rt->smtp != NULL ? smtp_curl_probe(rt->smtp, &err) : -1;
 		where = xasprintf(
 			"%s%s%s", c->smtp_url,
-			strcmp(c->smtp_auth, "none") != 0 ? " as " : "",
-			strcmp(c->smtp_auth, "none") != 0 ? c->smtp_user : "");
+			c->smtp_auth_method != CONFIG_AUTH_NONE ? " as " : "",
+			c->smtp_auth_method != CONFIG_AUTH_NONE ? c->smtp_user : "");
 		failed |= connect_report("smtp", where, rc, err);
 		free(where);
 	} else

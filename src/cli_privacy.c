@@ -22,7 +22,7 @@
 static const char *
 outbox_dir(const struct runtime *rt)
 {
-	return strcmp(rt->config->transport, "file") == 0
+	return rt->config->transport_kind == CONFIG_TRANSPORT_FILE
 		       ? rt->config->outbox_dir
 		       : NULL;
 }

@@ -80,7 +80,7 @@ apply(struct runtime *rt, struct roster_plan *plan, const char *what)
 	if (plan->promote != NULL)
 		printf("%s promoted from the waiting list\n", plan->promote);
 	printf("%zu mails queued; the daemon sends them on its next run\n",
-	       plan->n);
+	       plan->mails.n);
 	return 0;
 }
 

@@ -169,51 +169,117 @@ on_value(void *user, const char *section, const char *name, const char *value,
 	return -1;
 }
 
+/* The words a choice setting accepts, and what each means. */
+struct choice {
+	const char *name;
+	int value;
+};
+
+static const struct choice mailbox_choices[] = {
+	{"maildir", CONFIG_MAILBOX_MAILDIR},
+	{"imap", CONFIG_MAILBOX_IMAP},
+};
+static const struct choice transport_choices[] = {
+	{"file", CONFIG_TRANSPORT_FILE},
+	{"smtp", CONFIG_TRANSPORT_SMTP},
+};
+static const struct choice auth_choices[] = {
+	{"password", CONFIG_AUTH_PASSWORD},
+	{"xoauth2", CONFIG_AUTH_XOAUTH2},
+	{"none", CONFIG_AUTH_NONE},
+};
+static const struct choice tls_choices[] = {
+	{"verify", CONFIG_TLS_VERIFY},
+	{"none", CONFIG_TLS_NONE},
+};
+
+/* The value of word among n choices: 0 with *value_r, -1 if unknown. */
+static int
+choose(const char *word, const struct choice *choices, size_t n, int *value_r)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(choices[i].name, word) == 0) {
+			*value_r = choices[i].value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Parses every choice once.  An unknown word leaves the default (the
+   first choice); config_check() reports it where the setting is used,
+   as a server not in use is not checked. */
+static void
+parse_choices(struct config *c)
+{
+	int v;
+
+	if (choose(c->mailbox_type, mailbox_choices, nitems(mailbox_choices),
+		   &v) == 0)
+		c->mailbox = (enum config_mailbox)v;
+	if (choose(c->transport, transport_choices, nitems(transport_choices),
+		   &v) == 0)
+		c->transport_kind = (enum config_transport)v;
+	if (choose(c->imap_auth, auth_choices, nitems(auth_choices), &v) == 0)
+		c->imap_auth_method = (enum config_auth)v;
+	if (choose(c->smtp_auth, auth_choices, nitems(auth_choices), &v) == 0)
+		c->smtp_auth_method = (enum config_auth)v;
+	if (choose(c->imap_tls, tls_choices, nitems(tls_choices), &v) == 0)
+		c->imap_tls_mode = (enum config_tls)v;
+	if (choose(c->smtp_tls, tls_choices, nitems(tls_choices), &v) == 0)
+		c->smtp_tls_mode = (enum config_tls)v;
+}
+
 static bool
 uses_oauth2(const struct config *c)
 {
-	return (strcmp(c->mailbox_type, "imap") == 0 &&
-		strcmp(c->imap_auth, "xoauth2") == 0) ||
-	       (strcmp(c->transport, "smtp") == 0 &&
-		strcmp(c->smtp_auth, "xoauth2") == 0);
+	return (c->mailbox == CONFIG_MAILBOX_IMAP &&
+		c->imap_auth_method == CONFIG_AUTH_XOAUTH2) ||
+	       (c->transport_kind == CONFIG_TRANSPORT_SMTP &&
+		c->smtp_auth_method == CONFIG_AUTH_XOAUTH2);
 }
 
-/* The settings of a server ([mailbox] with type imap, or [smtp]). */
+/* The settings of a server ([mailbox] with type imap, or [smtp]); auth
+   and tls as written, for the messages. */
 static int
 check_remote(struct load *l, const char *section, const char *url,
 	     const char *user, const char *auth, const char *tls,
 	     bool auth_none_ok)
 {
-	int rc = 0;
+	int rc = 0, v, method = -1;
 
 	if (url == NULL) {
 		rulefile_error(l->errors, l->path, 0, "[%s] needs a url",
 			       section);
 		rc = -1;
 	}
-	if (strcmp(tls, "verify") != 0 && strcmp(tls, "none") != 0) {
+	if (choose(tls, tls_choices, nitems(tls_choices), &v) == -1) {
 		rulefile_error(l->errors, l->path, 0,
 			       "[%s] tls: '%s' is not verify or none", section,
 			       tls);
 		rc = -1;
 	}
-	if (strcmp(auth, "password") == 0) {
-		/* the password itself comes from password_file or the
+	if (choose(auth, auth_choices, nitems(auth_choices), &v) == 0)
+		method = v;
+	switch (method) {
+	case CONFIG_AUTH_PASSWORD:
+	case CONFIG_AUTH_XOAUTH2:
+		/* a password itself comes from password_file or the
 		   environment, read when connecting */
 		if (user == NULL) {
 			rulefile_error(l->errors, l->path, 0,
-				       "[%s] auth = password needs user",
-				       section);
+				       "[%s] auth = %s needs user", section,
+				       auth);
 			rc = -1;
 		}
-	} else if (strcmp(auth, "xoauth2") == 0) {
-		if (user == NULL) {
-			rulefile_error(l->errors, l->path, 0,
-				       "[%s] auth = xoauth2 needs user",
-				       section);
-			rc = -1;
-		}
-	} else if (!auth_none_ok || strcmp(auth, "none") != 0) {
+		break;
+	case CONFIG_AUTH_NONE:
+		if (auth_none_ok)
+			break;
+		/* FALLTHROUGH */
+	default:
 		rulefile_error(l->errors, l->path, 0,
 			       "[%s] auth: '%s' is not password%s or xoauth2",
 			       section, auth, auth_none_ok ? ", none" : "");
@@ -268,39 +334,41 @@ static int
 config_check(struct load *l)
 {
 	struct config *c = l->c;
-	enum log_level level;
-	int rc = 0;
+	int rc = 0, v;
 
+	parse_choices(c);
 	if (c->database == NULL)
 		c->database = xasprintf("%s/aanmeld.db", c->spool_dir);
 	if (c->maildir == NULL)
 		c->maildir = xasprintf("%s/maildir", c->spool_dir);
 	if (c->outbox_dir == NULL)
 		c->outbox_dir = xasprintf("%s/outbox", c->spool_dir);
-	if (log_level_parse(c->log_level, &level) == -1) {
+	if (log_level_parse(c->log_level, &c->level) == -1) {
 		rulefile_error(l->errors, l->path, 0,
 			       "log_level: '%s' is not error, warning, info or "
 			       "debug",
 			       c->log_level);
 		rc = -1;
 	}
-	if (strcmp(c->mailbox_type, "imap") == 0) {
-		rc |= check_remote(l, "mailbox", c->imap_url, c->imap_user,
-				   c->imap_auth, c->imap_tls, false);
-	} else if (strcmp(c->mailbox_type, "maildir") != 0) {
+	if (choose(c->mailbox_type, mailbox_choices, nitems(mailbox_choices),
+		   &v) == -1) {
 		rulefile_error(l->errors, l->path, 0,
 			       "[mailbox] type: '%s' is not maildir or imap",
 			       c->mailbox_type);
 		rc = -1;
+	} else if (c->mailbox == CONFIG_MAILBOX_IMAP) {
+		rc |= check_remote(l, "mailbox", c->imap_url, c->imap_user,
+				   c->imap_auth, c->imap_tls, false);
 	}
-	if (strcmp(c->transport, "smtp") == 0) {
-		rc |= check_remote(l, "smtp", c->smtp_url, c->smtp_user,
-				   c->smtp_auth, c->smtp_tls, true);
-	} else if (strcmp(c->transport, "file") != 0) {
+	if (choose(c->transport, transport_choices, nitems(transport_choices),
+		   &v) == -1) {
 		rulefile_error(l->errors, l->path, 0,
 			       "[smtp] transport: '%s' is not file or smtp",
 			       c->transport);
 		rc = -1;
+	} else if (c->transport_kind == CONFIG_TRANSPORT_SMTP) {
+		rc |= check_remote(l, "smtp", c->smtp_url, c->smtp_user,
+				   c->smtp_auth, c->smtp_tls, true);
 	}
 	if (uses_oauth2(c) &&
 	    (c->oauth2_token_url == NULL || c->oauth2_client_id == NULL ||
@@ -499,7 +567,7 @@ check_imap_url(const struct config *c, struct buf *report)
 	struct imap_url u;
 	char *err = NULL;
 
-	if (imap_url_parse(c->imap_url, strcmp(c->imap_tls, "none") == 0, &u,
+	if (imap_url_parse(c->imap_url, c->imap_tls_mode == CONFIG_TLS_NONE, &u,
 			   &err) == -1) {
 		(void)buf_addf(report, "%s: [mailbox] %s\n",
 			       c->path != NULL ? c->path : "(default)", err);
@@ -523,7 +591,7 @@ check_smtp_url(const struct config *c, struct buf *report)
 	memset(&set, 0, sizeof(set));
 	set.url = c->smtp_url;
 	t = smtp_curl_new(&set, &err);
-	if (t != NULL && strcmp(c->smtp_tls, "none") == 0) {
+	if (t != NULL && c->smtp_tls_mode == CONFIG_TLS_NONE) {
 		smtp_close(&t);
 		set.tls_none = true;
 		t = smtp_curl_new(&set, &err);
@@ -532,7 +600,7 @@ check_smtp_url(const struct config *c, struct buf *report)
 				       "%s: [smtp] tls = none: %s: %s would "
 				       "be sent in clear text\n",
 				       file, err,
-				       strcmp(c->smtp_auth, "none") == 0
+				       c->smtp_auth_method == CONFIG_AUTH_NONE
 					       ? "the mail"
 					       : "the password");
 			free(err);
@@ -555,16 +623,16 @@ config_check_servers(const struct config *c, struct buf *report)
 	size_t i, n = 0;
 	int rc = 0;
 
-	if (strcmp(c->mailbox_type, "imap") == 0) {
+	if (c->mailbox == CONFIG_MAILBOX_IMAP) {
 		rc |= check_imap_url(c, report);
-		if (strcmp(c->imap_auth, "password") == 0)
+		if (c->imap_auth_method == CONFIG_AUTH_PASSWORD)
 			secrets[n++] = (struct secret){
 				"[mailbox] password_file",
 				c->imap_password_file, "AANMELD_IMAP_PASSWORD"};
 	}
-	if (strcmp(c->transport, "smtp") == 0) {
+	if (c->transport_kind == CONFIG_TRANSPORT_SMTP) {
 		rc |= check_smtp_url(c, report);
-		if (strcmp(c->smtp_auth, "password") == 0)
+		if (c->smtp_auth_method == CONFIG_AUTH_PASSWORD)
 			secrets[n++] = (struct secret){"[smtp] password_file",
 						       c->smtp_password_file,
 						       "AANMELD_SMTP_PASSWORD"};

@@ -13,7 +13,32 @@
 
 #include <stdbool.h>
 
+#include "log.h"
+
 struct buf;
+
+/* The settings that name a choice, parsed once by config_load(); the
+   rest of the program switches on these, never on the strings. */
+enum config_mailbox {
+	CONFIG_MAILBOX_MAILDIR,
+	CONFIG_MAILBOX_IMAP,
+};
+
+enum config_transport {
+	CONFIG_TRANSPORT_FILE,
+	CONFIG_TRANSPORT_SMTP,
+};
+
+enum config_auth {
+	CONFIG_AUTH_PASSWORD,
+	CONFIG_AUTH_XOAUTH2,
+	CONFIG_AUTH_NONE, /* [smtp] only */
+};
+
+enum config_tls {
+	CONFIG_TLS_VERIFY,
+	CONFIG_TLS_NONE, /* loopback hosts only */
+};
 
 struct config {
 	/* [main] */
@@ -21,17 +46,21 @@ struct config {
 	char *spool_dir;
 	char *database;		 /* default: spool_dir/aanmeld.db */
 	char *message_id_domain; /* default: the event address's domain */
-	char *log_level;
+	char *log_level;	 /* as written; use level */
+	enum log_level level;
 	char *user;		   /* started as root: drop to this user */
 	unsigned retention_months; /* after the programme's last item */
 	/* [mailbox] */
-	char *mailbox_type; /* "maildir" or "imap" */
-	char *maildir;	    /* default: spool_dir/maildir */
-	char *imap_url;	    /* imaps://host[:port]/MAILBOX */
+	char *mailbox_type; /* "maildir" or "imap": the backend's name */
+	enum config_mailbox mailbox;
+	char *maildir;	/* default: spool_dir/maildir */
+	char *imap_url; /* imaps://host[:port]/MAILBOX */
 	char *imap_user;
 	char *imap_password_file;
-	char *imap_auth; /* "password" or "xoauth2" */
-	char *imap_tls;	 /* "verify" or "none" */
+	char *imap_auth; /* as written: "password" or "xoauth2" */
+	char *imap_tls;	 /* as written: "verify" or "none" */
+	enum config_auth imap_auth_method;
+	enum config_tls imap_tls_mode;
 	char *imap_ca_file;
 	unsigned imap_timeout;
 	bool imap_idle;
@@ -42,13 +71,16 @@ struct config {
 	char *folder_ignored;
 	unsigned poll_interval; /* seconds */
 	/* [smtp] */
-	char *transport;  /* "file" or "smtp" */
+	char *transport; /* as written: "file" or "smtp" */
+	enum config_transport transport_kind;
 	char *outbox_dir; /* default: spool_dir/outbox */
 	char *smtp_url;	  /* smtps://host[:port] or smtp:// (STARTTLS) */
 	char *smtp_user;
 	char *smtp_password_file;
-	char *smtp_auth; /* "password", "xoauth2" or "none" */
-	char *smtp_tls;	 /* "verify" or "none" */
+	char *smtp_auth; /* as written: "password", "xoauth2" or "none" */
+	char *smtp_tls;	 /* as written: "verify" or "none" */
+	enum config_auth smtp_auth_method;
+	enum config_tls smtp_tls_mode;
 	char *smtp_ca_file;
 	unsigned smtp_timeout;
 	unsigned retry_hours; /* a mail that cannot go out fails after */

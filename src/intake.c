@@ -18,6 +18,7 @@
 #include "mailbox.h"
 #include "message.h"
 #include "message_worker.h"
+#include "outmail.h"
 #include "programme.h"
 #include "reason.h"
 #include "roster.h"
@@ -78,16 +79,17 @@ enrol_kind(enum verdict v)
 	}
 }
 
-/* Adds the answer to rec unless the sender's daily limit (its address
+/* Adds the answer to mails unless the sender's daily limit (its address
    without case or "+tag") or the hourly cap on answers to non-municipal
    addresses is reached: mail from forged senders must not turn the desk
    into a source of backscatter.  The mail is recorded either way. */
 static int
 prepare_answer(struct intake *in, const struct message *msg, const char *sha,
 	       struct classification *c, size_t position, time_t now,
-	       struct answer *a, struct store_record *rec, char **error_r)
+	       struct outmail_list *mails, char **error_r)
 {
 	bool outsider = answer_to_outsider(in->rules, msg->from_addr);
+	struct outmail a;
 	unsigned count;
 	char *err = NULL;
 
@@ -110,48 +112,33 @@ prepare_answer(struct intake *in, const struct message *msg, const char *sha,
 			return 0;
 		}
 	}
-	if (answer_build(msg, sha, c, in->rules, in->config, position, now, a,
+	if (answer_build(msg, sha, c, in->rules, in->config, position, now, &a,
 			 &err) == -1) {
 		log_warnx("not answering %s: %s", msg->from_addr, err);
 		free(err);
 		return 0;
 	}
-	rec->out_key = a->key;
-	rec->out_kind = a->kind;
-	rec->out_message_id = a->message_id;
-	rec->out_from = in->config->envelope_from;
-	rec->out_rcpt = a->rcpt;
-	rec->out_raw = a->raw;
-	rec->out_len = a->len;
-	rec->out_outsider = outsider;
+	a.outsider = outsider;
+	outmail_list_add(mails, &a);
 	return 0;
 }
 
-/* Adds the calendar invitations of a confirmed enrolment to rec; a
+/* Adds the calendar invitations of a confirmed enrolment to mails; a
    failure is logged and leaves them out (staff can send them later). */
 static void
 prepare_invitations(struct intake *in, const struct message *msg,
-		    const char *code, time_t now, struct answer **inv_r,
-		    size_t *n_r, struct store_record *rec)
+		    const char *code, time_t now, struct outmail_list *mails)
 {
-	struct store_mail *mails;
 	/* a municipality that withdrew goes to review (judge_message):
 	   here it is always the first round */
 	const struct invite_for f = {code, 1, NULL, 0};
 	char *err = NULL;
-	size_t i;
 
-	if (invite_build(msg, &f, in->rules, in->config, now, inv_r, n_r,
-			 &err) == -1) {
+	if (invite_build(msg, &f, in->rules, in->config, now, mails, &err) ==
+	    -1) {
 		log_warnx("no invitations for %s: %s", msg->from_addr, err);
 		free(err);
-		return;
 	}
-	mails = xcalloc(*n_r + 1, sizeof(*mails));
-	for (i = 0; i < *n_r; i++)
-		answer_mail(&(*inv_r)[i], in->config->envelope_from, &mails[i]);
-	rec->mails = mails;
-	rec->n_mails = *n_r;
 }
 
 /* The verdict on msg: classify() with what the store knows.  That the
@@ -207,11 +194,11 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct store_record rec;
 	struct classify_state st;
 	struct classification c;
-	struct answer a, *inv = NULL;
+	struct outmail_list mails;
 	struct attendance att;
 	struct roster_plan plan;
 	char **codes, *codes_text;
-	size_t n, confirmed, n_inv = 0;
+	size_t n, confirmed;
 	int64_t id;
 	int rc;
 
@@ -228,7 +215,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		return -1;
 	}
 	memset(&rec, 0, sizeof(rec));
-	memset(&a, 0, sizeof(a));
+	outmail_list_init(&mails);
 	memset(&att, 0, sizeof(att));
 	rc = 0;
 	if (c.verdict == VERDICT_ATTENDANCE) {
@@ -257,10 +244,12 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	rec.folder = intake_folder(in->config, c.verdict);
 	if (rc == 0 && c.answer)
 		rc = prepare_answer(in, msg, sha, &c, n - confirmed + 1, now,
-				    &a, &rec, error_r);
+				    &mails, error_r);
 	if (rc == 0 && c.verdict == VERDICT_ENROL)
-		prepare_invitations(in, msg, c.gemeente->code, now, &inv,
-				    &n_inv, &rec);
+		prepare_invitations(in, msg, c.gemeente->code, now, &mails);
+	/* the answer first, then the invitations */
+	rec.mails = mails.mails;
+	rec.n_mails = mails.n;
 	/* the withdrawal, its mails and a promotion: one commit */
 	if (rc == 0 && c.verdict == VERDICT_WITHDRAW)
 		rec.change = &plan.change;
@@ -274,11 +263,9 @@ decide(struct intake *in, const char *key, const struct message *msg,
 			 c.gemeente != NULL ? c.gemeente->code : "", c.reasons);
 		rc = (int)c.verdict;
 	}
-	answer_deinit(&a);
+	outmail_list_deinit(&mails);
 	attendance_deinit(&att);
 	roster_plan_free(&plan);
-	invite_free(inv, n_inv);
-	free((void *)rec.mails);
 	free(codes_text);
 	classification_deinit(&c);
 	util_free_strv(codes, n);

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "calendar.h"
 #include "compose.h"
 #include "config.h"
 #include "invite.h"
 #include "message.h"
+#include "nldate.h"
 #include "programme.h"
 #include "rules.h"
 #include "schedule.h"
@@ -33,25 +35,20 @@ render(const struct rules *r, const struct programme_item *s, char **subject_r,
 	const struct template *t =
 		template_get(r->templates, TEMPLATE_INVITATION);
 	char date[64], time[32];
-	struct tm a, b;
 
-	programme_format_date(s->start, date, sizeof(date));
-	localtime_r(&s->start, &a);
-	localtime_r(&s->end, &b);
-	snprintf(time, sizeof(time), "%02d.%02d-%02d.%02d uur", a.tm_hour,
-		 a.tm_min, b.tm_hour, b.tm_min);
+	nldate_format(s->start, date, sizeof(date));
+	/* a session always ends after it starts (programme.c) */
+	nldate_format_hours(s->start, s->end, time, sizeof(time));
 	{
-		const struct template_var vars[] = {
-			{"event", p->name},
-			{"organiser", p->organiser},
-			{"organiser_name", p->organiser_name},
-			{"event_address", p->address},
-			{"session_title", s->title},
+		struct template_var vars[] = {
+			[TEMPLATE_COMMON_VARS] = {"session_title", s->title},
 			{"session_date", date},
 			{"session_time", time},
 			{"session_link", s->link},
 			{"session_description", s->description},
 		};
+
+		template_common_vars(vars, p);
 
 		*subject_r = template_render(t->subject, vars, nitems(vars));
 		*body_r = template_render(t->body, vars, nitems(vars));
@@ -61,7 +58,7 @@ render(const struct rules *r, const struct programme_item *s, char **subject_r,
 static int
 build_one(const struct message *msg, const struct invite_for *f,
 	  const struct programme_item *s, const struct rules *r,
-	  const struct config *cfg, time_t now, struct answer *out,
+	  const struct config *cfg, time_t now, struct outmail *out,
 	  char **error_r)
 {
 	/* a first enrolment starts at 0; a new one after a withdrawal
@@ -88,8 +85,9 @@ build_one(const struct message *msg, const struct invite_for *f,
 		return -1;
 	}
 	render(r, s, &subject, &body);
-	out->key = invite_key(f->code, msg->from_addr, s->number, f->round);
-	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
+	outmail_init(out,
+		     invite_key(f->code, msg->from_addr, s->number, f->round),
+		     template_name(TEMPLATE_INVITATION), cfg);
 	answer_mail_init(&m, msg, r, out->message_id, now);
 	m.subject = subject;
 	m.auto_submitted = "auto-generated";
@@ -103,53 +101,43 @@ build_one(const struct message *msg, const struct invite_for *f,
 	if (out->raw == NULL) {
 		*error_r = xasprintf("invitation for session %u: %s", s->number,
 				     err);
-		answer_deinit(out);
+		outmail_deinit(out);
 		return -1;
 	}
 	out->len = len;
 	out->rcpt = xstrdup(msg->from_addr);
-	out->kind = template_name(TEMPLATE_INVITATION);
 	return 0;
 }
 
 int
 invite_build(const struct message *msg, const struct invite_for *f,
 	     const struct rules *r, const struct config *cfg, time_t now,
-	     struct answer **mails_r, size_t *n_r, char **error_r)
+	     struct outmail_list *out, char **error_r)
 {
 	const struct programme *p = r->programme;
-	struct answer *mails;
-	size_t i, n = 0;
+	struct outmail_list mails;
+	struct outmail m;
+	size_t i;
 
-	*mails_r = NULL;
-	*n_r = 0;
 	if (msg->from_addr == NULL || !compose_addr_is_safe(msg->from_addr)) {
 		*error_r = xstrdup("sender address cannot be invited safely");
 		return -1;
 	}
-	mails = xcalloc(p->n_sessions + 1, sizeof(*mails));
+	/* all or none */
+	outmail_list_init(&mails);
 	for (i = 0; i < p->n_sessions; i++) {
 		/* only what is still to come */
 		if (p->sessions[i].start <= now)
 			continue;
-		if (build_one(msg, f, &p->sessions[i], r, cfg, now, &mails[n],
+		if (build_one(msg, f, &p->sessions[i], r, cfg, now, &m,
 			      error_r) == -1) {
-			invite_free(mails, n);
+			outmail_list_deinit(&mails);
 			return -1;
 		}
-		n++;
+		outmail_list_add(&mails, &m);
 	}
-	*mails_r = mails;
-	*n_r = n;
+	for (i = 0; i < mails.n; i++)
+		outmail_list_add(out, &mails.mails[i]);
+	outmail_list_deinit(&mails);
 	return 0;
-}
-
-void
-invite_free(struct answer *mails, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		answer_deinit(&mails[i]);
-	free(mails);
 }

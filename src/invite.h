@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "answer.h"
+#include "outmail.h"
 
 struct config;
 struct message;
@@ -38,13 +38,12 @@ struct invite_for {
 
 /*
  * One invitation per session still to come (start after now) for msg's sender,
- * who enrolled municipality f->code.  *mails_r is a heap array of *n_r answers
- * (kind "invitation"); free with invite_free().  0, or -1 with *error_r
- * (heap) when no safe mail can be made.
+ * who enrolled municipality f->code, added to the end of out (kind
+ * "invitation").  0, or -1 with *error_r (heap) when no safe mail can be
+ * made; then out is as it was.
  */
 int invite_build(const struct message *msg, const struct invite_for *f,
 		 const struct rules *r, const struct config *cfg, time_t now,
-		 struct answer **mails_r, size_t *n_r, char **error_r);
-void invite_free(struct answer *mails, size_t n);
+		 struct outmail_list *out, char **error_r);
 
 #endif

@@ -8,6 +8,8 @@
 #include "compose.h"
 #include "config.h"
 #include "letter.h"
+#include "nldate.h"
+#include "outmail.h"
 #include "programme.h"
 #include "rules.h"
 #include "schedule.h"
@@ -23,25 +25,17 @@ render(const struct letter *l, const struct rules *r, char **subject_r,
 	const struct template *t = template_get(r->templates, l->kind);
 	char date[64] = "", time[32] = "", capacity[32], closing[64];
 	char *programme = programme_format(p);
-	struct tm a, b;
 
 	if (it != NULL) {
-		programme_format_date(it->start, date, sizeof(date));
-		localtime_r(&it->start, &a);
-		localtime_r(&it->end, &b);
-		if (it->end > it->start)
-			snprintf(time, sizeof(time), "%02d.%02d-%02d.%02d uur",
-				 a.tm_hour, a.tm_min, b.tm_hour, b.tm_min);
+		nldate_format(it->start, date, sizeof(date));
+		nldate_format_hours(it->start, it->end, time, sizeof(time));
 	}
 	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
-	programme_format_date(p->closes, closing, sizeof(closing));
+	nldate_format(p->closes, closing, sizeof(closing));
 	{
-		const struct template_var vars[] = {
-			{"event", p->name},
-			{"organiser", p->organiser},
-			{"organiser_name", p->organiser_name},
-			{"event_address", p->address},
-			{"municipality", l->to->municipality},
+		struct template_var vars[] = {
+			[TEMPLATE_COMMON_VARS] = {"municipality",
+						  l->to->municipality},
 			{"sender", l->to->addr},
 			{"programme", programme},
 			{"capacity", capacity},
@@ -54,6 +48,8 @@ render(const struct letter *l, const struct rules *r, char **subject_r,
 			 it != NULL ? it->description : NULL},
 		};
 
+		template_common_vars(vars, p);
+
 		*subject_r = template_render(t->subject, vars, nitems(vars));
 		*body_r = template_render(t->body, vars, nitems(vars));
 	}
@@ -62,7 +58,7 @@ render(const struct letter *l, const struct rules *r, char **subject_r,
 
 int
 letter_build(const struct letter *l, const struct rules *r,
-	     const struct config *cfg, struct answer *out, char **error_r)
+	     const struct config *cfg, struct outmail *out, char **error_r)
 {
 	const struct programme *p = l->p != NULL ? l->p : r->programme;
 	struct compose_mail m;
@@ -94,8 +90,7 @@ letter_build(const struct letter *l, const struct rules *r,
 		return -1;
 	}
 	render(l, r, &subject, &body);
-	out->key = xstrdup(l->key);
-	out->message_id = compose_message_id(out->key, cfg->message_id_domain);
+	outmail_init(out, xstrdup(l->key), template_name(l->kind), cfg);
 	memset(&m, 0, sizeof(m));
 	m.from_name = r->programme->organiser_name;
 	m.from_addr = r->programme->address;
@@ -115,11 +110,10 @@ letter_build(const struct letter *l, const struct rules *r,
 	if (out->raw == NULL) {
 		*error_r = xasprintf("%s for %s: %s", template_name(l->kind),
 				     l->to->addr, err);
-		answer_deinit(out);
+		outmail_deinit(out);
 		return -1;
 	}
 	out->len = len;
 	out->rcpt = xstrdup(l->to->addr);
-	out->kind = template_name(l->kind);
 	return 0;
 }

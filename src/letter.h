@@ -14,10 +14,10 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "answer.h"
 #include "template.h"
 
 struct config;
+struct outmail;
 struct programme;
 struct programme_item;
 struct rules;
@@ -36,9 +36,10 @@ struct letter {
 	time_t date;	   /* the Date header and the DTSTAMP */
 };
 
-/* Builds l into *out (kind, key, rcpt, Message-ID, raw).  0, or -1 with
- *error_r (heap) when no safe mail can be made. */
+/* Builds l into *out (kind, key, rcpt, Message-ID, envelope sender,
+   raw).  0, or -1 with *error_r (heap) when no safe mail can be made;
+   then *out is empty. */
 int letter_build(const struct letter *l, const struct rules *r,
-		 const struct config *cfg, struct answer *out, char **error_r);
+		 const struct config *cfg, struct outmail *out, char **error_r);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "inifile.h"
+#include "nldate.h"
 #include "programme.h"
 #include "rulefile.h"
 #include "util.h"
@@ -352,26 +353,6 @@ programme_session(const struct programme *p, unsigned number)
 	return NULL;
 }
 
-void
-programme_format_date(time_t t, char *buf, size_t size)
-{
-	static const char *const days[] = {"zondag",   "maandag",   "dinsdag",
-					   "woensdag", "donderdag", "vrijdag",
-					   "zaterdag"};
-	static const char *const months[] = {"januari", "februari", "maart",
-					     "april",	"mei",	    "juni",
-					     "juli",	"augustus", "september",
-					     "oktober", "november", "december"};
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL) {
-		util_strlcpy(buf, "?", size);
-		return;
-	}
-	snprintf(buf, size, "%s %d %s %d", days[tm.tm_wday], tm.tm_mday,
-		 months[tm.tm_mon], tm.tm_year + 1900);
-}
-
 time_t
 programme_offset_before(time_t t, const struct programme_offset *o)
 {
@@ -397,16 +378,13 @@ programme_offset_format(const struct programme_offset *o, char *buf,
 static void
 format_item(struct buf *b, const struct programme_item *it)
 {
-	char date[64];
-	struct tm s, e;
+	char date[64], hours[32];
 
-	programme_format_date(it->start, date, sizeof(date));
-	localtime_r(&it->start, &s);
-	localtime_r(&it->end, &e);
+	nldate_format(it->start, date, sizeof(date));
+	nldate_format_hours(it->start, it->end, hours, sizeof(hours));
 	(void)buf_addf(b, "- %s, ", date);
-	if (it->end > it->start)
-		(void)buf_addf(b, "%02d.%02d-%02d.%02d uur: ", s.tm_hour,
-			       s.tm_min, e.tm_hour, e.tm_min);
+	if (hours[0] != '\0')
+		(void)buf_addf(b, "%s: ", hours);
 	(void)buf_addf(b, "%s\n", it->title);
 }
 

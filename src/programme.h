@@ -75,7 +75,5 @@ void programme_offset_format(const struct programme_offset *o, char *buf,
 /* The sessions, deadline and congress as Dutch text, one line each, for
    the {{programme}} placeholder.  Heap string, caller frees. */
 char *programme_format(const struct programme *p);
-/* A Dutch date like "dinsdag 13 april 2021" (local time). */
-void programme_format_date(time_t t, char *buf, size_t size);
 
 #endif

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answer.h"
 #include "config.h"
 #include "letter.h"
 #include "log.h"
+#include "outmail.h"
 #include "programme.h"
 #include "remind.h"
 #include "rules.h"
@@ -27,7 +27,7 @@ item_deinit(struct programme_item *it)
 /* The letter for one scheduled mail into *out.  0, or -1 (logged). */
 static int
 build(struct store *s, const struct rules *r, const struct config *cfg,
-      const struct schedule_mail *m, time_t now, struct answer *out)
+      const struct schedule_mail *m, time_t now, struct outmail *out)
 {
 	struct programme *copy = NULL;
 	struct letter l;
@@ -118,38 +118,33 @@ remind_run(struct store *s, const struct rules *r, const struct config *cfg,
 {
 	struct schedule_contact *contacts = NULL;
 	struct schedule_mail *mails = NULL;
-	struct store_mail *rows;
-	struct answer *letters;
-	size_t n_contacts = 0, n = 0, i, k = 0;
+	struct outmail_list letters;
+	struct outmail letter;
+	size_t n_contacts = 0, n = 0, i;
 	int rc = 0;
 
 	*queued_r = 0;
 	if (due(s, r, now, true, &contacts, &n_contacts, &mails, &n, error_r) ==
 	    -1)
 		return -1;
-	rows = xcalloc(n + 1, sizeof(*rows));
-	letters = xcalloc(n + 1, sizeof(*letters));
+	outmail_list_init(&letters);
 	for (i = 0; i < n && rc == 0; i++) {
 		rc = store_programme_queued(s, mails[i].key, error_r);
 		if (rc == 1) {
 			rc = 0;
 			continue;
 		}
-		if (rc == -1 ||
-		    build(s, r, cfg, &mails[i], now, &letters[k]) == -1)
+		if (rc == -1 || build(s, r, cfg, &mails[i], now, &letter) == -1)
 			continue;
-		answer_mail(&letters[k], cfg->envelope_from, &rows[k]);
+		outmail_list_add(&letters, &letter);
 		log_info("queued %s", mails[i].key);
-		k++;
 	}
-	if (rc == 0 && k > 0)
-		rc = store_programme_queue(s, rows, k, now, error_r);
+	if (rc == 0 && letters.n > 0)
+		rc = store_programme_queue(s, letters.mails, letters.n, now,
+					   error_r);
 	if (rc == 0)
-		*queued_r = (unsigned)k;
-	for (i = 0; i < k; i++)
-		answer_deinit(&letters[i]);
-	free(letters);
-	free(rows);
+		*queued_r = (unsigned)letters.n;
+	outmail_list_deinit(&letters);
 	schedule_free(mails, n);
 	store_programme_contacts_free(contacts, n_contacts);
 	return rc;

@@ -12,6 +12,7 @@
 #include "mailbox.h"
 #include "message.h"
 #include "message_worker.h"
+#include "outmail.h"
 #include "programme.h"
 #include "reason.h"
 #include "review.h"
@@ -99,18 +100,9 @@ struct build {
 	const char *sha;
 	const struct gemeente *gemeente; /* approve */
 	bool failed_mail;		 /* an item about a mail that failed */
-	struct answer answer;
-	struct answer *inv;
-	size_t n_inv;
-	struct store_mail *mails;
+	struct outmail_list mails;	 /* the answer, then the invitations */
 	char *detail;
 };
-
-static void
-add_mail(struct build *b, size_t *n, const struct answer *a)
-{
-	answer_mail(a, b->r->config->envelope_from, &b->mails[(*n)++]);
-}
 
 /* The invitations of an approved enrolment in its round; a failure to
    make them is logged and leaves them out, as in intake. */
@@ -126,7 +118,7 @@ invitations(struct build *b, unsigned round, char **error_r)
 		return -1;
 	f.items = items;
 	if (invite_build(b->msg, &f, b->r->rules, b->r->config, b->q->now,
-			 &b->inv, &b->n_inv, &err) == -1) {
+			 &b->mails, &err) == -1) {
 		log_warnx("no invitations for %s: %s", b->msg->from_addr, err);
 		free(err);
 	}
@@ -143,9 +135,9 @@ build(void *ctx, const struct store_review_state *state,
 	const struct review *r = b->r;
 	struct review_outcome o;
 	struct classification c;
+	struct outmail answer;
 	char *key, *err = NULL;
 	unsigned round = 1;
-	size_t n = 0;
 
 	review_outcome(b->q->decision,
 		       b->gemeente != NULL ? b->gemeente->code : "",
@@ -159,7 +151,7 @@ build(void *ctx, const struct store_review_state *state,
 	key = xasprintf("%s.%s", b->sha, review_decision_name(b->q->decision));
 	if (o.answer &&
 	    answer_build(b->msg, key, &c, r->rules, r->config, o.position,
-			 b->q->now, &b->answer, &err) == -1) {
+			 b->q->now, &answer, &err) == -1) {
 		*error_r =
 			xasprintf("cannot answer %s: %s",
 				  b->msg->from_addr != NULL ? b->msg->from_addr
@@ -170,6 +162,8 @@ build(void *ctx, const struct store_review_state *state,
 		return -1;
 	}
 	free(key);
+	if (o.answer)
+		outmail_list_add(&b->mails, &answer);
 	/* a municipality that withdrew enrols anew (a new round) */
 	if ((o.verdict == VERDICT_ENROL || o.verdict == VERDICT_WAITLIST) &&
 	    store_programme_next_round(r->store, b->gemeente->code, &round,
@@ -177,11 +171,6 @@ build(void *ctx, const struct store_review_state *state,
 		return -1;
 	if (o.verdict == VERDICT_ENROL && invitations(b, round, error_r) == -1)
 		return -1;
-	b->mails = xcalloc(b->n_inv + 1, sizeof(*b->mails));
-	if (b->answer.raw != NULL)
-		add_mail(b, &n, &b->answer);
-	for (size_t i = 0; i < b->n_inv; i++)
-		add_mail(b, &n, &b->inv[i]);
 	b->detail = xasprintf("%s%s%s%s%s", verdict_name(o.verdict),
 			      b->gemeente != NULL ? " " : "",
 			      b->gemeente != NULL ? b->gemeente->code : "",
@@ -193,8 +182,8 @@ build(void *ctx, const struct store_review_state *state,
 	e->gemeente_name = b->gemeente != NULL ? b->gemeente->name : NULL;
 	e->from_addr = b->msg->from_addr;
 	e->from_name = b->msg->from_name;
-	e->mails = b->mails;
-	e->n_mails = n;
+	e->mails = b->mails.mails;
+	e->n_mails = b->mails.n;
 	e->folder = review_folder(r->config, o.verdict);
 	e->detail = b->detail;
 	if (b->failed_mail) {
@@ -269,6 +258,7 @@ decide_item(const struct review *r, const struct review_request *q,
 		d.msgkey = where;
 	}
 	memset(&b, 0, sizeof(b));
+	outmail_list_init(&b.mails);
 	b.r = r;
 	b.q = q;
 	b.sha = it->sha256;
@@ -324,9 +314,7 @@ decide_item(const struct review *r, const struct review_request *q,
 	if (rc == 1)
 		log_info("review item %lld: %s by %s (%s)", (long long)q->item,
 			 d.decision, q->actor, b.detail);
-	answer_deinit(&b.answer);
-	invite_free(b.inv, b.n_inv);
-	free(b.mails);
+	outmail_list_deinit(&b.mails);
 	free(b.detail);
 	free(where);
 	message_free((struct message *)b.msg);

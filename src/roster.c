@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answer.h"
 #include "config.h"
 #include "invite.h"
 #include "letter.h"
+#include "outmail.h"
 #include "programme.h"
 #include "roster.h"
 #include "rules.h"
@@ -19,15 +19,11 @@ static int
 add(struct roster_plan *plan, const struct letter *l, const struct rules *r,
     const struct config *cfg, char **error_r)
 {
-	struct answer *a;
-	struct store_mail *m;
+	struct outmail m;
 
-	plan->letters = xreallocarray(plan->letters, plan->n + 1, sizeof(*a));
-	plan->mails = xreallocarray(plan->mails, plan->n + 1, sizeof(*m));
-	a = &plan->letters[plan->n];
-	if (letter_build(l, r, cfg, a, error_r) == -1)
+	if (letter_build(l, r, cfg, &m, error_r) == -1)
 		return -1;
-	answer_mail(a, cfg->envelope_from, &plan->mails[plan->n++]);
+	outmail_list_add(&plan->mails, &m);
 	return 0;
 }
 
@@ -143,8 +139,8 @@ finish(struct roster_plan *plan, const char *actor)
 	plan->change.promote = plan->promote;
 	plan->change.actor = actor;
 	plan->change.detail = plan->detail;
-	plan->change.mails = plan->mails;
-	plan->change.n_mails = plan->n;
+	plan->change.mails = plan->mails.mails;
+	plan->change.n_mails = plan->mails.n;
 }
 
 /* Reads what a plan needs. */
@@ -292,12 +288,7 @@ roster_plan_promote(struct store *s, const struct rules *r,
 void
 roster_plan_free(struct roster_plan *plan)
 {
-	size_t i;
-
-	for (i = 0; i < plan->n; i++)
-		answer_deinit(&plan->letters[i]);
-	free(plan->letters);
-	free(plan->mails);
+	outmail_list_deinit(&plan->mails);
 	free(plan->withdraw);
 	free(plan->promote);
 	free(plan->detail);

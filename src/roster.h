@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "outmail.h"
 #include "store_programme.h"
 
-struct answer;
 struct config;
 struct rules;
 struct store;
@@ -32,9 +32,7 @@ struct roster_plan {
 	char *withdraw;
 	char *promote;
 	char *detail;
-	struct store_mail *mails;
-	struct answer *letters;
-	size_t n;
+	struct outmail_list mails;
 };
 
 /* Plans the withdrawal of code by actor.  0, or -1 with *error_r (heap):

@@ -30,7 +30,6 @@ int
 runtime_load(struct runtime *rt, const char *conf_path, const char *now_spec)
 {
 	struct buf errors;
-	enum log_level level;
 
 	memset(rt, 0, sizeof(*rt));
 	buf_init(&errors, 1024 * 1024);
@@ -41,8 +40,7 @@ runtime_load(struct runtime *rt, const char *conf_path, const char *now_spec)
 		print_errors(&errors);
 		return -1;
 	}
-	if (log_level_parse(rt->config->log_level, &level) == 0)
-		log_set_level(level);
+	log_set_level(rt->config->level);
 	rt->rules = rules_load(rt->config->rules_dir, &errors);
 	if (rt->rules == NULL) {
 		print_errors(&errors);
@@ -172,16 +170,16 @@ runtime_mailbox_settings(struct runtime *rt, char **error_r)
 	memset(set, 0, sizeof(*set));
 	set->type = c->mailbox_type;
 	set->maildir = c->maildir;
-	if (strcmp(c->mailbox_type, "imap") != 0)
+	if (c->mailbox != CONFIG_MAILBOX_IMAP)
 		return 0;
 	set->url = c->imap_url;
 	set->user = c->imap_user;
-	set->tls_none = strcmp(c->imap_tls, "none") == 0;
+	set->tls_none = c->imap_tls_mode == CONFIG_TLS_NONE;
 	set->ca_file = c->imap_ca_file;
 	set->timeout = c->imap_timeout;
 	set->idle = c->imap_idle;
 	set->keep_in_inbox = c->keep_in_inbox;
-	if (strcmp(c->imap_auth, "xoauth2") == 0) {
+	if (c->imap_auth_method == CONFIG_AUTH_XOAUTH2) {
 		if (runtime_open_oauth2(rt, error_r) == -1)
 			return -1;
 		set->token = oauth2_token_cb;
@@ -202,21 +200,23 @@ runtime_open_transport(struct runtime *rt, char **error_r)
 	struct smtp *t;
 	char *password = NULL;
 
-	if (strcmp(c->transport, "smtp") != 0)
+	if (c->transport_kind != CONFIG_TRANSPORT_SMTP)
 		return smtp_file_new(c->outbox_dir, error_r);
 	memset(&set, 0, sizeof(set));
 	set.url = c->smtp_url;
-	set.tls_none = strcmp(c->smtp_tls, "none") == 0;
+	set.tls_none = c->smtp_tls_mode == CONFIG_TLS_NONE;
 	set.ca_file = c->smtp_ca_file;
 	set.timeout = c->smtp_timeout;
-	if (strcmp(c->smtp_auth, "password") == 0) {
+	switch (c->smtp_auth_method) {
+	case CONFIG_AUTH_PASSWORD:
 		password = read_password("AANMELD_SMTP_PASSWORD",
 					 c->smtp_password_file, error_r);
 		if (password == NULL)
 			return NULL;
 		set.user = c->smtp_user;
 		set.password = password;
-	} else if (strcmp(c->smtp_auth, "xoauth2") == 0) {
+		break;
+	case CONFIG_AUTH_XOAUTH2:
 		if (runtime_open_oauth2(rt, error_r) == -1)
 			return NULL;
 		/* a token now, renewed before every run of the outbox; when
@@ -225,6 +225,9 @@ runtime_open_transport(struct runtime *rt, char **error_r)
 		set.bearer = oauth2_token(rt->oauth2, time(NULL), error_r);
 		if (set.bearer == NULL)
 			return NULL;
+		break;
+	case CONFIG_AUTH_NONE:
+		break;
 	}
 	t = smtp_curl_new(&set, error_r);
 	if (password != NULL) {
@@ -240,8 +243,9 @@ runtime_renew_smtp_token(struct runtime *rt)
 	const char *token;
 	char *err = NULL;
 
-	if (rt->oauth2 == NULL || strcmp(rt->config->transport, "smtp") != 0 ||
-	    strcmp(rt->config->smtp_auth, "xoauth2") != 0)
+	if (rt->oauth2 == NULL ||
+	    rt->config->transport_kind != CONFIG_TRANSPORT_SMTP ||
+	    rt->config->smtp_auth_method != CONFIG_AUTH_XOAUTH2)
 		return;
 	token = oauth2_token(rt->oauth2, time(NULL), &err);
 	if (token == NULL) {

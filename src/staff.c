@@ -9,6 +9,7 @@
 #include "reason.h"
 #include "rules.h"
 #include "gemeenten.h"
+#include "nldate.h"
 #include "staff.h"
 #include "template.h"
 #include "util.h"
@@ -17,11 +18,6 @@
 #define WRAP 72
 /* Untrusted values (a subject, a server's reply) are cut at this. */
 #define VALUE_MAX 200
-
-static const char *const months[12] = {
-	"januari", "februari", "maart",	    "april",   "mei",	   "juni",
-	"juli",	   "augustus", "september", "oktober", "november", "december",
-};
 
 /* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
 static long
@@ -108,31 +104,6 @@ staff_poll_step(bool ok, time_t now, time_t last_ok, time_t down_since,
 		return STAFF_POLL_NONE; /* one warning per outage */
 	since = staff_down_since(last_ok, down_since != 0 ? down_since : now);
 	return now - since >= warn_after ? STAFF_POLL_WARN : STAFF_POLL_NONE;
-}
-
-void
-staff_format_when(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL) {
-		snprintf(buf, size, "?");
-		return;
-	}
-	snprintf(buf, size, "%d %s %d, %02d.%02d uur", tm.tm_mday,
-		 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-}
-
-static void
-format_day(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		snprintf(buf, size, "?");
-	else
-		snprintf(buf, size, "%d %s %d", tm.tm_mday, months[tm.tm_mon],
-			 tm.tm_year + 1900);
 }
 
 /* Appends s without control characters, cut at max bytes (on a UTF-8
@@ -275,7 +246,7 @@ review_block(const struct staff_summary *s, const struct rules *r)
 		add_field(&b, num, "Van:", v->sender);
 		add_field(&b, "", "Onderwerp:",
 			  v->subject != NULL ? v->subject : "(geen)");
-		staff_format_when(v->created_at, when, sizeof(when));
+		nldate_format_when(v->created_at, when, sizeof(when));
 		add_field(&b, "", "Ontvangen:", when);
 		if (g != NULL) {
 			char *name = xasprintf("waarschijnlijk %s (%s)",
@@ -311,7 +282,7 @@ enrolment_block(const struct staff_enrolment *e, size_t n, bool waitlist)
 			  VALUE_MAX);
 		(void)buf_addf(&line, " (%s)",
 			       e[i].code != NULL ? e[i].code : "?");
-		staff_format_when(e[i].enrolled_at, when, sizeof(when));
+		nldate_format_when(e[i].enrolled_at, when, sizeof(when));
 		(void)buf_addf(&line, ", %s %s", waitlist ? "sinds" : "op",
 			       when);
 		if (!waitlist && e[i].status != NULL &&
@@ -372,7 +343,7 @@ failed_block(const struct staff_summary *s)
 		const struct staff_failed *f = &s->failed[i];
 
 		buf_init(&line, 4096);
-		staff_format_when(f->created_at, when, sizeof(when));
+		nldate_format_when(f->created_at, when, sizeof(when));
 		(void)buf_addf(&line, "%s aan ", kind_text(f->kind));
 		add_clean(&line, f->rcpt != NULL ? f->rcpt : "?", VALUE_MAX);
 		(void)buf_addf(&line, " van %s", when);
@@ -421,13 +392,13 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 		failed[16], places[48];
 	char *blocks[4];
 
-	format_day(now, date, sizeof(date));
+	nldate_format_day(now, date, sizeof(date));
 	if (s->since == 0) {
 		snprintf(since, sizeof(since), "de start van aanmeld");
 	} else {
 		char when[64];
 
-		staff_format_when(s->since, when, sizeof(when));
+		nldate_format_when(s->since, when, sizeof(when));
 		snprintf(since, sizeof(since), "het vorige overzicht (%s)",
 			 when);
 	}
@@ -444,12 +415,8 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 		enrolment_block(s->waitlist, s->n_waitlist, true));
 	blocks[3] = block_or_none(failed_block(s));
 	{
-		const struct template_var vars[] = {
-			{"event", r->programme->name},
-			{"organiser", r->programme->organiser},
-			{"organiser_name", r->programme->organiser_name},
-			{"event_address", r->programme->address},
-			{"summary_date", date},
+		struct template_var vars[] = {
+			[TEMPLATE_COMMON_VARS] = {"summary_date", date},
 			{"summary_since", since},
 			{"review_count", reviews},
 			{"review_items", blocks[0]},
@@ -462,6 +429,8 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 			{"failed_mail", blocks[3]},
 			{"places_taken", places},
 		};
+
+		template_common_vars(vars, r->programme);
 
 		*subject_r = template_render(t->subject, vars, nitems(vars));
 		*body_r = template_render(t->body, vars, nitems(vars));
@@ -479,23 +448,21 @@ render_note(const struct rules *r, enum template_kind kind, time_t since,
 	struct buf b;
 	char *error;
 
-	staff_format_when(since, down, sizeof(down));
-	staff_format_when(now, back, sizeof(back));
+	nldate_format_when(since, down, sizeof(down));
+	nldate_format_when(now, back, sizeof(back));
 	buf_init(&b, 4096);
 	(void)buf_adds(&b, "  ");
 	add_clean(&b, last_error != NULL ? last_error : "(onbekend)",
 		  STAFF_ERROR_MAX);
 	error = buf_steal(&b);
 	{
-		const struct template_var vars[] = {
-			{"event", r->programme->name},
-			{"organiser", r->programme->organiser},
-			{"organiser_name", r->programme->organiser_name},
-			{"event_address", r->programme->address},
-			{"down_since", down},
+		struct template_var vars[] = {
+			[TEMPLATE_COMMON_VARS] = {"down_since", down},
 			{"recovered_at", back},
 			{"last_error", error},
 		};
+
+		template_common_vars(vars, r->programme);
 
 		*subject_r = template_render(t->subject, vars, nitems(vars));
 		*body_r = template_render(t->body, vars, nitems(vars));

@@ -117,9 +117,6 @@ char *staff_reason_text(const char *stored, const char *codes);
    STAFF_ERROR_MAX bytes on a character boundary.  Heap, caller frees. */
 char *staff_error_clean(const char *text);
 
-/* "1 april 2021, 10.00 uur" (local time) into buf. */
-void staff_format_when(time_t t, char *buf, size_t size);
-
 /*
  * The subject and body of the summary, from staff-summary.txt in r's
  * templates; review_folder is the mailbox's review folder (Beoordelen).

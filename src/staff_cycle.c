@@ -8,6 +8,7 @@
 #include "compose.h"
 #include "config.h"
 #include "log.h"
+#include "outmail.h"
 #include "programme.h"
 #include "rules.h"
 #include "staff.h"
@@ -15,17 +16,10 @@
 #include "store_staff.h"
 #include "util.h"
 
-/* Composes a mail to staff and queues it with the state change that
-   store_fn makes. */
-struct staff_mail {
-	struct store_mail row;
-	char *key;
-	char *message_id;
-	char *raw;
-};
-
+/* Composes a mail to staff into *sm (empty after a failure); the
+   caller queues it with its state change. */
 static int
-staff_mail_build(struct staff_mail *sm, const struct config *c,
+staff_mail_build(struct outmail *sm, const struct config *c,
 		 const struct rules *r, const char *key, const char *kind,
 		 char *subject, char *body, time_t now, char **error_r)
 {
@@ -33,9 +27,7 @@ staff_mail_build(struct staff_mail *sm, const struct config *c,
 	const char *err;
 	size_t len;
 
-	memset(sm, 0, sizeof(*sm));
-	sm->key = xstrdup(key);
-	sm->message_id = compose_message_id(key, c->message_id_domain);
+	outmail_init(sm, xstrdup(key), kind, c);
 	memset(&m, 0, sizeof(m));
 	m.from_name = r->programme->organiser_name;
 	m.from_addr = r->programme->address;
@@ -50,24 +42,12 @@ staff_mail_build(struct staff_mail *sm, const struct config *c,
 	free(body);
 	if (sm->raw == NULL) {
 		*error_r = xasprintf("cannot compose the %s: %s", kind, err);
+		outmail_deinit(sm);
 		return -1;
 	}
-	sm->row.key = sm->key;
-	sm->row.kind = kind;
-	sm->row.message_id = sm->message_id;
-	sm->row.from = c->envelope_from;
-	sm->row.rcpt = c->staff_address;
-	sm->row.raw = sm->raw;
-	sm->row.len = len;
+	sm->rcpt = xstrdup(c->staff_address);
+	sm->len = len;
 	return 0;
-}
-
-static void
-staff_mail_free(struct staff_mail *sm)
-{
-	free(sm->key);
-	free(sm->message_id);
-	free(sm->raw);
 }
 
 /* The warning of an outage, or the note that it is over. */
@@ -76,7 +56,7 @@ poll_mail(struct store *s, const struct config *c, const struct rules *r,
 	  const struct store_staff_state *st, bool ok, time_t now,
 	  char **error_r)
 {
-	struct staff_mail sm;
+	struct outmail sm;
 	char *subject, *body, *last = NULL, key[64];
 	time_t since = staff_down_since(
 		st->last_poll_ok, st->down_since != 0 ? st->down_since : now);
@@ -95,7 +75,7 @@ poll_mail(struct store *s, const struct config *c, const struct rules *r,
 		if (staff_mail_build(&sm, c, r, key, "staff-warning", subject,
 				     body, now, error_r) == -1)
 			return -1;
-		rc = store_staff_warned(s, &sm.row, now, now, error_r);
+		rc = store_staff_warned(s, &sm, now, now, error_r);
 		if (rc == 0)
 			log_warnx("no successful poll for %u minutes: "
 				  "warning queued for %s",
@@ -108,7 +88,7 @@ poll_mail(struct store *s, const struct config *c, const struct rules *r,
 		if (staff_mail_build(&sm, c, r, key, "staff-recovered", subject,
 				     body, now, error_r) == -1)
 			return -1;
-		rc = store_staff_warned(s, &sm.row, 0, now, error_r);
+		rc = store_staff_warned(s, &sm, 0, now, error_r);
 		if (rc == 0)
 			log_info("polling works again: note queued for %s",
 				 c->staff_address);
@@ -116,7 +96,7 @@ poll_mail(struct store *s, const struct config *c, const struct rules *r,
 	default:
 		return 0;
 	}
-	staff_mail_free(&sm);
+	outmail_deinit(&sm);
 	return rc;
 }
 
@@ -126,7 +106,7 @@ summary(struct store *s, const struct config *c, const struct rules *r,
 {
 	char period[STAFF_PERIOD_MAX], key[32], *subject, *body;
 	struct staff_summary sum;
-	struct staff_mail sm;
+	struct outmail sm;
 	bool news = false;
 	int rc;
 
@@ -157,7 +137,7 @@ summary(struct store *s, const struct config *c, const struct rules *r,
 		staff_summary_deinit(&sum);
 		return -1;
 	}
-	rc = store_staff_summary_done(s, period, &sm.row, sum.last_review, now,
+	rc = store_staff_summary_done(s, period, &sm, sum.last_review, now,
 				      error_r);
 	if (rc == 0)
 		log_info("summary for %s queued for %s: %zu to review, %zu "
@@ -165,7 +145,7 @@ summary(struct store *s, const struct config *c, const struct rules *r,
 			 period, c->staff_address, sum.n_reviews,
 			 sum.n_enrolled, sum.n_waitlist, sum.n_failed);
 	staff_summary_deinit(&sum);
-	staff_mail_free(&sm);
+	outmail_deinit(&sm);
 	return rc;
 }
 

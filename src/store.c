@@ -350,7 +350,7 @@ store_audit(struct store *s, time_t at, const char *actor, const char *what,
 
 /* The columns of an outbox insert but the message (?2). */
 static void
-bind_mail(sqlite3_stmt *st, const struct store_mail *m, time_t at)
+bind_mail(sqlite3_stmt *st, const struct outmail *m, time_t at)
 {
 	store_bind_text(st, 1, m->key);
 	store_bind_text(st, 3, m->kind);
@@ -363,7 +363,7 @@ bind_mail(sqlite3_stmt *st, const struct store_mail *m, time_t at)
 }
 
 int
-store_insert_mails(struct store *s, const struct store_mail *mails, size_t n,
+store_insert_mails(struct store *s, const struct outmail *mails, size_t n,
 		   int64_t message, time_t at, char **error_r)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -380,7 +380,7 @@ store_insert_mails(struct store *s, const struct store_mail *mails, size_t n,
 }
 
 int
-store_queue_mails(struct store *s, const struct store_mail *mails, size_t n,
+store_queue_mails(struct store *s, const struct outmail *mails, size_t n,
 		  int64_t message, time_t at, char **error_r, const char *what)
 {
 	sqlite3_stmt *st;
@@ -558,17 +558,6 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->received_at);
 		store_bind_text(st, 5, r->reason_codes);
 		if (store_run(s, st, error_r, "insert review item") == -1)
-			return -1;
-	}
-	if (r->out_raw != NULL) {
-		const struct store_mail answer = {
-			r->out_key,  r->out_kind,     r->out_message_id,
-			r->out_from, r->out_rcpt,     r->out_raw,
-			r->out_len,  r->out_outsider,
-		};
-
-		if (store_insert_mails(s, &answer, 1, id, r->received_at,
-				       error_r) == -1)
 			return -1;
 	}
 	if (store_insert_mails(s, r->mails, r->n_mails, id, r->received_at,

@@ -19,6 +19,7 @@
 /* How long a writer waits for another connection's lock. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
+struct outmail;
 struct store;
 struct store_attendance;
 struct store_change;
@@ -31,18 +32,6 @@ enum store_enrol {
 };
 
 /* Everything one incoming message causes, written in one transaction. */
-/* An outgoing mail queued with a message. */
-struct store_mail {
-	const char *key; /* unique: a re-run can never add a second */
-	const char *kind;
-	const char *message_id;
-	const char *from; /* envelope sender */
-	const char *rcpt;
-	const char *raw;
-	size_t len;
-	bool outsider; /* to an address of no municipality (the hourly cap) */
-};
-
 struct store_record {
 	const char *mailbox;	/* "INBOX" */
 	const char *msgkey;	/* the mailbox's key (Maildir unique name) */
@@ -59,19 +48,11 @@ struct store_record {
 	const char *gemeente_code; /* may be NULL */
 	const char *gemeente_name;
 	enum store_enrol enrol;
-	bool review; /* open a review item */
-	/* the answer, when one is sent (out_raw NULL: none) */
-	const char *out_key;  /* unique: a re-run can never add a second */
-	const char *out_kind; /* template name */
-	const char *out_message_id;
-	const char *out_from; /* envelope sender */
-	const char *out_rcpt;
-	const char *out_raw;
-	size_t out_len;
-	bool out_outsider;  /* see struct store_mail */
+	bool review;	    /* open a review item */
 	const char *folder; /* move the message there (NULL: leave it) */
-	/* more mail for the same message (the calendar invitations) */
-	const struct store_mail *mails;
+	/* the mail it causes, stored as it is, in this order: the answer
+	   (when one is sent), then the calendar invitations */
+	const struct outmail *mails;
 	size_t n_mails;
 	/* an answer to an invitation to record (store_attendance.h) */
 	const struct store_attendance *attendance;

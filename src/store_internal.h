@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "outmail.h"
 #include "store.h"
 #include "store_sql.h"
 
@@ -76,11 +77,11 @@ int store_audit(struct store *s, time_t at, const char *actor, const char *what,
 		char **error_r);
 /* Mails into the outbox, each a new row (a key already there is an
    error), for message. */
-int store_insert_mails(struct store *s, const struct store_mail *mails,
-		       size_t n, int64_t message, time_t at, char **error_r);
+int store_insert_mails(struct store *s, const struct outmail *mails, size_t n,
+		       int64_t message, time_t at, char **error_r);
 /* Mails into the outbox, a key or Message-ID already there skipped;
    message 0 is none.  what names the insert in errors. */
-int store_queue_mails(struct store *s, const struct store_mail *mails, size_t n,
+int store_queue_mails(struct store *s, const struct outmail *mails, size_t n,
 		      int64_t message, time_t at, char **error_r,
 		      const char *what);
 

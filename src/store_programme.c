@@ -337,7 +337,7 @@ store_programme_queued(struct store *s, const char *key, char **error_r)
 }
 
 int
-store_programme_queue(struct store *s, const struct store_mail *mails, size_t n,
+store_programme_queue(struct store *s, const struct outmail *mails, size_t n,
 		      time_t now, char **error_r)
 {
 	if (n == 0)

@@ -18,7 +18,7 @@
 
 struct programme;
 struct store;
-struct store_mail;
+struct outmail;
 
 /* A change of the roster, with the mails it causes. */
 struct store_change {
@@ -26,7 +26,7 @@ struct store_change {
 	const char *promote;  /* code to confirm from the waiting list */
 	const char *actor;    /* audit: "mailbox", "cli:<user>" */
 	const char *detail;   /* audit text, may be NULL */
-	const struct store_mail *mails; /* queued unless their key is */
+	const struct outmail *mails; /* queued unless their key is */
 	size_t n_mails;
 };
 
@@ -59,7 +59,7 @@ int store_programme_removed_item(struct store *s, unsigned number,
 /* 1 when an outbox row has this key, 0 when not. */
 int store_programme_queued(struct store *s, const char *key, char **error_r);
 /* Queues the mails (a key already queued is skipped), one transaction. */
-int store_programme_queue(struct store *s, const struct store_mail *mails,
+int store_programme_queue(struct store *s, const struct outmail *mails,
 			  size_t n, time_t now, char **error_r);
 
 /* The enrolment of code: 1 with *status_r and *name_r (heap), 0 none. */

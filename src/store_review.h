@@ -63,7 +63,7 @@ struct store_review_effects {
 	const char *gemeente_name;
 	const char *from_addr; /* the contact, with enrol */
 	const char *from_name;
-	const struct store_mail *mails; /* answer and invitations */
+	const struct outmail *mails; /* answer and invitations */
 	size_t n_mails;
 	const char *folder; /* where the message goes; NULL: it stays */
 	const char *detail; /* for the audit log */

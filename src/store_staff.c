@@ -355,7 +355,7 @@ store_staff_summary(struct store *s, time_t since, struct staff_summary *out,
 /* Queues mail (when not NULL) and runs the daemon state update st in
    one transaction; finalizes st (NULL: its preparation failed). */
 static int
-mail_and_state(struct store *s, const struct store_mail *mail, sqlite3_stmt *st,
+mail_and_state(struct store *s, const struct outmail *mail, sqlite3_stmt *st,
 	       time_t now, char **error_r, const char *what)
 {
 	int rc = -1;
@@ -378,7 +378,7 @@ mail_and_state(struct store *s, const struct store_mail *mail, sqlite3_stmt *st,
 
 int
 store_staff_summary_done(struct store *s, const char *period,
-			 const struct store_mail *mail, int64_t review_id,
+			 const struct outmail *mail, int64_t review_id,
 			 time_t now, char **error_r)
 {
 	sqlite3_stmt *st =
@@ -400,7 +400,7 @@ store_staff_summary_done(struct store *s, const char *period,
 }
 
 int
-store_staff_warned(struct store *s, const struct store_mail *mail,
+store_staff_warned(struct store *s, const struct outmail *mail,
 		   time_t warned_at, time_t now, char **error_r)
 {
 	sqlite3_stmt *st = store_prepare(

@@ -55,10 +55,10 @@ int store_staff_summary(struct store *s, time_t since,
    is ignored) and remembers it as the last summary, with review_id as
    the new mark; without, remembers the period only. */
 int store_staff_summary_done(struct store *s, const char *period,
-			     const struct store_mail *mail, int64_t review_id,
+			     const struct outmail *mail, int64_t review_id,
 			     time_t now, char **error_r);
 /* Queues mail (NULL: none) and sets warned_at (0: the outage is over). */
-int store_staff_warned(struct store *s, const struct store_mail *mail,
+int store_staff_warned(struct store *s, const struct outmail *mail,
 		       time_t warned_at, time_t now, char **error_r);
 
 /* For status: open review items and mailbox moves still queued. */

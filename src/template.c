@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "programme.h"
 #include "rulefile.h"
 #include "template.h"
 #include "util.h"
@@ -271,4 +272,13 @@ template_render(const char *text, const struct template_var *vars,
 	}
 	(void)buf_adds(&b, p);
 	return buf_steal(&b);
+}
+
+void
+template_common_vars(struct template_var *vars, const struct programme *p)
+{
+	vars[0] = (struct template_var){"event", p->name};
+	vars[1] = (struct template_var){"organiser", p->organiser};
+	vars[2] = (struct template_var){"organiser_name", p->organiser_name};
+	vars[3] = (struct template_var){"event_address", p->address};
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct buf;
+struct programme;
 
 #define TEMPLATE_FILE_MAX (64u * 1024)
 
@@ -45,6 +46,10 @@ struct template_var {
 	const char *value; /* NULL renders as "" */
 };
 
+/* The variables every letter shares, from the programme's [event]:
+   event, organiser, organiser_name and event_address. */
+#define TEMPLATE_COMMON_VARS 4
+
 struct templates;
 
 /* Loads every kind from dir; NULL after appending errors. */
@@ -62,5 +67,9 @@ const char *template_name(enum template_kind kind);
    string, caller frees. */
 char *template_render(const char *text, const struct template_var *vars,
 		      size_t n_vars);
+/* Fills vars[0] to vars[TEMPLATE_COMMON_VARS - 1] from p; the values
+   are p's.  A caller declares its own after them:
+   { [TEMPLATE_COMMON_VARS] = {"session_title", ...}, ... }. */
+void template_common_vars(struct template_var *vars, const struct programme *p);
 
 #endif

@@ -50,6 +50,14 @@ test_default(void **state)
 	assert_string_equal(c->folder_ignored, "Genegeerd");
 	assert_int_equal(c->max_replies_per_day, 5);
 	assert_false(c->trust_unlabelled_authres);
+	/* the choices, parsed from their defaults */
+	assert_int_equal(c->level, LOG_LEVEL_INFO);
+	assert_int_equal(c->mailbox, CONFIG_MAILBOX_MAILDIR);
+	assert_int_equal(c->transport_kind, CONFIG_TRANSPORT_FILE);
+	assert_int_equal(c->imap_auth_method, CONFIG_AUTH_PASSWORD);
+	assert_int_equal(c->imap_tls_mode, CONFIG_TLS_VERIFY);
+	assert_int_equal(c->smtp_auth_method, CONFIG_AUTH_PASSWORD);
+	assert_int_equal(c->smtp_tls_mode, CONFIG_TLS_VERIFY);
 	config_derive(c, "GlobalGoals@VNG.nl");
 	assert_string_equal(c->message_id_domain, "vng.nl");
 	assert_string_equal(c->envelope_from, "GlobalGoals@VNG.nl");
@@ -79,6 +87,72 @@ test_relative_paths(void **state)
 	buf_deinit(&errors);
 	remove(path);
 	free(path);
+	remove(dir);
+}
+
+/* Each word of a choice setting becomes its value, once, at load. */
+static void
+test_choices(void **state)
+{
+	static const struct {
+		const char *conf;
+		enum log_level level;
+		enum config_mailbox mailbox;
+		enum config_auth imap_auth;
+		enum config_tls imap_tls;
+		enum config_transport transport;
+		enum config_auth smtp_auth;
+		enum config_tls smtp_tls;
+	} rows[] = {
+		{"[main]\nlog_level = debug\n", LOG_LEVEL_DEBUG,
+		 CONFIG_MAILBOX_MAILDIR, CONFIG_AUTH_PASSWORD,
+		 CONFIG_TLS_VERIFY, CONFIG_TRANSPORT_FILE, CONFIG_AUTH_PASSWORD,
+		 CONFIG_TLS_VERIFY},
+		{"[main]\nlog_level = error\n[mailbox]\ntype = imap\n"
+		 "url = imap://127.0.0.1/INBOX\nuser = u\ntls = none\n",
+		 LOG_LEVEL_ERROR, CONFIG_MAILBOX_IMAP, CONFIG_AUTH_PASSWORD,
+		 CONFIG_TLS_NONE, CONFIG_TRANSPORT_FILE, CONFIG_AUTH_PASSWORD,
+		 CONFIG_TLS_VERIFY},
+		{"[mailbox]\ntype = imap\nurl = imaps://h/INBOX\nuser = u\n"
+		 "auth = xoauth2\n[smtp]\ntransport = smtp\n"
+		 "url = smtps://h\nauth = none\ntls = none\n"
+		 "[oauth2]\ntoken_url = https://h/t\nclient_id = c\n"
+		 "client_secret_file = s\n",
+		 LOG_LEVEL_INFO, CONFIG_MAILBOX_IMAP, CONFIG_AUTH_XOAUTH2,
+		 CONFIG_TLS_VERIFY, CONFIG_TRANSPORT_SMTP, CONFIG_AUTH_NONE,
+		 CONFIG_TLS_NONE},
+		{"[smtp]\ntransport = smtp\nurl = smtp://h\nuser = u\n"
+		 "auth = xoauth2\n[oauth2]\ntoken_url = https://h/t\n"
+		 "client_id = c\nclient_secret_file = s\n",
+		 LOG_LEVEL_INFO, CONFIG_MAILBOX_MAILDIR, CONFIG_AUTH_PASSWORD,
+		 CONFIG_TLS_VERIFY, CONFIG_TRANSPORT_SMTP, CONFIG_AUTH_XOAUTH2,
+		 CONFIG_TLS_VERIFY},
+	};
+	char dir[] = "/tmp/test-config-XXXXXX", *path;
+	struct buf errors;
+	struct config *c;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		buf_init(&errors, 4096);
+		path = write_conf(dir, rows[i].conf);
+		c = config_load(path, &errors);
+		if (c == NULL)
+			fail_msg("row %zu: %s", i, buf_str(&errors));
+		assert_int_equal(c->level, rows[i].level);
+		assert_int_equal(c->mailbox, rows[i].mailbox);
+		assert_int_equal(c->imap_auth_method, rows[i].imap_auth);
+		assert_int_equal(c->imap_tls_mode, rows[i].imap_tls);
+		assert_int_equal(c->transport_kind, rows[i].transport);
+		assert_int_equal(c->smtp_auth_method, rows[i].smtp_auth);
+		assert_int_equal(c->smtp_tls_mode, rows[i].smtp_tls);
+		config_free(c);
+		buf_deinit(&errors);
+		remove(path);
+		free(path);
+	}
 	remove(dir);
 }
 
@@ -378,6 +452,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_relative_paths),
+		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_remote_errors),
 		cmocka_unit_test(test_auth_warning),

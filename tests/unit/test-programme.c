@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "fixture.h"
+#include "nldate.h"
 #include "programme.h"
 #include "util.h"
 
@@ -199,17 +200,17 @@ test_format_date(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		programme_format_date(rows[i].t, buf, sizeof(buf));
+		nldate_format(rows[i].t, buf, sizeof(buf));
 		if (strcmp(buf, rows[i].want) != 0)
 			fail_msg("%lld: expected '%s', got '%s'",
 				 (long long)rows[i].t, rows[i].want, buf);
 	}
 	/* the first session's own date */
-	programme_format_date(p->sessions[0].start, buf, sizeof(buf));
+	nldate_format(p->sessions[0].start, buf, sizeof(buf));
 	assert_string_equal(buf, "dinsdag 13 april 2021");
 	/* a small buffer is cut, never overrun */
 	memset(buf, 'x', sizeof(buf));
-	programme_format_date(p->sessions[0].start, buf, 8);
+	nldate_format(p->sessions[0].start, buf, 8);
 	assert_string_equal(buf, "dinsdag");
 	assert_int_equal(buf[8], 'x');
 	programme_free(p);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "mailbox.h"
+#include "outmail.h"
 #include "maildir.h"
 #include "review.h"
 #include "store.h"
@@ -105,6 +106,22 @@ struct fixture {
 	bool fail;
 };
 
+/* The answer recorded with the message, and the decision's mail. */
+static const struct outmail answer = {
+	"answer:ab",
+	"review",
+	"a1@vng.nl",
+	"GlobalGoals@VNG.nl",
+	"x@utrecht-gemeente.nl",
+	"raw",
+	3,
+	false,
+};
+static const struct outmail mail = {
+	"decision:ab",		 "confirm", "m1@vng.nl", "GlobalGoals@VNG.nl",
+	"x@utrecht-gemeente.nl", "raw",	    3,		 false,
+};
+
 static int
 setup(void **state)
 {
@@ -136,13 +153,8 @@ setup(void **state)
 	rec.gemeente_code = "GM0344";
 	rec.review = true;
 	rec.folder = "Beoordelen";
-	rec.out_key = "answer:ab";
-	rec.out_kind = "review";
-	rec.out_message_id = "a1@vng.nl";
-	rec.out_from = "GlobalGoals@VNG.nl";
-	rec.out_rcpt = "x@utrecht-gemeente.nl";
-	rec.out_raw = "raw";
-	rec.out_len = 3;
+	rec.mails = &answer;
+	rec.n_mails = 1;
 	if (store_record_message(f->s, &rec, &id, &err) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
@@ -162,11 +174,6 @@ teardown(void **state)
 	free(f);
 	return 0;
 }
-
-static const struct store_mail mail = {
-	"decision:ab",		 "confirm", "m1@vng.nl", "GlobalGoals@VNG.nl",
-	"x@utrecht-gemeente.nl", "raw",	    3,		 false,
-};
 
 static int
 build(void *ctx, const struct store_review_state *st,

@@ -25,6 +25,7 @@
 #include "invite.h"
 #include "letter.h"
 #include "message.h"
+#include "outmail.h"
 #include "programme.h"
 #include "rules.h"
 #include "schedule.h"
@@ -310,13 +311,15 @@ test_mails(void **state)
 	struct schedule_item moved = {3, 1, fixture_utc(2021, 4, 23, 8, 0, 0),
 				      false, fixture_utc(2021, 6, 3, 8, 0, 0)};
 	const struct invite_for again = {"GM0344", 2, &moved, 1};
-	struct answer *inv, a;
+	struct outmail_list inv;
+	struct outmail a;
 	struct letter l;
 	struct buf errors;
 	char *err = NULL;
-	size_t n, i;
+	size_t i;
 
 	(void)state;
+	outmail_list_init(&inv);
 	buf_init(&errors, 65536);
 	r = rules_load(TOP_SRCDIR "/rules", &errors);
 	cfg = config_load(NULL, &errors);
@@ -326,36 +329,36 @@ test_mails(void **state)
 	m = message_parse(raw, strlen(raw));
 	assert_int_equal(invite_build(m, &first, r, cfg,
 				      fixture_utc(2021, 4, 1, 8, 0, 0), &inv,
-				      &n, &err),
+				      &err),
 			 0);
-	assert_int_equal(n, 5);
-	invite_free(inv, n);
+	assert_int_equal(inv.n, 5);
+	outmail_list_deinit(&inv);
 	/* 20 April: session 1 (13 April) is past */
 	assert_int_equal(invite_build(m, &first, r, cfg,
 				      fixture_utc(2021, 4, 20, 8, 0, 0), &inv,
-				      &n, &err),
+				      &err),
 			 0);
-	assert_int_equal(n, 4);
-	for (i = 0; i < n; i++)
-		assert_null(strstr(inv[i].key, ":1"));
-	assert_string_equal(inv[0].key,
+	assert_int_equal(inv.n, 4);
+	for (i = 0; i < inv.n; i++)
+		assert_null(strstr(inv.mails[i].key, ":1"));
+	assert_string_equal(inv.mails[0].key,
 			    "invitation:GM0344:j.jansen@utrecht.nl:2");
-	assert_int_equal(sequence_of(inv[0].raw), 0);
-	invite_free(inv, n);
+	assert_int_equal(sequence_of(inv.mails[0].raw), 0);
+	outmail_list_deinit(&inv);
 	/* enrolled again after a withdrawal: keys of round 2, and each
 	   SEQUENCE two above the stored one, later than the CANCEL (+1) */
 	assert_int_equal(invite_build(m, &again, r, cfg,
 				      fixture_utc(2021, 4, 28, 8, 0, 0), &inv,
-				      &n, &err),
+				      &err),
 			 0);
-	assert_int_equal(n, 4);
-	assert_string_equal(inv[0].key,
+	assert_int_equal(inv.n, 4);
+	assert_string_equal(inv.mails[0].key,
 			    "invitation:GM0344:j.jansen@utrecht.nl:2:r2");
-	assert_int_equal(sequence_of(inv[0].raw), 2);
-	assert_string_equal(inv[1].key,
+	assert_int_equal(sequence_of(inv.mails[0].raw), 2);
+	assert_string_equal(inv.mails[1].key,
 			    "invitation:GM0344:j.jansen@utrecht.nl:3:r2");
-	assert_int_equal(sequence_of(inv[1].raw), 3);
-	invite_free(inv, n);
+	assert_int_equal(sequence_of(inv.mails[1].raw), 3);
+	outmail_list_deinit(&inv);
 
 	memset(&l, 0, sizeof(l));
 	l.kind = TEMPLATE_REMINDER_SESSION;
@@ -373,7 +376,7 @@ test_mails(void **state)
 		strstr(a.raw, "Date: Tue, 06 Apr 2021 13:30:00 +0200\r\n"));
 	assert_ptr_equal(strstr(a.raw, "Date: "), a.raw);
 	assert_non_null(strstr(a.raw, "\r\nSubject: Herinnering: Sessie 1"));
-	answer_deinit(&a);
+	outmail_deinit(&a);
 	/* an address that cannot go into a header: an error, no mail */
 	c.addr = "a@b.nl\r\nBcc: x@y.nl";
 	assert_int_equal(letter_build(&l, r, cfg, &a, &err), -1);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "outmail.h"
 #include "store.h"
 #include "store_programme.h"
 #include "store_sql.h"
@@ -68,9 +69,17 @@ rows_everywhere(struct fixture *f)
 			" (SELECT count(*) FROM audit)");
 }
 
+/* The answer a record() queues (heap, freed by record_free). */
+static struct outmail *
+answer_of(const struct store_record *r)
+{
+	return (struct outmail *)r->mails;
+}
+
 static struct store_record
 record(const char *key, const char *msgid, const char *sha)
 {
+	struct outmail *a = xcalloc(1, sizeof(*a));
 	struct store_record r;
 
 	memset(&r, 0, sizeof(r));
@@ -86,13 +95,15 @@ record(const char *key, const char *msgid, const char *sha)
 	r.gemeente_code = "GM0344";
 	r.gemeente_name = "Utrecht";
 	r.enrol = STORE_ENROL_CONFIRMED;
-	r.out_key = xasprintf("answer:%s", sha);
-	r.out_kind = "confirm";
-	r.out_message_id = xasprintf("aanmeld.%s@vng.nl", sha);
-	r.out_from = "GlobalGoals@VNG.nl";
-	r.out_rcpt = "a@utrecht.nl";
-	r.out_raw = "Subject: x\r\n\r\nbody\r\n";
-	r.out_len = strlen(r.out_raw);
+	a->key = xasprintf("answer:%s", sha);
+	a->kind = "confirm";
+	a->message_id = xasprintf("aanmeld.%s@vng.nl", sha);
+	a->from = xstrdup("GlobalGoals@VNG.nl");
+	a->rcpt = xstrdup("a@utrecht.nl");
+	a->raw = xstrdup("Subject: x\r\n\r\nbody\r\n");
+	a->len = strlen(a->raw);
+	r.mails = a;
+	r.n_mails = 1;
 	r.folder = "Verwerkt";
 	return r;
 }
@@ -100,8 +111,8 @@ record(const char *key, const char *msgid, const char *sha)
 static void
 record_free(struct store_record *r)
 {
-	free((char *)r->out_key);
-	free((char *)r->out_message_id);
+	outmail_deinit(answer_of(r));
+	free(answer_of(r));
 }
 
 static void
@@ -249,9 +260,10 @@ answered(struct fixture *f, const char *name, const char *rcpt,
 	r.gemeente_code = NULL;
 	r.gemeente_name = NULL;
 	r.enrol = STORE_ENROL_NONE;
-	r.out_kind = kind;
-	r.out_rcpt = rcpt;
-	r.out_outsider = outsider;
+	answer_of(&r)->kind = kind;
+	free(answer_of(&r)->rcpt);
+	answer_of(&r)->rcpt = xstrdup(rcpt);
+	answer_of(&r)->outsider = outsider;
 	r.received_at = at;
 	if (store_record_message(f->s, &r, &id, &err) == -1)
 		fail_msg("%s", err);
@@ -406,8 +418,8 @@ test_outbox(void **state)
 	assert_int_equal(
 		store_outbox_due(f->s, 1617264000, 10, &rows, &n, &err), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(rows[0].len, a.out_len);
-	assert_memory_equal(rows[0].raw, a.out_raw, a.out_len);
+	assert_int_equal(rows[0].len, a.mails[0].len);
+	assert_memory_equal(rows[0].raw, a.mails[0].raw, a.mails[0].len);
 	assert_string_equal(rows[0].rcpt, "a@utrecht.nl");
 	id = rows[0].id;
 	store_outbox_rows_free(rows, n);

@@ -23,6 +23,7 @@
 #include "fixture.h"
 #include "gemeenten.h"
 #include "message.h"
+#include "outmail.h"
 #include "rules.h"
 #include "template.h"
 #include "util.h"
@@ -192,7 +193,7 @@ test_answers_quote_nothing(void **state)
 	struct classification c;
 	struct message msg;
 	struct config cfg;
-	struct answer a;
+	struct outmail a;
 	char *err = NULL;
 	size_t i, j;
 
@@ -229,7 +230,7 @@ test_answers_quote_nothing(void **state)
 		if (rows[i].template == TEMPLATE_REVIEW)
 			assert_non_null(
 				strstr(a.raw, "donderdag 1 april 2021"));
-		answer_deinit(&a);
+		outmail_deinit(&a);
 	}
 	rules_free(r);
 }
@@ -263,6 +264,72 @@ test_outsider(void **state)
 				 rows[i].outsider ? "outsider" : "municipal");
 	}
 	rules_free(r);
+}
+
+/* The variables every letter shares come from the programme's [event],
+   and a caller's own follow them. */
+static void
+test_common_vars(void **state)
+{
+	struct rules *r = fixture_rules();
+	char *text;
+
+	assert_non_null(r);
+	{
+		struct template_var vars[] = {
+			[TEMPLATE_COMMON_VARS] = {"session_title", "Sessie 1"},
+		};
+
+		assert_int_equal(nitems(vars), TEMPLATE_COMMON_VARS + 1);
+		template_common_vars(vars, r->programme);
+		text = template_render("{{event}}|{{organiser}}|"
+				       "{{organiser_name}}|{{event_address}}|"
+				       "{{session_title}}",
+				       vars, nitems(vars));
+	}
+	assert_string_equal(text, "praktijkproef Global Goals & lokale "
+				  "inclusie|VNG|VNG, programma Global "
+				  "Goals|GlobalGoals@VNG.nl|Sessie 1");
+	free(text);
+	rules_free(r);
+}
+
+/* A mail owns its strings; a list takes them over and frees them. */
+static void
+test_outmail(void **state)
+{
+	struct outmail_list l;
+	struct outmail m;
+	struct config cfg;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.message_id_domain = (char *)"vng.nl";
+	outmail_init(&m, xstrdup("answer:ab"), "confirm", &cfg);
+	assert_string_equal(m.key, "answer:ab");
+	assert_string_equal(m.kind, "confirm");
+	assert_non_null(m.message_id);
+	assert_non_null(strstr(m.message_id, "@vng.nl"));
+	/* no envelope sender configured: none */
+	assert_null(m.from);
+	outmail_deinit(&m);
+	cfg.envelope_from = (char *)"GlobalGoals@VNG.nl";
+	outmail_init(&m, xstrdup("answer:cd"), "review", &cfg);
+	assert_string_equal(m.from, "GlobalGoals@VNG.nl");
+	assert_ptr_not_equal(m.from, cfg.envelope_from);
+	m.rcpt = xstrdup("a@utrecht.nl");
+	outmail_list_init(&l);
+	outmail_list_add(&l, &m);
+	assert_null(m.key);
+	assert_null(m.rcpt);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.mails[0].key, "answer:cd");
+	assert_string_equal(l.mails[0].rcpt, "a@utrecht.nl");
+	outmail_list_deinit(&l);
+	assert_int_equal(l.n, 0);
+	assert_null(l.mails);
+	/* an empty mail is freed without harm */
+	outmail_deinit(&m);
 }
 
 static void
@@ -557,6 +624,8 @@ main(void)
 		cmocka_unit_test(test_no_sender_text),
 		cmocka_unit_test(test_answers_quote_nothing),
 		cmocka_unit_test(test_outsider),
+		cmocka_unit_test(test_common_vars),
+		cmocka_unit_test(test_outmail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
