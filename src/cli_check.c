@@ -94,7 +94,8 @@ check_connect(struct runtime *rt)
 		where = xasprintf(
 			"%s%s%s", c->smtp_url,
 			c->smtp_auth_method != CONFIG_AUTH_NONE ? " as " : "",
-			c->smtp_auth_method != CONFIG_AUTH_NONE ? c->smtp_user : "");
+			c->smtp_auth_method != CONFIG_AUTH_NONE ? c->smtp_user
+								: "");
 		failed |= connect_report("smtp", where, rc, err);
 		free(where);
 	} else
