@@ -18,7 +18,6 @@
 #include <cmocka.h>
 
 #include "mailbox.h"
-#include "maildir.h"
 #include "review.h"
 #include "store.h"
 #include "store_review.h"
@@ -329,58 +328,58 @@ test_maildir_folders(void **state)
 	struct mailbox_settings set;
 	char dir[64], *err = NULL, **keys, *data, *path;
 	size_t n, len, size;
-	void *h;
+	struct mailbox *mb;
 
 	(void)state;
 	util_strlcpy(dir, "/tmp/test-review-md-XXXXXX", sizeof(dir));
 	assert_non_null(mkdtemp(dir));
 	memset(&set, 0, sizeof(set));
+	set.type = "maildir";
 	set.maildir = dir;
-	h = maildir_ops.open(&set, &err);
-	assert_non_null(h);
+	mb = mailbox_open(&set, &err);
+	assert_non_null(mb);
 	/* not there yet: empty, no error */
-	assert_int_equal(maildir_ops.folder_list(h, "Beoordelen/Goedkeuren",
-						 &keys, &n, &err),
-			 0);
+	assert_int_equal(mailbox_folder_list(mb, "Beoordelen/Goedkeuren", &keys,
+					     &n, &err),
+			 MAILBOX_OK);
 	assert_int_equal(n, 0);
 	free(keys);
 	assert_int_equal(
-		maildir_ops.folder_create(h, "Beoordelen/Goedkeuren", &err), 0);
+		mailbox_folder_create(mb, "Beoordelen/Goedkeuren", &err),
+		MAILBOX_OK);
 	path = xasprintf("%s/.Beoordelen.Goedkeuren/cur", dir);
 	assert_int_equal(access(path, F_OK), 0);
 	put(path, "1000.a.host:2,S", "Subject: a\r\n\r\nx\r\n");
 	free(path);
-	assert_int_equal(maildir_ops.folder_list(h, "Beoordelen/Goedkeuren",
-						 &keys, &n, &err),
-			 0);
+	assert_int_equal(mailbox_folder_list(mb, "Beoordelen/Goedkeuren", &keys,
+					     &n, &err),
+			 MAILBOX_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(keys[0], "1000.a.host");
 	util_free_strv(keys, n);
-	assert_int_equal(maildir_ops.folder_fetch(h, "Beoordelen/Goedkeuren",
-						  "1000.a.host", 100, &data,
-						  &len, &size, &err),
-			 1);
+	assert_int_equal(mailbox_folder_fetch(mb, "Beoordelen/Goedkeuren",
+					      "1000.a.host", 100, &data, &len,
+					      &size, &err),
+			 MAILBOX_OK);
 	assert_string_equal(data, "Subject: a\r\n\r\nx\r\n");
 	free(data);
-	assert_int_equal(maildir_ops.folder_move(h, "Beoordelen/Goedkeuren",
-						 "1000.a.host", "Verwerkt",
-						 &err),
-			 1);
+	assert_int_equal(mailbox_folder_move(mb, "Beoordelen/Goedkeuren",
+					     "1000.a.host", "Verwerkt", &err),
+			 MAILBOX_OK);
 	/* the flags travel with it; gone from the folder */
 	path = xasprintf("%s/.Verwerkt/cur/1000.a.host:2,S", dir);
 	assert_int_equal(access(path, F_OK), 0);
 	free(path);
-	assert_int_equal(maildir_ops.folder_move(h, "Beoordelen/Goedkeuren",
-						 "1000.a.host", "Verwerkt",
-						 &err),
-			 0);
+	assert_int_equal(mailbox_folder_move(mb, "Beoordelen/Goedkeuren",
+					     "1000.a.host", "Verwerkt", &err),
+			 MAILBOX_GONE);
 	for (size_t i = 0; i < nitems(bad); i++) {
-		assert_int_equal(maildir_ops.folder_create(h, bad[i], &err),
-				 -1);
+		assert_int_equal(mailbox_folder_create(mb, bad[i], &err),
+				 MAILBOX_ERROR);
 		free(err);
 		err = NULL;
 	}
-	maildir_ops.close(h);
+	mailbox_close(&mb);
 	assert_int_equal(testdir_remove(dir), 0);
 }
 
