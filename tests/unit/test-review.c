@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "config.h"
 #include "mailbox.h"
 #include "review.h"
 #include "store.h"
@@ -383,6 +385,122 @@ test_maildir_folders(void **state)
 	assert_int_equal(testdir_remove(dir), 0);
 }
 
+/* --- a message that leaves a decision folder during the pass */
+
+/* A backend whose decision folders each list two messages that are gone
+   (or worse) by the time they are fetched. */
+struct leaving {
+	enum mailbox_result first, second; /* the two fetches' answers */
+	unsigned lists, fetches;
+};
+
+static enum mailbox_result
+leaving_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
+		    char **error_r)
+{
+	struct leaving *l = h;
+
+	(void)folder;
+	(void)error_r;
+	l->lists++;
+	*keys_r = xcalloc(3, sizeof(**keys_r));
+	(*keys_r)[0] = xstrdup("7.1");
+	(*keys_r)[1] = xstrdup("7.2");
+	*n_r = 2;
+	return MAILBOX_OK;
+}
+
+static enum mailbox_result
+leaving_folder_fetch(void *h, const char *folder, const char *key, size_t max,
+		     char **data_r, size_t *len_r, size_t *size_r,
+		     char **error_r)
+{
+	struct leaving *l = h;
+	enum mailbox_result r;
+
+	(void)folder;
+	(void)max;
+	(void)data_r;
+	(void)len_r;
+	(void)size_r;
+	l->fetches++;
+	r = strcmp(key, "7.1") == 0 ? l->first : l->second;
+	if (r == MAILBOX_ERROR || r == MAILBOX_UNREACHABLE)
+		*error_r = xasprintf("cannot fetch %s", key);
+	return r;
+}
+
+static enum mailbox_result
+leaving_folder_move(void *h, const char *folder, const char *key,
+		    const char *dest, char **error_r)
+{
+	(void)h;
+	(void)folder;
+	(void)key;
+	(void)dest;
+	(void)error_r;
+	fail_msg("nothing is moved");
+	return MAILBOX_ERROR;
+}
+
+static enum mailbox_result
+leaving_folder_create(void *h, const char *folder, char **error_r)
+{
+	(void)h;
+	(void)folder;
+	(void)error_r;
+	return MAILBOX_OK;
+}
+
+static const struct mailbox_ops leaving_ops = {
+	.name = "leaving",
+	.folder_list = leaving_folder_list,
+	.folder_fetch = leaving_folder_fetch,
+	.folder_move = leaving_folder_move,
+	.folder_create = leaving_folder_create,
+};
+
+static void
+test_gone_during_pass(void **state)
+{
+	struct fixture *f = *state;
+	struct config config;
+	struct review r = {&config, NULL, f->s};
+	struct leaving l = {MAILBOX_GONE, MAILBOX_ERROR, 0, 0};
+	struct mailbox mb = {&leaving_ops, &l, (char *)"INBOX"};
+	struct review_stats stats;
+	volatile sig_atomic_t stop = 0;
+	char *err = NULL;
+
+	memset(&config, 0, sizeof(config));
+	config.folder_review = (char *)"Beoordelen";
+	config.review_approve = (char *)"Beoordelen/Goedkeuren";
+	config.review_reject = (char *)"Beoordelen/Afwijzen";
+	config.review_dismiss = (char *)"Beoordelen/Negeren";
+	/* the first message left, the second failed: both skipped, and
+	   every folder is looked at */
+	memset(&stats, 0, sizeof(stats));
+	assert_int_equal(
+		review_folders_run(&r, &mb, 1617264000, &stop, &stats, &err),
+		0);
+	assert_null(err);
+	assert_int_equal(l.lists, REVIEW_DECISION_COUNT);
+	assert_int_equal(l.fetches, 2 * REVIEW_DECISION_COUNT);
+	assert_int_equal(stats.failed, REVIEW_DECISION_COUNT);
+	assert_int_equal(stats.new_mail, 0);
+	/* the server went away: the pass ends at once, and says why */
+	l = (struct leaving){MAILBOX_UNREACHABLE, MAILBOX_GONE, 0, 0};
+	memset(&stats, 0, sizeof(stats));
+	assert_int_equal(
+		review_folders_run(&r, &mb, 1617264000, &stop, &stats, &err),
+		MAILBOX_UNREACHABLE);
+	assert_string_equal(err, "cannot fetch 7.1");
+	free(err);
+	assert_int_equal(l.lists, 1);
+	assert_int_equal(l.fetches, 1);
+	assert_int_equal(stats.failed, 0);
+}
+
 int
 main(void)
 {
@@ -398,6 +516,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_failed_mail_item, setup,
 						teardown),
 		cmocka_unit_test(test_maildir_folders),
+		cmocka_unit_test_setup_teardown(test_gone_during_pass, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
