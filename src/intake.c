@@ -424,6 +424,7 @@ intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 	}
 	switch (mailbox_list(in->mailbox, &keys, &n, error_r)) {
 	case MAILBOX_OK:
+		rc = 0;
 		break;
 	case MAILBOX_UNREACHABLE:
 		return MAILBOX_UNREACHABLE;
