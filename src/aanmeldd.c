@@ -307,8 +307,8 @@ main(int argc, char *argv[])
 					  ? (int)(watchdog / 2000000)
 					  : 1;
 		wake = stop || reload;
-		if (rt.mailbox->ops->wait(rt.mailbox->h, timeout, &wake,
-					  &err) == -1) {
+		if (mailbox_wait(rt.mailbox, timeout, &wake, &err) ==
+		    MAILBOX_ERROR) {
 			log_warnx("waiting for mail: %s", err);
 			free(err);
 		}

@@ -13,59 +13,59 @@
 #include "util.h"
 
 /* The key in folder of the message whose bytes hash to sha: a decision
-   made on the command line knows the message, not its key there.  1 with
-   *key_r (heap), 0 not there, or the mailbox's error code. */
-static int
+   made on the command line knows the message, not its key there.  OK with
+   *key_r (heap), GONE when it is not there, or the mailbox's error. */
+static enum mailbox_result
 find_by_sha(struct mailbox *mb, const char *folder, const char *sha,
 	    char **key_r, char **error_r)
 {
+	enum mailbox_result rc;
 	char **keys, *data, hex[65];
 	size_t n, i, len, size;
-	int rc;
+	bool found = false;
 
-	rc = mb->ops->folder_list(mb->h, folder, &keys, &n, error_r);
-	if (rc != 0)
+	rc = mailbox_folder_list(mb, folder, &keys, &n, error_r);
+	if (rc != MAILBOX_OK)
 		return rc;
-	for (i = 0; rc == 0 && i < n; i++) {
-		rc = mb->ops->folder_fetch(mb->h, folder, keys[i],
-					   MESSAGE_SIZE_MAX + 1, &data, &len,
-					   &size, error_r);
-		if (rc != 1)
-			continue; /* 0: gone meanwhile; else an error */
+	for (i = 0; rc != MAILBOX_ERROR && rc != MAILBOX_UNREACHABLE &&
+		    !found && i < n;
+	     i++) {
+		rc = mailbox_folder_fetch(mb, folder, keys[i],
+					  MESSAGE_SIZE_MAX + 1, &data, &len,
+					  &size, error_r);
+		if (rc != MAILBOX_OK)
+			continue; /* GONE: moved meanwhile; else an error */
 		spool_sha256(data, len, hex);
 		free(data);
-		rc = 0;
 		if (strcmp(hex, sha) == 0) {
 			*key_r = xstrdup(keys[i]);
-			rc = 1;
+			found = true;
 		}
 	}
 	util_free_strv(keys, n);
-	return rc;
+	if (found)
+		return MAILBOX_OK;
+	return rc == MAILBOX_ERROR || rc == MAILBOX_UNREACHABLE ? rc
+								: MAILBOX_GONE;
 }
 
 /* Moves one row's message: from the inbox, or from another folder (a
-   staff decision).  As mailbox_ops.move. */
-static int
+   staff decision).  As mailbox_move(). */
+static enum mailbox_result
 move_one(struct mailbox *mb, const struct store_action_row *row, char **error_r)
 {
+	enum mailbox_result rc;
 	char *key = NULL;
-	int rc;
 
 	if (strcmp(row->mailbox, mb->name) == 0)
-		return mb->ops->move(mb->h, row->msgkey, row->folder, error_r);
-	if (mb->ops->folder_move == NULL) {
-		*error_r = xasprintf("the %s mailbox has no folders",
-				     mb->ops->name);
-		return -1;
-	}
+		return mailbox_move(mb, row->msgkey, row->folder, error_r);
 	if (strncmp(row->msgkey, "sha:", 4) != 0)
-		return mb->ops->folder_move(mb->h, row->mailbox, row->msgkey,
-					    row->folder, error_r);
+		return mailbox_folder_move(mb, row->mailbox, row->msgkey,
+					   row->folder, error_r);
 	rc = find_by_sha(mb, row->mailbox, row->msgkey + 4, &key, error_r);
-	if (rc == 1)
-		rc = mb->ops->folder_move(mb->h, row->mailbox, key, row->folder,
-					  error_r);
+	if (rc == MAILBOX_OK)
+		rc = mailbox_folder_move(mb, row->mailbox, key, row->folder,
+					 error_r);
 	free(key);
 	return rc;
 }
@@ -84,14 +84,14 @@ move_each(struct store *s, struct mailbox *mb, time_t now,
 		char *err = NULL;
 
 		switch (move_one(mb, &rows[i], &err)) {
-		case 1:
+		case MAILBOX_OK:
 			log_debug("moved %s to %s", rows[i].msgkey,
 				  rows[i].folder);
 			stats->moved++;
 			rc = store_action_done(s, rows[i].id, now, NULL,
 					       error_r);
 			break;
-		case 0:
+		case MAILBOX_GONE:
 			stats->gone++;
 			rc = store_action_done(s, rows[i].id, now, NULL,
 					       error_r);
@@ -102,7 +102,7 @@ move_each(struct store *s, struct mailbox *mb, time_t now,
 			stats->failed += (unsigned)(n - i);
 			*stop_r = true;
 			break;
-		default:
+		default: /* MAILBOX_ERROR */
 			log_warnx("moving %s to %s failed: %s", rows[i].msgkey,
 				  rows[i].folder, err);
 			stats->failed++;
@@ -125,10 +125,11 @@ move_group(struct store *s, struct mailbox *mb, time_t now,
 	const char **keys;
 	int64_t *ids;
 	char *err = NULL;
+	enum mailbox_result r;
 	size_t i;
-	int r, rc = 0;
+	int rc = 0;
 
-	if (mb->ops->move_set == NULL || n < 2 ||
+	if (!mailbox_has_move_set(mb) || n < 2 ||
 	    strcmp(rows[0].mailbox, mb->name) != 0)
 		return move_each(s, mb, now, rows, n, stats, stop_r, error_r);
 	keys = xreallocarray(NULL, n, sizeof(*keys));
@@ -137,8 +138,8 @@ move_group(struct store *s, struct mailbox *mb, time_t now,
 		keys[i] = rows[i].msgkey;
 		ids[i] = rows[i].id;
 	}
-	r = mb->ops->move_set(mb->h, keys, n, rows[0].folder, &err);
-	if (r == 1) {
+	r = mailbox_move_set(mb, keys, n, rows[0].folder, &err);
+	if (r == MAILBOX_OK) {
 		log_debug("moved %zu messages to %s", n, rows[0].folder);
 		stats->moved += (unsigned)n;
 		rc = store_actions_done(s, ids, n, now, error_r);

@@ -11,6 +11,7 @@
 
 #include "imap.h"
 #include "log.h"
+#include "mailbox_backend.h"
 #include "tlsverify.h"
 #include "util.h"
 
@@ -227,6 +228,16 @@ fatal_error(int r)
 	default:
 		return false;
 	}
+}
+
+/* The helpers below answer 0, -1 or MAILBOX_UNREACHABLE as an int (and
+   some 1 for "found"); an op turns that into its answer with this. */
+static enum mailbox_result
+op_result(int r)
+{
+	if (r == 0)
+		return MAILBOX_OK;
+	return r == MAILBOX_UNREACHABLE ? MAILBOX_UNREACHABLE : MAILBOX_ERROR;
 }
 
 /* A failed command: drops the connection when it cannot go on. */
@@ -527,11 +538,12 @@ parse_key(const char *key, uint32_t *validity_r, uint32_t *uid_r)
 	return 0;
 }
 
-static int
+static enum mailbox_result
 imap_position(void *h, const char *key, uint32_t *validity_r, uint32_t *last_r)
 {
 	(void)h;
-	return parse_key(key, validity_r, last_r);
+	return parse_key(key, validity_r, last_r) == 0 ? MAILBOX_OK
+						       : MAILBOX_GONE;
 }
 
 static int
@@ -583,7 +595,7 @@ msg_att_read(struct mailimap_msg_att *att, uint32_t *uid_r, uint32_t *size_r,
 	}
 }
 
-static int
+static enum mailbox_result
 imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 {
 	struct imap *im = h;
@@ -600,7 +612,7 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 	*n_r = 0;
 	if ((r = connected(im, error_r)) != 0 ||
 	    (r = ensure_inbox(im, error_r)) != 0)
-		return r;
+		return op_result(r);
 	after = im->resume_last;
 	if (im->resume_valid != im->validity) {
 		/* every saved UID is void; Message-ID and SHA-256 make the
@@ -626,7 +638,8 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(ft);
 	if (r != MAILIMAP_NO_ERROR)
-		return command_failed(im, "UID FETCH (list)", r, error_r);
+		return op_result(
+			command_failed(im, "UID FETCH (list)", r, error_r));
 	im->listed = xreallocarray(NULL, clist_count(result) + 1,
 				   sizeof(*im->listed));
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
@@ -650,7 +663,7 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 		keys[i] = xasprintf("%u.%u", im->validity, im->listed[i].uid);
 	*keys_r = keys;
 	*n_r = im->n_listed;
-	return 0;
+	return MAILBOX_OK;
 }
 
 static struct listed *
@@ -728,7 +741,7 @@ fetch_batch(struct imap *im, struct listed *first, size_t max, char **error_r)
 	return 0;
 }
 
-static int
+static enum mailbox_result
 imap_fetch(void *h, const char *key, size_t max, char **data_r, size_t *len_r,
 	   size_t *size_r, char **error_r)
 {
@@ -740,19 +753,19 @@ imap_fetch(void *h, const char *key, size_t max, char **data_r, size_t *len_r,
 
 	if (parse_key(key, &validity, &uid) == -1 || im->s == NULL ||
 	    validity != im->validity)
-		return 0;
+		return MAILBOX_GONE;
 	l = find_listed(im, uid);
 	if (l == NULL)
-		return 0;
+		return MAILBOX_GONE;
 	for (i = 0; i < im->n_cache && im->cache[i].uid != uid; i++)
 		;
 	if (i == im->n_cache) {
 		if ((r = fetch_batch(im, l, max, error_r)) != 0)
-			return r;
+			return op_result(r);
 		for (i = 0; i < im->n_cache && im->cache[i].uid != uid; i++)
 			;
 		if (i == im->n_cache)
-			return 0; /* expunged meanwhile */
+			return MAILBOX_GONE; /* expunged meanwhile */
 	}
 	*data_r = im->cache[i].data;
 	*len_r = im->cache[i].len;
@@ -760,7 +773,7 @@ imap_fetch(void *h, const char *key, size_t max, char **data_r, size_t *len_r,
 	/* handed over: the slot keeps no pointer */
 	im->cache[i].data = NULL;
 	im->cache[i].uid = 0;
-	return 1;
+	return MAILBOX_OK;
 }
 
 static bool
@@ -872,7 +885,7 @@ move_uids(struct imap *im, struct mailimap_set *set, const char *folder,
 	return move_to(im, set, folder, error_r);
 }
 
-static int
+static enum mailbox_result
 imap_move(void *h, const char *key, const char *folder, char **error_r)
 {
 	struct imap *im = h;
@@ -881,21 +894,21 @@ imap_move(void *h, const char *key, const char *folder, char **error_r)
 	int r;
 
 	if (parse_key(key, &validity, &uid) == -1)
-		return 0;
+		return MAILBOX_GONE;
 	if ((r = connected(im, error_r)) != 0 ||
 	    (r = ensure_inbox(im, error_r)) != 0)
-		return r;
+		return op_result(r);
 	/* after a UIDVALIDITY change the UID names nothing: the rescan
 	   finds the message again and queues a move under its new key */
 	if (validity != im->validity)
-		return 0;
+		return MAILBOX_GONE;
 	set = mailimap_set_new_single(uid);
 	r = move_uids(im, set, folder, error_r);
 	mailimap_set_free(set);
-	return r == 0 ? 1 : r;
+	return op_result(r);
 }
 
-static int
+static enum mailbox_result
 imap_move_set(void *h, const char *const *keys, size_t n, const char *folder,
 	      char **error_r)
 {
@@ -907,7 +920,7 @@ imap_move_set(void *h, const char *const *keys, size_t n, const char *folder,
 
 	if ((r = connected(im, error_r)) != 0 ||
 	    (r = ensure_inbox(im, error_r)) != 0)
-		return r;
+		return op_result(r);
 	set = mailimap_set_new_empty();
 	for (i = 0; i < n; i++) {
 		if (parse_key(keys[i], &validity, &uid) == 0 &&
@@ -918,7 +931,7 @@ imap_move_set(void *h, const char *const *keys, size_t n, const char *folder,
 	}
 	r = in_set > 0 ? move_uids(im, set, folder, error_r) : 0;
 	mailimap_set_free(set);
-	return r == 0 ? 1 : r;
+	return op_result(r);
 }
 
 /* The number of messages in folder without selecting it; a folder that
@@ -982,7 +995,7 @@ uid_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int
+static enum mailbox_result
 imap_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 		 char **error_r)
 {
@@ -1000,11 +1013,11 @@ imap_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 	/* STATUS first: an empty folder costs one command, no SELECT */
 	if ((r = connected(im, error_r)) != 0 ||
 	    (r = folder_count(im, folder, &count, error_r)) != 0)
-		return r;
+		return op_result(r);
 	if (count == 0)
-		return 0;
+		return MAILBOX_OK;
 	if ((r = select_folder(im, folder, error_r)) != 0)
-		return r;
+		return op_result(r);
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(
 		ft, mailimap_fetch_att_new_uid());
@@ -1013,7 +1026,8 @@ imap_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(ft);
 	if (r != MAILIMAP_NO_ERROR)
-		return command_failed(im, "UID FETCH (folder)", r, error_r);
+		return op_result(
+			command_failed(im, "UID FETCH (folder)", r, error_r));
 	uids = xreallocarray(NULL, clist_count(result) + 1, sizeof(*uids));
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
 		uint32_t uid, size;
@@ -1032,7 +1046,7 @@ imap_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 		(*keys_r)[i] = xasprintf("%u.%u", im->folder_validity, uids[i]);
 	*n_r = n;
 	free(uids);
-	return 0;
+	return MAILBOX_OK;
 }
 
 /* Selects folder for key; 1 with *uid_r, 0 when key names nothing
@@ -1052,7 +1066,7 @@ folder_uid(struct imap *im, const char *folder, const char *key,
 	return validity == im->folder_validity ? 1 : 0;
 }
 
-static int
+static enum mailbox_result
 imap_folder_fetch(void *h, const char *folder, const char *key, size_t max,
 		  char **data_r, size_t *len_r, size_t *size_r, char **error_r)
 {
@@ -1065,7 +1079,7 @@ imap_folder_fetch(void *h, const char *folder, const char *key, size_t max,
 	int r, found = 0;
 
 	if ((r = folder_uid(im, folder, key, &uid, error_r)) != 1)
-		return r;
+		return r == 0 ? MAILBOX_GONE : op_result(r);
 	ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(
 		ft, mailimap_fetch_att_new_uid());
@@ -1079,7 +1093,7 @@ imap_folder_fetch(void *h, const char *folder, const char *key, size_t max,
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(ft);
 	if (r != MAILIMAP_NO_ERROR)
-		return command_failed(im, "UID FETCH", r, error_r);
+		return op_result(command_failed(im, "UID FETCH", r, error_r));
 	for (it = clist_begin(result); it != NULL && !found;
 	     it = clist_next(it)) {
 		uint32_t got, size;
@@ -1101,10 +1115,10 @@ imap_folder_fetch(void *h, const char *folder, const char *key, size_t max,
 		found = 1;
 	}
 	mailimap_fetch_list_free(result);
-	return found;
+	return found ? MAILBOX_OK : MAILBOX_GONE;
 }
 
-static int
+static enum mailbox_result
 imap_folder_move(void *h, const char *folder, const char *key, const char *dest,
 		 char **error_r)
 {
@@ -1114,22 +1128,22 @@ imap_folder_move(void *h, const char *folder, const char *key, const char *dest,
 	int r;
 
 	if ((r = folder_uid(im, folder, key, &uid, error_r)) != 1)
-		return r;
+		return r == 0 ? MAILBOX_GONE : op_result(r);
 	set = mailimap_set_new_single(uid);
 	r = move_to(im, set, dest, error_r);
 	mailimap_set_free(set);
-	return r == 0 ? 1 : r;
+	return op_result(r);
 }
 
-static int
+static enum mailbox_result
 imap_folder_create(void *h, const char *folder, char **error_r)
 {
 	struct imap *im = h;
 	int r;
 
 	if ((r = connected(im, error_r)) != 0)
-		return r;
-	return ensure_folder(im, folder, error_r);
+		return op_result(r);
+	return op_result(ensure_folder(im, folder, error_r));
 }
 
 /* Waits on the socket until it is readable, the time is up or *stop. */
@@ -1160,7 +1174,7 @@ sleep_until(time_t end, volatile sig_atomic_t *stop)
 	}
 }
 
-static int
+static enum mailbox_result
 imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 {
 	struct imap *im = h;
@@ -1171,20 +1185,20 @@ imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 		time_t end = monotonic() + timeout;
 
 		sleep_until(im->retry_at < end ? im->retry_at : end, stop);
-		return 0;
+		return MAILBOX_TIMEOUT;
 	}
 	if (ensure_inbox(im, error_r) != 0)
-		return -1;
+		return MAILBOX_ERROR;
 	if (!im->set->idle || !im->has_idle) {
 		sleep_until(monotonic() + timeout, stop);
-		return 0;
+		return MAILBOX_TIMEOUT;
 	}
 	if (timeout > IMAP_IDLE_MAX)
 		timeout = IMAP_IDLE_MAX;
 	r = mailimap_idle(im->s);
 	if (r != MAILIMAP_NO_ERROR) {
 		(void)command_failed(im, "IDLE", r, error_r);
-		return -1;
+		return MAILBOX_ERROR;
 	}
 	/* what libetpan already read is invisible to poll() */
 	if (im->s->imap_stream->read_buffer_len > 0)
@@ -1194,9 +1208,9 @@ imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 	r = mailimap_idle_done(im->s);
 	if (r != MAILIMAP_NO_ERROR) {
 		(void)command_failed(im, "IDLE DONE", r, error_r);
-		return -1;
+		return MAILBOX_ERROR;
 	}
-	return got == 1 ? 1 : 0;
+	return got == 1 ? MAILBOX_OK : MAILBOX_TIMEOUT;
 }
 
 static void

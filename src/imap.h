@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "mailbox.h"
+#include "mailbox_backend.h"
 
 extern const struct mailbox_ops imap_ops;
 

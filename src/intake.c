@@ -311,10 +311,17 @@ intake_one(struct intake *in, const char *key, time_t now,
 	int64_t id;
 	int rc;
 
-	rc = in->mailbox->ops->fetch(in->mailbox->h, key, INTAKE_READ_MAX,
-				     &data, &len, &size, error_r);
-	if (rc <= 0)
-		return rc;
+	switch (mailbox_fetch(in->mailbox, key, INTAKE_READ_MAX, &data, &len,
+			      &size, error_r)) {
+	case MAILBOX_OK:
+		break;
+	case MAILBOX_GONE:
+		return 0;
+	case MAILBOX_UNREACHABLE:
+		return MAILBOX_UNREACHABLE;
+	default:
+		return -1;
+	}
 	spool_sha256(data, len, sha);
 	/* nothing is decided before the raw copy is safe on disk */
 	spool_dir = xasprintf("%s/mail", in->config->spool_dir);
@@ -384,11 +391,10 @@ static int
 save_position(struct intake *in, const char *settled, time_t now,
 	      char **error_r)
 {
-	const struct mailbox_ops *ops = in->mailbox->ops;
 	uint32_t validity, last;
 
-	if (ops->position == NULL || settled == NULL ||
-	    ops->position(in->mailbox->h, settled, &validity, &last) == -1)
+	if (settled == NULL || mailbox_position(in->mailbox, settled, &validity,
+						&last) != MAILBOX_OK)
 		return 0;
 	return store_set_mailbox_position(in->store, in->mailbox->name,
 					  validity, last, now, error_r);
@@ -398,24 +404,29 @@ int
 intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 	   struct intake_stats *stats, char **error_r)
 {
-	const struct mailbox_ops *ops = in->mailbox->ops;
 	const char *settled = NULL;
 	bool failed = false;
 	char **keys, *err = NULL;
 	size_t n, i;
 	int rc;
 
-	if (ops->resume != NULL) {
+	if (mailbox_has_position(in->mailbox)) {
 		uint32_t validity, last;
 
 		if (store_mailbox_position(in->store, in->mailbox->name,
 					   &validity, &last, error_r) == -1)
 			return -1;
-		ops->resume(in->mailbox->h, validity, last);
+		mailbox_resume(in->mailbox, validity, last);
 	}
-	rc = ops->list(in->mailbox->h, &keys, &n, error_r);
-	if (rc != 0)
-		return rc;
+	switch (mailbox_list(in->mailbox, &keys, &n, error_r)) {
+	case MAILBOX_OK:
+		rc = 0;
+		break;
+	case MAILBOX_UNREACHABLE:
+		return MAILBOX_UNREACHABLE;
+	default:
+		return -1;
+	}
 	/* one disk sync for the pass, before anything leaves (see below) */
 	if (store_relax(in->store, error_r) == -1) {
 		util_free_strv(keys, n);

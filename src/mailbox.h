@@ -1,7 +1,31 @@
 /*
- * Where mail comes from.  A backend implements struct mailbox_ops; the
- * embedded default is a Maildir (maildir.c).  Messages are named by a key
- * that stays the same while the message sits in the inbox.
+ * Where mail comes from: the front door to the mailbox.  The backends
+ * (maildir.c, the embedded default, and imap.c) implement struct
+ * mailbox_ops in mailbox_backend.h; everyone else calls the functions
+ * below and never an op.  Messages are named by a key that stays the same
+ * while the message sits in its folder.
+ *
+ * Every operation answers an enum mailbox_result:
+ *   MAILBOX_OK           done; out-parameters are set.
+ *   MAILBOX_GONE         the key names nothing there (any more): moved or
+ *                        expunged meanwhile, or never one of ours.  Not an
+ *                        error; skip it and go on.
+ *   MAILBOX_ERROR        this item failed; *error_r says why.  The next
+ *                        item may work.
+ *   MAILBOX_UNREACHABLE  the server cannot be reached: nothing was done
+ *                        and nothing else will work now; *error_r says
+ *                        why.  End the pass and try again later.
+ *   MAILBOX_TIMEOUT      mailbox_wait() only: no new mail before the
+ *                        time was up or *stop was set.
+ * Ownership, the same for every operation: strings and arrays passed in
+ * are borrowed for the call.  *error_r is set (heap, the caller frees it)
+ * exactly when the answer is MAILBOX_ERROR or MAILBOX_UNREACHABLE, and
+ * left alone otherwise.  A key array (*keys_r, *n_r) is a heap array of
+ * heap strings, freed with util_free_strv(keys, n); set only with
+ * MAILBOX_OK.  Message data (*data_r) is heap, NUL-terminated for
+ * convenience, owned by the caller; set only with MAILBOX_OK.
+ * An operation the backend lacks answers MAILBOX_ERROR with a text that
+ * says so, unless its comment says otherwise.
  */
 #ifndef AANMELD_MAILBOX_H
 #define AANMELD_MAILBOX_H
@@ -11,104 +35,91 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the backends need from the configuration. */
-struct mailbox_settings {
-	const char *type;    /* "maildir" or "imap" */
-	const char *maildir; /* Maildir: the folder */
-	/* IMAP: imaps://host[:port]/MAILBOX, or imap:// with STARTTLS */
-	const char *url;
-	const char *user;
-	const char *password; /* NULL with xoauth2 */
-	bool tls_none;	      /* plain imap:// to a loopback host only */
-	const char *ca_file;  /* NULL: the system trust store */
-	unsigned timeout;     /* seconds, connect and every command */
-	bool idle;	      /* use IDLE where the server has it */
-	bool keep_in_inbox;   /* mark with a keyword instead of moving */
-	/* xoauth2: an access token, a new one when renew is set (after a
-	   rejected login).  NULL with *error_r on failure. */
-	const char *(*token)(void *ctx, bool renew, char **error_r);
-	void *token_ctx;
-};
-
-/* fetch() and move() when the server is down: nothing was done. */
-#define MAILBOX_UNREACHABLE (-2)
-
-struct mailbox_ops {
-	const char *name;
-	/* Opens the mailbox the settings name.  Returns a backend handle,
-	   or NULL with *error_r (heap, caller frees).  A network backend
-	   may connect later, in the first call that needs the server. */
-	void *(*open)(const struct mailbox_settings *set, char **error_r);
-	/* The inbox's name for the database ("INBOX"); owned by h. */
-	const char *(*inbox)(void *h);
-	/* Optional (NULL for Maildir): where list() starts.  validity and
-	   last come from the database (0 0 the first time); list() then
-	   returns only messages after last, or all of them when the
-	   mailbox's validity is no longer the same. */
-	void (*resume)(void *h, uint32_t validity, uint32_t last);
-	/* Optional: the validity and position to save once key and every
-	   message listed before it are processed.  0, or -1 for a key that
-	   is not this backend's. */
-	int (*position)(void *h, const char *key, uint32_t *validity_r,
-			uint32_t *last_r);
-	/* The keys of the messages waiting in the inbox, oldest first: a
-	   heap array of heap strings the caller frees.  0, -1 on error,
-	   MAILBOX_UNREACHABLE as for fetch. */
-	int (*list)(void *h, char ***keys_r, size_t *n_r, char **error_r);
-	/* Reads a message, or its first max bytes when it is larger,
-	   without changing its state (never marks it read); a backend may
-	   return only the header of a message larger than max.  *data_r is
-	   heap (NUL-terminated for convenience), owned by the caller;
-	   *size_r is the whole message's size.  Returns 1, 0 if it is gone,
-	   -1 on error, MAILBOX_UNREACHABLE when the server cannot be
-	   reached (try again later). */
-	int (*fetch)(void *h, const char *key, size_t max, char **data_r,
-		     size_t *len_r, size_t *size_r, char **error_r);
-	/* Moves the message to folder, creating the folder when missing.
-	   Returns 1 when moved, 0 when it is no longer in the inbox, -1 on
-	   error, MAILBOX_UNREACHABLE as for fetch. */
-	int (*move)(void *h, const char *key, const char *folder,
-		    char **error_r);
-	/* Optional: moves n messages to folder in one go.  1 when done
-	   (keys no longer in the inbox are skipped), -1 on error (the
-	   caller then moves them one by one), MAILBOX_UNREACHABLE. */
-	int (*move_set)(void *h, const char *const *keys, size_t n,
-			const char *folder, char **error_r);
-	/* Optional: staff's decision folders ("Beoordelen/Goedkeuren",
-	   '/' between levels).  folder_list gives the keys of the messages
-	   in folder, oldest first, as list() does (a folder that does not
-	   exist is empty, and an empty folder is cheap to look at); the
-	   keys stay valid for folder_fetch and folder_move of that folder
-	   while the message stays there.  Return values and ownership as
-	   for list, fetch and move. */
-	int (*folder_list)(void *h, const char *folder, char ***keys_r,
-			   size_t *n_r, char **error_r);
-	int (*folder_fetch)(void *h, const char *folder, const char *key,
-			    size_t max, char **data_r, size_t *len_r,
-			    size_t *size_r, char **error_r);
-	int (*folder_move)(void *h, const char *folder, const char *key,
-			   const char *dest, char **error_r);
-	/* Optional: creates folder unless it exists.  0, -1, or
-	   MAILBOX_UNREACHABLE. */
-	int (*folder_create)(void *h, const char *folder, char **error_r);
-	/* Waits up to timeout seconds for new mail, returning early when
-	 *stop becomes non-zero.  1 new mail, 0 timeout or stop, -1 error. */
-	int (*wait)(void *h, int timeout, volatile sig_atomic_t *stop,
-		    char **error_r);
-	/* Releases the handle. */
-	void (*close)(void *h);
-};
+#include "mailbox_backend.h"
 
 struct mailbox {
-	const struct mailbox_ops *ops;
+	const struct mailbox_ops *ops; /* only mailbox.c calls these */
 	void *h;
 	char *name; /* "INBOX": the mailbox column in the database */
 };
 
-/* Opens the mailbox of set->type; NULL with *error_r. */
+/* Opens the mailbox of set->type; NULL with *error_r (heap). */
 struct mailbox *mailbox_open(const struct mailbox_settings *set,
 			     char **error_r);
 /* Closes and NULLs *mb; NULL is fine. */
 void mailbox_close(struct mailbox **mb);
+
+/* The given keys of folder in mb seen as a mailbox named folder, for
+   intake of mail staff put there by hand: list gives the keys, fetch and
+   move work in folder.  Borrows mb, folder and keys until
+   mailbox_close(); NULL with *error_r when mb has no folders. */
+struct mailbox *mailbox_view_open(struct mailbox *mb, const char *folder,
+				  char *const *keys, size_t n, char **error_r);
+
+/* True when mb keeps a position (mailbox_resume(), mailbox_position()):
+   then intake saves it in the database. */
+bool mailbox_has_position(const struct mailbox *mb);
+/* True when mb has decision folders (mailbox_folder_*). */
+bool mailbox_has_folders(const struct mailbox *mb);
+/* True when mb moves a set of messages in one command. */
+bool mailbox_has_move_set(const struct mailbox *mb);
+
+/* Where mailbox_list() starts: validity and last come from the database
+   (0 0 the first time); list then gives only messages after last, or all
+   of them when the mailbox's validity is no longer the same.  Nothing
+   for a backend that keeps no position (Maildir). */
+void mailbox_resume(struct mailbox *mb, uint32_t validity, uint32_t last);
+/* The validity and position to save once key and every message listed
+   before it are processed: OK, or GONE when there is none to save (the
+   backend keeps none, or key is not one of its own). */
+enum mailbox_result mailbox_position(struct mailbox *mb, const char *key,
+				     uint32_t *validity_r, uint32_t *last_r);
+/* The keys of the messages waiting in the inbox, oldest first.  OK,
+   ERROR, UNREACHABLE. */
+enum mailbox_result mailbox_list(struct mailbox *mb, char ***keys_r,
+				 size_t *n_r, char **error_r);
+/* Reads a message, or its first max bytes when larger, without changing
+   its state (never marks it read); a backend may give only the header of
+   a message larger than max.  *size_r is the whole message's size.  OK,
+   GONE, ERROR, UNREACHABLE. */
+enum mailbox_result mailbox_fetch(struct mailbox *mb, const char *key,
+				  size_t max, char **data_r, size_t *len_r,
+				  size_t *size_r, char **error_r);
+/* Moves the message to folder, creating the folder when missing.  OK,
+   GONE (no longer in the inbox), ERROR, UNREACHABLE. */
+enum mailbox_result mailbox_move(struct mailbox *mb, const char *key,
+				 const char *folder, char **error_r);
+/* Moves n messages to folder in one go; keys no longer in the inbox are
+   skipped.  OK, ERROR (then move them one by one; also when the backend
+   cannot, see mailbox_has_move_set()), UNREACHABLE. */
+enum mailbox_result mailbox_move_set(struct mailbox *mb,
+				     const char *const *keys, size_t n,
+				     const char *folder, char **error_r);
+
+/* Staff's decision folders ("Beoordelen/Goedkeuren", '/' between
+   levels).  folder_list gives the keys of the messages in folder, oldest
+   first; a folder that does not exist is empty, and an empty folder is
+   cheap to look at.  The keys stay valid for folder_fetch and
+   folder_move of that folder while the message stays there.  Answers as
+   mailbox_list(), mailbox_fetch() and mailbox_move(). */
+enum mailbox_result mailbox_folder_list(struct mailbox *mb, const char *folder,
+					char ***keys_r, size_t *n_r,
+					char **error_r);
+enum mailbox_result mailbox_folder_fetch(struct mailbox *mb, const char *folder,
+					 const char *key, size_t max,
+					 char **data_r, size_t *len_r,
+					 size_t *size_r, char **error_r);
+enum mailbox_result mailbox_folder_move(struct mailbox *mb, const char *folder,
+					const char *key, const char *dest,
+					char **error_r);
+/* Creates folder unless it exists.  OK, ERROR, UNREACHABLE. */
+enum mailbox_result mailbox_folder_create(struct mailbox *mb,
+					  const char *folder, char **error_r);
+
+/* Waits up to timeout seconds for new mail, returning early when *stop
+   becomes non-zero.  OK: new mail (or maybe: look); TIMEOUT: none, or
+   *stop; ERROR. */
+enum mailbox_result mailbox_wait(struct mailbox *mb, int timeout,
+				 volatile sig_atomic_t *stop, char **error_r);
 
 #endif

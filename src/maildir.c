@@ -8,10 +8,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "mailbox_backend.h"
 #include "maildir.h"
 #include "util.h"
 
@@ -124,7 +126,7 @@ list_dir(struct maildir *md, const char *dir, char **error_r)
 	return 0;
 }
 
-static int
+static enum mailbox_result
 maildir_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 {
 	struct maildir *md = h;
@@ -143,7 +145,7 @@ maildir_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 	}
 	if (rc == -1) {
 		forget(md);
-		return -1;
+		return MAILBOX_ERROR;
 	}
 	/* Maildir names start with the delivery time: oldest first */
 	if (md->n_seen > 0)
@@ -153,7 +155,7 @@ maildir_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 		keys[i] = xstrdup(md->seen[i].key);
 	*keys_r = keys;
 	*n_r = md->n_seen;
-	return 0;
+	return MAILBOX_OK;
 }
 
 /* The current path of key in new/ or cur/ (heap), or NULL if gone. */
@@ -235,7 +237,7 @@ read_head(const char *path, size_t max, size_t *len_r, char **error_r)
 	return data;
 }
 
-static int
+static enum mailbox_result
 maildir_fetch(void *h, const char *key, size_t max, char **data_r,
 	      size_t *len_r, size_t *size_r, char **error_r)
 {
@@ -243,13 +245,13 @@ maildir_fetch(void *h, const char *key, size_t max, char **data_r,
 	char *path = find(h, key, &in_new);
 
 	if (path == NULL)
-		return 0;
+		return MAILBOX_GONE;
 	*data_r = read_head(path, max, len_r, error_r);
 	free(path);
 	/* read_head() stops at max, and intake asks for one byte past its
 	   limit: enough to tell a message is too large */
 	*size_r = *len_r;
-	return *data_r == NULL ? -1 : 1;
+	return *data_r == NULL ? MAILBOX_ERROR : MAILBOX_OK;
 }
 
 static const char *
@@ -313,7 +315,7 @@ make_folder(const char *dir, char **error_r)
 }
 
 /* Moves key from src (the inbox or a folder) to root's folder. */
-static int
+static enum mailbox_result
 move_from(struct maildir *src, const char *root, const char *key,
 	  const char *folder, char **error_r)
 {
@@ -323,16 +325,16 @@ move_from(struct maildir *src, const char *root, const char *key,
 
 	dir = folder_path(root, folder, error_r);
 	if (dir == NULL)
-		return -1;
+		return MAILBOX_ERROR;
 	from = find(src, key, &in_new);
 	if (from == NULL) {
 		free(dir);
-		return 0;
+		return MAILBOX_GONE;
 	}
 	if (make_folder(dir, error_r) == -1) {
 		free(dir);
 		free(from);
-		return -1;
+		return MAILBOX_ERROR;
 	}
 	/* a message from new/ goes to cur/ without flags: still unread */
 	info = strchr(strrchr(from, '/'), ':');
@@ -340,17 +342,21 @@ move_from(struct maildir *src, const char *root, const char *key,
 		       in_new || info == NULL ? ":2," : info);
 	free(dir);
 	if (rename(from, to) == -1) {
-		*error_r = xasprintf("%s: %s", from, strerror(errno));
+		/* moved by someone else since find() */
+		bool gone = errno == ENOENT;
+
+		if (!gone)
+			*error_r = xasprintf("%s: %s", from, strerror(errno));
 		free(from);
 		free(to);
-		return errno == ENOENT ? 0 : -1;
+		return gone ? MAILBOX_GONE : MAILBOX_ERROR;
 	}
 	free(from);
 	free(to);
-	return 1;
+	return MAILBOX_OK;
 }
 
-static int
+static enum mailbox_result
 maildir_move(void *h, const char *key, const char *folder, char **error_r)
 {
 	struct maildir *md = h;
@@ -381,58 +387,58 @@ folder_close(struct maildir *sub)
 	free(sub);
 }
 
-static int
+static enum mailbox_result
 maildir_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 		    char **error_r)
 {
 	struct maildir *sub = folder_open(h, folder, error_r);
-	int rc;
+	enum mailbox_result rc;
 
 	if (sub == NULL)
-		return -1;
+		return MAILBOX_ERROR;
 	if (access(sub->root, F_OK) == -1) {
 		/* no folder, no messages */
 		*keys_r = NULL;
 		*n_r = 0;
 		folder_close(sub);
-		return 0;
+		return MAILBOX_OK;
 	}
 	rc = maildir_list(sub, keys_r, n_r, error_r);
 	folder_close(sub);
 	return rc;
 }
 
-static int
+static enum mailbox_result
 maildir_folder_fetch(void *h, const char *folder, const char *key, size_t max,
 		     char **data_r, size_t *len_r, size_t *size_r,
 		     char **error_r)
 {
 	struct maildir *sub = folder_open(h, folder, error_r);
-	int rc;
+	enum mailbox_result rc;
 
 	if (sub == NULL)
-		return -1;
+		return MAILBOX_ERROR;
 	rc = maildir_fetch(sub, key, max, data_r, len_r, size_r, error_r);
 	folder_close(sub);
 	return rc;
 }
 
-static int
+static enum mailbox_result
 maildir_folder_move(void *h, const char *folder, const char *key,
 		    const char *dest, char **error_r)
 {
 	struct maildir *md = h;
 	struct maildir *sub = folder_open(md, folder, error_r);
-	int rc;
+	enum mailbox_result rc;
 
 	if (sub == NULL)
-		return -1;
+		return MAILBOX_ERROR;
 	rc = move_from(sub, md->root, key, dest, error_r);
 	folder_close(sub);
 	return rc;
 }
 
-static int
+static enum mailbox_result
 maildir_folder_create(void *h, const char *folder, char **error_r)
 {
 	struct maildir *md = h;
@@ -440,13 +446,13 @@ maildir_folder_create(void *h, const char *folder, char **error_r)
 	int rc;
 
 	if (dir == NULL)
-		return -1;
+		return MAILBOX_ERROR;
 	rc = make_folder(dir, error_r);
 	free(dir);
-	return rc;
+	return rc == 0 ? MAILBOX_OK : MAILBOX_ERROR;
 }
 
-static int
+static enum mailbox_result
 maildir_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 {
 	struct maildir *md = h;
@@ -460,7 +466,7 @@ maildir_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 			sleep(1);
 			elapsed++;
 		}
-		return 0;
+		return MAILBOX_TIMEOUT;
 	}
 	pfd.fd = md->inotify;
 	pfd.events = POLLIN;
@@ -472,15 +478,15 @@ maildir_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 		if (rc > 0) {
 			while (read(md->inotify, events, sizeof(events)) > 0)
 				;
-			return 1;
+			return MAILBOX_OK;
 		}
 		if (rc == -1 && errno != EINTR) {
 			*error_r = xasprintf("poll: %s", strerror(errno));
-			return -1;
+			return MAILBOX_ERROR;
 		}
 		elapsed++;
 	}
-	return 0;
+	return MAILBOX_TIMEOUT;
 }
 
 static void

@@ -8,10 +8,10 @@
 #ifndef AANMELD_MAILDIR_H
 #define AANMELD_MAILDIR_H
 
-#include "mailbox.h"
-
 /* Files in one folder we list at most per pass; the rest wait. */
 #define MAILDIR_LIST_MAX 100000
+
+struct mailbox_ops;
 
 extern const struct mailbox_ops maildir_ops;
 

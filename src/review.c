@@ -346,58 +346,17 @@ review_decide(const struct review *r, const struct review_request *q,
 
 /* --- the decision folders */
 
-/* A decision folder seen as a mailbox, for intake of mail staff put
-   there by hand: it lists the given keys. */
-struct view {
-	struct mailbox *mb;
-	const char *folder;
-	char **keys;
-	size_t n;
+/* What known() found of a message in a decision folder. */
+enum review_seen {
+	REVIEW_SEEN_KNOWN,	 /* recorded before: *id_r, *verdict_r */
+	REVIEW_SEEN_NEW,	 /* never recorded: new mail */
+	REVIEW_SEEN_GONE,	 /* left the folder since it was listed */
+	REVIEW_SEEN_FAILED,	 /* this message failed: *error_r */
+	REVIEW_SEEN_UNREACHABLE, /* the server is down: *error_r */
 };
 
-static int
-view_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
-{
-	struct view *v = h;
-	size_t i;
-
-	(void)error_r;
-	*keys_r = xcalloc(v->n + 1, sizeof(**keys_r));
-	for (i = 0; i < v->n; i++)
-		(*keys_r)[i] = xstrdup(v->keys[i]);
-	*n_r = v->n;
-	return 0;
-}
-
-static int
-view_fetch(void *h, const char *key, size_t max, char **data_r, size_t *len_r,
-	   size_t *size_r, char **error_r)
-{
-	struct view *v = h;
-
-	return v->mb->ops->folder_fetch(v->mb->h, v->folder, key, max, data_r,
-					len_r, size_r, error_r);
-}
-
-static int
-view_move(void *h, const char *key, const char *folder, char **error_r)
-{
-	struct view *v = h;
-
-	return v->mb->ops->folder_move(v->mb->h, v->folder, key, folder,
-				       error_r);
-}
-
-static const struct mailbox_ops view_ops = {
-	.name = "folder",
-	.list = view_list,
-	.fetch = view_fetch,
-	.move = view_move,
-};
-
-/* The message row of key in folder: 1 (*id_r, *verdict_r heap), 0
-   unknown, -2 gone, or an error code of the mailbox or -1. */
-static int
+/* The message row of key in folder (*verdict_r heap). */
+static enum review_seen
 known(const struct review *r, struct mailbox *mb, const char *folder,
       const char *key, time_t now, int64_t *id_r, char **verdict_r,
       char **error_r)
@@ -408,17 +367,24 @@ known(const struct review *r, struct mailbox *mb, const char *folder,
 	size_t len, size;
 	int rc;
 
-	rc = mb->ops->folder_fetch(mb->h, folder, key, MESSAGE_SIZE_MAX + 1,
-				   &data, &len, &size, error_r);
-	if (rc != 1)
-		return rc == 0 ? -2 : rc; /* gone: -2, skipped */
+	switch (mailbox_folder_fetch(mb, folder, key, MESSAGE_SIZE_MAX + 1,
+				     &data, &len, &size, error_r)) {
+	case MAILBOX_OK:
+		break;
+	case MAILBOX_GONE:
+		return REVIEW_SEEN_GONE;
+	case MAILBOX_UNREACHABLE:
+		return REVIEW_SEEN_UNREACHABLE;
+	default:
+		return REVIEW_SEEN_FAILED;
+	}
 	spool_sha256(data, len, sha);
 	/* counted as intake counts: a message that stopped the daemon
 	   here before is known by its bytes alone */
 	if (store_attempt_begin(r->store, folder, key, now, &attempts,
 				error_r) == -1) {
 		free(data);
-		return -1;
+		return REVIEW_SEEN_FAILED;
 	}
 	if (attempts <= INTAKE_ATTEMPTS_MAX)
 		msg = message_worker_parse(data, len, size);
@@ -432,7 +398,9 @@ known(const struct review *r, struct mailbox *mb, const char *folder,
 	/* an unknown message is counted again by intake */
 	if (rc >= 0 && store_attempt_end(r->store, folder, key, error_r) == -1)
 		rc = -1;
-	return rc;
+	if (rc == -1)
+		return REVIEW_SEEN_FAILED;
+	return rc == 1 ? REVIEW_SEEN_KNOWN : REVIEW_SEEN_NEW;
 }
 
 /* Applies the folder's decision to known message id at folder/key. */
@@ -514,14 +482,19 @@ intake_folder_keys(const struct review *r, struct mailbox *mb,
 		   const char *folder, char **keys, size_t n, time_t now,
 		   volatile sig_atomic_t *stop, char **error_r)
 {
-	struct view v = {mb, folder, keys, n};
-	struct mailbox vm = {&view_ops, &v, (char *)folder};
+	struct mailbox *view;
 	struct intake_stats st;
 	struct intake in;
+	int rc;
 
+	view = mailbox_view_open(mb, folder, keys, n, error_r);
+	if (view == NULL)
+		return -1;
 	memset(&st, 0, sizeof(st));
-	intake_init(&in, r->config, r->rules, r->store, &vm);
-	return intake_run(&in, now, stop, &st, error_r);
+	intake_init(&in, r->config, r->rules, r->store, view);
+	rc = intake_run(&in, now, stop, &st, error_r);
+	mailbox_close(&view);
+	return rc;
 }
 
 static int
@@ -534,30 +507,45 @@ run_folder(const struct review *r, struct mailbox *mb, const char *folder,
 	int64_t id;
 	int rc;
 
-	rc = mb->ops->folder_list(mb->h, folder, &keys, &n, error_r);
-	if (rc != 0)
-		return rc;
+	switch (mailbox_folder_list(mb, folder, &keys, &n, error_r)) {
+	case MAILBOX_OK:
+		break;
+	case MAILBOX_UNREACHABLE:
+		return MAILBOX_UNREACHABLE;
+	default:
+		return -1;
+	}
 	unknown = xcalloc(n + 1, sizeof(*unknown));
-	for (i = 0; i < n && !*stop; i++) {
+	rc = 0;
+	for (i = 0; i < n && !*stop && rc == 0; i++) {
 		char *err = NULL, *verdict = NULL;
 
-		rc = known(r, mb, folder, keys[i], now, &id, &verdict, &err);
-		if (rc == 1)
+		switch (known(r, mb, folder, keys[i], now, &id, &verdict,
+			      &err)) {
+		case REVIEW_SEEN_KNOWN:
 			apply_folder(r, folder, keys[i], d, id, verdict, now,
 				     stats);
-		else if (rc == 0)
+			break;
+		case REVIEW_SEEN_NEW:
 			unknown[n_unknown++] = keys[i];
-		else if (rc == -1) {
+			break;
+		case REVIEW_SEEN_GONE:
+			/* moved by a person meanwhile: the next pass sees
+			   where it went */
+			break;
+		case REVIEW_SEEN_FAILED:
 			log_warnx("%s: message %s: %s", folder, keys[i], err);
 			stats->failed++;
-		}
-		free(verdict);
-		if (rc == MAILBOX_UNREACHABLE) {
+			break;
+		case REVIEW_SEEN_UNREACHABLE:
+			/* the rest waits for the server */
 			*error_r = err;
+			err = NULL;
+			rc = MAILBOX_UNREACHABLE;
 			break;
 		}
+		free(verdict);
 		free(err);
-		rc = 0;
 	}
 	if (rc == 0 && n_unknown > 0) {
 		log_info("%s: %zu message%s not seen before: processing as new "
@@ -571,7 +559,7 @@ run_folder(const struct review *r, struct mailbox *mb, const char *folder,
 			char *err = NULL, *verdict = NULL;
 
 			if (known(r, mb, folder, unknown[i], now, &id, &verdict,
-				  &err) == 1)
+				  &err) == REVIEW_SEEN_KNOWN)
 				apply_folder(r, folder, unknown[i], d, id,
 					     verdict, now, stats);
 			free(verdict);
@@ -600,16 +588,19 @@ int
 review_folders_create(const struct config *config, struct mailbox *mb,
 		      char **error_r)
 {
-	int i, rc;
+	enum mailbox_result rc;
+	int i;
 
-	if (mb->ops->folder_create == NULL)
+	if (!mailbox_has_folders(mb))
 		return 0;
-	rc = mb->ops->folder_create(mb->h, config->folder_review, error_r);
-	for (i = 0; rc == 0 && i < REVIEW_DECISION_COUNT; i++)
-		rc = mb->ops->folder_create(
-			mb->h, folder_of(config, (enum review_decision)i),
+	rc = mailbox_folder_create(mb, config->folder_review, error_r);
+	for (i = 0; rc == MAILBOX_OK && i < REVIEW_DECISION_COUNT; i++)
+		rc = mailbox_folder_create(
+			mb, folder_of(config, (enum review_decision)i),
 			error_r);
-	return rc;
+	if (rc == MAILBOX_OK)
+		return 0;
+	return rc == MAILBOX_UNREACHABLE ? MAILBOX_UNREACHABLE : -1;
 }
 
 int
@@ -619,7 +610,7 @@ review_folders_run(const struct review *r, struct mailbox *mb, time_t now,
 {
 	int i, rc = 0;
 
-	if (mb->ops->folder_list == NULL)
+	if (!mailbox_has_folders(mb))
 		return 0;
 	for (i = 0; rc == 0 && i < REVIEW_DECISION_COUNT && !*stop; i++)
 		rc = run_folder(

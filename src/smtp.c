@@ -86,6 +86,13 @@ smtp_send(struct smtp *t, const char *envelope_from, const char *rcpt,
 			    error_r);
 }
 
+void
+smtp_set_bearer(struct smtp *t, const char *token)
+{
+	if (t != NULL && t->ops->set_bearer != NULL)
+		t->ops->set_bearer(t, token);
+}
+
 bool
 smtp_replayable(const struct smtp *t)
 {

@@ -12,11 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum send_result {
-	SEND_OK,
-	SEND_TEMPFAIL,
-	SEND_PERMFAIL,
-};
+#include "send.h"
 
 /* The timeout used when the settings give 0, in seconds. */
 #define SMTP_DEFAULT_TIMEOUT 60

@@ -1,13 +1,15 @@
 /*
  * What the transports behind smtp.h share: struct smtp and the ops each
- * transport fills in.  Only smtp.c and smtp_curl.c include this.
+ * transport fills in.  Only smtp.c and smtp_curl.c include this; only
+ * smtp.c calls the ops.  It does not include smtp.h: the front door
+ * includes what it dispatches to, not the reverse.
  */
 #ifndef AANMELD_SMTP_BACKEND_H
 #define AANMELD_SMTP_BACKEND_H
 
 #include <stddef.h>
 
-#include "smtp.h"
+#include "send.h"
 
 struct smtp_ops {
 	/* Sends one message; smtp_send() has checked rcpt and message_id.
@@ -20,6 +22,8 @@ struct smtp_ops {
 	void (*deinit)(struct smtp *t);
 	/* Optional: makes what send() wrote durable (file transport). */
 	int (*flush)(struct smtp *t, char **error_r);
+	/* Optional: as smtp_set_bearer(); token is copied. */
+	void (*set_bearer)(struct smtp *t, const char *token);
 };
 
 struct smtp_curl;

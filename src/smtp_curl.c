@@ -323,9 +323,20 @@ remote_deinit(struct smtp *t)
 	free(c);
 }
 
+static void
+remote_set_bearer(struct smtp *t, const char *token)
+{
+	if (!t->c->xoauth2)
+		return;
+	if (curl_easy_setopt(t->c->h, CURLOPT_XOAUTH2_BEARER, token) !=
+	    CURLE_OK)
+		log_warnx("%s: cannot set the access token", t->c->shown);
+}
+
 const struct smtp_ops smtp_curl_ops = {
 	.send = remote_send,
 	.deinit = remote_deinit,
+	.set_bearer = remote_set_bearer,
 };
 
 /* A domain name or an address literal, nothing that could end a line. */
@@ -609,14 +620,4 @@ smtp_curl_probe(struct smtp *t, char **error_r)
 		*error_r = xasprintf("%s: %s: %s", c->shown, what, detail);
 	free(what);
 	return -1;
-}
-
-void
-smtp_set_bearer(struct smtp *t, const char *token)
-{
-	if (t == NULL || t->c == NULL || !t->c->xoauth2)
-		return;
-	if (curl_easy_setopt(t->c->h, CURLOPT_XOAUTH2_BEARER, token) !=
-	    CURLE_OK)
-		log_warnx("%s: cannot set the access token", t->c->shown);
 }
