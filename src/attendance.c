@@ -1,57 +1,21 @@
 #include "autoconf.h"
 
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "attendance.h"
 #include "classify.h"
-#include "gemeenten.h"
-#include "programme.h"
-#include "reason.h"
 #include "itip_reply.h"
 #include "message.h"
-#include "rules.h"
+#include "programme.h"
 #include "store_attendance.h"
 #include "util.h"
 
-/* Adds why to the reasons of c (moved: why is left empty). */
-static void
-add_reason(struct classification *c, struct reason *why)
+/* The session of an item; 0 for the deadline and the congress. */
+static unsigned
+item_session(unsigned item)
 {
-	char *text = reason_english(why), *r;
-
-	r = xasprintf("%s; %s", c->reasons, text);
-	free(text);
-	free(c->reasons);
-	c->reasons = r;
-	c->codes.v =
-		xreallocarray(c->codes.v, c->codes.n + 1, sizeof(*c->codes.v));
-	c->codes.v[c->codes.n++] = *why;
-	memset(why, 0, sizeof(*why));
-}
-
-/* The reason when an answer at least as late as this one is recorded
-   (false: none). */
-static bool
-superseded(struct store *s, const struct attendance *a, struct reason *why,
-	   char **error_r, int *rc_r)
-{
-	char *status = NULL;
-	bool later = false;
-	unsigned seq;
-	time_t at;
-
-	*rc_r = store_attendance_current(s, a->code, a->rec.address, a->item,
-					 &status, &seq, &at, error_r);
-	later = *rc_r == 1 &&
-		(seq > a->rec.sequence ||
-		 (seq == a->rec.sequence && at > a->rec.replied_at));
-	if (later)
-		reason_set(why, REASON_ATT_SUPERSEDED, status);
-	free(status);
-	return later;
+	return item <= PROGRAMME_SESSIONS_MAX ? item : 0;
 }
 
 /* The highest SEQUENCE sent of the item to the attendee as a contact of
@@ -61,7 +25,6 @@ sent_sequence(struct store *s, const struct classification *c,
 	      char *const *codes, size_t n, unsigned *sequence_r,
 	      char **error_r)
 {
-	unsigned session = c->item <= PROGRAMME_SESSIONS_MAX ? c->item : 0;
 	unsigned seq;
 	size_t i;
 	int rc;
@@ -69,7 +32,8 @@ sent_sequence(struct store *s, const struct classification *c,
 	*sequence_r = 0;
 	for (i = 0; i < n; i++) {
 		rc = store_attendance_sent(s, codes[i], c->reply.attendee,
-					   session, &seq, error_r);
+					   item_session(c->item), &seq,
+					   error_r);
 		if (rc == -1)
 			return -1;
 		if (rc == 1 && seq > *sequence_r)
@@ -78,23 +42,11 @@ sent_sequence(struct store *s, const struct classification *c,
 	return 0;
 }
 
-/* c becomes an ignored message with the reason why. */
-static void
-ignore(struct classification *c, struct reason *why)
-{
-	add_reason(c, why);
-	c->verdict = VERDICT_IGNORE;
-	c->gemeente = NULL;
-}
-
 int
-attendance_resolve(struct store *s, const struct rules *rules,
-		   const struct message *msg, struct classification *c,
-		   time_t now, struct attendance *out, char **error_r)
+attendance_lookup(struct store *s, const struct classification *c,
+		  struct attendance_facts *out, char **error_r)
 {
-	char **codes = NULL, name[32], n1[24], n2[24];
-	struct reason why;
-	unsigned sent;
+	char **codes = NULL, item[32];
 	size_t n = 0;
 	int rc;
 
@@ -102,53 +54,46 @@ attendance_resolve(struct store *s, const struct rules *rules,
 	if (store_attendance_codes(s, c->reply.attendee, &codes, &n, error_r) ==
 	    -1)
 		return -1;
-	if (n == 0) {
-		reason_set(&why, REASON_ATT_NO_CONTACT, c->reply.attendee);
-		ignore(c, &why);
+	if (n == 0)
 		return 0;
-	}
-	if (sent_sequence(s, c, codes, n, &sent, error_r) == -1) {
+	if (sent_sequence(s, c, codes, n, &out->facts.sent, error_r) == -1) {
 		util_free_strv(codes, n);
 		return -1;
-	}
-	if (c->reply.sequence > sent) {
-		/* no invitation of ours carried it: recorded, it would
-		   outrank every later answer to what we did send */
-		util_free_strv(codes, n);
-		itip_reply_item_name(c->item, false, name, sizeof(name));
-		snprintf(n1, sizeof(n1), "%u", c->reply.sequence);
-		snprintf(n2, sizeof(n2), "%u", sent);
-		reason_set(&why, REASON_ATT_SEQUENCE, c->reply.attendee, name,
-			   n1, n2);
-		ignore(c, &why);
-		return 0;
 	}
 	out->code = xstrdup(codes[0]);
+	out->facts.code = out->code;
 	util_free_strv(codes, n);
-	itip_reply_item_name(c->item, true, out->item, sizeof(out->item));
-	out->rec.address = c->reply.attendee;
-	out->rec.item = out->item;
-	out->rec.session = c->item <= PROGRAMME_SESSIONS_MAX ? c->item : 0;
-	out->rec.status = itip_partstat_name(c->reply.partstat);
-	out->rec.sequence = c->reply.sequence;
-	/* a reply without DTSTAMP is as late as its arrival, and one from
-	   the future no later: it would outrank every later answer */
-	out->rec.replied_at = c->reply.dtstamp != 0 && c->reply.dtstamp < now
-				      ? c->reply.dtstamp
-				      : now;
-	out->rec.received_at = now;
-	out->rec.message_id = msg->message_id;
-	c->gemeente = gemeenten_by_code(rules->gemeenten, out->code);
-	if (superseded(s, out, &why, error_r, &rc))
-		add_reason(c, &why);
+	itip_reply_item_name(c->item, true, item, sizeof(item));
+	rc = store_attendance_current(s, out->code, c->reply.attendee, item,
+				      &out->recorded,
+				      &out->facts.recorded_sequence,
+				      &out->facts.recorded_at, error_r);
 	if (rc == -1)
 		return -1;
-	return 1;
+	out->facts.recorded = rc == 1 ? out->recorded : NULL;
+	return 0;
 }
 
 void
-attendance_deinit(struct attendance *a)
+attendance_facts_deinit(struct attendance_facts *f)
 {
-	free(a->code);
-	a->code = NULL;
+	free(f->code);
+	free(f->recorded);
+	memset(f, 0, sizeof(*f));
+}
+
+void
+attendance_build(const struct message *msg, const struct classification *c,
+		 time_t now, struct attendance *out)
+{
+	memset(out, 0, sizeof(*out));
+	itip_reply_item_name(c->item, true, out->item, sizeof(out->item));
+	out->rec.address = c->reply.attendee;
+	out->rec.item = out->item;
+	out->rec.session = item_session(c->item);
+	out->rec.status = itip_partstat_name(c->reply.partstat);
+	out->rec.sequence = c->reply.sequence;
+	out->rec.replied_at = c->replied_at;
+	out->rec.received_at = now;
+	out->rec.message_id = msg->message_id;
 }

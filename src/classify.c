@@ -8,7 +8,6 @@
 
 #include "authres.h"
 #include "classify.h"
-#include "compose.h"
 #include "gemeenten.h"
 #include "itip_reply.h"
 #include "machine.h"
@@ -417,6 +416,43 @@ judge_history(struct judge *j, const struct classify_state *st, enum verdict v)
 	return v;
 }
 
+/* Whose answer it is, as the store knows (st->attendee): a contact's, at
+   a SEQUENCE no higher than the one we sent it.  A reply to nothing we
+   sent answers nothing of ours, and recorded it would outrank every
+   later answer.  One older than the answer recorded is still recorded
+   (it changes nothing), with a reason saying so. */
+static enum verdict
+judge_attendee(struct judge *j, const struct classify_state *st,
+	       time_t replied_at, enum verdict v)
+{
+	const struct classify_attendee *a = st->attendee;
+	char name[32], n1[24], n2[24];
+
+	if (v != VERDICT_ATTENDANCE || a == NULL)
+		return v;
+	if (a->code == NULL) {
+		reason_list_add(&j->reasons, REASON_ATT_NO_CONTACT,
+				j->reply.attendee);
+		return VERDICT_IGNORE;
+	}
+	if (j->reply.sequence > a->sent) {
+		itip_reply_item_name(j->item, false, name, sizeof(name));
+		snprintf(n1, sizeof(n1), "%u", j->reply.sequence);
+		snprintf(n2, sizeof(n2), "%u", a->sent);
+		reason_list_add(&j->reasons, REASON_ATT_SEQUENCE,
+				j->reply.attendee, name, n1, n2);
+		return VERDICT_IGNORE;
+	}
+	j->gemeente = gemeenten_by_code(j->rules->gemeenten, a->code);
+	if (a->recorded != NULL &&
+	    (a->recorded_sequence > j->reply.sequence ||
+	     (a->recorded_sequence == j->reply.sequence &&
+	      a->recorded_at > replied_at)))
+		reason_list_add(&j->reasons, REASON_ATT_SUPERSEDED,
+				a->recorded);
+	return v;
+}
+
 static const enum template_kind answers[VERDICT_COUNT] = {
 	[VERDICT_ENROL] = TEMPLATE_CONFIRM,
 	[VERDICT_WAITLIST] = TEMPLATE_WAITLIST,
@@ -438,6 +474,7 @@ classify(const struct message *msg, const struct rules *rules,
 	struct judge j;
 	enum verdict v;
 	enum authres_outcome auth = AUTHRES_UNTRUSTED;
+	time_t replied_at;
 
 	memset(&j, 0, sizeof(j));
 	j.msg = msg;
@@ -449,6 +486,12 @@ classify(const struct message *msg, const struct rules *rules,
 		v = judge_authenticated(&j, auth, v);
 	}
 	v = judge_history(&j, state, v);
+	/* a reply without DTSTAMP is as late as its arrival, and one from
+	   the future no later: it would outrank every later answer */
+	replied_at = j.reply.dtstamp != 0 && j.reply.dtstamp < now
+			     ? j.reply.dtstamp
+			     : now;
+	v = judge_attendee(&j, state, replied_at, v);
 	memset(out, 0, sizeof(*out));
 	out->verdict = v;
 	out->gemeente = j.gemeente;
@@ -458,6 +501,7 @@ classify(const struct message *msg, const struct rules *rules,
 	if (v == VERDICT_ATTENDANCE) {
 		out->reply = j.reply;
 		out->item = j.item;
+		out->replied_at = replied_at;
 	} else
 		itip_reply_deinit(&j.reply);
 	/* never answer a machine, mail we could not read, a reply to our

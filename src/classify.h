@@ -1,8 +1,8 @@
 /*
  * The verdict on one message: a pure function of the parsed message, the
- * rules, what is already enrolled and the time, with its reasons as
- * codes (reason.h) and in words.  It never touches the database, the network or
- * the clock.
+ * rules, what the store knows (struct classify_state) and the time, with
+ * its reasons as codes (reason.h) and in words.  It never touches the
+ * database, the network or the clock.
  *
  * RFC 3834 decides which mail is from a machine and is never answered;
  * RFC 8601/7489 which Authentication-Results may be believed.
@@ -43,6 +43,22 @@ struct classify_settings {
 	bool trust_unlabelled_authres;	 /* Microsoft 365 writes no id */
 };
 
+/* What the store knows of the attendee of an answer to an invitation
+   (VERDICT_ATTENDANCE), found after a first classify() from the reply's
+   ATTENDEE and UID (attendance_lookup()). */
+struct classify_attendee {
+	/* its first municipality as a contact, or NULL: no contact of an
+	   enrolled municipality */
+	const char *code;
+	/* the highest SEQUENCE we sent of the item to it, as a contact of
+	   any of its municipalities */
+	unsigned sent;
+	/* the answer recorded for code and the item, or NULL for none */
+	const char *recorded;
+	unsigned recorded_sequence;
+	time_t recorded_at;
+};
+
 struct classify_state {
 	const char *const *enrolled; /* codes enrolled or waitlisted */
 	size_t n_enrolled;
@@ -52,6 +68,9 @@ struct classify_state {
 	const char *withdrawn_code, *withdrawn_name;
 	/* why a withdrawal could not be carried out, or NULL */
 	const char *withdraw_failed;
+	/* what the store knows of the attendee of a reply, or NULL before
+	   it is looked up: then an answer stays VERDICT_ATTENDANCE */
+	const struct classify_attendee *attendee;
 };
 
 struct classification {
@@ -66,6 +85,10 @@ struct classification {
 	   (a session number, CALENDAR_DEADLINE or CALENDAR_CONGRESS) */
 	struct itip_reply reply;
 	unsigned item;
+	/* and when it was answered: its DTSTAMP, or now for a reply
+	   without one or from the future (it would outrank every later
+	   answer) */
+	time_t replied_at;
 };
 
 /* Fills *out; release it with classification_deinit(). */

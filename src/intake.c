@@ -142,15 +142,17 @@ prepare_invitations(struct intake *in, const struct message *msg,
 }
 
 /* The verdict on msg: classify() with what the store knows.  That the
-   municipality withdrew before, and that its withdrawal cannot be carried
-   out, are inputs to it, found after a first look at who wrote: it alone
-   decides.  The plan of a withdrawal goes into plan.  0 or -1. */
+   municipality withdrew before, that its withdrawal cannot be carried
+   out, and who the attendee of a calendar reply is to us, are inputs to
+   it, found after a first look at who wrote: it alone decides.  The plan
+   of a withdrawal goes into plan.  0 or -1. */
 static int
 judge_message(struct intake *in, const struct message *msg,
 	      struct classify_state *st, time_t now, struct classification *c,
 	      struct roster_plan *plan, char **error_r)
 {
 	char *status = NULL, *name = NULL, *err = NULL;
+	struct attendance_facts facts;
 	int rc = 0;
 
 	classify(msg, in->rules, &in->settings, st, now, c);
@@ -167,6 +169,16 @@ judge_message(struct intake *in, const struct message *msg,
 	}
 	free(status);
 	free(name);
+	if (rc != -1 && c->verdict == VERDICT_ATTENDANCE) {
+		rc = attendance_lookup(in->store, c, &facts, error_r);
+		if (rc == 0) {
+			st->attendee = &facts.facts;
+			classification_deinit(c);
+			classify(msg, in->rules, &in->settings, st, now, c);
+			st->attendee = NULL;
+		}
+		attendance_facts_deinit(&facts);
+	}
 	if (rc == -1) {
 		classification_deinit(c);
 		return -1;
@@ -216,14 +228,10 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	}
 	memset(&rec, 0, sizeof(rec));
 	outmail_list_init(&mails);
-	memset(&att, 0, sizeof(att));
 	rc = 0;
 	if (c.verdict == VERDICT_ATTENDANCE) {
-		rc = attendance_resolve(in->store, in->rules, msg, &c, now,
-					&att, error_r);
-		if (rc == 1)
-			rec.attendance = &att.rec;
-		rc = rc == -1 ? -1 : 0;
+		attendance_build(msg, &c, now, &att);
+		rec.attendance = &att.rec;
 	}
 	rec.mailbox = in->mailbox->name;
 	rec.msgkey = key;
@@ -264,7 +272,6 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		rc = (int)c.verdict;
 	}
 	outmail_list_deinit(&mails);
-	attendance_deinit(&att);
 	roster_plan_free(&plan);
 	free(codes_text);
 	classification_deinit(&c);

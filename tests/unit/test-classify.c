@@ -181,7 +181,8 @@ test_rows(void **state)
 		const char *enrolled[1] = {r->enrolled};
 		struct classify_state st = {enrolled,	  r->enrolled != NULL,
 					    r->confirmed, NULL,
-					    NULL,	  NULL};
+					    NULL,	  NULL,
+					    NULL};
 		struct classification c;
 		struct message *m;
 		char *raw;
@@ -494,7 +495,8 @@ test_authentication(void **state)
 		const struct auth_row *r = &auth_rows[i];
 		const char *enrolled[1] = {r->enrolled};
 		struct classify_state st = {
-			enrolled, r->enrolled != NULL, 0, NULL, NULL, NULL};
+			enrolled, r->enrolled != NULL, 0, NULL, NULL, NULL,
+			NULL};
 		struct classification c;
 		struct message *m;
 		char *raw;
@@ -710,6 +712,185 @@ test_machines(void **state)
 	message_free(m);
 }
 
+/* What the store knows of the attendee of a reply goes in; classify()
+   alone decides whether the answer is recorded: a contact's, at a
+   SEQUENCE no higher than the one we sent, for the municipality it is a
+   contact of.  The reply answers session 1 at SEQUENCE 1, DTSTAMP
+   2021-04-01 10:00Z. */
+static void
+test_attendee(void **state)
+{
+	static const struct {
+		struct classify_attendee in;
+		bool looked_up; /* else st.attendee stays NULL */
+		const char *headers;
+		const char *verdict;
+		const char *code;
+		const char *reason; /* the last one: nothing after auth */
+		const char *dutch;  /* or NULL: none of its own */
+	} attendee_rows[] = {
+		/* not looked up yet: the first look */
+		{{NULL, 0, NULL, 0, 0},
+		 false,
+		 "",
+		 "attendance",
+		 "-",
+		 "no trusted Authentication-Results",
+		 NULL},
+		/* no contact of an enrolled municipality */
+		{{NULL, 0, NULL, 0, 0},
+		 true,
+		 "",
+		 "ignore",
+		 "-",
+		 "a.meijer@utrecht.nl is no contact of an enrolled "
+		 "municipality: nothing recorded",
+		 "a.meijer@utrecht.nl is geen contactpersoon van een "
+		 "aangemelde gemeente; er is niets vastgelegd"},
+		/* above the SEQUENCE we sent: answers nothing of ours */
+		{{"GM0344", 0, NULL, 0, 0},
+		 true,
+		 "",
+		 "ignore",
+		 "-",
+		 "calendar reply from a.meijer@utrecht.nl for session 1 with "
+		 "SEQUENCE 1, above the 0 we sent: nothing recorded",
+		 "a.meijer@utrecht.nl antwoordde voor session 1 op een "
+		 "uitnodiging die wij niet verstuurd hebben; er is niets "
+		 "vastgelegd"},
+		/* ok: at the SEQUENCE sent, and below it */
+		{{"GM0344", 1, NULL, 0, 0},
+		 true,
+		 "",
+		 "attendance",
+		 "GM0344",
+		 "no trusted Authentication-Results",
+		 NULL},
+		{{"GM0344", 3, NULL, 0, 0},
+		 true,
+		 "",
+		 "attendance",
+		 "GM0344",
+		 "no trusted Authentication-Results",
+		 NULL},
+		/* a contact of another municipality than its domain's: that
+		   one's answer */
+		{{"GM0193", 1, NULL, 0, 0},
+		 true,
+		 "",
+		 "attendance",
+		 "GM0193",
+		 "no trusted Authentication-Results",
+		 NULL},
+		/* an older answer than the one recorded: recorded, it changes
+		   nothing; an earlier recorded one gets no such reason */
+		{{"GM0344", 2, "declined", 2, 0},
+		 true,
+		 "",
+		 "attendance",
+		 "GM0344",
+		 "a later answer (declined) is recorded: this one changes "
+		 "nothing",
+		 NULL},
+		{{"GM0344", 1, "declined", 1, 1617271201},
+		 true,
+		 "",
+		 "attendance",
+		 "GM0344",
+		 "a later answer (declined) is recorded: this one changes "
+		 "nothing",
+		 NULL},
+		{{"GM0344", 1, "declined", 1, 1617271200},
+		 true,
+		 "",
+		 "attendance",
+		 "GM0344",
+		 "no trusted Authentication-Results",
+		 NULL},
+		{{"GM0344", 1, "declined", 0, 1617271300},
+		 true,
+		 "",
+		 "attendance",
+		 "GM0344",
+		 "no trusted Authentication-Results",
+		 NULL},
+		/* a forged one is not used, whatever the store knows */
+		{{"GM0344", 1, NULL, 0, 0},
+		 true,
+		 AR_FAIL("utrecht.nl"),
+		 "ignore",
+		 "-",
+		 "attendance not recorded",
+		 NULL},
+	};
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
+					false};
+	size_t i;
+
+	for (i = 0; i < nitems(attendee_rows); i++) {
+		struct classify_state st = {0};
+		struct classification c;
+		struct message *m;
+		const char *last;
+		char *raw;
+
+		raw = xasprintf(
+			"%sFrom: <a.meijer@utrecht.nl>\r\n"
+			"Subject: Accepted: Sessie 1\r\n"
+			"Message-ID: <a%zu@example.org>\r\n"
+			"MIME-Version: 1.0\r\n"
+			"Content-Type: text/calendar; method=REPLY; "
+			"charset=UTF-8\r\n\r\n"
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+			"PRODID:-//t//t//EN\r\n"
+			"METHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:" UID1 "\r\n"
+			"DTSTAMP:20210401T100000Z\r\nSEQUENCE:1\r\n"
+			"ATTENDEE;PARTSTAT=ACCEPTED:mailto:a.meijer@utrecht.nl"
+			"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+			attendee_rows[i].headers, i);
+		m = message_parse(raw, strlen(raw));
+		if (attendee_rows[i].looked_up)
+			st.attendee = &attendee_rows[i].in;
+		set.trusted_authserv_id = attendee_rows[i].headers[0] != '\0'
+						  ? "mx.vng.nl"
+						  : NULL;
+		classify(m, rules, &set, &st, fixture_at("2021-04-02 10:00"),
+			 &c);
+		print_message("attendee row %zu: %s %s (%s)\n", i,
+			      verdict_name(c.verdict),
+			      c.gemeente != NULL ? c.gemeente->code : "-",
+			      c.reasons);
+		assert_string_equal(verdict_name(c.verdict),
+				    attendee_rows[i].verdict);
+		assert_string_equal(c.gemeente != NULL ? c.gemeente->code : "-",
+				    attendee_rows[i].code);
+		assert_false(c.answer);
+		assert_int_equal(c.template, TEMPLATE_COUNT);
+		last = strrchr(c.reasons, ';');
+		assert_non_null(last);
+		assert_string_equal(last + 2, attendee_rows[i].reason);
+		check_texts(&c);
+		if (attendee_rows[i].dutch != NULL) {
+			char *nl = dutch(&c);
+
+			assert_non_null(strstr(nl, attendee_rows[i].dutch));
+			free(nl);
+		}
+		if (c.verdict == VERDICT_ATTENDANCE) {
+			/* what attendance_build() records */
+			assert_string_equal(c.reply.attendee,
+					    "a.meijer@utrecht.nl");
+			assert_int_equal(c.reply.sequence, 1);
+			assert_int_equal(c.item, 1);
+			assert_int_equal(c.replied_at, 1617271200);
+		} else
+			assert_null(c.reply.attendee);
+		classification_deinit(&c);
+		message_free(m);
+		free(raw);
+	}
+}
+
 int
 main(void)
 {
@@ -721,6 +902,7 @@ main(void)
 		cmocka_unit_test(test_calendar_rows),
 		cmocka_unit_test(test_authentication),
 		cmocka_unit_test(test_attendance_authentication),
+		cmocka_unit_test(test_attendee),
 	};
 
 	/* programme times are Amsterdam's, whatever the machine's zone */
