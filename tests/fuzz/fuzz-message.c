@@ -22,9 +22,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const enrolled[] = {"GM0344"};
-	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
-					"mx.vng.nl", false};
-	struct classify_state st = {enrolled, 1, 1};
+	struct classify_settings set = {
+		.own_address = "globalgoals@vng.nl",
+		.message_id_domain = "vng.nl",
+		.trusted_authserv_id = "mx.vng.nl",
+	};
+	struct classify_state st = {
+		.enrolled = enrolled, .n_enrolled = 1, .confirmed = 1};
 	struct classification c;
 	struct message *msg;
 
