@@ -4,9 +4,7 @@
  */
 #include "autoconf.h"
 
-#include <curl/curl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,10 +530,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	log_init(1, LOG_MAIL);
-	signal(SIGPIPE, SIG_IGN); /* libetpan writes with send() */
-	/* once, before anything else runs: it is not thread-safe */
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (runtime_load(&rt, conf, now) == -1 || drop_privileges(&rt) == -1) {
+	if (runtime_start(&rt, conf, now) == -1 || drop_privileges(&rt) == -1) {
 		runtime_close(&rt);
 		return 1;
 	}

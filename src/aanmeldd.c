@@ -5,7 +5,6 @@
  */
 #include "autoconf.h"
 
-#include <curl/curl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -165,8 +164,20 @@ daily_purge(struct runtime *rt, time_t *last)
 	}
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line asks for. */
+struct options {
+	const char *conf;     /* -c; NULL: the default */
+	const char *now;      /* --now */
+	const char *pid_file; /* -p */
+	bool foreground;
+	bool once;
+	bool dry_run;
+	bool allow_root;
+};
+
+/* Exits through usage() on anything it does not know. */
+static void
+parse_options(int argc, char *argv[], struct options *opt)
 {
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
@@ -179,133 +190,190 @@ main(int argc, char *argv[])
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *conf = NULL, *now = NULL, *pid_file = NULL;
-	int foreground = 0, once = 0, dry_run = 0, ch, rc = 0;
-	bool allow_root = false, background;
-	time_t last_purge = 0;
-	time_t last_poll = 0, down_since = 0;
-	unsigned watchdog;
-	struct cycle_stats stats;
-	struct detach detach = {NULL, -1};
-	char *why = NULL;
-	struct sigaction sa;
-	struct runtime rt;
+	int ch;
 
+	memset(opt, 0, sizeof(*opt));
 	for (;;) {
 		ch = getopt_long(argc, argv, "c:dfhp:R", longopts, NULL);
 		if (ch == -1)
 			break;
 		switch (ch) {
 		case 'c':
-			conf = optarg;
+			opt->conf = optarg;
 			break;
 		case 'd':
 		case 'f':
-			foreground = 1;
+			opt->foreground = true;
 			break;
 		case 'o':
-			once = 1;
+			opt->once = true;
 			break;
 		case 'n':
-			dry_run = 1;
+			opt->dry_run = true;
 			break;
 		case 'N':
-			now = optarg;
+			opt->now = optarg;
 			break;
 		case 'p':
-			pid_file = optarg;
+			opt->pid_file = optarg;
 			break;
 		case 'R':
-			allow_root = true;
+			opt->allow_root = true;
 			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc || (pid_file != NULL && (once || dry_run)))
+	if (optind != argc ||
+	    (opt->pid_file != NULL && (opt->once || opt->dry_run)))
 		usage();
-	background = pid_file != NULL && !foreground;
+}
+
+static bool
+background(const struct options *opt)
+{
+	return opt->pid_file != NULL && !opt->foreground;
+}
+
+/* Up to the point where a dry run and the daemon part: the config and
+   rules, the pid file and the fork, the service user.  -1 after
+   logging. */
+static int
+prepare(struct runtime *rt, struct detach *detach, const struct options *opt)
+{
+	char *why = NULL;
+
 	/* a start in the background says on stderr why it failed */
-	log_init(foreground || once || dry_run || pid_file != NULL, LOG_MAIL);
-	signal(SIGPIPE, SIG_IGN);
-	/* once, before anything else runs: it is not thread-safe */
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (runtime_load(&rt, conf, now) == -1) {
-		runtime_close(&rt);
-		return 1;
-	}
+	log_init(opt->foreground || opt->once || opt->dry_run ||
+			 opt->pid_file != NULL,
+		 LOG_MAIL);
+	if (runtime_start(rt, opt->conf, opt->now) == -1)
+		return -1;
 	/* the pid file still as the user who starts it, and the fork before
 	   the database is opened */
-	if (detach_begin(&detach, pid_file, background, &why) == -1) {
+	if (detach_begin(detach, opt->pid_file, background(opt), &why) == -1) {
 		log_warnx("%s", why);
 		free(why);
-		runtime_close(&rt);
-		return 1;
+		return -1;
 	}
-	if (drop_privileges(&rt, allow_root) == -1) {
-		runtime_close(&rt);
-		detach_end(&detach);
-		return 1;
-	}
-	if (dry_run) {
-		rc = print_dry_run(&rt) == -1;
-		runtime_close(&rt);
-		return rc;
-	}
-	if (runtime_open_store(&rt, false) == -1 ||
-	    runtime_open_io(&rt) == -1) {
-		detach_end(&detach);
-		return 1;
-	}
+	return drop_privileges(rt, opt->allow_root);
+}
+
+/* The daemon's own start: the database, the mailbox, the transport and
+   the signals; then it tells the starter and the service manager that
+   it runs.  -1 after logging. */
+static int
+start(struct runtime *rt, struct detach *detach, const struct options *opt)
+{
+	struct sigaction sa;
+	char *why = NULL;
+
+	if (runtime_open_store(rt, false) == -1 || runtime_open_io(rt) == -1)
+		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (detach_ready(&detach, &why) == -1) {
+	if (detach_ready(detach, &why) == -1) {
 		log_warnx("%s", why);
 		free(why);
-		runtime_close(&rt);
-		detach_end(&detach);
-		return 1;
+		return -1;
 	}
-	if (background)
+	if (background(opt))
 		log_init(0, LOG_MAIL); /* stderr is /dev/null now */
 	log_info("aanmeldd %s started: mailbox %s, database %s", VERSION,
-		 rt.config->mailbox == CONFIG_MAILBOX_IMAP ? rt.config->imap_url
-							   : rt.config->maildir,
-		 rt.config->database);
-	if (config_auth_warning(rt.config) != NULL)
-		log_warnx("%s", config_auth_warning(rt.config));
+		 rt->config->mailbox == CONFIG_MAILBOX_IMAP
+			 ? rt->config->imap_url
+			 : rt->config->maildir,
+		 rt->config->database);
+	if (config_auth_warning(rt->config) != NULL)
+		log_warnx("%s", config_auth_warning(rt->config));
 	/* ready before the first cycle: a big backlog must not look like a
 	   start that hangs */
 	notify_ready();
+	return 0;
+}
+
+/* What one pass of the loop carries over to the next. */
+struct loop_state {
+	time_t last_purge;
+	time_t last_poll;  /* for the status line */
+	time_t down_since; /* 0: the mailbox answers */
+};
+
+/* One pass over the mailbox, with a rules reload (SIGHUP) first and the
+   daily purge.  Returns cycle_run()'s answer. */
+static int
+pass(struct runtime *rt, struct loop_state *ls)
+{
+	struct cycle_stats stats;
+	int rc;
+
+	if (reload) {
+		reload = 0;
+		notify_reloading();
+		(void)runtime_reload_rules(rt);
+		notify_reloaded();
+	}
+	daily_purge(rt, &ls->last_purge);
+	rc = cycle_run(rt, &stop, &stats);
+	notify_watchdog();
+	cycle_log(&stats);
+	report_status(rt, rc, &stats, &ls->last_poll, &ls->down_since);
+	return rc;
+}
+
+/* Seconds to wait for mail: the poll interval, but the service manager
+   wants a sign of life at least every half of WatchdogSec (watchdog, in
+   microseconds; 0 when off), and IDLE may last 25 minutes. */
+static int
+wait_seconds(const struct runtime *rt, unsigned watchdog)
+{
+	int timeout = (int)rt->config->poll_interval;
+
+	if (watchdog != 0 && (unsigned)timeout > watchdog / 2000000)
+		timeout =
+			watchdog / 2000000 > 0 ? (int)(watchdog / 2000000) : 1;
+	return timeout;
+}
+
+/* Closes what is open; the exit status for rc. */
+static int
+finish(struct runtime *rt, struct detach *detach, int rc)
+{
+	runtime_close(rt);
+	detach_end(detach);
+	return rc == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct detach detach = {NULL, -1};
+	struct loop_state ls = {0, 0, 0};
+	struct options opt;
+	struct runtime rt;
+	unsigned watchdog;
+	int rc = 0;
+
+	parse_options(argc, argv, &opt);
+	if (prepare(&rt, &detach, &opt) == -1)
+		return finish(&rt, &detach, -1);
+	if (opt.dry_run)
+		return finish(&rt, &detach, print_dry_run(&rt));
+	if (start(&rt, &detach, &opt) == -1)
+		return finish(&rt, &detach, -1);
 	watchdog = notify_watchdog_usec();
 	while (!stop) {
 		char *err = NULL;
-		int timeout = (int)rt.config->poll_interval;
+		int timeout = wait_seconds(&rt, watchdog);
 
-		if (reload) {
-			reload = 0;
-			notify_reloading();
-			(void)runtime_reload_rules(&rt);
-			notify_reloaded();
-		}
-		daily_purge(&rt, &last_purge);
-		rc = cycle_run(&rt, &stop, &stats);
-		notify_watchdog();
-		cycle_log(&stats);
-		report_status(&rt, rc, &stats, &last_poll, &down_since);
-		if (once)
+		rc = pass(&rt, &ls);
+		if (opt.once)
 			break;
 		rc = 0;
-		/* the service manager wants a sign of life at least every
-		   half of WatchdogSec, and IDLE may last 25 minutes */
-		if (watchdog != 0 && (unsigned)timeout > watchdog / 2000000)
-			timeout = watchdog / 2000000 > 0
-					  ? (int)(watchdog / 2000000)
-					  : 1;
 		wake = stop || reload;
 		if (mailbox_wait(rt.mailbox, timeout, &wake, &err) ==
 		    MAILBOX_ERROR) {
@@ -316,7 +384,5 @@ main(int argc, char *argv[])
 	}
 	notify_stopping();
 	log_info("aanmeldd stopped");
-	runtime_close(&rt);
-	detach_end(&detach);
-	return rc == 0 ? 0 : 1;
+	return finish(&rt, &detach, rc);
 }

@@ -73,11 +73,9 @@ escape_one(const char *s, unsigned flags, char out[OUT_MAX])
 		snprintf(out, OUT_MAX, "\\r");
 		return 1;
 	}
-	if (p[0] < 0x20 || p[0] == 0x7f) {
-		snprintf(out, OUT_MAX, "\\x%02x", p[0]);
-		return 1;
-	}
-	n = util_utf8_decode(p, SIZE_MAX, &cp);
+	/* the other controls, and bytes that are not UTF-8 */
+	n = p[0] < 0x20 || p[0] == 0x7f ? 0
+					: util_utf8_decode(p, SIZE_MAX, &cp);
 	if (n == 0) {
 		snprintf(out, OUT_MAX, "\\x%02x", p[0]);
 		return 1;

@@ -57,6 +57,8 @@ vlog(enum log_level level, int priority, const char *fmt, va_list ap,
 {
 	char raw[2048], *msg;
 	int saved = errno;
+	const char *sep = with_errno ? ": " : "";
+	const char *why = with_errno ? strerror(saved) : "";
 
 	if (level > log_level)
 		return;
@@ -65,15 +67,10 @@ vlog(enum log_level level, int priority, const char *fmt, va_list ap,
 	   sender cannot forge a line of the journal */
 	msg = escape_str(raw, ESCAPE_LINE);
 	if (log_to_stderr) {
-		if (with_errno)
-			fprintf(stderr, "%s: %s\n", msg, strerror(saved));
-		else
-			fprintf(stderr, "%s\n", msg);
+		fprintf(stderr, "%s%s%s\n", msg, sep, why);
 		fflush(stderr);
-	} else if (with_errno) {
-		syslog(priority, "%s: %s", msg, strerror(saved));
 	} else {
-		syslog(priority, "%s", msg);
+		syslog(priority, "%s%s%s", msg, sep, why);
 	}
 	free(msg);
 	errno = saved;

@@ -499,11 +499,23 @@ take_optional(struct message *msg, const char *name, const char *value)
 	}
 }
 
+/* The Date field as "YYYY-MM-DD HH:MM:SS +ZZZZ", at most 63 bytes. */
+static char *
+date_text(const struct mailimf_date_time *d)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "%04d-%02d-%02d %02d:%02d:%02d %+05d",
+		 d->dt_year, d->dt_month, d->dt_day, d->dt_hour, d->dt_min,
+		 d->dt_sec, d->dt_zone);
+	return xstrdup(text);
+}
+
 static void
 take_field(struct message *msg, struct mailimf_field *f, unsigned *from_fields)
 {
 	const struct mailimf_mailbox *mb;
-	char text[64], n1[24];
+	char n1[24];
 
 	switch (f->fld_type) {
 	case MAILIMF_FIELD_FROM:
@@ -558,17 +570,10 @@ take_field(struct message *msg, struct mailimf_field *f, unsigned *from_fields)
 		keep(&msg->references,
 		     join_ids(f->fld_data.fld_references->mid_list));
 		break;
-	case MAILIMF_FIELD_ORIG_DATE: {
-		struct mailimf_date_time *d =
-			f->fld_data.fld_orig_date->dt_date_time;
-
-		snprintf(text, sizeof(text),
-			 "%04d-%02d-%02d %02d:%02d:%02d %+05d", d->dt_year,
-			 d->dt_month, d->dt_day, d->dt_hour, d->dt_min,
-			 d->dt_sec, d->dt_zone);
-		keep(&msg->date, xstrdup(text));
+	case MAILIMF_FIELD_ORIG_DATE:
+		keep(&msg->date,
+		     date_text(f->fld_data.fld_orig_date->dt_date_time));
 		break;
-	}
 	case MAILIMF_FIELD_OPTIONAL_FIELD:
 		/* a From that libetpan could not read as a mailbox list */
 		if (strcasecmp(f->fld_data.fld_optional_field->fld_name,

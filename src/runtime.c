@@ -1,5 +1,7 @@
 #include "autoconf.h"
 
+#include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,14 @@ runtime_load(struct runtime *rt, const char *conf_path, const char *now_spec)
 		return -1;
 	}
 	return 0;
+}
+
+int
+runtime_start(struct runtime *rt, const char *conf_path, const char *now_spec)
+{
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return runtime_load(rt, conf_path, now_spec);
 }
 
 int

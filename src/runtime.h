@@ -37,6 +37,15 @@ struct runtime {
  */
 int runtime_load(struct runtime *rt, const char *conf_path,
 		 const char *now_spec);
+/*
+ * What both programs do first, once, before any thread: ignore SIGPIPE
+ * (libetpan and libcurl write to sockets the server may have closed),
+ * set up libcurl (curl_global_init() is not thread-safe), then
+ * runtime_load().  0 or -1 as runtime_load(); call runtime_close() in
+ * either case.
+ */
+int runtime_start(struct runtime *rt, const char *conf_path,
+		  const char *now_spec);
 /* Loads the rules again (SIGHUP); on error keeps the old ones. */
 int runtime_reload_rules(struct runtime *rt);
 /* Opens the database (read-only for reports).  -1 after logging. */

@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 
 #include "buf.h"
 #include "fixture.h"
+#include "programme.h"
 #include "rules.h"
 #include "store.h"
 #include "testdir.h"
@@ -72,6 +74,42 @@ fixture_rules(void)
 	return rules;
 }
 
+struct programme *
+fixture_programme(void)
+{
+	struct programme *p;
+	struct buf errors;
+
+	buf_init(&errors, 65536);
+	p = programme_load(TOP_SRCDIR "/rules/programme.conf", &errors);
+	if (p == NULL)
+		fail_msg("%s", buf_str(&errors));
+	buf_deinit(&errors);
+	return p;
+}
+
+char *
+fixture_copy_dir(const char *name, const char *from)
+{
+	char *dir = xasprintf("/tmp/%s-XXXXXX", name), *cmd;
+
+	assert_non_null(mkdtemp(dir));
+	cmd = xasprintf("cp -r '%s/%s/.' '%s/'", TOP_SRCDIR, from, dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return dir;
+}
+
+void
+fixture_remove_dir(char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
 int
 fixture_store_open(char *dir, size_t size, const char *name, char **path,
 		   struct store **s)
@@ -94,6 +132,27 @@ fixture_store_close(const char *dir, char *path, struct store **s)
 	store_close(s);
 	assert_int_equal(testdir_remove(dir), 0);
 	free(path);
+}
+
+int
+fixture_db_setup(void **state)
+{
+	struct fixture_db *f = xcalloc(1, sizeof(*f));
+
+	*state = f;
+	return fixture_store_open(f->dir, sizeof(f->dir),
+				  program_invocation_short_name, &f->path,
+				  &f->s);
+}
+
+int
+fixture_db_teardown(void **state)
+{
+	struct fixture_db *f = *state;
+
+	fixture_store_close(f->dir, f->path, &f->s);
+	free(f);
+	return 0;
 }
 
 long long

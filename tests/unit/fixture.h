@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
+struct programme;
 struct rules;
 struct store;
 
@@ -22,6 +23,16 @@ time_t fixture_at(const char *when);
    programme's zone); NULL, with the errors on stderr, when they do not
    load. */
 struct rules *fixture_rules(void);
+/* The project's programme (TOP_SRCDIR/rules/programme.conf); fails the
+   test when it does not load.  The caller frees it (programme_free). */
+struct programme *fixture_programme(void);
+/* A copy of TOP_SRCDIR/<from> (a folder, with everything in it) in a new
+   /tmp/<name>-XXXXXX, to change for one test; fails the test when it
+   cannot.  Heap: pass it to fixture_remove_dir(). */
+char *fixture_copy_dir(const char *name, const char *from);
+/* Removes dir and everything in it (fails the test when it cannot),
+   and frees dir. */
+void fixture_remove_dir(char *dir);
 /* Makes /tmp/<name>-XXXXXX into dir (size bytes) and opens a new
    database aanmeld.db in it: *path and *s.  0, or -1 with the reason on
    stderr. */
@@ -30,6 +41,17 @@ int fixture_store_open(char *dir, size_t size, const char *name, char **path,
 /* Closes *s, removes dir (fails the test when it cannot) and frees
    path. */
 void fixture_store_close(const char *dir, char *path, struct store **s);
+/* A new database in a temporary folder, for one test. */
+struct fixture_db {
+	char dir[64];
+	char *path; /* dir/aanmeld.db */
+	struct store *s;
+};
+
+/* cmocka setup and teardown: *state is a struct fixture_db with an
+   empty database in /tmp/<the test program's name>-XXXXXX. */
+int fixture_db_setup(void **state);
+int fixture_db_teardown(void **state);
 /* The integer in the first row and column of sql, asked through a
    connection of its own to the database at path. */
 long long fixture_query(const char *path, const char *sql);

@@ -39,20 +39,6 @@
 #define NOW fixture_utc(2021, 3, 29, 8, 40, 0)
 #define LATER fixture_utc(2021, 4, 2, 17, 5, 0)
 
-static struct programme *
-load_project(void)
-{
-	struct programme *p;
-	struct buf errors;
-
-	buf_init(&errors, 65536);
-	p = programme_load(TOP_SRCDIR "/rules/programme.conf", &errors);
-	if (p == NULL)
-		fail_msg("%s", buf_str(&errors));
-	buf_deinit(&errors);
-	return p;
-}
-
 /* A programme of one session of an hour from start, in zone. */
 static struct programme *
 one_session(const char *zone, time_t start)
@@ -254,7 +240,7 @@ check_zone(icalcomponent *vcal, const char *tzid, int n_daylight)
 static void
 test_request(void **state)
 {
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	const struct programme_item *s = &p->sessions[0];
 	icalcomponent *vcal, *ev, *alarm;
 	icalproperty *prop;
@@ -351,7 +337,7 @@ test_request(void **state)
 static void
 test_stable(void **state)
 {
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	const char *err = NULL;
 	char *a, *b, *c, *a2, *b2;
 	icalcomponent *va, *vb, *vc;
@@ -414,7 +400,7 @@ test_uid(void **state)
 	static const char *const bad_domains[] = {
 		"", "vng nl", "vng.nl\r\nX-A:b", "a@vng.nl", "<vng.nl>",
 	};
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	char *uids[nitems(numbers)];
 	char *uid, *other;
 	size_t i, j;
@@ -512,7 +498,7 @@ test_hostile_names(void **state)
 		{"", NULL},
 		{NULL, NULL},
 	};
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	const char *err = NULL;
 	int baseline = -1;
 	size_t i;
@@ -577,7 +563,7 @@ test_long_names(void **state)
 		 repeat("", "a ", CALENDAR_NAME_MAX / 2)},
 		{repeat("", "x\r\n", 10000), NULL},
 	};
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	const char *err = NULL;
 	size_t i;
 
@@ -617,7 +603,7 @@ test_refused(void **state)
 		"\"a\"@example.nl",
 		"a@example.nl>",
 	};
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	struct programme_item copy;
 	const char *err;
 	char *address;
@@ -674,7 +660,7 @@ test_refused(void **state)
 static void
 test_cancel(void **state)
 {
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	icalcomponent *vcal, *ev;
 	icalproperty *att;
 	const char *err = NULL;
@@ -707,7 +693,7 @@ test_cancel(void **state)
 static void
 test_publish(void **state)
 {
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	icalcomponent *vcal, *ev;
 	icalproperty *prop;
 	const char *err = NULL;
@@ -985,7 +971,7 @@ test_second_parser(void **state)
 		skip();
 	}
 	setenv("CALENDAR_CHECK", python_check, 1);
-	p = load_project();
+	p = fixture_programme();
 	text = calendar_request(p, &p->sessions[0], ATTENDEE,
 				"Evil\r\nATTENDEE:mailto:x@evil.example; "
 				"\"a\"\xc2\x85X-A:b",

@@ -81,20 +81,6 @@ load_text(struct fixture *f, const char *text, struct buf *errors)
 	return programme_load(f->path, errors);
 }
 
-static struct programme *
-load_project(void)
-{
-	struct programme *p;
-	struct buf errors;
-
-	buf_init(&errors, 65536);
-	p = programme_load(TOP_SRCDIR "/rules/programme.conf", &errors);
-	if (p == NULL)
-		fail_msg("%s", buf_str(&errors));
-	buf_deinit(&errors);
-	return p;
-}
-
 static void
 test_project(void **state)
 {
@@ -104,7 +90,7 @@ test_project(void **state)
 	} sessions[] = {
 		{1, 13, 4}, {2, 29, 4}, {3, 27, 5}, {4, 24, 6}, {5, 16, 9},
 	};
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	size_t i;
 
 	assert_string_equal(p->timezone, "Europe/Amsterdam");
@@ -159,7 +145,7 @@ test_format(void **state)
 		"teksten afronden en prototype handreiking\n"
 		"- donderdag 7 oktober 2021, 10.00-16.00 uur: Slotcongres "
 		"Iedereen Doet Mee!\n";
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	char *text = programme_format(p);
 
 	assert_string_equal(text, want);
@@ -195,7 +181,7 @@ test_format_date(void **state)
 		{fixture_utc(2021, 12, 1, 12, 0, 0),
 		 "woensdag 1 december 2021"},
 	};
-	struct programme *p = load_project();
+	struct programme *p = fixture_programme();
 	char buf[64];
 	size_t i;
 

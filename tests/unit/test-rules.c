@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "fixture.h"
 #include "rules.h"
 #include "util.h"
 
@@ -70,23 +71,7 @@ test_subjects(void **state)
 static char *
 copy_rules(void)
 {
-	char *dir = xstrdup("/tmp/test-rules-XXXXXX"), *cmd;
-
-	assert_non_null(mkdtemp(dir));
-	cmd = xasprintf("cp -r '%s/rules/.' '%s/'", TOP_SRCDIR, dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	return dir;
-}
-
-static void
-remove_dir(char *dir)
-{
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(dir);
+	return fixture_copy_dir("test-rules", "rules");
 }
 
 static void
@@ -156,7 +141,7 @@ test_broken(void **state)
 		free(want);
 		free(path);
 		buf_deinit(&errors);
-		remove_dir(dir);
+		fixture_remove_dir(dir);
 	}
 }
 
@@ -174,7 +159,7 @@ test_every_error_reported(void **state)
 	assert_non_null(strstr(buf_str(&errors), "senders.rules:"));
 	assert_non_null(strstr(buf_str(&errors), "reject.txt:"));
 	buf_deinit(&errors);
-	remove_dir(dir);
+	fixture_remove_dir(dir);
 }
 
 static void
@@ -205,7 +190,7 @@ test_match_limit(void **state)
 	rules_free(r);
 	free(path);
 	buf_deinit(&errors);
-	remove_dir(dir);
+	fixture_remove_dir(dir);
 }
 
 int

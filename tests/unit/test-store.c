@@ -22,43 +22,15 @@
 #include "store_sql.h"
 #include "util.h"
 
-struct fixture {
-	char dir[64];
-	char *path;
-	struct store *s;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof(*f));
-
-	if (fixture_store_open(f->dir, sizeof(f->dir), "test-store", &f->path,
-			       &f->s) == -1)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fixture_store_close(f->dir, f->path, &f->s);
-	free(f);
-	return 0;
-}
-
 /* One integer from the database file, through a second connection. */
 static long long
-query(struct fixture *f, const char *sql)
+query(struct fixture_db *f, const char *sql)
 {
 	return fixture_query(f->path, sql);
 }
 
 static long long
-rows_everywhere(struct fixture *f)
+rows_everywhere(struct fixture_db *f)
 {
 	return query(f, "SELECT (SELECT count(*) FROM messages) +"
 			" (SELECT count(*) FROM enrolments) +"
@@ -118,7 +90,7 @@ record_free(struct store_record *r)
 static void
 test_migrations(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store *again = NULL;
 	char *err = NULL;
 
@@ -134,7 +106,7 @@ test_migrations(void **state)
 static void
 test_newer_schema_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store *s = NULL;
 	char *err = NULL;
 
@@ -158,7 +130,7 @@ test_record_and_known(void **state)
 		{"k9", NULL, "sha1", 1},	/* by SHA-256 */
 		{"k9", "m9@x", "sha9", 0},
 	};
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store_record r = record("k1", "m1@x", "sha1");
 	char *err = NULL, *verdict = NULL;
 	int64_t id;
@@ -193,7 +165,7 @@ test_record_and_known(void **state)
 static void
 test_all_or_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store_record a = record("k1", "m1@x", "sha1");
 	struct store_record b = record("k2", "m2@x", "sha2");
 	char *err = NULL;
@@ -215,7 +187,7 @@ test_all_or_nothing(void **state)
 static void
 test_enrolled_and_answers(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store_record a = record("k1", "m1@x", "sha1");
 	struct store_record b = record("k2", "m2@x", "sha2");
 	char **codes, *err = NULL;
@@ -247,7 +219,7 @@ test_enrolled_and_answers(void **state)
 /* Records a message answered with kind to rcpt at time at: no enrolment.
    Free with record_free. */
 static void
-answered(struct fixture *f, const char *name, const char *rcpt,
+answered(struct fixture_db *f, const char *name, const char *rcpt,
 	 const char *kind, time_t at, bool outsider)
 {
 	char *key = xasprintf("k-%s", name), *msgid = xasprintf("%s@x", name);
@@ -290,7 +262,7 @@ test_answers_folded(void **state)
 		{"jan@example.org", 0},	   {"jan@example.nl.evil.example", 0},
 		{"+jan@example.nl", 0},	   {"jan", 0},
 	};
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	char *err = NULL;
 	unsigned count;
 	size_t i;
@@ -328,7 +300,7 @@ test_answers_folded(void **state)
 static void
 test_outsider_answers(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	const time_t now = 1617264000;
 	char *err = NULL, name[32], rcpt[48];
 	unsigned count;
@@ -361,7 +333,7 @@ test_outsider_answers(void **state)
 static void
 test_enrol_again(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store_record a = record("k1", "m1@x", "sha1");
 	struct store_record b = record("k2", "m2@x", "sha2");
 	struct store_record c = record("k3", "m3@x", "sha3");
@@ -407,7 +379,7 @@ test_enrol_again(void **state)
 static void
 test_outbox(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store_record a = record("k1", "m1@x", "sha1");
 	struct store_outbox_row *rows;
 	char *err = NULL;
@@ -467,7 +439,7 @@ test_outbox(void **state)
 static void
 test_actions(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store_record a = record("k1", "m1@x", "sha1");
 	struct store_action_row *rows;
 	char *err = NULL;
@@ -500,7 +472,7 @@ test_actions(void **state)
 static void
 test_attempts(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	char *err = NULL;
 	unsigned count, i;
 
@@ -520,25 +492,35 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrations, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_migrations, fixture_db_setup, fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_and_known, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup,
-						teardown),
+						fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_record_and_known,
+						fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_all_or_nothing,
+						fixture_db_setup,
+						fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_enrolled_and_answers,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_answers_folded, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_outsider_answers, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_enrol_again, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_attempts, setup, teardown),
+						fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_answers_folded,
+						fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_outsider_answers,
+						fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_enrol_again,
+						fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_outbox, fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_actions, fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_attempts, fixture_db_setup,
+						fixture_db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,53 +32,35 @@
 
 #define T0 1617264000 /* 2021-04-01 08:00Z */
 
-struct fixture {
-	char dir[64];
-	char *path;
-	struct store *s;
-	unsigned n; /* messages recorded */
-};
-
-static int
-setup(void **state)
+/* The number of the test's next message (1, 2, ...): keys, digests and
+   arrival times follow it. */
+static unsigned
+next_number(struct fixture_db *f)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-
-	if (fixture_store_open(f->dir, sizeof(f->dir), "test-attendance",
-			       &f->path, &f->s) == -1)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	fixture_store_close(f->dir, f->path, &f->s);
-	free(f);
-	return 0;
+	return (unsigned)fixture_query(f->path,
+				       "SELECT count(*) FROM messages") +
+	       1;
 }
 
 /* Records a message from addr; enrol: with that enrolment or contact. */
 static void
-message(struct fixture *f, const char *addr, const char *code,
+message(struct fixture_db *f, const char *addr, const char *code,
 	enum store_enrol enrol, const struct store_attendance *a)
 {
 	struct store_record r;
 	char key[32], sha[65];
 	char *err = NULL;
 	int64_t id;
+	unsigned n = next_number(f);
 
-	snprintf(key, sizeof(key), "m%u", ++f->n);
-	snprintf(sha, sizeof(sha), "%064u", f->n);
+	snprintf(key, sizeof(key), "m%u", n);
+	snprintf(sha, sizeof(sha), "%064u", n);
 	memset(&r, 0, sizeof(r));
 	r.mailbox = "INBOX";
 	r.msgkey = key;
 	r.sha256 = sha;
 	r.from_addr = addr;
-	r.received_at = T0 + f->n;
+	r.received_at = T0 + n;
 	r.verdict = a != NULL ? "attendance" : "enrol";
 	r.reasons = "test";
 	r.gemeente_code = code;
@@ -90,7 +72,8 @@ message(struct fixture *f, const char *addr, const char *code,
 }
 
 static const char *
-current(struct fixture *f, const char *code, const char *addr, const char *item)
+current(struct fixture_db *f, const char *code, const char *addr,
+	const char *item)
 {
 	static char status[32];
 	char *s = NULL, *err = NULL;
@@ -107,7 +90,7 @@ current(struct fixture *f, const char *code, const char *addr, const char *item)
 }
 
 static void
-answer(struct fixture *f, const char *addr, const char *status, unsigned seq,
+answer(struct fixture_db *f, const char *addr, const char *status, unsigned seq,
        time_t stamp)
 {
 	struct store_attendance a = {addr, "session-1", 1,  status,
@@ -119,7 +102,7 @@ answer(struct fixture *f, const char *addr, const char *status, unsigned seq,
 static void
 test_latest_wins(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 
 	message(f, "a@utrecht.nl", "GM0344", STORE_ENROL_CONFIRMED, NULL);
 	answer(f, "A@Utrecht.NL", "accepted", 0, T0 + 100);
@@ -150,7 +133,7 @@ test_latest_wins(void **state)
 static void
 test_contacts(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct store_attendance_contact *c;
 	struct store_attendance_answer *a;
 	char **codes, *err = NULL;
@@ -196,7 +179,7 @@ test_contacts(void **state)
    its contact, and a consultant who is a contact of both; session 1 was
    changed twice (SEQUENCE 2), session 2 never. */
 static void
-two_municipalities(struct fixture *f)
+two_municipalities(struct fixture_db *f)
 {
 	message(f, "a@utrecht.nl", "GM0344", STORE_ENROL_CONFIRMED, NULL);
 	message(f, "k@zwolle.nl", "GM0193", STORE_ENROL_CONFIRMED, NULL);
@@ -240,7 +223,7 @@ test_sent(void **state)
 		{"GM0344", "x@amsterdam.nl", 1, 0, 0},
 		{"GM0363", "a@utrecht.nl", 1, 0, 0},
 	};
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	char *err = NULL;
 	size_t i;
 
@@ -307,7 +290,7 @@ reply(const struct rules *rules, const char *attendee, unsigned item,
 }
 
 static void
-resolve(struct fixture *f, const struct rules *rules, const char *attendee,
+resolve(struct fixture_db *f, const struct rules *rules, const char *attendee,
 	unsigned item, const char *status, unsigned seq, time_t stamp,
 	time_t now, struct resolved *out)
 {
@@ -321,8 +304,9 @@ resolve(struct fixture *f, const struct rules *rules, const char *attendee,
 	struct message *msg;
 	char key[32], sha[65], *err = NULL;
 	int64_t row;
+	unsigned n = next_number(f);
 
-	msg = reply(rules, attendee, item, status, seq, stamp, f->n + 1);
+	msg = reply(rules, attendee, item, status, seq, stamp, n);
 	classify(msg, rules, &set, &st, now, &c);
 	assert_int_equal(c.verdict, VERDICT_ATTENDANCE);
 	if (attendance_lookup(f->s, &c, &facts, &err) == -1)
@@ -336,8 +320,8 @@ resolve(struct fixture *f, const struct rules *rules, const char *attendee,
 	out->code = c.gemeente != NULL ? c.gemeente->code : "-";
 	util_strlcpy(out->reasons, c.reasons, sizeof(out->reasons));
 	/* the message and its answer, in one transaction */
-	snprintf(key, sizeof(key), "m%u", ++f->n);
-	snprintf(sha, sizeof(sha), "%064u", f->n);
+	snprintf(key, sizeof(key), "m%u", n);
+	snprintf(sha, sizeof(sha), "%064u", n);
 	memset(&r, 0, sizeof(r));
 	r.mailbox = "INBOX";
 	r.msgkey = key;
@@ -406,7 +390,7 @@ test_resolve(void **state)
 		 "nothing recorded",
 		 "-"},
 	};
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct rules *rules = fixture_rules();
 	size_t i;
 
@@ -452,7 +436,7 @@ test_resolve(void **state)
 static void
 test_no_lock(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct rules *rules = fixture_rules();
 	struct resolved got;
 
@@ -493,12 +477,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_latest_wins, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_contacts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latest_wins,
+						fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_contacts, fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_sent, fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_resolve, fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_no_lock, fixture_db_setup,
+						fixture_db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

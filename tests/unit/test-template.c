@@ -8,6 +8,7 @@
 #include "autoconf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -332,32 +333,41 @@ test_outmail(void **state)
 	outmail_deinit(&m);
 }
 
+/* Each kind by its name: the name is the file in rules/templates/ that
+   organisers edit, so a kind must never change its name. */
 static void
 test_names(void **state)
 {
-	static const char *const names[TEMPLATE_COUNT] = {
-		"confirm",
-		"waitlist",
-		"duplicate",
-		"reject",
-		"closed",
-		"review",
-		"invitation",
-		"reminder-session",
-		"reminder-deadline",
-		"invitation-update",
-		"invitation-cancel",
-		"withdrawn",
-		/* to staff (staff.h) */
-		"staff-summary",
-		"staff-warning",
-		"staff-recovered",
+	static const struct {
+		enum template_kind kind;
+		const char *name;
+	} rows[] = {
+		{TEMPLATE_CONFIRM, "confirm"},
+		{TEMPLATE_WAITLIST, "waitlist"},
+		{TEMPLATE_DUPLICATE, "duplicate"},
+		{TEMPLATE_REJECT, "reject"},
+		{TEMPLATE_CLOSED, "closed"},
+		{TEMPLATE_REVIEW, "review"},
+		{TEMPLATE_INVITATION, "invitation"},
+		{TEMPLATE_REMINDER_SESSION, "reminder-session"},
+		{TEMPLATE_REMINDER_DEADLINE, "reminder-deadline"},
+		{TEMPLATE_INVITATION_UPDATE, "invitation-update"},
+		{TEMPLATE_INVITATION_CANCEL, "invitation-cancel"},
+		{TEMPLATE_WITHDRAWN, "withdrawn"},
+		{TEMPLATE_STAFF_SUMMARY, "staff-summary"},
+		{TEMPLATE_STAFF_WARNING, "staff-warning"},
+		{TEMPLATE_STAFF_RECOVERED, "staff-recovered"},
 	};
+	bool seen[TEMPLATE_COUNT] = {false};
 	size_t i;
 
-	for (i = 0; i < TEMPLATE_COUNT; i++)
-		assert_string_equal(template_name((enum template_kind)i),
-				    names[i]);
+	/* every kind, once */
+	assert_int_equal(nitems(rows), TEMPLATE_COUNT);
+	for (i = 0; i < nitems(rows); i++) {
+		assert_false(seen[rows[i].kind]);
+		seen[rows[i].kind] = true;
+		assert_string_equal(template_name(rows[i].kind), rows[i].name);
+	}
 }
 
 static void
@@ -393,23 +403,7 @@ test_project_templates(void **state)
 static char *
 copy_templates(void)
 {
-	char *dir = xstrdup("/tmp/test-template-XXXXXX"), *cmd;
-
-	assert_non_null(mkdtemp(dir));
-	cmd = xasprintf("cp '%s'/rules/templates/*.txt '%s/'", TOP_SRCDIR, dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	return dir;
-}
-
-static void
-remove_dir(char *dir)
-{
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(dir);
+	return fixture_copy_dir("test-template", "rules/templates");
 }
 
 static void
@@ -490,7 +484,7 @@ test_broken(void **state)
 		assert_null(template_load_dir(dir, &errors));
 		expect_errors(dir, &errors, rows[i].errors);
 		buf_deinit(&errors);
-		remove_dir(dir);
+		fixture_remove_dir(dir);
 	}
 }
 
@@ -514,7 +508,7 @@ test_every_error_reported(void **state)
 		      "review.txt:3: unknown placeholder {{y}}|"
 		      "closed.txt: ");
 	buf_deinit(&errors);
-	remove_dir(dir);
+	fixture_remove_dir(dir);
 }
 
 static void
@@ -536,7 +530,7 @@ test_crlf(void **state)
 	assert_string_equal(one->body, "Beste {{municipality}},\r\n");
 	template_free_all(t);
 	buf_deinit(&errors);
-	remove_dir(dir);
+	fixture_remove_dir(dir);
 }
 
 static void
@@ -577,7 +571,7 @@ test_size_limit(void **state)
 		template_free_all(t);
 		buf_deinit(&errors);
 		free(text);
-		remove_dir(dir);
+		fixture_remove_dir(dir);
 	}
 }
 
@@ -605,7 +599,7 @@ test_no_sender_text(void **state)
 		buf_deinit(&errors);
 		free(text);
 		free(want);
-		remove_dir(dir);
+		fixture_remove_dir(dir);
 	}
 }
 
