@@ -8,6 +8,8 @@
 #include "log.h"
 #include "mailbox.h"
 #include "remind.h"
+#include "review.h"
+#include "review_folders.h"
 #include "runtime.h"
 #include "staff_cycle.h"
 #include "store.h"

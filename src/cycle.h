@@ -12,7 +12,7 @@
 #include "actions.h"
 #include "intake.h"
 #include "outbox.h"
-#include "review.h"
+#include "review_folders.h"
 
 struct runtime;
 

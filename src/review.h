@@ -3,13 +3,13 @@
  * with the confirmation and the invitations), reject (the polite answer
  * that the programme is for municipalities only) or dismiss (no answer).
  * Staff decide on the command line (aanmeld approve ID) or by moving a
- * message from Beoordelen to a decision folder; both end in one
- * transaction, store_review_decide(), which applies a decision once.
+ * message from Beoordelen to a decision folder (review_folders.h); both
+ * end in one transaction, store_review_decide(), which applies a
+ * decision once.
  */
 #ifndef AANMELD_REVIEW_H
 #define AANMELD_REVIEW_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,8 +19,8 @@
 #include "store.h"
 
 struct config;
-struct mailbox;
 struct rules;
+struct store_review_item;
 struct store_review_state;
 
 enum review_decision {
@@ -78,23 +78,10 @@ struct review_request {
    with -1 and with REVIEW_NO_MUNICIPALITY (why). */
 int review_decide(const struct review *r, const struct review_request *q,
 		  char **decided_by_r, char **error_r);
-
-struct review_stats {
-	unsigned applied;
-	unsigned already;  /* decided before: the message only moves */
-	unsigned returned; /* back to Beoordelen */
-	unsigned new_mail; /* unknown messages processed as new mail */
-	unsigned failed;
-};
-
-/* Creates the decision folders (and Beoordelen).  0 or -1 / the
-   mailbox's code with *error_r. */
-int review_folders_create(const struct config *config, struct mailbox *mb,
-			  char **error_r);
-/* Looks at every decision folder once and applies what staff put there.
-   0, -1 with *error_r, MAILBOX_UNREACHABLE. */
-int review_folders_run(const struct review *r, struct mailbox *mb, time_t now,
-		       volatile sig_atomic_t *stop, struct review_stats *stats,
+/* review_decide() for an item read already and still open: the decision
+   folders find it by its message. */
+int review_decide_item(const struct review *r, const struct review_request *q,
+		       const struct store_review_item *it, char **decided_by_r,
 		       char **error_r);
 
 #endif
