@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "cli_check.h"
+#include "check_servers.h"
 #include "config.h"
 #include "gemeenten.h"
 #include "imap.h"
@@ -138,7 +139,7 @@ cli_check_run(struct runtime *rt, int argc, char **argv)
 		printf("warning: %s\n", warning);
 	/* what connecting would refuse, all of it, before connecting */
 	buf_init(&report, 64 * 1024);
-	bad = config_check_servers(rt->config, &report) == -1;
+	bad = check_servers(rt->config, &report) == -1;
 	fputs(buf_str(&report), stdout);
 	buf_deinit(&report);
 	if (bad) {

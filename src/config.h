@@ -117,21 +117,12 @@ void config_free(struct config *c);
 /* Fills the settings that derive from the programme (event address). */
 void config_derive(struct config *c, const char *event_address);
 
-/*
- * aanmeld check: what connecting would refuse, found without connecting.
- * For each server in use, its url as the client parses it (tls = none
- * only with a loopback host) and each secret file it would read, which
- * util_read_secret() must accept (present, readable, not empty, no
- * access for group or others).  Errors are appended to report as
- * "file: message\n", warnings as "warning: file: message\n": a secret
- * file owned by another user than the one that reads it ([main] user,
- * else the one running this), or a password left to the environment.
- * 0 without errors, -1 with.
- */
-int config_check_servers(const struct config *c, struct buf *report);
 /* The warning when no Authentication-Results header is believed (neither
    trusted_authserv_id nor trust_unlabelled_authres): then nothing
    authenticates a sender.  NULL when one is set; static text. */
 const char *config_auth_warning(const struct config *c);
+
+/* Whether [mailbox] or [smtp] logs in with an OAuth 2.0 token. */
+bool config_uses_oauth2(const struct config *c);
 
 #endif

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "check_servers.h"
 #include "config.h"
 #include "util.h"
 
@@ -418,7 +419,7 @@ test_check_servers(void **state)
 		c = config_load(path, &errors);
 		if (c == NULL)
 			fail_msg("row %zu: %s", i, buf_str(&errors));
-		rc = config_check_servers(c, &report);
+		rc = check_servers(c, &report);
 		/* "@" stands for the folder */
 		for (w = rows[i].want; *w != '\0'; w++) {
 			if (*w == '@')
