@@ -1,0 +1,884 @@
+/*
+ * Unit tests for intake, through intake.h only: real mail in a Maildir in
+ * a temporary folder, the project's rules and a real SQLite database.
+ * The outcome is read back with plain SQL and from the folders on disk,
+ * so that these tests hold whatever intake, classify, the mailbox and the
+ * outbox become inside.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "actions.h"
+#include "buf.h"
+#include "config.h"
+#include "fixture.h"
+#include "intake.h"
+#include "mailbox.h"
+#include "programme.h"
+#include "rules.h"
+#include "store.h"
+#include "util.h"
+
+/* 25 March 2021, 10:00 in the programme's zone: enrolment is open */
+#define OPEN_AT 2021, 3, 25, 10, 0
+
+static struct rules *rules;
+
+struct env {
+	char dir[64];
+	char *db;
+	struct store *s;
+	struct config *config;
+	struct mailbox *mb;
+	struct intake in;
+	struct intake_stats stats;
+};
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	rules = fixture_rules(); /* sets TZ to the programme's zone */
+	return rules == NULL ? -1 : 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	rules_free(rules);
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	struct env *e = xcalloc(1, sizeof(*e));
+	struct mailbox_settings set;
+	struct buf errors;
+	char *conf, *text, *maildir, *err = NULL;
+	FILE *fp;
+
+	if (fixture_store_open(e->dir, sizeof(e->dir), "test-intake", &e->db,
+			       &e->s) == -1)
+		return -1;
+	/* the border MTA's Authentication-Results are believed, as in
+	   production; a sender without a dmarc=pass is not authenticated */
+	conf = xasprintf("%s/aanmeld.conf", e->dir);
+	text = xasprintf("[main]\nrules = %s/rules\nspool = %s/spool\n"
+			 "database = %s\n"
+			 "[mailbox]\ntype = maildir\nmaildir = %s/maildir\n"
+			 "[classify]\ntrusted_authserv_id = mx.vng.nl\n",
+			 TOP_SRCDIR, e->dir, e->db, e->dir);
+	fp = fopen(conf, "w");
+	if (fp == NULL || fputs(text, fp) == EOF || fclose(fp) == EOF)
+		return -1;
+	free(text);
+	buf_init(&errors, 64 * 1024);
+	e->config = config_load(conf, &errors);
+	if (e->config == NULL)
+		fprintf(stderr, "%s", buf_str(&errors));
+	buf_deinit(&errors);
+	free(conf);
+	if (e->config == NULL)
+		return -1;
+	config_derive(e->config, rules->programme->address);
+	memset(&set, 0, sizeof(set));
+	maildir = xasprintf("%s/maildir", e->dir);
+	set.type = "maildir";
+	set.maildir = maildir;
+	e->mb = mailbox_open(&set, &err);
+	free(maildir);
+	if (e->mb == NULL) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		return -1;
+	}
+	intake_init(&e->in, e->config, rules, e->s, e->mb);
+	*state = e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env *e = *state;
+
+	mailbox_close(&e->mb);
+	config_free(e->config);
+	fixture_store_close(e->dir, e->db, &e->s);
+	free(e);
+	return 0;
+}
+
+/* --- mail */
+
+/* A message as a municipality's server hands it over: fixed Date and
+   Message-ID; dmarc is "pass", "fail" or NULL (no Authentication-Results
+   by the trusted server).  Heap. */
+static char *
+mail(const char *from, const char *subject, const char *msgid,
+     const char *dmarc, const char *extra)
+{
+	const char *addr =
+		strrchr(from, '<') != NULL ? strrchr(from, '<') + 1 : from;
+	const char *domain = strchr(addr, '@') + 1;
+	char *authres, *m;
+
+	authres = dmarc == NULL
+			  ? xstrdup("")
+			  : xasprintf("Authentication-Results: mx.vng.nl;"
+				      " dmarc=%s header.from=%.*s\r\n",
+				      dmarc, (int)strcspn(domain, ">"), domain);
+	m = xasprintf("Return-Path: <x@example.org>\r\n"
+		      "%s"
+		      "From: %s\r\n"
+		      "To: GlobalGoals@VNG.nl\r\n"
+		      "Subject: %s\r\n"
+		      "Date: Thu, 25 Mar 2021 09:14:02 +0100\r\n"
+		      "Message-ID: <%s>\r\n"
+		      "MIME-Version: 1.0\r\n"
+		      "Content-Type: text/plain; charset=utf-8\r\n"
+		      "%s"
+		      "\r\n"
+		      "Beste organisatie,\r\n\r\nHierbij melden wij ons aan."
+		      "\r\n\r\nMet vriendelijke groet,\r\nde gemeente\r\n",
+		      authres, from, subject, msgid,
+		      extra != NULL ? extra : "");
+	free(authres);
+	return m;
+}
+
+#define ENROL "Deelname praktijkproef GG & lokale inclusie"
+#define WITHDRAW "Afmelding praktijkproef GG & lokale inclusie"
+
+/* Delivers text into the inbox's new/ as key (Maildir keys sort by
+   delivery time: the order intake sees them in); frees text. */
+static void
+deliver(struct env *e, const char *key, char *text)
+{
+	char *path = xasprintf("%s/maildir/new/%s", e->dir, key);
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) == EOF, 0);
+	assert_int_equal(fclose(fp), 0);
+	free(path);
+	free(text);
+}
+
+static void
+enrol_from(struct env *e, const char *key, const char *from, const char *id)
+{
+	deliver(e, key, mail(from, ENROL, id, "pass", NULL));
+}
+
+/* 1 when key is in the inbox's new/ (as delivered), else 0. */
+static int
+in_inbox(struct env *e, const char *key)
+{
+	char *path = xasprintf("%s/maildir/new/%s", e->dir, key);
+	int rc = access(path, F_OK) == 0;
+
+	free(path);
+	return rc;
+}
+
+/* One pass at now; asserts it returns 0. */
+static void
+pass(struct env *e, time_t now)
+{
+	volatile sig_atomic_t stop = 0;
+	char *err = NULL;
+
+	memset(&e->stats, 0, sizeof(e->stats));
+	if (intake_run(&e->in, now, &stop, &e->stats, &err) != 0)
+		fail_msg("intake_run: %s", err != NULL ? err : "?");
+}
+
+/* --- the database, read as another program would */
+
+/* The text in the first row and column of the query, or NULL for no row
+   or NULL; heap.  fmt is sqlite3_mprintf's (%q, %Q). */
+static char *
+query_text(struct env *e, const char *fmt, ...)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *sql, *v = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	assert_non_null(sql);
+	assert_int_equal(sqlite3_open(e->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	sqlite3_free(sql);
+	return v;
+}
+
+static long long
+count(struct env *e, const char *fmt, ...)
+{
+	char *sql;
+	long long n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	assert_non_null(sql);
+	n = fixture_query(e->db, sql);
+	sqlite3_free(sql);
+	return n;
+}
+
+/* Asserts the message with Message-ID id was recorded once with verdict
+   and queued to move to that verdict's folder. */
+static void
+assert_recorded(struct env *e, const char *id, enum verdict v)
+{
+	char *s;
+
+	assert_int_equal(count(e,
+			       "SELECT count(*) FROM messages"
+			       " WHERE message_id = '%q'",
+			       id),
+			 1);
+	s = query_text(e,
+		       "SELECT verdict FROM messages WHERE message_id = "
+		       "'%q'",
+		       id);
+	assert_non_null(s);
+	assert_string_equal(s, verdict_name(v));
+	free(s);
+	s = query_text(e,
+		       "SELECT a.folder FROM actions a JOIN messages m"
+		       " ON m.id = a.message WHERE m.message_id = '%q'",
+		       id);
+	assert_non_null(s);
+	assert_string_equal(s, intake_folder(e->config, v));
+	free(s);
+}
+
+/* The reasons recorded with the message with Message-ID id; heap. */
+static char *
+reasons(struct env *e, const char *id)
+{
+	char *s = query_text(e,
+			     "SELECT reasons FROM messages WHERE message_id ="
+			     " '%q'",
+			     id);
+
+	assert_non_null(s);
+	return s;
+}
+
+/* Outgoing mails caused by the message with Message-ID id (of kind, or
+   of any kind for NULL). */
+static long long
+answers(struct env *e, const char *id, const char *kind)
+{
+	return count(e,
+		     "SELECT count(*) FROM outbox o JOIN messages m"
+		     " ON m.id = o.message WHERE m.message_id = '%q'"
+		     " AND (%Q IS NULL OR o.kind = %Q)",
+		     id, kind, kind);
+}
+
+/* Sessions of the programme that start after now: one invitation each. */
+static long long
+sessions_after(time_t now)
+{
+	const struct programme *p = rules->programme;
+	long long n = 0;
+	size_t i;
+
+	for (i = 0; i < p->n_sessions; i++)
+		n += p->sessions[i].start > now;
+	return n;
+}
+
+/* --- the cases */
+
+static void
+test_enrol(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	struct actions_stats as;
+	char *s, *path, *err = NULL;
+
+	enrol_from(e, "1616660000.M1.test",
+		   "\"Vries, Jeroen de\" <J.deVries@utrecht.nl>",
+		   "enrol-1@utrecht.nl");
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.known, 0);
+	assert_int_equal(e->stats.failed, 0);
+	assert_int_equal(e->stats.verdicts[VERDICT_ENROL], 1);
+	assert_recorded(e, "enrol-1@utrecht.nl", VERDICT_ENROL);
+	s = query_text(e, "SELECT gemeente FROM messages");
+	assert_string_equal(s, "GM0344");
+	free(s);
+	s = reasons(e, "enrol-1@utrecht.nl");
+	assert_non_null(strstr(s, "utrecht.nl is municipality GM0344 Utrecht"));
+	assert_non_null(strstr(s, "place 1 of 5"));
+	assert_non_null(strstr(s, "dmarc=pass"));
+	free(s);
+	/* a confirmed place, the sender its contact */
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE code ="
+				  " 'GM0344' AND status = 'confirmed'"),
+			 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM contacts WHERE code ="
+				  " 'GM0344'"),
+			 1);
+	/* the answer queued (not sent: that is the outbox's), to the
+	   sender (its address as the parser folds it), with an invitation
+	   per session to come */
+	assert_int_equal(answers(e, "enrol-1@utrecht.nl", "confirm"), 1);
+	s = query_text(e, "SELECT rcpt FROM outbox WHERE kind = 'confirm'");
+	assert_string_equal(s, "j.devries@utrecht.nl");
+	free(s);
+	s = query_text(e, "SELECT status FROM outbox WHERE kind = 'confirm'");
+	assert_string_equal(s, "queued");
+	free(s);
+	assert_int_equal(answers(e, "enrol-1@utrecht.nl", "invitation"),
+			 sessions_after(now));
+	assert_int_equal(answers(e, "enrol-1@utrecht.nl", NULL),
+			 1 + sessions_after(now));
+	assert_int_equal(count(e, "SELECT count(*) FROM review_items"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+	/* the raw copy in the spool */
+	s = query_text(e, "SELECT spool_path FROM messages");
+	assert_non_null(s);
+	assert_int_equal(access(s, R_OK), 0);
+	free(s);
+	/* nothing leaves the inbox in intake: the move is queued ... */
+	assert_true(in_inbox(e, "1616660000.M1.test"));
+	assert_string_equal(intake_folder(e->config, VERDICT_ENROL),
+			    "Verwerkt");
+	/* ... and done by the actions after it */
+	memset(&as, 0, sizeof(as));
+	assert_int_equal(actions_run(e->s, e->mb, now, &as, &err), 0);
+	assert_int_equal(as.moved, 1);
+	assert_false(in_inbox(e, "1616660000.M1.test"));
+	path = xasprintf("%s/maildir/.Verwerkt/cur/1616660000.M1.test:2,",
+			 e->dir);
+	assert_int_equal(access(path, F_OK), 0);
+	free(path);
+	/* and the next pass finds nothing */
+	pass(e, now + 60);
+	assert_int_equal(e->stats.recorded + e->stats.known + e->stats.failed,
+			 0);
+}
+
+static void
+test_same_pass_again(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+
+	enrol_from(e, "1616660000.M1.test", "J.deVries@utrecht.nl",
+		   "enrol-1@utrecht.nl");
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 1);
+	/* the move has not run: the same mail is listed again */
+	pass(e, now + 60);
+	assert_int_equal(e->stats.recorded, 0);
+	assert_int_equal(e->stats.known, 1);
+	assert_int_equal(e->stats.failed, 0);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		assert_int_equal(e->stats.verdicts[v], 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM contacts"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox WHERE kind ="
+				  " 'confirm'"),
+			 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox"),
+			 1 + sessions_after(now));
+	/* one move, not two; no attempt left behind */
+	assert_int_equal(count(e, "SELECT count(*) FROM actions"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+	assert_true(in_inbox(e, "1616660000.M1.test"));
+	/* the same mail delivered again under another name: a copy */
+	enrol_from(e, "1616660001.M2.test", "J.deVries@utrecht.nl",
+		   "enrol-1@utrecht.nl");
+	pass(e, now + 120);
+	assert_int_equal(e->stats.recorded, 0);
+	assert_int_equal(e->stats.known, 2);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox"),
+			 1 + sessions_after(now));
+}
+
+static void
+test_reject(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	char *s;
+
+	/* authenticated: the polite answer that it is for municipalities */
+	enrol_from(e, "1616660000.M1.test", "Piet <piet.jansen@gmail.com>",
+		   "gmail-1@mail.gmail.com");
+	/* not authenticated: a reject all the same, but no answer (a forged
+	   sender gets no backscatter) */
+	deliver(e, "1616660001.M2.test",
+		mail("kees@example.org", ENROL, "other-1@example.org", NULL,
+		     NULL));
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 2);
+	assert_int_equal(e->stats.verdicts[VERDICT_REJECT], 2);
+	assert_recorded(e, "gmail-1@mail.gmail.com", VERDICT_REJECT);
+	assert_recorded(e, "other-1@example.org", VERDICT_REJECT);
+	assert_string_equal(intake_folder(e->config, VERDICT_REJECT),
+			    "Afgewezen");
+	s = reasons(e, "gmail-1@mail.gmail.com");
+	assert_non_null(strstr(s, "sender domain gmail.com is not a "
+				  "municipality"));
+	free(s);
+	assert_int_equal(answers(e, "gmail-1@mail.gmail.com", "reject"), 1);
+	assert_int_equal(answers(e, "gmail-1@mail.gmail.com", NULL), 1);
+	s = query_text(e, "SELECT rcpt FROM outbox WHERE kind = 'reject'");
+	assert_string_equal(s, "piet.jansen@gmail.com");
+	free(s);
+	s = reasons(e, "other-1@example.org");
+	assert_non_null(strstr(s, "the sender is not authenticated"));
+	free(s);
+	assert_int_equal(answers(e, "other-1@example.org", NULL), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM review_items"), 0);
+}
+
+static void
+test_duplicate(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	char *s;
+
+	enrol_from(e, "1616660000.M1.test", "J.deVries@utrecht.nl",
+		   "enrol-1@utrecht.nl");
+	pass(e, now);
+	enrol_from(e, "1616660100.M2.test", "Anna Bakker <a.bakker@utrecht.nl>",
+		   "enrol-2@utrecht.nl");
+	pass(e, now + 3600);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.known, 1); /* the first, not yet moved */
+	assert_int_equal(e->stats.verdicts[VERDICT_DUPLICATE], 1);
+	assert_recorded(e, "enrol-2@utrecht.nl", VERDICT_DUPLICATE);
+	s = reasons(e, "enrol-2@utrecht.nl");
+	assert_non_null(strstr(s, "Utrecht is already enrolled"));
+	free(s);
+	/* still one place; the second sender becomes a contact */
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM contacts WHERE code ="
+				  " 'GM0344'"),
+			 2);
+	assert_int_equal(answers(e, "enrol-2@utrecht.nl", "duplicate"), 1);
+	assert_int_equal(answers(e, "enrol-2@utrecht.nl", "invitation"), 0);
+	s = query_text(e, "SELECT rcpt FROM outbox WHERE kind = 'duplicate'");
+	assert_string_equal(s, "a.bakker@utrecht.nl");
+	free(s);
+}
+
+static void
+test_waitlist(void **state)
+{
+	static const char *const senders[] = {
+		"a@utrecht.nl",	 "b@groningen.nl", "c@almere.nl",
+		"d@zeewolde.nl", "e@veendam.nl",   "f@stadskanaal.nl",
+		"g@ameland.nl",
+	};
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	char key[64], id[64], *s;
+	size_t i;
+
+	assert_int_equal(rules->programme->capacity, 5);
+	/* capacity + 1 in one pass */
+	for (i = 0; i < 6; i++) {
+		snprintf(key, sizeof(key), "16166600%02zu.M%zu.test", i, i);
+		snprintf(id, sizeof(id), "enrol-%zu@test", i);
+		enrol_from(e, key, senders[i], id);
+	}
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 6);
+	assert_int_equal(e->stats.verdicts[VERDICT_ENROL], 5);
+	assert_int_equal(e->stats.verdicts[VERDICT_WAITLIST], 1);
+	assert_recorded(e, "enrol-4@test", VERDICT_ENROL);
+	assert_recorded(e, "enrol-5@test", VERDICT_WAITLIST);
+	s = reasons(e, "enrol-5@test");
+	assert_non_null(strstr(s, "capacity 5 reached"));
+	free(s);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE"
+				  " status = 'confirmed'"),
+			 5);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE"
+				  " status = 'waitlist' AND code = 'GM0037'"),
+			 1);
+	assert_int_equal(answers(e, "enrol-5@test", "waitlist"), 1);
+	assert_int_equal(answers(e, "enrol-5@test", "invitation"), 0);
+	s = query_text(e, "SELECT raw FROM outbox WHERE kind = 'waitlist'");
+	assert_non_null(strstr(s, "op plaats 1."));
+	free(s);
+	/* the next one is second in line */
+	snprintf(id, sizeof(id), "enrol-6@test");
+	enrol_from(e, "1616669999.M6.test", senders[6], id);
+	pass(e, now + 60);
+	assert_int_equal(e->stats.verdicts[VERDICT_WAITLIST], 1);
+	assert_recorded(e, "enrol-6@test", VERDICT_WAITLIST);
+	s = query_text(e, "SELECT o.raw FROM outbox o JOIN messages m ON"
+			  " m.id = o.message WHERE m.message_id ="
+			  " 'enrol-6@test' AND o.kind = 'waitlist'");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "op plaats 2."));
+	free(s);
+}
+
+static void
+test_window(void **state)
+{
+	struct env *e = *state;
+	const struct programme *p = rules->programme;
+	char *s;
+
+	/* a minute before it opens: a person decides, and it is answered
+	   with the review letter */
+	enrol_from(e, "1616660000.M1.test", "a@utrecht.nl", "early@test");
+	pass(e, p->opens - 60);
+	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
+	assert_recorded(e, "early@test", VERDICT_REVIEW);
+	s = reasons(e, "early@test");
+	assert_non_null(strstr(s, "enrolment opens on "));
+	assert_non_null(strstr(s, ": for staff to decide"));
+	free(s);
+	assert_int_equal(count(e, "SELECT count(*) FROM review_items r JOIN"
+				  " messages m ON m.id = r.message WHERE"
+				  " m.message_id = 'early@test' AND"
+				  " r.status = 'open'"),
+			 1);
+	assert_int_equal(answers(e, "early@test", "review"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
+	/* a minute after it closes: the closed answer, no place */
+	enrol_from(e, "1616660001.M2.test", "b@groningen.nl", "late@test");
+	pass(e, p->closes + 60);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.verdicts[VERDICT_CLOSED], 1);
+	assert_recorded(e, "late@test", VERDICT_CLOSED);
+	assert_string_equal(intake_folder(e->config, VERDICT_CLOSED),
+			    "Verwerkt");
+	s = reasons(e, "late@test");
+	assert_non_null(strstr(s, "enrolment closed on "));
+	free(s);
+	assert_int_equal(answers(e, "late@test", "closed"), 1);
+	assert_int_equal(answers(e, "late@test", NULL), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
+}
+
+static void
+test_withdraw_and_back(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	char *s;
+
+	enrol_from(e, "1616660000.M1.test", "J.deVries@utrecht.nl",
+		   "enrol-1@utrecht.nl");
+	pass(e, now);
+	deliver(e, "1616660100.M2.test",
+		mail("J.deVries@utrecht.nl", WITHDRAW, "withdraw-1@utrecht.nl",
+		     "pass", NULL));
+	pass(e, now + 3600);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.verdicts[VERDICT_WITHDRAW], 1);
+	assert_recorded(e, "withdraw-1@utrecht.nl", VERDICT_WITHDRAW);
+	s = reasons(e, "withdraw-1@utrecht.nl");
+	assert_non_null(strstr(s, "withdrawal of Utrecht"));
+	free(s);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE code ="
+				  " 'GM0344' AND status = 'withdrawn'"),
+			 1);
+	/* withdrawn.txt to the contact, a cancel of each invitation */
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox WHERE kind ="
+				  " 'withdrawn' AND rcpt ="
+				  " 'j.devries@utrecht.nl'"),
+			 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox WHERE kind ="
+				  " 'invitation-cancel'"),
+			 sessions_after(now + 3600));
+	assert_int_equal(count(e, "SELECT count(*) FROM review_items"), 0);
+
+	/* and enrols again: for a person, with the reason why */
+	enrol_from(e, "1616660200.M3.test", "J.deVries@utrecht.nl",
+		   "enrol-2@utrecht.nl");
+	pass(e, now + 7200);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
+	assert_recorded(e, "enrol-2@utrecht.nl", VERDICT_REVIEW);
+	s = reasons(e, "enrol-2@utrecht.nl");
+	assert_non_null(strstr(s, "place 1 of 5; "));
+	assert_non_null(
+		strstr(s, "; Utrecht withdrew earlier: for staff to decide"));
+	free(s);
+	s = query_text(e, "SELECT r.reason FROM review_items r JOIN messages m"
+			  " ON m.id = r.message WHERE m.message_id ="
+			  " 'enrol-2@utrecht.nl' AND r.status = 'open'");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "Utrecht withdrew earlier"));
+	free(s);
+	s = query_text(e, "SELECT suggested FROM review_items");
+	assert_string_equal(s, "GM0344");
+	free(s);
+	/* still withdrawn until a person decides; the review letter, no
+	   confirmation or invitations */
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE code ="
+				  " 'GM0344' AND status = 'withdrawn'"),
+			 1);
+	assert_int_equal(answers(e, "enrol-2@utrecht.nl", "review"), 1);
+	assert_int_equal(answers(e, "enrol-2@utrecht.nl", NULL), 1);
+}
+
+static void
+test_machine_mail(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	char *s;
+
+	/* an out-of-office answer from a municipality */
+	deliver(e, "1616660000.M1.test",
+		mail("J.deVries@utrecht.nl", "Automatisch antwoord: " ENROL,
+		     "oof-1@utrecht.nl", "pass",
+		     "Auto-Submitted: auto-replied\r\n"));
+	/* a bounce from a municipality's server */
+	deliver(e, "1616660001.M2.test",
+		mail("Mail Delivery System <MAILER-DAEMON@mx.utrecht.nl>",
+		     "Undelivered Mail Returned to Sender", "bounce-1@mx",
+		     "pass", "Auto-Submitted: auto-generated\r\n"));
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 2);
+	assert_int_equal(e->stats.verdicts[VERDICT_IGNORE], 2);
+	assert_recorded(e, "oof-1@utrecht.nl", VERDICT_IGNORE);
+	assert_recorded(e, "bounce-1@mx", VERDICT_IGNORE);
+	assert_string_equal(intake_folder(e->config, VERDICT_IGNORE),
+			    "Genegeerd");
+	s = reasons(e, "oof-1@utrecht.nl");
+	assert_non_null(strstr(s, "auto-replied"));
+	free(s);
+	/* never answered, nothing enrolled, nothing for a person */
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM review_items"), 0);
+}
+
+static void
+test_hostile(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	char *s;
+
+	/* a second From that would speak for another municipality */
+	deliver(e, "1616660000.M1.test",
+		mail("J.deVries@utrecht.nl", ENROL, "two-from@test", "pass",
+		     "From: b@groningen.nl\r\n"));
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
+	assert_recorded(e, "two-from@test", VERDICT_REVIEW);
+	assert_string_equal(intake_folder(e->config, VERDICT_REVIEW),
+			    "Beoordelen");
+	s = reasons(e, "two-from@test");
+	assert_non_null(strstr(s, "2 From fields (RFC 5322 allows one)"));
+	free(s);
+	assert_int_equal(count(e, "SELECT count(*) FROM review_items WHERE"
+				  " status = 'open'"),
+			 1);
+	/* mail that cannot be read is never answered */
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
+}
+
+static void
+test_attempts(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	unsigned i;
+	char *s;
+
+	enrol_from(e, "1616660000.M1.test", "J.deVries@utrecht.nl",
+		   "enrol-1@utrecht.nl");
+	/* the record of the message fails, as a full disk would: each pass
+	   counts one attempt and leaves the mail in the inbox */
+	fixture_exec(e->db, "CREATE TRIGGER no_messages BEFORE INSERT ON "
+			    "messages BEGIN SELECT RAISE(ABORT, 'disk full');"
+			    " END;");
+	for (i = 1; i <= INTAKE_ATTEMPTS_MAX; i++) {
+		pass(e, now + i);
+		assert_int_equal(e->stats.failed, 1);
+		assert_int_equal(e->stats.recorded, 0);
+		assert_int_equal(count(e, "SELECT count FROM attempts WHERE"
+					  " mailbox = 'INBOX' AND msgkey ="
+					  " '1616660000.M1.test'"),
+				 i);
+		assert_int_equal(count(e, "SELECT count(*) FROM messages"), 0);
+		assert_int_equal(count(e, "SELECT count(*) FROM outbox"), 0);
+		assert_true(in_inbox(e, "1616660000.M1.test"));
+	}
+	/* once it could be recorded, it is not tried again: a person looks */
+	fixture_exec(e->db, "DROP TRIGGER no_messages;");
+	pass(e, now + 60);
+	assert_int_equal(e->stats.failed, 0);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
+	s = query_text(e, "SELECT verdict FROM messages");
+	assert_string_equal(s, "review");
+	free(s);
+	s = query_text(e, "SELECT reasons FROM messages");
+	assert_non_null(strstr(s, "processing failed 3 times (the daemon "
+				  "stopped while handling it): for a person"));
+	free(s);
+	s = query_text(e, "SELECT folder FROM actions");
+	assert_string_equal(s, intake_folder(e->config, VERDICT_REVIEW));
+	free(s);
+	assert_int_equal(count(e, "SELECT count(*) FROM review_items WHERE"
+				  " status = 'open'"),
+			 1);
+	/* not parsed: no enrolment, no answer; the counter forgotten */
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+}
+
+static void
+test_attempts_below_max(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+
+	/* failed INTAKE_ATTEMPTS_MAX - 1 times before: this last try is
+	   parsed and decided as usual */
+	enrol_from(e, "1616660000.M1.test", "J.deVries@utrecht.nl",
+		   "enrol-1@utrecht.nl");
+	fixture_exec(e->db, "INSERT INTO attempts (mailbox, msgkey, count,"
+			    " last_at) VALUES ('INBOX', '1616660000.M1.test',"
+			    " 2, 0);");
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_recorded(e, "enrol-1@utrecht.nl", VERDICT_ENROL);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+}
+
+static void
+test_stop(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	volatile sig_atomic_t stop = 1;
+	char *err = NULL;
+
+	enrol_from(e, "1616660000.M1.test", "J.deVries@utrecht.nl",
+		   "enrol-1@utrecht.nl");
+	enrol_from(e, "1616660001.M2.test", "b@groningen.nl",
+		   "enrol-2@groningen.nl");
+	memset(&e->stats, 0, sizeof(e->stats));
+	assert_int_equal(intake_run(&e->in, now, &stop, &e->stats, &err), 0);
+	assert_int_equal(e->stats.recorded + e->stats.known + e->stats.failed,
+			 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox"), 0);
+	assert_true(in_inbox(e, "1616660000.M1.test"));
+	assert_true(in_inbox(e, "1616660001.M2.test"));
+	/* nothing lost: the next pass takes both */
+	pass(e, now + 60);
+	assert_int_equal(e->stats.recorded, 2);
+	assert_int_equal(e->stats.verdicts[VERDICT_ENROL], 2);
+}
+
+static void
+test_stats(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	unsigned sum = 0;
+	int v;
+
+	enrol_from(e, "1616660000.M1.test", "a@utrecht.nl", "s1@test");
+	enrol_from(e, "1616660001.M2.test", "b@groningen.nl", "s2@test");
+	enrol_from(e, "1616660002.M3.test", "c@utrecht.nl", "s3@test");
+	enrol_from(e, "1616660003.M4.test", "x@gmail.com", "s4@test");
+	deliver(e, "1616660004.M5.test",
+		mail("a@utrecht.nl", "Automatisch antwoord: " ENROL, "s5@test",
+		     "pass", "Auto-Submitted: auto-replied\r\n"));
+	deliver(e, "1616660005.M6.test",
+		mail("a@utrecht.nl", ENROL, "s6@test", "pass",
+		     "From: b@groningen.nl\r\n"));
+	deliver(e, "1616660006.M7.test",
+		mail("a@utrecht.nl", "Vergadering dinsdag", "s7@test", "pass",
+		     NULL));
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 7);
+	assert_int_equal(e->stats.known, 0);
+	assert_int_equal(e->stats.failed, 0);
+	for (v = 0; v < VERDICT_COUNT; v++) {
+		assert_int_equal(e->stats.verdicts[v],
+				 count(e,
+				       "SELECT count(*) FROM messages WHERE"
+				       " verdict = %Q",
+				       verdict_name((enum verdict)v)));
+		sum += e->stats.verdicts[v];
+	}
+	assert_int_equal(sum, e->stats.recorded);
+	/* and what they are */
+	assert_int_equal(e->stats.verdicts[VERDICT_ENROL], 2);
+	assert_int_equal(e->stats.verdicts[VERDICT_DUPLICATE], 1);
+	assert_int_equal(e->stats.verdicts[VERDICT_REJECT], 1);
+	assert_int_equal(e->stats.verdicts[VERDICT_IGNORE], 2);
+	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_enrol),
+		T(test_same_pass_again),
+		T(test_reject),
+		T(test_duplicate),
+		T(test_waitlist),
+		T(test_window),
+		T(test_withdraw_and_back),
+		T(test_machine_mail),
+		T(test_hostile),
+		T(test_attempts),
+		T(test_attempts_below_max),
+		T(test_stop),
+		T(test_stats),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
