@@ -8,6 +8,7 @@
 #include "itip_reply.h"
 #include "message.h"
 #include "programme.h"
+#include "programme_item.h"
 #include "store_attendance.h"
 #include "util.h"
 
@@ -63,7 +64,7 @@ attendance_lookup(struct store *s, const struct classification *c,
 	out->code = xstrdup(codes[0]);
 	out->facts.code = out->code;
 	util_free_strv(codes, n);
-	itip_reply_item_name(c->item, true, item, sizeof(item));
+	programme_item_name(c->item, true, item, sizeof(item));
 	rc = store_attendance_current(s, out->code, c->reply.attendee, item,
 				      &out->recorded,
 				      &out->facts.recorded_sequence,
@@ -87,7 +88,7 @@ attendance_build(const struct message *msg, const struct classification *c,
 		 time_t now, struct attendance *out)
 {
 	memset(out, 0, sizeof(*out));
-	itip_reply_item_name(c->item, true, out->item, sizeof(out->item));
+	programme_item_name(c->item, true, out->item, sizeof(out->item));
 	out->rec.address = c->reply.attendee;
 	out->rec.item = out->item;
 	out->rec.session = item_session(c->item);

@@ -19,11 +19,11 @@
 #include "compose.h"
 #include "log.h"
 #include "message.h"
+#include "programme_item.h"
 #include "util.h"
 
 #define PRODID "-//" PACKAGE_NAME "//" PACKAGE_NAME " " PACKAGE_VERSION "//NL"
 #define ALARM_BEFORE (15 * 60)
-#define DOMAIN_MAX 253
 
 /* What the events of one calendar object share. */
 struct cal {
@@ -34,67 +34,6 @@ struct cal {
 	unsigned sequence;
 };
 
-static bool
-domain_is_safe(const char *d)
-{
-	size_t i, len = strlen(d);
-
-	if (len == 0 || len > DOMAIN_MAX)
-		return false;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)d[i];
-
-		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
-		    !(c >= '0' && c <= '9') && c != '.' && c != '-')
-			return false;
-	}
-	return true;
-}
-
-/* The domain of p->address, or NULL. */
-static const char *
-address_domain(const struct programme *p)
-{
-	const char *at;
-
-	if (p->address == NULL)
-		return NULL;
-	at = strrchr(p->address, '@');
-	return at == NULL ? NULL : at + 1;
-}
-
-char *
-calendar_uid(const struct programme *p, unsigned number, const char *uid_domain)
-{
-	unsigned char digest[32];
-	char hex[33], what[32];
-	char *addr, *key;
-
-	if (uid_domain == NULL)
-		uid_domain = address_domain(p);
-	if (uid_domain == NULL || !domain_is_safe(uid_domain))
-		return NULL;
-	if (number >= 1 && number <= PROGRAMME_SESSIONS_MAX)
-		snprintf(what, sizeof(what), "session-%u", number);
-	else if (number == CALENDAR_DEADLINE)
-		util_strlcpy(what, "deadline", sizeof(what));
-	else if (number == CALENDAR_CONGRESS)
-		util_strlcpy(what, "congress", sizeof(what));
-	else
-		return NULL;
-	/* GlobalGoals@VNG.nl and globalgoals@vng.nl are one mailbox */
-	addr = util_lowercase(xstrdup(p->address != NULL ? p->address : ""));
-	key = xasprintf("%s\n%s", addr, p->name != NULL ? p->name : "");
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, key, strlen(key), digest) < 0)
-		fatalx("SHA-256 is not available");
-	free(key);
-	free(addr);
-	util_hex(digest, 16, hex);
-	/* a domain in another case must not give other UIDs */
-	return util_lowercase(
-		xasprintf("aanmeld-%s-%s@%s", hex, what, uid_domain));
-}
-
 /* Which UID number item has in p; 0 when it is not one of p's. */
 static unsigned
 item_number(const struct programme *p, const struct programme_item *it)
@@ -104,9 +43,9 @@ item_number(const struct programme *p, const struct programme_item *it)
 	if (it == NULL)
 		return 0;
 	if (it == &p->deadline)
-		return p->deadline.title != NULL ? CALENDAR_DEADLINE : 0;
+		return p->deadline.title != NULL ? PROGRAMME_DEADLINE : 0;
 	if (it == &p->congress)
-		return p->congress.title != NULL ? CALENDAR_CONGRESS : 0;
+		return p->congress.title != NULL ? PROGRAMME_CONGRESS : 0;
 	for (i = 0; i < p->n_sessions; i++) {
 		if (it == &p->sessions[i])
 			return it->number;
@@ -326,7 +265,7 @@ static icalcomponent *
 event_new(const struct cal *c, const struct programme_item *it, unsigned number)
 {
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-	char *uid = calendar_uid(c->p, number, c->uid_domain);
+	char *uid = programme_item_uid(c->p, number, c->uid_domain);
 	char *text, *mailto;
 	bool all_day = it->end <= it->start;
 
@@ -402,9 +341,8 @@ cal_init(struct cal *c, const struct programme *p, const char *uid_domain,
 		*error_r = "unsafe organiser address";
 		return -1;
 	}
-	if (uid_domain == NULL)
-		uid_domain = address_domain(p);
-	if (uid_domain == NULL || !domain_is_safe(uid_domain)) {
+	uid_domain = programme_uid_domain(p, uid_domain);
+	if (uid_domain == NULL) {
 		*error_r = "unsafe uid domain";
 		return -1;
 	}
@@ -529,11 +467,11 @@ calendar_publish(const struct programme *p, const char *uid_domain,
 		items[n++] = &p->sessions[i];
 	}
 	if (p->deadline.title != NULL) {
-		numbers[n] = CALENDAR_DEADLINE;
+		numbers[n] = PROGRAMME_DEADLINE;
 		items[n++] = &p->deadline;
 	}
 	if (p->congress.title != NULL) {
-		numbers[n] = CALENDAR_CONGRESS;
+		numbers[n] = PROGRAMME_CONGRESS;
 		items[n++] = &p->congress;
 	}
 	if (n == 0) {

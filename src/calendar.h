@@ -29,11 +29,7 @@
 #include <time.h>
 
 #include "programme.h"
-
-/* Numbers for calendar_uid() beyond the sessions' 1 to
-   PROGRAMME_SESSIONS_MAX. */
-#define CALENDAR_DEADLINE (PROGRAMME_SESSIONS_MAX + 1)
-#define CALENDAR_CONGRESS (PROGRAMME_SESSIONS_MAX + 2)
+#include "programme_item.h"
 
 /* An attendee name (CN) is cut to this many bytes, on a character
    boundary.  Before that, CR, LF and other control characters (C0 and
@@ -42,24 +38,6 @@
    caret that a reader would decode is doubled, invalid UTF-8 becomes U+FFFD and
    runs of spaces collapse.  A name left empty gives no CN. */
 #define CALENDAR_NAME_MAX 200
-
-/*
- * The UID of a session (number 1 to PROGRAMME_SESSIONS_MAX),
- * CALENDAR_DEADLINE or CALENDAR_CONGRESS:
- * "aanmeld-<32 hex>-session-<n>@<domain>", "...-deadline@..." or
- * "...-congress@..." in lower case, where the hex digits are SHA-256 of the
- * programme's address (lower-cased) and name.  The same programme gives the
- * same UIDs in every run, so a later REQUEST or CANCEL updates the event the
- * first one made.  XXX Renaming the event or changing its address after
- * invitations went out gives new UIDs, and calendars then hold the old
- * events beside the new ones.
- *
- * uid_domain NULL means the domain of the programme's address.  Returns a
- * heap string the caller frees, or NULL for another number or a domain
- * that is not ASCII letters, digits, dots and hyphens.
- */
-char *calendar_uid(const struct programme *p, unsigned number,
-		   const char *uid_domain);
 
 /*
  * METHOD:REQUEST for one item of p (one of p->sessions, or &p->congress

@@ -14,6 +14,7 @@
 #include "mailaddr.h"
 #include "message.h"
 #include "programme.h"
+#include "programme_item.h"
 #include "reason.h"
 #include "rules.h"
 #include "util.h"
@@ -266,14 +267,14 @@ judge_calendar(struct judge *j)
 		reason_list_add(&j->reasons, REASON_CAL_UNREADABLE, err);
 		return VERDICT_IGNORE;
 	}
-	j->item = itip_reply_item(j->rules->programme, j->reply.uid,
-				  j->set->message_id_domain);
+	j->item = programme_item_by_uid(j->rules->programme, j->reply.uid,
+					j->set->message_id_domain);
 	if (j->item == 0) {
 		reason_list_add(&j->reasons, REASON_CAL_UNKNOWN_EVENT,
 				j->reply.attendee, j->reply.uid);
 		return VERDICT_IGNORE;
 	}
-	itip_reply_item_name(j->item, false, name, sizeof(name));
+	programme_item_name(j->item, false, name, sizeof(name));
 	if (j->reply.partstat == ITIP_OTHER) {
 		reason_list_add(&j->reasons, REASON_CAL_PARTSTAT,
 				j->reply.attendee, name,
@@ -436,7 +437,7 @@ judge_attendee(struct judge *j, const struct classify_state *st,
 		return VERDICT_IGNORE;
 	}
 	if (j->reply.sequence > a->sent) {
-		itip_reply_item_name(j->item, false, name, sizeof(name));
+		programme_item_name(j->item, false, name, sizeof(name));
 		snprintf(n1, sizeof(n1), "%u", j->reply.sequence);
 		snprintf(n2, sizeof(n2), "%u", a->sent);
 		reason_list_add(&j->reasons, REASON_ATT_SEQUENCE,

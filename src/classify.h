@@ -82,7 +82,7 @@ struct classification {
 	bool answer;		  /* send the verdict's template */
 	enum template_kind template;
 	/* VERDICT_ATTENDANCE: the reply (owned) and the item it answers
-	   (a session number, CALENDAR_DEADLINE or CALENDAR_CONGRESS) */
+	   (a session number, PROGRAMME_DEADLINE or PROGRAMME_CONGRESS) */
 	struct itip_reply reply;
 	unsigned item;
 	/* and when it was answered: its DTSTAMP, or now for a reply

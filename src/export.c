@@ -15,6 +15,7 @@
 #include "escape.h"
 #include "export.h"
 #include "itip_reply.h"
+#include "programme_item.h"
 #include "util.h"
 
 #define BOM "\xef\xbb\xbf"
@@ -44,8 +45,8 @@ in_dutch(const char *word)
 static void
 add_item(struct export_table *t, unsigned number, const char *title)
 {
-	itip_reply_item_name(number, true, t->keys[t->n_items],
-			     sizeof(t->keys[0]));
+	programme_item_name(number, true, t->keys[t->n_items],
+			    sizeof(t->keys[0]));
 	t->titles[t->n_items++] = title;
 }
 
@@ -62,9 +63,9 @@ export_table_init(struct export_table *t, const struct programme *p,
 	for (i = 0; i < p->n_sessions && i < PROGRAMME_SESSIONS_MAX; i++)
 		add_item(t, p->sessions[i].number, p->sessions[i].title);
 	if (p->deadline.title != NULL)
-		add_item(t, CALENDAR_DEADLINE, p->deadline.title);
+		add_item(t, PROGRAMME_DEADLINE, p->deadline.title);
 	if (p->congress.title != NULL)
-		add_item(t, CALENDAR_CONGRESS, p->congress.title);
+		add_item(t, PROGRAMME_CONGRESS, p->congress.title);
 	t->rows = xcalloc(n_contacts + 1, sizeof(*t->rows));
 	t->n_rows = n_contacts;
 	for (i = 0; i < n_contacts; i++)

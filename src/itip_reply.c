@@ -12,9 +12,7 @@
 
 #include <libical/ical.h>
 
-#include "calendar.h"
 #include "itip_reply.h"
-#include "programme.h"
 #include "util.h"
 
 static const char *const partstat_names[] = {
@@ -205,39 +203,4 @@ itip_reply_parse(const char *text, size_t len, struct itip_reply *out,
 		return -1;
 	}
 	return 1;
-}
-
-unsigned
-itip_reply_item(const struct programme *p, const char *uid,
-		const char *uid_domain)
-{
-	unsigned numbers[PROGRAMME_SESSIONS_MAX + 2];
-	size_t i, n = 0;
-	unsigned found = 0;
-
-	for (i = 0; i < p->n_sessions; i++)
-		numbers[n++] = p->sessions[i].number;
-	if (p->deadline.title != NULL)
-		numbers[n++] = CALENDAR_DEADLINE;
-	if (p->congress.title != NULL)
-		numbers[n++] = CALENDAR_CONGRESS;
-	for (i = 0; i < n && found == 0; i++) {
-		char *ours = calendar_uid(p, numbers[i], uid_domain);
-
-		if (ours != NULL && strcasecmp(ours, uid) == 0)
-			found = numbers[i];
-		free(ours);
-	}
-	return found;
-}
-
-void
-itip_reply_item_name(unsigned item, bool key, char *buf, size_t size)
-{
-	if (item == CALENDAR_DEADLINE)
-		util_strlcpy(buf, "deadline", size);
-	else if (item == CALENDAR_CONGRESS)
-		util_strlcpy(buf, "congress", size);
-	else
-		snprintf(buf, size, key ? "session-%u" : "session %u", item);
 }

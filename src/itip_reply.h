@@ -15,8 +15,6 @@
 #include <stddef.h>
 #include <time.h>
 
-struct programme;
-
 /* The largest calendar text parsed at all (a real REPLY is 1-4 KiB). */
 #define ITIP_REPLY_SIZE_MAX (64u * 1024)
 /* The longest attendee address accepted (RFC 5321 path limit). */
@@ -61,19 +59,5 @@ void itip_reply_deinit(struct itip_reply *r);
 
 /* "accepted", "declined", "tentative" or "other". */
 const char *itip_partstat_name(enum itip_partstat s);
-
-/*
- * The item of p that uid names, as calendar_uid() makes them for
- * uid_domain (NULL: the domain of p's address): a session number,
- * CALENDAR_DEADLINE or CALENDAR_CONGRESS; 0 when it is none of them.
- * ASCII case is ignored (some clients upper-case UIDs).
- */
-unsigned itip_reply_item(const struct programme *p, const char *uid,
-			 const char *uid_domain);
-
-/* A short English name of an item number: "session 2", "deadline",
-   "congress" (for reasons); the stable key "session-2", "deadline",
-   "congress" with key true (for the database). */
-void itip_reply_item_name(unsigned item, bool key, char *buf, size_t size);
 
 #endif

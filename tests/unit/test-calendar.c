@@ -27,6 +27,7 @@
 #include "fixture.h"
 #include "message.h"
 #include "programme.h"
+#include "programme_item.h"
 #include "util.h"
 
 #define ZONE "Europe/Amsterdam"
@@ -261,7 +262,7 @@ test_request(void **state)
 	check_zone(vcal, ZONE, 1);
 
 	ev = only_event(vcal);
-	uid = calendar_uid(p, 1, "vng.nl");
+	uid = programme_item_uid(p, 1, "vng.nl");
 	assert_string_equal(icalcomponent_get_uid(ev), uid);
 	assert_int_equal(icalcomponent_get_sequence(ev), 0);
 	prop = only_prop(ev, ICAL_DTSTAMP_PROPERTY);
@@ -394,8 +395,8 @@ test_uid(void **state)
 		2,
 		3,
 		PROGRAMME_SESSIONS_MAX,
-		CALENDAR_DEADLINE,
-		CALENDAR_CONGRESS,
+		PROGRAMME_DEADLINE,
+		PROGRAMME_CONGRESS,
 	};
 	static const char *const bad_domains[] = {
 		"", "vng nl", "vng.nl\r\nX-A:b", "a@vng.nl", "<vng.nl>",
@@ -406,7 +407,7 @@ test_uid(void **state)
 	size_t i, j;
 
 	for (i = 0; i < nitems(numbers); i++) {
-		uids[i] = calendar_uid(p, numbers[i], "vng.nl");
+		uids[i] = programme_item_uid(p, numbers[i], "vng.nl");
 		assert_non_null(uids[i]);
 		assert_true(util_has_suffix_ci(uids[i], "@vng.nl"));
 		for (j = 0; j < i; j++)
@@ -417,31 +418,31 @@ test_uid(void **state)
 	assert_non_null(strstr(uids[5], "-congress@"));
 
 	/* without a domain: the programme's own, in lower case */
-	uid = calendar_uid(p, 1, NULL);
+	uid = programme_item_uid(p, 1, NULL);
 	assert_string_equal(uid, uids[0]);
 	free(uid);
-	uid = calendar_uid(p, 1, "VNG.NL");
+	uid = programme_item_uid(p, 1, "VNG.NL");
 	assert_string_equal(uid, uids[0]);
 	free(uid);
 
 	/* the address in another case is the same mailbox */
 	util_lowercase(p->address);
-	uid = calendar_uid(p, 1, "vng.nl");
+	uid = programme_item_uid(p, 1, "vng.nl");
 	assert_string_equal(uid, uids[0]);
 	free(uid);
 	/* another event gives other UIDs */
 	other = p->name;
 	p->name = xstrdup("een ander evenement");
-	uid = calendar_uid(p, 1, "vng.nl");
+	uid = programme_item_uid(p, 1, "vng.nl");
 	assert_string_not_equal(uid, uids[0]);
 	free(uid);
 	free(p->name);
 	p->name = other;
 
-	assert_null(calendar_uid(p, 0, "vng.nl"));
-	assert_null(calendar_uid(p, CALENDAR_CONGRESS + 1, "vng.nl"));
+	assert_null(programme_item_uid(p, 0, "vng.nl"));
+	assert_null(programme_item_uid(p, PROGRAMME_CONGRESS + 1, "vng.nl"));
 	for (i = 0; i < nitems(bad_domains); i++)
-		assert_null(calendar_uid(p, 1, bad_domains[i]));
+		assert_null(programme_item_uid(p, 1, bad_domains[i]));
 
 	for (i = 0; i < nitems(numbers); i++)
 		free(uids[i]);
@@ -672,7 +673,7 @@ test_cancel(void **state)
 	assert_int_equal(icalcomponent_get_method(vcal), ICAL_METHOD_CANCEL);
 	check_zone(vcal, ZONE, 1);
 	ev = only_event(vcal);
-	uid = calendar_uid(p, 3, NULL);
+	uid = programme_item_uid(p, 3, NULL);
 	assert_string_equal(icalcomponent_get_uid(ev), uid);
 	/* one more than the last REQUEST */
 	assert_int_equal(icalcomponent_get_sequence(ev), 4);
@@ -719,7 +720,7 @@ test_publish(void **state)
 		const struct programme_item *s = &p->sessions[i];
 
 		/* the same UID as the session's invitation */
-		uid = calendar_uid(p, s->number, NULL);
+		uid = programme_item_uid(p, s->number, NULL);
 		assert_string_equal(icalcomponent_get_uid(ev), uid);
 		free(uid);
 		assert_string_equal(icalcomponent_get_summary(ev), s->title);
@@ -740,7 +741,7 @@ test_publish(void **state)
 	}
 
 	/* the deadline: all day on Sunday 15 August, free time */
-	uid = calendar_uid(p, CALENDAR_DEADLINE, NULL);
+	uid = programme_item_uid(p, PROGRAMME_DEADLINE, NULL);
 	assert_string_equal(icalcomponent_get_uid(ev), uid);
 	free(uid);
 	assert_string_equal(icalcomponent_get_summary(ev), p->deadline.title);
@@ -760,7 +761,7 @@ test_publish(void **state)
 
 	/* the congress: 10:00-16:00 on 7 October */
 	ev = icalcomponent_get_next_component(vcal, ICAL_VEVENT_COMPONENT);
-	uid = calendar_uid(p, CALENDAR_CONGRESS, NULL);
+	uid = programme_item_uid(p, PROGRAMME_CONGRESS, NULL);
 	assert_string_equal(icalcomponent_get_uid(ev), uid);
 	free(uid);
 	assert_string_equal(icalcomponent_get_summary(ev), p->congress.title);

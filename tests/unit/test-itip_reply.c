@@ -26,6 +26,7 @@
 #include "itip_reply.h"
 #include "message.h"
 #include "programme.h"
+#include "programme_item.h"
 #include "rules.h"
 #include "util.h"
 
@@ -107,9 +108,9 @@ test_samples(void **state)
 		assert_int_equal(r.sequence, 0);
 		assert_int_equal(r.dtstamp, fixture_utc(s->y, s->mo, s->d, s->h,
 							s->mi, s->s));
-		assert_int_equal(
-			itip_reply_item(rules->programme, r.uid, "vng.nl"),
-			s->item);
+		assert_int_equal(programme_item_by_uid(rules->programme, r.uid,
+						       "vng.nl"),
+				 s->item);
 		/* the body staff read is the text part, not the calendar */
 		assert_null(strstr(m->body, "BEGIN:VCALENDAR"));
 		itip_reply_deinit(&r);
@@ -410,44 +411,46 @@ test_items(void **state)
 	unsigned n;
 
 	for (n = 1; n <= p->n_sessions; n++) {
-		char *uid = calendar_uid(p, n, "vng.nl");
+		char *uid = programme_item_uid(p, n, "vng.nl");
 
-		assert_int_equal(itip_reply_item(p, uid, "vng.nl"), n);
+		assert_int_equal(programme_item_by_uid(p, uid, "vng.nl"), n);
 		/* some clients upper-case what they echo */
 		util_lowercase(uid);
 		for (char *c = uid; *c != '\0'; c++)
 			if (*c >= 'a' && *c <= 'z')
 				*c = (char)(*c - 'a' + 'A');
-		assert_int_equal(itip_reply_item(p, uid, "vng.nl"), n);
+		assert_int_equal(programme_item_by_uid(p, uid, "vng.nl"), n);
 		/* our UIDs for another domain are not this programme's */
-		assert_int_equal(itip_reply_item(p, uid, "example.org"), 0);
+		assert_int_equal(programme_item_by_uid(p, uid, "example.org"),
+				 0);
 		free(uid);
 	}
 	{
-		char *d = calendar_uid(p, CALENDAR_DEADLINE, NULL);
-		char *c = calendar_uid(p, CALENDAR_CONGRESS, NULL);
+		char *d = programme_item_uid(p, PROGRAMME_DEADLINE, NULL);
+		char *c = programme_item_uid(p, PROGRAMME_CONGRESS, NULL);
 
-		assert_int_equal(itip_reply_item(p, d, NULL),
-				 CALENDAR_DEADLINE);
-		assert_int_equal(itip_reply_item(p, c, NULL),
-				 CALENDAR_CONGRESS);
+		assert_int_equal(programme_item_by_uid(p, d, NULL),
+				 PROGRAMME_DEADLINE);
+		assert_int_equal(programme_item_by_uid(p, c, NULL),
+				 PROGRAMME_CONGRESS);
 		free(d);
 		free(c);
 	}
 	/* a wrong UID: the Outlook sample of the corpus, and near misses */
-	assert_int_equal(itip_reply_item(p,
-					 "aanmeld.session-1.praktijkproef-gg@"
-					 "vng.nl",
-					 "vng.nl"),
-			 0);
-	assert_int_equal(itip_reply_item(p, UID1 "x", "vng.nl"), 0);
 	assert_int_equal(
-		itip_reply_item(p,
-				"aanmeld-f428d9aed722100e8efe65c3a8f32c5c-"
-				"session-99@vng.nl",
-				"vng.nl"),
+		programme_item_by_uid(p,
+				      "aanmeld.session-1.praktijkproef-gg@"
+				      "vng.nl",
+				      "vng.nl"),
 		0);
-	assert_int_equal(itip_reply_item(p, "", "vng.nl"), 0);
+	assert_int_equal(programme_item_by_uid(p, UID1 "x", "vng.nl"), 0);
+	assert_int_equal(programme_item_by_uid(
+				 p,
+				 "aanmeld-f428d9aed722100e8efe65c3a8f32c5c-"
+				 "session-99@vng.nl",
+				 "vng.nl"),
+			 0);
+	assert_int_equal(programme_item_by_uid(p, "", "vng.nl"), 0);
 }
 
 /* A reply the classifier cannot use is ignored with the reason, never

@@ -25,6 +25,7 @@
 #include "fixture.h"
 #include "gemeenten.h"
 #include "message.h"
+#include "programme_item.h"
 #include "rules.h"
 #include "store.h"
 #include "store_attendance.h"
@@ -258,7 +259,7 @@ static struct message *
 reply(const struct rules *rules, const char *attendee, unsigned item,
       const char *status, unsigned seq, time_t stamp, unsigned n)
 {
-	char *uid = calendar_uid(rules->programme, item, "vng.nl");
+	char *uid = programme_item_uid(rules->programme, item, "vng.nl");
 	char dtstamp[64] = "", partstat[16], *raw;
 	struct message *m;
 	struct tm tm;
@@ -372,9 +373,9 @@ test_resolve(void **state)
 		{"a@utrecht.nl", 2, "accepted", 1, 0, "ignore", "-",
 		 "for session 2 with SEQUENCE 1, above the 0 we sent",
 		 "tentative"},
-		{"a@utrecht.nl", CALENDAR_DEADLINE, "accepted", 1, 0, "ignore",
+		{"a@utrecht.nl", PROGRAMME_DEADLINE, "accepted", 1, 0, "ignore",
 		 "-", "for deadline with SEQUENCE 1, above the 0 we sent", "-"},
-		{"a@utrecht.nl", CALENDAR_CONGRESS, "accepted", 0, 1,
+		{"a@utrecht.nl", PROGRAMME_CONGRESS, "accepted", 0, 1,
 		 "attendance", "GM0344", "calendar reply", "accepted"},
 		/* round 2: two more than the stored SEQUENCE */
 		{"k@zwolle.nl", 1, "accepted", 4, 1, "attendance", "GM0193",
@@ -412,7 +413,7 @@ test_resolve(void **state)
 		assert_string_equal(got.verdict, rows[i].verdict);
 		assert_string_equal(got.code, rows[i].code);
 		assert_non_null(strstr(got.reasons, rows[i].reason));
-		itip_reply_item_name(rows[i].item, true, item, sizeof(item));
+		programme_item_name(rows[i].item, true, item, sizeof(item));
 		assert_string_equal(current(f, code, rows[i].attendee, item),
 				    rows[i].current);
 	}
