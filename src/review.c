@@ -18,6 +18,8 @@
 #include "review.h"
 #include "rules.h"
 #include "spool.h"
+#include "store.h"
+#include "store_intake.h"
 #include "store_programme.h"
 #include "store_review.h"
 #include "util.h"

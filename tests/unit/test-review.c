@@ -18,10 +18,12 @@
 #include <cmocka.h>
 
 #include "mailbox.h"
-#include "outmail.h"
 #include "maildir.h"
+#include "outmail.h"
 #include "review.h"
 #include "store.h"
+#include "store_intake.h"
+#include "store_outbox.h"
 #include "store_review.h"
 #include "testdir.h"
 #include "util.h"
