@@ -15,11 +15,11 @@
 #include "classify.h"
 #include "cli_attendance.h"
 #include "cli_check.h"
+#include "cli_privacy.h"
 #include "cli_programme.h"
 #include "cli_review.h"
 #include "cli_show.h"
 #include "cli_status.h"
-#include "cli_privacy.h"
 #include "config.h"
 #include "cycle.h"
 #include "escape.h"
@@ -33,6 +33,9 @@
 #include "runtime.h"
 #include "spool.h"
 #include "store.h"
+#include "store_intake.h"
+#include "store_outbox.h"
+#include "store_report.h"
 #include "util.h"
 
 struct command {

@@ -23,7 +23,8 @@
 #include "retention.h"
 #include "rules.h"
 #include "runtime.h"
-#include "store.h"
+#include "store_outbox.h"
+#include "store_report.h"
 #include "util.h"
 
 static volatile sig_atomic_t stop;

@@ -9,7 +9,7 @@
 #include "mailbox.h"
 #include "message.h"
 #include "spool.h"
-#include "store.h"
+#include "store_actions.h"
 #include "util.h"
 
 /* The key in folder of the message whose bytes hash to sha: a decision

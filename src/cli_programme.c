@@ -13,7 +13,6 @@
 #include "roster.h"
 #include "rules.h"
 #include "runtime.h"
-#include "store.h"
 #include "util.h"
 
 int

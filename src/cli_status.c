@@ -8,7 +8,7 @@
 #include "config.h"
 #include "escape.h"
 #include "runtime.h"
-#include "store.h"
+#include "store_outbox.h"
 #include "store_staff.h"
 #include "util.h"
 

@@ -12,6 +12,7 @@
 #include "mailbox.h"
 #include "runtime.h"
 #include "store.h"
+#include "store_report.h"
 #include "util.h"
 
 static int

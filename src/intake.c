@@ -25,6 +25,8 @@
 #include "rules.h"
 #include "spool.h"
 #include "store.h"
+#include "store_actions.h"
+#include "store_intake.h"
 #include "store_programme.h"
 #include "util.h"
 

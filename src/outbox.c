@@ -7,7 +7,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "smtp.h"
-#include "store.h"
+#include "store_outbox.h"
 #include "util.h"
 
 time_t

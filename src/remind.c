@@ -12,7 +12,6 @@
 #include "remind.h"
 #include "rules.h"
 #include "schedule.h"
-#include "store.h"
 #include "store_programme.h"
 #include "util.h"
 

@@ -14,6 +14,7 @@
 #include "review_folders.h"
 #include "spool.h"
 #include "store.h"
+#include "store_intake.h"
 #include "store_review.h"
 #include "util.h"
 

@@ -11,7 +11,6 @@
 #include "programme.h"
 #include "roster.h"
 #include "rules.h"
-#include "store.h"
 #include "util.h"
 
 /* Adds one letter to the plan. */

@@ -1,7 +1,9 @@
 /*
  * For the store's own modules only (store.c and store_*.c): the
  * connection and the small helpers every query uses.  Nothing outside
- * the store includes this or sqlite3.h.
+ * the store includes this or sqlite3.h.  It includes no header of the
+ * store but store_sql.h, so that no room depends back on another
+ * through it.
  *
  * store.c prepares the statements of store_sql.h once per connection;
  * a module with queries that run rarely (a command, a daily report)
@@ -17,8 +19,6 @@
 
 #include <sqlite3.h>
 
-#include "outmail.h"
-#include "store.h"
 #include "store_sql.h"
 
 struct store {
@@ -43,10 +43,14 @@ int store_run(struct store *s, sqlite3_stmt *st, char **error_r,
 /* The text of column i as a heap string, NULL for NULL. */
 char *store_column_dup(sqlite3_stmt *st, int i);
 
-/* Steps st to its end, calling fn with each row's columns as text (up
-   to 32); neither resets nor finalizes st.  what names it in errors. */
-int store_rows(struct store *s, sqlite3_stmt *st, store_row_fn *fn, void *ctx,
-	       char **error_r, const char *what);
+/* Steps st to its end, calling fn (a store_row_fn of store.h, spelt
+   out so that this header needs no store.h) with each row's columns as
+   text (up to 32); neither resets nor finalizes st.  what names it in
+   errors. */
+int store_rows(struct store *s, sqlite3_stmt *st,
+	       void (*fn)(void *ctx, int ncols, const char *const *values,
+			  const char *const *names),
+	       void *ctx, char **error_r, const char *what);
 /* Sets one element of an array from the current row of st. */
 typedef void store_fill_fn(void *row, sqlite3_stmt *st);
 /* Steps st to its end, appending an element of size bytes a row to the
@@ -62,32 +66,17 @@ int store_collect(struct store *s, sqlite3_stmt *st, void *rows_r, size_t *n_r,
 int store_strings(struct store *s, sqlite3_stmt *st, char ***v_r, size_t *n_r,
 		  char **error_r, const char *what);
 
-/* An enrolment (confirmed or waitlist) and the sender as a contact. */
-struct store_enrol_row {
-	enum store_enrol enrol;
-	const char *code, *name, *from_addr, *from_name;
-	time_t at;
-	int64_t message;
-};
-int store_enrol(struct store *s, const struct store_enrol_row *e,
-		char **error_r);
-/* An audit row; message 0 is none. */
-int store_audit(struct store *s, time_t at, const char *actor, const char *what,
-		int64_t message, const char *code, const char *detail,
-		char **error_r);
-/* Mails into the outbox, each a new row (a key already there is an
-   error), for message. */
-int store_insert_mails(struct store *s, const struct outmail *mails, size_t n,
-		       int64_t message, time_t at, char **error_r);
-/* Mails into the outbox, a key or Message-ID already there skipped;
-   message 0 is none.  what names the insert in errors. */
-int store_queue_mails(struct store *s, const struct outmail *mails, size_t n,
-		      int64_t message, time_t at, char **error_r,
-		      const char *what);
-
 /* A write transaction (BEGIN IMMEDIATE), committed or rolled back. */
 int store_begin(struct store *s, char **error_r);
 int store_commit(struct store *s, char **error_r);
 void store_rollback(struct store *s);
+/* Calls fn for each of n ids in one transaction. */
+int store_each_id(struct store *s, const int64_t *ids, size_t n, time_t now,
+		  int (*fn)(struct store *, int64_t, time_t, char **),
+		  char **error_r);
+/* Runs st (as store_run()) without an fsync of its own: for the
+   attempt counters, which guard against a crash of the process. */
+int store_run_unsynced(struct store *s, sqlite3_stmt *st, char **error_r,
+		       const char *what);
 
 #endif

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "defs.h"
+#include "store.h"
 #include "store_internal.h"
 #include "store_privacy.h"
+#include "store_write.h"
 #include "util.h"
 
 /* ?1 is the address, NULL for everyone. */

@@ -8,6 +8,7 @@
 #include "store.h"
 #include "store_internal.h"
 #include "store_programme.h"
+#include "store_write.h"
 #include "util.h"
 
 static void

@@ -6,8 +6,11 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_actions.h"
+#include "store_intake.h"
 #include "store_internal.h"
 #include "store_review.h"
+#include "store_write.h"
 #include "util.h"
 
 #define ITEM_COLUMNS                                                           \

@@ -5,8 +5,10 @@
 
 #include <sqlite3.h>
 
+#include "store.h"
 #include "store_internal.h"
 #include "store_staff.h"
+#include "store_write.h"
 #include "util.h"
 
 static time_t

@@ -16,6 +16,8 @@
 #include "staff.h"
 #include "store.h"
 
+struct outmail;
+
 /* Times are 0 when unknown. */
 struct store_staff_state {
 	time_t last_cycle;

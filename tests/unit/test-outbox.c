@@ -17,7 +17,7 @@
 #include "fixture.h"
 #include "outbox.h"
 #include "smtp.h"
-#include "store.h"
+#include "store_report.h"
 #include "util.h"
 
 static void

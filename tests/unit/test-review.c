@@ -20,6 +20,8 @@
 #include "outmail.h"
 #include "review.h"
 #include "store.h"
+#include "store_intake.h"
+#include "store_outbox.h"
 #include "store_review.h"
 #include "testdir.h"
 #include "util.h"

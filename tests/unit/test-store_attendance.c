@@ -29,6 +29,7 @@
 #include "rules.h"
 #include "store.h"
 #include "store_attendance.h"
+#include "store_intake.h"
 #include "util.h"
 
 #define T0 1617264000 /* 2021-04-01 08:00Z */

@@ -1,0 +1,200 @@
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "reason.h"
+#include "store.h"
+#include "store_internal.h"
+#include "store_outbox.h"
+#include "util.h"
+
+static void
+outbox_row(void *row, sqlite3_stmt *st)
+{
+	struct store_outbox_row *o = row;
+	int len = sqlite3_column_bytes(st, 4);
+
+	o->id = sqlite3_column_int64(st, 0);
+	o->message_id = store_column_dup(st, 1);
+	o->envelope_from = store_column_dup(st, 2);
+	o->rcpt = store_column_dup(st, 3);
+	o->raw = xmalloc((size_t)len + 1);
+	memcpy(o->raw, sqlite3_column_blob(st, 4), (size_t)len);
+	o->raw[len] = '\0';
+	o->len = (size_t)len;
+	o->attempts = (unsigned)sqlite3_column_int(st, 5);
+	o->created_at = (time_t)sqlite3_column_int64(st, 6);
+}
+
+int
+store_outbox_due(struct store *s, time_t now, size_t max,
+		 struct store_outbox_row **rows_r, size_t *n_r, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_DUE, error_r);
+	struct store_outbox_row *rows = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	rc = store_collect(s, st, &rows, &n, sizeof(*rows), outbox_row, error_r,
+			   "outbox");
+	sqlite3_reset(st);
+	if (rc == -1) {
+		store_outbox_rows_free(rows, n);
+		return -1;
+	}
+	*rows_r = rows;
+	*n_r = n;
+	return 0;
+}
+
+void
+store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].message_id);
+		free(rows[i].envelope_from);
+		free(rows[i].rcpt);
+		free(rows[i].raw);
+	}
+	free(rows);
+}
+
+int
+store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_SENT, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, id);
+	return store_run(s, st, error_r, "outbox sent");
+}
+
+int
+store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_CLAIM, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, id);
+	return store_run_unsynced(s, st, error_r, "outbox claim");
+}
+
+int
+store_outbox_requeue(struct store *s, int64_t id, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_REQUEUE, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, id);
+	if (store_run(s, st, error_r, "outbox requeue") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+/* The review item of an outbox row that failed for good. */
+static int
+review_for_outbox(struct store *s, int64_t id, const char *error, time_t now,
+		  char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_RCPT, error_r);
+	struct reason_list why = {NULL, 0};
+	char *rcpt, *text, *codes;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	rcpt = rc == SQLITE_ROW ? store_column_dup(st, 0) : NULL;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, error_r, "outbox recipient");
+	if (rc == SQLITE_DONE)
+		return 0; /* no such row: nothing to review */
+	reason_list_add(&why, REASON_MAIL_FAILED, rcpt, error);
+	free(rcpt);
+	text = reason_list_english(&why);
+	codes = reason_list_encode(&why);
+	reason_list_deinit(&why);
+	st = store_stmt(s, STMT_REVIEW_FOR_OUTBOX, error_r);
+	rc = -1;
+	if (st != NULL) {
+		store_bind_text(st, 1, text);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 3, id);
+		store_bind_text(st, 4, codes);
+		rc = store_run(s, st, error_r, "review for outbox");
+	}
+	free(text);
+	free(codes);
+	return rc;
+}
+
+int
+store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
+		   time_t next_try, const char *error, time_t now,
+		   char **error_r)
+{
+	sqlite3_stmt *st;
+
+	if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+		return -1;
+	st = store_stmt(s, STMT_OUTBOX_RETRY, error_r);
+	if (st == NULL)
+		goto rollback;
+	if (next_try > 0)
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)next_try);
+	else
+		sqlite3_bind_null(st, 1);
+	store_bind_text(st, 2, error);
+	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int(st, 4, (int)attempt);
+	if (store_run(s, st, error_r, "outbox retry") == -1)
+		goto rollback;
+	if (next_try == 0 &&
+	    review_for_outbox(s, id, error, now, error_r) == -1)
+		goto rollback;
+	if (store_exec(s, "COMMIT", error_r) == 0)
+		return 0;
+rollback:
+	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
+		    char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_COUNTS, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	*queued_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
+	*failed_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, error_r, "outbox counts");
+}
+
+int
+store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
+		       time_t now, char **error_r)
+{
+	return store_each_id(s, ids, n, now, store_outbox_sent, error_r);
+}

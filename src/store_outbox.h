@@ -1,0 +1,58 @@
+/*
+ * The outbox queue: the mails recorded by intake, the scheduler and the
+ * staff, sent by outbox.c with retries; a row that fails for good opens
+ * a review item.
+ *
+ * Errors come back as -1 with *error_r: a heap string the caller frees.
+ */
+#ifndef AANMELD_STORE_OUTBOX_H
+#define AANMELD_STORE_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct store;
+
+/* One mail to send; owns its strings (store_outbox_rows_free()). */
+struct store_outbox_row {
+	int64_t id;
+	char *message_id;
+	char *envelope_from;
+	char *rcpt;
+	char *raw;
+	size_t len;
+	unsigned attempts;
+	time_t created_at;
+};
+
+/* Outbox rows due at now, oldest first, at most max (heap array). */
+int store_outbox_due(struct store *s, time_t now, size_t max,
+		     struct store_outbox_row **rows_r, size_t *n_r,
+		     char **error_r);
+void store_outbox_rows_free(struct store_outbox_row *rows, size_t n);
+/* Counts one more attempt at the row before it is sent, so that a mail
+   whose sending crashes the daemon is not tried for ever; a crash
+   between the claim and store_outbox_sent() sends it once more, with the
+   same Message-ID. */
+int store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r);
+int store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r);
+/* aanmeld retry: puts a failed (or waiting) row back in the queue, due
+   now.  1 done, 0 no such row waiting or failed, -1 error. */
+int store_outbox_requeue(struct store *s, int64_t id, time_t now,
+			 char **error_r);
+/* How many outgoing mails wait, and how many failed for good. */
+int store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
+			char **error_r);
+/* Marks n rows sent in one transaction. */
+int store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
+			   time_t now, char **error_r);
+/* After failed attempt number attempt (1, 2, ...; counted here too, as a
+   transport that is not claimed never counts it): reschedules
+   (next_try > 0) or fails the row for good (next_try == 0, which also
+   opens a review item). */
+int store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
+		       time_t next_try, const char *error, time_t now,
+		       char **error_r);
+
+#endif
