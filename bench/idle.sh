@@ -8,28 +8,19 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-20}
 . "$top/bench/lib.sh"
-dv=$work/dovecot
 daemon=
-trap 'test -n "$daemon" && kill "$daemon"; sh "$top/tests/servers/dovecot.sh" stop "$dv" >/dev/null 2>&1; rm -rf "$work"' EXIT
-sh "$top/tests/servers/dovecot.sh" start "$dv" >/dev/null
-. "$dv/env"
-printf '%s\n' "$IMAP_PASSWORD" >"$work/password"
-chmod 600 "$work/password"
-$DOVEADM mailbox create -u "$IMAP_USER" Verwerkt
-cat >"$work/aanmeld.conf" <<END
-[main]
-rules = $top/rules
-spool = $work/spool
-[mailbox]
-type = imap
-url = imaps://localhost:$IMAPS_PORT/INBOX
-user = $IMAP_USER
-password_file = $work/password
-ca_file = $CA_FILE
+trap 'test -n "$daemon" && kill "$daemon"; servers_stop; rm -rf "$work"' EXIT
+dovecot_start
+secret password "$IMAP_PASSWORD"
+doveadm mailbox create -u "$IMAP_USER" Verwerkt
+{
+	imap_conf
+	cat <<END
 poll_interval = 600
 [classify]
 trusted_authserv_id = mx.vng.nl
 END
+} >"$work/aanmeld.conf"
 "$aanmeldd" $root_opt -c "$work/aanmeld.conf" -f --now "2021-04-01 10:00" \
 	>"$work/daemon.log" 2>&1 &
 daemon=$!

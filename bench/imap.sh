@@ -13,12 +13,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-10000}
 rounds=${2:-3}
 . "$top/bench/lib.sh"
-dv=$work/dovecot
-trap 'sh "$top/tests/servers/dovecot.sh" stop "$dv" >/dev/null 2>&1; rm -rf "$work"' EXIT
-sh "$top/tests/servers/dovecot.sh" start "$dv" >/dev/null
-. "$dv/env"
-printf '%s\n' "$IMAP_PASSWORD" >"$work/password"
-chmod 600 "$work/password"
+trap 'servers_stop; rm -rf "$work"' EXIT
+dovecot_start
+secret password "$IMAP_PASSWORD"
 echo "generating $count messages"
 /usr/bin/python3 "$top/bench/gen-mail.py" --count "$count" --maildir "$work/seed"
 
@@ -27,7 +24,7 @@ fill() {	# a fresh mailbox holding exactly the seed messages, indexed
 	mkdir -p "$MAILDIR/cur" "$MAILDIR/tmp"
 	cp -r "$work/seed/new" "$MAILDIR/new"
 	chown -R "$DOVECOT_MAIL_USER" "$MAILDIR" 2>/dev/null || :
-	$DOVEADM index -u "$IMAP_USER" INBOX
+	doveadm index -u "$IMAP_USER" INBOX
 }
 
 cat >"$work/mbsyncrc" <<END
@@ -53,19 +50,10 @@ Sync Pull New
 Create Near
 SyncState *
 END
-cat >"$work/aanmeld.conf" <<END
-[main]
-rules = $top/rules
-spool = $work/spool
-[mailbox]
-type = imap
-url = imaps://localhost:$IMAPS_PORT/INBOX
-user = $IMAP_USER
-password_file = $work/password
-ca_file = $CA_FILE
-[classify]
-trusted_authserv_id = mx.vng.nl
-END
+{
+	imap_conf
+	printf '[classify]\ntrusted_authserv_id = mx.vng.nl\n'
+} >"$work/aanmeld.conf"
 
 measure() {	# measure NAME COMMAND...: appends "seconds rss_kb" to NAME.times
 	name=$1
@@ -94,7 +82,7 @@ while [ "$i" -lt "$rounds" ]; do
 	measure aanmeldd "$aanmeldd" $root_opt -c "$work/aanmeld.conf" --once \
 		--now "2021-04-01 10:00"
 	recorded=$(sqlite3 "$work/spool/aanmeld.db" "SELECT count(*) FROM messages")
-	left=$($DOVEADM mailbox status -u "$IMAP_USER" messages INBOX | sed 's/.*=//')
+	left=$(doveadm mailbox status -u "$IMAP_USER" messages INBOX | sed 's/.*=//')
 	[ "$recorded" -eq "$count" ] && [ "$left" -eq 0 ] || {
 		echo "aanmeldd recorded $recorded of $count, left $left" >&2
 		exit 1

@@ -12,18 +12,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-1000}
 rounds=${2:-3}
 . "$top/bench/lib.sh"
-server=
-trap 'test -n "$server" && kill "$server"; rm -rf "$work"' EXIT
+trap 'servers_stop; rm -rf "$work"' EXIT
 sh "$top/tests/servers/ca.sh" "$work/pki" >/dev/null
-/usr/bin/python3 "$top/tests/servers/smtp-server.py" --port 0 \
-	--port-file "$work/port" --maildir "$work/sink" \
-	--tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" \
-	--auth aanmeld:smtp-secret 2>/dev/null &
-server=$!
-while [ ! -s "$work/port" ]; do sleep 0.1; done
-port=$(cat "$work/port")
-printf 'smtp-secret\n' >"$work/password"
-chmod 600 "$work/password"
+smtp_start "$work/pki/server" aanmeld:smtp-secret
+port=$smtp_port
+secret password smtp-secret
 
 # the queue: sample confirmations with ids of their own
 mkdir -p "$work/mails"

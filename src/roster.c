@@ -131,15 +131,22 @@ plan_promotion(const struct rules *r, const struct config *cfg,
 	return 0;
 }
 
-static void
-finish(struct roster_plan *plan, const char *actor)
+/* Ends building a plan: on rc -1 frees it and returns -1, else fills
+   plan->change from what the plan holds and returns 0. */
+static int
+finish(struct roster_plan *plan, const char *actor, int rc)
 {
+	if (rc == -1) {
+		roster_plan_free(plan);
+		return -1;
+	}
 	plan->change.withdraw = plan->withdraw;
 	plan->change.promote = plan->promote;
 	plan->change.actor = actor;
 	plan->change.detail = plan->detail;
 	plan->change.mails = plan->mails.mails;
 	plan->change.n_mails = plan->mails.n;
+	return 0;
 }
 
 /* Reads what a plan needs. */
@@ -211,12 +218,7 @@ roster_plan_withdraw(struct store *s, const struct rules *r,
 	free(next_name);
 	store_programme_contacts_free(contacts, n_contacts);
 	free(items);
-	if (rc == -1) {
-		roster_plan_free(plan);
-		return -1;
-	}
-	finish(plan, actor);
-	return 0;
+	return finish(plan, actor, rc);
 }
 
 int
@@ -276,12 +278,7 @@ roster_plan_promote(struct store *s, const struct rules *r,
 	}
 	free(first);
 	free(name);
-	if (rc == -1) {
-		roster_plan_free(plan);
-		return -1;
-	}
-	finish(plan, actor);
-	return 0;
+	return finish(plan, actor, rc);
 }
 
 void

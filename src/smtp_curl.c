@@ -226,11 +226,29 @@ failure_text(struct smtp_curl *c, CURLcode res, long code)
 	return xasprintf("sending failed");
 }
 
+/* The error text of a failed session or send: the host, what failed,
+   curl's detail and, after a 4xx or 5xx, the server's reply.  The
+   caller frees it. */
+static char *
+failure_error(struct smtp_curl *c, CURLcode res, long code)
+{
+	const char *detail;
+	char *what, *error;
+
+	what = failure_text(c, res, code);
+	detail = c->errbuf[0] != '\0' ? c->errbuf : curl_easy_strerror(res);
+	if (c->code >= 400 && c->reply[0] != '\0')
+		error = xasprintf("%s: %s: %s; the server said: %s", c->shown,
+				  what, detail, c->reply);
+	else
+		error = xasprintf("%s: %s: %s", c->shown, what, detail);
+	free(what);
+	return error;
+}
+
 static enum send_result
 outcome(struct smtp_curl *c, CURLcode res, char **error_r)
 {
-	const char *detail;
-	char *what;
 	long code = 0;
 	enum send_result r;
 
@@ -256,14 +274,7 @@ outcome(struct smtp_curl *c, CURLcode res, char **error_r)
 		r = SEND_PERMFAIL;
 	else
 		r = SEND_TEMPFAIL;
-	what = failure_text(c, res, code);
-	detail = c->errbuf[0] != '\0' ? c->errbuf : curl_easy_strerror(res);
-	if (c->code >= 400 && c->reply[0] != '\0')
-		*error_r = xasprintf("%s: %s: %s; the server said: %s",
-				     c->shown, what, detail, c->reply);
-	else
-		*error_r = xasprintf("%s: %s: %s", c->shown, what, detail);
-	free(what);
+	*error_r = failure_error(c, res, code);
 	return r;
 }
 
@@ -580,8 +591,6 @@ smtp_curl_probe(struct smtp *t, char **error_r)
 	struct smtp_curl *c;
 	CURLcode res;
 	long code = 0;
-	const char *detail;
-	char *what;
 
 	if (t == NULL || t->ops != &smtp_curl_ops) {
 		*error_r = xstrdup("not an SMTP transport");
@@ -611,13 +620,6 @@ smtp_curl_probe(struct smtp *t, char **error_r)
 		    CURLE_OK ||
 	    code == 0)
 		code = c->code;
-	what = failure_text(c, res, code);
-	detail = c->errbuf[0] != '\0' ? c->errbuf : curl_easy_strerror(res);
-	if (c->code >= 400 && c->reply[0] != '\0')
-		*error_r = xasprintf("%s: %s: %s; the server said: %s",
-				     c->shown, what, detail, c->reply);
-	else
-		*error_r = xasprintf("%s: %s: %s", c->shown, what, detail);
-	free(what);
+	*error_r = failure_error(c, res, code);
 	return -1;
 }

@@ -68,12 +68,6 @@ sed -e 's/dmarc=pass (p=NONE/dmarc=fail (p=NONE/' \
 once aanmeld "2021-04-01 11:00"
 ok $? "replies: aanmeldd --once exits 0"
 
-key_verdict() {	# key_verdict KEY
-	sql "SELECT verdict FROM messages WHERE msgkey = '$1'"
-}
-reasons() {	# reasons KEY PATTERN: the reasons hold PATTERN
-	sql "SELECT reasons FROM messages WHERE msgkey = '$1'" | grep -q "$2"
-}
 for k in 2001.outlook-accept 2002.outlook-decline 2003.gmail-accept \
 	2004.gmail-tentative; do
 	eq "$k: verdict attendance" attendance "$(key_verdict "$k.host")"

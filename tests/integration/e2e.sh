@@ -97,11 +97,9 @@ eq "no attempts left over after clean runs" 0 "$(sql 'SELECT count(*) FROM attem
 mail 2500.poison.host p@utrecht.nl "$S"
 sql "INSERT INTO attempts VALUES ('INBOX', '2500.poison.host', 3, 0)"
 once
-eq "poison: recorded as review" "review" \
-	"$(sql "SELECT verdict FROM messages WHERE msgkey = '2500.poison.host'")"
-check "poison: the reason says why" sh -c "sqlite3 '$work/spool/aanmeld.db' \
-	\"SELECT reasons FROM messages WHERE msgkey = '2500.poison.host'\" |
-	grep -q 'processing failed 3 times'"
+eq "poison: recorded as review" "review" "$(key_verdict 2500.poison.host)"
+check "poison: the reason says why" \
+	reasons 2500.poison.host 'processing failed 3 times'
 eq "poison: not answered" $((4 + sessions)) "$(sql 'SELECT count(*) FROM outbox')"
 eq "poison: in Beoordelen" 1 "$(ls "$work/spool/maildir/.Beoordelen/cur" | grep -c poison)"
 eq "poison: attempt forgotten" 0 "$(sql 'SELECT count(*) FROM attempts')"
@@ -112,11 +110,9 @@ eq "poison: attempt forgotten" 0 "$(sql 'SELECT count(*) FROM attempts')"
 	head -c 27000000 /dev/zero | tr '\0' 'x'
 } >"$work/spool/maildir/new/2600.big.host"
 once
-eq "oversize: recorded as review" "review" \
-	"$(sql "SELECT verdict FROM messages WHERE msgkey = '2600.big.host'")"
-check "oversize: the reason says so" sh -c "sqlite3 '$work/spool/aanmeld.db' \
-	\"SELECT reasons FROM messages WHERE msgkey = '2600.big.host'\" |
-	grep -q 'exceeds 26214400 bytes'"
+eq "oversize: recorded as review" "review" "$(key_verdict 2600.big.host)"
+check "oversize: the reason says so" \
+	reasons 2600.big.host 'exceeds 26214400 bytes'
 eq "oversize: out of the inbox" 0 "$(ls "$work/spool/maildir/new" | wc -l)"
 
 # no more than max_replies_per_day answers to one address

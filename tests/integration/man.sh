@@ -40,6 +40,25 @@ show() {
 	sed 's/^/# /' "$1"
 }
 
+# documented KIND MIN CODE PAGE WHERE: the KINDs read from CODE's table
+# ($tmp/code-KINDs, more than MIN) are the ones PAGE documents WHERE
+# ($tmp/doc-KINDs): none missing, none stale
+documented() {
+	count=$(wc -l <"$tmp/code-$1s")
+	[ "$count" -gt "$2" ]
+	ok $? "$3: the $1s table is read ($count $1s)"
+
+	LC_ALL=C comm -23 "$tmp/code-$1s" "$tmp/doc-$1s" >"$tmp/undoc"
+	[ ! -s "$tmp/undoc" ]
+	ok $? "$4 documents every $1 of $3 $5"
+	show "$tmp/undoc"
+
+	LC_ALL=C comm -13 "$tmp/code-$1s" "$tmp/doc-$1s" >"$tmp/stale"
+	[ ! -s "$tmp/stale" ]
+	ok $? "$4 documents no $1 that $3 lacks"
+	show "$tmp/stale"
+}
+
 missing=""
 for prog in man groff lexgrog; do
 	command -v "$prog" >/dev/null 2>&1 || missing="$missing $prog"
@@ -110,19 +129,7 @@ awk '
 	{ tag = 0 }
 ' "$conf" | LC_ALL=C sort -u >"$tmp/doc-settings"
 
-count=$(wc -l <"$tmp/code-settings")
-[ "$count" -gt 30 ]
-ok $? "src/config.c: the settings table is read ($count settings)"
-
-LC_ALL=C comm -23 "$tmp/code-settings" "$tmp/doc-settings" >"$tmp/undoc"
-[ ! -s "$tmp/undoc" ]
-ok $? "aanmeld.conf.5 documents every setting of src/config.c in its section"
-show "$tmp/undoc"
-
-LC_ALL=C comm -13 "$tmp/code-settings" "$tmp/doc-settings" >"$tmp/stale"
-[ ! -s "$tmp/stale" ]
-ok $? "aanmeld.conf.5 documents no setting that src/config.c lacks"
-show "$tmp/stale"
+documented setting 30 src/config.c aanmeld.conf.5 "in its section"
 
 # every default of the table appears in the entry of its setting
 : >"$tmp/bad-defaults"
@@ -187,19 +194,7 @@ awk '
 	}
 ' "$man1" | LC_ALL=C sort -u >"$tmp/doc-commands"
 
-count=$(wc -l <"$tmp/code-commands")
-[ "$count" -gt 5 ]
-ok $? "src/aanmeld.c: the commands table is read ($count commands)"
-
-LC_ALL=C comm -23 "$tmp/code-commands" "$tmp/doc-commands" >"$tmp/undoc"
-[ ! -s "$tmp/undoc" ]
-ok $? "aanmeld.1 documents every command of src/aanmeld.c under COMMANDS"
-show "$tmp/undoc"
-
-LC_ALL=C comm -13 "$tmp/code-commands" "$tmp/doc-commands" >"$tmp/stale"
-[ ! -s "$tmp/stale" ]
-ok $? "aanmeld.1 documents no command that src/aanmeld.c lacks"
-show "$tmp/stale"
+documented command 5 src/aanmeld.c aanmeld.1 "under COMMANDS"
 
 : >"$tmp/nosyn"
 while read -r cmd; do

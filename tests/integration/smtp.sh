@@ -40,6 +40,19 @@ file_of() {	# file_of MESSAGE-ID: the sink's file holding it
 }
 S='Deelname praktijkproef GG & lokale inclusie'
 sessions=$(grep -c '^\[session ' "$srcdir/../rules/programme.conf")
+# parsed RCPT FILE WHAT1 WHAT2: the confirmation FILE to RCPT passes
+# Python's parsers (test WHAT1), and so does every invitation to RCPT
+# (WHAT2: one for each session)
+parsed() {
+	$PY "$srcdir/integration/lib/check-mail.py" confirm "$2" "$1" >"$work/check.out" 2>&1
+	ok $? "$3: $(cat "$work/check.out")"
+	good=0
+	for id in $(sql "SELECT message_id FROM outbox WHERE rcpt = '$1' AND kind = 'invitation'"); do
+		$PY "$srcdir/integration/lib/check-mail.py" invitation "$(file_of "$id")" "$1" \
+			>>"$work/check.out" 2>&1 && good=$((good + 1))
+	done
+	eq "$4" "$sessions" "$good"
+}
 
 # --- a confirmation and its invitations over STARTTLS with AUTH
 mail 1000.a.host utrecht@utrecht.nl "$S"
@@ -55,14 +68,8 @@ check "envelope: RCPT TO the sender" grep -qx "to utrecht@utrecht.nl" "$env"
 check "over TLS" grep -qx "tls yes" "$env"
 check "after AUTH" grep -qx "auth aanmeld" "$env"
 check "threaded to the enrolment" grep -q '^In-Reply-To: <1000.a.host@test.example>' "$f"
-$PY "$srcdir/integration/lib/check-mail.py" confirm "$f" utrecht@utrecht.nl >"$work/check.out" 2>&1
-ok $? "the confirmation passes Python's parsers: $(cat "$work/check.out")"
-good=0
-for id in $(sql "SELECT message_id FROM outbox WHERE kind = 'invitation'"); do
-	$PY "$srcdir/integration/lib/check-mail.py" invitation "$(file_of "$id")" utrecht@utrecht.nl \
-		>>"$work/check.out" 2>&1 && good=$((good + 1))
-done
-eq "every invitation passes Python's parsers" "$sessions" "$good"
+parsed utrecht@utrecht.nl "$f" "the confirmation passes Python's parsers" \
+	"every invitation passes Python's parsers"
 cp "$f" "$work/sample-confirmation.eml"
 cp "$(file_of "$(sql "SELECT message_id FROM outbox WHERE kind = 'invitation' ORDER BY id LIMIT 1")")" \
 	"$work/sample-invitation.eml"
@@ -140,14 +147,8 @@ id=$(sql "SELECT message_id FROM outbox WHERE rcpt = 'jan@zwolle.nl' AND kind = 
 f=$(file_of "$id")
 check "hostile name: no Bcc header appears" sh -c "! grep -a -i -q '^Bcc:' '$f'"
 check "hostile name: the To header is encoded" grep -a -q '^To: =?UTF-8?' "$f"
-$PY "$srcdir/integration/lib/check-mail.py" confirm "$f" jan@zwolle.nl >"$work/check.out" 2>&1
-ok $? "hostile name: the confirmation is well-formed: $(cat "$work/check.out")"
-good=0
-for id in $(sql "SELECT message_id FROM outbox WHERE rcpt = 'jan@zwolle.nl' AND kind = 'invitation'"); do
-	$PY "$srcdir/integration/lib/check-mail.py" invitation "$(file_of "$id")" jan@zwolle.nl \
-		>>"$work/check.out" 2>&1 && good=$((good + 1))
-done
-eq "hostile name: every invitation keeps one ATTENDEE" "$sessions" "$good"
+parsed jan@zwolle.nl "$f" "hostile name: the confirmation is well-formed" \
+	"hostile name: every invitation keeps one ATTENDEE"
 
 # --- an untrusted certificate: nothing sent, the reason logged
 start_server untrusted

@@ -101,8 +101,15 @@ class State:
         self.reject_data = 0
         self.drop_after_data = 0
         self.close_idle = False
-        self.stall_rcpt = 0.0
-        self.stall_data = 0.0
+        # seconds to wait before the next reply to RCPT, to DATA's dot
+        self.stall = {"RCPT": 0.0, "DATA": 0.0}
+
+    async def stall_once(self, command, peer):
+        """Waits once as long as the control file asked for command."""
+        delay, self.stall[command] = self.stall[command], 0.0
+        if delay > 0:
+            log.info("%r %s: stalling for %g s", peer, command, delay)
+            await asyncio.sleep(delay)
 
     def count(self, name):
         self.stats[name] += 1
@@ -145,10 +152,8 @@ class State:
             self.reject_data = int(words[1])
         elif cmd == "drop-after-data" and len(words) == 2:
             self.drop_after_data = int(words[1])
-        elif cmd == "stall-rcpt" and len(words) == 2:
-            self.stall_rcpt = float(words[1])
-        elif cmd == "stall-data" and len(words) == 2:
-            self.stall_data = float(words[1])
+        elif cmd in ("stall-rcpt", "stall-data") and len(words) == 2:
+            self.stall[cmd[len("stall-"):].upper()] = float(words[1])
         elif cmd == "close-idle" and len(words) == 1:
             self.close_idle = True
         else:
@@ -184,10 +189,7 @@ class Handler:
         st.poll_control()
         if address == "<>":
             return "501 5.1.3 null recipient"
-        if st.stall_rcpt > 0:
-            delay, st.stall_rcpt = st.stall_rcpt, 0.0
-            log.info("%r RCPT: stalling for %g s", session.peer, delay)
-            await asyncio.sleep(delay)
+        await st.stall_once("RCPT", session.peer)
         if st.tempfail_rcpt > 0:
             st.tempfail_rcpt -= 1
             st.count("tempfailed")
@@ -211,10 +213,7 @@ class Handler:
             # the reply that aiosmtpd writes next goes nowhere
             server.transport.abort()
             return "250 dropped"
-        if st.stall_data > 0:
-            delay, st.stall_data = st.stall_data, 0.0
-            log.info("%r DATA: stalling for %g s", session.peer, delay)
-            await asyncio.sleep(delay)
+        await st.stall_once("DATA", session.peer)
         if st.tempfail > 0:
             st.tempfail -= 1
             st.count("tempfailed")

@@ -21,8 +21,9 @@
 #include "testdir.h"
 #include "util.h"
 
-time_t
-fixture_utc(int y, int mo, int d, int h, int mi, int s)
+/* tm holding that date and time, the rest zero */
+static struct tm
+broken_down(int y, int mo, int d, int h, int mi, int s)
 {
 	struct tm tm;
 
@@ -33,20 +34,22 @@ fixture_utc(int y, int mo, int d, int h, int mi, int s)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = s;
+	return tm;
+}
+
+time_t
+fixture_utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = broken_down(y, mo, d, h, mi, s);
+
 	return timegm(&tm);
 }
 
 time_t
 fixture_local(int y, int mo, int d, int h, int mi)
 {
-	struct tm tm;
+	struct tm tm = broken_down(y, mo, d, h, mi, 0);
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
 	tm.tm_isdst = -1;
 	return mktime(&tm);
 }

@@ -103,6 +103,45 @@ check_texts(const struct classification *c)
 	free(nl);
 }
 
+/* Classifies a mail with these headers before its From line, this From
+   and Subject and the Message-ID <TAGn@example.org> at now into *c, and
+   prints the verdict with row n.  The caller frees the message. */
+static struct message *
+classify_mail(const struct classify_settings *set,
+	      const struct classify_state *st, const char *headers,
+	      const char *from, const char *subject, const char *tag, size_t n,
+	      const char *now, struct classification *c)
+{
+	struct message *m;
+	char *raw;
+
+	raw = xasprintf("%sFrom: Someone <%s>\r\nSubject: %s\r\n"
+			"Message-ID: <%s%zu@example.org>\r\n\r\nbody\r\n",
+			headers, from, subject, tag, n);
+	m = message_parse(raw, strlen(raw));
+	free(raw);
+	classify(m, rules, set, st, fixture_at(now), c);
+	print_message("%s row %zu: %s %s %d (%s)\n", tag, n,
+		      verdict_name(c->verdict),
+		      c->gemeente != NULL ? c->gemeente->code : "-", c->answer,
+		      c->reasons);
+	return m;
+}
+
+/* c has this verdict, municipality ("-" for none), answer and a reason
+   holding the text reason, and its texts are as staff read them. */
+static void
+check_verdict(const struct classification *c, const char *verdict,
+	      const char *code, bool answer, const char *reason)
+{
+	assert_string_equal(verdict_name(c->verdict), verdict);
+	assert_string_equal(c->gemeente != NULL ? c->gemeente->code : "-",
+			    code);
+	assert_int_equal(c->answer, answer);
+	assert_non_null(strstr(c->reasons, reason));
+	check_texts(c);
+}
+
 struct row {
 	const char *headers; /* before the From line */
 	const char *from;
@@ -185,27 +224,13 @@ test_rows(void **state)
 					    NULL};
 		struct classification c;
 		struct message *m;
-		char *raw;
 
-		raw = xasprintf(
-			"%sFrom: Someone <%s>\r\nSubject: %s\r\n"
-			"Message-ID: <t%zu@example.org>\r\n\r\nbody\r\n",
-			r->headers, r->from, r->subject, i);
-		m = message_parse(raw, strlen(raw));
 		set.trust_unlabelled_authres = r->trust_m365;
-		classify(m, rules, &set, &st, fixture_at(r->now), &c);
-		print_message(
-			"row %zu: %s %s (%s)\n", i, verdict_name(c.verdict),
-			c.gemeente != NULL ? c.gemeente->code : "-", c.reasons);
-		assert_string_equal(verdict_name(c.verdict), r->verdict);
-		assert_string_equal(c.gemeente != NULL ? c.gemeente->code : "-",
-				    r->code);
-		assert_int_equal(c.answer, r->answer);
-		assert_non_null(strstr(c.reasons, r->reason));
-		check_texts(&c);
+		m = classify_mail(&set, &st, r->headers, r->from, r->subject,
+				  "t", i, r->now, &c);
+		check_verdict(&c, r->verdict, r->code, r->answer, r->reason);
 		classification_deinit(&c);
 		message_free(m);
-		free(raw);
 	}
 }
 
@@ -499,27 +524,12 @@ test_authentication(void **state)
 			NULL};
 		struct classification c;
 		struct message *m;
-		char *raw;
 
-		raw = xasprintf(
-			"%sFrom: Someone <%s>\r\nSubject: %s\r\n"
-			"Message-ID: <a%zu@example.org>\r\n\r\nbody\r\n",
-			r->headers, r->from, r->subject, i);
-		m = message_parse(raw, strlen(raw));
 		set.trust_unlabelled_authres = r->trust_m365;
-		classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"),
-			 &c);
-		print_message("auth row %zu: %s %s %d (%s)\n", i,
-			      verdict_name(c.verdict),
-			      c.gemeente != NULL ? c.gemeente->code : "-",
-			      c.answer, c.reasons);
+		m = classify_mail(&set, &st, r->headers, r->from, r->subject,
+				  "a", i, "2021-04-01 10:00", &c);
 		assert_null(m->problem);
-		assert_string_equal(verdict_name(c.verdict), r->verdict);
-		assert_string_equal(c.gemeente != NULL ? c.gemeente->code : "-",
-				    r->code);
-		assert_int_equal(c.answer, r->answer);
-		assert_non_null(strstr(c.reasons, r->reason));
-		check_texts(&c);
+		check_verdict(&c, r->verdict, r->code, r->answer, r->reason);
 		if (strstr(c.reasons, NOT_AUTHENTICATED) != NULL) {
 			/* and staff read it in Dutch */
 			char *nl = dutch(&c);
@@ -531,7 +541,6 @@ test_authentication(void **state)
 		}
 		classification_deinit(&c);
 		message_free(m);
-		free(raw);
 	}
 }
 

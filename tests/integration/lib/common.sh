@@ -36,6 +36,15 @@ sql() {
 	fi
 }
 
+# key_verdict KEY: the verdict recorded for the message with msgkey KEY
+key_verdict() {
+	sql "SELECT verdict FROM messages WHERE msgkey = '$1'"
+}
+# reasons KEY PATTERN: the reasons recorded for it hold PATTERN
+reasons() {
+	sql "SELECT reasons FROM messages WHERE msgkey = '$1'" | grep -q "$2"
+}
+
 # once [NAME [NOW [VAR=VALUE...]]]: one pass of aanmeldd on $work/NAME.conf
 # (NAME: aanmeld) at NOW (2021-04-01 10:00), VAR=VALUE in its environment.
 # Its output is in $work/NAME.out (this pass only) and is added to

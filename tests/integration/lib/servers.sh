@@ -54,15 +54,12 @@ count() {	# count FOLDER: messages in it
 		sed -n 's/.*messages=\([0-9]*\).*/\1/p'
 }
 
-# servers_setup: starts Dovecot and the SMTP sink and writes
-# $work/aanmeld.conf for both (IMAPS and SMTP verified against the test CA,
-# authentication results trusted from mx.vng.nl).
-servers_setup() {
-	dovecot_start
-	smtp_start "$PKI_DIR/server" aanmeld:smtp-secret
-	secret password "$IMAP_PASSWORD"
-	secret smtp.password smtp-secret
-	cat >"$work/aanmeld.conf" <<EOF
+# imap_conf: prints the start of an aanmeld.conf, once dovecot_start has
+# run: the shipped rules, spool $work/spool and a [mailbox] reading
+# Dovecot's INBOX over IMAPS (password in $work/password, verified against
+# the test CA); the caller adds the rest of [mailbox] and what follows.
+imap_conf() {
+	cat <<EOF
 [main]
 rules = $srcdir/../rules
 spool = $work/spool
@@ -72,6 +69,20 @@ url = imaps://localhost:$IMAPS_PORT/INBOX
 user = $IMAP_USER
 password_file = $work/password
 ca_file = $CA_FILE
+EOF
+}
+
+# servers_setup: starts Dovecot and the SMTP sink and writes
+# $work/aanmeld.conf for both (IMAPS and SMTP verified against the test CA,
+# authentication results trusted from mx.vng.nl).
+servers_setup() {
+	dovecot_start
+	smtp_start "$PKI_DIR/server" aanmeld:smtp-secret
+	secret password "$IMAP_PASSWORD"
+	secret smtp.password smtp-secret
+	{
+		imap_conf
+		cat <<EOF
 timeout = 10
 poll_interval = 1
 [smtp]
@@ -84,6 +95,7 @@ timeout = 10
 [classify]
 trusted_authserv_id = mx.vng.nl
 EOF
+	} >"$work/aanmeld.conf"
 }
 
 # Once dovecot_start has run: where test mail <ID@test.example> is, and a
