@@ -1,7 +1,7 @@
 #!/bin/sh
 # man.sh - the manual pages in doc/: each one formats without a single
 # warning (man-db and groff), has a NAME line that apropos can read, and
-# keeps up with the code: every setting in the table of src/config.c is
+# keeps up with the code: every setting in the table of src/rules/config.c is
 # documented in aanmeld.conf(5) under its section (and nothing else is),
 # every command of src/aanmeld.c is in aanmeld(1) (and nothing else is),
 # every long option is on its program's page and every AANMELD_*
@@ -109,7 +109,7 @@ done
 conf="$doc/aanmeld.conf.5"
 # "section name" for every S("section", "name", ...) line of the table
 sed -n 's/^[[:space:]]*S("\([a-z0-9_]*\)", *"\([a-z0-9_]*\)".*/\1 \2/p' \
-	"$src/config.c" | LC_ALL=C sort -u >"$tmp/code-settings"
+	"$src/rules/config.c" | LC_ALL=C sort -u >"$tmp/code-settings"
 # "section name" for every entry of the page, a .TP tag line
 # ".BI "name = " ..." or ".BR "name = " ...", under the ".SS [section]"
 # it stands in
@@ -129,12 +129,12 @@ awk '
 	{ tag = 0 }
 ' "$conf" | LC_ALL=C sort -u >"$tmp/doc-settings"
 
-documented setting 30 src/config.c aanmeld.conf.5 "in its section"
+documented setting 30 src/rules/config.c aanmeld.conf.5 "in its section"
 
 # every default of the table appears in the entry of its setting
 : >"$tmp/bad-defaults"
 sed -n 's/^[[:space:]]*S("\([a-z0-9_]*\)", *"\([a-z0-9_]*\)", *SET_[A-Z]*, *[a-z0-9_]*, *"\([^"]*\)").*/\1 \2 \3/p' \
-	"$src/config.c" >"$tmp/code-defaults"
+	"$src/rules/config.c" >"$tmp/code-defaults"
 # a default on the next line of the table (the line was too long)
 awk '
 	/^[[:space:]]*S\("[a-z0-9_]+", *"[a-z0-9_]+",/ && !/\),?[[:space:]]*$/ {
@@ -147,7 +147,7 @@ awk '
 			print held, substr($0, RSTART + 1, RLENGTH - 3)
 		held = ""
 	}
-' "$src/config.c" >>"$tmp/code-defaults"
+' "$src/rules/config.c" >>"$tmp/code-defaults"
 while read -r section name def; do
 	[ -n "$def" ] || continue
 	awk -v s="$section" -v nm="$name" -v d="$def" '
@@ -168,7 +168,7 @@ while read -r section name def; do
 	' "$conf" || echo "[$section] $name: default $def" >>"$tmp/bad-defaults"
 done <"$tmp/code-defaults"
 [ ! -s "$tmp/bad-defaults" ]
-ok $? "aanmeld.conf.5 gives the default of src/config.c for each setting"
+ok $? "aanmeld.conf.5 gives the default of src/rules/config.c for each setting"
 show "$tmp/bad-defaults"
 
 # --- aanmeld(1) against the commands table ---------------------------------
@@ -232,7 +232,7 @@ check_options() {	# check_options PROGRAM PAGE
 check_options aanmeldd aanmeldd.8
 check_options aanmeld aanmeld.1
 
-grep -h -o '"AANMELD_[A-Z0-9_]*"' "$src"/*.c | tr -d '"' | LC_ALL=C sort -u \
+grep -h -o '"AANMELD_[A-Z0-9_]*"' "$src"/*.c "$src"/*/*.c | tr -d '"' | LC_ALL=C sort -u \
 	>"$tmp/env"
 for page in aanmeldd.8 aanmeld.1; do
 	: >"$tmp/noenv"
