@@ -1,6 +1,7 @@
 #include "autoconf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -371,6 +372,29 @@ reason_parse_name(const char *name)
 	return -1;
 }
 
+/* a, or its first REASON_ARG_MAX bytes up to a whole character with
+   "..." after them: heap. */
+static char *
+arg_dup(const char *a)
+{
+	size_t len = strlen(a), keep = 0, n;
+	uint32_t cp;
+
+	if (len <= REASON_ARG_MAX)
+		return xstrdup(a);
+	/* whole UTF-8 sequences; a byte that starts none counts as one */
+	while (keep < REASON_ARG_MAX - 3) {
+		n = util_utf8_decode((const unsigned char *)a + keep,
+				     len - keep, &cp);
+		if (n == 0)
+			n = 1;
+		if (keep + n > REASON_ARG_MAX - 3)
+			break;
+		keep += n;
+	}
+	return xasprintf("%.*s...", (int)keep, a);
+}
+
 static void
 set_va(struct reason *r, enum reason_code code, va_list ap)
 {
@@ -379,7 +403,7 @@ set_va(struct reason *r, enum reason_code code, va_list ap)
 	for (size_t i = 0; i < table[code].nargs; i++) {
 		const char *a = va_arg(ap, const char *);
 
-		r->arg[i] = xstrdup(a != NULL ? a : "");
+		r->arg[i] = arg_dup(a != NULL ? a : "");
 	}
 }
 
@@ -586,7 +610,10 @@ decode_one(struct json_object *one, struct reason *r)
 	for (size_t k = 1; k < n; k++) {
 		struct json_object *a = json_object_array_get_idx(one, k);
 
-		if (!json_object_is_type(a, json_type_string)) {
+		/* a NUL would cut the argument short unseen */
+		if (!json_object_is_type(a, json_type_string) ||
+		    strlen(json_object_get_string(a)) !=
+			    (size_t)json_object_get_string_len(a)) {
 			reason_deinit(r);
 			return -1;
 		}
@@ -608,6 +635,8 @@ reason_list_decode(const char *text, struct reason_list *l)
 	if (len > REASON_ENCODED_MAX)
 		return -1;
 	tok = json_tokener_new();
+	/* only what reason_list_encode() writes: no trailing commas */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	all = json_tokener_parse_ex(tok, text, (int)len);
 	if (all == NULL ||
 	    json_tokener_get_error(tok) != json_tokener_success ||

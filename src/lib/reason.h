@@ -13,8 +13,13 @@
 
 /* The most arguments a code takes (REASON_MERGED). */
 #define REASON_ARGS 6
+/* Longest argument kept: a longer one (attacker text, at most) is cut on
+   a character boundary and ends in "...", so a reason always shows that
+   its argument was there, and a list encodes to far less than
+   REASON_ENCODED_MAX. */
+#define REASON_ARG_MAX 1024
 /* Longest encoded list reason_list_decode() accepts. */
-#define REASON_ENCODED_MAX (64 * 1024)
+#define REASON_ENCODED_MAX (1024 * 1024)
 
 enum reason_code {
 	/* classify.c: authentication */

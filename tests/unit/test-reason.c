@@ -216,6 +216,10 @@ test_decode_refuses(void **state)
 		"[[]]",
 		"[\"auth-none\"]",
 		"[[\"auth-none\"]] trailing",
+		"[[\"not-municipality\",\"x\"],]",
+		"[[\"not-municipality\",\"x\",]]",
+		"[[\"not-municipality\",\"cut\\u0000here\"]]",
+		"[['not-municipality','x']]",
 	};
 	struct reason_list l;
 	char *big;
@@ -238,6 +242,51 @@ test_decode_refuses(void **state)
 	free(big);
 }
 
+/* An argument of any length shows that it was there: cut on a character
+   boundary with "...", never dropped, and the list still decodes. */
+static void
+test_long_argument(void **state)
+{
+	static const char *const units[] = {
+		"a",	"\xc3\xa9", "\xe2\x80\xae", "\xf0\x9f\x98\x80",
+		"\x01", "\xff"};
+	struct reason_list l = {0}, back;
+	char *big, *enc, *dutch;
+	size_t i, len, ulen;
+
+	(void)state;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		ulen = strlen(units[i]);
+		big = xmalloc(100 * 1024 + 1);
+		for (len = 0; len + ulen <= 100 * 1024; len += ulen)
+			memcpy(big + len, units[i], ulen);
+		big[len] = '\0';
+		reason_list_add(&l, REASON_NOT_MUNICIPALITY, big);
+		free(big);
+		big = l.v[l.n - 1].arg[0];
+		len = strlen(big);
+		assert_true(len <= REASON_ARG_MAX);
+		assert_true(len > REASON_ARG_MAX - 3 - 4);
+		assert_string_equal(big + len - 3, "...");
+		/* whole characters only before the dots */
+		assert_int_equal((len - 3) % ulen, 0);
+		assert_memory_equal(big, units[i], ulen);
+	}
+	enc = reason_list_encode(&l);
+	assert_true(strlen(enc) <= REASON_ENCODED_MAX);
+	assert_int_equal(reason_list_decode(enc, &back), 0);
+	assert_int_equal(back.n, l.n);
+	for (i = 0; i < l.n; i++)
+		assert_string_equal(back.v[i].arg[0], l.v[i].arg[0]);
+	dutch = reason_list_dutch(&back);
+	assert_non_null(strstr(dutch, "is geen gemeente"));
+	assert_non_null(strstr(dutch, "aaa..."));
+	free(dutch);
+	free(enc);
+	reason_list_deinit(&back);
+	reason_list_deinit(&l);
+}
+
 int
 main(void)
 {
@@ -246,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_decode_refuses),
+		cmocka_unit_test(test_long_argument),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
