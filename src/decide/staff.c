@@ -18,6 +18,10 @@
 #define WRAP 72
 /* Untrusted values (a subject, a server's reply) are cut at this. */
 #define VALUE_MAX 200
+/* Items listed in one block of the summary: a flood of mail (about
+   3,000 hostile messages filled the old 1 MB block) must not make the
+   mail huge or cut an item off unseen; the rest are counted. */
+#define LIST_MAX 100
 
 /* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
 static long
@@ -197,6 +201,23 @@ add_wrapped(struct buf *b, const char *prefix, const char *text, size_t indent)
 			(void)buf_addc(b, ' ');
 			col++;
 		}
+		/* a word longer than a line (a cut value of 200 bytes, a
+		   long address) fills lines of its own, broken between
+		   characters */
+		while (col + word > WRAP && word > WRAP - indent) {
+			size_t n = WRAP > col ? WRAP - col : 0;
+
+			while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+				n--;
+			if (n == 0)
+				break;
+			(void)buf_add(b, p, n);
+			p += n;
+			word -= n;
+			(void)buf_addc(b, '\n');
+			for (col = 0; col < indent; col++)
+				(void)buf_addc(b, ' ');
+		}
 		(void)buf_add(b, p, word);
 		col += word;
 		p += word;
@@ -225,14 +246,25 @@ add_field(struct buf *b, const char *lead, const char *label, const char *value)
 	free(clean);
 }
 
+/* The line after a list cut at LIST_MAX items, if it was. */
+static void
+add_more(struct buf *b, size_t n, const char *where)
+{
+	if (n <= LIST_MAX)
+		return;
+	(void)buf_addf(b, "\n  En nog %zu, niet hierboven genoemd: %s.\n",
+		       n - LIST_MAX, where);
+}
+
 static char *
-review_block(const struct staff_summary *s, const struct rules *r)
+review_block(const struct staff_summary *s, const struct rules *r,
+	     const char *review_folder)
 {
 	struct buf b;
-	char when[64], num[32];
+	char when[64], num[32], *where;
 
 	buf_init(&b, 1024 * 1024);
-	for (size_t i = 0; i < s->n_reviews; i++) {
+	for (size_t i = 0; i < s->n_reviews && i < LIST_MAX; i++) {
 		const struct staff_review *v = &s->reviews[i];
 		const struct gemeente *g =
 			v->suggested != NULL
@@ -242,7 +274,7 @@ review_block(const struct staff_summary *s, const struct rules *r)
 
 		if (i > 0)
 			(void)buf_addc(&b, '\n');
-		snprintf(num, sizeof(num), "  %zu.", i + 1);
+		snprintf(num, sizeof(num), "%3zu.", i + 1);
 		add_field(&b, num, "Van:", v->sender);
 		add_field(&b, "", "Onderwerp:",
 			  v->subject != NULL ? v->subject : "(geen)");
@@ -266,6 +298,9 @@ review_block(const struct staff_summary *s, const struct rules *r)
 		}
 		free(reason);
 	}
+	where = xasprintf("u vindt ze in de map %s", review_folder);
+	add_more(&b, s->n_reviews, where);
+	free(where);
 	return buf_steal(&b);
 }
 
@@ -339,7 +374,7 @@ failed_block(const struct staff_summary *s)
 	char when[64], *text;
 
 	buf_init(&b, 1024 * 1024);
-	for (size_t i = 0; i < s->n_failed; i++) {
+	for (size_t i = 0; i < s->n_failed && i < LIST_MAX; i++) {
 		const struct staff_failed *f = &s->failed[i];
 
 		buf_init(&line, 4096);
@@ -362,6 +397,7 @@ failed_block(const struct staff_summary *s)
 			       "    Opnieuw versturen: aanmeld retry %lld\n",
 			       (long long)f->id);
 	}
+	add_more(&b, s->n_failed, "aanmeld outbox laat ze allemaal zien");
 	return buf_steal(&b);
 }
 
@@ -408,7 +444,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 	snprintf(failed, sizeof(failed), "%zu", s->n_failed);
 	snprintf(places, sizeof(places), "%zu van %ld", s->confirmed,
 		 r->programme->capacity);
-	blocks[0] = block_or_none(review_block(s, r));
+	blocks[0] = block_or_none(review_block(s, r, review_folder));
 	blocks[1] = block_or_none(
 		enrolment_block(s->enrolled, s->n_enrolled, false));
 	blocks[2] = block_or_none(

@@ -402,6 +402,67 @@ test_summary_text(void **state)
 	free(body);
 }
 
+/* A flood of mail to review (or of failed mail) lists the first 100 in
+   full, whole, and counts the rest: the mail stays readable and nothing
+   is cut off unseen. */
+static void
+test_summary_flood(void **state)
+{
+	enum { N = 4096 };
+	struct staff_review *reviews = xcalloc(N, sizeof(*reviews));
+	struct staff_failed *failed = xcalloc(N, sizeof(*failed));
+	struct staff_summary s = {0};
+	char long_subject[300], *subject, *body, *last;
+
+	(void)state;
+	memset(long_subject, 'x', sizeof(long_subject) - 1);
+	long_subject[sizeof(long_subject) - 1] = '\0';
+	for (size_t i = 0; i < N; i++) {
+		reviews[i] = (struct staff_review){
+			(int64_t)i + 1,
+			(int64_t)i + 1,
+			fixture_at("2021-04-01 10:00"),
+			"a@b.example",
+			long_subject,
+			NULL,
+			"sender domain b.example is not a municipality",
+			"[[\"not-municipality\",\"b.example\"]]"};
+		failed[i] = (struct staff_failed){
+			(int64_t)i + 1, "confirm", "info@hotmail.com", "550 no",
+			fixture_at("2021-04-01 11:00")};
+	}
+	s.reviews = reviews;
+	s.n_reviews = N;
+	s.failed = failed;
+	s.n_failed = N;
+	staff_summary_render(&s, rules, "Beoordelen",
+			     fixture_at("2021-04-02 09:00"), &subject, &body);
+	assert_string_equal(subject, "Overzicht aanmeldingen 2 april 2021: "
+				     "4096 te beoordelen");
+	assert_non_null(strstr(body, "Te beoordelen (4096)\n"));
+	/* numbers past 9 keep the fields in one column */
+	assert_non_null(strstr(body, "\n  9. Van:        a@b.example\n"));
+	assert_non_null(strstr(body, "\n 10. Van:        a@b.example\n"));
+	assert_non_null(strstr(body, "\n100. Van:"));
+	assert_null(strstr(body, "\n101. Van:"));
+	/* the 100th is whole: its last field is there */
+	last = strstr(body, "\n100. Van:");
+	assert_non_null(strstr(last, "Nummer:     100 (aanmeld show 100)"));
+	assert_non_null(strstr(body, "  En nog 3996, niet hierboven genoemd: "
+				     "u vindt ze in de map Beoordelen.\n"));
+	assert_non_null(strstr(body, "Opnieuw versturen: aanmeld retry 100\n"));
+	assert_null(strstr(body, "aanmeld retry 101\n"));
+	assert_non_null(strstr(body,
+			       "  En nog 3996, niet hierboven genoemd: "
+			       "aanmeld outbox laat ze allemaal zien.\n"));
+	assert_true(strlen(body) < 256 * 1024);
+	assert_true(longest_line(body) <= 76);
+	free(subject);
+	free(body);
+	free(reviews);
+	free(failed);
+}
+
 static void
 test_warning_text(void **state)
 {
@@ -441,6 +502,7 @@ main(void)
 		cmocka_unit_test(test_reason_text_old),
 		cmocka_unit_test(test_error_clean),
 		cmocka_unit_test(test_summary_text),
+		cmocka_unit_test(test_summary_flood),
 		cmocka_unit_test(test_warning_text),
 	};
 
