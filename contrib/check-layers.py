@@ -2,7 +2,8 @@
 """The shape of src/, as the source map in src/README promises it.
 
 A module is X.c with X.h.  Fails when a folder includes a folder it may
-not (ALLOWED), when two modules include each other round a circle, or
+not (ALLOWED), when decide/ includes or calls what does input or output
+(it is pure), when two modules include each other round a circle, or
 when a backend's operations are called past its front door.
 """
 import os
@@ -25,6 +26,17 @@ ALLOWED = {
     "cli": {"lib", "mail", "rules", "decide", "compose", "store",
             "mailbox", "send", "cycle"},
 }
+# decide/ is pure: the time comes in as an argument, and nothing there
+# reads or writes files, the network or the database, logs, or runs the
+# parser's process
+PURE = "decide"
+IMPURE_HEADERS = {"spool.h", "oauth2.h", "tlsverify.h", "privileges.h",
+                  "notify.h", "detach.h", "inifile.h", "log.h",
+                  "message_worker.h"}
+IMPURE_CALLS = re.compile(
+    r"\b(time|util_clock|clock_gettime|gettimeofday|fopen|open|openat|"
+    r"read|write|socket|connect|getenv|system|popen|fork|"
+    r"util_read_\w+|sqlite3_\w+|curl_\w+)\s*\(")
 # the only files that call a backend's operations
 FRONT_DOORS = {"mailbox/mailbox.c", "send/smtp.c"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
@@ -59,6 +71,15 @@ def main(src):
                                 % (rel, name, to or ".", inc, rel,
                                    ", ".join(sorted(ALLOWED[rel]))
                                    or "itself"))
+        if rel == PURE:
+            for inc in INCLUDE.findall(text):
+                if os.path.basename(inc) in IMPURE_HEADERS:
+                    problems.append("%s/%s includes %s: %s is pure"
+                                    % (rel, name, inc, rel))
+            code = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+            for call in sorted(set(IMPURE_CALLS.findall(code))):
+                problems.append("%s/%s calls %s(): %s is pure"
+                                % (rel, name, call, rel))
         if "->ops->" in text and os.path.join(rel, name) not in FRONT_DOORS:
             problems.append("%s/%s calls ->ops-> past the front door"
                             % (rel, name))
@@ -68,7 +89,7 @@ def main(src):
     if problems:
         return 1
     print("layers: %d files in %d folders, no circle, every include "
-          "allowed" % (len(files), len(set(r for r, _ in files))))
+          "allowed, decide pure" % (len(files), len(set(r for r, _ in files))))
     return 0
 
 

@@ -1,5 +1,5 @@
 /*
- * Telling staff, once per cycle of the daemon (runtime_cycle): records
+ * Telling staff, once per cycle of the daemon (cycle_run): records
  * whether the mailbox could be read, queues the one warning of an outage
  * and the note that it is over, and the summary when its period has come
  * (staff.h decides, store_staff.h remembers).  The mails are outbox rows
