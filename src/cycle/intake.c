@@ -335,11 +335,11 @@ parse_counted(struct intake *in, const char *key, const char *data, size_t len,
 	return msg;
 }
 
-/* Keeps the raw copy of a message in the spool, named by its sha;
-   *spool_path_r (heap) is where.  0 or -1. */
+/* Keeps the raw copy of a message in the spool, named by its sha, and
+   says where in *spool_path_r (heap).  0 or -1. */
 static int
-keep_raw_copy(struct intake *in, const char *sha, const char *data,
-	      size_t len, char **spool_path_r, char **error_r)
+keep_raw_copy(struct intake *in, const char *sha, const char *data, size_t len,
+	      char **spool_path_r, char **error_r)
 {
 	char *spool_dir, *name;
 	int rc;
@@ -361,9 +361,8 @@ keep_raw_copy(struct intake *in, const char *sha, const char *data,
 /* A message seen before (refetch, restart, a copy), recorded as message
    id with verdict: only tidy up, by moving it where its verdict says. */
 static int
-tidy_known(struct intake *in, const char *key, int64_t id,
-	   const char *verdict, time_t now, struct intake_stats *stats,
-	   char **error_r)
+tidy_known(struct intake *in, const char *key, int64_t id, const char *verdict,
+	   time_t now, struct intake_stats *stats, char **error_r)
 {
 	int v;
 
@@ -531,8 +530,8 @@ end_error(int rc, char *err, char **error_r)
 /* Makes the pass durable and saves where it stands; returns rc, or -1
    if that fails. */
 static int
-end_pass(struct intake *in, size_t n, const char *settled, time_t now,
-	 int rc, char **error_r)
+end_pass(struct intake *in, size_t n, const char *settled, time_t now, int rc,
+	 char **error_r)
 {
 	char *err = NULL;
 
