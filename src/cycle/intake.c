@@ -559,14 +559,9 @@ intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 
 	if (resume_position(in, error_r) == -1)
 		return -1;
-	switch (mailbox_list(in->mailbox, &keys, &n, error_r)) {
-	case MAILBOX_OK:
-		break;
-	case MAILBOX_UNREACHABLE:
-		return MAILBOX_UNREACHABLE;
-	default:
-		return -1;
-	}
+	rc = mailbox_list(in->mailbox, &keys, &n, error_r);
+	if (rc != MAILBOX_OK)
+		return rc == MAILBOX_UNREACHABLE ? MAILBOX_UNREACHABLE : -1;
 	/* one disk sync for the pass, before anything leaves (end_pass) */
 	if (store_relax(in->store, error_r) == -1) {
 		util_free_strv(keys, n);
