@@ -200,6 +200,63 @@ judge_message(struct intake *in, const struct message *msg,
 	return 0;
 }
 
+/* The mails that go with the record: the answer first, then the
+   invitations of a confirmed enrolment.  0 or -1. */
+static int
+prepare_mails(struct intake *in, const struct message *msg, const char *sha,
+	      struct classification *c, size_t position, time_t now,
+	      struct outmail_list *mails, char **error_r)
+{
+	if (c->answer && prepare_answer(in, msg, sha, c, position, now, mails,
+					error_r) == -1)
+		return -1;
+	if (c->verdict == VERDICT_ENROL)
+		prepare_invitations(in, msg, c->gemeente->code, now, mails);
+	return 0;
+}
+
+/* Fills in rec from the message and its verdict, all but the reason
+   codes, the mails and the change; att holds an attendance row. */
+static void
+describe_record(struct intake *in, const char *key, const struct message *msg,
+		const char *sha, const char *spool_path, time_t now,
+		const struct classification *c, struct attendance *att,
+		struct store_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	if (c->verdict == VERDICT_ATTENDANCE) {
+		attendance_build(msg, c, now, att);
+		rec->attendance = &att->rec;
+	}
+	rec->mailbox = in->mailbox->name;
+	rec->msgkey = key;
+	rec->message_id = msg->message_id;
+	rec->sha256 = sha;
+	rec->spool_path = spool_path;
+	rec->from_addr = msg->from_addr;
+	rec->from_name = msg->from_name;
+	rec->subject = msg->subject;
+	rec->received_at = now;
+	rec->verdict = verdict_name(c->verdict);
+	rec->reasons = c->reasons;
+	rec->gemeente_code = c->gemeente != NULL ? c->gemeente->code : NULL;
+	rec->gemeente_name = c->gemeente != NULL ? c->gemeente->name : NULL;
+	rec->enrol = enrol_kind(c->verdict);
+	rec->review = c->verdict == VERDICT_REVIEW;
+	rec->folder = intake_folder(in->config, c->verdict);
+}
+
+static void
+log_recorded(const char *key, const struct message *msg,
+	     const struct classification *c)
+{
+	log_info("message %s <%s> from %s: %s%s%s (%s)", key,
+		 msg->message_id != NULL ? msg->message_id : "",
+		 msg->from_addr != NULL ? msg->from_addr : "?",
+		 verdict_name(c->verdict), c->gemeente != NULL ? " " : "",
+		 c->gemeente != NULL ? c->gemeente->code : "", c->reasons);
+}
+
 /* Classifies and records one new message; returns its verdict or -1. */
 static int
 decide(struct intake *in, const char *key, const struct message *msg,
@@ -228,36 +285,11 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		util_free_strv(codes, n);
 		return -1;
 	}
-	memset(&rec, 0, sizeof(rec));
-	outmail_list_init(&mails);
-	rc = 0;
-	if (c.verdict == VERDICT_ATTENDANCE) {
-		attendance_build(msg, &c, now, &att);
-		rec.attendance = &att.rec;
-	}
-	rec.mailbox = in->mailbox->name;
-	rec.msgkey = key;
-	rec.message_id = msg->message_id;
-	rec.sha256 = sha;
-	rec.spool_path = spool_path;
-	rec.from_addr = msg->from_addr;
-	rec.from_name = msg->from_name;
-	rec.subject = msg->subject;
-	rec.received_at = now;
-	rec.verdict = verdict_name(c.verdict);
-	rec.reasons = c.reasons;
+	describe_record(in, key, msg, sha, spool_path, now, &c, &att, &rec);
 	rec.reason_codes = codes_text = reason_list_encode(&c.codes);
-	rec.gemeente_code = c.gemeente != NULL ? c.gemeente->code : NULL;
-	rec.gemeente_name = c.gemeente != NULL ? c.gemeente->name : NULL;
-	rec.enrol = enrol_kind(c.verdict);
-	rec.review = c.verdict == VERDICT_REVIEW;
-	rec.folder = intake_folder(in->config, c.verdict);
-	if (rc == 0 && c.answer)
-		rc = prepare_answer(in, msg, sha, &c, n - confirmed + 1, now,
-				    &mails, error_r);
-	if (rc == 0 && c.verdict == VERDICT_ENROL)
-		prepare_invitations(in, msg, c.gemeente->code, now, &mails);
-	/* the answer first, then the invitations */
+	outmail_list_init(&mails);
+	rc = prepare_mails(in, msg, sha, &c, n - confirmed + 1, now, &mails,
+			   error_r);
 	rec.mails = mails.mails;
 	rec.n_mails = mails.n;
 	/* the withdrawal, its mails and a promotion: one commit */
@@ -266,11 +298,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
 	if (rc == 0) {
-		log_info("message %s <%s> from %s: %s%s%s (%s)", key,
-			 msg->message_id != NULL ? msg->message_id : "",
-			 msg->from_addr != NULL ? msg->from_addr : "?",
-			 verdict_name(c.verdict), c.gemeente != NULL ? " " : "",
-			 c.gemeente != NULL ? c.gemeente->code : "", c.reasons);
+		log_recorded(key, msg, &c);
 		rc = (int)c.verdict;
 	}
 	outmail_list_deinit(&mails);
@@ -307,13 +335,55 @@ parse_counted(struct intake *in, const char *key, const char *data, size_t len,
 	return msg;
 }
 
+/* Keeps the raw copy of a message in the spool, named by its sha, and
+   says where in *spool_path_r (heap).  0 or -1. */
+static int
+keep_raw_copy(struct intake *in, const char *sha, const char *data, size_t len,
+	      char **spool_path_r, char **error_r)
+{
+	char *spool_dir, *name;
+	int rc;
+
+	spool_dir = xasprintf("%s/mail", in->config->spool_dir);
+	name = xasprintf("%s.eml", sha);
+	rc = spool_mkdir(spool_dir, error_r);
+	/* synced once per pass, before any message leaves the inbox
+	   (intake_run): until then the inbox holds the original, and a
+	   message found again after a crash is put here again */
+	if (rc == 0)
+		rc = spool_put(spool_dir, name, data, len, spool_path_r,
+			       error_r);
+	free(spool_dir);
+	free(name);
+	return rc;
+}
+
+/* A message seen before (refetch, restart, a copy), recorded as message
+   id with verdict: only tidy up, by moving it where its verdict says. */
+static int
+tidy_known(struct intake *in, const char *key, int64_t id, const char *verdict,
+	   time_t now, struct intake_stats *stats, char **error_r)
+{
+	int v;
+
+	log_info("message %s is known as message %lld: no-op", key,
+		 (long long)id);
+	stats->known++;
+	v = verdict_parse(verdict);
+	return store_requeue_move(
+		in->store, id, in->mailbox->name, key,
+		intake_folder(in->config,
+			      v == -1 ? VERDICT_REVIEW : (enum verdict)v),
+		now, error_r);
+}
+
 /* One message: 1 recorded, 0 known or gone, -1 failed. */
 static int
 intake_one(struct intake *in, const char *key, time_t now,
 	   struct intake_stats *stats, char **error_r)
 {
 	struct message *msg = NULL;
-	char sha[65], *data = NULL, *spool_dir, *spool_path = NULL, *name;
+	char sha[65], *data = NULL, *spool_path = NULL;
 	char *verdict = NULL;
 	unsigned attempts = 0;
 	size_t len, size;
@@ -333,17 +403,7 @@ intake_one(struct intake *in, const char *key, time_t now,
 	}
 	spool_sha256(data, len, sha);
 	/* nothing is decided before the raw copy is safe on disk */
-	spool_dir = xasprintf("%s/mail", in->config->spool_dir);
-	name = xasprintf("%s.eml", sha);
-	rc = spool_mkdir(spool_dir, error_r);
-	/* synced once per pass, before any message leaves the inbox
-	   (intake_run): until then the inbox holds the original, and a
-	   message found again after a crash is put here again */
-	if (rc == 0)
-		rc = spool_put(spool_dir, name, data, len, &spool_path,
-			       error_r);
-	free(spool_dir);
-	free(name);
+	rc = keep_raw_copy(in, sha, data, len, &spool_path, error_r);
 	if (rc == 0)
 		msg = parse_counted(in, key, data, len, size, now, &attempts,
 				    error_r);
@@ -355,16 +415,7 @@ intake_one(struct intake *in, const char *key, time_t now,
 					 error_r);
 	}
 	if (rc == 1) {
-		/* seen before (refetch, restart, a copy): only tidy up */
-		log_info("message %s is known as message %lld: no-op", key,
-			 (long long)id);
-		stats->known++;
-		rc = verdict_parse(verdict);
-		rc = store_requeue_move(
-			in->store, id, in->mailbox->name, key,
-			intake_folder(in->config, rc == -1 ? VERDICT_REVIEW
-							   : (enum verdict)rc),
-			now, error_r);
+		rc = tidy_known(in, key, id, verdict, now, stats, error_r);
 	} else if (rc == 0) {
 		rc = decide(in, key, msg, sha, spool_path, now, error_r);
 		if (rc >= 0) {
@@ -409,38 +460,35 @@ save_position(struct intake *in, const char *settled, time_t now,
 					  validity, last, now, error_r);
 }
 
-int
-intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
-	   struct intake_stats *stats, char **error_r)
+/* Has the mailbox list only what comes after the position saved by an
+   earlier pass, where the backend keeps one.  0 or -1. */
+static int
+resume_position(struct intake *in, char **error_r)
 {
-	const char *settled = NULL;
+	uint32_t validity, last;
+
+	if (!mailbox_has_position(in->mailbox))
+		return 0;
+	if (store_mailbox_position(in->store, in->mailbox->name, &validity,
+				   &last, error_r) == -1)
+		return -1;
+	mailbox_resume(in->mailbox, validity, last);
+	return 0;
+}
+
+/* Takes keys in order until stop is set or the server is gone: 0 or
+   MAILBOX_UNREACHABLE.  *settled_r is the last key before the first
+   failure (or stays as it is). */
+static int
+intake_keys(struct intake *in, char **keys, size_t n, time_t now,
+	    volatile sig_atomic_t *stop, struct intake_stats *stats,
+	    const char **settled_r, char **error_r)
+{
 	bool failed = false;
-	char **keys, *err = NULL;
-	size_t n, i;
-	int rc;
+	char *err = NULL;
+	size_t i;
+	int rc = 0;
 
-	if (mailbox_has_position(in->mailbox)) {
-		uint32_t validity, last;
-
-		if (store_mailbox_position(in->store, in->mailbox->name,
-					   &validity, &last, error_r) == -1)
-			return -1;
-		mailbox_resume(in->mailbox, validity, last);
-	}
-	switch (mailbox_list(in->mailbox, &keys, &n, error_r)) {
-	case MAILBOX_OK:
-		rc = 0;
-		break;
-	case MAILBOX_UNREACHABLE:
-		return MAILBOX_UNREACHABLE;
-	default:
-		return -1;
-	}
-	/* one disk sync for the pass, before anything leaves (see below) */
-	if (store_relax(in->store, error_r) == -1) {
-		util_free_strv(keys, n);
-		return -1;
-	}
 	for (i = 0; i < n && !*stop && rc == 0; i++) {
 		switch (intake_one(in, keys[i], now, stats, &err)) {
 		case MAILBOX_UNREACHABLE:
@@ -457,34 +505,70 @@ intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 			break;
 		default:
 			if (!failed)
-				settled = keys[i];
+				*settled_r = keys[i];
 		}
 		free(err);
 		err = NULL;
 	}
+	return rc;
+}
+
+/* An error at the end of a pass that ended with rc: the pass's error
+   if it had none, else logged.  Takes err; returns the pass's rc. */
+static int
+end_error(int rc, char *err, char **error_r)
+{
+	if (rc == 0) {
+		*error_r = err;
+		return -1;
+	}
+	log_warnx("intake: %s", err);
+	free(err);
+	return rc;
+}
+
+/* Makes the pass durable and saves where it stands; returns rc, or -1
+   if that fails. */
+static int
+end_pass(struct intake *in, size_t n, const char *settled, time_t now, int rc,
+	 char **error_r)
+{
+	char *err = NULL;
+
 	/* the copies and the records durable before the outbox and the
 	   moves run: the inbox holds the originals until then */
 	if ((n > 0 && sync_spool(in, &err) == -1) ||
 	    store_sync(in->store, &err) == -1) {
 		/* the moves must not run: the copies may not be durable */
-		if (rc == 0) {
-			*error_r = err;
-			rc = -1;
-		} else {
-			log_warnx("intake: %s", err);
-			free(err);
-		}
+		rc = end_error(rc, err, error_r);
 		err = NULL;
 	}
-	if (save_position(in, settled, now, &err) == -1) {
-		if (rc == 0) {
-			*error_r = err;
-			rc = -1;
-		} else {
-			log_warnx("intake: %s", err);
-			free(err);
-		}
+	if (save_position(in, settled, now, &err) == -1)
+		rc = end_error(rc, err, error_r);
+	return rc;
+}
+
+int
+intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
+	   struct intake_stats *stats, char **error_r)
+{
+	const char *settled = NULL;
+	char **keys;
+	size_t n;
+	int rc;
+
+	if (resume_position(in, error_r) == -1)
+		return -1;
+	rc = mailbox_list(in->mailbox, &keys, &n, error_r);
+	if (rc != MAILBOX_OK)
+		return rc == MAILBOX_UNREACHABLE ? MAILBOX_UNREACHABLE : -1;
+	/* one disk sync for the pass, before anything leaves (end_pass) */
+	if (store_relax(in->store, error_r) == -1) {
+		util_free_strv(keys, n);
+		return -1;
 	}
+	rc = intake_keys(in, keys, n, now, stop, stats, &settled, error_r);
+	rc = end_pass(in, n, settled, now, rc, error_r);
 	util_free_strv(keys, n);
 	return rc;
 }

@@ -234,6 +234,100 @@ send_back(const struct review *r, const struct review_request *q,
 	return REVIEW_NO_MUNICIPALITY;
 }
 
+/* The municipality an approval enrols, its successor if it merged;
+   -1 with *error_r if gemeenten.tsv has no such code. */
+static int
+approved_municipality(const struct review *r, const char *code,
+		      const struct gemeente **g_r, char **error_r)
+{
+	const struct gemeente *g = gemeenten_by_code(r->rules->gemeenten, code);
+
+	if (g == NULL) {
+		*error_r =
+			xasprintf("no municipality %s in gemeenten.tsv", code);
+		return -1;
+	}
+	/* a merged municipality enrols its successor */
+	while (g->successor != NULL)
+		g = g->successor;
+	*g_r = g;
+	return 0;
+}
+
+/* Only dismiss applies to an item about a failed mail or about no
+   message; -1 with *error_r if q is another decision on one. */
+static int
+decision_applies(const struct review_request *q,
+		 const struct store_review_item *it, char **error_r)
+{
+	if (q->decision != REVIEW_DISMISS && it->outbox > 0) {
+		*error_r = xasprintf("review item %lld is about a failed mail: "
+				     "aanmeld retry %lld sends it again; only "
+				     "dismiss applies",
+				     (long long)q->item, (long long)it->outbox);
+		return -1;
+	}
+	if (q->decision != REVIEW_DISMISS && it->message <= 0) {
+		*error_r = xasprintf("review item %lld is about no message: "
+				     "only dismiss applies",
+				     (long long)q->item);
+		return -1;
+	}
+	return 0;
+}
+
+/* The message an item is about, or a stand-in for an item about none;
+   NULL with *error_r. */
+static struct message *
+item_message(const struct store_review_item *it, char **error_r)
+{
+	if (it->message > 0)
+		return load_message(it, error_r);
+	return message_unparsed(reason_new(REASON_NO_MESSAGE), 0);
+}
+
+/* review_decide_item() once d says where the message is. */
+static int
+decide_at(const struct review *r, const struct review_request *q,
+	  const struct store_review_item *it,
+	  const struct store_review_decision *d, char **decided_by_r,
+	  char **error_r)
+{
+	const char *code = q->code != NULL ? q->code : it->suggested;
+	struct build b;
+	int rc;
+
+	if (q->decision == REVIEW_APPROVE && code == NULL) {
+		struct review_request back = *q;
+
+		back.mailbox = d->mailbox;
+		back.msgkey = d->msgkey;
+		return send_back(r, &back, error_r);
+	}
+	memset(&b, 0, sizeof(b));
+	outmail_list_init(&b.mails);
+	b.r = r;
+	b.q = q;
+	b.sha = it->sha256;
+	b.failed_mail = it->outbox > 0;
+	if (q->decision == REVIEW_APPROVE &&
+	    approved_municipality(r, code, &b.gemeente, error_r) == -1)
+		return -1;
+	if (decision_applies(q, it, error_r) == -1)
+		return -1;
+	b.msg = item_message(it, error_r);
+	if (b.msg == NULL)
+		return -1;
+	rc = store_review_decide(r->store, d, build, &b, decided_by_r, error_r);
+	if (rc == 1)
+		log_info("review item %lld: %s by %s (%s)", (long long)q->item,
+			 d->decision, q->actor, b.detail);
+	outmail_list_deinit(&b.mails);
+	free(b.detail);
+	message_free((struct message *)b.msg);
+	return rc == 1 ? REVIEW_APPLIED : rc;
+}
+
 int
 review_decide_item(const struct review *r, const struct review_request *q,
 		   const struct store_review_item *it, char **decided_by_r,
@@ -243,8 +337,6 @@ review_decide_item(const struct review *r, const struct review_request *q,
 		q->item,   review_decision_name(q->decision),
 		q->actor,  q->mailbox,
 		q->msgkey, q->now};
-	struct build b;
-	const char *code = q->code != NULL ? q->code : it->suggested;
 	char *where = NULL;
 	int rc;
 
@@ -255,68 +347,9 @@ review_decide_item(const struct review *r, const struct review_request *q,
 		d.mailbox = r->config->folder_review;
 		d.msgkey = where;
 	}
-	memset(&b, 0, sizeof(b));
-	outmail_list_init(&b.mails);
-	b.r = r;
-	b.q = q;
-	b.sha = it->sha256;
-	b.failed_mail = it->outbox > 0;
-	if (q->decision == REVIEW_APPROVE) {
-		if (code == NULL) {
-			struct review_request back = *q;
-
-			back.mailbox = d.mailbox;
-			back.msgkey = d.msgkey;
-			rc = send_back(r, &back, error_r);
-			free(where);
-			return rc;
-		}
-		b.gemeente = gemeenten_by_code(r->rules->gemeenten, code);
-		if (b.gemeente == NULL) {
-			*error_r = xasprintf("no municipality %s in "
-					     "gemeenten.tsv",
-					     code);
-			free(where);
-			return -1;
-		}
-		/* a merged municipality enrols its successor */
-		while (b.gemeente->successor != NULL)
-			b.gemeente = b.gemeente->successor;
-	}
-	if (q->decision != REVIEW_DISMISS && it->outbox > 0) {
-		*error_r = xasprintf("review item %lld is about a failed mail: "
-				     "aanmeld retry %lld sends it again; only "
-				     "dismiss applies",
-				     (long long)q->item, (long long)it->outbox);
-		free(where);
-		return -1;
-	}
-	if (q->decision != REVIEW_DISMISS && it->message <= 0) {
-		*error_r = xasprintf("review item %lld is about no message: "
-				     "only dismiss applies",
-				     (long long)q->item);
-		free(where);
-		return -1;
-	}
-	if (it->message > 0) {
-		b.msg = load_message(it, error_r);
-		if (b.msg == NULL) {
-			free(where);
-			return -1;
-		}
-	} else {
-		b.msg = message_unparsed(reason_new(REASON_NO_MESSAGE), 0);
-	}
-	rc = store_review_decide(r->store, &d, build, &b, decided_by_r,
-				 error_r);
-	if (rc == 1)
-		log_info("review item %lld: %s by %s (%s)", (long long)q->item,
-			 d.decision, q->actor, b.detail);
-	outmail_list_deinit(&b.mails);
-	free(b.detail);
+	rc = decide_at(r, q, it, &d, decided_by_r, error_r);
 	free(where);
-	message_free((struct message *)b.msg);
-	return rc == 1 ? REVIEW_APPLIED : rc;
+	return rc;
 }
 
 int

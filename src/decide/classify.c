@@ -320,13 +320,43 @@ judge_withdrawal(struct judge *j, const struct classify_state *st,
 	return VERDICT_REVIEW;
 }
 
+/* The subject rule that matches, in *rule_r with its reason, and
+   VERDICT_COUNT; the verdict if none matches or matching fails. */
+static enum verdict
+judge_subject(struct judge *j, const struct subject_rule **rule_r)
+{
+	const char *subject = j->msg->subject == NULL ? "" : j->msg->subject;
+	const struct subject_rule *rule = NULL;
+	char *err = NULL, line[24];
+
+	switch (rules_match_subject(j->rules, subject, &rule, &err)) {
+	case -1:
+		reason_list_add(&j->reasons, REASON_SUBJECT_RULE_FAILED, err);
+		free(err);
+		return VERDICT_REVIEW;
+	case 0:
+		reason_list_add(&j->reasons, REASON_SUBJECT_NO_RULE);
+		return VERDICT_IGNORE;
+	default:
+		break;
+	}
+	if (rule->action == RULE_REVIEW)
+		reason_list_add(&j->reasons, REASON_SUBJECT_REVIEW,
+				NUM(line, rule->line));
+	else
+		reason_list_add(&j->reasons, REASON_SUBJECT_RULE,
+				rules_action_name(rule->action),
+				NUM(line, rule->line));
+	*rule_r = rule;
+	return VERDICT_COUNT;
+}
+
 /* The verdict before authentication is looked at. */
 static enum verdict
 judge(struct judge *j, const struct classify_state *st, time_t now)
 {
 	const struct message *m = j->msg;
-	const struct subject_rule *rule = NULL;
-	char *err = NULL, line[24];
+	const struct subject_rule *rule;
 	struct reason why;
 	enum machine machine;
 	enum verdict v;
@@ -364,25 +394,9 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 		j->quiet = true;
 		return VERDICT_REVIEW;
 	}
-	switch (rules_match_subject(
-		j->rules, m->subject == NULL ? "" : m->subject, &rule, &err)) {
-	case -1:
-		reason_list_add(&j->reasons, REASON_SUBJECT_RULE_FAILED, err);
-		free(err);
-		return VERDICT_REVIEW;
-	case 0:
-		reason_list_add(&j->reasons, REASON_SUBJECT_NO_RULE);
-		return VERDICT_IGNORE;
-	default:
-		break;
-	}
-	if (rule->action == RULE_REVIEW)
-		reason_list_add(&j->reasons, REASON_SUBJECT_REVIEW,
-				NUM(line, rule->line));
-	else
-		reason_list_add(&j->reasons, REASON_SUBJECT_RULE,
-				rules_action_name(rule->action),
-				NUM(line, rule->line));
+	v = judge_subject(j, &rule);
+	if (v != VERDICT_COUNT)
+		return v;
 	if (rule->action == RULE_IGNORE)
 		return VERDICT_IGNORE;
 	v = judge_sender(j);

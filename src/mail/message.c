@@ -511,33 +511,35 @@ date_text(const struct mailimf_date_time *d)
 	return xstrdup(text);
 }
 
+/* The sender is the first mailbox of the first From field; more
+   mailboxes in it are a problem.  *from_fields counts the From fields. */
+static void
+take_from(struct message *msg, struct mailimf_from *from, unsigned *from_fields)
+{
+	clist *list = from->frm_mb_list->mb_list;
+	const struct mailimf_mailbox *mb;
+	char n1[24];
+
+	(*from_fields)++;
+	if (*from_fields > 1 || clist_isempty(list))
+		return;
+	if (clist_count(list) > 1)
+		set_problem(msg, reason_new(REASON_FROM_ADDRESSES,
+					    NUM(n1, clist_count(list))));
+	mb = clist_content(clist_begin(list));
+	msg->from_addr = addr_spec(mb);
+	if (mb->mb_display_name != NULL)
+		msg->from_name = one_line(decode_phrase(mb->mb_display_name));
+}
+
 static void
 take_field(struct message *msg, struct mailimf_field *f, unsigned *from_fields)
 {
 	const struct mailimf_mailbox *mb;
-	char n1[24];
 
 	switch (f->fld_type) {
 	case MAILIMF_FIELD_FROM:
-		(*from_fields)++;
-		if (*from_fields > 1 ||
-		    clist_isempty(f->fld_data.fld_from->frm_mb_list->mb_list))
-			break;
-		if (clist_count(f->fld_data.fld_from->frm_mb_list->mb_list) > 1)
-			set_problem(
-				msg,
-				reason_new(
-					REASON_FROM_ADDRESSES,
-					NUM(n1,
-					    clist_count(f->fld_data.fld_from
-								->frm_mb_list
-								->mb_list))));
-		mb = clist_content(clist_begin(
-			f->fld_data.fld_from->frm_mb_list->mb_list));
-		msg->from_addr = addr_spec(mb);
-		if (mb->mb_display_name != NULL)
-			msg->from_name =
-				one_line(decode_phrase(mb->mb_display_name));
+		take_from(msg, f->fld_data.fld_from, from_fields);
 		break;
 	case MAILIMF_FIELD_SENDER:
 		if (f->fld_data.fld_sender->snd_mb != NULL)

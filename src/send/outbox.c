@@ -18,6 +18,61 @@ outbox_next_try(time_t first_try, unsigned attempt, time_t max_age)
 	return next - first_try > max_age ? 0 : next;
 }
 
+/* A mail that went out: marked at once, or on a transport that may
+   send again added to *sent_r for mark_replayable(). */
+static int
+record_sent(struct store *s, const struct store_outbox_row *o, bool later,
+	    time_t now, int64_t **sent_r, size_t *n_sent_r,
+	    struct outbox_stats *stats, char **error_r)
+{
+	log_info("sent <%s> to %s", o->message_id, o->rcpt);
+	stats->sent++;
+	if (!later)
+		return store_outbox_sent(s, o->id, now, error_r);
+	*sent_r = xreallocarray(*sent_r, *n_sent_r + 1, sizeof(**sent_r));
+	(*sent_r)[(*n_sent_r)++] = o->id;
+	return 0;
+}
+
+/* A mail that did not go out: rescheduled, or given up (a permanent
+   failure, or a temporary one past max_age). */
+static int
+record_failure(struct store *s, const struct store_outbox_row *o,
+	       bool temporary, const char *err, time_t now, time_t max_age,
+	       struct outbox_stats *stats, char **error_r)
+{
+	time_t next = 0;
+
+	if (temporary) {
+		next = outbox_next_try(o->created_at, o->attempts + 1, max_age);
+		log_warnx("sending <%s> to %s failed, %s: %s", o->message_id,
+			  o->rcpt, next == 0 ? "giving up" : "will retry", err);
+	} else {
+		log_warnx("sending <%s> to %s failed for good: %s",
+			  o->message_id, o->rcpt, err);
+	}
+	if (next == 0)
+		stats->failed++;
+	else
+		stats->deferred++;
+	return store_outbox_retry(s, o->id, o->attempts + 1, next, err, now,
+				  error_r);
+}
+
+/* A transport that may send again marks the batch at once, once it is
+   durable; a crash before that only sends it again. */
+static int
+mark_replayable(struct store *s, struct smtp *t, const int64_t *sent,
+		size_t n_sent, time_t now, char **error_r)
+{
+	if (n_sent == 0)
+		return 0;
+	if (smtp_flush(t, error_r) == -1 ||
+	    store_outbox_sent_many(s, sent, n_sent, now, error_r) == -1)
+		return -1;
+	return 0;
+}
+
 /* One batch; *n_r rows were due, *sent_r of them went out. */
 static int
 outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
@@ -38,7 +93,6 @@ outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
 	for (i = 0; i < n && rc == 0 && tempfails < OUTBOX_TEMPFAILS_MAX; i++) {
 		struct store_outbox_row *o = &rows[i];
 		char *err = NULL;
-		time_t next;
 
 		/* claimed, sent, marked: a crash sends at most this one mail
 		   again (a replayable transport just writes it again) */
@@ -51,46 +105,23 @@ outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
 				  o->raw, o->len, &err)) {
 		case SEND_OK:
 			tempfails = 0;
-			log_info("sent <%s> to %s", o->message_id, o->rcpt);
-			if (later) {
-				sent = xreallocarray(sent, n_sent + 1,
-						     sizeof(*sent));
-				sent[n_sent++] = o->id;
-			} else {
-				rc = store_outbox_sent(s, o->id, now, error_r);
-			}
-			stats->sent++;
+			rc = record_sent(s, o, later, now, &sent, &n_sent,
+					 stats, error_r);
 			break;
 		case SEND_TEMPFAIL:
 			tempfails++;
-			next = outbox_next_try(o->created_at, o->attempts + 1,
-					       max_age);
-			log_warnx("sending <%s> to %s failed, %s: %s",
-				  o->message_id, o->rcpt,
-				  next == 0 ? "giving up" : "will retry", err);
-			rc = store_outbox_retry(s, o->id, o->attempts + 1, next,
-						err, now, error_r);
-			if (next == 0)
-				stats->failed++;
-			else
-				stats->deferred++;
+			rc = record_failure(s, o, true, err, now, max_age,
+					    stats, error_r);
 			break;
 		case SEND_PERMFAIL:
-			log_warnx("sending <%s> to %s failed for good: %s",
-				  o->message_id, o->rcpt, err);
-			rc = store_outbox_retry(s, o->id, o->attempts + 1, 0,
-						err, now, error_r);
-			stats->failed++;
+			rc = record_failure(s, o, false, err, now, max_age,
+					    stats, error_r);
 			break;
 		}
 		free(err);
 	}
 	store_outbox_rows_free(rows, n);
-	/* a transport that may send again marks the batch at once, once
-	   it is durable; a crash before that only sends it again */
-	if (n_sent > 0 && rc == 0 &&
-	    (smtp_flush(t, error_r) == -1 ||
-	     store_outbox_sent_many(s, sent, n_sent, now, error_r) == -1))
+	if (rc == 0 && mark_replayable(s, t, sent, n_sent, now, error_r) == -1)
 		rc = -1;
 	free(sent);
 	*sent_r = stats->sent - *sent_r;
