@@ -35,13 +35,7 @@ review_decision_name(enum review_decision d)
 int
 review_decision_parse(const char *name)
 {
-	int i;
-
-	for (i = 0; i < REVIEW_DECISION_COUNT; i++) {
-		if (strcmp(decision_names[i], name) == 0)
-			return i;
-	}
-	return -1;
+	return util_name_index(decision_names, nitems(decision_names), name);
 }
 
 void

@@ -26,6 +26,26 @@ add(struct roster_plan *plan, const struct letter *l, const struct rules *r,
 	return 0;
 }
 
+/* Adds a letter of kind that is about no session (the withdrawal, the
+   confirmation), keyed by tag. */
+static int
+add_notice(struct roster_plan *plan, enum template_kind kind, const char *tag,
+	   const struct rules *r, const struct config *cfg,
+	   const struct schedule_contact *c, time_t now, char **error_r)
+{
+	struct letter l;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.kind = kind;
+	l.to = c;
+	l.date = now;
+	l.key = schedule_key(tag, c->code, c->addr, c->round, NULL);
+	rc = add(plan, &l, r, cfg, error_r);
+	free((char *)l.key);
+	return rc;
+}
+
 /* The letters of a withdrawal (confirmed: the CANCELs too). */
 static int
 withdrawal_letters(struct roster_plan *plan, const struct rules *r,
@@ -61,14 +81,8 @@ withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 	}
 	if (rc == -1)
 		return -1;
-	memset(&l, 0, sizeof(l));
-	l.kind = TEMPLATE_WITHDRAWN;
-	l.to = c;
-	l.date = now;
-	l.key = schedule_key("withdrawn", c->code, c->addr, c->round, NULL);
-	rc = add(plan, &l, r, cfg, error_r);
-	free((char *)l.key);
-	return rc;
+	return add_notice(plan, TEMPLATE_WITHDRAWN, "withdrawn", r, cfg, c, now,
+			  error_r);
 }
 
 /* The letters of a promotion: the confirmation, the invitations. */
@@ -83,13 +97,8 @@ promotion_letters(struct roster_plan *plan, const struct rules *r,
 	size_t i;
 	int rc;
 
-	memset(&l, 0, sizeof(l));
-	l.kind = TEMPLATE_CONFIRM;
-	l.to = c;
-	l.date = now;
-	l.key = schedule_key("promoted", c->code, c->addr, c->round, NULL);
-	rc = add(plan, &l, r, cfg, error_r);
-	free((char *)l.key);
+	rc = add_notice(plan, TEMPLATE_CONFIRM, "promoted", r, cfg, c, now,
+			error_r);
 	for (i = 0; i < p->n_sessions && rc == 0; i++) {
 		const struct programme_item *it = &p->sessions[i];
 

@@ -44,13 +44,7 @@ verdict_name(enum verdict v)
 int
 verdict_parse(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < VERDICT_COUNT; i++) {
-		if (strcmp(name, verdict_names[i]) == 0)
-			return (int)i;
-	}
-	return -1;
+	return util_name_index(verdict_names, nitems(verdict_names), name);
 }
 
 /* A number as a reason's argument. */

@@ -356,6 +356,18 @@ util_free_strv(char **v, size_t n)
 }
 
 int
+util_name_index(const char *const *names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (names[i] != NULL && strcmp(names[i], name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+int
 util_mkdirs(const char *path)
 {
 	char tmp[PATH_MAX];

@@ -68,6 +68,9 @@ void util_hex(const unsigned char *data, size_t len, char *out);
 char *util_next_line(char **cursor);
 /* Frees n strings and the array holding them. */
 void util_free_strv(char **v, size_t n);
+/* The index of name among the n names of a name table (an enum's words;
+   NULL entries never match), or -1 when it is none of them. */
+int util_name_index(const char *const *names, size_t n, const char *name);
 
 /* Makes the directory and its parents (mode 0700 for new ones).  0/-1. */
 int util_mkdirs(const char *path);

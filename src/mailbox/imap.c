@@ -595,12 +595,48 @@ msg_att_read(struct mailimap_msg_att *att, uint32_t *uid_r, uint32_t *size_r,
 	}
 }
 
+/* What a UID FETCH asks for besides the UID. */
+#define FETCH_SIZE 1u	/* RFC822.SIZE */
+#define FETCH_BODY 2u	/* BODY.PEEK[] */
+#define FETCH_HEADER 4u /* BODY.PEEK[HEADER] */
+
+/* UID FETCH of set, which it frees: the UID and what asks for.  0 with
+   the answers in *result_r (mailimap_fetch_list_free() them), or an
+   error code, the command named by name. */
+static int
+uid_fetch(struct imap *im, struct mailimap_set *set, unsigned what,
+	  const char *name, clist **result_r, char **error_r)
+{
+	struct mailimap_fetch_type *ft;
+	struct mailimap_section *section;
+	int r;
+
+	ft = mailimap_fetch_type_new_fetch_att_list_empty();
+	mailimap_fetch_type_new_fetch_att_list_add(
+		ft, mailimap_fetch_att_new_uid());
+	if ((what & FETCH_SIZE) != 0)
+		mailimap_fetch_type_new_fetch_att_list_add(
+			ft, mailimap_fetch_att_new_rfc822_size());
+	if ((what & (FETCH_BODY | FETCH_HEADER)) != 0) {
+		section = (what & FETCH_HEADER) != 0
+				  ? mailimap_section_new_header()
+				  : mailimap_section_new(NULL);
+		mailimap_fetch_type_new_fetch_att_list_add(
+			ft, mailimap_fetch_att_new_body_peek_section(section));
+	}
+	*result_r = NULL;
+	r = mailimap_uid_fetch(im->s, set, ft, result_r);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, name, r, error_r);
+	return 0;
+}
+
 static enum mailbox_result
 imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 {
 	struct imap *im = h;
-	struct mailimap_fetch_type *ft;
-	struct mailimap_set *set;
 	clist *result = NULL;
 	clistiter *it;
 	uint32_t after;
@@ -628,18 +664,10 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 	free(im->listed);
 	im->listed = NULL;
 	im->n_listed = 0;
-	ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_rfc822_size());
-	set = mailimap_set_new_interval(after + 1, 0);
-	r = mailimap_uid_fetch(im->s, set, ft, &result);
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
-	if (r != MAILIMAP_NO_ERROR)
-		return op_result(
-			command_failed(im, "UID FETCH (list)", r, error_r));
+	r = uid_fetch(im, mailimap_set_new_interval(after + 1, 0), FETCH_SIZE,
+		      "UID FETCH (list)", &result, error_r);
+	if (r != 0)
+		return op_result(r);
 	im->listed = xreallocarray(NULL, clist_count(result) + 1,
 				   sizeof(*im->listed));
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
@@ -681,8 +709,6 @@ find_listed(struct imap *im, uint32_t uid)
 static int
 fetch_batch(struct imap *im, struct listed *first, size_t max, char **error_r)
 {
-	struct mailimap_fetch_type *ft;
-	struct mailimap_section *section;
 	struct mailimap_set *set = mailimap_set_new_empty();
 	struct listed *end = im->listed + im->n_listed, *l;
 	clist *result = NULL;
@@ -706,18 +732,10 @@ fetch_batch(struct imap *im, struct listed *first, size_t max, char **error_r)
 		if (header_only)
 			break;
 	}
-	ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_uid());
-	section = header_only ? mailimap_section_new_header()
-			      : mailimap_section_new(NULL);
-	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_body_peek_section(section));
-	r = mailimap_uid_fetch(im->s, set, ft, &result);
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
-	if (r != MAILIMAP_NO_ERROR)
-		return command_failed(im, "UID FETCH", r, error_r);
+	r = uid_fetch(im, set, header_only ? FETCH_HEADER : FETCH_BODY,
+		      "UID FETCH", &result, error_r);
+	if (r != 0)
+		return r;
 	cache_clear(im);
 	im->cache = xreallocarray(NULL, clist_count(result) + 1,
 				  sizeof(*im->cache));
@@ -1000,8 +1018,6 @@ imap_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 		 char **error_r)
 {
 	struct imap *im = h;
-	struct mailimap_fetch_type *ft;
-	struct mailimap_set *set;
 	clist *result = NULL;
 	clistiter *it;
 	uint32_t count, *uids;
@@ -1018,16 +1034,10 @@ imap_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 		return MAILBOX_OK;
 	if ((r = select_folder(im, folder, error_r)) != 0)
 		return op_result(r);
-	ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_uid());
-	set = mailimap_set_new_interval(1, 0);
-	r = mailimap_uid_fetch(im->s, set, ft, &result);
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
-	if (r != MAILIMAP_NO_ERROR)
-		return op_result(
-			command_failed(im, "UID FETCH (folder)", r, error_r));
+	r = uid_fetch(im, mailimap_set_new_interval(1, 0), 0,
+		      "UID FETCH (folder)", &result, error_r);
+	if (r != 0)
+		return op_result(r);
 	uids = xreallocarray(NULL, clist_count(result) + 1, sizeof(*uids));
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
 		uint32_t uid, size;
@@ -1071,8 +1081,6 @@ imap_folder_fetch(void *h, const char *folder, const char *key, size_t max,
 		  char **data_r, size_t *len_r, size_t *size_r, char **error_r)
 {
 	struct imap *im = h;
-	struct mailimap_fetch_type *ft;
-	struct mailimap_set *set;
 	clist *result = NULL;
 	clistiter *it;
 	uint32_t uid;
@@ -1080,20 +1088,10 @@ imap_folder_fetch(void *h, const char *folder, const char *key, size_t max,
 
 	if ((r = folder_uid(im, folder, key, &uid, error_r)) != 1)
 		return r == 0 ? MAILBOX_GONE : op_result(r);
-	ft = mailimap_fetch_type_new_fetch_att_list_empty();
-	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_rfc822_size());
-	mailimap_fetch_type_new_fetch_att_list_add(
-		ft, mailimap_fetch_att_new_body_peek_section(
-			    mailimap_section_new(NULL)));
-	set = mailimap_set_new_single(uid);
-	r = mailimap_uid_fetch(im->s, set, ft, &result);
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
-	if (r != MAILIMAP_NO_ERROR)
-		return op_result(command_failed(im, "UID FETCH", r, error_r));
+	r = uid_fetch(im, mailimap_set_new_single(uid), FETCH_SIZE | FETCH_BODY,
+		      "UID FETCH", &result, error_r);
+	if (r != 0)
+		return op_result(r);
 	for (it = clist_begin(result); it != NULL && !found;
 	     it = clist_next(it)) {
 		uint32_t got, size;

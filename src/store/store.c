@@ -291,6 +291,42 @@ store_strings(struct store *s, sqlite3_stmt *st, char ***v_r, size_t *n_r,
 }
 
 int
+store_strings_of(struct store *s, const char *sql, const char *text,
+		 char ***v_r, size_t *n_r, char **error_r, const char *what)
+{
+	sqlite3_stmt *st = store_prepare(s, sql, error_r);
+	int rc = -1;
+
+	*v_r = NULL;
+	*n_r = 0;
+	if (st != NULL) {
+		store_bind_text(st, 1, text);
+		rc = store_strings(s, st, v_r, n_r, error_r, what);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_query_ints(struct store *s, const char *sql, int64_t *v, size_t n,
+		 char **error_r, const char *what)
+{
+	sqlite3_stmt *st = store_prepare(s, sql, error_r);
+	size_t i;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	for (i = 0; i < n; i++)
+		v[i] = rc == SQLITE_ROW ? sqlite3_column_int64(st, (int)i) : 0;
+	if (rc != SQLITE_ROW)
+		store_fail(s, error_r, what);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
 store_each_id(struct store *s, const int64_t *ids, size_t n, time_t now,
 	      int (*fn)(struct store *, int64_t, time_t, char **),
 	      char **error_r)

@@ -15,19 +15,11 @@ int
 store_attendance_codes(struct store *s, const char *address, char ***codes_r,
 		       size_t *n_r, char **error_r)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	st = store_prepare(s,
-			   "SELECT code FROM contacts WHERE address = ?1"
-			   " COLLATE NOCASE ORDER BY added_at, id",
-			   error_r);
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, address);
-	rc = store_strings(s, st, codes_r, n_r, error_r, "attendance contact");
-	sqlite3_finalize(st);
-	return rc;
+	return store_strings_of(s,
+				"SELECT code FROM contacts WHERE address = ?1"
+				" COLLATE NOCASE ORDER BY added_at, id",
+				address, codes_r, n_r, error_r,
+				"attendance contact");
 }
 
 int

@@ -65,6 +65,15 @@ int store_collect(struct store *s, sqlite3_stmt *st, void *rows_r, size_t *n_r,
    nor finalizes st. */
 int store_strings(struct store *s, sqlite3_stmt *st, char ***v_r, size_t *n_r,
 		  char **error_r, const char *what);
+/* store_strings() of sql with ?1 = text; *v_r and *n_r are NULL and 0
+   on error. */
+int store_strings_of(struct store *s, const char *sql, const char *text,
+		     char ***v_r, size_t *n_r, char **error_r,
+		     const char *what);
+/* Runs sql, a query of one row, reading its first n columns as
+   integers into v (0s when there is no row, which is an error). */
+int store_query_ints(struct store *s, const char *sql, int64_t *v, size_t n,
+		     char **error_r, const char *what);
 
 /* A write transaction (BEGIN IMMEDIATE), committed or rolled back. */
 int store_begin(struct store *s, char **error_r);

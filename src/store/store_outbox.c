@@ -68,40 +68,44 @@ store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
 	free(rows);
 }
 
+/* The statement that moves row id on, bound as they all are: ?1 = now,
+   ?2 = id.  NULL on error. */
+static sqlite3_stmt *
+row_step(struct store *s, enum store_stmt which, int64_t id, time_t now,
+	 char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, which, error_r);
+
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 2, id);
+	}
+	return st;
+}
+
 int
 store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_SENT, error_r);
+	sqlite3_stmt *st = row_step(s, STMT_OUTBOX_SENT, id, now, error_r);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, id);
-	return store_run(s, st, error_r, "outbox sent");
+	return st == NULL ? -1 : store_run(s, st, error_r, "outbox sent");
 }
 
 int
 store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_CLAIM, error_r);
+	sqlite3_stmt *st = row_step(s, STMT_OUTBOX_CLAIM, id, now, error_r);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, id);
-	return store_run_unsynced(s, st, error_r, "outbox claim");
+	return st == NULL ? -1
+			  : store_run_unsynced(s, st, error_r, "outbox claim");
 }
 
 int
 store_outbox_requeue(struct store *s, int64_t id, time_t now, char **error_r)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_REQUEUE, error_r);
+	sqlite3_stmt *st = row_step(s, STMT_OUTBOX_REQUEUE, id, now, error_r);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, id);
-	if (store_run(s, st, error_r, "outbox requeue") == -1)
+	if (st == NULL || store_run(s, st, error_r, "outbox requeue") == -1)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }

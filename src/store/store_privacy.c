@@ -129,39 +129,24 @@ store_privacy_erase(struct store *s, const char *address, bool dry_run,
 	return store_commit(s, error_r);
 }
 
-static int
-collect(struct store *s, const char *sql, const char *address, char ***v_r,
-	size_t *n_r, char **error_r)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*v_r = NULL;
-	*n_r = 0;
-	st = store_prepare(s, sql, error_r);
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, address);
-	rc = store_strings(s, st, v_r, n_r, error_r, "privacy files");
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int
 store_privacy_files(struct store *s, const char *address, char ***paths_r,
 		    size_t *n_paths_r, char ***mids_r, size_t *n_mids_r,
 		    char **error_r)
 {
-	if (collect(s,
-		    "SELECT spool_path FROM messages WHERE spool_path IS NOT"
-		    " NULL AND (?1 IS NULL OR from_addr = ?1 COLLATE NOCASE)",
-		    address, paths_r, n_paths_r, error_r) == -1)
+	if (store_strings_of(s,
+			     "SELECT spool_path FROM messages WHERE spool_path"
+			     " IS NOT NULL AND (?1 IS NULL OR from_addr = ?1"
+			     " COLLATE NOCASE)",
+			     address, paths_r, n_paths_r, error_r,
+			     "privacy files") == -1)
 		return -1;
-	if (collect(s,
-		    "SELECT message_id FROM outbox WHERE (?1 IS NULL AND"
-		    " status IN ('sent', 'failed')) OR rcpt = ?1 COLLATE "
-		    "NOCASE",
-		    address, mids_r, n_mids_r, error_r) == -1) {
+	if (store_strings_of(s,
+			     "SELECT message_id FROM outbox WHERE (?1 IS NULL"
+			     " AND status IN ('sent', 'failed')) OR rcpt = ?1"
+			     " COLLATE NOCASE",
+			     address, mids_r, n_mids_r, error_r,
+			     "privacy files") == -1) {
 		util_free_strv(*paths_r, *n_paths_r);
 		*paths_r = NULL;
 		*n_paths_r = 0;
@@ -234,14 +219,11 @@ store_privacy_export(struct store *s, const char *section, const char *address,
 		     store_row_fn *fn, void *ctx, char **error_r)
 {
 	sqlite3_stmt *st;
-	size_t k;
-	int rc;
+	int k, rc;
 
-	for (k = 0; k < nitems(export_sql); k++) {
-		if (strcmp(store_privacy_sections[k], section) == 0)
-			break;
-	}
-	if (k == nitems(export_sql)) {
+	k = util_name_index(store_privacy_sections, nitems(export_sql),
+			    section);
+	if (k == -1) {
 		*error_r = xasprintf("unknown section '%s'", section);
 		return -1;
 	}

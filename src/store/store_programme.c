@@ -426,18 +426,15 @@ store_programme_first_waiting(struct store *s, char **code_r, char **name_r,
 int
 store_programme_confirmed(struct store *s, size_t *n_r, char **error_r)
 {
-	sqlite3_stmt *st = store_prepare(
-		s, "SELECT count(*) FROM enrolments WHERE status = 'confirmed'",
-		error_r);
-	int rc;
+	int64_t n;
 
-	if (st == NULL)
+	if (store_query_ints(s,
+			     "SELECT count(*) FROM enrolments"
+			     " WHERE status = 'confirmed'",
+			     &n, 1, error_r, "confirmed") == -1)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n_r = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, error_r, "confirmed");
+	*n_r = (size_t)n;
+	return 0;
 }
 
 /* Sets code's status when it is one of from; 0 done, -1 when not. */

@@ -307,25 +307,17 @@ load_failed(struct store *s, struct staff_summary *out, char **error_r)
 static int
 load_numbers(struct store *s, struct staff_summary *out, char **error_r)
 {
-	sqlite3_stmt *st = store_prepare(
-		s,
-		"SELECT (SELECT count(*) FROM enrolments"
-		" WHERE status = 'confirmed'),"
-		" (SELECT COALESCE(MAX(id), 0) FROM review_items)",
-		error_r);
-	int rc;
+	int64_t v[2];
 
-	if (st == NULL)
+	if (store_query_ints(s,
+			     "SELECT (SELECT count(*) FROM enrolments"
+			     " WHERE status = 'confirmed'),"
+			     " (SELECT COALESCE(MAX(id), 0) FROM review_items)",
+			     v, 2, error_r, "staff numbers") == -1)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->confirmed = (size_t)sqlite3_column_int64(st, 0);
-		out->last_review = sqlite3_column_int64(st, 1);
-	} else {
-		store_fail(s, error_r, "staff numbers");
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	out->confirmed = (size_t)v[0];
+	out->last_review = v[1];
+	return 0;
 }
 
 int
@@ -418,23 +410,18 @@ int
 store_staff_counts(struct store *s, unsigned *reviews_r, unsigned *moves_r,
 		   char **error_r)
 {
-	sqlite3_stmt *st = store_prepare(
-		s,
-		"SELECT (SELECT count(*) FROM review_items"
-		" WHERE status = 'open'),"
-		" (SELECT count(*) FROM actions WHERE status = 'queued')",
-		error_r);
+	int64_t v[2] = {0, 0};
 	int rc;
 
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	*reviews_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
-	*moves_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 1) : 0;
-	if (rc != SQLITE_ROW)
-		store_fail(s, error_r, "status counts");
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	rc = store_query_ints(s,
+			      "SELECT (SELECT count(*) FROM review_items"
+			      " WHERE status = 'open'),"
+			      " (SELECT count(*) FROM actions"
+			      " WHERE status = 'queued')",
+			      v, 2, error_r, "status counts");
+	*reviews_r = (unsigned)v[0];
+	*moves_r = (unsigned)v[1];
+	return rc;
 }
 
 int

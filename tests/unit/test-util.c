@@ -255,6 +255,28 @@ test_trim(void **state)
 }
 
 static void
+test_name_index(void **state)
+{
+	static const char *const names[] = {"enrol", NULL, "review", "enrol"};
+	static const struct {
+		const char *name;
+		int want;
+	} rows[] = {
+		{"enrol", 0},	/* the first of two */
+		{"review", 2},	/* past a hole */
+		{"Review", -1}, /* case counts */
+		{"", -1},	{"revie", -1}, {"reviews", -1},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(util_name_index(names, 4, rows[i].name),
+				 rows[i].want);
+	assert_int_equal(util_name_index(names, 0, "enrol"), -1);
+}
+
+static void
 test_strlcpy(void **state)
 {
 	static const struct {
@@ -476,6 +498,7 @@ main(void)
 		cmocka_unit_test(test_format_time),
 		cmocka_unit_test(test_strtonum),
 		cmocka_unit_test(test_trim),
+		cmocka_unit_test(test_name_index),
 		cmocka_unit_test(test_strlcpy),
 		cmocka_unit_test(test_next_line),
 		cmocka_unit_test(test_small_helpers),
