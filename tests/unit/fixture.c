@@ -16,7 +16,9 @@
 #include "buf.h"
 #include "fixture.h"
 #include "mailbox.h"
+#include "message.h"
 #include "programme.h"
+#include "reason.h"
 #include "rules.h"
 #include "store.h"
 #include "testdir.h"
@@ -112,6 +114,16 @@ fixture_remove_dir(char *dir)
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
 	free(dir);
+}
+
+const char *
+fixture_problem(const struct message *m)
+{
+	static char *text;
+
+	free(text);
+	text = m->problem != NULL ? reason_english(m->problem) : NULL;
+	return text;
 }
 
 void
