@@ -114,24 +114,24 @@ test_latest_wins(void **state)
 {
 	/* each answer from the contact, then the one that counts */
 	static const struct {
-		const char *addr;
-		const char *status;
 		unsigned seq;
 		time_t stamp;
+		const char *addr;
+		const char *status;
 		const char *current;
 	} rows[] = {
 		/* the address compares without its case */
-		{"A@Utrecht.NL", "accepted", 0, T0 + 100, "accepted"},
+		{0, T0 + 100, "A@Utrecht.NL", "accepted", "accepted"},
 		/* an older DTSTAMP at the same SEQUENCE: no change */
-		{"a@utrecht.nl", "declined", 0, T0 + 50, "accepted"},
+		{0, T0 + 50, "a@utrecht.nl", "declined", "accepted"},
 		/* a later one: replaces */
-		{"a@utrecht.nl", "tentative", 0, T0 + 200, "tentative"},
+		{0, T0 + 200, "a@utrecht.nl", "tentative", "tentative"},
 		/* the same stamp: the later arrival wins */
-		{"a@utrecht.nl", "declined", 0, T0 + 200, "declined"},
+		{0, T0 + 200, "a@utrecht.nl", "declined", "declined"},
 		/* a newer revision wins even with an older stamp */
-		{"a@utrecht.nl", "accepted", 1, T0 + 10, "accepted"},
+		{1, T0 + 10, "a@utrecht.nl", "accepted", "accepted"},
 		/* and an answer to an older revision loses to it */
-		{"a@utrecht.nl", "declined", 0, T0 + 999, "accepted"},
+		{0, T0 + 999, "a@utrecht.nl", "declined", "accepted"},
 	};
 	struct fixture_db *f = *state;
 	size_t i;
