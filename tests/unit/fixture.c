@@ -15,7 +15,10 @@
 
 #include "buf.h"
 #include "fixture.h"
+#include "mailbox.h"
+#include "message.h"
 #include "programme.h"
+#include "reason.h"
 #include "rules.h"
 #include "store.h"
 #include "testdir.h"
@@ -111,6 +114,46 @@ fixture_remove_dir(char *dir)
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
 	free(dir);
+}
+
+const char *
+fixture_problem(const struct message *m)
+{
+	static char *text;
+
+	free(text);
+	text = m->problem != NULL ? reason_english(m->problem) : NULL;
+	return text;
+}
+
+void
+fixture_put(const char *dir, const char *name, const char *mode,
+	    const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, mode);
+
+	assert_non_null(fp);
+	assert_int_not_equal(fputs(text, fp), EOF);
+	assert_int_equal(fclose(fp), 0);
+	free(path);
+}
+
+struct mailbox *
+fixture_maildir(char *dir, size_t size, const char *name)
+{
+	struct mailbox_settings set;
+	struct mailbox *mb;
+	char *err = NULL;
+
+	assert_int_equal(testdir_make(dir, size, name, false, NULL), 0);
+	memset(&set, 0, sizeof(set));
+	set.type = "maildir";
+	set.maildir = dir;
+	mb = mailbox_open(&set, &err);
+	if (mb == NULL)
+		fail_msg("mailbox_open: %s", err);
+	return mb;
 }
 
 int

@@ -1,6 +1,7 @@
 /*
  * What many unit tests set up the same way: calendar times, the rules in
- * the source tree, and a database in a temporary folder.
+ * the source tree, a database or a Maildir in a temporary folder, files
+ * in it, and a parsed message's problem in English.
  */
 #ifndef AANMELD_FIXTURE_H
 #define AANMELD_FIXTURE_H
@@ -8,6 +9,8 @@
 #include <stddef.h>
 #include <time.h>
 
+struct mailbox;
+struct message;
 struct programme;
 struct rules;
 struct store;
@@ -33,6 +36,17 @@ char *fixture_copy_dir(const char *name, const char *from);
 /* Removes dir and everything in it (fails the test when it cannot),
    and frees dir. */
 void fixture_remove_dir(char *dir);
+/* The problem of m in English, or NULL for none; valid until the next
+   call. */
+const char *fixture_problem(const struct message *m);
+/* Writes text into dir/name, opened with fopen's mode ("w" or "a");
+   fails the test when it cannot. */
+void fixture_put(const char *dir, const char *name, const char *mode,
+		 const char *text);
+/* Makes /tmp/<name>-XXXXXX into dir (size bytes) and opens the Maildir
+   mailbox there; fails the test when it cannot.  Close it with
+   mailbox_close() and remove dir with testdir_remove(). */
+struct mailbox *fixture_maildir(char *dir, size_t size, const char *name);
 /* Makes /tmp/<name>-XXXXXX into dir (size bytes) and opens a new
    database aanmeld.db in it: *path and *s.  0, or -1 with the reason on
    stderr. */

@@ -350,6 +350,43 @@ static const struct calendar_row {
 	 "sent by mallory@example.net for a.meijer@utrecht.nl"},
 };
 
+/* Classifies at 2021-04-02 10:00 an iTIP REPLY From from (the field's
+   value) with these headers before it, in which attendee (ATTENDEE's
+   value) accepts session 1 at SEQUENCE seq (DTSTAMP 2021-04-01 10:00Z),
+   Message-ID <TAGn@example.org>, into *c, and prints the verdict with row
+   n.  The caller frees the message. */
+static struct message *
+classify_reply(const struct classify_settings *set,
+	       const struct classify_state *st, const char *headers,
+	       const char *from, const char *attendee, const char *tag,
+	       size_t n, unsigned seq, struct classification *c)
+{
+	struct message *m;
+	char *raw;
+
+	raw = xasprintf("%sFrom: %s\r\n"
+			"Subject: Accepted: Sessie 1\r\n"
+			"Message-ID: <%s%zu@example.org>\r\n"
+			"MIME-Version: 1.0\r\n"
+			"Content-Type: text/calendar; method=REPLY; "
+			"charset=UTF-8\r\n\r\n"
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+			"PRODID:-//t//t//EN\r\n"
+			"METHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:" UID1 "\r\n"
+			"DTSTAMP:20210401T100000Z\r\nSEQUENCE:%u\r\n"
+			"ATTENDEE;PARTSTAT=ACCEPTED:%s\r\n"
+			"END:VEVENT\r\nEND:VCALENDAR\r\n",
+			headers, from, tag, n, seq, attendee);
+	m = message_parse(raw, strlen(raw));
+	free(raw);
+	classify(m, rules, set, st, fixture_at("2021-04-02 10:00"), c);
+	print_message("%s row %zu: %s %s %d (%s)\n", tag, n,
+		      verdict_name(c->verdict),
+		      c->gemeente != NULL ? c->gemeente->code : "-", c->answer,
+		      c->reasons);
+	return m;
+}
+
 static void
 test_calendar_rows(void **state)
 {
@@ -363,33 +400,19 @@ test_calendar_rows(void **state)
 		const char *domain = strchr(r->from, '@') + 1;
 		struct classification c;
 		struct message *m;
-		char *raw, *sender;
+		char *from, *headers;
 
-		sender = r->sender != NULL
-				 ? xasprintf("Sender: <%s>\r\n", r->sender)
-				 : xstrdup("");
-		raw = xasprintf(
-			"Authentication-Results: mx.vng.nl; spf=pass "
-			"smtp.mailfrom=%s; dkim=pass header.d=%s; dmarc=pass "
-			"header.from=%s\r\nFrom: Someone <%s>\r\n%s"
-			"Subject: Accepted: Sessie 1\r\n"
-			"Message-ID: <c%zu@example.org>\r\n"
-			"MIME-Version: 1.0\r\n"
-			"Content-Type: text/calendar; method=REPLY; "
-			"charset=UTF-8\r\n\r\n"
-			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
-			"PRODID:-//t//t//EN\r\nMETHOD:REPLY\r\n"
-			"BEGIN:VEVENT\r\nUID:" UID1 "\r\n"
-			"DTSTAMP:20210401T100000Z\r\nSEQUENCE:0\r\n"
-			"ATTENDEE;PARTSTAT=ACCEPTED:%s\r\nEND:VEVENT\r\n"
-			"END:VCALENDAR\r\n",
-			domain, domain, domain, r->from, sender, i,
-			r->attendee);
-		m = message_parse(raw, strlen(raw));
-		classify(m, rules, &set, &st, fixture_at("2021-04-02 10:00"),
-			 &c);
-		print_message("calendar row %zu: %s (%s)\n", i,
-			      verdict_name(c.verdict), c.reasons);
+		headers = xasprintf("Authentication-Results: mx.vng.nl; "
+				    "spf=pass smtp.mailfrom=%s; dkim=pass "
+				    "header.d=%s; dmarc=pass header.from=%s\r\n"
+				    "%s%s%s",
+				    domain, domain, domain,
+				    r->sender != NULL ? "Sender: <" : "",
+				    r->sender != NULL ? r->sender : "",
+				    r->sender != NULL ? ">\r\n" : "");
+		from = xasprintf("Someone <%s>", r->from);
+		m = classify_reply(&set, &st, headers, from, r->attendee, "c",
+				   i, 0, &c);
 		assert_null(m->problem);
 		assert_string_equal(verdict_name(c.verdict), r->verdict);
 		assert_false(c.answer);
@@ -403,8 +426,8 @@ test_calendar_rows(void **state)
 			assert_null(c.reply.attendee);
 		classification_deinit(&c);
 		message_free(m);
-		free(raw);
-		free(sender);
+		free(headers);
+		free(from);
 	}
 }
 
@@ -574,28 +597,11 @@ test_attendance_authentication(void **state)
 	for (i = 0; i < nitems(att_rows); i++) {
 		struct classification c;
 		struct message *m;
-		char *raw;
 
-		raw = xasprintf(
-			"%sFrom: <a.meijer@utrecht.nl>\r\n"
-			"Subject: Accepted: Sessie 1\r\n"
-			"Message-ID: <t%zu@example.org>\r\n"
-			"MIME-Version: 1.0\r\n"
-			"Content-Type: text/calendar; method=REPLY; "
-			"charset=UTF-8\r\n\r\n"
-			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
-			"PRODID:-//t//t//EN\r\n"
-			"METHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:" UID1 "\r\n"
-			"DTSTAMP:20210401T100000Z\r\nSEQUENCE:0\r\n"
-			"ATTENDEE;PARTSTAT=ACCEPTED:mailto:a.meijer@utrecht.nl"
-			"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-			att_rows[i].headers, i);
-		m = message_parse(raw, strlen(raw));
 		set.trusted_authserv_id = att_rows[i].trusted_id;
-		classify(m, rules, &set, &st, fixture_at("2021-04-02 10:00"),
-			 &c);
-		print_message("attendance row %zu: %s (%s)\n", i,
-			      verdict_name(c.verdict), c.reasons);
+		m = classify_reply(&set, &st, att_rows[i].headers,
+				   "<a.meijer@utrecht.nl>",
+				   "mailto:a.meijer@utrecht.nl", "t", i, 0, &c);
 		assert_null(m->problem);
 		assert_string_equal(verdict_name(c.verdict),
 				    att_rows[i].verdict);
@@ -611,7 +617,6 @@ test_attendance_authentication(void **state)
 		}
 		classification_deinit(&c);
 		message_free(m);
-		free(raw);
 	}
 }
 
@@ -841,34 +846,15 @@ test_attendee(void **state)
 		struct classification c;
 		struct message *m;
 		const char *last;
-		char *raw;
 
-		raw = xasprintf(
-			"%sFrom: <a.meijer@utrecht.nl>\r\n"
-			"Subject: Accepted: Sessie 1\r\n"
-			"Message-ID: <a%zu@example.org>\r\n"
-			"MIME-Version: 1.0\r\n"
-			"Content-Type: text/calendar; method=REPLY; "
-			"charset=UTF-8\r\n\r\n"
-			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
-			"PRODID:-//t//t//EN\r\n"
-			"METHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:" UID1 "\r\n"
-			"DTSTAMP:20210401T100000Z\r\nSEQUENCE:1\r\n"
-			"ATTENDEE;PARTSTAT=ACCEPTED:mailto:a.meijer@utrecht.nl"
-			"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-			attendee_rows[i].headers, i);
-		m = message_parse(raw, strlen(raw));
 		if (attendee_rows[i].looked_up)
 			st.attendee = &attendee_rows[i].in;
 		set.trusted_authserv_id = attendee_rows[i].headers[0] != '\0'
 						  ? "mx.vng.nl"
 						  : NULL;
-		classify(m, rules, &set, &st, fixture_at("2021-04-02 10:00"),
-			 &c);
-		print_message("attendee row %zu: %s %s (%s)\n", i,
-			      verdict_name(c.verdict),
-			      c.gemeente != NULL ? c.gemeente->code : "-",
-			      c.reasons);
+		m = classify_reply(&set, &st, attendee_rows[i].headers,
+				   "<a.meijer@utrecht.nl>",
+				   "mailto:a.meijer@utrecht.nl", "a", i, 1, &c);
 		assert_string_equal(verdict_name(c.verdict),
 				    attendee_rows[i].verdict);
 		assert_string_equal(c.gemeente != NULL ? c.gemeente->code : "-",
@@ -896,7 +882,6 @@ test_attendee(void **state)
 			assert_null(c.reply.attendee);
 		classification_deinit(&c);
 		message_free(m);
-		free(raw);
 	}
 }
 

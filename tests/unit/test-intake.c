@@ -291,6 +291,38 @@ reasons(struct env *e, const char *id)
 	return s;
 }
 
+/* Asserts the reasons recorded with the message with Message-ID id
+   contain part. */
+static void
+check_reason(struct env *e, const char *id, const char *part)
+{
+	char *s = reasons(e, id);
+
+	assert_non_null(strstr(s, part));
+	free(s);
+}
+
+/* Asserts the query (no arguments) gives the text want. */
+static void
+check_text(struct env *e, const char *sql, const char *want)
+{
+	char *s = query_text(e, "%s", sql);
+
+	assert_non_null(s);
+	assert_string_equal(s, want);
+	free(s);
+}
+
+/* Asserts the last pass recorded one message, with Message-ID id and
+   verdict v. */
+static void
+check_one(struct env *e, const char *id, enum verdict v)
+{
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.verdicts[v], 1);
+	assert_recorded(e, id, v);
+}
+
 /* Outgoing mails caused by the message with Message-ID id (of kind, or
    of any kind for NULL). */
 static long long
@@ -333,16 +365,12 @@ test_enrol(void **state)
 	assert_int_equal(e->stats.recorded, 1);
 	assert_int_equal(e->stats.known, 0);
 	assert_int_equal(e->stats.failed, 0);
-	assert_int_equal(e->stats.verdicts[VERDICT_ENROL], 1);
-	assert_recorded(e, "enrol-1@utrecht.nl", VERDICT_ENROL);
-	s = query_text(e, "SELECT gemeente FROM messages");
-	assert_string_equal(s, "GM0344");
-	free(s);
-	s = reasons(e, "enrol-1@utrecht.nl");
-	assert_non_null(strstr(s, "utrecht.nl is municipality GM0344 Utrecht"));
-	assert_non_null(strstr(s, "place 1 of 5"));
-	assert_non_null(strstr(s, "dmarc=pass"));
-	free(s);
+	check_one(e, "enrol-1@utrecht.nl", VERDICT_ENROL);
+	check_text(e, "SELECT gemeente FROM messages", "GM0344");
+	check_reason(e, "enrol-1@utrecht.nl",
+		     "utrecht.nl is municipality GM0344 Utrecht");
+	check_reason(e, "enrol-1@utrecht.nl", "place 1 of 5");
+	check_reason(e, "enrol-1@utrecht.nl", "dmarc=pass");
 	/* a confirmed place, the sender its contact */
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE code ="
 				  " 'GM0344' AND status = 'confirmed'"),
@@ -354,12 +382,10 @@ test_enrol(void **state)
 	   sender (its address as the parser folds it), with an invitation
 	   per session to come */
 	assert_int_equal(answers(e, "enrol-1@utrecht.nl", "confirm"), 1);
-	s = query_text(e, "SELECT rcpt FROM outbox WHERE kind = 'confirm'");
-	assert_string_equal(s, "j.devries@utrecht.nl");
-	free(s);
-	s = query_text(e, "SELECT status FROM outbox WHERE kind = 'confirm'");
-	assert_string_equal(s, "queued");
-	free(s);
+	check_text(e, "SELECT rcpt FROM outbox WHERE kind = 'confirm'",
+		   "j.devries@utrecht.nl");
+	check_text(e, "SELECT status FROM outbox WHERE kind = 'confirm'",
+		   "queued");
 	assert_int_equal(answers(e, "enrol-1@utrecht.nl", "invitation"),
 			 sessions_after(now));
 	assert_int_equal(answers(e, "enrol-1@utrecht.nl", NULL),
@@ -435,7 +461,6 @@ test_reject(void **state)
 {
 	struct env *e = *state;
 	time_t now = fixture_local(OPEN_AT);
-	char *s;
 
 	/* authenticated: the polite answer that it is for municipalities */
 	enrol_from(e, "1616660000.M1.test", "Piet <piet.jansen@gmail.com>",
@@ -452,18 +477,14 @@ test_reject(void **state)
 	assert_recorded(e, "other-1@example.org", VERDICT_REJECT);
 	assert_string_equal(intake_folder(e->config, VERDICT_REJECT),
 			    "Afgewezen");
-	s = reasons(e, "gmail-1@mail.gmail.com");
-	assert_non_null(strstr(s, "sender domain gmail.com is not a "
-				  "municipality"));
-	free(s);
+	check_reason(e, "gmail-1@mail.gmail.com",
+		     "sender domain gmail.com is not a municipality");
 	assert_int_equal(answers(e, "gmail-1@mail.gmail.com", "reject"), 1);
 	assert_int_equal(answers(e, "gmail-1@mail.gmail.com", NULL), 1);
-	s = query_text(e, "SELECT rcpt FROM outbox WHERE kind = 'reject'");
-	assert_string_equal(s, "piet.jansen@gmail.com");
-	free(s);
-	s = reasons(e, "other-1@example.org");
-	assert_non_null(strstr(s, "the sender is not authenticated"));
-	free(s);
+	check_text(e, "SELECT rcpt FROM outbox WHERE kind = 'reject'",
+		   "piet.jansen@gmail.com");
+	check_reason(e, "other-1@example.org",
+		     "the sender is not authenticated");
 	assert_int_equal(answers(e, "other-1@example.org", NULL), 0);
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
 	assert_int_equal(count(e, "SELECT count(*) FROM review_items"), 0);
@@ -474,7 +495,6 @@ test_duplicate(void **state)
 {
 	struct env *e = *state;
 	time_t now = fixture_local(OPEN_AT);
-	char *s;
 
 	enrol_from(e, "1616660000.M1.test", "J.deVries@utrecht.nl",
 		   "enrol-1@utrecht.nl");
@@ -482,13 +502,9 @@ test_duplicate(void **state)
 	enrol_from(e, "1616660100.M2.test", "Anna Bakker <a.bakker@utrecht.nl>",
 		   "enrol-2@utrecht.nl");
 	pass(e, now + 3600);
-	assert_int_equal(e->stats.recorded, 1);
 	assert_int_equal(e->stats.known, 1); /* the first, not yet moved */
-	assert_int_equal(e->stats.verdicts[VERDICT_DUPLICATE], 1);
-	assert_recorded(e, "enrol-2@utrecht.nl", VERDICT_DUPLICATE);
-	s = reasons(e, "enrol-2@utrecht.nl");
-	assert_non_null(strstr(s, "Utrecht is already enrolled"));
-	free(s);
+	check_one(e, "enrol-2@utrecht.nl", VERDICT_DUPLICATE);
+	check_reason(e, "enrol-2@utrecht.nl", "Utrecht is already enrolled");
 	/* still one place; the second sender becomes a contact */
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 1);
 	assert_int_equal(count(e, "SELECT count(*) FROM contacts WHERE code ="
@@ -496,9 +512,8 @@ test_duplicate(void **state)
 			 2);
 	assert_int_equal(answers(e, "enrol-2@utrecht.nl", "duplicate"), 1);
 	assert_int_equal(answers(e, "enrol-2@utrecht.nl", "invitation"), 0);
-	s = query_text(e, "SELECT rcpt FROM outbox WHERE kind = 'duplicate'");
-	assert_string_equal(s, "a.bakker@utrecht.nl");
-	free(s);
+	check_text(e, "SELECT rcpt FROM outbox WHERE kind = 'duplicate'",
+		   "a.bakker@utrecht.nl");
 }
 
 static void
@@ -527,9 +542,7 @@ test_waitlist(void **state)
 	assert_int_equal(e->stats.verdicts[VERDICT_WAITLIST], 1);
 	assert_recorded(e, "enrol-4@test", VERDICT_ENROL);
 	assert_recorded(e, "enrol-5@test", VERDICT_WAITLIST);
-	s = reasons(e, "enrol-5@test");
-	assert_non_null(strstr(s, "capacity 5 reached"));
-	free(s);
+	check_reason(e, "enrol-5@test", "capacity 5 reached");
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE"
 				  " status = 'confirmed'"),
 			 5);
@@ -545,8 +558,7 @@ test_waitlist(void **state)
 	snprintf(id, sizeof(id), "enrol-6@test");
 	enrol_from(e, "1616669999.M6.test", senders[6], id);
 	pass(e, now + 60);
-	assert_int_equal(e->stats.verdicts[VERDICT_WAITLIST], 1);
-	assert_recorded(e, "enrol-6@test", VERDICT_WAITLIST);
+	check_one(e, "enrol-6@test", VERDICT_WAITLIST);
 	s = query_text(e, "SELECT o.raw FROM outbox o JOIN messages m ON"
 			  " m.id = o.message WHERE m.message_id ="
 			  " 'enrol-6@test' AND o.kind = 'waitlist'");
@@ -560,18 +572,14 @@ test_window(void **state)
 {
 	struct env *e = *state;
 	const struct programme *p = rules->programme;
-	char *s;
 
 	/* a minute before it opens: a person decides, and it is answered
 	   with the review letter */
 	enrol_from(e, "1616660000.M1.test", "a@utrecht.nl", "early@test");
 	pass(e, p->opens - 60);
-	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
-	assert_recorded(e, "early@test", VERDICT_REVIEW);
-	s = reasons(e, "early@test");
-	assert_non_null(strstr(s, "enrolment opens on "));
-	assert_non_null(strstr(s, ": for staff to decide"));
-	free(s);
+	check_one(e, "early@test", VERDICT_REVIEW);
+	check_reason(e, "early@test", "enrolment opens on ");
+	check_reason(e, "early@test", ": for staff to decide");
 	assert_int_equal(count(e, "SELECT count(*) FROM review_items r JOIN"
 				  " messages m ON m.id = r.message WHERE"
 				  " m.message_id = 'early@test' AND"
@@ -582,14 +590,10 @@ test_window(void **state)
 	/* a minute after it closes: the closed answer, no place */
 	enrol_from(e, "1616660001.M2.test", "b@groningen.nl", "late@test");
 	pass(e, p->closes + 60);
-	assert_int_equal(e->stats.recorded, 1);
-	assert_int_equal(e->stats.verdicts[VERDICT_CLOSED], 1);
-	assert_recorded(e, "late@test", VERDICT_CLOSED);
+	check_one(e, "late@test", VERDICT_CLOSED);
 	assert_string_equal(intake_folder(e->config, VERDICT_CLOSED),
 			    "Verwerkt");
-	s = reasons(e, "late@test");
-	assert_non_null(strstr(s, "enrolment closed on "));
-	free(s);
+	check_reason(e, "late@test", "enrolment closed on ");
 	assert_int_equal(answers(e, "late@test", "closed"), 1);
 	assert_int_equal(answers(e, "late@test", NULL), 1);
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
@@ -609,12 +613,8 @@ test_withdraw_and_back(void **state)
 		mail("J.deVries@utrecht.nl", WITHDRAW, "withdraw-1@utrecht.nl",
 		     "pass", NULL));
 	pass(e, now + 3600);
-	assert_int_equal(e->stats.recorded, 1);
-	assert_int_equal(e->stats.verdicts[VERDICT_WITHDRAW], 1);
-	assert_recorded(e, "withdraw-1@utrecht.nl", VERDICT_WITHDRAW);
-	s = reasons(e, "withdraw-1@utrecht.nl");
-	assert_non_null(strstr(s, "withdrawal of Utrecht"));
-	free(s);
+	check_one(e, "withdraw-1@utrecht.nl", VERDICT_WITHDRAW);
+	check_reason(e, "withdraw-1@utrecht.nl", "withdrawal of Utrecht");
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE code ="
 				  " 'GM0344' AND status = 'withdrawn'"),
 			 1);
@@ -632,23 +632,17 @@ test_withdraw_and_back(void **state)
 	enrol_from(e, "1616660200.M3.test", "J.deVries@utrecht.nl",
 		   "enrol-2@utrecht.nl");
 	pass(e, now + 7200);
-	assert_int_equal(e->stats.recorded, 1);
-	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
-	assert_recorded(e, "enrol-2@utrecht.nl", VERDICT_REVIEW);
-	s = reasons(e, "enrol-2@utrecht.nl");
-	assert_non_null(strstr(s, "place 1 of 5; "));
-	assert_non_null(
-		strstr(s, "; Utrecht withdrew earlier: for staff to decide"));
-	free(s);
+	check_one(e, "enrol-2@utrecht.nl", VERDICT_REVIEW);
+	check_reason(e, "enrol-2@utrecht.nl", "place 1 of 5; ");
+	check_reason(e, "enrol-2@utrecht.nl",
+		     "; Utrecht withdrew earlier: for staff to decide");
 	s = query_text(e, "SELECT r.reason FROM review_items r JOIN messages m"
 			  " ON m.id = r.message WHERE m.message_id ="
 			  " 'enrol-2@utrecht.nl' AND r.status = 'open'");
 	assert_non_null(s);
 	assert_non_null(strstr(s, "Utrecht withdrew earlier"));
 	free(s);
-	s = query_text(e, "SELECT suggested FROM review_items");
-	assert_string_equal(s, "GM0344");
-	free(s);
+	check_text(e, "SELECT suggested FROM review_items", "GM0344");
 	/* still withdrawn until a person decides; the review letter, no
 	   confirmation or invitations */
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments WHERE code ="
@@ -663,7 +657,6 @@ test_machine_mail(void **state)
 {
 	struct env *e = *state;
 	time_t now = fixture_local(OPEN_AT);
-	char *s;
 
 	/* an out-of-office answer from a municipality */
 	deliver(e, "1616660000.M1.test",
@@ -682,9 +675,7 @@ test_machine_mail(void **state)
 	assert_recorded(e, "bounce-1@mx", VERDICT_IGNORE);
 	assert_string_equal(intake_folder(e->config, VERDICT_IGNORE),
 			    "Genegeerd");
-	s = reasons(e, "oof-1@utrecht.nl");
-	assert_non_null(strstr(s, "auto-replied"));
-	free(s);
+	check_reason(e, "oof-1@utrecht.nl", "auto-replied");
 	/* never answered, nothing enrolled, nothing for a person */
 	assert_int_equal(count(e, "SELECT count(*) FROM outbox"), 0);
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 0);
@@ -696,21 +687,16 @@ test_hostile(void **state)
 {
 	struct env *e = *state;
 	time_t now = fixture_local(OPEN_AT);
-	char *s;
 
 	/* a second From that would speak for another municipality */
 	deliver(e, "1616660000.M1.test",
 		mail("J.deVries@utrecht.nl", ENROL, "two-from@test", "pass",
 		     "From: b@groningen.nl\r\n"));
 	pass(e, now);
-	assert_int_equal(e->stats.recorded, 1);
-	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
-	assert_recorded(e, "two-from@test", VERDICT_REVIEW);
+	check_one(e, "two-from@test", VERDICT_REVIEW);
 	assert_string_equal(intake_folder(e->config, VERDICT_REVIEW),
 			    "Beoordelen");
-	s = reasons(e, "two-from@test");
-	assert_non_null(strstr(s, "2 From fields (RFC 5322 allows one)"));
-	free(s);
+	check_reason(e, "two-from@test", "2 From fields (RFC 5322 allows one)");
 	assert_int_equal(count(e, "SELECT count(*) FROM review_items WHERE"
 				  " status = 'open'"),
 			 1);
@@ -752,16 +738,13 @@ test_attempts(void **state)
 	assert_int_equal(e->stats.failed, 0);
 	assert_int_equal(e->stats.recorded, 1);
 	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
-	s = query_text(e, "SELECT verdict FROM messages");
-	assert_string_equal(s, "review");
-	free(s);
+	check_text(e, "SELECT verdict FROM messages", "review");
 	s = query_text(e, "SELECT reasons FROM messages");
 	assert_non_null(strstr(s, "processing failed 3 times (the daemon "
 				  "stopped while handling it): for a person"));
 	free(s);
-	s = query_text(e, "SELECT folder FROM actions");
-	assert_string_equal(s, intake_folder(e->config, VERDICT_REVIEW));
-	free(s);
+	check_text(e, "SELECT folder FROM actions",
+		   intake_folder(e->config, VERDICT_REVIEW));
 	assert_int_equal(count(e, "SELECT count(*) FROM review_items WHERE"
 				  " status = 'open'"),
 			 1);
@@ -785,8 +768,7 @@ test_attempts_below_max(void **state)
 			    " last_at) VALUES ('INBOX', '1616660000.M1.test',"
 			    " 2, 0);");
 	pass(e, now);
-	assert_int_equal(e->stats.recorded, 1);
-	assert_recorded(e, "enrol-1@utrecht.nl", VERDICT_ENROL);
+	check_one(e, "enrol-1@utrecht.nl", VERDICT_ENROL);
 	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
 }
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "mailbox.h"
+#include "fixture.h"
 #include "testdir.h"
 #include "util.h"
 
@@ -411,13 +412,7 @@ test_maildir_answers(void **state)
 	size_t n, len, size;
 
 	(void)state;
-	util_strlcpy(dir, "/tmp/test-mailbox-XXXXXX", sizeof(dir));
-	assert_non_null(mkdtemp(dir));
-	memset(&set, 0, sizeof(set));
-	set.type = "maildir";
-	set.maildir = dir;
-	mb = mailbox_open(&set, &err);
-	assert_non_null(mb);
+	mb = fixture_maildir(dir, sizeof(dir), "test-mailbox");
 	assert_string_equal(mb->name, "INBOX");
 	assert_true(mailbox_has_folders(mb));
 	assert_false(mailbox_has_position(mb));
@@ -434,7 +429,9 @@ test_maildir_answers(void **state)
 	assert_int_equal(mailbox_wait(mb, 0, &stop, &err), MAILBOX_TIMEOUT);
 	mailbox_close(&mb);
 	assert_null(mb);
+	memset(&set, 0, sizeof(set));
 	set.type = "mbox";
+	set.maildir = dir;
 	assert_null(mailbox_open(&set, &err));
 	assert_string_equal(err, "unknown mailbox type 'mbox'");
 	free(err);

@@ -11,20 +11,10 @@
 
 #include "buf.h"
 #include "defs.h"
+#include "fixture.h"
 #include "message.h"
 #include "reason.h"
 #include "util.h"
-
-/* The problem of m in English, valid until the next call. */
-static const char *
-problem_text(const struct message *m)
-{
-	static char *text;
-
-	free(text);
-	text = m->problem != NULL ? reason_english(m->problem) : NULL;
-	return text;
-}
 
 static struct message *
 parse(const char *s)
@@ -185,7 +175,7 @@ test_hostile(void **state)
 			rows[i].len ? rows[i].len : strlen(rows[i].mail));
 
 		assert_non_null(m->problem);
-		assert_string_equal(problem_text(m), rows[i].problem);
+		assert_string_equal(fixture_problem(m), rows[i].problem);
 		message_free(m);
 	}
 }
@@ -226,7 +216,7 @@ test_header_limit(void **state)
 		struct message *m = message_parse(raw, len);
 
 		if (rows[i].problem)
-			assert_non_null(strstr(problem_text(m),
+			assert_non_null(strstr(fixture_problem(m),
 					       "header block exceeds"));
 		else
 			assert_null(m->problem);
@@ -259,7 +249,7 @@ test_field_limit(void **state)
 		assert_int_equal(buf_adds(&b, "\r\nbody"), 0);
 		m = message_parse(b.data, b.len);
 		if (rows[i].problem)
-			assert_non_null(strstr(problem_text(m),
+			assert_non_null(strstr(fixture_problem(m),
 					       "too many header fields"));
 		else
 			assert_null(m->problem);
@@ -316,7 +306,7 @@ test_nesting_limits(void **state)
 		} else {
 			assert_non_null(m->problem);
 			assert_non_null(
-				strstr(problem_text(m), rows[i].problem));
+				strstr(fixture_problem(m), rows[i].problem));
 		}
 		message_free(m);
 		free(raw);
@@ -352,7 +342,7 @@ test_parts_limit(void **state)
 		m = message_parse(b.data, b.len);
 		if (rows[i].problem)
 			assert_non_null(
-				strstr(problem_text(m), "too many MIME"));
+				strstr(fixture_problem(m), "too many MIME"));
 		else
 			assert_null(m->problem);
 		message_free(m);
@@ -443,7 +433,7 @@ test_boundary_shapes(void **state)
 		if (rows[i].refused)
 			assert_non_null(m->problem);
 		else if (m->problem != NULL) {
-			fail_msg("row %zu: %s", i, problem_text(m));
+			fail_msg("row %zu: %s", i, fixture_problem(m));
 		}
 		message_free(m);
 		free(raw);
@@ -465,7 +455,7 @@ test_boundary_depth(void **state)
 	size_t i;
 
 	assert_non_null(m->problem);
-	assert_string_equal(problem_text(m), "invalid boundary parameter");
+	assert_string_equal(fixture_problem(m), "invalid boundary parameter");
 	message_free(m);
 	/* a NUL inside a part's Content-Type (found by fuzzing: the
 	   guard read past the copy it made) */
@@ -555,7 +545,7 @@ test_from_shapes(void **state)
 
 		if (rows[i].addr != NULL) {
 			if (m->problem != NULL)
-				fail_msg("row %zu: %s", i, problem_text(m));
+				fail_msg("row %zu: %s", i, fixture_problem(m));
 			assert_string_equal(m->from_addr, rows[i].addr);
 			assert_int_equal(m->from_fields, 1);
 		} else if (m->problem == NULL) {
@@ -593,7 +583,7 @@ test_line_ends(void **state)
 		if (rows[i].problem)
 			assert_non_null(m->problem);
 		else if (m->problem != NULL)
-			fail_msg("row %zu: %s", i, problem_text(m));
+			fail_msg("row %zu: %s", i, fixture_problem(m));
 		message_free(m);
 	}
 }

@@ -12,21 +12,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "message.h"
 #include "reason.h"
 #include "message_worker.h"
 #include "util.h"
-
-/* The problem of m in English, valid until the next call. */
-static const char *
-problem_text(const struct message *m)
-{
-	static char *text;
-
-	free(text);
-	text = m->problem != NULL ? reason_english(m->problem) : NULL;
-	return text;
-}
 
 static const char enrolment[] =
 	"From: =?utf-8?q?J=C3=A4n?= <jan@amsterdam.nl>\r\n"
@@ -110,10 +100,11 @@ test_crash_costs_one_message(void **state)
 		m = message_worker_parse(crash, strlen(crash), strlen(crash));
 		assert_non_null(m->problem);
 		assert_non_null(
-			strstr(problem_text(m), MESSAGE_WORKER_CRASHED));
+			strstr(fixture_problem(m), MESSAGE_WORKER_CRASHED));
 		/* SIGSEGV, or SIGABRT from malloc as the heap lies, or
 		   valgrind's own exit */
-		assert_non_null(strstr(problem_text(m), "(the parser died: "));
+		assert_non_null(
+			strstr(fixture_problem(m), "(the parser died: "));
 		/* a second worker read the header alone: staff see who */
 		assert_string_equal(m->from_addr, "a@b.nl");
 		assert_null(m->body);
@@ -139,8 +130,8 @@ test_hang_is_cut_short(void **state)
 	message_worker_stop();
 	message_worker_set_parser(hangs, 300);
 	m = message_worker_parse("HANG\r\n\r\n", 8, 8);
-	assert_non_null(strstr(problem_text(m), MESSAGE_WORKER_CRASHED));
-	assert_non_null(strstr(problem_text(m), "signal 9"));
+	assert_non_null(strstr(fixture_problem(m), MESSAGE_WORKER_CRASHED));
+	assert_non_null(strstr(fixture_problem(m), "signal 9"));
 	message_free(m);
 	/* the usual time again: a new worker under valgrind is slow */
 	message_worker_set_parser(NULL, 0);
@@ -206,7 +197,7 @@ test_guarded_shapes_do_not_kill(void **state)
 		struct message *m =
 			message_worker_parse(raw, strlen(raw), strlen(raw));
 
-		assert_string_equal(problem_text(m),
+		assert_string_equal(fixture_problem(m),
 				    "invalid boundary parameter");
 		assert_string_equal(m->from_addr, "a@b.nl");
 		message_free(m);

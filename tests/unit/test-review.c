@@ -17,13 +17,13 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "fixture.h"
 #include "outmail.h"
 #include "review.h"
 #include "store.h"
 #include "store_intake.h"
 #include "store_outbox.h"
 #include "store_review.h"
-#include "testdir.h"
 #include "util.h"
 
 static void
@@ -100,6 +100,7 @@ test_outcome_table(void **state)
 
 struct fixture {
 	char dir[64];
+	char *path; /* dir/aanmeld.db */
 	struct store *s;
 	int64_t item;
 	unsigned builds;
@@ -128,19 +129,12 @@ setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	struct store_record rec;
 	int64_t id;
-	char *err = NULL, *path;
-	int rc;
+	char *err = NULL;
 
-	util_strlcpy(f->dir, "/tmp/test-review-XXXXXX", sizeof(f->dir));
-	if (mkdtemp(f->dir) == NULL)
+	*state = f;
+	if (fixture_store_open(f->dir, sizeof(f->dir), "test-review", &f->path,
+			       &f->s) == -1)
 		return -1;
-	path = xasprintf("%s/aanmeld.db", f->dir);
-	rc = store_open(path, false, &f->s, &err);
-	free(path);
-	if (rc == -1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
 	memset(&rec, 0, sizeof(rec));
 	rec.mailbox = "INBOX";
 	rec.msgkey = "1.7";
@@ -160,7 +154,6 @@ setup(void **state)
 		return -1;
 	}
 	f->item = 1;
-	*state = f;
 	return 0;
 }
 
@@ -169,8 +162,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	store_close(&f->s);
-	assert_int_equal(testdir_remove(f->dir), 0);
+	fixture_store_close(f->dir, f->path, &f->s);
 	free(f);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "fixture.h"
 #include "mailbox.h"
 #include "review.h"
 #include "review_folders.h"
@@ -24,76 +25,19 @@
 #include "testdir.h"
 #include "util.h"
 
-/* An empty database in a temporary folder. */
-struct fixture {
-	char dir[64];
-	struct store *s;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	char *err = NULL, *path;
-	int rc;
-
-	util_strlcpy(f->dir, "/tmp/test-review_folders-XXXXXX", sizeof(f->dir));
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	path = xasprintf("%s/aanmeld.db", f->dir);
-	rc = store_open(path, false, &f->s, &err);
-	free(path);
-	if (rc == -1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	store_close(&f->s);
-	assert_int_equal(testdir_remove(f->dir), 0);
-	free(f);
-	return 0;
-}
-
 /* --- Maildir++ decision folders */
-
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char *path = xasprintf("%s/%s", dir, name);
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	free(path);
-}
 
 static void
 test_maildir_folders(void **state)
 {
 	/* names that are no folder */
 	static const char *const bad[] = {"", "/x", "x/", "a//b", ".x", "a.b"};
-	struct mailbox_settings set;
 	char dir[64], *err = NULL, **keys, *data, *path;
 	size_t n, len, size;
 	struct mailbox *mb;
 
 	(void)state;
-	util_strlcpy(dir, "/tmp/test-review_folders-md-XXXXXX", sizeof(dir));
-	assert_non_null(mkdtemp(dir));
-	memset(&set, 0, sizeof(set));
-	set.type = "maildir";
-	set.maildir = dir;
-	mb = mailbox_open(&set, &err);
-	assert_non_null(mb);
+	mb = fixture_maildir(dir, sizeof(dir), "test-review_folders-md");
 	/* not there yet: empty, no error */
 	assert_int_equal(mailbox_folder_list(mb, "Beoordelen/Goedkeuren", &keys,
 					     &n, &err),
@@ -105,7 +49,7 @@ test_maildir_folders(void **state)
 		MAILBOX_OK);
 	path = xasprintf("%s/.Beoordelen.Goedkeuren/cur", dir);
 	assert_int_equal(access(path, F_OK), 0);
-	put(path, "1000.a.host:2,S", "Subject: a\r\n\r\nx\r\n");
+	fixture_put(path, "1000.a.host:2,S", "w", "Subject: a\r\n\r\nx\r\n");
 	free(path);
 	assert_int_equal(mailbox_folder_list(mb, "Beoordelen/Goedkeuren", &keys,
 					     &n, &err),
@@ -217,7 +161,7 @@ static const struct mailbox_ops leaving_ops = {
 static void
 test_gone_during_pass(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_db *f = *state;
 	struct config config;
 	struct review r = {&config, NULL, f->s};
 	struct leaving l = {MAILBOX_GONE, MAILBOX_ERROR, 0, 0};
@@ -260,8 +204,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_maildir_folders),
-		cmocka_unit_test_setup_teardown(test_gone_during_pass, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_gone_during_pass,
+						fixture_db_setup,
+						fixture_db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,18 +74,6 @@ copy_rules(void)
 	return fixture_copy_dir("test-rules", "rules");
 }
 
-static void
-append(const char *dir, const char *file, const char *text)
-{
-	char *path = xasprintf("%s/%s", dir, file);
-	FILE *fp = fopen(path, "a");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	free(path);
-}
-
 static size_t
 count_lines(const char *path)
 {
@@ -130,7 +118,7 @@ test_broken(void **state)
 		size_t line;
 
 		path = xasprintf("%s/%s", dir, rows[i].file);
-		append(dir, rows[i].file, rows[i].text);
+		fixture_put(dir, rows[i].file, "a", rows[i].text);
 		line = count_lines(path);
 		assert_null(load(dir, &errors));
 		/* the error names the file and the line it is on */
@@ -151,9 +139,9 @@ test_every_error_reported(void **state)
 	char *dir = copy_rules();
 	struct buf errors;
 
-	append(dir, "subject.rules", "bogus x\n");
-	append(dir, "senders.rules", "bogus x.nl\n");
-	append(dir, "templates/reject.txt", "{{nope}}\n");
+	fixture_put(dir, "subject.rules", "a", "bogus x\n");
+	fixture_put(dir, "senders.rules", "a", "bogus x.nl\n");
+	fixture_put(dir, "templates/reject.txt", "a", "{{nope}}\n");
 	assert_null(load(dir, &errors));
 	assert_non_null(strstr(buf_str(&errors), "subject.rules:"));
 	assert_non_null(strstr(buf_str(&errors), "senders.rules:"));

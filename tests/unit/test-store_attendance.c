@@ -44,23 +44,32 @@ next_number(struct fixture_db *f)
 	       1;
 }
 
+/* Records r as the test's message number n: in INBOX, with a key and a
+   digest of its own; fails the test when it cannot. */
+static void
+record(struct fixture_db *f, struct store_record *r, unsigned n)
+{
+	char key[32], sha[65], *err = NULL;
+	int64_t id;
+
+	snprintf(key, sizeof(key), "m%u", n);
+	snprintf(sha, sizeof(sha), "%064u", n);
+	r->mailbox = "INBOX";
+	r->msgkey = key;
+	r->sha256 = sha;
+	if (store_record_message(f->s, r, &id, &err) == -1)
+		fail_msg("%s", err);
+}
+
 /* Records a message from addr; enrol: with that enrolment or contact. */
 static void
 message(struct fixture_db *f, const char *addr, const char *code,
 	enum store_enrol enrol, const struct store_attendance *a)
 {
 	struct store_record r;
-	char key[32], sha[65];
-	char *err = NULL;
-	int64_t id;
 	unsigned n = next_number(f);
 
-	snprintf(key, sizeof(key), "m%u", n);
-	snprintf(sha, sizeof(sha), "%064u", n);
 	memset(&r, 0, sizeof(r));
-	r.mailbox = "INBOX";
-	r.msgkey = key;
-	r.sha256 = sha;
 	r.from_addr = addr;
 	r.received_at = T0 + n;
 	r.verdict = a != NULL ? "attendance" : "enrol";
@@ -69,8 +78,7 @@ message(struct fixture_db *f, const char *addr, const char *code,
 	r.gemeente_name = code;
 	r.enrol = enrol;
 	r.attendance = a;
-	if (store_record_message(f->s, &r, &id, &err) == -1)
-		fail_msg("%s", err);
+	record(f, &r, n);
 }
 
 static const char *
@@ -104,32 +112,39 @@ answer(struct fixture_db *f, const char *addr, const char *status, unsigned seq,
 static void
 test_latest_wins(void **state)
 {
+	/* each answer from the contact, then the one that counts */
+	static const struct {
+		unsigned seq;
+		time_t stamp;
+		const char *addr;
+		const char *status;
+		const char *current;
+	} rows[] = {
+		/* the address compares without its case */
+		{0, T0 + 100, "A@Utrecht.NL", "accepted", "accepted"},
+		/* an older DTSTAMP at the same SEQUENCE: no change */
+		{0, T0 + 50, "a@utrecht.nl", "declined", "accepted"},
+		/* a later one: replaces */
+		{0, T0 + 200, "a@utrecht.nl", "tentative", "tentative"},
+		/* the same stamp: the later arrival wins */
+		{0, T0 + 200, "a@utrecht.nl", "declined", "declined"},
+		/* a newer revision wins even with an older stamp */
+		{1, T0 + 10, "a@utrecht.nl", "accepted", "accepted"},
+		/* and an answer to an older revision loses to it */
+		{0, T0 + 999, "a@utrecht.nl", "declined", "accepted"},
+	};
 	struct fixture_db *f = *state;
+	size_t i;
 
 	message(f, "a@utrecht.nl", "GM0344", STORE_ENROL_CONFIRMED, NULL);
-	answer(f, "A@Utrecht.NL", "accepted", 0, T0 + 100);
-	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-1"),
-			    "accepted");
-	/* an older DTSTAMP at the same SEQUENCE: no change */
-	answer(f, "a@utrecht.nl", "declined", 0, T0 + 50);
-	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-1"),
-			    "accepted");
-	/* a later one: replaces */
-	answer(f, "a@utrecht.nl", "tentative", 0, T0 + 200);
-	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-1"),
-			    "tentative");
-	/* the same stamp: the later arrival wins */
-	answer(f, "a@utrecht.nl", "declined", 0, T0 + 200);
-	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-1"),
-			    "declined");
-	/* a newer revision of the event wins even with an older stamp */
-	answer(f, "a@utrecht.nl", "accepted", 1, T0 + 10);
-	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-1"),
-			    "accepted");
-	/* and an answer to an older revision loses to it */
-	answer(f, "a@utrecht.nl", "declined", 0, T0 + 999);
-	assert_string_equal(current(f, "GM0344", "a@utrecht.nl", "session-1"),
-			    "accepted");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		answer(f, rows[i].addr, rows[i].status, rows[i].seq,
+		       rows[i].stamp);
+		print_message("row %zu: %s\n", i, rows[i].status);
+		assert_string_equal(
+			current(f, "GM0344", "a@utrecht.nl", "session-1"),
+			rows[i].current);
+	}
 }
 
 static void
@@ -304,8 +319,7 @@ resolve(struct fixture_db *f, const struct rules *rules, const char *attendee,
 	struct attendance_facts facts;
 	struct attendance a;
 	struct message *msg;
-	char key[32], sha[65], *err = NULL;
-	int64_t row;
+	char *err = NULL;
 	unsigned n = next_number(f);
 
 	msg = reply(rules, attendee, item, status, seq, stamp, n);
@@ -322,12 +336,7 @@ resolve(struct fixture_db *f, const struct rules *rules, const char *attendee,
 	out->code = c.gemeente != NULL ? c.gemeente->code : "-";
 	util_strlcpy(out->reasons, c.reasons, sizeof(out->reasons));
 	/* the message and its answer, in one transaction */
-	snprintf(key, sizeof(key), "m%u", n);
-	snprintf(sha, sizeof(sha), "%064u", n);
 	memset(&r, 0, sizeof(r));
-	r.mailbox = "INBOX";
-	r.msgkey = key;
-	r.sha256 = sha;
 	r.message_id = msg->message_id;
 	r.from_addr = msg->from_addr;
 	r.received_at = now;
@@ -337,8 +346,7 @@ resolve(struct fixture_db *f, const struct rules *rules, const char *attendee,
 		attendance_build(msg, &c, now, &a);
 		r.attendance = &a.rec;
 	}
-	if (store_record_message(f->s, &r, &row, &err) == -1)
-		fail_msg("%s", err);
+	record(f, &r, n);
 	classification_deinit(&c);
 	message_free(msg);
 }
