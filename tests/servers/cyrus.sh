@@ -1,0 +1,136 @@
+# A private Cyrus IMAP server on 127.0.0.1 for the tests, sourced after
+# setting $servers (this folder).  Cyrus conflicts as a Debian package with
+# the installed Dovecot, so it runs from the unpacked .deb files that
+# contrib/deps.sh --test keeps in $CYRUS_ROOT, with its own config, spool,
+# sasldb, ports and certificate; as root its processes run as nobody.
+# Debian's defaults: "." separator, personal namespace "INBOX.".
+#
+#   cyrus_start DIR   start it; sets CYRUS_PORT (IMAP, STARTTLS),
+#                     CYRUS_IMAPS_PORT, CYRUS_PID, CYRUS_USER,
+#                     CYRUS_PASSWORD, CYRUS_ADMIN, CYRUS_ADMIN_PASSWORD
+#   cyrus_stop DIR    stop it by its PID and remove its files
+#   cyrus_imap AS SCRIPT ...   python3 SCRIPT with an imaplib session "m"
+#                     logged in as AS (user or admin) over IMAPS; the
+#                     arguments are sys.argv[1:]; CA_FILE must be set
+CYRUS_ROOT=${CYRUS_ROOT:-/var/cache/aanmeld-test/cyrus}
+CYRUS_USER=globalgoals
+CYRUS_PASSWORD=test-password
+CYRUS_ADMIN=cyrus
+CYRUS_ADMIN_PASSWORD=admin-password
+
+cyrus_start() {
+	cy_dir=$1
+	cy_bin=$CYRUS_ROOT/usr/lib/cyrus/bin
+	if [ ! -x "$cy_bin/master" ]; then
+		echo "cyrus.sh: no Cyrus in $CYRUS_ROOT: run contrib/deps.sh --test" >&2
+		return 1
+	fi
+	# short socket paths, reachable by the run user whatever DIR's mode
+	cy_run=$(mktemp -d /tmp/aanmeld-cyrus.XXXXXX) || return 1
+	chmod 755 "$cy_run"
+	echo "$cy_run" >"$cy_dir/cyrus.run"
+	cy_user=$(id -un)
+	[ "$(id -u)" != 0 ] || cy_user=nobody
+	set -- $(/usr/bin/python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])')
+	CYRUS_PORT=$1
+	CYRUS_IMAPS_PORT=$2
+	mkdir -p "$cy_run/conf" "$cy_run/spool" "$cy_run/proc" \
+		"$cy_run/lock" "$cy_run/socket"
+	cp "$PKI_DIR/server.pem" "$PKI_DIR/server.key" "$cy_run/"
+	for u in "$CYRUS_USER:$CYRUS_PASSWORD" \
+		"$CYRUS_ADMIN:$CYRUS_ADMIN_PASSWORD"; do
+		printf '%s' "${u#*:}" | saslpasswd2 -f "$cy_run/sasldb2" -p -c \
+			-u localhost "${u%%:*}" || return 1
+	done
+	cat >"$cy_run/imapd.conf" <<EOF
+configdirectory: $cy_run/conf
+partition-default: $cy_run/spool
+defaultpartition: default
+proc_path: $cy_run/proc
+mboxname_lockpath: $cy_run/lock
+lmtpsocket: $cy_run/socket/lmtp
+idlesocket: $cy_run/socket/idle
+notifysocket: $cy_run/socket/notify
+servername: localhost
+cyrus_user: $cy_user
+admins: $CYRUS_ADMIN
+altnamespace: no
+unixhierarchysep: no
+autocreate_quota: 0
+delete_mode: immediate
+expunge_mode: immediate
+allowplaintext: yes
+sasl_pwcheck_method: auxprop
+sasl_auxprop_plugin: sasldb
+sasl_sasldb_path: $cy_run/sasldb2
+sasl_mech_list: PLAIN LOGIN
+tls_server_cert: $cy_run/server.pem
+tls_server_key: $cy_run/server.key
+imapidlepoll: 1
+syslog_prefix: aanmeld-cyrus
+EOF
+	cat >"$cy_run/cyrus.conf" <<EOF
+START {
+  recover cmd="$cy_bin/ctl_cyrusdb -r -C $cy_run/imapd.conf"
+}
+SERVICES {
+  imap cmd="$cy_bin/imapd -C $cy_run/imapd.conf" listen="127.0.0.1:$CYRUS_PORT" prefork=0
+  imaps cmd="$cy_bin/imapd -s -C $cy_run/imapd.conf" listen="127.0.0.1:$CYRUS_IMAPS_PORT" prefork=0
+}
+EVENTS {
+}
+EOF
+	[ "$(id -u)" != 0 ] || chown -R nobody "$cy_run"
+	LD_LIBRARY_PATH=$CYRUS_ROOT/usr/lib/x86_64-linux-gnu \
+		"$cy_bin/master" -C "$cy_run/imapd.conf" -M "$cy_run/cyrus.conf" \
+		-p "$cy_run/master.pid" -L "$cy_dir/cyrus.log" -d
+	cy_n=0
+	until /usr/bin/python3 - "$CYRUS_IMAPS_PORT" 2>/dev/null <<'PY'
+import socket, ssl, sys
+ctx = ssl._create_unverified_context()
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1))
+sys.exit(0 if s.recv(100).startswith(b"* OK") else 1)
+PY
+	do
+		cy_n=$((cy_n + 1))
+		if [ $cy_n -gt 100 ]; then
+			echo "cyrus.sh: no greeting on $CYRUS_IMAPS_PORT after 10 s" >&2
+			tail -n 20 "$cy_dir/cyrus.log" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	CYRUS_PID=$(cat "$cy_run/master.pid")
+}
+
+cyrus_stop() {
+	[ -f "$1/cyrus.run" ] || return 0
+	cy_run=$(cat "$1/cyrus.run")
+	cy_pid=$(cat "$cy_run/master.pid" 2>/dev/null)
+	if [ -n "$cy_pid" ] && kill "$cy_pid" 2>/dev/null; then
+		cy_n=0
+		while kill -0 "$cy_pid" 2>/dev/null && [ $cy_n -lt 50 ]; do
+			sleep 0.1
+			cy_n=$((cy_n + 1))
+		done
+		kill -9 "$cy_pid" 2>/dev/null
+	fi
+	rm -rf "$cy_run" "$1/cyrus.run"
+}
+
+cyrus_imap() {
+	cy_as=$1
+	cy_script=$2
+	shift 2
+	cy_pw=$CYRUS_PASSWORD
+	[ "$cy_as" != "$CYRUS_ADMIN" ] || cy_pw=$CYRUS_ADMIN_PASSWORD
+	/usr/bin/python3 -c "import imaplib, ssl, sys
+m = imaplib.IMAP4_SSL('localhost', $CYRUS_IMAPS_PORT,
+    ssl_context=ssl.create_default_context(cafile='$CA_FILE'))
+m.login('$cy_as', '$cy_pw')
+exec(open(sys.argv[1]).read())
+m.logout()" "$cy_script" "$@"
+}
