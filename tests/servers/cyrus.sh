@@ -9,9 +9,12 @@
 #                     CYRUS_IMAPS_PORT, CYRUS_PID, CYRUS_USER,
 #                     CYRUS_PASSWORD, CYRUS_ADMIN, CYRUS_ADMIN_PASSWORD
 #   cyrus_stop DIR    stop it by its PID and remove its files
-#   cyrus_imap AS SCRIPT ...   python3 SCRIPT with an imaplib session "m"
-#                     logged in as AS (user or admin) over IMAPS; the
-#                     arguments are sys.argv[1:]; CA_FILE must be set
+#   cyrus_imap OP ARGS  the user's mailbox over IMAPS (CA_FILE set), as a
+#                     mail client or the LDA would: append MAILBOX < mail,
+#                     count MAILBOX, search MAILBOX MESSAGE-ID (how many),
+#                     move FROM TO MESSAGE-ID (UID MOVE), uidvalidity
+#                     MAILBOX, list; and as the admin: recreate (deletes
+#                     the user's INBOX with all its folders, makes a new one)
 CYRUS_ROOT=${CYRUS_ROOT:-/var/cache/aanmeld-test/cyrus}
 CYRUS_USER=globalgoals
 CYRUS_PASSWORD=test-password
@@ -122,15 +125,50 @@ cyrus_stop() {
 }
 
 cyrus_imap() {
-	cy_as=$1
-	cy_script=$2
-	shift 2
-	cy_pw=$CYRUS_PASSWORD
-	[ "$cy_as" != "$CYRUS_ADMIN" ] || cy_pw=$CYRUS_ADMIN_PASSWORD
-	/usr/bin/python3 -c "import imaplib, ssl, sys
-m = imaplib.IMAP4_SSL('localhost', $CYRUS_IMAPS_PORT,
-    ssl_context=ssl.create_default_context(cafile='$CA_FILE'))
-m.login('$cy_as', '$cy_pw')
-exec(open(sys.argv[1]).read())
-m.logout()" "$cy_script" "$@"
+	/usr/bin/python3 -c "$cyrus_imap_py" "$CYRUS_IMAPS_PORT" "$CA_FILE" \
+		"$CYRUS_USER" "$CYRUS_PASSWORD" "$CYRUS_ADMIN" \
+		"$CYRUS_ADMIN_PASSWORD" "$@"
 }
+cyrus_imap_py='
+import imaplib, ssl, sys
+port, ca, user, pw, admin, admin_pw, op = sys.argv[1:8]
+a = sys.argv[8:]
+ctx = ssl.create_default_context(cafile=ca)
+m = imaplib.IMAP4_SSL("localhost", int(port), ssl_context=ctx)
+def q(name):
+    return chr(34) + name + chr(34)
+def ok(r):
+    if r[0] != "OK":
+        sys.exit("%s: %s" % (op, r[1]))
+    return r[1]
+def uids(box, mid):
+    ok(m.select(q(box)))
+    return ok(m.uid("SEARCH", None, "HEADER", "Message-ID", mid))[0].split()
+if op == "recreate":
+    m.login(admin, admin_pw)
+    ok(m.setacl("user." + user, admin, "lrswipkxtecda"))
+    ok(m.delete("user." + user))
+    ok(m.create("user." + user))
+    m.logout()
+    sys.exit(0)
+m.login(user, pw)
+if op == "append":
+    ok(m.append(q(a[0]), None, None, sys.stdin.buffer.read()))
+elif op == "count":
+    print(int(ok(m.select(q(a[0]), readonly=True))[0]))
+elif op == "search":
+    print(len(uids(a[0], a[1])))
+elif op == "move":
+    u = uids(a[0], a[2])
+    if len(u) != 1:
+        sys.exit("found %d messages <%s> in %s" % (len(u), a[2], a[0]))
+    ok(m.uid("MOVE", u[0].decode(), q(a[1])))
+elif op == "uidvalidity":
+    print(ok(m.status(q(a[0]), "(UIDVALIDITY)"))[0].split()[-1].strip(b")").decode())
+elif op == "list":
+    for line in ok(m.list()):
+        print(line.decode().rsplit(" ", 1)[-1].strip(chr(34)))
+else:
+    sys.exit("cyrus_imap: unknown operation " + op)
+m.logout()
+'
