@@ -115,44 +115,51 @@ eq "Cyrus: a second pass changes nothing" 4 "$(sql "SELECT count(*) FROM message
 # --- Postfix: the confirmation and invitations, STARTTLS and AUTH, intact
 eq "Postfix: the confirmation and $sessions invitations sent" "$((1 + sessions))" \
 	"$(sql "SELECT count(*) FROM outbox WHERE rcpt = 'a.veldhuis@zwolle.nl' AND status = 'sent'")"
-wait_for 10 yields "$((2 + sessions))" delivered
-eq "Postfix: all of them and the rejection at the sink" "$((2 + sessions))" "$(delivered)"
+# with the answers to v2 (reject) and v3 (under review)
+wait_for 10 yields "$((3 + sessions))" delivered
+eq "Postfix: all of them and the two answers at the sink" "$((3 + sessions))" "$(delivered)"
 intact=0
-for id in $(sql "SELECT message_id FROM outbox WHERE rcpt = 'a.veldhuis@zwolle.nl'"); do
+for id in $(sql "SELECT message_id FROM outbox WHERE status = 'sent'"); do
 	f=$(grep -l -i "^Message-ID: <$id>" "$work/sink/"*.eml | head -n 1)
 	sql "SELECT writefile('$work/raw', raw) FROM outbox WHERE message_id = '$id'" >/dev/null
-	# Postfix adds its Received: on top; the message below is unchanged
+	# Postfix adds its Received: on top; below it, what the daemon sent,
+	# 7-bit clean (no 8BITMIME needed, nothing for an MTA to convert)
 	$PY - "$work/raw" "$f" <<'EOF' && intact=$((intact + 1))
 import sys
 raw, got = (open(p, "rb").read() for p in sys.argv[1:3])
 head, rest = got.split(b"\r\n", 1)
 while rest[:1] in (b" ", b"\t"):
     rest = rest.split(b"\r\n", 1)[1]
+open(sys.argv[2] + ".sent", "wb").write(rest)
 sys.exit(not (head.startswith(b"Received: ") and rest == raw and
-              max(len(l) for l in raw.split(b"\r\n")) <= 998))
+              max(len(l) for l in raw.split(b"\r\n")) <= 998 and
+              max(raw) < 128))
 EOF
 done
-eq "Postfix: every one arrived byte for byte, lines under 998" "$((1 + sessions))" "$intact"
+eq "Postfix: every one arrived byte for byte, 7-bit, lines under 998" \
+	"$((3 + sessions))" "$intact"
+sent_file() {	# sent_file MESSAGE-ID: the sink's copy without Received:
+	printf '%s.sent' "$(grep -l -i "^Message-ID: <$1>" "$work/sink/"*.eml | head -n 1)"
+}
 confirm=$(sql "SELECT message_id FROM outbox WHERE kind = 'confirm' AND rcpt = 'a.veldhuis@zwolle.nl'")
 f=$(grep -l -i "^Message-ID: <$confirm>" "$work/sink/"*.eml)
 env=${f%.eml}.env
 check "Postfix: relayed by Postfix" grep -qx "helo mta.test" "$env"
 check "Postfix: envelope from the bounce address" grep -qx "from bounces@vng.nl" "$env"
 check "Postfix: to the sender" grep -qx "to a.veldhuis@zwolle.nl" "$env"
-$PY "$srcdir/integration/lib/check-mail.py" confirm "$f" a.veldhuis@zwolle.nl >"$work/check.out" 2>&1
+$PY "$srcdir/integration/lib/check-mail.py" confirm "$(sent_file "$confirm")" \
+	a.veldhuis@zwolle.nl >"$work/check.out" 2>&1
 ok $? "Postfix: the confirmation passes Python's parsers: $(cat "$work/check.out")"
 good=0
 for id in $(sql "SELECT message_id FROM outbox WHERE kind = 'invitation' AND rcpt = 'a.veldhuis@zwolle.nl'"); do
-	$PY "$srcdir/integration/lib/check-mail.py" invitation \
-		"$(grep -l -i "^Message-ID: <$id>" "$work/sink/"*.eml)" a.veldhuis@zwolle.nl \
-		>>"$work/check.out" 2>&1 && good=$((good + 1))
+	$PY "$srcdir/integration/lib/check-mail.py" invitation "$(sent_file "$id")" \
+		a.veldhuis@zwolle.nl >>"$work/check.out" 2>&1 && good=$((good + 1))
 done
 eq "Postfix: every invitation passes them" "$sessions" "$good"
 check "Postfix: the daemon logged in with a password" \
 	grep -q "sasl_method=\(PLAIN\|LOGIN\), sasl_username=$POSTFIX_USER" "$work/postfix.log"
 check "Postfix: over TLS" grep -q "TLS connection established from localhost" "$work/postfix.log"
-check "Postfix: 8BITMIME offered and the mail taken as such" \
-	grep -q "with ESMTPSA" "$f"
+check "Postfix: taken as authenticated ESMTP over TLS" grep -q "with ESMTPSA" "$f"
 
 # --- Cyrus: staff decisions by folder, moved as a mail client does
 deliver_cy b1 y@amsterdam-gemeente.nl "$S"
@@ -231,7 +238,6 @@ eq "both in $(srv Verwerkt) again, the inbox empty" "1 1 0" \
 	>"$work/daemon.log" 2>&1 &
 daemon=$!
 wait_for 10 grep -q "connected to" "$work/daemon.log"
-wait_for 10 grep -q -i "idle" "$work/daemon.log"
 sleep 1
 t0=$(date +%s)
 deliver_cy i1 griffie@venlo.nl "$S"

@@ -60,6 +60,7 @@ smtpd_tls_security_level = encrypt
 smtpd_tls_cert_file = $PKI_DIR/server.pem
 smtpd_tls_key_file = $PKI_DIR/server.key
 smtpd_tls_auth_only = yes
+smtpd_tls_loglevel = 1
 smtpd_sasl_auth_enable = yes
 smtpd_sasl_path = smtpd
 smtpd_sasl_local_domain = mta.test
