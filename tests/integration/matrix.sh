@@ -10,14 +10,13 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-matrix.XXXXXX)
-. "$srcdir/integration/lib/tap.sh"
-. "$srcdir/integration/lib/common.sh"
-. "$srcdir/integration/lib/servers.sh"
-. "$servers/cyrus.sh"
-. "$servers/postfix.sh"
-daemon=
 at_exit='postfix_stop "$work"; cyrus_stop "$work"'
 trap cleanup EXIT
+for lib in integration/lib/tap.sh integration/lib/common.sh \
+	integration/lib/servers.sh servers/cyrus.sh servers/postfix.sh; do
+	. "$srcdir/$lib"
+done
+daemon=
 
 # The folders in the configuration.  Until the daemon maps logical names
 # to the server's (issue 13 item 1) they are written as Cyrus names them;
@@ -44,42 +43,22 @@ srv() {	# srv FOLDER: the logical folder as Cyrus names it
 	printf 'INBOX.%s' "$1" | tr / .
 }
 folder() {	# folder KEY LOGICAL: the config line, as the server names it
-	[ "$logical" = yes ] || printf '%s = %s\n' "$1" "$(srv "$2")"
+	[ "$logical" = yes ] || printf '%s = %s' "$1" "$(srv "$2")"
 }
-{
-	cat <<EOF
-[main]
-rules = $srcdir/../rules
-spool = $work/spool
-[mailbox]
-type = imap
-url = imaps://localhost:$CYRUS_IMAPS_PORT/INBOX
-user = $CYRUS_USER
-password_file = $work/password
-ca_file = $CA_FILE
-timeout = 10
-poll_interval = 600
-EOF
-	folder folder_processed Verwerkt
-	folder folder_review Beoordelen
-	folder folder_rejected Afgewezen
-	folder folder_ignored Genegeerd
-	cat <<EOF
-[smtp]
-transport = smtp
-url = smtp://localhost:$POSTFIX_PORT
-user = $POSTFIX_USER
-password_file = $work/smtp.password
-ca_file = $CA_FILE
-envelope_from = bounces@vng.nl
-timeout = 10
-[review]
-EOF
-	folder folder_approve Beoordelen/Goedkeuren
-	folder folder_reject Beoordelen/Afwijzen
-	folder folder_dismiss Beoordelen/Negeren
-	printf '[classify]\ntrusted_authserv_id = mx.vng.nl\n'
-} >"$work/aanmeld.conf"
+conf_spool=$work/spool
+conf aanmeld '[mailbox]' 'type = imap' \
+	"url = imaps://localhost:$CYRUS_IMAPS_PORT/INBOX" "user = $CYRUS_USER" \
+	"password_file = $work/password" "ca_file = $CA_FILE" 'timeout = 10' \
+	'poll_interval = 600' "$(folder folder_processed Verwerkt)" \
+	"$(folder folder_review Beoordelen)" "$(folder folder_rejected Afgewezen)" \
+	"$(folder folder_ignored Genegeerd)" \
+	'[smtp]' 'transport = smtp' "url = smtp://localhost:$POSTFIX_PORT" \
+	"user = $POSTFIX_USER" "password_file = $work/smtp.password" \
+	"ca_file = $CA_FILE" 'envelope_from = bounces@vng.nl' 'timeout = 10' \
+	'[review]' "$(folder folder_approve Beoordelen/Goedkeuren)" \
+	"$(folder folder_reject Beoordelen/Afwijzen)" \
+	"$(folder folder_dismiss Beoordelen/Negeren)" \
+	'[classify]' 'trusted_authserv_id = mx.vng.nl'
 
 cy() { cyrus_imap "$@"; }
 deliver_cy() {	# deliver_cy ID FROM SUBJECT [HEADER]: into Cyrus's INBOX

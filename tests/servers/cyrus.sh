@@ -1,6 +1,6 @@
 # A private Cyrus IMAP server on 127.0.0.1 for the tests, sourced after
-# setting $servers (this folder).  Cyrus conflicts as a Debian package with
-# the installed Dovecot, so it runs from the unpacked .deb files that
+# common.sh.  Cyrus conflicts as a Debian package with the installed
+# Dovecot, so it runs from the unpacked .deb files that
 # contrib/deps.sh --test keeps in $CYRUS_ROOT, with its own config, spool,
 # sasldb, ports and certificate; as root its processes run as nobody.
 # Debian's defaults: "." separator, personal namespace "INBOX.".
@@ -90,22 +90,7 @@ EOF
 	LD_LIBRARY_PATH=$CYRUS_ROOT/usr/lib/x86_64-linux-gnu \
 		"$cy_bin/master" -C "$cy_run/imapd.conf" -M "$cy_run/cyrus.conf" \
 		-p "$cy_run/master.pid" -L "$cy_dir/cyrus.log" -d
-	cy_n=0
-	until /usr/bin/python3 - "$CYRUS_IMAPS_PORT" 2>/dev/null <<'PY'
-import socket, ssl, sys
-ctx = ssl._create_unverified_context()
-s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1))
-sys.exit(0 if s.recv(100).startswith(b"* OK") else 1)
-PY
-	do
-		cy_n=$((cy_n + 1))
-		if [ $cy_n -gt 100 ]; then
-			echo "cyrus.sh: no greeting on $CYRUS_IMAPS_PORT after 10 s" >&2
-			tail -n 20 "$cy_dir/cyrus.log" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
+	greeting "$CYRUS_IMAPS_PORT" tls "* OK" "$cy_dir/cyrus.log" || return 1
 	CYRUS_PID=$(cat "$cy_run/master.pid")
 }
 
@@ -113,14 +98,7 @@ cyrus_stop() {
 	[ -f "$1/cyrus.run" ] || return 0
 	cy_run=$(cat "$1/cyrus.run")
 	cy_pid=$(cat "$cy_run/master.pid" 2>/dev/null)
-	if [ -n "$cy_pid" ] && kill "$cy_pid" 2>/dev/null; then
-		cy_n=0
-		while kill -0 "$cy_pid" 2>/dev/null && [ $cy_n -lt 50 ]; do
-			sleep 0.1
-			cy_n=$((cy_n + 1))
-		done
-		kill -9 "$cy_pid" 2>/dev/null
-	fi
+	stop_server_pid "$cy_pid"
 	rm -rf "$cy_run" "$1/cyrus.run"
 }
 

@@ -1,5 +1,5 @@
-# A private Postfix on 127.0.0.1 for the tests, sourced.  Its own
-# config_directory and queue_directory (the system's /etc/postfix is never
+# A private Postfix on 127.0.0.1 for the tests, sourced after common.sh:
+# its own config_directory and queue_directory (the system's /etc/postfix is never
 # used), a submission port with STARTTLS (the certificate from ca.sh in
 # $PKI_DIR) and SMTP AUTH PLAIN/LOGIN against its own Cyrus sasldb; it
 # relays everything to [127.0.0.1]:SINK_PORT with STARTTLS and AUTH
@@ -107,18 +107,7 @@ EOF
 		tail -n 20 "$pf_dir/postfix.log" >&2
 		return 1
 	fi
-	pf_n=0
-	until /usr/bin/python3 -c 'import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)
-sys.exit(0 if s.recv(100).startswith(b"220") else 1)' "$POSTFIX_PORT" 2>/dev/null; do
-		pf_n=$((pf_n + 1))
-		if [ $pf_n -gt 100 ]; then
-			echo "postfix.sh: no greeting on $POSTFIX_PORT after 10 s" >&2
-			tail -n 20 "$pf_dir/postfix.log" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
+	greeting "$POSTFIX_PORT" plain 220 "$pf_dir/postfix.log" || return 1
 	POSTFIX_PID=$(sed -n 's/ //gp' "$pf_run/queue/pid/master.pid")
 }
 
@@ -130,13 +119,6 @@ postfix_stop() {
 	[ -f "$1/postfix.run" ] || return 0
 	pf_run=$(cat "$1/postfix.run")
 	pf_pid=$(tr -d ' ' <"$pf_run/queue/pid/master.pid" 2>/dev/null)
-	if [ -n "$pf_pid" ] && kill "$pf_pid" 2>/dev/null; then
-		pf_n=0
-		while kill -0 "$pf_pid" 2>/dev/null && [ $pf_n -lt 50 ]; do
-			sleep 0.1
-			pf_n=$((pf_n + 1))
-		done
-		kill -9 "$pf_pid" 2>/dev/null
-	fi
+	stop_server_pid "$pf_pid"
 	rm -rf "$pf_run" "$1/postfix.run"
 }
