@@ -114,3 +114,29 @@ cleanup() {
 	fi
 	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
+
+# stop_server_pid PID: SIGTERM, up to 5 s to end, then SIGKILL; for the servers a
+# test starts itself
+stop_server_pid() {
+	[ -n "$1" ] && kill "$1" 2>/dev/null || return 0
+	stop_n=0
+	while kill -0 "$1" 2>/dev/null && [ $stop_n -lt 50 ]; do
+		sleep 0.1
+		stop_n=$((stop_n + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	return 0
+}
+
+# greeting PORT tls|plain TEXT LOG: waits up to 10 s for a server on
+# 127.0.0.1:PORT to greet with TEXT; else shows the end of LOG, fails
+greeting() {
+	wait_for 10 /usr/bin/python3 -c 'import socket, ssl, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)
+if sys.argv[2] == "tls":
+    s = ssl._create_unverified_context().wrap_socket(s)
+sys.exit(not s.recv(100).startswith(sys.argv[3].encode()))' "$@" && return 0
+	echo "no greeting \"$3\" on 127.0.0.1:$1 after 10 s" >&2
+	tail -n 20 "$4" >&2
+	return 1
+}
