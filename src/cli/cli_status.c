@@ -86,12 +86,46 @@ print_staff(const struct config *c, const struct store_staff_state *st)
 	putchar('\n');
 }
 
+/* --- logins a server refused (refusal.h): one line each */
+
+static void
+print_refusal(void *ctx, int n, const char *const *values,
+	      const char *const *names)
+{
+	(void)names;
+	if (n != 5)
+		return;
+	*(unsigned *)ctx += 1;
+	printf("%-14slogin refused by %s as %s since %s; next try at %s\n",
+	       strcmp(values[0], "imap") == 0 ? "mailbox:" : "sending:",
+	       values[1], values[2], values[3], values[4]);
+}
+
+static void
+count_row(void *ctx, int n, const char *const *values, const char *const *names)
+{
+	(void)n;
+	(void)values;
+	(void)names;
+	*(unsigned *)ctx += 1;
+}
+
+/* How many refusals there are, after printing them; -1 with *error_r. */
+static int
+print_refusals(struct store *s, unsigned *n_r, char **error_r)
+{
+	*n_r = 0;
+	return store_staff_refusals(s, print_refusal, n_r, error_r);
+}
+
+/* --- */
+
 int
 cli_status_run(struct runtime *rt, int argc, char **argv)
 {
 	const struct config *c = rt->config;
 	struct store_staff_state st;
-	unsigned queued, failed, reviews, moves, errors = 0;
+	unsigned queued, failed, reviews, moves, errors = 0, refused = 0;
 	time_t now = util_clock(), warn = (time_t)c->staff_warn_after * 60;
 	char *err = NULL;
 	bool stale;
@@ -115,7 +149,12 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		return 1;
 	}
 	stale = st.last_poll_ok == 0 || now - st.last_poll_ok >= warn;
-	if (!stale && failed == 0) {
+	if (store_staff_refusals(rt->store, count_row, &refused, &err) == -1) {
+		fprintf(stderr, "status: %s\n", err);
+		free(err);
+		return 1;
+	}
+	if (!stale && failed == 0 && refused == 0) {
 		printf("%-14s%s\n", "health:", "ok");
 	} else {
 		printf("%-14sPROBLEM:", "health:");
@@ -127,7 +166,14 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		if (failed > 0)
 			printf(" %u mail%s failed (aanmeld outbox);", failed,
 			       failed == 1 ? "" : "s");
+		if (refused > 0)
+			printf(" a login was refused;");
 		putchar('\n');
+	}
+	if (print_refusals(rt->store, &refused, &err) == -1) {
+		fprintf(stderr, "status: %s\n", err);
+		free(err);
+		return 1;
 	}
 	print_when("last poll:", st.last_poll_ok, now);
 	if (st.down_since != 0)
@@ -147,5 +193,5 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	}
 	if (errors == 0)
 		printf("  (none)\n");
-	return stale || failed > 0 ? 1 : 0;
+	return stale || failed > 0 || refused > 0 ? 1 : 0;
 }
