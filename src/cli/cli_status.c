@@ -88,34 +88,38 @@ print_staff(const struct config *c, const struct store_staff_state *st)
 
 /* --- logins a server refused (refusal.h): one line each */
 
+struct refusals {
+	unsigned n;
+	bool print; /* false: count only */
+};
+
 static void
 print_refusal(void *ctx, int n, const char *const *values,
 	      const char *const *names)
 {
+	struct refusals *r = ctx;
+
 	(void)names;
 	if (n != 5)
 		return;
-	*(unsigned *)ctx += 1;
-	printf("%-14slogin refused by %s as %s since %s; next try at %s\n",
-	       strcmp(values[0], "imap") == 0 ? "mailbox:" : "sending:",
-	       values[1], values[2], values[3], values[4]);
+	r->n++;
+	if (r->print)
+		printf("%-14slogin refused by %s as %s since %s; next try at "
+		       "%s\n",
+		       strcmp(values[0], "imap") == 0 ? "mailbox:" : "sending:",
+		       values[1], values[2], values[3], values[4]);
 }
 
-static void
-count_row(void *ctx, int n, const char *const *values, const char *const *names)
-{
-	(void)n;
-	(void)values;
-	(void)names;
-	*(unsigned *)ctx += 1;
-}
-
-/* How many refusals there are, after printing them; -1 with *error_r. */
+/* How many refusals there are in *n_r, printing them when print; -1
+   with *error_r. */
 static int
-print_refusals(struct store *s, unsigned *n_r, char **error_r)
+refusals(struct store *s, bool print, unsigned *n_r, char **error_r)
 {
-	*n_r = 0;
-	return store_staff_refusals(s, print_refusal, n_r, error_r);
+	struct refusals r = {0, print};
+	int rc = store_staff_refusals(s, print_refusal, &r, error_r);
+
+	*n_r = r.n;
+	return rc;
 }
 
 /* --- */
@@ -149,7 +153,7 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		return 1;
 	}
 	stale = st.last_poll_ok == 0 || now - st.last_poll_ok >= warn;
-	if (store_staff_refusals(rt->store, count_row, &refused, &err) == -1) {
+	if (refusals(rt->store, false, &refused, &err) == -1) {
 		fprintf(stderr, "status: %s\n", err);
 		free(err);
 		return 1;
@@ -170,7 +174,7 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 			printf(" a login was refused;");
 		putchar('\n');
 	}
-	if (print_refusals(rt->store, &refused, &err) == -1) {
+	if (refusals(rt->store, true, &refused, &err) == -1) {
 		fprintf(stderr, "status: %s\n", err);
 		free(err);
 		return 1;

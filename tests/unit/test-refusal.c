@@ -99,11 +99,22 @@ longest_line(const char *s)
 	return max;
 }
 
+/* What the warning for the mailbox says, in this order of reading. */
+static const char *const imap_says[] = {
+	"Geachte collega,",
+	"Sinds 1 april 2021, 10.00 uur",
+	"als globalgoals@vng.nl, die de mailbox leest",
+	"wachtwoord of het geheim",
+	"elke 30\nminuten opnieuw",
+	"GlobalGoals@VNG.nl",
+};
+
 static void
 test_warning(void **state)
 {
 	struct rules *r = fixture_rules();
 	char *subject, *body;
+	size_t i;
 
 	(void)state;
 	assert_non_null(r);
@@ -111,13 +122,10 @@ test_warning(void **state)
 		r, true, "outlook.office365.com", "globalgoals@vng.nl",
 		fixture_at("2021-04-01 10:00"), 30, &subject, &body);
 	assert_non_null(strstr(subject, "outlook.office365.com weigert"));
-	assert_non_null(strstr(body, "Geachte collega,"));
-	assert_non_null(strstr(body, "Sinds 1 april 2021, 10.00 uur"));
-	assert_non_null(strstr(body, "als globalgoals@vng.nl, die de "
-				     "mailbox leest"));
-	assert_non_null(strstr(body, "wachtwoord of het geheim"));
-	assert_non_null(strstr(body, "elke 30\nminuten opnieuw"));
-	assert_non_null(strstr(body, "GlobalGoals@VNG.nl"));
+	for (i = 0; i < sizeof(imap_says) / sizeof(imap_says[0]); i++)
+		if (strstr(body, imap_says[i]) == NULL)
+			fail_msg("the warning lacks \"%s\":\n%s", imap_says[i],
+				 body);
 	assert_true(longest_line(body) <= 76);
 	free(subject);
 	free(body);
