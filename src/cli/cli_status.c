@@ -17,11 +17,12 @@ static const char usage[] =
 	"\n"
 	"The daemon's health: the last successful poll of the mailbox, the\n"
 	"last cycle, the backlog, the outbox, the open review items, the\n"
-	"staff mail and the last errors.\n"
+	"staff mail, a refused login and the last errors.\n"
 	"\n"
 	"Exit status: 0 healthy; 1 when the last successful poll is\n"
 	"[staff] warn_after minutes old or older (or there was none), when\n"
-	"mail failed, or when the database cannot be read; 2 wrong usage.\n";
+	"mail failed, while a server refuses the login, or when the\n"
+	"database cannot be read; 2 wrong usage.\n";
 
 /* "2021-04-01 10:00 (5 min ago)" or "never". */
 static void
