@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "config.h"
 #include "cycle.h"
@@ -302,6 +303,7 @@ struct loop_state {
 	time_t last_purge;
 	time_t last_poll;  /* for the status line */
 	time_t down_since; /* 0: the mailbox answers */
+	bool held;	   /* a refused login keeps the mailbox closed */
 };
 
 /* One pass over the mailbox, with a rules reload (SIGHUP) first and the
@@ -323,7 +325,20 @@ pass(struct runtime *rt, struct loop_state *ls)
 	notify_watchdog();
 	cycle_log(&stats);
 	report_status(rt, rc, &stats, &ls->last_poll, &ls->down_since);
+	ls->held = stats.mailbox_held;
 	return rc;
+}
+
+/* The wait while a refused login keeps the mailbox closed: nothing to
+   watch, so only the time, or a signal; the next pass decides whether
+   to log in. */
+static void
+nap(int seconds, volatile sig_atomic_t *until)
+{
+	struct timespec second = {1, 0};
+
+	while (seconds-- > 0 && !*until)
+		nanosleep(&second, NULL);
 }
 
 /* Seconds to wait for mail: the poll interval, but the service manager
@@ -353,7 +368,7 @@ int
 main(int argc, char *argv[])
 {
 	struct detach detach = {NULL, -1};
-	struct loop_state ls = {0, 0, 0};
+	struct loop_state ls = {0, 0, 0, false};
 	struct options opt;
 	struct runtime rt;
 	unsigned watchdog;
@@ -376,8 +391,10 @@ main(int argc, char *argv[])
 			break;
 		rc = 0;
 		wake = stop || reload;
-		if (mailbox_wait(rt.mailbox, timeout, &wake, &err) ==
-		    MAILBOX_ERROR) {
+		if (ls.held)
+			nap(timeout, &wake);
+		else if (mailbox_wait(rt.mailbox, timeout, &wake, &err) ==
+			 MAILBOX_ERROR) {
 			log_warnx("waiting for mail: %s", err);
 			free(err);
 		}

@@ -17,11 +17,12 @@ static const char usage[] =
 	"\n"
 	"The daemon's health: the last successful poll of the mailbox, the\n"
 	"last cycle, the backlog, the outbox, the open review items, the\n"
-	"staff mail and the last errors.\n"
+	"staff mail, a refused login and the last errors.\n"
 	"\n"
 	"Exit status: 0 healthy; 1 when the last successful poll is\n"
 	"[staff] warn_after minutes old or older (or there was none), when\n"
-	"mail failed, or when the database cannot be read; 2 wrong usage.\n";
+	"mail failed, while a server refuses the login, or when the\n"
+	"database cannot be read; 2 wrong usage.\n";
 
 /* "2021-04-01 10:00 (5 min ago)" or "never". */
 static void
@@ -86,12 +87,50 @@ print_staff(const struct config *c, const struct store_staff_state *st)
 	putchar('\n');
 }
 
+/* --- logins a server refused (refusal.h): one line each */
+
+struct refusals {
+	unsigned n;
+	bool print; /* false: count only */
+};
+
+static void
+print_refusal(void *ctx, int n, const char *const *values,
+	      const char *const *names)
+{
+	struct refusals *r = ctx;
+
+	(void)names;
+	if (n != 5)
+		return;
+	r->n++;
+	if (r->print)
+		printf("%-14slogin refused by %s as %s since %s; next try at "
+		       "%s\n",
+		       strcmp(values[0], "imap") == 0 ? "mailbox:" : "sending:",
+		       values[1], values[2], values[3], values[4]);
+}
+
+/* How many refusals there are in *n_r, printing them when print; -1
+   with *error_r. */
+static int
+refusals(struct store *s, bool print, unsigned *n_r, char **error_r)
+{
+	struct refusals r = {0, print};
+	int rc = store_staff_refusals(s, print_refusal, &r, error_r);
+
+	*n_r = r.n;
+	return rc;
+}
+
+/* --- */
+
 int
 cli_status_run(struct runtime *rt, int argc, char **argv)
 {
 	const struct config *c = rt->config;
 	struct store_staff_state st;
-	unsigned queued, failed, reviews, moves, errors = 0;
+	unsigned queued, failed, reviews, moves, errors = 0, refused = 0;
 	time_t now = util_clock(), warn = (time_t)c->staff_warn_after * 60;
 	char *err = NULL;
 	bool stale;
@@ -115,7 +154,12 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		return 1;
 	}
 	stale = st.last_poll_ok == 0 || now - st.last_poll_ok >= warn;
-	if (!stale && failed == 0) {
+	if (refusals(rt->store, false, &refused, &err) == -1) {
+		fprintf(stderr, "status: %s\n", err);
+		free(err);
+		return 1;
+	}
+	if (!stale && failed == 0 && refused == 0) {
 		printf("%-14s%s\n", "health:", "ok");
 	} else {
 		printf("%-14sPROBLEM:", "health:");
@@ -127,7 +171,14 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		if (failed > 0)
 			printf(" %u mail%s failed (aanmeld outbox);", failed,
 			       failed == 1 ? "" : "s");
+		if (refused > 0)
+			printf(" a login was refused;");
 		putchar('\n');
+	}
+	if (refusals(rt->store, true, &refused, &err) == -1) {
+		fprintf(stderr, "status: %s\n", err);
+		free(err);
+		return 1;
 	}
 	print_when("last poll:", st.last_poll_ok, now);
 	if (st.down_since != 0)
@@ -147,5 +198,5 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	}
 	if (errors == 0)
 		printf("  (none)\n");
-	return stale || failed > 0 ? 1 : 0;
+	return stale || failed > 0 || refused > 0 ? 1 : 0;
 }

@@ -7,6 +7,8 @@
 #include "cycle.h"
 #include "log.h"
 #include "mailbox.h"
+#include "oauth2.h"
+#include "refusal.h"
 #include "remind.h"
 #include "review.h"
 #include "review_folders.h"
@@ -39,15 +41,56 @@ review_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	free(err);
 }
 
-int
-cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
-	  struct cycle_stats *stats)
+/* Who refused the login: the server as the user, or the OAuth2 token
+   endpoint (token) the client id.  l->host is heap. */
+static void
+login_of(const struct config *c, bool imap, bool token, struct staff_login *l)
+{
+	l->service = imap ? "imap" : "smtp";
+	l->retry = imap ? c->imap_login_retry : c->smtp_login_retry;
+	l->host = refusal_host(token  ? c->oauth2_token_url
+			       : imap ? c->imap_url
+				      : c->smtp_url);
+	l->user = token	 ? c->oauth2_client_id
+		  : imap ? c->imap_user
+			 : c->smtp_user;
+	if (l->user == NULL)
+		l->user = "(none)";
+}
+
+/* After a login of the mailbox (imap) or the transport: refused (by the
+   token endpoint: token), or worked (ok), or neither (not tried, or the
+   network failed). */
+static void
+login_done(struct runtime *rt, bool imap, bool refused, bool token, bool ok)
+{
+	struct staff_login l;
+
+	if (refused) {
+		login_of(rt->config, imap, token, &l);
+		staff_cycle_refused(rt->store, rt->config, rt->rules, &l,
+				    util_clock());
+		free((char *)l.host);
+	} else if (ok) {
+		staff_cycle_login_ok(rt->store, rt->config, rt->rules,
+				     imap ? "imap" : "smtp", util_clock());
+	}
+}
+
+/* Intake, unless a refused login holds the mailbox: then
+   MAILBOX_UNREACHABLE without a login, and stats->mailbox_held. */
+static int
+intake_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
+	     struct cycle_stats *stats)
 {
 	struct intake in;
 	char *err = NULL;
 	int rc;
 
-	memset(stats, 0, sizeof(*stats));
+	if (staff_cycle_held(rt->store, "imap", util_clock()) != 0) {
+		stats->mailbox_held = true;
+		return MAILBOX_UNREACHABLE;
+	}
 	intake_init(&in, rt->config, rt->rules, rt->store, rt->mailbox);
 	rc = intake_run(&in, util_clock(), stop, &stats->intake, &err);
 	if (rc == -1)
@@ -58,7 +101,49 @@ cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 		staff_cycle_error(rt->store, util_clock(), "intake: %s",
 				  err != NULL ? err : "failed");
 	free(err);
-	err = NULL;
+	stats->mailbox_held =
+		rc == MAILBOX_UNREACHABLE && mailbox_refused(rt->mailbox);
+	login_done(rt, true, stats->mailbox_held,
+		   rt->oauth2 != NULL && oauth2_refused(rt->oauth2), rc == 0);
+	return rc;
+}
+
+/* The outbox, unless a refused login holds the transport.  0 or -1. */
+static int
+outbox_cycle(struct runtime *rt, struct outbox_stats *stats)
+{
+	char *err = NULL;
+	int renewed, rc = 0;
+
+	if (staff_cycle_held(rt->store, "smtp", util_clock()) != 0)
+		return 0;
+	/* the outbox works even when the mailbox does not */
+	renewed = runtime_renew_smtp_token(rt);
+	if (renewed == 1) {
+		login_done(rt, false, true, true, false);
+		return 0;
+	}
+	if (outbox_run(rt->store, rt->smtp, util_clock(),
+		       (time_t)rt->config->retry_hours * 3600, stats,
+		       &err) == -1) {
+		log_warnx("outbox: %s", err);
+		staff_cycle_error(rt->store, util_clock(), "outbox: %s", err);
+		rc = -1;
+	}
+	free(err);
+	login_done(rt, false, stats->refused, false, stats->sent > 0);
+	return rc;
+}
+
+int
+cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
+	  struct cycle_stats *stats)
+{
+	char *err = NULL;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	rc = intake_cycle(rt, stop, stats);
 	if (rc == 0)
 		review_cycle(rt, stop, &stats->review);
 	/* nothing leaves on the strength of a record not yet on disk */
@@ -80,20 +165,13 @@ cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 	/* before the outbox, which sends what it queues */
 	staff_cycle_run(rt->store, rt->config, rt->rules, rc,
 			stats->intake.failed, util_clock());
-	/* the outbox works even when the mailbox does not */
-	runtime_renew_smtp_token(rt);
-	if (outbox_run(rt->store, rt->smtp, util_clock(),
-		       (time_t)rt->config->retry_hours * 3600, &stats->outbox,
-		       &err) == -1) {
-		log_warnx("outbox: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "outbox: %s", err);
+	if (outbox_cycle(rt, &stats->outbox) == -1)
 		rc = -1;
-	}
-	free(err);
-	err = NULL;
-	/* no move before intake has made its copies durable */
-	if (rc != -1 && actions_run(rt->store, rt->mailbox, util_clock(),
-				    &stats->actions, &err) == -1) {
+	/* no move before intake has made its copies durable, and no login
+	   that was refused */
+	if (rc != -1 && !stats->mailbox_held &&
+	    actions_run(rt->store, rt->mailbox, util_clock(), &stats->actions,
+			&err) == -1) {
 		log_warnx("mailbox actions: %s", err);
 		staff_cycle_error(rt->store, util_clock(),
 				  "mailbox actions: %s", err);

@@ -8,6 +8,7 @@
 #define AANMELD_CYCLE_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 #include "actions.h"
 #include "intake.h"
@@ -22,6 +23,9 @@ struct cycle_stats {
 	struct outbox_stats outbox;
 	struct actions_stats actions;
 	unsigned reminders; /* mails the scheduler queued */
+	/* a refused login keeps the mailbox closed (refusal.h): the loop
+	   waits without it */
+	bool mailbox_held;
 };
 
 /* One pass over an opened runtime.  0; -1 after logging when the

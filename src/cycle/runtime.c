@@ -162,13 +162,16 @@ runtime_open_oauth2(struct runtime *rt, char **error_r)
 
 /* The token the servers get; real time, never the simulated clock. */
 static const char *
-oauth2_token_cb(void *ctx, bool renew, char **error_r)
+oauth2_token_cb(void *ctx, bool renew, bool *refused_r, char **error_r)
 {
 	struct oauth2 *o = ctx;
+	const char *token;
 
 	if (renew)
 		oauth2_invalidate(o);
-	return oauth2_token(o, time(NULL), error_r);
+	token = oauth2_token(o, time(NULL), error_r);
+	*refused_r = token == NULL && oauth2_refused(o);
+	return token;
 }
 
 int
@@ -247,7 +250,7 @@ runtime_open_transport(struct runtime *rt, char **error_r)
 	return t;
 }
 
-void
+int
 runtime_renew_smtp_token(struct runtime *rt)
 {
 	const char *token;
@@ -256,14 +259,15 @@ runtime_renew_smtp_token(struct runtime *rt)
 	if (rt->oauth2 == NULL ||
 	    rt->config->transport_kind != CONFIG_TRANSPORT_SMTP ||
 	    rt->config->smtp_auth_method != CONFIG_AUTH_XOAUTH2)
-		return;
+		return 0;
 	token = oauth2_token(rt->oauth2, time(NULL), &err);
 	if (token == NULL) {
 		log_warnx("smtp: no access token: %s", err);
 		free(err);
-		return;
+		return oauth2_refused(rt->oauth2) ? 1 : -1;
 	}
 	smtp_set_bearer(rt->smtp, token);
+	return 0;
 }
 
 int

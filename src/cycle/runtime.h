@@ -62,8 +62,11 @@ int runtime_mailbox_settings(struct runtime *rt, char **error_r);
 /* The transport of [smtp]: the file transport, or SMTP over libcurl.
    The caller owns it (smtp_close()); NULL with *error_r (heap). */
 struct smtp *runtime_open_transport(struct runtime *rt, char **error_r);
-/* Gives an XOAUTH2 transport a token that is valid now; logs when the
-   token endpoint fails (the outbox then says what the server thinks). */
-void runtime_renew_smtp_token(struct runtime *rt);
+/* Gives an XOAUTH2 transport a token that is valid now.  0 (also with
+   no XOAUTH2); when the token endpoint fails, logs it and answers 1 when
+   it refused the client (a wrong secret: hold the outbox as after a
+   refused login), else -1 (the outbox then says what the server
+   thinks). */
+int runtime_renew_smtp_token(struct runtime *rt);
 
 #endif

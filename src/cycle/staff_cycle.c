@@ -10,6 +10,7 @@
 #include "log.h"
 #include "outmail.h"
 #include "programme.h"
+#include "refusal.h"
 #include "rules.h"
 #include "staff.h"
 #include "staff_cycle.h"
@@ -163,6 +164,115 @@ staff_cycle_run(struct store *s, const struct config *c, const struct rules *r,
 	    (c->staff_address != NULL &&
 	     (poll_mail(s, c, r, &st, ok, now, &err) == -1 ||
 	      summary(s, c, r, &st, now, &err) == -1))) {
+		log_warnx("staff: %s", err);
+		free(err);
+	}
+}
+
+time_t
+staff_cycle_held(struct store *s, const char *service, time_t now)
+{
+	struct store_staff_refusal f;
+	char *err = NULL;
+	bool found;
+	time_t next = 0;
+
+	if (store_staff_refusal(s, service, &f, &found, &err) == -1) {
+		log_warnx("staff: %s", err);
+		free(err);
+		return 0;
+	}
+	if (found && !refusal_due(f.next_try, now))
+		next = f.next_try;
+	store_staff_refusal_deinit(&f);
+	return next;
+}
+
+/* The warning of a first refusal into *sm; false when none goes out. */
+static bool
+refused_mail(struct outmail *sm, const struct config *c, const struct rules *r,
+	     const struct staff_login *l, time_t now, char **error_r)
+{
+	char key[64], *subject, *body;
+
+	if (c->staff_address == NULL)
+		return false;
+	refusal_warning_render(r, strcmp(l->service, "imap") == 0, l->host,
+			       l->user, now, l->retry, &subject, &body);
+	snprintf(key, sizeof(key), "staff-refused:%s:%lld", l->service,
+		 (long long)now);
+	return staff_mail_build(sm, c, r, key, "staff-warning", subject, body,
+				now, error_r) == 0;
+}
+
+void
+staff_cycle_refused(struct store *s, const struct config *c,
+		    const struct rules *r, const struct staff_login *l,
+		    time_t now)
+{
+	struct store_staff_refusal f;
+	struct outmail sm;
+	char next_at[32], *err = NULL;
+	bool found, mail = false;
+	time_t next = refusal_next_try(now, l->retry);
+
+	if (store_staff_refusal(s, l->service, &f, &found, &err) == 0 &&
+	    !found && (mail = refused_mail(&sm, c, r, l, now, &err)) == false &&
+	    err != NULL) {
+		log_warnx("staff: %s", err);
+		free(err);
+		err = NULL;
+	}
+	store_staff_refusal_deinit(&f);
+	if (err == NULL &&
+	    store_staff_refused(
+		    s, l->service, l->host, l->user, next, mail ? &sm : NULL,
+		    mail && strcmp(l->service, "imap") == 0, now, &err) == 0) {
+		log_warnx("%s: login refused by %s as %s; next try at %s%s%s",
+			  l->service, l->host, l->user,
+			  util_format_time(next, next_at, sizeof(next_at)),
+			  mail ? ": warning queued for " : "",
+			  mail ? c->staff_address : "");
+	}
+	if (err != NULL) {
+		log_warnx("staff: %s", err);
+		free(err);
+	}
+	if (mail)
+		outmail_deinit(&sm);
+}
+
+void
+staff_cycle_login_ok(struct store *s, const struct config *c,
+		     const struct rules *r, const char *service, time_t now)
+{
+	struct store_staff_refusal f;
+	struct outmail sm;
+	char key[64], *subject, *body, *err = NULL;
+	bool found, mail = false;
+	int rc;
+
+	if (store_staff_refusal(s, service, &f, &found, &err) == -1 || !found)
+		goto out;
+	if (strcmp(service, "smtp") == 0 && c->staff_address != NULL) {
+		staff_recovered_render(r, f.since, now, &subject, &body);
+		snprintf(key, sizeof(key), "staff-recovered:%s:%lld", service,
+			 (long long)f.since);
+		mail = staff_mail_build(&sm, c, r, key, "staff-recovered",
+					subject, body, now, &err) == 0;
+	}
+	if (err == NULL) {
+		rc = store_staff_login_ok(s, service, mail ? &sm : NULL, now,
+					  &err);
+		if (rc == 0)
+			log_info("%s: %s accepts the login as %s again",
+				 service, f.host, f.user);
+	}
+	if (mail)
+		outmail_deinit(&sm);
+out:
+	store_staff_refusal_deinit(&f);
+	if (err != NULL) {
 		log_warnx("staff: %s", err);
 		free(err);
 	}

@@ -24,6 +24,29 @@ struct store;
 void staff_cycle_run(struct store *s, const struct config *c,
 		     const struct rules *r, int intake_rc, unsigned backlog,
 		     time_t now);
+/* A login of one service, as the cycle tried it (refusal.h). */
+struct staff_login {
+	const char *service; /* "imap" (the mailbox) or "smtp" */
+	const char *host;    /* the server, or the OAuth2 token endpoint */
+	const char *user;    /* the account, or the OAuth2 client id */
+	unsigned retry;	     /* minutes until the next try */
+};
+/* The time before which service must not log in again after a refused
+   login; 0 when it may now.  A database error is logged and answers 0. */
+time_t staff_cycle_held(struct store *s, const char *service, time_t now);
+/* The server refused l's login at now: held for l->retry minutes; the
+   first refusal queues the warning at once.  For the mailbox that
+   warning is the outage's: no second one, and the note when polling
+   works again.  Problems are logged. */
+void staff_cycle_refused(struct store *s, const struct config *c,
+			 const struct rules *r, const struct staff_login *l,
+			 time_t now);
+/* A login of service worked at now: a refusal is forgotten, and for
+   "smtp" staff get the note that it works again (the mailbox's comes
+   with staff_cycle_run()).  Problems are logged. */
+void staff_cycle_login_ok(struct store *s, const struct config *c,
+			  const struct rules *r, const char *service,
+			  time_t now);
 /* Keeps an error the cycle logs, for `aanmeld status` and the warning
    (cleaned by staff_error_clean()).  Failing to keep it is only logged
    at debug level: the database may be what failed. */

@@ -35,7 +35,8 @@ struct oauth2 {
 	char *ca_file;
 	long timeout;
 
-	char *token; /* NULL: none yet, or invalidated */
+	char *token;  /* NULL: none yet, or invalidated */
+	bool refused; /* the last request failed with a refusal */
 	time_t renew_at;
 	time_t expires_at;
 };
@@ -201,10 +202,26 @@ json_str(struct json_object *obj, const char *key)
 	return json_object_get_string(v);
 }
 
+bool
+oauth2_error_is_refusal(const char *code)
+{
+	static const char *const refusals[] = {
+		"invalid_client",
+		"invalid_grant",
+		"unauthorized_client",
+	};
+	size_t i;
+
+	for (i = 0; code != NULL && i < nitems(refusals); i++)
+		if (strcmp(code, refusals[i]) == 0)
+			return true;
+	return false;
+}
+
 /* The answer of a failed request, with the RFC 6749 §5.2 fields when the
-   body has them. */
+   body has them; *refused_r as oauth2_error_is_refusal(). */
 static char *
-http_error(long status, struct json_object *obj)
+http_error(long status, struct json_object *obj, bool *refused_r)
 {
 	const char *err = NULL, *desc = NULL;
 	char *e, *d, *msg;
@@ -213,6 +230,7 @@ http_error(long status, struct json_object *obj)
 		err = json_str(obj, "error");
 		desc = json_str(obj, "error_description");
 	}
+	*refused_r = oauth2_error_is_refusal(err);
 	if (err == NULL)
 		return xasprintf("token endpoint answered HTTP %ld without an "
 				 "OAuth2 error",
@@ -318,9 +336,10 @@ parse_token(struct json_object *obj, char **token_r, long *expires_in_r,
 	return 0;
 }
 
-int
-oauth2_parse_answer(long status, const char *body, size_t len, char **token_r,
-		    long *expires_in_r, char **error_r)
+/* oauth2_parse_answer(), and whether a failure is a refusal. */
+static int
+parse_answer(long status, const char *body, size_t len, char **token_r,
+	     long *expires_in_r, bool *refused_r, char **error_r)
 {
 	struct json_tokener *tok;
 	struct json_object *obj;
@@ -340,8 +359,9 @@ oauth2_parse_answer(long status, const char *body, size_t len, char **token_r,
 		json_object_put(obj);
 		obj = NULL;
 	}
+	*refused_r = false;
 	if (status != 200)
-		*error_r = http_error(status, obj);
+		*error_r = http_error(status, obj, refused_r);
 	else if (obj == NULL)
 		*error_r = xasprintf("token endpoint answered HTTP 200 but "
 				     "not with a JSON object");
@@ -351,6 +371,16 @@ oauth2_parse_answer(long status, const char *body, size_t len, char **token_r,
 	json_object_put(obj);
 	json_tokener_free(tok);
 	return rc;
+}
+
+int
+oauth2_parse_answer(long status, const char *body, size_t len, char **token_r,
+		    long *expires_in_r, char **error_r)
+{
+	bool refused;
+
+	return parse_answer(status, body, len, token_r, expires_in_r, &refused,
+			    error_r);
 }
 
 static size_t
@@ -424,10 +454,10 @@ request_setup(const struct oauth2 *o, CURL *h, struct curl_slist *headers,
 	return 0;
 }
 
-/* One token request; the caller owns and wipes *token_r. */
+/* One token request; the caller owns and wipes *token_r.  Sets
+   o->refused. */
 static int
-fetch(const struct oauth2 *o, char **token_r, long *expires_in_r,
-      char **error_r)
+fetch(struct oauth2 *o, char **token_r, long *expires_in_r, char **error_r)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct oauth2_answer ans = {0};
@@ -438,6 +468,7 @@ fetch(const struct oauth2 *o, char **token_r, long *expires_in_r,
 	char *body;
 	int rc = -1;
 
+	o->refused = false;
 	headers = curl_slist_append(NULL, "Accept: application/json");
 	if (h == NULL || headers == NULL)
 		fatalx("out of memory");
@@ -459,8 +490,8 @@ fetch(const struct oauth2 *o, char **token_r, long *expires_in_r,
 			errbuf[0] != '\0' ? errbuf : curl_easy_strerror(res));
 	} else {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-		rc = oauth2_parse_answer(status, ans.data, ans.len, token_r,
-					 expires_in_r, error_r);
+		rc = parse_answer(status, ans.data, ans.len, token_r,
+				  expires_in_r, &o->refused, error_r);
 	}
 out:
 	/* libcurl frees its own buffers of the exchange unwiped */
@@ -470,6 +501,12 @@ out:
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(h);
 	return rc;
+}
+
+bool
+oauth2_refused(const struct oauth2 *o)
+{
+	return o->refused;
 }
 
 const char *

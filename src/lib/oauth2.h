@@ -13,6 +13,7 @@
 #ifndef AANMELD_OAUTH2_H
 #define AANMELD_OAUTH2_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -65,6 +66,13 @@ void oauth2_free(struct oauth2 *o);
    Otherwise NULL with *error_r (heap) naming the connection failure, or
    the HTTP status with the server's "error" and "error_description". */
 const char *oauth2_token(struct oauth2 *o, time_t now, char **error_r);
+/* True when the last token request failed because the endpoint refused
+   the client itself (oauth2_error_is_refusal()): a wrong secret or id
+   that a person must fix, not a passing failure. */
+bool oauth2_refused(const struct oauth2 *o);
+/* True for the RFC 6749 §5.2 error codes that refuse the client:
+   invalid_client, invalid_grant and unauthorized_client.  Pure. */
+bool oauth2_error_is_refusal(const char *code);
 /* Wipes the token, after the server rejected a login with it, so that
    the next oauth2_token() fetches a new one. */
 void oauth2_invalidate(struct oauth2 *o);

@@ -54,8 +54,12 @@ struct imap {
 	unsigned failures; /* connection attempts failed in a row */
 	time_t retry_at;   /* monotonic seconds */
 	char *last_error;  /* logged once while it repeats */
+	bool refused;	   /* the last attempt's login was refused */
 	bool examine;	   /* imap_probe(): read-only, flags untouched */
 };
+
+/* try_connect(): the server refused the login, see imap_refusal() */
+#define IMAP_REFUSED (-3)
 
 static time_t
 monotonic(void)
@@ -78,6 +82,14 @@ imap_backoff(unsigned failures, double jitter)
 	if (delay > IMAP_BACKOFF_MAX)
 		delay = IMAP_BACKOFF_MAX;
 	return delay + (unsigned)(delay * jitter / 4);
+}
+
+bool
+imap_refusal(int r)
+{
+	/* XXX: a NO [UNAVAILABLE] (RFC 5530, the server's password backend
+	   is down) counts too: libetpan keeps no response code */
+	return r == MAILIMAP_ERROR_LOGIN;
 }
 
 int
@@ -347,17 +359,18 @@ log_in(struct imap *im, char **error_r)
 			*error_r = xasprintf("%s as %s: %s", im->url.host,
 					     set->user, why);
 			free(why);
-			return -1;
+			return imap_refusal(r) ? IMAP_REFUSED : -1;
 		}
 		return 0;
 	}
 	/* a rejected token is renewed once: it may have been revoked */
 	for (tries = 0; tries < 2; tries++) {
-		const char *token =
-			set->token(set->token_ctx, tries > 0, error_r);
+		bool refused = false;
+		const char *token = set->token(set->token_ctx, tries > 0,
+					       &refused, error_r);
 
 		if (token == NULL)
-			return -1;
+			return refused ? IMAP_REFUSED : -1;
 		r = mailimap_oauth2_authenticate(im->s, set->user, token);
 		if (r == MAILIMAP_NO_ERROR)
 			return 0;
@@ -371,7 +384,7 @@ log_in(struct imap *im, char **error_r)
 			xasprintf("%s as %s: %s", im->url.host, set->user, why);
 		free(why);
 	}
-	return -1;
+	return imap_refusal(r) ? IMAP_REFUSED : -1;
 }
 
 static int
@@ -400,6 +413,7 @@ ensure_inbox(struct imap *im, char **error_r)
 	return select_inbox(im, error_r);
 }
 
+/* 0, -1 or IMAP_REFUSED, with *error_r. */
 static int
 try_connect(struct imap *im, char **error_r)
 {
@@ -426,8 +440,9 @@ try_connect(struct imap *im, char **error_r)
 		if (im->url.tls == IMAP_TLS_IMPLICIT &&
 		    refresh_capabilities(im, error_r) != 0)
 			return -1;
-		if (log_in(im, error_r) == -1)
-			return -1;
+		r = log_in(im, error_r);
+		if (r != 0)
+			return r;
 	}
 	if (refresh_capabilities(im, error_r) != 0)
 		return -1;
@@ -443,16 +458,20 @@ static int
 connected(struct imap *im, char **error_r)
 {
 	char *err = NULL;
+	int rc;
 
 	if (im->s != NULL)
 		return 0;
 	if (im->failures > 0 && monotonic() < im->retry_at) {
-		*error_r = xasprintf("%s unreachable, next try in %lld s",
-				     im->url.host,
+		*error_r = xasprintf("%s %s, next try in %lld s", im->url.host,
+				     im->refused ? "refused the login"
+						 : "unreachable",
 				     (long long)(im->retry_at - monotonic()));
 		return MAILBOX_UNREACHABLE;
 	}
-	if (try_connect(im, &err) == 0) {
+	rc = try_connect(im, &err);
+	im->refused = rc == IMAP_REFUSED;
+	if (rc == 0) {
 		if (im->failures > 0)
 			log_info("imap: connected to %s again after %u failed "
 				 "attempts",
@@ -474,7 +493,9 @@ connected(struct imap *im, char **error_r)
 		       imap_backoff(im->failures, (double)random() / RAND_MAX);
 	/* the same failure again and again is said once */
 	if (im->last_error == NULL || strcmp(im->last_error, err) != 0)
-		log_warnx("imap: %s (retrying with a growing delay)", err);
+		log_warnx("imap: %s (%s)", err,
+			  im->refused ? "login refused"
+				      : "retrying with a growing delay");
 	free(im->last_error);
 	im->last_error = err;
 	*error_r = xstrdup(err);
@@ -500,6 +521,12 @@ imap_open(const struct mailbox_settings *set, char **error_r)
 	}
 	im->set = set;
 	return im;
+}
+
+static bool
+imap_refused(void *h)
+{
+	return ((struct imap *)h)->refused;
 }
 
 static const char *
@@ -1259,6 +1286,7 @@ const struct mailbox_ops imap_ops = {
 	.folder_fetch = imap_folder_fetch,
 	.folder_move = imap_folder_move,
 	.folder_create = imap_folder_create,
+	.refused = imap_refused,
 	.wait = imap_wait,
 	.close = imap_close,
 };

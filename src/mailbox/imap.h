@@ -44,6 +44,9 @@ void imap_url_deinit(struct imap_url *u);
    -1 with *error_r (heap; never the password or token). */
 int imap_probe(const struct mailbox_settings *set, uint32_t *exists_r,
 	       char **error_r);
+/* True when libetpan's error r of LOGIN or AUTHENTICATE is the server
+   refusing the login (a NO), not the network: see mailbox_refused(). */
+bool imap_refusal(int r);
 /* The delay before connection attempt number failures + 1: 1 s doubling
    to IMAP_BACKOFF_MAX, plus up to a quarter more from jitter (0..1). */
 #define IMAP_BACKOFF_MAX 300

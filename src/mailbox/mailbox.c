@@ -169,6 +169,12 @@ mailbox_folder_create(struct mailbox *mb, const char *folder, char **error_r)
 	return mb->ops->folder_create(mb->h, folder, error_r);
 }
 
+bool
+mailbox_refused(const struct mailbox *mb)
+{
+	return mb->ops->refused != NULL && mb->ops->refused(mb->h);
+}
+
 enum mailbox_result
 mailbox_wait(struct mailbox *mb, int timeout, volatile sig_atomic_t *stop,
 	     char **error_r)

@@ -116,6 +116,12 @@ enum mailbox_result mailbox_folder_move(struct mailbox *mb, const char *folder,
 enum mailbox_result mailbox_folder_create(struct mailbox *mb,
 					  const char *folder, char **error_r);
 
+/* True when the last MAILBOX_UNREACHABLE came from a login the server
+   refused (NO to LOGIN or AUTHENTICATE, or the token endpoint refusing
+   the client), not from the network: a person must fix the password or
+   secret, and trying again soon only risks locking the account. */
+bool mailbox_refused(const struct mailbox *mb);
+
 /* Waits up to timeout seconds for new mail, returning early when *stop
    becomes non-zero.  OK: new mail (or maybe: look); TIMEOUT: none, or
    *stop; ERROR. */

@@ -39,8 +39,10 @@ struct mailbox_settings {
 	bool idle;	      /* use IDLE where the server has it */
 	bool keep_in_inbox;   /* mark with a keyword instead of moving */
 	/* xoauth2: an access token, a new one when renew is set (after a
-	   rejected login).  NULL with *error_r on failure. */
-	const char *(*token)(void *ctx, bool renew, char **error_r);
+	   rejected login).  NULL with *error_r on failure, and *refused_r
+	   true when the token endpoint refused the client (wrong secret). */
+	const char *(*token)(void *ctx, bool renew, bool *refused_r,
+			     char **error_r);
 	void *token_ctx;
 };
 
@@ -82,6 +84,8 @@ struct mailbox_ops {
 					   char **error_r);
 	enum mailbox_result (*folder_create)(void *h, const char *folder,
 					     char **error_r);
+	/* Optional: as mailbox_refused(); NULL answers false. */
+	bool (*refused)(void *h);
 	/* Optional: as mailbox_wait(). */
 	enum mailbox_result (*wait)(void *h, int timeout,
 				    volatile sig_atomic_t *stop,

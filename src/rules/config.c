@@ -66,6 +66,7 @@ static const struct setting settings[] = {
 	S("mailbox", "timeout", SET_UINT, imap_timeout, "60"),
 	S("mailbox", "idle", SET_BOOL, imap_idle, "yes"),
 	S("mailbox", "keep_in_inbox", SET_BOOL, keep_in_inbox, "no"),
+	S("mailbox", "login_retry", SET_UINT, imap_login_retry, "30"),
 	S("smtp", "transport", SET_STRING, transport, "file"),
 	S("smtp", "outbox", SET_PATH, outbox_dir, NULL),
 	S("smtp", "envelope_from", SET_STRING, envelope_from, NULL),
@@ -77,6 +78,7 @@ static const struct setting settings[] = {
 	S("smtp", "ca_file", SET_PATH, smtp_ca_file, NULL),
 	S("smtp", "timeout", SET_UINT, smtp_timeout, "60"),
 	S("smtp", "retry_hours", SET_UINT, retry_hours, "96"),
+	S("smtp", "login_retry", SET_UINT, smtp_login_retry, "30"),
 	S("oauth2", "token_url", SET_STRING, oauth2_token_url, NULL),
 	S("oauth2", "client_id", SET_STRING, oauth2_client_id, NULL),
 	S("oauth2", "client_secret_file", SET_PATH, oauth2_client_secret_file,
@@ -384,6 +386,11 @@ config_check(struct load *l)
 	if (c->poll_interval == 0) {
 		rulefile_error(l->errors, l->path, 0,
 			       "[mailbox] poll_interval must be at least 1");
+		rc = -1;
+	}
+	if (c->imap_login_retry == 0 || c->smtp_login_retry == 0) {
+		rulefile_error(l->errors, l->path, 0,
+			       "login_retry must be at least 1");
 		rc = -1;
 	}
 	if (check_staff(l) == -1)

@@ -65,6 +65,7 @@ struct config {
 	unsigned imap_timeout;
 	bool imap_idle;
 	bool keep_in_inbox;
+	unsigned imap_login_retry; /* minutes after a refused login */
 	char *folder_processed;
 	char *folder_review;
 	char *folder_rejected;
@@ -83,8 +84,9 @@ struct config {
 	enum config_tls smtp_tls_mode;
 	char *smtp_ca_file;
 	unsigned smtp_timeout;
-	unsigned retry_hours; /* a mail that cannot go out fails after */
-	char *envelope_from;  /* default: the event address */
+	unsigned retry_hours;	   /* a mail that cannot go out fails after */
+	unsigned smtp_login_retry; /* minutes after a refused login */
+	char *envelope_from;	   /* default: the event address */
 	unsigned max_replies_per_day;
 	unsigned max_outsider_replies_per_hour; /* all non-municipal ones */
 	/* [oauth2] (for auth = xoauth2) */

@@ -90,7 +90,9 @@ outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
 	if (store_outbox_due(s, now, OUTBOX_BATCH, &rows, &n, error_r) == -1)
 		return -1;
 	*n_r = n;
-	for (i = 0; i < n && rc == 0 && tempfails < OUTBOX_TEMPFAILS_MAX; i++) {
+	for (i = 0; i < n && rc == 0 && tempfails < OUTBOX_TEMPFAILS_MAX &&
+		    !stats->refused;
+	     i++) {
 		struct store_outbox_row *o = &rows[i];
 		char *err = NULL;
 
@@ -117,6 +119,15 @@ outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
 			rc = record_failure(s, o, false, err, now, max_age,
 					    stats, error_r);
 			break;
+		case SEND_REFUSED:
+			/* the login, not the mail: every other send would
+			   try the refused login again */
+			log_warnx("sending <%s> to %s: %s", o->message_id,
+				  o->rcpt, err);
+			stats->refused = true;
+			rc = store_outbox_retry(s, o->id, o->attempts, now, err,
+						now, error_r);
+			break;
 		}
 		free(err);
 	}
@@ -141,6 +152,6 @@ outbox_run(struct store *s, struct smtp *t, time_t now, time_t max_age,
 	do {
 		rc = outbox_batch(s, t, now, max_age, stats, &n, &sent,
 				  error_r);
-	} while (rc == 0 && n == OUTBOX_BATCH && sent > 0);
+	} while (rc == 0 && n == OUTBOX_BATCH && sent > 0 && !stats->refused);
 	return rc;
 }

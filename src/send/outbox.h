@@ -6,6 +6,7 @@
 #ifndef AANMELD_OUTBOX_H
 #define AANMELD_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -28,6 +29,7 @@ struct outbox_stats {
 	unsigned sent;
 	unsigned deferred;
 	unsigned failed;
+	bool refused; /* the server refused the login: the rest waits */
 };
 
 /* When retry number attempt of a row first queued at first_try is due;

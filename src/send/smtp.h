@@ -78,9 +78,10 @@ void smtp_close(struct smtp **t);
    OK: the server accepted the message (250 after DATA) or the file is
    written (durable after smtp_flush()).  TEMPFAIL: 4xx, a timeout, connection
    trouble, or a configuration problem that an operator must fix (certificate
-   refused, no STARTTLS, authentication refused); the message stays queued.
+   refused, no STARTTLS); the message stays queued.  REFUSED: the server
+   refused the login (535, CURLE_LOGIN_DENIED); the message stays queued.
    PERMFAIL: 5xx to MAIL, RCPT or DATA, or an unsafe address.  On
-   TEMPFAIL/PERMFAIL *error_r (heap) says why, with the server's reply
+   a failure *error_r (heap) says why, with the server's reply
    where there was one; it never holds a password or token. */
 enum send_result smtp_send(struct smtp *t, const char *envelope_from,
 			   const char *rcpt, const char *message_id,

@@ -260,6 +260,11 @@ outcome(struct smtp_curl *c, CURLcode res, char **error_r)
 		  code, (int)c->stage);
 	if (res == CURLE_OK)
 		return SEND_OK;
+	if (res == CURLE_LOGIN_DENIED) {
+		c->fresh = true;
+		*error_r = failure_error(c, res, code);
+		return SEND_REFUSED;
+	}
 	/* Without a final 4xx or 5xx the session may be out of step: curl
 	   7.88 even keeps the connection after a timeout waiting for the
 	   reply to the final dot.  So the next send opens a new connection,
@@ -270,7 +275,7 @@ outcome(struct smtp_curl *c, CURLcode res, char **error_r)
 	/* 5xx to the session (greeting, EHLO, AUTH) or 530 "authenticate
 	   first" is about the configuration, not about this message */
 	if (code / 100 == 5 && code != 530 && c->stage != SMTP_STAGE_SESSION &&
-	    !tls_refused(res) && res != CURLE_LOGIN_DENIED)
+	    !tls_refused(res))
 		r = SEND_PERMFAIL;
 	else
 		r = SEND_TEMPFAIL;

@@ -185,6 +185,14 @@ const char *const store_migrations[] = {
 	   English; NULL in older rows */
 	"ALTER TABLE messages ADD COLUMN reason_codes TEXT;"
 	"ALTER TABLE review_items ADD COLUMN reason_codes TEXT;",
+	/* a login a server refused (refusal.h): held until next_try, per
+	   service ("imap", "smtp"), for the cycle and aanmeld status */
+	"CREATE TABLE login_refused ("
+	" service TEXT PRIMARY KEY,"
+	" host TEXT NOT NULL,"
+	" user TEXT NOT NULL,"
+	" since INTEGER NOT NULL,"
+	" next_try INTEGER NOT NULL);",
 };
 
 const size_t store_n_migrations =

@@ -346,28 +346,38 @@ store_staff_summary(struct store *s, time_t since, struct staff_summary *out,
 	return store_commit(s, error_r);
 }
 
-/* Queues mail (when not NULL) and runs the daemon state update st in
-   one transaction; finalizes st (NULL: its preparation failed). */
+/* Queues mail (when not NULL) and runs the state updates st and then
+   more (NULL: none) in one transaction; finalizes both (st NULL: its
+   preparation failed). */
 static int
-mail_and_state(struct store *s, const struct outmail *mail, sqlite3_stmt *st,
-	       time_t now, char **error_r, const char *what)
+mail_and_states(struct store *s, const struct outmail *mail, sqlite3_stmt *st,
+		sqlite3_stmt *more, time_t now, char **error_r,
+		const char *what)
 {
 	int rc = -1;
 
-	if (st == NULL)
-		return -1;
-	if (store_begin(s, error_r) == -1) {
+	if (st == NULL || store_begin(s, error_r) == -1) {
 		sqlite3_finalize(st);
+		sqlite3_finalize(more);
 		return -1;
 	}
 	if ((mail == NULL || store_queue_mails(s, mail, 1, 0, now, error_r,
 					       "staff mail") == 0) &&
-	    store_run(s, st, error_r, what) == 0)
+	    store_run(s, st, error_r, what) == 0 &&
+	    (more == NULL || store_run(s, more, error_r, what) == 0))
 		rc = store_commit(s, error_r);
 	if (rc == -1)
 		store_rollback(s);
 	sqlite3_finalize(st);
+	sqlite3_finalize(more);
 	return rc;
+}
+
+static int
+mail_and_state(struct store *s, const struct outmail *mail, sqlite3_stmt *st,
+	       time_t now, char **error_r, const char *what)
+{
+	return mail_and_states(s, mail, st, NULL, now, error_r, what);
 }
 
 int
@@ -404,6 +414,107 @@ store_staff_warned(struct store *s, const struct outmail *mail,
 	if (st != NULL)
 		bind_time(st, 1, warned_at);
 	return mail_and_state(s, mail, st, now, error_r, "warning state");
+}
+
+void
+store_staff_refusal_deinit(struct store_staff_refusal *r)
+{
+	free(r->host);
+	free(r->user);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+store_staff_refusal(struct store *s, const char *service,
+		    struct store_staff_refusal *r, bool *found_r,
+		    char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT host, user, since, next_try FROM login_refused"
+		" WHERE service = ?1",
+		error_r);
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	*found_r = false;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, service);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->host = store_column_dup(st, 0);
+		r->user = store_column_dup(st, 1);
+		r->since = column_time(st, 2);
+		r->next_try = column_time(st, 3);
+		*found_r = true;
+	} else if (rc != SQLITE_DONE) {
+		store_fail(s, error_r, "login refusals");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_staff_refused(struct store *s, const char *service, const char *host,
+		    const char *user, time_t next_try,
+		    const struct outmail *mail, bool outage, time_t now,
+		    char **error_r)
+{
+	sqlite3_stmt *st, *warned = NULL;
+
+	st = store_prepare(
+		s,
+		"INSERT INTO login_refused (service, host, user, since,"
+		" next_try) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (service)"
+		" DO UPDATE SET host = ?2, user = ?3, next_try = ?5",
+		error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, service);
+	store_bind_text(st, 2, host);
+	store_bind_text(st, 3, user);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)next_try);
+	if (outage) {
+		warned = store_prepare(s,
+				       "UPDATE daemon_state SET warned_at ="
+				       " COALESCE(warned_at, ?1) WHERE id = 1",
+				       error_r);
+		if (warned == NULL) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		sqlite3_bind_int64(warned, 1, (sqlite3_int64)now);
+	}
+	return mail_and_states(s, mail, st, warned, now, error_r,
+			       "login refusal");
+}
+
+int
+store_staff_login_ok(struct store *s, const char *service,
+		     const struct outmail *mail, time_t now, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s, "DELETE FROM login_refused WHERE service = ?1", error_r);
+
+	if (st != NULL)
+		store_bind_text(st, 1, service);
+	return mail_and_state(s, mail, st, now, error_r, "login refusal");
+}
+
+int
+store_staff_refusals(struct store *s, store_row_fn *fn, void *ctx,
+		     char **error_r)
+{
+	return each_row(s,
+			"SELECT service, host, user,"
+			" strftime('%Y-%m-%d %H:%M', since, 'unixepoch',"
+			" 'localtime') AS since,"
+			" strftime('%Y-%m-%d %H:%M', next_try, 'unixepoch',"
+			" 'localtime') AS next_try"
+			" FROM login_refused ORDER BY service",
+			0, fn, ctx, error_r);
 }
 
 int

@@ -63,6 +63,37 @@ int store_staff_summary_done(struct store *s, const char *period,
 int store_staff_warned(struct store *s, const struct outmail *mail,
 		       time_t warned_at, time_t now, char **error_r);
 
+/* A login refused by a server (login_refused), per service: "imap" for
+   the mailbox, "smtp" for the outgoing mail (refusal.h). */
+struct store_staff_refusal {
+	char *host; /* heap, as are the others */
+	char *user;
+	time_t since;	 /* the first refusal since the last good login */
+	time_t next_try; /* no login before then */
+};
+void store_staff_refusal_deinit(struct store_staff_refusal *r);
+/* The refusal of service into *r, with *found_r false (and *r empty)
+   when there is none. */
+int store_staff_refusal(struct store *s, const char *service,
+			struct store_staff_refusal *r, bool *found_r,
+			char **error_r);
+/* Records a refused login of service at now, held until next_try; with
+   mail (the first refusal's warning), queues it in the same transaction
+   and, with outage, sets warned_at unless set (the mailbox's outage is
+   then warned of: no second warning, and the note when it is over). */
+int store_staff_refused(struct store *s, const char *service, const char *host,
+			const char *user, time_t next_try,
+			const struct outmail *mail, bool outage, time_t now,
+			char **error_r);
+/* A login of service worked: forgets its refusal, queuing mail (NULL:
+   none) in the same transaction. */
+int store_staff_login_ok(struct store *s, const char *service,
+			 const struct outmail *mail, time_t now,
+			 char **error_r);
+/* For status, each refusal: service, host, user, since, next_try. */
+int store_staff_refusals(struct store *s, store_row_fn *fn, void *ctx,
+			 char **error_r);
+
 /* For status: open review items and mailbox moves still queued. */
 int store_staff_counts(struct store *s, unsigned *reviews_r, unsigned *moves_r,
 		       char **error_r);

@@ -289,7 +289,10 @@ printf '%s\n' "$IMAP_PASSWORD" >"$work/password"
 chmod 644 "$work/password"
 refused "a password file others can read is refused" "readable by group or others"
 chmod 600 "$work/password"
+# the refused login is tried again only after [mailbox] login_retry
 once main
+eq "right after the refused login the daemon does not log in yet" 1 $?
+once main "2021-04-01 10:31"
 ok $? "with all put right the mail is processed"
 eq "the inbox is empty at the end" 0 "$(count INBOX)"
 

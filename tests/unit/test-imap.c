@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <libetpan/libetpan.h>
+
 #include "imap.h"
 #include "util.h"
 
@@ -145,13 +147,37 @@ test_loopback(void **state)
 	assert_false(util_is_loopback(""));
 }
 
+/* A NO to LOGIN or AUTHENTICATE is a refused login; the network's
+   errors and the others are not. */
+static void
+test_refusal(void **state)
+{
+	static const struct {
+		int r;
+		bool refusal;
+	} rows[] = {
+		{MAILIMAP_ERROR_LOGIN, true},
+		{MAILIMAP_NO_ERROR, false},
+		{MAILIMAP_ERROR_STREAM, false},
+		{MAILIMAP_ERROR_CONNECTION_REFUSED, false},
+		{MAILIMAP_ERROR_SSL, false},
+		{MAILIMAP_ERROR_PARSE, false},
+		{MAILIMAP_ERROR_PROTOCOL, false},
+		{MAILIMAP_ERROR_SASL, false},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(imap_refusal(rows[i].r), rows[i].refusal);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_url),
-		cmocka_unit_test(test_bad_url),
-		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_url),	 cmocka_unit_test(test_bad_url),
+		cmocka_unit_test(test_backoff),	 cmocka_unit_test(test_refusal),
 		cmocka_unit_test(test_loopback),
 	};
 

@@ -640,6 +640,34 @@ test_secret_escaped(void **state)
 	server_stop(&srv);
 }
 
+/* Which RFC 6749 §5.2 error codes refuse the client itself. */
+static void
+test_refusal_codes(void **state)
+{
+	static const struct {
+		const char *code;
+		bool refusal;
+	} rows[] = {
+		{"invalid_client", true},
+		{"invalid_grant", true},
+		{"unauthorized_client", true},
+		{"invalid_request", false},
+		{"invalid_scope", false},
+		{"unsupported_grant_type", false},
+		{"temporarily_unavailable", false},
+		{"server_error", false},
+		{"Invalid_Client", false},
+		{"", false},
+		{NULL, false},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(oauth2_error_is_refusal(rows[i].code),
+				 rows[i].refusal);
+}
+
 static void
 test_wrong_secret(void **state)
 {
@@ -651,8 +679,11 @@ test_wrong_secret(void **state)
 	server_start(&srv, "secret", 3600, NULL, NULL);
 	o = client("http", "127.0.0.1", &srv, "wrong-s3cret", NULL);
 	token_fails(o, T0, "HTTP 401: invalid_client");
+	/* a refusal: the cycle holds the login for login_retry */
+	assert_true(oauth2_refused(o));
 	/* and again: a failure leaves no token behind */
 	token_fails(o, T0 + 1, "invalid_client");
+	assert_true(oauth2_refused(o));
 	assert_int_equal(issued(&srv), 0);
 	oauth2_free(o);
 	server_stop(&srv);
@@ -680,6 +711,8 @@ test_endpoint_down(void **state)
 	t2 = token_ok(o, T0 + 3599);
 	assert_string_equal(t1, t2);
 	token_fails(o, T0 + 3600, "connect");
+	/* the network, not a refusal */
+	assert_false(oauth2_refused(o));
 	/* and with no token at all */
 	token_fails(o, T0 + 3601, "127.0.0.1");
 	oauth2_free(o);
@@ -786,6 +819,7 @@ main(void)
 		cmocka_unit_test(test_url_policy),
 		cmocka_unit_test(test_settings_required),
 		cmocka_unit_test(test_parse_answer),
+		cmocka_unit_test(test_refusal_codes),
 		cmocka_unit_test(test_parse_limits),
 		cmocka_unit_test_teardown(test_fetch_and_renew,
 					  pyserver_stop_all),

@@ -744,7 +744,7 @@ test_auth_password(void **state)
 	t = client_with(&set, "smtp", "localhost", &srv);
 	assert_int_equal(smtp_send(t, FROM, RCPT, "1@aanmeld.test", message,
 				   sizeof(message) - 1, &error),
-			 SEND_TEMPFAIL);
+			 SEND_REFUSED);
 	assert_non_null(strstr(error, "authentication as " USER));
 	assert_non_null(strstr(error, "password"));
 	assert_null(strstr(error, "wrong-s3cret"));
@@ -782,7 +782,7 @@ test_auth_xoauth2(void **state)
 	set = (struct smtp_settings){
 		.ca_file = ca, .user = BEARER_USER, .bearer = "ya29.stale"};
 	t = client_with(&set, "smtps", "localhost", &srv);
-	send_fails(t, RCPT, SEND_TEMPFAIL, "authentication as " BEARER_USER,
+	send_fails(t, RCPT, SEND_REFUSED, "authentication as " BEARER_USER,
 		   "access token", NULL);
 	smtp_set_bearer(t, TOKEN);
 	send_ok(t, RCPT);
