@@ -599,6 +599,8 @@ main(int argc, char *argv[])
 		cli_args_deinit(&a);
 		return 1;
 	}
+	/* only a pass of the daemon's own (run --once) makes the database */
+	rt.store_create = strcmp(cmd->name, "run") == 0;
 	rc = cmd->run(&rt, a.argc, a.argv);
 	runtime_close(&rt);
 	cli_args_deinit(&a);
