@@ -1,56 +1,72 @@
 #include "autoconf.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_args.h"
 #include "util.h"
 
-/* The option with a value at argv[*i], as "--name VALUE", "--name=VALUE",
-   or "-c VALUE"/"-cVALUE" when short is set; advances *i past it.
-   1 matched, 0 not this option, -1 its value is missing. */
-static int
-value_option(int argc, char **argv, int *i, const char *name, char short_opt,
-	     const char **value_r)
-{
-	const char *arg = argv[*i];
-	size_t len = strlen(name);
+/* The global options; val is the short one, if any.  -h/--help counts
+   before the command only (cli_args_parse()). */
+static const struct option longopts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"now", required_argument, NULL, 0},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 0},
+	{NULL, 0, NULL, 0},
+};
 
-	if (short_opt != '\0' && arg[0] == '-' && arg[1] == short_opt) {
-		if (arg[2] != '\0') {
-			*value_r = arg + 2;
-			return 1;
-		}
-	} else if (strncmp(arg, "--", 2) == 0 &&
-		   strncmp(arg + 2, name, len) == 0 &&
-		   (arg[2 + len] == '=' || arg[2 + len] == '\0')) {
-		if (arg[2 + len] == '=') {
-			*value_r = arg + 3 + len;
-			return 1;
-		}
-	} else {
-		return 0;
+/* Which of longopts argv[*i] is ("--name", "--name=VALUE", "-c",
+   "-cVALUE"), with its value in *value_r (advancing *i past a separate
+   one).  The option, NULL for none; *value_r NULL when one is missing. */
+static const struct option *
+match(int argc, char **argv, int *i, const char **value_r)
+{
+	const char *arg = argv[*i], *eq = NULL;
+	const struct option *o;
+	size_t len;
+
+	for (o = longopts; o->name != NULL; o++) {
+		len = strlen(o->name);
+		if (o->val != 0 && arg[0] == '-' && arg[1] == o->val)
+			eq = arg[2] != '\0' ? arg + 1 : arg + 2;
+		else if (strncmp(arg, "--", 2) == 0 &&
+			 strncmp(arg + 2, o->name, len) == 0 &&
+			 (arg[2 + len] == '=' || arg[2 + len] == '\0'))
+			eq = arg + 2 + len;
+		else
+			continue;
+		if (o->has_arg == no_argument)
+			return *eq == '\0' ? o : NULL;
+		*value_r = *eq != '\0' ? eq + 1 : NULL;
+		if (*value_r == NULL && *i + 1 < argc)
+			*value_r = argv[++*i];
+		return o;
 	}
-	if (*i + 1 >= argc)
-		return -1;
-	*value_r = argv[++*i];
-	return 1;
+	return NULL;
 }
 
 /* A global option at argv[*i]: 1 taken, 0 not global, -1 no value. */
 static int
 global_option(struct cli_args *a, int argc, char **argv, int *i)
 {
-	int rc;
+	const char *value = NULL;
+	const struct option *o = match(argc, argv, i, &value);
 
-	if (strcmp(argv[*i], "--version") == 0) {
+	if (o == NULL || (o->val == 'h' && a->argc > 0))
+		return 0;
+	if (o->has_arg == required_argument && value == NULL)
+		return -1;
+	if (strcmp(o->name, "config") == 0)
+		a->conf = value;
+	else if (strcmp(o->name, "now") == 0)
+		a->now = value;
+	else if (strcmp(o->name, "version") == 0)
 		a->version = true;
-		return 1;
-	}
-	rc = value_option(argc, argv, i, "config", 'c', &a->conf);
-	if (rc == 0)
-		rc = value_option(argc, argv, i, "now", '\0', &a->now);
-	return rc;
+	else
+		a->help = true;
+	return 1;
 }
 
 int
@@ -76,11 +92,6 @@ cli_args_parse(struct cli_args *a, int argc, char **argv,
 		}
 		if (rc == 1)
 			continue;
-		if (a->argc == 0 && (strcmp(argv[i], "-h") == 0 ||
-				     strcmp(argv[i], "--help") == 0)) {
-			a->help = true;
-			continue;
-		}
 		if (a->argc == 0 && argv[i][0] == '-' && argv[i][1] != '\0') {
 			a->bad = argv[i];
 			*error_r = "is not an option";
