@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "cli_args.h"
 #include "classify.h"
+#include "cli_actor.h"
 #include "cli_attendance.h"
 #include "cli_check.h"
 #include "cli_privacy.h"
@@ -292,18 +293,74 @@ report(struct runtime *rt, const char *name)
 static int
 cmd_queue(struct runtime *rt, int argc, char **argv)
 {
+	if (argc != 1) {
+		fprintf(stderr, "usage: aanmeld queue\n");
+		return 2;
+	}
 	return report(rt, "queue");
+}
+
+/* outbox cancel ID: one failed mail staff give up on; it no longer
+   keeps status at PROBLEM. */
+static int
+outbox_cancel(struct runtime *rt, long long id)
+{
+	char *serr = NULL, *status = NULL, *who = cli_actor();
+	int rc;
+
+	rc = store_outbox_cancel(rt->store, id, who, util_clock(), &serr);
+	free(who);
+	if (rc == 0)
+		rc = store_outbox_status(rt->store, id, &status, &serr) == -1
+			     ? -1
+			     : 0;
+	if (rc == -1) {
+		fprintf(stderr, "outbox cancel: %s\n", serr);
+		free(serr);
+		return 1;
+	}
+	if (rc == 1) {
+		printf("mail %lld is cancelled; it is never sent\n", id);
+		return 0;
+	}
+	if (status == NULL)
+		fprintf(stderr, "outbox cancel: no mail %lld (see aanmeld "
+				"outbox)\n",
+			id);
+	else
+		fprintf(stderr,
+			"outbox cancel: mail %lld is %s; only a failed mail "
+			"can be cancelled\n",
+			id, status);
+	free(status);
+	return 1;
 }
 
 static int
 cmd_outbox(struct runtime *rt, int argc, char **argv)
 {
-	return report(rt, "outbox");
+	long long id;
+	const char *err;
+
+	if (argc == 1)
+		return report(rt, "outbox");
+	if (argc != 3 || strcmp(argv[1], "cancel") != 0 ||
+	    util_strtonum(argv[2], 1, INT64_MAX, &id, &err) == -1) {
+		fprintf(stderr, "usage: aanmeld outbox [cancel OUTBOX-ID]\n");
+		return 2;
+	}
+	if (runtime_open_store(rt, false) == -1)
+		return 1;
+	return outbox_cancel(rt, id);
 }
 
 static int
 cmd_messages(struct runtime *rt, int argc, char **argv)
 {
+	if (argc != 1) {
+		fprintf(stderr, "usage: aanmeld messages\n");
+		return 2;
+	}
 	return report(rt, "messages");
 }
 
@@ -398,6 +455,30 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	return cli_show_rest(rt->store, (int64_t)id) == -1 ? 1 : 0;
 }
 
+/* Why retry does nothing to mail id; the exit status. */
+static int
+retry_refused(struct runtime *rt, long long id)
+{
+	char *status = NULL, *serr = NULL;
+
+	if (store_outbox_status(rt->store, id, &status, &serr) == -1) {
+		fprintf(stderr, "retry: %s\n", serr);
+		free(serr);
+	} else if (status != NULL && strcmp(status, "cancelled") == 0) {
+		fprintf(stderr,
+			"retry: mail %lld was cancelled (see aanmeld "
+			"history); it is never sent\n",
+			id);
+	} else {
+		fprintf(stderr,
+			"retry: no failed or waiting mail %lld (see "
+			"aanmeld outbox)\n",
+			id);
+	}
+	free(status);
+	return 1;
+}
+
 static int
 cmd_retry(struct runtime *rt, int argc, char **argv)
 {
@@ -419,13 +500,8 @@ cmd_retry(struct runtime *rt, int argc, char **argv)
 		free(serr);
 		return 1;
 	}
-	if (rc == 0) {
-		fprintf(stderr,
-			"retry: no failed or waiting mail %lld (see "
-			"aanmeld outbox)\n",
-			id);
-		return 1;
-	}
+	if (rc == 0)
+		return retry_refused(rt, id);
 	printf("mail %lld is queued again; the daemon sends it on its next "
 	       "run\n",
 	       id);
@@ -459,7 +535,8 @@ static const struct command commands[] = {
 	 "what is held about one person"},
 	{"queue", cmd_queue, "queue", "open review items, oldest first"},
 	{"show", cmd_show, "show ID", "one message: verdict, reasons, mail"},
-	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
+	{"outbox", cmd_outbox, "outbox [cancel ID]",
+	 "outgoing mail and its state; cancel: give up a failed mail"},
 	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
 	{"remind", cli_programme_remind, "remind [--dry-run]",

@@ -9,6 +9,7 @@
 #include "store.h"
 #include "store_internal.h"
 #include "store_outbox.h"
+#include "store_write.h"
 #include "util.h"
 
 static void
@@ -201,4 +202,95 @@ store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
 		       time_t now, char **error_r)
 {
 	return store_each_id(s, ids, n, now, store_outbox_sent, error_r);
+}
+
+int
+store_outbox_status(struct store *s, int64_t id, char **status_r,
+		    char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT CASE WHEN cancelled_at IS NOT NULL THEN 'cancelled'"
+		" WHEN status = 'queued' AND attempts > 0 THEN 'retrying'"
+		" ELSE status END FROM outbox WHERE id = ?1",
+		error_r);
+	int rc;
+
+	*status_r = NULL;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*status_r = store_column_dup(st, 0);
+	else if (rc != SQLITE_DONE)
+		store_fail(s, error_r, "outbox status");
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return rc == SQLITE_ROW ? 1 : 0;
+}
+
+/* Marks row id cancelled, closes its review item; sets *message_r to
+   its message (0: none).  1, 0 not a failed row, -1. */
+static int
+mark_cancelled(struct store *s, int64_t id, const char *actor, time_t now,
+	       int64_t *message_r, char **error_r)
+{
+	static const char *const sql[] = {
+		"UPDATE outbox SET cancelled_at = ?1 WHERE id = ?2"
+		" AND status = 'failed' AND cancelled_at IS NULL"
+		" RETURNING coalesce(message, 0)",
+		"UPDATE review_items SET status = 'decided', decided_at = ?1,"
+		" decided_by = ?3, decision = 'cancel' WHERE outbox = ?2"
+		" AND status = 'open'",
+	};
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nitems(sql); i++) {
+		st = store_prepare(s, sql[i], error_r);
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 2, id);
+		if (i == 1)
+			store_bind_text(st, 3, actor);
+		rc = sqlite3_step(st);
+		if (i == 0 && rc == SQLITE_ROW)
+			*message_r = sqlite3_column_int64(st, 0);
+		if (rc == SQLITE_ROW)
+			rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return store_fail(s, error_r, "outbox cancel");
+		if (i == 0 && sqlite3_changes(s->db) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+int
+store_outbox_cancel(struct store *s, int64_t id, const char *actor,
+		    time_t now, char **error_r)
+{
+	int64_t message = 0;
+	char *detail;
+	int rc;
+
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	rc = mark_cancelled(s, id, actor, now, &message, error_r);
+	if (rc == 1) {
+		detail = xasprintf("outbox mail %lld", (long long)id);
+		if (store_audit(s, now, actor, "cancel", message, NULL, detail,
+				error_r) == -1 ||
+		    store_commit(s, error_r) == -1)
+			rc = -1;
+		free(detail);
+	}
+	if (rc != 1)
+		store_rollback(s);
+	return rc;
 }
