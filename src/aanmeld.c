@@ -324,8 +324,9 @@ outbox_cancel(struct runtime *rt, long long id)
 		return 0;
 	}
 	if (status == NULL)
-		fprintf(stderr, "outbox cancel: no mail %lld (see aanmeld "
-				"outbox)\n",
+		fprintf(stderr,
+			"outbox cancel: no mail %lld (see aanmeld "
+			"outbox)\n",
 			id);
 	else
 		fprintf(stderr,

@@ -70,8 +70,7 @@ global_option(struct cli_args *a, int argc, char **argv, int *i)
 }
 
 int
-cli_args_parse(struct cli_args *a, int argc, char **argv,
-	       const char **error_r)
+cli_args_parse(struct cli_args *a, int argc, char **argv, const char **error_r)
 {
 	bool rest = false; /* after "--" */
 	int i, rc;

@@ -231,8 +231,7 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	}
 	print_staff(c, &st);
 	printf("recent errors:\n");
-	if (store_staff_errors(rt->store, collect_error, &errors, &err) ==
-	    -1) {
+	if (store_staff_errors(rt->store, collect_error, &errors, &err) == -1) {
 		print_errors(&errors);
 		fprintf(stderr, "status: %s\n", err);
 		free(err);

@@ -272,8 +272,8 @@ mark_cancelled(struct store *s, int64_t id, const char *actor, time_t now,
 }
 
 int
-store_outbox_cancel(struct store *s, int64_t id, const char *actor,
-		    time_t now, char **error_r)
+store_outbox_cancel(struct store *s, int64_t id, const char *actor, time_t now,
+		    char **error_r)
 {
 	int64_t message = 0;
 	char *detail;
