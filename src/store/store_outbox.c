@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,67 +209,75 @@ int
 store_outbox_status(struct store *s, int64_t id, char **status_r,
 		    char **error_r)
 {
-	sqlite3_stmt *st = store_prepare(
-		s,
-		"SELECT CASE WHEN cancelled_at IS NOT NULL THEN 'cancelled'"
-		" WHEN status = 'queued' AND attempts > 0 THEN 'retrying'"
-		" ELSE status END FROM outbox WHERE id = ?1",
-		error_r);
-	int rc;
+	char key[32], **v;
+	size_t n;
 
+	snprintf(key, sizeof(key), "%lld", (long long)id);
 	*status_r = NULL;
-	if (st == NULL)
+	if (store_strings_of(
+		    s,
+		    "SELECT CASE WHEN cancelled_at IS NOT NULL THEN 'cancelled'"
+		    " WHEN status = 'queued' AND attempts > 0 THEN 'retrying'"
+		    " ELSE status END FROM outbox WHERE id = ?1",
+		    key, &v, &n, error_r, "outbox status") == -1)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*status_r = store_column_dup(st, 0);
-	else if (rc != SQLITE_DONE)
-		store_fail(s, error_r, "outbox status");
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	return rc == SQLITE_ROW ? 1 : 0;
+	if (n > 0)
+		*status_r = v[0];
+	while (n > 1)
+		free(v[--n]);
+	free(v);
+	return *status_r != NULL ? 1 : 0;
 }
 
-/* Marks row id cancelled, closes its review item; sets *message_r to
-   its message (0: none).  1, 0 not a failed row, -1. */
+/* Marks row id cancelled and closes its open review item, in the
+   caller's transaction; *message_r is its message (0: none).  1, 0 not
+   a failed row, -1. */
 static int
 mark_cancelled(struct store *s, int64_t id, const char *actor, time_t now,
 	       int64_t *message_r, char **error_r)
 {
-	static const char *const sql[] = {
+	sqlite3_stmt *up = store_prepare(
+		s,
 		"UPDATE outbox SET cancelled_at = ?1 WHERE id = ?2"
 		" AND status = 'failed' AND cancelled_at IS NULL"
 		" RETURNING coalesce(message, 0)",
-		"UPDATE review_items SET status = 'decided', decided_at = ?1,"
-		" decided_by = ?3, decision = 'cancel' WHERE outbox = ?2"
-		" AND status = 'open'",
-	};
-	sqlite3_stmt *st;
-	size_t i;
-	int rc;
+		error_r);
+	sqlite3_stmt *close = NULL;
+	int step, rc = -1;
 
-	for (i = 0; i < nitems(sql); i++) {
-		st = store_prepare(s, sql[i], error_r);
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-		sqlite3_bind_int64(st, 2, id);
-		if (i == 1)
-			store_bind_text(st, 3, actor);
-		rc = sqlite3_step(st);
-		if (i == 0 && rc == SQLITE_ROW)
-			*message_r = sqlite3_column_int64(st, 0);
-		if (rc == SQLITE_ROW)
-			rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return store_fail(s, error_r, "outbox cancel");
-		if (i == 0 && sqlite3_changes(s->db) == 0)
-			return 0;
+	if (up == NULL)
+		return -1;
+	sqlite3_bind_int64(up, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(up, 2, id);
+	step = sqlite3_step(up);
+	if (step == SQLITE_ROW) {
+		*message_r = sqlite3_column_int64(up, 0);
+		step = sqlite3_step(up);
+	} else if (step == SQLITE_DONE) {
+		rc = 0; /* no failed row id */
+		goto out;
 	}
-	return 1;
+	if (step != SQLITE_DONE) {
+		store_fail(s, error_r, "outbox cancel");
+		goto out;
+	}
+	close = store_prepare(s,
+			      "UPDATE review_items SET status = 'decided',"
+			      " decided_at = ?1, decided_by = ?3,"
+			      " decision = 'cancel' WHERE outbox = ?2"
+			      " AND status = 'open'",
+			      error_r);
+	if (close != NULL) {
+		sqlite3_bind_int64(close, 1, (sqlite3_int64)now);
+		sqlite3_bind_int64(close, 2, id);
+		store_bind_text(close, 3, actor);
+		rc = store_run(s, close, error_r, "outbox cancel") == 0 ? 1
+									: -1;
+	}
+out:
+	sqlite3_finalize(up);
+	sqlite3_finalize(close);
+	return rc;
 }
 
 int

@@ -8,9 +8,9 @@
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-work=$(mktemp -d /tmp/aanmeld-newcomer.XXXXXX)
 . "$srcdir/integration/lib/tap.sh"
 . "$srcdir/integration/lib/common.sh"
+work=$(mktemp -d /tmp/aanmeld-newcomer.XXXXXX)
 trap cleanup EXIT
 
 conf_spool=$work/spool conf aanmeld

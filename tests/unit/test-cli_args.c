@@ -19,40 +19,41 @@
 #include "cli_args.h"
 #include "countdown.h"
 
-#define PARSE(a, err, ...)                                                     \
-	parse(a, err, (char *[]){"aanmeld", __VA_ARGS__, NULL})
+#define PARSE(args, error, ...)                                                \
+	parse(args, error, (char *[]){"aanmeld", __VA_ARGS__, NULL})
+
+/* What each test parses into, and its error. */
+static struct cli_args a;
+static const char *err;
 
 static int
-parse(struct cli_args *a, const char **err, char **argv)
+parse(struct cli_args *args, const char **error, char **argv)
 {
 	int argc = 0;
 
 	while (argv[argc] != NULL)
 		argc++;
-	return cli_args_parse(a, argc, argv, err);
+	return cli_args_parse(args, argc, argv, error);
 }
 
 /* The command's arguments joined by spaces. */
 static void
-assert_rest(const struct cli_args *a, const char *want)
+assert_rest(const struct cli_args *args, const char *want)
 {
 	char got[256] = "";
 	size_t len = 0;
 	int i;
 
-	for (i = 0; i < a->argc; i++)
+	for (i = 0; i < args->argc; i++)
 		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s",
-					i > 0 ? " " : "", a->argv[i]);
+					i > 0 ? " " : "", args->argv[i]);
 	assert_string_equal(got, want);
-	assert_null(a->argv[a->argc]);
+	assert_null(args->argv[args->argc]);
 }
 
 static void
 test_before_and_after(void **state)
 {
-	struct cli_args a;
-	const char *err;
-
 	(void)state;
 	assert_int_equal(PARSE(&a, &err, "-c", "x.conf", "classify", "--now",
 			       "2021-04-01 10:00", "f.eml"),
@@ -74,9 +75,6 @@ test_before_and_after(void **state)
 static void
 test_help_version_rest(void **state)
 {
-	struct cli_args a;
-	const char *err;
-
 	(void)state;
 	assert_int_equal(PARSE(&a, &err, "--help"), 0);
 	assert_true(a.help);
@@ -105,9 +103,6 @@ test_help_version_rest(void **state)
 static void
 test_errors(void **state)
 {
-	struct cli_args a;
-	const char *err;
-
 	(void)state;
 	assert_int_equal(PARSE(&a, &err, "--bogus", "queue"), -1);
 	assert_string_equal(a.bad, "--bogus");
@@ -144,15 +139,15 @@ test_countdown(void **state)
 	assert_false(countdown_same("message 12 failed", "message 13 failed"));
 }
 
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_before_and_after),
+	cmocka_unit_test(test_help_version_rest),
+	cmocka_unit_test(test_errors),
+	cmocka_unit_test(test_countdown),
+};
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_before_and_after),
-		cmocka_unit_test(test_help_version_rest),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_countdown),
-	};
-
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
