@@ -4,7 +4,6 @@
  */
 #include "autoconf.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,9 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cli_args.h"
 #include "classify.h"
+#include "cli_actor.h"
 #include "cli_attendance.h"
 #include "cli_check.h"
 #include "cli_privacy.h"
@@ -158,20 +159,56 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 	return 0;
 }
 
+/* The files from argv[i] on: how many, or -1 after saying so.  An
+   unknown option is never taken for a file; a file named like one
+   follows "--". */
+static int
+classify_files(int argc, char **argv, int i)
+{
+	bool rest = false;
+	int n = 0;
+
+	for (; i < argc; i++) {
+		if (!rest && strcmp(argv[i], "--") == 0) {
+			rest = true;
+		} else if (!rest && argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr,
+				"classify: unknown option %s (usage: aanmeld "
+				"classify [--empty] [--] FILE...)\n",
+				argv[i]);
+			return -1;
+		} else {
+			n++;
+		}
+	}
+	return n;
+}
+
 static int
 cmd_classify(struct runtime *rt, int argc, char **argv)
 {
 	struct dry_run d;
-	int i = 1, rc = 0;
+	int i = 1, n, rc = 0;
+	bool empty = false, rest = false;
 	char *err = NULL;
 
 	memset(&d, 0, sizeof(d));
-	if (i < argc && strcmp(argv[i], "--empty") == 0)
+	if (i < argc && strcmp(argv[i], "--empty") == 0) {
+		empty = true;
 		i++;
-	else if (store_open(rt->config->database, true, &d.store, &err) == 0)
+	}
+	n = classify_files(argc, argv, i);
+	if (n == -1)
+		return 2;
+	if (n == 0) {
+		fprintf(stderr, "classify: no files given\n");
+		return 2;
+	}
+	if (!empty &&
+	    store_open(rt->config->database, true, &d.store, &err) == 0)
 		rc = store_enrolled(d.store, &d.codes, &d.n_codes, &d.confirmed,
 				    &err);
-	else {
+	else if (!empty) {
 		/* no database yet: nothing is enrolled */
 		free(err);
 		err = NULL;
@@ -179,14 +216,13 @@ cmd_classify(struct runtime *rt, int argc, char **argv)
 	if (rc == -1) {
 		fprintf(stderr, "%s\n", err);
 		free(err);
+		store_close(&d.store);
 		return 1;
 	}
-	if (i >= argc) {
-		fprintf(stderr, "classify: no files given\n");
-		return 2;
-	}
 	for (; i < argc; i++) {
-		if (classify_file(rt, &d, argv[i]) == -1)
+		if (!rest && strcmp(argv[i], "--") == 0)
+			rest = true;
+		else if (classify_file(rt, &d, argv[i]) == -1)
 			rc = 1;
 	}
 	util_free_strv(d.codes, d.n_codes);
@@ -257,18 +293,75 @@ report(struct runtime *rt, const char *name)
 static int
 cmd_queue(struct runtime *rt, int argc, char **argv)
 {
+	if (argc != 1) {
+		fprintf(stderr, "usage: aanmeld queue\n");
+		return 2;
+	}
 	return report(rt, "queue");
+}
+
+/* outbox cancel ID: one failed mail staff give up on; it no longer
+   keeps status at PROBLEM. */
+static int
+outbox_cancel(struct runtime *rt, long long id)
+{
+	char *serr = NULL, *status = NULL, *who = cli_actor();
+	int rc;
+
+	rc = store_outbox_cancel(rt->store, id, who, util_clock(), &serr);
+	free(who);
+	if (rc == 0)
+		rc = store_outbox_status(rt->store, id, &status, &serr) == -1
+			     ? -1
+			     : 0;
+	if (rc == -1) {
+		fprintf(stderr, "outbox cancel: %s\n", serr);
+		free(serr);
+		return 1;
+	}
+	if (rc == 1) {
+		printf("mail %lld is cancelled; it is never sent\n", id);
+		return 0;
+	}
+	if (status == NULL)
+		fprintf(stderr,
+			"outbox cancel: no mail %lld (see aanmeld "
+			"outbox)\n",
+			id);
+	else
+		fprintf(stderr,
+			"outbox cancel: mail %lld is %s; only a failed mail "
+			"can be cancelled\n",
+			id, status);
+	free(status);
+	return 1;
 }
 
 static int
 cmd_outbox(struct runtime *rt, int argc, char **argv)
 {
-	return report(rt, "outbox");
+	long long id;
+	const char *err;
+
+	if (argc == 1)
+		return report(rt, "outbox");
+	if (argc != 3 || strcmp(argv[1], "cancel") != 0 ||
+	    util_strtonum(argv[2], 1, INT64_MAX, &id, &err) == -1) {
+		fprintf(stderr, "usage: aanmeld outbox [cancel OUTBOX-ID]\n");
+		return 2;
+	}
+	if (runtime_open_store(rt, false) == -1)
+		return 1;
+	return outbox_cancel(rt, id);
 }
 
 static int
 cmd_messages(struct runtime *rt, int argc, char **argv)
 {
+	if (argc != 1) {
+		fprintf(stderr, "usage: aanmeld messages\n");
+		return 2;
+	}
 	return report(rt, "messages");
 }
 
@@ -363,6 +456,30 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	return cli_show_rest(rt->store, (int64_t)id) == -1 ? 1 : 0;
 }
 
+/* Why retry does nothing to mail id; the exit status. */
+static int
+retry_refused(struct runtime *rt, long long id)
+{
+	char *status = NULL, *serr = NULL;
+
+	if (store_outbox_status(rt->store, id, &status, &serr) == -1) {
+		fprintf(stderr, "retry: %s\n", serr);
+		free(serr);
+	} else if (status != NULL && strcmp(status, "cancelled") == 0) {
+		fprintf(stderr,
+			"retry: mail %lld was cancelled (see aanmeld "
+			"history); it is never sent\n",
+			id);
+	} else {
+		fprintf(stderr,
+			"retry: no failed or waiting mail %lld (see "
+			"aanmeld outbox)\n",
+			id);
+	}
+	free(status);
+	return 1;
+}
+
 static int
 cmd_retry(struct runtime *rt, int argc, char **argv)
 {
@@ -384,13 +501,8 @@ cmd_retry(struct runtime *rt, int argc, char **argv)
 		free(serr);
 		return 1;
 	}
-	if (rc == 0) {
-		fprintf(stderr,
-			"retry: no failed or waiting mail %lld (see "
-			"aanmeld outbox)\n",
-			id);
-		return 1;
-	}
+	if (rc == 0)
+		return retry_refused(rt, id);
 	printf("mail %lld is queued again; the daemon sends it on its next "
 	       "run\n",
 	       id);
@@ -424,7 +536,8 @@ static const struct command commands[] = {
 	 "what is held about one person"},
 	{"queue", cmd_queue, "queue", "open review items, oldest first"},
 	{"show", cmd_show, "show ID", "one message: verdict, reasons, mail"},
-	{"outbox", cmd_outbox, "outbox", "outgoing mail and its state"},
+	{"outbox", cmd_outbox, "outbox [cancel ID]",
+	 "outgoing mail and its state; cancel: give up a failed mail"},
 	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
 	{"remind", cli_programme_remind, "remind [--dry-run]",
@@ -475,69 +588,99 @@ drop_privileges(struct runtime *rt)
 	return 0;
 }
 
+/* The usage and the commands, on out; --help says it on stdout. */
 static void
-usage(void)
+print_usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(stderr, "usage: aanmeld [-c aanmeld.conf] [--now TIME] "
-			"COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(out, "usage: aanmeld [-c aanmeld.conf] [--now TIME] "
+		     "COMMAND [ARGS]\n"
+		     "       aanmeld --help | --version\n\ncommands:\n");
 	for (i = 0; i < nitems(commands); i++)
-		fprintf(stderr, "  %-28s %s\n", commands[i].usage,
+		fprintf(out, "  %-28s %s\n", commands[i].usage,
 			commands[i].help);
-	exit(2);
+	fprintf(out, "\n-c and --now may also follow the command; "
+		     "-c defaults to $AANMELD_CONF.\n");
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(commands); i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	}
+	return NULL;
+}
+
+/* What the command line asks for before any config is read: an exit
+   status, or -1 to go on and run the command. */
+static int
+before_command(const struct cli_args *a, const struct command *cmd)
+{
+	if (a->version) {
+		printf("aanmeld %s\n", VERSION);
+		return 0;
+	}
+	if (a->help) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (a->argc == 0) {
+		print_usage(stderr);
+		return 2;
+	}
+	if (cmd == NULL) {
+		fprintf(stderr,
+			"aanmeld: unknown command '%s' (aanmeld --help lists "
+			"them)\n",
+			a->argv[0]);
+		return 2;
+	}
+	if (a->argc > 1 && strcmp(a->argv[1], "--help") == 0 &&
+	    !has_own_help(cmd->name)) {
+		printf("usage: aanmeld %s\n  %s\n", cmd->usage, cmd->help);
+		return 0;
+	}
+	return -1;
 }
 
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"now", required_argument, NULL, 'N'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *conf = NULL, *now = NULL;
+	const struct command *cmd = NULL;
+	struct cli_args a;
 	struct runtime rt;
-	size_t i;
-	int ch, rc;
+	const char *err;
+	int rc;
 
-	for (;;) {
-		/* "+": options after the command belong to the command */
-		ch = getopt_long(argc, argv, "+c:h", longopts, NULL);
-		if (ch == -1)
-			break;
-		switch (ch) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'N':
-			now = optarg;
-			break;
-		default:
-			usage();
-		}
+	if (cli_args_parse(&a, argc, argv, &err) == -1) {
+		fprintf(stderr, "aanmeld: %s %s (aanmeld --help)\n", a.bad,
+			err);
+		cli_args_deinit(&a);
+		return 2;
 	}
-	if (optind >= argc)
-		usage();
-	for (i = 0; i < nitems(commands); i++) {
-		if (strcmp(commands[i].name, argv[optind]) == 0)
-			break;
-	}
-	if (i == nitems(commands))
-		usage();
-	if (optind + 1 < argc && strcmp(argv[optind + 1], "--help") == 0 &&
-	    !has_own_help(commands[i].name)) {
-		printf("usage: aanmeld %s\n  %s\n", commands[i].usage,
-		       commands[i].help);
-		return 0;
+	if (a.argc > 0)
+		cmd = find_command(a.argv[0]);
+	rc = before_command(&a, cmd);
+	if (rc != -1) {
+		cli_args_deinit(&a);
+		return rc;
 	}
 	log_init(1, LOG_MAIL);
-	if (runtime_start(&rt, conf, now) == -1 || drop_privileges(&rt) == -1) {
+	if (runtime_start(&rt, a.conf, a.now) == -1 ||
+	    drop_privileges(&rt) == -1) {
 		runtime_close(&rt);
+		cli_args_deinit(&a);
 		return 1;
 	}
-	rc = commands[i].run(&rt, argc - optind, argv + optind);
+	/* only a pass of the daemon's own (run --once) makes the database */
+	rt.store_create = strcmp(cmd->name, "run") == 0;
+	rc = cmd->run(&rt, a.argc, a.argv);
 	runtime_close(&rt);
+	cli_args_deinit(&a);
 	return rc;
 }

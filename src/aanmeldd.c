@@ -42,13 +42,15 @@ on_signal(int sig)
 	wake = 1;
 }
 
+/* On stderr and exit 2 for a usage error, on stdout and 0 for --help. */
 static void
-usage(void)
+usage(FILE *out, int status)
 {
-	fprintf(stderr, "usage: aanmeldd [-fR] [--once | --dry-run] "
-			"[-c aanmeld.conf] [-p pid-file] [--now TIME] "
-			"[--allow-root]\n");
-	exit(2);
+	fprintf(out, "usage: aanmeldd [-fR] [--once | --dry-run] "
+		     "[-c aanmeld.conf] [-p pid-file] [--now TIME] "
+		     "[--allow-root]\n"
+		     "       aanmeldd --help | --version\n");
+	exit(status);
 }
 
 static void
@@ -190,6 +192,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{"allow-root", no_argument, NULL, 'R'},
 		{"pid-file", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -222,13 +225,19 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case 'R':
 			opt->allow_root = true;
 			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("aanmeldd %s\n", VERSION);
+			exit(0);
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (optind != argc ||
 	    (opt->pid_file != NULL && (opt->once || opt->dry_run)))
-		usage();
+		usage(stderr, 2);
 }
 
 static bool

@@ -1,12 +1,12 @@
 #include "autoconf.h"
 
-#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_actor.h"
 #include "cli_programme.h"
 #include "config.h"
 #include "remind.h"
@@ -49,20 +49,6 @@ cli_programme_remind(struct runtime *rt, int argc, char **argv)
 	return 0;
 }
 
-/* "cli:<user>" for the audit. */
-static char *
-actor(void)
-{
-	const char *user = getenv("SUDO_USER");
-	struct passwd *pw;
-
-	if (user == NULL || user[0] == '\0') {
-		pw = getpwuid(getuid());
-		user = pw != NULL ? pw->pw_name : "?";
-	}
-	return xasprintf("cli:%s", user);
-}
-
 static int
 apply(struct runtime *rt, struct roster_plan *plan, const char *what)
 {
@@ -96,7 +82,7 @@ cli_programme_withdraw(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, false) == -1)
 		return 1;
-	who = actor();
+	who = cli_actor();
 	if (roster_plan_withdraw(rt->store, rt->rules, rt->config, argv[1], who,
 				 util_clock(), &plan, &err) == -1) {
 		fprintf(stderr, "withdraw: %s\n", err);
@@ -132,7 +118,7 @@ cli_programme_promote(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, false) == -1)
 		return 1;
-	who = actor();
+	who = cli_actor();
 	if (roster_plan_promote(rt->store, rt->rules, rt->config, code, who,
 				force, util_clock(), &plan, &err) == -1) {
 		fprintf(stderr, "promote: %s\n", err);

@@ -6,8 +6,12 @@
 
 #include "cli_status.h"
 #include "config.h"
+#include "countdown.h"
 #include "escape.h"
+#include "programme.h"
+#include "rules.h"
 #include "runtime.h"
+#include "store_intake.h"
 #include "store_outbox.h"
 #include "store_staff.h"
 #include "util.h"
@@ -17,7 +21,10 @@ static const char usage[] =
 	"\n"
 	"The daemon's health: the last successful poll of the mailbox, the\n"
 	"last cycle, the backlog, the outbox, the open review items, the\n"
-	"staff mail, a refused login and the last errors.\n"
+	"places taken and the waiting list, the staff mail, a refused\n"
+	"login and the last errors, a retry countdown once.  Whether the\n"
+	"daemon runs is judged by its last pass against [mailbox]\n"
+	"poll_interval.\n"
 	"\n"
 	"Exit status: 0 healthy; 1 when the last successful poll is\n"
 	"[staff] warn_after minutes old or older (or there was none), when\n"
@@ -49,22 +56,100 @@ print_when(const char *label, time_t t, time_t now)
 		printf("%s (%lld days ago)\n", when, ago / 86400);
 }
 
+/* The kept errors, newest first; a run of one retry countdown is one
+   row, the newest, with the count of them all (countdown.h). */
+struct errors {
+	char *at[STAFF_ERRORS_KEPT + 1];
+	char *text[STAFF_ERRORS_KEPT + 1];
+	unsigned long count[STAFF_ERRORS_KEPT + 1];
+	unsigned n;
+};
+
 static void
-print_error(void *ctx, int n, const char *const *values,
-	    const char *const *names)
+collect_error(void *ctx, int n, const char *const *values,
+	      const char *const *names)
 {
+	struct errors *e = ctx;
+	const char *text;
+	unsigned i;
+
 	(void)names;
-	*(unsigned *)ctx += 1;
-	if (n != 3)
+	if (n != 3 || values[2] == NULL)
 		return;
-	/* an error may quote the mail it is about */
-	fputs("  ", stdout);
-	escape_fputs(values[0] != NULL ? values[0] : "-", ESCAPE_LINE, stdout);
-	fputs("  ", stdout);
-	escape_fputs(values[1] != NULL ? values[1] : "?", ESCAPE_LINE, stdout);
-	fputs("x  ", stdout);
-	escape_fputs(values[2], ESCAPE_LINE, stdout);
-	putchar('\n');
+	text = values[2];
+	for (i = 0; i < e->n; i++) {
+		if (countdown_same(e->text[i], text))
+			break;
+	}
+	if (i == e->n) {
+		if (e->n == nitems(e->text))
+			return;
+		e->at[i] = xstrdup(values[0] != NULL ? values[0] : "-");
+		e->text[i] = xstrdup(text);
+		e->count[i] = 0;
+		e->n++;
+	}
+	e->count[i] += values[1] != NULL ? strtoul(values[1], NULL, 10) : 1;
+}
+
+/* Prints and frees them; an error may quote the mail it is about. */
+static void
+print_errors(struct errors *e)
+{
+	unsigned i;
+
+	for (i = 0; i < e->n; i++) {
+		fputs("  ", stdout);
+		escape_fputs(e->at[i], ESCAPE_LINE, stdout);
+		printf("  %lux  ", e->count[i]);
+		escape_fputs(e->text[i], ESCAPE_LINE, stdout);
+		putchar('\n');
+		free(e->at[i]);
+		free(e->text[i]);
+	}
+	if (e->n == 0)
+		printf("  (none)\n");
+	e->n = 0;
+}
+
+/* Whether the daemon runs, from its last pass: it passes at least every
+   poll_interval (IDLE included), so two of them without one, and a
+   minute's grace for a slow pass, say it stopped.  The pid file would
+   not do: the service runs without one. */
+static void
+print_daemon(const struct config *c, time_t last_cycle, time_t now)
+{
+	long long ago = (long long)(now - last_cycle);
+	long long every = (long long)c->poll_interval;
+
+	printf("%-14s", "daemon:");
+	if (last_cycle == 0)
+		printf("has not run yet\n");
+	else if (ago <= 2 * every + 60)
+		printf("running (a pass every %lld s, the last %lld s ago)\n",
+		       every, ago < 0 ? 0 : ago);
+	else
+		printf("not running? no pass for %lld min (one is due every "
+		       "%lld s)\n",
+		       ago / 60, every);
+}
+
+/* The places taken of the capacity, and the waiting list.  0 or -1. */
+static int
+print_places(struct runtime *rt, char **error_r)
+{
+	char **codes = NULL;
+	size_t n = 0, confirmed = 0;
+	long capacity = rt->rules->programme->capacity;
+
+	if (store_enrolled(rt->store, &codes, &n, &confirmed, error_r) == -1)
+		return -1;
+	util_free_strv(codes, n);
+	printf("%-14s%zu taken", "places:", confirmed);
+	if (capacity > 0)
+		printf(" of %ld", capacity);
+	printf(", %zu on the waiting list\n", n - confirmed);
+	return 0;
 }
 
 static void
@@ -130,7 +215,8 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 {
 	const struct config *c = rt->config;
 	struct store_staff_state st;
-	unsigned queued, failed, reviews, moves, errors = 0, refused = 0;
+	struct errors errors = {.n = 0};
+	unsigned queued, failed, reviews, moves, refused = 0;
 	time_t now = util_clock(), warn = (time_t)c->staff_warn_after * 60;
 	char *err = NULL;
 	bool stale;
@@ -180,6 +266,7 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		free(err);
 		return 1;
 	}
+	print_daemon(c, st.last_cycle, now);
 	print_when("last poll:", st.last_poll_ok, now);
 	if (st.down_since != 0)
 		print_when("failing since:", st.down_since, now);
@@ -189,14 +276,19 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	       "backlog:", st.backlog, moves);
 	printf("%-14s%u queued, %u failed\n", "outbox:", queued, failed);
 	printf("%-14s%u open items\n", "review:", reviews);
-	print_staff(c, &st);
-	printf("recent errors:\n");
-	if (store_staff_errors(rt->store, print_error, &errors, &err) == -1) {
+	if (print_places(rt, &err) == -1) {
 		fprintf(stderr, "status: %s\n", err);
 		free(err);
 		return 1;
 	}
-	if (errors == 0)
-		printf("  (none)\n");
+	print_staff(c, &st);
+	printf("recent errors:\n");
+	if (store_staff_errors(rt->store, collect_error, &errors, &err) == -1) {
+		print_errors(&errors);
+		fprintf(stderr, "status: %s\n", err);
+		free(err);
+		return 1;
+	}
+	print_errors(&errors);
 	return stale || failed > 0 || refused > 0 ? 1 : 0;
 }

@@ -1,12 +1,14 @@
 #include "autoconf.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "config.h"
@@ -28,12 +30,33 @@ print_errors(struct buf *errors)
 	buf_deinit(errors);
 }
 
+/* A rules folder that is not there is one line, not one per file
+   missing from it; the usual cause is a config not given. */
+static bool
+rules_dir_missing(const struct config *c)
+{
+	struct stat sb;
+	const char *why = "not a folder";
+
+	if (stat(c->rules_dir, &sb) == -1)
+		why = strerror(errno);
+	else if (S_ISDIR(sb.st_mode))
+		return false;
+	fprintf(stderr,
+		"rules folder %s: %s (%s%s; give another config with -c or "
+		"AANMELD_CONF)\n",
+		c->rules_dir, why, c->path != NULL ? "config " : "",
+		c->path != NULL ? c->path : "the embedded default config");
+	return true;
+}
+
 int
 runtime_load(struct runtime *rt, const char *conf_path, const char *now_spec)
 {
 	struct buf errors;
 
 	memset(rt, 0, sizeof(*rt));
+	rt->store_create = true;
 	buf_init(&errors, 1024 * 1024);
 	if (conf_path == NULL)
 		conf_path = getenv("AANMELD_CONF");
@@ -43,6 +66,10 @@ runtime_load(struct runtime *rt, const char *conf_path, const char *now_spec)
 		return -1;
 	}
 	log_set_level(rt->config->level);
+	if (rules_dir_missing(rt->config)) {
+		buf_deinit(&errors);
+		return -1;
+	}
 	rt->rules = rules_load(rt->config->rules_dir, &errors);
 	if (rt->rules == NULL) {
 		print_errors(&errors);
@@ -97,6 +124,13 @@ runtime_open_store(struct runtime *rt, bool readonly)
 
 	if (rt->store != NULL)
 		return 0;
+	if ((readonly || !rt->store_create) &&
+	    access(rt->config->database, F_OK) == -1 && errno == ENOENT) {
+		log_warnx("no database yet: aanmeldd creates %s on its first "
+			  "run",
+			  rt->config->database);
+		return -1;
+	}
 	dir = xstrdup(rt->config->database);
 	slash = strrchr(dir, '/');
 	if (slash != NULL && !readonly) {

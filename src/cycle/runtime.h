@@ -28,6 +28,10 @@ struct runtime {
 	char *imap_password;
 	struct oauth2 *oauth2; /* for auth = xoauth2 */
 	bool review_folders;   /* the decision folders exist */
+	/* runtime_open_store() may create the database (true after
+	   runtime_load()); false: a missing one is an error that says so,
+	   as for a read-only open, and no empty file is left behind */
+	bool store_create;
 };
 
 /*
@@ -48,7 +52,8 @@ int runtime_start(struct runtime *rt, const char *conf_path,
 		  const char *now_spec);
 /* Loads the rules again (SIGHUP); on error keeps the old ones. */
 int runtime_reload_rules(struct runtime *rt);
-/* Opens the database (read-only for reports).  -1 after logging. */
+/* Opens the database (read-only for reports).  -1 after logging, also
+   when it does not exist yet and it is read-only or !store_create. */
 int runtime_open_store(struct runtime *rt, bool readonly);
 /* Opens the mailbox and the transport.  -1 after logging. */
 int runtime_open_io(struct runtime *rt);

@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "store.h"
 #include "store_internal.h"
 #include "store_outbox.h"
+#include "store_write.h"
 #include "util.h"
 
 static void
@@ -201,4 +203,103 @@ store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
 		       time_t now, char **error_r)
 {
 	return store_each_id(s, ids, n, now, store_outbox_sent, error_r);
+}
+
+int
+store_outbox_status(struct store *s, int64_t id, char **status_r,
+		    char **error_r)
+{
+	char key[32], **v;
+	size_t n;
+
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	*status_r = NULL;
+	if (store_strings_of(
+		    s,
+		    "SELECT CASE WHEN cancelled_at IS NOT NULL THEN 'cancelled'"
+		    " WHEN status = 'queued' AND attempts > 0 THEN 'retrying'"
+		    " ELSE status END FROM outbox WHERE id = ?1",
+		    key, &v, &n, error_r, "outbox status") == -1)
+		return -1;
+	if (n > 0)
+		*status_r = v[0];
+	while (n > 1)
+		free(v[--n]);
+	free(v);
+	return *status_r != NULL ? 1 : 0;
+}
+
+/* Marks row id cancelled and closes its open review item, in the
+   caller's transaction; *message_r is its message (0: none).  1, 0 not
+   a failed row, -1. */
+static int
+mark_cancelled(struct store *s, int64_t id, const char *actor, time_t now,
+	       int64_t *message_r, char **error_r)
+{
+	sqlite3_stmt *up = store_prepare(
+		s,
+		"UPDATE outbox SET cancelled_at = ?1 WHERE id = ?2"
+		" AND status = 'failed' AND cancelled_at IS NULL"
+		" RETURNING coalesce(message, 0)",
+		error_r);
+	sqlite3_stmt *close = NULL;
+	int step, rc = -1;
+
+	if (up == NULL)
+		return -1;
+	sqlite3_bind_int64(up, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(up, 2, id);
+	step = sqlite3_step(up);
+	if (step == SQLITE_ROW) {
+		*message_r = sqlite3_column_int64(up, 0);
+		step = sqlite3_step(up);
+	} else if (step == SQLITE_DONE) {
+		rc = 0; /* no failed row id */
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		store_fail(s, error_r, "outbox cancel");
+		goto out;
+	}
+	close = store_prepare(s,
+			      "UPDATE review_items SET status = 'decided',"
+			      " decided_at = ?1, decided_by = ?3,"
+			      " decision = 'cancel' WHERE outbox = ?2"
+			      " AND status = 'open'",
+			      error_r);
+	if (close != NULL) {
+		sqlite3_bind_int64(close, 1, (sqlite3_int64)now);
+		sqlite3_bind_int64(close, 2, id);
+		store_bind_text(close, 3, actor);
+		rc = store_run(s, close, error_r, "outbox cancel") == 0 ? 1
+									: -1;
+	}
+out:
+	sqlite3_finalize(up);
+	sqlite3_finalize(close);
+	return rc;
+}
+
+int
+store_outbox_cancel(struct store *s, int64_t id, const char *actor, time_t now,
+		    char **error_r)
+{
+	int64_t message = 0;
+	char *detail;
+	int rc;
+
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	rc = mark_cancelled(s, id, actor, now, &message, error_r);
+	if (rc == 1) {
+		detail = xasprintf("outbox mail %lld", (long long)id);
+		if (store_audit(s, now, actor, "cancel", message, NULL, detail,
+				error_r) == -1 ||
+		    store_commit(s, error_r) == -1)
+			rc = -1;
+		free(detail);
+	}
+	if (rc != 1)
+		store_rollback(s);
+	return rc;
 }

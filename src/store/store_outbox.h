@@ -41,6 +41,17 @@ int store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r);
    now.  1 done, 0 no such row waiting or failed, -1 error. */
 int store_outbox_requeue(struct store *s, int64_t id, time_t now,
 			 char **error_r);
+/* aanmeld outbox cancel: a failed row is never sent nor counted as
+   failed again; its open review item is closed and the audit names
+   actor.  1 done, 0 no such failed row (store_outbox_status() says
+   why), -1 error. */
+int store_outbox_cancel(struct store *s, int64_t id, const char *actor,
+			time_t now, char **error_r);
+/* The state of row id as aanmeld outbox shows it ("queued", "retrying",
+   "sent", "failed", "cancelled") in *status_r (heap): 1, or 0 when
+   there is no such row. */
+int store_outbox_status(struct store *s, int64_t id, char **status_r,
+			char **error_r);
 /* How many outgoing mails wait, and how many failed for good. */
 int store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
 			char **error_r);

@@ -193,6 +193,10 @@ const char *const store_migrations[] = {
 	" user TEXT NOT NULL,"
 	" since INTEGER NOT NULL,"
 	" next_try INTEGER NOT NULL);",
+	/* aanmeld outbox cancel: a failed mail staff gave up on stays
+	   'failed' (never sent, kept for the retention purge) but no
+	   longer counts as a failure */
+	"ALTER TABLE outbox ADD COLUMN cancelled_at INTEGER;",
 };
 
 const size_t store_n_migrations =
@@ -263,7 +267,8 @@ const char *const store_sql[STMT_COUNT] = {
 		" ELSE 'queued' END WHERE id = ?3",
 	[STMT_OUTBOX_REQUEUE] =
 		"UPDATE outbox SET status = 'queued', next_try = ?1"
-		" WHERE id = ?2 AND status IN ('queued', 'failed')",
+		" WHERE id = ?2 AND status IN ('queued', 'failed')"
+		" AND cancelled_at IS NULL",
 	[STMT_REVIEW_FOR_OUTBOX] =
 		"INSERT INTO review_items (message, outbox, reason,"
 		" reason_codes, created_at)"
@@ -295,7 +300,8 @@ const char *const store_sql[STMT_COUNT] = {
 		" AS received_at, m.verdict, m.gemeente, m.reasons"
 		" FROM messages m WHERE m.id = ?1",
 	[STMT_REPORT_OUTBOX] =
-		"SELECT id, kind, rcpt, CASE WHEN status = 'queued' AND"
+		"SELECT id, kind, rcpt, CASE WHEN cancelled_at IS NOT NULL"
+		" THEN 'cancelled' WHEN status = 'queued' AND"
 		" attempts > 0 THEN 'retrying' ELSE status END AS status,"
 		" attempts,"
 		" datetime(created_at, 'unixepoch', 'localtime') AS created_at,"
@@ -325,7 +331,8 @@ const char *const store_sql[STMT_COUNT] = {
 		" WHERE m.id > CAST(?1 AS INTEGER) ORDER BY m.id",
 	[STMT_OUTBOX_COUNTS] =
 		"SELECT count(*) FILTER (WHERE status = 'queued'),"
-		" count(*) FILTER (WHERE status = 'failed') FROM outbox",
+		" count(*) FILTER (WHERE status = 'failed'"
+		" AND cancelled_at IS NULL) FROM outbox",
 	[STMT_LAST_MESSAGE] = "SELECT COALESCE(MAX(id), 0) FROM messages",
 	[STMT_POSITION_GET] = "SELECT uidvalidity, last_uid FROM mailbox_state"
 			      " WHERE mailbox = ?1",

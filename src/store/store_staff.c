@@ -291,7 +291,8 @@ load_failed(struct store *s, struct staff_summary *out, char **error_r)
 	sqlite3_stmt *st = store_prepare(
 		s,
 		"SELECT id, kind, rcpt, last_error, created_at FROM outbox"
-		" WHERE status = 'failed' ORDER BY id",
+		" WHERE status = 'failed' AND cancelled_at IS NULL"
+		" ORDER BY id",
 		error_r);
 	int rc;
 

@@ -230,7 +230,8 @@ check_options() {	# check_options PROGRAM PAGE
 	show "$tmp/noopt"
 }
 check_options aanmeldd aanmeldd.8
-check_options aanmeld aanmeld.1
+# aanmeld's global options are parsed in src/cli/cli_args.c
+check_options cli/cli_args aanmeld.1
 
 grep -h -o '"AANMELD_[A-Z0-9_]*"' "$src"/*.c "$src"/*/*.c | tr -d '"' | LC_ALL=C sort -u \
 	>"$tmp/env"
