@@ -13,7 +13,8 @@ for arg in "$@"; do
 	--test)
 		pkgs="$pkgs valgrind clang libclang-rt-14-dev clang-format
 dovecot-imapd python3 python3-aiosmtpd openssl curl ca-certificates
-libsasl2-modules python3-icalendar man-db groff-base systemd"
+libsasl2-modules python3-icalendar man-db groff-base systemd
+debhelper dpkg-dev fakeroot lintian adduser"
 		;;
 	--bench)
 		pkgs="$pkgs dovecot-imapd python3 python3-aiosmtpd openssl curl

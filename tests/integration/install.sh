@@ -87,13 +87,8 @@ live=$sys$sysconfdir/aanmeld/aanmeld.conf
 } >"$work/live.conf"
 mv "$work/live.conf" "$live"
 spool=$sys$localstatedir/lib/aanmeld
-cmd=
-for w in $(unit_exec "$sys$unit"); do
-	case $w in /*) w=$sys$w ;; esac
-	cmd="$cmd $w"
-done
-case " $cmd " in *" --once "*) ;; *) cmd="$cmd --once" ;; esac
-echo "# ExecStart, in the DESTDIR:$cmd"
+cmd=$(unit_once "$sys$unit" "$sys")
+echo "# ExecStart, in the DESTDIR: $cmd"
 "$sys$bindir/aanmeld" -c "$live" check >"$work/check.out" 2>&1
 ok $? "installed aanmeld check: $(tail -n 1 "$work/check.out")"
 deliver_mail i1 griffie@utrecht.nl 'Deelname praktijkproef GG & lokale inclusie'

@@ -22,3 +22,15 @@ unit_verify() {
 	check "systemd-analyze verify $uv_unit prints nothing" \
 		test ! -s "$work/$uv_name.verify"
 }
+
+# unit_once UNIT [ROOT]: UNIT's ExecStart= for one pass: ROOT (a DESTDIR)
+# before each absolute path, --once appended unless the line has it
+unit_once() {
+	uo_cmd=
+	for uo_w in $(unit_exec "$1"); do
+		case $uo_w in /*) uo_w=${2:-}$uo_w ;; esac
+		uo_cmd="$uo_cmd $uo_w"
+	done
+	case "$uo_cmd " in *" --once "*) ;; *) uo_cmd="$uo_cmd --once" ;; esac
+	echo "${uo_cmd# }"
+}
