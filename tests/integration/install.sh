@@ -58,6 +58,10 @@ cp /bin/kill "$sys/bin/kill"
 for t in sysinit basic shutdown network-online multi-user; do
 	cp "/lib/systemd/system/$t.target" "$sys/etc/systemd/system/"
 done
+# --root finds a unit only in systemd's own folders: add the unit folder
+# of this prefix (the trailing colon keeps the others)
+SYSTEMD_UNIT_PATH=$systemdsystemunitdir:
+export SYSTEMD_UNIT_PATH
 unit_verify unit "$unit" --man=no --root="$sys"
 eq "the unit runs the installed daemon" \
 	"$sbindir/aanmeldd -f -c $sysconfdir/aanmeld/aanmeld.conf" \
@@ -74,6 +78,7 @@ sed 's/^ProtectSystem=/ProtectSytem=/' "$sys$unit" \
 systemd-analyze verify --man=no --root="$sys" \
 	"$systemdsystemunitdir/bad.service" >"$work/bad.out" 2>&1
 check "a misspelt key makes verify speak" grep -q "ProtectSytem" "$work/bad.out"
+unset SYSTEMD_UNIT_PATH
 
 # The installed aanmeldd, started as the unit starts it (the DESTDIR
 # before each path), one pass on the installed configuration: the
