@@ -14,7 +14,8 @@ for arg in "$@"; do
 	--test)
 		pkgs="$pkgs valgrind clang libclang-rt-14-dev clang-format
 dovecot-imapd python3 python3-aiosmtpd openssl curl ca-certificates
-libsasl2-modules python3-icalendar man-db groff-base systemd"
+libsasl2-modules python3-icalendar man-db groff-base systemd
+debhelper dpkg-dev fakeroot lintian adduser"
 		pkgs="$pkgs postfix sasl2-bin libsasl2-modules-db"
 		cyrus=yes
 		;;
