@@ -50,14 +50,14 @@ refusal_warning_render(const struct rules *r, bool imap, const char *host,
 	char when[64];
 
 	nldate_format_when(since, when, sizeof(when));
-	*subject_r = xasprintf("Let op: %s weigert de aanmelding van de "
-			       "aanmeldbalie",
+	*subject_r = xasprintf("Let op: %s laat de aanmeldbalie niet "
+			       "inloggen",
 			       host);
 	*body_r = xasprintf(
 		"Geachte collega,\n"
 		"\n"
-		"Sinds %s weigert %s de aanmelding\n"
-		"van aanmeld als %s, %s.\n"
+		"Sinds %s weigert %s het inloggen\n"
+		"van de aanmeldbalie als %s, %s.\n"
 		"\n"
 		"Wilt u de beheerder vragen het wachtwoord of het geheim van "
 		"dit\n"

@@ -63,7 +63,7 @@ eq "IMAP refused: and sent over SMTP" 1 \
 	"$(sql imap "SELECT count(*) FROM outbox WHERE kind = 'staff-warning' AND status = 'sent'")"
 check "IMAP refused: the daemon says so" grep -q 'login refused by localhost as globalgoals; next try at 2021-04-05 10:30' "$work/imap.out"
 mail=$(grep -l -x "to ops@vng.nl" "$work/sink/"*.env | head -1)
-check "IMAP warning: names the server" grep -q 'weigert localhost de aanmelding' "${mail%.env}.eml"
+check "IMAP warning: names the server" grep -q 'weigert localhost het inloggen' "${mail%.env}.eml"
 check "IMAP warning: names the account" grep -q "als $IMAP_USER" "${mail%.env}.eml"
 check "IMAP warning: what to check" grep -q 'wachtwoord of het geheim' "${mail%.env}.eml"
 check "IMAP warning: every 30 minutes" grep -q 'elke 30' "${mail%.env}.eml"
