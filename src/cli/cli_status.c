@@ -8,6 +8,7 @@
 #include "config.h"
 #include "escape.h"
 #include "runtime.h"
+#include "staff_cycle.h"
 #include "store_outbox.h"
 #include "store_staff.h"
 #include "util.h"
@@ -21,7 +22,8 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 healthy; 1 when the last successful poll is\n"
 	"[staff] warn_after minutes old or older (or there was none), when\n"
-	"mail failed, or when the database cannot be read; 2 wrong usage.\n";
+	"mail failed, when the last pass could not use a folder, or when the\n"
+	"database cannot be read; 2 wrong usage.\n";
 
 /* "2021-04-01 10:00 (5 min ago)" or "never". */
 static void
@@ -86,6 +88,33 @@ print_staff(const struct config *c, const struct store_staff_state *st)
 	putchar('\n');
 }
 
+/* The folder state, apart from the rest: the newest error about a folder
+   (made, moved to or looked at) in the last pass, or NULL (heap). */
+static char *
+folder_problem(struct runtime *rt, const struct store_staff_state *st)
+{
+	time_t since = st->last_cycle - (time_t)rt->config->poll_interval - 60;
+	char *text = NULL, *err = NULL;
+
+	if (st->last_cycle != 0 &&
+	    staff_cycle_folder_problem(rt->store, since, &text, &err) == -1)
+		free(err);
+	return text;
+}
+
+static void
+print_folders(const char *problem)
+{
+	printf("%-14s", "folders:");
+	if (problem == NULL) {
+		printf("ok\n");
+		return;
+	}
+	fputs("PROBLEM: ", stdout);
+	escape_fputs(problem, ESCAPE_LINE, stdout);
+	putchar('\n');
+}
+
 int
 cli_status_run(struct runtime *rt, int argc, char **argv)
 {
@@ -93,8 +122,9 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	struct store_staff_state st;
 	unsigned queued, failed, reviews, moves, errors = 0;
 	time_t now = util_clock(), warn = (time_t)c->staff_warn_after * 60;
-	char *err = NULL;
+	char *err = NULL, *folders;
 	bool stale;
+	int rc;
 
 	if (argc == 2 &&
 	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -115,7 +145,8 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		return 1;
 	}
 	stale = st.last_poll_ok == 0 || now - st.last_poll_ok >= warn;
-	if (!stale && failed == 0) {
+	folders = folder_problem(rt, &st);
+	if (!stale && failed == 0 && folders == NULL) {
 		printf("%-14s%s\n", "health:", "ok");
 	} else {
 		printf("%-14sPROBLEM:", "health:");
@@ -127,6 +158,8 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		if (failed > 0)
 			printf(" %u mail%s failed (aanmeld outbox);", failed,
 			       failed == 1 ? "" : "s");
+		if (folders != NULL)
+			printf(" a folder is unusable;");
 		putchar('\n');
 	}
 	print_when("last poll:", st.last_poll_ok, now);
@@ -139,13 +172,17 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	printf("%-14s%u queued, %u failed\n", "outbox:", queued, failed);
 	printf("%-14s%u open items\n", "review:", reviews);
 	print_staff(c, &st);
+	print_folders(folders);
 	printf("recent errors:\n");
 	if (store_staff_errors(rt->store, print_error, &errors, &err) == -1) {
 		fprintf(stderr, "status: %s\n", err);
 		free(err);
+		free(folders);
 		return 1;
 	}
 	if (errors == 0)
 		printf("  (none)\n");
-	return stale || failed > 0 ? 1 : 0;
+	rc = stale || failed > 0 || folders != NULL ? 1 : 0;
+	free(folders);
+	return rc;
 }

@@ -126,8 +126,23 @@ for layout in dot fs inbox; do
 			grep -q "cycle: 1 new, 0 known, 1 failed" "$work/bad.out"
 		eq "$L: the message stays in INBOX" INBOX "$(where d1)"
 		cli_on aanmeld status >"$work/status-$layout" 2>&1
-		check "$L: status names the unusable folder" \
-			grep -q "Genegeerd.2021" "$work/status-$layout"
+		eq "$L: status exits 1" 1 $?
+		check "$L: status says the folder is unusable" grep -q \
+			"^folders: *PROBLEM: folder Genegeerd.2021: .*contains '.'" \
+			"$work/status-$layout"
+		check "$L: ... and its health line says so" grep -q \
+			"^health: *PROBLEM:.* a folder is unusable" \
+			"$work/status-$layout"
+		# the staff hear of it in the next pass, once
+		printf '[staff]\naddress = balie@vng.example\n' >>"$work/bad.conf"
+		once bad
+		once bad
+		eq "$L: one staff warning of the folder, in Dutch" 1 \
+			"$(grep -l '^Subject: Let op: aanmeld kan een map in de mailbox niet' "$work/sink/"*.eml 2>/dev/null | wc -l)"
+		warning=$(grep -l '^Subject: Let op: aanmeld kan een map' "$work/sink/"*.eml)
+		check "$L: ... naming the folder and the reason" sh -c \
+			"grep -q 'folder Genegeerd.2021:' $warning &&
+			grep -q 'hierarchy delimiter' $warning"
 	fi
 	sh "$servers/dovecot.sh" stop "$dv" >/dev/null 2>&1
 done
