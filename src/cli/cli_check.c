@@ -46,11 +46,11 @@ static int
 check_folders(struct runtime *rt)
 {
 	const struct config *c = rt->config;
-	const char *folders[] = {
-		c->folder_processed, c->folder_review, c->folder_rejected,
-		c->folder_ignored,   c->review_approve, c->review_reject,
-		c->review_dismiss,
-	};
+	/* the outcome folders first, then the decision folders */
+	const char *folders[] = {c->folder_processed, c->folder_review,
+				 c->folder_rejected,  c->folder_ignored,
+				 c->review_approve,   c->review_reject,
+				 c->review_dismiss};
 	struct mailbox_settings set = rt->mailbox_set;
 	struct mailbox *mb;
 	enum mailbox_result r;

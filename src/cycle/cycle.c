@@ -35,8 +35,7 @@ review_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 					stats, &err);
 	if (rc == -1) {
 		log_warnx("review folders: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "folders: %s",
-				  err);
+		staff_cycle_error(rt->store, util_clock(), "folders: %s", err);
 	}
 	free(err);
 }

@@ -194,8 +194,8 @@ folder_mail(struct store *s, const struct config *c, const struct rules *r,
 	char *text = NULL, key[48];
 	int rc;
 
-	rc = staff_cycle_folder_problem(
-		s, now - (time_t)c->poll_interval - 60, &text, error_r);
+	rc = staff_cycle_folder_problem(s, now - (time_t)c->poll_interval - 60,
+					&text, error_r);
 	if (rc != 1)
 		return rc;
 	snprintf(key, sizeof(key), "staff-folders:%lld",

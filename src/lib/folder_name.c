@@ -90,7 +90,8 @@ utf7_run(struct buf *b, const unsigned char *s, const unsigned char *end)
 		cp = utf8_next(&s);
 		if (cp >= 0x10000) {
 			units[0] = (uint16_t)(0xd800 + ((cp - 0x10000) >> 10));
-			units[1] = (uint16_t)(0xdc00 + ((cp - 0x10000) & 0x3ff));
+			units[1] =
+				(uint16_t)(0xdc00 + ((cp - 0x10000) & 0x3ff));
 			n = 2;
 		} else
 			units[0] = (uint16_t)cp;
@@ -135,8 +136,8 @@ add_level(struct buf *b, const char *level, size_t len, bool utf7)
 }
 
 char *
-folder_name_map(const char *logical, char delim, const char *prefix,
-		bool utf7, char **error_r)
+folder_name_map(const char *logical, char delim, const char *prefix, bool utf7,
+		char **error_r)
 {
 	struct buf b;
 	const char *level = logical, *slash;

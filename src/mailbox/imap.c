@@ -442,13 +442,14 @@ learn_namespace(struct imap *im, char **error_r)
 		return 1;
 	r = mailimap_namespace(im->s, &ns);
 	if (r != MAILIMAP_NO_ERROR)
-		return fatal_error(r) ? command_failed(im, "NAMESPACE", r,
-						       error_r)
-				      : 1;
+		return fatal_error(r)
+			       ? command_failed(im, "NAMESPACE", r, error_r)
+			       : 1;
 	r = 1;
 	if (ns->ns_personal != NULL &&
 	    clist_begin(ns->ns_personal->ns_data_list) != NULL) {
-		info = clist_content(clist_begin(ns->ns_personal->ns_data_list));
+		info = clist_content(
+			clist_begin(ns->ns_personal->ns_data_list));
 		im->prefix = xstrdup(info->ns_prefix);
 		if (info->ns_delimiter != '\0')
 			im->delim = info->ns_delimiter;

@@ -28,12 +28,10 @@ static const struct {
 } rows[] = {
 	/* the defaults on each shape of server */
 	{"Verwerkt", '/', "", true, "Verwerkt", NULL},
-	{"Beoordelen/Goedkeuren", '/', "", true, "Beoordelen/Goedkeuren",
+	{"Beoordelen/Goedkeuren", '/', "", true, "Beoordelen/Goedkeuren", NULL},
+	{"Beoordelen/Goedkeuren", '.', "", true, "Beoordelen.Goedkeuren", NULL},
+	{"Beoordelen/Negeren", '.', "INBOX.", true, "INBOX.Beoordelen.Negeren",
 	 NULL},
-	{"Beoordelen/Goedkeuren", '.', "", true, "Beoordelen.Goedkeuren",
-	 NULL},
-	{"Beoordelen/Negeren", '.', "INBOX.", true,
-	 "INBOX.Beoordelen.Negeren", NULL},
 	{"Beoordelen/Afwijzen", '/', "INBOX/", true,
 	 "INBOX/Beoordelen/Afwijzen", NULL},
 	{"Genegeerd", '.', "INBOX.", true, "INBOX.Genegeerd", NULL},
@@ -90,9 +88,8 @@ test_rows(void **state)
 					 err);
 			assert_string_equal(got, rows[i].out);
 			assert_null(err);
-			assert_int_equal(folder_name_check(rows[i].logical,
-							   &err),
-					 0);
+			assert_int_equal(
+				folder_name_check(rows[i].logical, &err), 0);
 		} else {
 			assert_null(got);
 			assert_non_null(err);

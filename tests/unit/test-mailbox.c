@@ -486,9 +486,9 @@ test_maildir_names(void **state)
 	assert_string_equal(name, "/.Beoordelen.Goedkeuren");
 	assert_int_equal(r, MAILBOX_GONE);
 	free(name);
-	assert_int_equal(mailbox_folder_create(mb, "Beoordelen/Goedkeuren",
-					       &err),
-			 MAILBOX_OK);
+	assert_int_equal(
+		mailbox_folder_create(mb, "Beoordelen/Goedkeuren", &err),
+		MAILBOX_OK);
 	name = lookup(mb, dir, "Beoordelen/Goedkeuren", &r);
 	assert_int_equal(r, MAILBOX_OK);
 	free(name);
