@@ -615,6 +615,24 @@ connected(struct imap *im, char **error_r)
 	return MAILBOX_UNREACHABLE;
 }
 
+/* Connects, then maps folder: the server's name (heap), or NULL with
+ *rc_r the answer (UNREACHABLE or ERROR) and *error_r. */
+static char *
+connected_name(struct imap *im, const char *folder, enum mailbox_result *rc_r,
+	       char **error_r)
+{
+	int r = connected(im, error_r);
+	char *name;
+
+	if (r != 0) {
+		*rc_r = op_result(r);
+		return NULL;
+	}
+	name = server_name(im, folder, error_r);
+	*rc_r = name != NULL ? MAILBOX_OK : MAILBOX_ERROR;
+	return name;
+}
+
 static void *
 imap_open(const struct mailbox_settings *set, char **error_r)
 {
@@ -1180,16 +1198,15 @@ imap_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 	clistiter *it;
 	uint32_t count, *uids;
 	size_t n = 0, i;
+	enum mailbox_result rc;
 	char *name;
 	int r;
 
 	*keys_r = NULL;
 	*n_r = 0;
-	if ((r = connected(im, error_r)) != 0)
-		return op_result(r);
-	name = server_name(im, folder, error_r);
+	name = connected_name(im, folder, &rc, error_r);
 	if (name == NULL)
-		return MAILBOX_ERROR;
+		return rc;
 	/* STATUS first: an empty folder costs one command, no SELECT */
 	r = folder_count(im, name, &count, error_r);
 	if (r == 0 && count > 0)
@@ -1228,17 +1245,16 @@ static int
 folder_uid(struct imap *im, const char *folder, const char *key,
 	   uint32_t *uid_r, char **error_r)
 {
+	enum mailbox_result rc;
 	uint32_t validity;
 	char *name;
 	int r;
 
 	if (parse_key(key, &validity, uid_r) == -1)
 		return 0;
-	if ((r = connected(im, error_r)) != 0)
-		return r;
-	name = server_name(im, folder, error_r);
+	name = connected_name(im, folder, &rc, error_r);
 	if (name == NULL)
-		return -1;
+		return rc;
 	r = select_folder(im, name, error_r);
 	free(name);
 	if (r != 0)
@@ -1307,14 +1323,12 @@ static enum mailbox_result
 imap_folder_create(void *h, const char *folder, char **error_r)
 {
 	struct imap *im = h;
-	char *name;
+	enum mailbox_result rc;
+	char *name = connected_name(im, folder, &rc, error_r);
 	int r;
 
-	if ((r = connected(im, error_r)) != 0)
-		return op_result(r);
-	name = server_name(im, folder, error_r);
 	if (name == NULL)
-		return MAILBOX_ERROR;
+		return rc;
 	r = ensure_folder(im, name, error_r);
 	free(name);
 	return op_result(r);
@@ -1324,15 +1338,13 @@ static enum mailbox_result
 imap_folder_lookup(void *h, const char *folder, char **name_r, char **error_r)
 {
 	struct imap *im = h;
+	enum mailbox_result rc;
+	char *name = connected_name(im, folder, &rc, error_r);
 	bool exists = false;
-	char *name;
 	int r;
 
-	if ((r = connected(im, error_r)) != 0)
-		return op_result(r);
-	name = server_name(im, folder, error_r);
 	if (name == NULL)
-		return MAILBOX_ERROR;
+		return rc;
 	if ((r = folder_exists(im, name, &exists, error_r)) != 0) {
 		free(name);
 		return op_result(r);

@@ -12,9 +12,9 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-folders.XXXXXX)
-. "$srcdir/integration/lib/tap.sh"
-. "$srcdir/integration/lib/common.sh"
-. "$srcdir/integration/lib/servers.sh"
+for lib in tap common servers; do
+	. "$srcdir/integration/lib/$lib.sh"
+done
 daemon=
 trap cleanup EXIT
 

@@ -1,9 +1,10 @@
 /*
  * Unit tests for the logical folder names: a table of {logical,
- * delimiter, prefix, UTF-7, expected} rows over the servers' shapes
- * ('/' and '.', no prefix, "INBOX." and "INBOX/"), names with spaces,
- * '&' and non-ASCII (RFC 3501 5.1.3 examples), and the names that are
- * refused with the reason.
+ * delimiter, prefix, UTF-7, expected} rows (tests/data/folder_names.tsv)
+ * over the servers' shapes ('/' and '.', no prefix, "INBOX." and
+ * "INBOX/"), names with spaces, '&' and non-ASCII (RFC 3501 5.1.3
+ * examples), and the names that are refused with the reason; the
+ * limit; and over the code points: printable ASCII out.
  */
 #include "autoconf.h"
 
@@ -12,94 +13,85 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "folder_name.h"
 
-static const struct {
-	const char *logical;
-	char delim;
-	const char *prefix;
-	bool utf7;
-	const char *out; /* NULL: refused */
-	const char *why; /* a part of the error text */
-} rows[] = {
-	/* the defaults on each shape of server */
-	{"Verwerkt", '/', "", true, "Verwerkt", NULL},
-	{"Beoordelen/Goedkeuren", '/', "", true, "Beoordelen/Goedkeuren", NULL},
-	{"Beoordelen/Goedkeuren", '.', "", true, "Beoordelen.Goedkeuren", NULL},
-	{"Beoordelen/Negeren", '.', "INBOX.", true, "INBOX.Beoordelen.Negeren",
-	 NULL},
-	{"Beoordelen/Afwijzen", '/', "INBOX/", true,
-	 "INBOX/Beoordelen/Afwijzen", NULL},
-	{"Genegeerd", '.', "INBOX.", true, "INBOX.Genegeerd", NULL},
-	/* written with the prefix already: not prefixed twice */
-	{"INBOX/Verwerkt", '.', "INBOX.", true, "INBOX.Verwerkt", NULL},
-	{"inbox/Verwerkt", '/', "INBOX/", true, "inbox/Verwerkt", NULL},
-	{"INBOX/Verwerkt", '/', "", true, "INBOX/Verwerkt", NULL},
-	{"INBOXen", '.', "INBOX.", true, "INBOX.INBOXen", NULL},
-	/* spaces, '&' and non-ASCII in modified UTF-7 */
-	{"Afgewezen oud", '.', "", true, "Afgewezen oud", NULL},
-	{"Afgewezen \xe2\x80\x93 oud", '/', "", true, "Afgewezen &IBM- oud",
-	 NULL},
-	{"Afgewezen \xe2\x80\x93 oud/caf\xc3\xa9", '.', "INBOX.", true,
-	 "INBOX.Afgewezen &IBM- oud.caf&AOk-", NULL},
-	{"GG & co", '/', "", true, "GG &- co", NULL},
-	{"\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", '/',
-	 "", true, "&U,BTFw-/&ZeVnLIqe-", NULL}, /* RFC 3501 5.1.3 */
-	{"co\xc3\xb6peratie \xc3\xab\xc3\xaf", '.', "", true,
-	 "co&APY-peratie &AOsA7w-", NULL},
-	{"\xf0\x9f\x98\x80", '/', "", true, "&2D3eAA-", NULL}, /* surrogates */
-	{"caf\xc3\xa9", '.', "", false, "caf\xc3\xa9", NULL},
-	{"Beoordelen/Goedkeuren", '\0', "", true, NULL, "no folder levels"},
-	{"Beoordelen", '\0', "", true, "Beoordelen", NULL},
-	/* a level holding the server's delimiter */
-	{"Beoordelen.oud/Goedkeuren", '.', "", true, NULL,
-	 "the level 'Beoordelen.oud' contains '.'"},
-	{"v1.2", '.', "INBOX.", true, NULL, "hierarchy delimiter"},
-	{"v1.2", '/', "", true, "v1.2", NULL},
-	/* not a path at all */
-	{"", '/', "", true, NULL, "it is empty"},
-	{"/Verwerkt", '/', "", true, NULL, "a level is empty"},
-	{"Verwerkt/", '.', "", true, NULL, "a level is empty"},
-	{"Beoordelen//Negeren", '.', "", true, NULL, "a level is empty"},
-	{"caf\xe9", '/', "", true, NULL, "not valid UTF-8"},
-	{"\xc0\xaf", '/', "", true, NULL, "not valid UTF-8"}, /* overlong */
-	{"a\tb", '/', "", true, NULL, "control character"},
-	{"a\xc2\x85", '/', "", true, NULL, "control character"},
-};
-
+/* "\\xNN" in s undone, in place: the table's way to write bad bytes. */
 static void
-test_rows(void **state)
+unescape(char *s)
+{
+	char *out = s, hex[3] = {0, 0, 0};
+
+	while (*s != '\0') {
+		if (s[0] == '\\' && s[1] == 'x' && s[2] != '\0' &&
+		    s[3] != '\0') {
+			hex[0] = s[2];
+			hex[1] = s[3];
+			*out++ = (char)strtol(hex, NULL, 16);
+			s += 4;
+		} else
+			*out++ = *s++;
+	}
+	*out = '\0';
+}
+
+/* Splits line at tabs into n fields; false when it has another number. */
+static bool
+split(char *line, char **f, size_t n)
 {
 	size_t i;
 
-	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		char *err = NULL;
-		char *got = folder_name_map(rows[i].logical, rows[i].delim,
-					    rows[i].prefix, rows[i].utf7, &err);
+	line[strcspn(line, "\n")] = '\0';
+	for (i = 0; i < n; i++) {
+		f[i] = line;
+		line = strchr(line, '\t');
+		if (line == NULL)
+			return i == n - 1;
+		*line++ = '\0';
+	}
+	return false;
+}
 
-		if (rows[i].out != NULL) {
-			if (got == NULL)
-				fail_msg("row %zu '%s': %s", i, rows[i].logical,
-					 err);
-			assert_string_equal(got, rows[i].out);
-			assert_null(err);
-			assert_int_equal(
-				folder_name_check(rows[i].logical, &err), 0);
-		} else {
-			assert_null(got);
-			assert_non_null(err);
-			if (strstr(err, rows[i].why) == NULL)
-				fail_msg("row %zu: '%s' lacks '%s'", i, err,
-					 rows[i].why);
-		}
+/* Each row of tests/data/folder_names.tsv: the name, or the error. */
+static void
+test_rows(void **state)
+{
+	FILE *fp = fopen(TOP_SRCDIR "/tests/data/folder_names.tsv", "r");
+	char *line = NULL, *f[5], *err, *got;
+	size_t cap = 0, rows = 0;
+	unsigned lineno = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	while (getline(&line, &cap, fp) != -1) {
+		lineno++;
+		if (line[0] == '#')
+			continue;
+		if (!split(line, f, 5))
+			fail_msg("folder_names.tsv:%u: not 5 fields", lineno);
+		unescape(f[0]);
+		err = NULL;
+		got = folder_name_map(f[0], f[1][0] == '-' ? '\0' : f[1][0],
+				      strcmp(f[2], "-") == 0 ? "" : f[2],
+				      strcmp(f[3], "yes") == 0, &err);
+		if (f[4][0] != '!' && (got == NULL || strcmp(got, f[4]) != 0))
+			fail_msg("folder_names.tsv:%u: '%s', not '%s' (%s)",
+				 lineno, got, f[4], err);
+		if (f[4][0] == '!' &&
+		    (got != NULL || strstr(err, f[4] + 1) == NULL))
+			fail_msg("folder_names.tsv:%u: '%s' lacks '%s'", lineno,
+				 err, f[4] + 1);
 		free(got);
 		free(err);
+		rows++;
 	}
+	free(line);
+	fclose(fp);
+	assert_true(rows >= 30);
 }
 
 static void
@@ -121,13 +113,55 @@ test_length(void **state)
 	free(err);
 }
 
+/* Any code point: the name is printable ASCII with no delimiter in it,
+   one "&...-" run between the ASCII around it. */
+static void
+test_ascii_only(void **state)
+{
+	unsigned char in[8];
+	char *err = NULL, *got;
+	long cp;
+	size_t i, len;
+
+	(void)state;
+	for (cp = 0xa0; cp <= 0x10ffff; cp += 97) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		len = 0;
+		in[len++] = 'a';
+		if (cp < 0x800) {
+			in[len++] = (unsigned char)(0xc0 | (cp >> 6));
+		} else if (cp < 0x10000) {
+			in[len++] = (unsigned char)(0xe0 | (cp >> 12));
+			in[len++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		} else {
+			in[len++] = (unsigned char)(0xf0 | (cp >> 18));
+			in[len++] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+			in[len++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		}
+		in[len++] = (unsigned char)(0x80 | (cp & 0x3f));
+		in[len++] = 'b';
+		in[len] = '\0';
+		got = folder_name_map((const char *)in, '.', "", true, &err);
+		assert_non_null(got);
+		assert_memory_equal(got, "a&", 2);
+		assert_string_equal(got + strlen(got) - 2, "-b");
+		for (i = 0; got[i] != '\0'; i++) {
+			if (got[i] < 0x20 || got[i] > 0x7e || got[i] == '.')
+				fail_msg("U+%04lX gave '%s'", cp, got);
+		}
+		free(got);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_length),
+		cmocka_unit_test(test_ascii_only),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("folder_name", tests, NULL, NULL);
 }

@@ -402,6 +402,23 @@ test_view(void **state)
 	assert_null(view);
 }
 
+/* A Maildir mailbox in a new folder dir (64 bytes), set as its settings. */
+static struct mailbox *
+maildir_new(char *dir, struct mailbox_settings *set)
+{
+	struct mailbox *mb;
+	char *err = NULL;
+
+	util_strlcpy(dir, "/tmp/test-mailbox-XXXXXX", 64);
+	assert_non_null(mkdtemp(dir));
+	memset(set, 0, sizeof(*set));
+	set->type = "maildir";
+	set->maildir = dir;
+	mb = mailbox_open(set, &err);
+	assert_non_null(mb);
+	return mb;
+}
+
 static void
 test_maildir_answers(void **state)
 {
@@ -412,13 +429,7 @@ test_maildir_answers(void **state)
 	size_t n, len, size;
 
 	(void)state;
-	util_strlcpy(dir, "/tmp/test-mailbox-XXXXXX", sizeof(dir));
-	assert_non_null(mkdtemp(dir));
-	memset(&set, 0, sizeof(set));
-	set.type = "maildir";
-	set.maildir = dir;
-	mb = mailbox_open(&set, &err);
-	assert_non_null(mb);
+	mb = maildir_new(dir, &set);
 	assert_string_equal(mb->name, "INBOX");
 	assert_true(mailbox_has_folders(mb));
 	assert_false(mailbox_has_position(mb));
@@ -474,13 +485,7 @@ test_maildir_names(void **state)
 	char dir[64], *err = NULL, *name, *path;
 
 	(void)state;
-	util_strlcpy(dir, "/tmp/test-mailbox-XXXXXX", sizeof(dir));
-	assert_non_null(mkdtemp(dir));
-	memset(&set, 0, sizeof(set));
-	set.type = "maildir";
-	set.maildir = dir;
-	mb = mailbox_open(&set, &err);
-	assert_non_null(mb);
+	mb = maildir_new(dir, &set);
 	/* Maildir++: '.' between the levels, missing until created */
 	name = lookup(mb, dir, "Beoordelen/Goedkeuren", &r);
 	assert_string_equal(name, "/.Beoordelen.Goedkeuren");
