@@ -246,9 +246,9 @@ cmd_run(struct runtime *rt, int argc, char **argv)
 	if (cycle_run(rt, &never, &s) != 0)
 		return 1;
 	printf("%u new, %u known, %u failed; %u mails sent; %u moved\n",
-	       s.intake.recorded, s.intake.known, s.intake.failed,
+	       s.intake.recorded, s.intake.known, cycle_failed(&s),
 	       s.outbox.sent, s.actions.moved);
-	return s.intake.failed > 0 ? 1 : 0;
+	return cycle_failed(&s) > 0 ? 1 : 0;
 }
 
 /* The rows of a report, tab-separated, with a header line first. */

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "gemeenten.h"
 #include "imap.h"
+#include "mailbox.h"
 #include "oauth2.h"
 #include "programme.h"
 #include "rules.h"
@@ -37,6 +38,61 @@ connect_report(const char *what, const char *where, int rc, char *err)
 		printf("%s: %s: failed: %s\n", what, where, err);
 	free(err);
 	return rc == 0 ? 0 : 1;
+}
+
+/* One line per configured folder: its name on the server, created when
+   missing.  0 when every folder is usable, else 1. */
+static int
+check_folders(struct runtime *rt)
+{
+	const struct config *c = rt->config;
+	/* the outcome folders first, then the decision folders */
+	const char *folders[] = {c->folder_processed, c->folder_review,
+				 c->folder_rejected,  c->folder_ignored,
+				 c->review_approve,   c->review_reject,
+				 c->review_dismiss};
+	struct mailbox_settings set = rt->mailbox_set;
+	struct mailbox *mb;
+	enum mailbox_result r;
+	char *err = NULL, *name;
+	size_t i;
+	int failed = 0;
+
+	set.examine = true; /* no flag in the inbox changes */
+	mb = mailbox_open(&set, &err);
+	if (mb == NULL) {
+		printf("folders: failed: %s\n", err);
+		free(err);
+		return 1;
+	}
+	/* with keep_in_inbox the outcome folders are keywords */
+	for (i = c->keep_in_inbox ? 4 : 0; i < nitems(folders); i++) {
+		bool created = false;
+
+		name = NULL;
+		r = mailbox_folder_lookup(mb, folders[i], &name, &err);
+		if (r == MAILBOX_GONE) {
+			r = mailbox_folder_create(mb, folders[i], &err);
+			created = r == MAILBOX_OK;
+		}
+		if (r == MAILBOX_OK) {
+			printf("folder %s: %s%s\n", folders[i], name,
+			       created ? " (created)" : "");
+		} else if (name != NULL) {
+			printf("folder %s: %s is missing and could not be "
+			       "created: %s\n",
+			       folders[i], name, err);
+			failed = 1;
+		} else {
+			printf("folder %s: unusable: %s\n", folders[i], err);
+			failed = 1;
+		}
+		free(name);
+		free(err);
+		err = NULL;
+	}
+	mailbox_close(&mb);
+	return failed;
 }
 
 /* Fetches an OAuth2 token when configured, logs in to IMAP (EXAMINE,
@@ -79,6 +135,7 @@ check_connect(struct runtime *rt)
 			if (u.mailbox != NULL)
 				imap_url_deinit(&u);
 			free(uerr);
+			failed |= check_folders(rt);
 		} else {
 			printf("imap: %s as %s: failed: %s\n", c->imap_url,
 			       c->imap_user, err);

@@ -11,6 +11,7 @@
 #include "programme.h"
 #include "rules.h"
 #include "runtime.h"
+#include "staff_cycle.h"
 #include "store_intake.h"
 #include "store_outbox.h"
 #include "store_staff.h"
@@ -28,7 +29,8 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 healthy; 1 when the last successful poll is\n"
 	"[staff] warn_after minutes old or older (or there was none), when\n"
-	"mail failed, while a server refuses the login, or when the\n"
+	"mail failed, while a server refuses the login, when the last\n"
+	"pass could not use a folder, or when the\n"
 	"database cannot be read; 2 wrong usage.\n";
 
 /* "2021-04-01 10:00 (5 min ago)" or "never". */
@@ -210,16 +212,128 @@ refusals(struct store *s, bool print, unsigned *n_r, char **error_r)
 
 /* --- */
 
+/* The folder state, apart from the rest: the newest error about a folder
+   (made, moved to or looked at) in the last pass, or NULL (heap). */
+static char *
+folder_problem(struct runtime *rt, const struct store_staff_state *st)
+{
+	time_t since = st->last_cycle - (time_t)rt->config->poll_interval - 60;
+	char *text = NULL, *err = NULL;
+
+	if (st->last_cycle != 0 &&
+	    staff_cycle_folder_problem(rt->store, since, &text, &err) == -1)
+		free(err);
+	return text;
+}
+
+static void
+print_folders(const char *problem)
+{
+	printf("%-14s", "folders:");
+	if (problem == NULL) {
+		printf("ok\n");
+		return;
+	}
+	fputs("PROBLEM: ", stdout);
+	escape_fputs(problem, ESCAPE_LINE, stdout);
+	putchar('\n');
+}
+
+/* What status reports, read from the database. */
+struct health {
+	struct store_staff_state st;
+	unsigned queued, failed, reviews, moves, refused;
+	bool stale;    /* no successful poll for [staff] warn_after */
+	char *folders; /* folder_problem(), heap or NULL */
+};
+
+static int
+health_load(struct runtime *rt, time_t now, struct health *h, char **error_r)
+{
+	time_t warn = (time_t)rt->config->staff_warn_after * 60;
+
+	memset(h, 0, sizeof(*h));
+	if (store_staff_state(rt->store, &h->st, error_r) == -1 ||
+	    store_outbox_counts(rt->store, &h->queued, &h->failed, error_r) ==
+		    -1 ||
+	    store_staff_counts(rt->store, &h->reviews, &h->moves, error_r) ==
+		    -1 ||
+	    refusals(rt->store, false, &h->refused, error_r) == -1)
+		return -1;
+	h->stale = h->st.last_poll_ok == 0 || now - h->st.last_poll_ok >= warn;
+	h->folders = folder_problem(rt, &h->st);
+	return 0;
+}
+
+static bool
+health_problem(const struct health *h)
+{
+	return h->stale || h->failed > 0 || h->refused > 0 ||
+	       h->folders != NULL;
+}
+
+static void
+print_health(const struct health *h, time_t now)
+{
+	if (!health_problem(h)) {
+		printf("%-14s%s\n", "health:", "ok");
+		return;
+	}
+	printf("%-14sPROBLEM:", "health:");
+	if (h->st.last_poll_ok == 0)
+		printf(" no successful poll yet;");
+	else if (h->stale)
+		printf(" no successful poll for %lld min;",
+		       (long long)(now - h->st.last_poll_ok) / 60);
+	if (h->failed > 0)
+		printf(" %u mail%s failed (aanmeld outbox);", h->failed,
+		       h->failed == 1 ? "" : "s");
+	if (h->refused > 0)
+		printf(" a login was refused;");
+	if (h->folders != NULL)
+		printf(" a folder is unusable;");
+	putchar('\n');
+}
+
+/* Everything after the health line.  0, or -1 with *error_r. */
+static int
+print_details(struct runtime *rt, const struct health *h, time_t now,
+	      char **error_r)
+{
+	const struct config *c = rt->config;
+	struct errors errors = {.n = 0};
+	unsigned refused;
+	int rc;
+
+	if (refusals(rt->store, true, &refused, error_r) == -1)
+		return -1;
+	print_daemon(c, h->st.last_cycle, now);
+	print_when("last poll:", h->st.last_poll_ok, now);
+	if (h->st.down_since != 0)
+		print_when("failing since:", h->st.down_since, now);
+	print_when("last cycle:", h->st.last_cycle, now);
+	printf("%-14s%u left in the inbox by the last pass, %u moves "
+	       "waiting\n",
+	       "backlog:", h->st.backlog, h->moves);
+	printf("%-14s%u queued, %u failed\n", "outbox:", h->queued, h->failed);
+	printf("%-14s%u open items\n", "review:", h->reviews);
+	if (print_places(rt, error_r) == -1)
+		return -1;
+	print_staff(c, &h->st);
+	print_folders(h->folders);
+	printf("recent errors:\n");
+	rc = store_staff_errors(rt->store, collect_error, &errors, error_r);
+	print_errors(&errors);
+	return rc;
+}
+
 int
 cli_status_run(struct runtime *rt, int argc, char **argv)
 {
-	const struct config *c = rt->config;
-	struct store_staff_state st;
-	struct errors errors = {.n = 0};
-	unsigned queued, failed, reviews, moves, refused = 0;
-	time_t now = util_clock(), warn = (time_t)c->staff_warn_after * 60;
+	time_t now = util_clock();
+	struct health h;
 	char *err = NULL;
-	bool stale;
+	int rc;
 
 	if (argc == 2 &&
 	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -232,63 +346,15 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, true) == -1)
 		return 1;
-	if (store_staff_state(rt->store, &st, &err) == -1 ||
-	    store_outbox_counts(rt->store, &queued, &failed, &err) == -1 ||
-	    store_staff_counts(rt->store, &reviews, &moves, &err) == -1) {
+	rc = health_load(rt, now, &h, &err);
+	if (rc == 0) {
+		print_health(&h, now);
+		rc = print_details(rt, &h, now, &err);
+	}
+	if (rc == -1) {
 		fprintf(stderr, "status: %s\n", err);
 		free(err);
-		return 1;
 	}
-	stale = st.last_poll_ok == 0 || now - st.last_poll_ok >= warn;
-	if (refusals(rt->store, false, &refused, &err) == -1) {
-		fprintf(stderr, "status: %s\n", err);
-		free(err);
-		return 1;
-	}
-	if (!stale && failed == 0 && refused == 0) {
-		printf("%-14s%s\n", "health:", "ok");
-	} else {
-		printf("%-14sPROBLEM:", "health:");
-		if (st.last_poll_ok == 0)
-			printf(" no successful poll yet;");
-		else if (stale)
-			printf(" no successful poll for %lld min;",
-			       (long long)(now - st.last_poll_ok) / 60);
-		if (failed > 0)
-			printf(" %u mail%s failed (aanmeld outbox);", failed,
-			       failed == 1 ? "" : "s");
-		if (refused > 0)
-			printf(" a login was refused;");
-		putchar('\n');
-	}
-	if (refusals(rt->store, true, &refused, &err) == -1) {
-		fprintf(stderr, "status: %s\n", err);
-		free(err);
-		return 1;
-	}
-	print_daemon(c, st.last_cycle, now);
-	print_when("last poll:", st.last_poll_ok, now);
-	if (st.down_since != 0)
-		print_when("failing since:", st.down_since, now);
-	print_when("last cycle:", st.last_cycle, now);
-	printf("%-14s%u left in the inbox by the last pass, %u moves "
-	       "waiting\n",
-	       "backlog:", st.backlog, moves);
-	printf("%-14s%u queued, %u failed\n", "outbox:", queued, failed);
-	printf("%-14s%u open items\n", "review:", reviews);
-	if (print_places(rt, &err) == -1) {
-		fprintf(stderr, "status: %s\n", err);
-		free(err);
-		return 1;
-	}
-	print_staff(c, &st);
-	printf("recent errors:\n");
-	if (store_staff_errors(rt->store, collect_error, &errors, &err) == -1) {
-		print_errors(&errors);
-		fprintf(stderr, "status: %s\n", err);
-		free(err);
-		return 1;
-	}
-	print_errors(&errors);
-	return stale || failed > 0 || refused > 0 ? 1 : 0;
+	free(h.folders);
+	return rc == -1 || health_problem(&h) ? 1 : 0;
 }

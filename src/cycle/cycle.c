@@ -29,14 +29,15 @@ review_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	if (!rt->review_folders) {
 		rc = review_folders_create(rt->config, rt->mailbox, &err);
 		rt->review_folders = rc == 0;
+		if (rc == -1) /* a folder that cannot be made fails the pass */
+			stats->failed++;
 	}
 	if (rc == 0)
 		rc = review_folders_run(&r, rt->mailbox, util_clock(), stop,
 					stats, &err);
 	if (rc == -1) {
 		log_warnx("review folders: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "review folders: %s",
-				  err);
+		staff_cycle_error(rt->store, util_clock(), "folders: %s", err);
 	}
 	free(err);
 }
@@ -181,16 +182,23 @@ cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 	return rc;
 }
 
+unsigned
+cycle_failed(const struct cycle_stats *s)
+{
+	return s->intake.failed + s->review.failed + s->actions.failed;
+}
+
 void
 cycle_log(const struct cycle_stats *s)
 {
-	if (s->intake.recorded + s->intake.known + s->intake.failed +
-		    s->outbox.sent + s->outbox.deferred + s->outbox.failed ==
+	if (s->intake.recorded + s->intake.known + cycle_failed(s) +
+		    s->outbox.sent + s->outbox.deferred + s->outbox.failed +
+		    s->actions.moved ==
 	    0)
 		return;
 	log_info("cycle: %u new, %u known, %u failed; mail %u sent, "
 		 "%u deferred, %u failed; %u moved",
-		 s->intake.recorded, s->intake.known, s->intake.failed,
+		 s->intake.recorded, s->intake.known, cycle_failed(s),
 		 s->outbox.sent, s->outbox.deferred, s->outbox.failed,
 		 s->actions.moved);
 }

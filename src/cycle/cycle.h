@@ -33,6 +33,8 @@ struct cycle_stats {
    not be reached (the outbox ran all the same). */
 int cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 	      struct cycle_stats *stats);
+/* What failed in the pass: messages, moves, decisions and folders. */
+unsigned cycle_failed(const struct cycle_stats *s);
 /* Logs the pass's counts at info level; nothing for a pass that found,
    sent and failed nothing. */
 void cycle_log(const struct cycle_stats *s);

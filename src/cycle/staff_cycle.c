@@ -150,6 +150,82 @@ summary(struct store *s, const struct config *c, const struct rules *r,
 	return rc;
 }
 
+/* --- an unusable folder: kept as an error "folder ...", told once a day */
+
+struct folder_find {
+	char since[32]; /* as the database writes last_at */
+	char *text;
+};
+
+static void
+folder_row(void *ctx, int n, const char *const *v, const char *const *names)
+{
+	struct folder_find *f = ctx;
+
+	(void)names;
+	if (n == 3 && f->text == NULL && v[0] != NULL && v[2] != NULL &&
+	    strcmp(v[0], f->since) >= 0 && strncmp(v[2], "folder", 6) == 0)
+		f->text = xstrdup(v[2]);
+}
+
+int
+staff_cycle_folder_problem(struct store *s, time_t since, char **text_r,
+			   char **error_r)
+{
+	struct folder_find f = {"", NULL};
+	struct tm tm;
+
+	if (localtime_r(&since, &tm) != NULL)
+		(void)strftime(f.since, sizeof(f.since), "%Y-%m-%d %H:%M:%S",
+			       &tm);
+	if (store_staff_errors(s, folder_row, &f, error_r) == -1)
+		return -1;
+	*text_r = f.text;
+	return f.text != NULL ? 1 : 0;
+}
+
+/* The staff warning of a folder that cannot be used (at most one a day):
+   the moves into it wait in the inbox until someone looks. */
+static int
+folder_mail(struct store *s, const struct config *c, const struct rules *r,
+	    time_t now, char **error_r)
+{
+	struct store_staff_state st;
+	struct outmail sm;
+	char *text = NULL, key[48];
+	int rc;
+
+	rc = staff_cycle_folder_problem(s, now - (time_t)c->poll_interval - 60,
+					&text, error_r);
+	if (rc != 1)
+		return rc;
+	snprintf(key, sizeof(key), "staff-folders:%lld",
+		 (long long)(now / 86400));
+	rc = staff_mail_build(
+		&sm, c, r, key, "staff-warning",
+		xstrdup("Let op: aanmeld kan een map in de mailbox niet "
+			"gebruiken"),
+		xasprintf("Geachte collega,\n\n"
+			  "aanmeld kan een map in de mailbox %s niet "
+			  "gebruiken.\nBerichten die daarheen moeten, blijven "
+			  "in de inbox staan; er gaat\nniets verloren. Wilt u "
+			  "de beheerder vragen ernaar te kijken?\nDe "
+			  "foutmelding was:\n\n  %s\n\n"
+			  "Met vriendelijke groet,\n\naanmeld, de "
+			  "aanmeldbalie van %s\n",
+			  r->programme->address, text, r->programme->address),
+		now, error_r);
+	free(text);
+	/* the outage state stays as it is (poll_mail() may just have set
+	   it); the key keeps the warning to one a day */
+	if (rc == 0)
+		rc = store_staff_state(s, &st, error_r);
+	if (rc == 0)
+		rc = store_staff_warned(s, &sm, st.warned_at, now, error_r);
+	outmail_deinit(&sm);
+	return rc;
+}
+
 void
 staff_cycle_run(struct store *s, const struct config *c, const struct rules *r,
 		int intake_rc, unsigned backlog, time_t now)
@@ -163,7 +239,8 @@ staff_cycle_run(struct store *s, const struct config *c, const struct rules *r,
 	    store_staff_poll(s, ok, backlog, now, &err) == -1 ||
 	    (c->staff_address != NULL &&
 	     (poll_mail(s, c, r, &st, ok, now, &err) == -1 ||
-	      summary(s, c, r, &st, now, &err) == -1))) {
+	      summary(s, c, r, &st, now, &err) == -1 ||
+	      folder_mail(s, c, r, now, &err) == -1))) {
 		log_warnx("staff: %s", err);
 		free(err);
 	}

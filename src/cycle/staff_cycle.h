@@ -47,6 +47,11 @@ void staff_cycle_refused(struct store *s, const struct config *c,
 void staff_cycle_login_ok(struct store *s, const struct config *c,
 			  const struct rules *r, const char *service,
 			  time_t now);
+/* The newest kept error about a folder ("folder ...", "folders: ...")
+   since since: 1 with *text_r (heap), 0 when none, -1 with *error_r.
+   For aanmeld status and the staff warning of an unusable folder. */
+int staff_cycle_folder_problem(struct store *s, time_t since, char **text_r,
+			       char **error_r);
 /* Keeps an error the cycle logs, for `aanmeld status` and the warning
    (cleaned by staff_error_clean()).  Failing to keep it is only logged
    at debug level: the database may be what failed. */

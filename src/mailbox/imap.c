@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "folder_name.h"
 #include "imap.h"
 #include "log.h"
 #include "mailbox_backend.h"
@@ -56,6 +57,9 @@ struct imap {
 	char *last_error;  /* logged once while it repeats */
 	bool refused;	   /* the last attempt's login was refused */
 	bool examine;	   /* imap_probe(): read-only, flags untouched */
+	/* how the server names folders, asked once per connection */
+	char delim;   /* hierarchy delimiter; '\0': a flat server */
+	char *prefix; /* personal namespace: "" or "INBOX." */
 };
 
 /* try_connect(): the server refused the login, see imap_refusal() */
@@ -199,6 +203,8 @@ disconnect(struct imap *im)
 	for (i = 0; i < im->n_folders; i++)
 		free(im->folders[i]);
 	im->n_folders = 0;
+	free(im->prefix);
+	im->prefix = NULL;
 }
 
 /* libetpan's word for what went wrong, with the server's own text. */
@@ -413,6 +419,132 @@ ensure_inbox(struct imap *im, char **error_r)
 	return select_inbox(im, error_r);
 }
 
+/* The delimiter of LIST "" "" (RFC 3501 6.3.8); '/' when the server
+   does not say.  0 or an error code. */
+static int
+learn_delimiter(struct imap *im, char **error_r)
+{
+	clist *result = NULL;
+	int r = mailimap_list(im->s, "", "", &result);
+
+	im->delim = '/';
+	if (r != MAILIMAP_NO_ERROR)
+		return fatal_error(r) ? command_failed(im, "LIST", r, error_r)
+				      : 0;
+	if (result != NULL && clist_begin(result) != NULL) {
+		struct mailimap_mailbox_list *mb =
+			clist_content(clist_begin(result));
+
+		im->delim = mb->mb_delimiter;
+	}
+	if (result != NULL)
+		mailimap_list_result_free(result);
+	return 0;
+}
+
+/* The first personal namespace of NAMESPACE (RFC 2342).  0 or an error
+   code; 1 when the server has none to say. */
+static int
+learn_namespace(struct imap *im, char **error_r)
+{
+	struct mailimap_namespace_data *ns = NULL;
+	struct mailimap_namespace_info *info;
+	int r;
+
+	if (!mailimap_has_namespace(im->s))
+		return 1;
+	r = mailimap_namespace(im->s, &ns);
+	if (r != MAILIMAP_NO_ERROR)
+		return fatal_error(r)
+			       ? command_failed(im, "NAMESPACE", r, error_r)
+			       : 1;
+	r = 1;
+	if (ns->ns_personal != NULL &&
+	    clist_begin(ns->ns_personal->ns_data_list) != NULL) {
+		info = clist_content(
+			clist_begin(ns->ns_personal->ns_data_list));
+		im->prefix = xstrdup(info->ns_prefix);
+		if (info->ns_delimiter != '\0')
+			im->delim = info->ns_delimiter;
+		r = 0;
+	}
+	mailimap_namespace_data_free(ns);
+	return r;
+}
+
+/* True when the LIST entry mb may have children (no \Noinferiors). */
+static bool
+may_have_children(const struct mailimap_mailbox_list *mb)
+{
+	clistiter *it;
+
+	if (mb->mb_flag == NULL || mb->mb_flag->mbf_oflags == NULL)
+		return true;
+	for (it = clist_begin(mb->mb_flag->mbf_oflags); it != NULL;
+	     it = clist_next(it)) {
+		struct mailimap_mbx_list_oflag *of = clist_content(it);
+
+		if (of->of_type == MAILIMAP_MBX_LIST_OFLAG_NOINFERIORS)
+			return false;
+	}
+	return true;
+}
+
+/* Without NAMESPACE: personal folders under INBOX when the delimiter is
+   '.' and the top level (LIST "" "%") holds nothing but an INBOX that
+   may have children, as old Cyrus and Courier do.  XXX a guess: an empty
+   account of a flat '.' server looks the same; INBOX.x works there too. */
+static int
+guess_namespace(struct imap *im, char **error_r)
+{
+	clist *result = NULL;
+	struct mailimap_mailbox_list *mb;
+	int r;
+
+	im->prefix = xstrdup("");
+	if (im->delim != '.')
+		return 0;
+	r = mailimap_list(im->s, "", "%", &result);
+	if (r != MAILIMAP_NO_ERROR)
+		return fatal_error(r) ? command_failed(im, "LIST", r, error_r)
+				      : 0;
+	if (clist_count(result) == 1) {
+		mb = clist_content(clist_begin(result));
+		if (strcasecmp(mb->mb_name, "INBOX") == 0 &&
+		    may_have_children(mb)) {
+			free(im->prefix);
+			im->prefix = xstrdup("INBOX.");
+		}
+	}
+	mailimap_list_result_free(result);
+	return 0;
+}
+
+/* Asks the server once per connection how it names folders. */
+static int
+learn_names(struct imap *im, char **error_r)
+{
+	int r = learn_delimiter(im, error_r);
+
+	if (r == 0)
+		r = learn_namespace(im, error_r);
+	if (r == 1)
+		r = guess_namespace(im, error_r);
+	if (r == 0)
+		log_debug("imap: folders under '%s', delimiter '%c'",
+			  im->prefix, im->delim != '\0' ? im->delim : ' ');
+	return r;
+}
+
+/* The server's name of a logical folder (heap), or NULL with *error_r. */
+static char *
+server_name(struct imap *im, const char *folder, char **error_r)
+{
+	return folder_name_map(folder, im->delim,
+			       im->prefix != NULL ? im->prefix : "", true,
+			       error_r);
+}
+
 /* 0, -1 or IMAP_REFUSED, with *error_r. */
 static int
 try_connect(struct imap *im, char **error_r)
@@ -449,6 +581,8 @@ try_connect(struct imap *im, char **error_r)
 	im->has_move = mailimap_has_extension(im->s, "MOVE");
 	im->has_uidplus = mailimap_has_uidplus(im->s);
 	im->has_idle = mailimap_has_idle(im->s);
+	if (learn_names(im, error_r) != 0)
+		return -1;
 	return select_inbox(im, error_r);
 }
 
@@ -502,11 +636,30 @@ connected(struct imap *im, char **error_r)
 	return MAILBOX_UNREACHABLE;
 }
 
+/* Connects, then maps folder: the server's name (heap), or NULL with
+ *rc_r the answer (UNREACHABLE or ERROR) and *error_r. */
+static char *
+connected_name(struct imap *im, const char *folder, enum mailbox_result *rc_r,
+	       char **error_r)
+{
+	int r = connected(im, error_r);
+	char *name;
+
+	if (r != 0) {
+		*rc_r = op_result(r);
+		return NULL;
+	}
+	name = server_name(im, folder, error_r);
+	*rc_r = name != NULL ? MAILBOX_OK : MAILBOX_ERROR;
+	return name;
+}
+
 static void *
 imap_open(const struct mailbox_settings *set, char **error_r)
 {
 	struct imap *im = xcalloc(1, sizeof(*im));
 
+	im->examine = set->examine;
 	if (imap_url_parse(set->url, set->tls_none, &im->url, error_r) == -1) {
 		free(im);
 		return NULL;
@@ -833,26 +986,43 @@ folder_known(struct imap *im, const char *folder)
 	return false;
 }
 
+/* Whether the server has folder (its own name): LIST "" folder.  0 or
+   an error code. */
+static int
+folder_exists(struct imap *im, const char *folder, bool *exists_r,
+	      char **error_r)
+{
+	clist *result = NULL;
+	int r = mailimap_list(im->s, "", folder, &result);
+
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "LIST", r, error_r);
+	*exists_r = result != NULL && clist_count(result) > 0;
+	if (result != NULL)
+		mailimap_list_result_free(result);
+	return 0;
+}
+
 /* Creates folder unless it exists. */
 static int
 ensure_folder(struct imap *im, const char *folder, char **error_r)
 {
-	clist *result = NULL;
 	bool exists;
 	int r;
 
 	if (folder_known(im, folder))
 		return 0;
-	r = mailimap_list(im->s, "", folder, &result);
-	if (r != MAILIMAP_NO_ERROR)
-		return command_failed(im, "LIST", r, error_r);
-	exists = result != NULL && clist_count(result) > 0;
-	if (result != NULL)
-		mailimap_list_result_free(result);
+	if ((r = folder_exists(im, folder, &exists, error_r)) != 0)
+		return r;
 	if (!exists) {
 		r = mailimap_create(im->s, folder);
-		if (r != MAILIMAP_NO_ERROR)
-			return command_failed(im, "CREATE", r, error_r);
+		if (r != MAILIMAP_NO_ERROR) {
+			char *what = xasprintf("CREATE %s", folder);
+
+			r = command_failed(im, what, r, error_r);
+			free(what);
+			return r;
+		}
 		log_info("imap: created folder %s", folder);
 	}
 	if (im->n_folders < IMAP_FOLDERS_MAX)
@@ -902,22 +1072,28 @@ copy_and_delete(struct imap *im, struct mailimap_set *set, const char *folder,
 	return 0;
 }
 
-/* Moves the messages of set of the selected mailbox; 0 or an error
-   code. */
+/* Moves the messages of set of the selected mailbox to the server's
+   name of the logical folder; 0 or an error code. */
 static int
 move_to(struct imap *im, struct mailimap_set *set, const char *folder,
 	char **error_r)
 {
-	int r = ensure_folder(im, folder, error_r);
+	char *name = server_name(im, folder, error_r);
+	int r;
 
-	if (r != 0)
-		return r;
-	if (!im->has_move)
-		return copy_and_delete(im, set, folder, error_r);
-	r = mailimap_uid_move(im->s, set, folder);
-	if (r != MAILIMAP_NO_ERROR)
-		return command_failed(im, "UID MOVE", r, error_r);
-	return 0;
+	if (name == NULL)
+		return -1;
+	r = ensure_folder(im, name, error_r);
+	if (r == 0 && !im->has_move)
+		r = copy_and_delete(im, set, name, error_r);
+	else if (r == 0) {
+		r = mailimap_uid_move(im->s, set, name);
+		r = r != MAILIMAP_NO_ERROR
+			    ? command_failed(im, "UID MOVE", r, error_r)
+			    : 0;
+	}
+	free(name);
+	return r;
 }
 
 /* Moves (or marks) the messages of set; 0 or an error code. */
@@ -1049,17 +1225,21 @@ imap_folder_list(void *h, const char *folder, char ***keys_r, size_t *n_r,
 	clistiter *it;
 	uint32_t count, *uids;
 	size_t n = 0, i;
+	enum mailbox_result rc;
+	char *name;
 	int r;
 
 	*keys_r = NULL;
 	*n_r = 0;
+	name = connected_name(im, folder, &rc, error_r);
+	if (name == NULL)
+		return rc;
 	/* STATUS first: an empty folder costs one command, no SELECT */
-	if ((r = connected(im, error_r)) != 0 ||
-	    (r = folder_count(im, folder, &count, error_r)) != 0)
-		return op_result(r);
-	if (count == 0)
-		return MAILBOX_OK;
-	if ((r = select_folder(im, folder, error_r)) != 0)
+	r = folder_count(im, name, &count, error_r);
+	if (r == 0 && count > 0)
+		r = select_folder(im, name, error_r);
+	free(name);
+	if (r != 0 || count == 0)
 		return op_result(r);
 	r = uid_fetch(im, mailimap_set_new_interval(1, 0), 0,
 		      "UID FETCH (folder)", &result, error_r);
@@ -1092,13 +1272,19 @@ static int
 folder_uid(struct imap *im, const char *folder, const char *key,
 	   uint32_t *uid_r, char **error_r)
 {
+	enum mailbox_result rc;
 	uint32_t validity;
+	char *name;
 	int r;
 
 	if (parse_key(key, &validity, uid_r) == -1)
 		return 0;
-	if ((r = connected(im, error_r)) != 0 ||
-	    (r = select_folder(im, folder, error_r)) != 0)
+	name = connected_name(im, folder, &rc, error_r);
+	if (name == NULL)
+		return rc;
+	r = select_folder(im, name, error_r);
+	free(name);
+	if (r != 0)
 		return r;
 	return validity == im->folder_validity ? 1 : 0;
 }
@@ -1164,11 +1350,34 @@ static enum mailbox_result
 imap_folder_create(void *h, const char *folder, char **error_r)
 {
 	struct imap *im = h;
+	enum mailbox_result rc;
+	char *name = connected_name(im, folder, &rc, error_r);
 	int r;
 
-	if ((r = connected(im, error_r)) != 0)
+	if (name == NULL)
+		return rc;
+	r = ensure_folder(im, name, error_r);
+	free(name);
+	return op_result(r);
+}
+
+static enum mailbox_result
+imap_folder_lookup(void *h, const char *folder, char **name_r, char **error_r)
+{
+	struct imap *im = h;
+	enum mailbox_result rc;
+	char *name = connected_name(im, folder, &rc, error_r);
+	bool exists = false;
+	int r;
+
+	if (name == NULL)
+		return rc;
+	if ((r = folder_exists(im, name, &exists, error_r)) != 0) {
+		free(name);
 		return op_result(r);
-	return op_result(ensure_folder(im, folder, error_r));
+	}
+	*name_r = name;
+	return exists ? MAILBOX_OK : MAILBOX_GONE;
 }
 
 /* Waits on the socket until it is readable, the time is up or *stop. */
@@ -1287,6 +1496,7 @@ const struct mailbox_ops imap_ops = {
 	.folder_move = imap_folder_move,
 	.folder_create = imap_folder_create,
 	.refused = imap_refused,
+	.folder_lookup = imap_folder_lookup,
 	.wait = imap_wait,
 	.close = imap_close,
 };

@@ -176,6 +176,15 @@ mailbox_refused(const struct mailbox *mb)
 }
 
 enum mailbox_result
+mailbox_folder_lookup(struct mailbox *mb, const char *folder, char **name_r,
+		      char **error_r)
+{
+	if (mb->ops->folder_lookup == NULL)
+		return lacks(mb, "folders", error_r);
+	return mb->ops->folder_lookup(mb->h, folder, name_r, error_r);
+}
+
+enum mailbox_result
 mailbox_wait(struct mailbox *mb, int timeout, volatile sig_atomic_t *stop,
 	     char **error_r)
 {

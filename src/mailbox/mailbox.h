@@ -115,6 +115,13 @@ enum mailbox_result mailbox_folder_move(struct mailbox *mb, const char *folder,
 /* Creates folder unless it exists.  OK, ERROR, UNREACHABLE. */
 enum mailbox_result mailbox_folder_create(struct mailbox *mb,
 					  const char *folder, char **error_r);
+/* The mailbox's own name of the logical folder (*name_r, heap: the
+   server's namespace prefix and delimiter, modified UTF-7) and whether it
+   is there: OK it exists, GONE it does not (*name_r set with both),
+   ERROR (a name this mailbox cannot have, or no folders), UNREACHABLE. */
+enum mailbox_result mailbox_folder_lookup(struct mailbox *mb,
+					  const char *folder, char **name_r,
+					  char **error_r);
 
 /* True when the last MAILBOX_UNREACHABLE came from a login the server
    refused (NO to LOGIN or AUTHENTICATE, or the token endpoint refusing

@@ -38,6 +38,7 @@ struct mailbox_settings {
 	unsigned timeout;     /* seconds, connect and every command */
 	bool idle;	      /* use IDLE where the server has it */
 	bool keep_in_inbox;   /* mark with a keyword instead of moving */
+	bool examine;	      /* IMAP: the inbox read-only (EXAMINE) */
 	/* xoauth2: an access token, a new one when renew is set (after a
 	   rejected login).  NULL with *error_r on failure, and *refused_r
 	   true when the token endpoint refused the client (wrong secret). */
@@ -86,6 +87,9 @@ struct mailbox_ops {
 					     char **error_r);
 	/* Optional: as mailbox_refused(); NULL answers false. */
 	bool (*refused)(void *h);
+	/* Optional: as mailbox_folder_lookup(). */
+	enum mailbox_result (*folder_lookup)(void *h, const char *folder,
+					     char **name_r, char **error_r);
 	/* Optional: as mailbox_wait(). */
 	enum mailbox_result (*wait)(void *h, int timeout,
 				    volatile sig_atomic_t *stop,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "folder_name.h"
 #include "mailbox_backend.h"
 #include "maildir.h"
 #include "util.h"
@@ -261,30 +262,32 @@ maildir_inbox(void *h)
 	return "INBOX";
 }
 
-/* The Maildir++ folder of a folder name: "Beoordelen/Goedkeuren" is
-   root/.Beoordelen.Goedkeuren (heap), NULL for a name that is no
-   folder. */
+/* The Maildir++ folder of a logical folder name: "Beoordelen/Goedkeuren"
+   is root/.Beoordelen.Goedkeuren (heap), each level in modified UTF-7 as
+   Dovecot and Courier write it; NULL for a name that is no folder.
+   Before, a non-ASCII level was written as UTF-8: such a folder that
+   exists is used as it is. */
 static char *
 folder_path(const char *root, const char *folder, char **error_r)
 {
-	const char *p;
-	char *path, *q;
+	char *name, *path, *old;
+	struct stat st;
 
-	for (p = folder; *p != '\0'; p++) {
-		/* no empty level, no '.' (the separator on disk) */
-		if (*p == '.' ||
-		    (*p == '/' && (p == folder || p[1] == '/' || p[1] == '\0')))
-			break;
-	}
-	if (folder[0] == '\0' || *p != '\0') {
-		*error_r = xasprintf("bad folder name '%s'", folder);
+	name = folder_name_map(folder, '.', "", true, error_r);
+	if (name == NULL)
 		return NULL;
+	path = xasprintf("%s/.%s", root, name);
+	free(name);
+	if (stat(path, &st) == 0 || errno != ENOENT)
+		return path;
+	name = folder_name_map(folder, '.', "", false, error_r);
+	old = xasprintf("%s/.%s", root, name);
+	free(name);
+	if (strcmp(old, path) != 0 && stat(old, &st) == 0) {
+		free(path);
+		return old;
 	}
-	path = xasprintf("%s/.%s", root, folder);
-	for (q = path + strlen(root) + 2; *q != '\0'; q++) {
-		if (*q == '/')
-			*q = '.';
-	}
+	free(old);
 	return path;
 }
 
@@ -453,6 +456,20 @@ maildir_folder_create(void *h, const char *folder, char **error_r)
 }
 
 static enum mailbox_result
+maildir_folder_lookup(void *h, const char *folder, char **name_r,
+		      char **error_r)
+{
+	struct maildir *md = h;
+	char *dir = folder_path(md->root, folder, error_r);
+	struct stat st;
+
+	if (dir == NULL)
+		return MAILBOX_ERROR;
+	*name_r = dir;
+	return stat(dir, &st) == 0 ? MAILBOX_OK : MAILBOX_GONE;
+}
+
+static enum mailbox_result
 maildir_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 {
 	struct maildir *md = h;
@@ -512,6 +529,7 @@ const struct mailbox_ops maildir_ops = {
 	.folder_fetch = maildir_folder_fetch,
 	.folder_move = maildir_folder_move,
 	.folder_create = maildir_folder_create,
+	.folder_lookup = maildir_folder_lookup,
 	.wait = maildir_wait,
 	.close = maildir_close,
 };

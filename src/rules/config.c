@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "compose.h"
 #include "config.h"
+#include "folder_name.h"
 #include "inifile.h"
 #include "log.h"
 #include "rulefile.h"
@@ -329,6 +330,44 @@ check_staff(struct load *l)
 	return rc;
 }
 
+/* Folder paths are logical, '/' between levels (folder_name.h); a
+   Maildir's own delimiter '.' is known now, a server's only when
+   connected. */
+static int
+check_folders(struct load *l)
+{
+	const struct config *c = l->c;
+	const struct {
+		const char *section, *name, *value;
+	} f[] = {
+		{"mailbox", "folder_processed", c->folder_processed},
+		{"mailbox", "folder_review", c->folder_review},
+		{"mailbox", "folder_rejected", c->folder_rejected},
+		{"mailbox", "folder_ignored", c->folder_ignored},
+		{"review", "folder_approve", c->review_approve},
+		{"review", "folder_reject", c->review_reject},
+		{"review", "folder_dismiss", c->review_dismiss},
+	};
+	char *err = NULL, *name;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nitems(f); i++) {
+		name = folder_name_map(f[i].value,
+				       c->mailbox == CONFIG_MAILBOX_IMAP ? '/'
+									 : '.',
+				       "", true, &err);
+		if (name == NULL) {
+			rulefile_error(l->errors, l->path, 0, "[%s] %s: %s",
+				       f[i].section, f[i].name, err);
+			free(err);
+			rc = -1;
+		}
+		free(name);
+	}
+	return rc;
+}
+
 /* Validates the whole and derives the settings that follow from others. */
 static int
 config_check(struct load *l)
@@ -394,6 +433,8 @@ config_check(struct load *l)
 		rc = -1;
 	}
 	if (check_staff(l) == -1)
+		rc = -1;
+	if (check_folders(l) == -1)
 		rc = -1;
 	return rc;
 }

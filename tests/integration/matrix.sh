@@ -18,11 +18,6 @@ for lib in integration/lib/tap.sh integration/lib/common.sh \
 done
 daemon=
 
-# The folders in the configuration.  Until the daemon maps logical names
-# to the server's (issue 13 item 1) they are written as Cyrus names them;
-# once it does, logical=yes runs the same test on the default names.
-logical=no
-
 PKI_DIR=$work/pki
 CA_FILE=$PKI_DIR/ca.pem
 sh "$servers/ca.sh" "$PKI_DIR" >/dev/null
@@ -42,22 +37,15 @@ secret smtp.password "$POSTFIX_PASSWORD"
 srv() {	# srv FOLDER: the logical folder as Cyrus names it
 	printf 'INBOX.%s' "$1" | tr / .
 }
-folder() {	# folder KEY LOGICAL: the config line, as the server names it
-	[ "$logical" = yes ] || printf '%s = %s' "$1" "$(srv "$2")"
-}
 conf_spool=$work/spool
+# the default, logical folders: the daemon maps them to Cyrus's INBOX.
 conf aanmeld '[mailbox]' 'type = imap' \
 	"url = imaps://localhost:$CYRUS_IMAPS_PORT/INBOX" "user = $CYRUS_USER" \
 	"password_file = $work/password" "ca_file = $CA_FILE" 'timeout = 10' \
-	'poll_interval = 600' "$(folder folder_processed Verwerkt)" \
-	"$(folder folder_review Beoordelen)" "$(folder folder_rejected Afgewezen)" \
-	"$(folder folder_ignored Genegeerd)" \
+	'poll_interval = 600' \
 	'[smtp]' 'transport = smtp' "url = smtp://localhost:$POSTFIX_PORT" \
 	"user = $POSTFIX_USER" "password_file = $work/smtp.password" \
 	"ca_file = $CA_FILE" 'envelope_from = bounces@vng.nl' 'timeout = 10' \
-	'[review]' "$(folder folder_approve Beoordelen/Goedkeuren)" \
-	"$(folder folder_reject Beoordelen/Afwijzen)" \
-	"$(folder folder_dismiss Beoordelen/Negeren)" \
 	'[classify]' 'trusted_authserv_id = mx.vng.nl'
 
 cy() { cyrus_imap "$@"; }

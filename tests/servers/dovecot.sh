@@ -26,6 +26,12 @@
 #   DOVECOT_MAIL_USER  system user owning the mail when run as root
 #                      (default nobody; Dovecot refuses mail access as root)
 #   DOVECOT_DEBUG      "yes" = auth_debug and mail_debug in DIR/dovecot.log
+#   DOVECOT_LAYOUT     how the server names folders (a fresh DIR only):
+#                      default  Maildir++ on disk, separator "/", no prefix
+#                      dot      Maildir++, separator "." (Dovecot's default)
+#                      fs       Maildir with LAYOUT=fs, separator "/"
+#                      inbox    Maildir++, separator ".", prefix "INBOX."
+#                      DIR/env gives IMAP_SEP and IMAP_PREFIX to match.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -263,6 +269,8 @@ write_config() {
 	fi
 	debug=no
 	[ "${DOVECOT_DEBUG:-no}" != yes ] || debug=yes
+	layout_opt=
+	[ "$DOVECOT_LAYOUT" != fs ] || layout_opt=:LAYOUT=fs
 	# uid/gid stay empty: passwd-file rejects uid 0; mail_uid is global.
 	printf '%s:{PLAIN}%s:::::\n' "$IMAP_USER" "$IMAP_PASSWORD" > "$dir/passwd"
 	mechs="plain login"
@@ -342,11 +350,11 @@ userdb {
 }
 
 mail_home = $store/home/%u
-mail_location = maildir:$store/mail/%u
+mail_location = maildir:$store/mail/%u$layout_opt
 namespace inbox {
   inbox = yes
-  separator = /
-  prefix =
+  separator = $IMAP_SEP
+  prefix = $IMAP_PREFIX
 }
 mail_fsync = never
 mailbox_idle_check_interval = 1 secs
@@ -396,6 +404,9 @@ write_env() {
 		q IMAP_USER "$IMAP_USER"
 		q IMAP_PASSWORD "$IMAP_PASSWORD"
 		q DOVECOT_CERT "$DOVECOT_CERT"
+		q DOVECOT_LAYOUT "$DOVECOT_LAYOUT"
+		q IMAP_SEP "$IMAP_SEP"
+		q IMAP_PREFIX "$IMAP_PREFIX"
 		q DOVECOT_PID "$(pidof_file "$master_pid_file")"
 		q DOVECOT_CONF "$dir/dovecot.conf"
 		q DOVECOT_LOG "$dir/dovecot.log"
@@ -443,6 +454,14 @@ setup() {
 	case $DOVECOT_CERT in
 	server|expired|wrong|untrusted) ;;
 	*) die "DOVECOT_CERT must be server, expired, wrong or untrusted" ;;
+	esac
+	DOVECOT_LAYOUT=${DOVECOT_LAYOUT:-$(saved DOVECOT_LAYOUT)}
+	DOVECOT_LAYOUT=${DOVECOT_LAYOUT:-default}
+	case $DOVECOT_LAYOUT in
+	default|fs) IMAP_SEP=/ IMAP_PREFIX= ;;
+	dot) IMAP_SEP=. IMAP_PREFIX= ;;
+	inbox) IMAP_SEP=. IMAP_PREFIX=INBOX. ;;
+	*) die "DOVECOT_LAYOUT must be default, dot, fs or inbox" ;;
 	esac
 	OAUTH2_SERVER=${OAUTH2_SERVER:-$(saved OAUTH2_SERVER)}
 	OAUTH2_SERVER=${OAUTH2_SERVER:-yes}

@@ -166,6 +166,12 @@ test_errors(void **state)
 		":6: trust_unlabelled_authres: expected yes or no",
 		"log_level: 'loud' is not",
 		"transport: 'pigeon' is not file or smtp",
+		"[mailbox] folder_review: bad folder name '/Beoordelen': a "
+		"level is empty",
+		"[review] folder_approve: bad folder name 'Beoordelen//Goed': "
+		"a level is empty",
+		"[mailbox] folder_ignored: folder 'Genegeerd.oud': the level "
+		"'Genegeerd.oud' contains '.'",
 	};
 	char dir[] = "/tmp/test-config-XXXXXX", *path;
 	struct buf errors;
@@ -176,7 +182,10 @@ test_errors(void **state)
 			       "max_replies_per_day = many\n[classify]\n"
 			       "trust_unlabelled_authres = maybe\n[smtp]\n"
 			       "transport = pigeon\n[main]\n"
-			       "log_level = loud\n");
+			       "log_level = loud\n[mailbox]\n"
+			       "folder_review = /Beoordelen\n"
+			       "folder_ignored = Genegeerd.oud\n[review]\n"
+			       "folder_approve = Beoordelen//Goed\n");
 	buf_init(&errors, 4096);
 	assert_null(config_load(path, &errors));
 	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include "mailbox.h"
 #include "fixture.h"
@@ -402,6 +403,7 @@ test_view(void **state)
 	assert_null(view);
 }
 
+/* A Maildir mailbox in a new folder dir (64 bytes), set as its settings. */
 static void
 test_maildir_answers(void **state)
 {
@@ -438,6 +440,75 @@ test_maildir_answers(void **state)
 	assert_int_equal(testdir_remove(dir), 0);
 }
 
+/* lookup FOLDER: the Maildir's name of it, relative to dir; "" when
+   refused; the answer in *r */
+static char *
+lookup(struct mailbox *mb, const char *dir, const char *folder,
+       enum mailbox_result *r)
+{
+	char *name = NULL, *err = NULL, *rel;
+
+	*r = mailbox_folder_lookup(mb, folder, &name, &err);
+	if (*r == MAILBOX_ERROR) {
+		assert_null(name);
+		assert_non_null(strstr(err, "contains '.'"));
+		free(err);
+		return xstrdup("");
+	}
+	assert_null(err);
+	assert_memory_equal(name, dir, strlen(dir));
+	rel = xstrdup(name + strlen(dir));
+	free(name);
+	return rel;
+}
+
+static void
+test_maildir_names(void **state)
+{
+	static const char old[] = "Afgewezen \xe2\x80\x93 oud";
+	struct mailbox *mb;
+	enum mailbox_result r;
+	char dir[64], *err = NULL, *name, *path;
+
+	(void)state;
+	mb = fixture_maildir(dir, sizeof(dir), "test-mailbox");
+	/* Maildir++: '.' between the levels, missing until created */
+	name = lookup(mb, dir, "Beoordelen/Goedkeuren", &r);
+	assert_string_equal(name, "/.Beoordelen.Goedkeuren");
+	assert_int_equal(r, MAILBOX_GONE);
+	free(name);
+	assert_int_equal(
+		mailbox_folder_create(mb, "Beoordelen/Goedkeuren", &err),
+		MAILBOX_OK);
+	name = lookup(mb, dir, "Beoordelen/Goedkeuren", &r);
+	assert_int_equal(r, MAILBOX_OK);
+	free(name);
+	/* non-ASCII in modified UTF-7, as Dovecot and Courier write it */
+	name = lookup(mb, dir, old, &r);
+	assert_string_equal(name, "/.Afgewezen &IBM- oud");
+	assert_int_equal(r, MAILBOX_GONE);
+	free(name);
+	/* a UTF-8 folder made by an earlier version is used as it is */
+	path = xasprintf("%s/.%s", dir, old);
+	assert_int_equal(mkdir(path, 0700), 0);
+	free(path);
+	name = lookup(mb, dir, old, &r);
+	assert_string_equal(name, "/.Afgewezen \xe2\x80\x93 oud");
+	assert_int_equal(r, MAILBOX_OK);
+	free(name);
+	/* '.' is the delimiter on disk: no level may hold it */
+	name = lookup(mb, dir, "Genegeerd.oud", &r);
+	assert_string_equal(name, "");
+	assert_int_equal(r, MAILBOX_ERROR);
+	free(name);
+	assert_int_equal(mailbox_move(mb, "1.x", "Genegeerd.oud", &err),
+			 MAILBOX_ERROR);
+	assert_non_null(strstr(err, "contains '.'"));
+	free(err);
+	mailbox_close(&mb);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
 int
 main(void)
 {
@@ -447,6 +518,7 @@ main(void)
 		cmocka_unit_test(test_missing_ops),
 		cmocka_unit_test(test_view),
 		cmocka_unit_test(test_maildir_answers),
+		cmocka_unit_test(test_maildir_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

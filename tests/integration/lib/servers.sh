@@ -34,7 +34,12 @@ smtp_start() {
 
 # dovecot_start [VAR=VALUE...]: starts Dovecot in $dv with those settings
 # in its environment and reads $dv/env (IMAPS_PORT, IMAP_USER, ...); when
-# it does not start, shows why, fails the test and exits.
+# it does not start, shows why, fails the test and exits.  The folder
+# layout is one of them: DOVECOT_LAYOUT=default|dot|fs|inbox (separator
+# "/"; "."; "/" with LAYOUT=fs; "." under the prefix "INBOX."), see
+# tests/servers/dovecot.sh; $IMAP_SEP and $IMAP_PREFIX then say how the
+# server names folders, and server_folder maps a logical name to it.  For
+# another layout in the same test, set dv to a new folder first.
 dovecot_start() {
 	dovecot_started=1
 	if ! env "$@" sh "$servers/dovecot.sh" start "$dv" \
@@ -45,6 +50,15 @@ dovecot_start() {
 		exit 1
 	fi
 	. "$dv/env"
+}
+
+# server_folder LOGICAL: the server's name of a logical folder path
+# ("Beoordelen/Goedkeuren"), once dovecot_start has run (ASCII only)
+server_folder() {
+	case $1 in
+	INBOX) echo INBOX ;;
+	*) printf '%s%s\n' "$IMAP_PREFIX" "$(printf '%s' "$1" | tr / "$IMAP_SEP")" ;;
+	esac
 }
 
 # Dovecot's own tools, once dovecot_start has run.
