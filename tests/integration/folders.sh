@@ -3,8 +3,9 @@
 # with Maildir++, "/" with LAYOUT=fs, "." under the namespace prefix
 # "INBOX.") the daemon creates the outcome and decision folders under the
 # server's names, moves each message where it belongs, applies staff's
-# decisions made by a real IMAP MOVE into the mapped decision folders, and
-# check --connect lists the folders as the server names them.  An operator
+# decisions made by a real IMAP MOVE into the mapped decision folders,
+# check --connect lists the folders as the server names them, and the
+# IDLE and UIDVALIDITY checks of lib/matrix-checks.sh pass.  An operator
 # folder with a non-ASCII name is made in modified UTF-7; a folder name
 # the server cannot have fails check --connect and counts as a failure
 # of the pass.
@@ -12,7 +13,7 @@ set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d /tmp/aanmeld-folders.XXXXXX)
-for lib in tap common servers; do
+for lib in tap common servers matrix-checks; do
 	. "$srcdir/integration/lib/$lib.sh"
 done
 daemon=
@@ -46,6 +47,22 @@ for name in names:
         continue
     if m.search(None, "HEADER", "Message-ID", sys.argv[1])[1][0].split():
         print(name)' imap_py "$1@test.example"
+}
+
+# this Dovecot for lib/matrix-checks.sh
+mx_deliver() { deliver_mail "$@"; }
+mx_in() { in_folder "$(server_folder "$1")" "$2"; }
+mx_count() { count "$(server_folder "$1")"; }
+mx_uidvalidity() {
+	doveadm mailbox status -u "$IMAP_USER" uidvalidity INBOX | sed 's/.*=//'
+}
+# the INBOX anew: its Maildir and indexes removed (the other folders stay,
+# the server's last UIDVALIDITY too), then the old mail moved back into it
+mx_recreate() {
+	(cd "$MAILDIR" && rm -rf cur new tmp dovecot-uidlist dovecot.index* \
+		dovecot.list.index*) &&
+		doveadm move -u "$IMAP_USER" INBOX mailbox \
+			"$(server_folder Verwerkt)" header message-id "$1@test.example"
 }
 
 for layout in dot fs inbox; do
@@ -108,6 +125,12 @@ for layout in dot fs inbox; do
 	done
 	check "$L: check --connect: $OLD is $Old" \
 		grep -q -x -F "folder $OLD: $Old" "$work/check-$layout"
+
+	# --- a UIDVALIDITY change, then IDLE with a poll_interval of 600 s
+	uidvalidity_check "$L: " e1
+	sed 's/^poll_interval = .*/poll_interval = 600/' "$work/aanmeld.conf" \
+		>"$work/idle.conf"
+	idle_check "$L: " idle
 
 	# --- a name the server cannot have: check fails, the pass counts it
 	if [ "$IMAP_SEP" = . ]; then
