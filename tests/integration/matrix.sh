@@ -13,7 +13,8 @@ work=$(mktemp -d /tmp/aanmeld-matrix.XXXXXX)
 at_exit='postfix_stop "$work"; cyrus_stop "$work"'
 trap cleanup EXIT
 for lib in integration/lib/tap.sh integration/lib/common.sh \
-	integration/lib/servers.sh servers/cyrus.sh servers/postfix.sh; do
+	integration/lib/servers.sh integration/lib/matrix-checks.sh \
+	servers/cyrus.sh servers/postfix.sh; do
 	. "$srcdir/$lib"
 done
 daemon=
@@ -178,43 +179,16 @@ postfix_flush "$work"
 wait_for 10 yields 1 delivered "$id"
 eq "sink 451: delivered by Postfix's retry, once" 1 "$(delivered "$id")"
 
-# --- Cyrus: UIDVALIDITY changes (the user recreated, its mail restored)
-old_uv=$(sql "SELECT uidvalidity FROM mailbox_state")
-sql "SELECT count(*) FROM outbox WHERE kind <> 'invitation'" >"$work/outbox.before"
-cy recreate
-ok $? "Cyrus: the mailbox recreated"
-deliver_cy e1 a.veldhuis@zwolle.nl "$S"
-deliver_cy u1 griffie@zeist.nl "$S"
-new_uv=$(cy uidvalidity INBOX)
-check "Cyrus: a new UIDVALIDITY ($old_uv -> $new_uv)" test "$old_uv" != "$new_uv"
-once aanmeld "2021-04-01 12:00"
-check "the change is logged" grep -q "UIDVALIDITY of INBOX changed" "$work/aanmeld.out"
-check "the old message is known" grep -q "is known as message" "$work/aanmeld.out"
-eq "the new message recorded once" 1 \
-	"$(sql "SELECT count(*) FROM messages WHERE message_id = 'u1@test.example'")"
-eq "the old one not recorded twice" 1 \
-	"$(sql "SELECT count(*) FROM messages WHERE message_id = 'e1@test.example'")"
-eq "one answer more, not two" $(($(cat "$work/outbox.before") + 1)) \
-	"$(sql "SELECT count(*) FROM outbox WHERE kind <> 'invitation'")"
-eq "the new UIDVALIDITY saved" "$new_uv" "$(sql "SELECT uidvalidity FROM mailbox_state")"
-eq "both in $(srv Verwerkt) again, the inbox empty" "1 1 0" \
-	"$(in_cy Verwerkt e1) $(in_cy Verwerkt u1) $(cy count INBOX)"
-
-# --- Cyrus: IDLE picks up a new mail within seconds
-"$AANMELDD" $allow_root -c "$work/aanmeld.conf" -f --now "2021-04-01 13:00" \
-	>"$work/daemon.log" 2>&1 &
-daemon=$!
-wait_for 10 grep -q "connected to" "$work/daemon.log"
-sleep 1
-t0=$(date +%s)
-deliver_cy i1 griffie@venlo.nl "$S"
-wait_for 10 yields 1 in_cy Verwerkt i1
-t1=$(date +%s)
-eq "IDLE: the mail delivered while it waits is in $(srv Verwerkt)" 1 "$(in_cy Verwerkt i1)"
-check "IDLE: within 5 seconds ($((t1 - t0)) s)" test $((t1 - t0)) -le 5
-kill "$daemon"
-wait "$daemon"
-ok $? "the daemon stops on SIGTERM"
-daemon=
+# --- Cyrus: a UIDVALIDITY change (the user recreated, its mail restored)
+# and IDLE, as on every server of the matrix (lib/matrix-checks.sh)
+mx_deliver() { deliver_cy "$@"; }
+mx_in() { in_cy "$@"; }
+mx_count() {
+	if [ "$1" = INBOX ]; then cy count INBOX; else cy count "$(srv "$1")"; fi
+}
+mx_recreate() { cy recreate && deliver_cy "$1" a.veldhuis@zwolle.nl "$S"; }
+mx_uidvalidity() { cy uidvalidity INBOX; }
+uidvalidity_check "Cyrus: " e1
+idle_check "Cyrus: "
 
 tap_done
