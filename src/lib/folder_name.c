@@ -64,6 +64,8 @@ folder_name_check(const char *logical, char **error_r)
 			why = "it is not valid UTF-8";
 		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 			why = "it contains a control character";
+		else if (cp == '*' || cp == '%')
+			why = "'*' and '%' are IMAP LIST wildcards";
 	}
 	if (why == NULL)
 		return 0;
@@ -142,6 +144,8 @@ folder_name_map(const char *logical, char delim, const char *prefix, bool utf7,
 	struct buf b;
 	const char *level = logical, *slash;
 	size_t len, plen = strlen(prefix);
+	/* RFC 2342 prefixes end in the delimiter, but "INBOX" alone occurs */
+	bool add_delim = plen > 0 && delim != '\0' && prefix[plen - 1] != delim;
 
 	if (folder_name_check(logical, error_r) == -1)
 		return NULL;
@@ -151,12 +155,17 @@ folder_name_map(const char *logical, char delim, const char *prefix, bool utf7,
 				     logical);
 		return NULL;
 	}
-	buf_init(&b, 4 * FOLDER_NAME_MAX + plen + 1);
+	buf_init(&b, 4 * FOLDER_NAME_MAX + plen + 2);
 	/* "INBOX/Verwerkt" under the prefix "INBOX." is INBOX.Verwerkt */
-	if (!(plen == 6 && strncasecmp(prefix, "INBOX", 5) == 0 &&
-	      prefix[5] == delim && strncasecmp(logical, "INBOX", 5) == 0 &&
-	      (logical[5] == '/' || logical[5] == '\0')))
+	if (!(plen == (add_delim ? 5 : 6) &&
+	      strncasecmp(prefix, "INBOX", 5) == 0 &&
+	      (add_delim || prefix[5] == delim) &&
+	      strncasecmp(logical, "INBOX", 5) == 0 &&
+	      (logical[5] == '/' || logical[5] == '\0'))) {
 		(void)buf_add(&b, prefix, plen);
+		if (add_delim)
+			(void)buf_add(&b, &delim, 1);
+	}
 	for (;;) {
 		slash = strchr(level, '/');
 		len = slash != NULL ? (size_t)(slash - level) : strlen(level);

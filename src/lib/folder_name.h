@@ -16,12 +16,14 @@
 
 /* Whether logical is a usable logical path: not empty, at most
    FOLDER_NAME_MAX bytes, valid UTF-8 without control characters, no
-   empty level (a leading, trailing or doubled '/').  0, or -1 with
+   empty level (a leading, trailing or doubled '/'), no '*' or '%' (IMAP
+   LIST wildcards).  0, or -1 with
    *error_r (heap) saying why. */
 int folder_name_check(const char *logical, char **error_r);
 
-/* The server's name of logical (heap, the caller frees it): prefix, then
-   the levels joined by delim, each level encoded in modified UTF-7 when
+/* The server's name of logical (heap, the caller frees it): prefix
+   (with delim appended when it does not end in it), then the levels
+   joined by delim, each level encoded in modified UTF-7 when
    utf7.  A first level "INBOX" (any case) when prefix is "INBOX" plus
    delim is not prefixed again.  delim '\0' is a flat server: only one
    level is possible.  NULL with *error_r (heap) when logical fails

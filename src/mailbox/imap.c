@@ -442,34 +442,50 @@ learn_delimiter(struct imap *im, char **error_r)
 	return 0;
 }
 
+/* True when libetpan's error r of a command means the connection is
+   gone or out of step (a reply it could not parse), not just a refusal. */
+static bool
+connection_lost(int r)
+{
+	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_FATAL ||
+	       r == MAILIMAP_ERROR_PARSE;
+}
+
 /* The first personal namespace of NAMESPACE (RFC 2342).  0 or an error
-   code; 1 when the server has none to say. */
+   code; 1 when the server has none to say.  NAMESPACE is optional: only
+   a lost connection is an error.  Sent as a custom command because
+   mailimap_namespace() leaks the response on a NO; the untagged answer
+   stays in the session's response info until the next command. */
 static int
 learn_namespace(struct imap *im, char **error_r)
 {
 	struct mailimap_namespace_data *ns = NULL;
 	struct mailimap_namespace_info *info;
+	clistiter *it;
 	int r;
 
 	if (!mailimap_has_namespace(im->s))
 		return 1;
-	r = mailimap_namespace(im->s, &ns);
+	r = mailimap_custom_command(im->s, "NAMESPACE");
 	if (r != MAILIMAP_NO_ERROR)
-		return fatal_error(r)
+		return connection_lost(r)
 			       ? command_failed(im, "NAMESPACE", r, error_r)
 			       : 1;
-	r = 1;
-	if (ns->ns_personal != NULL &&
-	    clist_begin(ns->ns_personal->ns_data_list) != NULL) {
-		info = clist_content(
-			clist_begin(ns->ns_personal->ns_data_list));
-		im->prefix = xstrdup(info->ns_prefix);
-		if (info->ns_delimiter != '\0')
-			im->delim = info->ns_delimiter;
-		r = 0;
+	for (it = clist_begin(im->s->imap_response_info->rsp_extension_list);
+	     it != NULL && ns == NULL; it = clist_next(it)) {
+		struct mailimap_extension_data *ext = clist_content(it);
+
+		if (ext->ext_extension->ext_id == MAILIMAP_EXTENSION_NAMESPACE)
+			ns = ext->ext_data;
 	}
-	mailimap_namespace_data_free(ns);
-	return r;
+	if (ns == NULL || ns->ns_personal == NULL ||
+	    clist_begin(ns->ns_personal->ns_data_list) == NULL)
+		return 1;
+	info = clist_content(clist_begin(ns->ns_personal->ns_data_list));
+	im->prefix = xstrdup(info->ns_prefix);
+	if (info->ns_delimiter != '\0')
+		im->delim = info->ns_delimiter;
+	return 0;
 }
 
 /* True when the LIST entry mb may have children (no \Noinferiors). */
@@ -986,18 +1002,41 @@ folder_known(struct imap *im, const char *folder)
 	return false;
 }
 
-/* Whether the server has folder (its own name): LIST "" folder.  0 or
-   an error code. */
+/* Whether listed, a name LIST answered, is folder: INBOX (also as the
+   first level) in any case (RFC 3501 5.1), the rest exactly. */
+static bool
+same_folder(const char *listed, const char *folder, char delim)
+{
+	if (strncasecmp(listed, "INBOX", 5) == 0 &&
+	    strncasecmp(folder, "INBOX", 5) == 0 &&
+	    (listed[5] == '\0' || listed[5] == delim)) {
+		listed += 5;
+		folder += 5;
+	}
+	return strcmp(listed, folder) == 0;
+}
+
+/* Whether the server has folder (its own name): LIST "" folder, whose
+   answers are compared with it, since a '*' or '%' in a namespace
+   prefix makes the name a pattern that matches others.  0 or an error
+   code. */
 static int
 folder_exists(struct imap *im, const char *folder, bool *exists_r,
 	      char **error_r)
 {
 	clist *result = NULL;
+	clistiter *it;
 	int r = mailimap_list(im->s, "", folder, &result);
 
 	if (r != MAILIMAP_NO_ERROR)
 		return command_failed(im, "LIST", r, error_r);
-	*exists_r = result != NULL && clist_count(result) > 0;
+	*exists_r = false;
+	for (it = result != NULL ? clist_begin(result) : NULL;
+	     it != NULL && !*exists_r; it = clist_next(it)) {
+		struct mailimap_mailbox_list *mb = clist_content(it);
+
+		*exists_r = same_folder(mb->mb_name, folder, im->delim);
+	}
 	if (result != NULL)
 		mailimap_list_result_free(result);
 	return 0;

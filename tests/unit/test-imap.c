@@ -1,5 +1,7 @@
 /* Unit tests for the pure parts of the IMAP mailbox: the URL, the
-   reconnection delay and the loopback rule for plain IMAP. */
+   reconnection delay and the loopback rule for plain IMAP; and, against
+   a scripted server (tests/servers/imap-namespace.py), how it learns the
+   server's folder names from odd NAMESPACE answers. */
 #include "autoconf.h"
 
 #include <stdarg.h>
@@ -8,12 +10,19 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <libetpan/libetpan.h>
 
 #include "imap.h"
+#include "pyserver.h"
+#include "testdir.h"
 #include "util.h"
+
+#define SERVER TOP_SRCDIR "/tests/servers/imap-namespace.py"
+
+static char tmpdir[64];
 
 static void
 test_url(void **state)
@@ -172,14 +181,129 @@ test_refusal(void **state)
 		assert_int_equal(imap_refusal(rows[i].r), rows[i].refusal);
 }
 
+/* folder_lookup() of logical on a server that answers NAMESPACE with
+   ns and has the folder extra besides INBOX; *name_r its name (heap). */
+static enum mailbox_result
+lookup(const char *ns, const char *extra, const char *logical, char **name_r,
+       char **error_r)
+{
+	const char *args[] = {SERVER,	  "--namespace", ns,
+			      "--folder", extra,	 NULL};
+	struct mailbox_settings set = {.type = "imap",
+				       .user = "globalgoals",
+				       .password = "test-password",
+				       .tls_none = true,
+				       .timeout = 10};
+	enum mailbox_result r;
+	char *url;
+	void *h;
+	pid_t pid;
+	int port;
+
+	assert_int_equal(access(PYSERVER_PYTHON, X_OK), 0);
+	port = pyserver_start(&pid, tmpdir, "imap", "the IMAP server", args);
+	url = xasprintf("imap://127.0.0.1:%d/INBOX", port);
+	set.url = url;
+	h = imap_ops.open(&set, error_r);
+	assert_non_null(h);
+	*name_r = NULL;
+	r = imap_ops.folder_lookup(h, logical, name_r, error_r);
+	imap_ops.close(h);
+	pyserver_stop(pid);
+	free(url);
+	return r;
+}
+
+/* The folder's name and whether it exists, on a server that has
+   INBOX.Verwerkt: a prefix gets its delimiter, the existence check
+   compares names (a '%' in the prefix makes the LIST pattern match
+   INBOX.Verwerkt), and a wildcard in the config never reaches it. */
+static void
+test_names(void **state)
+{
+	static const struct {
+		const char *ns, *logical;
+		enum mailbox_result want;
+		const char *name; /* or a part of the error */
+	} rows[] = {
+		{"((\"INBOX.\" \".\")) NIL NIL", "Verwerkt", MAILBOX_OK,
+		 "INBOX.Verwerkt"},
+		{"((\"INBOX\" \".\")) NIL NIL", "Verwerkt", MAILBOX_OK,
+		 "INBOX.Verwerkt"},
+		{"((\"IN%.\" \".\")) NIL NIL", "Verwerkt", MAILBOX_GONE,
+		 "IN%.Verwerkt"},
+		{"((\"INBOX.\" \".\")) NIL NIL", "Verwerkt%", MAILBOX_ERROR,
+		 "LIST wildcards"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *name = NULL, *err = NULL;
+		enum mailbox_result r = lookup(rows[i].ns, "INBOX.Verwerkt",
+					       rows[i].logical, &name, &err);
+		bool good = r == MAILBOX_ERROR
+				    ? err != NULL &&
+					      strstr(err, rows[i].name) != NULL
+				    : name != NULL &&
+					      strcmp(name, rows[i].name) == 0;
+
+		if (r != rows[i].want || !good)
+			fail_msg("%s %s: %d '%s' (%s)", rows[i].ns,
+				 rows[i].logical, r, name, err);
+		free(name);
+		free(err);
+	}
+}
+
+/* NAMESPACE is optional: a NO or a BAD falls back to the guess (INBOX
+   alone at the top with '.': folders under "INBOX."). */
+static void
+test_namespace_refused(void **state)
+{
+	static const char *const answers[] = {"NO", "BAD"};
+	char *name, *err = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		enum mailbox_result r = lookup(answers[i], "INBOX.Verwerkt",
+					       "Verwerkt", &name, &err);
+
+		if (r != MAILBOX_OK)
+			fail_msg("NAMESPACE %s: %d (%s)", answers[i], r, err);
+		assert_string_equal(name, "INBOX.Verwerkt");
+		free(name);
+	}
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return testdir_make(tmpdir, sizeof(tmpdir), "test-imap", false, NULL);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return testdir_remove(tmpdir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_url),	 cmocka_unit_test(test_bad_url),
-		cmocka_unit_test(test_backoff),	 cmocka_unit_test(test_refusal),
+		cmocka_unit_test(test_url),
+		cmocka_unit_test(test_bad_url),
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_refusal),
 		cmocka_unit_test(test_loopback),
+		cmocka_unit_test_teardown(test_names, pyserver_stop_all),
+		cmocka_unit_test_teardown(test_namespace_refused,
+					  pyserver_stop_all),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
