@@ -264,6 +264,13 @@ staff_cycle_held(struct store *s, const char *service, unsigned retry,
 	}
 	if (found)
 		next = refusal_held_until(f.next_try, now, retry);
+	/* a clock set back: the cap is kept, or it would move with now */
+	if (next != 0 && next != f.next_try &&
+	    store_staff_refused(s, service, f.host, f.user, next, NULL, false,
+				now, &err) == -1) {
+		log_warnx("staff: %s", err);
+		free(err);
+	}
 	if (next != 0) { /* not silent: a fixed password waits for this */
 		if (localtime_r(&next, &tm) == NULL ||
 		    strftime(at, sizeof(at), "%H:%M", &tm) == 0)
