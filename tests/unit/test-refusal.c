@@ -67,12 +67,12 @@ test_held_until(void **state)
 		unsigned minutes;
 		time_t want;
 	} rows[] = {
-		{0, 1000, 30, 0},	      /* nothing held */
-		{2800, 2800, 30, 0},	      /* due */
-		{2800, 1000, 30, 2800},	      /* held until next_try */
-		{2800, 2799, 30, 2800},	      /* one second early */
+		{0, 1000, 30, 0},		/* nothing held */
+		{2800, 2800, 30, 0},		/* due */
+		{2800, 1000, 30, 2800},		/* held until next_try */
+		{2800, 2799, 30, 2800},		/* one second early */
 		{1000 + 86400, 1000, 30, 2800}, /* clock set back: capped */
-		{1000 + 1801, 1000, 30, 2800},  /* one second too far */
+		{1000 + 1801, 1000, 30, 2800},	/* one second too far */
 	};
 	size_t i;
 
@@ -172,10 +172,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_next_try),
-		cmocka_unit_test(test_due),
-		cmocka_unit_test(test_held_until),
-		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_next_try),   cmocka_unit_test(test_due),
+		cmocka_unit_test(test_held_until), cmocka_unit_test(test_host),
 		cmocka_unit_test(test_warning),
 	};
 
