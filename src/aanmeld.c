@@ -345,9 +345,13 @@ cmd_outbox(struct runtime *rt, int argc, char **argv)
 
 	if (argc == 1)
 		return report(rt, "outbox");
-	if (argc != 3 || strcmp(argv[1], "cancel") != 0 ||
-	    util_strtonum(argv[2], 1, INT64_MAX, &id, &err) == -1) {
+	if (argc != 3 || strcmp(argv[1], "cancel") != 0) {
 		fprintf(stderr, "usage: aanmeld outbox [cancel OUTBOX-ID]\n");
+		return 2;
+	}
+	if (util_strtonum(argv[2], 1, INT64_MAX, &id, &err) == -1) {
+		fprintf(stderr, "outbox cancel: '%s' is not a mail number\n",
+			argv[2]);
 		return 2;
 	}
 	if (runtime_open_store(rt, false) == -1)

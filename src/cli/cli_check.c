@@ -2,7 +2,8 @@
  * aanmeld check: the config-test mode (STYLE 22).  Everything is loaded
  * before the handler runs; it reports what was loaded, opens the
  * database read-only, checks the server settings and, with --connect,
- * logs in to each server.
+ * logs in to each server; a login that works ends the daemon's hold
+ * after a refused one (the only write).
  */
 #include "autoconf.h"
 
@@ -26,6 +27,9 @@
 #include "rules.h"
 #include "runtime.h"
 #include "smtp.h"
+#include "staff_cycle.h"
+#include "store.h"
+#include "store_staff.h"
 #include "util.h"
 
 /* One line per server for aanmeld check --connect. */
@@ -38,6 +42,39 @@ connect_report(const char *what, const char *where, int rc, char *err)
 		printf("%s: %s: failed: %s\n", what, where, err);
 	free(err);
 	return rc == 0 ? 0 : 1;
+}
+
+/* A login of service worked: the daemon's hold after a refused login
+   ends now, not 30 minutes later.  Only then is the database opened for
+   writing. */
+static void
+clear_hold(struct runtime *rt, const char *service)
+{
+	struct store_staff_refusal f;
+	char *err = NULL;
+	bool found = false;
+
+	if (rt->store == NULL)
+		return; /* no database yet: nothing held */
+	if (store_staff_refusal(rt->store, service, &f, &found, &err) == -1) {
+		printf("%s: the hold after a refused login: %s\n", service,
+		       err);
+		free(err);
+	}
+	store_staff_refusal_deinit(&f);
+	if (!found)
+		return;
+	store_close(&rt->store);
+	if (runtime_open_store(rt, false) == -1) {
+		printf("%s: the hold after a refused login could not be "
+		       "cleared\n",
+		       service);
+		(void)runtime_open_store(rt, true);
+		return;
+	}
+	staff_cycle_login_ok(rt->store, rt->config, rt->rules, service,
+			     util_clock());
+	printf("%s: the hold after a refused login is cleared\n", service);
 }
 
 /* One line per configured folder: its name on the server, created when
@@ -135,6 +172,7 @@ check_connect(struct runtime *rt)
 			if (u.mailbox != NULL)
 				imap_url_deinit(&u);
 			free(uerr);
+			clear_hold(rt, "imap");
 			failed |= check_folders(rt);
 		} else {
 			printf("imap: %s as %s: failed: %s\n", c->imap_url,
@@ -156,6 +194,8 @@ check_connect(struct runtime *rt)
 								: "");
 		failed |= connect_report("smtp", where, rc, err);
 		free(where);
+		if (rc == 0)
+			clear_hold(rt, "smtp");
 	} else
 		printf("smtp: file transport into %s (nothing to connect "
 		       "to)\n",

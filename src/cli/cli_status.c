@@ -40,7 +40,7 @@ print_when(const char *label, time_t t, time_t now)
 	char when[32];
 	long long ago = (long long)(now - t);
 
-	printf("%-14s", label);
+	printf("%-13s ", label); /* "failing since:" fills the column */
 	if (t == 0) {
 		printf("never\n");
 		return;
@@ -307,6 +307,10 @@ print_details(struct runtime *rt, const struct health *h, time_t now,
 
 	if (refusals(rt->store, true, &refused, error_r) == -1)
 		return -1;
+	if (refused > 0)
+		printf("%-14sfixed the password? aanmeld check --connect "
+		       "clears the hold\n",
+		       "");
 	print_daemon(c, h->st.last_cycle, now);
 	print_when("last poll:", h->st.last_poll_ok, now);
 	if (h->st.down_since != 0)

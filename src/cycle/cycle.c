@@ -88,7 +88,8 @@ intake_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	char *err = NULL;
 	int rc;
 
-	if (staff_cycle_held(rt->store, "imap", util_clock()) != 0) {
+	if (staff_cycle_held(rt->store, "imap", rt->config->imap_login_retry,
+			     util_clock()) != 0) {
 		stats->mailbox_held = true;
 		return MAILBOX_UNREACHABLE;
 	}
@@ -116,7 +117,8 @@ outbox_cycle(struct runtime *rt, struct outbox_stats *stats)
 	char *err = NULL;
 	int renewed, rc = 0;
 
-	if (staff_cycle_held(rt->store, "smtp", util_clock()) != 0)
+	if (staff_cycle_held(rt->store, "smtp", rt->config->smtp_login_retry,
+			     util_clock()) != 0)
 		return 0;
 	/* the outbox works even when the mailbox does not */
 	renewed = runtime_renew_smtp_token(rt);

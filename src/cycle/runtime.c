@@ -23,6 +23,9 @@
 #include "store.h"
 #include "util.h"
 
+/* -c, then AANMELD_CONF, then this when it exists, then the default. */
+#define INSTALLED_CONF SYSCONFDIR "/aanmeld/aanmeld.conf"
+
 static void
 print_errors(struct buf *errors)
 {
@@ -60,6 +63,9 @@ runtime_load(struct runtime *rt, const char *conf_path, const char *now_spec)
 	buf_init(&errors, 1024 * 1024);
 	if (conf_path == NULL)
 		conf_path = getenv("AANMELD_CONF");
+	/* the installed config before the embedded default */
+	if (conf_path == NULL && access(INSTALLED_CONF, F_OK) == 0)
+		conf_path = INSTALLED_CONF;
 	rt->config = config_load(conf_path, &errors);
 	if (rt->config == NULL) {
 		print_errors(&errors);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compose.h"
 #include "config.h"
@@ -247,10 +248,12 @@ staff_cycle_run(struct store *s, const struct config *c, const struct rules *r,
 }
 
 time_t
-staff_cycle_held(struct store *s, const char *service, time_t now)
+staff_cycle_held(struct store *s, const char *service, unsigned retry,
+		 time_t now)
 {
 	struct store_staff_refusal f;
-	char *err = NULL;
+	char *err = NULL, at[16];
+	struct tm tm;
 	bool found;
 	time_t next = 0;
 
@@ -259,8 +262,23 @@ staff_cycle_held(struct store *s, const char *service, time_t now)
 		free(err);
 		return 0;
 	}
-	if (found && !refusal_due(f.next_try, now))
-		next = f.next_try;
+	if (found)
+		next = refusal_held_until(f.next_try, now, retry);
+	/* a clock set back: the cap is kept, or it would move with now */
+	if (next != 0 && next != f.next_try &&
+	    store_staff_refused(s, service, f.host, f.user, next, NULL, false,
+				now, &err) == -1) {
+		log_warnx("staff: %s", err);
+		free(err);
+	}
+	if (next != 0) { /* not silent: a fixed password waits for this */
+		if (localtime_r(&next, &tm) == NULL ||
+		    strftime(at, sizeof(at), "%H:%M", &tm) == 0)
+			util_strlcpy(at, "?", sizeof(at));
+		log_warnx("%s: login held after a refused login until %s "
+			  "(login_retry)",
+			  service, at);
+	}
 	store_staff_refusal_deinit(&f);
 	return next;
 }

@@ -32,8 +32,10 @@ struct staff_login {
 	unsigned retry;	     /* minutes until the next try */
 };
 /* The time before which service must not log in again after a refused
-   login; 0 when it may now.  A database error is logged and answers 0. */
-time_t staff_cycle_held(struct store *s, const char *service, time_t now);
+   login, at most retry minutes after now; 0 when it may now.  A held
+   pass logs it once.  A database error is logged and answers 0. */
+time_t staff_cycle_held(struct store *s, const char *service, unsigned retry,
+			time_t now);
 /* The server refused l's login at now: held for l->retry minutes; the
    first refusal queues the warning at once.  For the mailbox that
    warning is the outage's: no second one, and the note when polling

@@ -20,6 +20,16 @@ refusal_due(time_t next_try, time_t now)
 	return next_try == 0 || now >= next_try;
 }
 
+time_t
+refusal_held_until(time_t next_try, time_t now, unsigned retry_minutes)
+{
+	time_t most = refusal_next_try(now, retry_minutes);
+
+	if (refusal_due(next_try, now))
+		return 0;
+	return next_try > most ? most : next_try;
+}
+
 char *
 refusal_host(const char *url)
 {
@@ -56,8 +66,9 @@ refusal_warning_render(const struct rules *r, bool imap, const char *host,
 	*body_r = xasprintf(
 		"Geachte collega,\n"
 		"\n"
-		"Sinds %s weigert %s het inloggen\n"
-		"van de aanmeldbalie als %s, %s.\n"
+		"Sinds %s weigert %s\n"
+		"het inloggen van de aanmeldbalie met het account\n"
+		"%s (voor %s).\n"
 		"\n"
 		"Wilt u de beheerder vragen het wachtwoord of het geheim van "
 		"dit\n"
@@ -69,6 +80,6 @@ refusal_warning_render(const struct rules *r, bool imap, const char *host,
 		"\n"
 		"aanmeld, de aanmeldbalie van %s\n",
 		when, host, user,
-		imap ? "die de mailbox leest" : "die de mail verstuurt",
+		imap ? "het lezen van de mailbox" : "het versturen van e-mail",
 		retry_minutes, address);
 }

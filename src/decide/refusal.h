@@ -22,6 +22,10 @@ time_t refusal_next_try(time_t failed_at, unsigned retry_minutes);
 /* True when a login may be tried at now: nothing is held (next_try 0)
    or next_try has come. */
 bool refusal_due(time_t next_try, time_t now);
+/* The time before which no login is tried at now, 0 when one may be:
+   next_try, but never more than retry_minutes after now, so that a clock
+   set back does not stretch the hold. */
+time_t refusal_held_until(time_t next_try, time_t now, unsigned retry_minutes);
 
 /* The host of a URL scheme://[user@]host[:port][/...] (an IPv6 host
    without its brackets), for the texts; heap, caller frees. */

@@ -63,8 +63,11 @@ eq "IMAP refused: and sent over SMTP" 1 \
 	"$(sql imap "SELECT count(*) FROM outbox WHERE kind = 'staff-warning' AND status = 'sent'")"
 check "IMAP refused: the daemon says so" grep -q 'login refused by localhost as globalgoals; next try at 2021-04-05 10:30' "$work/imap.out"
 mail=$(grep -l -x "to ops@vng.nl" "$work/sink/"*.env | head -1)
-check "IMAP warning: names the server" grep -q 'weigert localhost het inloggen' "${mail%.env}.eml"
-check "IMAP warning: names the account" grep -q "als $IMAP_USER" "${mail%.env}.eml"
+check "IMAP warning: names the server" grep -q 'weigert localhost' "${mail%.env}.eml"
+check "IMAP warning: whose login" grep -q \
+	'^het inloggen van de aanmeldbalie met het account' "${mail%.env}.eml"
+check "IMAP warning: names the account and what it is for" grep -q \
+	"^$IMAP_USER (voor het lezen van de mailbox)\\." "${mail%.env}.eml"
 check "IMAP warning: what to check" grep -q 'wachtwoord of het geheim' "${mail%.env}.eml"
 check "IMAP warning: every 30 minutes" grep -q 'elke 30' "${mail%.env}.eml"
 status imap "2021-04-05 10:01"
@@ -92,6 +95,47 @@ eq "IMAP: the recovered note is queued" 1 "$(staff imap staff-recovered)"
 status imap "2021-04-05 11:03"
 eq "IMAP back: status exits 0" 0 $?
 check "IMAP back: no refusal in status" sh -c "! grep -q 'login refused' '$work/status.out'"
+
+# --- the operator fixes the password: check --connect ends the hold
+secret imap.password wrong-password
+once imap "2021-04-05 12:00"
+eq "IMAP refused again: exit 1" 1 $?
+deliver_mail h1 griffie@utrecht.nl "$S"
+once imap "2021-04-05 12:05"
+eq "IMAP held: exit 1" 1 $?
+check "IMAP held: the pass says so, not silently" grep -q \
+	'imap: login held after a refused login until 12:30 (login_retry)' \
+	"$work/imap.out"
+status imap "2021-04-05 12:06"
+check "IMAP held: status says how to retry now" grep -q \
+	'^ *fixed the password? aanmeld check --connect clears the hold$' \
+	"$work/status.out"
+secret imap.password "$IMAP_PASSWORD"
+cli_on imap check --connect >"$work/check.out" 2>&1
+ok $? "IMAP fixed: aanmeld check --connect"
+check "... says the hold is cleared" grep -qx \
+	'imap: the hold after a refused login is cleared' "$work/check.out"
+eq "... the refusal is forgotten" 0 "$(sql imap "SELECT count(*) FROM login_refused")"
+status imap "2021-04-05 12:06"
+check "IMAP fixed: no hold in status" sh -c "! grep -q 'login refused\\|clears the hold' '$work/status.out'"
+once imap "2021-04-05 12:06"
+ok $? "IMAP fixed: the next pass at the same time logs in"
+eq "IMAP fixed: the mail is processed" 1 \
+	"$(sql imap "SELECT count(*) FROM messages WHERE message_id LIKE '%h1@test.example%'")"
+cli_on imap check --connect >"$work/check.out" 2>&1
+check "nothing held: check --connect says nothing of a hold" sh -c \
+	"! grep -q 'hold' '$work/check.out'"
+
+# --- a clock set back does not stretch the hold past login_retry
+secret imap.password wrong-password
+once imap "2021-04-05 20:00"
+before=$(logins)
+sql imap "UPDATE login_refused SET next_try = next_try + 86400" >/dev/null
+once imap "2021-04-05 20:10"
+check "a far next_try is capped: held until 20:40" grep -q \
+	'until 20:40 (login_retry)' "$work/imap.out"
+once imap "2021-04-05 20:41"
+eq "... and the login is tried after that" 1 $(($(logins) - before))
 
 # --- SMTP 535: a wrong password for the outgoing mail
 conf smtp '[mailbox]' 'type = maildir' '[smtp]' "$(smtp_lines smtp.wrong)" \

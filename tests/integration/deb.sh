@@ -121,13 +121,31 @@ eq "the database belongs to aanmeld" aanmeld \
 check "the confirmation is in the outbox" \
 	grep -rlq '^Subject: Bevestiging' /var/lib/aanmeld/outbox
 
+# no -c and no AANMELD_CONF: the installed config, not the default
+(cd / && runuser -u aanmeld -- env -u AANMELD_CONF aanmeld check) \
+	>"$work/check-default.out" 2>&1
+ok $? "aanmeld check without -c: $(tail -n 1 "$work/check-default.out")"
+check "... reads /etc/aanmeld/aanmeld.conf" \
+	grep -qx 'config: /etc/aanmeld/aanmeld.conf' "$work/check-default.out"
+check "the README is shipped" sh -c "test -f /usr/share/doc/aanmeld/README.gz || test -f /usr/share/doc/aanmeld/README"
+
+# the secrets the README has operators make, owned by the user
+for f in imap.password smtp.password oauth2.secret; do
+	(umask 077 && echo secret >"/etc/aanmeld/$f")
+	chown aanmeld "/etc/aanmeld/$f"
+done
 dpkg --purge aanmeld >"$work/purge.log" 2>&1
 ok $? "dpkg --purge aanmeld"
+[ -s "$work/purge.log" ] && sed 's/^/# /' "$work/purge.log"
+check "purge: no warning from deluser" \
+	sh -c "! grep -qi 'crontab\\|warn' '$work/purge.log'"
 installed=
 check "the package is gone" sh -c "! dpkg-query -W -f='\${Status}' aanmeld 2>/dev/null | grep -q installed"
 check "the user is gone" sh -c '! getent passwd aanmeld'
 check "the group is gone" sh -c '! getent group aanmeld'
-for f in /etc/aanmeld /var/lib/aanmeld "$unit" "$wants"; do
+for f in /etc/aanmeld/imap.password /etc/aanmeld/smtp.password \
+	/etc/aanmeld/oauth2.secret /etc/aanmeld /var/lib/aanmeld "$unit" \
+	"$wants"; do
 	check "gone: $f" sh -c "test ! -e $f && test ! -L $f"
 done
 tap_done

@@ -154,8 +154,12 @@ eq "cancel again: says why" \
 	"outbox cancel: mail 1 is cancelled; only a failed mail can be cancelled" "$err"
 run -c "$work/aanmeld.conf" outbox cancel 99
 eq "cancel of no mail: exit 1" 1 "$rc"
-run -c "$work/aanmeld.conf" outbox cancel x
-eq "cancel x: usage, exit 2" 2 "$rc"
+for id in x 0 12345678901234567890; do
+	run -c "$work/aanmeld.conf" outbox cancel $id
+	eq "cancel $id: exit 2" 2 "$rc"
+	eq "cancel $id: not a mail number" \
+		"outbox cancel: '$id' is not a mail number" "$err"
+done
 once aanmeld "2021-04-01 11:00"
 eq "a pass after the cancel" 0 $once_rc
 eq "... never sent" "failed" "$(sql "SELECT status FROM outbox WHERE id = 1")"

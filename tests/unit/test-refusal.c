@@ -60,6 +60,31 @@ test_due(void **state)
 }
 
 static void
+test_held_until(void **state)
+{
+	static const struct {
+		time_t next_try, now;
+		unsigned minutes;
+		time_t want;
+	} rows[] = {
+		{0, 1000, 30, 0},		/* nothing held */
+		{2800, 2800, 30, 0},		/* due */
+		{2800, 1000, 30, 2800},		/* held until next_try */
+		{2800, 2799, 30, 2800},		/* one second early */
+		{1000 + 86400, 1000, 30, 2800}, /* clock set back: capped */
+		{1000 + 1801, 1000, 30, 2800},	/* one second too far */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(refusal_held_until(rows[i].next_try,
+						    rows[i].now,
+						    rows[i].minutes),
+				 rows[i].want);
+}
+
+static void
 test_host(void **state)
 {
 	static const struct {
@@ -103,7 +128,8 @@ longest_line(const char *s)
 static const char *const imap_says[] = {
 	"Geachte collega,",
 	"Sinds 1 april 2021, 10.00 uur",
-	"als globalgoals@vng.nl, die de mailbox leest",
+	"weigert outlook.office365.com\nhet inloggen van de aanmeldbalie met "
+	"het account\nglobalgoals@vng.nl (voor het lezen van de mailbox).",
 	"wachtwoord of het geheim",
 	"elke 30\nminuten opnieuw",
 	"GlobalGoals@VNG.nl",
@@ -134,7 +160,8 @@ test_warning(void **state)
 	refusal_warning_render(r, false, "smtp.example.org", "aanmeld",
 			       fixture_at("2021-04-01 10:00"), 45, &subject,
 			       &body);
-	assert_non_null(strstr(body, "die de mail verstuurt"));
+	assert_non_null(
+		strstr(body, "aanmeld (voor het versturen van e-mail)."));
 	assert_non_null(strstr(body, "elke 45\n"));
 	free(subject);
 	free(body);
@@ -145,9 +172,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_next_try),
-		cmocka_unit_test(test_due),
-		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_next_try),   cmocka_unit_test(test_due),
+		cmocka_unit_test(test_held_until), cmocka_unit_test(test_host),
 		cmocka_unit_test(test_warning),
 	};
 
