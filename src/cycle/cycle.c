@@ -126,6 +126,8 @@ outbox_cycle(struct runtime *rt, struct outbox_stats *stats)
 		login_done(rt, false, true, true, false);
 		return 0;
 	}
+	if (rt->smtp_token_missing)
+		return 0; /* no token yet: the mail waits, said in the log */
 	if (outbox_run(rt->store, rt->smtp, util_clock(),
 		       (time_t)rt->config->retry_hours * 3600, stats,
 		       &err) == -1) {

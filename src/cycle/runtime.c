@@ -21,6 +21,7 @@
 #include "smtp.h"
 #include "spool.h"
 #include "store.h"
+#include "store_staff.h"
 #include "util.h"
 
 /* -c, then AANMELD_CONF, then this when it exists, then the default. */
@@ -245,8 +246,32 @@ runtime_mailbox_settings(struct runtime *rt, char **error_r)
 	return rt->imap_password == NULL ? -1 : 0;
 }
 
-struct smtp *
-runtime_open_transport(struct runtime *rt, char **error_r)
+/* True while a refused SMTP login holds the transport (the cycle's
+   staff_cycle_held() decides when to try again): a start asks nobody. */
+static bool
+smtp_held(struct runtime *rt)
+{
+	struct store_staff_refusal f;
+	char *err = NULL;
+	bool found = false, held;
+
+	if (rt->store == NULL ||
+	    store_staff_refusal(rt->store, "smtp", &f, &found, &err) == -1) {
+		free(err);
+		return false;
+	}
+	held = found && f.next_try > util_clock();
+	store_staff_refusal_deinit(&f);
+	return held;
+}
+
+/* The transport of the config.  With later, an SMTP access token that
+   cannot be had now does not fail it: the daemon starts, and the cycle
+   asks again before every outbox run and holds the outbox after a
+   refusal; failing the start instead would have the service manager ask
+   the token endpoint every 10 s, an account lockout. */
+static struct smtp *
+open_transport(struct runtime *rt, bool later, char **error_r)
 {
 	const struct config *c = rt->config;
 	struct smtp_settings set;
@@ -275,9 +300,22 @@ runtime_open_transport(struct runtime *rt, char **error_r)
 		/* a token now, renewed before every run of the outbox; when
 		   the endpoint is down the first run says so */
 		set.user = c->smtp_user;
-		set.bearer = oauth2_token(rt->oauth2, time(NULL), error_r);
-		if (set.bearer == NULL)
+		set.bearer =
+			later && smtp_held(rt)
+				? NULL
+				: oauth2_token(rt->oauth2, time(NULL), error_r);
+		if (set.bearer == NULL && !later)
 			return NULL;
+		if (set.bearer == NULL) {
+			log_warnx("smtp: no access token yet: %s",
+				  *error_r != NULL ? *error_r
+						   : "held after a refusal");
+			free(*error_r);
+			*error_r = NULL;
+			set.bearer =
+				"-"; /* never sent: see smtp_token_missing */
+			rt->smtp_token_missing = true;
+		}
 		break;
 	case CONFIG_AUTH_NONE:
 		break;
@@ -288,6 +326,12 @@ runtime_open_transport(struct runtime *rt, char **error_r)
 		free(password);
 	}
 	return t;
+}
+
+struct smtp *
+runtime_open_transport(struct runtime *rt, char **error_r)
+{
+	return open_transport(rt, false, error_r);
 }
 
 int
@@ -307,6 +351,7 @@ runtime_renew_smtp_token(struct runtime *rt)
 		return oauth2_refused(rt->oauth2) ? 1 : -1;
 	}
 	smtp_set_bearer(rt->smtp, token);
+	rt->smtp_token_missing = false;
 	return 0;
 }
 
@@ -318,7 +363,7 @@ runtime_open_io(struct runtime *rt)
 	if (runtime_mailbox_settings(rt, &err) == 0)
 		rt->mailbox = mailbox_open(&rt->mailbox_set, &err);
 	if (rt->mailbox != NULL)
-		rt->smtp = runtime_open_transport(rt, &err);
+		rt->smtp = open_transport(rt, true, &err);
 	if (rt->mailbox == NULL || rt->smtp == NULL) {
 		log_warnx("%s", err);
 		free(err);

@@ -32,6 +32,10 @@ struct runtime {
 	   runtime_load()); false: a missing one is an error that says so,
 	   as for a read-only open, and no empty file is left behind */
 	bool store_create;
+	/* the daemon started without an SMTP access token (the endpoint
+	   refused the client or could not be reached): the outbox waits
+	   until the cycle gets one */
+	bool smtp_token_missing;
 };
 
 /*
@@ -55,7 +59,9 @@ int runtime_reload_rules(struct runtime *rt);
 /* Opens the database (read-only for reports).  -1 after logging, also
    when it does not exist yet and it is read-only or !store_create. */
 int runtime_open_store(struct runtime *rt, bool readonly);
-/* Opens the mailbox and the transport.  -1 after logging. */
+/* Opens the mailbox and the transport.  -1 after logging.  An SMTP
+   access token that cannot be had now does not fail it: see
+   smtp_token_missing. */
 int runtime_open_io(struct runtime *rt);
 void runtime_close(struct runtime *rt);
 /* The OAuth2 token source both servers share, once.  0, or -1 with

@@ -197,4 +197,32 @@ eq "OAuth2: no token request before 30 minutes (3 passes)" 1 $(($(token_requests
 once oauth "2021-04-07 10:31"
 eq "OAuth2: the second request after 30 minutes" 2 $(($(token_requests) - requests0))
 eq "OAuth2: still one warning" 1 "$(staff oauth staff-warning)"
+# --- OAuth2 for SMTP, refused from the start: the daemon starts anyway
+# (a start that failed would have the service manager ask the token
+# endpoint every 10 s), the mail waits, and a start during the hold asks
+# nobody
+conf smtpoauth '[mailbox]' 'type = maildir' '[smtp]' 'transport = smtp' \
+	"url = smtp://localhost:$smtp_port" 'user = aanmeld' 'auth = xoauth2' \
+	"ca_file = $CA_FILE" 'envelope_from = bounces@vng.nl' 'timeout = 5' \
+	'[oauth2]' "token_url = $TOKEN_URL" "client_id = $OAUTH2_CLIENT_ID" \
+	"client_secret_file = $work/oauth2.wrong" '[staff]' 'address = ops@vng.nl'
+requests0=$(token_requests)
+sent0=$(smtp_stat messages)
+auth0=$(smtp_stat auth_failed)
+once smtpoauth "2021-04-08 10:00"
+check "SMTP OAuth2 refused at the start: the pass ran" \
+	grep -q "no access token yet" "$work/smtpoauth.out"
+eq "SMTP OAuth2 refused: the start and the cycle asked, no more" 2 \
+	$(($(token_requests) - requests0))
+eq "SMTP OAuth2 refused: the staff warning is queued" 1 \
+	"$(staff smtpoauth staff-warning)"
+eq "SMTP OAuth2 refused: no login, nothing sent with a made-up token" \
+	"$auth0 $sent0" "$(smtp_stat auth_failed) $(smtp_stat messages)"
+status smtpoauth "2021-04-08 10:01"
+check "SMTP OAuth2: status shows the hold" grep -q \
+	"^sending: *login refused by 127.0.0.1 as $OAUTH2_CLIENT_ID since" \
+	"$work/status.out"
+once smtpoauth "2021-04-08 10:10"
+eq "SMTP OAuth2: a start during the hold asks nobody" 2 \
+	$(($(token_requests) - requests0))
 tap_done
