@@ -93,10 +93,7 @@ store_action_done(struct store *s, int64_t id, time_t now, const char *error,
 	st = store_stmt(s, STMT_ACTION_DONE, error_r);
 	if (st == NULL)
 		return -1;
-	store_bind_text(st, 1, "done");
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	store_bind_text(st, 3, NULL);
-	sqlite3_bind_int64(st, 4, id);
+	sqlite3_bind_int64(st, 1, id);
 	return store_run(s, st, error_r, "action done");
 }
 

@@ -33,12 +33,13 @@ int store_actions_due(struct store *s, size_t max,
 		      struct store_action_row **rows_r, size_t *n_r,
 		      char **error_r);
 void store_action_rows_free(struct store_action_row *rows, size_t n);
-/* With error NULL the move is done; otherwise it is tried again on the
-   next pass, up to STORE_ACTION_ATTEMPTS times, and then failed. */
+/* With error NULL the move is done and its row deleted; otherwise it is
+   tried again on the next pass, up to STORE_ACTION_ATTEMPTS times, and
+   then failed (the row kept). */
 #define STORE_ACTION_ATTEMPTS 5
 int store_action_done(struct store *s, int64_t id, time_t now,
 		      const char *error, char **error_r);
-/* Marks n moves done in one transaction. */
+/* Marks n moves done (deleted) in one transaction. */
 int store_actions_done(struct store *s, const int64_t *ids, size_t n,
 		       time_t now, char **error_r);
 

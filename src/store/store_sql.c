@@ -197,6 +197,14 @@ const char *const store_migrations[] = {
 	   'failed' (never sent, kept for the retention purge) but no
 	   longer counts as a failure */
 	"ALTER TABLE outbox ADD COLUMN cancelled_at INTEGER;",
+	/* the moves waiting are found without a scan of all moves ever
+	   queued: the check against a second one per message, the due
+	   list, and a review decision redirecting the waiting move */
+	"CREATE INDEX actions_queued ON actions (mailbox, msgkey)"
+	" WHERE status = 'queued';"
+	"CREATE INDEX actions_status ON actions (status);"
+	"CREATE INDEX actions_queued_message ON actions (message)"
+	" WHERE status = 'queued';",
 };
 
 const size_t store_n_migrations =
@@ -276,8 +284,9 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_OUTBOX_RCPT] = "SELECT rcpt FROM outbox WHERE id = ?1",
 	[STMT_ACTIONS_DUE] = "SELECT id, mailbox, msgkey, folder FROM actions"
 			     " WHERE status = 'queued' ORDER BY id LIMIT ?1",
-	[STMT_ACTION_DONE] = "UPDATE actions SET status = ?1, done_at = ?2,"
-			     " last_error = ?3 WHERE id = ?4",
+	/* a move done is forgotten: nothing reads it again, and the
+	   table stays the size of the moves waiting or given up */
+	[STMT_ACTION_DONE] = "DELETE FROM actions WHERE id = ?1",
 	[STMT_REPORT_LIST] =
 		"SELECT e.code, e.name, e.status,"
 		" datetime(e.enrolled_at, 'unixepoch', 'localtime')"

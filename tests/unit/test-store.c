@@ -462,6 +462,8 @@ test_actions(void **state)
 	assert_int_equal(store_actions_due(f->s, 10, &rows, &n, &err), 0);
 	assert_int_equal(n, 0);
 	store_action_rows_free(rows, n);
+	/* a move done leaves no row behind */
+	assert_int_equal(query(f, "SELECT count(*) FROM actions"), 0);
 	/* once done, it may be queued again (the message came back) */
 	assert_int_equal(store_requeue_move(f->s, id, "INBOX", "k1", "Verwerkt",
 					    3, &err),
