@@ -20,8 +20,8 @@
 #include "runtime.h"
 #include "smtp.h"
 #include "spool.h"
+#include "staff_cycle.h"
 #include "store.h"
-#include "store_staff.h"
 #include "util.h"
 
 /* -c, then AANMELD_CONF, then this when it exists, then the default. */
@@ -246,25 +246,6 @@ runtime_mailbox_settings(struct runtime *rt, char **error_r)
 	return rt->imap_password == NULL ? -1 : 0;
 }
 
-/* True while a refused SMTP login holds the transport (the cycle's
-   staff_cycle_held() decides when to try again): a start asks nobody. */
-static bool
-smtp_held(struct runtime *rt)
-{
-	struct store_staff_refusal f;
-	char *err = NULL;
-	bool found = false, held;
-
-	if (rt->store == NULL ||
-	    store_staff_refusal(rt->store, "smtp", &f, &found, &err) == -1) {
-		free(err);
-		return false;
-	}
-	held = found && f.next_try > util_clock();
-	store_staff_refusal_deinit(&f);
-	return held;
-}
-
 /* The transport of the config.  With later, an SMTP access token that
    cannot be had now does not fail it: the daemon starts, and the cycle
    asks again before every outbox run and holds the outbox after a
@@ -300,10 +281,12 @@ open_transport(struct runtime *rt, bool later, char **error_r)
 		/* a token now, renewed before every run of the outbox; when
 		   the endpoint is down the first run says so */
 		set.user = c->smtp_user;
-		set.bearer =
-			later && smtp_held(rt)
-				? NULL
-				: oauth2_token(rt->oauth2, time(NULL), error_r);
+		/* a start during a refused login's hold asks nobody */
+		if (!later || rt->store == NULL ||
+		    staff_cycle_held(rt->store, "smtp", c->smtp_login_retry,
+				     util_clock()) == 0)
+			set.bearer =
+				oauth2_token(rt->oauth2, time(NULL), error_r);
 		if (set.bearer == NULL && !later)
 			return NULL;
 		if (set.bearer == NULL) {
@@ -312,8 +295,8 @@ open_transport(struct runtime *rt, bool later, char **error_r)
 						   : "held after a refusal");
 			free(*error_r);
 			*error_r = NULL;
-			set.bearer =
-				"-"; /* never sent: see smtp_token_missing */
+			/* never sent: see smtp_token_missing */
+			set.bearer = "-";
 			rt->smtp_token_missing = true;
 		}
 		break;
