@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cli_status.h"
 #include "config.h"
 #include "countdown.h"
@@ -178,12 +179,12 @@ print_staff(const struct config *c, const struct store_staff_state *st)
 
 struct refusals {
 	unsigned n;
-	bool print; /* false: count only */
+	struct buf lines; /* one line each, as status prints them */
 };
 
 static void
-print_refusal(void *ctx, int n, const char *const *values,
-	      const char *const *names)
+add_refusal(void *ctx, int n, const char *const *values,
+	    const char *const *names)
 {
 	struct refusals *r = ctx;
 
@@ -191,22 +192,25 @@ print_refusal(void *ctx, int n, const char *const *values,
 	if (n != 5)
 		return;
 	r->n++;
-	if (r->print)
-		printf("%-14slogin refused by %s as %s since %s; next try at "
+	(void)buf_addf(&r->lines,
+		       "%-14slogin refused by %s as %s since %s; next try at "
 		       "%s\n",
 		       strcmp(values[0], "imap") == 0 ? "mailbox:" : "sending:",
 		       values[1], values[2], values[3], values[4]);
 }
 
-/* How many refusals there are in *n_r, printing them when print; -1
-   with *error_r. */
+/* The refusals: how many in *n_r, their lines in *lines_r (heap).  0, or
+   -1 with *error_r. */
 static int
-refusals(struct store *s, bool print, unsigned *n_r, char **error_r)
+refusals(struct store *s, unsigned *n_r, char **lines_r, char **error_r)
 {
-	struct refusals r = {0, print};
-	int rc = store_staff_refusals(s, print_refusal, &r, error_r);
+	struct refusals r = {0};
+	int rc;
 
+	buf_init(&r.lines, 64 * 1024);
+	rc = store_staff_refusals(s, add_refusal, &r, error_r);
 	*n_r = r.n;
+	*lines_r = buf_steal(&r.lines);
 	return rc;
 }
 
@@ -243,8 +247,9 @@ print_folders(const char *problem)
 struct health {
 	struct store_staff_state st;
 	unsigned queued, failed, reviews, moves, refused;
-	bool stale;    /* no successful poll for [staff] warn_after */
-	char *folders; /* folder_problem(), heap or NULL */
+	bool stale;	     /* no successful poll for [staff] warn_after */
+	char *folders;	     /* folder_problem(), heap or NULL */
+	char *refusal_lines; /* refusals(), heap */
 };
 
 static int
@@ -258,7 +263,7 @@ health_load(struct runtime *rt, time_t now, struct health *h, char **error_r)
 		    -1 ||
 	    store_staff_counts(rt->store, &h->reviews, &h->moves, error_r) ==
 		    -1 ||
-	    refusals(rt->store, false, &h->refused, error_r) == -1)
+	    refusals(rt->store, &h->refused, &h->refusal_lines, error_r) == -1)
 		return -1;
 	h->stale = h->st.last_poll_ok == 0 || now - h->st.last_poll_ok >= warn;
 	h->folders = folder_problem(rt, &h->st);
@@ -302,12 +307,10 @@ print_details(struct runtime *rt, const struct health *h, time_t now,
 {
 	const struct config *c = rt->config;
 	struct errors errors = {.n = 0};
-	unsigned refused;
 	int rc;
 
-	if (refusals(rt->store, true, &refused, error_r) == -1)
-		return -1;
-	if (refused > 0)
+	fputs(h->refusal_lines, stdout);
+	if (h->refused > 0)
 		printf("%-14sfixed the password? aanmeld check --connect "
 		       "clears the hold\n",
 		       "");
@@ -360,5 +363,6 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		free(err);
 	}
 	free(h.folders);
+	free(h.refusal_lines);
 	return rc == -1 || health_problem(&h) ? 1 : 0;
 }
