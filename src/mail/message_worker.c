@@ -69,6 +69,7 @@ static pid_t worker_pid = -1;
 static int worker_cpu = -1; /* the processor the worker is kept on */
 static bool timed_out;	    /* the last transfer ran out of time */
 static int worker_fd = -1;
+static pid_t worker_owner; /* the process that started the worker */
 
 /*
  * For the test suite only (AANMELD_TEST_UNGUARDED_MIME in the
@@ -386,6 +387,7 @@ start_worker(char **error_r)
 	}
 	close(fds[1]);
 	worker_cpu = -1;
+	worker_owner = getpid();
 	worker_pid = pid;
 	worker_fd = fds[0];
 	return 0;
@@ -500,6 +502,13 @@ ask(const char *data, size_t len, size_t size, bool header_only, char *how,
 	size_t n;
 	int rc = -2, tries;
 
+	if (worker_pid != -1 && worker_owner != getpid()) {
+		/* forked with our parent's worker: a reply on that line may
+		   be an answer to our parent's question */
+		close(worker_fd);
+		worker_pid = -1;
+		worker_fd = -1;
+	}
 	reap_idle_worker();
 	/* a worker that was gone before it read the message: once more */
 	for (tries = 0; rc == -2 && tries < 2; tries++) {

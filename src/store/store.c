@@ -93,6 +93,16 @@ migrate(struct store *s, char **error_r)
 	return 0;
 }
 
+/* Counts every commit, for the pass's log line and the benchmarks. */
+static int
+count_commit(void *ctx)
+{
+	struct store *s = ctx;
+
+	s->commits++;
+	return 0; /* let it commit */
+}
+
 int
 store_open(const char *path, bool readonly, struct store **store_r,
 	   char **error_r)
@@ -111,6 +121,7 @@ store_open(const char *path, bool readonly, struct store **store_r,
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_commit_hook(s->db, count_commit, s);
 	if ((!readonly &&
 	     store_exec(s, "PRAGMA journal_mode=WAL", error_r) == -1) ||
 	    store_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
@@ -164,22 +175,76 @@ store_prepare(struct store *s, const char *sql, char **error_r)
 	return st;
 }
 
+/* Inside a transaction already (intake's group), a step is a savepoint
+   of it: its failure undoes that step alone. */
 int
 store_begin(struct store *s, char **error_r)
 {
-	return store_exec(s, "BEGIN IMMEDIATE", error_r);
+	if (s->depth > 0 && sqlite3_get_autocommit(s->db))
+		s->depth = 0; /* ended by SQLite, or a commit not undone */
+	if (s->depth > 0) {
+		if (store_exec(s, "SAVEPOINT step", error_r) == -1)
+			return -1;
+	} else if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1) {
+		return -1;
+	}
+	s->depth++;
+	return 0;
 }
 
 int
 store_commit(struct store *s, char **error_r)
 {
-	return store_exec(s, "COMMIT", error_r);
+	if (store_exec(s, s->depth > 1 ? "RELEASE step" : "COMMIT", error_r) ==
+	    -1)
+		return -1; /* still open: the caller rolls back */
+	if (s->depth > 0)
+		s->depth--;
+	return 0;
 }
 
 void
 store_rollback(struct store *s)
 {
+	if (s->depth > 1) {
+		(void)sqlite3_exec(s->db, "ROLLBACK TO step; RELEASE step",
+				   NULL, NULL, NULL);
+		s->depth--;
+		return;
+	}
 	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->depth = 0;
+}
+
+int
+store_group_begin(struct store *s, char **error_r)
+{
+	return store_begin(s, error_r);
+}
+
+int
+store_group_commit(struct store *s, char **error_r)
+{
+	return store_commit(s, error_r);
+}
+
+void
+store_group_rollback(struct store *s)
+{
+	store_rollback(s);
+}
+
+bool
+store_group_open(struct store *s)
+{
+	/* an I/O error or a full disk may make SQLite end it under us */
+	return s->depth > 0 && !sqlite3_get_autocommit(s->db);
+}
+
+unsigned long
+store_commits(const struct store *s)
+{
+	return s->commits;
 }
 
 int
@@ -333,15 +398,19 @@ store_each_id(struct store *s, const int64_t *ids, size_t n, time_t now,
 {
 	size_t i;
 
-	if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+	if (store_begin(s, error_r) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (fn(s, ids[i], now, error_r) == -1) {
-			(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			store_rollback(s);
 			return -1;
 		}
 	}
-	return store_exec(s, "COMMIT", error_r);
+	if (store_commit(s, error_r) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
 }
 
 int

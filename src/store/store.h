@@ -54,6 +54,20 @@ void store_close(struct store **store);
 int store_relax(struct store *s, char **error_r);
 int store_sync(struct store *s, char **error_r);
 
+/*
+ * Group commit: intake records a batch of messages in one transaction.
+ * Every write of the store inside it (a message recorded, a move queued)
+ * is a savepoint of the group, so one message that fails is undone
+ * alone.  store_group_open() is false when SQLite ended the group under
+ * it (a full disk): then nothing more may be written in it.
+ */
+int store_group_begin(struct store *s, char **error_r);
+int store_group_commit(struct store *s, char **error_r);
+void store_group_rollback(struct store *s);
+bool store_group_open(struct store *s);
+/* Commits since the store was opened. */
+unsigned long store_commits(const struct store *s);
+
 /* Copies the database to path (a new file), consistent as of now. */
 int store_copy(struct store *s, const char *path, char **error_r);
 

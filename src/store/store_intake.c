@@ -194,12 +194,12 @@ int
 store_record_message(struct store *s, const struct store_record *r,
 		     int64_t *id_r, char **error_r)
 {
-	if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+	if (store_begin(s, error_r) == -1)
 		return -1;
 	if (insert_message(s, r, id_r, error_r) == -1 ||
 	    record_effects(s, r, *id_r, error_r) == -1 ||
-	    store_exec(s, "COMMIT", error_r) == -1) {
-		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	    store_commit(s, error_r) == -1) {
+		store_rollback(s);
 		return -1;
 	}
 	return 0;
@@ -229,6 +229,52 @@ store_attempt_begin(struct store *s, const char *mailbox, const char *msgkey,
 	}
 	*count_r = (unsigned)sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
+	return 0;
+}
+
+int
+store_attempt_count(struct store *s, const char *mailbox, const char *msgkey,
+		    unsigned *count_r, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_ATTEMPT_COUNT, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, mailbox);
+	store_bind_text(st, 2, msgkey);
+	rc = sqlite3_step(st);
+	*count_r = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, error_r, "attempt count");
+	return 0;
+}
+
+int
+store_attempts_mark(struct store *s, const char *mailbox,
+		    const char *const *msgkeys, size_t n, time_t now,
+		    char **error_r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		st = store_stmt(s, STMT_ATTEMPT_BEGIN, error_r);
+		if (st == NULL)
+			break;
+		store_bind_text(st, 1, mailbox);
+		store_bind_text(st, 2, msgkeys[i]);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+		if (store_run(s, st, error_r, "attempt") == -1)
+			break;
+	}
+	if (i < n || store_commit(s, error_r) == -1) {
+		store_rollback(s);
+		return -1;
+	}
 	return 0;
 }
 

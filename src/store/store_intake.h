@@ -85,6 +85,14 @@ int store_attempt_begin(struct store *s, const char *mailbox,
 			char **error_r);
 int store_attempt_end(struct store *s, const char *mailbox, const char *msgkey,
 		      char **error_r);
+/* The attempts counted at a message so far (0: none). */
+int store_attempt_count(struct store *s, const char *mailbox,
+			const char *msgkey, unsigned *count_r, char **error_r);
+/* One attempt more at each of n messages, in one commit: intake's group
+   marks its batch before it handles any of it (intake.c). */
+int store_attempts_mark(struct store *s, const char *mailbox,
+			const char *const *msgkeys, size_t n, time_t now,
+			char **error_r);
 
 /* Where intake stands in a mailbox: UIDVALIDITY and the last UID whose
    message (and every one before it) is recorded; 0 0 when unknown. */

@@ -25,7 +25,9 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[STMT_COUNT];
 	bool readonly;
-	bool relaxed; /* between store_relax() and store_sync() */
+	bool relaxed;	       /* between store_relax() and store_sync() */
+	unsigned depth;	       /* open store_begin()s: 0, 1 or savepoints */
+	unsigned long commits; /* since store_open() */
 };
 
 /* -1 with *error_r = "what: <sqlite's message>". */
@@ -75,7 +77,8 @@ int store_strings_of(struct store *s, const char *sql, const char *text,
 int store_query_ints(struct store *s, const char *sql, int64_t *v, size_t n,
 		     char **error_r, const char *what);
 
-/* A write transaction (BEGIN IMMEDIATE), committed or rolled back. */
+/* A write transaction (BEGIN IMMEDIATE), committed or rolled back; a
+   savepoint when one is open already (intake's group). */
 int store_begin(struct store *s, char **error_r);
 int store_commit(struct store *s, char **error_r);
 void store_rollback(struct store *s);

@@ -158,7 +158,7 @@ store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
 {
 	sqlite3_stmt *st;
 
-	if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1)
+	if (store_begin(s, error_r) == -1)
 		return -1;
 	st = store_stmt(s, STMT_OUTBOX_RETRY, error_r);
 	if (st == NULL)
@@ -175,10 +175,10 @@ store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
 	if (next_try == 0 &&
 	    review_for_outbox(s, id, error, now, error_r) == -1)
 		goto rollback;
-	if (store_exec(s, "COMMIT", error_r) == 0)
+	if (store_commit(s, error_r) == 0)
 		return 0;
 rollback:
-	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollback(s);
 	return -1;
 }
 

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -841,6 +843,187 @@ test_stats(void **state)
 	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
 }
 
+/* Delivers n enrolments from n people at one municipality, keys in
+   delivery order. */
+static void
+deliver_many(struct env *e, unsigned n)
+{
+	char key[64], from[64], id[64];
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%u.M%u.test", 1616660000u + i, i);
+		snprintf(from, sizeof(from), "p%u@utrecht.nl", i);
+		snprintf(id, sizeof(id), "many-%u@utrecht.nl", i);
+		enrol_from(e, key, from, id);
+	}
+}
+
+static void
+test_group_commit(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	unsigned long before = store_commits(e->s);
+
+	/* more than two batches: each is marked in one commit and recorded
+	   in one more; a commit a message would be 500 and more */
+	deliver_many(e, 2 * INTAKE_BATCH_COUNT + 50);
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 2 * INTAKE_BATCH_COUNT + 50);
+	assert_int_equal(e->stats.failed, 0);
+	assert_true(store_commits(e->s) - before <= 2 * 3 + 2);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"),
+			 2 * INTAKE_BATCH_COUNT + 50);
+	assert_int_equal(count(e, "SELECT count(DISTINCT msgkey) FROM"
+				  " actions WHERE status = 'queued'"),
+			 2 * INTAKE_BATCH_COUNT + 50);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+	/* in arrival order: the first is the enrolment, the rest contacts */
+	check_text(e, "SELECT message_id FROM messages ORDER BY id LIMIT 1",
+		   "many-0@utrecht.nl");
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 1);
+}
+
+static void
+test_poison_in_batch(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	unsigned i;
+
+	/* the fifth of ten fails each time it is handled, as one that stops
+	   the daemon would; the others are recorded with the group */
+	deliver_many(e, 10);
+	fixture_exec(e->db, "CREATE TRIGGER poison BEFORE INSERT ON messages"
+			    " WHEN NEW.message_id = 'many-4@utrecht.nl'"
+			    " BEGIN SELECT RAISE(ABORT, 'poison'); END;");
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 9);
+	assert_int_equal(e->stats.failed, 1);
+	assert_int_equal(count(e, "SELECT count FROM attempts"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 9);
+	/* alone from now on, one attempt a pass */
+	for (i = 2; i <= INTAKE_ATTEMPTS_MAX; i++) {
+		pass(e, now + i);
+		assert_int_equal(e->stats.failed, 1);
+		assert_int_equal(e->stats.known, 9);
+		assert_int_equal(count(e, "SELECT count FROM attempts"), i);
+	}
+	/* then it is not parsed again: a person looks */
+	pass(e, now + 60);
+	assert_int_equal(e->stats.failed, 0);
+	assert_int_equal(e->stats.recorded, 1);
+	assert_int_equal(e->stats.verdicts[VERDICT_REVIEW], 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 10);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM review_items"), 1);
+}
+
+static void
+test_unfinished_batch(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+
+	/* a batch cut short by an unclean stop left its marks and nothing
+	   else: its messages are handled one by one, each once */
+	deliver_many(e, 6);
+	fixture_exec(e->db,
+		     "INSERT INTO attempts (mailbox, msgkey, count, last_at)"
+		     " VALUES ('INBOX', '1616660001.M1.test', 1, 0),"
+		     " ('INBOX', '1616660002.M2.test', 1, 0),"
+		     " ('INBOX', '1616660003.M3.test', 1, 0);");
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 6);
+	assert_int_equal(e->stats.failed, 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+	assert_int_equal(count(e, "SELECT count(DISTINCT message_id) FROM"
+				  " messages"),
+			 6);
+	/* in arrival order, the suspects among them */
+	check_text(e,
+		   "SELECT group_concat(message_id, ' ') FROM"
+		   " (SELECT message_id FROM messages ORDER BY id)",
+		   "many-0@utrecht.nl many-1@utrecht.nl many-2@utrecht.nl"
+		   " many-3@utrecht.nl many-4@utrecht.nl many-5@utrecht.nl");
+}
+
+/* Runs a pass in a child of its own (its own connection), killed after
+   usec microseconds: true if it was, false if it ended first. */
+static bool
+killed_pass(struct env *e, time_t now, useconds_t usec)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid != -1);
+	if (pid == 0) {
+		struct mailbox_settings set;
+		struct store *s = NULL;
+		struct mailbox *mb;
+		struct intake in;
+		struct intake_stats st;
+		volatile sig_atomic_t stop = 0;
+		char *err = NULL, *maildir;
+
+		memset(&set, 0, sizeof(set));
+		maildir = xasprintf("%s/maildir", e->dir);
+		set.type = "maildir";
+		set.maildir = maildir;
+		mb = mailbox_open(&set, &err);
+		if (mb == NULL || store_open(e->db, false, &s, &err) == -1)
+			_exit(2);
+		intake_init(&in, e->config, rules, s, mb);
+		memset(&st, 0, sizeof(st));
+		_exit(intake_run(&in, now, &stop, &st, &err) == 0 ? 0 : 1);
+	}
+	usleep(usec);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status))
+		assert_int_equal(WEXITSTATUS(status), 0);
+	return WIFSIGNALED(status);
+}
+
+static void
+test_killed_in_batches(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	useconds_t usec;
+	unsigned i;
+
+	/* SIGKILL at several points of a backlog of batches: nothing lost,
+	   nothing recorded or queued twice */
+	deliver_many(e, 300);
+	/* later each time, until a pass ends before its kill */
+	for (i = 0, usec = 1000; i < 40 && killed_pass(e, now, usec); i++)
+		usec += usec / 2;
+	assert_true(i > 0 && i < 40);
+	pass(e, now + 60);
+	assert_int_equal(e->stats.failed, 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 300);
+	assert_int_equal(count(e, "SELECT count(DISTINCT msgkey) FROM"
+				  " messages"),
+			 300);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM (SELECT message"
+				  " FROM actions WHERE status = 'queued'"
+				  " GROUP BY message HAVING count(*) > 1)"),
+			 0);
+	/* one answer each (a contact's), and one enrolment's invitations */
+	assert_int_equal(count(e, "SELECT count(*) FROM (SELECT message FROM"
+				  " outbox WHERE kind NOT LIKE 'invitation%%'"
+				  " GROUP BY message HAVING count(*) > 1)"),
+			 0);
+	assert_int_equal(count(e, "SELECT count(DISTINCT message) FROM outbox"
+				  " WHERE kind LIKE 'invitation%%'"),
+			 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 1);
+}
+
 int
 main(void)
 {
@@ -859,6 +1042,10 @@ main(void)
 		T(test_attempts_below_max),
 		T(test_stop),
 		T(test_stats),
+		T(test_group_commit),
+		T(test_poison_in_batch),
+		T(test_unfinished_batch),
+		T(test_killed_in_batches),
 #undef T
 	};
 
