@@ -124,7 +124,10 @@ store_open(const char *path, bool readonly, struct store **store_r,
 	sqlite3_commit_hook(s->db, count_commit, s);
 	if ((!readonly &&
 	     store_exec(s, "PRAGMA journal_mode=WAL", error_r) == -1) ||
-	    store_exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
+	    store_exec(s,
+		       "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		       /* savepoints journal in memory, not in /var/tmp */
+		       " PRAGMA temp_store=MEMORY",
 		       error_r) == -1 ||
 	    migrate(s, error_r) == -1) {
 		char *e = xasprintf("%s: %s", path, *error_r);
