@@ -866,18 +866,18 @@ test_group_commit(void **state)
 	time_t now = fixture_local(OPEN_AT);
 	unsigned long before = store_commits(e->s);
 
-	/* more than two batches: each is marked in one commit and recorded
-	   in one more; a commit a message would be 500 and more */
-	deliver_many(e, 2 * INTAKE_BATCH_COUNT + 50);
+	/* more than a batch: each is marked in one commit and recorded in
+	   one more; a commit a message would be 300 and more */
+	deliver_many(e, INTAKE_BATCH_COUNT + 50);
 	pass(e, now);
-	assert_int_equal(e->stats.recorded, 2 * INTAKE_BATCH_COUNT + 50);
+	assert_int_equal(e->stats.recorded, INTAKE_BATCH_COUNT + 50);
 	assert_int_equal(e->stats.failed, 0);
-	assert_true(store_commits(e->s) - before <= 2 * 3 + 2);
+	assert_true(store_commits(e->s) - before <= 2 * 2 + 2);
 	assert_int_equal(count(e, "SELECT count(*) FROM messages"),
-			 2 * INTAKE_BATCH_COUNT + 50);
+			 INTAKE_BATCH_COUNT + 50);
 	assert_int_equal(count(e, "SELECT count(DISTINCT msgkey) FROM"
 				  " actions WHERE status = 'queued'"),
-			 2 * INTAKE_BATCH_COUNT + 50);
+			 INTAKE_BATCH_COUNT + 50);
 	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
 	/* in arrival order: the first is the enrolment, the rest contacts */
 	check_text(e, "SELECT message_id FROM messages ORDER BY id LIMIT 1",
@@ -997,17 +997,18 @@ test_killed_in_batches(void **state)
 
 	/* SIGKILL at several points of a backlog of batches: nothing lost,
 	   nothing recorded or queued twice */
-	deliver_many(e, 300);
+	deliver_many(e, INTAKE_BATCH_COUNT + 50);
 	/* later each time, until a pass ends before its kill */
-	for (i = 0, usec = 1000; i < 40 && killed_pass(e, now, usec); i++)
-		usec += usec / 2;
-	assert_true(i > 0 && i < 40);
+	for (i = 0, usec = 1000; i < 30 && killed_pass(e, now, usec); i++)
+		usec += usec * 2 / 3;
+	assert_true(i > 0 && i < 30);
 	pass(e, now + 60);
 	assert_int_equal(e->stats.failed, 0);
-	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 300);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"),
+			 INTAKE_BATCH_COUNT + 50);
 	assert_int_equal(count(e, "SELECT count(DISTINCT msgkey) FROM"
 				  " messages"),
-			 300);
+			 INTAKE_BATCH_COUNT + 50);
 	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
 	assert_int_equal(count(e, "SELECT count(*) FROM (SELECT message"
 				  " FROM actions WHERE status = 'queued'"
