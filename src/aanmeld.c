@@ -9,6 +9,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <json-c/linkhash.h>
 
 #include "buf.h"
 #include "cli_args.h"
@@ -67,21 +68,29 @@ struct dry_run {
 	char **codes; /* enrolled or waitlisted */
 	size_t n_codes;
 	size_t confirmed;
-	char **keys; /* Message-IDs and SHA-256s already judged */
-	size_t n_keys;
+	/* Message-IDs and SHA-256s already judged, a set (json-c's hash
+	   table): a look-up per file, not a comparison with each before */
+	struct lh_table *keys;
 	struct store *store; /* NULL with --empty */
 };
+
+static void
+dry_key_free(struct lh_entry *e)
+{
+	free(lh_entry_k(e));
+}
 
 static bool
 dry_seen(struct dry_run *d, const char *key)
 {
-	size_t i;
+	return key != NULL && lh_table_lookup_entry(d->keys, key) != NULL;
+}
 
-	for (i = 0; key != NULL && i < d->n_keys; i++) {
-		if (strcmp(d->keys[i], key) == 0)
-			return true;
-	}
-	return false;
+static void
+dry_key(struct dry_run *d, const char *key)
+{
+	if (lh_table_insert(d->keys, xstrdup(key), NULL) != 0)
+		fatalx("out of memory");
 }
 
 static void
@@ -133,9 +142,9 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 		message_free(msg);
 		return 0;
 	}
-	dry_add(&d->keys, &d->n_keys, sha);
+	dry_key(d, sha);
 	if (msg->message_id != NULL)
-		dry_add(&d->keys, &d->n_keys, msg->message_id);
+		dry_key(d, msg->message_id);
 	memset(&set, 0, sizeof(set));
 	set.own_address = rt->rules->programme->address;
 	set.message_id_domain = rt->config->message_id_domain;
@@ -219,6 +228,9 @@ cmd_classify(struct runtime *rt, int argc, char **argv)
 		store_close(&d.store);
 		return 1;
 	}
+	d.keys = lh_kchar_table_new(64, dry_key_free);
+	if (d.keys == NULL)
+		fatalx("out of memory");
 	for (; i < argc; i++) {
 		if (!rest && strcmp(argv[i], "--") == 0)
 			rest = true;
@@ -226,7 +238,7 @@ cmd_classify(struct runtime *rt, int argc, char **argv)
 			rc = 1;
 	}
 	util_free_strv(d.codes, d.n_codes);
-	util_free_strv(d.keys, d.n_keys);
+	lh_table_free(d.keys);
 	store_close(&d.store);
 	return rc;
 }

@@ -19,7 +19,7 @@ int
 cli_programme_remind(struct runtime *rt, int argc, char **argv)
 {
 	bool dry = argc == 2 && strcmp(argv[1], "--dry-run") == 0;
-	unsigned queued;
+	struct remind_stats stats;
 	char *err = NULL;
 	int rc;
 
@@ -36,7 +36,7 @@ cli_programme_remind(struct runtime *rt, int argc, char **argv)
 				  &err);
 	else
 		rc = remind_run(rt->store, rt->rules, rt->config, util_clock(),
-				&queued, &err);
+				&stats, &err);
 	if (rc == -1) {
 		fprintf(stderr, "remind: %s\n", err);
 		free(err);
@@ -45,7 +45,7 @@ cli_programme_remind(struct runtime *rt, int argc, char **argv)
 	if (!dry)
 		printf("%u mails queued; the daemon sends them on its next "
 		       "run\n",
-		       queued);
+		       stats.queued);
 	return 0;
 }
 

@@ -144,6 +144,7 @@ int
 cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 	  struct cycle_stats *stats)
 {
+	struct remind_stats reminders;
 	char *err = NULL;
 	int rc;
 
@@ -160,13 +161,14 @@ cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 	}
 	/* reminders, updated and cancelled invitations that are due */
 	if (remind_run(rt->store, rt->rules, rt->config, util_clock(),
-		       &stats->reminders, &err) == -1) {
+		       &reminders, &err) == -1) {
 		log_warnx("scheduler: %s", err);
 		staff_cycle_error(rt->store, util_clock(), "scheduler: %s",
 				  err);
 		free(err);
 		err = NULL;
 	}
+	stats->reminders = reminders.queued;
 	/* before the outbox, which sends what it queues */
 	staff_cycle_run(rt->store, rt->config, rt->rules, rc,
 			stats->intake.failed, util_clock());

@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,21 +112,53 @@ due(struct store *s, const struct rules *r, time_t now, bool commit,
 	return 0;
 }
 
-int
-remind_run(struct store *s, const struct rules *r, const struct config *cfg,
-	   time_t now, unsigned *queued_r, char **error_r)
+/* What is due at now for the municipalities changed up to last: the
+   sessions as stored, for the programme is the one last synced. */
+static int
+due_changed(struct store *s, const struct rules *r, time_t now, int64_t last,
+	    struct schedule_contact **contacts_r, size_t *n_contacts_r,
+	    struct schedule_mail **mails_r, size_t *n_r, char **error_r)
 {
-	struct schedule_contact *contacts = NULL;
-	struct schedule_mail *mails = NULL;
+	struct schedule_item *items = NULL;
+	size_t n_items = 0;
+
+	if (store_programme_items(s, &items, &n_items, error_r) == -1)
+		return -1;
+	if (store_programme_changed_contacts(s, last, contacts_r, n_contacts_r,
+					     error_r) == -1) {
+		free(items);
+		return -1;
+	}
+	schedule_due(r->programme, *contacts_r, *n_contacts_r, items, n_items,
+		     now, mails_r, n_r);
+	free(items);
+	return 0;
+}
+
+/* Everything, when the programme changed, a moment fell due or the
+   clock went back; else the changed municipalities, if any. */
+static enum remind_scope
+scope(const struct store_schedule_state *st, uint64_t hash, time_t now)
+{
+	if (!st->evaluated || st->programme_hash != hash ||
+	    now < st->evaluated_at ||
+	    (st->next_moment != 0 && now >= st->next_moment))
+		return REMIND_ALL;
+	return st->last_change > 0 ? REMIND_CHANGED : REMIND_NONE;
+}
+
+/* Queues the mails whose keys are not queued yet; *failed_r counts
+   those that could not be made. */
+static int
+queue(struct store *s, const struct rules *r, const struct config *cfg,
+      const struct schedule_mail *mails, size_t n, time_t now,
+      unsigned *queued_r, unsigned *failed_r, char **error_r)
+{
 	struct outmail_list letters;
 	struct outmail letter;
-	size_t n_contacts = 0, n = 0, i;
+	size_t i;
 	int rc = 0;
 
-	*queued_r = 0;
-	if (due(s, r, now, true, &contacts, &n_contacts, &mails, &n, error_r) ==
-	    -1)
-		return -1;
 	outmail_list_init(&letters);
 	for (i = 0; i < n && rc == 0; i++) {
 		rc = store_programme_queued(s, mails[i].key, error_r);
@@ -133,8 +166,12 @@ remind_run(struct store *s, const struct rules *r, const struct config *cfg,
 			rc = 0;
 			continue;
 		}
-		if (rc == -1 || build(s, r, cfg, &mails[i], now, &letter) == -1)
+		if (rc == -1)
 			continue;
+		if (build(s, r, cfg, &mails[i], now, &letter) == -1) {
+			(*failed_r)++;
+			continue;
+		}
 		outmail_list_add(&letters, &letter);
 		log_info("queued %s", mails[i].key);
 	}
@@ -144,6 +181,50 @@ remind_run(struct store *s, const struct rules *r, const struct config *cfg,
 	if (rc == 0)
 		*queued_r = (unsigned)letters.n;
 	outmail_list_deinit(&letters);
+	return rc;
+}
+
+int
+remind_run(struct store *s, const struct rules *r, const struct config *cfg,
+	   time_t now, struct remind_stats *stats_r, char **error_r)
+{
+	struct schedule_contact *contacts = NULL;
+	struct schedule_mail *mails = NULL;
+	struct store_schedule_state st;
+	uint64_t hash = schedule_programme_hash(r->programme);
+	size_t n_contacts = 0, n = 0;
+	unsigned failed = 0;
+	int rc;
+
+	memset(stats_r, 0, sizeof(*stats_r));
+	if (store_programme_state(s, &st, error_r) == -1)
+		return -1;
+	stats_r->scope = scope(&st, hash, now);
+	if (stats_r->scope == REMIND_NONE) {
+		log_debug("scheduler: nothing changed or fell due");
+		return 0;
+	}
+	rc = stats_r->scope == REMIND_ALL
+		     ? due(s, r, now, true, &contacts, &n_contacts, &mails, &n,
+			   error_r)
+		     : due_changed(s, r, now, st.last_change, &contacts,
+				   &n_contacts, &mails, &n, error_r);
+	if (rc == -1)
+		return -1;
+	stats_r->contacts = n_contacts;
+	rc = queue(s, r, cfg, mails, n, now, &stats_r->queued, &failed,
+		   error_r);
+	/* a mail not made is tried again next pass, as everything is */
+	if (rc == 0 && failed == 0) {
+		st.evaluated = true;
+		st.evaluated_at = now;
+		st.next_moment = schedule_next_moment(r->programme, now);
+		st.programme_hash = hash;
+		rc = store_programme_evaluated(s, &st, error_r);
+	}
+	log_debug("scheduler: %s, %zu contact(s), %u queued",
+		  stats_r->scope == REMIND_ALL ? "all" : "changed", n_contacts,
+		  stats_r->queued);
 	schedule_free(mails, n);
 	store_programme_contacts_free(contacts, n_contacts);
 	return rc;

@@ -15,11 +15,32 @@ struct config;
 struct rules;
 struct store;
 
-/* Queues what is due at now; *queued_r counts the new mails.  0, or -1
-   with *error_r (heap).  A mail that cannot be made is logged and
-   skipped. */
+/* What a pass looked at. */
+enum remind_scope {
+	REMIND_NONE,	/* nothing changed or fell due: nothing */
+	REMIND_CHANGED, /* the municipalities whose enrolment or contacts
+			   changed */
+	REMIND_ALL,	/* every contact: the programme changed, a moment
+			   fell due, or the first pass */
+};
+
+struct remind_stats {
+	enum remind_scope scope;
+	size_t contacts; /* looked at */
+	unsigned queued; /* new mails */
+};
+
+/*
+ * Queues what is due at now, looking only at what changed or fell due
+ * since the last pass that queued everything (the store keeps how far
+ * that was, and which municipalities changed since): the same mails as
+ * a look at every contact, which the first pass, a changed programme, a
+ * moment falling due and a clock set back still make.  0, or -1 with
+ * *error_r (heap).  A mail that cannot be made is logged and skipped,
+ * and the next pass looks again.
+ */
 int remind_run(struct store *s, const struct rules *r, const struct config *cfg,
-	       time_t now, unsigned *queued_r, char **error_r);
+	       time_t now, struct remind_stats *stats_r, char **error_r);
 
 /* Prints, tab-separated with a header, every mail the scheduler would
    queue now or later (local times), and writes nothing. */

@@ -259,6 +259,110 @@ schedule_free(struct schedule_mail *mails, size_t n)
 	free(mails);
 }
 
+/* The earliest of item it's moments after after into *best (0: none). */
+static void
+next_of(const struct programme *p, const struct programme_item *it,
+	time_t after, time_t *best)
+{
+	const struct programme_offset *offs;
+	size_t n, i;
+	time_t at;
+
+	offs = it == &p->deadline ? p->deadline_reminders
+				  : p->session_reminders;
+	n = it == &p->deadline ? p->n_deadline_reminders
+			       : p->n_session_reminders;
+	for (i = 0; i < n; i++) {
+		at = moment(p, it, &offs[i]);
+		if (at > after && (*best == 0 || at < *best))
+			*best = at;
+	}
+}
+
+time_t
+schedule_next_moment(const struct programme *p, time_t after)
+{
+	time_t best = 0;
+	size_t j;
+
+	for (j = 0; j < p->n_sessions; j++)
+		next_of(p, &p->sessions[j], after, &best);
+	if (p->deadline.title != NULL)
+		next_of(p, &p->deadline, after, &best);
+	return best;
+}
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t
+hash_bytes(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *b = data;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+/* A string with its NUL, and NULL apart from "". */
+static uint64_t
+hash_str(uint64_t h, const char *v)
+{
+	static const unsigned char none = 0xff;
+
+	return v == NULL ? hash_bytes(h, &none, 1)
+			 : hash_bytes(h, v, strlen(v) + 1);
+}
+
+static uint64_t
+hash_int(uint64_t h, int64_t v)
+{
+	return hash_bytes(h, &v, sizeof(v));
+}
+
+static uint64_t
+hash_item(uint64_t h, const struct programme_item *it)
+{
+	h = hash_int(h, it->number);
+	h = hash_str(h, it->title);
+	h = hash_str(h, it->description);
+	h = hash_str(h, it->link);
+	h = hash_int(h, (int64_t)it->start);
+	return hash_int(h, (int64_t)it->end);
+}
+
+static uint64_t
+hash_offsets(uint64_t h, const struct programme_offset *o, size_t n)
+{
+	size_t i;
+
+	h = hash_int(h, (int64_t)n);
+	for (i = 0; i < n; i++) {
+		h = hash_int(h, o[i].n);
+		h = hash_bytes(h, &o[i].unit, 1);
+	}
+	return h;
+}
+
+uint64_t
+schedule_programme_hash(const struct programme *p)
+{
+	uint64_t h = FNV_OFFSET;
+	size_t j;
+
+	h = hash_str(h, p->timezone);
+	h = hash_int(h, (int64_t)p->n_sessions);
+	for (j = 0; j < p->n_sessions; j++)
+		h = hash_item(h, &p->sessions[j]);
+	h = hash_item(h, &p->deadline);
+	h = hash_offsets(h, p->session_reminders, p->n_session_reminders);
+	return hash_offsets(h, p->deadline_reminders, p->n_deadline_reminders);
+}
+
 const char *
 schedule_kind_name(enum schedule_kind kind)
 {

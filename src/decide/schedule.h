@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "programme.h"
@@ -125,6 +126,23 @@ void schedule_plan(const struct programme *p,
 		   time_t now, struct schedule_mail **mails_r, size_t *n_r);
 
 void schedule_free(struct schedule_mail *mails, size_t n);
+
+/*
+ * The first reminder moment of any item after after, or 0 when none is
+ * left.  Between two moments schedule_due() of the same contacts and
+ * items only loses mails (an item begins), never gains one: a caller that
+ * queued everything due at t need not ask again before the first moment
+ * after t, unless its contacts, items or programme change.
+ */
+time_t schedule_next_moment(const struct programme *p, time_t after);
+
+/*
+ * A 64-bit hash (FNV-1a) of everything of p that schedule_due() and
+ * schedule_next_moment() read: the sessions, the deadline, the reminders
+ * and the time zone.  Equal programmes hash equal; a reloaded programme
+ * that differs almost surely does not.
+ */
+uint64_t schedule_programme_hash(const struct programme *p);
 
 /* "reminder-session", "reminder-deadline", "update", "cancel". */
 const char *schedule_kind_name(enum schedule_kind kind);

@@ -319,22 +319,99 @@ store_programme_removed_item(struct store *s, unsigned number,
 }
 
 int
+store_programme_state(struct store *s, struct store_schedule_state *state,
+		      char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_SCHEDULE_STATE, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	memset(state, 0, sizeof(*state));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		state->evaluated = sqlite3_column_type(st, 0) != SQLITE_NULL &&
+				   sqlite3_column_type(st, 2) != SQLITE_NULL;
+		state->evaluated_at = (time_t)sqlite3_column_int64(st, 0);
+		state->next_moment = (time_t)sqlite3_column_int64(st, 1);
+		state->programme_hash = (uint64_t)sqlite3_column_int64(st, 2);
+		state->last_change = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	/* no row: a database that lost it is evaluated in full, always */
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		       ? 0
+		       : store_fail(s, error_r, "schedule state");
+}
+
+int
+store_programme_changed_contacts(struct store *s, int64_t last,
+				 struct schedule_contact **contacts_r,
+				 size_t *n_r, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_SCHEDULE_CHANGED, error_r);
+	struct schedule_contact *c = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)last);
+	rc = store_collect(s, st, &c, &n, sizeof(*c), contact_row, error_r,
+			   "changed contacts");
+	sqlite3_reset(st);
+	if (rc == -1) {
+		store_programme_contacts_free(c, n);
+		return -1;
+	}
+	*contacts_r = c;
+	*n_r = n;
+	return 0;
+}
+
+int
+store_programme_evaluated(struct store *s,
+			  const struct store_schedule_state *state,
+			  char **error_r)
+{
+	sqlite3_stmt *st;
+
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	st = store_stmt(s, STMT_SCHEDULE_EVALUATED, error_r);
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)state->evaluated_at);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)state->next_moment);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)state->programme_hash);
+	}
+	if (st == NULL || store_run(s, st, error_r, "schedule state") == -1)
+		goto fail;
+	st = store_stmt(s, STMT_SCHEDULE_FORGET, error_r);
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)state->last_change);
+	if (st == NULL || store_run(s, st, error_r, "schedule changes") == -1 ||
+	    store_commit(s, error_r) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
 store_programme_queued(struct store *s, const char *key, char **error_r)
 {
-	sqlite3_stmt *st = store_prepare(
-		s, "SELECT 1 FROM outbox WHERE key = ?1", error_r);
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_KEY, error_r);
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_fail(s, error_r, "outbox key");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(s, error_r, "outbox key");
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

@@ -37,6 +37,30 @@ int store_programme_contacts(struct store *s,
 			     char **error_r);
 void store_programme_contacts_free(struct schedule_contact *c, size_t n);
 
+/* How far the scheduler has evaluated the programme (remind.c). */
+struct store_schedule_state {
+	bool evaluated;		 /* false: never (or the state is lost) */
+	time_t evaluated_at;	 /* the now of that evaluation */
+	time_t next_moment;	 /* the first moment after it; 0: none */
+	uint64_t programme_hash; /* schedule_programme_hash() then */
+	int64_t last_change;	 /* the newest change noted; 0: none */
+};
+
+/* The state, and the newest change of an enrolment or its contacts. */
+int store_programme_state(struct store *s, struct store_schedule_state *st,
+			  char **error_r);
+/* The contacts of the municipalities whose enrolment or contacts
+   changed up to change last (as store_programme_contacts()). */
+int store_programme_changed_contacts(struct store *s, int64_t last,
+				     struct schedule_contact **contacts_r,
+				     size_t *n_r, char **error_r);
+/* Records an evaluation (evaluated, evaluated_at, next_moment,
+   programme_hash) and forgets the changes up to last_change, in one
+   transaction. */
+int store_programme_evaluated(struct store *s,
+			      const struct store_schedule_state *st,
+			      char **error_r);
+
 /*
  * Compares p's sessions with the versions last seen (one transaction):
  * a new session is recorded with SEQUENCE 0, a changed one (title,

@@ -205,6 +205,33 @@ const char *const store_migrations[] = {
 	"CREATE INDEX actions_status ON actions (status);"
 	"CREATE INDEX actions_queued_message ON actions (message)"
 	" WHERE status = 'queued';",
+	/* the scheduler looks only at what changed or fell due
+	   (remind.c): how far it has evaluated the programme, and the
+	   municipalities whose enrolment or contacts changed since, noted
+	   by triggers so that every writer notes them */
+	"CREATE TABLE schedule_state ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" evaluated_at INTEGER,"
+	" next_moment INTEGER,"
+	" programme_hash INTEGER);"
+	"INSERT INTO schedule_state (id) VALUES (1);"
+	"CREATE TABLE schedule_changes ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL);"
+	"CREATE TRIGGER schedule_enrolment_insert AFTER INSERT ON enrolments"
+	" BEGIN INSERT INTO schedule_changes (code) VALUES (NEW.code); END;"
+	"CREATE TRIGGER schedule_enrolment_update AFTER UPDATE ON enrolments"
+	" BEGIN INSERT INTO schedule_changes (code) VALUES (OLD.code),"
+	" (NEW.code); END;"
+	"CREATE TRIGGER schedule_enrolment_delete AFTER DELETE ON enrolments"
+	" BEGIN INSERT INTO schedule_changes (code) VALUES (OLD.code); END;"
+	"CREATE TRIGGER schedule_contact_insert AFTER INSERT ON contacts"
+	" BEGIN INSERT INTO schedule_changes (code) VALUES (NEW.code); END;"
+	"CREATE TRIGGER schedule_contact_update AFTER UPDATE ON contacts"
+	" BEGIN INSERT INTO schedule_changes (code) VALUES (OLD.code),"
+	" (NEW.code); END;"
+	"CREATE TRIGGER schedule_contact_delete AFTER DELETE ON contacts"
+	" BEGIN INSERT INTO schedule_changes (code) VALUES (OLD.code); END;",
 };
 
 const size_t store_n_migrations =
@@ -356,6 +383,24 @@ const char *const store_sql[STMT_COUNT] = {
 		" ELSE 'queued' END,"
 		" done_at = CASE WHEN attempts + 1 >= ?2 THEN ?3 END"
 		" WHERE id = ?4",
+	[STMT_OUTBOX_KEY] = "SELECT 1 FROM outbox WHERE key = ?1",
+	[STMT_SCHEDULE_STATE] =
+		"SELECT evaluated_at, next_moment, programme_hash,"
+		" (SELECT COALESCE(max(id), 0) FROM schedule_changes)"
+		" FROM schedule_state WHERE id = 1",
+	/* the contacts of the municipalities changed up to ?1, in the
+	   order of store_programme_contacts() */
+	[STMT_SCHEDULE_CHANGED] =
+		"SELECT e.code, e.name, c.address, c.name, e.status,"
+		" max(c.added_at, COALESCE(e.confirmed_at, e.enrolled_at)),"
+		" e.round FROM enrolments e JOIN contacts c ON c.code = e.code"
+		" WHERE e.code IN (SELECT code FROM schedule_changes"
+		" WHERE id <= ?1)"
+		" ORDER BY e.enrolled_at, e.code, c.added_at, c.id",
+	[STMT_SCHEDULE_EVALUATED] =
+		"UPDATE schedule_state SET evaluated_at = ?1, next_moment = ?2,"
+		" programme_hash = ?3 WHERE id = 1",
+	[STMT_SCHEDULE_FORGET] = "DELETE FROM schedule_changes WHERE id <= ?1",
 };
 
 static const struct {

@@ -388,6 +388,60 @@ test_mails(void **state)
 	buf_deinit(&errors);
 }
 
+/* The moments a pass must not sleep through: the first after a time,
+   across items, and none after the last. */
+static void
+test_next_moment(void **state)
+{
+	time_t first = fixture_local(2021, 4, 6, 13, 30);
+
+	(void)state;
+	assert_int_equal(schedule_next_moment(prog, 0), first);
+	assert_int_equal(schedule_next_moment(prog, first - 1), first);
+	/* the moment itself is due at it: the next one is the 1d */
+	assert_int_equal(schedule_next_moment(prog, first),
+			 fixture_local(2021, 4, 12, 13, 30));
+	/* after session 4's last: the deadline's 14d at 09:00 */
+	assert_int_equal(
+		schedule_next_moment(prog, fixture_local(2021, 6, 23, 13, 30)),
+		fixture_local(2021, 8, 1, 9, 0));
+	/* session 5's 1d is the last */
+	assert_int_equal(
+		schedule_next_moment(prog, fixture_local(2021, 9, 15, 13, 29)),
+		fixture_local(2021, 9, 15, 13, 30));
+	assert_int_equal(
+		schedule_next_moment(prog, fixture_local(2021, 9, 15, 13, 30)),
+		0);
+}
+
+/* What the schedule reads changes the hash; a copy hashes the same. */
+static void
+test_programme_hash(void **state)
+{
+	struct programme *p = fixture_programme();
+	uint64_t h = schedule_programme_hash(prog);
+	char *title;
+
+	(void)state;
+	assert_true(schedule_programme_hash(p) == h);
+	p->sessions[2].start += 3600;
+	assert_true(schedule_programme_hash(p) != h);
+	p->sessions[2].start -= 3600;
+	p->session_reminders[1].unit = 'h';
+	assert_true(schedule_programme_hash(p) != h);
+	p->session_reminders[1].unit = 'd';
+	assert_true(schedule_programme_hash(p) == h);
+	title = p->sessions[0].link;
+	p->sessions[0].link = NULL;
+	assert_true(schedule_programme_hash(p) != h);
+	p->sessions[0].link = title;
+	p->n_sessions--;
+	assert_true(schedule_programme_hash(p) != h);
+	p->n_sessions++;
+	assert_true(schedule_programme_hash(p) == h);
+	programme_free(p);
+}
+
 int
 main(void)
 {
@@ -398,6 +452,8 @@ main(void)
 		cmocka_unit_test(test_idempotent_keys),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_mails),
+		cmocka_unit_test(test_next_moment),
+		cmocka_unit_test(test_programme_hash),
 	};
 	struct buf errors;
 	int rc;
