@@ -8,7 +8,8 @@
 # of the rounds).  After the timed rounds, one more pass of aanmeldd runs
 # under strace, untimed, to count per message the commits, fsyncs and
 # bytes written to the database, its WAL and the spool.  One table at the
-# end holds every size.
+# end holds every size, after the load (uptime) at the start and the end:
+# on a shared machine, read the numbers with it.
 #
 # usage: bench/imap.sh [COUNTS [ROUNDS]]      (default 10000 3)
 #   COUNTS  one size or several, comma-separated: bench/imap.sh 2000,10000 3

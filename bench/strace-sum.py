@@ -40,9 +40,12 @@ for name in sys.argv[2:]:
             if path.endswith("-wal"):
                 sums["wal"] += ret
                 # a frame is a 24-byte header, then the page, each written
-                # on its own; the 32-byte WAL header is not a frame
+                # on its own (or both at once: 24 + a power of two); the
+                # 32-byte WAL header is not a frame
                 data = re.match(r', "((?:\\x[0-9a-f]{2})*)"', args)
-                if func == "pwrite64" and ret == 24 and data:
+                page = ret - 24
+                if func == "pwrite64" and data and (
+                        page == 0 or (page >= 512 and page & (page - 1) == 0)):
                     header = unhex(data.group(1))
                     sums["frames"] += 1
                     if len(header) >= 8 and header[4:8] != b"\0\0\0\0":
