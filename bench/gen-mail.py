@@ -3,7 +3,9 @@
 the benchmarks: senders from rules/gemeenten.tsv (and some that are no
 municipality), subjects from tests/data/subjects.tsv, Dutch text bodies
 of one to four kilobytes, a fifth with an HTML alternative and a tenth with
-a PDF attachment.  Deterministic for a given seed."""
+a PDF attachment.  Deterministic for a given seed.  Message i (counted
+from --first) has Message-ID <bench.SEED.i@domain> and sender
+name.i@domain, so two sets with different --first share neither."""
 import argparse
 import base64
 import os
@@ -14,6 +16,8 @@ p.add_argument("--count", type=int, required=True)
 p.add_argument("--maildir", required=True)
 p.add_argument("--top", default=os.path.join(os.path.dirname(__file__), ".."))
 p.add_argument("--seed", type=int, default=2021)
+p.add_argument("--first", type=int, default=0,
+               help="number of the first message (default 0)")
 a = p.parse_args()
 rnd = random.Random(a.seed)
 
@@ -42,9 +46,10 @@ first = "Anna Bram Carla Daan Eva Fleur Gert Hanna Iris Joost Karin Lars".split(
 last = "Jansen de Vries Bakker Visser Smit Meijer de Boer Mulder Bos".split()
 
 def text(n):
-    out, line = [], []
-    while sum(len(w) + 1 for w in out) < n:
+    out, size = [], 0
+    while size < n:
         out.append(rnd.choice(words))
+        size += len(out[-1]) + 1
     lines, cur = [], ""
     for w in out:
         if len(cur) + len(w) > 70:
@@ -56,7 +61,7 @@ def text(n):
 
 new = os.path.join(a.maildir, "new")
 os.makedirs(new, exist_ok=True)
-for i in range(a.count):
+for i in range(a.first, a.first + a.count):
     dom = rnd.choice(domains)
     name = "%s %s" % (rnd.choice(first), rnd.choice(last))
     addr = "%s.%d@%s" % (name.split()[0].lower(), i, dom)
