@@ -46,6 +46,9 @@ struct imap {
 	uint32_t resume_last;
 	struct listed *listed; /* from the last list(), by UID */
 	size_t n_listed;
+	/* the highest UID in the inbox at the last list(), under UIDVALIDITY
+	   seen_valid: mail beyond it arrived since (see news()) */
+	uint32_t seen_valid, seen_last;
 	struct cached *cache; /* bodies fetched ahead */
 	size_t n_cache;
 	char *folders[IMAP_FOLDERS_MAX]; /* known to exist */
@@ -835,7 +838,7 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 	struct imap *im = h;
 	clist *result = NULL;
 	clistiter *it;
-	uint32_t after;
+	uint32_t after, seen;
 	char **keys;
 	size_t i;
 	int r;
@@ -856,6 +859,7 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 				  im->validity);
 		after = 0;
 	}
+	seen = after;
 	cache_clear(im);
 	free(im->listed);
 	im->listed = NULL;
@@ -872,6 +876,8 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 		size_t len;
 
 		msg_att_read(clist_content(it), &uid, &size, &body, &len);
+		if (uid > seen)
+			seen = uid;
 		/* "n:*" includes the highest UID even below n, and
 		   unsolicited FETCH responses carry no UID */
 		if (uid <= after)
@@ -881,6 +887,8 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 		im->n_listed++;
 	}
 	mailimap_fetch_list_free(result);
+	im->seen_valid = im->validity;
+	im->seen_last = seen;
 	qsort(im->listed, im->n_listed, sizeof(*im->listed), listed_cmp);
 	keys = xreallocarray(NULL, im->n_listed + 1, sizeof(*keys));
 	for (i = 0; i < im->n_listed; i++)
@@ -1447,6 +1455,44 @@ sleep_until(time_t end, volatile sig_atomic_t *stop)
 	}
 }
 
+/* Whether mail arrived in the inbox since the last list(): a UID beyond
+   the highest it saw, or an EXISTS the server sent with the answer (for
+   mail its FETCH did not see yet).  Mail the server announced during the
+   pass, inside the answer to another command, it does not announce
+   again in IDLE.  Mail left in the inbox (failed, or kept there) is at
+   or below that UID and starts no pass.  1, 0 or an error code. */
+static int
+news(struct imap *im, char **error_r)
+{
+	clist *result = NULL;
+	clistiter *it;
+	int r, found = 0;
+
+	if (im->seen_valid != im->validity || im->validity == 0)
+		return 0; /* no list() to compare with: IDLE tells */
+	im->s->imap_selection_info->sel_has_exists = 0;
+	r = uid_fetch(im, mailimap_set_new_interval(im->seen_last + 1, 0), 0,
+		      "UID FETCH (new mail)", &result, error_r);
+	if (r != 0)
+		return r;
+	/* "n:*" answers the highest UID even when it is below n */
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		uint32_t uid, size;
+		const char *body;
+		size_t len;
+
+		msg_att_read(clist_content(it), &uid, &size, &body, &len);
+		if (uid > im->seen_last)
+			found = 1;
+	}
+	mailimap_fetch_list_free(result);
+	if (im->s->imap_selection_info->sel_has_exists)
+		found = 1;
+	if (found)
+		log_debug("imap: mail arrived during the pass");
+	return found;
+}
+
 static enum mailbox_result
 imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 {
@@ -1462,12 +1508,25 @@ imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 	}
 	if (ensure_inbox(im, error_r) != 0)
 		return MAILBOX_ERROR;
+	r = news(im, error_r);
+	if (r == 1)
+		return MAILBOX_OK;
+	if (r != 0 && im->s == NULL)
+		return MAILBOX_ERROR;
+	if (r != 0) {
+		/* a refusal: IDLE still tells of what comes next */
+		log_debug("imap: %s", *error_r);
+		free(*error_r);
+		*error_r = NULL;
+	}
 	if (!im->set->idle || !im->has_idle) {
 		sleep_until(monotonic() + timeout, stop);
 		return MAILBOX_TIMEOUT;
 	}
 	if (timeout > IMAP_IDLE_MAX)
 		timeout = IMAP_IDLE_MAX;
+	/* XXX mailimap_idle() drops untagged data sent before "+ idling";
+	   Dovecot sends what changed after it, and news() came first */
 	r = mailimap_idle(im->s);
 	if (r != MAILIMAP_NO_ERROR) {
 		(void)command_failed(im, "IDLE", r, error_r);
