@@ -31,8 +31,12 @@ p.add_argument("--limit", type=float, default=120,
 a = p.parse_args()
 
 ctx = ssl.create_default_context(cafile=a.ca)
+# one connection asks STATUS (it selects nothing: a selected mailbox's
+# STATUS may answer from its view), another reads what is in Verwerkt
 obs = imaplib.IMAP4_SSL("localhost", a.port, ssl_context=ctx)
 obs.login(a.user, a.password)
+reader = imaplib.IMAP4_SSL("localhost", a.port, ssl_context=ctx)
+reader.login(a.user, a.password)
 SUBJECT = "Deelname praktijkproef GG & lokale inclusie"
 TOWNS = ["utrecht.nl", "zwolle.nl", "almere.nl", "tilburg.nl", "breda.nl",
          "venlo.nl", "ede.nl", "delft.nl", "emmen.nl", "assen.nl"]
@@ -41,8 +45,8 @@ MSGID = re.compile(rb"Message-ID: <([^>]+)>", re.I)
 
 def moved():
     """The Message-IDs in Verwerkt."""
-    obs.select("Verwerkt", readonly=True)
-    typ, data = obs.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+    reader.select("Verwerkt", readonly=True)
+    typ, data = reader.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
     ids = set()
     for part in data:
         if isinstance(part, tuple):
@@ -84,7 +88,7 @@ def watch(accepted, expected):
                              % (len(expected) - len(seen), len(expected),
                                 a.limit))
         n = count()
-        if n != last:
+        if n != last and n > 0:
             last = n
             now = time.monotonic()
             for mid in moved() & expected:
