@@ -1623,7 +1623,8 @@ news(struct imap *im, char **error_r)
 	clistiter *it;
 	int r, found = 0;
 
-	if (im->seen_valid != im->validity || im->validity == 0)
+	if (im->seen_valid != im->validity || im->validity == 0 ||
+	    im->s->imap_selection_info == NULL)
 		return 0; /* no list() to compare with: IDLE tells */
 	im->s->imap_selection_info->sel_has_exists = 0;
 	r = uid_fetch(im, mailimap_set_new_interval(im->seen_last + 1, 0), 0,
