@@ -46,8 +46,18 @@ struct imap {
 	uint32_t resume_last;
 	struct listed *listed; /* from the last list(), by UID */
 	size_t n_listed;
+	/* the highest UID in the inbox at the last list(), under UIDVALIDITY
+	   seen_valid: mail beyond it arrived since (see news()) */
+	uint32_t seen_valid, seen_last;
 	struct cached *cache; /* bodies fetched ahead */
 	size_t n_cache;
+	size_t cache_from, cache_end; /* the listed messages it asked for */
+	/* the UID FETCH of the next batch, sent before the current one is
+	   worked on, its answer not yet read: listed[ahead_from] on,
+	   ahead_n of them (headers only with ahead_header) */
+	bool ahead;
+	bool ahead_header;
+	size_t ahead_from, ahead_n;
 	char *folders[IMAP_FOLDERS_MAX]; /* known to exist */
 	char *selected;		  /* a decision folder, NULL: the inbox */
 	uint32_t folder_validity; /* of selected */
@@ -61,6 +71,8 @@ struct imap {
 	char delim;   /* hierarchy delimiter; '\0': a flat server */
 	char *prefix; /* personal namespace: "" or "INBOX." */
 };
+
+static int settle(struct imap *im, char **error_r);
 
 /* try_connect(): the server refused the login, see imap_refusal() */
 #define IMAP_REFUSED (-3)
@@ -186,6 +198,7 @@ cache_clear(struct imap *im)
 	free(im->cache);
 	im->cache = NULL;
 	im->n_cache = 0;
+	im->cache_from = im->cache_end = 0;
 }
 
 static void
@@ -197,6 +210,7 @@ disconnect(struct imap *im)
 		return;
 	mailimap_free(im->s);
 	im->s = NULL;
+	im->ahead = false;
 	cache_clear(im);
 	free(im->selected);
 	im->selected = NULL;
@@ -610,6 +624,15 @@ connected(struct imap *im, char **error_r)
 	char *err = NULL;
 	int rc;
 
+	if (im->s != NULL && settle(im, &err) == 0)
+		return 0;
+	if (err != NULL) {
+		/* the connection went while an answer was on its way: a new
+		   one serves this command */
+		log_debug("imap: %s", err);
+		free(err);
+		err = NULL;
+	}
 	if (im->s != NULL)
 		return 0;
 	if (im->failures > 0 && monotonic() < im->retry_at) {
@@ -835,7 +858,7 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 	struct imap *im = h;
 	clist *result = NULL;
 	clistiter *it;
-	uint32_t after;
+	uint32_t after, seen;
 	char **keys;
 	size_t i;
 	int r;
@@ -856,6 +879,7 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 				  im->validity);
 		after = 0;
 	}
+	seen = after;
 	cache_clear(im);
 	free(im->listed);
 	im->listed = NULL;
@@ -872,6 +896,8 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 		size_t len;
 
 		msg_att_read(clist_content(it), &uid, &size, &body, &len);
+		if (uid > seen)
+			seen = uid;
 		/* "n:*" includes the highest UID even below n, and
 		   unsolicited FETCH responses carry no UID */
 		if (uid <= after)
@@ -881,6 +907,8 @@ imap_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 		im->n_listed++;
 	}
 	mailimap_fetch_list_free(result);
+	im->seen_valid = im->validity;
+	im->seen_last = seen;
 	qsort(im->listed, im->n_listed, sizeof(*im->listed), listed_cmp);
 	keys = xreallocarray(NULL, im->n_listed + 1, sizeof(*keys));
 	for (i = 0; i < im->n_listed; i++)
@@ -899,40 +927,72 @@ find_listed(struct imap *im, uint32_t uid)
 		       listed_cmp);
 }
 
-/* Fetches the bodies of the listed messages from first on, as many as
-   fit in a batch, into the cache; an oversize first one alone, by its
-   header.  0 or an error code. */
-static int
-fetch_batch(struct imap *im, struct listed *first, size_t max, char **error_r)
+/* How many listed messages from listed[from] on go in one batch, and
+   whether only the header of one oversize message (*header_r). */
+static size_t
+batch_plan(struct imap *im, size_t from, size_t max, bool *header_r)
 {
-	struct mailimap_set *set = mailimap_set_new_empty();
-	struct listed *end = im->listed + im->n_listed, *l;
-	clist *result = NULL;
-	clistiter *it;
-	size_t bytes = 0, count = 0;
-	bool header_only = first->size >= max;
-	int r;
+	size_t bytes = 0, count = 0, i;
 
-	if ((r = ensure_inbox(im, error_r)) != 0) {
-		mailimap_set_free(set);
-		return r;
-	}
-	for (l = first; l < end && count < IMAP_BATCH_COUNT; l++) {
-		if (l->size >= max && l != first)
+	*header_r = im->listed[from].size >= max;
+	if (*header_r)
+		return 1;
+	for (i = from; i < im->n_listed && count < IMAP_BATCH_COUNT; i++) {
+		if (im->listed[i].size >= max)
 			break;
-		if (count > 0 && bytes + l->size > IMAP_BATCH_BYTES)
+		if (count > 0 && bytes + im->listed[i].size > IMAP_BATCH_BYTES)
 			break;
-		mailimap_set_add_single(set, l->uid);
-		bytes += l->size;
+		bytes += im->listed[i].size;
 		count++;
-		if (header_only)
-			break;
 	}
-	r = uid_fetch(im, set, header_only ? FETCH_HEADER : FETCH_BODY,
-		      "UID FETCH", &result, error_r);
-	if (r != 0)
-		return r;
-	cache_clear(im);
+	return count;
+}
+
+/* Sends UID FETCH of n listed messages from listed[from] on, written
+   here rather than by mailimap_uid_fetch(), which waits for the answer:
+   read it with batch_receive().  0 or a libetpan error. */
+static int
+batch_send(struct imap *im, size_t from, size_t n, bool header)
+{
+	size_t cap = n * 24 + 64, len = 0, i = from, end = from + n;
+	char *cmd = xmalloc(cap);
+	int r = mailimap_send_current_tag(im->s);
+
+	len += (size_t)snprintf(cmd, cap, "UID FETCH ");
+	while (i < end) {
+		size_t j = i;
+
+		/* a run of consecutive UIDs is written as a range */
+		while (j + 1 < end &&
+		       im->listed[j + 1].uid == im->listed[j].uid + 1)
+			j++;
+		len += (size_t)snprintf(cmd + len, cap - len, "%s%u",
+					i > from ? "," : "", im->listed[i].uid);
+		if (j > i)
+			len += (size_t)snprintf(cmd + len, cap - len, ":%u",
+						im->listed[j].uid);
+		i = j + 1;
+	}
+	len += (size_t)snprintf(cmd + len, cap - len,
+				" (UID BODY.PEEK[%s])\r\n",
+				header ? "HEADER" : "");
+	if (r == MAILIMAP_NO_ERROR &&
+	    (mailstream_write(im->s->imap_stream, cmd, len) != (ssize_t)len ||
+	     mailstream_flush(im->s->imap_stream) == -1))
+		r = MAILIMAP_ERROR_STREAM;
+	free(cmd);
+	return r;
+}
+
+/* Copies the bodies of a FETCH answer into the cache, the answer to
+   the batch of n listed messages from listed[from] on. */
+static void
+cache_fill(struct imap *im, clist *result, size_t from, size_t n)
+{
+	clistiter *it;
+
+	im->cache_from = from;
+	im->cache_end = from + n;
 	im->cache = xreallocarray(NULL, clist_count(result) + 1,
 				  sizeof(*im->cache));
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
@@ -951,8 +1011,109 @@ fetch_batch(struct imap *im, struct listed *first, size_t max, char **error_r)
 		c->len = len;
 		im->n_cache++;
 	}
+}
+
+/* Reads the answer to batch_send() of n listed messages from
+   listed[from] on: into the cache with keep, else dropped.  0 or an
+   error code. */
+static int
+batch_receive(struct imap *im, size_t from, size_t n, bool keep, char **error_r)
+{
+	struct mailimap_response *response;
+	clist *result;
+	int r, state;
+
+	/* the batch before is done with: at most one held at a time */
+	if (keep)
+		cache_clear(im);
+	if (mailimap_read_line(im->s) == NULL)
+		return command_failed(im, "UID FETCH", MAILIMAP_ERROR_STREAM,
+				      error_r);
+	r = mailimap_parse_response(im->s, &response);
+	if (r != MAILIMAP_NO_ERROR)
+		return command_failed(im, "UID FETCH", r, error_r);
+	result = im->s->imap_response_info->rsp_fetch_list;
+	im->s->imap_response_info->rsp_fetch_list = NULL;
+	state = response->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state
+			->rsp_type;
+	mailimap_response_free(response);
+	/* as mailimap_uid_fetch(): a NO with some answers is taken */
+	if (clist_count(result) == 0 && state != MAILIMAP_RESP_COND_STATE_OK) {
+		mailimap_fetch_list_free(result);
+		return command_failed(im, "UID FETCH", MAILIMAP_ERROR_UID_FETCH,
+				      error_r);
+	}
+	if (keep)
+		cache_fill(im, result, from, n);
 	mailimap_fetch_list_free(result);
 	return 0;
+}
+
+/* Sends the UID FETCH of the batch after the one just read, when the
+   list has more, so that the server prepares it and the kernel holds
+   it while this one is worked on.  A failed send shows when the answer
+   is read. */
+static void
+send_ahead(struct imap *im, size_t from, size_t max)
+{
+	if (from >= im->n_listed)
+		return;
+	im->ahead_n = batch_plan(im, from, max, &im->ahead_header);
+	im->ahead_from = from;
+	im->ahead = true;
+	(void)batch_send(im, from, im->ahead_n, im->ahead_header);
+}
+
+/* Reads and drops an answer sent ahead: the connection is ready for
+   another command.  0 or an error code. */
+static int
+settle(struct imap *im, char **error_r)
+{
+	if (!im->ahead)
+		return 0;
+	im->ahead = false;
+	return batch_receive(im, im->ahead_from, im->ahead_n, false, error_r);
+}
+
+/* Fetches the bodies of the listed messages from listed[from] on, as
+   many as fit in a batch, into the cache (an oversize first one alone,
+   by its header), reading the answer sent ahead when it is that batch,
+   and sends the next.  0 or an error code. */
+static int
+fetch_batch(struct imap *im, size_t from, size_t max, char **error_r)
+{
+	bool header;
+	size_t n;
+	int r;
+
+	if (im->ahead && im->ahead_from == from) {
+		im->ahead = false;
+		n = im->ahead_n;
+		r = batch_receive(im, from, n, true, error_r);
+	} else {
+		if ((r = settle(im, error_r)) != 0 ||
+		    (r = ensure_inbox(im, error_r)) != 0)
+			return r;
+		n = batch_plan(im, from, max, &header);
+		r = batch_send(im, from, n, header);
+		r = r != MAILIMAP_NO_ERROR
+			    ? command_failed(im, "UID FETCH", r, error_r)
+			    : batch_receive(im, from, n, true, error_r);
+	}
+	if (r == 0)
+		send_ahead(im, from + n, max);
+	return r;
+}
+
+/* The cache slot of uid, or n_cache. */
+static size_t
+cache_find(struct imap *im, uint32_t uid)
+{
+	size_t i;
+
+	for (i = 0; i < im->n_cache && im->cache[i].uid != uid; i++)
+		;
+	return i;
 }
 
 static enum mailbox_result
@@ -962,7 +1123,7 @@ imap_fetch(void *h, const char *key, size_t max, char **data_r, size_t *len_r,
 	struct imap *im = h;
 	struct listed *l;
 	uint32_t validity, uid;
-	size_t i;
+	size_t i, at;
 	int r;
 
 	if (parse_key(key, &validity, &uid) == -1 || im->s == NULL ||
@@ -971,22 +1132,24 @@ imap_fetch(void *h, const char *key, size_t max, char **data_r, size_t *len_r,
 	l = find_listed(im, uid);
 	if (l == NULL)
 		return MAILBOX_GONE;
-	for (i = 0; i < im->n_cache && im->cache[i].uid != uid; i++)
-		;
-	if (i == im->n_cache) {
-		if ((r = fetch_batch(im, l, max, error_r)) != 0)
+	at = (size_t)(l - im->listed);
+	i = cache_find(im, uid);
+	/* asked for in the batch, but not in the answer: expunged */
+	if (i == im->n_cache && at >= im->cache_from && at < im->cache_end)
+		return MAILBOX_GONE;
+	if (i == im->n_cache || im->cache[i].data == NULL) {
+		if ((r = fetch_batch(im, at, max, error_r)) != 0)
 			return op_result(r);
-		for (i = 0; i < im->n_cache && im->cache[i].uid != uid; i++)
-			;
-		if (i == im->n_cache)
+		i = cache_find(im, uid);
+		if (i == im->n_cache || im->cache[i].data == NULL)
 			return MAILBOX_GONE; /* expunged meanwhile */
 	}
 	*data_r = im->cache[i].data;
 	*len_r = im->cache[i].len;
 	*size_r = l->size > im->cache[i].len ? l->size : im->cache[i].len;
-	/* handed over: the slot keeps no pointer */
+	/* handed over: the slot keeps no pointer (asked again, it is
+	   fetched again) */
 	im->cache[i].data = NULL;
-	im->cache[i].uid = 0;
 	return MAILBOX_OK;
 }
 
@@ -1447,6 +1610,45 @@ sleep_until(time_t end, volatile sig_atomic_t *stop)
 	}
 }
 
+/* Whether mail arrived in the inbox since the last list(): a UID beyond
+   the highest it saw, or an EXISTS the server sent with the answer (for
+   mail its FETCH did not see yet).  Mail the server announced during the
+   pass, inside the answer to another command, it does not announce
+   again in IDLE.  Mail left in the inbox (failed, or kept there) is at
+   or below that UID and starts no pass.  1, 0 or an error code. */
+static int
+news(struct imap *im, char **error_r)
+{
+	clist *result = NULL;
+	clistiter *it;
+	int r, found = 0;
+
+	if (im->seen_valid != im->validity || im->validity == 0 ||
+	    im->s->imap_selection_info == NULL)
+		return 0; /* no list() to compare with: IDLE tells */
+	im->s->imap_selection_info->sel_has_exists = 0;
+	r = uid_fetch(im, mailimap_set_new_interval(im->seen_last + 1, 0), 0,
+		      "UID FETCH (new mail)", &result, error_r);
+	if (r != 0)
+		return r;
+	/* "n:*" answers the highest UID even when it is below n */
+	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
+		uint32_t uid, size;
+		const char *body;
+		size_t len;
+
+		msg_att_read(clist_content(it), &uid, &size, &body, &len);
+		if (uid > im->seen_last)
+			found = 1;
+	}
+	mailimap_fetch_list_free(result);
+	if (im->s->imap_selection_info->sel_has_exists)
+		found = 1;
+	if (found)
+		log_debug("imap: mail arrived during the pass");
+	return found;
+}
+
 static enum mailbox_result
 imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 {
@@ -1460,14 +1662,27 @@ imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 		sleep_until(im->retry_at < end ? im->retry_at : end, stop);
 		return MAILBOX_TIMEOUT;
 	}
-	if (ensure_inbox(im, error_r) != 0)
+	if (settle(im, error_r) != 0 || ensure_inbox(im, error_r) != 0)
 		return MAILBOX_ERROR;
+	r = news(im, error_r);
+	if (r == 1)
+		return MAILBOX_OK;
+	if (r != 0 && im->s == NULL)
+		return MAILBOX_ERROR;
+	if (r != 0) {
+		/* a refusal: IDLE still tells of what comes next */
+		log_debug("imap: %s", *error_r);
+		free(*error_r);
+		*error_r = NULL;
+	}
 	if (!im->set->idle || !im->has_idle) {
 		sleep_until(monotonic() + timeout, stop);
 		return MAILBOX_TIMEOUT;
 	}
 	if (timeout > IMAP_IDLE_MAX)
 		timeout = IMAP_IDLE_MAX;
+	/* XXX mailimap_idle() drops untagged data sent before "+ idling";
+	   Dovecot sends what changed after it, and news() came first */
 	r = mailimap_idle(im->s);
 	if (r != MAILIMAP_NO_ERROR) {
 		(void)command_failed(im, "IDLE", r, error_r);
@@ -1490,9 +1705,12 @@ static void
 imap_close(void *h)
 {
 	struct imap *im = h;
+	char *err = NULL;
 
-	if (im->s != NULL && im->s->imap_stream != NULL)
+	if (im->s != NULL && settle(im, &err) == 0 && im->s != NULL &&
+	    im->s->imap_stream != NULL)
 		(void)mailimap_logout(im->s);
+	free(err);
 	disconnect(im);
 	free(im->listed);
 	free(im->last_error);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "imap.h"
+#include "log.h"
 #include "mailbox.h"
 #include "mailbox_backend.h"
 #include "maildir.h"
@@ -188,9 +189,17 @@ enum mailbox_result
 mailbox_wait(struct mailbox *mb, int timeout, volatile sig_atomic_t *stop,
 	     char **error_r)
 {
+	enum mailbox_result rc;
+
 	if (mb->ops->wait == NULL)
 		return lacks(mb, "way to wait for mail", error_r);
-	return mb->ops->wait(mb->h, timeout, stop, error_r);
+	/* one line a pass: a test can tell a daemon at rest from one that
+	   starts pass after pass */
+	log_debug("mailbox: waiting for mail");
+	rc = mb->ops->wait(mb->h, timeout, stop, error_r);
+	if (rc == MAILBOX_OK)
+		log_debug("mailbox: new mail");
+	return rc;
 }
 
 /* --- a folder's given keys seen as a mailbox (mailbox_view_open) */
