@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,11 +24,24 @@ struct slot {
 	int taken;   /* intake_take()'s answer */
 	char *error; /* why taking it failed */
 	enum { OPEN, SETTLED, FAILED } out;
+	char *keep_error; /* the keeper's: why the raw copy failed */
 };
 
+/*
+ * The raw copies of a batch are written by a thread of their own, the
+ * keeper, in order, while the messages before them are judged: a new
+ * file costs about as much as judging a message, and the second core
+ * has little else to do.  A message is judged only after its copy is
+ * written (wait_kept): nothing is decided before it is on disk.
+ */
 struct batch {
 	struct slot slots[INTAKE_BATCH_COUNT];
 	size_t n;
+	struct intake *in;
+	pthread_t keeper;
+	pthread_mutex_t lock;
+	pthread_cond_t kept_more;
+	size_t kept; /* under lock: the copies of slots [0, kept) are done */
 };
 
 /* Where the pass stands: the last key before the first failure, so
@@ -45,8 +59,53 @@ batch_clear(struct batch *b)
 	for (i = 0; i < b->n; i++) {
 		intake_item_deinit(&b->slots[i].it);
 		free(b->slots[i].error);
+		free(b->slots[i].keep_error);
 	}
 	b->n = 0;
+	b->kept = 0;
+}
+
+/* The keeper: writes the raw copies of the batch, in order. */
+static void *
+keep_all(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		struct slot *s = &b->slots[i];
+		char *err = NULL;
+
+		if (s->taken == MAILBOX_OK &&
+		    intake_keep(b->in, &s->it, &err) == -1)
+			s->keep_error = err;
+		pthread_mutex_lock(&b->lock);
+		b->kept = i + 1;
+		pthread_cond_signal(&b->kept_more);
+		pthread_mutex_unlock(&b->lock);
+	}
+	return NULL;
+}
+
+/* Starts the keeper; 0, or -1 when no thread could be made (then the
+   copies are written here and now). */
+static int
+keeper_start(struct batch *b)
+{
+	if (pthread_create(&b->keeper, NULL, keep_all, b) == 0)
+		return 0;
+	keep_all(b);
+	return -1;
+}
+
+/* Waits until the raw copy of slot i is written, or failed. */
+static void
+wait_kept(struct batch *b, size_t i)
+{
+	pthread_mutex_lock(&b->lock);
+	while (b->kept <= i)
+		pthread_cond_wait(&b->kept_more, &b->lock);
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* Takes the messages from keys[*next] on into b, as many as a batch
@@ -92,15 +151,22 @@ suspect(const struct slot *s)
 	return s->taken == MAILBOX_OK && s->it.attempts > 0;
 }
 
-/* Judges one message of the batch (a gone one is settled). */
+/* Judges slot i of the batch once its raw copy is written (a gone one
+   is settled). */
 static void
-judge_slot(struct intake *in, struct slot *s, bool counted, time_t now,
-	   struct intake_stats *stats)
+judge_slot(struct intake *in, struct batch *b, size_t i, bool counted,
+	   time_t now, struct intake_stats *stats)
 {
+	struct slot *s = &b->slots[i];
 	char *err = NULL;
 
-	if (s->taken == MAILBOX_OK &&
-	    intake_judge(in, &s->it, counted, now, stats, &err) == -1) {
+	wait_kept(b, i);
+	if (s->keep_error != NULL) {
+		s->error = s->keep_error;
+		s->keep_error = NULL;
+		s->out = FAILED;
+	} else if (s->taken == MAILBOX_OK &&
+		   intake_judge(in, &s->it, counted, now, stats, &err) == -1) {
 		s->error = err;
 		s->out = FAILED;
 	} else {
@@ -189,10 +255,11 @@ group_run(struct intake *in, struct batch *b, size_t from, size_t to,
 		return;
 	}
 	memset(&got, 0, sizeof(got));
+	intake_forget_enrolled(in);
 	for (i = from; i < to && !*stop; i++) {
 		if (marked > 0 && !store_group_open(in->store))
 			break;
-		judge_slot(in, &b->slots[i], true, now, &got);
+		judge_slot(in, b, i, true, now, &got);
 	}
 	if (marked == 0) {
 		stats_add(stats, &got);
@@ -224,10 +291,11 @@ handle(struct intake *in, struct batch *b, time_t now,
        volatile sig_atomic_t *stop, struct intake_stats *stats)
 {
 	size_t i = 0, j;
+	bool thread = keeper_start(b) == 0;
 
 	while (i < b->n && !*stop) {
 		if (suspect(&b->slots[i])) {
-			judge_slot(in, &b->slots[i], false, now, stats);
+			judge_slot(in, b, i, false, now, stats);
 			i++;
 			continue;
 		}
@@ -236,6 +304,9 @@ handle(struct intake *in, struct batch *b, time_t now,
 		group_run(in, b, i, j, now, stop, stats);
 		i = j;
 	}
+	/* a stop leaves copies that the next pass writes again */
+	if (thread)
+		pthread_join(b->keeper, NULL);
 }
 
 /* Counts the batch's failures and moves the position on. */
@@ -265,12 +336,18 @@ intake_keys(struct intake *in, char **keys, size_t n, time_t now,
 	size_t next = 0;
 	int rc = 0;
 
+	b->in = in;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->kept_more, NULL);
+
 	while (rc == 0 && next < n && !*stop) {
 		rc = gather(in, keys, n, &next, b, stop, error_r);
 		handle(in, b, now, stop, stats);
 		settle(b, stats, p);
 		batch_clear(b);
 	}
+	pthread_cond_destroy(&b->kept_more);
+	pthread_mutex_destroy(&b->lock);
 	free(b);
 	return rc;
 }
@@ -372,6 +449,7 @@ intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 		return -1;
 	}
 	rc = intake_keys(in, keys, n, now, stop, stats, &p, error_r);
+	intake_forget_enrolled(in);
 	rc = end_pass(in, n, p.settled, now, rc, error_r);
 	if (n > 0)
 		log_debug("intake: %zu listed, %lu commits", n,

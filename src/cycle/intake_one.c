@@ -273,8 +273,16 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	int64_t id;
 	int rc;
 
-	if (store_enrolled(in->store, &codes, &n, &confirmed, error_r) == -1)
-		return -1;
+	if (!in->enrolled.valid) {
+		if (store_enrolled(in->store, &in->enrolled.codes,
+				   &in->enrolled.n, &in->enrolled.confirmed,
+				   error_r) == -1)
+			return -1;
+		in->enrolled.valid = true;
+	}
+	codes = in->enrolled.codes;
+	n = in->enrolled.n;
+	confirmed = in->enrolled.confirmed;
 	memset(&st, 0, sizeof(st));
 	st.enrolled = (const char *const *)codes;
 	st.n_enrolled = n;
@@ -282,7 +290,6 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	memset(&plan, 0, sizeof(plan));
 	if (judge_message(in, msg, &st, now, &c, &plan, error_r) == -1) {
 		roster_plan_free(&plan);
-		util_free_strv(codes, n);
 		return -1;
 	}
 	describe_record(in, key, msg, sha, spool_path, now, &c, &att, &rec);
@@ -301,11 +308,13 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		log_recorded(key, msg, &c);
 		rc = (int)c.verdict;
 	}
+	/* a place taken or given back, or failed half-way: read again */
+	if (rc < 0 || rec.enrol != STORE_ENROL_NONE || rec.change != NULL)
+		intake_forget_enrolled(in);
 	outmail_list_deinit(&mails);
 	roster_plan_free(&plan);
 	free(codes_text);
 	classification_deinit(&c);
-	util_free_strv(codes, n);
 	return rc;
 }
 
@@ -403,13 +412,22 @@ intake_take(struct intake *in, const char *key, struct intake_item *it,
 			       ? (int)r
 			       : MAILBOX_ERROR;
 	spool_sha256(it->data, it->len, it->sha);
-	/* nothing is decided before the raw copy is safe on disk */
-	if (keep_raw_copy(in, it->sha, it->data, it->len, &it->spool_path,
-			  error_r) == -1) {
-		intake_item_deinit(it);
-		return MAILBOX_ERROR;
-	}
 	return MAILBOX_OK;
+}
+
+int
+intake_keep(struct intake *in, struct intake_item *it, char **error_r)
+{
+	return keep_raw_copy(in, it->sha, it->data, it->len, &it->spool_path,
+			     error_r);
+}
+
+void
+intake_forget_enrolled(struct intake *in)
+{
+	if (in->enrolled.valid)
+		util_free_strv(in->enrolled.codes, in->enrolled.n);
+	memset(&in->enrolled, 0, sizeof(in->enrolled));
 }
 
 void
@@ -430,6 +448,9 @@ intake_judge(struct intake *in, const struct intake_item *it, bool counted,
 	int64_t id;
 	int rc;
 
+	/* alone, outside a group: others may have written meanwhile */
+	if (!counted)
+		intake_forget_enrolled(in);
 	msg = parse_counted(in, it, counted, now, &attempts, error_r);
 	if (msg == NULL)
 		return -1;

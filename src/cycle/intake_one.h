@@ -30,6 +30,13 @@ struct intake {
 	struct mailbox *mailbox;
 	struct classify_settings settings;
 	bool spool_made; /* the spool's mail folder exists */
+	/* the enrolments as a group of messages changes them: read once
+	   a group, as no one else writes while it is open */
+	struct {
+		char **codes;
+		size_t n, confirmed;
+		bool valid;
+	} enrolled;
 };
 
 struct intake_stats {
@@ -58,12 +65,18 @@ void intake_init(struct intake *in, const struct config *config,
 /* The folder for a verdict (from the config). */
 const char *intake_folder(const struct config *config, enum verdict v);
 
-/* Fetches key into it and keeps its raw copy: MAILBOX_OK, or
-   MAILBOX_GONE, MAILBOX_ERROR or MAILBOX_UNREACHABLE with *error_r (it
-   then holds nothing). */
+/* Fetches key into it: MAILBOX_OK, or MAILBOX_GONE, MAILBOX_ERROR or
+   MAILBOX_UNREACHABLE with *error_r (it then holds nothing). */
 int intake_take(struct intake *in, const char *key, struct intake_item *it,
 		char **error_r);
+/* Keeps its raw copy in the spool (it->spool_path): before it is
+   judged, as nothing is decided before the copy is on disk.  0 or -1.
+   Safe in a thread of its own while another item is judged. */
+int intake_keep(struct intake *in, struct intake_item *it, char **error_r);
 void intake_item_deinit(struct intake_item *it);
+/* Forgets what intake read of the enrolments: at the start and the end
+   of a group, when others may have changed them. */
+void intake_forget_enrolled(struct intake *in);
 
 /* Parses, classifies and records it (or only queues its move when it
    is known), counting one more attempt at it in a commit of its own

@@ -67,7 +67,9 @@ put(const char *dir, const char *name, const void *data, size_t len, bool sync,
 		*error_r = xasprintf("unsafe spool name '%s'", name);
 		return -1;
 	}
-	tmp = xasprintf("%s/.tmp.%ld.%u.%s", dir, (long)getpid(), counter++,
+	/* intake keeps copies in a thread of its own (intake.c) */
+	tmp = xasprintf("%s/.tmp.%ld.%u.%s", dir, (long)getpid(),
+			__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED),
 			name);
 	path = xasprintf("%s/%s", dir, name);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
