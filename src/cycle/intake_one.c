@@ -257,6 +257,38 @@ log_recorded(const char *key, const struct message *msg,
 		 c->gemeente != NULL ? c->gemeente->code : "", c->reasons);
 }
 
+/* Keeps intake's list of the enrolled up to date after a record (rc:
+   its verdict or -1): a place taken is added, a withdrawal (which may
+   promote) or a failure makes it read again. */
+static void
+note_enrolled(struct intake *in, int rc, const struct store_record *rec)
+{
+	size_t i;
+
+	if (!in->enrolled.valid)
+		return;
+	if (rc < 0 || rec->change != NULL) {
+		intake_forget_enrolled(in);
+		return;
+	}
+	if (rec->enrol != STORE_ENROL_CONFIRMED &&
+	    rec->enrol != STORE_ENROL_WAITLIST)
+		return; /* a contact more, or none */
+	for (i = 0; i < in->enrolled.n; i++) {
+		if (strcmp(in->enrolled.codes[i], rec->gemeente_code) == 0) {
+			/* not a new place after all: ask the store */
+			intake_forget_enrolled(in);
+			return;
+		}
+	}
+	in->enrolled.codes =
+		xreallocarray(in->enrolled.codes, in->enrolled.n + 1,
+			      sizeof(*in->enrolled.codes));
+	in->enrolled.codes[in->enrolled.n++] = xstrdup(rec->gemeente_code);
+	if (rec->enrol == STORE_ENROL_CONFIRMED)
+		in->enrolled.confirmed++;
+}
+
 /* Classifies and records one new message; returns its verdict or -1. */
 static int
 decide(struct intake *in, const char *key, const struct message *msg,
@@ -308,9 +340,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		log_recorded(key, msg, &c);
 		rc = (int)c.verdict;
 	}
-	/* a place taken or given back, or failed half-way: read again */
-	if (rc < 0 || rec.enrol != STORE_ENROL_NONE || rec.change != NULL)
-		intake_forget_enrolled(in);
+	note_enrolled(in, rc, &rec);
 	outmail_list_deinit(&mails);
 	roster_plan_free(&plan);
 	free(codes_text);

@@ -158,12 +158,14 @@ finish(struct roster_plan *plan, const char *actor, int rc)
 	return 0;
 }
 
-/* Reads what a plan needs. */
+/* Reads what a plan for code needs: its contacts and the programme. */
 static int
-load(struct store *s, struct schedule_contact **contacts, size_t *n_contacts,
-     struct schedule_item **items, size_t *n_items, char **error_r)
+load(struct store *s, const char *code, struct schedule_contact **contacts,
+     size_t *n_contacts, struct schedule_item **items, size_t *n_items,
+     char **error_r)
 {
-	if (store_programme_contacts(s, contacts, n_contacts, error_r) == -1)
+	if (store_programme_contacts_of(s, code, contacts, n_contacts,
+					error_r) == -1)
 		return -1;
 	if (store_programme_items(s, items, n_items, error_r) == -1) {
 		store_programme_contacts_free(*contacts, *n_contacts);
@@ -203,15 +205,17 @@ roster_plan_withdraw(struct store *s, const struct rules *r,
 	plan->detail = xasprintf("%s %s withdraws (%s)", code, name, status);
 	free(status);
 	free(name);
-	if (load(s, &contacts, &n_contacts, &items, &n_items, error_r) == -1)
+	if (load(s, code, &contacts, &n_contacts, &items, &n_items, error_r) ==
+	    -1)
 		return -1;
 	rc = 0;
-	for (i = 0; i < n_contacts && rc == 0; i++) {
-		if (strcmp(contacts[i].code, code) == 0)
-			rc = withdrawal_letters(plan, r, cfg, &contacts[i],
-						was_confirmed, items, n_items,
-						now, error_r);
-	}
+	for (i = 0; i < n_contacts && rc == 0; i++)
+		rc = withdrawal_letters(plan, r, cfg, &contacts[i],
+					was_confirmed, items, n_items, now,
+					error_r);
+	store_programme_contacts_free(contacts, n_contacts);
+	contacts = NULL;
+	n_contacts = 0;
 	/* a place comes free: the first on the waiting list takes it */
 	if (rc == 0 && was_confirmed)
 		rc = store_programme_confirmed(s, &confirmed, error_r);
@@ -220,6 +224,9 @@ roster_plan_withdraw(struct store *s, const struct rules *r,
 		rc = store_programme_first_waiting(s, &next, &next_name,
 						   error_r);
 		if (rc == 1)
+			rc = store_programme_contacts_of(s, next, &contacts,
+							 &n_contacts, error_r);
+		if (rc == 0 && next != NULL)
 			rc = plan_promotion(r, cfg, next, contacts, n_contacts,
 					    items, n_items, now, plan, error_r);
 	}
@@ -275,7 +282,8 @@ roster_plan_promote(struct store *s, const struct rules *r,
 		rc = -1;
 	}
 	if (rc == 0)
-		rc = load(s, &contacts, &n_contacts, &items, &n_items, error_r);
+		rc = load(s, code, &contacts, &n_contacts, &items, &n_items,
+			  error_r);
 	if (rc == 0) {
 		plan->detail = xasprintf("%s %s promoted from the waiting "
 					 "list%s",

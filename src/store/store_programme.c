@@ -28,16 +28,24 @@ contact_row(void *row, sqlite3_stmt *st)
 	one->round = (unsigned)sqlite3_column_int(st, 6);
 }
 
-int
-store_programme_contacts(struct store *s, struct schedule_contact **contacts_r,
-			 size_t *n_r, char **error_r)
+/* The contacts of every enrolled municipality, or of code's alone. */
+static int
+read_contacts(struct store *s, const char *code,
+	      struct schedule_contact **contacts_r, size_t *n_r, char **error_r)
 {
 	sqlite3_stmt *st = store_prepare(
 		s,
-		"SELECT e.code, e.name, c.address, c.name, e.status,"
-		" max(c.added_at, COALESCE(e.confirmed_at, e.enrolled_at)),"
-		" e.round FROM contacts c JOIN enrolments e ON e.code = c.code"
-		" ORDER BY e.enrolled_at, e.code, c.added_at, c.id",
+		code == NULL
+			? "SELECT e.code, e.name, c.address, c.name, e.status,"
+			  " max(c.added_at, COALESCE(e.confirmed_at,"
+			  " e.enrolled_at)), e.round FROM contacts c"
+			  " JOIN enrolments e ON e.code = c.code"
+			  " ORDER BY e.enrolled_at, e.code, c.added_at, c.id"
+			: "SELECT e.code, e.name, c.address, c.name, e.status,"
+			  " max(c.added_at, COALESCE(e.confirmed_at,"
+			  " e.enrolled_at)), e.round FROM contacts c"
+			  " JOIN enrolments e ON e.code = c.code"
+			  " WHERE c.code = ?1 ORDER BY c.added_at, c.id",
 		error_r);
 	struct schedule_contact *c = NULL;
 	size_t n = 0;
@@ -45,6 +53,8 @@ store_programme_contacts(struct store *s, struct schedule_contact **contacts_r,
 
 	if (st == NULL)
 		return -1;
+	if (code != NULL)
+		store_bind_text(st, 1, code);
 	rc = store_collect(s, st, &c, &n, sizeof(*c), contact_row, error_r,
 			   "contacts");
 	sqlite3_finalize(st);
@@ -55,6 +65,21 @@ store_programme_contacts(struct store *s, struct schedule_contact **contacts_r,
 	*contacts_r = c;
 	*n_r = n;
 	return 0;
+}
+
+int
+store_programme_contacts(struct store *s, struct schedule_contact **contacts_r,
+			 size_t *n_r, char **error_r)
+{
+	return read_contacts(s, NULL, contacts_r, n_r, error_r);
+}
+
+int
+store_programme_contacts_of(struct store *s, const char *code,
+			    struct schedule_contact **contacts_r, size_t *n_r,
+			    char **error_r)
+{
+	return read_contacts(s, code, contacts_r, n_r, error_r);
 }
 
 void

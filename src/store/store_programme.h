@@ -35,6 +35,10 @@ struct store_change {
 int store_programme_contacts(struct store *s,
 			     struct schedule_contact **contacts_r, size_t *n_r,
 			     char **error_r);
+/* The same for one municipality (a withdrawal, a promotion). */
+int store_programme_contacts_of(struct store *s, const char *code,
+				struct schedule_contact **contacts_r,
+				size_t *n_r, char **error_r);
 void store_programme_contacts_free(struct schedule_contact *c, size_t n);
 
 /* How far the scheduler has evaluated the programme (remind.c). */
