@@ -186,7 +186,9 @@ store_begin(struct store *s, char **error_r)
 	if (s->depth > 0 && sqlite3_get_autocommit(s->db))
 		s->depth = 0; /* ended by SQLite, or a commit not undone */
 	if (s->depth > 0) {
-		if (store_exec(s, "SAVEPOINT step", error_r) == -1)
+		sqlite3_stmt *st = store_stmt(s, STMT_SAVEPOINT, error_r);
+
+		if (st == NULL || store_run(s, st, error_r, "savepoint") == -1)
 			return -1;
 	} else if (store_exec(s, "BEGIN IMMEDIATE", error_r) == -1) {
 		return -1;
@@ -198,9 +200,15 @@ store_begin(struct store *s, char **error_r)
 int
 store_commit(struct store *s, char **error_r)
 {
-	if (store_exec(s, s->depth > 1 ? "RELEASE step" : "COMMIT", error_r) ==
-	    -1)
-		return -1; /* still open: the caller rolls back */
+	sqlite3_stmt *st;
+
+	if (s->depth > 1) {
+		st = store_stmt(s, STMT_RELEASE, error_r);
+		if (st == NULL || store_run(s, st, error_r, "release") == -1)
+			return -1; /* still open: the caller rolls back */
+	} else if (store_exec(s, "COMMIT", error_r) == -1) {
+		return -1;
+	}
 	if (s->depth > 0)
 		s->depth--;
 	return 0;

@@ -401,6 +401,9 @@ const char *const store_sql[STMT_COUNT] = {
 		"UPDATE schedule_state SET evaluated_at = ?1, next_moment = ?2,"
 		" programme_hash = ?3 WHERE id = 1",
 	[STMT_SCHEDULE_FORGET] = "DELETE FROM schedule_changes WHERE id <= ?1",
+	/* a step inside intake's group (store_begin): once a message */
+	[STMT_SAVEPOINT] = "SAVEPOINT step",
+	[STMT_RELEASE] = "RELEASE step",
 };
 
 static const struct {
