@@ -86,46 +86,36 @@ build(struct store *s, const struct rules *r, const struct config *cfg,
 	return rc;
 }
 
-/* What is due at now, with the store's view of the sessions. */
+/* What is due at now for the municipalities changed up to last, or
+   (last 0) for every one, after the programme is synced with the
+   store's view of the sessions (all: the changed ones take the
+   programme as last synced). */
 static int
 due(struct store *s, const struct rules *r, time_t now, bool commit,
-    struct schedule_contact **contacts_r, size_t *n_contacts_r,
+    int64_t last, struct schedule_contact **contacts_r, size_t *n_contacts_r,
     struct schedule_mail **mails_r, size_t *n_r, char **error_r)
 {
 	struct schedule_item *items = NULL;
 	size_t n_items = 0;
 	unsigned changed = 0;
+	int rc;
 
-	if (store_programme_sync(s, r->programme, now, commit, &items, &n_items,
-				 &changed, error_r) == -1)
+	if (last == 0)
+		rc = store_programme_sync(s, r->programme, now, commit, &items,
+					  &n_items, &changed, error_r);
+	else
+		rc = store_programme_items(s, &items, &n_items, error_r);
+	if (rc == -1)
 		return -1;
 	if (changed > 0 && commit)
 		log_info("programme: %u session(s) changed", changed);
-	if (store_programme_contacts(s, contacts_r, n_contacts_r, error_r) ==
-	    -1) {
-		free(items);
-		return -1;
-	}
-	schedule_due(r->programme, *contacts_r, *n_contacts_r, items, n_items,
-		     now, mails_r, n_r);
-	free(items);
-	return 0;
-}
-
-/* What is due at now for the municipalities changed up to last: the
-   sessions as stored, for the programme is the one last synced. */
-static int
-due_changed(struct store *s, const struct rules *r, time_t now, int64_t last,
-	    struct schedule_contact **contacts_r, size_t *n_contacts_r,
-	    struct schedule_mail **mails_r, size_t *n_r, char **error_r)
-{
-	struct schedule_item *items = NULL;
-	size_t n_items = 0;
-
-	if (store_programme_items(s, &items, &n_items, error_r) == -1)
-		return -1;
-	if (store_programme_changed_contacts(s, last, contacts_r, n_contacts_r,
-					     error_r) == -1) {
+	if (last == 0)
+		rc = store_programme_contacts(s, contacts_r, n_contacts_r,
+					      error_r);
+	else
+		rc = store_programme_changed_contacts(s, last, contacts_r,
+						      n_contacts_r, error_r);
+	if (rc == -1) {
 		free(items);
 		return -1;
 	}
@@ -204,11 +194,9 @@ remind_run(struct store *s, const struct rules *r, const struct config *cfg,
 		log_debug("scheduler: nothing changed or fell due");
 		return 0;
 	}
-	rc = stats_r->scope == REMIND_ALL
-		     ? due(s, r, now, true, &contacts, &n_contacts, &mails, &n,
-			   error_r)
-		     : due_changed(s, r, now, st.last_change, &contacts,
-				   &n_contacts, &mails, &n, error_r);
+	rc = due(s, r, now, true,
+		 stats_r->scope == REMIND_ALL ? 0 : st.last_change, &contacts,
+		 &n_contacts, &mails, &n, error_r);
 	if (rc == -1)
 		return -1;
 	stats_r->contacts = n_contacts;
@@ -254,7 +242,7 @@ remind_print(struct store *s, const struct rules *r, time_t now, FILE *out,
 	size_t n_contacts = 0, n = 0, n_plan = 0, i;
 	int rc = 0, q;
 
-	if (due(s, r, now, false, &contacts, &n_contacts, &mails, &n,
+	if (due(s, r, now, false, 0, &contacts, &n_contacts, &mails, &n,
 		error_r) == -1)
 		return -1;
 	schedule_plan(r->programme, contacts, n_contacts, now, &plan, &n_plan);

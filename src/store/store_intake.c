@@ -218,18 +218,7 @@ store_attempt_begin(struct store *s, const char *mailbox, const char *msgkey,
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
 	if (store_run_unsynced(s, st, error_r, "attempt") == -1)
 		return -1;
-	st = store_stmt(s, STMT_ATTEMPT_COUNT, error_r);
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, mailbox);
-	store_bind_text(st, 2, msgkey);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return store_fail(s, error_r, "attempt count");
-	}
-	*count_r = (unsigned)sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	return store_attempt_count(s, mailbox, msgkey, count_r, error_r);
 }
 
 int
