@@ -235,7 +235,9 @@ read_head(const char *path, size_t max, size_t *len_r, char **error_r)
 	close(fd);
 	data[done] = '\0';
 	*len_r = done;
-	return data;
+	/* held with a batch: not the 25 MB asked for (a worker forked then
+	   inherits it, counted against its RLIMIT_DATA) */
+	return xreallocarray(data, done + 1, 1);
 }
 
 static enum mailbox_result
