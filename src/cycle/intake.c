@@ -11,6 +11,8 @@
 #include "intake.h"
 #include "log.h"
 #include "mailbox.h"
+#include "message.h"
+#include "message_worker.h"
 #include "spool.h"
 #include "store.h"
 #include "store_intake.h"
@@ -151,8 +153,35 @@ suspect(const struct slot *s)
 	return s->taken == MAILBOX_OK && s->it.attempts > 0;
 }
 
-/* Judges slot i of the batch once its raw copy is written (a gone one
-   is settled). */
+/* Makes slot i ready to be judged: its raw copy written, then parsed
+   (outside any transaction).  false, with the slot FAILED or SETTLED
+   (gone), when it is not to be judged. */
+static bool
+prepare_slot(struct intake *in, struct batch *b, size_t i, bool counted,
+	     time_t now)
+{
+	struct slot *s = &b->slots[i];
+	char *err = NULL;
+
+	wait_kept(b, i);
+	if (s->taken != MAILBOX_OK) {
+		s->out = s->taken == MAILBOX_ERROR ? FAILED : SETTLED;
+	} else if (s->keep_error != NULL) {
+		s->error = s->keep_error;
+		s->keep_error = NULL;
+		s->out = FAILED;
+	} else if (intake_parse(in, &s->it, counted, now, &err) == -1) {
+		s->error = err;
+		s->out = FAILED;
+	} else {
+		return true;
+	}
+	if (s->out == FAILED)
+		log_warnx("message %s: %s", s->it.key, s->error);
+	return false;
+}
+
+/* Judges the prepared slot i. */
 static void
 judge_slot(struct intake *in, struct batch *b, size_t i, bool counted,
 	   time_t now, struct intake_stats *stats)
@@ -160,20 +189,15 @@ judge_slot(struct intake *in, struct batch *b, size_t i, bool counted,
 	struct slot *s = &b->slots[i];
 	char *err = NULL;
 
-	wait_kept(b, i);
-	if (s->keep_error != NULL) {
-		s->error = s->keep_error;
-		s->keep_error = NULL;
-		s->out = FAILED;
-	} else if (s->taken == MAILBOX_OK &&
-		   intake_judge(in, &s->it, counted, now, stats, &err) == -1) {
+	if (intake_judge(in, &s->it, counted, now, stats, &err) == -1) {
 		s->error = err;
 		s->out = FAILED;
-	} else {
-		s->out = s->taken == MAILBOX_ERROR ? FAILED : SETTLED;
-	}
-	if (s->out == FAILED)
 		log_warnx("message %s: %s", s->it.key, s->error);
+	} else {
+		s->out = SETTLED;
+	}
+	message_free(s->it.msg);
+	s->it.msg = NULL;
 }
 
 /* The group's transaction is lost: every message it held stays in the
@@ -187,7 +211,7 @@ group_failed(struct batch *b, size_t from, size_t to, char *err)
 		  to - from, err);
 	free(err);
 	for (i = from; i < to; i++) {
-		if (b->slots[i].out == SETTLED &&
+		if (b->slots[i].out != FAILED &&
 		    b->slots[i].taken == MAILBOX_OK)
 			b->slots[i].out = FAILED;
 	}
@@ -221,8 +245,7 @@ group_mark(struct intake *in, struct batch *b, size_t from, size_t to,
 	if (n == 0)
 		return 0;
 	if (store_attempts_mark(in->store, in->mailbox->name, keys, n, now,
-				error_r) == -1 ||
-	    store_group_begin(in->store, error_r) == -1)
+				error_r) == -1)
 		return -1;
 	return (int)n;
 }
@@ -233,9 +256,10 @@ static void
 group_run(struct intake *in, struct batch *b, size_t from, size_t to,
 	  time_t now, volatile sig_atomic_t *stop, struct intake_stats *stats)
 {
+	bool ready[INTAKE_BATCH_COUNT];
 	struct intake_stats got;
 	char *err = NULL;
-	size_t i;
+	size_t i, end;
 	int marked;
 
 	marked = group_mark(in, b, from, to, now, &err);
@@ -254,19 +278,27 @@ group_run(struct intake *in, struct batch *b, size_t from, size_t to,
 		free(err);
 		return;
 	}
+	/* parsed before the group takes the write lock */
+	for (end = from; end < to && !*stop; end++)
+		ready[end - from] = prepare_slot(in, b, end, true, now);
 	memset(&got, 0, sizeof(got));
 	intake_forget_enrolled(in);
-	for (i = from; i < to && !*stop; i++) {
+	if (marked > 0 && store_group_begin(in->store, &err) == -1) {
+		group_failed(b, from, end, err);
+		return;
+	}
+	for (i = from; i < end; i++) {
 		if (marked > 0 && !store_group_open(in->store))
 			break;
-		judge_slot(in, b, i, true, now, &got);
+		if (ready[i - from])
+			judge_slot(in, b, i, true, now, &got);
 	}
 	if (marked == 0) {
 		stats_add(stats, &got);
 		return;
 	}
 	/* a stop: the rest was never attempted */
-	for (; i < to && *stop && store_group_open(in->store); i++) {
+	for (i = end; i < to && store_group_open(in->store); i++) {
 		if (b->slots[i].taken == MAILBOX_OK)
 			(void)store_attempt_end(in->store, in->mailbox->name,
 						b->slots[i].it.key, &err);
@@ -276,7 +308,7 @@ group_run(struct intake *in, struct batch *b, size_t from, size_t to,
 	if (!store_group_open(in->store) ||
 	    store_group_commit(in->store, &err) == -1) {
 		store_group_rollback(in->store);
-		group_failed(b, from, to,
+		group_failed(b, from, end,
 			     err != NULL ? err
 					 : xstrdup("the transaction ended"));
 		return;
@@ -295,7 +327,8 @@ handle(struct intake *in, struct batch *b, time_t now,
 
 	while (i < b->n && !*stop) {
 		if (suspect(&b->slots[i])) {
-			judge_slot(in, b, i, false, now, stats);
+			if (prepare_slot(in, b, i, false, now))
+				judge_slot(in, b, i, false, now, stats);
 			i++;
 			continue;
 		}
@@ -440,6 +473,8 @@ intake_run(struct intake *in, time_t now, volatile sig_atomic_t *stop,
 
 	if (resume_position(in, error_r) == -1)
 		return -1;
+	/* forked now, it carries none of the mail of the batches */
+	message_worker_warm();
 	rc = mailbox_list(in->mailbox, &keys, &n, error_r);
 	if (rc != MAILBOX_OK)
 		return rc == MAILBOX_UNREACHABLE ? MAILBOX_UNREACHABLE : -1;

@@ -463,29 +463,36 @@ intake_forget_enrolled(struct intake *in)
 void
 intake_item_deinit(struct intake_item *it)
 {
+	message_free(it->msg);
 	free(it->data);
 	free(it->spool_path);
+	it->msg = NULL;
 	it->data = it->spool_path = NULL;
 }
 
 int
-intake_judge(struct intake *in, const struct intake_item *it, bool counted,
+intake_parse(struct intake *in, struct intake_item *it, bool counted,
+	     time_t now, char **error_r)
+{
+	unsigned attempts;
+
+	it->msg = parse_counted(in, it, counted, now, &attempts, error_r);
+	return it->msg == NULL ? -1 : 0;
+}
+
+int
+intake_judge(struct intake *in, struct intake_item *it, bool counted,
 	     time_t now, struct intake_stats *stats, char **error_r)
 {
-	struct message *msg;
 	char *verdict = NULL;
-	unsigned attempts;
 	int64_t id;
 	int rc;
 
 	/* alone, outside a group: others may have written meanwhile */
 	if (!counted)
 		intake_forget_enrolled(in);
-	msg = parse_counted(in, it, counted, now, &attempts, error_r);
-	if (msg == NULL)
-		return -1;
 	rc = store_message_known(in->store, in->mailbox->name, it->key,
-				 msg->message_id, it->sha, &id, &verdict,
+				 it->msg->message_id, it->sha, &id, &verdict,
 				 error_r);
 	if (rc == 1) {
 		rc = tidy_known(in, it->key, id, verdict, now, stats, error_r);
@@ -495,7 +502,7 @@ intake_judge(struct intake *in, const struct intake_item *it, bool counted,
 					       it->key, error_r);
 	} else if (rc == 0) {
 		/* the record ends the attempts in the same commit */
-		rc = decide(in, it->key, msg, it->sha, it->spool_path, now,
+		rc = decide(in, it->key, it->msg, it->sha, it->spool_path, now,
 			    error_r);
 		if (rc >= 0) {
 			stats->recorded++;
@@ -503,7 +510,6 @@ intake_judge(struct intake *in, const struct intake_item *it, bool counted,
 			rc = 1;
 		}
 	}
-	message_free(msg);
 	free(verdict);
 	return rc;
 }

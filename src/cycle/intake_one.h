@@ -15,6 +15,7 @@
 
 struct config;
 struct mailbox;
+struct message;
 struct rules;
 struct store;
 
@@ -53,8 +54,9 @@ struct intake_item {
 	size_t len;
 	size_t size; /* as the mailbox says: may be more than len */
 	char sha[65];
-	char *spool_path;  /* its raw copy */
-	unsigned attempts; /* counted before this one */
+	char *spool_path;    /* its raw copy */
+	unsigned attempts;   /* counted before this one */
+	struct message *msg; /* parsed (intake_parse) */
 };
 
 /* Fills in->settings from the config and the programme. */
@@ -78,11 +80,17 @@ void intake_item_deinit(struct intake_item *it);
    of a group, when others may have changed them. */
 void intake_forget_enrolled(struct intake *in);
 
-/* Parses, classifies and records it (or only queues its move when it
-   is known), counting one more attempt at it in a commit of its own
-   unless the caller counted it already (counted).  1 recorded, 0 known,
-   -1 failed with *error_r. */
-int intake_judge(struct intake *in, const struct intake_item *it, bool counted,
+/* Parses it (it->msg), counting one more attempt at it in a commit of
+   its own unless the caller counted it already (counted); past
+   INTAKE_ATTEMPTS_MAX attempts it is not parsed but set aside for a
+   person.  Outside the group's transaction: a parse may take long, and
+   staff's commands must not wait for it.  0, or -1 with *error_r. */
+int intake_parse(struct intake *in, struct intake_item *it, bool counted,
+		 time_t now, char **error_r);
+
+/* Classifies and records the parsed it (or only queues its move when it
+   is known).  1 recorded, 0 known, -1 failed with *error_r. */
+int intake_judge(struct intake *in, struct intake_item *it, bool counted,
 		 time_t now, struct intake_stats *stats, char **error_r);
 
 #endif

@@ -491,6 +491,30 @@ reap_idle_worker(void)
 	}
 }
 
+/* Forked with our parent's worker: a reply on that line may be an
+   answer to our parent's question, so it is not ours to use. */
+static void
+forget_inherited(void)
+{
+	if (worker_pid != -1 && worker_owner != getpid()) {
+		close(worker_fd);
+		worker_pid = -1;
+		worker_fd = -1;
+	}
+}
+
+void
+message_worker_warm(void)
+{
+	char *err = NULL;
+
+	forget_inherited();
+	reap_idle_worker();
+	/* a failure is said by the parse that needs the worker */
+	if (worker_pid == -1 && start_worker(&err) == -1)
+		free(err);
+}
+
 /* The worker's parse, or NULL when it could not be had (*how says why;
    the worker is gone then, the next call starts a new one). */
 static struct message *
@@ -502,13 +526,7 @@ ask(const char *data, size_t len, size_t size, bool header_only, char *how,
 	size_t n;
 	int rc = -2, tries;
 
-	if (worker_pid != -1 && worker_owner != getpid()) {
-		/* forked with our parent's worker: a reply on that line may
-		   be an answer to our parent's question */
-		close(worker_fd);
-		worker_pid = -1;
-		worker_fd = -1;
-	}
+	forget_inherited();
 	reap_idle_worker();
 	/* a worker that was gone before it read the message: once more */
 	for (tries = 0; rc == -2 && tries < 2; tries++) {

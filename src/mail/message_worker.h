@@ -36,6 +36,10 @@ struct message;
  */
 struct message *message_worker_parse(const char *data, size_t len, size_t size);
 
+/* Starts the worker unless one runs: before mail is held in memory,
+   which a worker forked later would carry (intake's batches). */
+void message_worker_warm(void);
+
 /* Stops the worker (waits for it); the next parse starts a new one.
    Callers need not call it: the worker ends when its parent ends. */
 void message_worker_stop(void);

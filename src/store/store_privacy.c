@@ -126,7 +126,11 @@ store_privacy_erase(struct store *s, const char *address, bool dry_run,
 		store_rollback(s);
 		return -1;
 	}
-	return store_commit(s, error_r);
+	if (store_commit(s, error_r) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -27,6 +27,8 @@
 #include "fixture.h"
 #include "intake.h"
 #include "mailbox.h"
+#include "message.h"
+#include "message_worker.h"
 #include "programme.h"
 #include "rules.h"
 #include "store.h"
@@ -1025,6 +1027,51 @@ test_killed_in_batches(void **state)
 	assert_int_equal(count(e, "SELECT count(*) FROM enrolments"), 1);
 }
 
+/* A parse that takes its time: a message that is hard to read. */
+static struct message *
+slow_parse(const char *data, size_t len, size_t size)
+{
+	sleep(2);
+	return message_parse_sized(data, len, size);
+}
+
+static void
+test_parse_holds_no_lock(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	int status;
+	pid_t pid;
+
+	/* while a batch is parsed, a member of staff can write: the group
+	   takes the write lock only to record what was parsed */
+	deliver_many(e, 2);
+	message_worker_stop();
+	message_worker_set_parser(slow_parse, 10000);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		sqlite3 *db;
+		int rc;
+
+		usleep(700 * 1000);
+		if (sqlite3_open(e->db, &db) != SQLITE_OK)
+			_exit(2);
+		sqlite3_busy_timeout(db, 300);
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE; COMMIT", NULL, NULL,
+				  NULL);
+		sqlite3_close(db);
+		_exit(rc == SQLITE_OK ? 0 : 1);
+	}
+	pass(e, now);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(e->stats.recorded, 2);
+	message_worker_stop();
+	message_worker_set_parser(NULL, 0);
+}
+
 int
 main(void)
 {
@@ -1047,6 +1094,7 @@ main(void)
 		T(test_poison_in_batch),
 		T(test_unfinished_batch),
 		T(test_killed_in_batches),
+		T(test_parse_holds_no_lock),
 #undef T
 	};
 
