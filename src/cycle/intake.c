@@ -153,9 +153,9 @@ suspect(const struct slot *s)
 	return s->taken == MAILBOX_OK && s->it.attempts > 0;
 }
 
-/* Makes slot i ready to be judged: its raw copy written, then parsed
-   (outside any transaction).  false, with the slot FAILED or SETTLED
-   (gone), when it is not to be judged. */
+/* Makes slot i ready to be judged: parsed, outside any transaction,
+   while the keeper writes the raw copies.  false, with the slot FAILED
+   or SETTLED (gone), when it is not to be judged. */
 static bool
 prepare_slot(struct intake *in, struct batch *b, size_t i, bool counted,
 	     time_t now)
@@ -163,13 +163,8 @@ prepare_slot(struct intake *in, struct batch *b, size_t i, bool counted,
 	struct slot *s = &b->slots[i];
 	char *err = NULL;
 
-	wait_kept(b, i);
 	if (s->taken != MAILBOX_OK) {
 		s->out = s->taken == MAILBOX_ERROR ? FAILED : SETTLED;
-	} else if (s->keep_error != NULL) {
-		s->error = s->keep_error;
-		s->keep_error = NULL;
-		s->out = FAILED;
 	} else if (intake_parse(in, &s->it, counted, now, &err) == -1) {
 		s->error = err;
 		s->out = FAILED;
@@ -181,7 +176,8 @@ prepare_slot(struct intake *in, struct batch *b, size_t i, bool counted,
 	return false;
 }
 
-/* Judges the prepared slot i. */
+/* Judges the prepared slot i once its raw copy is written: nothing is
+   decided before it is on disk. */
 static void
 judge_slot(struct intake *in, struct batch *b, size_t i, bool counted,
 	   time_t now, struct intake_stats *stats)
@@ -189,13 +185,19 @@ judge_slot(struct intake *in, struct batch *b, size_t i, bool counted,
 	struct slot *s = &b->slots[i];
 	char *err = NULL;
 
-	if (intake_judge(in, &s->it, counted, now, stats, &err) == -1) {
+	wait_kept(b, i);
+	if (s->keep_error != NULL) {
+		s->error = s->keep_error;
+		s->keep_error = NULL;
+		s->out = FAILED;
+	} else if (intake_judge(in, &s->it, counted, now, stats, &err) == -1) {
 		s->error = err;
 		s->out = FAILED;
-		log_warnx("message %s: %s", s->it.key, s->error);
 	} else {
 		s->out = SETTLED;
 	}
+	if (s->out == FAILED)
+		log_warnx("message %s: %s", s->it.key, s->error);
 	message_free(s->it.msg);
 	s->it.msg = NULL;
 }
