@@ -1610,22 +1610,16 @@ sleep_until(time_t end, volatile sig_atomic_t *stop)
 	}
 }
 
-/* Whether mail arrived in the inbox since the last list(): a UID beyond
-   the highest it saw, or an EXISTS the server sent with the answer (for
-   mail its FETCH did not see yet).  Mail the server announced during the
-   pass, inside the answer to another command, it does not announce
-   again in IDLE.  Mail left in the inbox (failed, or kept there) is at
-   or below that UID and starts no pass.  1, 0 or an error code. */
+/* Whether a UID beyond the highest the last list() saw is in the inbox:
+   1, 0 or an error code; *exists_r says whether the server sent an
+   EXISTS with the answer. */
 static int
-news(struct imap *im, char **error_r)
+uid_beyond(struct imap *im, bool *exists_r, char **error_r)
 {
 	clist *result = NULL;
 	clistiter *it;
 	int r, found = 0;
 
-	if (im->seen_valid != im->validity || im->validity == 0 ||
-	    im->s->imap_selection_info == NULL)
-		return 0; /* no list() to compare with: IDLE tells */
 	im->s->imap_selection_info->sel_has_exists = 0;
 	r = uid_fetch(im, mailimap_set_new_interval(im->seen_last + 1, 0), 0,
 		      "UID FETCH (new mail)", &result, error_r);
@@ -1642,11 +1636,32 @@ news(struct imap *im, char **error_r)
 			found = 1;
 	}
 	mailimap_fetch_list_free(result);
-	if (im->s->imap_selection_info->sel_has_exists)
-		found = 1;
-	if (found)
-		log_debug("imap: mail arrived during the pass");
+	*exists_r = im->s->imap_selection_info->sel_has_exists != 0;
 	return found;
+}
+
+/* Whether mail arrived in the inbox since the last list(): a UID beyond
+   the highest it saw.  Mail the server announced during the pass,
+   inside the answer to another command, it does not announce again in
+   IDLE.  An EXISTS with the answer may tell of mail the FETCH did not
+   see yet, or only count what our moves left: asked once more, the
+   UIDs say which.  Mail left in the inbox (failed, or kept there) is
+   at or below that UID and starts no pass.  1, 0 or an error code. */
+static int
+news(struct imap *im, char **error_r)
+{
+	bool exists = false;
+	int r;
+
+	if (im->seen_valid != im->validity || im->validity == 0 ||
+	    im->s->imap_selection_info == NULL)
+		return 0; /* no list() to compare with: IDLE tells */
+	r = uid_beyond(im, &exists, error_r);
+	if (r == 0 && exists)
+		r = uid_beyond(im, &exists, error_r);
+	if (r == 1)
+		log_debug("imap: mail arrived during the pass");
+	return r;
 }
 
 static enum mailbox_result
