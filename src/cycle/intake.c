@@ -266,18 +266,12 @@ group_run(struct intake *in, struct batch *b, size_t from, size_t to,
 
 	marked = group_mark(in, b, from, to, now, &err);
 	if (marked == -1) {
+		/* the gone and failed ones settle as ever, the rest waits */
 		for (i = from; i < to; i++) {
-			struct slot *s = &b->slots[i];
-
-			s->out = s->taken == MAILBOX_GONE ? SETTLED : FAILED;
-			if (s->taken == MAILBOX_ERROR)
-				log_warnx("message %s: %s", s->it.key,
-					  s->error);
+			if (b->slots[i].taken != MAILBOX_OK)
+				(void)prepare_slot(in, b, i, true, now);
 		}
-		log_warnx("intake: %zu messages not recorded, left in the "
-			  "inbox: %s",
-			  to - from, err);
-		free(err);
+		group_failed(b, from, to, err);
 		return;
 	}
 	/* parsed before the group takes the write lock */
