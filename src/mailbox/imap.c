@@ -1640,22 +1640,30 @@ uid_beyond(struct imap *im, bool *exists_r, char **error_r)
 	return found;
 }
 
+/* Whether the last list() gives news() a UID to compare with. */
+static bool
+comparable(const struct imap *im)
+{
+	return im->seen_valid == im->validity && im->validity != 0 &&
+	       im->s->imap_selection_info != NULL;
+}
+
 /* Whether mail arrived in the inbox since the last list(): a UID beyond
    the highest it saw.  Mail the server announced during the pass,
    inside the answer to another command, it does not announce again in
    IDLE.  An EXISTS with the answer may tell of mail the FETCH did not
    see yet, or only count what our moves left: asked once more, the
    UIDs say which.  Mail left in the inbox (failed, or kept there) is
-   at or below that UID and starts no pass.  1, 0 or an error code. */
+   at or below that UID and starts no pass.  1, 0 or an error code;
+   0 without a list() to compare with. */
 static int
 news(struct imap *im, char **error_r)
 {
 	bool exists = false;
 	int r;
 
-	if (im->seen_valid != im->validity || im->validity == 0 ||
-	    im->s->imap_selection_info == NULL)
-		return 0; /* no list() to compare with: IDLE tells */
+	if (!comparable(im))
+		return 0; /* IDLE tells */
 	r = uid_beyond(im, &exists, error_r);
 	if (r == 0 && exists)
 		r = uid_beyond(im, &exists, error_r);
@@ -1664,16 +1672,43 @@ news(struct imap *im, char **error_r)
 	return r;
 }
 
+/* One IDLE of up to timeout seconds: 1 when the server spoke, 0 at the
+   timeout or a stop, -1 on an error. */
+static int
+idle_once(struct imap *im, int timeout, volatile sig_atomic_t *stop,
+	  char **error_r)
+{
+	int r, got;
+
+	/* XXX mailimap_idle() drops untagged data sent before "+ idling";
+	   Dovecot sends what changed after it, and news() came first */
+	r = mailimap_idle(im->s);
+	if (r != MAILIMAP_NO_ERROR) {
+		(void)command_failed(im, "IDLE", r, error_r);
+		return -1;
+	}
+	/* what libetpan already read is invisible to poll() */
+	if (im->s->imap_stream->read_buffer_len > 0)
+		got = 1;
+	else
+		got = wait_readable(mailimap_idle_get_fd(im->s), timeout, stop);
+	r = mailimap_idle_done(im->s);
+	if (r != MAILIMAP_NO_ERROR) {
+		(void)command_failed(im, "IDLE DONE", r, error_r);
+		return -1;
+	}
+	return got == 1 ? 1 : 0;
+}
+
 static enum mailbox_result
 imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 {
 	struct imap *im = h;
-	int r, got;
+	time_t end = monotonic() + timeout;
+	int r;
 
 	if (im->s == NULL) {
 		/* down: wait for the next attempt, which list() makes */
-		time_t end = monotonic() + timeout;
-
 		sleep_until(im->retry_at < end ? im->retry_at : end, stop);
 		return MAILBOX_TIMEOUT;
 	}
@@ -1691,29 +1726,39 @@ imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 		*error_r = NULL;
 	}
 	if (!im->set->idle || !im->has_idle) {
-		sleep_until(monotonic() + timeout, stop);
+		sleep_until(end, stop);
 		return MAILBOX_TIMEOUT;
 	}
-	if (timeout > IMAP_IDLE_MAX)
-		timeout = IMAP_IDLE_MAX;
-	/* XXX mailimap_idle() drops untagged data sent before "+ idling";
-	   Dovecot sends what changed after it, and news() came first */
-	r = mailimap_idle(im->s);
-	if (r != MAILIMAP_NO_ERROR) {
-		(void)command_failed(im, "IDLE", r, error_r);
-		return MAILBOX_ERROR;
+	while (!*stop && monotonic() < end) {
+		int left = (int)(end - monotonic());
+
+		r = idle_once(im, left < IMAP_IDLE_MAX ? left : IMAP_IDLE_MAX,
+			      stop, error_r);
+		if (r < 0)
+			return MAILBOX_ERROR;
+		if (r == 0)
+			continue; /* IMAP_IDLE_MAX: IDLE again until the end */
+		if (!comparable(im))
+			return MAILBOX_OK;
+		/* Dovecot's keepalive ("* OK Still here", at a moment it
+		   aligns per user, so soon after IDLE began) and flags or
+		   expunges of mail already seen wake IDLE too: only mail
+		   beyond the last list() starts a pass */
+		r = news(im, error_r);
+		if (r == 1)
+			return MAILBOX_OK;
+		if (r != 0 && im->s == NULL)
+			return MAILBOX_ERROR;
+		if (r != 0) {
+			/* a refusal: the pass finds out what changed */
+			log_debug("imap: %s", *error_r);
+			free(*error_r);
+			*error_r = NULL;
+			return MAILBOX_OK;
+		}
+		log_debug("imap: woken without new mail, idle again");
 	}
-	/* what libetpan already read is invisible to poll() */
-	if (im->s->imap_stream->read_buffer_len > 0)
-		got = 1;
-	else
-		got = wait_readable(mailimap_idle_get_fd(im->s), timeout, stop);
-	r = mailimap_idle_done(im->s);
-	if (r != MAILIMAP_NO_ERROR) {
-		(void)command_failed(im, "IDLE DONE", r, error_r);
-		return MAILBOX_ERROR;
-	}
-	return got == 1 ? MAILBOX_OK : MAILBOX_TIMEOUT;
+	return MAILBOX_TIMEOUT;
 }
 
 static void

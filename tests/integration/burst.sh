@@ -6,7 +6,7 @@
 # another command during a pass, it does not announce again in IDLE),
 # with processed mail kept in the inbox, and on a Maildir (inotify).
 # Each time the daemon comes to rest: no pass after pass once nothing
-# new arrives.
+# new arrives, not even when the server's keepalive wakes it.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -69,14 +69,21 @@ recorded() {
 	sqlite3 "$1" "SELECT count(*) FROM messages WHERE message_id LIKE '$2%'"
 }
 
+# waiting LOG: the last thing the daemon did was to wait for mail (a
+# keepalive that woke it without new mail leaves it waiting)
+waiting() {
+	grep -v 'imap: woken without new mail' "$1" | tail -n 1 |
+		grep -q 'mailbox: waiting for mail'
+}
+
 # at_rest LOG: the daemon waits and stays waiting (no new pass in 2 s)
 at_rest() {
 	# a bound for a slow build (sanitizers), not a timing
-	wait_for 60 sh -c "tail -n 1 '$1' | grep -q 'mailbox: waiting for mail'"
+	wait_for 60 waiting "$1"
 	a=$(grep -c 'mailbox: waiting for mail' "$1")
 	sleep 2
 	b=$(grep -c 'mailbox: waiting for mail' "$1")
-	[ "$a" = "$b" ] && tail -n 1 "$1" | grep -q 'mailbox: waiting for mail'
+	[ "$a" = "$b" ] && waiting "$1"
 }
 
 # start NAME: aanmeldd on $work/NAME.conf in the background, its log in
@@ -119,8 +126,9 @@ run() {
 	done
 }
 
-# --- IMAPS against Dovecot
-dovecot_start
+# --- IMAPS against Dovecot, whose keepalive ("* OK Still here") every
+# second wakes an idle client without new mail
+dovecot_start DOVECOT_IDLE_NOTIFY='1 secs'
 secret password "$IMAP_PASSWORD"
 imap() {	# imap NAME [EXTRA-LINE]: $work/NAME.conf on Dovecot's INBOX
 	conf "$1" 'log_level = debug' '[mailbox]' 'type = imap' \
@@ -132,12 +140,16 @@ imap() {	# imap NAME [EXTRA-LINE]: $work/NAME.conf on Dovecot's INBOX
 imap imap
 run imap i "$MAILDIR"
 eq "imap: the inbox is empty" 0 "$(count INBOX)"
+check "imap: the keepalive woke it, and it went on waiting" \
+	grep -q 'imap: woken without new mail, idle again' "$work/imap.log"
 stop imap
 
 # processed mail stays in the inbox, below the UID a pass has seen
 imap keep 'keep_in_inbox = yes'
 run keep k "$MAILDIR"
 eq "keep: the mails stay in the inbox" $((backlog + 120)) "$(count INBOX)"
+check "keep: the keepalive woke it, and it went on waiting" \
+	grep -q 'imap: woken without new mail, idle again' "$work/keep.log"
 stop keep
 
 # --- a Maildir, watched with inotify

@@ -26,6 +26,9 @@
 #   DOVECOT_MAIL_USER  system user owning the mail when run as root
 #                      (default nobody; Dovecot refuses mail access as root)
 #   DOVECOT_DEBUG      "yes" = auth_debug and mail_debug in DIR/dovecot.log
+#   DOVECOT_IDLE_NOTIFY  imap_idle_notify_interval, how often an idle client
+#                      hears "* OK Still here" (default: Dovecot's, 2 mins,
+#                      at a moment aligned per user, so also soon after IDLE)
 #   DOVECOT_LAYOUT     how the server names folders (a fresh DIR only):
 #                      default  Maildir++ on disk, separator "/", no prefix
 #                      dot      Maildir++, separator "." (Dovecot's default)
@@ -358,6 +361,7 @@ namespace inbox {
 }
 mail_fsync = never
 mailbox_idle_check_interval = 1 secs
+imap_idle_notify_interval = ${DOVECOT_IDLE_NOTIFY:-2 mins}
 protocol imap {
   mail_max_userip_connections = 100
 }
