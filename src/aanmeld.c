@@ -117,7 +117,7 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 	struct classification c;
 	struct message *msg;
 	const char *err;
-	char sha[65], *data, *verdict = NULL, *serr = NULL;
+	char sha[65], *data, *verdict = NULL, *serr = NULL, *code = NULL;
 	size_t len;
 	int64_t id;
 	int known = 0;
@@ -154,7 +154,15 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 	st.enrolled = (const char *const *)d->codes;
 	st.n_enrolled = d->n_codes;
 	st.confirmed = d->confirmed;
+	/* who may deliver a text, as the daemon would ask */
+	if (d->store != NULL && msg->from_addr != NULL &&
+	    store_participant(d->store, msg->from_addr, &code, &serr) == -1) {
+		free(serr);
+		code = NULL;
+	}
+	st.participant = code;
 	classify(msg, rt->rules, &set, &st, util_clock(), &c);
+	free(code);
 	printf("\t%s\t%s\t", verdict_name(c.verdict),
 	       c.gemeente != NULL ? c.gemeente->code : "-");
 	print_field(c.reasons);
