@@ -337,7 +337,8 @@ static const struct {
 	[REASON_NO_MESSAGE] = {"no-message", 0, "no message",
 			       "er hoort geen bericht bij"},
 	[REASON_DELIVERY] = {"delivery", 2,
-			     "delivery of %1 with %2 attachment(s)", NULL},
+			     "delivery of %1 with %2 attachment(s)",
+			     "tekst van %1 ontvangen (bijlagen: %2)"},
 	[REASON_DELIVERY_NOT_PARTICIPANT] =
 		{"delivery-not-participant", 1,
 		 "looks like a delivery, but %1 is no contact of a confirmed "
