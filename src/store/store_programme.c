@@ -11,6 +11,11 @@
 #include "store_write.h"
 #include "util.h"
 
+/* Whether the contact's municipality delivered its text: the
+   deadline's reminders stop (schedule.h). */
+#define DELIVERED                                                              \
+	" EXISTS (SELECT 1 FROM deliveries d WHERE d.code = e.code)"
+
 static void
 contact_row(void *row, sqlite3_stmt *st)
 {
@@ -26,6 +31,7 @@ contact_row(void *row, sqlite3_stmt *st)
 							: SCHEDULE_WITHDRAWN;
 	one->since = (time_t)sqlite3_column_int64(st, 5);
 	one->round = (unsigned)sqlite3_column_int(st, 6);
+	one->delivered = sqlite3_column_int(st, 7) != 0;
 }
 
 /* The contacts of every enrolled municipality, or of code's alone. */
@@ -38,12 +44,14 @@ read_contacts(struct store *s, const char *code,
 		code == NULL
 			? "SELECT e.code, e.name, c.address, c.name, e.status,"
 			  " max(c.added_at, COALESCE(e.confirmed_at,"
-			  " e.enrolled_at)), e.round FROM contacts c"
+			  " e.enrolled_at)), e.round," DELIVERED
+			  " FROM contacts c"
 			  " JOIN enrolments e ON e.code = c.code"
 			  " ORDER BY e.enrolled_at, e.code, c.added_at, c.id"
 			: "SELECT e.code, e.name, c.address, c.name, e.status,"
 			  " max(c.added_at, COALESCE(e.confirmed_at,"
-			  " e.enrolled_at)), e.round FROM contacts c"
+			  " e.enrolled_at)), e.round," DELIVERED
+			  " FROM contacts c"
 			  " JOIN enrolments e ON e.code = c.code"
 			  " WHERE c.code = ?1 ORDER BY c.added_at, c.id",
 		error_r);

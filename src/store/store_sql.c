@@ -411,7 +411,9 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_SCHEDULE_CHANGED] =
 		"SELECT e.code, e.name, c.address, c.name, e.status,"
 		" max(c.added_at, COALESCE(e.confirmed_at, e.enrolled_at)),"
-		" e.round FROM enrolments e JOIN contacts c ON c.code = e.code"
+		" e.round, EXISTS (SELECT 1 FROM deliveries d"
+		" WHERE d.code = e.code)"
+		" FROM enrolments e JOIN contacts c ON c.code = e.code"
 		" WHERE e.code IN (SELECT code FROM schedule_changes"
 		" WHERE id <= ?1)"
 		" ORDER BY e.enrolled_at, e.code, c.added_at, c.id",
