@@ -20,6 +20,7 @@
 #include "cli_privacy.h"
 #include "cli_programme.h"
 #include "cli_review.h"
+#include "cli_send.h"
 #include "cli_show.h"
 #include "cli_status.h"
 #include "config.h"
@@ -577,6 +578,9 @@ static const struct command commands[] = {
 	 "answer a review item: for municipalities only"},
 	{"dismiss", cli_review_dismiss, "dismiss ID",
 	 "close a review item without an answer"},
+	{"send", cli_send_run,
+	 "send TEMPLATE --to confirmed|waitlist|session:N [--dry-run]",
+	 "mail a staff-written template to a group, once per contact"},
 	{"history", cli_review_history, "history [CODE|ID]",
 	 "the audit log, oldest first"},
 	{"status", cli_status_run, "status [--help]",

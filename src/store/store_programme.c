@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outmail.h"
 #include "programme.h"
 #include "store.h"
 #include "store_internal.h"
@@ -459,6 +460,41 @@ store_programme_queue(struct store *s, const struct outmail *mails, size_t n,
 		    -1 ||
 	    store_commit(s, error_r) == -1) {
 		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_programme_queue_audited(struct store *s, const struct outmail *mails,
+			      const char *const *codes, size_t n, time_t now,
+			      const char *actor, const char *what,
+			      const char *detail, unsigned *queued_r,
+			      char **error_r)
+{
+	size_t i;
+	int rc = 0;
+
+	*queued_r = 0;
+	if (n == 0)
+		return 0;
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = store_queue_mails(s, &mails[i], 1, 0, now, error_r,
+				       "queue mail");
+		/* a key queued before is that mail, sent once */
+		if (rc == 0 && sqlite3_changes(s->db) == 0)
+			continue;
+		if (rc == 0)
+			rc = store_audit(s, now, actor, what, 0, codes[i],
+					 detail, error_r);
+		if (rc == 0)
+			(*queued_r)++;
+	}
+	if (rc == -1 || store_commit(s, error_r) == -1) {
+		store_rollback(s);
+		*queued_r = 0;
 		return -1;
 	}
 	return 0;
