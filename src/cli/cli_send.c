@@ -30,9 +30,9 @@
 /* The placeholders a mail to a contact can fill; any other is refused
    before anything is queued. */
 static const char *const send_vars[] = {
-	"event",     "organiser", "organiser_name", "event_address",
-	"municipality", "sender", "programme",	    "capacity",
-	"closing_date",
+	"event",	 "organiser",	 "organiser_name",
+	"event_address", "municipality", "sender",
+	"programme",	 "capacity",	 "closing_date",
 };
 
 struct send {

@@ -389,8 +389,7 @@ judge_delivery(struct judge *j, const struct classify_state *st)
 	if (m->attachments_dropped > 0) {
 		snprintf(n1, sizeof(n1), "%u", MESSAGE_ATTACHMENTS_MAX);
 		snprintf(n2, sizeof(n2), "%u", MESSAGE_ATTACHMENT_MAX);
-		reason_list_add(&j->reasons, REASON_DELIVERY_TOO_LARGE, n1,
-				n2);
+		reason_list_add(&j->reasons, REASON_DELIVERY_TOO_LARGE, n1, n2);
 		return VERDICT_REVIEW;
 	}
 	return VERDICT_DELIVER;

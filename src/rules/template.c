@@ -105,7 +105,8 @@ var_known(const char *name, size_t n, const char *const *allowed,
 		return false;
 	}
 	for (i = 0; i < n_allowed; i++) {
-		if (strlen(allowed[i]) == n && strncmp(name, allowed[i], n) == 0)
+		if (strlen(allowed[i]) == n &&
+		    strncmp(name, allowed[i], n) == 0)
 			return true;
 	}
 	return false;

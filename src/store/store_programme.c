@@ -14,8 +14,7 @@
 
 /* Whether the contact's municipality delivered its text: the
    deadline's reminders stop (schedule.h). */
-#define DELIVERED                                                              \
-	" EXISTS (SELECT 1 FROM deliveries d WHERE d.code = e.code)"
+#define DELIVERED " EXISTS (SELECT 1 FROM deliveries d WHERE d.code = e.code)"
 
 static void
 contact_row(void *row, sqlite3_stmt *st)

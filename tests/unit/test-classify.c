@@ -542,9 +542,10 @@ test_authentication(void **state)
 	for (i = 0; i < nitems(auth_rows); i++) {
 		const struct auth_row *r = &auth_rows[i];
 		const char *enrolled[1] = {r->enrolled};
-		struct classify_state st = {
-			enrolled, r->enrolled != NULL, 0, NULL, NULL, NULL,
-			NULL,	  NULL};
+		struct classify_state st = {enrolled, r->enrolled != NULL,
+					    0,	      NULL,
+					    NULL,     NULL,
+					    NULL,     NULL};
 		struct classification c;
 		struct message *m;
 
@@ -888,10 +889,10 @@ test_attendee(void **state)
 /* A participant's text: by attachment or by a deliver rule, only from a
    contact of a confirmed municipality (the state's participant). */
 #define ATTACHED(name, type)                                                   \
-	"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; "                \
-	"boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"     \
-	"Hierbij onze tekst.\r\n--b\r\nContent-Type: " type                   \
-	"\r\nContent-Disposition: attachment; filename=\"" name "\"\r\n"     \
+	"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; "                 \
+	"boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"        \
+	"Hierbij onze tekst.\r\n--b\r\nContent-Type: " type                    \
+	"\r\nContent-Disposition: attachment; filename=\"" name "\"\r\n"       \
 	"Content-Transfer-Encoding: base64\r\n\r\nVGVrc3Q=\r\n--b--\r\n"
 
 static const struct delivery_row {
@@ -935,9 +936,8 @@ static const struct delivery_row {
 	 "GM0344", true, "application/pdf", NULL, "duplicate", "GM0344", true,
 	 "already enrolled"},
 	/* a withdrawal with a letter attached stays one */
-	{"a.meijer@utrecht.nl",
-	 "Afmelding praktijkproef GG & lokale inclusie", "GM0344", true,
-	 "application/pdf", NULL, "withdraw", "GM0344", false,
+	{"a.meijer@utrecht.nl", "Afmelding praktijkproef GG & lokale inclusie",
+	 "GM0344", true, "application/pdf", NULL, "withdraw", "GM0344", false,
 	 "withdrawal of Utrecht"},
 	/* an S/MIME signature or a calendar is no attachment */
 	{"a.meijer@utrecht.nl", "Onze bijdrage", "GM0344", true,
@@ -958,23 +958,23 @@ test_deliveries(void **state)
 
 	for (i = 0; i < nitems(delivery_rows); i++) {
 		const struct delivery_row *r = &delivery_rows[i];
-		struct classify_state st = {enrolled, 1, 1, NULL, NULL,
-					    NULL,     NULL, r->participant};
+		struct classify_state st = {
+			enrolled, 1, 1, NULL, NULL, NULL, NULL, r->participant};
 
 		headers = xasprintf("In-Reply-To: %s\r\n",
 				    r->in_reply_to != NULL ? r->in_reply_to
 							   : "<x@example.org>");
-		raw = xasprintf(
-			"%sFrom: <%s>\r\nSubject: %s\r\nMessage-ID: "
-			"<d%zu@example.org>\r\n%s",
-			r->in_reply_to != NULL ? headers : "", r->from,
-			r->subject, i,
-			r->attached ? "" : "\r\nHierbij onze tekst.\r\n");
+		raw = xasprintf("%sFrom: <%s>\r\nSubject: %s\r\nMessage-ID: "
+				"<d%zu@example.org>\r\n%s",
+				r->in_reply_to != NULL ? headers : "", r->from,
+				r->subject, i,
+				r->attached ? ""
+					    : "\r\nHierbij onze tekst.\r\n");
 		free(headers);
 		if (r->attached) {
 			char *mime = xasprintf(
-				"%s" ATTACHED("../../etc/tekst.pdf", "%s"),
-				raw, r->attachment_type);
+				"%s" ATTACHED("../../etc/tekst.pdf", "%s"), raw,
+				r->attachment_type);
 
 			free(raw);
 			raw = mime;

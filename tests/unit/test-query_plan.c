@@ -22,9 +22,9 @@
 
 /* Tables whose rows come with the mail (or with time). */
 static const char *const growing[] = {
-	"actions",  "attempts", "attendance",	"audit",      "contacts",
-	"messages", "outbox",	"review_items", "enrolments",
-	"deliveries", "delivery_files",
+	"actions",    "attempts",   "attendance",     "audit",
+	"contacts",   "messages",   "outbox",	      "review_items",
+	"enrolments", "deliveries", "delivery_files",
 };
 
 /* The statements of every message and every cycle. */

@@ -37,8 +37,9 @@ static struct schedule_contact
 contact(enum schedule_status status, time_t since)
 {
 	struct schedule_contact c = {
-		"GM0344", "Utrecht", "J.Jansen@Utrecht.nl", "J. Jansen", status,
-		since,	  1,	 false};
+		"GM0344",    "Utrecht", "J.Jansen@Utrecht.nl",
+		"J. Jansen", status,	since,
+		1,	     false};
 
 	return c;
 }
