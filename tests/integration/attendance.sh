@@ -223,7 +223,7 @@ ok $? "export --csv exits 0"
 	printf 'Sessie 5: teksten afronden en prototype handreiking,'
 	printf 'Opleveren tekst (best practice),Slotcongres Iedereen Doet Mee!,tekst ontvangen,versies\r\n'
 	printf 'GM0344,Utrecht,bevestigd,2021-04-01 10:00,Tester,a.meijer@utrecht.nl,geaccepteerd,afgewezen,,,,,,,0\r\n'
-	printf 'GM0193,Zwolle,bevestigd,2021-04-01 10:05,Tester,k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,,0\r\n'
+	printf 'GM0193,Zwolle,bevestigd,2021-04-01 10:05,Tester,k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,,,0\r\n'
 } >"$work/plain.want"
 same "export --csv: the bytes (RFC 4180, CRLF)" "$work/plain.want" "$work/plain.csv"
 cli_on aanmeld export --csv --excel >"$work/excel.csv"
