@@ -20,6 +20,7 @@
 #include "cli_privacy.h"
 #include "cli_programme.h"
 #include "cli_review.h"
+#include "cli_send.h"
 #include "cli_show.h"
 #include "cli_status.h"
 #include "config.h"
@@ -117,7 +118,7 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 	struct classification c;
 	struct message *msg;
 	const char *err;
-	char sha[65], *data, *verdict = NULL, *serr = NULL;
+	char sha[65], *data, *verdict = NULL, *serr = NULL, *code = NULL;
 	size_t len;
 	int64_t id;
 	int known = 0;
@@ -154,7 +155,15 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 	st.enrolled = (const char *const *)d->codes;
 	st.n_enrolled = d->n_codes;
 	st.confirmed = d->confirmed;
+	/* who may deliver a text, as the daemon would ask */
+	if (d->store != NULL && msg->from_addr != NULL &&
+	    store_participant(d->store, msg->from_addr, &code, &serr) == -1) {
+		free(serr);
+		code = NULL;
+	}
+	st.participant = code;
 	classify(msg, rt->rules, &set, &st, util_clock(), &c);
+	free(code);
 	printf("\t%s\t%s\t", verdict_name(c.verdict),
 	       c.gemeente != NULL ? c.gemeente->code : "-");
 	print_field(c.reasons);
@@ -569,6 +578,9 @@ static const struct command commands[] = {
 	 "answer a review item: for municipalities only"},
 	{"dismiss", cli_review_dismiss, "dismiss ID",
 	 "close a review item without an answer"},
+	{"send", cli_send_run,
+	 "send TEMPLATE --to confirmed|waitlist|session:N [--dry-run]",
+	 "mail a staff-written template to a group, once per contact"},
 	{"history", cli_review_history, "history [CODE|ID]",
 	 "the audit log, oldest first"},
 	{"status", cli_status_run, "status [--help]",

@@ -162,6 +162,19 @@ format_time(time_t t, char *out, size_t size)
 		util_strlcpy(out, "", size);
 }
 
+/* When the latest version of c's text came ("" for none) and how many
+   versions there are ("0"). */
+static void
+delivered(const struct store_attendance_contact *c, char *got, size_t size,
+	  char *versions, size_t vsize)
+{
+	if (c->delivered_at != 0)
+		format_time(c->delivered_at, got, size);
+	else
+		util_strlcpy(got, "", size);
+	snprintf(versions, vsize, "%u", c->deliveries);
+}
+
 /* A value of `aanmeld list`: "-" when empty, else escaped for the
    terminal on one line. */
 static int
@@ -211,7 +224,7 @@ add_line(struct buf *b, const char *const *v, size_t n, char sep,
 	return rc == 0 ? 0 : -1;
 }
 
-#define COLUMNS_MAX (6 + EXPORT_ITEMS_MAX)
+#define COLUMNS_MAX (8 + EXPORT_ITEMS_MAX)
 
 char *
 export_csv(const struct export_table *t, bool excel, size_t *len_r)
@@ -221,7 +234,7 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		"aangemeld op", "contactpersoon", "e-mailadres",
 	};
 	const char *v[COLUMNS_MAX];
-	char sep = excel ? ';' : ',', when[32];
+	char sep = excel ? ';' : ',', when[32], got[32], versions[16];
 	struct buf b;
 	size_t i, k, n;
 	int rc = 0;
@@ -233,6 +246,8 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		v[n] = head[n];
 	for (k = 0; k < t->n_items; k++)
 		v[n++] = t->titles[k];
+	v[n++] = "tekst ontvangen";
+	v[n++] = "versies";
 	rc |= add_line(&b, v, n, sep, false, false);
 	for (i = 0; i < t->n_rows; i++) {
 		const struct store_attendance_contact *c = t->rows[i].contact;
@@ -247,6 +262,9 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		v[n++] = c->address;
 		for (k = 0; k < t->n_items; k++)
 			v[n++] = in_dutch(t->rows[i].answers[k]);
+		delivered(c, got, sizeof(got), versions, sizeof(versions));
+		v[n++] = got;
+		v[n++] = versions;
 		rc |= add_line(&b, v, n, sep, false, false);
 	}
 	if (rc != 0) {
@@ -264,7 +282,7 @@ export_list(const struct export_table *t, bool csv)
 		"code", "name", "status", "enrolled_at", "contact",
 	};
 	const char *v[COLUMNS_MAX];
-	char when[32];
+	char when[32], got[32], versions[16];
 	struct buf b;
 	size_t i, k, n;
 	int rc = 0;
@@ -274,6 +292,8 @@ export_list(const struct export_table *t, bool csv)
 		v[n] = head[n];
 	for (k = 0; k < t->n_items; k++)
 		v[n++] = t->keys[k];
+	v[n++] = "delivered_at";
+	v[n++] = "deliveries";
 	rc |= add_line(&b, v, n, csv ? ',' : '\t', !csv, csv);
 	for (i = 0; i < t->n_rows; i++) {
 		const struct store_attendance_contact *c = t->rows[i].contact;
@@ -287,6 +307,9 @@ export_list(const struct export_table *t, bool csv)
 		v[n++] = c->address;
 		for (k = 0; k < t->n_items; k++)
 			v[n++] = t->rows[i].answers[k];
+		delivered(c, got, sizeof(got), versions, sizeof(versions));
+		v[n++] = got;
+		v[n++] = versions;
 		rc |= add_line(&b, v, n, csv ? ',' : '\t', !csv, csv);
 	}
 	if (rc != 0) {

@@ -40,6 +40,8 @@ render(const struct message *msg, const struct classification *c,
 	const struct programme *p = r->programme;
 	const struct template *t = template_get(r->templates, c->template);
 	char capacity[32], pos[32], closing[64], received[64], *programme;
+	const char *deliverable =
+		p->deliverable != NULL ? p->deliverable : "uw tekst";
 	bool named = sure_municipality(c);
 
 	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
@@ -59,6 +61,7 @@ render(const struct message *msg, const struct classification *c,
 			{"capacity", capacity},
 			{"position", pos},
 			{"closing_date", closing},
+			{"deliverable", deliverable},
 		};
 
 		template_common_vars(vars, p);

@@ -289,6 +289,83 @@ note_enrolled(struct intake *in, int rc, const struct store_record *rec)
 		in->enrolled.confirmed++;
 }
 
+/* A delivery's files, kept in the spool under deliveries/<code>/ with
+   names of our own (the sender's only made safe, spool_safe_name()),
+   made durable before the record that names them. */
+struct kept_files {
+	struct store_delivery_file *files;
+	char **names, **paths;
+	size_t n;
+};
+
+static void
+kept_files_free(struct kept_files *k)
+{
+	util_free_strv(k->names, k->n);
+	util_free_strv(k->paths, k->n);
+	free(k->files);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Writes the attachments of msg for code into k.  0 or -1. */
+static int
+keep_files(struct intake *in, const struct message *msg, const char *sha,
+	   const char *code, struct kept_files *k, char **error_r)
+{
+	char safe[SPOOL_SAFE_NAME_MAX + 1], *rel_dir, *dir;
+	size_t i;
+	int rc = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (msg->n_attachments == 0)
+		return 0;
+	/* a code from gemeenten.tsv, but a path is no place for surprises */
+	if (strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
+	    strlen(code)) {
+		*error_r = xasprintf("unexpected municipality code %s", code);
+		return -1;
+	}
+	rel_dir = xasprintf("deliveries/%s", code);
+	dir = xasprintf("%s/%s", in->config->spool_dir, rel_dir);
+	rc = spool_mkdir(dir, error_r);
+	k->files = xcalloc(msg->n_attachments, sizeof(*k->files));
+	k->names = xcalloc(msg->n_attachments, sizeof(*k->names));
+	k->paths = xcalloc(msg->n_attachments, sizeof(*k->paths));
+	for (i = 0; i < msg->n_attachments && rc == 0; i++) {
+		const struct message_attachment *a = &msg->attachments[i];
+		char *name;
+
+		spool_safe_name(a->name, safe);
+		/* the message's and the part's: two versions never collide */
+		name = xasprintf("%.12s-%zu-%s", sha, i + 1, safe);
+		rc = spool_write(dir, name, a->data, a->len, NULL, error_r);
+		k->names[k->n] = xstrdup(safe);
+		k->paths[k->n] = xasprintf("%s/%s", rel_dir, name);
+		k->files[k->n].name = k->names[k->n];
+		k->files[k->n].path = k->paths[k->n];
+		k->files[k->n].size = a->len;
+		k->n++;
+		free(name);
+	}
+	free(rel_dir);
+	free(dir);
+	return rc;
+}
+
+/* Who the sender is a participant for, when a delivery is possible. */
+static int
+find_participant(struct intake *in, const struct message *msg, char **code_r,
+		 char **error_r)
+{
+	*code_r = NULL;
+	if (in->rules->programme->deliverable == NULL || msg->from_addr == NULL)
+		return 0;
+	return store_participant(in->store, msg->from_addr, code_r, error_r) ==
+			       -1
+		       ? -1
+		       : 0;
+}
+
 /* Classifies and records one new message; returns its verdict or -1. */
 static int
 decide(struct intake *in, const char *key, const struct message *msg,
@@ -300,7 +377,9 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct outmail_list mails;
 	struct attendance att;
 	struct roster_plan plan;
-	char **codes, *codes_text;
+	struct store_delivery delivery;
+	struct kept_files kept;
+	char **codes, *codes_text, *participant;
 	size_t n, confirmed;
 	int64_t id;
 	int rc;
@@ -319,11 +398,17 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	st.enrolled = (const char *const *)codes;
 	st.n_enrolled = n;
 	st.confirmed = confirmed;
+	if (find_participant(in, msg, &participant, error_r) == -1)
+		return -1;
+	st.participant = participant;
 	memset(&plan, 0, sizeof(plan));
+	memset(&kept, 0, sizeof(kept));
 	if (judge_message(in, msg, &st, now, &c, &plan, error_r) == -1) {
 		roster_plan_free(&plan);
+		free(participant);
 		return -1;
 	}
+	free(participant);
 	describe_record(in, key, msg, sha, spool_path, now, &c, &att, &rec);
 	rec.reason_codes = codes_text = reason_list_encode(&c.codes);
 	outmail_list_init(&mails);
@@ -334,6 +419,13 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	/* the withdrawal, its mails and a promotion: one commit */
 	if (rc == 0 && c.verdict == VERDICT_WITHDRAW)
 		rec.change = &plan.change;
+	if (rc == 0 && c.verdict == VERDICT_DELIVER) {
+		rc = keep_files(in, msg, sha, c.gemeente->code, &kept, error_r);
+		delivery.code = c.gemeente->code;
+		delivery.files = kept.files;
+		delivery.n_files = kept.n;
+		rec.delivery = &delivery;
+	}
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
 	if (rc == 0) {
@@ -343,6 +435,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	note_enrolled(in, rc, &rec);
 	outmail_list_deinit(&mails);
 	roster_plan_free(&plan);
+	kept_files_free(&kept);
 	free(codes_text);
 	classification_deinit(&c);
 	return rc;

@@ -21,7 +21,7 @@
 
 static const char *const verdict_names[VERDICT_COUNT] = {
 	"enrol",  "waitlist", "closed",	    "duplicate", "reject",
-	"review", "ignore",   "attendance", "withdraw",
+	"review", "ignore",   "attendance", "withdraw",	 "deliver",
 };
 
 struct judge {
@@ -345,6 +345,56 @@ judge_subject(struct judge *j, const struct subject_rule **rule_r)
 	return VERDICT_COUNT;
 }
 
+/* A participant's text ([deadline] deliverable): a deliver rule, or an
+   attachment from a contact of a confirmed municipality (st->participant)
+   where no enrol, withdraw or ignore rule says otherwise.  A deliver rule
+   from anyone else is for a person.  VERDICT_COUNT when it is no
+   delivery; its reasons are then left for judge_subject(). */
+static enum verdict
+judge_delivery(struct judge *j, const struct classify_state *st)
+{
+	const struct message *m = j->msg;
+	const struct subject_rule *rule = NULL;
+	char *err = NULL, n1[24], n2[24];
+	int rc;
+
+	if (j->rules->programme->deliverable == NULL)
+		return VERDICT_COUNT;
+	rc = rules_match_subject(j->rules, m->subject == NULL ? "" : m->subject,
+				 &rule, &err);
+	free(err);
+	if (rc == -1)
+		return VERDICT_COUNT; /* judge_subject() says why */
+	if (rc == 1 && rule->action != RULE_DELIVER &&
+	    rule->action != RULE_REVIEW)
+		return VERDICT_COUNT;
+	if ((rc == 0 || rule->action != RULE_DELIVER) &&
+	    (m->n_attachments == 0 || st->participant == NULL))
+		return VERDICT_COUNT;
+	if (rc == 1)
+		reason_list_add(&j->reasons, REASON_SUBJECT_RULE,
+				rules_action_name(rule->action),
+				NUM(n1, rule->line));
+	if (st->participant == NULL) {
+		reason_list_add(&j->reasons, REASON_DELIVERY_NOT_PARTICIPANT,
+				m->from_addr != NULL ? m->from_addr : "?");
+		(void)judge_sender(j);
+		return VERDICT_REVIEW;
+	}
+	j->gemeente = gemeenten_by_code(j->rules->gemeenten, st->participant);
+	if (j->gemeente == NULL)
+		return VERDICT_COUNT; /* no longer in gemeenten.tsv */
+	reason_list_add(&j->reasons, REASON_DELIVERY, j->gemeente->name,
+			NUM(n2, m->n_attachments));
+	if (m->attachments_dropped > 0) {
+		snprintf(n1, sizeof(n1), "%u", MESSAGE_ATTACHMENTS_MAX);
+		snprintf(n2, sizeof(n2), "%u", MESSAGE_ATTACHMENT_MAX);
+		reason_list_add(&j->reasons, REASON_DELIVERY_TOO_LARGE, n1, n2);
+		return VERDICT_REVIEW;
+	}
+	return VERDICT_DELIVER;
+}
+
 /* The verdict before authentication is looked at. */
 static enum verdict
 judge(struct judge *j, const struct classify_state *st, time_t now)
@@ -383,6 +433,10 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 		return VERDICT_IGNORE;
 	}
 	reason_deinit(&why);
+	/* before a reply to us: the text often answers our reminder */
+	v = judge_delivery(j, st);
+	if (v != VERDICT_COUNT)
+		return v;
 	if (machine_replies_to_us(m, j->set->message_id_domain)) {
 		reason_list_add(&j->reasons, REASON_REPLY_TO_US);
 		j->quiet = true;
@@ -396,6 +450,8 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 	v = judge_sender(j);
 	if (rule->action == RULE_WITHDRAW)
 		return judge_withdrawal(j, st, v);
+	if (rule->action == RULE_DELIVER)
+		return VERDICT_REVIEW; /* no deliverable in programme.conf */
 	if (rule->action == RULE_REVIEW || v != VERDICT_ENROL)
 		return rule->action == RULE_REVIEW ? VERDICT_REVIEW : v;
 	return judge_state(j, st, now);
@@ -472,6 +528,7 @@ static const enum template_kind answers[VERDICT_COUNT] = {
 	[VERDICT_IGNORE] = TEMPLATE_COUNT,
 	[VERDICT_ATTENDANCE] = TEMPLATE_COUNT,
 	[VERDICT_WITHDRAW] = TEMPLATE_COUNT, /* withdrawn.txt, by roster.c */
+	[VERDICT_DELIVER] = TEMPLATE_DELIVERED,
 };
 
 void

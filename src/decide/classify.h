@@ -33,6 +33,7 @@ enum verdict {
 	VERDICT_ATTENDANCE, /* an answer to an invitation: recorded, no
 			       answer */
 	VERDICT_WITHDRAW,   /* an enrolled municipality withdraws */
+	VERDICT_DELIVER,    /* a participant delivers its text */
 	VERDICT_COUNT
 };
 
@@ -71,6 +72,10 @@ struct classify_state {
 	/* what the store knows of the attendee of a reply, or NULL before
 	   it is looked up: then an answer stays VERDICT_ATTENDANCE */
 	const struct classify_attendee *attendee;
+	/* the confirmed municipality (its code) the sender is a contact
+	   of, or NULL: its mail with an attachment, or matching a deliver
+	   rule, is a delivery ([deadline] deliverable) */
+	const char *participant;
 };
 
 struct classification {

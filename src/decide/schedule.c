@@ -166,7 +166,8 @@ all_reminders(struct out *o, const struct programme *p,
 
 	for (j = 0; j < p->n_sessions; j++)
 		reminders(o, p, &p->sessions[j], c, now, plan);
-	if (p->deadline.title != NULL)
+	/* a municipality that delivered its text is not reminded of it */
+	if (p->deadline.title != NULL && !c->delivered)
 		reminders(o, p, &p->deadline, c, now, plan);
 }
 

@@ -14,6 +14,8 @@
  *   item starts; of the reminders of one item only the latest due one is
  *   sent, so a daemon that was down sends one reminder, not a pile, and
  *   nothing after the session has begun;
+ * - the deadline's reminders go only to municipalities that have not
+ *   delivered their text (schedule_contact.delivered);
  * - a reminder whose moment lay before the contact got its invitations
  *   (it enrolled, was promoted or was added later) is never sent;
  * - a session whose time, title or link changed after a contact got its
@@ -54,6 +56,8 @@ struct schedule_contact {
 			   contact's addition and the confirmation */
 	unsigned round; /* 1; 2 after a withdrawal and a new enrolment, ...;
 			   0 counts as 1 */
+	bool delivered; /* its municipality delivered its text: no
+			   reminders of the deadline */
 };
 
 /* What the store knows of a session since it was first seen. */

@@ -336,6 +336,22 @@ static const struct {
 				"%2"},
 	[REASON_NO_MESSAGE] = {"no-message", 0, "no message",
 			       "er hoort geen bericht bij"},
+	[REASON_DELIVERY] = {"delivery", 2,
+			     "delivery of %1 with %2 attachment(s)",
+			     "tekst van %1 ontvangen (bijlagen: %2)"},
+	[REASON_DELIVERY_NOT_PARTICIPANT] =
+		{"delivery-not-participant", 1,
+		 "looks like a delivery, but %1 is no contact of a confirmed "
+		 "municipality",
+		 "dit lijkt een ingeleverde tekst, maar %1 is geen "
+		 "contactpersoon van een deelnemende gemeente"},
+	[REASON_DELIVERY_TOO_LARGE] =
+		{"delivery-too-large", 2,
+		 "delivery with an attachment left out: more than %1 "
+		 "attachments or one over %2 bytes",
+		 "een ingeleverde tekst met een bijlage die niet is bewaard "
+		 "(te veel of te grote bijlagen); bekijk het origineel in de "
+		 "map"},
 };
 
 const char *

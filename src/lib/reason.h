@@ -114,6 +114,10 @@ enum reason_code {
 	REASON_MAIL_FAILED,
 	/* review.c: an item about no message */
 	REASON_NO_MESSAGE,
+	/* classify.c: a participant's text ([deadline] deliverable) */
+	REASON_DELIVERY,
+	REASON_DELIVERY_NOT_PARTICIPANT,
+	REASON_DELIVERY_TOO_LARGE,
 	REASON_COUNT
 };
 

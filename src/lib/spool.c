@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -130,6 +131,42 @@ spool_sync(const char *dir, char **error_r)
 	}
 	close(fd);
 	return 0;
+}
+
+void
+spool_safe_name(const char *name, char *out)
+{
+	const char *p, *base = name, *ext;
+	size_t n = 0, elen;
+
+	for (p = name; *p != '\0'; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	for (p = base; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		bool ok = isalnum(c) && c < 0x80;
+
+		if (ok || ((c == '.' || c == '-' || c == '_') && n > 0))
+			out[n++] = (char)c;
+		else if (n > 0 && out[n - 1] != '_')
+			out[n++] = '_';
+		if (n == SPOOL_SAFE_NAME_MAX)
+			break;
+	}
+	out[n] = '\0';
+	/* at the limit, keep the extension: a ".docx" says what it is */
+	ext = strrchr(base, '.');
+	elen = ext != NULL ? strlen(ext) : 0;
+	if (n == SPOOL_SAFE_NAME_MAX && elen > 1 && elen <= 8 &&
+	    strspn(ext + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
+			    "XYZ0123456789") == elen - 1) {
+		memcpy(out + SPOOL_SAFE_NAME_MAX - elen, ext, elen);
+		out[SPOOL_SAFE_NAME_MAX] = '\0';
+	}
+	while (n > 0 && (out[n - 1] == '_' || out[n - 1] == '.'))
+		out[--n] = '\0';
+	if (out[0] == '\0')
+		util_strlcpy(out, "bijlage", SPOOL_SAFE_NAME_MAX + 1);
 }
 
 void

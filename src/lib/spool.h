@@ -30,6 +30,19 @@ int spool_put(const char *dir, const char *name, const void *data, size_t len,
    (heap). */
 int spool_sync(const char *dir, char **error_r);
 
+/* The longest name spool_safe_name() makes, without its NUL. */
+#define SPOOL_SAFE_NAME_MAX 64
+
+/*
+ * A file name a sender chose, made safe to keep in the spool: only its
+ * last path component (after "/" or "\"), letters, digits, ".", "-"
+ * and "_" kept, every other byte (spaces, controls, UTF-8) a "_" (runs
+ * of them one), no leading "." or "-", at most SPOOL_SAFE_NAME_MAX bytes
+ * with the extension kept; "bijlage" when nothing is left.  out has at
+ * least SPOOL_SAFE_NAME_MAX + 1 bytes.
+ */
+void spool_safe_name(const char *name, char *out);
+
 /* The SHA-256 of data as 64 hex digits plus NUL into hex. */
 void spool_sha256(const void *data, size_t len, char hex[65]);
 

@@ -775,6 +775,12 @@ message_free(struct message *msg)
 	free(msg->content_type);
 	free(msg->body);
 	free(msg->calendar);
+	for (i = 0; i < msg->n_attachments; i++) {
+		free(msg->attachments[i].name);
+		free(msg->attachments[i].type);
+		free(msg->attachments[i].data);
+	}
+	free(msg->attachments);
 	reason_free(msg->problem);
 	free(msg);
 }

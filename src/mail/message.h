@@ -34,6 +34,23 @@ struct reason;
 #define MESSAGE_AUTHRES_MAX 16
 /* Decoded text body kept for staff (the rest is cut). */
 #define MESSAGE_BODY_MAX (256u * 1024)
+/* Attachments kept (a participant's text): at most this many, each at
+   most this size decoded; the others are only counted. */
+#define MESSAGE_ATTACHMENTS_MAX 8
+#define MESSAGE_ATTACHMENT_MAX (10u * 1024 * 1024)
+/* Longest file name kept of an attachment, in bytes of UTF-8. */
+#define MESSAGE_ATTACHMENT_NAME_MAX 255
+
+/* A file attached to a message: a part with Content-Disposition
+   attachment, or an application part with a file name; not a
+   calendar, not a signature (S/MIME, OpenPGP), not an inline image. */
+struct message_attachment {
+	char *name; /* as the sender named it, cleaned UTF-8 (never NULL;
+		       may be "" and may hold "/", ".." and the like) */
+	char *type; /* "type/subtype", lower case */
+	char *data; /* decoded bytes, len long (may hold NULs) */
+	size_t len;
+};
 
 struct message {
 	/* Header values, decoded to valid UTF-8, unfolded; NULL if absent.
@@ -70,6 +87,11 @@ struct message {
 	char *calendar;	     /* the first text/calendar or application/ics
 				part, decoded to UTF-8, or NULL */
 	char *body;	     /* text/plain, else text/html stripped */
+	struct message_attachment *attachments; /* heap, n_attachments */
+	size_t n_attachments;
+	/* attachments left out: past MESSAGE_ATTACHMENTS_MAX or over
+	   MESSAGE_ATTACHMENT_MAX */
+	unsigned attachments_dropped;
 
 	struct reason *problem; /* why it needs a person, or NULL */
 	size_t size;		/* raw size in bytes */

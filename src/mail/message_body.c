@@ -134,6 +134,109 @@ decode_text(struct mailmime *part)
 	return clean;
 }
 
+/* The file name of a part (Content-Disposition filename, else the
+   Content-Type name), RFC 2047 decoded and cleaned, or NULL for none.
+   Heap. */
+static char *
+part_file_name(const struct mailmime_single_fields *f)
+{
+	const char *raw = f->fld_disposition_filename != NULL
+				  ? f->fld_disposition_filename
+				  : f->fld_content_name;
+	char *dec = NULL, *clean;
+	size_t idx = 0, n;
+
+	if (raw == NULL)
+		return NULL;
+	if (mailmime_encoded_phrase_parse("utf-8", raw, strlen(raw), &idx,
+					  "utf-8", &dec) != MAILIMF_NO_ERROR)
+		dec = NULL;
+	clean = message_clean_utf8(dec != NULL ? dec : raw,
+				   strlen(dec != NULL ? dec : raw));
+	free(dec);
+	n = strlen(clean);
+	if (n > MESSAGE_ATTACHMENT_NAME_MAX) {
+		n = MESSAGE_ATTACHMENT_NAME_MAX;
+		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
+			n--;
+		clean[n] = '\0';
+	}
+	return clean;
+}
+
+/* Whether a part of type is a file the sender attached: not the text,
+   not a calendar, not a signature, not an image in the text. */
+static bool
+is_file(const char *type, const struct mailmime_single_fields *f)
+{
+	bool attached = f->fld_disposition != NULL &&
+			f->fld_disposition->dsp_type != NULL &&
+			f->fld_disposition->dsp_type->dsp_type ==
+				MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
+	bool named = f->fld_disposition_filename != NULL ||
+		     f->fld_content_name != NULL;
+
+	if (strcmp(type, "text/calendar") == 0 ||
+	    strcmp(type, "application/ics") == 0 ||
+	    strcmp(type, "application/pkcs7-signature") == 0 ||
+	    strcmp(type, "application/x-pkcs7-signature") == 0 ||
+	    strcmp(type, "application/pgp-signature") == 0)
+		return false;
+	if (attached)
+		return true;
+	/* an Outlook file without a disposition, but never the logo of a
+	   signature (an inline image with a Content-ID) */
+	return named && strncmp(type, "application/", 12) == 0;
+}
+
+/* Keeps part as an attachment of w->msg, within the limits. */
+static void
+keep_file(struct walk *w, struct mailmime *part, const char *type,
+	  const struct mailmime_single_fields *f)
+{
+	struct mailmime_data *d = part->mm_data.mm_single;
+	struct message *m = w->msg;
+	struct message_attachment *a;
+	const char *raw;
+	char *dec = NULL;
+	size_t idx = 0, len = 0, rawlen;
+
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT ||
+	    d->dt_data.dt_text.dt_data == NULL)
+		return;
+	raw = d->dt_data.dt_text.dt_data;
+	rawlen = d->dt_data.dt_text.dt_length;
+	if (m->n_attachments == MESSAGE_ATTACHMENTS_MAX) {
+		m->attachments_dropped++;
+		return;
+	}
+	if (d->dt_encoded &&
+	    mailmime_part_parse(raw, rawlen, &idx, d->dt_encoding, &dec,
+				&len) != MAILIMF_NO_ERROR)
+		dec = NULL;
+	if (dec == NULL)
+		len = rawlen;
+	if (len > MESSAGE_ATTACHMENT_MAX) {
+		m->attachments_dropped++;
+		if (dec != NULL)
+			mmap_string_unref(dec);
+		return;
+	}
+	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
+				       sizeof(*m->attachments));
+	a = &m->attachments[m->n_attachments++];
+	a->name = part_file_name(f);
+	if (a->name == NULL)
+		a->name = xstrdup("");
+	a->type = xstrdup(type);
+	a->data = xmalloc(len + 1);
+	memcpy(a->data, dec != NULL ? dec : raw, len);
+	a->data[len] = '\0';
+	a->len = len;
+	if (dec != NULL)
+		mmap_string_unref(dec);
+}
+
 static const struct {
 	const char *entity;
 	const char *text;
@@ -227,6 +330,22 @@ walk_part(struct walk *w, struct mailmime *part, size_t depth)
 	     strcmp(type, "application/ics") == 0) &&
 	    w->msg->calendar == NULL)
 		w->msg->calendar = decode_text(part);
+	{
+		struct mailmime_single_fields f;
+
+		memset(&f, 0, sizeof(f));
+		if (part->mm_mime_fields != NULL)
+			mailmime_single_fields_init(&f, part->mm_mime_fields,
+						    part->mm_content_type);
+		else if (part->mm_content_type != NULL)
+			f.fld_content_name = mailmime_content_param_get(
+				part->mm_content_type, "name");
+		if (is_file(type, &f)) {
+			keep_file(w, part, type, &f);
+			free(type);
+			return;
+		}
+	}
 	if (strcmp(type, "text/calendar") == 0) {
 		char *method = mailmime_content_param_get(part->mm_content_type,
 							  "method");

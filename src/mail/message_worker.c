@@ -38,7 +38,8 @@
 #define NO_STRING UINT32_MAX
 /* An answer is the strings of a message, each bounded by the parser's
    own limits; this only refuses nonsense from a confused worker. */
-#define ANSWER_MAX (4u * MESSAGE_BODY_MAX + 2u * MESSAGE_HEADER_MAX)
+#define ANSWER_MAX                                                             \
+	(4u * MESSAGE_BODY_MAX + 2u * MESSAGE_HEADER_MAX + MESSAGE_SIZE_MAX)
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -148,6 +149,14 @@ encode(const struct message *m, struct buf *b)
 	put_u64(b, m->from_fields);
 	put_u64(b, m->calendar_reply);
 	put_u64(b, m->size);
+	put_u64(b, m->attachments_dropped);
+	put_u64(b, m->n_attachments);
+	for (i = 0; i < m->n_attachments; i++) {
+		put_string(b, m->attachments[i].name);
+		put_string(b, m->attachments[i].type);
+		put_u64(b, m->attachments[i].len);
+		(void)buf_add(b, m->attachments[i].data, m->attachments[i].len);
+	}
 	put_u64(b, m->problem != NULL ? (uint64_t)m->problem->code + 1 : 0);
 	for (i = 0; m->problem != NULL && i < reason_nargs(m->problem->code);
 	     i++)
@@ -199,6 +208,39 @@ get_string(struct reader *r)
 	return xstrndup(r->p - n, n);
 }
 
+/* The attachments of an answer into m: names and types as strings,
+   the bytes as a length and the bytes. */
+static void
+get_attachments(struct reader *r, struct message *m)
+{
+	struct message_attachment *a;
+	uint64_t n = get_u64(r), len;
+
+	if (n > MESSAGE_ATTACHMENTS_MAX) {
+		r->bad = true;
+		return;
+	}
+	if (n > 0)
+		m->attachments = xcalloc(n, sizeof(*m->attachments));
+	for (; m->n_attachments < n && !r->bad;) {
+		a = &m->attachments[m->n_attachments++];
+		a->name = get_string(r);
+		a->type = get_string(r);
+		len = get_u64(r);
+		if (r->bad || a->name == NULL || a->type == NULL ||
+		    len > MESSAGE_ATTACHMENT_MAX ||
+		    (uint64_t)(r->end - r->p) < len) {
+			r->bad = true;
+			return;
+		}
+		a->data = xmalloc(len + 1);
+		memcpy(a->data, r->p, len);
+		a->data[len] = '\0';
+		a->len = len;
+		r->p += len;
+	}
+}
+
 /* The problem of an answer into m. */
 static void
 get_problem(struct reader *r, struct message *m)
@@ -239,6 +281,8 @@ decode(const char *data, size_t len)
 	m->from_fields = (unsigned)get_u64(&r);
 	m->calendar_reply = get_u64(&r) != 0;
 	m->size = (size_t)get_u64(&r);
+	m->attachments_dropped = (unsigned)get_u64(&r);
+	get_attachments(&r, m);
 	get_problem(&r, m);
 	if (r.bad || r.p != r.end) {
 		message_free(m);

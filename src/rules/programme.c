@@ -216,6 +216,11 @@ on_value(void *user, const char *section, const char *name, const char *value,
 	}
 	if (strcmp(section, "event") == 0)
 		return event_value(l, name, value, line);
+	if (strcmp(section, "deadline") == 0 &&
+	    strcmp(name, "deliverable") == 0) {
+		l->p->deliverable = (free(l->p->deliverable), xstrdup(value));
+		return 0;
+	}
 	if (strcmp(section, "deadline") == 0)
 		return item_value(l, &l->p->deadline, name, value, line);
 	if (strcmp(section, "congress") == 0)
@@ -272,6 +277,13 @@ check(struct load *l)
 	}
 	if (p->deadline.title != NULL && p->deadline.end == 0)
 		p->deadline.end = p->deadline.start;
+	if (p->deliverable != NULL &&
+	    (p->deadline.title == NULL || p->deadline.start == 0)) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[deadline] deliverable needs the deadline's "
+			       "title and date");
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -338,6 +350,7 @@ programme_free(struct programme *p)
 		item_free(&p->sessions[i]);
 	item_free(&p->deadline);
 	item_free(&p->congress);
+	free(p->deliverable);
 	free(p);
 }
 

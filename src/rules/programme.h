@@ -50,6 +50,10 @@ struct programme {
 	struct programme_item sessions[PROGRAMME_SESSIONS_MAX];
 	size_t n_sessions;		/* sorted by number */
 	struct programme_item deadline; /* title NULL when absent */
+	/* [deadline] deliverable: what a participant delivers by the
+	   deadline, as it reads in a Dutch sentence ("uw tekst (best
+	   practice)"); NULL: no mail is taken for a delivery */
+	char *deliverable;
 	struct programme_item congress; /* title NULL when absent */
 	/* [reminders]: before each session (default 7d 1d) and before the
 	   text deadline (default 14d 3d), largest first */

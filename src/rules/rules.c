@@ -20,7 +20,7 @@
 #include "util.h"
 
 static const char *const action_names[] = {"enrol", "withdraw", "review",
-					   "ignore"};
+					   "ignore", "deliver"};
 
 const char *
 rules_action_name(enum rule_action action)
@@ -86,7 +86,7 @@ subject_line(struct rules *r, char *action, char *pattern, const char *path,
 	if (i == nitems(action_names)) {
 		rulefile_error(errors, path, line,
 			       "unknown action '%s' (enrol, withdraw, review, "
-			       "ignore)",
+			       "ignore, deliver)",
 			       action);
 		return -1;
 	}

@@ -4,8 +4,8 @@
  * all of them are collected, then loading fails once.
  *
  * subject.rules: "action pattern" lines; actions enrol, withdraw, review,
- * ignore; PCRE2 with UTF, UCP, CASELESS and MATCH_INVALID_UTF, run with a
- * match and depth limit; first match wins; no match means ignore.
+ * ignore, deliver; PCRE2 with UTF, UCP, CASELESS and MATCH_INVALID_UTF, run
+ * with a match and depth limit; first match wins; no match means ignore.
  * senders.rules: "action domain [GMxxxx]" lines; actions allow (with the
  * municipality's code), deny, review; a domain covers its subdomains;
  * first match wins; no match means: look the domain up in gemeenten.tsv.
@@ -39,6 +39,7 @@ enum rule_action {
 	RULE_WITHDRAW,
 	RULE_REVIEW,
 	RULE_IGNORE,
+	RULE_DELIVER, /* a participant delivers its text (the deadline's) */
 };
 
 struct subject_rule {

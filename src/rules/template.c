@@ -30,6 +30,7 @@ static const char *const kind_names[TEMPLATE_COUNT] = {
 	"staff-summary",
 	"staff-warning",
 	"staff-recovered",
+	"delivered",
 };
 
 /* The placeholders.  Text a sender wrote (a subject, a display name, the
@@ -73,6 +74,8 @@ static const struct {
 	{"down_since", false},
 	{"last_error", true},
 	{"recovered_at", false},
+	/* delivered.txt, from [deadline] deliverable */
+	{"deliverable", false},
 };
 
 struct templates {
@@ -85,15 +88,40 @@ template_name(enum template_kind kind)
 	return kind_names[kind];
 }
 
-/* Checks every {{name}} in text; returns the number of unknown ones. */
+/* Whether name (n bytes) is one of allowed, or with allowed NULL one
+   of known_vars. */
+static bool
+var_known(const char *name, size_t n, const char *const *allowed,
+	  size_t n_allowed)
+{
+	size_t i;
+
+	if (allowed == NULL) {
+		for (i = 0; i < nitems(known_vars); i++) {
+			if (strlen(known_vars[i].name) == n &&
+			    strncmp(name, known_vars[i].name, n) == 0)
+				return true;
+		}
+		return false;
+	}
+	for (i = 0; i < n_allowed; i++) {
+		if (strlen(allowed[i]) == n &&
+		    strncmp(name, allowed[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Checks every {{name}} in text against allowed (NULL: every known
+   name); returns the number of unknown ones. */
 static int
 check_placeholders(const char *text, const char *path, unsigned line0,
+		   const char *const *allowed, size_t n_allowed,
 		   struct buf *errors)
 {
 	const char *p = text, *open, *close;
 	unsigned line = line0;
 	int bad = 0;
-	size_t i;
 
 	for (;;) {
 		open = strstr(p, "{{");
@@ -106,14 +134,8 @@ check_placeholders(const char *text, const char *path, unsigned line0,
 			rulefile_error(errors, path, line, "unclosed {{");
 			return bad + 1;
 		}
-		for (i = 0; i < nitems(known_vars); i++) {
-			size_t n = strlen(known_vars[i].name);
-
-			if ((size_t)(close - open - 2) == n &&
-			    strncmp(open + 2, known_vars[i].name, n) == 0)
-				break;
-		}
-		if (i == nitems(known_vars)) {
+		if (!var_known(open + 2, (size_t)(close - open - 2), allowed,
+			       n_allowed)) {
 			rulefile_error(errors, path, line,
 				       "unknown placeholder {{%.*s}}",
 				       (int)(close - open - 2), open + 2);
@@ -125,7 +147,8 @@ check_placeholders(const char *text, const char *path, unsigned line0,
 }
 
 static int
-load_one(struct template *t, const char *path, struct buf *errors)
+load_one(struct template *t, const char *path, const char *const *allowed,
+	 size_t n_allowed, struct buf *errors)
 {
 	const char *err, *body;
 	char *data, *nl;
@@ -153,11 +176,36 @@ load_one(struct template *t, const char *path, struct buf *errors)
 		rulefile_error(errors, path, 1, "empty subject");
 		return -1;
 	}
-	if (check_placeholders(t->subject, path, 1, errors) +
-		    check_placeholders(t->body, path, 3, errors) >
+	if (check_placeholders(t->subject, path, 1, allowed, n_allowed,
+			       errors) +
+		    check_placeholders(t->body, path, 3, allowed, n_allowed,
+				       errors) >
 	    0)
 		return -1;
 	return 0;
+}
+
+struct template *
+template_load_file(const char *path, const char *const *allowed,
+		   size_t n_allowed, struct buf *errors)
+{
+	struct template *t = xcalloc(1, sizeof(*t));
+
+	if (load_one(t, path, allowed, n_allowed, errors) == -1) {
+		template_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+template_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	free(t->subject);
+	free(t->body);
+	free(t);
 }
 
 struct templates *
@@ -175,7 +223,7 @@ template_load_dir(const char *dir, struct buf *errors)
 			rc = -1;
 			continue;
 		}
-		if (load_one(&t->t[i], path, errors) == -1)
+		if (load_one(&t->t[i], path, NULL, 0, errors) == -1)
 			rc = -1;
 	}
 	if (rc == -1) {

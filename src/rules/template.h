@@ -32,6 +32,7 @@ enum template_kind {
 	TEMPLATE_STAFF_SUMMARY,
 	TEMPLATE_STAFF_WARNING,
 	TEMPLATE_STAFF_RECOVERED,
+	TEMPLATE_DELIVERED, /* a participant's text is received */
 	TEMPLATE_COUNT
 };
 
@@ -55,6 +56,14 @@ struct templates;
 /* Loads every kind from dir; NULL after appending errors. */
 struct templates *template_load_dir(const char *dir, struct buf *errors);
 void template_free_all(struct templates *t);
+/* One template file of the same format (aanmeld send), whose
+   placeholders must all be among the n_allowed names of allowed;
+   NULL after appending errors ("file:line: unknown placeholder").
+   Free with template_free(). */
+struct template *template_load_file(const char *path,
+				    const char *const *allowed,
+				    size_t n_allowed, struct buf *errors);
+void template_free(struct template *t);
 const struct template *template_get(const struct templates *t,
 				    enum template_kind kind);
 /* "confirm", "waitlist", ... (the file name without .txt). */

@@ -109,6 +109,57 @@ store_outsider_answers_since(struct store *s, time_t since, unsigned *count_r,
 	return 0;
 }
 
+int
+store_participant(struct store *s, const char *addr, char **code_r,
+		  char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PARTICIPANT, error_r);
+	int rc;
+
+	*code_r = NULL;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, addr);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*code_r = store_column_dup(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, error_r, "participant lookup");
+	return rc == SQLITE_ROW ? 1 : 0;
+}
+
+/* A delivery and its files, for message id. */
+static int
+insert_delivery(struct store *s, const struct store_delivery *d, int64_t id,
+		time_t at, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INSERT_DELIVERY, error_r);
+	int64_t delivery;
+	size_t i;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, d->code);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
+	if (store_run(s, st, error_r, "insert delivery") == -1)
+		return -1;
+	delivery = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < d->n_files; i++) {
+		st = store_stmt(s, STMT_INSERT_DELIVERY_FILE, error_r);
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, delivery);
+		store_bind_text(st, 2, d->files[i].name);
+		store_bind_text(st, 3, d->files[i].path);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)d->files[i].size);
+		if (store_run(s, st, error_r, "insert delivery file") == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 insert_message(struct store *s, const struct store_record *r, int64_t *id_r,
 	       char **error_r)
@@ -177,6 +228,9 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 		return -1;
 	if (r->attendance != NULL &&
 	    store_attendance_record(s, r->attendance, id, error_r) == -1)
+		return -1;
+	if (r->delivery != NULL &&
+	    insert_delivery(s, r->delivery, id, r->received_at, error_r) == -1)
 		return -1;
 	/* recorded: the attempts at it are history, in the same commit */
 	st = store_stmt(s, STMT_ATTEMPT_END, error_r);

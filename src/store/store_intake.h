@@ -20,6 +20,20 @@ struct outmail;
 struct store_attendance;
 struct store_change;
 
+/* A file of a delivery, kept in the spool. */
+struct store_delivery_file {
+	const char *name; /* the safe name it is kept under */
+	const char *path; /* relative to the spool */
+	size_t size;
+};
+
+/* A participant's text ([deadline] deliverable): for code, with files. */
+struct store_delivery {
+	const char *code;
+	const struct store_delivery_file *files;
+	size_t n_files;
+};
+
 /* Everything one incoming message causes, written in one transaction. */
 struct store_record {
 	const char *mailbox;	/* "INBOX" */
@@ -48,6 +62,8 @@ struct store_record {
 	/* a withdrawal (and promotion) it causes (store_programme.h), or
 	   NULL */
 	const struct store_change *change;
+	/* a delivery it records, or NULL */
+	const struct store_delivery *delivery;
 };
 
 /* 1 if a message with this mailbox key, Message-ID or SHA-256 was already
@@ -69,6 +85,10 @@ int store_answers_since(struct store *s, const char *rcpt, time_t since,
    (for the hourly cap on them). */
 int store_outsider_answers_since(struct store *s, time_t since,
 				 unsigned *count_r, char **error_r);
+/* The code of the first confirmed municipality addr is a contact of
+   (case folded) in *code_r (heap): 1; 0 when none (*code_r NULL). */
+int store_participant(struct store *s, const char *addr, char **code_r,
+		      char **error_r);
 /* Records everything in one transaction; *id_r gets the message row. */
 int store_record_message(struct store *s, const struct store_record *r,
 			 int64_t *id_r, char **error_r);

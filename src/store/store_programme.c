@@ -4,12 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outmail.h"
 #include "programme.h"
 #include "store.h"
 #include "store_internal.h"
 #include "store_programme.h"
 #include "store_write.h"
 #include "util.h"
+
+/* Whether the contact's municipality delivered its text: the
+   deadline's reminders stop (schedule.h). */
+#define DELIVERED " EXISTS (SELECT 1 FROM deliveries d WHERE d.code = e.code)"
 
 static void
 contact_row(void *row, sqlite3_stmt *st)
@@ -26,6 +31,7 @@ contact_row(void *row, sqlite3_stmt *st)
 							: SCHEDULE_WITHDRAWN;
 	one->since = (time_t)sqlite3_column_int64(st, 5);
 	one->round = (unsigned)sqlite3_column_int(st, 6);
+	one->delivered = sqlite3_column_int(st, 7) != 0;
 }
 
 /* The contacts of every enrolled municipality, or of code's alone. */
@@ -38,12 +44,14 @@ read_contacts(struct store *s, const char *code,
 		code == NULL
 			? "SELECT e.code, e.name, c.address, c.name, e.status,"
 			  " max(c.added_at, COALESCE(e.confirmed_at,"
-			  " e.enrolled_at)), e.round FROM contacts c"
+			  " e.enrolled_at)), e.round," DELIVERED
+			  " FROM contacts c"
 			  " JOIN enrolments e ON e.code = c.code"
 			  " ORDER BY e.enrolled_at, e.code, c.added_at, c.id"
 			: "SELECT e.code, e.name, c.address, c.name, e.status,"
 			  " max(c.added_at, COALESCE(e.confirmed_at,"
-			  " e.enrolled_at)), e.round FROM contacts c"
+			  " e.enrolled_at)), e.round," DELIVERED
+			  " FROM contacts c"
 			  " JOIN enrolments e ON e.code = c.code"
 			  " WHERE c.code = ?1 ORDER BY c.added_at, c.id",
 		error_r);
@@ -451,6 +459,41 @@ store_programme_queue(struct store *s, const struct outmail *mails, size_t n,
 		    -1 ||
 	    store_commit(s, error_r) == -1) {
 		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_programme_queue_audited(struct store *s, const struct outmail *mails,
+			      const char *const *codes, size_t n, time_t now,
+			      const char *actor, const char *what,
+			      const char *detail, unsigned *queued_r,
+			      char **error_r)
+{
+	size_t i;
+	int rc = 0;
+
+	*queued_r = 0;
+	if (n == 0)
+		return 0;
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = store_queue_mails(s, &mails[i], 1, 0, now, error_r,
+				       "queue mail");
+		/* a key queued before is that mail, sent once */
+		if (rc == 0 && sqlite3_changes(s->db) == 0)
+			continue;
+		if (rc == 0)
+			rc = store_audit(s, now, actor, what, 0, codes[i],
+					 detail, error_r);
+		if (rc == 0)
+			(*queued_r)++;
+	}
+	if (rc == -1 || store_commit(s, error_r) == -1) {
+		store_rollback(s);
+		*queued_r = 0;
 		return -1;
 	}
 	return 0;

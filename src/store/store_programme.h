@@ -89,6 +89,14 @@ int store_programme_queued(struct store *s, const char *key, char **error_r);
 /* Queues the mails (a key already queued is skipped), one transaction. */
 int store_programme_queue(struct store *s, const struct outmail *mails,
 			  size_t n, time_t now, char **error_r);
+/* The same for mail staff send (aanmeld send), with an audit row what
+   per mail queued: by actor, for municipality codes[i], with detail (no
+   address in it).  *queued_r counts the mails new in the outbox. */
+int store_programme_queue_audited(struct store *s, const struct outmail *mails,
+				  const char *const *codes, size_t n,
+				  time_t now, const char *actor,
+				  const char *what, const char *detail,
+				  unsigned *queued_r, char **error_r);
 
 /* The enrolment of code: 1 with *status_r and *name_r (heap), 0 none. */
 int store_programme_enrolment(struct store *s, const char *code,

@@ -232,6 +232,24 @@ const char *const store_migrations[] = {
 	" (NEW.code); END;"
 	"CREATE TRIGGER schedule_contact_delete AFTER DELETE ON contacts"
 	" BEGIN INSERT INTO schedule_changes (code) VALUES (OLD.code); END;",
+	/* deliveries of a participant's text ([deadline] deliverable), the
+	   latest per municipality counting, with their files kept in the
+	   spool (paths relative to it); who is a participant is looked up
+	   by address for every message */
+	"CREATE TABLE deliveries ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL,"
+	" message INTEGER REFERENCES messages (id),"
+	" received_at INTEGER NOT NULL);"
+	"CREATE INDEX deliveries_code ON deliveries (code, received_at);"
+	"CREATE TABLE delivery_files ("
+	" id INTEGER PRIMARY KEY,"
+	" delivery INTEGER NOT NULL REFERENCES deliveries (id),"
+	" name TEXT NOT NULL,"
+	" path TEXT NOT NULL,"
+	" size INTEGER NOT NULL);"
+	"CREATE INDEX delivery_files_delivery ON delivery_files (delivery);"
+	"CREATE INDEX contacts_address ON contacts (address COLLATE NOCASE);",
 };
 
 const size_t store_n_migrations =
@@ -393,7 +411,9 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_SCHEDULE_CHANGED] =
 		"SELECT e.code, e.name, c.address, c.name, e.status,"
 		" max(c.added_at, COALESCE(e.confirmed_at, e.enrolled_at)),"
-		" e.round FROM enrolments e JOIN contacts c ON c.code = e.code"
+		" e.round, EXISTS (SELECT 1 FROM deliveries d"
+		" WHERE d.code = e.code)"
+		" FROM enrolments e JOIN contacts c ON c.code = e.code"
 		" WHERE e.code IN (SELECT code FROM schedule_changes"
 		" WHERE id <= ?1)"
 		" ORDER BY e.enrolled_at, e.code, c.added_at, c.id",
@@ -402,6 +422,16 @@ const char *const store_sql[STMT_COUNT] = {
 		" programme_hash = ?3 WHERE id = 1",
 	[STMT_SCHEDULE_FORGET] = "DELETE FROM schedule_changes WHERE id <= ?1",
 	/* a step inside intake's group (store_begin): once a message */
+	/* the confirmed municipality a sender is a contact of */
+	[STMT_PARTICIPANT] =
+		"SELECT c.code FROM contacts c JOIN enrolments e"
+		" ON e.code = c.code WHERE c.address = ?1 COLLATE NOCASE"
+		" AND e.status = 'confirmed' ORDER BY c.added_at, c.id LIMIT 1",
+	[STMT_INSERT_DELIVERY] = "INSERT INTO deliveries (code, message,"
+				 " received_at) VALUES (?1, ?2, ?3)",
+	[STMT_INSERT_DELIVERY_FILE] =
+		"INSERT INTO delivery_files (delivery, name, path, size)"
+		" VALUES (?1, ?2, ?3, ?4)",
 	[STMT_SAVEPOINT] = "SAVEPOINT step",
 	[STMT_RELEASE] = "RELEASE step",
 };

@@ -221,7 +221,7 @@ test_rows(void **state)
 		struct classify_state st = {enrolled,	  r->enrolled != NULL,
 					    r->confirmed, NULL,
 					    NULL,	  NULL,
-					    NULL};
+					    NULL,	  NULL};
 		struct classification c;
 		struct message *m;
 
@@ -542,9 +542,10 @@ test_authentication(void **state)
 	for (i = 0; i < nitems(auth_rows); i++) {
 		const struct auth_row *r = &auth_rows[i];
 		const char *enrolled[1] = {r->enrolled};
-		struct classify_state st = {
-			enrolled, r->enrolled != NULL, 0, NULL, NULL, NULL,
-			NULL};
+		struct classify_state st = {enrolled, r->enrolled != NULL,
+					    0,	      NULL,
+					    NULL,     NULL,
+					    NULL,     NULL};
 		struct classification c;
 		struct message *m;
 
@@ -885,6 +886,127 @@ test_attendee(void **state)
 	}
 }
 
+/* A participant's text: by attachment or by a deliver rule, only from a
+   contact of a confirmed municipality (the state's participant). */
+#define ATTACHED(name, type)                                                   \
+	"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; "                 \
+	"boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"        \
+	"Hierbij onze tekst.\r\n--b\r\nContent-Type: " type                    \
+	"\r\nContent-Disposition: attachment; filename=\"" name "\"\r\n"       \
+	"Content-Transfer-Encoding: base64\r\n\r\nVGVrc3Q=\r\n--b--\r\n"
+
+static const struct delivery_row {
+	const char *from;
+	const char *subject;
+	const char *participant; /* the state's, or NULL */
+	bool attached;
+	const char *attachment_type;
+	const char *in_reply_to; /* or NULL */
+	const char *verdict;
+	const char *code;
+	bool answer;
+	const char *reason;
+} delivery_rows[] = {
+	/* an attachment from a participant, whatever the subject */
+	{"a.meijer@utrecht.nl", "Onze bijdrage", "GM0344", true,
+	 "application/pdf", NULL, "deliver", "GM0344", true,
+	 "delivery of Utrecht with 1 attachment(s)"},
+	/* the same as a reply to our reminder: not a reply for review */
+	{"a.meijer@utrecht.nl",
+	 "RE: Herinnering: Opleveren tekst (best practice)", "GM0344", true,
+	 "application/vnd.openxmlformats-officedocument."
+	 "wordprocessingml.document",
+	 "<reminder:GM0344:x@aanmeld.invalid>", "deliver", "GM0344", true,
+	 "delivery of Utrecht"},
+	/* a deliver rule, no attachment */
+	{"a.meijer@utrecht.nl", "Tekst praktijkproef GG & lokale inclusie",
+	 "GM0344", false, NULL, NULL, "deliver", "GM0344", true,
+	 "subject matches deliver rule"},
+	/* a near miss with an attachment from a participant */
+	{"a.meijer@utrecht.nl", "Vraag over de praktijkproef", "GM0344", true,
+	 "application/pdf", NULL, "deliver", "GM0344", true, "delivery of"},
+	/* a deliver rule from no participant: for a person */
+	{"j.jansen@almere.nl", "Opleveren tekst (best practice)", NULL, false,
+	 NULL, NULL, "review", "GM0034", true, "is no contact of a confirmed"},
+	/* an attachment from no participant: as before */
+	{"j.jansen@almere.nl", "Onze bijdrage", NULL, true, "application/pdf",
+	 NULL, "ignore", "-", false, "subject matches no rule"},
+	/* an enrolment with an attachment stays one */
+	{"a.meijer@utrecht.nl", "Deelname praktijkproef GG & lokale inclusie",
+	 "GM0344", true, "application/pdf", NULL, "duplicate", "GM0344", true,
+	 "already enrolled"},
+	/* a withdrawal with a letter attached stays one */
+	{"a.meijer@utrecht.nl", "Afmelding praktijkproef GG & lokale inclusie",
+	 "GM0344", true, "application/pdf", NULL, "withdraw", "GM0344", false,
+	 "withdrawal of Utrecht"},
+	/* an S/MIME signature or a calendar is no attachment */
+	{"a.meijer@utrecht.nl", "Onze bijdrage", "GM0344", true,
+	 "application/pkcs7-signature", NULL, "ignore", "-", false,
+	 "subject matches no rule"},
+};
+
+static void
+test_deliveries(void **state)
+{
+	const struct classify_settings set = {"GlobalGoals@VNG.nl",
+					      "aanmeld.invalid", NULL, false};
+	const char *enrolled[] = {"GM0344"};
+	struct classification c;
+	struct message *m;
+	char *raw, *headers;
+	size_t i;
+
+	for (i = 0; i < nitems(delivery_rows); i++) {
+		const struct delivery_row *r = &delivery_rows[i];
+		struct classify_state st = {
+			enrolled, 1, 1, NULL, NULL, NULL, NULL, r->participant};
+
+		headers = xasprintf("In-Reply-To: %s\r\n",
+				    r->in_reply_to != NULL ? r->in_reply_to
+							   : "<x@example.org>");
+		raw = xasprintf("%sFrom: <%s>\r\nSubject: %s\r\nMessage-ID: "
+				"<d%zu@example.org>\r\n%s",
+				r->in_reply_to != NULL ? headers : "", r->from,
+				r->subject, i,
+				r->attached ? ""
+					    : "\r\nHierbij onze tekst.\r\n");
+		free(headers);
+		if (r->attached) {
+			char *mime = xasprintf(
+				"%s" ATTACHED("../../etc/tekst.pdf", "%s"), raw,
+				r->attachment_type);
+
+			free(raw);
+			raw = mime;
+		}
+		m = message_parse(raw, strlen(raw));
+		free(raw);
+		assert_null(m->problem);
+		classify(m, rules, &set, &st, fixture_at("2021-08-01 10:00"),
+			 &c);
+		print_message("delivery row %zu: %s %s (%s)\n", i,
+			      verdict_name(c.verdict),
+			      c.gemeente != NULL ? c.gemeente->code : "-",
+			      c.reasons);
+		check_verdict(&c, r->verdict, r->code, r->answer, r->reason);
+		if (c.verdict == VERDICT_DELIVER) {
+			assert_int_equal(c.template, TEMPLATE_DELIVERED);
+			assert_int_equal(m->n_attachments, r->attached ? 1 : 0);
+		}
+		if (r->attached &&
+		    strcmp(r->attachment_type, "application/pdf") == 0) {
+			/* the name as the sender wrote it, the bytes decoded */
+			assert_int_equal(m->n_attachments, 1);
+			assert_string_equal(m->attachments[0].name,
+					    "../../etc/tekst.pdf");
+			assert_int_equal(m->attachments[0].len, 5);
+			assert_memory_equal(m->attachments[0].data, "Tekst", 5);
+		}
+		classification_deinit(&c);
+		message_free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -897,6 +1019,7 @@ main(void)
 		cmocka_unit_test(test_authentication),
 		cmocka_unit_test(test_attendance_authentication),
 		cmocka_unit_test(test_attendee),
+		cmocka_unit_test(test_deliveries),
 	};
 
 	/* programme times are Amsterdam's, whatever the machine's zone */

@@ -119,10 +119,12 @@ test_field_limit(void **state)
    is not in the programme. */
 static struct programme prog;
 static struct store_attendance_contact contacts[] = {
-	{"GM0344", "Utrecht", "confirmed", 0, "a@utrecht.nl", "Meijer, Anouk"},
-	{"GM0344", "Utrecht", "confirmed", 0, "b@utrecht.nl", NULL},
-	{"GM0193", "Zwolle", "waitlist", 0, "k@zwolle.nl",
-	 "=cmd|' /C calc'!A0"},
+	{"GM0344", "Utrecht", "confirmed", 0, "a@utrecht.nl", "Meijer, Anouk",
+	 1628503200, 2},
+	{"GM0344", "Utrecht", "confirmed", 0, "b@utrecht.nl", NULL, 1628503200,
+	 2},
+	{"GM0193", "Zwolle", "waitlist", 0, "k@zwolle.nl", "=cmd|' /C calc'!A0",
+	 0, 0},
 };
 static struct store_attendance_answer answers[] = {
 	{"GM0344", "A@Utrecht.nl", "session-1", "accepted", 0},
@@ -175,12 +177,13 @@ test_csv(void **state)
 	const char *want =
 		"CBS-code,gemeente,status,aangemeld op,contactpersoon,"
 		"e-mailadres,\"Sessie 1: introductie, en ambities\",Sessie 2,"
-		"Slotcongres\r\n"
+		"Slotcongres,tekst ontvangen,versies\r\n"
 		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,\"Meijer, Anouk\","
-		"a@utrecht.nl,geaccepteerd,afgewezen,\r\n"
-		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,,b@utrecht.nl,,,\r\n"
+		"a@utrecht.nl,geaccepteerd,afgewezen,,2021-08-09 12:00,2\r\n"
+		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,,b@utrecht.nl,,,,"
+		"2021-08-09 12:00,2\r\n"
 		"GM0193,Zwolle,wachtlijst,2021-04-01 10:00,'=cmd|' /C calc'!A0,"
-		"k@zwolle.nl,,,voorlopig\r\n";
+		"k@zwolle.nl,,,voorlopig,,0\r\n";
 	char *out;
 	size_t len;
 
@@ -199,8 +202,9 @@ test_csv(void **state)
 			    "CBS-code;gemeente;",
 			    21);
 	assert_non_null(strstr(out, ";Sessie 1: introductie, en ambities;"));
-	assert_non_null(strstr(out, ";Meijer, Anouk;a@utrecht.nl;"
-				    "geaccepteerd;afgewezen;\r\n"));
+	assert_non_null(
+		strstr(out, ";Meijer, Anouk;a@utrecht.nl;"
+			    "geaccepteerd;afgewezen;;2021-08-09 12:00;2\r\n"));
 	/* a name from mail never becomes a formula in Excel */
 	assert_non_null(strstr(out, ";'=cmd|' /C calc'!A0;"));
 	assert_null(strstr(out, "\r\r"));
@@ -221,14 +225,15 @@ test_list(void **state)
 			  nitems(answers));
 	out = export_list(&t, false);
 	assert_string_equal(
-		out, "code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
-		     "session-2\tcongress\n"
-		     "GM0344\tUtrecht\tconfirmed\t2021-04-01 10:00\t"
-		     "a@utrecht.nl\taccepted\tdeclined\t-\n"
-		     "GM0344\tUtrecht\tconfirmed\t2021-04-01 10:00\t"
-		     "b@utrecht.nl\t-\t-\t-\n"
-		     "GM0193\tZwolle\twaitlist\t2021-04-01 10:00\t"
-		     "k@zwolle.nl\t-\t-\ttentative\n");
+		out,
+		"code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
+		"session-2\tcongress\tdelivered_at\tdeliveries\n"
+		"GM0344\tUtrecht\tconfirmed\t2021-04-01 10:00\t"
+		"a@utrecht.nl\taccepted\tdeclined\t-\t2021-08-09 12:00\t2\n"
+		"GM0344\tUtrecht\tconfirmed\t2021-04-01 10:00\t"
+		"b@utrecht.nl\t-\t-\t-\t2021-08-09 12:00\t2\n"
+		"GM0193\tZwolle\twaitlist\t2021-04-01 10:00\t"
+		"k@zwolle.nl\t-\t-\ttentative\t-\t0\n");
 	free(out);
 	out = export_list(&t, true);
 	assert_non_null(strstr(out, "\"GM0344\",\"Utrecht\",\"confirmed\","));
@@ -246,11 +251,11 @@ test_list_escapes(void **state)
 		{"GM0344", "Utrecht\x1b[2J", "confirmed", 0,
 		 "a\xe2\x80\xae"
 		 "ln.thcertu@x.nl",
-		 NULL},
+		 NULL, 0, 0},
 		{"GM0193", "=Zwolle\r\nGM0363\tAmsterdam", "waitlist", 0,
 		 "\xc2\x9b"
 		 "31m\\@zwolle.nl",
-		 NULL},
+		 NULL, 0, 0},
 	};
 	struct export_table t;
 	char *out;
@@ -260,12 +265,13 @@ test_list_escapes(void **state)
 	export_table_init(&t, &prog, hostile, nitems(hostile), NULL, 0);
 	out = export_list(&t, false);
 	assert_string_equal(
-		out, "code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
-		     "session-2\tcongress\n"
-		     "GM0344\tUtrecht\\x1b[2J\tconfirmed\t2021-04-01 10:00\t"
-		     "a\\u202eln.thcertu@x.nl\t-\t-\t-\n"
-		     "GM0193\t=Zwolle\\r\\nGM0363\\tAmsterdam\twaitlist\t"
-		     "2021-04-01 10:00\t\\u009b31m\\\\@zwolle.nl\t-\t-\t-\n");
+		out,
+		"code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
+		"session-2\tcongress\tdelivered_at\tdeliveries\n"
+		"GM0344\tUtrecht\\x1b[2J\tconfirmed\t2021-04-01 10:00\t"
+		"a\\u202eln.thcertu@x.nl\t-\t-\t-\t-\t0\n"
+		"GM0193\t=Zwolle\\r\\nGM0363\\tAmsterdam\twaitlist\t"
+		"2021-04-01 10:00\t\\u009b31m\\\\@zwolle.nl\t-\t-\t-\t-\t0\n");
 	free(out);
 	out = export_list(&t, true);
 	assert_non_null(strstr(out, "\n\"GM0193\",\"'=Zwolle\r\nGM0363\t"));

@@ -22,8 +22,9 @@
 
 /* Tables whose rows come with the mail (or with time). */
 static const char *const growing[] = {
-	"actions",  "attempts", "attendance",	"audit",      "contacts",
-	"messages", "outbox",	"review_items", "enrolments",
+	"actions",    "attempts",   "attendance",     "audit",
+	"contacts",   "messages",   "outbox",	      "review_items",
+	"enrolments", "deliveries", "delivery_files",
 };
 
 /* The statements of every message and every cycle. */
@@ -54,6 +55,9 @@ static const enum store_stmt hot[] = {
 	STMT_SCHEDULE_CHANGED,
 	STMT_SCHEDULE_EVALUATED,
 	STMT_SCHEDULE_FORGET,
+	STMT_PARTICIPANT,
+	STMT_INSERT_DELIVERY,
+	STMT_INSERT_DELIVERY_FILE,
 };
 
 /* Whether a plan line ("SCAN outbox", "SCAN a USING INDEX ...") reads

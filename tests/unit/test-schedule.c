@@ -37,8 +37,9 @@ static struct schedule_contact
 contact(enum schedule_status status, time_t since)
 {
 	struct schedule_contact c = {
-		"GM0344", "Utrecht", "J.Jansen@Utrecht.nl", "J. Jansen", status,
-		since,	  1};
+		"GM0344",    "Utrecht", "J.Jansen@Utrecht.nl",
+		"J. Jansen", status,	since,
+		1,	     false};
 
 	return c;
 }
@@ -72,6 +73,28 @@ expect_due(const struct schedule_contact *c, time_t now, const char *want)
 }
 
 #define K "reminder:GM0344:j.jansen@utrecht.nl:"
+
+/* A municipality that delivered its text gets no reminder of the
+   deadline, in the plan neither; its sessions' reminders stay. */
+static void
+test_delivered(void **state)
+{
+	struct schedule_contact c = contact(SCHEDULE_CONFIRMED, 0);
+	struct schedule_mail *m;
+	size_t n, i;
+
+	(void)state;
+	expect_due(&c, fixture_utc(2021, 8, 1, 7, 0, 0), K "deadline:14d");
+	c.delivered = true;
+	expect_due(&c, fixture_utc(2021, 8, 1, 7, 0, 0), "");
+	expect_due(&c, fixture_utc(2021, 8, 12, 7, 0, 0), "");
+	expect_due(&c, fixture_utc(2021, 9, 9, 11, 30, 0), K "session-5:7d");
+	schedule_plan(prog, &c, 1, fixture_utc(2021, 7, 1, 0, 0, 0), &m, &n);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++)
+		assert_int_not_equal(m[i].kind, SCHEDULE_REMINDER_DEADLINE);
+	schedule_free(m, n);
+}
 
 /* The SEQUENCE of the text/calendar part (base64) of an invitation. */
 static int
@@ -449,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_dst),
 		cmocka_unit_test(test_enrol_late),
 		cmocka_unit_test(test_withdrawn),
+		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_idempotent_keys),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_mails),
