@@ -24,6 +24,10 @@
 #           it: STORED=0,100000 bench/imap.sh 2000 measures 2,000 messages
 #           on an empty database and on one holding 100,000.
 #   TRACE   0: no strace run (the per-message counts are left out)
+#   PERF    0: do not count aanmeldd's instructions with perf stat (by
+#           default counted when perf can: the user-space instructions
+#           per message barely move with the machine's load, where its
+#           CPU seconds do)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 counts=$(printf '%s' "${1:-10000}" | tr , ' ')
@@ -41,6 +45,11 @@ done
 if [ "$trace" != 0 ] && ! command -v strace >/dev/null; then
 	echo "no strace: the per-message counts are left out (apt-get install strace)" >&2
 	trace=0
+fi
+perf=${PERF:-1}
+if [ "$perf" != 0 ] && ! perf stat -x, -e instructions:u true >/dev/null 2>&1; then
+	echo "no perf counters here: the instruction counts are left out" >&2
+	perf=0
 fi
 . "$top/bench/lib.sh"
 trap 'servers_stop; rm -rf "$work"' EXIT
@@ -195,7 +204,7 @@ done
 for count in $counts; do
 	for stored in $stored_list; do
 		echo "$count messages, $stored stored:"
-		rm -f "$work/mbsync.times" "$work/aanmeldd.times"
+		rm -f "$work/mbsync.times" "$work/aanmeldd.times" "$work/insn.times"
 		i=0
 		while [ "$i" -lt "$rounds" ]; do
 			i=$((i + 1))
@@ -210,8 +219,17 @@ for count in $counts; do
 			}
 			fill "$count"
 			spool "$stored"
-			measure aanmeldd "$aanmeldd" $root_opt -c "$work/aanmeld.conf" \
-				--once --now "2021-04-01 10:00"
+			if [ "$perf" != 0 ]; then
+				measure aanmeldd perf stat -x, -o "$work/perf.out" \
+					-e instructions:u -- \
+					"$aanmeldd" $root_opt -c "$work/aanmeld.conf" \
+					--once --now "2021-04-01 10:00"
+				awk -F, '$3 ~ /^instructions/ { print $1 }' \
+					"$work/perf.out" >>"$work/insn.times"
+			else
+				measure aanmeldd "$aanmeldd" $root_opt -c "$work/aanmeld.conf" \
+					--once --now "2021-04-01 10:00"
+			fi
 			check "$count" "$stored"
 			echo "round $i: mbsync $(cut -d' ' -f1,2 "$work/mbsync.times" | tail -n 1)," \
 				"aanmeldd $(cut -d' ' -f1,2 "$work/aanmeldd.times" | tail -n 1)" \
@@ -236,6 +254,10 @@ for count in $counts; do
 		if [ "$trace" != 0 ]; then
 			trace_run "$count" "$stored"
 		fi
+		if [ -s "$work/insn.times" ]; then
+			echo "insn=$(sort -n "$work/insn.times" |
+				awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" >>"$work/sums"
+		fi
 		echo "$count $stored $ms $as $ar $ac $mc $mb $ab" $(cat "$work/sums") >>"$work/results"
 	done
 done
@@ -251,20 +273,23 @@ echo "under strace: commits (WAL commit frames, or the daemon's own count when"
 echo "it logs one), fsyncs (fsync, fdatasync, syncfs) and KB written to the WAL,"
 echo "the database and the rest of the spool.  best: the ratio of the fastest"
 echo "rounds of each (the least disturbed).  mbsyncCPU: mbsync's user + sys."
+echo "Minsn/msg: aanmeldd's user-space instructions per message, in millions"
+echo "(perf stat, median of the rounds; parser worker and threads included)."
 awk '
 function get(k) { for (f = 10; f <= NF; f++) if (index($f, k "=") == 1) return substr($f, length(k) + 2); return "" }
 function per(v) { return v == "" ? "-" : sprintf("%.2f", v / $1) }
 function kb(v) { return v == "" ? "-" : sprintf("%.1f", v / $1 / 1024) }
 BEGIN {
-	printf "%8s %7s %8s %9s %6s %5s %7s %6s %7s %8s %7s %7s %7s %8s %9s\n",
+	printf "%8s %7s %8s %9s %6s %5s %7s %6s %7s %8s %7s %7s %7s %8s %9s %9s\n",
 		"messages", "stored", "mbsync/s", "aanmeld/s", "ratio", "best", "RSS_MiB",
 		"CPU_s", "ms/msg", "commits", "fsyncs", "KB_WAL", "KB_db", "KB_spool",
-		"mbsyncCPU"
+		"mbsyncCPU", "Minsn/msg"
 }
 {
 	c = get("logged_commits"); if (c == "") c = get("commits")
-	printf "%8d %7d %8.0f %9.0f %6.2f %5.2f %7.1f %6.2f %7.3f %8s %7s %7s %7s %8s %9.2f\n",
+	i = get("insn")
+	printf "%8d %7d %8.0f %9.0f %6.2f %5.2f %7.1f %6.2f %7.3f %8s %7s %7s %7s %8s %9.2f %9s\n",
 		$1, $2, $1 / $3, $1 / $4, $3 / $4, $8 / $9, $5 / 1024, $6, $6 * 1000 / $1,
 		per(c), per(get("fsyncs")), kb(get("wal")), kb(get("db")),
-		kb(get("spool")), $7
+		kb(get("spool")), $7, i == "" ? "-" : sprintf("%.3f", i / $1 / 1e6)
 }' "$work/results"
