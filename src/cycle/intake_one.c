@@ -27,6 +27,7 @@
 #include "store.h"
 #include "store_actions.h"
 #include "store_intake.h"
+#include "store_outbox.h"
 #include "store_programme.h"
 #include "util.h"
 
@@ -56,6 +57,7 @@ intake_folder(const struct config *config, enum verdict v)
 {
 	switch (v) {
 	case VERDICT_REVIEW:
+	case VERDICT_BOUNCE:
 		return config->folder_review;
 	case VERDICT_REJECT:
 		return config->folder_rejected;
@@ -141,6 +143,71 @@ prepare_invitations(struct intake *in, const struct message *msg,
 		log_warnx("no invitations for %s: %s", msg->from_addr, err);
 		free(err);
 	}
+}
+
+/* Whether c ignores msg only because no rule knows its subject. */
+static bool
+no_rule(const struct classification *c)
+{
+	if (c->verdict != VERDICT_IGNORE)
+		return false;
+	for (size_t i = 0; i < c->codes.n; i++) {
+		if (c->codes.v[i].code == REASON_SUBJECT_NO_RULE)
+			return true;
+	}
+	return false;
+}
+
+/* What the store knows that classify() needs after a first look: is
+   the sender of mail no rule knows a contact (then a person reads it),
+   and which mail of ours does a bounce return (its row in
+   bounce->outbox, its recipient in *rcpt_r, heap).  c is classified
+   again when it knows more.  0 or -1. */
+static int
+judge_people(struct intake *in, const struct message *msg,
+	     struct classify_state *st, time_t now, struct classification *c,
+	     struct store_bounce *bounce, char **rcpt_r, char **error_r)
+{
+	struct classify_bounce b = {false, NULL};
+	int rc;
+
+	if (no_rule(c) && msg->from_addr != NULL) {
+		rc = store_contact_known(in->store, msg->from_addr, error_r);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			st->contact = true;
+			classification_deinit(c);
+			classify(msg, in->rules, &in->settings, st, now, c);
+			st->contact = false;
+		}
+	}
+	if (c->verdict != VERDICT_BOUNCE)
+		return 0;
+	rc = store_outbox_by_message_id(in->store, msg->bounce_id,
+					&bounce->outbox, rcpt_r, error_r);
+	if (rc == -1)
+		return -1;
+	b.found = rc == 1;
+	b.rcpt = *rcpt_r;
+	st->bounce = &b;
+	classification_deinit(c);
+	classify(msg, in->rules, &in->settings, st, now, c);
+	st->bounce = NULL;
+	if (c->verdict == VERDICT_BOUNCE) {
+		bounce->rcpt = *rcpt_r;
+		bounce->reply =
+			msg->bounce_diagnostic != NULL ? msg->bounce_diagnostic
+			: msg->bounce_status != NULL   ? msg->bounce_status
+						       : "";
+		log_warnx("mail %s to %s came back: the address is marked "
+			  "undeliverable",
+			  msg->bounce_id, bounce->rcpt);
+	} else {
+		log_info("bounce of %s: not one of our mails (%s)",
+			 msg->bounce_id, c->reasons);
+	}
+	return 0;
 }
 
 /* The verdict on msg: classify() with what the store knows.  That the
@@ -242,7 +309,8 @@ describe_record(struct intake *in, const char *key, const struct message *msg,
 	rec->gemeente_code = c->gemeente != NULL ? c->gemeente->code : NULL;
 	rec->gemeente_name = c->gemeente != NULL ? c->gemeente->name : NULL;
 	rec->enrol = enrol_kind(c->verdict);
-	rec->review = c->verdict == VERDICT_REVIEW;
+	rec->review =
+		c->verdict == VERDICT_REVIEW || c->verdict == VERDICT_BOUNCE;
 	rec->folder = intake_folder(in->config, c->verdict);
 }
 
@@ -300,7 +368,8 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct outmail_list mails;
 	struct attendance att;
 	struct roster_plan plan;
-	char **codes, *codes_text;
+	struct store_bounce bounce;
+	char **codes, *codes_text, *bounce_rcpt = NULL;
 	size_t n, confirmed;
 	int64_t id;
 	int rc;
@@ -320,8 +389,16 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	st.n_enrolled = n;
 	st.confirmed = confirmed;
 	memset(&plan, 0, sizeof(plan));
+	memset(&bounce, 0, sizeof(bounce));
 	if (judge_message(in, msg, &st, now, &c, &plan, error_r) == -1) {
 		roster_plan_free(&plan);
+		return -1;
+	}
+	if (judge_people(in, msg, &st, now, &c, &bounce, &bounce_rcpt,
+			 error_r) == -1) {
+		classification_deinit(&c);
+		roster_plan_free(&plan);
+		free(bounce_rcpt);
 		return -1;
 	}
 	describe_record(in, key, msg, sha, spool_path, now, &c, &att, &rec);
@@ -334,6 +411,8 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	/* the withdrawal, its mails and a promotion: one commit */
 	if (rc == 0 && c.verdict == VERDICT_WITHDRAW)
 		rec.change = &plan.change;
+	if (c.verdict == VERDICT_BOUNCE)
+		rec.bounce = &bounce;
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
 	if (rc == 0) {
@@ -344,6 +423,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	outmail_list_deinit(&mails);
 	roster_plan_free(&plan);
 	free(codes_text);
+	free(bounce_rcpt);
 	classification_deinit(&c);
 	return rc;
 }

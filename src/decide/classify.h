@@ -33,6 +33,8 @@ enum verdict {
 	VERDICT_ATTENDANCE, /* an answer to an invitation: recorded, no
 			       answer */
 	VERDICT_WITHDRAW,   /* an enrolled municipality withdraws */
+	VERDICT_BOUNCE,	    /* a mail of ours came back: the contact is
+			       marked, staff are told, no answer */
 	VERDICT_COUNT
 };
 
@@ -59,6 +61,13 @@ struct classify_attendee {
 	time_t recorded_at;
 };
 
+/* What the store knows of the mail a bounce returns (VERDICT_BOUNCE),
+   found by its Message-ID after a first classify(). */
+struct classify_bounce {
+	bool found;	  /* the outbox holds a mail with that Message-ID */
+	const char *rcpt; /* and it was sent to rcpt */
+};
+
 struct classify_state {
 	const char *const *enrolled; /* codes enrolled or waitlisted */
 	size_t n_enrolled;
@@ -71,6 +80,13 @@ struct classify_state {
 	/* what the store knows of the attendee of a reply, or NULL before
 	   it is looked up: then an answer stays VERDICT_ATTENDANCE */
 	const struct classify_attendee *attendee;
+	/* the sender is a contact of a municipality: its mail is read by
+	   a person even when no rule knows what it is about */
+	bool contact;
+	/* what the store knows of the mail a bounce returns, or NULL
+	   before it is looked up: then a bounce of a Message-ID of ours
+	   stays VERDICT_BOUNCE */
+	const struct classify_bounce *bounce;
 };
 
 struct classification {

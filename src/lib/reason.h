@@ -114,6 +114,14 @@ enum reason_code {
 	REASON_MAIL_FAILED,
 	/* review.c: an item about no message */
 	REASON_NO_MESSAGE,
+	/* classify.c: a person's mail that no rule understands */
+	REASON_NO_INTENT,
+	/* classify.c: a bounce of our own mail (bounce.h) */
+	REASON_BOUNCED,
+	REASON_BOUNCED_NO_REPLY,
+	REASON_BOUNCE_DELAYED,
+	REASON_BOUNCE_NOT_OURS,
+	REASON_BOUNCE_WRONG_RCPT,
 	REASON_COUNT
 };
 

@@ -775,6 +775,12 @@ message_free(struct message *msg)
 	free(msg->content_type);
 	free(msg->body);
 	free(msg->calendar);
+	free(msg->bounce_id);
+	free(msg->bounce_rcpt);
+	free(msg->bounce_action);
+	free(msg->bounce_status);
+	free(msg->bounce_diagnostic);
+	free(msg->bounce_text);
 	reason_free(msg->problem);
 	free(msg);
 }

@@ -70,6 +70,17 @@ struct message {
 	char *calendar;	     /* the first text/calendar or application/ics
 				part, decoded to UTF-8, or NULL */
 	char *body;	     /* text/plain, else text/html stripped */
+	/* A returned message (bounce.h), all NULL when there is none: its
+	   Message-ID without <>, and what the report says of it.  For a
+	   bounce without a delivery-status part, rcpt, action and status
+	   are NULL and text is the explanation a person would read. */
+	char *bounce_id;
+	char *bounce_rcpt;	 /* Final-Recipient addr-spec, lower-case */
+	char *bounce_action;	 /* Action: "failed", "delayed", ... */
+	char *bounce_status;	 /* Status: "5.1.1" */
+	char *bounce_diagnostic; /* Diagnostic-Code, or the server's reply */
+	char *bounce_text;	 /* the explanation before the returned
+				    headers, cut at BOUNCE_TEXT_MAX */
 
 	struct reason *problem; /* why it needs a person, or NULL */
 	size_t size;		/* raw size in bytes */

@@ -52,6 +52,12 @@ enum store_stmt {
 	STMT_SCHEDULE_FORGET,
 	STMT_SAVEPOINT,
 	STMT_RELEASE,
+	/* bounces (store_outbox_bounce()) and the contacts they mark */
+	STMT_OUTBOX_BY_MESSAGE_ID,
+	STMT_OUTBOX_BOUNCED,
+	STMT_CONTACT_UNDELIVERABLE,
+	STMT_OUTBOX_HOLD,
+	STMT_CONTACT_KNOWN,
 	STMT_COUNT
 };
 

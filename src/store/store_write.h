@@ -41,4 +41,11 @@ int store_queue_mails(struct store *s, const struct outmail *mails, size_t n,
 		      int64_t message, time_t at, char **error_r,
 		      const char *what);
 
+/* The queued mails for rcpt are not sent when rcpt is a contact that is
+   undeliverable (a mail to it came back): they stay, cancelled, with
+   the reason in their error.  A no-op for any other address.  Run for
+   every mail queued, so no writer sends to such an address. */
+int store_hold_mails(struct store *s, const char *rcpt, time_t at,
+		     char **error_r);
+
 #endif

@@ -218,10 +218,11 @@ test_rows(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
 		const char *enrolled[1] = {r->enrolled};
-		struct classify_state st = {enrolled,	  r->enrolled != NULL,
-					    r->confirmed, NULL,
-					    NULL,	  NULL,
-					    NULL};
+		struct classify_state st = {
+			.enrolled = enrolled,
+			.n_enrolled = r->enrolled != NULL,
+			.confirmed = r->confirmed,
+		};
 		struct classification c;
 		struct message *m;
 
@@ -518,9 +519,15 @@ static const struct auth_row {
 	 false, NOT_AUTHENTICATED},
 	{AR_PASS("utrecht.nl"), "a@utrecht.nl", WITHDRAW, false, "GM0344",
 	 "withdraw", "GM0344", false, "withdrawal of Utrecht"},
-	/* ignored mail stays ignored */
-	{"", "a@utrecht.nl", "Nieuwsbrief", false, NULL, "ignore", "-", false,
-	 "subject matches no rule"},
+	/* a municipality's mail that no rule knows is for a person, and
+	   gets the acknowledgement of review mail once authenticated;
+	   anyone else's stays ignored */
+	{"", "a@utrecht.nl", "Nieuwsbrief", false, NULL, "review", "GM0344",
+	 false, "no rule matches: for a person"},
+	{AR_PASS("utrecht.nl"), "a@utrecht.nl", "Vraag over sessie 3", false,
+	 "GM0344", "review", "GM0344", true, "no rule matches: for a person"},
+	{AR_PASS("example.org"), "x@example.org", "Nieuwsbrief", false, NULL,
+	 "ignore", "-", false, "subject matches no rule"},
 	/* Microsoft 365, trusted beside mx.vng.nl */
 	{"Authentication-Results: spf=pass (sender IP is 40.107.6.1) "
 	 "smtp.mailfrom=utrecht.nl; utrecht.nl; dkim=pass (signature was "
@@ -543,8 +550,9 @@ test_authentication(void **state)
 		const struct auth_row *r = &auth_rows[i];
 		const char *enrolled[1] = {r->enrolled};
 		struct classify_state st = {
-			enrolled, r->enrolled != NULL, 0, NULL, NULL, NULL,
-			NULL};
+			.enrolled = enrolled,
+			.n_enrolled = r->enrolled != NULL,
+		};
 		struct classification c;
 		struct message *m;
 
