@@ -110,6 +110,39 @@ print_field(const char *s)
 	escape_fputs(s, ESCAPE_LINE, stdout);
 }
 
+/* What intake asks the store after a first look (intake_one.c): a
+   contact's mail that no rule knows, and the mail a bounce returns (none
+   without a database). */
+static void
+classify_again(struct runtime *rt, struct dry_run *d, const struct message *msg,
+	       const struct classify_settings *set, struct classify_state *st,
+	       struct classification *c)
+{
+	struct classify_bounce b = {false, NULL};
+	char *rcpt = NULL, *err = NULL;
+	int64_t id;
+
+	if (c->verdict == VERDICT_IGNORE && d->store != NULL &&
+	    msg->from_addr != NULL &&
+	    store_contact_known(d->store, msg->from_addr, &err) == 1) {
+		st->contact = true;
+		classification_deinit(c);
+		classify(msg, rt->rules, set, st, util_clock(), c);
+	}
+	if (c->verdict == VERDICT_BOUNCE) {
+		b.found = d->store != NULL &&
+			  store_outbox_by_message_id(d->store, msg->bounce_id,
+						     &id, &rcpt, &err) == 1;
+		b.rcpt = rcpt;
+		st->bounce = &b;
+		classification_deinit(c);
+		classify(msg, rt->rules, set, st, util_clock(), c);
+		st->bounce = NULL;
+	}
+	free(rcpt);
+	free(err);
+}
+
 static int
 classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 {
@@ -163,6 +196,7 @@ classify_file(struct runtime *rt, struct dry_run *d, const char *path)
 	}
 	st.participant = code;
 	classify(msg, rt->rules, &set, &st, util_clock(), &c);
+	classify_again(rt, d, msg, &set, &st, &c);
 	free(code);
 	printf("\t%s\t%s\t", verdict_name(c.verdict),
 	       c.gemeente != NULL ? c.gemeente->code : "-");

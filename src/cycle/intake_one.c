@@ -27,6 +27,7 @@
 #include "store.h"
 #include "store_actions.h"
 #include "store_intake.h"
+#include "store_outbox.h"
 #include "store_programme.h"
 #include "util.h"
 
@@ -56,6 +57,7 @@ intake_folder(const struct config *config, enum verdict v)
 {
 	switch (v) {
 	case VERDICT_REVIEW:
+	case VERDICT_BOUNCE:
 		return config->folder_review;
 	case VERDICT_REJECT:
 		return config->folder_rejected;
@@ -141,6 +143,71 @@ prepare_invitations(struct intake *in, const struct message *msg,
 		log_warnx("no invitations for %s: %s", msg->from_addr, err);
 		free(err);
 	}
+}
+
+/* Whether c ignores msg only because no rule knows its subject. */
+static bool
+no_rule(const struct classification *c)
+{
+	if (c->verdict != VERDICT_IGNORE)
+		return false;
+	for (size_t i = 0; i < c->codes.n; i++) {
+		if (c->codes.v[i].code == REASON_SUBJECT_NO_RULE)
+			return true;
+	}
+	return false;
+}
+
+/* What the store knows that classify() needs after a first look: is
+   the sender of mail no rule knows a contact (then a person reads it),
+   and which mail of ours does a bounce return (its row in
+   bounce->outbox, its recipient in *rcpt_r, heap).  c is classified
+   again when it knows more.  0 or -1. */
+static int
+judge_people(struct intake *in, const struct message *msg,
+	     struct classify_state *st, time_t now, struct classification *c,
+	     struct store_bounce *bounce, char **rcpt_r, char **error_r)
+{
+	struct classify_bounce b = {false, NULL};
+	int rc;
+
+	if (no_rule(c) && msg->from_addr != NULL) {
+		rc = store_contact_known(in->store, msg->from_addr, error_r);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			st->contact = true;
+			classification_deinit(c);
+			classify(msg, in->rules, &in->settings, st, now, c);
+			st->contact = false;
+		}
+	}
+	if (c->verdict != VERDICT_BOUNCE)
+		return 0;
+	rc = store_outbox_by_message_id(in->store, msg->bounce_id,
+					&bounce->outbox, rcpt_r, error_r);
+	if (rc == -1)
+		return -1;
+	b.found = rc == 1;
+	b.rcpt = *rcpt_r;
+	st->bounce = &b;
+	classification_deinit(c);
+	classify(msg, in->rules, &in->settings, st, now, c);
+	st->bounce = NULL;
+	if (c->verdict == VERDICT_BOUNCE) {
+		bounce->rcpt = *rcpt_r;
+		bounce->reply =
+			msg->bounce_diagnostic != NULL ? msg->bounce_diagnostic
+			: msg->bounce_status != NULL   ? msg->bounce_status
+						       : "";
+		log_warnx("mail %s to %s came back: the address is marked "
+			  "undeliverable",
+			  msg->bounce_id, bounce->rcpt);
+	} else {
+		log_info("bounce of %s: not one of our mails (%s)",
+			 msg->bounce_id, c->reasons);
+	}
+	return 0;
 }
 
 /* The verdict on msg: classify() with what the store knows.  That the
@@ -242,7 +309,8 @@ describe_record(struct intake *in, const char *key, const struct message *msg,
 	rec->gemeente_code = c->gemeente != NULL ? c->gemeente->code : NULL;
 	rec->gemeente_name = c->gemeente != NULL ? c->gemeente->name : NULL;
 	rec->enrol = enrol_kind(c->verdict);
-	rec->review = c->verdict == VERDICT_REVIEW;
+	rec->review =
+		c->verdict == VERDICT_REVIEW || c->verdict == VERDICT_BOUNCE;
 	rec->folder = intake_folder(in->config, c->verdict);
 }
 
@@ -379,7 +447,8 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct roster_plan plan;
 	struct store_delivery delivery;
 	struct kept_files kept;
-	char **codes, *codes_text, *participant;
+	struct store_bounce bounce;
+	char **codes, *codes_text, *participant, *bounce_rcpt = NULL;
 	size_t n, confirmed;
 	int64_t id;
 	int rc;
@@ -403,12 +472,22 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	st.participant = participant;
 	memset(&plan, 0, sizeof(plan));
 	memset(&kept, 0, sizeof(kept));
+	memset(&bounce, 0, sizeof(bounce));
 	if (judge_message(in, msg, &st, now, &c, &plan, error_r) == -1) {
 		roster_plan_free(&plan);
 		free(participant);
 		return -1;
 	}
+	if (judge_people(in, msg, &st, now, &c, &bounce, &bounce_rcpt,
+			 error_r) == -1) {
+		classification_deinit(&c);
+		roster_plan_free(&plan);
+		free(bounce_rcpt);
+		free(participant);
+		return -1;
+	}
 	free(participant);
+	st.participant = NULL;
 	describe_record(in, key, msg, sha, spool_path, now, &c, &att, &rec);
 	rec.reason_codes = codes_text = reason_list_encode(&c.codes);
 	outmail_list_init(&mails);
@@ -426,6 +505,8 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		delivery.n_files = kept.n;
 		rec.delivery = &delivery;
 	}
+	if (c.verdict == VERDICT_BOUNCE)
+		rec.bounce = &bounce;
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
 	if (rc == 0) {
@@ -437,6 +518,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	roster_plan_free(&plan);
 	kept_files_free(&kept);
 	free(codes_text);
+	free(bounce_rcpt);
 	classification_deinit(&c);
 	return rc;
 }

@@ -7,7 +7,9 @@
 #include <strings.h>
 
 #include "authres.h"
+#include "bounce.h"
 #include "classify.h"
+#include "compose.h"
 #include "gemeenten.h"
 #include "itip_reply.h"
 #include "machine.h"
@@ -22,6 +24,7 @@
 static const char *const verdict_names[VERDICT_COUNT] = {
 	"enrol",  "waitlist", "closed",	    "duplicate", "reject",
 	"review", "ignore",   "attendance", "withdraw",	 "deliver",
+	"bounce",
 };
 
 struct judge {
@@ -83,6 +86,10 @@ static enum verdict
 judge_authenticated(struct judge *j, enum authres_outcome auth, enum verdict v)
 {
 	if (v == VERDICT_IGNORE)
+		return v;
+	/* a bounce is believed for what it returns (judge_bounce()), not
+	   for its sender; a forged one goes to a person */
+	if (v == VERDICT_BOUNCE && auth != AUTHRES_FAIL)
 		return v;
 	if (auth == AUTHRES_FAIL)
 		reason_list_add(&j->reasons, REASON_AUTH_FORGED);
@@ -395,18 +402,124 @@ judge_delivery(struct judge *j, const struct classify_state *st)
 	return VERDICT_DELIVER;
 }
 
+/* A machine's mail that returns a message: a bounce, rather than a
+   notice that quotes one.  It has a report, no sender, a mailer
+   daemon's, or a server's reply quoted. */
+static bool
+is_bounce(const struct message *m)
+{
+	return m->bounce_id != NULL &&
+	       (m->bounce_rcpt != NULL || m->from_addr == NULL ||
+		mailaddr_is_machine(m->from_addr) ||
+		m->bounce_diagnostic != NULL);
+}
+
+/* A bounce of one of our mails: VERDICT_BOUNCE, or VERDICT_IGNORE with
+   the reason it is not one to record (why added), or VERDICT_COUNT for
+   mail that is no bounce.  A forged bounce must not let an outsider
+   mark a contact: the returned Message-ID is one we made and sent
+   (st->bounce), to the recipient the bounce names. */
+static enum verdict
+judge_bounce(struct judge *j, const struct classify_state *st,
+	     const struct reason *why)
+{
+	const struct message *m = j->msg;
+	const struct classify_bounce *b = st->bounce;
+	const char *named;
+
+	if (!is_bounce(m))
+		return VERDICT_COUNT;
+	j->quiet = true;
+	if (m->bounce_action != NULL &&
+	    strcmp(m->bounce_action, "failed") != 0) {
+		reason_list_add_copy(&j->reasons, why);
+		reason_list_add(&j->reasons, REASON_BOUNCE_DELAYED,
+				m->bounce_rcpt != NULL ? m->bounce_rcpt : "?",
+				m->bounce_action);
+		return VERDICT_IGNORE;
+	}
+	if (!compose_is_our_message_id(m->bounce_id,
+				       j->set->message_id_domain) ||
+	    (b != NULL && !b->found)) {
+		reason_list_add_copy(&j->reasons, why);
+		reason_list_add(&j->reasons, REASON_BOUNCE_NOT_OURS,
+				m->bounce_id);
+		return VERDICT_IGNORE;
+	}
+	if (b == NULL)
+		return VERDICT_BOUNCE; /* the caller looks it up */
+	named = m->bounce_rcpt;
+	if (named == NULL && m->bounce_text != NULL &&
+	    bounce_text_names(m->bounce_text, b->rcpt))
+		named = b->rcpt;
+	if (named == NULL || strcasecmp(named, b->rcpt) != 0) {
+		reason_list_add(&j->reasons, REASON_BOUNCE_WRONG_RCPT,
+				named != NULL ? named : "no recipient",
+				b->rcpt);
+		return VERDICT_IGNORE;
+	}
+	if (m->bounce_diagnostic != NULL || m->bounce_status != NULL)
+		reason_list_add(&j->reasons, REASON_BOUNCED, b->rcpt,
+				m->bounce_diagnostic != NULL
+					? m->bounce_diagnostic
+					: m->bounce_status);
+	else
+		reason_list_add(&j->reasons, REASON_BOUNCED_NO_REPLY, b->rcpt);
+	return VERDICT_BOUNCE;
+}
+
+/* Mail no subject rule knows: a person's words to us when a contact or a
+   municipality wrote it, read by a person (with a hint of the
+   municipality); from anyone else it stays ignored. */
+static enum verdict
+judge_unmatched(struct judge *j, const struct classify_state *st)
+{
+	const struct gemeenten *g = j->rules->gemeenten;
+	const char *addr = j->msg->from_addr, *domain, *matched;
+	const struct sender_rule *rule;
+	const struct gemeente *m = NULL;
+	bool municipal;
+
+	domain = addr != NULL ? mailaddr_domain(addr) : NULL;
+	if (domain == NULL)
+		return VERDICT_IGNORE;
+	rule = rules_sender(j->rules, domain);
+	if (rule != NULL && rule->action == SENDER_ALLOW)
+		m = rule->gemeente;
+	else if (rule == NULL)
+		m = gemeenten_by_domain(g, domain, &matched);
+	if (m != NULL && m->merged)
+		m = m->successor;
+	municipal =
+		m != NULL ||
+		(rule == NULL && gemeenten_shared_by_domain(g, domain) != NULL);
+	if (!st->contact && !municipal)
+		return VERDICT_IGNORE;
+	j->gemeente = m;
+	reason_list_add(&j->reasons, REASON_NO_INTENT, addr);
+	return VERDICT_REVIEW;
+}
+
 /* The verdict before authentication is looked at. */
 static enum verdict
 judge(struct judge *j, const struct classify_state *st, time_t now)
 {
 	const struct message *m = j->msg;
-	const struct subject_rule *rule;
+	const struct subject_rule *rule = NULL;
 	struct reason why;
 	enum machine machine;
 	enum verdict v;
 
 	machine = machine_mail(m, j->set->own_address,
 			       j->set->message_id_domain, &why);
+	if (machine == MACHINE_CERTAIN ||
+	    (machine == MACHINE_LIKELY && m->problem == NULL)) {
+		v = judge_bounce(j, st, &why);
+		if (v != VERDICT_COUNT) {
+			reason_deinit(&why);
+			return v;
+		}
+	}
 	if (m->problem != NULL) {
 		/* a bounce without a From is a machine's, not a problem */
 		if (machine == MACHINE_CERTAIN) {
@@ -443,6 +556,8 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 		return VERDICT_REVIEW;
 	}
 	v = judge_subject(j, &rule);
+	if (v == VERDICT_IGNORE && rule == NULL)
+		return judge_unmatched(j, st);
 	if (v != VERDICT_COUNT)
 		return v;
 	if (rule->action == RULE_IGNORE)
@@ -529,6 +644,7 @@ static const enum template_kind answers[VERDICT_COUNT] = {
 	[VERDICT_ATTENDANCE] = TEMPLATE_COUNT,
 	[VERDICT_WITHDRAW] = TEMPLATE_COUNT, /* withdrawn.txt, by roster.c */
 	[VERDICT_DELIVER] = TEMPLATE_DELIVERED,
+	[VERDICT_BOUNCE] = TEMPLATE_COUNT,
 };
 
 void
@@ -575,7 +691,8 @@ classify(const struct message *msg, const struct rules *rules,
 	   sender it did not authenticate (a forged sender gets no
 	   backscatter) */
 	out->answer = v != VERDICT_IGNORE && v != VERDICT_ATTENDANCE &&
-		      v != VERDICT_WITHDRAW && !j.quiet &&
+		      v != VERDICT_WITHDRAW && v != VERDICT_BOUNCE &&
+		      !j.quiet &&
 		      (auth == AUTHRES_PASS || auth == AUTHRES_UNTRUSTED) &&
 		      msg->problem == NULL;
 }

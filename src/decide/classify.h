@@ -34,6 +34,8 @@ enum verdict {
 			       answer */
 	VERDICT_WITHDRAW,   /* an enrolled municipality withdraws */
 	VERDICT_DELIVER,    /* a participant delivers its text */
+	VERDICT_BOUNCE,	    /* a mail of ours came back: the contact is
+			       marked, staff are told, no answer */
 	VERDICT_COUNT
 };
 
@@ -60,6 +62,13 @@ struct classify_attendee {
 	time_t recorded_at;
 };
 
+/* What the store knows of the mail a bounce returns (VERDICT_BOUNCE),
+   found by its Message-ID after a first classify(). */
+struct classify_bounce {
+	bool found;	  /* the outbox holds a mail with that Message-ID */
+	const char *rcpt; /* and it was sent to rcpt */
+};
+
 struct classify_state {
 	const char *const *enrolled; /* codes enrolled or waitlisted */
 	size_t n_enrolled;
@@ -76,6 +85,13 @@ struct classify_state {
 	   of, or NULL: its mail with an attachment, or matching a deliver
 	   rule, is a delivery ([deadline] deliverable) */
 	const char *participant;
+	/* the sender is a contact of a municipality: its mail is read by
+	   a person even when no rule knows what it is about */
+	bool contact;
+	/* what the store knows of the mail a bounce returns, or NULL
+	   before it is looked up: then a bounce of a Message-ID of ours
+	   stays VERDICT_BOUNCE */
+	const struct classify_bounce *bounce;
 };
 
 struct classification {

@@ -352,6 +352,32 @@ static const struct {
 		 "een ingeleverde tekst met een bijlage die niet is bewaard "
 		 "(te veel of te grote bijlagen); bekijk het origineel in de "
 		 "map"},
+	[REASON_NO_INTENT] = {"no-intent", 1,
+			      "%1 is a contact or a municipality, but no rule "
+			      "matches: for a person",
+			      "bericht zonder herkende bedoeling"},
+	[REASON_BOUNCED] = {"bounced", 2, "mail to %1 came back: %2",
+			    "e-mail aan %1 kwam terug: %2"},
+	[REASON_BOUNCED_NO_REPLY] = {"bounced-no-reply", 1,
+				     "mail to %1 came back",
+				     "e-mail aan %1 kwam terug"},
+	[REASON_BOUNCE_DELAYED] = {"bounce-delayed", 2,
+				   "delivery report for %1 (action %2), no "
+				   "bounce: nothing recorded",
+				   "afleverbericht over een e-mail aan %1 "
+				   "(%2), die niet is teruggekomen; er is "
+				   "niets vastgelegd"},
+	[REASON_BOUNCE_NOT_OURS] = {"bounce-not-ours", 1,
+				    "bounce of a mail we did not send (%1): "
+				    "nothing recorded",
+				    "melding over een e-mail die wij niet "
+				    "hebben verstuurd; er is niets "
+				    "vastgelegd"},
+	[REASON_BOUNCE_WRONG_RCPT] = {"bounce-wrong-recipient", 2,
+				      "bounce names %1, but our mail went to "
+				      "%2: nothing recorded",
+				      "melding over %1, maar onze e-mail ging "
+				      "naar %2; er is niets vastgelegd"},
 };
 
 const char *

@@ -118,6 +118,14 @@ enum reason_code {
 	REASON_DELIVERY,
 	REASON_DELIVERY_NOT_PARTICIPANT,
 	REASON_DELIVERY_TOO_LARGE,
+	/* classify.c: a person's mail that no rule understands */
+	REASON_NO_INTENT,
+	/* classify.c: a bounce of our own mail (bounce.h) */
+	REASON_BOUNCED,
+	REASON_BOUNCED_NO_REPLY,
+	REASON_BOUNCE_DELAYED,
+	REASON_BOUNCE_NOT_OURS,
+	REASON_BOUNCE_WRONG_RCPT,
 	REASON_COUNT
 };
 

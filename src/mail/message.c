@@ -781,6 +781,12 @@ message_free(struct message *msg)
 		free(msg->attachments[i].data);
 	}
 	free(msg->attachments);
+	free(msg->bounce_id);
+	free(msg->bounce_rcpt);
+	free(msg->bounce_action);
+	free(msg->bounce_status);
+	free(msg->bounce_diagnostic);
+	free(msg->bounce_text);
 	reason_free(msg->problem);
 	free(msg);
 }

@@ -92,6 +92,17 @@ struct message {
 	/* attachments left out: past MESSAGE_ATTACHMENTS_MAX or over
 	   MESSAGE_ATTACHMENT_MAX */
 	unsigned attachments_dropped;
+	/* A returned message (bounce.h), all NULL when there is none: its
+	   Message-ID without <>, and what the report says of it.  For a
+	   bounce without a delivery-status part, rcpt, action and status
+	   are NULL and text is the explanation a person would read. */
+	char *bounce_id;
+	char *bounce_rcpt;	 /* Final-Recipient addr-spec, lower-case */
+	char *bounce_action;	 /* Action: "failed", "delayed", ... */
+	char *bounce_status;	 /* Status: "5.1.1" */
+	char *bounce_diagnostic; /* Diagnostic-Code, or the server's reply */
+	char *bounce_text;	 /* the explanation before the returned
+				    headers, cut at BOUNCE_TEXT_MAX */
 
 	struct reason *problem; /* why it needs a person, or NULL */
 	size_t size;		/* raw size in bytes */

@@ -1,7 +1,8 @@
 /*
  * The body half of message parsing (message_body_parse() in message.h):
- * libetpan's MIME tree to the text body, the content type and calendar
- * replies, within the MIME limits of message.h.
+ * libetpan's MIME tree to the text body, the content type, calendar
+ * replies and what a bounce returns (bounce.h), within the MIME limits
+ * of message.h.
  */
 #include "autoconf.h"
 
@@ -12,6 +13,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "bounce.h"
 #include "buf.h"
 #include "message.h"
 #include "reason.h"
@@ -23,6 +25,7 @@ struct walk {
 	size_t max_depth;
 	char *plain; /* first text/plain that is not an attachment */
 	char *html;  /* first text/html, when there is no plain part */
+	struct bounce_scan bounce;
 };
 
 static char *
@@ -307,6 +310,9 @@ walk_part(struct walk *w, struct mailmime *part, size_t depth)
 		return;
 	switch (part->mm_type) {
 	case MAILMIME_MESSAGE:
+		/* a returned message, when this is a bounce */
+		bounce_scan_returned(&w->bounce,
+				     part->mm_data.mm_message.mm_fields);
 		walk_part(w, part->mm_data.mm_message.mm_msg_mime, depth + 1);
 		return;
 	case MAILMIME_MULTIPLE:
@@ -355,6 +361,18 @@ walk_part(struct walk *w, struct mailmime *part, size_t depth)
 		     strcasecmp(method, "COUNTER") == 0 ||
 		     strcasecmp(method, "DECLINECOUNTER") == 0))
 			w->msg->calendar_reply = true;
+	} else if (strcmp(type, "message/delivery-status") == 0 ||
+		   strcmp(type, "message/global-delivery-status") == 0) {
+		char *text = decode_text(part);
+
+		bounce_scan_report(&w->bounce, text);
+		free(text);
+	} else if (strcmp(type, "text/rfc822-headers") == 0 ||
+		   strcmp(type, "message/global-headers") == 0) {
+		char *text = decode_text(part);
+
+		bounce_scan_headers(&w->bounce, text);
+		free(text);
 	} else if (strcmp(type, "text/plain") == 0 && w->plain == NULL &&
 		   !is_attachment(part)) {
 		w->plain = decode_text(part);
@@ -375,6 +393,7 @@ message_body_parse(struct message *msg, const char *data, size_t len)
 
 	memset(&w, 0, sizeof(w));
 	w.msg = msg;
+	bounce_scan_init(&w.bounce);
 	if (mailmime_parse(data, len, &idx, &root) != MAILIMF_NO_ERROR ||
 	    root == NULL) {
 		if (msg->problem == NULL)
@@ -407,4 +426,5 @@ message_body_parse(struct message *msg, const char *data, size_t len)
 	} else {
 		msg->body = xstrdup("");
 	}
+	bounce_scan_finish(&w.bounce, msg);
 }

@@ -60,7 +60,10 @@ static const size_t string_fields[] = {
 	FIELD(precedence),    FIELD(list_id),
 	FIELD(return_path),   FIELD(autoreply_header),
 	FIELD(content_type),  FIELD(calendar),
-	FIELD(body),
+	FIELD(body),	      FIELD(bounce_id),
+	FIELD(bounce_rcpt),   FIELD(bounce_action),
+	FIELD(bounce_status), FIELD(bounce_diagnostic),
+	FIELD(bounce_text),
 };
 
 static struct message *(*parser)(const char *, size_t,

@@ -10,6 +10,7 @@
 #include "store_attendance.h"
 #include "store_intake.h"
 #include "store_internal.h"
+#include "store_outbox.h"
 #include "store_programme.h"
 #include "store_write.h"
 #include "util.h"
@@ -37,6 +38,22 @@ store_message_known(struct store *s, const char *mailbox, const char *msgkey,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, "message lookup");
+}
+
+int
+store_contact_known(struct store *s, const char *addr, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_CONTACT_KNOWN, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, addr);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, "contact lookup");
 }
 
 int
@@ -231,6 +248,9 @@ record_effects(struct store *s, const struct store_record *r, int64_t id,
 		return -1;
 	if (r->delivery != NULL &&
 	    insert_delivery(s, r->delivery, id, r->received_at, error_r) == -1)
+		return -1;
+	if (r->bounce != NULL &&
+	    store_outbox_bounce(s, r->bounce, r->received_at, error_r) == -1)
 		return -1;
 	/* recorded: the attempts at it are history, in the same commit */
 	st = store_stmt(s, STMT_ATTEMPT_END, error_r);

@@ -18,6 +18,7 @@
 
 struct outmail;
 struct store_attendance;
+struct store_bounce;
 struct store_change;
 
 /* A file of a delivery, kept in the spool. */
@@ -64,8 +65,12 @@ struct store_record {
 	const struct store_change *change;
 	/* a delivery it records, or NULL */
 	const struct store_delivery *delivery;
+	/* a mail of ours that came back (store_outbox.h), or NULL */
+	const struct store_bounce *bounce;
 };
 
+/* 1 if addr (without case) is a contact of a municipality, 0 if not. */
+int store_contact_known(struct store *s, const char *addr, char **error_r);
 /* 1 if a message with this mailbox key, Message-ID or SHA-256 was already
    recorded (*id_r and *verdict_r, heap, set), 0 if not, -1 on error. */
 int store_message_known(struct store *s, const char *mailbox,

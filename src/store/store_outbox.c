@@ -216,7 +216,8 @@ store_outbox_status(struct store *s, int64_t id, char **status_r,
 	*status_r = NULL;
 	if (store_strings_of(
 		    s,
-		    "SELECT CASE WHEN cancelled_at IS NOT NULL THEN 'cancelled'"
+		    "SELECT CASE WHEN bounced_at IS NOT NULL THEN 'bounced'"
+		    " WHEN cancelled_at IS NOT NULL THEN 'cancelled'"
 		    " WHEN status = 'queued' AND attempts > 0 THEN 'retrying'"
 		    " ELSE status END FROM outbox WHERE id = ?1",
 		    key, &v, &n, error_r, "outbox status") == -1)
@@ -302,4 +303,49 @@ store_outbox_cancel(struct store *s, int64_t id, const char *actor, time_t now,
 	if (rc != 1)
 		store_rollback(s);
 	return rc;
+}
+
+int
+store_outbox_by_message_id(struct store *s, const char *id, int64_t *outbox_r,
+			   char **rcpt_r, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_BY_MESSAGE_ID, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*outbox_r = sqlite3_column_int64(st, 0);
+		*rcpt_r = store_column_dup(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(s, error_r, "outbox lookup");
+}
+
+int
+store_outbox_bounce(struct store *s, const struct store_bounce *b, time_t now,
+		    char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_BOUNCED, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	store_bind_text(st, 2, b->reply);
+	sqlite3_bind_int64(st, 3, b->outbox);
+	if (store_run(s, st, error_r, "outbox bounced") == -1)
+		return -1;
+	st = store_stmt(s, STMT_CONTACT_UNDELIVERABLE, error_r);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	store_bind_text(st, 2, b->reply);
+	store_bind_text(st, 3, b->rcpt);
+	if (store_run(s, st, error_r, "contact undeliverable") == -1)
+		return -1;
+	return store_hold_mails(s, b->rcpt, now, error_r);
 }

@@ -48,7 +48,7 @@ int store_outbox_requeue(struct store *s, int64_t id, time_t now,
 int store_outbox_cancel(struct store *s, int64_t id, const char *actor,
 			time_t now, char **error_r);
 /* The state of row id as aanmeld outbox shows it ("queued", "retrying",
-   "sent", "failed", "cancelled") in *status_r (heap): 1, or 0 when
+   "sent", "failed", "cancelled", "bounced") in *status_r (heap): 1, or 0 when
    there is no such row. */
 int store_outbox_status(struct store *s, int64_t id, char **status_r,
 			char **error_r);
@@ -66,4 +66,22 @@ int store_outbox_retry(struct store *s, int64_t id, unsigned attempt,
 		       time_t next_try, const char *error, time_t now,
 		       char **error_r);
 
+/* A mail of ours that came back (bounce.h). */
+struct store_bounce {
+	int64_t outbox;	   /* its row */
+	const char *rcpt;  /* the row's recipient */
+	const char *reply; /* the remote server's reply, or "" */
+};
+
+/* The row that sent the mail with Message-ID id (without <>): 1 with
+ *outbox_r and *rcpt_r (heap), 0 when there is none. */
+int store_outbox_by_message_id(struct store *s, const char *id,
+			       int64_t *outbox_r, char **rcpt_r,
+			       char **error_r);
+/* In the caller's transaction: the row becomes "bounced" with the
+   reply, the contacts with its address undeliverable (the first reply
+   kept), and what waits for that address is not sent
+   (store_hold_mails()). */
+int store_outbox_bounce(struct store *s, const struct store_bounce *b,
+			time_t now, char **error_r);
 #endif

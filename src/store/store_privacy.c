@@ -37,10 +37,11 @@ static const char *const erase_sql[] = {
 	/* mail sent: its text and recipient; to the person also what is
 	   still queued, which must then never go out */
 	"UPDATE outbox SET raw = X'', rcpt = '', last_error = 'forgotten',"
+	" bounce = NULL,"
 	" status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END"
 	" WHERE ?1 IS NOT NULL AND rcpt = ?1 COLLATE NOCASE",
-	"UPDATE outbox SET raw = X'', rcpt = '', last_error = NULL"
-	" WHERE ?1 IS NULL AND status IN ('sent', 'failed')"
+	"UPDATE outbox SET raw = X'', rcpt = '', last_error = NULL,"
+	" bounce = NULL WHERE ?1 IS NULL AND status IN ('sent', 'failed')"
 	" AND (length(raw) > 0 OR rcpt <> '')",
 	"DELETE FROM contacts WHERE ?1 IS NULL OR address = ?1 COLLATE NOCASE",
 	/* the answers to invitations are the contact's too */

@@ -480,10 +480,12 @@ store_programme_queue_audited(struct store *s, const struct outmail *mails,
 	if (store_begin(s, error_r) == -1)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
-		rc = store_queue_mails(s, &mails[i], 1, 0, now, error_r,
-				       "queue mail");
+		unsigned added = 0;
+
+		rc = store_queue_mails_counted(s, &mails[i], 1, 0, now, &added,
+					       error_r, "queue mail");
 		/* a key queued before is that mail, sent once */
-		if (rc == 0 && sqlite3_changes(s->db) == 0)
+		if (rc == 0 && added == 0)
 			continue;
 		if (rc == 0)
 			rc = store_audit(s, now, actor, what, 0, codes[i],

@@ -250,6 +250,14 @@ const char *const store_migrations[] = {
 	" size INTEGER NOT NULL);"
 	"CREATE INDEX delivery_files_delivery ON delivery_files (delivery);"
 	"CREATE INDEX contacts_address ON contacts (address COLLATE NOCASE);",
+	/* bounces (bounce.h): the mail that came back and the remote
+	   server's reply; the contact it was for, to which nothing more is
+	   sent, and why.  Contacts are found by address (a bounce, and mail
+	   from a contact that no rule knows) */
+	"ALTER TABLE outbox ADD COLUMN bounced_at INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN bounce TEXT;"
+	"ALTER TABLE contacts ADD COLUMN undeliverable_at INTEGER;"
+	"ALTER TABLE contacts ADD COLUMN undeliverable TEXT;",
 };
 
 const size_t store_n_migrations =
@@ -354,13 +362,15 @@ const char *const store_sql[STMT_COUNT] = {
 		" AS received_at, m.verdict, m.gemeente, m.reasons"
 		" FROM messages m WHERE m.id = ?1",
 	[STMT_REPORT_OUTBOX] =
-		"SELECT id, kind, rcpt, CASE WHEN cancelled_at IS NOT NULL"
+		"SELECT id, kind, rcpt, CASE WHEN bounced_at IS NOT NULL"
+		" THEN 'bounced' WHEN cancelled_at IS NOT NULL"
 		" THEN 'cancelled' WHEN status = 'queued' AND"
 		" attempts > 0 THEN 'retrying' ELSE status END AS status,"
 		" attempts,"
 		" datetime(created_at, 'unixepoch', 'localtime') AS created_at,"
 		" datetime(sent_at, 'unixepoch', 'localtime') AS sent_at,"
-		" message_id, last_error FROM outbox ORDER BY id",
+		" message_id, COALESCE(bounce, last_error) AS last_error"
+		" FROM outbox ORDER BY id",
 	[STMT_REPORT_SENT_FOR] =
 		"SELECT id, kind, rcpt, status, message_id FROM outbox"
 		" WHERE message = ?1 ORDER BY id",
@@ -434,6 +444,28 @@ const char *const store_sql[STMT_COUNT] = {
 		" VALUES (?1, ?2, ?3, ?4)",
 	[STMT_SAVEPOINT] = "SAVEPOINT step",
 	[STMT_RELEASE] = "RELEASE step",
+	[STMT_OUTBOX_BY_MESSAGE_ID] =
+		"SELECT id, rcpt FROM outbox WHERE message_id = ?1",
+	[STMT_OUTBOX_BOUNCED] = "UPDATE outbox SET bounced_at = ?1, bounce = ?2"
+				" WHERE id = ?3",
+	[STMT_CONTACT_UNDELIVERABLE] =
+		"UPDATE contacts SET undeliverable_at = ?1, undeliverable = ?2"
+		" WHERE address = ?3 COLLATE NOCASE"
+		" AND undeliverable_at IS NULL",
+	/* mail waiting for an address that bounced is not sent; the row
+	   says why */
+	[STMT_OUTBOX_HOLD] =
+		"UPDATE outbox SET status = 'failed', cancelled_at = ?1,"
+		" last_error = (SELECT 'not sent: mail to this address came"
+		" back: ' || COALESCE(undeliverable, '') FROM contacts"
+		" WHERE address = ?2 COLLATE NOCASE"
+		" AND undeliverable_at IS NOT NULL LIMIT 1)"
+		" WHERE rcpt = ?2 COLLATE NOCASE AND status = 'queued'"
+		" AND EXISTS (SELECT 1 FROM contacts"
+		" WHERE address = ?2 COLLATE NOCASE"
+		" AND undeliverable_at IS NOT NULL)",
+	[STMT_CONTACT_KNOWN] = "SELECT 1 FROM contacts"
+			       " WHERE address = ?1 COLLATE NOCASE LIMIT 1",
 };
 
 static const struct {

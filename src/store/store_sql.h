@@ -55,6 +55,12 @@ enum store_stmt {
 	STMT_INSERT_DELIVERY_FILE,
 	STMT_SAVEPOINT,
 	STMT_RELEASE,
+	/* bounces (store_outbox_bounce()) and the contacts they mark */
+	STMT_OUTBOX_BY_MESSAGE_ID,
+	STMT_OUTBOX_BOUNCED,
+	STMT_CONTACT_UNDELIVERABLE,
+	STMT_OUTBOX_HOLD,
+	STMT_CONTACT_KNOWN,
 	STMT_COUNT
 };
 

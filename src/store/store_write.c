@@ -92,7 +92,8 @@ store_insert_mails(struct store *s, const struct outmail *mails, size_t n,
 			return -1;
 		bind_mail(st, &mails[i], at);
 		sqlite3_bind_int64(st, 2, message);
-		if (store_run(s, st, error_r, "insert outbox") == -1)
+		if (store_run(s, st, error_r, "insert outbox") == -1 ||
+		    store_hold_mails(s, mails[i].rcpt, at, error_r) == -1)
 			return -1;
 	}
 	return 0;
@@ -102,10 +103,21 @@ int
 store_queue_mails(struct store *s, const struct outmail *mails, size_t n,
 		  int64_t message, time_t at, char **error_r, const char *what)
 {
+	return store_queue_mails_counted(s, mails, n, message, at, NULL,
+					 error_r, what);
+}
+
+int
+store_queue_mails_counted(struct store *s, const struct outmail *mails,
+			  size_t n, int64_t message, time_t at,
+			  unsigned *added_r, char **error_r, const char *what)
+{
 	sqlite3_stmt *st;
 	size_t i;
 	int rc = 0;
 
+	if (added_r != NULL)
+		*added_r = 0;
 	if (n == 0)
 		return 0;
 	/* a key or Message-ID already queued is that mail, sent once */
@@ -124,7 +136,25 @@ store_queue_mails(struct store *s, const struct outmail *mails, size_t n,
 		else
 			sqlite3_bind_null(st, 2);
 		rc = store_run(s, st, error_r, what);
+		/* counted before the hold check, whose update resets
+		   sqlite3_changes() */
+		if (rc == 0 && added_r != NULL && sqlite3_changes(s->db) > 0)
+			(*added_r)++;
+		if (rc == 0)
+			rc = store_hold_mails(s, mails[i].rcpt, at, error_r);
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+store_hold_mails(struct store *s, const char *rcpt, time_t at, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_HOLD, error_r);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)at);
+	store_bind_text(st, 2, rcpt);
+	return store_run(s, st, error_r, "outbox hold");
 }

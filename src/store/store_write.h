@@ -36,9 +36,21 @@ int store_audit(struct store *s, time_t at, const char *actor, const char *what,
 int store_insert_mails(struct store *s, const struct outmail *mails, size_t n,
 		       int64_t message, time_t at, char **error_r);
 /* Mails into the outbox, a key or Message-ID already there skipped;
-   message 0 is none.  what names the insert in errors. */
+   message 0 is none.  what names the insert in errors.  0 or -1; with
+   added_r (may be NULL), how many were new. */
 int store_queue_mails(struct store *s, const struct outmail *mails, size_t n,
 		      int64_t message, time_t at, char **error_r,
 		      const char *what);
+int store_queue_mails_counted(struct store *s, const struct outmail *mails,
+			      size_t n, int64_t message, time_t at,
+			      unsigned *added_r, char **error_r,
+			      const char *what);
+
+/* The queued mails for rcpt are not sent when rcpt is a contact that is
+   undeliverable (a mail to it came back): they stay, cancelled, with
+   the reason in their error.  A no-op for any other address.  Run for
+   every mail queued, so no writer sends to such an address. */
+int store_hold_mails(struct store *s, const char *rcpt, time_t at,
+		     char **error_r);
 
 #endif

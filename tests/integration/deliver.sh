@@ -2,8 +2,8 @@
 # The text deliverable and mail from staff, end to end on a real Dovecot
 # and SMTP sink: four municipalities enrol; Utrecht delivers its text as
 # an attachment (with a hostile file name), Zwolle by the subject alone
-# (a deliver rule), Amersfoort twice; a stranger's attachment is no
-# delivery.  Each delivery is recorded, its file kept in the spool under
+# (a deliver rule), Amersfoort twice; the attachment of a municipality not
+# taking part is no delivery (a person reads it).  Each delivery is recorded, its file kept in the spool under
 # a safe name, and confirmed by mail; the deadline's reminder (run with
 # --now before the deadline) goes only to Nijmegen, which did not
 # deliver.  Then aanmeld send to the confirmed, twice: the second run
@@ -74,7 +74,7 @@ ok $? "a second version: aanmeldd --once exits 0"
 
 eq "four deliveries recorded" "d1|deliver|GM0344 d2|deliver|GM0193 d3|deliver|GM0307 d4|deliver|GM0307" \
 	"$(sql "SELECT message_id, verdict, gemeente FROM messages WHERE message_id LIKE 'd%' AND verdict = 'deliver' ORDER BY message_id" | sed 's/@test.example//' | tr '\n' ' ' | sed 's/ $//')"
-eq "the stranger's attachment is no delivery" "ignore" \
+eq "the attachment of a municipality not taking part is no delivery: review" "review" \
 	"$(sql "SELECT verdict FROM messages WHERE message_id = 'd5@test.example'")"
 eq "deliveries per municipality" "GM0193|1 GM0307|2 GM0344|1" \
 	"$(sql 'SELECT code, count(*) FROM deliveries GROUP BY code ORDER BY code' | tr '\n' ' ' | sed 's/ $//')"

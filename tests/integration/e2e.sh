@@ -24,7 +24,7 @@ mail 1001.b.host jan@mail.utrecht.nl "RE: $S"
 mail 1002.c.host info@gmail.com "$S"
 mail 1003.d.host p@amsterdam.nl "Automatisch antwoord: $S" 'Auto-Submitted: auto-replied'
 mail 1004.e.host x@utrecht-gemeente.nl "$S"
-mail 1005.f.host y@zwolle.nl "Uitnodiging webinar"
+mail 1005.f.host y@webinars.example "Uitnodiging webinar"
 
 once
 ok $? "aanmeldd --once exits 0"

@@ -218,10 +218,11 @@ test_rows(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
 		const char *enrolled[1] = {r->enrolled};
-		struct classify_state st = {enrolled,	  r->enrolled != NULL,
-					    r->confirmed, NULL,
-					    NULL,	  NULL,
-					    NULL,	  NULL};
+		struct classify_state st = {
+			.enrolled = enrolled,
+			.n_enrolled = r->enrolled != NULL,
+			.confirmed = r->confirmed,
+		};
 		struct classification c;
 		struct message *m;
 
@@ -518,9 +519,15 @@ static const struct auth_row {
 	 false, NOT_AUTHENTICATED},
 	{AR_PASS("utrecht.nl"), "a@utrecht.nl", WITHDRAW, false, "GM0344",
 	 "withdraw", "GM0344", false, "withdrawal of Utrecht"},
-	/* ignored mail stays ignored */
-	{"", "a@utrecht.nl", "Nieuwsbrief", false, NULL, "ignore", "-", false,
-	 "subject matches no rule"},
+	/* a municipality's mail that no rule knows is for a person, and
+	   gets the acknowledgement of review mail once authenticated;
+	   anyone else's stays ignored */
+	{"", "a@utrecht.nl", "Nieuwsbrief", false, NULL, "review", "GM0344",
+	 false, "no rule matches: for a person"},
+	{AR_PASS("utrecht.nl"), "a@utrecht.nl", "Vraag over sessie 3", false,
+	 "GM0344", "review", "GM0344", true, "no rule matches: for a person"},
+	{AR_PASS("example.org"), "x@example.org", "Nieuwsbrief", false, NULL,
+	 "ignore", "-", false, "subject matches no rule"},
 	/* Microsoft 365, trusted beside mx.vng.nl */
 	{"Authentication-Results: spf=pass (sender IP is 40.107.6.1) "
 	 "smtp.mailfrom=utrecht.nl; utrecht.nl; dkim=pass (signature was "
@@ -542,10 +549,10 @@ test_authentication(void **state)
 	for (i = 0; i < nitems(auth_rows); i++) {
 		const struct auth_row *r = &auth_rows[i];
 		const char *enrolled[1] = {r->enrolled};
-		struct classify_state st = {enrolled, r->enrolled != NULL,
-					    0,	      NULL,
-					    NULL,     NULL,
-					    NULL,     NULL};
+		struct classify_state st = {
+			.enrolled = enrolled,
+			.n_enrolled = r->enrolled != NULL,
+		};
 		struct classification c;
 		struct message *m;
 
@@ -928,9 +935,10 @@ static const struct delivery_row {
 	/* a deliver rule from no participant: for a person */
 	{"j.jansen@almere.nl", "Opleveren tekst (best practice)", NULL, false,
 	 NULL, NULL, "review", "GM0034", true, "is no contact of a confirmed"},
-	/* an attachment from no participant: as before */
+	/* an attachment from no participant: a municipality's mail that no
+	   rule knows, for a person */
 	{"j.jansen@almere.nl", "Onze bijdrage", NULL, true, "application/pdf",
-	 NULL, "ignore", "-", false, "subject matches no rule"},
+	 NULL, "review", "GM0034", true, "no rule matches: for a person"},
 	/* an enrolment with an attachment stays one */
 	{"a.meijer@utrecht.nl", "Deelname praktijkproef GG & lokale inclusie",
 	 "GM0344", true, "application/pdf", NULL, "duplicate", "GM0344", true,
@@ -939,10 +947,11 @@ static const struct delivery_row {
 	{"a.meijer@utrecht.nl", "Afmelding praktijkproef GG & lokale inclusie",
 	 "GM0344", true, "application/pdf", NULL, "withdraw", "GM0344", false,
 	 "withdrawal of Utrecht"},
-	/* an S/MIME signature or a calendar is no attachment */
+	/* an S/MIME signature or a calendar is no attachment: mail that no
+	   rule knows, for a person */
 	{"a.meijer@utrecht.nl", "Onze bijdrage", "GM0344", true,
-	 "application/pkcs7-signature", NULL, "ignore", "-", false,
-	 "subject matches no rule"},
+	 "application/pkcs7-signature", NULL, "review", "GM0344", true,
+	 "no rule matches: for a person"},
 };
 
 static void
@@ -959,7 +968,11 @@ test_deliveries(void **state)
 	for (i = 0; i < nitems(delivery_rows); i++) {
 		const struct delivery_row *r = &delivery_rows[i];
 		struct classify_state st = {
-			enrolled, 1, 1, NULL, NULL, NULL, NULL, r->participant};
+			.enrolled = enrolled,
+			.n_enrolled = 1,
+			.confirmed = 1,
+			.participant = r->participant,
+		};
 
 		headers = xasprintf("In-Reply-To: %s\r\n",
 				    r->in_reply_to != NULL ? r->in_reply_to
