@@ -22,9 +22,8 @@
 #include "util.h"
 
 static const char *const verdict_names[VERDICT_COUNT] = {
-	"enrol",  "waitlist", "closed",	    "duplicate", "reject",
-	"review", "ignore",   "attendance", "withdraw",	 "deliver",
-	"bounce",
+	"enrol",  "waitlist",	"closed",   "duplicate", "reject", "review",
+	"ignore", "attendance", "withdraw", "deliver",	 "bounce",
 };
 
 struct judge {
