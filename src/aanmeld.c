@@ -466,8 +466,19 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 		fprintf(stderr, "show: no message %lld\n", id);
 		return 1;
 	}
-	if (shown.spool_path != NULL)
-		print_text(shown.spool_path);
+	if (shown.spool_path != NULL) {
+		char *path =
+			spool_resolve(rt->config->spool_dir, shown.spool_path);
+
+		if (path != NULL) {
+			print_text(path);
+		} else {
+			printf("\ntext: (the raw copy ");
+			print_field(shown.spool_path);
+			printf(" is not in the spool)\n");
+		}
+		free(path);
+	}
 	free(shown.spool_path);
 	return cli_show_rest(rt->store, (int64_t)id) == -1 ? 1 : 0;
 }

@@ -232,6 +232,20 @@ const char *const store_migrations[] = {
 	" (NEW.code); END;"
 	"CREATE TRIGGER schedule_contact_delete AFTER DELETE ON contacts"
 	" BEGIN INSERT INTO schedule_changes (code) VALUES (OLD.code); END;",
+	/* no plain address in a stored identifier: the keys become what
+	   schedule_key() builds now (addrhash.h), so a mail queued before
+	   is still known; a raw copy is named relative to the spool
+	   (spool.h), so a copy of the database never names another
+	   spool's files.  Its file name is the message's SHA-256, the same
+	   in every spool */
+	"UPDATE outbox SET key = aanmeld_key_scrub(key)"
+	" WHERE instr(key, '@') > 0;"
+	"UPDATE messages SET spool_path = substr(spool_path, -73)"
+	" WHERE spool_path GLOB '/*/mail/*.eml'"
+	" AND substr(spool_path, -73, 5) = 'mail/'"
+	" AND substr(spool_path, -74, 1) = '/'"
+	" AND length(spool_path) > 74"
+	" AND NOT substr(spool_path, -68, 64) GLOB '*[^0-9a-f]*';",
 };
 
 const size_t store_n_migrations =
