@@ -246,6 +246,10 @@ const char *const store_migrations[] = {
 	" AND substr(spool_path, -74, 1) = '/'"
 	" AND length(spool_path) > 74"
 	" AND NOT substr(spool_path, -68, 64) GLOB '*[^0-9a-f]*';",
+	/* an error kept for staff says what failed as a reason code
+	   (reason.h), so the warning tells it in Dutch; the text stays the
+	   English detail for aanmeld status */
+	"ALTER TABLE daemon_errors ADD COLUMN reason_codes TEXT;",
 };
 
 const size_t store_n_migrations =
@@ -340,8 +344,8 @@ const char *const store_sql[STMT_COUNT] = {
 		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', "
 		"'localtime')"
 		" AS created_at, m.from_addr AS sender, m.subject,"
-		" r.suggested, r.reason, r.note FROM review_items r"
-		" LEFT JOIN messages m ON m.id = r.message"
+		" r.suggested, r.reason, r.note, r.reason_codes"
+		" FROM review_items r LEFT JOIN messages m ON m.id = r.message"
 		" WHERE r.status = 'open' ORDER BY r.created_at, r.id",
 	[STMT_REPORT_MESSAGE] =
 		"SELECT m.id, m.mailbox, m.msgkey, m.message_id, m.sha256,"
