@@ -35,6 +35,7 @@
 #include "rules.h"
 #include "runtime.h"
 #include "spool.h"
+#include "staff.h"
 #include "store.h"
 #include "store_intake.h"
 #include "store_outbox.h"
@@ -326,6 +327,34 @@ print_row(void *ctx, int n, const char *const *values, const char *const *names)
 	}
 }
 
+/* A row of the queue: the reason as staff read it, in Dutch from its
+   codes (reason.h), in place of the stored English words and codes. */
+static void
+queue_row(void *ctx, int n, const char *const *values, const char *const *names)
+{
+	const char *v[16], *nm[16];
+	char *dutch = NULL;
+	int i, k = 0, reason = -1, codes = -1;
+
+	for (i = 0; i < n && i < 16; i++) {
+		if (strcmp(names[i], "reason") == 0)
+			reason = i;
+		else if (strcmp(names[i], "reason_codes") == 0)
+			codes = i;
+	}
+	if (reason != -1)
+		dutch = staff_reason_text(values[reason],
+					  codes != -1 ? values[codes] : NULL);
+	for (i = 0; i < n && i < 16; i++) {
+		if (i == codes)
+			continue;
+		nm[k] = names[i];
+		v[k++] = i == reason ? dutch : values[i];
+	}
+	print_row(ctx, k, v, nm);
+	free(dutch);
+}
+
 static int
 report(struct runtime *rt, const char *name)
 {
@@ -334,8 +363,9 @@ report(struct runtime *rt, const char *name)
 
 	if (runtime_open_store(rt, true) == -1)
 		return 1;
-	if (store_report(rt->store, name, NULL, print_row, &header_done,
-			 &err) == -1) {
+	if (store_report(rt->store, name, NULL,
+			 strcmp(name, "queue") == 0 ? queue_row : print_row,
+			 &header_done, &err) == -1) {
 		fprintf(stderr, "%s\n", err);
 		free(err);
 		return 1;
@@ -509,8 +539,19 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 		fprintf(stderr, "show: no message %lld\n", id);
 		return 1;
 	}
-	if (shown.spool_path != NULL)
-		print_text(shown.spool_path);
+	if (shown.spool_path != NULL) {
+		char *path =
+			spool_resolve(rt->config->spool_dir, shown.spool_path);
+
+		if (path != NULL) {
+			print_text(path);
+		} else {
+			printf("\ntext: (the raw copy ");
+			print_field(shown.spool_path);
+			printf(" is not in the spool)\n");
+		}
+		free(path);
+	}
 	free(shown.spool_path);
 	return cli_show_rest(rt->store, (int64_t)id) == -1 ? 1 : 0;
 }

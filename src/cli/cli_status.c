@@ -77,7 +77,7 @@ collect_error(void *ctx, int n, const char *const *values,
 	unsigned i;
 
 	(void)names;
-	if (n != 3 || values[2] == NULL)
+	if (n < 3 || values[2] == NULL)
 		return;
 	text = values[2];
 	for (i = 0; i < e->n; i++) {

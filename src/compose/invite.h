@@ -21,7 +21,7 @@ struct schedule_item;
 
 /* The key of the invitation for a session, stable for the municipality,
    the address and the enrolment round, so a re-run can never queue a
-   second one: "invitation:<code>:<address>:<session>[:r<round>]".  Heap,
+   second one: "invitation:<code>:<token>:<session>[:r<round>]".  Heap,
    caller frees. */
 char *invite_key(const char *code, const char *addr, unsigned session,
 		 unsigned round);

@@ -9,6 +9,7 @@
 #include "mailbox.h"
 #include "message.h"
 #include "spool.h"
+#include "reason.h"
 #include "staff_cycle.h"
 #include "store_actions.h"
 #include "util.h"
@@ -107,7 +108,8 @@ move_each(struct store *s, struct mailbox *mb, time_t now,
 			log_warnx("moving %s to %s failed: %s", rows[i].msgkey,
 				  rows[i].folder, err);
 			/* for aanmeld status and the staff, not only the log */
-			staff_cycle_error(s, now, "folder %s: %s",
+			staff_cycle_error(s, now, REASON_OP_FOLDER,
+					  rows[i].folder, "folder %s: %s",
 					  rows[i].folder, err);
 			stats->failed++;
 			rc = store_action_done(s, rows[i].id, now, err,

@@ -12,6 +12,7 @@
 #include "remind.h"
 #include "review.h"
 #include "review_folders.h"
+#include "reason.h"
 #include "runtime.h"
 #include "staff_cycle.h"
 #include "store.h"
@@ -37,7 +38,9 @@ review_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 					stats, &err);
 	if (rc == -1) {
 		log_warnx("review folders: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "folders: %s", err);
+		staff_cycle_error(rt->store, util_clock(), REASON_OP_FOLDER,
+				  rt->config->folder_review, "folders: %s",
+				  err);
 	}
 	free(err);
 }
@@ -100,7 +103,8 @@ intake_cycle(struct runtime *rt, volatile sig_atomic_t *stop,
 	else if (rc == MAILBOX_UNREACHABLE)
 		log_debug("intake waits: %s", err); /* said by the mailbox */
 	if (rc != 0) /* kept for aanmeld status and the staff's warning */
-		staff_cycle_error(rt->store, util_clock(), "intake: %s",
+		staff_cycle_error(rt->store, util_clock(), REASON_OP_MAILBOX,
+				  NULL, "intake: %s",
 				  err != NULL ? err : "failed");
 	free(err);
 	stats->mailbox_held =
@@ -132,7 +136,8 @@ outbox_cycle(struct runtime *rt, struct outbox_stats *stats)
 		       (time_t)rt->config->retry_hours * 3600, stats,
 		       &err) == -1) {
 		log_warnx("outbox: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "outbox: %s", err);
+		staff_cycle_error(rt->store, util_clock(), REASON_OP_SMTP, NULL,
+				  "outbox: %s", err);
 		rc = -1;
 	}
 	free(err);
@@ -155,7 +160,8 @@ cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 	/* nothing leaves on the strength of a record not yet on disk */
 	if (store_sync(rt->store, &err) == -1) {
 		log_warnx("database: %s: not sending or moving", err);
-		staff_cycle_error(rt->store, util_clock(), "database: %s", err);
+		staff_cycle_error(rt->store, util_clock(), REASON_OP_DATABASE,
+				  NULL, "database: %s", err);
 		free(err);
 		return -1;
 	}
@@ -163,8 +169,8 @@ cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 	if (remind_run(rt->store, rt->rules, rt->config, util_clock(),
 		       &reminders, &err) == -1) {
 		log_warnx("scheduler: %s", err);
-		staff_cycle_error(rt->store, util_clock(), "scheduler: %s",
-				  err);
+		staff_cycle_error(rt->store, util_clock(), REASON_OP_SCHEDULE,
+				  NULL, "scheduler: %s", err);
 		free(err);
 		err = NULL;
 	}
@@ -180,8 +186,8 @@ cycle_run(struct runtime *rt, volatile sig_atomic_t *stop,
 	    actions_run(rt->store, rt->mailbox, util_clock(), &stats->actions,
 			&err) == -1) {
 		log_warnx("mailbox actions: %s", err);
-		staff_cycle_error(rt->store, util_clock(),
-				  "mailbox actions: %s", err);
+		staff_cycle_error(rt->store, util_clock(), REASON_OP_MOVES,
+				  NULL, "mailbox actions: %s", err);
 		rc = -1;
 	}
 	free(err);

@@ -558,7 +558,7 @@ parse_counted(struct intake *in, const struct intake_item *it, bool counted,
 }
 
 /* Keeps the raw copy of a message in the spool, named by its sha, and
-   says where in *spool_path_r (heap).  0 or -1. */
+   says where in *spool_path_r (heap, relative to the spool).  0 or -1. */
 static int
 keep_raw_copy(struct intake *in, const char *sha, const char *data, size_t len,
 	      char **spool_path_r, char **error_r)
@@ -576,8 +576,10 @@ keep_raw_copy(struct intake *in, const char *sha, const char *data, size_t len,
 	   (intake_run): until then the inbox holds the original, and a
 	   message found again after a crash is put here again */
 	if (rc == 0)
-		rc = spool_put(spool_dir, name, data, len, spool_path_r,
-			       error_r);
+		rc = spool_put(spool_dir, name, data, len, NULL, error_r);
+	/* the database names it relative to the spool (spool.h) */
+	if (rc == 0)
+		*spool_path_r = xasprintf("mail/%s", name);
 	free(spool_dir);
 	free(name);
 	return rc;

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "programme.h"
 #include "retention.h"
+#include "spool.h"
 #include "store_privacy.h"
 #include "util.h"
 
@@ -124,10 +125,12 @@ in_dir(const char *path, const char *dir)
 
 /* The raw copies the rows name, and the file transport's copies.  Those
    in swept, a folder the purge sweeps next, are left to the sweep, and so
-   is the outbox folder then. */
+   is the outbox folder then.  A name outside spool_dir (a row of another
+   spool, say in a copy of the database) is refused, never deleted. */
 static int
-remove_files(struct store *s, const char *address, const char *outbox_dir,
-	     const char *swept, bool dry_run, unsigned *n, char **error_r)
+remove_files(struct store *s, const char *address, const char *spool_dir,
+	     const char *outbox_dir, const char *swept, bool dry_run,
+	     unsigned *n, char **error_r)
 {
 	char **paths, **mids, *path;
 	size_t np, nm, i;
@@ -136,13 +139,22 @@ remove_files(struct store *s, const char *address, const char *outbox_dir,
 	    -1)
 		return -1;
 	for (i = 0; i < np; i++) {
-		if (in_dir(paths[i], swept))
+		path = spool_resolve(spool_dir, paths[i]);
+		if (path == NULL) {
+			log_warnx("retention: %s is not in the spool %s: not "
+				  "deleted",
+				  paths[i], spool_dir);
 			continue;
-		if (dry_run) {
-			if (access(paths[i], F_OK) == 0)
+		}
+		if (in_dir(path, swept)) {
+			/* the sweep takes it */
+		} else if (dry_run) {
+			if (access(path, F_OK) == 0)
 				(*n)++;
-		} else
-			remove_file(paths[i], n);
+		} else {
+			remove_file(path, n);
+		}
+		free(path);
 	}
 	for (i = 0; outbox_dir != NULL && swept == NULL && i < nm; i++) {
 		/* the transport refuses such ids; never a path */
@@ -183,8 +195,8 @@ retention_purge(struct store *s, const struct programme *p, unsigned months,
 	if (now < cutoff)
 		return 0;
 	dir = xasprintf("%s/mail", spool_dir);
-	if (remove_files(s, NULL, outbox_dir, dir, dry_run, &n_r->spool_files,
-			 error_r) == -1) {
+	if (remove_files(s, NULL, spool_dir, outbox_dir, dir, dry_run,
+			 &n_r->spool_files, error_r) == -1) {
 		free(dir);
 		return -1;
 	}
@@ -205,14 +217,15 @@ retention_purge(struct store *s, const struct programme *p, unsigned months,
 }
 
 int
-retention_forget(struct store *s, const char *address, const char *outbox_dir,
-		 time_t now, struct retention_counts *n_r, char **error_r)
+retention_forget(struct store *s, const char *address, const char *spool_dir,
+		 const char *outbox_dir, time_t now,
+		 struct retention_counts *n_r, char **error_r)
 {
 	struct store_privacy_counts c;
 
 	memset(n_r, 0, sizeof(*n_r));
-	if (remove_files(s, address, outbox_dir, NULL, false, &n_r->spool_files,
-			 error_r) == -1)
+	if (remove_files(s, address, spool_dir, outbox_dir, NULL, false,
+			 &n_r->spool_files, error_r) == -1)
 		return -1;
 	if (store_privacy_erase(s, address, false, now, &c, error_r) == -1)
 		return -1;

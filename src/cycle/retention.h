@@ -46,10 +46,12 @@ int retention_purge(struct store *s, const struct programme *p, unsigned months,
 /*
  * Erases what is held about one person (see store_privacy_erase) and
  * deletes the raw copies of their messages and the file transport's
- * copies of mail to them.  0 or -1 with *error_r.
+ * copies of mail to them.  Raw copies are named relative to spool_dir
+ * (spool.h); one outside it is refused, never deleted.  0 or -1 with
+ * *error_r.
  */
 int retention_forget(struct store *s, const char *address,
-		     const char *outbox_dir, time_t now,
+		     const char *spool_dir, const char *outbox_dir, time_t now,
 		     struct retention_counts *n_r, char **error_r);
 
 #endif

@@ -16,6 +16,7 @@
 #include "reason.h"
 #include "review.h"
 #include "rules.h"
+#include "spool.h"
 #include "store_programme.h"
 #include "store_review.h"
 #include "util.h"
@@ -188,11 +189,12 @@ build(void *ctx, const struct store_review_state *state,
 
 /* The message of an item, parsed from its raw copy; NULL with *error_r. */
 static struct message *
-load_message(const struct store_review_item *it, char **error_r)
+load_message(const struct store_review_item *it, const char *spool_dir,
+	     char **error_r)
 {
 	struct message *msg;
 	const char *err;
-	char *data;
+	char *data, *path;
 	size_t len;
 
 	if (it->spool_path == NULL) {
@@ -200,11 +202,19 @@ load_message(const struct store_review_item *it, char **error_r)
 				     (long long)it->id);
 		return NULL;
 	}
-	data = util_read_file(it->spool_path, MESSAGE_SIZE_MAX + 1, &len, &err);
-	if (data == NULL) {
-		*error_r = xasprintf("%s: %s", it->spool_path, err);
+	path = spool_resolve(spool_dir, it->spool_path);
+	if (path == NULL) {
+		*error_r = xasprintf("%s: not in the spool %s", it->spool_path,
+				     spool_dir);
 		return NULL;
 	}
+	data = util_read_file(path, MESSAGE_SIZE_MAX + 1, &len, &err);
+	if (data == NULL) {
+		*error_r = xasprintf("%s: %s", path, err);
+		free(path);
+		return NULL;
+	}
+	free(path);
 	msg = message_worker_parse(data, len, len);
 	free(data);
 	return msg;
@@ -273,10 +283,11 @@ decision_applies(const struct review_request *q,
 /* The message an item is about, or a stand-in for an item about none;
    NULL with *error_r. */
 static struct message *
-item_message(const struct store_review_item *it, char **error_r)
+item_message(const struct store_review_item *it, const char *spool_dir,
+	     char **error_r)
 {
 	if (it->message > 0)
-		return load_message(it, error_r);
+		return load_message(it, spool_dir, error_r);
 	return message_unparsed(reason_new(REASON_NO_MESSAGE), 0);
 }
 
@@ -309,7 +320,7 @@ decide_at(const struct review *r, const struct review_request *q,
 		return -1;
 	if (decision_applies(q, it, error_r) == -1)
 		return -1;
-	b.msg = item_message(it, error_r);
+	b.msg = item_message(it, r->config->spool_dir, error_r);
 	if (b.msg == NULL)
 		return -1;
 	rc = store_review_decide(r->store, d, build, &b, decided_by_r, error_r);

@@ -59,7 +59,7 @@ poll_mail(struct store *s, const struct config *c, const struct rules *r,
 	  char **error_r)
 {
 	struct outmail sm;
-	char *subject, *body, *last = NULL, key[64];
+	char *subject, *body, *last = NULL, *codes = NULL, key[64];
 	time_t since = staff_down_since(
 		st->last_poll_ok, st->down_since != 0 ? st->down_since : now);
 	int rc;
@@ -68,10 +68,12 @@ poll_mail(struct store *s, const struct config *c, const struct rules *r,
 				st->warned_at,
 				(time_t)c->staff_warn_after * 60)) {
 	case STAFF_POLL_WARN:
-		if (store_staff_last_error(s, &last, error_r) == -1)
+		if (store_staff_last_error(s, &last, &codes, error_r) == -1)
 			return -1;
-		staff_warning_render(r, since, last, &subject, &body);
+		/* staff read what failed in Dutch; the detail is logged */
+		staff_warning_render(r, since, codes, &subject, &body);
 		free(last);
+		free(codes);
 		snprintf(key, sizeof(key), "staff-warning:%lld",
 			 (long long)since);
 		if (staff_mail_build(&sm, c, r, key, "staff-warning", subject,
@@ -156,7 +158,26 @@ summary(struct store *s, const struct config *c, const struct rules *r,
 struct folder_find {
 	char since[32]; /* as the database writes last_at */
 	char *text;
+	char *codes;
 };
+
+/* Whether an error row is about a folder: its code, or in a row from
+   before the codes its text. */
+static bool
+about_folder(const char *text, const char *codes)
+{
+	struct reason_list l;
+	bool yes = false;
+
+	if (codes == NULL)
+		return strncmp(text, "folder", 6) == 0;
+	if (reason_list_decode(codes, &l) == -1)
+		return false;
+	for (size_t i = 0; i < l.n; i++)
+		yes = yes || l.v[i].code == REASON_OP_FOLDER;
+	reason_list_deinit(&l);
+	return yes;
+}
 
 static void
 folder_row(void *ctx, int n, const char *const *v, const char *const *names)
@@ -164,16 +185,20 @@ folder_row(void *ctx, int n, const char *const *v, const char *const *names)
 	struct folder_find *f = ctx;
 
 	(void)names;
-	if (n == 3 && f->text == NULL && v[0] != NULL && v[2] != NULL &&
-	    strcmp(v[0], f->since) >= 0 && strncmp(v[2], "folder", 6) == 0)
+	if (n >= 4 && f->text == NULL && v[0] != NULL && v[2] != NULL &&
+	    strcmp(v[0], f->since) >= 0 && about_folder(v[2], v[3])) {
 		f->text = xstrdup(v[2]);
+		f->codes = v[3] != NULL ? xstrdup(v[3]) : NULL;
+	}
 }
 
-int
-staff_cycle_folder_problem(struct store *s, time_t since, char **text_r,
-			   char **error_r)
+/* The newest folder error since: its English text and its codes (heap;
+   codes NULL in an old row).  1 found, 0 none, -1. */
+static int
+folder_find(struct store *s, time_t since, char **text_r, char **codes_r,
+	    char **error_r)
 {
-	struct folder_find f = {"", NULL};
+	struct folder_find f = {"", NULL, NULL};
 	struct tm tm;
 
 	if (localtime_r(&since, &tm) != NULL)
@@ -182,7 +207,19 @@ staff_cycle_folder_problem(struct store *s, time_t since, char **text_r,
 	if (store_staff_errors(s, folder_row, &f, error_r) == -1)
 		return -1;
 	*text_r = f.text;
+	*codes_r = f.codes;
 	return f.text != NULL ? 1 : 0;
+}
+
+int
+staff_cycle_folder_problem(struct store *s, time_t since, char **text_r,
+			   char **error_r)
+{
+	char *codes = NULL;
+	int rc = folder_find(s, since, text_r, &codes, error_r);
+
+	free(codes);
+	return rc;
 }
 
 /* The staff warning of a folder that cannot be used (at most one a day):
@@ -193,13 +230,17 @@ folder_mail(struct store *s, const struct config *c, const struct rules *r,
 {
 	struct store_staff_state st;
 	struct outmail sm;
-	char *text = NULL, key[48];
+	char *text = NULL, *codes = NULL, *why, key[48];
 	int rc;
 
-	rc = staff_cycle_folder_problem(s, now - (time_t)c->poll_interval - 60,
-					&text, error_r);
+	rc = folder_find(s, now - (time_t)c->poll_interval - 60, &text, &codes,
+			 error_r);
 	if (rc != 1)
 		return rc;
+	/* in Dutch from the code; the English text is in the log */
+	why = staff_error_text(codes);
+	free(codes);
+	free(text);
 	snprintf(key, sizeof(key), "staff-folders:%lld",
 		 (long long)(now / 86400));
 	rc = staff_mail_build(
@@ -210,13 +251,13 @@ folder_mail(struct store *s, const struct config *c, const struct rules *r,
 			  "aanmeld kan een map in de mailbox %s niet "
 			  "gebruiken.\nBerichten die daarheen moeten, blijven "
 			  "in de inbox staan; er gaat\nniets verloren. Wilt u "
-			  "de beheerder vragen ernaar te kijken?\nDe "
-			  "foutmelding was:\n\n  %s\n\n"
+			  "de beheerder vragen ernaar te kijken?\nWat er "
+			  "misging:\n\n  %s.\n\n"
 			  "Met vriendelijke groet,\n\naanmeld, de "
 			  "aanmeldbalie van %s\n",
-			  r->programme->address, text, r->programme->address),
+			  r->programme->address, why, r->programme->address),
 		now, error_r);
-	free(text);
+	free(why);
 	/* the outage state stays as it is (poll_mail() may just have set
 	   it); the key keeps the warning to one a day */
 	if (rc == 0)
@@ -374,9 +415,11 @@ out:
 }
 
 void
-staff_cycle_error(struct store *s, time_t now, const char *fmt, ...)
+staff_cycle_error(struct store *s, time_t now, enum reason_code code,
+		  const char *arg, const char *fmt, ...)
 {
-	char *text, *clean, *err = NULL;
+	char *text, *clean, *codes, *err = NULL;
+	struct reason_list why = {NULL, 0};
 	va_list ap;
 	int n;
 
@@ -390,10 +433,15 @@ staff_cycle_error(struct store *s, time_t now, const char *fmt, ...)
 	(void)vsnprintf(text, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	clean = staff_error_clean(text);
-	if (store_staff_error(s, clean, now, &err) == -1) {
+	/* a code without an argument ignores arg */
+	reason_list_add(&why, code, arg);
+	codes = reason_list_encode(&why);
+	reason_list_deinit(&why);
+	if (store_staff_error(s, clean, codes, now, &err) == -1) {
 		log_debug("status: cannot keep the error: %s", err);
 		free(err);
 	}
+	free(codes);
 	free(clean);
 	free(text);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "defs.h"
+#include "reason.h"
 
 struct config;
 struct rules;
@@ -54,10 +55,12 @@ void staff_cycle_login_ok(struct store *s, const struct config *c,
    For aanmeld status and the staff warning of an unusable folder. */
 int staff_cycle_folder_problem(struct store *s, time_t since, char **text_r,
 			       char **error_r);
-/* Keeps an error the cycle logs, for `aanmeld status` and the warning
-   (cleaned by staff_error_clean()).  Failing to keep it is only logged
-   at debug level: the database may be what failed. */
-void staff_cycle_error(struct store *s, time_t now, const char *fmt, ...)
-	ATTR_PRINTF(3, 4);
+/* Keeps an error the cycle logs: what failed as code (reason.h, with
+   its one argument arg or NULL), which the staff warning tells in Dutch,
+   and the English detail from fmt for `aanmeld status` (cleaned by
+   staff_error_clean()).  Failing to keep it is only logged at debug
+   level: the database may be what failed. */
+void staff_cycle_error(struct store *s, time_t now, enum reason_code code,
+		       const char *arg, const char *fmt, ...) ATTR_PRINTF(5, 6);
 
 #endif

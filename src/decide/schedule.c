@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrhash.h"
 #include "schedule.h"
 #include "util.h"
 
@@ -33,14 +34,14 @@ char *
 schedule_key(const char *what, const char *code, const char *addr,
 	     unsigned round, const char *tail)
 {
-	char *lower = util_lowercase(xstrdup(addr)), *key, r[16] = "";
+	char token[ADDRHASH_TOKEN_LEN + 1], r[16] = "";
 
+	/* a key outlives forget and the purge: no address in it */
+	addrhash_token(addr, token);
 	if (round > 1)
 		snprintf(r, sizeof(r), ":r%u", round);
-	key = xasprintf("%s:%s:%s%s%s%s", what, code, lower,
-			tail != NULL ? ":" : "", tail != NULL ? tail : "", r);
-	free(lower);
-	return key;
+	return xasprintf("%s:%s:%s%s%s%s", what, code, token,
+			 tail != NULL ? ":" : "", tail != NULL ? tail : "", r);
 }
 
 unsigned

@@ -91,8 +91,9 @@ struct schedule_mail {
 };
 
 /*
- * The outbox key of a mail to a contact: "what:code:addr[:tail]" (addr
- * lower case), and ":r<round>" from the second enrolment round on, so a
+ * The outbox key of a mail to a contact: "what:code:token[:tail]" (the
+ * address's addrhash_token(), so the key names nobody after forget or
+ * the purge), and ":r<round>" from the second enrolment round on, so a
  * municipality that withdrew and enrolled again gets its mails anew.
  * Heap, caller frees.
  */

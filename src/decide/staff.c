@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,11 +171,37 @@ staff_reason_text(const char *stored, const char *codes)
 	struct reason_list l;
 	char *text;
 
-	/* an older row has no codes: its words as they are */
+	/* an older row has only English words: never shown to staff */
+	(void)stored;
 	if (codes == NULL || reason_list_decode(codes, &l) == -1)
-		return xstrdup(stored != NULL ? stored : "");
+		return xstrdup("de reden is niet in het Nederlands vastgelegd "
+			       "(een ouder bericht); bekijk het bericht zelf");
 	text = reason_list_dutch(&l);
 	reason_list_deinit(&l);
+	return text;
+}
+
+char *
+staff_error_text(const char *codes)
+{
+	struct reason_list l;
+	char *text;
+
+	if (codes == NULL || reason_list_decode(codes, &l) == -1 || l.n == 0) {
+		struct reason r;
+
+		if (codes != NULL)
+			reason_list_deinit(&l);
+		reason_set(&r, REASON_OP_UNKNOWN);
+		text = reason_dutch(&r);
+		reason_deinit(&r);
+	} else {
+		text = reason_list_dutch(&l);
+		reason_list_deinit(&l);
+	}
+	/* a sentence of its own */
+	if (text[0] >= 'a' && text[0] <= 'z')
+		text[0] = (char)(text[0] - 'a' + 'A');
 	return text;
 }
 
@@ -289,7 +316,8 @@ review_block(const struct staff_summary *s, const struct rules *r,
 		}
 		add_field(&b, "", "Reden:", reason);
 		if (v->message > 0) {
-			char *n = xasprintf("%lld (aanmeld show %lld)",
+			char *n = xasprintf("%lld (voor de beheerder: aanmeld "
+					    "show %lld)",
 					    (long long)v->message,
 					    (long long)v->message);
 
@@ -385,19 +413,118 @@ failed_block(const struct staff_summary *s)
 		text = buf_steal(&line);
 		add_wrapped(&b, "  - ", text, 4);
 		free(text);
-		if (f->error != NULL) {
-			buf_init(&line, 4096);
-			(void)buf_adds(&line, "Antwoord van de server: ");
-			add_clean(&line, f->error, VALUE_MAX);
-			text = buf_steal(&line);
-			add_wrapped(&b, "    ", text, 4);
-			free(text);
-		}
+		/* the server's reply is English and technical: it stays
+		   in the log and aanmeld outbox */
+		add_wrapped(&b, "    ",
+			    "De ontvangende mailserver weigerde de e-mail. "
+			    "Controleer het adres; de beheerder kan de "
+			    "e-mail opnieuw versturen.",
+			    4);
 		(void)buf_addf(&b,
-			       "    Opnieuw versturen: aanmeld retry %lld\n",
+			       "    Voor de beheerder: aanmeld retry %lld\n",
 			       (long long)f->id);
 	}
-	add_more(&b, s->n_failed, "aanmeld outbox laat ze allemaal zien");
+	add_more(&b, s->n_failed, "de beheerder kan ze opvragen");
+	return buf_steal(&b);
+}
+
+/* A municipality's event as one line of a news section. */
+static void
+event_line(struct buf *b, const struct staff_event *e, bool answer)
+{
+	struct buf line;
+	char when[64], *text;
+
+	buf_init(&line, 4096);
+	add_clean(&line, e->name != NULL ? e->name : "?", VALUE_MAX);
+	(void)buf_addf(&line, " (%s)", e->code != NULL ? e->code : "?");
+	if (answer) {
+		const char *st = e->status != NULL ? e->status : "";
+
+		(void)buf_adds(&line, strcmp(st, "accepted") == 0
+					      ? ": komt naar "
+				      : strcmp(st, "declined") == 0
+					      ? ": komt niet naar "
+					      : ": komt misschien "
+						"naar ");
+		if (e->session > 0)
+			(void)buf_addf(&line, "bijeenkomst %ld", e->session);
+		else
+			(void)buf_adds(&line,
+				       "een onderdeel van het programma");
+	}
+	nldate_format_when(e->at, when, sizeof(when));
+	(void)buf_addf(&line, " (%s)", when);
+	text = buf_steal(&line);
+	add_wrapped(b, "  - ", text, 4);
+	free(text);
+}
+
+static char *
+events_block(const struct staff_event *e, size_t n, bool answer)
+{
+	struct buf b;
+
+	buf_init(&b, 1024 * 1024);
+	for (size_t i = 0; i < n && i < LIST_MAX; i++)
+		event_line(&b, &e[i], answer);
+	add_more(&b, n, "de beheerder kan ze opvragen");
+	return buf_steal(&b);
+}
+
+static char *
+news_withdrawn(const struct staff_summary *s)
+{
+	return events_block(s->withdrawn, s->n_withdrawn, false);
+}
+
+static char *
+news_promoted(const struct staff_summary *s)
+{
+	return events_block(s->promoted, s->n_promoted, false);
+}
+
+static char *
+news_answers(const struct staff_summary *s)
+{
+	return events_block(s->answers, s->n_answers, true);
+}
+
+/* The news sections, in order: a heading with the count, then the
+   block.  A new section is a row here (and its rows in the summary). */
+static const struct {
+	const char *title;
+	size_t offset_n; /* of the count in struct staff_summary */
+	char *(*block)(const struct staff_summary *s);
+} news_sections[] = {
+#define NEWS(title, n, fn)                                                     \
+	{                                                                      \
+		title, offsetof(struct staff_summary, n), fn                   \
+	}
+	NEWS("Afmeldingen", n_withdrawn, news_withdrawn),
+	NEWS("Van de wachtlijst naar een plaats", n_promoted, news_promoted),
+	NEWS("Antwoorden op uitnodigingen", n_answers, news_answers),
+#undef NEWS
+};
+
+/* The news sections as one text for {{summary_news}}. */
+static char *
+news_text(const struct staff_summary *s)
+{
+	struct buf b;
+
+	buf_init(&b, 4 * 1024 * 1024);
+	for (size_t i = 0; i < nitems(news_sections); i++) {
+		size_t n = *(const size_t *)(const void *)((const char *)s +
+							   news_sections[i]
+								   .offset_n);
+		char *block = news_sections[i].block(s);
+
+		(void)buf_addf(&b, "%s%s (%zu)\n", i > 0 ? "\n" : "",
+			       news_sections[i].title, n);
+		(void)buf_adds(&b, block[0] != '\0' ? block : "  Geen.\n");
+		free(block);
+	}
 	return buf_steal(&b);
 }
 
@@ -426,7 +553,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 		template_get(r->templates, TEMPLATE_STAFF_SUMMARY);
 	char date[64], since[96], reviews[16], news[16], waiting[16],
 		failed[16], places[48];
-	char *blocks[4];
+	char *blocks[5];
 
 	nldate_format_day(now, date, sizeof(date));
 	if (s->since == 0) {
@@ -450,6 +577,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 	blocks[2] = block_or_none(
 		enrolment_block(s->waitlist, s->n_waitlist, true));
 	blocks[3] = block_or_none(failed_block(s));
+	blocks[4] = block_or_none(news_text(s));
 	{
 		struct template_var vars[] = {
 			[TEMPLATE_COMMON_VARS] = {"summary_date", date},
@@ -464,6 +592,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 			{"failed_count", failed},
 			{"failed_mail", blocks[3]},
 			{"places_taken", places},
+			{"summary_news", blocks[4]},
 		};
 
 		template_common_vars(vars, r->programme);
@@ -477,19 +606,20 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 
 static void
 render_note(const struct rules *r, enum template_kind kind, time_t since,
-	    time_t now, const char *last_error, char **subject_r, char **body_r)
+	    time_t now, const char *codes, char **subject_r, char **body_r)
 {
 	const struct template *t = template_get(r->templates, kind);
 	char down[64], back[64];
 	struct buf b;
-	char *error;
+	char *error, *why = staff_error_text(codes);
 
 	nldate_format_when(since, down, sizeof(down));
 	nldate_format_when(now, back, sizeof(back));
 	buf_init(&b, 4096);
 	(void)buf_adds(&b, "  ");
-	add_clean(&b, last_error != NULL ? last_error : "(onbekend)",
-		  STAFF_ERROR_MAX);
+	add_clean(&b, why, STAFF_ERROR_MAX);
+	(void)buf_addc(&b, '.');
+	free(why);
 	error = buf_steal(&b);
 	{
 		struct template_var vars[] = {
@@ -507,11 +637,11 @@ render_note(const struct rules *r, enum template_kind kind, time_t since,
 }
 
 void
-staff_warning_render(const struct rules *r, time_t since,
-		     const char *last_error, char **subject_r, char **body_r)
+staff_warning_render(const struct rules *r, time_t since, const char *codes,
+		     char **subject_r, char **body_r)
 {
-	render_note(r, TEMPLATE_STAFF_WARNING, since, since, last_error,
-		    subject_r, body_r);
+	render_note(r, TEMPLATE_STAFF_WARNING, since, since, codes, subject_r,
+		    body_r);
 }
 
 void
@@ -530,6 +660,17 @@ enrolments_free(struct staff_enrolment *e, size_t n)
 		free(e[i].name);
 		free(e[i].status);
 		free(e[i].contact);
+	}
+	free(e);
+}
+
+static void
+staff_events_free(struct staff_event *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].code);
+		free(e[i].name);
+		free(e[i].status);
 	}
 	free(e);
 }
@@ -553,5 +694,8 @@ staff_summary_deinit(struct staff_summary *s)
 		free(s->failed[i].error);
 	}
 	free(s->failed);
+	staff_events_free(s->withdrawn, s->n_withdrawn);
+	staff_events_free(s->promoted, s->n_promoted);
+	staff_events_free(s->answers, s->n_answers);
 	memset(s, 0, sizeof(*s));
 }

@@ -52,7 +52,22 @@ struct staff_failed {
 	time_t created_at;
 };
 
-/* What a summary lists; the arrays are owned (staff_summary_deinit). */
+/* Something that happened since the previous summary, for a news
+   section: when, the municipality, and for an answer to an invitation
+   its status ("accepted", "declined", "tentative") and session (0: an
+   item that is no session). */
+struct staff_event {
+	time_t at;
+	char *code;
+	char *name;
+	char *status;
+	long session;
+};
+
+/* What a summary lists; the arrays are owned (staff_summary_deinit).
+   A new news section: its array here, its loader in store_staff.c
+   (store_staff_summary() and store_staff_news()), and its row in
+   staff.c's news_sections[] table. */
 struct staff_summary {
 	time_t since; /* the previous summary, 0 for none */
 	struct staff_review *reviews;
@@ -63,6 +78,12 @@ struct staff_summary {
 	size_t n_waitlist;
 	struct staff_failed *failed;
 	size_t n_failed;
+	struct staff_event *withdrawn; /* news since the previous one */
+	size_t n_withdrawn;
+	struct staff_event *promoted;
+	size_t n_promoted;
+	struct staff_event *answers; /* to invitations */
+	size_t n_answers;
 	size_t confirmed;    /* places taken */
 	int64_t last_review; /* highest review item id: the next mark */
 };
@@ -108,9 +129,13 @@ time_t staff_down_since(time_t last_ok, time_t down_since);
 
 /* The reason of a review item in Dutch for staff, from its codes
    (reason_list_encode()): the reasons that only say why a mail was fine
-   left out.  Without codes (a row from before they were stored) the
-   stored text as it is.  Heap string, caller frees. */
+   left out.  Without codes (a row from before they were stored) a Dutch
+   sentence saying so: stored, the English words, never reach staff.
+   Heap string, caller frees. */
 char *staff_reason_text(const char *stored, const char *codes);
+/* What failed, from a kept error's codes, as a Dutch sentence without
+   its full stop (REASON_OP_UNKNOWN's text without codes).  Heap. */
+char *staff_error_text(const char *codes);
 
 /* An error as status keeps it: control characters as spaces, a
    password in a URL ("scheme://user:secret@") masked, cut at
@@ -125,11 +150,11 @@ char *staff_error_clean(const char *text);
 void staff_summary_render(const struct staff_summary *s, const struct rules *r,
 			  const char *review_folder, time_t now,
 			  char **subject_r, char **body_r);
-/* The warning (staff-warning.txt) and the all-clear
+/* The warning (staff-warning.txt), telling what failed in Dutch from
+   codes (the kept error's, may be NULL), and the all-clear
    (staff-recovered.txt). */
 void staff_warning_render(const struct rules *r, time_t since,
-			  const char *last_error, char **subject_r,
-			  char **body_r);
+			  const char *codes, char **subject_r, char **body_r);
 void staff_recovered_render(const struct rules *r, time_t since, time_t now,
 			    char **subject_r, char **body_r);
 

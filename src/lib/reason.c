@@ -14,17 +14,27 @@
 /* Longest rendered text of one list. */
 #define REASON_TEXT_MAX (64 * 1024)
 
+/* A code that only says why a mail was fine: staff lists leave it out
+   beside others (reason_list_dutch()). */
+#define QUIET true
+
+/* Every code has a name, English (logs, CLI) and Dutch (staff); a code
+   without Dutch fails test-reason.  A new code: a line in reason.h's
+   enum and its row here. */
 static const struct {
 	const char *name;
 	size_t nargs;
 	const char *english;
-	const char *dutch; /* NULL: says why a mail was fine */
+	const char *dutch;
+	bool quiet;
 } table[REASON_COUNT] = {
-	[REASON_AUTH_UNTRUSTED] = {"auth-untrusted", 0,
-				   "no trusted Authentication-Results", NULL},
-	[REASON_AUTH_RESULTS] = {"auth-results", 4,
-				 "authentication: dmarc=%1 spf=%2 dkim=%3 (%4)",
-				 NULL},
+	[REASON_AUTH_UNTRUSTED] =
+		{"auth-untrusted", 0, "no trusted Authentication-Results",
+		 "er is geen betrouwbare controle van de afzender", QUIET},
+	[REASON_AUTH_RESULTS] =
+		{"auth-results", 4,
+		 "authentication: dmarc=%1 spf=%2 dkim=%3 (%4)",
+		 "controle van de afzender: DMARC %1, SPF %2, DKIM %3", QUIET},
 	[REASON_AUTH_FORGED] =
 		{"auth-forged", 0,
 		 "dmarc=fail: the sender address may be forged",
@@ -42,7 +52,9 @@ static const struct {
 	[REASON_SENDER_RULE_ALLOW] =
 		{"sender-rule-allow", 4,
 		 "sender domain %1 is municipality %2 %3 (senders.rules:%4)",
-		 NULL},
+		 "het afzenderdomein %1 hoort volgens senders.rules bij "
+		 "gemeente %3",
+		 QUIET},
 	[REASON_SENDER_RULE_DENY] =
 		{"sender-rule-deny", 2,
 		 "sender domain %1 is not a municipality (denied by "
@@ -78,14 +90,19 @@ static const struct {
 	[REASON_MERGED] = {"merged", 6,
 			   "sender domain %1 belonged to %2 (%3), merged into "
 			   "%4 %5 on %6",
-			   NULL},
-	[REASON_SUBDOMAIN] = {"subdomain", 4,
-			      "sender domain %1 (under %2) is municipality %3 "
-			      "%4",
-			      NULL},
+			   "het afzenderdomein %1 hoorde bij %2; die gemeente "
+			   "is op %6 opgegaan in %5",
+			   QUIET},
+	[REASON_SUBDOMAIN] =
+		{"subdomain", 4,
+		 "sender domain %1 (under %2) is municipality %3 "
+		 "%4",
+		 "het afzenderdomein %1 (onder %2) hoort bij gemeente %4",
+		 QUIET},
 	[REASON_MUNICIPALITY] = {"municipality", 3,
 				 "sender domain %1 is municipality %2 %3",
-				 NULL},
+				 "het afzenderdomein %1 hoort bij gemeente %3",
+				 QUIET},
 	[REASON_ENROLLED_ALREADY] = {"enrolled-already", 1,
 				     "%1 is already enrolled",
 				     "%1 is al aangemeld"},
@@ -96,7 +113,8 @@ static const struct {
 			   "de aanmelding was al gesloten (sinds %1)"},
 	[REASON_FULL] = {"full", 1, "capacity %1 reached",
 			 "alle plaatsen zijn bezet"},
-	[REASON_PLACE] = {"place", 2, "place %1 of %2", NULL},
+	[REASON_PLACE] = {"place", 2, "place %1 of %2", "plaats %1 van %2",
+			  QUIET},
 	[REASON_WITHDREW_EARLIER] =
 		{"withdrew-earlier", 1,
 		 "%1 withdrew earlier: for staff to decide",
@@ -131,15 +149,18 @@ static const struct {
 				     "agenda-uitnodiging; er is niets "
 				     "vastgelegd"},
 	[REASON_CAL_REPLY] = {"calendar-reply", 1, "calendar reply from %1",
-			      NULL},
-	[REASON_ATTENDANCE] = {"attendance", 2, "attendance: %1 %2", NULL},
+			      "een antwoord op een agenda-uitnodiging van %1",
+			      QUIET},
+	[REASON_ATTENDANCE] = {"attendance", 2, "attendance: %1 %2",
+			       "antwoord op de uitnodiging: %1 %2", QUIET},
 	[REASON_WITHDRAW_UNKNOWN] =
 		{"withdraw-unknown", 0,
 		 "withdrawal request not from a known municipality: for "
 		 "staff to handle",
 		 "dit is een afmelding, maar niet van een bekende gemeente; "
 		 "die handelt een medewerker af"},
-	[REASON_WITHDRAWAL] = {"withdrawal", 1, "withdrawal of %1", NULL},
+	[REASON_WITHDRAWAL] = {"withdrawal", 1, "withdrawal of %1",
+			       "een afmelding van %1", QUIET},
 	[REASON_WITHDRAW_NOT_ENROLLED] =
 		{"withdraw-not-enrolled", 1,
 		 "withdrawal request, but %1 is not enrolled: for staff to "
@@ -160,10 +181,14 @@ static const struct {
 					"het onderwerp kon niet aan de regels "
 					"worden getoetst (%1)"},
 	[REASON_SUBJECT_NO_RULE] = {"subject-no-rule", 0,
-				    "subject matches no rule", NULL},
-	[REASON_SUBJECT_RULE] = {"subject-rule", 2,
-				 "subject matches %1 rule (subject.rules:%2)",
-				 NULL},
+				    "subject matches no rule",
+				    "het onderwerp past bij geen enkele regel",
+				    QUIET},
+	[REASON_SUBJECT_RULE] =
+		{"subject-rule", 2,
+		 "subject matches %1 rule (subject.rules:%2)",
+		 "het onderwerp past bij de regel %1 (subject.rules:%2)",
+		 QUIET},
 	[REASON_SUBJECT_REVIEW] =
 		{"subject-review", 1,
 		 "subject matches review rule (subject.rules:%1)",
@@ -330,10 +355,13 @@ static const struct {
 	[REASON_ATT_SUPERSEDED] = {"attendance-superseded", 1,
 				   "a later answer (%1) is recorded: this one "
 				   "changes nothing",
-				   NULL},
+				   "een later antwoord (%1) is al vastgelegd; "
+				   "dit verandert niets",
+				   QUIET},
+	/* the server's reply is for the log and aanmeld outbox */
 	[REASON_MAIL_FAILED] = {"mail-failed", 2, "mail to %1 failed: %2",
-				"de e-mail aan %1 kon niet worden afgeleverd: "
-				"%2"},
+				"de e-mail aan %1 kon niet worden afgeleverd; "
+				"de ontvangende mailserver weigerde haar"},
 	[REASON_NO_MESSAGE] = {"no-message", 0, "no message",
 			       "er hoort geen bericht bij"},
 	[REASON_DELIVERY] = {"delivery", 2,
@@ -378,6 +406,36 @@ static const struct {
 				      "%2: nothing recorded",
 				      "melding over %1, maar onze e-mail ging "
 				      "naar %2; er is niets vastgelegd"},
+	/* the daemon's own trouble, for the staff warning: the technical
+	   detail stays in the log and `aanmeld status` */
+	[REASON_OP_MAILBOX] = {"op-mailbox", 0, "the mailbox cannot be read",
+			       "de mailbox kon niet worden gelezen; aanmeld "
+			       "probeert het vanzelf opnieuw"},
+	[REASON_OP_SMTP] = {"op-smtp", 0, "outgoing mail cannot be sent",
+			    "de mailserver voor uitgaande e-mail was niet "
+			    "bereikbaar; aanmeld probeert het vanzelf "
+			    "opnieuw"},
+	[REASON_OP_FOLDER] = {"op-folder", 1, "folder %1 cannot be used",
+			      "de map %1 in de mailbox kon niet worden "
+			      "gebruikt; de berichten blijven in de inbox "
+			      "staan"},
+	[REASON_OP_MOVES] = {"op-moves", 0,
+			     "messages cannot be moved to their folders",
+			     "berichten konden niet naar hun map worden "
+			     "verplaatst; aanmeld probeert het vanzelf "
+			     "opnieuw"},
+	[REASON_OP_DATABASE] = {"op-database", 0,
+				"the database cannot be written",
+				"aanmeld kon zijn gegevens niet opslaan; "
+				"aanmeld probeert het vanzelf opnieuw"},
+	[REASON_OP_SCHEDULE] = {"op-schedule", 0,
+				"invitations and reminders cannot be planned",
+				"uitnodigingen en herinneringen konden niet "
+				"worden ingepland; aanmeld probeert het "
+				"vanzelf opnieuw"},
+	[REASON_OP_UNKNOWN] = {"op-unknown", 0, "an error before reason codes",
+			       "er ging iets mis; de beheerder vindt de "
+			       "details in het logboek"},
 };
 
 const char *
@@ -402,6 +460,12 @@ const char *
 reason_dutch_text(enum reason_code code)
 {
 	return table[code].dutch;
+}
+
+bool
+reason_quiet(enum reason_code code)
+{
+	return table[code].quiet;
 }
 
 int
@@ -533,8 +597,6 @@ reason_english(const struct reason *r)
 char *
 reason_dutch(const struct reason *r)
 {
-	if (table[r->code].dutch == NULL)
-		return NULL;
 	return render_one(table[r->code].dutch, r);
 }
 
@@ -566,10 +628,10 @@ reason_list_deinit(struct reason_list *l)
 	l->n = 0;
 }
 
-/* The texts of l joined by "; ", in Dutch where dutch (leaving out the
-   codes without). */
+/* The texts of l joined by "; ", in Dutch where dutch, leaving out the
+   quiet codes where loud. */
 static char *
-list_text(const struct reason_list *l, bool dutch)
+list_text(const struct reason_list *l, bool dutch, bool loud)
 {
 	struct buf b;
 	size_t parts = 0;
@@ -579,7 +641,7 @@ list_text(const struct reason_list *l, bool dutch)
 		const char *text = dutch ? table[l->v[i].code].dutch
 					 : table[l->v[i].code].english;
 
-		if (text == NULL)
+		if (loud && table[l->v[i].code].quiet)
 			continue;
 		if (parts++ > 0)
 			(void)buf_adds(&b, "; ");
@@ -591,18 +653,18 @@ list_text(const struct reason_list *l, bool dutch)
 char *
 reason_list_english(const struct reason_list *l)
 {
-	return list_text(l, false);
+	return list_text(l, false, false);
 }
 
 char *
 reason_list_dutch(const struct reason_list *l)
 {
-	char *text = list_text(l, true);
+	char *text = list_text(l, true, true);
 
 	if (text[0] != '\0')
 		return text;
-	free(text); /* better the English than nothing */
-	return list_text(l, false);
+	free(text); /* only quiet ones: better those than nothing */
+	return list_text(l, true, false);
 }
 
 char *

@@ -4,6 +4,12 @@
  * stored reasons column) and its Dutch text for staff, so that no other
  * module writes reason prose and staff never read a translation guessed
  * back from English.  Pure: no I/O.
+ *
+ * Adding a code: a line in enum reason_code below (before REASON_COUNT,
+ * under its module's heading) and its row in reason.c's table: a name
+ * for the stored encoding (never reused), the number of arguments, the
+ * English and the Dutch text (%1..%6), and QUIET when it only says why
+ * a mail was fine.  test-reason fails on a code without Dutch.
  */
 #ifndef AANMELD_REASON_H
 #define AANMELD_REASON_H
@@ -126,6 +132,14 @@ enum reason_code {
 	REASON_BOUNCE_DELAYED,
 	REASON_BOUNCE_NOT_OURS,
 	REASON_BOUNCE_WRONG_RCPT,
+	/* cycle.c, actions.c: the daemon's own trouble (staff warning) */
+	REASON_OP_MAILBOX,
+	REASON_OP_SMTP,
+	REASON_OP_FOLDER,
+	REASON_OP_MOVES,
+	REASON_OP_DATABASE,
+	REASON_OP_SCHEDULE,
+	REASON_OP_UNKNOWN, /* a kept error from before the codes */
 	REASON_COUNT
 };
 
@@ -143,12 +157,14 @@ struct reason_list {
 
 /* The code's name in the stored encoding ("lookalike"), its number of
    arguments, its English and Dutch texts (%1 to %6 stand for the
-   arguments; a NULL Dutch text says why a mail was fine, and staff need
-   not read it).  Static strings. */
+   arguments; every code has both).  Static strings.  reason_quiet():
+   the code only says why a mail was fine, and staff lists leave it out
+   beside others. */
 const char *reason_name(enum reason_code code);
 size_t reason_nargs(enum reason_code code);
 const char *reason_english_text(enum reason_code code);
 const char *reason_dutch_text(enum reason_code code);
+bool reason_quiet(enum reason_code code);
 /* The code called name, or -1. */
 int reason_parse_name(const char *name);
 
@@ -162,8 +178,8 @@ void reason_copy(struct reason *dst, const struct reason *src);
 void reason_deinit(struct reason *r);
 void reason_free(struct reason *r);
 
-/* The English or Dutch text of r, arguments filled in (Dutch: NULL when
-   the code has none).  Heap, caller frees. */
+/* The English or Dutch text of r, arguments filled in.  Heap, caller
+   frees. */
 char *reason_english(const struct reason *r);
 char *reason_dutch(const struct reason *r);
 
@@ -175,8 +191,8 @@ void reason_list_deinit(struct reason_list *l);
 
 /* The English texts joined by "; " ("" for none).  Heap. */
 char *reason_list_english(const struct reason_list *l);
-/* The Dutch texts for staff joined by "; ", those without one left out;
-   the English when none has one.  Heap. */
+/* The Dutch texts for staff joined by "; ", the quiet ones left out
+   unless all are.  Never English.  Heap. */
 char *reason_list_dutch(const struct reason_list *l);
 
 /* The list as stored beside its English text: JSON, an array of arrays

@@ -178,3 +178,51 @@ spool_sha256(const void *data, size_t len, char hex[65])
 		fatalx("SHA-256 is not available");
 	util_hex(digest, sizeof(digest), hex);
 }
+
+/* Whether name climbs out of its folder: an empty, "." or ".." part. */
+static bool
+climbs(const char *name)
+{
+	const char *p = name;
+
+	for (;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return true;
+		if (p[n] == '\0')
+			return false;
+		p += n + 1;
+	}
+}
+
+char *
+spool_relative(const char *spool_dir, const char *path)
+{
+	size_t len = strlen(spool_dir);
+
+	while (len > 1 && spool_dir[len - 1] == '/')
+		len--;
+	if (strncmp(path, spool_dir, len) != 0 || path[len] != '/' ||
+	    climbs(path + len + 1))
+		return NULL;
+	return xstrdup(path + len + 1);
+}
+
+char *
+spool_resolve(const char *spool_dir, const char *stored)
+{
+	char *rel;
+
+	if (stored == NULL || stored[0] == '\0')
+		return NULL;
+	if (stored[0] != '/')
+		return climbs(stored) ? NULL
+				      : xasprintf("%s/%s", spool_dir, stored);
+	rel = spool_relative(spool_dir, stored);
+	if (rel == NULL)
+		return NULL;
+	free(rel);
+	return xstrdup(stored);
+}

@@ -42,6 +42,17 @@ int spool_sync(const char *dir, char **error_r);
  * least SPOOL_SAFE_NAME_MAX + 1 bytes.
  */
 void spool_safe_name(const char *name, char *out);
+/*
+ * The database names spool files relative to the spool ("mail/<sha>.eml"),
+ * so a copy of the database never points at another spool's files.
+ * spool_relative(): path (under spool_dir) as stored, or NULL when it is
+ * not under spool_dir.  spool_resolve(): the file a stored name means:
+ * a relative name without ".." under spool_dir, or an absolute one from
+ * before (a row not yet migrated) when it lies under spool_dir; NULL for
+ * any other, which is never opened or deleted.  Heap, caller frees.
+ */
+char *spool_relative(const char *spool_dir, const char *path);
+char *spool_resolve(const char *spool_dir, const char *stored);
 
 /* The SHA-256 of data as 64 hex digits plus NUL into hex. */
 void spool_sha256(const void *data, size_t len, char hex[65]);

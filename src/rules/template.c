@@ -71,6 +71,7 @@ static const struct {
 	{"failed_count", false},
 	{"failed_mail", true},
 	{"places_taken", false},
+	{"summary_news", true},
 	{"down_since", false},
 	{"last_error", true},
 	{"recovered_at", false},

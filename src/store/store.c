@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "addrhash.h"
 #include "store.h"
 #include "store_internal.h"
 #include "store_sql.h"
@@ -93,6 +94,23 @@ migrate(struct store *s, char **error_r)
 	return 0;
 }
 
+/* aanmeld_key_scrub(key): addrhash_key_scrub() for the migration that
+   takes the addresses out of the outbox keys. */
+static void
+key_scrub_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *key = sqlite3_value_text(argv[0]);
+	char *scrubbed;
+
+	(void)argc;
+	if (key == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	scrubbed = addrhash_key_scrub((const char *)key);
+	sqlite3_result_text(ctx, scrubbed, -1, free);
+}
+
 /* Counts every commit, for the pass's log line and the benchmarks. */
 static int
 count_commit(void *ctx)
@@ -122,6 +140,14 @@ store_open(const char *path, bool readonly, struct store **store_r,
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_commit_hook(s->db, count_commit, s);
+	if (sqlite3_create_function_v2(
+		    s->db, "aanmeld_key_scrub", 1,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+		    NULL, key_scrub_fn, NULL, NULL, NULL) != SQLITE_OK) {
+		*error_r = xasprintf("%s: %s", path, sqlite3_errmsg(s->db));
+		store_close(&s);
+		return -1;
+	}
 	if ((!readonly &&
 	     store_exec(s, "PRAGMA journal_mode=WAL", error_r) == -1) ||
 	    store_exec(s,

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrhash.h"
 #include "defs.h"
+#include "log.h"
 #include "store.h"
 #include "store_internal.h"
 #include "store_privacy.h"
@@ -22,16 +24,24 @@
 #define MESSAGE_HOLDS                                                          \
 	"(from_addr IS NOT NULL OR from_name IS NOT NULL OR"                   \
 	" subject IS NOT NULL OR message_id IS NOT NULL OR"                    \
-	" spool_path IS NOT NULL OR reasons <> '')"
+	" spool_path IS NOT NULL OR reasons <> '' OR"                          \
+	" reason_codes IS NOT NULL)"
 
-/* In this order: the links from review items and mail to a person go
+/* A token of addrhash.h, as a GLOB pattern: 32 hex digits. */
+#define HEX "[0-9a-f]"
+#define HEX8 HEX HEX HEX HEX HEX HEX HEX HEX
+#define TOKEN_GLOB HEX8 HEX8 HEX8 HEX8
+
+/* ?2 is the address's token (addrhash.h), NULL for everyone.  In this
+   order: the links from review items and mail to a person go
    through the messages' sender, so the messages come last. */
 static const char *const erase_sql[] = {
 	/* review notes */
 	"UPDATE review_items SET reason = '', suggested = NULL,"
-	" decision = NULL, note = NULL"
+	" decision = NULL, note = NULL, reason_codes = NULL"
 	" WHERE (reason <> '' OR suggested IS NOT NULL OR"
-	"  decision IS NOT NULL OR note IS NOT NULL)"
+	"  decision IS NOT NULL OR note IS NOT NULL OR"
+	"  reason_codes IS NOT NULL)"
 	" AND (?1 IS NULL OR message IN (" PERSON_MESSAGES ")"
 	"  OR outbox IN (" PERSON_MAIL "))",
 	/* mail sent: its text and recipient; to the person also what is
@@ -52,9 +62,26 @@ static const char *const erase_sql[] = {
 	" AND message IN (SELECT id FROM messages WHERE (?1 IS NULL AND"
 	" " MESSAGE_HOLDS ") OR from_addr = ?1 COLLATE NOCASE)",
 	"UPDATE messages SET from_addr = NULL, from_name = NULL,"
-	" subject = NULL, message_id = NULL, spool_path = NULL, reasons = ''"
+	" subject = NULL, message_id = NULL, spool_path = NULL, reasons = '',"
+	" reason_codes = NULL"
 	" WHERE (?1 IS NULL AND " MESSAGE_HOLDS ")"
 	" OR from_addr = ?1 COLLATE NOCASE",
+	/* what else may name the person: a key (the address's token, or
+	   the address itself in a key of older code), a note in the
+	   audit, an error the daemon kept (a server's reply quotes the
+	   recipient).  The purge takes every address, and the keys of the
+	   mail it clears; a queued mail keeps its key with its recipient */
+	"UPDATE outbox SET key = CASE WHEN ?1 IS NULL THEN 'purged:'"
+	" ELSE 'forgotten:' END || id WHERE (?1 IS NULL AND status IN"
+	" ('sent', 'failed') AND (instr(key, '@') > 0 OR"
+	" key GLOB '*:a" TOKEN_GLOB "*')) OR instr(key, ?2) > 0 OR"
+	" instr(lower(key), lower(?1)) > 0",
+	"UPDATE audit SET detail = NULL WHERE"
+	" (?1 IS NULL AND instr(detail, '@') > 0) OR"
+	" instr(lower(detail), lower(?1)) > 0",
+	"DELETE FROM daemon_errors WHERE"
+	" (?1 IS NULL AND instr(text, '@') > 0) OR"
+	" instr(lower(text), lower(?1)) > 0",
 };
 
 static int
@@ -65,11 +92,17 @@ run_erase(struct store *s, const char *address, unsigned *counts,
 	size_t i;
 	int rc;
 
+	char token[ADDRHASH_TOKEN_LEN + 1];
+
+	if (address != NULL)
+		addrhash_token(address, token);
 	for (i = 0; i < nitems(erase_sql); i++) {
 		st = store_prepare(s, erase_sql[i], error_r);
 		if (st == NULL)
 			return -1;
 		store_bind_text(st, 1, address);
+		if (sqlite3_bind_parameter_count(st) >= 2)
+			store_bind_text(st, 2, address != NULL ? token : NULL);
 		rc = store_run(s, st, error_r, "erase");
 		counts[i] = (unsigned)sqlite3_changes(s->db);
 		sqlite3_finalize(st);
@@ -97,6 +130,24 @@ audit(struct store *s, const char *what, time_t now,
 	return rc;
 }
 
+/* The old pages stay in the write-ahead log until a checkpoint: the
+   erased text with them.  Copied back and the log emptied, unless a
+   reader (the daemon mid-pass) holds it; then the next checkpoint does
+   it, which is said. */
+static int
+wal_truncate(struct store *s, char **error_r)
+{
+	int64_t v[3];
+
+	if (store_query_ints(s, "PRAGMA wal_checkpoint(TRUNCATE)", v, 3,
+			     error_r, "checkpoint") == -1)
+		return -1;
+	if (v[0] != 0)
+		log_warnx("erase: the database is in use; the erased data "
+			  "leaves its write-ahead log at the next checkpoint");
+	return 0;
+}
+
 int
 store_privacy_erase(struct store *s, const char *address, bool dry_run,
 		    time_t now, struct store_privacy_counts *n_r,
@@ -105,7 +156,9 @@ store_privacy_erase(struct store *s, const char *address, bool dry_run,
 	unsigned c[nitems(erase_sql)];
 
 	memset(n_r, 0, sizeof(*n_r));
-	if (store_begin(s, error_r) == -1)
+	/* freed space is zeroed, not left for a file dump to find */
+	if (store_exec(s, "PRAGMA secure_delete = ON", error_r) == -1 ||
+	    store_begin(s, error_r) == -1)
 		return -1;
 	if (run_erase(s, address, c, error_r) == -1) {
 		store_rollback(s);
@@ -131,7 +184,7 @@ store_privacy_erase(struct store *s, const char *address, bool dry_run,
 		store_rollback(s);
 		return -1;
 	}
-	return 0;
+	return wal_truncate(s, error_r);
 }
 
 int

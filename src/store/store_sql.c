@@ -258,6 +258,24 @@ const char *const store_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN bounce TEXT;"
 	"ALTER TABLE contacts ADD COLUMN undeliverable_at INTEGER;"
 	"ALTER TABLE contacts ADD COLUMN undeliverable TEXT;",
+	/* no plain address in a stored identifier: the keys become what
+	   schedule_key() builds now (addrhash.h), so a mail queued before
+	   is still known; a raw copy is named relative to the spool
+	   (spool.h), so a copy of the database never names another
+	   spool's files.  Its file name is the message's SHA-256, the same
+	   in every spool */
+	"UPDATE outbox SET key = aanmeld_key_scrub(key)"
+	" WHERE instr(key, '@') > 0;"
+	"UPDATE messages SET spool_path = substr(spool_path, -73)"
+	" WHERE spool_path GLOB '/*/mail/*.eml'"
+	" AND substr(spool_path, -73, 5) = 'mail/'"
+	" AND substr(spool_path, -74, 1) = '/'"
+	" AND length(spool_path) > 74"
+	" AND NOT substr(spool_path, -68, 64) GLOB '*[^0-9a-f]*';",
+	/* an error kept for staff says what failed as a reason code
+	   (reason.h), so the warning tells it in Dutch; the text stays the
+	   English detail for aanmeld status */
+	"ALTER TABLE daemon_errors ADD COLUMN reason_codes TEXT;",
 };
 
 const size_t store_n_migrations =
@@ -352,8 +370,8 @@ const char *const store_sql[STMT_COUNT] = {
 		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', "
 		"'localtime')"
 		" AS created_at, m.from_addr AS sender, m.subject,"
-		" r.suggested, r.reason, r.note FROM review_items r"
-		" LEFT JOIN messages m ON m.id = r.message"
+		" r.suggested, r.reason, r.note, r.reason_codes"
+		" FROM review_items r LEFT JOIN messages m ON m.id = r.message"
 		" WHERE r.status = 'open' ORDER BY r.created_at, r.id",
 	[STMT_REPORT_MESSAGE] =
 		"SELECT m.id, m.mailbox, m.msgkey, m.message_id, m.sha256,"

@@ -106,7 +106,8 @@ store_staff_poll(struct store *s, bool ok, unsigned backlog, time_t now,
 }
 
 int
-store_staff_error(struct store *s, const char *text, time_t now, char **error_r)
+store_staff_error(struct store *s, const char *text, const char *codes,
+		  time_t now, char **error_r)
 {
 	sqlite3_stmt *ins = NULL, *del = NULL;
 	int rc = -1;
@@ -116,12 +117,14 @@ store_staff_error(struct store *s, const char *text, time_t now, char **error_r)
 	ins = store_prepare(
 		s,
 		"INSERT INTO daemon_errors (text, first_at, last_at,"
-		" count) VALUES (?1, ?2, ?2, 1) ON CONFLICT (text)"
-		" DO UPDATE SET last_at = ?2, count = count + 1",
+		" count, reason_codes) VALUES (?1, ?2, ?2, 1, ?3)"
+		" ON CONFLICT (text) DO UPDATE SET last_at = ?2,"
+		" count = count + 1, reason_codes = ?3",
 		error_r);
 	if (ins == NULL)
 		goto out;
 	store_bind_text(ins, 1, text);
+	store_bind_text(ins, 3, codes);
 	sqlite3_bind_int64(ins, 2, (sqlite3_int64)now);
 	if (store_run(s, ins, error_r, "daemon error") == -1)
 		goto out;
@@ -145,22 +148,25 @@ out:
 }
 
 int
-store_staff_last_error(struct store *s, char **text_r, char **error_r)
+store_staff_last_error(struct store *s, char **text_r, char **codes_r,
+		       char **error_r)
 {
-	sqlite3_stmt *st = store_prepare(
-		s,
-		"SELECT text FROM daemon_errors ORDER BY last_at DESC,"
-		" rowid DESC LIMIT 1",
-		error_r);
+	sqlite3_stmt *st =
+		store_prepare(s,
+			      "SELECT text, reason_codes FROM daemon_errors"
+			      " ORDER BY last_at DESC, rowid DESC LIMIT 1",
+			      error_r);
 	int rc;
 
 	*text_r = NULL;
+	*codes_r = NULL;
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		*text_r = store_column_dup(st, 0);
-	else if (rc != SQLITE_DONE)
+		*codes_r = store_column_dup(st, 1);
+	} else if (rc != SQLITE_DONE)
 		store_fail(s, error_r, "daemon errors");
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
@@ -171,7 +177,7 @@ store_staff_errors(struct store *s, store_row_fn *fn, void *ctx, char **error_r)
 {
 	return each_row(s,
 			"SELECT datetime(last_at, 'unixepoch', 'localtime')"
-			" AS at, count, text FROM daemon_errors"
+			" AS at, count, text, reason_codes FROM daemon_errors"
 			" ORDER BY last_at DESC, rowid DESC",
 			0, fn, ctx, error_r);
 }
@@ -183,7 +189,10 @@ store_staff_news(struct store *s, int64_t review_id, time_t since, bool *news_r,
 	sqlite3_stmt *st = store_prepare(
 		s,
 		"SELECT EXISTS (SELECT 1 FROM review_items WHERE id > ?1)"
-		" OR EXISTS (SELECT 1 FROM enrolments WHERE enrolled_at > ?2)",
+		" OR EXISTS (SELECT 1 FROM enrolments WHERE enrolled_at > ?2)"
+		" OR EXISTS (SELECT 1 FROM audit WHERE at > ?2"
+		" AND what IN ('withdraw', 'promote'))"
+		" OR EXISTS (SELECT 1 FROM attendance WHERE received_at > ?2)",
 		error_r);
 	int rc;
 
@@ -305,6 +314,50 @@ load_failed(struct store *s, struct staff_summary *out, char **error_r)
 	return rc;
 }
 
+static void
+event_row(void *row, sqlite3_stmt *st)
+{
+	struct staff_event *e = row;
+
+	e->at = column_time(st, 0);
+	e->code = store_column_dup(st, 1);
+	e->name = store_column_dup(st, 2);
+	e->status = store_column_dup(st, 3);
+	e->session = (long)sqlite3_column_int64(st, 4);
+}
+
+/* News since: the audit's withdrawals or promotions (what), or with
+   what NULL the answers to invitations. */
+static int
+load_events(struct store *s, time_t since, const char *what,
+	    struct staff_event **rows_r, size_t *n_r, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		what != NULL
+			? "SELECT a.at, a.gemeente, e.name, NULL, 0 FROM audit "
+			  "a"
+			  " LEFT JOIN enrolments e ON e.code = a.gemeente"
+			  " WHERE a.at > ?1 AND a.what = ?2 ORDER BY a.at, a.id"
+			: "SELECT a.received_at, a.code, e.name, a.status,"
+			  " COALESCE(a.session, 0) FROM attendance a"
+			  " LEFT JOIN enrolments e ON e.code = a.code"
+			  " WHERE a.received_at > ?1"
+			  " ORDER BY a.received_at, a.code",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	if (what != NULL)
+		store_bind_text(st, 2, what);
+	rc = store_collect(s, st, rows_r, n_r, sizeof(**rows_r), event_row,
+			   error_r, "staff news");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int
 load_numbers(struct store *s, struct staff_summary *out, char **error_r)
 {
@@ -339,6 +392,12 @@ store_staff_summary(struct store *s, time_t since, struct staff_summary *out,
 	    load_enrolments(s, "e.status = 'waitlist'", 0, &out->waitlist,
 			    &out->n_waitlist, error_r) == -1 ||
 	    load_failed(s, out, error_r) == -1 ||
+	    load_events(s, since, "withdraw", &out->withdrawn,
+			&out->n_withdrawn, error_r) == -1 ||
+	    load_events(s, since, "promote", &out->promoted, &out->n_promoted,
+			error_r) == -1 ||
+	    load_events(s, since, NULL, &out->answers, &out->n_answers,
+			error_r) == -1 ||
 	    load_numbers(s, out, error_r) == -1) {
 		store_rollback(s);
 		staff_summary_deinit(out);

@@ -35,13 +35,16 @@ int store_staff_state(struct store *s, struct store_staff_state *st,
 /* Records a cycle's poll: ok or not, and the messages it left behind. */
 int store_staff_poll(struct store *s, bool ok, unsigned backlog, time_t now,
 		     char **error_r);
-/* Keeps text (cleaned by the caller) as one of the last distinct
+/* Keeps text (the English detail, cleaned by the caller) with codes
+   (what failed, reason_list_encode()) as one of the last distinct
    errors, with its time; the oldest beyond STAFF_ERRORS_KEPT go. */
-int store_staff_error(struct store *s, const char *text, time_t now,
-		      char **error_r);
-/* The newest error's text (heap), or NULL when there is none. */
-int store_staff_last_error(struct store *s, char **text_r, char **error_r);
-/* The kept errors, newest first: last_at, count, text. */
+int store_staff_error(struct store *s, const char *text, const char *codes,
+		      time_t now, char **error_r);
+/* The newest error's text and codes (heap; NULL when there is none, or
+   codes NULL in a row from before them). */
+int store_staff_last_error(struct store *s, char **text_r, char **codes_r,
+			   char **error_r);
+/* The kept errors, newest first: last_at, count, text, reason_codes. */
 int store_staff_errors(struct store *s, store_row_fn *fn, void *ctx,
 		       char **error_r);
 

@@ -86,7 +86,7 @@ eq "all ten crashing mails are in Beoordelen" "$shapes" \
 eq "the inbox is empty" 0 "$(count INBOX)"
 
 # --- the command line on the crashing mail: no crash
-spool=$(sql "SELECT spool_path FROM messages WHERE message_id = 'x6@test.example'")
+spool=$work/spool/$(sql "SELECT spool_path FROM messages WHERE message_id = 'x6@test.example'")
 cli classify --empty "$spool"
 ok $? "classify on a crashing mail exits 0"
 check "classify: review" grep -q "	review	" "$work/cli.out"

@@ -103,10 +103,10 @@ check "classify made no database" test ! -e "$db"
 once aanmeld "2021-04-01 10:00"
 eq "the daemon's first pass" 0 $once_rc
 cat >"$work/errors.sql" <<'SQL'
-INSERT INTO daemon_errors VALUES ('intake: localhost unreachable, next try in 8 s', 1617264000, 1617264000, 2);
-INSERT INTO daemon_errors VALUES ('intake: localhost unreachable, next try in 16 s', 1617264060, 1617264060, 1);
-INSERT INTO daemon_errors VALUES ('intake: localhost unreachable, next try in 32 s', 1617264120, 1617264120, 1);
-INSERT INTO daemon_errors VALUES ('smtp: relay refused', 1617264030, 1617264030, 1);
+INSERT INTO daemon_errors (text, first_at, last_at, count) VALUES ('intake: localhost unreachable, next try in 8 s', 1617264000, 1617264000, 2);
+INSERT INTO daemon_errors (text, first_at, last_at, count) VALUES ('intake: localhost unreachable, next try in 16 s', 1617264060, 1617264060, 1);
+INSERT INTO daemon_errors (text, first_at, last_at, count) VALUES ('intake: localhost unreachable, next try in 32 s', 1617264120, 1617264120, 1);
+INSERT INTO daemon_errors (text, first_at, last_at, count) VALUES ('smtp: relay refused', 1617264030, 1617264030, 1);
 INSERT INTO outbox (key, kind, message_id, envelope_from, rcpt, raw, created_at, status, attempts, last_error)
  VALUES ('k1', 'confirm', '<m1@x>', 'a@x', 'info@example.org', 'raw', 1617264000, 'failed', 5, '550 no');
 INSERT INTO review_items (outbox, reason, created_at) VALUES (1, 'mail failed', 1617264000);

@@ -4,7 +4,11 @@
 # copies and sent copies gone, the enrolment of a municipality whose only
 # contact is forgotten kept, other people untouched, an audit row without
 # the address), and the retention purge by hand (before and after the
-# cut-off, --dry-run, idempotent) and by the daemon.
+# cut-off, --dry-run, idempotent) and by the daemon.  After forget and
+# after the purge the whole database (its dump, its file and its
+# write-ahead log) and the spool's file names hold no trace of the
+# address: in any case, nor its token in an outbox key.  Raw copies are
+# named relative to the spool; a name outside it is never deleted.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -16,6 +20,23 @@ trap cleanup EXIT
 spools=$work/%s/spool
 
 S='Deelname praktijkproef GG & lokale inclusie'
+
+# token ADDRESS: the address's token in outbox keys (addrhash.h)
+token() {
+	printf 'a%s' "$(printf '%s' "$1" | tr 'A-Z' 'a-z' | sha256sum | cut -c1-32)"
+}
+
+# traces NAME ADDRESS: the lines of the database's dump, its file, its
+# write-ahead log and the spool's file names that hold the address (in
+# any case) or its token
+traces() {
+	tr_db=$work/$1/spool/aanmeld.db
+	{
+		sqlite3 "$tr_db" .dump
+		cat "$tr_db" "$tr_db-wal" 2>/dev/null
+		find "$work/$1/spool" -path "$work/$1/spool/maildir" -prune -o -print
+	} | LC_ALL=C grep -a -c -i -F -e "$2" -e "$(token "$2")"
+}
 
 # setup NAME: a spool with six messages processed on 1 April 2021
 setup() {
@@ -72,6 +93,13 @@ eq "export of a non-address: exit 2" 2 $?
 # forget the only contact of Zwolle
 zspool=$(sql a "SELECT spool_path FROM messages WHERE from_addr = 'p@zwolle.nl'")
 eq "two raw copies of Zwolle's mail" 2 "$(echo "$zspool" | grep -c '\.eml$')"
+eq "raw copies named relative to the spool" 6 \
+	"$(sql a "SELECT count(*) FROM messages WHERE spool_path GLOB 'mail/[0-9a-f]*.eml'")"
+check "before forget: the address is in the database" \
+	test "$(traces a p@zwolle.nl)" -gt 0
+check "outbox keys hold the token, not the address" \
+	test "$(sql a "SELECT count(*) FROM outbox WHERE key LIKE '%@%'")" -eq 0 -a \
+	"$(sql a "SELECT count(*) FROM outbox WHERE instr(key, '$(token p@zwolle.nl)') > 0")" -gt 0
 zmids=$(sql a "SELECT message_id FROM outbox WHERE rcpt = 'p@zwolle.nl' AND status = 'sent'")
 check "the file transport's copies of mail to Zwolle exist" \
 	sh -c "for m in $(echo $zmids); do test -f '$work/a/spool/outbox/'\$m.eml || exit 1; done"
@@ -91,8 +119,11 @@ eq "no message names the person" 0 \
 eq "the verdicts of the messages kept" "enrol duplicate" \
 	"$(sql a "SELECT verdict FROM messages WHERE gemeente = 'GM0193' ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 for f in $zspool; do
-	check "raw copy gone: $(basename "$f")" test ! -e "$f"
+	check "raw copy gone: $(basename "$f")" test ! -e "$work/a/spool/$f"
 done
+eq "after forget: no trace of the address in the database or spool" 0 \
+	"$(traces a p@zwolle.nl)"
+eq "... nor in upper case" 0 "$(traces a P@ZWOLLE.NL)"
 for m in $zmids; do
 	check "sent copy gone: $m" test ! -e "$work/a/spool/outbox/$m.eml"
 done
@@ -164,6 +195,12 @@ eq "no audit detail of a message left" 0 \
 eq "the municipalities' enrolments and the verdicts stay" "2 6" \
 	"$(sql a "SELECT (SELECT count(*) FROM enrolments), (SELECT count(*) FROM messages WHERE verdict <> '')" | tr '|' ' ')"
 eq "one audit row for the purge" 1 "$(sql a "SELECT count(*) FROM audit WHERE what = 'purged'")"
+for addr in utrecht@utrecht.nl Jan.de.Vries@mail.utrecht.nl info@gmail.com \
+	x@utrecht-gemeente.nl p@zwolle.nl; do
+	eq "after the purge: no trace of $addr" 0 "$(traces a "$addr")"
+done
+eq "after the purge: no address in any outbox key" 0 \
+	"$(sql a "SELECT count(*) FROM outbox WHERE key LIKE '%@%'")"
 after=$(sql a 'SELECT * FROM messages; SELECT * FROM contacts; SELECT id, length(raw), rcpt FROM outbox; SELECT * FROM review_items; SELECT * FROM audit' | md5sum)
 cli_on a/aanmeld --now "2022-10-09 10:00" purge >"$work/purge3.out" 2>&1
 check "a second purge finds nothing" \
@@ -187,6 +224,48 @@ eq "daemon after the cut-off: no sender left" 0 \
 check "the daemon logs the purge" grep -q 'retention: purged ' "$work/b/aanmeld.out"
 check "the daemon's log of the purge holds no address" \
 	sh -c "! grep 'retention' '$work/b/aanmeld.out' | grep -q '@'"
+
+# a database of an older version: plain addresses in keys, absolute
+# paths; the migration makes them tokens and names relative to the spool,
+# and a key that was plain is the key built now (the mail is not queued
+# twice)
+setup c
+cq=$(sql c "SELECT id FROM outbox WHERE rcpt = 'p@zwolle.nl' AND kind = 'invitation' ORDER BY id LIMIT 1")
+ckey=$(sql c "SELECT key FROM outbox WHERE id = $cq")
+cqueued=$(sql c "SELECT count(*) FROM outbox")
+# schema 16 is the one before the keys and paths changed (17) and the
+# errors got their codes (18); a migration appended later is undone here
+# too
+sql c "UPDATE outbox SET key = replace(key, '$(token p@zwolle.nl)', 'P@Zwolle.nl') WHERE instr(key, '$(token p@zwolle.nl)') > 0;
+UPDATE messages SET spool_path = '$work/c/spool/' || spool_path;
+ALTER TABLE daemon_errors DROP COLUMN reason_codes;
+PRAGMA user_version = 16;"
+eq "old rows: plain addresses in keys" 1 \
+	"$(sql c "SELECT count(*) > 0 FROM outbox WHERE key LIKE '%:P@Zwolle.nl:%'")"
+once c/aanmeld "2021-04-02 10:00"
+ok $? "the daemon migrates an older database"
+eq "migrated: no address in a key" 0 \
+	"$(sql c "SELECT count(*) FROM outbox WHERE key LIKE '%@%'")"
+eq "migrated: the key is the one built now" "$ckey" \
+	"$(sql c "SELECT key FROM outbox WHERE id = $cq")"
+eq "migrated: no mail queued twice" "$cqueued" "$(sql c "SELECT count(*) FROM outbox")"
+eq "migrated: raw copies relative to the spool" 6 \
+	"$(sql c "SELECT count(*) FROM messages WHERE spool_path GLOB 'mail/[0-9a-f]*.eml'")"
+
+# a purge on a database whose rows name files outside its spool (a copy
+# of another's database) deletes none of them
+mkdir -p "$work/outside"
+for k in 1 2 3; do echo keep >"$work/outside/keep$k.eml"; done
+sql c "UPDATE messages SET spool_path = '$work/outside/keep1.eml' WHERE id = 1;
+UPDATE messages SET spool_path = '../../outside/keep2.eml' WHERE id = 2;
+UPDATE messages SET spool_path = '$work/c/spool/../../outside/keep3.eml' WHERE id = 3;"
+cli_on c/aanmeld --now "2022-10-08 10:00" purge >"$work/purgec.out" 2>"$work/purgec.log"
+ok $? "purge with names outside the spool exits 0"
+for k in 1 2 3; do
+	check "a file outside the spool is never deleted ($k)" test -f "$work/outside/keep$k.eml"
+done
+eq "each refused, and said so" 3 "$(grep -c 'is not in the spool' "$work/purgec.log")"
+eq "the spool's own raw copies purged" 0 "$(ls "$work/c/spool/mail" | grep -c '\.eml$')"
 
 # a shorter period from the config
 printf 'retention_months = 1\n' >"$work/one.conf"

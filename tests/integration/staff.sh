@@ -89,8 +89,9 @@ eq "summary: all six new enrolments" 6 "$(grep -c '^  - .*(GM[0-9]*), op ' "$wor
 check "summary: the waiting list" grep -q '^  1. Amsterdam (GM0363), sinds 1 april 2021' "$work/summary1.txt"
 check "summary: places taken" grep -q 'Bezette plaatsen: 5 van 5' "$work/summary1.txt"
 check "summary: the failed mail" grep -q '^  - afwijzing aan info@hotmail.com van 1 april 2021' "$work/summary1.txt"
-check "summary: the server's reply" sh -c "grep -A3 '^    Antwoord van de server: ' '$work/summary1.txt' | grep -q '550 5.1.1'"
-check "summary: how the operator sends it again" grep -q '^    Opnieuw versturen: aanmeld retry [0-9]' "$work/summary1.txt"
+check "summary: the refusal in Dutch, not the server's English reply" sh -c "grep -q '^    De ontvangende mailserver weigerde de e-mail' '$work/summary1.txt' && ! grep -q '550 5.1.1' '$work/summary1.txt'"
+check "summary: the command only as a hint for the operator" grep -q '^    Voor de beheerder: aanmeld retry [0-9]' "$work/summary1.txt"
+check "summary: the news sections" sh -c "grep -q '^Afmeldingen (' '$work/summary1.txt' && grep -q '^Van de wachtlijst naar een plaats (' '$work/summary1.txt' && grep -q '^Antwoorden op uitnodigingen (' '$work/summary1.txt'"
 check "summary: what to do" grep -q 'Beoordelen/Goedkeuren' "$work/summary1.txt"
 check "summary: and whom to ask" grep -q 'beheerder' "$work/summary1.txt"
 long=$(awk 'length > 76' "$work/summary1.txt" | wc -l)
@@ -179,7 +180,8 @@ eq "IMAP down 31 min: recorded as sent" "staff-warning|sent" \
 mail_to ops@vng.nl 1 >"$work/warning.txt" 2>&1
 check "warning: a Dutch subject" grep -qx 'Subject: Let op: de aanmeldbalie kan de mailbox niet lezen' "$work/warning.txt"
 check "warning: since the last good poll" grep -q 'Sinds 5 april 2021, 10.00 uur' "$work/warning.txt"
-check "warning: the last error" grep -q '^  intake: .*localhost' "$work/warning.txt"
+check "warning: what failed, in Dutch" grep -q '^  De mailbox kon niet worden gelezen; aanmeld probeert' "$work/warning.txt"
+check "warning: not the English detail" sh -c "! grep -q 'localhost' '$work/warning.txt'"
 check "warning: nothing is lost" grep -q 'niets verloren' "$work/warning.txt"
 status imap "2021-04-05 10:35"
 eq "IMAP down 35 min: status exits 1" 1 $?

@@ -399,7 +399,12 @@ test_enrol(void **state)
 	/* the raw copy in the spool */
 	s = query_text(e, "SELECT spool_path FROM messages");
 	assert_non_null(s);
-	assert_int_equal(access(s, R_OK), 0);
+	/* named relative to the spool: a copy of the database names no
+	   other spool's file */
+	assert_int_equal(strncmp(s, "mail/", 5), 0);
+	path = xasprintf("%s/%s", e->config->spool_dir, s);
+	assert_int_equal(access(path, R_OK), 0);
+	free(path);
 	free(s);
 	/* nothing leaves the inbox in intake: the move is queued ... */
 	assert_true(in_inbox(e, "1616660000.M1.test"));

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "addrhash.h"
 #include "buf.h"
 #include "config.h"
 #include "fixture.h"
@@ -87,12 +88,14 @@ pass(struct ctx *c, time_t now, enum remind_scope scope, size_t contacts,
      const char *keys)
 {
 	struct remind_stats st;
-	char *err = NULL, *got;
+	char *err = NULL, *got, *want;
 
 	assert_int_equal(remind_run(c->f->s, c->r, c->cfg, now, &st, &err), 0);
 	assert_null(err);
 	got = new_keys(c);
-	assert_string_equal(got, keys);
+	want = addrhash_key_scrub(keys); /* a token for each address */
+	assert_string_equal(got, want);
+	free(want);
 	assert_int_equal(st.scope, scope);
 	assert_int_equal(st.contacts, contacts);
 	assert_int_equal(st.queued, words(keys));

@@ -264,6 +264,45 @@ test_sha256(void **state)
 	assert_string_not_equal(hex, rows[1].hex);
 }
 
+/* Stored names are relative to the spool; nothing outside it is ever
+   meant, whatever a row says. */
+static void
+test_resolve(void **state)
+{
+	static const struct {
+		const char *stored, *want; /* want NULL: refused */
+	} rows[] = {
+		{"mail/ab.eml", "/srv/spool/mail/ab.eml"},
+		{"/srv/spool/mail/ab.eml", "/srv/spool/mail/ab.eml"},
+		{"/srv/spoolx/mail/ab.eml", NULL},
+		{"/srv/other/mail/ab.eml", NULL},
+		{"/etc/passwd", NULL},
+		{"../etc/passwd", NULL},
+		{"mail/../../etc/passwd", NULL},
+		{"/srv/spool/../etc/passwd", NULL},
+		{"mail//ab.eml", NULL},
+		{"./mail/ab.eml", NULL},
+		{"", NULL},
+	};
+	char *got;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		got = spool_resolve("/srv/spool", rows[i].stored);
+		if (rows[i].want == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, rows[i].want);
+		free(got);
+	}
+	assert_null(spool_resolve("/srv/spool", NULL));
+	got = spool_relative("/srv/spool/", "/srv/spool/mail/ab.eml");
+	assert_string_equal(got, "mail/ab.eml");
+	free(got);
+	assert_null(spool_relative("/srv/spool", "/srv/spoolx/mail/ab.eml"));
+	assert_null(spool_relative("/srv/spool", "/srv/spool/../x.eml"));
+}
+
 int
 main(void)
 {
@@ -276,6 +315,7 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sha256, setup, teardown),
+		cmocka_unit_test(test_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,8 +169,8 @@ test_reason_text(void **state)
 		 "samenwerkingsorganisatie (Dimpact) van Ede, Zwolle"},
 		{"[[\"mail-failed\",\"info@hotmail.com\",\"550 5.1.1 no such "
 		 "user\"]]",
-		 "de e-mail aan info@hotmail.com kon niet worden afgeleverd: "
-		 "550 5.1.1 no such user"},
+		 "de e-mail aan info@hotmail.com kon niet worden afgeleverd; "
+		 "de ontvangende mailserver weigerde haar"},
 		/* what the mail itself is, in Dutch */
 		{"[[\"parser-died\",\"signal 11\"]]",
 		 "het bericht kon niet worden gelezen; bekijk het origineel in "
@@ -206,9 +206,9 @@ test_reason_text(void **state)
 		{"[[\"withdrew-earlier\",\"Ede\"]]",
 		 "Ede heeft zich eerder afgemeld; een medewerker beslist of de "
 		 "gemeente weer meedoet"},
-		/* only noise: better the English than nothing */
+		/* only quiet ones: those, still in Dutch */
 		{"[[\"subject-rule\",\"enrol\",\"61\"]]",
-		 "subject matches enrol rule (subject.rules:61)"},
+		 "het onderwerp past bij de regel enrol (subject.rules:61)"},
 		{"[]", ""},
 	};
 
@@ -222,7 +222,11 @@ test_reason_text(void **state)
 }
 
 /* A row from before the codes were kept, or with codes this version
-   does not know: its stored text as it is, never parsed. */
+   does not know: its stored English is never shown, nor parsed. */
+#define OLD_ROW                                                                \
+	"de reden is niet in het Nederlands vastgelegd (een ouder bericht); "  \
+	"bekijk het bericht zelf"
+
 static void
 test_reason_text_old(void **state)
 {
@@ -235,18 +239,17 @@ test_reason_text_old(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(stored) / sizeof(stored[0]); i++) {
-		d = staff_reason_text(stored[i], NULL);
-		assert_string_equal(d, stored[i]);
-		free(d);
-		d = staff_reason_text(stored[i], "[[\"no-such-code\"]]");
-		assert_string_equal(d, stored[i]);
-		free(d);
-		d = staff_reason_text(stored[i], "not json");
-		assert_string_equal(d, stored[i]);
-		free(d);
+		const char *const codes[] = {NULL, "[[\"no-such-code\"]]",
+					     "not json"};
+
+		for (size_t k = 0; k < 3; k++) {
+			d = staff_reason_text(stored[i], codes[k]);
+			assert_string_equal(d, OLD_ROW);
+			free(d);
+		}
 	}
 	d = staff_reason_text(NULL, NULL);
-	assert_string_equal(d, "");
+	assert_string_equal(d, OLD_ROW);
 	free(d);
 }
 
@@ -373,10 +376,17 @@ test_summary_text(void **state)
 			       "Niet afgeleverde e-mail (1)\n"
 			       "  - bevestiging aan info@hotmail.com van "
 			       "1 april 2021, 11.00 uur\n"
-			       "    Antwoord van de server: 550 mailbox "
-			       "unavailable\n"
-			       "    Opnieuw versturen: aanmeld retry 12\n"));
-	assert_non_null(strstr(body, "     Nummer:     2 (aanmeld show 2)\n"));
+			       "    De ontvangende mailserver weigerde de "
+			       "e-mail. Controleer het adres;\n"
+			       "    de beheerder kan de e-mail opnieuw "
+			       "versturen.\n"
+			       "    Voor de beheerder: aanmeld retry 12\n"));
+	/* the server's English reply stays in the log */
+	assert_null(strstr(body, "550 mailbox unavailable"));
+	assert_non_null(strstr(body, "     Nummer:     2 (voor de beheerder: "
+				     "aanmeld show 2)\n"));
+	/* a command is never the only way: the folders are named */
+	assert_null(strstr(body, "Opnieuw versturen: aanmeld"));
 	assert_non_null(strstr(body, "Beoordelen/Goedkeuren"));
 	assert_non_null(strstr(body, "Beoordelen/Afwijzen"));
 	assert_non_null(strstr(body, "Beoordelen/Negeren"));
@@ -447,14 +457,13 @@ test_summary_flood(void **state)
 	assert_null(strstr(body, "\n101. Van:"));
 	/* the 100th is whole: its last field is there */
 	last = strstr(body, "\n100. Van:");
-	assert_non_null(strstr(last, "Nummer:     100 (aanmeld show 100)"));
+	assert_non_null(strstr(last, "aanmeld show 100)"));
 	assert_non_null(strstr(body, "  En nog 3996, niet hierboven genoemd: "
 				     "u vindt ze in de map Beoordelen.\n"));
-	assert_non_null(strstr(body, "Opnieuw versturen: aanmeld retry 100\n"));
+	assert_non_null(strstr(body, "Voor de beheerder: aanmeld retry 100\n"));
 	assert_null(strstr(body, "aanmeld retry 101\n"));
-	assert_non_null(strstr(body,
-			       "  En nog 3996, niet hierboven genoemd: "
-			       "aanmeld outbox laat ze allemaal zien.\n"));
+	assert_non_null(strstr(body, "  En nog 3996, niet hierboven genoemd: "
+				     "de beheerder kan ze opvragen.\n"));
 	assert_true(strlen(body) < 256 * 1024);
 	assert_true(longest_line(body) <= 76);
 	free(subject);
@@ -469,14 +478,23 @@ test_warning_text(void **state)
 	char *subject, *body;
 
 	(void)state;
+	/* what failed, in Dutch from its code; never the English detail */
 	staff_warning_render(rules, fixture_at("2021-04-01 10:00"),
-			     "intake: connection to localhost:993 refused",
-			     &subject, &body);
+			     "[[\"op-mailbox\"]]", &subject, &body);
 	assert_non_null(strstr(subject, "mailbox"));
 	assert_non_null(strstr(body, "Sinds 1 april 2021, 10.00 uur"));
 	assert_non_null(strstr(body, "GlobalGoals@VNG.nl"));
-	assert_non_null(strstr(body, "  intake: connection to localhost:993 "
-				     "refused\n"));
+	assert_non_null(strstr(body, "Wat er misging:\n\n  De mailbox kon "
+				     "niet worden gelezen; aanmeld probeert "
+				     "het vanzelf opnieuw.\n"));
+	free(subject);
+	free(body);
+	/* an error kept before the codes: a Dutch sentence all the same */
+	staff_warning_render(rules, fixture_at("2021-04-01 10:00"), NULL,
+			     &subject, &body);
+	assert_non_null(strstr(body, "  Er ging iets mis; de beheerder vindt "
+				     "de details in het logboek.\n"));
+	assert_null(strstr(body, "intake"));
 	assert_non_null(strstr(body, "niets verloren"));
 	assert_true(longest_line(body) <= 76);
 	free(subject);
