@@ -70,7 +70,9 @@ review_outcome(enum review_decision d, const char *code, bool silent,
 		out->verdict = VERDICT_WAITLIST;
 		out->enrol = STORE_ENROL_WAITLIST;
 		out->template = TEMPLATE_WAITLIST;
-		out->position = state->n_enrolled - state->confirmed + 1;
+		out->position = state->place > 0
+					? state->place
+					: state->n_enrolled - state->confirmed + 1;
 		return;
 	}
 	out->verdict = VERDICT_ENROL;

@@ -9,6 +9,7 @@
 #include "store.h"
 #include "store_attendance.h"
 #include "store_internal.h"
+#include "store_sql.h"
 #include "util.h"
 
 int
@@ -143,6 +144,7 @@ contact_row(void *row, sqlite3_stmt *st)
 	r->enrolled_at = (time_t)sqlite3_column_int64(st, 3);
 	r->address = store_column_dup(st, 4);
 	r->contact_name = store_column_dup(st, 5);
+	r->place = (size_t)sqlite3_column_int64(st, 6);
 }
 
 int
@@ -158,9 +160,9 @@ store_attendance_contacts(struct store *s,
 	st = store_prepare(
 		s,
 		"SELECT e.code, e.name, e.status, e.enrolled_at, c.address,"
-		" c.name FROM enrolments e LEFT JOIN contacts c"
-		" ON c.code = e.code ORDER BY e.status = 'waitlist',"
-		" e.enrolled_at, e.code, c.added_at, c.id",
+		" c.name, " STORE_PLACE_SQL("e") " FROM enrolments e"
+		" LEFT JOIN contacts c ON c.code = e.code"
+		" ORDER BY e.status = 'waitlist', e.arrival, c.added_at, c.id",
 		error_r);
 	if (st == NULL)
 		return -1;

@@ -119,10 +119,11 @@ test_field_limit(void **state)
    is not in the programme. */
 static struct programme prog;
 static struct store_attendance_contact contacts[] = {
-	{"GM0344", "Utrecht", "confirmed", 0, "a@utrecht.nl", "Meijer, Anouk"},
-	{"GM0344", "Utrecht", "confirmed", 0, "b@utrecht.nl", NULL},
+	{"GM0344", "Utrecht", "confirmed", 0, "a@utrecht.nl", "Meijer, Anouk",
+	 0},
+	{"GM0344", "Utrecht", "confirmed", 0, "b@utrecht.nl", NULL, 0},
 	{"GM0193", "Zwolle", "waitlist", 0, "k@zwolle.nl",
-	 "=cmd|' /C calc'!A0"},
+	 "=cmd|' /C calc'!A0", 2},
 };
 static struct store_attendance_answer answers[] = {
 	{"GM0344", "A@Utrecht.nl", "session-1", "accepted", 0},
@@ -173,13 +174,14 @@ test_csv(void **state)
 {
 	struct export_table t;
 	const char *want =
-		"CBS-code,gemeente,status,aangemeld op,contactpersoon,"
+		"CBS-code,gemeente,status,plaats op de wachtlijst,aangemeld op,"
+		"contactpersoon,"
 		"e-mailadres,\"Sessie 1: introductie, en ambities\",Sessie 2,"
 		"Slotcongres\r\n"
-		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,\"Meijer, Anouk\","
+		"GM0344,Utrecht,bevestigd,,2021-04-01 10:00,\"Meijer, Anouk\","
 		"a@utrecht.nl,geaccepteerd,afgewezen,\r\n"
-		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,,b@utrecht.nl,,,\r\n"
-		"GM0193,Zwolle,wachtlijst,2021-04-01 10:00,'=cmd|' /C calc'!A0,"
+		"GM0344,Utrecht,bevestigd,,2021-04-01 10:00,,b@utrecht.nl,,,\r\n"
+		"GM0193,Zwolle,wachtlijst,2,2021-04-01 10:00,'=cmd|' /C calc'!A0,"
 		"k@zwolle.nl,,,voorlopig\r\n";
 	char *out;
 	size_t len;
@@ -221,13 +223,13 @@ test_list(void **state)
 			  nitems(answers));
 	out = export_list(&t, false);
 	assert_string_equal(
-		out, "code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
-		     "session-2\tcongress\n"
-		     "GM0344\tUtrecht\tconfirmed\t2021-04-01 10:00\t"
+		out, "code\tname\tstatus\tplace\tenrolled_at\tcontact\t"
+		     "session-1\tsession-2\tcongress\n"
+		     "GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
 		     "a@utrecht.nl\taccepted\tdeclined\t-\n"
-		     "GM0344\tUtrecht\tconfirmed\t2021-04-01 10:00\t"
+		     "GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
 		     "b@utrecht.nl\t-\t-\t-\n"
-		     "GM0193\tZwolle\twaitlist\t2021-04-01 10:00\t"
+		     "GM0193\tZwolle\twaitlist\t2\t2021-04-01 10:00\t"
 		     "k@zwolle.nl\t-\t-\ttentative\n");
 	free(out);
 	out = export_list(&t, true);
@@ -246,11 +248,11 @@ test_list_escapes(void **state)
 		{"GM0344", "Utrecht\x1b[2J", "confirmed", 0,
 		 "a\xe2\x80\xae"
 		 "ln.thcertu@x.nl",
-		 NULL},
+		 NULL, 0},
 		{"GM0193", "=Zwolle\r\nGM0363\tAmsterdam", "waitlist", 0,
 		 "\xc2\x9b"
 		 "31m\\@zwolle.nl",
-		 NULL},
+		 NULL, 1},
 	};
 	struct export_table t;
 	char *out;
@@ -260,11 +262,11 @@ test_list_escapes(void **state)
 	export_table_init(&t, &prog, hostile, nitems(hostile), NULL, 0);
 	out = export_list(&t, false);
 	assert_string_equal(
-		out, "code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
-		     "session-2\tcongress\n"
-		     "GM0344\tUtrecht\\x1b[2J\tconfirmed\t2021-04-01 10:00\t"
+		out, "code\tname\tstatus\tplace\tenrolled_at\tcontact\t"
+		     "session-1\tsession-2\tcongress\n"
+		     "GM0344\tUtrecht\\x1b[2J\tconfirmed\t-\t2021-04-01 10:00\t"
 		     "a\\u202eln.thcertu@x.nl\t-\t-\t-\n"
-		     "GM0193\t=Zwolle\\r\\nGM0363\\tAmsterdam\twaitlist\t"
+		     "GM0193\t=Zwolle\\r\\nGM0363\\tAmsterdam\twaitlist\t1\t"
 		     "2021-04-01 10:00\t\\u009b31m\\\\@zwolle.nl\t-\t-\t-\n");
 	free(out);
 	out = export_list(&t, true);

@@ -54,6 +54,7 @@ static const enum store_stmt hot[] = {
 	STMT_SCHEDULE_CHANGED,
 	STMT_SCHEDULE_EVALUATED,
 	STMT_SCHEDULE_FORGET,
+	STMT_PLACE_FOR,
 };
 
 /* Whether a plan line ("SCAN outbox", "SCAN a USING INDEX ...") reads
