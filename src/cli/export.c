@@ -227,8 +227,9 @@ char *
 export_csv(const struct export_table *t, bool excel, size_t *len_r)
 {
 	static const char *const head[] = {
-		"CBS-code",	"gemeente",	  "status",
-		"plaats op de wachtlijst", "aangemeld op", "contactpersoon",
+		"CBS-code",	"gemeente",
+		"status",	"plaats op de wachtlijst",
+		"aangemeld op", "contactpersoon",
 		"e-mailadres",
 	};
 	const char *v[COLUMNS_MAX];

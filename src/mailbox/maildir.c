@@ -101,7 +101,8 @@ leading_number(const char **p)
 	unsigned long long v = 0;
 
 	for (; **p >= '0' && **p <= '9'; (*p)++)
-		v = v > ULLONG_MAX / 10 - 10 ? ULLONG_MAX : v * 10 + (**p - '0');
+		v = v > ULLONG_MAX / 10 - 10 ? ULLONG_MAX
+					     : v * 10 + (**p - '0');
 	return v;
 }
 

@@ -160,9 +160,11 @@ store_attendance_contacts(struct store *s,
 	st = store_prepare(
 		s,
 		"SELECT e.code, e.name, e.status, e.enrolled_at, c.address,"
-		" c.name, " STORE_PLACE_SQL("e") " FROM enrolments e"
-		" LEFT JOIN contacts c ON c.code = e.code"
-		" ORDER BY e.status = 'waitlist', e.arrival, c.added_at, c.id",
+		" c.name, " STORE_PLACE_SQL(
+			"e") " FROM enrolments e"
+			     " LEFT JOIN contacts c ON c.code = e.code"
+			     " ORDER BY e.status = 'waitlist', e.arrival, "
+			     "c.added_at, c.id",
 		error_r);
 	if (st == NULL)
 		return -1;

@@ -223,9 +223,8 @@ apply(struct store *s, const struct store_review_decision *d,
 	/* an approval takes its place by the message's arrival: the
 	   time the review took is the desk's, not the sender's */
 	state.place = 0;
-	if (message > 0 &&
-	    store_place_for(s, NULL, NULL, message, &state.place, error_r) ==
-		    -1) {
+	if (message > 0 && store_place_for(s, NULL, NULL, message, &state.place,
+					   error_r) == -1) {
 		util_free_strv(codes, n);
 		return -1;
 	}

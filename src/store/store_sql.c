@@ -363,11 +363,14 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_REPORT_LIST] =
 		"SELECT e.code, e.name, e.status,"
 		" " STORE_PLACE_SQL("e") " AS place,"
-		" datetime(e.enrolled_at, 'unixepoch', 'localtime')"
-		" AS enrolled_at,"
-		" (SELECT group_concat(c.address, ' ') FROM contacts c"
-		"  WHERE c.code = e.code) AS contacts"
-		" FROM enrolments e ORDER BY e.status = 'waitlist', e.arrival",
+					 " datetime(e.enrolled_at, "
+					 "'unixepoch', 'localtime')"
+					 " AS enrolled_at,"
+					 " (SELECT group_concat(c.address, ' "
+					 "') FROM contacts c"
+					 "  WHERE c.code = e.code) AS contacts"
+					 " FROM enrolments e ORDER BY e.status "
+					 "= 'waitlist', e.arrival",
 	[STMT_REPORT_QUEUE] =
 		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', "
 		"'localtime')"

@@ -65,7 +65,6 @@ enum store_stmt {
 	" FROM enrolments w WHERE w.status = 'waitlist'"                       \
 	" AND w.arrival < " e ".arrival) END"
 
-
 extern const char *const store_migrations[];
 extern const size_t store_n_migrations;
 extern const char *const store_sql[STMT_COUNT];

@@ -258,8 +258,8 @@ load_enrolments(struct store *s, const char *where, time_t since,
 	char *sql = xasprintf(
 		"SELECT e.code, e.name, e.status, e.enrolled_at,"
 		" (SELECT c.address FROM contacts c WHERE c.code = e.code"
-		" ORDER BY c.added_at, c.id LIMIT 1), " STORE_PLACE_SQL("e")
-		" FROM enrolments e WHERE %s ORDER BY e.arrival",
+		" ORDER BY c.added_at, c.id LIMIT 1), " STORE_PLACE_SQL(
+			"e") " FROM enrolments e WHERE %s ORDER BY e.arrival",
 		where);
 	sqlite3_stmt *st = store_prepare(s, sql, error_r);
 	int rc;

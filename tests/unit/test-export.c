@@ -122,8 +122,8 @@ static struct store_attendance_contact contacts[] = {
 	{"GM0344", "Utrecht", "confirmed", 0, "a@utrecht.nl", "Meijer, Anouk",
 	 0},
 	{"GM0344", "Utrecht", "confirmed", 0, "b@utrecht.nl", NULL, 0},
-	{"GM0193", "Zwolle", "waitlist", 0, "k@zwolle.nl",
-	 "=cmd|' /C calc'!A0", 2},
+	{"GM0193", "Zwolle", "waitlist", 0, "k@zwolle.nl", "=cmd|' /C calc'!A0",
+	 2},
 };
 static struct store_attendance_answer answers[] = {
 	{"GM0344", "A@Utrecht.nl", "session-1", "accepted", 0},
@@ -180,8 +180,10 @@ test_csv(void **state)
 		"Slotcongres\r\n"
 		"GM0344,Utrecht,bevestigd,,2021-04-01 10:00,\"Meijer, Anouk\","
 		"a@utrecht.nl,geaccepteerd,afgewezen,\r\n"
-		"GM0344,Utrecht,bevestigd,,2021-04-01 10:00,,b@utrecht.nl,,,\r\n"
-		"GM0193,Zwolle,wachtlijst,2,2021-04-01 10:00,'=cmd|' /C calc'!A0,"
+		"GM0344,Utrecht,bevestigd,,2021-04-01 "
+		"10:00,,b@utrecht.nl,,,\r\n"
+		"GM0193,Zwolle,wachtlijst,2,2021-04-01 10:00,'=cmd|' /C "
+		"calc'!A0,"
 		"k@zwolle.nl,,,voorlopig\r\n";
 	char *out;
 	size_t len;
@@ -222,15 +224,15 @@ test_list(void **state)
 	export_table_init(&t, &prog, contacts, nitems(contacts), answers,
 			  nitems(answers));
 	out = export_list(&t, false);
-	assert_string_equal(
-		out, "code\tname\tstatus\tplace\tenrolled_at\tcontact\t"
-		     "session-1\tsession-2\tcongress\n"
-		     "GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
-		     "a@utrecht.nl\taccepted\tdeclined\t-\n"
-		     "GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
-		     "b@utrecht.nl\t-\t-\t-\n"
-		     "GM0193\tZwolle\twaitlist\t2\t2021-04-01 10:00\t"
-		     "k@zwolle.nl\t-\t-\ttentative\n");
+	assert_string_equal(out,
+			    "code\tname\tstatus\tplace\tenrolled_at\tcontact\t"
+			    "session-1\tsession-2\tcongress\n"
+			    "GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
+			    "a@utrecht.nl\taccepted\tdeclined\t-\n"
+			    "GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
+			    "b@utrecht.nl\t-\t-\t-\n"
+			    "GM0193\tZwolle\twaitlist\t2\t2021-04-01 10:00\t"
+			    "k@zwolle.nl\t-\t-\ttentative\n");
 	free(out);
 	out = export_list(&t, true);
 	assert_non_null(strstr(out, "\"GM0344\",\"Utrecht\",\"confirmed\","));

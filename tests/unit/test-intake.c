@@ -651,10 +651,12 @@ test_backlog_arrival(void **state)
 	assert_int_equal(e->stats.recorded, 12);
 	assert_int_equal(e->stats.verdicts[VERDICT_ENROL], 5);
 	assert_int_equal(e->stats.verdicts[VERDICT_WAITLIST], 7);
-	order = query_text(e, "SELECT group_concat(code, ' ') FROM"
-			      " (SELECT code FROM enrolments ORDER BY arrival)");
-	assert_string_equal(order, "GM0344 GM0074 GM0080 GM0060 GM0050 GM0796"
-				   " GM0086 GM0072 GM0047 GM0037 GM0034 GM0014");
+	order = query_text(e,
+			   "SELECT group_concat(code, ' ') FROM"
+			   " (SELECT code FROM enrolments ORDER BY arrival)");
+	assert_string_equal(order,
+			    "GM0344 GM0074 GM0080 GM0060 GM0050 GM0796"
+			    " GM0086 GM0072 GM0047 GM0037 GM0034 GM0014");
 	free(order);
 	/* the letter's place is the list's and the export's */
 	for (i = 5; i < nitems(backlog); i++) {
