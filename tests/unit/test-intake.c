@@ -1046,6 +1046,44 @@ test_poison_in_batch(void **state)
 	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 10);
 	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
 	assert_int_equal(count(e, "SELECT count(*) FROM review_items"), 1);
+	/* handled last, it kept the place of its arrival: fifth */
+	assert_int_equal(count(e, "SELECT count(*) FROM messages m"
+				  " WHERE m.arrival < (SELECT arrival FROM"
+				  " messages WHERE msgkey ="
+				  " '1616660004.M4.test')"),
+			 4);
+}
+
+/* A group whose marks fail ends the pass: a later group would otherwise
+   take its arrival first. */
+static void
+test_unmarked_group(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+
+	enrol_from(e, "1616660000.M1.test", "a@utrecht.nl", "a@test");
+	enrol_from(e, "1616660000.M2.test", "b@zwolle.nl", "s@test");
+	enrol_from(e, "1616660000.M3.test", "c@almere.nl", "b@test");
+	/* the second, a suspect, splits them into two groups */
+	fixture_exec(e->db, "INSERT INTO attempts (mailbox, msgkey, count,"
+			    " last_at) VALUES ('INBOX', '1616660000.M2.test',"
+			    " 1, 0);"
+			    "CREATE TRIGGER nomark BEFORE INSERT ON attempts"
+			    " WHEN NEW.msgkey = '1616660000.M1.test'"
+			    " BEGIN SELECT RAISE(ABORT, 'no mark'); END;");
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 1);
+	fixture_exec(e->db, "DROP TRIGGER nomark;");
+	pass(e, now + 60);
+	assert_int_equal(e->stats.recorded, 3);
+	assert_int_equal(count(e,
+			       "SELECT (SELECT arrival FROM messages WHERE"
+			       " message_id = 'a@test') < (SELECT arrival"
+			       " FROM messages WHERE message_id = 'b@test')"),
+			 1);
 }
 
 static void
@@ -1208,6 +1246,7 @@ main(void)
 		T(test_duplicate),
 		T(test_waitlist),
 		T(test_backlog_arrival),
+		T(test_unmarked_group),
 		T(test_window),
 		T(test_withdraw_and_back),
 		T(test_machine_mail),
