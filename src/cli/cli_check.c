@@ -203,6 +203,80 @@ check_connect(struct runtime *rt)
 	return failed;
 }
 
+/* From enrolment_opens to the congress: where the programme starts
+   (its first item without an opening date) and ends (its last item
+   without a congress). */
+static void
+programme_period(const struct programme *p, time_t *from_r, time_t *to_r)
+{
+	time_t from = p->opens, to = p->closes;
+	size_t i;
+
+	for (i = 0; i < p->n_sessions; i++) {
+		if (from == 0 || p->sessions[i].start < from)
+			from = p->sessions[i].start;
+		if (p->sessions[i].end > to)
+			to = p->sessions[i].end;
+	}
+	if (p->deadline.title != NULL && p->deadline.end > to)
+		to = p->deadline.end;
+	if (p->congress.title != NULL)
+		to = p->congress.end > to ? p->congress.end : to;
+	*from_r = from;
+	*to_r = to;
+}
+
+struct merges {
+	struct buf *out;
+	time_t to;
+	unsigned warnings;
+};
+
+static void
+merge_line(void *ctx, const struct gemeente *m)
+{
+	struct merges *c = ctx;
+
+	(void)buf_addf(c->out,
+		       "merge: %s (%s) into %s (%s) on %s%s, within the "
+		       "programme: before that day it enrols on its own, from "
+		       "it as %s\n",
+		       m->name, m->code, m->successor->name, m->successor->code,
+		       m->merged_on, m->planned ? " (planned)" : "",
+		       m->successor->name);
+}
+
+static void
+planned_warning(void *ctx, const struct gemeente *m)
+{
+	struct merges *c = ctx;
+
+	if (!m->planned)
+		return;
+	(void)buf_addf(c->out,
+		       "warning: the merge of %s (%s) into %s (%s) on %s is "
+		       "planned, not yet law: it takes effect on that date "
+		       "unless gemeenten.tsv says otherwise\n",
+		       m->name, m->code, m->successor->name, m->successor->code,
+		       m->merged_on);
+	c->warnings++;
+}
+
+unsigned
+cli_check_merges(const struct gemeenten *g, const struct programme *p,
+		 struct buf *out)
+{
+	struct merges c = {out, 0, 0};
+	time_t from;
+
+	programme_period(p, &from, &c.to);
+	gemeenten_each_merge(g, from, c.to, merge_line, &c);
+	/* a plan whose day came before the programme ends: in force
+	   for this programme, law or not */
+	gemeenten_each_merge(g, 0, c.to, planned_warning, &c);
+	return c.warnings;
+}
+
 int
 cli_check_run(struct runtime *rt, int argc, char **argv)
 {
@@ -234,6 +308,12 @@ cli_check_run(struct runtime *rt, int argc, char **argv)
 	}
 	if (warning != NULL)
 		printf("warning: %s\n", warning);
+	/* the register on the programme's days */
+	buf_init(&report, 64 * 1024);
+	(void)cli_check_merges(rt->rules->gemeenten, rt->rules->programme,
+			       &report);
+	fputs(buf_str(&report), stdout);
+	buf_deinit(&report);
 	/* what connecting would refuse, all of it, before connecting */
 	buf_init(&report, 64 * 1024);
 	bad = check_servers(rt->config, &report) == -1;

@@ -224,17 +224,31 @@ add_line(struct buf *b, const char *const *v, size_t n, char sep,
 	return rc == 0 ? 0 : -1;
 }
 
-#define COLUMNS_MAX (8 + EXPORT_ITEMS_MAX)
+/* The place on the waiting list; NULL (empty) for the others. */
+static const char *
+place_text(const struct store_attendance_contact *c, char *buf, size_t size)
+{
+	if (c->place == 0)
+		return NULL;
+	snprintf(buf, size, "%zu", c->place);
+	return buf;
+}
+
+/* the CSV's head, the items, and the deliverable's two */
+#define COLUMNS_MAX (9 + EXPORT_ITEMS_MAX)
 
 char *
 export_csv(const struct export_table *t, bool excel, size_t *len_r)
 {
 	static const char *const head[] = {
-		"CBS-code",	"gemeente",	  "status",
-		"aangemeld op", "contactpersoon", "e-mailadres",
+		"CBS-code",	"gemeente",
+		"status",	"plaats op de wachtlijst",
+		"aangemeld op", "contactpersoon",
+		"e-mailadres",
 	};
 	const char *v[COLUMNS_MAX];
-	char sep = excel ? ';' : ',', when[32], got[32], versions[16];
+	char sep = excel ? ';' : ',', when[32], got[32], versions[16],
+	     place[24];
 	struct buf b;
 	size_t i, k, n;
 	int rc = 0;
@@ -257,6 +271,7 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		v[n++] = c->code;
 		v[n++] = c->name;
 		v[n++] = in_dutch(c->status);
+		v[n++] = place_text(c, place, sizeof(place));
 		v[n++] = when;
 		v[n++] = c->contact_name;
 		v[n++] = c->address;
@@ -279,10 +294,10 @@ char *
 export_list(const struct export_table *t, bool csv)
 {
 	static const char *const head[] = {
-		"code", "name", "status", "enrolled_at", "contact",
+		"code", "name", "status", "place", "enrolled_at", "contact",
 	};
 	const char *v[COLUMNS_MAX];
-	char when[32], got[32], versions[16];
+	char when[32], got[32], versions[16], place[24];
 	struct buf b;
 	size_t i, k, n;
 	int rc = 0;
@@ -303,6 +318,7 @@ export_list(const struct export_table *t, bool csv)
 		v[n++] = c->code;
 		v[n++] = c->name;
 		v[n++] = c->status;
+		v[n++] = place_text(c, place, sizeof(place));
 		v[n++] = when;
 		v[n++] = c->address;
 		for (k = 0; k < t->n_items; k++)

@@ -44,6 +44,9 @@ struct batch {
 	pthread_mutex_t lock;
 	pthread_cond_t kept_more;
 	size_t kept; /* under lock: the copies of slots [0, kept) are done */
+	/* a group's marks failed: what follows waits for the next pass,
+	   or it would take its arrival (store_attempts_mark()) first */
+	bool unmarked;
 };
 
 /* Where the pass stands: the last key before the first failure, so
@@ -272,6 +275,7 @@ group_run(struct intake *in, struct batch *b, size_t from, size_t to,
 				(void)prepare_slot(in, b, i, true, now);
 		}
 		group_failed(b, from, to, err);
+		b->unmarked = true;
 		return;
 	}
 	/* parsed before the group takes the write lock */
@@ -321,7 +325,7 @@ handle(struct intake *in, struct batch *b, time_t now,
 	size_t i = 0, j;
 	bool thread = keeper_start(b) == 0;
 
-	while (i < b->n && !*stop) {
+	while (i < b->n && !*stop && !b->unmarked) {
 		if (suspect(&b->slots[i])) {
 			if (prepare_slot(in, b, i, false, now))
 				judge_slot(in, b, i, false, now, stats);
@@ -369,7 +373,7 @@ intake_keys(struct intake *in, char **keys, size_t n, time_t now,
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->kept_more, NULL);
 
-	while (rc == 0 && next < n && !*stop) {
+	while (rc == 0 && next < n && !*stop && !b->unmarked) {
 		rc = gather(in, keys, n, &next, b, stop, error_r);
 		handle(in, b, now, stop, stats);
 		settle(b, stats, p);

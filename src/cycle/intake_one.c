@@ -449,7 +449,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	struct kept_files kept;
 	struct store_bounce bounce;
 	char **codes, *codes_text, *participant, *bounce_rcpt = NULL;
-	size_t n, confirmed;
+	size_t n, confirmed, place;
 	int64_t id;
 	int rc;
 
@@ -491,8 +491,15 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	describe_record(in, key, msg, sha, spool_path, now, &c, &att, &rec);
 	rec.reason_codes = codes_text = reason_list_encode(&c.codes);
 	outmail_list_init(&mails);
-	rc = prepare_mails(in, msg, sha, &c, n - confirmed + 1, now, &mails,
-			   error_r);
+	/* the place by arrival: a message retried late keeps its own */
+	place = n - confirmed + 1;
+	rc = c.verdict == VERDICT_WAITLIST
+		     ? store_place_for(in->store, in->mailbox->name, key, 0,
+				       &place, error_r)
+		     : 0;
+	if (rc == 0)
+		rc = prepare_mails(in, msg, sha, &c, place, now, &mails,
+				   error_r);
 	rec.mails = mails.mails;
 	rec.n_mails = mails.n;
 	/* the withdrawal, its mails and a promotion: one commit */

@@ -71,7 +71,9 @@ review_outcome(enum review_decision d, const char *code, bool silent,
 		out->verdict = VERDICT_WAITLIST;
 		out->enrol = STORE_ENROL_WAITLIST;
 		out->template = TEMPLATE_WAITLIST;
-		out->position = state->n_enrolled - state->confirmed + 1;
+		out->position = state->place > 0 ? state->place
+						 : state->n_enrolled -
+							   state->confirmed + 1;
 		return;
 	}
 	out->verdict = VERDICT_ENROL;
@@ -241,7 +243,7 @@ send_back(const struct review *r, const struct review_request *q,
 /* The municipality an approval enrols, its successor if it merged;
    -1 with *error_r if gemeenten.tsv has no such code. */
 static int
-approved_municipality(const struct review *r, const char *code,
+approved_municipality(const struct review *r, const char *code, time_t now,
 		      const struct gemeente **g_r, char **error_r)
 {
 	const struct gemeente *g = gemeenten_by_code(r->rules->gemeenten, code);
@@ -251,10 +253,9 @@ approved_municipality(const struct review *r, const char *code,
 			xasprintf("no municipality %s in gemeenten.tsv", code);
 		return -1;
 	}
-	/* a merged municipality enrols its successor */
-	while (g->successor != NULL)
-		g = g->successor;
-	*g_r = g;
+	/* a merged municipality enrols its successor, from the merge's
+	   date on */
+	*g_r = gemeenten_at(g, now);
 	return 0;
 }
 
@@ -316,7 +317,7 @@ decide_at(const struct review *r, const struct review_request *q,
 	b.sha = it->sha256;
 	b.failed_mail = it->outbox > 0;
 	if (q->decision == REVIEW_APPROVE &&
-	    approved_municipality(r, code, &b.gemeente, error_r) == -1)
+	    approved_municipality(r, code, q->now, &b.gemeente, error_r) == -1)
 		return -1;
 	if (decision_applies(q, it, error_r) == -1)
 		return -1;

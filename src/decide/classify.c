@@ -30,6 +30,7 @@ struct judge {
 	const struct message *msg;
 	const struct rules *rules;
 	const struct classify_settings *set;
+	time_t now; /* whose the register is: merges take effect by date */
 	struct reason_list reasons;
 	const struct gemeente *gemeente;
 	bool quiet;		 /* a reply to our own mail: never answered */
@@ -151,7 +152,7 @@ judge_outsider(struct judge *j, const char *domain)
 	}
 	m = gemeenten_lookalike(g, domain, &like);
 	if (m != NULL) {
-		j->gemeente = m->merged ? m->successor : m;
+		j->gemeente = gemeenten_at(m, j->now);
 		reason_list_add(&j->reasons, REASON_LOOKALIKE, domain, like,
 				m->code, m->name);
 		return VERDICT_REVIEW;
@@ -159,7 +160,7 @@ judge_outsider(struct judge *j, const char *domain)
 	m = j->msg->from_name == NULL ? NULL
 				      : gemeenten_claimed(g, j->msg->from_name);
 	if (m != NULL) {
-		j->gemeente = m;
+		j->gemeente = gemeenten_at(m, j->now);
 		reason_list_add(&j->reasons, REASON_NAME_CLAIM, m->name,
 				m->code, j->msg->from_addr);
 		return VERDICT_REVIEW;
@@ -189,10 +190,11 @@ judge_sender(struct judge *j)
 	m = gemeenten_by_domain(j->rules->gemeenten, domain, &matched);
 	if (m == NULL)
 		return judge_outsider(j, domain);
-	if (m->merged) {
-		j->gemeente = m->successor;
+	if (gemeenten_at(m, j->now) != m) {
+		/* from the merge's date on; before it m enrols itself */
+		j->gemeente = gemeenten_at(m, j->now);
 		reason_list_add(&j->reasons, REASON_MERGED, domain, m->name,
-				m->code, m->successor->code, m->successor->name,
+				m->code, j->gemeente->code, j->gemeente->name,
 				m->merged_on != NULL ? m->merged_on : "?");
 		return VERDICT_ENROL;
 	}
@@ -661,6 +663,7 @@ classify(const struct message *msg, const struct rules *rules,
 	j.msg = msg;
 	j.rules = rules;
 	j.set = settings;
+	j.now = now;
 	v = judge(&j, state, now);
 	if (msg->problem == NULL) {
 		auth = judge_authres(&j);

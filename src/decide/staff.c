@@ -350,7 +350,8 @@ enrolment_block(const struct staff_enrolment *e, size_t n, bool waitlist)
 			       when);
 		if (!waitlist && e[i].status != NULL &&
 		    strcmp(e[i].status, "waitlist") == 0)
-			(void)buf_adds(&line, ", op de wachtlijst");
+			(void)buf_addf(&line, ", plaats %zu op de wachtlijst",
+				       e[i].place);
 		if (e[i].contact != NULL) {
 			(void)buf_adds(&line, ", door ");
 			add_clean(&line, e[i].contact, VALUE_MAX);
@@ -359,7 +360,10 @@ enrolment_block(const struct staff_enrolment *e, size_t n, bool waitlist)
 		if (waitlist) {
 			char prefix[32];
 
-			snprintf(prefix, sizeof(prefix), "  %zu. ", i + 1);
+			/* the place its letter gave, moved up as places
+			   came free */
+			snprintf(prefix, sizeof(prefix), "  %zu. ",
+				 e[i].place > 0 ? e[i].place : i + 1);
 			add_wrapped(&b, prefix, text, 5);
 		} else {
 			add_wrapped(&b, "  - ", text, 4);

@@ -41,6 +41,7 @@ struct staff_enrolment {
 	char *status;
 	char *contact; /* the first contact's address */
 	time_t enrolled_at;
+	size_t place; /* on the waiting list, as its letter says; 0 if not */
 };
 
 /* A mail that could not be delivered (outbox status failed). */

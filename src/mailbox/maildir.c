@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -93,11 +94,46 @@ maildir_open(const struct mailbox_settings *set, char **error_r)
 	return md;
 }
 
+/* The number at *p (digits only, saturating), and p moved past it. */
+static unsigned long long
+leading_number(const char **p)
+{
+	unsigned long long v = 0;
+
+	for (; **p >= '0' && **p <= '9'; (*p)++)
+		v = v > ULLONG_MAX / 10 - 10 ? ULLONG_MAX
+					     : v * 10 + (**p - '0');
+	return v;
+}
+
+/* The delivery order of two Maildir names: the second of delivery, then
+   the microsecond of an "M" part ("1617264000.M5P1.host" came before
+   "1617264000.M123456P1.host", which strcmp() puts first), then the
+   name.  Equal only for equal names. */
+static int
+name_cmp(const char *x, const char *y)
+{
+	const char *p = x, *q = y;
+	unsigned long long a = leading_number(&p), b = leading_number(&q);
+
+	if (a != b)
+		return a < b ? -1 : 1;
+	if (p[0] == '.' && p[1] == 'M' && q[0] == '.' && q[1] == 'M') {
+		p += 2;
+		q += 2;
+		a = leading_number(&p);
+		b = leading_number(&q);
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return strcmp(x, y);
+}
+
 static int
 entry_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->key,
-		      ((const struct entry *)b)->key);
+	return name_cmp(((const struct entry *)a)->key,
+			((const struct entry *)b)->key);
 }
 
 static int
@@ -148,7 +184,8 @@ maildir_list(void *h, char ***keys_r, size_t *n_r, char **error_r)
 		forget(md);
 		return MAILBOX_ERROR;
 	}
-	/* Maildir names start with the delivery time: oldest first */
+	/* Maildir names start with the delivery time: oldest first, the
+	   order of arrival (name_cmp) */
 	if (md->n_seen > 0)
 		qsort(md->seen, md->n_seen, sizeof(*md->seen), entry_cmp);
 	keys = xcalloc(md->n_seen, sizeof(*keys));

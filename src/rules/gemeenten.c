@@ -81,6 +81,78 @@ match_name(const char *name)
 	return s;
 }
 
+/* "2027-01-01" as 20270101, or 0 when it is no such date. */
+static long
+day_number(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd";
+	long y = 0, m, d;
+	size_t i;
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return 0;
+	for (i = 0; shape[i] != '\0'; i++) {
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i])
+				    : s[i] != '-')
+			return 0;
+	}
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (s[i] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1800 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	return y * 10000 + m * 100 + d;
+}
+
+/* The local day of t as 20270101. */
+static long
+local_day(time_t t)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	return (tm.tm_year + 1900L) * 10000 + (tm.tm_mon + 1) * 100 +
+	       tm.tm_mday;
+}
+
+bool
+gemeenten_merged_at(const struct gemeente *m, time_t now)
+{
+	if (m->successor == NULL)
+		return false;
+	return m->merged_day == 0 || local_day(now) >= m->merged_day;
+}
+
+const struct gemeente *
+gemeenten_at(const struct gemeente *m, time_t now)
+{
+	size_t hops = 0;
+
+	/* a chain of merges, each on its own date; the loader refuses
+	   none of a cycle, so it is cut short */
+	while (m != NULL && gemeenten_merged_at(m, now) && hops++ < 16)
+		m = m->successor;
+	return m;
+}
+
+void
+gemeenten_each_merge(const struct gemeenten *g, time_t from, time_t to,
+		     void (*fn)(void *ctx, const struct gemeente *m), void *ctx)
+{
+	long first = local_day(from), last = local_day(to);
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		const struct gemeente *m = &g->list[i];
+
+		if (m->merged && m->merged_day >= first &&
+		    m->merged_day <= last)
+			fn(ctx, m);
+	}
+}
+
 static int
 add_gemeente(struct gemeenten *g, char **f, const char *path, unsigned line,
 	     struct buf *errors)
@@ -93,7 +165,8 @@ add_gemeente(struct gemeenten *g, char **f, const char *path, unsigned line,
 			       f[0]);
 		return -1;
 	}
-	if (strcmp(f[4], "current") != 0 && strcmp(f[4], "merged") != 0) {
+	if (strcmp(f[4], "current") != 0 && strcmp(f[4], "merged") != 0 &&
+	    strcmp(f[4], "planned") != 0) {
 		rulefile_error(errors, path, line, "bad status '%s'", f[4]);
 		return -1;
 	}
@@ -111,15 +184,27 @@ add_gemeente(struct gemeenten *g, char **f, const char *path, unsigned line,
 	m->name = xstrdup(f[1]);
 	m->province = xstrdup(f[2]);
 	m->domains = split_commas(f[3], &m->n_domains);
-	m->merged = strcmp(f[4], "merged") == 0;
+	m->planned = strcmp(f[4], "planned") == 0;
+	m->merged = m->planned || strcmp(f[4], "merged") == 0;
 	/* successor codes are resolved once every row is read */
 	m->successor = NULL;
 	m->merged_on = f[6][0] == '\0' ? NULL : xstrdup(f[6]);
 	m->name_lower = match_name(f[1]);
 	m->merged_into = f[5][0] == '\0' ? NULL : xstrdup(f[5]);
 	if (m->merged && m->merged_into == NULL) {
+		rulefile_error(errors, path, line, "%s without merged_into",
+			       f[4]);
+		return -1;
+	}
+	if (m->merged_on != NULL &&
+	    (m->merged_day = day_number(m->merged_on)) == 0) {
 		rulefile_error(errors, path, line,
-			       "merged without merged_into");
+			       "bad merged_on '%s' (YYYY-MM-DD)", m->merged_on);
+		return -1;
+	}
+	/* a plan has a date: it takes effect on it */
+	if (m->planned && m->merged_on == NULL) {
+		rulefile_error(errors, path, line, "planned without merged_on");
 		return -1;
 	}
 	return 0;
@@ -469,7 +554,5 @@ gemeenten_claimed(const struct gemeenten *g, const char *text)
 		free(phrase);
 	}
 	free(lower);
-	if (best != NULL && best->merged)
-		return best->successor;
 	return best;
 }

@@ -4,13 +4,18 @@
  *
  * gemeenten.tsv columns: code name province domains status merged_into
  * merged_on source; domains comma-separated; a domain covers its
- * subdomains.  '#' lines before the header are comments.
+ * subdomains.  '#' lines before the header are comments.  status is
+ * current, merged (into merged_into on merged_on), or planned: a merge
+ * decided on whose law is not yet in force.  A merge, planned or not,
+ * takes effect on its date (gemeenten_at()): before it the old
+ * municipality enrols on its own.
  */
 #ifndef AANMELD_GEMEENTEN_H
 #define AANMELD_GEMEENTEN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 struct buf;
 
@@ -23,8 +28,10 @@ struct gemeente {
 	char *province;
 	char **domains;
 	size_t n_domains;
-	bool merged;
+	bool merged;			  /* a merge, done or planned */
+	bool planned;			  /* status planned: not yet law */
 	char *merged_on;		  /* "2022-01-01" or NULL */
+	long merged_day;		  /* merged_on as 20220101; 0 */
 	char *merged_into;		  /* successor's code, or NULL */
 	const struct gemeente *successor; /* set when merged */
 	char *name_lower;		  /* for matching display names */
@@ -63,9 +70,21 @@ const struct gemeente *gemeenten_lookalike(const struct gemeenten *g,
 					   const char *domain,
 					   const char **like_r);
 /* A municipality that text (a display name) claims to be: "gemeente X" or
-   exactly X, case-insensitively; NULL if none. */
+   exactly X, case-insensitively; NULL if none.  The one named, merged or
+   not: gemeenten_at() says who it is on a day. */
 const struct gemeente *gemeenten_claimed(const struct gemeenten *g,
 					 const char *text);
 size_t gemeenten_count(const struct gemeenten *g);
+/* Whether m's merge has taken effect on the local day of now: from its
+   merged_on date on (always for a merged row without a date). */
+bool gemeenten_merged_at(const struct gemeente *m, time_t now);
+/* Who m is on the day of now: its successor (and theirs) once the merge
+   has taken effect, m itself before.  Borrowed like m. */
+const struct gemeente *gemeenten_at(const struct gemeente *m, time_t now);
+/* The merges, done or planned, that take effect in [from, to] (local
+   days): calls fn for each, in the order of the file. */
+void gemeenten_each_merge(const struct gemeenten *g, time_t from, time_t to,
+			  void (*fn)(void *ctx, const struct gemeente *m),
+			  void *ctx);
 
 #endif

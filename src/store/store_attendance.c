@@ -9,6 +9,7 @@
 #include "store.h"
 #include "store_attendance.h"
 #include "store_internal.h"
+#include "store_sql.h"
 #include "util.h"
 
 int
@@ -143,8 +144,9 @@ contact_row(void *row, sqlite3_stmt *st)
 	r->enrolled_at = (time_t)sqlite3_column_int64(st, 3);
 	r->address = store_column_dup(st, 4);
 	r->contact_name = store_column_dup(st, 5);
-	r->delivered_at = (time_t)sqlite3_column_int64(st, 6);
-	r->deliveries = (unsigned)sqlite3_column_int(st, 7);
+	r->place = (size_t)sqlite3_column_int64(st, 6);
+	r->delivered_at = (time_t)sqlite3_column_int64(st, 7);
+	r->deliveries = (unsigned)sqlite3_column_int(st, 8);
 }
 
 int
@@ -160,11 +162,14 @@ store_attendance_contacts(struct store *s,
 	st = store_prepare(
 		s,
 		"SELECT e.code, e.name, e.status, e.enrolled_at, c.address,"
-		" c.name, (SELECT max(received_at) FROM deliveries d"
-		" WHERE d.code = e.code), (SELECT count(*) FROM deliveries d"
-		" WHERE d.code = e.code) FROM enrolments e LEFT JOIN contacts c"
-		" ON c.code = e.code ORDER BY e.status = 'waitlist',"
-		" e.enrolled_at, e.code, c.added_at, c.id",
+		" c.name, " STORE_PLACE_SQL(
+			"e") ", (SELECT max(received_at) FROM deliveries d"
+			     " WHERE d.code = e.code), (SELECT count(*) FROM"
+			     " deliveries d WHERE d.code = e.code)"
+			     " FROM enrolments e"
+			     " LEFT JOIN contacts c ON c.code = e.code"
+			     " ORDER BY e.status = 'waitlist', e.arrival, "
+			     "c.added_at, c.id",
 		error_r);
 	if (st == NULL)
 		return -1;

@@ -64,6 +64,7 @@ struct store_attendance_contact {
 	time_t enrolled_at;
 	char *address;	    /* NULL for an enrolment without contacts */
 	char *contact_name; /* may be NULL */
+	size_t place;	    /* on the waiting list; 0 when not waiting */
 	/* its municipality's text ([deadline] deliverable): when the latest
 	   version came (0: none yet), and how many versions */
 	time_t delivered_at;

@@ -392,3 +392,24 @@ store_set_mailbox_position(struct store *s, const char *mailbox,
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
 	return store_run(s, st, error_r, "mailbox position");
 }
+
+int
+store_place_for(struct store *s, const char *mailbox, const char *msgkey,
+		int64_t message, size_t *place_r, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PLACE_FOR, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, mailbox);
+	store_bind_text(st, 2, msgkey);
+	sqlite3_bind_int64(st, 3, message);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*place_r = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, error_r, "place on the waiting list");
+	return 0;
+}

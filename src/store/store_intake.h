@@ -128,4 +128,10 @@ int store_set_mailbox_position(struct store *s, const char *mailbox,
 			       uint32_t validity, uint32_t last, time_t now,
 			       char **error_r);
 
+/* The place on the waiting list that a message takes (message: its id,
+   or 0 when not recorded yet: then by the arrival intake gave mailbox
+   and msgkey): 1 + the waiting enrolments that arrived before it. */
+int store_place_for(struct store *s, const char *mailbox, const char *msgkey,
+		    int64_t message, size_t *place_r, char **error_r);
+
 #endif

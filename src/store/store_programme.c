@@ -47,7 +47,7 @@ read_contacts(struct store *s, const char *code,
 			  " e.enrolled_at)), e.round," DELIVERED
 			  " FROM contacts c"
 			  " JOIN enrolments e ON e.code = c.code"
-			  " ORDER BY e.enrolled_at, e.code, c.added_at, c.id"
+			  " ORDER BY e.arrival, c.added_at, c.id"
 			: "SELECT e.code, e.name, c.address, c.name, e.status,"
 			  " max(c.added_at, COALESCE(e.confirmed_at,"
 			  " e.enrolled_at)), e.round," DELIVERED
@@ -562,7 +562,7 @@ store_programme_first_waiting(struct store *s, char **code_r, char **name_r,
 	sqlite3_stmt *st = store_prepare(
 		s,
 		"SELECT code, name FROM enrolments WHERE status = 'waitlist'"
-		" ORDER BY enrolled_at, code LIMIT 1",
+		" ORDER BY arrival LIMIT 1",
 		error_r);
 
 	if (st == NULL)

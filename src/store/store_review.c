@@ -220,6 +220,14 @@ apply(struct store *s, const struct store_review_decision *d,
 	state.enrolled = (const char *const *)codes;
 	state.n_enrolled = n;
 	state.confirmed = confirmed;
+	/* an approval takes its place by the message's arrival: the
+	   time the review took is the desk's, not the sender's */
+	state.place = 0;
+	if (message > 0 && store_place_for(s, NULL, NULL, message, &state.place,
+					   error_r) == -1) {
+		util_free_strv(codes, n);
+		return -1;
+	}
 	memset(&e, 0, sizeof(e));
 	rc = build(ctx, &state, &e, error_r);
 	util_free_strv(codes, n);

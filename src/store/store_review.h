@@ -52,6 +52,9 @@ struct store_review_state {
 	const char *const *enrolled; /* codes confirmed or waitlisted */
 	size_t n_enrolled;
 	size_t confirmed;
+	/* the place on the waiting list the item's message takes, by its
+	   arrival; 0 when it has none (after every one waiting) */
+	size_t place;
 };
 
 /* What a decision causes; the builder owns every pointer, which must stay

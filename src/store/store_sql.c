@@ -258,6 +258,50 @@ const char *const store_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN bounce TEXT;"
 	"ALTER TABLE contacts ADD COLUMN undeliverable_at INTEGER;"
 	"ALTER TABLE contacts ADD COLUMN undeliverable TEXT;",
+	/* places follow arrival, the mailbox's own order, never the code
+	   or a second of the clock: a message's number is taken when
+	   intake first attempts it (attempts are marked in listing order,
+	   before any commit of the group), so a message retried later
+	   keeps its place.  Its enrolment carries its message's number;
+	   a writer without one gets the next.  The rows of before keep
+	   the order they had (enrolled_at, code) */
+	"CREATE TABLE arrival_seq ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" last INTEGER NOT NULL);"
+	"ALTER TABLE attempts ADD COLUMN arrival INTEGER;"
+	"ALTER TABLE messages ADD COLUMN arrival INTEGER;"
+	"ALTER TABLE enrolments ADD COLUMN arrival INTEGER;"
+	"UPDATE enrolments SET arrival = (SELECT count(*) FROM enrolments e"
+	" WHERE e.enrolled_at < enrolments.enrolled_at"
+	" OR (e.enrolled_at = enrolments.enrolled_at"
+	" AND e.code <= enrolments.code));"
+	"INSERT INTO arrival_seq (id, last)"
+	" VALUES (1, (SELECT count(*) FROM enrolments));"
+	"CREATE INDEX enrolments_arrival ON enrolments (status, arrival);"
+	"CREATE TRIGGER arrival_attempt AFTER INSERT ON attempts"
+	" WHEN NEW.arrival IS NULL BEGIN"
+	" UPDATE arrival_seq SET last = last + 1 WHERE id = 1;"
+	" UPDATE attempts SET arrival = (SELECT last FROM arrival_seq)"
+	" WHERE mailbox = NEW.mailbox AND msgkey = NEW.msgkey; END;"
+	"CREATE TRIGGER arrival_message AFTER INSERT ON messages"
+	" WHEN NEW.arrival IS NULL BEGIN"
+	" UPDATE messages SET arrival = (SELECT arrival FROM attempts"
+	" WHERE mailbox = NEW.mailbox AND msgkey = NEW.msgkey)"
+	" WHERE id = NEW.id;"
+	" UPDATE arrival_seq SET last = last + 1 WHERE id = 1 AND"
+	" (SELECT arrival FROM messages WHERE id = NEW.id) IS NULL;"
+	" UPDATE messages SET arrival = (SELECT last FROM arrival_seq)"
+	" WHERE id = NEW.id AND arrival IS NULL; END;"
+	"CREATE TRIGGER arrival_enrolment AFTER INSERT ON enrolments"
+	" WHEN NEW.arrival IS NULL BEGIN"
+	" UPDATE arrival_seq SET last = last + 1 WHERE id = 1;"
+	" UPDATE enrolments SET arrival = (SELECT last FROM arrival_seq)"
+	" WHERE code = NEW.code; END;"
+	"CREATE TRIGGER arrival_reenrolment AFTER UPDATE OF arrival"
+	" ON enrolments WHEN NEW.arrival IS NULL BEGIN"
+	" UPDATE arrival_seq SET last = last + 1 WHERE id = 1;"
+	" UPDATE enrolments SET arrival = (SELECT last FROM arrival_seq)"
+	" WHERE code = NEW.code; END;",
 	/* no plain address in a stored identifier: the keys become what
 	   schedule_key() builds now (addrhash.h), so a mail queued before
 	   is still known; a raw copy is named relative to the spool
@@ -289,7 +333,7 @@ const char *const store_sql[STMT_COUNT] = {
 		" LIMIT 1",
 	[STMT_ENROLLED] = "SELECT code, status FROM enrolments"
 			  " WHERE status IN ('confirmed', 'waitlist')"
-			  " ORDER BY enrolled_at, code",
+			  " ORDER BY arrival",
 	/* answers only: invitations (new, updated, cancelled) and
 	   reminders are no loop */
 	[STMT_ANSWERS_SINCE] = "SELECT count(*) FROM outbox WHERE " RCPT_KEY(
@@ -308,10 +352,12 @@ const char *const store_sql[STMT_COUNT] = {
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_INSERT_ENROLMENT] =
 		"INSERT INTO enrolments (code, name, status, enrolled_at,"
-		" message) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" message, arrival) VALUES (?1, ?2, ?3, ?4, ?5,"
+		" (SELECT arrival FROM messages WHERE id = ?5))"
 		" ON CONFLICT (code) DO UPDATE SET name = ?2, status = ?3,"
 		" enrolled_at = ?4, message = ?5, confirmed_at = NULL,"
-		" round = round + 1 WHERE status = 'withdrawn'",
+		" round = round + 1, arrival = excluded.arrival"
+		" WHERE status = 'withdrawn'",
 	[STMT_INSERT_CONTACT] =
 		"INSERT OR IGNORE INTO contacts (code, address, name,"
 		" added_at, message) VALUES (?, ?, ?, ?, ?)",
@@ -360,12 +406,15 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_ACTION_DONE] = "DELETE FROM actions WHERE id = ?1",
 	[STMT_REPORT_LIST] =
 		"SELECT e.code, e.name, e.status,"
-		" datetime(e.enrolled_at, 'unixepoch', 'localtime')"
-		" AS enrolled_at,"
-		" (SELECT group_concat(c.address, ' ') FROM contacts c"
-		"  WHERE c.code = e.code) AS contacts"
-		" FROM enrolments e ORDER BY e.status = 'waitlist',"
-		" e.enrolled_at, e.code",
+		" " STORE_PLACE_SQL("e") " AS place,"
+					 " datetime(e.enrolled_at, "
+					 "'unixepoch', 'localtime')"
+					 " AS enrolled_at,"
+					 " (SELECT group_concat(c.address, ' "
+					 "') FROM contacts c"
+					 "  WHERE c.code = e.code) AS contacts"
+					 " FROM enrolments e ORDER BY e.status "
+					 "= 'waitlist', e.arrival",
 	[STMT_REPORT_QUEUE] =
 		"SELECT r.id, r.message, datetime(r.created_at, 'unixepoch', "
 		"'localtime')"
@@ -444,7 +493,7 @@ const char *const store_sql[STMT_COUNT] = {
 		" FROM enrolments e JOIN contacts c ON c.code = e.code"
 		" WHERE e.code IN (SELECT code FROM schedule_changes"
 		" WHERE id <= ?1)"
-		" ORDER BY e.enrolled_at, e.code, c.added_at, c.id",
+		" ORDER BY e.arrival, c.added_at, c.id",
 	[STMT_SCHEDULE_EVALUATED] =
 		"UPDATE schedule_state SET evaluated_at = ?1, next_moment = ?2,"
 		" programme_hash = ?3 WHERE id = 1",
@@ -484,6 +533,15 @@ const char *const store_sql[STMT_COUNT] = {
 		" AND undeliverable_at IS NOT NULL)",
 	[STMT_CONTACT_KNOWN] = "SELECT 1 FROM contacts"
 			       " WHERE address = ?1 COLLATE NOCASE LIMIT 1",
+	/* the place a message would take on the waiting list: by its
+	   arrival (its own, or the one intake gave it when it first
+	   attempted it; else it is the next to arrive) */
+	[STMT_PLACE_FOR] =
+		"SELECT 1 + count(*) FROM enrolments WHERE status = 'waitlist'"
+		" AND arrival < COALESCE((SELECT arrival FROM messages"
+		" WHERE id = ?3), (SELECT arrival FROM attempts"
+		" WHERE mailbox = ?1 AND msgkey = ?2),"
+		" (SELECT last + 1 FROM arrival_seq))",
 };
 
 static const struct {

@@ -61,8 +61,18 @@ enum store_stmt {
 	STMT_CONTACT_UNDELIVERABLE,
 	STMT_OUTBOX_HOLD,
 	STMT_CONTACT_KNOWN,
+	STMT_PLACE_FOR,
 	STMT_COUNT
 };
+
+/* The place on the waiting list of the enrolment e (an SQL alias):
+   1 + the waiting ones that arrived before it; NULL when not waiting.
+   The one number of the letters, aanmeld list, the export and the
+   summary. */
+#define STORE_PLACE_SQL(e)                                                     \
+	"CASE WHEN " e ".status = 'waitlist' THEN (SELECT 1 + count(*)"        \
+	" FROM enrolments w WHERE w.status = 'waitlist'"                       \
+	" AND w.arrival < " e ".arrival) END"
 
 extern const char *const store_migrations[];
 extern const size_t store_n_migrations;

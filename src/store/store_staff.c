@@ -7,6 +7,7 @@
 
 #include "store.h"
 #include "store_internal.h"
+#include "store_sql.h"
 #include "store_staff.h"
 #include "store_write.h"
 #include "util.h"
@@ -256,6 +257,7 @@ enrolment_row(void *row, sqlite3_stmt *st)
 	e->status = store_column_dup(st, 2);
 	e->enrolled_at = column_time(st, 3);
 	e->contact = store_column_dup(st, 4);
+	e->place = (size_t)sqlite3_column_int64(st, 5);
 }
 
 static int
@@ -265,8 +267,8 @@ load_enrolments(struct store *s, const char *where, time_t since,
 	char *sql = xasprintf(
 		"SELECT e.code, e.name, e.status, e.enrolled_at,"
 		" (SELECT c.address FROM contacts c WHERE c.code = e.code"
-		" ORDER BY c.added_at, c.id LIMIT 1)"
-		" FROM enrolments e WHERE %s ORDER BY e.enrolled_at, e.code",
+		" ORDER BY c.added_at, c.id LIMIT 1), " STORE_PLACE_SQL(
+			"e") " FROM enrolments e WHERE %s ORDER BY e.arrival",
 		where);
 	sqlite3_stmt *st = store_prepare(s, sql, error_r);
 	int rc;

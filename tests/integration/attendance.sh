@@ -199,31 +199,31 @@ eq "and still four answers" 4 "$(sql 'SELECT count(*) FROM attendance')"
 cli_on aanmeld list >"$work/list.out" 2>"$work/list.err"
 ok $? "list exits 0"
 eq "list header" \
-	"code	name	status	enrolled_at	contact	session-1	session-2	session-3	session-4	session-5	deadline	congress	delivered_at	deliveries" \
+	"code	name	status	place	enrolled_at	contact	session-1	session-2	session-3	session-4	session-5	deadline	congress	delivered_at	deliveries" \
 	"$(head -n 1 "$work/list.out")"
 eq "list: Utrecht's contact" \
-	"GM0344	Utrecht	confirmed	2021-04-01 10:00	a.meijer@utrecht.nl	accepted	declined	-	-	-	-	-	-	0" \
+	"GM0344	Utrecht	confirmed	-	2021-04-01 10:00	a.meijer@utrecht.nl	accepted	declined	-	-	-	-	-	-	0" \
 	"$(grep '^GM0344' "$work/list.out")"
 eq "list: Zwolle's contact" \
-	"GM0193	Zwolle	confirmed	2021-04-01 10:05	k.bakker@zwolle.nl	-	-	declined	tentative	-	-	-	-	0" \
+	"GM0193	Zwolle	confirmed	-	2021-04-01 10:05	k.bakker@zwolle.nl	-	-	declined	tentative	-	-	-	-	0" \
 	"$(grep '^GM0193' "$work/list.out")"
 cli_on aanmeld list --csv >"$work/list.csv"
 ok $? "list --csv exits 0"
 check "list --csv: Utrecht's row, every value quoted" grep -q \
-	'^"GM0344","Utrecht","confirmed","2021-04-01 10:00","a.meijer@utrecht.nl","accepted","declined","","","","","","","0"$' \
+	'^"GM0344","Utrecht","confirmed","","2021-04-01 10:00","a.meijer@utrecht.nl","accepted","declined","","","","","","","0"$' \
 	"$work/list.csv"
 
 # 6. aanmeld export: the exact bytes
 cli_on aanmeld export --csv >"$work/plain.csv"
 ok $? "export --csv exits 0"
 {
-	printf 'CBS-code,gemeente,status,aangemeld op,contactpersoon,e-mailadres,'
+	printf 'CBS-code,gemeente,status,plaats op de wachtlijst,aangemeld op,contactpersoon,e-mailadres,'
 	printf 'Sessie 1: introductie en ambities,Sessie 2: inspiratie van buitenlandse gemeenten,'
 	printf 'Sessie 3: werksessie,Sessie 4: werksessie,'
 	printf 'Sessie 5: teksten afronden en prototype handreiking,'
 	printf 'Opleveren tekst (best practice),Slotcongres Iedereen Doet Mee!,tekst ontvangen,versies\r\n'
-	printf 'GM0344,Utrecht,bevestigd,2021-04-01 10:00,Tester,a.meijer@utrecht.nl,geaccepteerd,afgewezen,,,,,,,0\r\n'
-	printf 'GM0193,Zwolle,bevestigd,2021-04-01 10:05,Tester,k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,,,0\r\n'
+	printf 'GM0344,Utrecht,bevestigd,,2021-04-01 10:00,Tester,a.meijer@utrecht.nl,geaccepteerd,afgewezen,,,,,,,0\r\n'
+	printf 'GM0193,Zwolle,bevestigd,,2021-04-01 10:05,Tester,k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,,,0\r\n'
 } >"$work/plain.want"
 same "export --csv: the bytes (RFC 4180, CRLF)" "$work/plain.want" "$work/plain.csv"
 cli_on aanmeld export --csv --excel >"$work/excel.csv"

@@ -6,7 +6,8 @@
 # reader does not own.  And it says, as the daemon's start does, that
 # senders are not authenticated while neither trusted_authserv_id nor
 # trust_unlabelled_authres is set, also for the embedded default, which
-# still passes.
+# still passes.  It names the merges that take effect within the
+# programme, and warns of a planned one.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -154,6 +155,25 @@ if [ "$(id -u)" = 0 ]; then
 else
 	eq "a warning only: check passes" 0 $rc
 fi
+
+# --- the register on the programme's days: the seed (2021) has no merge
+# within it; a programme over New Year 2027 has the planned one, with a
+# warning that it is not yet law
+check "the seed's programme: no merge within it" \
+	sh -c "! grep -q '^merge: ' '$work/default.out'"
+mkdir "$work/later"
+cp -R "$srcdir/../rules" "$work/later/rules"
+chmod -R u+w "$work/later/rules"
+sed 's/2021-10-07/2027-01-07/; s/2021-/2026-/' "$srcdir/../rules/programme.conf" \
+	>"$work/later/rules/programme.conf"
+(cd "$work/later" && "$AANMELD" check >../later.out 2>&1)
+eq "a programme over New Year 2027 passes" 0 $?
+check "... and names the merge that takes effect within it" has later \
+	"merge: Wijdemeren (GM1696) into Hilversum (GM0402) on 2027-01-01 (planned), within the programme: before that day it enrols on its own, from it as Hilversum"
+check "... and warns that it is planned" has later \
+	"warning: the merge of Wijdemeren (GM1696) into Hilversum (GM0402) on 2027-01-01 is planned, not yet law: it takes effect on that date unless gemeenten.tsv says otherwise"
+eq "... one merge, two warnings (with the authentication one)" "1 2" \
+	"$(grep -c '^merge: ' "$work/later.out") $(grep -c '^warning: ' "$work/later.out")"
 
 # --- the daemon says it at its start, and only then
 mkdir -p "$work/spool-daemon/maildir/new" "$work/spool-daemon/maildir/cur" \

@@ -95,7 +95,7 @@ eq "copy: moved out of the inbox" 0 "$(ls "$work/spool/maildir/new" | wc -l)"
 # a message that crashed the daemon three times goes to review unparsed
 eq "no attempts left over after clean runs" 0 "$(sql 'SELECT count(*) FROM attempts')"
 mail 2500.poison.host p@utrecht.nl "$S"
-sql "INSERT INTO attempts VALUES ('INBOX', '2500.poison.host', 3, 0)"
+sql "INSERT INTO attempts (mailbox, msgkey, count, last_at) VALUES ('INBOX', '2500.poison.host', 3, 0)"
 once
 eq "poison: recorded as review" "review" "$(key_verdict 2500.poison.host)"
 check "poison: the reason says why" \

@@ -201,6 +201,18 @@ static const struct row rows[] = {
 	{"", "a@gmail.com", "Afmelding praktijkproef GG & lokale inclusie",
 	 false, "2021-04-01 10:00", 0, "GM0344", "review", "-", true,
 	 "withdrawal request not from a known municipality"},
+	/* a merge takes effect on its date: the day before, Weesp is
+	   itself (and enrolment is closed by then); from it, Amsterdam */
+	{"", "a@weesp.nl", SUBJECT, false, "2022-03-23 23:59", 0, "GM0363",
+	 "closed", "GM0457", true, "enrolment closed"},
+	{"", "a@weesp.nl", SUBJECT, false, "2022-03-24 00:00", 0, "GM0363",
+	 "duplicate", "GM0363", true, "merged into GM0363"},
+	/* and a planned one the same (gemeenten.tsv: Wijdemeren into
+	   Hilversum on 1 January 2027) */
+	{"", "a@wijdemeren.nl", SUBJECT, false, "2026-12-31 23:59", 0, "GM0402",
+	 "closed", "GM1696", true, "municipality GM1696 Wijdemeren"},
+	{"", "a@wijdemeren.nl", SUBJECT, false, "2027-01-01 00:00", 0, "GM0402",
+	 "duplicate", "GM0402", true, "merged into GM0402"},
 	/* the organiser's colleagues (senders.rules) */
 	{"", "collega@vng.nl", "FW: " SUBJECT, false, "2021-04-01 10:00", 0,
 	 NULL, "review", "-", true, "sends vng.nl to review"},

@@ -120,11 +120,11 @@ test_field_limit(void **state)
 static struct programme prog;
 static struct store_attendance_contact contacts[] = {
 	{"GM0344", "Utrecht", "confirmed", 0, "a@utrecht.nl", "Meijer, Anouk",
+	 0, 1628503200, 2},
+	{"GM0344", "Utrecht", "confirmed", 0, "b@utrecht.nl", NULL, 0,
 	 1628503200, 2},
-	{"GM0344", "Utrecht", "confirmed", 0, "b@utrecht.nl", NULL, 1628503200,
-	 2},
 	{"GM0193", "Zwolle", "waitlist", 0, "k@zwolle.nl", "=cmd|' /C calc'!A0",
-	 0, 0},
+	 2, 0, 0},
 };
 static struct store_attendance_answer answers[] = {
 	{"GM0344", "A@Utrecht.nl", "session-1", "accepted", 0},
@@ -175,14 +175,16 @@ test_csv(void **state)
 {
 	struct export_table t;
 	const char *want =
-		"CBS-code,gemeente,status,aangemeld op,contactpersoon,"
+		"CBS-code,gemeente,status,plaats op de wachtlijst,aangemeld op,"
+		"contactpersoon,"
 		"e-mailadres,\"Sessie 1: introductie, en ambities\",Sessie 2,"
 		"Slotcongres,tekst ontvangen,versies\r\n"
-		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,\"Meijer, Anouk\","
+		"GM0344,Utrecht,bevestigd,,2021-04-01 10:00,\"Meijer, Anouk\","
 		"a@utrecht.nl,geaccepteerd,afgewezen,,2021-08-09 12:00,2\r\n"
-		"GM0344,Utrecht,bevestigd,2021-04-01 10:00,,b@utrecht.nl,,,,"
+		"GM0344,Utrecht,bevestigd,,2021-04-01 10:00,,b@utrecht.nl,,,,"
 		"2021-08-09 12:00,2\r\n"
-		"GM0193,Zwolle,wachtlijst,2021-04-01 10:00,'=cmd|' /C calc'!A0,"
+		"GM0193,Zwolle,wachtlijst,2,2021-04-01 10:00,'=cmd|' /C "
+		"calc'!A0,"
 		"k@zwolle.nl,,,voorlopig,,0\r\n";
 	char *out;
 	size_t len;
@@ -226,13 +228,13 @@ test_list(void **state)
 	out = export_list(&t, false);
 	assert_string_equal(
 		out,
-		"code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
+		"code\tname\tstatus\tplace\tenrolled_at\tcontact\tsession-1\t"
 		"session-2\tcongress\tdelivered_at\tdeliveries\n"
-		"GM0344\tUtrecht\tconfirmed\t2021-04-01 10:00\t"
+		"GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
 		"a@utrecht.nl\taccepted\tdeclined\t-\t2021-08-09 12:00\t2\n"
-		"GM0344\tUtrecht\tconfirmed\t2021-04-01 10:00\t"
+		"GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
 		"b@utrecht.nl\t-\t-\t-\t2021-08-09 12:00\t2\n"
-		"GM0193\tZwolle\twaitlist\t2021-04-01 10:00\t"
+		"GM0193\tZwolle\twaitlist\t2\t2021-04-01 10:00\t"
 		"k@zwolle.nl\t-\t-\ttentative\t-\t0\n");
 	free(out);
 	out = export_list(&t, true);
@@ -251,11 +253,11 @@ test_list_escapes(void **state)
 		{"GM0344", "Utrecht\x1b[2J", "confirmed", 0,
 		 "a\xe2\x80\xae"
 		 "ln.thcertu@x.nl",
-		 NULL, 0, 0},
+		 NULL, 0, 0, 0},
 		{"GM0193", "=Zwolle\r\nGM0363\tAmsterdam", "waitlist", 0,
 		 "\xc2\x9b"
 		 "31m\\@zwolle.nl",
-		 NULL, 0, 0},
+		 NULL, 1, 0, 0},
 	};
 	struct export_table t;
 	char *out;
@@ -266,11 +268,11 @@ test_list_escapes(void **state)
 	out = export_list(&t, false);
 	assert_string_equal(
 		out,
-		"code\tname\tstatus\tenrolled_at\tcontact\tsession-1\t"
+		"code\tname\tstatus\tplace\tenrolled_at\tcontact\tsession-1\t"
 		"session-2\tcongress\tdelivered_at\tdeliveries\n"
-		"GM0344\tUtrecht\\x1b[2J\tconfirmed\t2021-04-01 10:00\t"
+		"GM0344\tUtrecht\\x1b[2J\tconfirmed\t-\t2021-04-01 10:00\t"
 		"a\\u202eln.thcertu@x.nl\t-\t-\t-\t-\t0\n"
-		"GM0193\t=Zwolle\\r\\nGM0363\\tAmsterdam\twaitlist\t"
+		"GM0193\t=Zwolle\\r\\nGM0363\\tAmsterdam\twaitlist\t1\t"
 		"2021-04-01 10:00\t\\u009b31m\\\\@zwolle.nl\t-\t-\t-\t-\t0\n");
 	free(out);
 	out = export_list(&t, true);

@@ -32,6 +32,7 @@
 #include "programme.h"
 #include "rules.h"
 #include "store.h"
+#include "store_attendance.h"
 #include "util.h"
 
 /* 25 March 2021, 10:00 in the programme's zone: enrolment is open */
@@ -576,6 +577,130 @@ test_waitlist(void **state)
 	free(s);
 }
 
+/* A backlog of twelve in one pass, delivered within one second in an
+   order that is neither the codes' nor the names' as strcmp() sorts
+   them: places, letters, promotions, the list and the export follow
+   arrival. */
+static const struct {
+	const char *usec; /* the Maildir name's microsecond */
+	const char *from, *code;
+} backlog[] = {
+	{"9", "a@utrecht.nl", "GM0344"},
+	{"10", "b@heerenveen.nl", "GM0074"},
+	{"80", "c@leeuwarden.nl", "GM0080"},
+	{"100", "d@ameland.nl", "GM0060"},
+	{"700", "e@zeewolde.nl", "GM0050"},
+	/* the waiting list, plaats 1 to 7 */
+	{"1000", "f@s-hertogenbosch.nl", "GM0796"},
+	{"5000", "g@opsterland.nl", "GM0086"},
+	{"20000", "h@harlingen.nl", "GM0072"},
+	{"30000", "i@veendam.nl", "GM0047"},
+	{"300000", "j@stadskanaal.nl", "GM0037"},
+	{"400000", "k@almere.nl", "GM0034"},
+	{"999999", "l@groningen.nl", "GM0014"},
+};
+
+/* The place on the waiting list of code as aanmeld list and the export
+   read it (store_attendance_contacts()); 0 when not waiting. */
+static size_t
+listed_place(struct env *e, const char *code)
+{
+	struct store_attendance_contact *rows;
+	size_t n, i, place = 99;
+	char *err = NULL;
+
+	assert_int_equal(store_attendance_contacts(e->s, &rows, &n, &err), 0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].code, code) == 0)
+			place = rows[i].place;
+	}
+	store_attendance_contacts_free(rows, n);
+	return place;
+}
+
+/* The place the waiting-list letter to rcpt announced. */
+static size_t
+letter_place(struct env *e, const char *rcpt)
+{
+	char *s = query_text(e,
+			     "SELECT raw FROM outbox WHERE kind = 'waitlist'"
+			     " AND rcpt = '%q'",
+			     rcpt);
+	const char *p;
+	size_t place = 0;
+
+	assert_non_null(s);
+	p = strstr(s, "op plaats ");
+	assert_non_null(p);
+	for (p += 10; *p >= '0' && *p <= '9'; p++)
+		place = place * 10 + (size_t)(*p - '0');
+	free(s);
+	return place;
+}
+
+static void
+test_backlog_arrival(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+	char key[64], id[64], *order;
+	size_t i;
+
+	for (i = 0; i < nitems(backlog); i++) {
+		snprintf(key, sizeof(key), "1616660000.M%sP1.test",
+			 backlog[i].usec);
+		snprintf(id, sizeof(id), "backlog-%zu@test", i);
+		enrol_from(e, key, backlog[i].from, id);
+	}
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 12);
+	assert_int_equal(e->stats.verdicts[VERDICT_ENROL], 5);
+	assert_int_equal(e->stats.verdicts[VERDICT_WAITLIST], 7);
+	order = query_text(e,
+			   "SELECT group_concat(code, ' ') FROM"
+			   " (SELECT code FROM enrolments ORDER BY arrival)");
+	assert_string_equal(order,
+			    "GM0344 GM0074 GM0080 GM0060 GM0050 GM0796"
+			    " GM0086 GM0072 GM0047 GM0037 GM0034 GM0014");
+	free(order);
+	/* the letter's place is the list's and the export's */
+	for (i = 5; i < nitems(backlog); i++) {
+		assert_int_equal(letter_place(e, backlog[i].from), i - 4);
+		assert_int_equal(listed_place(e, backlog[i].code), i - 4);
+	}
+	assert_int_equal(listed_place(e, "GM0344"), 0);
+
+	/* three withdraw in one pass: the first three in line move up, in
+	   the order they arrived, not by code */
+	deliver(e, "1616660100.M1P1.test",
+		mail("a@utrecht.nl", WITHDRAW, "w-1@test", "pass", NULL));
+	deliver(e, "1616660100.M2P1.test",
+		mail("d@ameland.nl", WITHDRAW, "w-2@test", "pass", NULL));
+	deliver(e, "1616660100.M3P1.test",
+		mail("e@zeewolde.nl", WITHDRAW, "w-3@test", "pass", NULL));
+	pass(e, now + 3600);
+	assert_int_equal(e->stats.verdicts[VERDICT_WITHDRAW], 3);
+	order = query_text(e, "SELECT group_concat(code, ' ') FROM"
+			      " (SELECT gemeente AS code FROM audit"
+			      " WHERE what = 'promote' ORDER BY id)");
+	assert_string_equal(order, "GM0796 GM0086 GM0072");
+	free(order);
+	/* their confirmations, and no one else's */
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox WHERE kind ="
+				  " 'confirm' AND rcpt IN"
+				  " ('f@s-hertogenbosch.nl', 'g@opsterland.nl',"
+				  " 'h@harlingen.nl')"),
+			 3);
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox"
+				  " WHERE kind = 'confirm'"),
+			 5 + 3);
+	/* the rest keep their order: each three places up */
+	for (i = 8; i < nitems(backlog); i++)
+		assert_int_equal(listed_place(e, backlog[i].code),
+				 letter_place(e, backlog[i].from) - 3);
+	assert_int_equal(listed_place(e, "GM0796"), 0);
+}
+
 static void
 test_window(void **state)
 {
@@ -927,6 +1052,44 @@ test_poison_in_batch(void **state)
 	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 10);
 	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 0);
 	assert_int_equal(count(e, "SELECT count(*) FROM review_items"), 1);
+	/* handled last, it kept the place of its arrival: fifth */
+	assert_int_equal(count(e, "SELECT count(*) FROM messages m"
+				  " WHERE m.arrival < (SELECT arrival FROM"
+				  " messages WHERE msgkey ="
+				  " '1616660004.M4.test')"),
+			 4);
+}
+
+/* A group whose marks fail ends the pass: a later group would otherwise
+   take its arrival first. */
+static void
+test_unmarked_group(void **state)
+{
+	struct env *e = *state;
+	time_t now = fixture_local(OPEN_AT);
+
+	enrol_from(e, "1616660000.M1.test", "a@utrecht.nl", "a@test");
+	enrol_from(e, "1616660000.M2.test", "b@zwolle.nl", "s@test");
+	enrol_from(e, "1616660000.M3.test", "c@almere.nl", "b@test");
+	/* the second, a suspect, splits them into two groups */
+	fixture_exec(e->db, "INSERT INTO attempts (mailbox, msgkey, count,"
+			    " last_at) VALUES ('INBOX', '1616660000.M2.test',"
+			    " 1, 0);"
+			    "CREATE TRIGGER nomark BEFORE INSERT ON attempts"
+			    " WHEN NEW.msgkey = '1616660000.M1.test'"
+			    " BEGIN SELECT RAISE(ABORT, 'no mark'); END;");
+	pass(e, now);
+	assert_int_equal(e->stats.recorded, 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"), 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM attempts"), 1);
+	fixture_exec(e->db, "DROP TRIGGER nomark;");
+	pass(e, now + 60);
+	assert_int_equal(e->stats.recorded, 3);
+	assert_int_equal(count(e,
+			       "SELECT (SELECT arrival FROM messages WHERE"
+			       " message_id = 'a@test') < (SELECT arrival"
+			       " FROM messages WHERE message_id = 'b@test')"),
+			 1);
 }
 
 static void
@@ -1088,6 +1251,8 @@ main(void)
 		T(test_reject),
 		T(test_duplicate),
 		T(test_waitlist),
+		T(test_backlog_arrival),
+		T(test_unmarked_group),
 		T(test_window),
 		T(test_withdraw_and_back),
 		T(test_machine_mail),

@@ -63,6 +63,7 @@ static const enum store_stmt hot[] = {
 	STMT_CONTACT_UNDELIVERABLE,
 	STMT_OUTBOX_HOLD,
 	STMT_CONTACT_KNOWN,
+	STMT_PLACE_FOR,
 };
 
 /* Whether a plan line ("SCAN outbox", "SCAN a USING INDEX ...") reads

@@ -82,7 +82,7 @@ test_outcome_table(void **state)
 	(void)state;
 	for (i = 0; i < nitems(rows); i++) {
 		struct store_review_state st = {two, rows[i].n_enrolled,
-						rows[i].confirmed};
+						rows[i].confirmed, 0};
 		struct review_outcome o;
 
 		review_outcome(rows[i].d, rows[i].code, rows[i].silent,

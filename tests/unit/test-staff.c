@@ -316,9 +316,9 @@ test_summary_text(void **state)
 	};
 	struct staff_enrolment enrolled[] = {
 		{"GM0193", "Zwolle", "confirmed", "a.veldhuis@zwolle.nl",
-		 fixture_at("2021-04-01 10:00")},
+		 fixture_at("2021-04-01 10:00"), 0},
 		{"GM0228", "Ede", "waitlist", "griffie@ede.nl",
-		 fixture_at("2021-04-01 12:00")},
+		 fixture_at("2021-04-01 12:00"), 1},
 	};
 	struct staff_failed failed[] = {
 		{12, "confirm", "info@hotmail.com", "550 mailbox unavailable",
@@ -366,7 +366,10 @@ test_summary_text(void **state)
 				     "  - Zwolle (GM0193), op 1 april 2021, "
 				     "10.00 uur, door\n"
 				     "    a.veldhuis@zwolle.nl\n"));
-	assert_non_null(strstr(body, "op de wachtlijst"));
+	/* the place its letter gave */
+	assert_non_null(strstr(body, "  - Ede (GM0228), op 1 april 2021, "
+				     "12.00 uur, plaats 1 op de wachtlijst,\n"
+				     "    door griffie@ede.nl\n"));
 	assert_non_null(strstr(body, "Wachtlijst (1)\n  1. Ede (GM0228), "
 				     "sinds 1 april 2021, 12.00 uur, door "
 				     "griffie@ede.nl\n"));

@@ -106,6 +106,55 @@ test_migrations(void **state)
 	assert_null(again);
 }
 
+/* A database from before arrival numbers: the migration numbers its
+   enrolments in the order they had (enrolled_at, then code), and what
+   comes after gets the next numbers. */
+static void
+test_arrival_backfill(void **state)
+{
+	struct fixture_db *f = *state;
+	struct store *old = NULL;
+	char *path = xasprintf("%s/old.db", f->dir), *sql, *err = NULL;
+	size_t i, arrival = store_n_migrations;
+
+	for (i = 0; i < store_n_migrations; i++) {
+		if (strstr(store_migrations[i], "CREATE TABLE arrival_seq") !=
+		    NULL)
+			arrival = i;
+	}
+	assert_true(arrival < store_n_migrations);
+	for (i = 0; i < arrival; i++)
+		fixture_exec(path, store_migrations[i]);
+	sql = xasprintf(
+		"PRAGMA user_version = %zu;"
+		"INSERT INTO enrolments (code, name, status, enrolled_at)"
+		" VALUES ('GM0344', 'Utrecht', 'waitlist', 200),"
+		" ('GM0034', 'Almere', 'waitlist', 200),"
+		" ('GM0193', 'Zwolle', 'confirmed', 100);",
+		arrival);
+	fixture_exec(path, sql);
+	free(sql);
+	assert_int_equal(store_open(path, false, &old, &err), 0);
+	assert_int_equal(fixture_query(path, "SELECT arrival FROM enrolments"
+					     " WHERE code = 'GM0193'"),
+			 1);
+	assert_int_equal(fixture_query(path, "SELECT arrival FROM enrolments"
+					     " WHERE code = 'GM0034'"),
+			 2);
+	assert_int_equal(fixture_query(path, "SELECT arrival FROM enrolments"
+					     " WHERE code = 'GM0344'"),
+			 3);
+	/* a writer without a message's number gets the next */
+	fixture_exec(path, "INSERT INTO enrolments (code, name, status,"
+			   " enrolled_at) VALUES ('GM0014', 'Groningen',"
+			   " 'waitlist', 50)");
+	assert_int_equal(fixture_query(path, "SELECT arrival FROM enrolments"
+					     " WHERE code = 'GM0014'"),
+			 4);
+	store_close(&old);
+	free(path);
+}
+
 static void
 test_newer_schema_refused(void **state)
 {
@@ -499,6 +548,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_migrations, fixture_db_setup, fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_arrival_backfill,
+						fixture_db_setup,
+						fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
 						fixture_db_setup,
 						fixture_db_teardown),
