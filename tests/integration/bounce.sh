@@ -90,7 +90,7 @@ eq "one review item for each bounce" "1 1" \
 check "the review item says the mail came back" \
 	sh -c "sqlite3 '$work/spool/aanmeld.db' \"SELECT reason_codes FROM review_items WHERE id = $(item_of b1)\" | grep -q '\"bounced\",\"$U\"'"
 cli queue
-check "aanmeld queue lists the bounce" grep -q "mail to $U came back" "$work/cli.out"
+check "aanmeld queue lists the bounce, in Dutch" grep -q "e-mail aan $U kwam terug" "$work/cli.out"
 eq "the bounces are in Beoordelen" "1 1" "$(in_folder Beoordelen b1) $(in_folder Beoordelen b2)"
 eq "the delay and the forgery are in Genegeerd" "1 1" "$(in_folder Genegeerd b3) $(in_folder Genegeerd b4)"
 eq "no bounce is answered" "0 0 0 0" \
