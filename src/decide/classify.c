@@ -349,19 +349,26 @@ judge_subject(struct judge *j, const struct subject_rule **rule_r)
    attachment from a contact of a confirmed municipality (st->participant)
    where no enrol, withdraw or ignore rule says otherwise.  A deliver rule
    from anyone else is for a person.  VERDICT_COUNT when it is no
-   delivery; its reasons are then left for judge_subject(). */
+   delivery; its reasons are then left for judge_subject().  With
+   any_subject (an answer to an invitation: the subject is our own) the
+   subject rules are not asked. */
 static enum verdict
-judge_delivery(struct judge *j, const struct classify_state *st)
+judge_delivery(struct judge *j, const struct classify_state *st,
+	       bool any_subject)
 {
 	const struct message *m = j->msg;
 	const struct subject_rule *rule = NULL;
 	char *err = NULL, n1[24], n2[24];
-	int rc;
+	unsigned empty = 0;
+	size_t i;
+	int rc = 0;
 
 	if (j->rules->programme->deliverable == NULL)
 		return VERDICT_COUNT;
-	rc = rules_match_subject(j->rules, m->subject == NULL ? "" : m->subject,
-				 &rule, &err);
+	if (!any_subject)
+		rc = rules_match_subject(j->rules,
+					 m->subject == NULL ? "" : m->subject,
+					 &rule, &err);
 	free(err);
 	if (rc == -1)
 		return VERDICT_COUNT; /* judge_subject() says why */
@@ -392,7 +399,34 @@ judge_delivery(struct judge *j, const struct classify_state *st)
 		reason_list_add(&j->reasons, REASON_DELIVERY_TOO_LARGE, n1, n2);
 		return VERDICT_REVIEW;
 	}
+	/* an empty file is a failed upload, not a text to confirm */
+	for (i = 0; i < m->n_attachments; i++)
+		empty += m->attachments[i].len == 0;
+	if (empty > 0) {
+		reason_list_add(&j->reasons, REASON_DELIVERY_EMPTY,
+				NUM(n1, empty));
+		return VERDICT_REVIEW;
+	}
 	return VERDICT_DELIVER;
+}
+
+/* An answer to an invitation that carries a participant's text: the
+   text counts and the answer is not recorded (one verdict a message,
+   and a lost text costs more).  VERDICT_COUNT for any other mail. */
+static enum verdict
+judge_answer_with_text(struct judge *j, const struct classify_state *st,
+		       enum machine machine)
+{
+	enum verdict v;
+
+	/* a calendar reply alone makes a mail MACHINE_LIKELY */
+	if (machine == MACHINE_CERTAIN || st->participant == NULL ||
+	    j->msg->n_attachments == 0)
+		return VERDICT_COUNT;
+	v = judge_delivery(j, st, true);
+	if (v != VERDICT_COUNT)
+		reason_list_add(&j->reasons, REASON_ATTENDANCE_NOT_RECORDED);
+	return v;
 }
 
 /* The verdict before authentication is looked at. */
@@ -423,8 +457,11 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 	if (m->calendar != NULL || m->calendar_reply) {
 		v = judge_calendar(j);
 		if (v != VERDICT_COUNT) {
+			enum verdict text =
+				judge_answer_with_text(j, st, machine);
+
 			reason_deinit(&why);
-			return v;
+			return text != VERDICT_COUNT ? text : v;
 		}
 	}
 	if (machine != MACHINE_NO) {
@@ -434,7 +471,7 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 	}
 	reason_deinit(&why);
 	/* before a reply to us: the text often answers our reminder */
-	v = judge_delivery(j, st);
+	v = judge_delivery(j, st, false);
 	if (v != VERDICT_COUNT)
 		return v;
 	if (machine_replies_to_us(m, j->set->message_id_domain)) {

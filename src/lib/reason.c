@@ -352,6 +352,10 @@ static const struct {
 		 "een ingeleverde tekst met een bijlage die niet is bewaard "
 		 "(te veel of te grote bijlagen); bekijk het origineel in de "
 		 "map"},
+	[REASON_DELIVERY_EMPTY] =
+		{"delivery-empty", 1, "delivery with %1 empty attachment(s)",
+		 "een ingeleverde tekst met een lege bijlage (%1 bestand); "
+		 "vraag de gemeente het bestand opnieuw te sturen"},
 };
 
 const char *
