@@ -17,6 +17,9 @@
 #include "reason.h"
 #include "util.h"
 
+/* The longest extension (with its dot) kept when a name is cut. */
+#define ATTACHMENT_EXT_MAX 16
+
 struct walk {
 	struct message *msg;
 	size_t parts;
@@ -156,10 +159,16 @@ part_file_name(const struct mailmime_single_fields *f)
 	free(dec);
 	n = strlen(clean);
 	if (n > MESSAGE_ATTACHMENT_NAME_MAX) {
-		n = MESSAGE_ATTACHMENT_NAME_MAX;
+		/* cut before the extension, which says what the file is */
+		const char *ext = strrchr(clean, '.');
+		size_t elen = ext != NULL ? strlen(ext) : 0;
+
+		if (elen > ATTACHMENT_EXT_MAX)
+			elen = 0;
+		n = MESSAGE_ATTACHMENT_NAME_MAX - elen;
 		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
 			n--;
-		clean[n] = '\0';
+		memmove(clean + n, clean + strlen(clean) - elen, elen + 1);
 	}
 	return clean;
 }
