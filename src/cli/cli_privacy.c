@@ -99,8 +99,8 @@ cli_privacy_forget(struct runtime *rt, int argc, char **argv)
 		free(addr);
 		return 1;
 	}
-	if (retention_forget(rt->store, addr, outbox_dir(rt), util_clock(), &n,
-			     &err) == -1) {
+	if (retention_forget(rt->store, addr, rt->config->spool_dir,
+			     outbox_dir(rt), util_clock(), &n, &err) == -1) {
 		fprintf(stderr, "forget: %s\n", err);
 		free(err);
 		free(addr);
