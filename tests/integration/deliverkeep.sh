@@ -2,7 +2,7 @@
 # What becomes of a participant's text in odd shapes, on a Maildir: an
 # answer to an invitation with the text attached (the text is kept), an
 # empty attachment (for a person, not confirmed), a name of 10,000 bytes
-# (its extension kept); and that forget and the retention purge take the
+# (its extension kept), a name in RFC 2231 form; and that forget and the retention purge take the
 # delivered files and their names along with the raw copies, while the
 # fact that a municipality delivered stays.
 set -u
@@ -59,8 +59,14 @@ filed c1 "$A" "Geaccepteerd: Sessie 5" "tekst.pdf" "c1 tekst" "$cal" |
 filed z1 "$B" "Onze tekst" "leeg.pdf" "" | into_maildir 2002.z1.host
 long=$(printf '%10000s' '' | tr ' ' 'L')
 filed l1 "$B" "Onze tekst" "$long.docx" "l1 tekst" | into_maildir 2003.l1.host
+# a name in RFC 2231 form, as Thunderbird writes one that is not ASCII
+filed r1 "$A" "Onze tekst" "x" "r1 tekst" |
+	sed "s/filename=\"x\"/filename*=UTF-8''Tekst%20S%C3%BAdwest-Frysl%C3%A2n.docx/" |
+	into_maildir 2004.r1.host
 once aanmeld "2021-07-20 10:00"
 ok $? "texts: aanmeldd --once exits 0"
+eq "an RFC 2231 name is read" "Tekst_S_dwest-Frysl_n.docx" \
+	"$(sql "SELECT f.name FROM delivery_files f JOIN deliveries d ON d.id = f.delivery JOIN messages m ON m.id = d.message WHERE m.message_id = 'r1@test.example'")"
 
 eq "an answer with the text attached: the text is kept" "deliver" \
 	"$(sql "SELECT verdict FROM messages WHERE message_id = 'c1@test.example'")"
@@ -87,14 +93,14 @@ eq "forget: no name of its files left" 0 \
 	"$(sql "SELECT count(*) FROM delivery_files f JOIN deliveries d ON d.id = f.delivery WHERE d.code = 'GM0193'")"
 eq "forget: that Zwolle delivered stays" 1 \
 	"$(sql "SELECT count(*) FROM deliveries WHERE code = 'GM0193'")"
-eq "forget: Utrecht's file untouched" 1 \
+eq "forget: Utrecht's two files untouched" 2 \
 	"$(find spool/deliveries/GM0344 -type f | wc -l)"
 
 # the purge after the cut-off takes every delivered file, and strays
 printf 'stray' >spool/deliveries/GM0344/stray.pdf
 cli_on aanmeld --now "2022-10-08 10:00" purge --dry-run >"$work/purge0.out" 2>&1
 ok $? "purge --dry-run exits 0"
-eq "dry run: the files stay" 2 "$(find spool/deliveries -type f | wc -l)"
+eq "dry run: the files stay" 3 "$(find spool/deliveries -type f | wc -l)"
 cli_on aanmeld --now "2022-10-08 10:00" purge >"$work/purge.out" 2>&1
 ok $? "purge exits 0"
 eq "purge: no delivered file left" 0 "$(find spool/deliveries -type f | wc -l)"
