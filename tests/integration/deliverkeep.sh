@@ -107,4 +107,6 @@ eq "purge: no delivered file left" 0 "$(find spool/deliveries -type f | wc -l)"
 eq "purge: no name of a file left" 0 "$(sql 'SELECT count(*) FROM delivery_files')"
 eq "purge: the deliveries themselves stay" 2 \
 	"$(sql 'SELECT count(DISTINCT code) FROM deliveries')"
+check "no sanitizer report in the daemon's log" sh -c \
+	"! grep -E 'runtime error|Sanitizer|^==[0-9]+==' '$work/aanmeld.log'"
 tap_done
