@@ -366,6 +366,21 @@ struct kept_files {
 	size_t n;
 };
 
+/* Deletes the files of k again: the record that would name them failed
+   (a retry writes them anew under the same names). */
+static void
+kept_files_remove(struct intake *in, const struct kept_files *k)
+{
+	char *path;
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		path = xasprintf("%s/%s", in->config->spool_dir, k->paths[i]);
+		(void)unlink(path);
+		free(path);
+	}
+}
+
 static void
 kept_files_free(struct kept_files *k)
 {
@@ -407,6 +422,10 @@ keep_files(struct intake *in, const struct message *msg, const char *sha,
 		/* the message's and the part's: two versions never collide */
 		name = xasprintf("%.12s-%zu-%s", sha, i + 1, safe);
 		rc = spool_write(dir, name, a->data, a->len, NULL, error_r);
+		if (rc == -1) {
+			free(name);
+			break;
+		}
 		k->names[k->n] = xstrdup(safe);
 		k->paths[k->n] = xasprintf("%s/%s", rel_dir, name);
 		k->files[k->n].name = k->names[k->n];
@@ -516,6 +535,8 @@ decide(struct intake *in, const char *key, const struct message *msg,
 		rec.bounce = &bounce;
 	if (rc == 0)
 		rc = store_record_message(in->store, &rec, &id, error_r);
+	if (rc == -1)
+		kept_files_remove(in, &kept);
 	if (rc == 0) {
 		log_recorded(key, msg, &c);
 		rc = (int)c.verdict;

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -173,6 +174,90 @@ remove_files(struct store *s, const char *address, const char *spool_dir,
 	return 0;
 }
 
+/* The delivered files of the person's texts (address NULL: of every
+   text), which the rows name relative to spool_dir. */
+static int
+remove_deliveries(struct store *s, const char *address, const char *spool_dir,
+		  bool dry_run, unsigned *n, char **error_r)
+{
+	char **paths, *path;
+	size_t np, i;
+
+	if (store_privacy_delivery_files(s, address, &paths, &np, error_r) ==
+	    -1)
+		return -1;
+	for (i = 0; i < np; i++) {
+		/* a file of ours under deliveries/, nothing above it */
+		if (strncmp(paths[i], "deliveries/", 11) != 0 ||
+		    (path = spool_resolve(spool_dir, paths[i])) == NULL)
+			continue;
+		if (dry_run) {
+			if (access(path, F_OK) == 0)
+				(*n)++;
+		} else
+			remove_file(path, n);
+		free(path);
+	}
+	util_free_strv(paths, np);
+	return 0;
+}
+
+/* Every file in dir, named by a row or not (a stray of a failed
+   write), and dir itself then. */
+static void
+sweep_all(const char *dir, bool dry_run, unsigned *n)
+{
+	struct dirent *de;
+	char *path;
+	DIR *d;
+
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	for (;;) {
+		de = readdir(d);
+		if (de == NULL)
+			break;
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (dry_run) {
+			(*n)++;
+			continue;
+		}
+		path = xasprintf("%s/%s", dir, de->d_name);
+		remove_file(path, n);
+		free(path);
+	}
+	closedir(d);
+	if (!dry_run)
+		(void)rmdir(dir);
+}
+
+/* Every municipality's folder under spool_dir/deliveries/. */
+static void
+sweep_deliveries(const char *spool_dir, bool dry_run, unsigned *n)
+{
+	char *top = xasprintf("%s/deliveries", spool_dir), *dir;
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(top);
+	for (;;) {
+		de = d != NULL ? readdir(d) : NULL;
+		if (de == NULL)
+			break;
+		if (de->d_name[0] == '.')
+			continue;
+		dir = xasprintf("%s/%s", top, de->d_name);
+		sweep_all(dir, dry_run, n);
+		free(dir);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(top);
+}
+
 static void
 copy_counts(struct retention_counts *n, const struct store_privacy_counts *c)
 {
@@ -202,6 +287,8 @@ retention_purge(struct store *s, const struct programme *p, unsigned months,
 	}
 	sweep(dir, dry_run, &n_r->spool_files);
 	free(dir);
+	/* the texts were in the raw copies: they go with them */
+	sweep_deliveries(spool_dir, dry_run, &n_r->spool_files);
 	if (outbox_dir != NULL)
 		sweep(outbox_dir, dry_run, &n_r->spool_files);
 	if (store_privacy_erase(s, NULL, dry_run, now, &c, error_r) == -1)
@@ -225,7 +312,9 @@ retention_forget(struct store *s, const char *address, const char *spool_dir,
 
 	memset(n_r, 0, sizeof(*n_r));
 	if (remove_files(s, address, spool_dir, outbox_dir, NULL, false,
-			 &n_r->spool_files, error_r) == -1)
+			 &n_r->spool_files, error_r) == -1 ||
+	    remove_deliveries(s, address, spool_dir, false, &n_r->spool_files,
+			      error_r) == -1)
 		return -1;
 	if (store_privacy_erase(s, address, false, now, &c, error_r) == -1)
 		return -1;

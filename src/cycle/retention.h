@@ -2,7 +2,8 @@
  * Retention (AVG/GDPR storage limitation).  Raw mail, contact data and
  * review notes serve the programme; they are kept for retention_months
  * after its last item (normally the congress), then purged: the raw
- * copies and the file transport's copies deleted, the personal columns
+ * copies, the delivered texts (spool/deliveries/) and the file
+ * transport's copies deleted, the personal columns
  * of the database blanked (store_privacy.h).  The purge is idempotent
  * and logs counts, never content.
  */
@@ -45,10 +46,10 @@ int retention_purge(struct store *s, const struct programme *p, unsigned months,
 
 /*
  * Erases what is held about one person (see store_privacy_erase) and
- * deletes the raw copies of their messages and the file transport's
- * copies of mail to them.  Raw copies are named relative to spool_dir
- * (spool.h); one outside it is refused, never deleted.  0 or -1 with
- * *error_r.
+ * deletes the raw copies of their messages, the files of the texts they
+ * delivered (under spool_dir) and the file transport's copies of mail
+ * to them.  Raw copies are named relative to spool_dir (spool.h); one
+ * outside it is refused, never deleted.  0 or -1 with *error_r.
  */
 int retention_forget(struct store *s, const char *address,
 		     const char *spool_dir, const char *outbox_dir, time_t now,

@@ -357,19 +357,26 @@ judge_subject(struct judge *j, const struct subject_rule **rule_r)
    attachment from a contact of a confirmed municipality (st->participant)
    where no enrol, withdraw or ignore rule says otherwise.  A deliver rule
    from anyone else is for a person.  VERDICT_COUNT when it is no
-   delivery; its reasons are then left for judge_subject(). */
+   delivery; its reasons are then left for judge_subject().  With
+   any_subject (an answer to an invitation: the subject is our own) the
+   subject rules are not asked. */
 static enum verdict
-judge_delivery(struct judge *j, const struct classify_state *st)
+judge_delivery(struct judge *j, const struct classify_state *st,
+	       bool any_subject)
 {
 	const struct message *m = j->msg;
 	const struct subject_rule *rule = NULL;
 	char *err = NULL, n1[24], n2[24];
-	int rc;
+	unsigned empty = 0;
+	size_t i;
+	int rc = 0;
 
 	if (j->rules->programme->deliverable == NULL)
 		return VERDICT_COUNT;
-	rc = rules_match_subject(j->rules, m->subject == NULL ? "" : m->subject,
-				 &rule, &err);
+	if (!any_subject)
+		rc = rules_match_subject(j->rules,
+					 m->subject == NULL ? "" : m->subject,
+					 &rule, &err);
 	free(err);
 	if (rc == -1)
 		return VERDICT_COUNT; /* judge_subject() says why */
@@ -398,6 +405,14 @@ judge_delivery(struct judge *j, const struct classify_state *st)
 		snprintf(n1, sizeof(n1), "%u", MESSAGE_ATTACHMENTS_MAX);
 		snprintf(n2, sizeof(n2), "%u", MESSAGE_ATTACHMENT_MAX);
 		reason_list_add(&j->reasons, REASON_DELIVERY_TOO_LARGE, n1, n2);
+		return VERDICT_REVIEW;
+	}
+	/* an empty file is a failed upload, not a text to confirm */
+	for (i = 0; i < m->n_attachments; i++)
+		empty += m->attachments[i].len == 0;
+	if (empty > 0) {
+		reason_list_add(&j->reasons, REASON_DELIVERY_EMPTY,
+				NUM(n1, empty));
 		return VERDICT_REVIEW;
 	}
 	return VERDICT_DELIVER;
@@ -501,6 +516,25 @@ judge_unmatched(struct judge *j, const struct classify_state *st)
 	return VERDICT_REVIEW;
 }
 
+/* An answer to an invitation that carries a participant's text: the
+   text counts and the answer is not recorded (one verdict a message,
+   and a lost text costs more).  VERDICT_COUNT for any other mail. */
+static enum verdict
+judge_answer_with_text(struct judge *j, const struct classify_state *st,
+		       enum machine machine)
+{
+	enum verdict v;
+
+	/* a calendar reply alone makes a mail MACHINE_LIKELY */
+	if (machine == MACHINE_CERTAIN || st->participant == NULL ||
+	    j->msg->n_attachments == 0)
+		return VERDICT_COUNT;
+	v = judge_delivery(j, st, true);
+	if (v != VERDICT_COUNT)
+		reason_list_add(&j->reasons, REASON_ATTENDANCE_NOT_RECORDED);
+	return v;
+}
+
 /* The verdict before authentication is looked at. */
 static enum verdict
 judge(struct judge *j, const struct classify_state *st, time_t now)
@@ -537,8 +571,11 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 	if (m->calendar != NULL || m->calendar_reply) {
 		v = judge_calendar(j);
 		if (v != VERDICT_COUNT) {
+			enum verdict text =
+				judge_answer_with_text(j, st, machine);
+
 			reason_deinit(&why);
-			return v;
+			return text != VERDICT_COUNT ? text : v;
 		}
 	}
 	if (machine != MACHINE_NO) {
@@ -548,7 +585,7 @@ judge(struct judge *j, const struct classify_state *st, time_t now)
 	}
 	reason_deinit(&why);
 	/* before a reply to us: the text often answers our reminder */
-	v = judge_delivery(j, st);
+	v = judge_delivery(j, st, false);
 	if (v != VERDICT_COUNT)
 		return v;
 	if (machine_replies_to_us(m, j->set->message_id_domain)) {

@@ -436,6 +436,10 @@ static const struct {
 	[REASON_OP_UNKNOWN] = {"op-unknown", 0, "an error before reason codes",
 			       "er ging iets mis; de beheerder vindt de "
 			       "details in het logboek"},
+	[REASON_DELIVERY_EMPTY] =
+		{"delivery-empty", 1, "delivery with %1 empty attachment(s)",
+		 "een ingeleverde tekst met een lege bijlage (%1 bestand); "
+		 "vraag de gemeente het bestand opnieuw te sturen"},
 };
 
 const char *

@@ -140,6 +140,7 @@ enum reason_code {
 	REASON_OP_DATABASE,
 	REASON_OP_SCHEDULE,
 	REASON_OP_UNKNOWN, /* a kept error from before the codes */
+	REASON_DELIVERY_EMPTY,
 	REASON_COUNT
 };
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libetpan/libetpan.h>
 
@@ -18,6 +19,11 @@
 #include "message.h"
 #include "reason.h"
 #include "util.h"
+
+/* The longest extension (with its dot) kept when a name is cut. */
+#define ATTACHMENT_EXT_MAX 16
+/* RFC 2231 continuations of one parameter read (name*0 to name*31). */
+#define RFC2231_SEGMENTS_MAX 32
 
 struct walk {
 	struct message *msg;
@@ -137,18 +143,126 @@ decode_text(struct mailmime *part)
 	return clean;
 }
 
+/* The value of parameter base (RFC 2231: "base*" or "base*0*",
+   "base*1", ... in order) among params of the given kind, percent-
+   decoded and converted from its charset to UTF-8, or NULL.  Heap. */
+static char *
+rfc2231_param(clist *params, bool disposition, const char *base)
+{
+	char want[40], *conv = NULL, *charset = NULL;
+	size_t blen = strlen(base), i;
+	struct buf b;
+	clistiter *it;
+
+	buf_init(&b, MESSAGE_ATTACHMENT_NAME_MAX * 4);
+	for (i = 0; i < RFC2231_SEGMENTS_MAX; i++) {
+		const char *v = NULL;
+		bool encoded = false;
+
+		for (it = params != NULL ? clist_begin(params) : NULL;
+		     it != NULL && v == NULL; it = clist_next(it)) {
+			struct mailmime_disposition_parm *dp =
+				clist_content(it);
+			struct mailmime_parameter *p =
+				!disposition ? clist_content(it)
+				: dp->pa_type ==
+						MAILMIME_DISPOSITION_PARM_PARAMETER
+					? dp->pa_data.pa_parameter
+					: NULL;
+			const char *n;
+
+			if (p == NULL || p->pa_name == NULL ||
+			    p->pa_value == NULL ||
+			    strncasecmp(p->pa_name, base, blen) != 0 ||
+			    p->pa_name[blen] != '*')
+				continue;
+			n = p->pa_name + blen + 1;
+			snprintf(want, sizeof(want), "%zu", i);
+			if (i == 0 && (*n == '\0' || strcmp(n, "*") == 0))
+				encoded = *n == '*' || n[-1] == '*';
+			else if (strncmp(n, want, strlen(want)) == 0 &&
+				 (n[strlen(want)] == '\0' ||
+				  strcmp(n + strlen(want), "*") == 0))
+				encoded = n[strlen(want)] == '*';
+			else
+				continue;
+			v = p->pa_value;
+		}
+		if (v == NULL)
+			break;
+		if (encoded && i == 0) {
+			/* charset'language'value */
+			const char *q1 = strchr(v, '\''), *q2;
+
+			q2 = q1 != NULL ? strchr(q1 + 1, '\'') : NULL;
+			if (q2 != NULL) {
+				charset = xstrndup(v, (size_t)(q1 - v));
+				v = q2 + 1;
+			}
+		}
+		for (; *v != '\0'; v++) {
+			if (encoded && v[0] == '%' &&
+			    isxdigit((unsigned char)v[1]) &&
+			    isxdigit((unsigned char)v[2])) {
+				char hex[3] = {v[1], v[2], '\0'};
+				long c = strtol(hex, NULL, 16);
+
+				/* a NUL would end the name early */
+				if (c != 0)
+					(void)buf_addc(&b, (char)c);
+				v += 2;
+			} else
+				(void)buf_addc(&b, *v);
+		}
+	}
+	if (b.len == 0) {
+		free(charset);
+		buf_deinit(&b);
+		return NULL;
+	}
+	if (charset != NULL && charset[0] != '\0' &&
+	    charconv("utf-8", charset, b.data, b.len, &conv) !=
+		    MAIL_CHARCONV_NO_ERROR)
+		conv = NULL;
+	free(charset);
+	if (conv == NULL)
+		conv = message_clean_utf8(b.data, b.len);
+	buf_deinit(&b);
+	return conv;
+}
+
+/* An RFC 2231 file name of a part (Content-Disposition filename*, else
+   Content-Type name*), or NULL.  Heap. */
+static char *
+rfc2231_name(const struct mailmime_single_fields *f)
+{
+	char *name = NULL;
+
+	if (f->fld_disposition != NULL)
+		name = rfc2231_param(f->fld_disposition->dsp_parms, true,
+				     "filename");
+	if (name == NULL && f->fld_content != NULL)
+		name = rfc2231_param(f->fld_content->ct_parameters, false,
+				     "name");
+	return name;
+}
+
 /* The file name of a part (Content-Disposition filename, else the
-   Content-Type name), RFC 2047 decoded and cleaned, or NULL for none.
-   Heap. */
+   Content-Type name, else their RFC 2231 forms), RFC 2047 decoded and
+   cleaned, or NULL for none.  Heap. */
 static char *
 part_file_name(const struct mailmime_single_fields *f)
 {
 	const char *raw = f->fld_disposition_filename != NULL
 				  ? f->fld_disposition_filename
 				  : f->fld_content_name;
-	char *dec = NULL, *clean;
+	char *dec = NULL, *clean, *from2231 = NULL;
 	size_t idx = 0, n;
 
+	if (raw == NULL) {
+		from2231 = rfc2231_name(f);
+		raw = from2231;
+	}
 	if (raw == NULL)
 		return NULL;
 	if (mailmime_encoded_phrase_parse("utf-8", raw, strlen(raw), &idx,
@@ -157,12 +271,19 @@ part_file_name(const struct mailmime_single_fields *f)
 	clean = message_clean_utf8(dec != NULL ? dec : raw,
 				   strlen(dec != NULL ? dec : raw));
 	free(dec);
+	free(from2231);
 	n = strlen(clean);
 	if (n > MESSAGE_ATTACHMENT_NAME_MAX) {
-		n = MESSAGE_ATTACHMENT_NAME_MAX;
+		/* cut before the extension, which says what the file is */
+		const char *ext = strrchr(clean, '.');
+		size_t elen = ext != NULL ? strlen(ext) : 0;
+
+		if (elen > ATTACHMENT_EXT_MAX)
+			elen = 0;
+		n = MESSAGE_ATTACHMENT_NAME_MAX - elen;
 		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
 			n--;
-		clean[n] = '\0';
+		memmove(clean + n, clean + strlen(clean) - elen, elen + 1);
 	}
 	return clean;
 }
@@ -176,8 +297,11 @@ is_file(const char *type, const struct mailmime_single_fields *f)
 			f->fld_disposition->dsp_type != NULL &&
 			f->fld_disposition->dsp_type->dsp_type ==
 				MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
+	char *name2231 = rfc2231_name(f);
 	bool named = f->fld_disposition_filename != NULL ||
-		     f->fld_content_name != NULL;
+		     f->fld_content_name != NULL || name2231 != NULL;
+
+	free(name2231);
 
 	if (strcmp(type, "text/calendar") == 0 ||
 	    strcmp(type, "application/ics") == 0 ||

@@ -57,6 +57,12 @@ static const char *const erase_sql[] = {
 	/* the answers to invitations are the contact's too */
 	"DELETE FROM attendance WHERE ?1 IS NULL OR address = ?1 COLLATE "
 	"NOCASE",
+	/* the files of the person's texts go (retention.c deletes them),
+	   and with them their names; that the municipality delivered
+	   stays */
+	"DELETE FROM delivery_files WHERE ?1 IS NULL OR delivery IN"
+	" (SELECT d.id FROM deliveries d JOIN messages m ON m.id = d.message"
+	"  WHERE m.from_addr = ?1 COLLATE NOCASE)",
 	/* the audit detail of a message repeats its reasons */
 	"UPDATE audit SET detail = NULL WHERE detail IS NOT NULL"
 	" AND message IN (SELECT id FROM messages WHERE (?1 IS NULL AND"
@@ -168,13 +174,14 @@ store_privacy_erase(struct store *s, const char *address, bool dry_run,
 	n_r->outbox = c[1] + c[2];
 	n_r->contacts = c[3];
 	n_r->attendance = c[4];
-	n_r->messages = c[6];
+	n_r->delivery_files = c[5];
+	n_r->messages = c[7];
 	if (dry_run) {
 		store_rollback(s);
 		return 0;
 	}
 	if ((n_r->review | n_r->outbox | n_r->contacts | n_r->attendance |
-	     n_r->messages) != 0 &&
+	     n_r->delivery_files | n_r->messages) != 0 &&
 	    audit(s, address != NULL ? "forgotten" : "purged", now, n_r,
 		  error_r) == -1) {
 		store_rollback(s);
@@ -211,6 +218,18 @@ store_privacy_files(struct store *s, const char *address, char ***paths_r,
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_privacy_delivery_files(struct store *s, const char *address,
+			     char ***paths_r, size_t *n_r, char **error_r)
+{
+	return store_strings_of(
+		s,
+		"SELECT f.path FROM delivery_files f JOIN deliveries d"
+		" ON d.id = f.delivery LEFT JOIN messages m ON m.id = d.message"
+		" WHERE ?1 IS NULL OR m.from_addr = ?1 COLLATE NOCASE",
+		address, paths_r, n_r, error_r, "delivery files");
 }
 
 const char *const store_privacy_sections[] = {

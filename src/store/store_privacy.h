@@ -4,10 +4,12 @@
  * held about one person.  Addresses are compared without case.
  *
  * Personal data here: a message's sender, name, subject, Message-ID,
- * reasons and raw copy; contact rows; the text and recipient of outgoing
- * mail; the notes of review items; the audit detail of a message.  What
- * stays: verdicts, dates, municipalities and their enrolments (a
- * municipality is no person), so the counts of the programme survive.
+ * reasons and raw copy; the files of a delivered text and their names;
+ * contact rows; the text and recipient of outgoing mail; the notes of
+ * review items; the audit detail of a message.  What stays: verdicts,
+ * dates, municipalities with their enrolments and the fact (and date)
+ * of a delivery (a municipality is no person), so the counts of the
+ * programme survive.
  */
 #ifndef AANMELD_STORE_PRIVACY_H
 #define AANMELD_STORE_PRIVACY_H
@@ -24,6 +26,7 @@ struct store_privacy_counts {
 	unsigned outbox;     /* outgoing mails whose text was cleared */
 	unsigned review;     /* review items whose notes were removed */
 	unsigned attendance; /* answers to invitations deleted */
+	unsigned delivery_files; /* names of delivered files deleted */
 };
 
 /*
@@ -36,6 +39,14 @@ struct store_privacy_counts {
 int store_privacy_files(struct store *s, const char *address, char ***paths_r,
 			size_t *n_paths_r, char ***mids_r, size_t *n_mids_r,
 			char **error_r);
+
+/*
+ * The delivered files (paths relative to the spool) of the person's
+ * texts, or of every text when address is NULL, that the database still
+ * names.  Heap string vector (util_free_strv).  0 or -1 with *error_r.
+ */
+int store_privacy_delivery_files(struct store *s, const char *address,
+				 char ***paths_r, size_t *n_r, char **error_r);
 
 /*
  * Erases in one transaction: address NULL is the retention purge (every

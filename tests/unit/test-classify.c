@@ -1032,6 +1032,76 @@ test_deliveries(void **state)
 	}
 }
 
+/* Odd shapes of a participant's text: an empty file is for a person (a
+   failed upload, never confirmed); an answer to an invitation with the
+   text attached keeps the text (the answer is not recorded), and from
+   anyone else stays an answer. */
+static const struct delivery_edge {
+	const char *participant;
+	bool calendar;
+	const char *data; /* base64 of the file */
+	const char *verdict;
+	const char *reason;
+} delivery_edges[] = {
+	{"GM0344", false, "", "review", "1 empty attachment(s)"},
+	{"GM0344", false, "VGVrc3Q=", "deliver", "delivery of Utrecht"},
+	{"GM0344", true, "VGVrc3Q=", "deliver", "attendance not recorded"},
+	{NULL, true, "VGVrc3Q=", "attendance", "attendance: accepted"},
+};
+
+static void
+test_delivery_edges(void **state)
+{
+	const struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					      NULL, false};
+	const char *enrolled[] = {"GM0344"};
+	struct classification c;
+	struct message *m;
+	char *raw;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(delivery_edges); i++) {
+		const struct delivery_edge *r = &delivery_edges[i];
+		struct classify_state st = {
+			enrolled, 1, 1, NULL, NULL, NULL, NULL, r->participant};
+
+		raw = xasprintf(
+			"From: <a.meijer@utrecht.nl>\r\nSubject: %s\r\n"
+			"Message-ID: <e%zu@example.org>\r\nMIME-Version: 1.0"
+			"\r\nContent-Type: multipart/mixed; boundary=\"b\""
+			"\r\n\r\n%s--b\r\nContent-Type: application/pdf\r\n"
+			"Content-Disposition: attachment; filename=\"t.pdf\""
+			"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n"
+			"--b--\r\n",
+			r->calendar ? "Geaccepteerd: Sessie 1" : "Onze tekst",
+			i,
+			r->calendar
+				? "--b\r\nContent-Type: text/calendar; "
+				  "method=REPLY\r\n\r\nBEGIN:VCALENDAR\r\n"
+				  "VERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+				  "METHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:" UID1
+				  "\r\nDTSTAMP:20210401T100000Z\r\n"
+				  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:"
+				  "a.meijer@utrecht.nl\r\nEND:VEVENT\r\n"
+				  "END:VCALENDAR\r\n"
+				: "",
+			r->data);
+		m = message_parse(raw, strlen(raw));
+		free(raw);
+		assert_null(m->problem);
+		assert_int_equal(m->n_attachments, 1);
+		classify(m, rules, &set, &st, fixture_at("2021-08-01 10:00"),
+			 &c);
+		print_message("edge %zu: %s (%s)\n", i, verdict_name(c.verdict),
+			      c.reasons);
+		assert_string_equal(verdict_name(c.verdict), r->verdict);
+		assert_non_null(strstr(c.reasons, r->reason));
+		classification_deinit(&c);
+		message_free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -1045,6 +1115,7 @@ main(void)
 		cmocka_unit_test(test_attendance_authentication),
 		cmocka_unit_test(test_attendee),
 		cmocka_unit_test(test_deliveries),
+		cmocka_unit_test(test_delivery_edges),
 	};
 
 	/* programme times are Amsterdam's, whatever the machine's zone */
