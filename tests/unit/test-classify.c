@@ -1064,7 +1064,11 @@ test_delivery_edges(void **state)
 	for (i = 0; i < nitems(delivery_edges); i++) {
 		const struct delivery_edge *r = &delivery_edges[i];
 		struct classify_state st = {
-			enrolled, 1, 1, NULL, NULL, NULL, NULL, r->participant};
+			.enrolled = enrolled,
+			.n_enrolled = 1,
+			.confirmed = 1,
+			.participant = r->participant,
+		};
 
 		raw = xasprintf(
 			"From: <a.meijer@utrecht.nl>\r\nSubject: %s\r\n"
