@@ -106,6 +106,7 @@ build_one(const struct message *msg, const struct invite_for *f,
 	}
 	out->len = len;
 	out->rcpt = xstrdup(msg->from_addr);
+	outmail_set_session(out, f->code, f->round, s->number, false);
 	return 0;
 }
 

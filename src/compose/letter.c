@@ -115,5 +115,9 @@ letter_build(const struct letter *l, const struct rules *r,
 	}
 	out->len = len;
 	out->rcpt = xstrdup(l->to->addr);
+	if (method != NULL)
+		outmail_set_session(out, l->to->code, l->to->round,
+				    l->item->number,
+				    l->kind == TEMPLATE_INVITATION_CANCEL);
 	return 0;
 }

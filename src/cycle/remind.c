@@ -50,6 +50,11 @@ build(struct store *s, const struct rules *r, const struct config *cfg,
 		l.item = &r->programme->deadline;
 		l.date = m->at;
 		break;
+	case SCHEDULE_INVITE:
+		l.kind = TEMPLATE_INVITATION;
+		l.item = programme_session(r->programme, m->number);
+		l.date = now;
+		break;
 	case SCHEDULE_UPDATE:
 		l.kind = TEMPLATE_INVITATION_UPDATE;
 		l.item = programme_session(r->programme, m->number);

@@ -60,12 +60,16 @@ withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 
 	for (i = 0; confirmed && i < p->n_sessions && rc == 0; i++) {
 		const struct programme_item *it = &p->sessions[i];
+		const struct schedule_sent *sent =
+			schedule_sent_of(c, it->number);
 		unsigned seq =
 			schedule_item_sequence(items, n_items, it->number);
 		char tail[32];
 
-		if (it->start <= now || it->start <= c->since)
-			continue; /* past, or never invited to it */
+		/* past, or not in its calendar */
+		if (it->start <= now || sent == NULL || !sent->invited ||
+		    sent->cancelled)
+			continue;
 		memset(&l, 0, sizeof(l));
 		l.kind = TEMPLATE_INVITATION_CANCEL;
 		l.to = c;

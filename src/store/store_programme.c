@@ -28,6 +28,55 @@ contact_row(void *row, sqlite3_stmt *st)
 	one->round = (unsigned)sqlite3_column_int(st, 6);
 }
 
+/* Merges one row of STMT_CONTACT_SENT into c's sessions. */
+static void
+sent_row(struct schedule_contact *c, sqlite3_stmt *st)
+{
+	unsigned number = (unsigned)sqlite3_column_int(st, 0);
+	struct schedule_sent *one =
+		(struct schedule_sent *)schedule_sent_of(c, number);
+
+	if (one == NULL) {
+		one = xreallocarray((void *)c->sent, c->n_sent + 1,
+				    sizeof(*one));
+		c->sent = one;
+		one += c->n_sent++;
+		memset(one, 0, sizeof(*one));
+		one->number = number;
+	}
+	if (sqlite3_column_int(st, 3) != 0) {
+		one->invited = true;
+		one->sequence = (unsigned)sqlite3_column_int(st, 1);
+		one->cancelled = sqlite3_column_int(st, 2) != 0;
+	}
+	if (sqlite3_column_int(st, 4) != 0)
+		one->declined = true;
+}
+
+/* What each contact's calendar holds, and what it declined. */
+static int
+read_sent(struct store *s, struct schedule_contact *c, size_t n, char **error_r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		st = store_stmt(s, STMT_CONTACT_SENT, error_r);
+		if (st == NULL)
+			return -1;
+		store_bind_text(st, 1, c[i].code);
+		store_bind_text(st, 2, c[i].addr);
+		sqlite3_bind_int(st, 3, c[i].round > 1 ? (int)c[i].round : 1);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			sent_row(&c[i], st);
+		if (rc != SQLITE_DONE)
+			store_fail(s, error_r, "contact items");
+		sqlite3_reset(st);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The contacts of every enrolled municipality, or of code's alone. */
 static int
 read_contacts(struct store *s, const char *code,
@@ -58,6 +107,8 @@ read_contacts(struct store *s, const char *code,
 	rc = store_collect(s, st, &c, &n, sizeof(*c), contact_row, error_r,
 			   "contacts");
 	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = read_sent(s, c, n, error_r);
 	if (rc == -1) {
 		store_programme_contacts_free(c, n);
 		return -1;
@@ -92,6 +143,7 @@ store_programme_contacts_free(struct schedule_contact *c, size_t n)
 		free((char *)c[i].municipality);
 		free((char *)c[i].addr);
 		free((char *)c[i].name);
+		free((void *)c[i].sent);
 	}
 	free(c);
 }
@@ -385,6 +437,8 @@ store_programme_changed_contacts(struct store *s, int64_t last,
 	rc = store_collect(s, st, &c, &n, sizeof(*c), contact_row, error_r,
 			   "changed contacts");
 	sqlite3_reset(st);
+	if (rc == 0)
+		rc = read_sent(s, c, n, error_r);
 	if (rc == -1) {
 		store_programme_contacts_free(c, n);
 		return -1;

@@ -54,6 +54,8 @@ static const enum store_stmt hot[] = {
 	STMT_SCHEDULE_CHANGED,
 	STMT_SCHEDULE_EVALUATED,
 	STMT_SCHEDULE_FORGET,
+	STMT_CONTACT_ITEM,
+	STMT_CONTACT_SENT,
 };
 
 /* Whether a plan line ("SCAN outbox", "SCAN a USING INDEX ...") reads
