@@ -132,6 +132,12 @@ static const struct {
 				     "vastgelegd"},
 	[REASON_CAL_REPLY] = {"calendar-reply", 1, "calendar reply from %1",
 			      NULL},
+	[REASON_CAL_COUNTER] = {"calendar-counter", 1,
+				"calendar reply from %1 that proposes "
+				"another time (COUNTER): for staff to answer",
+				"%1 stelt een ander tijdstip voor een "
+				"bijeenkomst voor; dit voorstel beantwoordt u "
+				"zelf"},
 	[REASON_ATTENDANCE] = {"attendance", 2, "attendance: %1 %2", NULL},
 	[REASON_WITHDRAW_UNKNOWN] =
 		{"withdraw-unknown", 0,
