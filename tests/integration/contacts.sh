@@ -229,6 +229,15 @@ eq "what the calendars hold: $A2's sessions cancelled" \
 		WHERE address = '$A2' ORDER BY number" | tr '\n' ' ' |
 		sed 's/ $//')"
 
+# --- forget: nothing of the removed contact stays
+T="2021-10-08 11:00"
+cli forget "$A2"
+ok $? "aanmeld forget $A2"
+eq "no trace of $A2 in the contacts, the calendars or the audit" 0 \
+	"$(sql "SELECT (SELECT count(*) FROM contact_items
+		WHERE address = '$A2') + (SELECT count(*) FROM audit
+		WHERE detail LIKE '%$A2%')")"
+
 if [ "$failed" -gt 0 ]; then
 	sed 's/^/# /' "$work/received"
 	tail -n 60 "$work/aanmeld.log" | sed 's/^/# /'
