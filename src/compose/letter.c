@@ -7,6 +7,7 @@
 #include "calendar.h"
 #include "compose.h"
 #include "config.h"
+#include "invite.h"
 #include "letter.h"
 #include "nldate.h"
 #include "outmail.h"
@@ -103,6 +104,8 @@ letter_build(const struct letter *l, const struct rules *r,
 	m.body = body;
 	m.calendar = ics;
 	m.calendar_method = method;
+	if (ics != NULL)
+		invite_attach(&m);
 	out->raw = compose_message(&m, &len, &err);
 	free(subject);
 	free(body);

@@ -428,6 +428,18 @@ test_mails(void **state)
 	assert_string_equal(inv.mails[0].key,
 			    "invitation:GM0344:j.jansen@utrecht.nl:2");
 	assert_int_equal(sequence_of(inv.mails[0].raw), 0);
+	/* the calendar inline for calendars, and once more as invite.ics
+	   for mail programs that only import an attachment */
+	assert_non_null(strstr(inv.mails[0].raw,
+			       "Content-Type: text/calendar; charset=UTF-8; "
+			       "method=REQUEST"));
+	assert_non_null(strstr(inv.mails[0].raw,
+			       "Content-Disposition: attachment; "
+			       "filename=\"invite.ics\""));
+	/* the session it holds, for the store to note per contact */
+	assert_string_equal(inv.mails[0].session.code, "GM0344");
+	assert_int_equal(inv.mails[0].session.number, 2);
+	assert_false(inv.mails[0].session.cancel);
 	outmail_list_deinit(&inv);
 	/* enrolled again after a withdrawal: keys of round 2, and each
 	   SEQUENCE two above the stored one, later than the CANCEL (+1) */
