@@ -25,11 +25,18 @@ render(const struct letter *l, const struct rules *r, char **subject_r,
 	const struct programme_item *it = l->item;
 	const struct template *t = template_get(r->templates, l->kind);
 	char date[64] = "", time[32] = "", capacity[32], closing[64];
+	char was_date[64] = "", was_time[32] = "";
 	char *programme = programme_format(p);
 
 	if (it != NULL) {
+		time_t from =
+			l->previous_start != 0 ? l->previous_start : it->start;
+		time_t to = l->previous_start != 0 ? l->previous_end : it->end;
+
 		nldate_format(it->start, date, sizeof(date));
 		nldate_format_hours(it->start, it->end, time, sizeof(time));
+		nldate_format(from, was_date, sizeof(was_date));
+		nldate_format_hours(from, to, was_time, sizeof(was_time));
 	}
 	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
 	nldate_format(p->closes, closing, sizeof(closing));
@@ -47,6 +54,8 @@ render(const struct letter *l, const struct rules *r, char **subject_r,
 			{"session_link", it != NULL ? it->link : NULL},
 			{"session_description",
 			 it != NULL ? it->description : NULL},
+			{"previous_date", was_date},
+			{"previous_time", was_time},
 		};
 
 		template_common_vars(vars, p);

@@ -34,6 +34,8 @@ struct letter {
 			      sent (the CANCEL carries one more) */
 	const char *key;   /* the outbox key */
 	time_t date;	   /* the Date header and the DTSTAMP */
+	/* an update: the time item had before (0: unknown, the same) */
+	time_t previous_start, previous_end;
 };
 
 /* Builds l into *out (kind, key, rcpt, Message-ID, envelope sender,

@@ -57,6 +57,9 @@ static const struct {
 	{"session_time", false},
 	{"session_link", false},
 	{"session_description", false},
+	/* invitation-update.txt: the time before the change */
+	{"previous_date", false},
+	{"previous_time", false},
 	/* staff-*.txt */
 	{"summary_date", false},
 	{"summary_since", false},

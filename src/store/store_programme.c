@@ -207,7 +207,9 @@ write_item(struct store *s, const struct programme_item *it, const char *fp,
 		" VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9)"
 		" ON CONFLICT (number) DO UPDATE SET fingerprint = ?2,"
 		" sequence = ?3, changed_at = ?4, removed = 0, title = ?5,"
-		" description = ?6, link = ?7, start = ?8, end = ?9",
+		" description = ?6, link = ?7, start = ?8, end = ?9,"
+		" previous_start = programme_items.start,"
+		" previous_end = programme_items.end",
 		error_r);
 	int rc;
 
@@ -393,6 +395,32 @@ store_programme_removed_item(struct store *s, unsigned number,
 	if (rc != SQLITE_ROW)
 		return store_fail(s, error_r, "removed programme item");
 	return 0;
+}
+
+int
+store_programme_previous(struct store *s, unsigned number, time_t *start_r,
+			 time_t *end_r, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT previous_start, previous_end FROM programme_items"
+		" WHERE number = ?1 AND previous_start IS NOT NULL"
+		" AND previous_end IS NOT NULL",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, (int)number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*start_r = (time_t)sqlite3_column_int64(st, 0);
+		*end_r = (time_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, error_r, "previous version");
+	return rc == SQLITE_ROW ? 1 : 0;
 }
 
 int

@@ -264,7 +264,10 @@ const char *const store_migrations[] = {
 	" FROM contacts c JOIN enrolments e ON e.code = c.code"
 	" JOIN programme_items p JOIN outbox o ON o.key = 'invitation:'"
 	" || c.code || ':' || lower(c.address) || ':' || p.number"
-	" || CASE WHEN e.round > 1 THEN ':r' || e.round ELSE '' END;",
+	" || CASE WHEN e.round > 1 THEN ':r' || e.round ELSE '' END;"
+	/* the time a changed session had before, which its update names */
+	"ALTER TABLE programme_items ADD COLUMN previous_start INTEGER;"
+	"ALTER TABLE programme_items ADD COLUMN previous_end INTEGER;",
 };
 
 const size_t store_n_migrations =

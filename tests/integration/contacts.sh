@@ -215,6 +215,25 @@ eq "$B received exactly this, in order" "confirm $inv $first" "$(got "$B")"
 eq "$A2 (added after session 1, declined session 3, removed in June) received exactly this, in order" \
 	"invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0 review reminder:2@04-22 reminder:2@04-28 update:4#1 cancel:4#2 cancel:5#1" \
 	"$(got "$A2")"
+body() {	# body ADDRESS SUBJECT-START: the text of the first such mail
+	$PY - "$work/sink" "$1" "$2" <<'EOP'
+import email, email.policy, os, sys
+sink = sys.argv[1]
+for n in sorted(int(f[:-4]) for f in os.listdir(sink) if f.endswith(".eml")):
+    msg = email.message_from_bytes(
+        open(os.path.join(sink, "%d.eml" % n), "rb").read(),
+        policy=email.policy.default)
+    if sys.argv[2] in str(msg["To"]) and \
+            str(msg["Subject"]).startswith(sys.argv[3]):
+        print(msg.get_body(("plain",)).get_content())
+        break
+EOP
+}
+body "$A2" "Gewijzigd:" >"$work/update.txt"
+check "the update says what the session was" grep -q \
+	"^Was:   donderdag 24 juni 2021, 13.30.15.30 uur" "$work/update.txt"
+check "... and what it becomes" grep -q \
+	"^Wordt: vrijdag 25 juni 2021, 13.30.15.30 uur" "$work/update.txt"
 eq "nobody else received anything" 0 \
 	"$(grep -v -e "^$A " -e "^$A2 " -e "^$B " "$work/received" | wc -l)"
 eq "every outbox row sent once, or cancelled" \
