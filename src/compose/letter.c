@@ -108,6 +108,11 @@ letter_build(const struct letter *l, const struct rules *r,
 	m.to_addr = l->to->addr;
 	m.message_id = out->message_id;
 	m.date = l->date;
+	/* a strange incoming id is left out rather than escaped */
+	if (l->in_reply_to != NULL && compose_addr_is_safe(l->in_reply_to)) {
+		m.in_reply_to = l->in_reply_to;
+		m.references = l->references;
+	}
 	m.subject = subject;
 	m.auto_submitted = "auto-generated";
 	m.body = body;

@@ -34,6 +34,9 @@ struct letter {
 			      sent (the CANCEL carries one more) */
 	const char *key;   /* the outbox key */
 	time_t date;	   /* the Date header and the DTSTAMP */
+	/* the mail it answers (a withdrawal by mail), or NULL: its
+	   Message-ID and References, which thread the letter to it */
+	const char *in_reply_to, *references;
 	/* an update: the time item had before (0: unknown, the same) */
 	time_t previous_start, previous_end;
 };

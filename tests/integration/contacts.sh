@@ -248,6 +248,17 @@ eq "what the calendars hold: $A2's sessions cancelled" \
 		WHERE address = '$A2' ORDER BY number" | tr '\n' ' ' |
 		sed 's/ $//')"
 
+# --- Zwolle withdraws by mail: the confirmation threads to it
+testmail wd "$B" 'Afmelding praktijkproef GG & lokale inclusie' |
+	into_maildir 9.withdraw
+once_ok "2021-10-08 10:30"
+eq "Zwolle withdrawn" withdrawn \
+	"$(sql "SELECT status FROM enrolments WHERE code = 'GM0193'")"
+f=$(grep -l '^Subject: Bevestiging afmelding' "$work/sink/"*.eml)
+eq "one confirmation of the withdrawal" 1 "$(echo "$f" | wc -l)"
+check "... in reply to the withdrawal" grep -q '^In-Reply-To: <wd@test.example>' "$f"
+check "... in its thread" grep -q '^References: .*<wd@test.example>' "$f"
+
 # --- forget: nothing of the removed contact stays
 T="2021-10-08 11:00"
 cli forget "$A2"
