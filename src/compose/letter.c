@@ -73,7 +73,7 @@ letter_build(const struct letter *l, const struct rules *r,
 	const struct programme *p = l->p != NULL ? l->p : r->programme;
 	struct compose_mail m;
 	const char *err = NULL, *method = NULL;
-	char *subject, *body, *ics = NULL;
+	char *subject, *body, *ics = NULL, *overview = NULL;
 	size_t len;
 
 	memset(out, 0, sizeof(*out));
@@ -93,6 +93,17 @@ letter_build(const struct letter *l, const struct rules *r,
 		ics = calendar_cancel(p, l->item, l->to->addr, l->to->name,
 				      cfg->message_id_domain, l->sequence,
 				      l->date, &err);
+	}
+	if (l->kind == TEMPLATE_PROMOTED || l->kind == TEMPLATE_PROGRAMME) {
+		/* the whole programme for calendars that ignore
+		   invitations */
+		overview = calendar_publish(p, cfg->message_id_domain,
+					    l->sequence, l->date, &err);
+		if (overview == NULL) {
+			*error_r = xasprintf("programma.ics for %s: %s",
+					     l->to->addr, err);
+			return -1;
+		}
 	}
 	if (method != NULL && ics == NULL) {
 		*error_r = xasprintf("%s for %s: %s", template_name(l->kind),
@@ -120,10 +131,17 @@ letter_build(const struct letter *l, const struct rules *r,
 	m.calendar_method = method;
 	if (ics != NULL)
 		invite_attach(&m);
+	if (overview != NULL) {
+		m.attachment = overview;
+		m.attachment_name = "programma.ics";
+		m.attachment_type = "text/calendar; charset=UTF-8; "
+				    "method=PUBLISH";
+	}
 	out->raw = compose_message(&m, &len, &err);
 	free(subject);
 	free(body);
 	free(ics);
+	free(overview);
 	if (out->raw == NULL) {
 		*error_r = xasprintf("%s for %s: %s", template_name(l->kind),
 				     l->to->addr, err);

@@ -31,7 +31,8 @@ struct letter {
 	const struct programme_item *item;
 	const struct programme *p; /* the programme item belongs to */
 	unsigned sequence; /* REQUEST: its SEQUENCE; CANCEL: the last one
-			      sent (the CANCEL carries one more) */
+			      sent (the CANCEL carries one more); promoted
+			      and programme: the overview's PUBLISH */
 	const char *key;   /* the outbox key */
 	time_t date;	   /* the Date header and the DTSTAMP */
 	/* the mail it answers (a withdrawal by mail), or NULL: its

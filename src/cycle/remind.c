@@ -50,6 +50,10 @@ build(struct store *s, const struct rules *r, const struct config *cfg,
 		l.item = &r->programme->deadline;
 		l.date = m->at;
 		break;
+	case SCHEDULE_PROGRAMME:
+		l.kind = TEMPLATE_PROGRAMME;
+		l.date = now;
+		break;
 	case SCHEDULE_INVITE:
 		l.kind = TEMPLATE_INVITATION;
 		l.item = programme_session(r->programme, m->number);

@@ -114,7 +114,7 @@ promotion_letters(struct roster_plan *plan, const struct rules *r,
 	size_t i;
 	int rc;
 
-	rc = add_notice(plan, TEMPLATE_CONFIRM, "promoted", r, cfg, c, NULL,
+	rc = add_notice(plan, TEMPLATE_PROMOTED, "promoted", r, cfg, c, NULL,
 			now, error_r);
 	for (i = 0; i < p->n_sessions && rc == 0; i++) {
 		const struct programme_item *it = &p->sessions[i];

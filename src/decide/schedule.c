@@ -62,6 +62,17 @@ schedule_sent_of(const struct schedule_contact *c, unsigned number)
 }
 
 unsigned
+schedule_programme_sequence(const struct schedule_item *items, size_t n)
+{
+	unsigned sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += items[i].sequence;
+	return sum;
+}
+
+unsigned
 schedule_item_sequence(const struct schedule_item *items, size_t n,
 		       unsigned number)
 {
@@ -231,6 +242,34 @@ changes(struct out *o, const struct programme *p, const struct schedule_item *s,
 			      c->addr, c->round, tail);
 }
 
+/* The overview anew when a session changed or was removed (not when
+   one was only recorded: its SEQUENCE is 0) after c got it, while a
+   session is still to come. */
+static void
+overview(struct out *o, const struct schedule_item *items, size_t n,
+	 const struct schedule_contact *c, time_t now)
+{
+	struct schedule_mail *m;
+	time_t latest = 0;
+	bool to_come = false;
+	char tail[32];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((items[i].sequence > 0 || items[i].removed) &&
+		    items[i].changed_at > latest)
+			latest = items[i].changed_at;
+		if (!items[i].removed && items[i].start > now)
+			to_come = true;
+	}
+	if (latest == 0 || latest <= c->since || !to_come)
+		return;
+	m = add(o, SCHEDULE_PROGRAMME, c, 0, latest);
+	m->sequence = schedule_programme_sequence(items, n);
+	snprintf(tail, sizeof(tail), "%lld", (long long)latest);
+	m->key = schedule_key("programme", c->code, c->addr, c->round, tail);
+}
+
 void
 schedule_due(const struct programme *p, const struct schedule_contact *contacts,
 	     size_t n_contacts, const struct schedule_item *items,
@@ -247,6 +286,7 @@ schedule_due(const struct programme *p, const struct schedule_contact *contacts,
 			continue;
 		for (j = 0; j < n_items; j++)
 			changes(&o, p, &items[j], c, now);
+		overview(&o, items, n_items, c, now);
 		all_reminders(&o, p, c, now, false);
 	}
 	*mails_r = o.mails;

@@ -22,7 +22,10 @@
  *   gets its update (REQUEST, the store's SEQUENCE) when its time, title
  *   or link changed, or its CANCEL when it was removed, while it is still
  *   to come;
- * - a contact that declined a session gets no reminder of it.
+ * - a contact that declined a session gets no reminder of it;
+ * - when a session changed or was removed after a contact got its
+ *   invitations, it gets the programme overview anew, once per change,
+ *   while a session is still to come.
  *
  * Moments are local time in the programme's zone (TZ, set by
  * programme_load): "7d before 13:30" is 13:30 local, summer time or not.
@@ -85,23 +88,26 @@ struct schedule_item {
 enum schedule_kind {
 	SCHEDULE_REMINDER_SESSION,
 	SCHEDULE_REMINDER_DEADLINE,
-	SCHEDULE_UPDATE, /* REQUEST with the new SEQUENCE */
-	SCHEDULE_CANCEL, /* the session was removed: CANCEL */
-	SCHEDULE_INVITE, /* a session its calendar does not hold yet */
+	SCHEDULE_UPDATE,    /* REQUEST with the new SEQUENCE */
+	SCHEDULE_CANCEL,    /* the session was removed: CANCEL */
+	SCHEDULE_INVITE,    /* a session its calendar does not hold yet */
+	SCHEDULE_PROGRAMME, /* the programme changed: the overview anew */
 };
 
 struct schedule_mail {
 	enum schedule_kind kind;
 	const struct schedule_contact *to; /* one of the caller's */
 	unsigned number;		   /* the session; 0: the deadline */
-	unsigned sequence;		   /* UPDATE and CANCEL */
-	time_t at;			   /* when it is (or was) due */
-	char offset[16];		   /* reminders: "7d" */
+	unsigned sequence; /* UPDATE, CANCEL; PROGRAMME: its PUBLISH's */
+	time_t at;	   /* when it is (or was) due */
+	char offset[16];   /* reminders: "7d" */
 	char *key; /* unique, heap: "reminder:<code>:<addr>:session-<n>:7d",
 		      "reminder:<code>:<addr>:deadline:14d",
 		      "invitation:<code>:<addr>:<n>" (a first one),
 		      "invitation:<code>:<addr>:<n>:<seq>",
-		      "cancel:<code>:<addr>:<n>:<seq>" (addr lower case),
+		      "cancel:<code>:<addr>:<n>:<seq>",
+		      "programme:<code>:<addr>:<changed_at>" (addr lower
+		      case),
 		      each with ":r<round>" from round 2 on */
 };
 
@@ -125,6 +131,11 @@ unsigned schedule_sequence(unsigned sequence, unsigned round);
 /* What c's calendar holds of session number, or NULL: nothing. */
 const struct schedule_sent *schedule_sent_of(const struct schedule_contact *c,
 					     unsigned number);
+
+/* The SEQUENCE of the programme overview (PUBLISH) as the store knows
+   the sessions: the sum of theirs, so it grows with every change. */
+unsigned schedule_programme_sequence(const struct schedule_item *items,
+				     size_t n);
 
 /* The stored SEQUENCE of session number; 0 when the store has none. */
 unsigned schedule_item_sequence(const struct schedule_item *items, size_t n,
@@ -168,7 +179,7 @@ time_t schedule_next_moment(const struct programme *p, time_t after);
 uint64_t schedule_programme_hash(const struct programme *p);
 
 /* "reminder-session", "reminder-deadline", "update", "cancel",
-   "invitation". */
+   "invitation", "programme". */
 const char *schedule_kind_name(enum schedule_kind kind);
 
 /* The moment of the deadline's reminder o; the deadline's end is the end

@@ -30,6 +30,8 @@ static const char *const kind_names[TEMPLATE_COUNT] = {
 	"staff-summary",
 	"staff-warning",
 	"staff-recovered",
+	"promoted",
+	"programme",
 };
 
 /* The placeholders.  Text a sender wrote (a subject, a display name, the

@@ -32,6 +32,9 @@ enum template_kind {
 	TEMPLATE_STAFF_SUMMARY,
 	TEMPLATE_STAFF_WARNING,
 	TEMPLATE_STAFF_RECOVERED,
+	/* the programme runs itself (roster.c, schedule.c) */
+	TEMPLATE_PROMOTED,  /* a place came free: confirmed from the list */
+	TEMPLATE_PROGRAMME, /* the programme changed: programma.ics anew */
 	TEMPLATE_COUNT
 };
 

@@ -65,7 +65,8 @@ for f in sorted(os.listdir(sys.argv[1])):
         continue
     for p in msg.walk():
         if p.get_content_type() == "text/calendar":
-            m = re.search(r"^UID:(\S*-session-%s@\S*)" % sys.argv[3],
+            m = re.search(r"^UID:(aanmeld-[0-9a-f]+-session-%s@\S*)"
+                          % sys.argv[3],
                           p.get_content(), re.M)
             if m:
                 print(m.group(1))
@@ -190,6 +191,8 @@ for n in seqs:
         kind = "confirm"
     elif subject.startswith("Ontvangen:"):
         kind = "review"
+    elif subject.startswith("Programma gewijzigd:"):
+        kind = "programme"
     elif subject.startswith("Uitnodiging:"):
         kind = "invitation:%s%s" % (item, seq)
     elif subject.startswith("Gewijzigd:"):
@@ -209,11 +212,11 @@ got() {	# got ADDRESS: the kinds that address received, on one line
 		sed 's/ $//'
 }
 inv="invitation:1#0 invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0"
-first="reminder:1@04-06 reminder:1@04-12 reminder:2@04-22 reminder:2@04-28 reminder:3@05-20 reminder:3@05-26 update:4#1 reminder:4@06-18"
+first="reminder:1@04-06 reminder:1@04-12 reminder:2@04-22 reminder:2@04-28 reminder:3@05-20 reminder:3@05-26 update:4#1 programme reminder:4@06-18"
 eq "$A received exactly this, in order" "confirm $inv $first" "$(got "$A")"
 eq "$B received exactly this, in order" "confirm $inv $first" "$(got "$B")"
 eq "$A2 (added after session 1, declined session 3, removed in June) received exactly this, in order" \
-	"invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0 review reminder:2@04-22 reminder:2@04-28 update:4#1 cancel:4#2 cancel:5#1" \
+	"invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0 review reminder:2@04-22 reminder:2@04-28 update:4#1 programme cancel:4#2 cancel:5#1" \
 	"$(got "$A2")"
 body() {	# body ADDRESS SUBJECT-START: the text of the first such mail
 	$PY - "$work/sink" "$1" "$2" <<'EOP'
@@ -234,6 +237,28 @@ check "the update says what the session was" grep -q \
 	"^Was:   donderdag 24 juni 2021, 13.30.15.30 uur" "$work/update.txt"
 check "... and what it becomes" grep -q \
 	"^Wordt: vrijdag 25 juni 2021, 13.30.15.30 uur" "$work/update.txt"
+body "$A" "Programma gewijzigd:" >"$work/programme.txt"
+check "the overview anew names the new time" grep -q \
+	"vrijdag 25 juni 2021" "$work/programme.txt"
+$PY - "$work/sink" "$A" >"$work/uids" <<'EOP'
+import email, email.policy, os, sys
+sink = sys.argv[1]
+for n in sorted(int(f[:-4]) for f in os.listdir(sink) if f.endswith(".eml")):
+    msg = email.message_from_bytes(
+        open(os.path.join(sink, "%d.eml" % n), "rb").read(),
+        policy=email.policy.default)
+    if sys.argv[2] in str(msg["To"]) and \
+            str(msg["Subject"]).startswith("Programma gewijzigd:"):
+        for p in msg.iter_attachments():
+            if p.get_filename() == "programma.ics":
+                for l in p.get_content().splitlines():
+                    if l.startswith("UID:") or l.startswith("SEQUENCE:"):
+                        print(l)
+EOP
+eq "its programma.ics: UIDs of its own for the sessions" 5 \
+	"$(grep -c '^UID:aanmeld-[0-9a-f]*-programme-session-[1-5]@' "$work/uids")"
+check "... and a SEQUENCE above the first overview's" grep -q '^SEQUENCE:1' \
+	"$work/uids"
 eq "nobody else received anything" 0 \
 	"$(grep -v -e "^$A " -e "^$A2 " -e "^$B " "$work/received" | wc -l)"
 eq "every outbox row sent once, or cancelled" \

@@ -220,12 +220,13 @@ test_changed_or_due(void **state)
 	pass(c, t3, REMIND_NONE, 0, "");
 
 	/* the programme reloaded with session 3 an hour later: updates to
-	   everyone invited before the change */
+	   everyone invited before the change, and the overview anew */
 	p->sessions[2].start += 3600;
 	p->sessions[2].end += 3600;
 	pass(c, t3, REMIND_ALL, 4,
-	     "invitation:GM0344:" J ":3:1 invitation:GM0344:" S ":3:1"
-	     " invitation:GM0363:" V ":3:1");
+	     "invitation:GM0344:" J ":3:1 programme:GM0344:" J ":1618227000"
+	     " invitation:GM0344:" S ":3:1 programme:GM0344:" S ":1618227000"
+	     " invitation:GM0363:" V ":3:1 programme:GM0363:" V ":1618227000");
 	pass(c, t3, REMIND_NONE, 0, "");
 	/* a clock set back: everything again, all queued already */
 	pass(c, t2, REMIND_ALL, 4, "");

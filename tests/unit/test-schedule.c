@@ -273,9 +273,11 @@ test_changes(void **state)
 	after.n_sent = 2;
 	keys = due_keys(&before, 1, items, 3,
 			fixture_utc(2021, 4, 23, 9, 30, 0));
+	/* and the overview anew, once for the changes after it got it */
 	assert_string_equal(keys, "invitation:GM0344:j.jansen@utrecht.nl:3:1 "
-				  "cancel:GM0344:j.jansen@utrecht.nl:4:2 " K
-				  "session-2:7d");
+				  "cancel:GM0344:j.jansen@utrecht.nl:4:2 "
+				  "programme:GM0344:j.jansen@utrecht.nl:"
+				  "1619164800 " K "session-2:7d");
 	free(keys);
 	keys = due_keys(&after, 1, items, 3,
 			fixture_utc(2021, 4, 23, 9, 30, 0));
@@ -313,7 +315,7 @@ test_changes(void **state)
 
 		schedule_due(prog, &before, 1, items, 3,
 			     fixture_utc(2021, 4, 23, 9, 30, 0), &m, &k);
-		assert_int_equal(k, 3);
+		assert_int_equal(k, 4);
 		assert_string_equal(
 			m[0].key,
 			"invitation:GM0344:j.jansen@utrecht.nl:3:1:r2");
@@ -321,7 +323,10 @@ test_changes(void **state)
 		assert_string_equal(m[1].key,
 				    "cancel:GM0344:j.jansen@utrecht.nl:4:2:r2");
 		assert_int_equal(m[1].sequence, 4);
-		assert_string_equal(m[2].key, K "session-2:7d:r2");
+		/* the overview's PUBLISH: the sum of the sessions' */
+		assert_int_equal(m[2].kind, SCHEDULE_PROGRAMME);
+		assert_int_equal(m[2].sequence, 3);
+		assert_string_equal(m[3].key, K "session-2:7d:r2");
 		schedule_free(m, k);
 	}
 	before.round = 1;
@@ -353,12 +358,17 @@ test_cancelled_and_declined(void **state)
 	(void)state;
 	c.sent = cancelled;
 	c.n_sent = 1;
+	/* (the overview it got after the change, and no reminder from
+	   before it came) */
+	c.since = fixture_utc(2021, 4, 23, 9, 0, 0);
 	keys = due_keys(&c, 1, &gone, 1, fixture_utc(2021, 4, 23, 9, 30, 0));
-	assert_string_equal(keys, K "session-2:7d");
+	assert_string_equal(keys, "");
 	free(keys);
+	c.since = fixture_utc(2021, 5, 1, 8, 30, 0);
 	keys = due_keys(&c, 1, &back, 1, fixture_utc(2021, 5, 1, 9, 0, 0));
 	assert_string_equal(keys, "invitation:GM0344:j.jansen@utrecht.nl:4:3");
 	free(keys);
+	c.since = fixture_utc(2021, 3, 15, 9, 0, 0);
 	/* declined session 1: its reminders are never due, nor planned */
 	c.sent = declined;
 	c.n_sent = 2;

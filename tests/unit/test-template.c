@@ -357,6 +357,8 @@ test_names(void **state)
 		{TEMPLATE_STAFF_SUMMARY, "staff-summary"},
 		{TEMPLATE_STAFF_WARNING, "staff-warning"},
 		{TEMPLATE_STAFF_RECOVERED, "staff-recovered"},
+		{TEMPLATE_PROMOTED, "promoted"},
+		{TEMPLATE_PROGRAMME, "programme"},
 	};
 	bool seen[TEMPLATE_COUNT] = {false};
 	size_t i;
