@@ -141,6 +141,14 @@ eq "... an open review item with the Dutch reason" 1 \
 		AND r.status = 'open'")"
 cli_on aanmeld --now "2021-04-15 10:05" queue >"$work/queue.out" 2>&1
 ok $? "aanmeld queue"
+f=$(grep -l '^Subject: Ontvangen:' "$work/sink/"*.eml)
+$PY -c 'import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(),
+                             policy=email.policy.default)
+print(" ".join(m.get_body(("plain",)).get_content().split()))' "$f" \
+	>"$work/ack.txt"
+check "the acknowledgement writes the moment the Dutch way" grep -q \
+	"ontvangen op donderdag 15 april 2021, 10.00 uur\." "$work/ack.txt"
 
 once_ok "2021-04-22 13:30"
 once_ok "2021-04-28 13:30"
