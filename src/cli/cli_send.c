@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "schedule.h"
 #include "store_attendance.h"
+#include "store_contact.h"
 #include "store_programme.h"
 #include "template.h"
 #include "util.h"
@@ -182,7 +183,7 @@ run(struct send *s, const struct schedule_contact *cs, size_t n,
 	struct outmail one;
 	const char **codes = xcalloc(n + 1, sizeof(*codes));
 	char *err = NULL, *key, *actor, *detail;
-	unsigned queued = 0, known = 0;
+	unsigned queued = 0, known = 0, would = 0, back = 0;
 	size_t i;
 	int rc = 0, q;
 
@@ -190,6 +191,15 @@ run(struct send *s, const struct schedule_contact *cs, size_t n,
 	for (i = 0; i < n && rc == 0; i++) {
 		if (!audience_includes(&s->to, &cs[i], answers, n_answers))
 			continue;
+		/* mail to it came back: the daemon would only hold it */
+		q = store_contact_undeliverable(s->rt->store, cs[i].addr, &err);
+		if (q != 0) {
+			rc = q == -1 ? -1 : 0;
+			back += q == 1;
+			if (q == 1)
+				print_contact(&cs[i], "came back");
+			continue;
+		}
 		key = audience_key(s->text, strlen(s->text), cs[i].code,
 				   cs[i].addr);
 		q = store_programme_queued(s->rt->store, key, &err);
@@ -203,6 +213,7 @@ run(struct send *s, const struct schedule_contact *cs, size_t n,
 		}
 		print_contact(&cs[i], s->dry_run ? "would send" : "send");
 		if (s->dry_run) {
+			would++;
 			free(key);
 			continue;
 		}
@@ -222,10 +233,14 @@ run(struct send *s, const struct schedule_contact *cs, size_t n,
 			actor, "send", detail, &queued, &err);
 	if (rc == -1 && err != NULL)
 		fprintf(stderr, "send: %s\n", err);
+	else if (rc == 0 && back > 0)
+		printf("%s: %u new, %u sent before, %u came back\n",
+		       s->dry_run ? "dry run" : "queued",
+		       s->dry_run ? would : queued, known, back);
 	else if (rc == 0)
 		printf("%s: %u new, %u sent before\n",
 		       s->dry_run ? "dry run" : "queued",
-		       s->dry_run ? (unsigned)0 : queued, known);
+		       s->dry_run ? would : queued, known);
 	free(err);
 	free(actor);
 	free(detail);

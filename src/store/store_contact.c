@@ -157,3 +157,23 @@ store_contact_remove(struct store *s, const char *code, const char *addr,
 				 detail, error_r);
 	return end(s, rc, error_r);
 }
+
+int
+store_contact_undeliverable(struct store *s, const char *addr, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT 1 FROM contacts WHERE address = ?1 COLLATE NOCASE"
+		" AND undeliverable_at IS NOT NULL LIMIT 1",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, addr);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(s, error_r, "contact undeliverable");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

@@ -31,5 +31,9 @@ int store_contact_remove(struct store *s, const char *code, const char *addr,
 			 const char *actor, const char *detail,
 			 const struct outmail *mails, size_t n_mails,
 			 time_t now, char **error_r);
+/* Whether mail to addr came back (a bounce marked the contact
+   undeliverable): 1 when it did, 0 when not, -1 with *error_r. */
+int store_contact_undeliverable(struct store *s, const char *addr,
+				char **error_r);
 
 #endif

@@ -12,7 +12,6 @@
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-data=$srcdir/data/bounce
 work=$(mktemp -d /tmp/aanmeld-bounce.XXXXXX)
 . "$srcdir/integration/lib/tap.sh"
 . "$srcdir/integration/lib/common.sh"
@@ -27,13 +26,6 @@ U=j.jansen@utrecht.nl
 Z=p.devries@zeist.nl
 G=k.smit@groningen.nl
 
-# sample FILE OLD-ID NEW-ID OWN-ID: the sample bounce returning NEW-ID in
-# place of OLD-ID, its own Message-ID <OWN-ID@test.example>
-sample() {
-	sed -e "s/$2/$3/g" \
-		-e "s/^Message-Id: <[^>]*>/Message-Id: <$4@test.example>/" \
-		"$data/$1"
-}
 confirm_id() {	# confirm_id RCPT: the Message-ID of its confirmation
 	sql "SELECT message_id FROM outbox WHERE kind = 'confirm' AND rcpt = '$1'"
 }
@@ -56,10 +48,10 @@ sent_before=$(delivered)
 # --- the bounces arrive, with a delay report and a forged bounce
 P=aanmeld.0123456789abcdef0123456789abcdef@vng.nl
 X=aanmeld.fedcba9876543210fedcba9876543210@vng.nl
-sample postfix-dsn.eml "$P" "$uid" b1 | deliver
-sample exim-unstructured.eml "$X" "$zid" b2 | deliver
-sample delayed-dsn.eml "$P" "$uid" b3 | deliver
-sample forged-bounce.eml nothing nothing b4 | deliver
+bounce_of postfix-dsn.eml "$P" "$uid" b1 | deliver
+bounce_of exim-unstructured.eml "$X" "$zid" b2 | deliver
+bounce_of delayed-dsn.eml "$P" "$uid" b3 | deliver
+bounce_of forged-bounce.eml nothing nothing b4 | deliver
 once aanmeld "2021-04-01 11:00"
 ok $? "the bounces: aanmeldd --once exits 0"
 

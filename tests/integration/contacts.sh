@@ -49,37 +49,10 @@ A=j.jansen@utrecht.nl
 A2=r.devries@utrecht.nl
 B=p.pieters@zwolle.nl
 
-# reply KEY ADDR SESSION METHOD PARTSTAT: Gmail's answer to our
-# invitation of SESSION (its UID as we sent it to ADDR), from ADDR, its
-# domain authenticated, into the Maildir as KEY
+# reply KEY ADDR SESSION METHOD PARTSTAT: itip_reply ... into the
+# Maildir as KEY
 reply() {
-	uid=$($PY - "$work/sink" "$2" "$3" <<'EOP'
-import email, email.policy, os, re, sys
-for f in sorted(os.listdir(sys.argv[1])):
-    if not f.endswith(".eml"):
-        continue
-    msg = email.message_from_bytes(
-        open(os.path.join(sys.argv[1], f), "rb").read(),
-        policy=email.policy.default)
-    if sys.argv[2] not in str(msg["To"]):
-        continue
-    for p in msg.walk():
-        if p.get_content_type() == "text/calendar":
-            m = re.search(r"^UID:(aanmeld-[0-9a-f]+-session-%s@\S*)"
-                          % sys.argv[3],
-                          p.get_content(), re.M)
-            if m:
-                print(m.group(1))
-                sys.exit(0)
-EOP
-)
-	sed -e "s/k\\.bakker@zwolle\\.nl/$2/g" \
-		-e "s/zwolle\\.nl/${2#*@}/g" \
-		-e "s/^UID:.*/UID:$uid/" \
-		-e "s/method=REPLY/method=$4/" -e "s/^METHOD:REPLY/METHOD:$4/" \
-		-e "s/PARTSTAT=ACCEPTED/PARTSTAT=$5/" \
-		-e "s/<0000000000004a9e2c05bee33a1f@google.com>/<$1@google.com>/" \
-		"$srcdir/data/attendance/gmail-accept-en.eml" | into_maildir "$1"
+	itip_reply "$@" | into_maildir "$1"
 }
 
 # --- two municipalities enrol

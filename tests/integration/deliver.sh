@@ -25,22 +25,6 @@ A=a.meijer@utrecht.nl
 B=p.pieters@zwolle.nl
 C=a.smit@amersfoort.nl
 D=k.bakker@nijmegen.nl
-# attached ID FROM SUBJECT NAME: a mail with a file attached (base64)
-attached() {
-	printf 'Return-Path: <%s>\r\n' "$2"
-	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
-	printf 'From: Tester <%s>\r\nTo: GlobalGoals@VNG.nl\r\n' "$2"
-	printf 'Subject: %s\r\nMessage-ID: <%s@test.example>\r\n' "$3" "$1"
-	printf 'Date: Tue, 20 Jul 2021 09:00:00 +0200\r\nMIME-Version: 1.0\r\n'
-	printf 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
-	printf -- '--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
-	printf 'Hierbij onze tekst.\r\n--b1\r\n'
-	printf 'Content-Type: application/pdf; name="%s"\r\n' "$4"
-	printf 'Content-Disposition: attachment; filename="%s"\r\n' "$4"
-	printf 'Content-Transfer-Encoding: base64\r\n\r\n'
-	printf '%s' "$1 tekst" | base64
-	printf '\r\n--b1--\r\n'
-}
 sent_kind() {	# sent_kind KIND RCPT: such mails that reached the sink
 	n=0
 	for id in $(sql "SELECT message_id FROM outbox WHERE kind = '$1' AND rcpt = '$2' AND status = 'sent'"); do

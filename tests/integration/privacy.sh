@@ -21,22 +21,10 @@ spools=$work/%s/spool
 
 S='Deelname praktijkproef GG & lokale inclusie'
 
-# token ADDRESS: the address's token in outbox keys (addrhash.h)
-token() {
-	printf 'a%s' "$(printf '%s' "$1" | tr 'A-Z' 'a-z' | sha256sum | cut -c1-32)"
-}
-
-# traces NAME ADDRESS: the lines of the database's dump, its file, its
-# write-ahead log and the spool's file names that hold the address (in
-# any case) or its token
-traces() {
-	tr_db=$work/$1/spool/aanmeld.db
-	{
-		sqlite3 "$tr_db" .dump
-		cat "$tr_db" "$tr_db-wal" 2>/dev/null
-		find "$work/$1/spool" -path "$work/$1/spool/maildir" -prune -o -print
-	} | LC_ALL=C grep -a -c -i -F -e "$2" -e "$(token "$2")"
-}
+# token ADDRESS, traces NAME ADDRESS: addr_token, and spool_traces on
+# the spool of NAME
+token() { addr_token "$1"; }
+traces() { spool_traces "$work/$1/spool" "$2"; }
 
 # setup NAME: a spool with six messages processed on 1 April 2021
 setup() {

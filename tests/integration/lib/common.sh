@@ -140,3 +140,92 @@ sys.exit(not s.recv(100).startswith(sys.argv[3].encode()))' "$@" && return 0
 	tail -n 20 "$4" >&2
 	return 1
 }
+
+# itip_reply KEY ADDR SESSION METHOD PARTSTAT: Gmail's answer
+# (tests/data/attendance) to our invitation of SESSION, its UID as we sent
+# it to ADDR (read from the SMTP sink $work/sink), from ADDR, its domain
+# authenticated, with Message-ID <KEY@google.com>, on stdout
+itip_reply() {
+	ir_uid=$(${PY:-/usr/bin/python3} - "$work/sink" "$2" "$3" <<'EOP'
+import email, email.policy, os, re, sys
+for f in sorted(os.listdir(sys.argv[1])):
+    if not f.endswith(".eml"):
+        continue
+    msg = email.message_from_bytes(
+        open(os.path.join(sys.argv[1], f), "rb").read(),
+        policy=email.policy.default)
+    if sys.argv[2] not in str(msg["To"]):
+        continue
+    for p in msg.walk():
+        if p.get_content_type() == "text/calendar":
+            m = re.search(r"^UID:(aanmeld-[0-9a-f]+-session-%s@\S*)"
+                          % sys.argv[3],
+                          p.get_content(), re.M)
+            if m:
+                print(m.group(1))
+                sys.exit(0)
+EOP
+)
+	sed -e "s/k\\.bakker@zwolle\\.nl/$2/g" \
+		-e "s/zwolle\\.nl/${2#*@}/g" \
+		-e "s/^UID:.*/UID:$ir_uid/" \
+		-e "s/method=REPLY/method=$4/" -e "s/^METHOD:REPLY/METHOD:$4/" \
+		-e "s/PARTSTAT=ACCEPTED/PARTSTAT=$5/" \
+		-e "s/<0000000000004a9e2c05bee33a1f@google.com>/<$1@google.com>/" \
+		"$srcdir/data/attendance/gmail-accept-en.eml"
+}
+
+# attached ID FROM SUBJECT NAME: a mail with the file NAME attached
+# (base64, its text "ID tekst"), on stdout
+attached() {
+	printf 'Return-Path: <%s>\r\n' "$2"
+	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
+	printf 'From: Tester <%s>\r\nTo: GlobalGoals@VNG.nl\r\n' "$2"
+	printf 'Subject: %s\r\nMessage-ID: <%s@test.example>\r\n' "$3" "$1"
+	printf 'Date: Tue, 20 Jul 2021 09:00:00 +0200\r\nMIME-Version: 1.0\r\n'
+	printf 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+	printf -- '--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+	printf 'Hierbij onze tekst.\r\n--b1\r\n'
+	printf 'Content-Type: application/pdf; name="%s"\r\n' "$4"
+	printf 'Content-Disposition: attachment; filename="%s"\r\n' "$4"
+	printf 'Content-Transfer-Encoding: base64\r\n\r\n'
+	printf '%s' "$1 tekst" | base64
+	printf '\r\n--b1--\r\n'
+}
+
+# bounce_of FILE OLD-ID NEW-ID OWN-ID [OLD-ADDR NEW-ADDR]: the sample
+# bounce tests/data/bounce/FILE returning NEW-ID in place of OLD-ID (and
+# NEW-ADDR in place of OLD-ADDR), its own Message-ID <OWN-ID@test.example>
+bounce_of() {
+	sed -e "s/$2/$3/g" \
+		-e "s/^Message-Id: <[^>]*>/Message-Id: <$4@test.example>/" \
+		${5:+-e "s/$5/$6/g"} "$srcdir/data/bounce/$1"
+}
+
+# received [PREFIX=KIND...]: every mail the SMTP sink $work/sink received,
+# in order, "RCPT KIND" a line (lib/received.py), into $work/received
+received() {
+	${PY:-/usr/bin/python3} "$srcdir/integration/lib/received.py" \
+		"$work/sink" "$@" >"$work/received"
+}
+# got ADDRESS: the kinds $work/received holds for it, on one line
+got() {
+	grep "^$1 " "$work/received" | cut -d' ' -f2 | tr '\n' ' ' |
+		sed 's/ $//'
+}
+
+# addr_token ADDRESS: the address's token in outbox keys (addrhash.h)
+addr_token() {
+	printf 'a%s' "$(printf '%s' "$1" | tr 'A-Z' 'a-z' | sha256sum | cut -c1-32)"
+}
+# spool_traces SPOOL ADDRESS: the lines of SPOOL's database (its dump, its file
+# and its write-ahead log) and of the spool's file names (its maildir
+# aside) that hold the address (in any case) or its token
+spool_traces() {
+	tr_db=$1/aanmeld.db
+	{
+		sqlite3 "$tr_db" .dump
+		cat "$tr_db" "$tr_db-wal" 2>/dev/null
+		find "$1" -path "$1/maildir" -prune -o -print
+	} | LC_ALL=C grep -a -c -i -F -e "$2" -e "$(addr_token "$2")"
+}
