@@ -284,7 +284,7 @@ schedule_due(const struct programme *p, const struct schedule_contact *contacts,
 	for (i = 0; i < n_contacts; i++) {
 		const struct schedule_contact *c = &contacts[i];
 
-		if (c->status != SCHEDULE_CONFIRMED)
+		if (c->status != SCHEDULE_CONFIRMED || c->undeliverable)
 			continue;
 		for (j = 0; j < n_items; j++)
 			changes(&o, p, &items[j], c, now);
@@ -316,7 +316,7 @@ schedule_plan(const struct programme *p,
 	for (i = 0; i < n_contacts; i++) {
 		const struct schedule_contact *c = &contacts[i];
 
-		if (c->status != SCHEDULE_CONFIRMED)
+		if (c->status != SCHEDULE_CONFIRMED || c->undeliverable)
 			continue;
 		all_reminders(&o, p, c, now, true);
 	}

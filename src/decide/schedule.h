@@ -78,6 +78,8 @@ struct schedule_contact {
 	const struct schedule_sent *sent; /* per session, in this round; n_sent
 					     of them, borrowed */
 	size_t n_sent;
+	bool undeliverable; /* its mail came back (bounce.h): nothing more
+			       is planned for it */
 };
 
 /* What the store knows of a session since it was first seen. */

@@ -32,6 +32,7 @@ contact_row(void *row, sqlite3_stmt *st)
 	one->since = (time_t)sqlite3_column_int64(st, 5);
 	one->round = (unsigned)sqlite3_column_int(st, 6);
 	one->delivered = sqlite3_column_int(st, 7) != 0;
+	one->undeliverable = sqlite3_column_int(st, 8) != 0;
 }
 
 /* Merges one row of STMT_CONTACT_SENT into c's sessions. */
@@ -94,12 +95,14 @@ read_contacts(struct store *s, const char *code,
 			? "SELECT e.code, e.name, c.address, c.name, e.status,"
 			  " max(c.added_at, COALESCE(e.confirmed_at,"
 			  " e.enrolled_at)), e.round," DELIVERED
+			  ", c.undeliverable_at IS NOT NULL"
 			  " FROM contacts c"
 			  " JOIN enrolments e ON e.code = c.code"
 			  " ORDER BY e.arrival, c.added_at, c.id"
 			: "SELECT e.code, e.name, c.address, c.name, e.status,"
 			  " max(c.added_at, COALESCE(e.confirmed_at,"
 			  " e.enrolled_at)), e.round," DELIVERED
+			  ", c.undeliverable_at IS NOT NULL"
 			  " FROM contacts c"
 			  " JOIN enrolments e ON e.code = c.code"
 			  " WHERE c.code = ?1 ORDER BY c.added_at, c.id",

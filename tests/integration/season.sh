@@ -291,6 +291,10 @@ eq "the held rows are the bounced contacts' and Groningen's withdrawal" \
 	"$(sql "SELECT count(*) FROM outbox
 		WHERE rcpt IN ('$G', '$Y') AND status = 'failed'")" \
 	"$(sql "SELECT count(*) FROM outbox WHERE status = 'failed'")"
+eq "nothing planned for Tilburg's contact once its mail came back" 0 \
+	"$(sql "SELECT count(*) FROM outbox WHERE rcpt = '$Y' COLLATE NOCASE
+		AND created_at > (SELECT undeliverable_at FROM contacts
+		WHERE address = '$Y' COLLATE NOCASE)")"
 eq "every other row sent once" \
 	"$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")" \
 	"$(delivered)"

@@ -48,16 +48,15 @@ static struct programme *prog;
 static struct schedule_contact
 contact(enum schedule_status status, time_t since)
 {
-	struct schedule_contact c = {"GM0344",
-				     "Utrecht",
-				     "J.Jansen@Utrecht.nl",
-				     "J. Jansen",
-				     status,
-				     since,
-				     1,
-				     false,
-				     NULL,
-				     0};
+	struct schedule_contact c = {
+		.code = "GM0344",
+		.municipality = "Utrecht",
+		.addr = "J.Jansen@Utrecht.nl",
+		.name = "J. Jansen",
+		.status = status,
+		.since = since,
+		.round = 1,
+	};
 
 	return c;
 }
@@ -405,6 +404,12 @@ test_cancelled_and_declined(void **state)
 	keys = due_keys(&c, 1, &back, 1, fixture_utc(2021, 5, 1, 9, 0, 0));
 	key_eq(keys, "invitation:GM0344:j.jansen@utrecht.nl:4:3");
 	free(keys);
+	/* the same once its mail came back: nothing more for it */
+	c.undeliverable = true;
+	keys = due_keys(&c, 1, &back, 1, fixture_utc(2021, 5, 1, 9, 0, 0));
+	assert_string_equal(keys, "");
+	free(keys);
+	c.undeliverable = false;
 	c.since = fixture_utc(2021, 3, 15, 9, 0, 0);
 	/* declined session 1: its reminders are never due, nor planned */
 	c.sent = declined;
