@@ -17,6 +17,7 @@
 #include "cli_actor.h"
 #include "cli_attendance.h"
 #include "cli_check.h"
+#include "cli_contact.h"
 #include "cli_privacy.h"
 #include "cli_programme.h"
 #include "cli_review.h"
@@ -646,6 +647,8 @@ static const struct command commands[] = {
 	 "withdraw a municipality; promotes the first waiting"},
 	{"promote", cli_programme_promote, "promote [--force] [CODE]",
 	 "confirm the first (or CODE) on the waiting list"},
+	{"contact", cli_contact_run, "contact add|remove CODE ADDRESS",
+	 "add a contact to an enrolment, or remove one"},
 	{"approve", cli_review_approve, "approve ID [--gemeente CODE]",
 	 "enrol a review item's sender (default: the suggested "
 	 "municipality)"},

@@ -84,7 +84,7 @@ cli_programme_withdraw(struct runtime *rt, int argc, char **argv)
 		return 1;
 	who = cli_actor();
 	if (roster_plan_withdraw(rt->store, rt->rules, rt->config, argv[1], who,
-				 util_clock(), &plan, &err) == -1) {
+				 NULL, util_clock(), &plan, &err) == -1) {
 		fprintf(stderr, "withdraw: %s\n", err);
 		free(err);
 		free(who);

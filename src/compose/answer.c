@@ -48,7 +48,7 @@ render(const struct message *msg, const struct classification *c,
 	snprintf(pos, sizeof(pos), "%zu", position);
 	nldate_format(p->closes, closing, sizeof(closing));
 	/* our clock, not the sender's Date header */
-	nldate_format(now, received, sizeof(received));
+	nldate_format_moment(now, received, sizeof(received));
 	programme = programme_format(p);
 	{
 		struct template_var vars[] = {

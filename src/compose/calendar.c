@@ -32,6 +32,7 @@ struct cal {
 	icaltimezone *zone; /* NULL: times are written in UTC */
 	time_t now;
 	unsigned sequence;
+	bool overview; /* PUBLISH: the overview's own UIDs */
 };
 
 /* Which UID number item has in p; 0 when it is not one of p's. */
@@ -265,7 +266,10 @@ static icalcomponent *
 event_new(const struct cal *c, const struct programme_item *it, unsigned number)
 {
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-	char *uid = programme_item_uid(c->p, number, c->uid_domain);
+	char *uid = c->overview
+			    ? programme_item_overview_uid(c->p, number,
+							  c->uid_domain)
+			    : programme_item_uid(c->p, number, c->uid_domain);
 	char *text, *mailto;
 	bool all_day = it->end <= it->start;
 
@@ -462,6 +466,7 @@ calendar_publish(const struct programme *p, const char *uid_domain,
 
 	if (cal_init(&c, p, uid_domain, sequence, now, error_r) == -1)
 		return NULL;
+	c.overview = true;
 	for (i = 0; i < p->n_sessions; i++) {
 		numbers[n] = p->sessions[i].number;
 		items[n++] = &p->sessions[i];

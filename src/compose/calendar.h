@@ -6,8 +6,10 @@
  * - REQUEST invites one participant to one session (RSVP asked);
  * - CANCEL takes a withdrawn participant out of it again;
  * - PUBLISH is the whole programme (sessions, deadline, congress) as a
- *   file to import, with the same UIDs, so that an import and an
- *   invitation give one event in the calendar, not two.
+ *   file to import, with UIDs of its own for the sessions
+ *   (programme_item_overview_uid()): an import must not replace the
+ *   invitation a participant answered, with its attendees, by an event
+ *   without them.
  *
  * Pure: no clock, and no I/O but libical's reading of the system's
  * time-zone database the first time a zone is used.  The caller passes

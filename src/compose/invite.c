@@ -26,6 +26,14 @@ invite_key(const char *code, const char *addr, unsigned session, unsigned round)
 	return schedule_key("invitation", code, addr, round, tail);
 }
 
+void
+invite_attach(struct compose_mail *m)
+{
+	m->attachment = m->calendar;
+	m->attachment_name = "invite.ics";
+	m->attachment_type = "application/ics";
+}
+
 /* The session's text from invitation.txt.  Heap strings. */
 static void
 render(const struct rules *r, const struct programme_item *s, char **subject_r,
@@ -94,6 +102,7 @@ build_one(const struct message *msg, const struct invite_for *f,
 	m.body = body;
 	m.calendar = ics;
 	m.calendar_method = "REQUEST";
+	invite_attach(&m);
 	out->raw = compose_message(&m, &len, &err);
 	free(subject);
 	free(body);
@@ -106,6 +115,7 @@ build_one(const struct message *msg, const struct invite_for *f,
 	}
 	out->len = len;
 	out->rcpt = xstrdup(msg->from_addr);
+	outmail_set_session(out, f->code, f->round, s->number, false);
 	return 0;
 }
 

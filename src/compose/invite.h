@@ -26,6 +26,13 @@ struct schedule_item;
 char *invite_key(const char *code, const char *addr, unsigned session,
 		 unsigned round);
 
+struct compose_mail;
+
+/* Adds m's calendar once more as the attachment invite.ics, for mail
+   programs that offer only an attachment to import (as Gmail sends
+   it); the inline text/calendar part stays what calendars act on. */
+void invite_attach(struct compose_mail *m);
+
 /* Whom the invitations are for: the municipality, its enrolment round
    (1: the first; 0 counts as 1) and, from round 2 on, what the store
    knows of each session (for the SEQUENCE). */

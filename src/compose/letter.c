@@ -7,6 +7,7 @@
 #include "calendar.h"
 #include "compose.h"
 #include "config.h"
+#include "invite.h"
 #include "letter.h"
 #include "nldate.h"
 #include "outmail.h"
@@ -24,11 +25,18 @@ render(const struct letter *l, const struct rules *r, char **subject_r,
 	const struct programme_item *it = l->item;
 	const struct template *t = template_get(r->templates, l->kind);
 	char date[64] = "", time[32] = "", capacity[32], closing[64];
+	char was_date[64] = "", was_time[32] = "";
 	char *programme = programme_format(p);
 
 	if (it != NULL) {
+		time_t from =
+			l->previous_start != 0 ? l->previous_start : it->start;
+		time_t to = l->previous_start != 0 ? l->previous_end : it->end;
+
 		nldate_format(it->start, date, sizeof(date));
 		nldate_format_hours(it->start, it->end, time, sizeof(time));
+		nldate_format(from, was_date, sizeof(was_date));
+		nldate_format_hours(from, to, was_time, sizeof(was_time));
 	}
 	snprintf(capacity, sizeof(capacity), "%ld", p->capacity);
 	nldate_format(p->closes, closing, sizeof(closing));
@@ -46,6 +54,8 @@ render(const struct letter *l, const struct rules *r, char **subject_r,
 			{"session_link", it != NULL ? it->link : NULL},
 			{"session_description",
 			 it != NULL ? it->description : NULL},
+			{"previous_date", was_date},
+			{"previous_time", was_time},
 		};
 
 		template_common_vars(vars, p);
@@ -63,7 +73,7 @@ letter_build(const struct letter *l, const struct rules *r,
 	const struct programme *p = l->p != NULL ? l->p : r->programme;
 	struct compose_mail m;
 	const char *err = NULL, *method = NULL;
-	char *subject, *body, *ics = NULL;
+	char *subject, *body, *ics = NULL, *overview = NULL;
 	size_t len;
 
 	memset(out, 0, sizeof(*out));
@@ -84,6 +94,17 @@ letter_build(const struct letter *l, const struct rules *r,
 				      cfg->message_id_domain, l->sequence,
 				      l->date, &err);
 	}
+	if (l->kind == TEMPLATE_PROMOTED || l->kind == TEMPLATE_PROGRAMME) {
+		/* the whole programme for calendars that ignore
+		   invitations */
+		overview = calendar_publish(p, cfg->message_id_domain,
+					    l->sequence, l->date, &err);
+		if (overview == NULL) {
+			*error_r = xasprintf("programma.ics for %s: %s",
+					     l->to->addr, err);
+			return -1;
+		}
+	}
 	if (method != NULL && ics == NULL) {
 		*error_r = xasprintf("%s for %s: %s", template_name(l->kind),
 				     l->to->addr, err);
@@ -98,15 +119,29 @@ letter_build(const struct letter *l, const struct rules *r,
 	m.to_addr = l->to->addr;
 	m.message_id = out->message_id;
 	m.date = l->date;
+	/* a strange incoming id is left out rather than escaped */
+	if (l->in_reply_to != NULL && compose_addr_is_safe(l->in_reply_to)) {
+		m.in_reply_to = l->in_reply_to;
+		m.references = l->references;
+	}
 	m.subject = subject;
 	m.auto_submitted = "auto-generated";
 	m.body = body;
 	m.calendar = ics;
 	m.calendar_method = method;
+	if (ics != NULL)
+		invite_attach(&m);
+	if (overview != NULL) {
+		m.attachment = overview;
+		m.attachment_name = "programma.ics";
+		m.attachment_type = "text/calendar; charset=UTF-8; "
+				    "method=PUBLISH";
+	}
 	out->raw = compose_message(&m, &len, &err);
 	free(subject);
 	free(body);
 	free(ics);
+	free(overview);
 	if (out->raw == NULL) {
 		*error_r = xasprintf("%s for %s: %s", template_name(l->kind),
 				     l->to->addr, err);
@@ -115,5 +150,9 @@ letter_build(const struct letter *l, const struct rules *r,
 	}
 	out->len = len;
 	out->rcpt = xstrdup(l->to->addr);
+	if (method != NULL)
+		outmail_set_session(out, l->to->code, l->to->round,
+				    l->item->number,
+				    l->kind == TEMPLATE_INVITATION_CANCEL);
 	return 0;
 }

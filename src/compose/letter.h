@@ -31,9 +31,15 @@ struct letter {
 	const struct programme_item *item;
 	const struct programme *p; /* the programme item belongs to */
 	unsigned sequence; /* REQUEST: its SEQUENCE; CANCEL: the last one
-			      sent (the CANCEL carries one more) */
+			      sent (the CANCEL carries one more); promoted
+			      and programme: the overview's PUBLISH */
 	const char *key;   /* the outbox key */
 	time_t date;	   /* the Date header and the DTSTAMP */
+	/* the mail it answers (a withdrawal by mail), or NULL: its
+	   Message-ID and References, which thread the letter to it */
+	const char *in_reply_to, *references;
+	/* an update: the time item had before (0: unknown, the same) */
+	time_t previous_start, previous_end;
 };
 
 /* Builds l into *out (kind, key, rcpt, Message-ID, envelope sender,

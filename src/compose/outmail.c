@@ -29,7 +29,19 @@ outmail_deinit(struct outmail *m)
 	free(m->from);
 	free(m->rcpt);
 	free(m->raw);
+	free(m->session.code);
 	memset(m, 0, sizeof(*m));
+}
+
+void
+outmail_set_session(struct outmail *m, const char *code, unsigned round,
+		    unsigned number, bool cancel)
+{
+	free(m->session.code);
+	m->session.code = xstrdup(code);
+	m->session.round = round > 1 ? round : 1;
+	m->session.number = number;
+	m->session.cancel = cancel;
 }
 
 void

@@ -24,7 +24,21 @@ struct outmail {
 	char *raw; /* the composed mail, len bytes */
 	size_t len;
 	bool outsider; /* to an address of no municipality (the hourly cap) */
+	/* an invitation, its update or its CANCEL: the session its
+	   calendar now holds (or no longer), which the store notes per
+	   contact when it queues the mail (store_write.c); number 0: none */
+	struct outmail_session {
+		char *code; /* the municipality rcpt is a contact of */
+		unsigned round;
+		unsigned number;
+		bool cancel;
+	} session;
 };
+
+/* Marks m as what rcpt's calendar now holds of session number (cancel:
+   no longer) as a contact of code in round. */
+void outmail_set_session(struct outmail *m, const char *code, unsigned round,
+			 unsigned number, bool cancel);
 
 /* Starts *m: takes key (heap), derives the Message-ID from it in cfg's
    message_id_domain and copies cfg's envelope sender.  The builder sets

@@ -254,7 +254,7 @@ judge_message(struct intake *in, const struct message *msg,
 	}
 	if (c->verdict == VERDICT_WITHDRAW &&
 	    roster_plan_withdraw(in->store, in->rules, in->config,
-				 c->gemeente->code, "mailbox", now, plan,
+				 c->gemeente->code, "mailbox", msg, now, plan,
 				 &err) != 0) {
 		/* a person finishes it */
 		log_warnx("withdrawal of %s: %s", c->gemeente->code, err);

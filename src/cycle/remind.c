@@ -50,10 +50,26 @@ build(struct store *s, const struct rules *r, const struct config *cfg,
 		l.item = &r->programme->deadline;
 		l.date = m->at;
 		break;
+	case SCHEDULE_PROGRAMME:
+		l.kind = TEMPLATE_PROGRAMME;
+		l.date = now;
+		break;
+	case SCHEDULE_INVITE:
+		l.kind = TEMPLATE_INVITATION;
+		l.item = programme_session(r->programme, m->number);
+		l.date = now;
+		break;
 	case SCHEDULE_UPDATE:
 		l.kind = TEMPLATE_INVITATION_UPDATE;
 		l.item = programme_session(r->programme, m->number);
 		l.date = now;
+		/* the letter says what it was; unknown: as it is */
+		if (store_programme_previous(s, m->number, &l.previous_start,
+					     &l.previous_end, &err) == -1) {
+			log_warnx("%s: %s", m->key, err);
+			free(err);
+			return -1;
+		}
 		break;
 	case SCHEDULE_CANCEL:
 		/* the session is gone from the file: the version sent */

@@ -83,9 +83,10 @@ remove_file(const char *path, unsigned *n)
 		log_warn("retention: cannot delete %s", path);
 }
 
-/* Every *.eml in dir: the copies no row names any more go too. */
+/* Every file in dir whose name ends in suffix and does not start with
+   "." (suffix NULL: every file, a stray of a failed write too). */
 static void
-sweep(const char *dir, bool dry_run, unsigned *n)
+sweep(const char *dir, const char *suffix, bool dry_run, unsigned *n)
 {
 	struct dirent *de;
 	size_t len;
@@ -100,8 +101,12 @@ sweep(const char *dir, bool dry_run, unsigned *n)
 		if (de == NULL)
 			break;
 		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 5 ||
-		    strcmp(de->d_name + len - 4, ".eml") != 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (suffix != NULL &&
+		    (de->d_name[0] == '.' || len <= strlen(suffix) ||
+		     strcmp(de->d_name + len - strlen(suffix), suffix) != 0))
 			continue;
 		if (dry_run) {
 			(*n)++;
@@ -202,38 +207,6 @@ remove_deliveries(struct store *s, const char *address, const char *spool_dir,
 	return 0;
 }
 
-/* Every file in dir, named by a row or not (a stray of a failed
-   write), and dir itself then. */
-static void
-sweep_all(const char *dir, bool dry_run, unsigned *n)
-{
-	struct dirent *de;
-	char *path;
-	DIR *d;
-
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	for (;;) {
-		de = readdir(d);
-		if (de == NULL)
-			break;
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (dry_run) {
-			(*n)++;
-			continue;
-		}
-		path = xasprintf("%s/%s", dir, de->d_name);
-		remove_file(path, n);
-		free(path);
-	}
-	closedir(d);
-	if (!dry_run)
-		(void)rmdir(dir);
-}
-
 /* Every municipality's folder under spool_dir/deliveries/. */
 static void
 sweep_deliveries(const char *spool_dir, bool dry_run, unsigned *n)
@@ -250,7 +223,9 @@ sweep_deliveries(const char *spool_dir, bool dry_run, unsigned *n)
 		if (de->d_name[0] == '.')
 			continue;
 		dir = xasprintf("%s/%s", top, de->d_name);
-		sweep_all(dir, dry_run, n);
+		sweep(dir, NULL, dry_run, n);
+		if (!dry_run)
+			(void)rmdir(dir);
 		free(dir);
 	}
 	if (d != NULL)
@@ -285,12 +260,12 @@ retention_purge(struct store *s, const struct programme *p, unsigned months,
 		free(dir);
 		return -1;
 	}
-	sweep(dir, dry_run, &n_r->spool_files);
+	sweep(dir, ".eml", dry_run, &n_r->spool_files);
 	free(dir);
 	/* the texts were in the raw copies: they go with them */
 	sweep_deliveries(spool_dir, dry_run, &n_r->spool_files);
 	if (outbox_dir != NULL)
-		sweep(outbox_dir, dry_run, &n_r->spool_files);
+		sweep(outbox_dir, ".eml", dry_run, &n_r->spool_files);
 	if (store_privacy_erase(s, NULL, dry_run, now, &c, error_r) == -1)
 		return -1;
 	copy_counts(n_r, &c);

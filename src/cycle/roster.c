@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "invite.h"
 #include "letter.h"
+#include "message.h"
 #include "outmail.h"
 #include "programme.h"
 #include "roster.h"
@@ -27,11 +29,13 @@ add(struct roster_plan *plan, const struct letter *l, const struct rules *r,
 }
 
 /* Adds a letter of kind that is about no session (the withdrawal, the
-   confirmation), keyed by tag. */
+   confirmation), keyed by tag; to the sender of msg (may be NULL)
+   threaded to it. */
 static int
 add_notice(struct roster_plan *plan, enum template_kind kind, const char *tag,
 	   const struct rules *r, const struct config *cfg,
-	   const struct schedule_contact *c, time_t now, char **error_r)
+	   const struct schedule_contact *c, const struct message *msg,
+	   time_t now, char **error_r)
 {
 	struct letter l;
 	int rc;
@@ -40,6 +44,14 @@ add_notice(struct roster_plan *plan, enum template_kind kind, const char *tag,
 	l.kind = kind;
 	l.to = c;
 	l.date = now;
+	if (msg != NULL && msg->from_addr != NULL &&
+	    strcasecmp(msg->from_addr, c->addr) == 0) {
+		l.in_reply_to = msg->message_id;
+		/* RFC 5322 3.6.4: without References, the parent's
+		   In-Reply-To stands in for them */
+		l.references = msg->references != NULL ? msg->references
+						       : msg->in_reply_to;
+	}
 	l.key = schedule_key(tag, c->code, c->addr, c->round, NULL);
 	rc = add(plan, &l, r, cfg, error_r);
 	free((char *)l.key);
@@ -51,7 +63,8 @@ static int
 withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 		   const struct config *cfg, const struct schedule_contact *c,
 		   bool confirmed, const struct schedule_item *items,
-		   size_t n_items, time_t now, char **error_r)
+		   size_t n_items, const struct message *msg, time_t now,
+		   char **error_r)
 {
 	const struct programme *p = r->programme;
 	struct letter l;
@@ -60,12 +73,16 @@ withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 
 	for (i = 0; confirmed && i < p->n_sessions && rc == 0; i++) {
 		const struct programme_item *it = &p->sessions[i];
+		const struct schedule_sent *sent =
+			schedule_sent_of(c, it->number);
 		unsigned seq =
 			schedule_item_sequence(items, n_items, it->number);
 		char tail[32];
 
-		if (it->start <= now || it->start <= c->since)
-			continue; /* past, or never invited to it */
+		/* past, or not in its calendar */
+		if (it->start <= now || sent == NULL || !sent->invited ||
+		    sent->cancelled)
+			continue;
 		memset(&l, 0, sizeof(l));
 		l.kind = TEMPLATE_INVITATION_CANCEL;
 		l.to = c;
@@ -81,8 +98,8 @@ withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 	}
 	if (rc == -1)
 		return -1;
-	return add_notice(plan, TEMPLATE_WITHDRAWN, "withdrawn", r, cfg, c, now,
-			  error_r);
+	return add_notice(plan, TEMPLATE_WITHDRAWN, "withdrawn", r, cfg, c, msg,
+			  now, error_r);
 }
 
 /* The letters of a promotion: the confirmation, the invitations. */
@@ -97,8 +114,8 @@ promotion_letters(struct roster_plan *plan, const struct rules *r,
 	size_t i;
 	int rc;
 
-	rc = add_notice(plan, TEMPLATE_CONFIRM, "promoted", r, cfg, c, now,
-			error_r);
+	rc = add_notice(plan, TEMPLATE_PROMOTED, "promoted", r, cfg, c, NULL,
+			now, error_r);
 	for (i = 0; i < p->n_sessions && rc == 0; i++) {
 		const struct programme_item *it = &p->sessions[i];
 
@@ -177,8 +194,8 @@ load(struct store *s, const char *code, struct schedule_contact **contacts,
 int
 roster_plan_withdraw(struct store *s, const struct rules *r,
 		     const struct config *cfg, const char *code,
-		     const char *actor, time_t now, struct roster_plan *plan,
-		     char **error_r)
+		     const char *actor, const struct message *msg, time_t now,
+		     struct roster_plan *plan, char **error_r)
 {
 	struct schedule_contact *contacts;
 	struct schedule_item *items;
@@ -211,7 +228,7 @@ roster_plan_withdraw(struct store *s, const struct rules *r,
 	rc = 0;
 	for (i = 0; i < n_contacts && rc == 0; i++)
 		rc = withdrawal_letters(plan, r, cfg, &contacts[i],
-					was_confirmed, items, n_items, now,
+					was_confirmed, items, n_items, msg, now,
 					error_r);
 	store_programme_contacts_free(contacts, n_contacts);
 	contacts = NULL;

@@ -24,6 +24,7 @@
 #include "store_programme.h"
 
 struct config;
+struct message;
 struct rules;
 struct store;
 
@@ -35,12 +36,14 @@ struct roster_plan {
 	struct outmail_list mails;
 };
 
-/* Plans the withdrawal of code by actor.  0, or -1 with *error_r (heap):
-   code not enrolled, or a mail that cannot be made. */
+/* Plans the withdrawal of code by actor; msg is the withdrawal mail
+   (NULL from the command line), to which the confirmation to its sender
+   is threaded.  0, or -1 with *error_r (heap): code not enrolled, or a
+   mail that cannot be made. */
 int roster_plan_withdraw(struct store *s, const struct rules *r,
 			 const struct config *cfg, const char *code,
-			 const char *actor, time_t now,
-			 struct roster_plan *plan, char **error_r);
+			 const char *actor, const struct message *msg,
+			 time_t now, struct roster_plan *plan, char **error_r);
 /* Plans the promotion of code (NULL: the first on the waiting list).
    Without force a full programme (capacity) is an error. */
 int roster_plan_promote(struct store *s, const struct rules *r,

@@ -244,9 +244,10 @@ judge_state(struct judge *j, const struct classify_state *st, time_t now)
 }
 
 /* An answer to one of our invitations (iTIP REPLY): attendance, or
-   ignore with the reason it cannot be recorded; never answered, never a
-   review.  VERDICT_COUNT for a calendar that is no answer (an enrolment
-   with an .ics attached is judged as any mail). */
+   ignore with the reason it cannot be recorded; never answered.  A
+   COUNTER (another time proposed) goes to review.  VERDICT_COUNT for a calendar
+   that is no answer (an enrolment with an .ics attached is judged as any mail).
+ */
 static enum verdict
 judge_calendar(struct judge *j)
 {
@@ -260,8 +261,15 @@ judge_calendar(struct judge *j)
 				      &j->reply, &err);
 	if (rc != 1 && !m->calendar_reply)
 		return VERDICT_COUNT;
+	if (rc == 0 && err == itip_reply_counter) {
+		/* a new time proposed: only a person can answer that */
+		reason_list_add(&j->reasons, REASON_CAL_COUNTER,
+				m->from_addr != NULL ? m->from_addr
+						     : "no sender");
+		return VERDICT_REVIEW;
+	}
 	if (rc == 0) {
-		/* COUNTER (a new time proposed) and the like */
+		/* DECLINECOUNTER, a REQUEST and the like */
 		reason_list_add(&j->reasons, REASON_CAL_NO_ANSWER, err);
 		return VERDICT_IGNORE;
 	}

@@ -50,6 +50,29 @@ schedule_sequence(unsigned sequence, unsigned round)
 	return round > 1 ? sequence + 2 * (round - 1) : sequence;
 }
 
+const struct schedule_sent *
+schedule_sent_of(const struct schedule_contact *c, unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_sent; i++) {
+		if (c->sent[i].number == number)
+			return &c->sent[i];
+	}
+	return NULL;
+}
+
+unsigned
+schedule_programme_sequence(const struct schedule_item *items, size_t n)
+{
+	unsigned sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += items[i].sequence;
+	return sum;
+}
+
 unsigned
 schedule_item_sequence(const struct schedule_item *items, size_t n,
 		       unsigned number)
@@ -130,7 +153,14 @@ reminders(struct out *o, const struct programme *p,
 	offs = deadline ? p->deadline_reminders : p->session_reminders;
 	n = deadline ? p->n_deadline_reminders : p->n_session_reminders;
 	if (now >= end)
-		return;		  /* never after the item has begun */
+		return; /* never after the item has begun */
+	if (!deadline) {
+		const struct schedule_sent *sent =
+			schedule_sent_of(c, it->number);
+
+		if (sent != NULL && sent->declined)
+			return; /* it said it will not come */
+	}
 	for (i = 0; i < n; i++) { /* largest offset (earliest) first */
 		at = moment(p, it, &offs[i]);
 		if (at <= now)
@@ -172,30 +202,74 @@ all_reminders(struct out *o, const struct programme *p,
 		reminders(o, p, &p->deadline, c, now, plan);
 }
 
-/* An update or a cancellation of a session the contact was invited to. */
+/* An invitation to a session the contact's calendar does not hold, or
+   an update or a cancellation of one it does. */
 static void
 changes(struct out *o, const struct programme *p, const struct schedule_item *s,
 	const struct schedule_contact *c, time_t now)
 {
 	const struct programme_item *it = programme_session(p, s->number);
+	const struct schedule_sent *sent = schedule_sent_of(c, s->number);
+	enum schedule_kind kind;
 	struct schedule_mail *m;
 	char tail[32];
 
-	if (c->since >= s->changed_at)
-		return; /* invited to this version already */
 	if (s->removed) {
-		if (now >= s->start)
+		/* a CANCEL only to a calendar that holds it */
+		if (sent == NULL || !sent->invited || sent->cancelled ||
+		    now >= s->start)
 			return;
-		m = add(o, SCHEDULE_CANCEL, c, s->number, s->changed_at);
+		kind = SCHEDULE_CANCEL;
+	} else if (it == NULL || now >= it->start) {
+		return;
+	} else if (sent == NULL || !sent->invited) {
+		kind = SCHEDULE_INVITE; /* added later, or a new session */
+	} else if (sent->cancelled || s->sequence > sent->sequence) {
+		/* changed, or back after its CANCEL: a REQUEST anew */
+		kind = SCHEDULE_UPDATE;
 	} else {
-		if (s->sequence == 0 || it == NULL || now >= it->start)
-			return;
-		m = add(o, SCHEDULE_UPDATE, c, s->number, s->changed_at);
+		return;
 	}
+	m = add(o, kind, c, s->number,
+		kind == SCHEDULE_INVITE ? now : s->changed_at);
 	m->sequence = schedule_sequence(s->sequence, c->round);
+	if (kind == SCHEDULE_INVITE) {
+		snprintf(tail, sizeof(tail), "%u", s->number);
+		m->key = schedule_key("invitation", c->code, c->addr, c->round,
+				      tail);
+		return;
+	}
 	snprintf(tail, sizeof(tail), "%u:%u", s->number, s->sequence);
 	m->key = schedule_key(s->removed ? "cancel" : "invitation", c->code,
 			      c->addr, c->round, tail);
+}
+
+/* The overview anew when a session changed or was removed (not when
+   one was only recorded: its SEQUENCE is 0) after c got it, while a
+   session is still to come. */
+static void
+overview(struct out *o, const struct schedule_item *items, size_t n,
+	 const struct schedule_contact *c, time_t now)
+{
+	struct schedule_mail *m;
+	time_t latest = 0;
+	bool to_come = false;
+	char tail[32];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((items[i].sequence > 0 || items[i].removed) &&
+		    items[i].changed_at > latest)
+			latest = items[i].changed_at;
+		if (!items[i].removed && items[i].start > now)
+			to_come = true;
+	}
+	if (latest == 0 || latest <= c->since || !to_come)
+		return;
+	m = add(o, SCHEDULE_PROGRAMME, c, 0, latest);
+	m->sequence = schedule_programme_sequence(items, n);
+	snprintf(tail, sizeof(tail), "%lld", (long long)latest);
+	m->key = schedule_key("programme", c->code, c->addr, c->round, tail);
 }
 
 void
@@ -214,6 +288,7 @@ schedule_due(const struct programme *p, const struct schedule_contact *contacts,
 			continue;
 		for (j = 0; j < n_items; j++)
 			changes(&o, p, &items[j], c, now);
+		overview(&o, items, n_items, c, now);
 		all_reminders(&o, p, c, now, false);
 	}
 	*mails_r = o.mails;
@@ -368,8 +443,9 @@ schedule_programme_hash(const struct programme *p)
 const char *
 schedule_kind_name(enum schedule_kind kind)
 {
-	static const char *const names[] = {
-		"reminder-session", "reminder-deadline", "update", "cancel"};
+	static const char *const names[] = {"reminder-session",
+					    "reminder-deadline", "update",
+					    "cancel", "invitation"};
 
 	return names[kind];
 }

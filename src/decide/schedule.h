@@ -18,9 +18,16 @@
  *   delivered their text (schedule_contact.delivered);
  * - a reminder whose moment lay before the contact got its invitations
  *   (it enrolled, was promoted or was added later) is never sent;
- * - a session whose time, title or link changed after a contact got its
- *   invitation gets an update (REQUEST, the store's SEQUENCE), and a
- *   removed session a CANCEL, while it is still to come.
+ * - a contact gets an invitation to each session still to come that its
+ *   calendar does not hold (a contact added later, a session added), and
+ *   only a contact whose calendar holds a session (struct schedule_sent)
+ *   gets its update (REQUEST, the store's SEQUENCE) when its time, title
+ *   or link changed, or its CANCEL when it was removed, while it is still
+ *   to come;
+ * - a contact that declined a session gets no reminder of it;
+ * - when a session changed or was removed after a contact got its
+ *   invitations, it gets the programme overview anew, once per change,
+ *   while a session is still to come.
  *
  * Moments are local time in the programme's zone (TZ, set by
  * programme_load): "7d before 13:30" is 13:30 local, summer time or not.
@@ -45,6 +52,16 @@ enum schedule_status {
 	SCHEDULE_WITHDRAWN,
 };
 
+/* What the store knows of one session for one contact: what its
+   calendar holds, and whether it declined. */
+struct schedule_sent {
+	unsigned number;
+	unsigned sequence; /* the stored SEQUENCE of the version sent */
+	bool invited;	   /* an invitation (or update) was queued */
+	bool cancelled;	   /* and then a CANCEL */
+	bool declined;	   /* its latest answer is "declined" */
+};
+
 /* One contact of an enrolled municipality.  Borrowed strings. */
 struct schedule_contact {
 	const char *code;	  /* CBS code, "GM0344" */
@@ -58,6 +75,9 @@ struct schedule_contact {
 			   0 counts as 1 */
 	bool delivered; /* its municipality delivered its text: no
 			   reminders of the deadline */
+	const struct schedule_sent *sent; /* per session, in this round; n_sent
+					     of them, borrowed */
+	size_t n_sent;
 };
 
 /* What the store knows of a session since it was first seen. */
@@ -72,21 +92,26 @@ struct schedule_item {
 enum schedule_kind {
 	SCHEDULE_REMINDER_SESSION,
 	SCHEDULE_REMINDER_DEADLINE,
-	SCHEDULE_UPDATE, /* REQUEST with the new SEQUENCE */
-	SCHEDULE_CANCEL, /* the session was removed: CANCEL */
+	SCHEDULE_UPDATE,    /* REQUEST with the new SEQUENCE */
+	SCHEDULE_CANCEL,    /* the session was removed: CANCEL */
+	SCHEDULE_INVITE,    /* a session its calendar does not hold yet */
+	SCHEDULE_PROGRAMME, /* the programme changed: the overview anew */
 };
 
 struct schedule_mail {
 	enum schedule_kind kind;
 	const struct schedule_contact *to; /* one of the caller's */
 	unsigned number;		   /* the session; 0: the deadline */
-	unsigned sequence;		   /* UPDATE and CANCEL */
-	time_t at;			   /* when it is (or was) due */
-	char offset[16];		   /* reminders: "7d" */
+	unsigned sequence; /* UPDATE, CANCEL; PROGRAMME: its PUBLISH's */
+	time_t at;	   /* when it is (or was) due */
+	char offset[16];   /* reminders: "7d" */
 	char *key; /* unique, heap: "reminder:<code>:<addr>:session-<n>:7d",
 		      "reminder:<code>:<addr>:deadline:14d",
+		      "invitation:<code>:<addr>:<n>" (a first one),
 		      "invitation:<code>:<addr>:<n>:<seq>",
-		      "cancel:<code>:<addr>:<n>:<seq>" (addr lower case),
+		      "cancel:<code>:<addr>:<n>:<seq>",
+		      "programme:<code>:<addr>:<changed_at>" (addr lower
+		      case),
 		      each with ":r<round>" from round 2 on */
 };
 
@@ -107,6 +132,15 @@ char *schedule_key(const char *what, const char *code, const char *addr,
  * for the same UID.
  */
 unsigned schedule_sequence(unsigned sequence, unsigned round);
+
+/* What c's calendar holds of session number, or NULL: nothing. */
+const struct schedule_sent *schedule_sent_of(const struct schedule_contact *c,
+					     unsigned number);
+
+/* The SEQUENCE of the programme overview (PUBLISH) as the store knows
+   the sessions: the sum of theirs, so it grows with every change. */
+unsigned schedule_programme_sequence(const struct schedule_item *items,
+				     size_t n);
 
 /* The stored SEQUENCE of session number; 0 when the store has none. */
 unsigned schedule_item_sequence(const struct schedule_item *items, size_t n,
@@ -149,7 +183,8 @@ time_t schedule_next_moment(const struct programme *p, time_t after);
  */
 uint64_t schedule_programme_hash(const struct programme *p);
 
-/* "reminder-session", "reminder-deadline", "update", "cancel". */
+/* "reminder-session", "reminder-deadline", "update", "cancel",
+   "invitation", "programme". */
 const char *schedule_kind_name(enum schedule_kind kind);
 
 /* The moment of the deadline's reminder o; the deadline's end is the end

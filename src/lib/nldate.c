@@ -50,6 +50,20 @@ nldate_format_day(time_t t, char *buf, size_t size)
 }
 
 void
+nldate_format_moment(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL) {
+		util_strlcpy(buf, "?", size);
+		return;
+	}
+	snprintf(buf, size, "%s %d %s %d, %02d.%02d uur", days[tm.tm_wday],
+		 tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+		 tm.tm_min);
+}
+
+void
 nldate_format_when(time_t t, char *buf, size_t size)
 {
 	struct tm tm;

@@ -16,6 +16,8 @@ const char *nldate_month(int mon);
 void nldate_format(time_t t, char *buf, size_t size);
 /* "3 april 2021" */
 void nldate_format_day(time_t t, char *buf, size_t size);
+/* "zaterdag 3 april 2021, 09.05 uur" */
+void nldate_format_moment(time_t t, char *buf, size_t size);
 /* "3 april 2021, 09.05 uur" */
 void nldate_format_when(time_t t, char *buf, size_t size);
 /* "13.30-15.00 uur"; "" when end is not after start (a moment, such as

@@ -151,6 +151,12 @@ static const struct {
 	[REASON_CAL_REPLY] = {"calendar-reply", 1, "calendar reply from %1",
 			      "een antwoord op een agenda-uitnodiging van %1",
 			      QUIET},
+	[REASON_CAL_COUNTER] = {"calendar-counter", 1,
+				"calendar reply from %1 that proposes "
+				"another time (COUNTER): for staff to answer",
+				"%1 stelt een ander tijdstip voor een "
+				"bijeenkomst voor; dit voorstel beantwoordt u "
+				"zelf"},
 	[REASON_ATTENDANCE] = {"attendance", 2, "attendance: %1 %2",
 			       "antwoord op de uitnodiging: %1 %2", QUIET},
 	[REASON_WITHDRAW_UNKNOWN] =

@@ -15,6 +15,8 @@
 #include "itip_reply.h"
 #include "util.h"
 
+const char itip_reply_counter[] = "calendar METHOD is COUNTER";
+
 static const char *const partstat_names[] = {
 	"accepted",
 	"declined",
@@ -193,7 +195,9 @@ itip_reply_parse(const char *text, size_t len, struct itip_reply *out,
 	}
 	if (method != ICAL_METHOD_REPLY) {
 		icalcomponent_free(cal);
-		*error_r = "calendar METHOD is not REPLY";
+		*error_r = method == ICAL_METHOD_COUNTER
+				   ? itip_reply_counter
+				   : "calendar METHOD is not REPLY";
 		return 0;
 	}
 	rc = read_event(cal, out, error_r);

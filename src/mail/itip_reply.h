@@ -55,6 +55,10 @@ struct itip_reply {
  */
 int itip_reply_parse(const char *text, size_t len, struct itip_reply *out,
 		     const char **error_r);
+/* The *error_r of a COUNTER (RFC 5546 section 3.2.7: an attendee
+   proposes another time), which a person answers: compare the
+   pointer. */
+extern const char itip_reply_counter[];
 void itip_reply_deinit(struct itip_reply *r);
 
 /* "accepted", "declined", "tentative" or "other". */

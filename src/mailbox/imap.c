@@ -1672,6 +1672,23 @@ news(struct imap *im, char **error_r)
 	return r;
 }
 
+/* news(), a refusal logged: 1 new mail, 0 none, 2 refused, -1 the
+   connection is lost (*error_r says why). */
+static int
+news_checked(struct imap *im, char **error_r)
+{
+	int r = news(im, error_r);
+
+	if (r == 0 || r == 1)
+		return r;
+	if (im->s == NULL)
+		return -1;
+	log_debug("imap: %s", *error_r);
+	free(*error_r);
+	*error_r = NULL;
+	return 2;
+}
+
 /* One IDLE of up to timeout seconds: 1 when the server spoke, 0 at the
    timeout or a stop, -1 on an error. */
 static int
@@ -1714,17 +1731,12 @@ imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 	}
 	if (settle(im, error_r) != 0 || ensure_inbox(im, error_r) != 0)
 		return MAILBOX_ERROR;
-	r = news(im, error_r);
+	r = news_checked(im, error_r);
 	if (r == 1)
 		return MAILBOX_OK;
-	if (r != 0 && im->s == NULL)
+	if (r == -1)
 		return MAILBOX_ERROR;
-	if (r != 0) {
-		/* a refusal: IDLE still tells of what comes next */
-		log_debug("imap: %s", *error_r);
-		free(*error_r);
-		*error_r = NULL;
-	}
+	/* none, or a refusal: IDLE still tells of what comes next */
 	if (!im->set->idle || !im->has_idle) {
 		sleep_until(end, stop);
 		return MAILBOX_TIMEOUT;
@@ -1744,18 +1756,11 @@ imap_wait(void *h, int timeout, volatile sig_atomic_t *stop, char **error_r)
 		   aligns per user, so soon after IDLE began) and flags or
 		   expunges of mail already seen wake IDLE too: only mail
 		   beyond the last list() starts a pass */
-		r = news(im, error_r);
-		if (r == 1)
-			return MAILBOX_OK;
-		if (r != 0 && im->s == NULL)
+		r = news_checked(im, error_r);
+		if (r == -1)
 			return MAILBOX_ERROR;
-		if (r != 0) {
-			/* a refusal: the pass finds out what changed */
-			log_debug("imap: %s", *error_r);
-			free(*error_r);
-			*error_r = NULL;
+		if (r != 0) /* a refusal: the pass finds out what changed */
 			return MAILBOX_OK;
-		}
 		log_debug("imap: woken without new mail, idle again");
 	}
 	return MAILBOX_TIMEOUT;

@@ -53,19 +53,20 @@ programme_uid_domain(const struct programme *p, const char *uid_domain)
 	return uid_domain;
 }
 
-char *
-programme_item_uid(const struct programme *p, unsigned number,
-		   const char *uid_domain)
+/* The UID of item number; a session's with prefix before "session-". */
+static char *
+item_uid(const struct programme *p, unsigned number, const char *uid_domain,
+	 const char *prefix)
 {
 	unsigned char digest[32];
-	char hex[33], what[32];
+	char hex[33], what[48];
 	char *addr, *key;
 
 	uid_domain = programme_uid_domain(p, uid_domain);
 	if (uid_domain == NULL)
 		return NULL;
 	if (number >= 1 && number <= PROGRAMME_SESSIONS_MAX)
-		snprintf(what, sizeof(what), "session-%u", number);
+		snprintf(what, sizeof(what), "%ssession-%u", prefix, number);
 	else if (number == PROGRAMME_DEADLINE)
 		util_strlcpy(what, "deadline", sizeof(what));
 	else if (number == PROGRAMME_CONGRESS)
@@ -83,6 +84,20 @@ programme_item_uid(const struct programme *p, unsigned number,
 	/* a domain in another case must not give other UIDs */
 	return util_lowercase(
 		xasprintf("aanmeld-%s-%s@%s", hex, what, uid_domain));
+}
+
+char *
+programme_item_uid(const struct programme *p, unsigned number,
+		   const char *uid_domain)
+{
+	return item_uid(p, number, uid_domain, "");
+}
+
+char *
+programme_item_overview_uid(const struct programme *p, unsigned number,
+			    const char *uid_domain)
+{
+	return item_uid(p, number, uid_domain, "programme-");
 }
 
 unsigned

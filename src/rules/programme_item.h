@@ -41,6 +41,15 @@ const char *programme_uid_domain(const struct programme *p,
  */
 char *programme_item_uid(const struct programme *p, unsigned number,
 			 const char *uid_domain);
+/*
+ * The UID of an item in the programme overview (programma.ics, PUBLISH):
+ * a session's is its own ("...-programme-session-2@..."), so that a
+ * calendar that imports the overview keeps it apart from the invitation
+ * and its answer; the deadline and the congress, never invited to, keep
+ * programme_item_uid()'s.  Returns as programme_item_uid().
+ */
+char *programme_item_overview_uid(const struct programme *p, unsigned number,
+				  const char *uid_domain);
 
 /*
  * The item of p that uid names, as programme_item_uid() makes them for

@@ -31,6 +31,8 @@ static const char *const kind_names[TEMPLATE_COUNT] = {
 	"staff-warning",
 	"staff-recovered",
 	"delivered",
+	"promoted",
+	"programme",
 };
 
 /* The placeholders.  Text a sender wrote (a subject, a display name, the
@@ -58,6 +60,9 @@ static const struct {
 	{"session_time", false},
 	{"session_link", false},
 	{"session_description", false},
+	/* invitation-update.txt: the time before the change */
+	{"previous_date", false},
+	{"previous_time", false},
 	/* staff-*.txt */
 	{"summary_date", false},
 	{"summary_since", false},

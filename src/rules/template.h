@@ -33,6 +33,9 @@ enum template_kind {
 	TEMPLATE_STAFF_WARNING,
 	TEMPLATE_STAFF_RECOVERED,
 	TEMPLATE_DELIVERED, /* a participant's text is received */
+	/* the programme runs itself (roster.c, schedule.c) */
+	TEMPLATE_PROMOTED,  /* a place came free: confirmed from the list */
+	TEMPLATE_PROGRAMME, /* the programme changed: programma.ics anew */
 	TEMPLATE_COUNT
 };
 

@@ -88,6 +88,13 @@ static const char *const erase_sql[] = {
 	"DELETE FROM daemon_errors WHERE"
 	" (?1 IS NULL AND instr(text, '@') > 0) OR"
 	" instr(lower(text), lower(?1)) > 0",
+	/* what the contact's calendar holds, and staff's adding or
+	   removing it, which names it */
+	"DELETE FROM contact_items WHERE ?1 IS NULL"
+	" OR address = ?1 COLLATE NOCASE",
+	"UPDATE audit SET detail = NULL WHERE detail IS NOT NULL"
+	" AND what IN ('contact add', 'contact remove')"
+	" AND (?1 IS NULL OR instr(lower(detail), lower(?1)) > 0)",
 };
 
 static int

@@ -34,6 +34,55 @@ contact_row(void *row, sqlite3_stmt *st)
 	one->delivered = sqlite3_column_int(st, 7) != 0;
 }
 
+/* Merges one row of STMT_CONTACT_SENT into c's sessions. */
+static void
+sent_row(struct schedule_contact *c, sqlite3_stmt *st)
+{
+	unsigned number = (unsigned)sqlite3_column_int(st, 0);
+	struct schedule_sent *one =
+		(struct schedule_sent *)schedule_sent_of(c, number);
+
+	if (one == NULL) {
+		one = xreallocarray((void *)c->sent, c->n_sent + 1,
+				    sizeof(*one));
+		c->sent = one;
+		one += c->n_sent++;
+		memset(one, 0, sizeof(*one));
+		one->number = number;
+	}
+	if (sqlite3_column_int(st, 3) != 0) {
+		one->invited = true;
+		one->sequence = (unsigned)sqlite3_column_int(st, 1);
+		one->cancelled = sqlite3_column_int(st, 2) != 0;
+	}
+	if (sqlite3_column_int(st, 4) != 0)
+		one->declined = true;
+}
+
+/* What each contact's calendar holds, and what it declined. */
+static int
+read_sent(struct store *s, struct schedule_contact *c, size_t n, char **error_r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		st = store_stmt(s, STMT_CONTACT_SENT, error_r);
+		if (st == NULL)
+			return -1;
+		store_bind_text(st, 1, c[i].code);
+		store_bind_text(st, 2, c[i].addr);
+		sqlite3_bind_int(st, 3, c[i].round > 1 ? (int)c[i].round : 1);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			sent_row(&c[i], st);
+		if (rc != SQLITE_DONE)
+			store_fail(s, error_r, "contact items");
+		sqlite3_reset(st);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The contacts of every enrolled municipality, or of code's alone. */
 static int
 read_contacts(struct store *s, const char *code,
@@ -66,6 +115,8 @@ read_contacts(struct store *s, const char *code,
 	rc = store_collect(s, st, &c, &n, sizeof(*c), contact_row, error_r,
 			   "contacts");
 	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = read_sent(s, c, n, error_r);
 	if (rc == -1) {
 		store_programme_contacts_free(c, n);
 		return -1;
@@ -100,6 +151,7 @@ store_programme_contacts_free(struct schedule_contact *c, size_t n)
 		free((char *)c[i].municipality);
 		free((char *)c[i].addr);
 		free((char *)c[i].name);
+		free((void *)c[i].sent);
 	}
 	free(c);
 }
@@ -163,7 +215,9 @@ write_item(struct store *s, const struct programme_item *it, const char *fp,
 		" VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9)"
 		" ON CONFLICT (number) DO UPDATE SET fingerprint = ?2,"
 		" sequence = ?3, changed_at = ?4, removed = 0, title = ?5,"
-		" description = ?6, link = ?7, start = ?8, end = ?9",
+		" description = ?6, link = ?7, start = ?8, end = ?9,"
+		" previous_start = programme_items.start,"
+		" previous_end = programme_items.end",
 		error_r);
 	int rc;
 
@@ -352,6 +406,32 @@ store_programme_removed_item(struct store *s, unsigned number,
 }
 
 int
+store_programme_previous(struct store *s, unsigned number, time_t *start_r,
+			 time_t *end_r, char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT previous_start, previous_end FROM programme_items"
+		" WHERE number = ?1 AND previous_start IS NOT NULL"
+		" AND previous_end IS NOT NULL",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, (int)number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*start_r = (time_t)sqlite3_column_int64(st, 0);
+		*end_r = (time_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, error_r, "previous version");
+	return rc == SQLITE_ROW ? 1 : 0;
+}
+
+int
 store_programme_state(struct store *s, struct store_schedule_state *state,
 		      char **error_r)
 {
@@ -393,6 +473,8 @@ store_programme_changed_contacts(struct store *s, int64_t last,
 	rc = store_collect(s, st, &c, &n, sizeof(*c), contact_row, error_r,
 			   "changed contacts");
 	sqlite3_reset(st);
+	if (rc == 0)
+		rc = read_sent(s, c, n, error_r);
 	if (rc == -1) {
 		store_programme_contacts_free(c, n);
 		return -1;

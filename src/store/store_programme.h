@@ -41,6 +41,11 @@ int store_programme_contacts_of(struct store *s, const char *code,
 				size_t *n_r, char **error_r);
 void store_programme_contacts_free(struct schedule_contact *c, size_t n);
 
+/* The start and end session number had before its last change: 1 with
+ *start_r and *end_r, 0 when the store knows none. */
+int store_programme_previous(struct store *s, unsigned number, time_t *start_r,
+			     time_t *end_r, char **error_r);
+
 /* How far the scheduler has evaluated the programme (remind.c). */
 struct store_schedule_state {
 	bool evaluated;		 /* false: never (or the state is lost) */

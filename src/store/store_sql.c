@@ -302,6 +302,42 @@ const char *const store_migrations[] = {
 	" UPDATE arrival_seq SET last = last + 1 WHERE id = 1;"
 	" UPDATE enrolments SET arrival = (SELECT last FROM arrival_seq)"
 	" WHERE code = NEW.code; END;",
+	/* what each contact's calendar holds of each session (the version
+	   of its last invitation or update, or its CANCEL), noted when the
+	   mail is queued, so that only a calendar that holds a session gets
+	   its update or CANCEL and a contact added later its invitations.
+	   Filled from the outbox: an invitation queued under its key, the
+	   version the scheduler took it to hold (one behind when it was
+	   due an update), cancelled when its CANCEL was queued */
+	"CREATE TABLE contact_items ("
+	" code TEXT NOT NULL,"
+	" address TEXT NOT NULL COLLATE NOCASE,"
+	" round INTEGER NOT NULL,"
+	" number INTEGER NOT NULL,"
+	" sequence INTEGER NOT NULL,"
+	" cancelled INTEGER NOT NULL DEFAULT 0,"
+	" at INTEGER NOT NULL,"
+	" PRIMARY KEY (code, address, round, number));"
+	"INSERT OR IGNORE INTO contact_items (code, address, round, number,"
+	" sequence, cancelled, at)"
+	" SELECT c.code, c.address, e.round, p.number,"
+	" CASE WHEN p.sequence = 0 OR max(c.added_at,"
+	" COALESCE(e.confirmed_at, e.enrolled_at)) >= p.changed_at"
+	" OR EXISTS (SELECT 1 FROM outbox u WHERE u.key = 'invitation:'"
+	" || c.code || ':' || lower(c.address) || ':' || p.number || ':'"
+	" || p.sequence || CASE WHEN e.round > 1 THEN ':r' || e.round"
+	" ELSE '' END) THEN p.sequence ELSE p.sequence - 1 END,"
+	" p.removed AND EXISTS (SELECT 1 FROM outbox x WHERE x.key ="
+	" 'cancel:' || c.code || ':' || lower(c.address) || ':' || p.number"
+	" || ':' || p.sequence || CASE WHEN e.round > 1 THEN ':r' || e.round"
+	" ELSE '' END), o.created_at"
+	" FROM contacts c JOIN enrolments e ON e.code = c.code"
+	" JOIN programme_items p JOIN outbox o ON o.key = 'invitation:'"
+	" || c.code || ':' || lower(c.address) || ':' || p.number"
+	" || CASE WHEN e.round > 1 THEN ':r' || e.round ELSE '' END;"
+	/* the time a changed session had before, which its update names */
+	"ALTER TABLE programme_items ADD COLUMN previous_start INTEGER;"
+	"ALTER TABLE programme_items ADD COLUMN previous_end INTEGER;",
 	/* no plain address in a stored identifier: the keys become what
 	   schedule_key() builds now (addrhash.h), so a mail queued before
 	   is still known; a raw copy is named relative to the spool
@@ -498,6 +534,23 @@ const char *const store_sql[STMT_COUNT] = {
 		"UPDATE schedule_state SET evaluated_at = ?1, next_moment = ?2,"
 		" programme_hash = ?3 WHERE id = 1",
 	[STMT_SCHEDULE_FORGET] = "DELETE FROM schedule_changes WHERE id <= ?1",
+	/* what rcpt's calendar holds now of a session, as a contact of
+	   ?1 in round ?3: the session's stored version */
+	[STMT_CONTACT_ITEM] =
+		"INSERT INTO contact_items (code, address, round, number,"
+		" sequence, cancelled, at) VALUES (?1, ?2, ?3, ?4,"
+		" COALESCE((SELECT sequence FROM programme_items"
+		" WHERE number = ?4), 0), ?5, ?6)"
+		" ON CONFLICT (code, address, round, number) DO UPDATE SET"
+		" sequence = excluded.sequence, cancelled = ?5, at = ?6",
+	/* what one contact's calendar holds, and the sessions it
+	   declined (schedule_sent) */
+	[STMT_CONTACT_SENT] =
+		"SELECT number, sequence, cancelled, 1, 0 FROM contact_items"
+		" WHERE code = ?1 AND address = ?2 AND round = ?3"
+		" UNION ALL SELECT session, 0, 0, 0, 1 FROM attendance"
+		" WHERE code = ?1 AND address = ?2 AND status = 'declined'"
+		" AND session > 0",
 	/* a step inside intake's group (store_begin): once a message */
 	/* the confirmed municipality a sender is a contact of */
 	[STMT_PARTICIPANT] =

@@ -53,6 +53,8 @@ enum store_stmt {
 	STMT_PARTICIPANT,
 	STMT_INSERT_DELIVERY,
 	STMT_INSERT_DELIVERY_FILE,
+	STMT_CONTACT_ITEM,
+	STMT_CONTACT_SENT,
 	STMT_SAVEPOINT,
 	STMT_RELEASE,
 	/* bounces (store_outbox_bounce()) and the contacts they mark */

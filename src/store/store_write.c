@@ -81,6 +81,28 @@ bind_mail(sqlite3_stmt *st, const struct outmail *m, time_t at)
 	sqlite3_bind_int(st, 9, m->outsider);
 }
 
+/* Notes what m's recipient's calendar holds now, when m is an
+   invitation, its update or its CANCEL. */
+static int
+note_session(struct store *s, const struct outmail *m, time_t at,
+	     char **error_r)
+{
+	sqlite3_stmt *st;
+
+	if (m->session.number == 0)
+		return 0;
+	st = store_stmt(s, STMT_CONTACT_ITEM, error_r);
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, m->session.code);
+	store_bind_text(st, 2, m->rcpt);
+	sqlite3_bind_int(st, 3, (int)m->session.round);
+	sqlite3_bind_int(st, 4, (int)m->session.number);
+	sqlite3_bind_int(st, 5, m->session.cancel);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)at);
+	return store_run(s, st, error_r, "contact item");
+}
+
 int
 store_insert_mails(struct store *s, const struct outmail *mails, size_t n,
 		   int64_t message, time_t at, char **error_r)
@@ -93,6 +115,7 @@ store_insert_mails(struct store *s, const struct outmail *mails, size_t n,
 		bind_mail(st, &mails[i], at);
 		sqlite3_bind_int64(st, 2, message);
 		if (store_run(s, st, error_r, "insert outbox") == -1 ||
+		    note_session(s, &mails[i], at, error_r) == -1 ||
 		    store_hold_mails(s, mails[i].rcpt, at, error_r) == -1)
 			return -1;
 	}
@@ -136,10 +159,14 @@ store_queue_mails_counted(struct store *s, const struct outmail *mails,
 		else
 			sqlite3_bind_null(st, 2);
 		rc = store_run(s, st, error_r, what);
-		/* counted before the hold check, whose update resets
-		   sqlite3_changes() */
-		if (rc == 0 && added_r != NULL && sqlite3_changes(s->db) > 0)
-			(*added_r)++;
+		/* a key queued before is that mail, noted then; counted
+		   before the notes and the hold check, whose statements
+		   reset sqlite3_changes() */
+		if (rc == 0 && sqlite3_changes(s->db) == 1) {
+			if (added_r != NULL)
+				(*added_r)++;
+			rc = note_session(s, &mails[i], at, error_r);
+		}
 		if (rc == 0)
 			rc = store_hold_mails(s, mails[i].rcpt, at, error_r);
 	}

@@ -190,7 +190,10 @@ eq "no answer doubled" 0 \
 	"$(sql kill "SELECT count(*) FROM (SELECT message FROM outbox WHERE kind <> 'invitation' GROUP BY message HAVING count(*) > 1)")"
 sessions=$(grep -c '^\[session ' "$srcdir/../rules/programme.conf")
 eq "no invitation doubled or missing" 0 \
-	"$(sql kill "SELECT count(*) FROM (SELECT message FROM outbox WHERE kind = 'invitation' GROUP BY message HAVING count(*) <> $sessions)")"
+	"$(sql kill "SELECT count(*) FROM (SELECT message FROM outbox WHERE kind = 'invitation' AND message IS NOT NULL GROUP BY message HAVING count(*) <> $sessions)")"
+# a municipality's further contacts: invited by the scheduler, once each
+eq "no further contact's invitation doubled or missing" 0 \
+	"$(sql kill "SELECT count(*) FROM (SELECT rcpt FROM outbox WHERE kind = 'invitation' AND message IS NULL GROUP BY rcpt HAVING count(*) <> $sessions)")"
 eq "every answer sent" 0 "$(sql kill "SELECT count(*) FROM outbox WHERE status <> 'sent'")"
 eq "the inbox is empty" 0 "$(count INBOX)"
 moved=$(doveadm search -u "$IMAP_USER" mailbox '*' header message-id '@test.example' | grep -c .)

@@ -233,13 +233,13 @@ setup c
 cq=$(sql c "SELECT id FROM outbox WHERE rcpt = 'p@zwolle.nl' AND kind = 'invitation' ORDER BY id LIMIT 1")
 ckey=$(sql c "SELECT key FROM outbox WHERE id = $cq")
 cqueued=$(sql c "SELECT count(*) FROM outbox")
-# schema 17 is the one before the keys and paths changed (18) and the
-# errors got their codes (19); a migration appended later is undone here
+# schema 18 is the one before the keys and paths changed (19) and the
+# errors got their codes (20); a migration appended later is undone here
 # too
 sql c "UPDATE outbox SET key = replace(key, '$(token p@zwolle.nl)', 'P@Zwolle.nl') WHERE instr(key, '$(token p@zwolle.nl)') > 0;
 UPDATE messages SET spool_path = '$work/c/spool/' || spool_path;
 ALTER TABLE daemon_errors DROP COLUMN reason_codes;
-PRAGMA user_version = 17;"
+PRAGMA user_version = 18;"
 eq "old rows: plain addresses in keys" 1 \
 	"$(sql c "SELECT count(*) > 0 FROM outbox WHERE key LIKE '%:P@Zwolle.nl:%'")"
 once c/aanmeld "2021-04-02 10:00"

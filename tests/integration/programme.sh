@@ -9,7 +9,8 @@
 # the last reminder of session 5 falls due.  aanmeldd --once
 # --now T runs at chosen moments and sends over SMTP to the real test
 # server (tests/servers/smtp-server.py); the test then reads back every
-# mail each contact received, in order: kind, item, and for reminders the
+# mail each contact received, in order: kind, item ("programme": the
+# overview sent anew after a change), and for reminders the
 # local time of their Date header (summer time: +0200, though the
 # simulation starts in winter time).
 set -u
@@ -220,6 +221,8 @@ for n in seqs:
         kind = "waitlist"
     elif subject.startswith("Bevestiging afmelding"):
         kind = "withdrawn" + auto
+    elif subject.startswith("Programma gewijzigd:"):
+        kind = "programme"
     elif subject.startswith("Uitnodiging:"):
         kind = "invitation:%s%s%s" % (item, seq, auto)
     elif subject.startswith("Gewijzigd:"):
@@ -242,21 +245,37 @@ got() {	# got ADDRESS: the kinds that address received, on one line
 inv="invitation:1#0 invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0"
 r1="reminder:1@04-06T13:30+0200 reminder:1@04-12T13:30+0200"
 r2="reminder:2@04-22T13:30+0200"
-rest="update:3#1 reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 reminder:4@06-17T13:30+0200 cancel:4#1 reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200"
+rest="update:3#1 programme reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 reminder:4@06-17T13:30+0200 cancel:4#1 programme reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200"
 for who in A B C; do
 	eval addr=\$$who
 	eq "$addr received exactly this, in order" \
 		"confirm $inv $r1 $r2 $rest" "$(got "$addr")"
 done
 eq "$E (withdrew in June) received exactly this, in order" \
-	"confirm $inv $r1 $r2 update:3#1 reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 cancel:4#1 cancel:5#1 withdrawn" \
+	"confirm $inv $r1 $r2 update:3#1 programme reminder:2@04-28T13:30+0200 reminder:3@05-27T10:00+0200 reminder:3@06-02T10:00+0200 cancel:4#1 cancel:5#1 withdrawn" \
 	"$(got "$E")"
 eq "$D (withdrew, enrolled again, promoted) received exactly this, in order" \
-	"confirm $inv $r1 cancel:2#1 cancel:3#1 cancel:4#1 cancel:5#1 withdrawn review waitlist confirm invitation:4#2 invitation:5#2 reminder:4@06-17T13:30+0200 cancel:4#3 reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200" \
+	"confirm $inv $r1 cancel:2#1 cancel:3#1 cancel:4#1 cancel:5#1 withdrawn review waitlist confirm invitation:4#2 invitation:5#2 reminder:4@06-17T13:30+0200 cancel:4#3 programme reminder:deadline@08-01T09:00+0200 reminder:deadline@08-12T09:00+0200 reminder:5@09-09T13:30+0200" \
 	"$(got "$D")"
 eq "$F (waiting list, promoted) received exactly this, in order" \
 	"waitlist confirm invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0 $r2 $rest" \
 	"$(got "$F")"
+$PY - "$work/sink" "$F" >"$work/promoted.txt" <<'EOP'
+import email, email.policy, os, sys
+sink = sys.argv[1]
+for n in sorted(int(f[:-4]) for f in os.listdir(sink) if f.endswith(".eml")):
+    msg = email.message_from_bytes(
+        open(os.path.join(sink, "%d.eml" % n), "rb").read(),
+        policy=email.policy.default)
+    if sys.argv[2] in str(msg["To"]) and \
+            str(msg["Subject"]).startswith("Bevestiging deelname"):
+        print(" ".join(msg.get_body(("plain",)).get_content().split()))
+        print(" ".join(a.get_filename() for a in msg.iter_attachments()))
+EOP
+check "$F's confirmation says a place came free" grep -q \
+	"er is een plaats vrijgekomen" "$work/promoted.txt"
+check "... with the programme as programma.ics" grep -qx "programma.ics" \
+	"$work/promoted.txt"
 eq "nobody else received anything" 0 \
 	"$(grep -v -e "^$A " -e "^$B " -e "^$C " -e "^$D " -e "^$E " -e "^$F " \
 		"$work/received" | wc -l)"

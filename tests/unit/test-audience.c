@@ -21,15 +21,17 @@
 
 static struct programme *prog;
 
+/* who: code, municipality, address and status */
+#define WHO(c, m, a, st)                                                       \
+	{                                                                      \
+		.code = (c), .municipality = (m), .addr = (a), .status = (st), \
+		.round = 1                                                     \
+	}
 static const struct schedule_contact contacts[] = {
-	{"GM0344", "Utrecht", "A.Meijer@Utrecht.nl", NULL, SCHEDULE_CONFIRMED,
-	 0, 1, false},
-	{"GM0344", "Utrecht", "b@utrecht.nl", NULL, SCHEDULE_CONFIRMED, 0, 1,
-	 false},
-	{"GM0193", "Zwolle", "k@zwolle.nl", NULL, SCHEDULE_WAITLIST, 0, 1,
-	 false},
-	{"GM0363", "Amsterdam", "x@amsterdam.nl", NULL, SCHEDULE_WITHDRAWN, 0,
-	 1, false},
+	WHO("GM0344", "Utrecht", "A.Meijer@Utrecht.nl", SCHEDULE_CONFIRMED),
+	WHO("GM0344", "Utrecht", "b@utrecht.nl", SCHEDULE_CONFIRMED),
+	WHO("GM0193", "Zwolle", "k@zwolle.nl", SCHEDULE_WAITLIST),
+	WHO("GM0363", "Amsterdam", "x@amsterdam.nl", SCHEDULE_WITHDRAWN),
 };
 static const struct store_attendance_answer answers[] = {
 	{"GM0344", "a.meijer@utrecht.nl", "session-3", "declined", 0},

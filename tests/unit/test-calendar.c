@@ -719,9 +719,14 @@ test_publish(void **state)
 	for (i = 0; i < p->n_sessions; i++) {
 		const struct programme_item *s = &p->sessions[i];
 
-		/* the same UID as the session's invitation */
-		uid = programme_item_uid(p, s->number, NULL);
+		/* a UID of its own, not the invitation's: an import must
+		   not replace the invitation a participant answered */
+		uid = programme_item_overview_uid(p, s->number, NULL);
 		assert_string_equal(icalcomponent_get_uid(ev), uid);
+		assert_non_null(strstr(uid, "-programme-session-"));
+		free(uid);
+		uid = programme_item_uid(p, s->number, NULL);
+		assert_string_not_equal(icalcomponent_get_uid(ev), uid);
 		free(uid);
 		assert_string_equal(icalcomponent_get_summary(ev), s->title);
 		assert_int_equal(icalcomponent_get_sequence(ev), 1);

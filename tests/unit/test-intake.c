@@ -685,15 +685,18 @@ test_backlog_arrival(void **state)
 			      " WHERE what = 'promote' ORDER BY id)");
 	assert_string_equal(order, "GM0796 GM0086 GM0072");
 	free(order);
-	/* their confirmations, and no one else's */
+	/* their letters that a place came free, and no one else's */
 	assert_int_equal(count(e, "SELECT count(*) FROM outbox WHERE kind ="
-				  " 'confirm' AND rcpt IN"
+				  " 'promoted' AND rcpt IN"
 				  " ('f@s-hertogenbosch.nl', 'g@opsterland.nl',"
 				  " 'h@harlingen.nl')"),
 			 3);
 	assert_int_equal(count(e, "SELECT count(*) FROM outbox"
+				  " WHERE kind = 'promoted'"),
+			 3);
+	assert_int_equal(count(e, "SELECT count(*) FROM outbox"
 				  " WHERE kind = 'confirm'"),
-			 5 + 3);
+			 5);
 	/* the rest keep their order: each three places up */
 	for (i = 8; i < nitems(backlog); i++)
 		assert_int_equal(listed_place(e, backlog[i].code),

@@ -27,6 +27,7 @@
 #include "message.h"
 #include "programme.h"
 #include "programme_item.h"
+#include "reason.h"
 #include "rules.h"
 #include "util.h"
 
@@ -191,7 +192,7 @@ static const struct bad {
 	{"METHOD:REPLY", EVENT_OK, 1, NULL},
 	{NULL, EVENT_OK, 0, "calendar without METHOD"},
 	{"METHOD:REQUEST", EVENT_OK, 0, "calendar METHOD is not REPLY"},
-	{"METHOD:COUNTER", EVENT_OK, 0, "calendar METHOD is not REPLY"},
+	{"METHOD:COUNTER", EVENT_OK, 0, "calendar METHOD is COUNTER"},
 	{"METHOD:REPLY",
 	 "DTSTAMP:20210401T100000Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.nl"
 	 "\r\n",
@@ -474,7 +475,7 @@ test_classify_unusable(void **state)
 		{"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n"
 		 "END:VCALENDAR\r\n",
 		 "no answer to record (calendar without METHOD)"},
-		{"BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:"
+		{"BEGIN:VCALENDAR\r\nMETHOD:DECLINECOUNTER\r\nBEGIN:"
 		 "VEVENT\r\nUID:" UID1
 		 "\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@utrecht.nl\r\n"
 		 "END:VEVENT\r\nEND:VCALENDAR\r\n",
@@ -508,6 +509,38 @@ test_classify_unusable(void **state)
 		message_free(m);
 		free(raw);
 	}
+}
+
+/* A COUNTER (another time proposed) is for a person to answer: review,
+   with the Dutch reason staff read. */
+static void
+test_classify_counter(void **state)
+{
+	static const char raw[] =
+		"From: a@utrecht.nl\r\nSubject: Nieuwe tijd voorgesteld: x\r\n"
+		"MIME-Version: 1.0\r\nContent-Type: text/calendar; "
+		"method=COUNTER; charset=UTF-8\r\n\r\n"
+		"BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VEVENT\r\nUID:" UID1
+		"\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:a@utrecht.nl\r\n"
+		"DTSTART:20210413T140000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl",
+					"mx.vng.nl", false};
+	struct classify_state st = {0};
+	struct classification c;
+	struct message *m;
+	char *dutch;
+
+	(void)state;
+	m = message_parse(raw, strlen(raw));
+	classify(m, rules, &set, &st, fixture_utc(2021, 4, 2, 8, 0, 0), &c);
+	assert_int_equal(c.verdict, VERDICT_REVIEW);
+	assert_non_null(strstr(c.reasons, "proposes another time (COUNTER)"));
+	dutch = reason_list_dutch(&c.codes);
+	assert_non_null(strstr(dutch, "a@utrecht.nl stelt een ander tijdstip "
+				      "voor een bijeenkomst voor"));
+	free(dutch);
+	classification_deinit(&c);
+	message_free(m);
 }
 
 /* An enrolment with a calendar of its own attached (a REQUEST) is judged
@@ -555,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_field_limits),
 		cmocka_unit_test(test_items),
 		cmocka_unit_test(test_classify_unusable),
+		cmocka_unit_test(test_classify_counter),
 		cmocka_unit_test(test_enrolment_with_ics),
 	};
 

@@ -64,6 +64,8 @@ static const enum store_stmt hot[] = {
 	STMT_OUTBOX_HOLD,
 	STMT_CONTACT_KNOWN,
 	STMT_PLACE_FOR,
+	STMT_CONTACT_ITEM,
+	STMT_CONTACT_SENT,
 };
 
 /* Whether a plan line ("SCAN outbox", "SCAN a USING INDEX ...") reads

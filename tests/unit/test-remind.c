@@ -142,7 +142,8 @@ teardown(void **state)
 	return 0;
 }
 
-/* municipality code, name, enrolled at (seconds), one contact */
+/* municipality code, name, enrolled at (seconds), one contact, whose
+   calendar holds the five sessions (the invitations of its enrolment) */
 static void
 enrol(struct ctx *c, const char *code, const char *name, time_t at,
       const char *addr)
@@ -151,8 +152,13 @@ enrol(struct ctx *c, const char *code, const char *name, time_t at,
 		"INSERT INTO enrolments (code, name, status, enrolled_at)"
 		" VALUES ('%s', '%s', 'confirmed', %lld);"
 		"INSERT INTO contacts (code, address, added_at)"
-		" VALUES ('%s', '%s', %lld)",
-		code, name, (long long)at, code, addr, (long long)at);
+		" VALUES ('%s', '%s', %lld);"
+		"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1"
+		" FROM n WHERE x < 5) INSERT INTO contact_items (code,"
+		" address, round, number, sequence, at)"
+		" SELECT '%s', '%s', 1, x, 0, %lld FROM n",
+		code, name, (long long)at, code, addr, (long long)at, code,
+		addr, (long long)at);
 
 	fixture_exec(c->f->path, sql);
 	free(sql);
@@ -183,13 +189,21 @@ test_changed_or_due(void **state)
 	pass(c, t2, REMIND_NONE, 0, "");
 
 	/* a contact added (known since before the 7d moment): Utrecht's
-	   two contacts looked at, and the new one's reminder queued */
+	   two contacts looked at, and the new one's invitations and
+	   reminder queued */
 	sql = xasprintf("INSERT INTO contacts (code, address, added_at)"
 			" VALUES ('GM0344', '" S "', %lld)",
 			(long long)fixture_utc(2021, 3, 20, 9, 0, 0));
 	fixture_exec(c->f->path, sql);
 	free(sql);
-	pass(c, t2, REMIND_CHANGED, 2, "reminder:GM0344:" S ":session-1:7d");
+	pass(c, t2, REMIND_CHANGED, 2,
+	     "invitation:GM0344:" S ":1 invitation:GM0344:" S ":2"
+	     " invitation:GM0344:" S ":3 invitation:GM0344:" S ":4"
+	     " invitation:GM0344:" S ":5 reminder:GM0344:" S ":session-1:7d");
+	assert_int_equal(fixture_query(c->f->path,
+				       "SELECT count(*) FROM contact_items"
+				       " WHERE address = '" S "'"),
+			 5);
 	pass(c, t2, REMIND_NONE, 0, "");
 
 	/* a new enrolment after the 7d moment: looked at, nothing due */
@@ -209,12 +223,13 @@ test_changed_or_due(void **state)
 	pass(c, t3, REMIND_NONE, 0, "");
 
 	/* the programme reloaded with session 3 an hour later: updates to
-	   everyone invited before the change */
+	   everyone invited before the change, and the overview anew */
 	p->sessions[2].start += 3600;
 	p->sessions[2].end += 3600;
 	pass(c, t3, REMIND_ALL, 4,
-	     "invitation:GM0344:" J ":3:1 invitation:GM0344:" S ":3:1"
-	     " invitation:GM0363:" V ":3:1");
+	     "invitation:GM0344:" J ":3:1 programme:GM0344:" J ":1618227000"
+	     " invitation:GM0344:" S ":3:1 programme:GM0344:" S ":1618227000"
+	     " invitation:GM0363:" V ":3:1 programme:GM0363:" V ":1618227000");
 	pass(c, t3, REMIND_NONE, 0, "");
 	/* a clock set back: everything again, all queued already */
 	pass(c, t2, REMIND_ALL, 4, "");
@@ -233,7 +248,8 @@ test_failed_tried_again(void **state)
 	      "a@b.nl' || char(13, 10) || 'Bcc: x@y.nl");
 	pass(c, t1, REMIND_ALL, 1, "");
 	pass(c, t1, REMIND_ALL, 1, "");
-	fixture_exec(c->f->path, "UPDATE contacts SET address = '" J "'");
+	fixture_exec(c->f->path, "UPDATE contacts SET address = '" J "';"
+				 "UPDATE contact_items SET address = '" J "'");
 	pass(c, t1, REMIND_ALL, 1, "reminder:GM0344:" J ":session-1:7d");
 	pass(c, t1, REMIND_NONE, 0, "");
 }

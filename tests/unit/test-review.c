@@ -117,10 +117,12 @@ static const struct outmail answer = {
 	"raw",
 	3,
 	false,
+	{NULL, 0, 0, false},
 };
 static const struct outmail mail = {
 	"decision:ab",		 "confirm", "m1@vng.nl", "GlobalGoals@VNG.nl",
 	"x@utrecht-gemeente.nl", "raw",	    3,		 false,
+	{NULL, 0, 0, false},
 };
 
 static int

@@ -48,10 +48,16 @@ static struct programme *prog;
 static struct schedule_contact
 contact(enum schedule_status status, time_t since)
 {
-	struct schedule_contact c = {
-		"GM0344",    "Utrecht", "J.Jansen@Utrecht.nl",
-		"J. Jansen", status,	since,
-		1,	     false};
+	struct schedule_contact c = {"GM0344",
+				     "Utrecht",
+				     "J.Jansen@Utrecht.nl",
+				     "J. Jansen",
+				     status,
+				     since,
+				     1,
+				     false,
+				     NULL,
+				     0};
 
 	return c;
 }
@@ -270,8 +276,10 @@ test_idempotent_keys(void **state)
 	}
 }
 
-/* A changed session: an update to whoever was invited before the change,
-   until it starts; a removed one: a CANCEL. */
+/* A changed session: an update to each calendar that holds an older
+   version, until it starts; a removed one: a CANCEL to each that holds
+   it; a contact added later: the invitations its calendar lacks, never
+   an update or a CANCEL of what it never got. */
 static void
 test_changes(void **state)
 {
@@ -284,21 +292,58 @@ test_changes(void **state)
 				     false,
 				     fixture_utc(2021, 4, 29, 11, 30, 0)};
 	struct schedule_item items[3] = {same, moved, removed};
+	/* invited at enrolment: 2, 3 and 4 as they were */
+	const struct schedule_sent held[3] = {{2, 0, true, false, false},
+					      {3, 0, true, false, false},
+					      {4, 1, true, false, false}};
+	/* invited after the change: 3 as it is now */
+	const struct schedule_sent now_held[2] = {{2, 0, true, false, false},
+						  {3, 1, true, false, false}};
 	struct schedule_contact before =
 		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 3, 15, 9, 0, 0));
 	struct schedule_contact after =
 		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 4, 23, 9, 0, 0));
+	struct schedule_contact added =
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 4, 23, 9, 0, 0));
 	char *keys;
 
 	(void)state;
+	before.sent = held;
+	before.n_sent = 3;
+	after.sent = now_held;
+	after.n_sent = 2;
 	keys = due_keys(&before, 1, items, 3,
 			fixture_utc(2021, 4, 23, 9, 30, 0));
+	/* and the overview anew, once for the changes after it got it */
 	key_eq(keys, "invitation:GM0344:j.jansen@utrecht.nl:3:1 "
-		     "cancel:GM0344:j.jansen@utrecht.nl:4:2 " K "session-2:7d");
+		     "cancel:GM0344:j.jansen@utrecht.nl:4:2 "
+		     "programme:GM0344:j.jansen@utrecht.nl:1619164800 " K
+		     "session-2:7d");
 	free(keys);
 	keys = due_keys(&after, 1, items, 3,
 			fixture_utc(2021, 4, 23, 9, 30, 0));
 	key_eq(keys, "");
+	free(keys);
+	/* a contact added after the change, whose calendar holds nothing:
+	   the sessions still to come, no CANCEL of the removed one */
+	{
+		struct schedule_mail *m;
+		size_t k;
+
+		schedule_due(prog, &added, 1, items, 3,
+			     fixture_utc(2021, 4, 23, 9, 30, 0), &m, &k);
+		assert_int_equal(k, 2);
+		assert_int_equal(m[0].kind, SCHEDULE_INVITE);
+		key_eq(m[0].key, "invitation:GM0344:j.jansen@utrecht.nl:2");
+		assert_int_equal(m[0].sequence, 0);
+		key_eq(m[1].key, "invitation:GM0344:j.jansen@utrecht.nl:3");
+		assert_int_equal(m[1].sequence, 1);
+		schedule_free(m, k);
+	}
+	/* once session 2 has begun: only session 3 */
+	keys = due_keys(&added, 1, items, 3,
+			fixture_utc(2021, 4, 29, 11, 30, 0));
+	key_eq(keys, "invitation:GM0344:j.jansen@utrecht.nl:3");
 	free(keys);
 	/* the same contact in its second round: keys of their own, and
 	   SEQUENCE two above the store's */
@@ -309,13 +354,16 @@ test_changes(void **state)
 
 		schedule_due(prog, &before, 1, items, 3,
 			     fixture_utc(2021, 4, 23, 9, 30, 0), &m, &k);
-		assert_int_equal(k, 3);
+		assert_int_equal(k, 4);
 		key_eq(m[0].key,
 		       "invitation:GM0344:j.jansen@utrecht.nl:3:1:r2");
 		assert_int_equal(m[0].sequence, 3);
 		key_eq(m[1].key, "cancel:GM0344:j.jansen@utrecht.nl:4:2:r2");
 		assert_int_equal(m[1].sequence, 4);
-		key_eq(m[2].key, K "session-2:7d:r2");
+		/* the overview's PUBLISH: the sum of the sessions' */
+		assert_int_equal(m[2].kind, SCHEDULE_PROGRAMME);
+		assert_int_equal(m[2].sequence, 3);
+		key_eq(m[3].key, K "session-2:7d:r2");
 		schedule_free(m, k);
 	}
 	before.round = 1;
@@ -324,6 +372,56 @@ test_changes(void **state)
 			fixture_utc(2021, 6, 24, 11, 30, 0));
 	key_eq(keys, "");
 	free(keys);
+}
+
+/* A CANCEL sent: no second one; the session back in the programme: a
+   REQUEST anew.  A session declined: no reminder of it, the others as
+   ever. */
+static void
+test_cancelled_and_declined(void **state)
+{
+	struct schedule_item gone = {4, 2, fixture_utc(2021, 4, 23, 8, 0, 0),
+				     true, fixture_utc(2021, 6, 24, 11, 30, 0)};
+	struct schedule_item back = {4, 3, fixture_utc(2021, 5, 1, 8, 0, 0),
+				     false,
+				     fixture_utc(2021, 6, 24, 11, 30, 0)};
+	const struct schedule_sent cancelled[1] = {{4, 2, true, true, false}};
+	const struct schedule_sent declined[2] = {{1, 0, true, false, true},
+						  {2, 0, true, false, false}};
+	struct schedule_contact c =
+		contact(SCHEDULE_CONFIRMED, fixture_utc(2021, 3, 15, 9, 0, 0));
+	char *keys;
+
+	(void)state;
+	c.sent = cancelled;
+	c.n_sent = 1;
+	/* (the overview it got after the change, and no reminder from
+	   before it came) */
+	c.since = fixture_utc(2021, 4, 23, 9, 0, 0);
+	keys = due_keys(&c, 1, &gone, 1, fixture_utc(2021, 4, 23, 9, 30, 0));
+	assert_string_equal(keys, "");
+	free(keys);
+	c.since = fixture_utc(2021, 5, 1, 8, 30, 0);
+	keys = due_keys(&c, 1, &back, 1, fixture_utc(2021, 5, 1, 9, 0, 0));
+	key_eq(keys, "invitation:GM0344:j.jansen@utrecht.nl:4:3");
+	free(keys);
+	c.since = fixture_utc(2021, 3, 15, 9, 0, 0);
+	/* declined session 1: its reminders are never due, nor planned */
+	c.sent = declined;
+	c.n_sent = 2;
+	expect_due(&c, fixture_utc(2021, 4, 6, 11, 30, 0), "");
+	expect_due(&c, fixture_utc(2021, 4, 22, 11, 30, 0), K "session-2:7d");
+	{
+		struct schedule_mail *m;
+		size_t k, i;
+
+		schedule_plan(prog, &c, 1, fixture_utc(2021, 3, 15, 9, 0, 0),
+			      &m, &k);
+		for (i = 0; i < k; i++)
+			assert_int_not_equal(m[i].number, 1);
+		assert_int_equal(k, 10); /* 4 sessions and the deadline */
+		schedule_free(m, k);
+	}
 }
 
 /* Invitations at enrolment only for sessions still to come; a reminder
@@ -376,6 +474,18 @@ test_mails(void **state)
 		assert_null(strstr(inv.mails[i].key, ":1"));
 	key_eq(inv.mails[0].key, "invitation:GM0344:j.jansen@utrecht.nl:2");
 	assert_int_equal(sequence_of(inv.mails[0].raw), 0);
+	/* the calendar inline for calendars, and once more as invite.ics
+	   for mail programs that only import an attachment */
+	assert_non_null(strstr(inv.mails[0].raw,
+			       "Content-Type: text/calendar; charset=UTF-8; "
+			       "method=REQUEST"));
+	assert_non_null(strstr(inv.mails[0].raw,
+			       "Content-Disposition: attachment; "
+			       "filename=\"invite.ics\""));
+	/* the session it holds, for the store to note per contact */
+	assert_string_equal(inv.mails[0].session.code, "GM0344");
+	assert_int_equal(inv.mails[0].session.number, 2);
+	assert_false(inv.mails[0].session.cancel);
 	outmail_list_deinit(&inv);
 	/* enrolled again after a withdrawal: keys of round 2, and each
 	   SEQUENCE two above the stored one, later than the CANCEL (+1) */
@@ -510,6 +620,7 @@ main(void)
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_idempotent_keys),
 		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_cancelled_and_declined),
 		cmocka_unit_test(test_mails),
 		cmocka_unit_test(test_next_moment),
 		cmocka_unit_test(test_programme_hash),

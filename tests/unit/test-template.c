@@ -358,6 +358,8 @@ test_names(void **state)
 		{TEMPLATE_STAFF_WARNING, "staff-warning"},
 		{TEMPLATE_STAFF_RECOVERED, "staff-recovered"},
 		{TEMPLATE_DELIVERED, "delivered"},
+		{TEMPLATE_PROMOTED, "promoted"},
+		{TEMPLATE_PROGRAMME, "programme"},
 	};
 	bool seen[TEMPLATE_COUNT] = {false};
 	size_t i;

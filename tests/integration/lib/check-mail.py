@@ -63,10 +63,24 @@ if kind == "confirm":
         want(all("ATTENDEE" not in e for e in events), "no ATTENDEE")
 elif kind == "invitation":
     want(msg["Auto-Submitted"] == "auto-generated", "Auto-Submitted")
-    want(msg.get_content_type() == "multipart/alternative",
-         "multipart/alternative")
+    # the text and the calendar as alternatives, and the calendar once
+    # more as the attachment invite.ics
+    want(msg.get_content_type() == "multipart/mixed", "multipart/mixed")
+    want([p.get_content_type() for p in msg.iter_parts()] ==
+         ["multipart/alternative", "application/ics"],
+         "multipart/alternative, then application/ics")
     parts = calendar_parts("REQUEST")
     want(len(parts) == 1, "one text/calendar; method=REQUEST")
+    att = [p for p in msg.iter_attachments()
+           if p.get_filename() == "invite.ics"]
+    want(len(att) == 1 and
+         att[0].get("Content-Disposition", "").startswith("attachment"),
+         "invite.ics as an attachment")
+    if parts and att:
+        want(att[0].get_content() == parts[0].get_content().encode()
+             if isinstance(att[0].get_content(), bytes)
+             else att[0].get_content() == parts[0].get_content(),
+             "invite.ics is the inline calendar")
     if parts:
         cal = icalendar.Calendar.from_ical(parts[0].get_content())
         want(cal["METHOD"] == "REQUEST", "METHOD:REQUEST")

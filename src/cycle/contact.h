@@ -1,0 +1,37 @@
+/*
+ * aanmeld contact add|remove CODE ADDRESS: staff give an enrolled
+ * municipality another contact, or take one away.
+ *
+ * A contact added to a confirmed municipality takes part as the first
+ * one does: the scheduler's next pass sends it the invitations of the
+ * sessions still to come (not of past ones), and from then on the
+ * reminders, updates and cancellations; on the waiting list it gets
+ * them once the municipality is promoted.  A contact removed gets no
+ * more mail as the municipality's contact: what is still queued for it
+ * is cancelled, and each session still to come in its calendar gets a
+ * CANCEL, so its calendar is clean.  The last contact is not removed: a
+ * withdrawal ends the enrolment.
+ */
+#ifndef AANMELD_CONTACT_H
+#define AANMELD_CONTACT_H
+
+#include <time.h>
+
+struct config;
+struct rules;
+struct store;
+
+/* Adds addr to code's contacts on actor's behalf.  0, or -1 with
+   *error_r (heap): a code of no municipality, an address that is no
+   plain mailbox, not enrolled, a contact already. */
+int contact_add(struct store *s, const struct rules *r, const char *code,
+		const char *addr, const char *actor, time_t now,
+		char **error_r);
+/* Removes addr from code's contacts, with the CANCELs; *cancels_r
+   counts them.  0, or -1 with *error_r (heap). */
+int contact_remove(struct store *s, const struct rules *r,
+		   const struct config *cfg, const char *code, const char *addr,
+		   const char *actor, time_t now, unsigned *cancels_r,
+		   char **error_r);
+
+#endif
