@@ -132,6 +132,9 @@ static const char *const erase_sql[] = {
 	" WHERE ?1 IS NOT NULL AND (" RAW_NAMES
 	" OR instr(lower(bounce), lower(?1)) > 0"
 	" OR instr(lower(last_error), lower(?1)) > 0)",
+	/* another address's mark keeps, without a reply that names them */
+	"UPDATE contacts SET undeliverable = '' WHERE ?1 IS NOT NULL"
+	" AND instr(lower(undeliverable), lower(?1)) > 0",
 };
 
 /* The counts of erase_sql's statements, by their place in it. */
@@ -152,6 +155,7 @@ enum {
 	ERASE_REVIEW_NAMING,
 	ERASE_MESSAGES_NAMING,
 	ERASE_MAIL_NAMING,
+	ERASE_MARK_NAMING,
 	ERASE_COUNT
 };
 

@@ -114,6 +114,8 @@ eq "Zwolle's contact is marked undeliverable" 1 \
 sql a "INSERT INTO outbox (key, kind, message_id, envelope_from, rcpt, raw, created_at, status, sent_at) VALUES ('summary:2021-04-02', 'staff-summary', 'sum1@vng.nl', 'b@vng.nl', 'staff@vng.nl', CAST('Subject: Overzicht' || char(13, 10) || char(13, 10) || '  - Zwolle (GM0193), door p@zwo=' || char(13, 10) || 'lle.nl' || char(13, 10) AS BLOB), 1617354000, 'sent', 1617354000)"
 printf 'Subject: Overzicht\r\n\r\n  - Zwolle (GM0193), door p@zwolle.nl\r\n' \
 	>"$work/a/spool/outbox/sum1@vng.nl.eml"
+# another address's bounce whose reply quotes the person's
+sql a "UPDATE contacts SET undeliverable_at = 1617354000, undeliverable = '550 forwarded to p@zwolle.nl: refused' WHERE address = 'utrecht@utrecht.nl'"
 cli_on a/aanmeld --now "2021-04-02 10:00" export --json --person p@zwolle.nl >"$work/export2.json"
 eq "export: the bounce of mail to the person is theirs too" 3 \
 	"$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$work/export2.json")"
@@ -163,6 +165,8 @@ eq "the staff summary that named the person: its text gone" 0 \
 	"$(sql a "SELECT length(raw) FROM outbox WHERE message_id = 'sum1@vng.nl'")"
 check "the file transport's copy of that summary gone" \
 	test ! -e "$work/a/spool/outbox/sum1@vng.nl.eml"
+eq "another address's mark kept, without the reply that named the person" "1|" \
+	"$(sql a "SELECT undeliverable_at IS NOT NULL, undeliverable FROM contacts WHERE address = 'utrecht@utrecht.nl'")"
 eq "no mail to the person, no text of it" 0 \
 	"$(sql a "SELECT count(*) FROM outbox WHERE rcpt LIKE '%zwolle%' OR (rcpt = '' AND length(raw) > 0)")"
 eq "mail that was still queued to them will never go" 0 \
