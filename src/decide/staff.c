@@ -387,6 +387,14 @@ kind_text(const char *kind)
 		{"closed", "bericht dat de aanmelding gesloten is"},
 		{"review", "ontvangstbevestiging"},
 		{"invitation", "agenda-uitnodiging"},
+		{"invitation-update", "gewijzigde agenda-uitnodiging"},
+		{"invitation-cancel", "afzegging van een bijeenkomst"},
+		{"reminder-session", "herinnering aan een bijeenkomst"},
+		{"reminder-deadline", "herinnering aan de uiterste datum"},
+		{"withdrawn", "bevestiging van een afmelding"},
+		{"delivered", "bevestiging van een ingeleverde tekst"},
+		{"promoted", "bericht over een vrijgekomen plaats"},
+		{"send", "bericht van de organisatie"},
 		{"staff-summary", "overzicht voor medewerkers"},
 		{"staff-warning", "waarschuwing voor medewerkers"},
 		{"staff-recovered", "bericht voor medewerkers"},
@@ -477,21 +485,167 @@ events_block(const struct staff_event *e, size_t n, bool answer)
 }
 
 static char *
-news_withdrawn(const struct staff_summary *s)
+news_withdrawn(const struct staff_summary *s, const struct rules *r, time_t now)
 {
+	(void)r;
+	(void)now;
 	return events_block(s->withdrawn, s->n_withdrawn, false);
 }
 
 static char *
-news_promoted(const struct staff_summary *s)
+news_promoted(const struct staff_summary *s, const struct rules *r, time_t now)
 {
+	(void)r;
+	(void)now;
 	return events_block(s->promoted, s->n_promoted, false);
 }
 
 static char *
-news_answers(const struct staff_summary *s)
+news_answers(const struct staff_summary *s, const struct rules *r, time_t now)
 {
+	(void)r;
+	(void)now;
 	return events_block(s->answers, s->n_answers, true);
+}
+
+/* "Utrecht (GM0344)", cleaned, into b. */
+static void
+add_municipality(struct buf *b, const char *name, const char *code)
+{
+	add_clean(b, name != NULL ? name : "?", VALUE_MAX);
+	(void)buf_addf(b, " (%s)", code != NULL ? code : "?");
+}
+
+/* Whether the summary names the municipalities without a text. */
+static bool
+undelivered_due(const struct staff_summary *s, const struct rules *r,
+		time_t now)
+{
+	const struct programme_item *d = &r->programme->deadline;
+
+	return d->title != NULL && r->programme->deliverable != NULL &&
+	       s->n_undelivered > 0 &&
+	       now >= d->start - (time_t)STAFF_DELIVERY_WARN_DAYS * 24 * 3600;
+}
+
+/* The confirmed municipalities whose text has not come in, once the
+   deadline is near (or past): the deliveries are what staff follow up
+   then. */
+static void
+add_undelivered(struct buf *b, const struct staff_summary *s,
+		const struct rules *r, time_t now)
+{
+	const struct programme_item *d = &r->programme->deadline;
+	struct buf line;
+	char day[64], *text;
+
+	if (!undelivered_due(s, r, now))
+		return;
+	nldate_format_day(d->start, day, sizeof(day));
+	/* the date first: a line break never cuts it */
+	text = xasprintf("De uiterste datum %s %s. Van deze gemeenten is de "
+			 "tekst nog niet binnen%s",
+			 now < d->start ? "is" : "was", day,
+			 now < d->start ? ":"
+					: "; een vriendelijke herinnering "
+					  "kan helpen:");
+	if (b->len > 0)
+		(void)buf_addc(b, '\n');
+	add_wrapped(b, "  ", text, 2);
+	free(text);
+	for (size_t i = 0; i < s->n_undelivered && i < LIST_MAX; i++) {
+		buf_init(&line, 4096);
+		add_municipality(&line, s->undelivered[i].name,
+				 s->undelivered[i].code);
+		text = buf_steal(&line);
+		add_wrapped(b, "  - ", text, 4);
+		free(text);
+	}
+	add_more(b, s->n_undelivered, "de beheerder kan ze opvragen");
+}
+
+static char *
+news_deliveries(const struct staff_summary *s, const struct rules *r,
+		time_t now)
+{
+	struct buf b, line;
+	char when[64], *text;
+
+	buf_init(&b, 1024 * 1024);
+	for (size_t i = 0; i < s->n_deliveries && i < LIST_MAX; i++) {
+		const struct staff_delivery *d = &s->deliveries[i];
+
+		buf_init(&line, 4096);
+		add_municipality(&line, d->name, d->code);
+		nldate_format_when(d->at, when, sizeof(when));
+		(void)buf_addf(&line, ", %s, versie %u: ", when, d->version);
+		if (d->files != NULL && d->files[0] != '\0')
+			add_clean(&line, d->files, VALUE_MAX);
+		else
+			(void)buf_adds(&line, "geen bestand bewaard");
+		text = buf_steal(&line);
+		add_wrapped(&b, "  - ", text, 4);
+		free(text);
+	}
+	add_more(&b, s->n_deliveries, "de beheerder kan ze opvragen");
+	/* the list that follows is no news: without any, that says so */
+	if (s->n_deliveries == 0 && undelivered_due(s, r, now))
+		(void)buf_adds(&b, "  Geen nieuwe.\n");
+	add_undelivered(&b, s, r, now);
+	return buf_steal(&b);
+}
+
+static char *
+news_bounces(const struct staff_summary *s, const struct rules *r, time_t now)
+{
+	struct buf b, line;
+	char when[64], *text;
+
+	(void)r;
+	(void)now;
+	buf_init(&b, 1024 * 1024);
+	for (size_t i = 0; i < s->n_bounces && i < LIST_MAX; i++) {
+		const struct staff_bounce *v = &s->bounces[i];
+
+		buf_init(&line, 4096);
+		(void)buf_addf(&line, "%s aan ", kind_text(v->kind));
+		add_clean(&line, v->rcpt != NULL ? v->rcpt : "?", VALUE_MAX);
+		if (v->code != NULL) {
+			(void)buf_adds(&line, ", gemeente ");
+			add_municipality(&line, v->name, v->code);
+		}
+		nldate_format_when(v->at, when, sizeof(when));
+		(void)buf_addf(&line, ", kwam terug op %s", when);
+		text = buf_steal(&line);
+		add_wrapped(&b, "  - ", text, 4);
+		free(text);
+		if (v->reply != NULL && v->reply[0] != '\0') {
+			buf_init(&line, 4096);
+			(void)buf_adds(&line, "Antwoord van de mailserver: ");
+			add_clean(&line, v->reply, STAFF_BOUNCE_REPLY_MAX);
+			text = buf_steal(&line);
+			add_wrapped(&b, "    ", text, 4);
+			free(text);
+		}
+		if (v->code != NULL) {
+			text = xasprintf(
+				"Er gaat geen e-mail meer naar dit adres. "
+				"Vraag de gemeente om een ander adres; een "
+				"medewerker kan dat als contactpersoon "
+				"toevoegen (voor de beheerder: aanmeld "
+				"contact add %s ADRES).",
+				v->code);
+			add_wrapped(&b, "    ", text, 4);
+			free(text);
+		} else {
+			add_wrapped(&b, "    ",
+				    "Dit adres is geen contactpersoon van een "
+				    "gemeente; er is verder niets nodig.",
+				    4);
+		}
+	}
+	add_more(&b, s->n_bounces, "de beheerder kan ze opvragen");
+	return buf_steal(&b);
 }
 
 /* The news sections, in order: a heading with the count, then the
@@ -499,7 +653,8 @@ news_answers(const struct staff_summary *s)
 static const struct {
 	const char *title;
 	size_t offset_n; /* of the count in struct staff_summary */
-	char *(*block)(const struct staff_summary *s);
+	char *(*block)(const struct staff_summary *s, const struct rules *r,
+		       time_t now);
 } news_sections[] = {
 #define NEWS(title, n, fn)                                                     \
 	{                                                                      \
@@ -508,12 +663,14 @@ static const struct {
 	NEWS("Afmeldingen", n_withdrawn, news_withdrawn),
 	NEWS("Van de wachtlijst naar een plaats", n_promoted, news_promoted),
 	NEWS("Antwoorden op uitnodigingen", n_answers, news_answers),
+	NEWS("Ingeleverde teksten", n_deliveries, news_deliveries),
+	NEWS("Teruggekomen e-mail", n_bounces, news_bounces),
 #undef NEWS
 };
 
 /* The news sections as one text for {{summary_news}}. */
 static char *
-news_text(const struct staff_summary *s)
+news_text(const struct staff_summary *s, const struct rules *r, time_t now)
 {
 	struct buf b;
 
@@ -522,7 +679,7 @@ news_text(const struct staff_summary *s)
 		size_t n = *(const size_t *)(const void *)((const char *)s +
 							   news_sections[i]
 								   .offset_n);
-		char *block = news_sections[i].block(s);
+		char *block = news_sections[i].block(s, r, now);
 
 		(void)buf_addf(&b, "%s%s (%zu)\n", i > 0 ? "\n" : "",
 			       news_sections[i].title, n);
@@ -581,7 +738,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 	blocks[2] = block_or_none(
 		enrolment_block(s->waitlist, s->n_waitlist, true));
 	blocks[3] = block_or_none(failed_block(s));
-	blocks[4] = block_or_none(news_text(s));
+	blocks[4] = block_or_none(news_text(s, r, now));
 	{
 		struct template_var vars[] = {
 			[TEMPLATE_COMMON_VARS] = {"summary_date", date},
@@ -701,5 +858,20 @@ staff_summary_deinit(struct staff_summary *s)
 	staff_events_free(s->withdrawn, s->n_withdrawn);
 	staff_events_free(s->promoted, s->n_promoted);
 	staff_events_free(s->answers, s->n_answers);
+	for (size_t i = 0; i < s->n_deliveries; i++) {
+		free(s->deliveries[i].code);
+		free(s->deliveries[i].name);
+		free(s->deliveries[i].files);
+	}
+	free(s->deliveries);
+	staff_events_free(s->undelivered, s->n_undelivered);
+	for (size_t i = 0; i < s->n_bounces; i++) {
+		free(s->bounces[i].kind);
+		free(s->bounces[i].rcpt);
+		free(s->bounces[i].code);
+		free(s->bounces[i].name);
+		free(s->bounces[i].reply);
+	}
+	free(s->bounces);
 	memset(s, 0, sizeof(*s));
 }

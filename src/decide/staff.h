@@ -20,6 +20,12 @@ struct rules;
 #define STAFF_ERRORS_KEPT 5
 /* Longest period key, "YYYY-MM-DD" and the NUL. */
 #define STAFF_PERIOD_MAX 11
+/* From this many days before the text deadline on, the summary names
+   the municipalities whose text has not come in. */
+#define STAFF_DELIVERY_WARN_DAYS 14
+/* A remote server's reply to a mail that came back is cut at this many
+   bytes in the summary (the whole reply is in aanmeld outbox). */
+#define STAFF_BOUNCE_REPLY_MAX 160
 
 /* An open review item, as the summary lists it (all strings may be
    NULL). */
@@ -65,6 +71,28 @@ struct staff_event {
 	long session;
 };
 
+/* A text delivered since the previous summary (deliveries, delivery_files):
+   its version counts the municipality's deliveries up to this one. */
+struct staff_delivery {
+	time_t at;
+	char *code;
+	char *name;
+	unsigned version;
+	char *files; /* the kept files' names joined by ", "; NULL: none */
+};
+
+/* A mail of ours that came back since the previous summary: its kind,
+   the address, the municipality it is a contact of (code and name NULL
+   when it is none) and the remote server's reply. */
+struct staff_bounce {
+	time_t at;
+	char *kind;
+	char *rcpt;
+	char *code;
+	char *name;
+	char *reply;
+};
+
 /* What a summary lists; the arrays are owned (staff_summary_deinit).
    A new news section: its array here, its loader in store_staff.c
    (store_staff_summary() and store_staff_news()), and its row in
@@ -85,6 +113,14 @@ struct staff_summary {
 	size_t n_promoted;
 	struct staff_event *answers; /* to invitations */
 	size_t n_answers;
+	struct staff_delivery *deliveries;
+	size_t n_deliveries;
+	/* confirmed municipalities without a delivery at all (code and
+	   name); named from STAFF_DELIVERY_WARN_DAYS before the deadline */
+	struct staff_event *undelivered;
+	size_t n_undelivered;
+	struct staff_bounce *bounces;
+	size_t n_bounces;
 	size_t confirmed;    /* places taken */
 	int64_t last_review; /* highest review item id: the next mark */
 };

@@ -177,3 +177,54 @@ store_contact_undeliverable(struct store *s, const char *addr, char **error_r)
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
+
+int
+store_contact_clear_undeliverable(struct store *s, const char *code,
+				  const char *addr, const char *actor,
+				  const char *detail, time_t now,
+				  char **error_r)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0, marked = 0;
+	int rc;
+
+	if (store_begin(s, error_r) == -1)
+		return -1;
+	st = store_prepare(s,
+			   "SELECT count(*), count(undeliverable_at)"
+			   " FROM contacts WHERE code = ?1"
+			   " AND address = ?2 COLLATE NOCASE",
+			   error_r);
+	rc = st == NULL ? -1 : 0;
+	if (st != NULL) {
+		store_bind_text(st, 1, code);
+		store_bind_text(st, 2, addr);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			n = sqlite3_column_int64(st, 0);
+			marked = sqlite3_column_int64(st, 1);
+		} else {
+			rc = store_fail(s, error_r, "contact");
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == 0 && n == 0) {
+		*error_r = xasprintf("%s is no contact of %s", addr, code);
+		rc = -1;
+	} else if (rc == 0 && marked == 0) {
+		*error_r = xasprintf("%s is not marked undeliverable", addr);
+		rc = -1;
+	}
+	/* the mark is the address's: a bounce marks it wherever it is a
+	   contact, and so it is cleared */
+	if (rc == 0)
+		rc = run3(s,
+			  "UPDATE contacts SET undeliverable_at = NULL,"
+			  " undeliverable = NULL WHERE address = ?2"
+			  " COLLATE NOCASE AND undeliverable_at IS NOT NULL"
+			  " AND ?1 IS NOT NULL AND ?3 IS NOT NULL",
+			  code, addr, now, error_r, "clear undeliverable");
+	if (rc == 0)
+		rc = store_audit(s, now, actor, "contact deliverable", 0, code,
+				 detail, error_r);
+	return end(s, rc, error_r);
+}

@@ -35,5 +35,14 @@ int store_contact_remove(struct store *s, const char *code, const char *addr,
    undeliverable): 1 when it did, 0 when not, -1 with *error_r. */
 int store_contact_undeliverable(struct store *s, const char *addr,
 				char **error_r);
+/* Clears the undeliverable mark of addr, a contact of code (a bounce
+   set it, store_outbox_bounce(), wherever addr is a contact, and so it
+   is cleared): mail to it goes out again.  Mail held while it was
+   marked stays unsent.  detail goes into the audit row.  0, or -1 with
+   *error_r: no such contact, or it is not marked. */
+int store_contact_clear_undeliverable(struct store *s, const char *code,
+				      const char *addr, const char *actor,
+				      const char *detail, time_t now,
+				      char **error_r);
 
 #endif

@@ -17,9 +17,23 @@
 #include "store_write.h"
 #include "util.h"
 
-/* ?1 is the address, NULL for everyone. */
-#define PERSON_MESSAGES                                                        \
-	"SELECT id FROM messages WHERE from_addr = ?1 COLLATE NOCASE"
+/* ?1 is the address, NULL for everyone.  A report of our mail to the
+   person that came back (a bounce, a delay report: reason codes
+   "bounce..." naming the address) is the person's too: it quotes their
+   address and the remote reply about their mailbox, and its raw copy
+   often their whole mail.  XXX the address is found as a substring, so
+   forgetting jan@x.nl also takes a bounce for dejan@x.nl along. */
+#define BOUNCE_NAMES                                                           \
+	"(instr(reason_codes, '[\"bounce') > 0"                                \
+	" AND instr(lower(reason_codes), lower(?1)) > 0)"
+#define PERSON_WHERE "from_addr = ?1 COLLATE NOCASE OR " BOUNCE_NAMES
+#define PERSON_MESSAGES "SELECT id FROM messages WHERE " PERSON_WHERE
+/* A mail's text names ?1, found with quoted-printable's soft line
+   breaks undone, so an address cut by one is found too (the staff
+   summary names people). */
+#define RAW_NAMES                                                              \
+	"instr(lower(replace(CAST(raw AS TEXT), '=' || char(13, 10), '')),"    \
+	" lower(?1)) > 0"
 #define PERSON_MAIL "SELECT id FROM outbox WHERE rcpt = ?1 COLLATE NOCASE"
 #define MESSAGE_HOLDS                                                          \
 	"(from_addr IS NOT NULL OR from_name IS NOT NULL OR"                   \
@@ -66,12 +80,11 @@ static const char *const erase_sql[] = {
 	/* the audit detail of a message repeats its reasons */
 	"UPDATE audit SET detail = NULL WHERE detail IS NOT NULL"
 	" AND message IN (SELECT id FROM messages WHERE (?1 IS NULL AND"
-	" " MESSAGE_HOLDS ") OR from_addr = ?1 COLLATE NOCASE)",
+	" " MESSAGE_HOLDS ") OR " PERSON_WHERE ")",
 	"UPDATE messages SET from_addr = NULL, from_name = NULL,"
 	" subject = NULL, message_id = NULL, spool_path = NULL, reasons = '',"
 	" reason_codes = NULL"
-	" WHERE (?1 IS NULL AND " MESSAGE_HOLDS ")"
-	" OR from_addr = ?1 COLLATE NOCASE",
+	" WHERE (?1 IS NULL AND " MESSAGE_HOLDS ") OR " PERSON_WHERE,
 	/* what else may name the person: a key (the address's token, or
 	   the address itself in a key of older code), a note in the
 	   audit, an error the daemon kept (a server's reply quotes the
@@ -95,6 +108,55 @@ static const char *const erase_sql[] = {
 	"UPDATE audit SET detail = NULL WHERE detail IS NOT NULL"
 	" AND what IN ('contact add', 'contact remove')"
 	" AND (?1 IS NULL OR instr(lower(detail), lower(?1)) > 0)",
+	/* another row that names the person in its words: a review note or
+	   a message's reasons (their own rows are blank by now), and a mail
+	   to someone else whose text, reply or error names them (a staff
+	   summary lists addresses); such a mail still queued never goes */
+	"UPDATE review_items SET reason = '', reason_codes = NULL,"
+	" note = NULL, decision = NULL WHERE ?1 IS NOT NULL"
+	" AND (instr(lower(reason), lower(?1)) > 0"
+	" OR instr(lower(reason_codes), lower(?1)) > 0"
+	" OR instr(lower(note), lower(?1)) > 0"
+	" OR instr(lower(decision), lower(?1)) > 0)",
+	"UPDATE messages SET reasons = '', reason_codes = NULL,"
+	" subject = CASE WHEN instr(lower(subject), lower(?1)) > 0"
+	" THEN NULL ELSE subject END,"
+	" from_name = CASE WHEN instr(lower(from_name), lower(?1)) > 0"
+	" THEN NULL ELSE from_name END WHERE ?1 IS NOT NULL"
+	" AND (instr(lower(reasons), lower(?1)) > 0"
+	" OR instr(lower(reason_codes), lower(?1)) > 0"
+	" OR instr(lower(subject), lower(?1)) > 0"
+	" OR instr(lower(from_name), lower(?1)) > 0)",
+	"UPDATE outbox SET raw = X'', last_error = 'forgotten', bounce = NULL,"
+	" status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END"
+	" WHERE ?1 IS NOT NULL AND (" RAW_NAMES
+	" OR instr(lower(bounce), lower(?1)) > 0"
+	" OR instr(lower(last_error), lower(?1)) > 0)",
+	/* another address's mark keeps, without a reply that names them */
+	"UPDATE contacts SET undeliverable = '' WHERE ?1 IS NOT NULL"
+	" AND instr(lower(undeliverable), lower(?1)) > 0",
+};
+
+/* The counts of erase_sql's statements, by their place in it. */
+enum {
+	ERASE_REVIEW,
+	ERASE_MAIL_PERSON,
+	ERASE_MAIL_ALL,
+	ERASE_CONTACTS,
+	ERASE_ATTENDANCE,
+	ERASE_DELIVERY_FILES,
+	ERASE_AUDIT_MESSAGE,
+	ERASE_MESSAGES,
+	ERASE_KEYS,
+	ERASE_AUDIT,
+	ERASE_ERRORS,
+	ERASE_CONTACT_ITEMS,
+	ERASE_AUDIT_CONTACT,
+	ERASE_REVIEW_NAMING,
+	ERASE_MESSAGES_NAMING,
+	ERASE_MAIL_NAMING,
+	ERASE_MARK_NAMING,
+	ERASE_COUNT
 };
 
 static int
@@ -167,6 +229,8 @@ store_privacy_erase(struct store *s, const char *address, bool dry_run,
 		    char **error_r)
 {
 	unsigned c[nitems(erase_sql)];
+	_Static_assert(nitems(erase_sql) == ERASE_COUNT,
+		       "a count for every statement");
 
 	memset(n_r, 0, sizeof(*n_r));
 	/* freed space is zeroed, not left for a file dump to find */
@@ -177,12 +241,15 @@ store_privacy_erase(struct store *s, const char *address, bool dry_run,
 		store_rollback(s);
 		return -1;
 	}
-	n_r->review = c[0];
-	n_r->outbox = c[1] + c[2];
-	n_r->contacts = c[3];
-	n_r->attendance = c[4];
-	n_r->delivery_files = c[5];
-	n_r->messages = c[7];
+	/* a row the second statement of its table counts was not blank
+	   after the first */
+	n_r->review = c[ERASE_REVIEW] + c[ERASE_REVIEW_NAMING];
+	n_r->outbox =
+		c[ERASE_MAIL_PERSON] + c[ERASE_MAIL_ALL] + c[ERASE_MAIL_NAMING];
+	n_r->contacts = c[ERASE_CONTACTS];
+	n_r->attendance = c[ERASE_ATTENDANCE];
+	n_r->delivery_files = c[ERASE_DELIVERY_FILES];
+	n_r->messages = c[ERASE_MESSAGES] + c[ERASE_MESSAGES_NAMING];
 	if (dry_run) {
 		store_rollback(s);
 		return 0;
@@ -208,15 +275,15 @@ store_privacy_files(struct store *s, const char *address, char ***paths_r,
 {
 	if (store_strings_of(s,
 			     "SELECT spool_path FROM messages WHERE spool_path"
-			     " IS NOT NULL AND (?1 IS NULL OR from_addr = ?1"
-			     " COLLATE NOCASE)",
+			     " IS NOT NULL AND (?1 IS NULL OR " PERSON_WHERE
+			     ")",
 			     address, paths_r, n_paths_r, error_r,
 			     "privacy files") == -1)
 		return -1;
 	if (store_strings_of(s,
 			     "SELECT message_id FROM outbox WHERE (?1 IS NULL"
 			     " AND status IN ('sent', 'failed')) OR rcpt = ?1"
-			     " COLLATE NOCASE",
+			     " COLLATE NOCASE OR " RAW_NAMES,
 			     address, mids_r, n_mids_r, error_r,
 			     "privacy files") == -1) {
 		util_free_strv(*paths_r, *n_paths_r);
@@ -254,14 +321,14 @@ static const char *const export_sql[] = {
 			      "e USING (code)"
 			      " WHERE c.address = ?1 COLLATE NOCASE ORDER BY "
 			      "c.added_at, c.id",
-	"SELECT id, " LOCAL("received_at") " AS received, from_addr,"
-					   " from_name, subject, verdict, "
-					   "gemeente AS municipality_code,"
-					   " reasons, CASE WHEN spool_path IS "
-					   "NULL THEN 'no' ELSE 'yes' END"
-					   " AS raw_copy FROM messages WHERE "
-					   "from_addr = ?1 COLLATE NOCASE"
-					   " ORDER BY received_at, id",
+	"SELECT id, " LOCAL(
+		"received_at") " AS received, from_addr,"
+			       " from_name, subject, verdict, "
+			       "gemeente AS municipality_code,"
+			       " reasons, CASE WHEN spool_path IS "
+			       "NULL THEN 'no' ELSE 'yes' END"
+			       " AS raw_copy FROM messages WHERE " PERSON_WHERE
+			       " ORDER BY received_at, id",
 	"SELECT id, kind, rcpt, " LOCAL(
 		"created_at") " AS created, status,"
 			      " " LOCAL(

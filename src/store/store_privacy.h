@@ -6,10 +6,13 @@
  * Personal data here: a message's sender, name, subject, Message-ID,
  * reasons and raw copy; the files of a delivered text and their names;
  * contact rows; the text and recipient of outgoing mail; the notes of
- * review items; the audit detail of a message.  What stays: verdicts,
- * dates, municipalities with their enrolments and the fact (and date)
- * of a delivery (a municipality is no person), so the counts of the
- * programme survive.
+ * review items; the audit detail of a message.  A report that mail to a
+ * person came back (reason codes "bounce..." naming the address) is that
+ * person's message; any other row whose words name the address (reasons,
+ * notes, the text of a staff summary) loses those words on forget.
+ * What stays: verdicts, dates, municipalities with their enrolments and
+ * the fact (and date) of a delivery (a municipality is no person), so
+ * the counts of the programme survive.
  */
 #ifndef AANMELD_STORE_PRIVACY_H
 #define AANMELD_STORE_PRIVACY_H
@@ -30,10 +33,11 @@ struct store_privacy_counts {
 };
 
 /*
- * The raw copies (spool paths) of the person's messages, or of every
- * message when address is NULL, that the database still names; and the
- * Message-IDs of the mail sent to the person (address NULL: of every
- * sent or failed mail), which name the file transport's copies.  Both
+ * The raw copies (spool paths) of the person's messages (bounces of mail
+ * to them too), or of every message when address is NULL, that the
+ * database still names; and the Message-IDs of the mail sent to the
+ * person or whose text names them (address NULL: of every sent or
+ * failed mail), which name the file transport's copies.  Both
  * heap string vectors (util_free_strv).  0 or -1 with *error_r.
  */
 int store_privacy_files(struct store *s, const char *address, char ***paths_r,
@@ -53,7 +57,8 @@ int store_privacy_delivery_files(struct store *s, const char *address,
  * message, contact and review note; the text of mail sent or failed,
  * never of mail still queued); an address is one person (their messages,
  * contacts, review notes and all mail to them; mail still queued to them
- * fails with "forgotten").  Rows already blank are not counted, so a
+ * fails with "forgotten"; counted with them, the rows of others that
+ * name the address).  Rows already blank are not counted, so a
  * second run counts zero.  With something erased an audit row records
  * the counts, never the address.  dry_run counts and rolls back.
  * 0 or -1 with *error_r (heap).

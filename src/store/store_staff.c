@@ -193,7 +193,9 @@ store_staff_news(struct store *s, int64_t review_id, time_t since, bool *news_r,
 		" OR EXISTS (SELECT 1 FROM enrolments WHERE enrolled_at > ?2)"
 		" OR EXISTS (SELECT 1 FROM audit WHERE at > ?2"
 		" AND what IN ('withdraw', 'promote'))"
-		" OR EXISTS (SELECT 1 FROM attendance WHERE received_at > ?2)",
+		" OR EXISTS (SELECT 1 FROM attendance WHERE received_at > ?2)"
+		" OR EXISTS (SELECT 1 FROM deliveries WHERE received_at > ?2)"
+		" OR EXISTS (SELECT 1 FROM outbox WHERE bounced_at > ?2)",
 		error_r);
 	int rc;
 
@@ -360,6 +362,102 @@ load_events(struct store *s, time_t since, const char *what,
 	return rc;
 }
 
+static void
+delivery_row(void *row, sqlite3_stmt *st)
+{
+	struct staff_delivery *d = row;
+
+	d->at = column_time(st, 0);
+	d->code = store_column_dup(st, 1);
+	d->name = store_column_dup(st, 2);
+	d->version = (unsigned)sqlite3_column_int64(st, 3);
+	d->files = store_column_dup(st, 4);
+}
+
+/* The texts delivered since, each with its version (the municipality's
+   deliveries up to it) and its files' names; and the confirmed
+   municipalities without any. */
+static int
+load_deliveries(struct store *s, time_t since, struct staff_summary *out,
+		char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT d.received_at, d.code, e.name,"
+		" (SELECT count(*) FROM deliveries v WHERE v.code = d.code"
+		" AND v.id <= d.id),"
+		" (SELECT group_concat(name, ', ') FROM (SELECT f.name"
+		" FROM delivery_files f WHERE f.delivery = d.id"
+		" ORDER BY f.id))"
+		" FROM deliveries d LEFT JOIN enrolments e ON e.code = d.code"
+		" WHERE d.received_at > ?1 ORDER BY d.received_at, d.id",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	rc = store_collect(s, st, &out->deliveries, &out->n_deliveries,
+			   sizeof(*out->deliveries), delivery_row, error_r,
+			   "deliveries");
+	sqlite3_finalize(st);
+	if (rc == -1)
+		return -1;
+	st = store_prepare(s,
+			   "SELECT NULL, e.code, e.name, NULL, 0"
+			   " FROM enrolments e WHERE e.status = 'confirmed'"
+			   " AND NOT EXISTS (SELECT 1 FROM deliveries d"
+			   " WHERE d.code = e.code) ORDER BY e.arrival",
+			   error_r);
+	if (st == NULL)
+		return -1;
+	rc = store_collect(s, st, &out->undelivered, &out->n_undelivered,
+			   sizeof(*out->undelivered), event_row, error_r,
+			   "deliveries");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+bounce_row(void *row, sqlite3_stmt *st)
+{
+	struct staff_bounce *b = row;
+
+	b->at = column_time(st, 0);
+	b->kind = store_column_dup(st, 1);
+	b->rcpt = store_column_dup(st, 2);
+	b->code = store_column_dup(st, 3);
+	b->name = store_column_dup(st, 4);
+	b->reply = store_column_dup(st, 5);
+}
+
+/* Our mails that came back since, with the municipality whose contact
+   the address is. */
+static int
+load_bounces(struct store *s, time_t since, struct staff_summary *out,
+	     char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(
+		s,
+		"SELECT o.bounced_at, o.kind, o.rcpt, c.code, e.name, o.bounce"
+		" FROM outbox o LEFT JOIN contacts c ON c.id ="
+		" (SELECT id FROM contacts WHERE address = o.rcpt"
+		" COLLATE NOCASE ORDER BY added_at, id LIMIT 1)"
+		" LEFT JOIN enrolments e ON e.code = c.code"
+		" WHERE o.bounced_at > ?1 ORDER BY o.bounced_at, o.id",
+		error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	rc = store_collect(s, st, &out->bounces, &out->n_bounces,
+			   sizeof(*out->bounces), bounce_row, error_r,
+			   "bounces");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int
 load_numbers(struct store *s, struct staff_summary *out, char **error_r)
 {
@@ -400,6 +498,8 @@ store_staff_summary(struct store *s, time_t since, struct staff_summary *out,
 			error_r) == -1 ||
 	    load_events(s, since, NULL, &out->answers, &out->n_answers,
 			error_r) == -1 ||
+	    load_deliveries(s, since, out, error_r) == -1 ||
+	    load_bounces(s, since, out, error_r) == -1 ||
 	    load_numbers(s, out, error_r) == -1) {
 		store_rollback(s);
 		staff_summary_deinit(out);

@@ -48,11 +48,13 @@ int store_staff_last_error(struct store *s, char **text_r, char **codes_r,
 int store_staff_errors(struct store *s, store_row_fn *fn, void *ctx,
 		       char **error_r);
 
-/* True when a review item above review_id or an enrolment after since
-   exists: something for a summary. */
+/* True when a review item above review_id, or after since an enrolment,
+   a withdrawal or promotion, an answer to an invitation, a delivered
+   text or a mail that came back exists: something for a summary. */
 int store_staff_news(struct store *s, int64_t review_id, time_t since,
 		     bool *news_r, char **error_r);
-/* Fills out with what a summary lists (enrolments: after since). */
+/* Fills out with what a summary lists (enrolments and the news: after
+   since). */
 int store_staff_summary(struct store *s, time_t since,
 			struct staff_summary *out, char **error_r);
 

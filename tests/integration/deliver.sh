@@ -7,7 +7,8 @@
 # a safe name, and confirmed by mail; the deadline's reminder (run with
 # --now before the deadline) goes only to Nijmegen, which did not
 # deliver.  Then aanmeld send to the confirmed, twice: the second run
-# sends nothing.
+# sends nothing.  Last, the summary for staff lists the texts delivered
+# and a mail that came back.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -129,6 +130,48 @@ eq "unknown placeholder: exit 1" 1 $?
 check "unknown placeholder: says which" grep -q 'unknown placeholder {{session_title}}' "$work/bad.out"
 cli_on aanmeld send "$work/nieuws.txt" --to session:99 >"$work/bad.out" 2>&1
 eq "unknown session: exit 2" 2 $?
+
+# 6. the summary for staff: the texts delivered, with their versions and
+# files, and a mail that came back (a DSN for Zwolle's mail of step 5)
+printf '[staff]\naddress = staff@vng.nl\n' >>"$work/aanmeld.conf"
+zid=$(sql "SELECT message_id FROM outbox WHERE kind = 'send' AND rcpt = '$B'")
+sed -e "s/aanmeld.0123456789abcdef0123456789abcdef@vng.nl/$zid/g" \
+	-e "s/j\.jansen@utrecht\.nl/$B/g" \
+	-e "s/^Message-Id: <[^>]*>/Message-Id: <b1@test.example>/" \
+	"$srcdir/data/bounce/postfix-dsn.eml" | deliver
+once aanmeld "2021-08-03 08:00"
+ok $? "the bounce: aanmeldd --once exits 0"
+eq "Zwolle's mail is bounced" 1 \
+	"$(sql "SELECT count(*) FROM outbox WHERE message_id = '$zid' AND bounced_at IS NOT NULL")"
+eq "no summary before 09:00" 0 "$(sent_kind staff-summary staff@vng.nl)"
+once aanmeld "2021-08-03 09:00"
+ok $? "the summary: aanmeldd --once exits 0"
+eq "one summary reached staff" 1 "$(sent_kind staff-summary staff@vng.nl)"
+f=$(grep -l "^Message-ID: <$(sql "SELECT message_id FROM outbox WHERE kind = 'staff-summary'")>" "$work/sink/"*.eml)
+$PY - "$f" >"$work/summary.txt" <<'PYEOF'
+import email, sys
+from email import policy
+with open(sys.argv[1], 'rb') as f:
+    m = email.message_from_binary_file(f, policy=policy.default)
+print(m.get_content())
+PYEOF
+check "summary: the section of delivered texts" \
+	grep -q '^Ingeleverde teksten (4)$' "$work/summary.txt"
+check "summary: Amersfoort's second version with its file" \
+	grep -q '^  - Amersfoort (GM0307), 25 juli 2021, 10.00 uur, versie 2:' "$work/summary.txt"
+check "summary: the file's name, as kept" grep -q 'Tekst_Amersfoort_v2.pdf' "$work/summary.txt"
+check "summary: Zwolle's text without a file" \
+	grep -q '^  - Zwolle (GM0193), 20 juli 2021, 10.00 uur, versie 1: geen bestand' "$work/summary.txt"
+check "summary: Nijmegen has not delivered, the deadline near" sh -c \
+	"grep -q '^  De uiterste datum is 15 augustus 2021. Van deze gemeenten is de tekst' '$work/summary.txt' && grep -q '^  - Nijmegen (GM0268)\$' '$work/summary.txt'"
+check "summary: the section of mail that came back" \
+	grep -q '^Teruggekomen e-mail (1)$' "$work/summary.txt"
+check "summary: the address and its municipality" \
+	sh -c "grep -q '^  - bericht van de organisatie aan $B, gemeente Zwolle\$' '$work/summary.txt' && grep -q '^    (GM0193), kwam terug op 3 augustus 2021, 08.00 uur\$' '$work/summary.txt'"
+check "summary: the server's reply" grep -q 'Antwoord van de mailserver: 550 5.1.1' "$work/summary.txt"
+check "summary: what staff can do, the command only for the operator" sh -c \
+	"grep -q 'Vraag de gemeente om een' '$work/summary.txt' && grep -q '(voor de beheerder: aanmeld contact add GM0193 ADRES)' '$work/summary.txt'"
+eq "summary: no line over 76 characters" 0 "$(awk 'length > 76' "$work/summary.txt" | wc -l)"
 
 check "no sanitizer report in the daemon's log" sh -c \
 	"! grep -E 'runtime error|Sanitizer|^==[0-9]+==' '$work/aanmeld.log'"

@@ -7,8 +7,11 @@
 # cut-off, --dry-run, idempotent) and by the daemon.  After forget and
 # after the purge the whole database (its dump, its file and its
 # write-ahead log) and the spool's file names hold no trace of the
-# address: in any case, nor its token in an outbox key.  Raw copies are
-# named relative to the spool; a name outside it is never deleted.
+# address: in any case, nor its token in an outbox key.  A bounce of
+# mail to the person (from MAILER-DAEMON, naming the address in its
+# reasons, review item and raw copy) is forgotten with them, and so are
+# the words of a staff summary that named them.  Raw copies are named
+# relative to the spool; a name outside it is never deleted.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -78,10 +81,37 @@ eq "export without an address: usage, exit 2" 2 $?
 cli_on a/aanmeld --now "2021-04-02 10:00" export --person "not an address" >/dev/null 2>&1
 eq "export of a non-address: exit 2" 2 $?
 
+# Zwolle's confirmation came back: the bounce (from MAILER-DAEMON) names
+# the address in its reasons, its review item and its raw copy; a staff
+# summary sent names it too, cut by a quoted-printable soft line break,
+# and so does the file transport's copy of it
+zcid=$(sql a "SELECT message_id FROM outbox WHERE kind = 'confirm' AND rcpt = 'p@zwolle.nl'")
+sed -e "s/aanmeld.0123456789abcdef0123456789abcdef@vng.nl/$zcid/g" \
+	-e "s/j\.jansen@utrecht\.nl/p@zwolle.nl/g" \
+	-e "s/^Message-Id: <[^>]*>/Message-Id: <bounce-1@test.example>/" \
+	"$srcdir/data/bounce/postfix-dsn.eml" >"$work/a/spool/maildir/new/2001.b1.host"
+once a/aanmeld "2021-04-01 12:00"
+ok $? "the bounce: aanmeldd --once exits 0"
+bid=$(sql a "SELECT id FROM messages WHERE message_id = 'bounce-1@test.example'")
+eq "the bounce is recorded, with its review item" "bounce|1" \
+	"$(sql a "SELECT verdict, (SELECT count(*) FROM review_items WHERE message = $bid AND instr(reason, 'p@zwolle.nl') > 0) FROM messages WHERE id = $bid")"
+bspool=$(sql a "SELECT spool_path FROM messages WHERE id = $bid")
+check "the bounce's raw copy names the address" grep -q 'p@zwolle.nl' "$work/a/spool/$bspool"
+eq "Zwolle's contact is marked undeliverable" 1 \
+	"$(sql a "SELECT count(*) FROM contacts WHERE address = 'p@zwolle.nl' AND undeliverable_at IS NOT NULL")"
+sql a "INSERT INTO outbox (key, kind, message_id, envelope_from, rcpt, raw, created_at, status, sent_at) VALUES ('summary:2021-04-02', 'staff-summary', 'sum1@vng.nl', 'b@vng.nl', 'staff@vng.nl', CAST('Subject: Overzicht' || char(13, 10) || char(13, 10) || '  - Zwolle (GM0193), door p@zwo=' || char(13, 10) || 'lle.nl' || char(13, 10) AS BLOB), 1617354000, 'sent', 1617354000)"
+printf 'Subject: Overzicht\r\n\r\n  - Zwolle (GM0193), door p@zwolle.nl\r\n' \
+	>"$work/a/spool/outbox/sum1@vng.nl.eml"
+# another address's bounce whose reply quotes the person's
+sql a "UPDATE contacts SET undeliverable_at = 1617354000, undeliverable = '550 forwarded to p@zwolle.nl: refused' WHERE address = 'utrecht@utrecht.nl'"
+cli_on a/aanmeld --now "2021-04-02 10:00" export --json --person p@zwolle.nl >"$work/export2.json"
+eq "export: the bounce of mail to the person is theirs too" 3 \
+	"$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$work/export2.json")"
+
 # forget the only contact of Zwolle
-zspool=$(sql a "SELECT spool_path FROM messages WHERE from_addr = 'p@zwolle.nl'")
-eq "two raw copies of Zwolle's mail" 2 "$(echo "$zspool" | grep -c '\.eml$')"
-eq "raw copies named relative to the spool" 6 \
+zspool=$(sql a "SELECT spool_path FROM messages WHERE from_addr = 'p@zwolle.nl' OR id = $bid")
+eq "two raw copies of Zwolle's mail and the bounce" 3 "$(echo "$zspool" | grep -c '\.eml$')"
+eq "raw copies named relative to the spool" 7 \
 	"$(sql a "SELECT count(*) FROM messages WHERE spool_path GLOB 'mail/[0-9a-f]*.eml'")"
 check "before forget: the address is in the database" \
 	test "$(traces a p@zwolle.nl)" -gt 0
@@ -91,11 +121,11 @@ check "outbox keys hold the token, not the address" \
 zmids=$(sql a "SELECT message_id FROM outbox WHERE rcpt = 'p@zwolle.nl' AND status = 'sent'")
 check "the file transport's copies of mail to Zwolle exist" \
 	sh -c "for m in $(echo $zmids); do test -f '$work/a/spool/outbox/'\$m.eml || exit 1; done"
-others=$(sql a "SELECT id, from_addr, subject, spool_path, reasons FROM messages WHERE from_addr <> 'p@zwolle.nl' ORDER BY id; SELECT code, address, name FROM contacts WHERE code <> 'GM0193' ORDER BY id; SELECT id, rcpt, length(raw) FROM outbox WHERE rcpt <> 'p@zwolle.nl' ORDER BY id; SELECT * FROM review_items" | md5sum)
+others=$(sql a "SELECT id, from_addr, subject, spool_path, reasons FROM messages WHERE from_addr <> 'p@zwolle.nl' AND id <> $bid ORDER BY id; SELECT code, address, name FROM contacts WHERE code <> 'GM0193' ORDER BY id; SELECT id, rcpt, length(raw) FROM outbox WHERE rcpt <> 'p@zwolle.nl' AND kind <> 'staff-summary' ORDER BY id; SELECT * FROM review_items WHERE message <> $bid" | md5sum)
 cli_on a/aanmeld --now "2021-04-02 10:00" forget P@ZWOLLE.NL >"$work/forget.out" 2>&1
 ok $? "forget exits 0"
 check "forget reports its counts" \
-	grep -q '^forgotten: 1 contact, 2 messages, ' "$work/forget.out"
+	grep -q '^forgotten: 1 contact, 3 messages, ' "$work/forget.out"
 check "forget prints and logs no address" \
 	sh -c "! grep -qi 'zwolle' '$work/forget.out'"
 eq "no contact of Zwolle left" 0 \
@@ -115,17 +145,27 @@ eq "... nor in upper case" 0 "$(traces a P@ZWOLLE.NL)"
 for m in $zmids; do
 	check "sent copy gone: $m" test ! -e "$work/a/spool/outbox/$m.eml"
 done
+eq "the bounce's row keeps its verdict, nothing that names the person" "bounce||||" \
+	"$(sql a "SELECT verdict, from_addr, subject, reasons, reason_codes FROM messages WHERE id = $bid")"
+eq "the bounce's review item kept, its note gone" "open||" \
+	"$(sql a "SELECT status, reason, reason_codes FROM review_items WHERE message = $bid")"
+eq "the staff summary that named the person: its text gone" 0 \
+	"$(sql a "SELECT length(raw) FROM outbox WHERE message_id = 'sum1@vng.nl'")"
+check "the file transport's copy of that summary gone" \
+	test ! -e "$work/a/spool/outbox/sum1@vng.nl.eml"
+eq "another address's mark kept, without the reply that named the person" "1|" \
+	"$(sql a "SELECT undeliverable_at IS NOT NULL, undeliverable FROM contacts WHERE address = 'utrecht@utrecht.nl'")"
 eq "no mail to the person, no text of it" 0 \
 	"$(sql a "SELECT count(*) FROM outbox WHERE rcpt LIKE '%zwolle%' OR (rcpt = '' AND length(raw) > 0)")"
 eq "mail that was still queued to them will never go" 0 \
 	"$(sql a "SELECT count(*) FROM outbox WHERE rcpt = '' AND status = 'queued'")"
 eq "an audit row with counts and no address" \
-	"forgotten|forgotten: 1 contact, 2 messages, $(echo $zmids | wc -w) mails, 0 review notes" \
+	"forgotten|forgotten: 1 contact, 3 messages, $(($(echo $zmids | wc -w) + 1)) mails, 1 review note" \
 	"$(sql a "SELECT what, detail FROM audit WHERE what = 'forgotten'")"
 check "the audit holds the address nowhere" \
 	sh -c "! sqlite3 '$work/a/spool/aanmeld.db' 'SELECT * FROM audit' | grep -qi zwolle"
 eq "other people's data untouched" "$others" \
-	"$(sql a "SELECT id, from_addr, subject, spool_path, reasons FROM messages WHERE from_addr <> 'p@zwolle.nl' ORDER BY id; SELECT code, address, name FROM contacts WHERE code <> 'GM0193' ORDER BY id; SELECT id, rcpt, length(raw) FROM outbox WHERE rcpt <> 'p@zwolle.nl' AND rcpt <> '' ORDER BY id; SELECT * FROM review_items" | md5sum)"
+	"$(sql a "SELECT id, from_addr, subject, spool_path, reasons FROM messages WHERE from_addr <> 'p@zwolle.nl' AND id <> $bid ORDER BY id; SELECT code, address, name FROM contacts WHERE code <> 'GM0193' ORDER BY id; SELECT id, rcpt, length(raw) FROM outbox WHERE rcpt <> 'p@zwolle.nl' AND rcpt <> '' AND kind <> 'staff-summary' ORDER BY id; SELECT * FROM review_items WHERE message <> $bid" | md5sum)"
 cli_on a/aanmeld --now "2021-04-02 10:00" export --json --person p@zwolle.nl >"$work/after.json"
 eq "export after forget: nothing left" "0 0 0 0" \
 	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["contacts"]), len(d["messages"]), len(d["mails"]), len(d["review"]))' "$work/after.json")"
@@ -143,7 +183,7 @@ eq "the lookalike's review note" 1 \
 	"$(sql a "SELECT count(*) FROM review_items WHERE reason <> ''")"
 cli_on a/aanmeld --now "2021-04-02 10:00" forget x@utrecht-gemeente.nl >/dev/null 2>&1
 eq "forget: the review note removed, the item kept" "1|open" \
-	"$(sql a "SELECT count(*), status FROM review_items WHERE reason = ''")"
+	"$(sql a "SELECT count(*), status FROM review_items WHERE reason = '' AND message <> $bid")"
 
 # the purge: the congress ends 7 October 2021 16:00; twelve months on
 before=$(sql a 'SELECT * FROM messages; SELECT * FROM contacts; SELECT id, length(raw), rcpt FROM outbox; SELECT * FROM review_items' | md5sum)
@@ -180,7 +220,7 @@ eq "no review note left" 0 \
 	"$(sql a "SELECT count(*) FROM review_items WHERE reason <> '' OR suggested IS NOT NULL OR decision IS NOT NULL")"
 eq "no audit detail of a message left" 0 \
 	"$(sql a "SELECT count(*) FROM audit WHERE message IS NOT NULL AND detail IS NOT NULL")"
-eq "the municipalities' enrolments and the verdicts stay" "2 6" \
+eq "the municipalities' enrolments and the verdicts stay" "2 7" \
 	"$(sql a "SELECT (SELECT count(*) FROM enrolments), (SELECT count(*) FROM messages WHERE verdict <> '')" | tr '|' ' ')"
 eq "one audit row for the purge" 1 "$(sql a "SELECT count(*) FROM audit WHERE what = 'purged'")"
 for addr in utrecht@utrecht.nl Jan.de.Vries@mail.utrecht.nl info@gmail.com \

@@ -91,7 +91,7 @@ check "summary: places taken" grep -q 'Bezette plaatsen: 5 van 5' "$work/summary
 check "summary: the failed mail" grep -q '^  - afwijzing aan info@hotmail.com van 1 april 2021' "$work/summary1.txt"
 check "summary: the refusal in Dutch, not the server's English reply" sh -c "grep -q '^    De ontvangende mailserver weigerde de e-mail' '$work/summary1.txt' && ! grep -q '550 5.1.1' '$work/summary1.txt'"
 check "summary: the command only as a hint for the operator" grep -q '^    Voor de beheerder: aanmeld retry [0-9]' "$work/summary1.txt"
-check "summary: the news sections" sh -c "grep -q '^Afmeldingen (' '$work/summary1.txt' && grep -q '^Van de wachtlijst naar een plaats (' '$work/summary1.txt' && grep -q '^Antwoorden op uitnodigingen (' '$work/summary1.txt'"
+check "summary: the news sections" sh -c "grep -q '^Afmeldingen (' '$work/summary1.txt' && grep -q '^Van de wachtlijst naar een plaats (' '$work/summary1.txt' && grep -q '^Antwoorden op uitnodigingen (' '$work/summary1.txt' && grep -q '^Ingeleverde teksten (0)' '$work/summary1.txt' && grep -q '^Teruggekomen e-mail (0)' '$work/summary1.txt'"
 check "summary: what to do" grep -q 'Beoordelen/Goedkeuren' "$work/summary1.txt"
 check "summary: and whom to ask" grep -q 'beheerder' "$work/summary1.txt"
 long=$(awk 'length > 76' "$work/summary1.txt" | wc -l)

@@ -16,6 +16,8 @@
 #include "fixture.h"
 #include "rules.h"
 #include "staff.h"
+#include "store.h"
+#include "store_staff.h"
 #include "util.h"
 
 static struct rules *rules;
@@ -475,6 +477,245 @@ test_summary_flood(void **state)
 	free(failed);
 }
 
+/* The news of delivered texts and of mail that came back: who, when,
+   which version and files; the address, its municipality, the server's
+   reply cut short and what staff can do.  Near the deadline (and after
+   it) the municipalities without a text are named, kindly. */
+static void
+test_summary_deliveries_bounces(void **state)
+{
+	char long_reply[400];
+	struct staff_delivery deliveries[] = {
+		{fixture_at("2021-08-03 10:00"), "GM0344", "Utrecht", 1,
+		 "tekst.docx, bijlage.pdf"},
+		{fixture_at("2021-08-04 11:15"), "GM0344", "Utrecht", 2,
+		 "tekst-v2.docx"},
+		{fixture_at("2021-08-04 12:00"), "GM0228", "Ede", 1, NULL},
+	};
+	struct staff_event undelivered[] = {
+		{0, "GM0193", "Zwolle", NULL, 0},
+		{0, "GM0363", "Amsterdam", NULL, 0},
+	};
+	struct staff_bounce bounces[] = {
+		{fixture_at("2021-08-04 09:30"), "confirm",
+		 "j.jansen@utrecht.nl", "GM0344", "Utrecht",
+		 "550 5.1.1 <j.jansen@utrecht.nl>: Recipient address rejected: "
+		 "User unknown in virtual mailbox table"},
+		{fixture_at("2021-08-04 09:45"), "reject", "info@gmail.com",
+		 NULL, NULL, long_reply},
+	};
+	struct staff_summary s = {
+		.since = fixture_at("2021-08-03 09:00"),
+		.deliveries = deliveries,
+		.n_deliveries = 3,
+		.undelivered = undelivered,
+		.n_undelivered = 2,
+		.bounces = bounces,
+		.n_bounces = 2,
+	};
+	char *subject, *body, *cut, *end;
+
+	(void)state;
+	memset(long_reply, 'x', sizeof(long_reply) - 1);
+	long_reply[sizeof(long_reply) - 1] = '\0';
+	memcpy(long_reply, "550\r\nBcc: y@evil ", 17);
+	/* 15 August 2021 is the deadline: 11 days before it */
+	staff_summary_render(&s, rules, "Beoordelen",
+			     fixture_at("2021-08-04 13:00"), &subject, &body);
+	if (getenv("STAFF_SHOW") != NULL)
+		printf("%s\n\n%s", subject, body);
+	assert_non_null(strstr(body,
+			       "Ingeleverde teksten (3)\n"
+			       "  - Utrecht (GM0344), 3 augustus 2021, 10.00 "
+			       "uur, versie 1: tekst.docx,\n"
+			       "    bijlage.pdf\n"
+			       "  - Utrecht (GM0344), 4 augustus 2021, 11.15 "
+			       "uur, versie 2:\n"
+			       "    tekst-v2.docx\n"
+			       "  - Ede (GM0228), 4 augustus 2021, 12.00 uur, "
+			       "versie 1: geen bestand\n"
+			       "    bewaard\n"
+			       "\n"
+			       "  De uiterste datum is 15 augustus 2021. Van "
+			       "deze gemeenten is de tekst\n"
+			       "  nog niet binnen:\n"
+			       "  - Zwolle (GM0193)\n"
+			       "  - Amsterdam (GM0363)\n"));
+	assert_non_null(strstr(body,
+			       "Teruggekomen e-mail (2)\n"
+			       "  - bevestiging aan j.jansen@utrecht.nl, "
+			       "gemeente Utrecht (GM0344), kwam\n"
+			       "    terug op 4 augustus 2021, 09.30 uur\n"
+			       "    Antwoord van de mailserver: 550 5.1.1 "
+			       "<j.jansen@utrecht.nl>:\n"
+			       "    Recipient address rejected: User unknown "
+			       "in virtual mailbox table\n"));
+	assert_non_null(strstr(body, "    Er gaat geen e-mail meer naar dit "
+				     "adres. Vraag de gemeente om een\n"
+				     "    ander adres; een medewerker kan dat "
+				     "als contactpersoon toevoegen\n"));
+	/* the command only for the operator */
+	assert_non_null(strstr(body, "    (voor de beheerder: aanmeld contact "
+				     "add GM0344 ADRES).\n"));
+	/* an address of no municipality: nothing to do */
+	assert_non_null(
+		strstr(body, "afwijzing aan info@gmail.com, kwam terug"));
+	assert_non_null(strstr(body, "    Dit adres is geen contactpersoon van "
+				     "een gemeente; er is verder\n"
+				     "    niets nodig.\n"));
+	/* a long reply cut short, its line break no line of its own */
+	cut = strstr(body, "550 Bcc: y@evil");
+	assert_non_null(cut);
+	assert_null(strstr(body, "\nBcc:"));
+	end = strstr(cut, "x...\n");
+	assert_non_null(end);
+	/* STAFF_BOUNCE_REPLY_MAX bytes, and the line breaks of the wrap */
+	assert_true(end - cut < STAFF_BOUNCE_REPLY_MAX + 20);
+	assert_true(end - cut > STAFF_BOUNCE_REPLY_MAX - 20);
+	assert_true(longest_line(body) <= 76);
+	free(subject);
+	free(body);
+
+	/* more than 14 days before the deadline: no list of who is late */
+	staff_summary_render(&s, rules, "Beoordelen",
+			     fixture_at("2021-07-31 09:00"), &subject, &body);
+	assert_null(strstr(body, "nog niet binnen"));
+	assert_null(strstr(body, "Zwolle"));
+	free(subject);
+	free(body);
+
+	/* after the deadline, nothing new: said so, the list kindly */
+	s.n_deliveries = 0;
+	s.n_bounces = 0;
+	staff_summary_render(&s, rules, "Beoordelen",
+			     fixture_at("2021-08-20 09:00"), &subject, &body);
+	if (getenv("STAFF_SHOW") != NULL)
+		printf("%s\n\n%s", subject, body);
+	assert_non_null(strstr(body,
+			       "Ingeleverde teksten (0)\n"
+			       "  Geen nieuwe.\n"
+			       "\n"
+			       "  De uiterste datum was 15 augustus 2021. Van "
+			       "deze gemeenten is de tekst\n"
+			       "  nog niet binnen; een vriendelijke "
+			       "herinnering kan helpen:\n"
+			       "  - Zwolle (GM0193)\n"));
+	assert_non_null(strstr(body, "Teruggekomen e-mail (0)\n  Geen.\n"));
+	free(subject);
+	free(body);
+
+	/* everyone delivered: the section has nothing */
+	s.n_undelivered = 0;
+	staff_summary_render(&s, rules, "Beoordelen",
+			     fixture_at("2021-08-20 09:00"), &subject, &body);
+	assert_non_null(strstr(body, "Ingeleverde teksten (0)\n  Geen.\n"));
+	free(subject);
+	free(body);
+}
+
+/* The store's side: a delivered text and a mail that came back are news
+   (a summary goes out for them), with the version, the files, the
+   municipality of the address and the reply. */
+static void
+test_store_news(void **state)
+{
+	struct fixture_db *f = *state;
+	struct staff_summary sum;
+	time_t since = fixture_at("2021-08-03 09:00");
+	char *error = NULL;
+	bool news;
+	char *sql;
+
+	sql = xasprintf(
+		"INSERT INTO enrolments (code, name, status, enrolled_at)"
+		" VALUES ('GM0344', 'Utrecht', 'confirmed', %lld),"
+		" ('GM0193', 'Zwolle', 'confirmed', %lld),"
+		" ('GM0228', 'Ede', 'waitlist', %lld);"
+		"INSERT INTO contacts (code, address, added_at) VALUES"
+		" ('GM0344', 'j.jansen@utrecht.nl', %lld),"
+		" ('GM0193', 'p@zwolle.nl', %lld);",
+		(long long)fixture_at("2021-04-01 10:00"),
+		(long long)fixture_at("2021-04-01 10:01"),
+		(long long)fixture_at("2021-04-01 10:02"),
+		(long long)fixture_at("2021-04-01 10:00"),
+		(long long)fixture_at("2021-04-01 10:01"));
+	fixture_exec(f->path, sql);
+	free(sql);
+	/* nothing since: no news */
+	assert_int_equal(store_staff_news(f->s, 0, since, &news, &error), 0);
+	assert_false(news);
+
+	/* an older delivery (version 1) and a new one (version 2) */
+	sql = xasprintf(
+		"INSERT INTO deliveries (id, code, received_at) VALUES"
+		" (1, 'GM0344', %lld), (2, 'GM0344', %lld);"
+		"INSERT INTO delivery_files (delivery, name, path, size) VALUES"
+		" (1, 'oud.docx', 'deliveries/GM0344/1', 1),"
+		" (2, 'tekst.docx', 'deliveries/GM0344/2', 1),"
+		" (2, 'bijlage.pdf', 'deliveries/GM0344/3', 1);",
+		(long long)fixture_at("2021-08-01 10:00"),
+		(long long)fixture_at("2021-08-04 10:00"));
+	fixture_exec(f->path, sql);
+	free(sql);
+	assert_int_equal(store_staff_news(f->s, 0, since, &news, &error), 0);
+	assert_true(news);
+	/* the news of a delivery is over once a summary told it */
+	assert_int_equal(store_staff_news(f->s, 0,
+					  fixture_at("2021-08-04 10:00"), &news,
+					  &error),
+			 0);
+	assert_false(news);
+
+	/* a mail that came back, after the last summary */
+	sql = xasprintf(
+		"INSERT INTO outbox (key, kind, message_id, envelope_from,"
+		" rcpt, raw, created_at, status, bounced_at, bounce) VALUES"
+		" ('k1', 'confirm', 'm1@vng.nl', 'b@vng.nl',"
+		" 'J.Jansen@utrecht.nl', 'x', %lld, 'sent', %lld,"
+		" '550 5.1.1 user unknown'),"
+		" ('k2', 'reject', 'm2@vng.nl', 'b@vng.nl', 'info@gmail.com',"
+		" 'x', %lld, 'sent', NULL, NULL);",
+		(long long)fixture_at("2021-04-01 10:00"),
+		(long long)fixture_at("2021-08-05 10:00"),
+		(long long)fixture_at("2021-04-01 10:00"));
+	fixture_exec(f->path, sql);
+	free(sql);
+	assert_int_equal(store_staff_news(f->s, 0,
+					  fixture_at("2021-08-04 10:00"), &news,
+					  &error),
+			 0);
+	assert_true(news);
+
+	assert_int_equal(store_staff_summary(f->s, since, &sum, &error), 0);
+	assert_int_equal(sum.n_deliveries, 1);
+	assert_string_equal(sum.deliveries[0].code, "GM0344");
+	assert_string_equal(sum.deliveries[0].name, "Utrecht");
+	assert_int_equal(sum.deliveries[0].version, 2);
+	assert_string_equal(sum.deliveries[0].files, "tekst.docx, bijlage.pdf");
+	assert_int_equal(sum.deliveries[0].at, fixture_at("2021-08-04 10:00"));
+	/* Zwolle is confirmed without a text; Ede waits for a place */
+	assert_int_equal(sum.n_undelivered, 1);
+	assert_string_equal(sum.undelivered[0].code, "GM0193");
+	assert_string_equal(sum.undelivered[0].name, "Zwolle");
+	assert_int_equal(sum.n_bounces, 1);
+	assert_string_equal(sum.bounces[0].kind, "confirm");
+	assert_string_equal(sum.bounces[0].rcpt, "J.Jansen@utrecht.nl");
+	assert_string_equal(sum.bounces[0].code, "GM0344");
+	assert_string_equal(sum.bounces[0].name, "Utrecht");
+	assert_string_equal(sum.bounces[0].reply, "550 5.1.1 user unknown");
+	assert_int_equal(sum.bounces[0].at, fixture_at("2021-08-05 10:00"));
+	staff_summary_deinit(&sum);
+
+	/* from the start: both deliveries, each with its own version */
+	assert_int_equal(store_staff_summary(f->s, 0, &sum, &error), 0);
+	assert_int_equal(sum.n_deliveries, 2);
+	assert_int_equal(sum.deliveries[0].version, 1);
+	assert_string_equal(sum.deliveries[0].files, "oud.docx");
+	assert_int_equal(sum.deliveries[1].version, 2);
+	staff_summary_deinit(&sum);
+	assert_null(error);
+}
+
 static void
 test_warning_text(void **state)
 {
@@ -524,6 +765,9 @@ main(void)
 		cmocka_unit_test(test_error_clean),
 		cmocka_unit_test(test_summary_text),
 		cmocka_unit_test(test_summary_flood),
+		cmocka_unit_test(test_summary_deliveries_bounces),
+		cmocka_unit_test_setup_teardown(
+			test_store_news, fixture_db_setup, fixture_db_teardown),
 		cmocka_unit_test(test_warning_text),
 	};
 

@@ -19,10 +19,12 @@
 #include "outmail.h"
 #include "store.h"
 #include "store_actions.h"
+#include "store_contact.h"
 #include "store_intake.h"
 #include "store_outbox.h"
 #include "store_programme.h"
 #include "store_sql.h"
+#include "store_write.h"
 #include "util.h"
 
 /* One integer from the database file, through a second connection. */
@@ -542,6 +544,97 @@ test_attempts(void **state)
 	assert_int_equal(count, 1);
 }
 
+/* Staff clear the mark a bounce left on an address: mail to it is no
+   longer held, wherever it is a contact; the change is audited.  An
+   address that is no contact of the municipality, or is not marked, is
+   an error that changes nothing. */
+static void
+test_clear_undeliverable(void **state)
+{
+	struct fixture_db *f = *state;
+	char *err = NULL;
+
+	fixture_exec(f->path,
+		     "INSERT INTO enrolments (code, name, status, enrolled_at)"
+		     " VALUES ('GM0344', 'Utrecht', 'confirmed', 1),"
+		     " ('GM0307', 'Amersfoort', 'confirmed', 2);"
+		     "INSERT INTO contacts (code, address, added_at,"
+		     " undeliverable_at, undeliverable) VALUES"
+		     " ('GM0344', 'j.jansen@utrecht.nl', 1, 5, '550 unknown'),"
+		     " ('GM0307', 'J.Jansen@utrecht.nl', 2, 5, '550 unknown'),"
+		     " ('GM0344', 'griffie@utrecht.nl', 1, NULL, NULL);"
+		     "INSERT INTO outbox (key, kind, message_id, envelope_from,"
+		     " rcpt, raw, created_at, next_try) VALUES"
+		     " ('k1', 'send', 'm1@vng.nl', 'b@vng.nl',"
+		     " 'j.jansen@utrecht.nl', 'x', 10, 10),"
+		     " ('k2', 'send', 'm2@vng.nl', 'b@vng.nl',"
+		     " 'j.jansen@utrecht.nl', 'x', 20, 20);");
+	/* marked: a mail queued for it is held */
+	assert_int_equal(
+		store_hold_mails(f->s, "j.jansen@utrecht.nl", 10, &err), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox"
+				  " WHERE status = 'queued'"),
+			 0);
+
+	/* not a contact of that municipality; not marked */
+	assert_int_equal(store_contact_clear_undeliverable(
+				 f->s, "GM0193", "j.jansen@utrecht.nl", "staff",
+				 NULL, 30, &err),
+			 -1);
+	assert_string_equal(err, "j.jansen@utrecht.nl is no contact of "
+				 "GM0193");
+	free(err);
+	err = NULL;
+	assert_int_equal(store_contact_clear_undeliverable(
+				 f->s, "GM0344", "griffie@utrecht.nl", "staff",
+				 NULL, 30, &err),
+			 -1);
+	assert_string_equal(err, "griffie@utrecht.nl is not marked "
+				 "undeliverable");
+	free(err);
+	err = NULL;
+	assert_int_equal(query(f, "SELECT count(*) FROM contacts"
+				  " WHERE undeliverable_at IS NOT NULL"),
+			 2);
+
+	/* cleared, in any case of the address, for both municipalities */
+	assert_int_equal(store_contact_clear_undeliverable(
+				 f->s, "GM0344", "J.JANSEN@utrecht.nl", "staff",
+				 "mailbox restored", 30, &err),
+			 0);
+	assert_null(err);
+	assert_int_equal(query(f, "SELECT count(*) FROM contacts"
+				  " WHERE undeliverable_at IS NOT NULL"
+				  " OR undeliverable IS NOT NULL"),
+			 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM audit"
+				  " WHERE what = 'contact deliverable'"
+				  " AND gemeente = 'GM0344' AND at = 30"
+				  " AND actor = 'staff'"),
+			 1);
+	/* mail held before stays unsent; new mail is no longer held */
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox"
+				  " WHERE status = 'failed'"
+				  " AND cancelled_at IS NOT NULL"),
+			 2);
+	fixture_exec(f->path,
+		     "INSERT INTO outbox (key, kind, message_id, envelope_from,"
+		     " rcpt, raw, created_at, next_try) VALUES"
+		     " ('k3', 'send', 'm3@vng.nl', 'b@vng.nl',"
+		     " 'j.jansen@utrecht.nl', 'x', 40, 40);");
+	assert_int_equal(
+		store_hold_mails(f->s, "j.jansen@utrecht.nl", 40, &err), 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox"
+				  " WHERE status = 'queued'"),
+			 1);
+	/* a second time: not marked any more */
+	assert_int_equal(store_contact_clear_undeliverable(
+				 f->s, "GM0344", "j.jansen@utrecht.nl", "staff",
+				 NULL, 50, &err),
+			 -1);
+	free(err);
+}
+
 int
 main(void)
 {
@@ -575,6 +668,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbox, fixture_db_setup,
 						fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_actions, fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_clear_undeliverable,
+						fixture_db_setup,
 						fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_attempts, fixture_db_setup,
 						fixture_db_teardown),
