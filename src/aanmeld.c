@@ -647,8 +647,10 @@ static const struct command commands[] = {
 	 "withdraw a municipality; promotes the first waiting"},
 	{"promote", cli_programme_promote, "promote [--force] [CODE]",
 	 "confirm the first (or CODE) on the waiting list"},
-	{"contact", cli_contact_run, "contact add|remove CODE ADDRESS",
-	 "add a contact to an enrolment, or remove one"},
+	{"contact", cli_contact_run,
+	 "contact add|remove|clear-bounce CODE ADDRESS",
+	 "add a contact to an enrolment, remove one, or take a bounce's mark "
+	 "off one"},
 	{"approve", cli_review_approve, "approve ID [--gemeente CODE]",
 	 "enrol a review item's sender (default: the suggested "
 	 "municipality)"},

@@ -61,6 +61,26 @@ contact_add(struct store *s, const struct rules *r, const char *code,
 	return rc;
 }
 
+int
+contact_clear_bounce(struct store *s, const struct rules *r, const char *code,
+		     const char *addr, const char *actor, time_t now,
+		     char **error_r)
+{
+	const struct gemeente *g = municipality(r, code, error_r);
+	char *lower = g != NULL ? address(addr, error_r) : NULL, *detail;
+	int rc;
+
+	if (lower == NULL)
+		return -1;
+	detail = xasprintf("%s of %s %s deliverable again", lower, g->code,
+			   g->name);
+	rc = store_contact_clear_undeliverable(s, g->code, lower, actor, detail,
+					       now, error_r);
+	free(detail);
+	free(lower);
+	return rc;
+}
+
 /* The CANCEL of every session still to come that c's calendar holds. */
 static int
 cancels(const struct rules *r, const struct config *cfg,

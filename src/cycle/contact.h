@@ -27,6 +27,13 @@ struct store;
 int contact_add(struct store *s, const struct rules *r, const char *code,
 		const char *addr, const char *actor, time_t now,
 		char **error_r);
+/* Takes the mark a bounce set off addr, a contact of code (the
+   mailbox works again): the reminders and updates still to come go to
+   it again; what was held while it was marked stays unsent.  0, or -1
+   with *error_r (heap): no such contact, or not marked. */
+int contact_clear_bounce(struct store *s, const struct rules *r,
+			 const char *code, const char *addr, const char *actor,
+			 time_t now, char **error_r);
 /* Removes addr from code's contacts, with the CANCELs; *cancels_r
    counts them.  0, or -1 with *error_r (heap). */
 int contact_remove(struct store *s, const struct rules *r,

@@ -99,6 +99,20 @@ check "the held answer says why" \
 	sh -c "sqlite3 '$work/spool/aanmeld.db' \"SELECT last_error FROM outbox WHERE rcpt = '$U' AND cancelled_at IS NOT NULL\" | grep -q 'came back'"
 eq "nothing more reached the SMTP server" "$sent_before" "$(delivered)"
 
+# --- staff take the mark off Zeist's contact (its mailbox works again)
+cli contact clear-bounce GM0355 "$Z"
+ok $? "contact clear-bounce exits 0"
+eq "Zeist's contact is deliverable again, Utrecht's still marked" \
+	"$U|1 $G|0 $Z|0" \
+	"$(sql "SELECT address, undeliverable_at IS NOT NULL FROM contacts ORDER BY address" | tr '\n' ' ' | sed 's/ $//')"
+eq "the audit names it" 1 \
+	"$(sql "SELECT count(*) FROM audit WHERE what = 'contact deliverable' AND gemeente = 'GM0355'")"
+cli contact clear-bounce GM0355 "$Z"
+eq "a second time: refused, it is not marked" 1 $?
+check "... saying so" grep -q "not marked undeliverable" "$work/cli.err"
+cli contact clear-bounce GM0344 "$Z"
+eq "for a municipality it is no contact of: refused" 1 $?
+
 # --- a contact's question no rule knows goes to a person; an
 # outsider's newsletter does not
 deliver_mail q1 "$G" "Vraag over sessie 3"
