@@ -1341,6 +1341,80 @@ test_delivery_files(void **state)
 	free(bin);
 }
 
+/* A parse that says the file is where the text is: the bytes asked for
+   again are not there. */
+static struct message *
+wrong_part(const char *data, size_t len, size_t size)
+{
+	struct message *m = message_parse_sized(data, len, size);
+
+	if (m->n_attachments > 0)
+		m->attachments[0].part = 1;
+	return m;
+}
+
+/* Files in the spool's deliveries/ (and below). */
+static int
+delivered_files(struct env *e)
+{
+	char *cmd = xasprintf("find %s/spool/deliveries -type f 2>/dev/null"
+			      " | wc -l",
+			      e->dir);
+	FILE *fp = popen(cmd, "r");
+	int n = -1;
+
+	assert_non_null(fp);
+	if (fscanf(fp, "%d", &n) != 1)
+		n = -1;
+	pclose(fp);
+	free(cmd);
+	return n;
+}
+
+/* A delivery whose file cannot be read again is not recorded, keeps no
+   file and stays in the inbox; the next pass records it. */
+static void
+test_delivery_file_unreadable(void **state)
+{
+	struct env *e = *state;
+	time_t later = fixture_local(2021, 7, 20, 10, 0);
+
+	enrol_from(e, "1616660000.M1.test", "Utrecht <a.meijer@utrecht.nl>",
+		   "e1@utrecht.nl");
+	pass(e, fixture_local(OPEN_AT));
+	deliver(e, "1626764400.M2.test",
+		xstrdup("From: Utrecht <a.meijer@utrecht.nl>\r\n"
+			"Authentication-Results: mx.vng.nl; dmarc=pass "
+			"header.from=utrecht.nl\r\nTo: GlobalGoals@VNG.nl\r\n"
+			"Subject: Onze tekst\r\nMessage-ID: <t2@utrecht.nl>\r\n"
+			"MIME-Version: 1.0\r\n"
+			"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+			"--b\r\nContent-Type: text/plain\r\n\r\nHierbij.\r\n"
+			"--b\r\nContent-Type: application/pdf\r\n"
+			"Content-Disposition: attachment; filename=t.pdf\r\n"
+			"Content-Transfer-Encoding: base64\r\n\r\n"
+			"VGVrc3Q=\r\n--b--\r\n"));
+	message_worker_stop();
+	message_worker_set_parser(wrong_part, 0);
+	pass(e, later);
+	message_worker_stop();
+	message_worker_set_parser(NULL, 0);
+	assert_int_equal(e->stats.failed, 1);
+	assert_int_equal(in_inbox(e, "1626764400.M2.test"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"
+				  " WHERE message_id = 't2@utrecht.nl'"),
+			 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM delivery_files"), 0);
+	assert_int_equal(delivered_files(e), 0);
+
+	pass(e, later);
+	assert_recorded(e, "t2@utrecht.nl", VERDICT_DELIVER);
+	assert_int_equal(count(e, "SELECT count(*) FROM delivery_files"
+				  " WHERE name = 't.pdf' AND size = 5"),
+			 1);
+	assert_int_equal(delivered_files(e), 1);
+}
+
 int
 main(void)
 {
@@ -1367,6 +1441,7 @@ main(void)
 		T(test_killed_in_batches),
 		T(test_parse_holds_no_lock),
 		T(test_delivery_files),
+		T(test_delivery_file_unreadable),
 #undef T
 	};
 
