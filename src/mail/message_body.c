@@ -342,10 +342,9 @@ decode_part(struct mailmime *part, const char **bytes_r, size_t *len_r,
 }
 
 /* Keeps what is known of part as an attachment of w->msg, within the
-   limits: its size decoded, one part at a time, not its bytes.  Only
-   the part w->want asks for is decoded and given to its sink; it is one
-   the parse without want kept, so of the limits only its size is
-   checked again. */
+   limits: its size decoded (one part at a time), not its bytes.  With
+   w->want only the part asked for is decoded and given to its sink: one
+   that a parse without want listed, so only its size is checked again. */
 static void
 keep_file(struct walk *w, struct mailmime *part, const char *type,
 	  const struct mailmime_single_fields *f)
