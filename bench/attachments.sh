@@ -51,8 +51,10 @@ pass() {
 	"$@" "$aanmeldd" $root_opt -c "$d/aanmeld.conf" --once --now "$now" \
 		2>>"$d/log"
 }
-# measure NAME: the measured pass and its row
+# measure: the measured pass on $d and its row, named $name
 measure() {
+	# the three numbers of peak-rss.py: daemon, parser, exit status
+	# shellcheck disable=SC2046
 	set -- $(pass "2021-07-20 10:00" /usr/bin/python3 \
 		"$top/bench/peak-rss.py")
 	[ "$3" = 0 ] || {
@@ -77,12 +79,12 @@ setup $name
 	--maildir "$d/spool/maildir"
 measure
 
-name=pdf-other
+name="pdf-other"
 setup $name
 gen --kind text --count 50
 measure
 
-name=pdf-part
+name="pdf-part"
 setup $name
 gen --kind enrol --count 50
 pass "2021-04-01 10:00"
@@ -90,12 +92,12 @@ gen --kind text --count 50
 measure
 
 big=$((8704 * 1024))
-name=big-other
+name="big-other"
 setup $name
 gen --kind text --count 3 --files 2 --size $big
 measure
 
-name=big-part
+name="big-part"
 setup $name
 gen --kind enrol --count 3
 pass "2021-04-01 10:00"
