@@ -390,13 +390,16 @@ kept_files_free(struct kept_files *k)
 	memset(k, 0, sizeof(*k));
 }
 
-/* Writes the attachments of msg for code into k.  0 or -1. */
+/* Writes the attachments of it for code into k, each read from the
+   raw message by the parser worker only now, one at a time: only a
+   delivery needs their bytes.  0 or -1. */
 static int
-keep_files(struct intake *in, const struct message *msg, const char *sha,
-	   const char *code, struct kept_files *k, char **error_r)
+keep_files(struct intake *in, const struct intake_item *it, const char *code,
+	   struct kept_files *k, char **error_r)
 {
-	char safe[SPOOL_SAFE_NAME_MAX + 1], *rel_dir, *dir;
-	size_t i;
+	const struct message *msg = it->msg;
+	char safe[SPOOL_SAFE_NAME_MAX + 1], *rel_dir, *dir, *bytes;
+	size_t i, len;
 	int rc = 0;
 
 	memset(k, 0, sizeof(*k));
@@ -418,10 +421,26 @@ keep_files(struct intake *in, const struct message *msg, const char *sha,
 		const struct message_attachment *a = &msg->attachments[i];
 		char *name;
 
+		if (message_worker_attachment(it->data, it->len, it->size,
+					      a->part, &bytes, &len,
+					      error_r) == -1) {
+			rc = -1;
+			break;
+		}
+		if (len != a->len) {
+			*error_r =
+				xasprintf("the attachment in part %u has %zu "
+					  "bytes, not %zu, read again",
+					  a->part, len, a->len);
+			free(bytes);
+			rc = -1;
+			break;
+		}
 		spool_safe_name(a->name, safe);
 		/* the message's and the part's: two versions never collide */
-		name = xasprintf("%.12s-%zu-%s", sha, i + 1, safe);
-		rc = spool_write(dir, name, a->data, a->len, NULL, error_r);
+		name = xasprintf("%.12s-%zu-%s", it->sha, i + 1, safe);
+		rc = spool_write(dir, name, bytes, len, NULL, error_r);
+		free(bytes);
 		if (rc == -1) {
 			free(name);
 			break;
@@ -455,9 +474,11 @@ find_participant(struct intake *in, const struct message *msg, char **code_r,
 
 /* Classifies and records one new message; returns its verdict or -1. */
 static int
-decide(struct intake *in, const char *key, const struct message *msg,
-       const char *sha, const char *spool_path, time_t now, char **error_r)
+decide(struct intake *in, const struct intake_item *it, time_t now,
+       char **error_r)
 {
+	const char *key = it->key, *sha = it->sha, *spool_path = it->spool_path;
+	const struct message *msg = it->msg;
 	struct store_record rec;
 	struct classify_state st;
 	struct classification c;
@@ -525,7 +546,7 @@ decide(struct intake *in, const char *key, const struct message *msg,
 	if (rc == 0 && c.verdict == VERDICT_WITHDRAW)
 		rec.change = &plan.change;
 	if (rc == 0 && c.verdict == VERDICT_DELIVER) {
-		rc = keep_files(in, msg, sha, c.gemeente->code, &kept, error_r);
+		rc = keep_files(in, it, c.gemeente->code, &kept, error_r);
 		delivery.code = c.gemeente->code;
 		delivery.files = kept.files;
 		delivery.n_files = kept.n;
@@ -707,8 +728,7 @@ intake_judge(struct intake *in, struct intake_item *it, bool counted,
 					       it->key, error_r);
 	} else if (rc == 0) {
 		/* the record ends the attempts in the same commit */
-		rc = decide(in, it->key, it->msg, it->sha, it->spool_path, now,
-			    error_r);
+		rc = decide(in, it, now, error_r);
 		if (rc >= 0) {
 			stats->recorded++;
 			stats->verdicts[rc]++;

@@ -630,7 +630,7 @@ message_parse(const char *data, size_t len)
 }
 
 static struct message *parse(const char *data, size_t len, size_t size,
-			     bool parse_body);
+			     bool parse_body, struct message_want *want);
 
 /* Zero bytes after the copy that libetpan parses. */
 #define MESSAGE_PAD 8
@@ -662,17 +662,32 @@ check_from(struct message *msg, const struct header_scan *sc, unsigned parsed)
 struct message *
 message_parse_sized(const char *data, size_t len, size_t size)
 {
-	return parse(data, len, size, true);
+	return parse(data, len, size, true, NULL);
 }
 
 struct message *
 message_parse_header(const char *data, size_t len, size_t size)
 {
-	return parse(data, len, size, false);
+	return parse(data, len, size, false, NULL);
+}
+
+int
+message_attachment_parse(const char *data, size_t len, size_t size,
+			 unsigned part,
+			 int (*sink)(void *ctx, const char *bytes, size_t n),
+			 void *ctx)
+{
+	struct message_want want = {part, sink, ctx, -1};
+
+	if (part == 0)
+		return -1;
+	message_free(parse(data, len, size, true, &want));
+	return want.rc;
 }
 
 static struct message *
-parse(const char *data, size_t len, size_t size, bool parse_body)
+parse(const char *data, size_t len, size_t size, bool parse_body,
+      struct message_want *want)
 {
 	struct message *msg = xcalloc(1, sizeof(*msg));
 	struct header_scan sc;
@@ -729,7 +744,7 @@ parse(const char *data, size_t len, size_t size, bool parse_body)
 
 		memcpy(padded, data, len);
 		memset(padded + len, 0, MESSAGE_PAD);
-		message_body_parse(msg, padded, len);
+		message_body_parse(msg, padded, len, want);
 		free(padded);
 	}
 	if (sc.fields <= MESSAGE_FIELDS_MAX)
@@ -778,7 +793,6 @@ message_free(struct message *msg)
 	for (i = 0; i < msg->n_attachments; i++) {
 		free(msg->attachments[i].name);
 		free(msg->attachments[i].type);
-		free(msg->attachments[i].data);
 	}
 	free(msg->attachments);
 	free(msg->bounce_id);

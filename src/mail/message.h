@@ -43,13 +43,16 @@ struct reason;
 
 /* A file attached to a message: a part with Content-Disposition
    attachment, or an application part with a file name; not a
-   calendar, not a signature (S/MIME, OpenPGP), not an inline image. */
+   calendar, not a signature (S/MIME, OpenPGP), not an inline image.
+   Only what is known of it: its bytes are read on request, by part
+   (message_attachment_parse()), as only a delivery keeps them. */
 struct message_attachment {
-	char *name; /* as the sender named it, cleaned UTF-8 (never NULL;
-		       may be "" and may hold "/", ".." and the like) */
-	char *type; /* "type/subtype", lower case */
-	char *data; /* decoded bytes, len long (may hold NULs) */
-	size_t len;
+	char *name;    /* as the sender named it, cleaned UTF-8 (never NULL;
+			  may be "" and may hold "/", ".." and the like) */
+	char *type;    /* "type/subtype", lower case */
+	size_t len;    /* its size decoded */
+	unsigned part; /* where it is: the leaf part it is, counted from 1
+			  in the order the parse walks the MIME tree */
 };
 
 struct message {
@@ -126,9 +129,32 @@ struct message *message_parse_header(const char *data, size_t len, size_t size);
 struct message *message_unparsed(struct reason *problem, size_t size);
 void message_free(struct message *msg);
 
+/*
+ * The decoded bytes of the attachment in leaf part part (struct
+ * message_attachment.part) of the message that message_parse_sized()
+ * gets from the same data, len and size: the same checks and limits,
+ * the same decoding.  Passes them to sink once (n bytes, may hold NULs;
+ * valid only during the call) and returns what sink returns; -1 without
+ * calling it when that part is no attachment, or one over
+ * MESSAGE_ATTACHMENT_MAX.  part must be one that message_parse_sized()
+ * listed: the count of MESSAGE_ATTACHMENTS_MAX is not made again.
+ */
+int message_attachment_parse(
+	const char *data, size_t len, size_t size, unsigned part,
+	int (*sink)(void *ctx, const char *bytes, size_t n), void *ctx);
+
 /* Copies s, replacing invalid UTF-8 with U+FFFD and control characters
    other than TAB, CR and LF with spaces.  Heap string, caller frees. */
 char *message_clean_utf8(const char *s, size_t len);
+
+/* What message_body_parse() is asked for besides the message: the
+   bytes of one attachment (message_attachment_parse()). */
+struct message_want {
+	unsigned part; /* the leaf part; 0: none */
+	int (*sink)(void *ctx, const char *bytes, size_t n);
+	void *ctx;
+	int rc; /* the sink's answer; -1 while it is not called */
+};
 
 /*
  * The body half of the parse, in message_body.c: walks libetpan's MIME
@@ -136,10 +162,13 @@ char *message_clean_utf8(const char *s, size_t len);
  * replies, and checks it against MESSAGE_MIME_DEPTH_MAX and
  * MESSAGE_MIME_PARTS_MAX.  Only message.c calls it, after its raw
  * pre-scan said libetpan may parse.  Fills msg->content_type, msg->body
- * and msg->calendar_reply, or sets msg->problem; data is not referenced
- * after the call.  Declared here, not in a header of its own, so that
- * message_body.c depends on message.h and not the other way round.
+ * and msg->calendar_reply, or sets msg->problem; with want (may be NULL)
+ * it decodes only the attachment asked for, and gives it to its sink.
+ * data is not referenced after the call.  Declared here, not in a header
+ * of its own, so that message_body.c depends on message.h and not the
+ * other way round.
  */
-void message_body_parse(struct message *msg, const char *data, size_t len);
+void message_body_parse(struct message *msg, const char *data, size_t len,
+			struct message_want *want);
 
 #endif

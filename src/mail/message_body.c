@@ -32,6 +32,7 @@ struct walk {
 	char *plain; /* first text/plain that is not an attachment */
 	char *html;  /* first text/html, when there is no plain part */
 	struct bounce_scan bounce;
+	struct message_want *want; /* or NULL */
 };
 
 static char *
@@ -316,50 +317,72 @@ is_file(const char *type, const struct mailmime_single_fields *f)
 	return named && strncmp(type, "application/", 12) == 0;
 }
 
-/* Keeps part as an attachment of w->msg, within the limits. */
+/* The decoded bytes of a single part in *bytes_r, *len_r long, and the
+   decoded string to unref (NULL: the raw bytes, which it points into:
+   not transfer-encoded, or not decodable), or -1 for no data. */
+static int
+decode_part(struct mailmime *part, const char **bytes_r, size_t *len_r,
+	    char **dec_r)
+{
+	struct mailmime_data *d = part->mm_data.mm_single;
+	size_t idx = 0, len = 0;
+
+	*dec_r = NULL;
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT ||
+	    d->dt_data.dt_text.dt_data == NULL)
+		return -1;
+	if (d->dt_encoded && mailmime_part_parse(d->dt_data.dt_text.dt_data,
+						 d->dt_data.dt_text.dt_length,
+						 &idx, d->dt_encoding, dec_r,
+						 &len) != MAILIMF_NO_ERROR)
+		*dec_r = NULL;
+	*bytes_r = *dec_r != NULL ? *dec_r : d->dt_data.dt_text.dt_data;
+	*len_r = *dec_r != NULL ? len : d->dt_data.dt_text.dt_length;
+	return 0;
+}
+
+/* Keeps what is known of part as an attachment of w->msg, within the
+   limits: its size decoded (one part at a time), not its bytes.  With
+   w->want only the part asked for is decoded and given to its sink: one
+   that a parse without want listed, so only its size is checked again. */
 static void
 keep_file(struct walk *w, struct mailmime *part, const char *type,
 	  const struct mailmime_single_fields *f)
 {
-	struct mailmime_data *d = part->mm_data.mm_single;
 	struct message *m = w->msg;
 	struct message_attachment *a;
-	const char *raw;
-	char *dec = NULL;
-	size_t idx = 0, len = 0, rawlen;
+	const char *bytes;
+	char *dec;
+	size_t len;
 
-	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT ||
-	    d->dt_data.dt_text.dt_data == NULL)
-		return;
-	raw = d->dt_data.dt_text.dt_data;
-	rawlen = d->dt_data.dt_text.dt_length;
-	if (m->n_attachments == MESSAGE_ATTACHMENTS_MAX) {
-		m->attachments_dropped++;
+	if (w->want == NULL && m->n_attachments == MESSAGE_ATTACHMENTS_MAX) {
+		/* counted, not decoded */
+		if (part->mm_data.mm_single != NULL &&
+		    part->mm_data.mm_single->dt_type == MAILMIME_DATA_TEXT &&
+		    part->mm_data.mm_single->dt_data.dt_text.dt_data != NULL)
+			m->attachments_dropped++;
 		return;
 	}
-	if (d->dt_encoded &&
-	    mailmime_part_parse(raw, rawlen, &idx, d->dt_encoding, &dec,
-				&len) != MAILIMF_NO_ERROR)
-		dec = NULL;
-	if (dec == NULL)
-		len = rawlen;
+	if (w->want != NULL && w->want->part != w->parts)
+		return;
+	if (decode_part(part, &bytes, &len, &dec) == -1)
+		return;
 	if (len > MESSAGE_ATTACHMENT_MAX) {
 		m->attachments_dropped++;
-		if (dec != NULL)
-			mmap_string_unref(dec);
-		return;
+	} else if (w->want != NULL) {
+		w->want->rc = w->want->sink(w->want->ctx, bytes, len);
+	} else {
+		m->attachments =
+			xreallocarray(m->attachments, m->n_attachments + 1,
+				      sizeof(*m->attachments));
+		a = &m->attachments[m->n_attachments++];
+		a->name = part_file_name(f);
+		if (a->name == NULL)
+			a->name = xstrdup("");
+		a->type = xstrdup(type);
+		a->len = len;
+		a->part = (unsigned)w->parts;
 	}
-	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
-				       sizeof(*m->attachments));
-	a = &m->attachments[m->n_attachments++];
-	a->name = part_file_name(f);
-	if (a->name == NULL)
-		a->name = xstrdup("");
-	a->type = xstrdup(type);
-	a->data = xmalloc(len + 1);
-	memcpy(a->data, dec != NULL ? dec : raw, len);
-	a->data[len] = '\0';
-	a->len = len;
 	if (dec != NULL)
 		mmap_string_unref(dec);
 }
@@ -508,7 +531,8 @@ walk_part(struct walk *w, struct mailmime *part, size_t depth)
 }
 
 void
-message_body_parse(struct message *msg, const char *data, size_t len)
+message_body_parse(struct message *msg, const char *data, size_t len,
+		   struct message_want *want)
 {
 	struct mailmime *root = NULL;
 	struct walk w;
@@ -517,6 +541,7 @@ message_body_parse(struct message *msg, const char *data, size_t len)
 
 	memset(&w, 0, sizeof(w));
 	w.msg = msg;
+	w.want = want;
 	bounce_scan_init(&w.bounce);
 	if (mailmime_parse(data, len, &idx, &root) != MAILIMF_NO_ERROR ||
 	    root == NULL) {

@@ -29,13 +29,16 @@
 
 /*
  * The wire between parent and worker, host byte order (both ends are
- * the same program): a request is the size (u64), the length (u64) and
- * the bytes; an answer is its length (u64), then every field of struct
- * message in the order of the table below, a string as its length (u32,
- * NO_STRING for NULL) and its bytes; the problem is its code plus one
- * (u64, 0 for none) and its arguments as strings.
+ * the same program): a request is the size (u64), the length (u64), what
+ * is asked (u64, enum request), the part of an attachment (u64) and the
+ * bytes.  An answer is its length (u64), then for a parse every field of
+ * struct message in the order of the table below, a string as its length
+ * (u32, NO_STRING for NULL) and its bytes; the problem is its code plus
+ * one (u64, 0 for none) and its arguments as strings.  For an attachment
+ * it is 0 (u64) and the decoded bytes, or 1 when there is none.
  */
 #define NO_STRING UINT32_MAX
+enum request { REQUEST_PARSE, REQUEST_HEADER, REQUEST_ATTACHMENT };
 /* An answer is the strings of a message, each bounded by the parser's
    own limits; this only refuses nonsense from a confused worker. */
 #define ANSWER_MAX                                                             \
@@ -158,7 +161,7 @@ encode(const struct message *m, struct buf *b)
 		put_string(b, m->attachments[i].name);
 		put_string(b, m->attachments[i].type);
 		put_u64(b, m->attachments[i].len);
-		(void)buf_add(b, m->attachments[i].data, m->attachments[i].len);
+		put_u64(b, m->attachments[i].part);
 	}
 	put_u64(b, m->problem != NULL ? (uint64_t)m->problem->code + 1 : 0);
 	for (i = 0; m->problem != NULL && i < reason_nargs(m->problem->code);
@@ -212,12 +215,12 @@ get_string(struct reader *r)
 }
 
 /* The attachments of an answer into m: names and types as strings,
-   the bytes as a length and the bytes. */
+   then the size and the part. */
 static void
 get_attachments(struct reader *r, struct message *m)
 {
 	struct message_attachment *a;
-	uint64_t n = get_u64(r), len;
+	uint64_t n = get_u64(r), len, part;
 
 	if (n > MESSAGE_ATTACHMENTS_MAX) {
 		r->bad = true;
@@ -230,17 +233,15 @@ get_attachments(struct reader *r, struct message *m)
 		a->name = get_string(r);
 		a->type = get_string(r);
 		len = get_u64(r);
+		part = get_u64(r);
 		if (r->bad || a->name == NULL || a->type == NULL ||
-		    len > MESSAGE_ATTACHMENT_MAX ||
-		    (uint64_t)(r->end - r->p) < len) {
+		    len > MESSAGE_ATTACHMENT_MAX || part == 0 ||
+		    part > MESSAGE_MIME_PARTS_MAX) {
 			r->bad = true;
 			return;
 		}
-		a->data = xmalloc(len + 1);
-		memcpy(a->data, r->p, len);
-		a->data[len] = '\0';
 		a->len = len;
-		r->p += len;
+		a->part = (unsigned)part;
 	}
 }
 
@@ -326,13 +327,41 @@ transfer(int fd, char *p, size_t n, bool writing, int64_t deadline)
 	return 0;
 }
 
+/* The worker's answer with an attachment's bytes, sent as they are
+   decoded: a copy in an answer would double the worker's memory. */
+static int
+send_attachment(void *ctx, const char *bytes, size_t n)
+{
+	uint64_t head[2] = {sizeof(uint64_t) + n, 0};
+	int fd = *(int *)ctx;
+
+	if (transfer(fd, (char *)head, sizeof(head), true, 0) == -1 ||
+	    transfer(fd, (char *)bytes, n, true, 0) == -1)
+		_exit(0);
+	return 0;
+}
+
+/* The worker's side of an attachment request. */
+static void
+serve_attachment(int fd, const char *data, const uint64_t *head)
+{
+	uint64_t none[2] = {sizeof(uint64_t), 1};
+
+	if (head[3] > 0 && head[3] <= MESSAGE_MIME_PARTS_MAX &&
+	    message_attachment_parse(data, head[1], head[0], (unsigned)head[3],
+				     send_attachment, &fd) == 0)
+		return;
+	if (transfer(fd, (char *)none, sizeof(none), true, 0) == -1)
+		_exit(0);
+}
+
 /* The worker's side: parse what comes, answer, until the parent goes. */
 static void ATTR_NORETURN
 serve(int fd)
 {
 	struct message *m;
 	struct buf b;
-	uint64_t head[3];
+	uint64_t head[4];
 	char *data;
 
 	for (;;) {
@@ -343,7 +372,13 @@ serve(int fd)
 		data = xmalloc(head[1] + 1);
 		if (transfer(fd, data, head[1], false, 0) == -1)
 			_exit(0);
-		m = head[2] ? message_parse_header(data, head[1], head[0])
+		if (head[2] == REQUEST_ATTACHMENT) {
+			serve_attachment(fd, data, head);
+			free(data);
+			continue;
+		}
+		m = head[2] == REQUEST_HEADER
+			    ? message_parse_header(data, head[1], head[0])
 			    : parser(data, head[1], head[0]);
 		free(data);
 		buf_init(&b, SIZE_MAX);
@@ -495,11 +530,11 @@ keep_near(void)
    request could not be sent (the worker was gone before it had the
    message: no fault of the message's), -1 when no answer came. */
 static int
-round_trip(const char *data, size_t len, size_t size, bool header_only,
-	   char **answer_r, size_t *n_r)
+round_trip(const char *data, size_t len, size_t size, enum request what,
+	   unsigned part, char **answer_r, size_t *n_r)
 {
 	int64_t deadline = now_ms() + timeout_ms;
-	uint64_t head[3] = {size, len, header_only}, n;
+	uint64_t head[4] = {size, len, what, part}, n;
 
 	keep_near();
 	if (transfer(worker_fd, (char *)head, sizeof(head), true, deadline) ==
@@ -562,17 +597,29 @@ message_worker_warm(void)
 		free(err);
 }
 
-/* The worker's parse, or NULL when it could not be had (*how says why;
-   the worker is gone then, the next call starts a new one). */
-static struct message *
-ask(const char *data, size_t len, size_t size, bool header_only, char *how,
-    size_t howlen)
+/* Ends a worker that is dead, stuck or confused (a new one next time);
+   how says how it ended. */
+static void
+give_up(char *how, size_t howlen)
 {
-	struct message *m = NULL;
-	char *answer = NULL, *err = NULL;
-	size_t n;
+	snprintf(how, howlen, "no answer");
+	end_worker(true, how, howlen);
+}
+
+/* The worker's answer to a request: 0 with it (heap, *n_r bytes), or -1
+   when it could not be had (*how says why; the worker is gone then, the
+   next call starts a new one). */
+static int
+exchange(const char *data, size_t len, size_t size, enum request what,
+	 unsigned part, char **answer_r, size_t *n_r, char *how, size_t howlen)
+{
+	char *err = NULL;
 	int rc = -2, tries;
 
+	if (len > MESSAGE_SIZE_MAX + 1ul)
+		len = MESSAGE_SIZE_MAX + 1ul; /* over the limit either way */
+	if (size < len)
+		size = len;
 	forget_inherited();
 	reap_idle_worker();
 	/* a worker that was gone before it read the message: once more */
@@ -582,19 +629,74 @@ ask(const char *data, size_t len, size_t size, bool header_only, char *how,
 		if (worker_pid == -1 && start_worker(&err) == -1) {
 			snprintf(how, howlen, "cannot start: %s", err);
 			free(err);
-			return NULL;
+			return -1;
 		}
-		rc = round_trip(data, len, size, header_only, &answer, &n);
+		rc = round_trip(data, len, size, what, part, answer_r, n_r);
 	}
-	if (rc == 0)
-		m = decode(answer, n);
+	if (rc != 0)
+		give_up(how, howlen);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The worker's parse, or NULL when it could not be had (*how says why;
+   the worker is gone then, the next call starts a new one). */
+static struct message *
+ask(const char *data, size_t len, size_t size, bool header_only, char *how,
+    size_t howlen)
+{
+	struct message *m;
+	char *answer;
+	size_t n;
+
+	if (exchange(data, len, size,
+		     header_only ? REQUEST_HEADER : REQUEST_PARSE, 0, &answer,
+		     &n, how, howlen) == -1)
+		return NULL;
+	m = decode(answer, n);
 	free(answer);
-	if (m == NULL) {
-		/* dead, stuck or confused: a new worker next time */
-		snprintf(how, howlen, "no answer");
-		end_worker(true, how, howlen);
-	}
+	if (m == NULL)
+		give_up(how, howlen);
 	return m;
+}
+
+int
+message_worker_attachment(const char *data, size_t len, size_t size,
+			  unsigned part, char **bytes_r, size_t *len_r,
+			  char **error_r)
+{
+	char *answer, how[256];
+	uint64_t found;
+	size_t n;
+
+	timed_out = false;
+	if (exchange(data, len, size, REQUEST_ATTACHMENT, part, &answer, &n,
+		     how, sizeof(how)) == -1) {
+		*error_r = xasprintf("the parser worker died reading the "
+				     "attachment in part %u (%s)",
+				     part, how);
+		return -1;
+	}
+	found = 2;
+	if (n >= sizeof(found))
+		memcpy(&found, answer, sizeof(found));
+	if (found != 0 || n - sizeof(found) > MESSAGE_ATTACHMENT_MAX) {
+		free(answer);
+		if (found == 1) {
+			*error_r = xasprintf("no attachment in part %u", part);
+			return -1;
+		}
+		give_up(how, sizeof(how));
+		*error_r = xasprintf("the parser worker gave no attachment "
+				     "for part %u (%s)",
+				     part, how);
+		return -1;
+	}
+	/* the bytes to the front: no second copy of them */
+	*len_r = n - sizeof(found);
+	memmove(answer, answer + sizeof(found), *len_r);
+	answer[*len_r] = '\0';
+	*bytes_r = answer;
+	return 0;
 }
 
 struct message *

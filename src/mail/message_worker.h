@@ -36,6 +36,19 @@ struct message;
  */
 struct message *message_worker_parse(const char *data, size_t len, size_t size);
 
+/*
+ * The decoded bytes of the attachment in part (struct
+ * message_attachment.part) of the message that message_worker_parse()
+ * got from the same data, len and size: message_attachment_parse() in
+ * the worker.  0 with *bytes_r (heap, *len_r bytes and a NUL; the caller
+ * frees it), or -1 with *error_r (heap) when the part is no attachment
+ * or the worker died on it.  One attachment at a time: a delivery's
+ * files are asked for one by one, so that at most one is in memory.
+ */
+int message_worker_attachment(const char *data, size_t len, size_t size,
+			      unsigned part, char **bytes_r, size_t *len_r,
+			      char **error_r);
+
 /* Starts the worker unless one runs: before mail is held in memory,
    which a worker forked later would carry (intake's batches). */
 void message_worker_warm(void);

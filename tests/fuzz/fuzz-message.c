@@ -1,7 +1,8 @@
 /*
  * libFuzzer entry point: parse hostile bytes as a message, then classify
- * it with the project's rules.  Neither may crash, leak or read out of
- * bounds, whatever the input.
+ * it with the project's rules, and read each of its files again.  None
+ * may crash, leak or read out of bounds, whatever the input, and a file
+ * read again is the size the parse said.
  */
 #include "autoconf.h"
 
@@ -17,6 +18,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct rules *rules;
+
+/* The bytes of a file read again are as many as the parse said. */
+static int
+count_bytes(void *ctx, const char *bytes, size_t n)
+{
+	(void)bytes;
+	return n == *(size_t *)ctx ? 0 : -1;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,6 +53,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msg = message_parse((const char *)data, size);
 	classify(msg, rules, &set, &st, 1617264000, &c);
 	classification_deinit(&c);
+	for (size_t i = 0; i < msg->n_attachments; i++) {
+		if (message_attachment_parse((const char *)data, size, size,
+					     msg->attachments[i].part,
+					     count_bytes,
+					     &msg->attachments[i].len) != 0)
+			abort();
+	}
 	message_free(msg);
 	return 0;
 }

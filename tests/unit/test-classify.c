@@ -905,6 +905,14 @@ test_attendee(void **state)
 	}
 }
 
+/* A sink of message_attachment_parse(): a copy of the bytes in the
+   struct buf ctx. */
+static int
+copy_bytes(void *ctx, const char *bytes, size_t n)
+{
+	return buf_add(ctx, bytes, n);
+}
+
 /* A participant's text: by attachment or by a deliver rule, only from a
    contact of a confirmed municipality (the state's participant). */
 #define ATTACHED(name, type)                                                   \
@@ -974,6 +982,7 @@ test_deliveries(void **state)
 	const char *enrolled[] = {"GM0344"};
 	struct classification c;
 	struct message *m;
+	struct buf bytes;
 	char *raw, *headers;
 	size_t i;
 
@@ -1005,7 +1014,6 @@ test_deliveries(void **state)
 			raw = mime;
 		}
 		m = message_parse(raw, strlen(raw));
-		free(raw);
 		assert_null(m->problem);
 		classify(m, rules, &set, &st, fixture_at("2021-08-01 10:00"),
 			 &c);
@@ -1025,8 +1033,17 @@ test_deliveries(void **state)
 			assert_string_equal(m->attachments[0].name,
 					    "../../etc/tekst.pdf");
 			assert_int_equal(m->attachments[0].len, 5);
-			assert_memory_equal(m->attachments[0].data, "Tekst", 5);
+			buf_init(&bytes, 64);
+			assert_int_equal(message_attachment_parse(
+						 raw, strlen(raw), strlen(raw),
+						 m->attachments[0].part,
+						 copy_bytes, &bytes),
+					 0);
+			assert_int_equal(bytes.len, 5);
+			assert_memory_equal(bytes.data, "Tekst", 5);
+			buf_deinit(&bytes);
 		}
+		free(raw);
 		classification_deinit(&c);
 		message_free(m);
 	}

@@ -1244,6 +1244,180 @@ test_parse_holds_no_lock(void **state)
 	message_worker_set_parser(NULL, 0);
 }
 
+/* n bytes in base64, in lines of 76 (RFC 2045 section 6.8); heap. */
+static char *
+base64_lines(const unsigned char *p, size_t n)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				  "qrstuvwxyz0123456789+/";
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, SIZE_MAX);
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+
+		v |= i + 1 < n ? (unsigned)p[i + 1] << 8 : 0;
+		v |= i + 2 < n ? p[i + 2] : 0;
+		(void)buf_addc(&b, abc[v >> 18]);
+		(void)buf_addc(&b, abc[(v >> 12) & 63]);
+		(void)buf_addc(&b, i + 1 < n ? abc[(v >> 6) & 63] : '=');
+		(void)buf_addc(&b, i + 2 < n ? abc[v & 63] : '=');
+		if ((i / 3 + 1) % 19 == 0)
+			(void)buf_adds(&b, "\r\n");
+	}
+	(void)buf_adds(&b, "\r\n");
+	return buf_steal(&b);
+}
+
+/* The file kept at path (relative to the spool) holds n bytes p. */
+static void
+assert_kept(struct env *e, const char *path, const unsigned char *p, size_t n)
+{
+	char *full = xasprintf("%s/spool/%s", e->dir, path), *data;
+	const char *err = NULL;
+	size_t len;
+
+	data = util_read_file(full, 2 * n + 1, &len, &err);
+	if (data == NULL)
+		fail_msg("%s: %s", full, err);
+	assert_int_equal(len, n);
+	assert_memory_equal(data, p, n);
+	free(data);
+	free(full);
+}
+
+/* A participant's text: its files are read from the raw message only
+   for the delivery, one at a time, and kept byte for byte. */
+static void
+test_delivery_files(void **state)
+{
+	const size_t n = 300 * 1024;
+	struct env *e = *state;
+	unsigned char *bin = xmalloc(n);
+	char *pdf, *doc, *text, *path;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		bin[i] = (unsigned char)(i * 31 + 7); /* NULs, CRs, LFs */
+	enrol_from(e, "1616660000.M1.test", "Utrecht <a.meijer@utrecht.nl>",
+		   "e1@utrecht.nl");
+	pass(e, fixture_local(OPEN_AT));
+	assert_recorded(e, "e1@utrecht.nl", VERDICT_ENROL);
+
+	pdf = base64_lines(bin, n);
+	doc = base64_lines((const unsigned char *)"tweede", 6);
+	text = xasprintf(
+		"From: Utrecht <a.meijer@utrecht.nl>\r\n"
+		"Authentication-Results: mx.vng.nl; dmarc=pass "
+		"header.from=utrecht.nl\r\nTo: GlobalGoals@VNG.nl\r\n"
+		"Subject: Onze tekst\r\nMessage-ID: <t1@utrecht.nl>\r\n"
+		"Date: Tue, 20 Jul 2021 09:00:00 +0200\r\nMIME-Version: 1.0\r\n"
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+		"--b\r\nContent-Type: text/plain\r\n\r\nHierbij.\r\n"
+		"--b\r\nContent-Type: application/pdf\r\n"
+		"Content-Disposition: attachment; filename=tekst.pdf\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n%s"
+		"--b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\n\r\n"
+		"logo\r\n"
+		"--b\r\nContent-Type: application/msword; name=\"../b.doc\"\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n%s--b--\r\n",
+		pdf, doc);
+	free(pdf);
+	free(doc);
+	deliver(e, "1626764400.M2.test", text);
+	pass(e, fixture_local(2021, 7, 20, 10, 0));
+	assert_recorded(e, "t1@utrecht.nl", VERDICT_DELIVER);
+	assert_int_equal(count(e, "SELECT count(*) FROM delivery_files"), 2);
+	path = query_text(e,
+			  "SELECT path FROM delivery_files"
+			  " WHERE name = 'tekst.pdf' AND size = %lld",
+			  (long long)n);
+	assert_non_null(path);
+	assert_kept(e, path, bin, n);
+	free(path);
+	path = query_text(e, "SELECT path FROM delivery_files"
+			     " WHERE name = 'b.doc' AND size = 6");
+	assert_non_null(path);
+	assert_kept(e, path, (const unsigned char *)"tweede", 6);
+	free(path);
+	free(bin);
+}
+
+/* A parse that says the file is where the text is: the bytes asked for
+   again are not there. */
+static struct message *
+wrong_part(const char *data, size_t len, size_t size)
+{
+	struct message *m = message_parse_sized(data, len, size);
+
+	if (m->n_attachments > 0)
+		m->attachments[0].part = 1;
+	return m;
+}
+
+/* Files in the spool's deliveries/ (and below). */
+static int
+delivered_files(struct env *e)
+{
+	char *cmd = xasprintf("find %s/spool/deliveries -type f 2>/dev/null"
+			      " | wc -l",
+			      e->dir);
+	FILE *fp = popen(cmd, "r");
+	int n = -1;
+
+	assert_non_null(fp);
+	if (fscanf(fp, "%d", &n) != 1)
+		n = -1;
+	pclose(fp);
+	free(cmd);
+	return n;
+}
+
+/* A delivery whose file cannot be read again is not recorded, keeps no
+   file and stays in the inbox; the next pass records it. */
+static void
+test_delivery_file_unreadable(void **state)
+{
+	struct env *e = *state;
+	time_t later = fixture_local(2021, 7, 20, 10, 0);
+
+	enrol_from(e, "1616660000.M1.test", "Utrecht <a.meijer@utrecht.nl>",
+		   "e1@utrecht.nl");
+	pass(e, fixture_local(OPEN_AT));
+	deliver(e, "1626764400.M2.test",
+		xstrdup("From: Utrecht <a.meijer@utrecht.nl>\r\n"
+			"Authentication-Results: mx.vng.nl; dmarc=pass "
+			"header.from=utrecht.nl\r\nTo: GlobalGoals@VNG.nl\r\n"
+			"Subject: Onze tekst\r\nMessage-ID: <t2@utrecht.nl>\r\n"
+			"MIME-Version: 1.0\r\n"
+			"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+			"--b\r\nContent-Type: text/plain\r\n\r\nHierbij.\r\n"
+			"--b\r\nContent-Type: application/pdf\r\n"
+			"Content-Disposition: attachment; filename=t.pdf\r\n"
+			"Content-Transfer-Encoding: base64\r\n\r\n"
+			"VGVrc3Q=\r\n--b--\r\n"));
+	message_worker_stop();
+	message_worker_set_parser(wrong_part, 0);
+	pass(e, later);
+	message_worker_stop();
+	message_worker_set_parser(NULL, 0);
+	assert_int_equal(e->stats.failed, 1);
+	assert_int_equal(in_inbox(e, "1626764400.M2.test"), 1);
+	assert_int_equal(count(e, "SELECT count(*) FROM messages"
+				  " WHERE message_id = 't2@utrecht.nl'"),
+			 0);
+	assert_int_equal(count(e, "SELECT count(*) FROM delivery_files"), 0);
+	assert_int_equal(delivered_files(e), 0);
+
+	pass(e, later);
+	assert_recorded(e, "t2@utrecht.nl", VERDICT_DELIVER);
+	assert_int_equal(count(e, "SELECT count(*) FROM delivery_files"
+				  " WHERE name = 't.pdf' AND size = 5"),
+			 1);
+	assert_int_equal(delivered_files(e), 1);
+}
+
 int
 main(void)
 {
@@ -1269,6 +1443,8 @@ main(void)
 		T(test_unfinished_batch),
 		T(test_killed_in_batches),
 		T(test_parse_holds_no_lock),
+		T(test_delivery_files),
+		T(test_delivery_file_unreadable),
 #undef T
 	};
 

@@ -604,6 +604,214 @@ test_encoded_line_breaks(void **state)
 	message_free(m);
 }
 
+/* A sink of message_attachment_parse(): a copy of the bytes in the
+   struct buf ctx. */
+static int
+copy_bytes(void *ctx, const char *bytes, size_t n)
+{
+	return buf_add(ctx, bytes, n);
+}
+
+/* The bytes of part of mail, as message_attachment_parse() reads them
+   again, in b (bounded at max); its answer. */
+static int
+bytes_of(const char *mail, size_t len, unsigned part, struct buf *b, size_t max)
+{
+	buf_init(b, max);
+	return message_attachment_parse(mail, len, len, part, copy_bytes, b);
+}
+
+static const char files_mail[] =
+	"From: a@b.nl\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
+	"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+	/* 1: the text */
+	"--b\r\nContent-Type: text/plain\r\n\r\nHierbij.\r\n"
+	/* 2: a PDF in base64 */
+	"--b\r\nContent-Type: application/pdf\r\n"
+	"Content-Disposition: attachment; filename=\"../a.pdf\"\r\n"
+	"Content-Transfer-Encoding: base64\r\n\r\nVGVr\r\nc3Q=\r\n"
+	/* 3: a calendar is no file */
+	"--b\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n"
+	"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+	/* 4: Outlook's file without a disposition, quoted-printable, in
+	   RFC 2231 form */
+	"--b\r\nContent-Type: application/octet-stream;\r\n"
+	" name*=UTF-8''Frysl%C3%A2n%20%C3%A2.doc\r\n"
+	"Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+	"Regel=0Atwee=00=\r\n\r\n"
+	/* 5: the logo of a signature is no file */
+	"--b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\n"
+	"Content-Transfer-Encoding: base64\r\n\r\niVBORw==\r\n"
+	/* 6: an empty file, not encoded */
+	"--b\r\nContent-Type: application/pdf\r\n"
+	"Content-Disposition: attachment; filename=leeg.pdf\r\n\r\n"
+	"\r\n--b--\r\n";
+
+/* Only what is known of the files comes with the message: their names,
+   types, sizes and parts; their bytes come on request, by part, decoded
+   as the parse decodes them, and only for a part that is a file. */
+static void
+test_attachments_on_request(void **state)
+{
+	static const struct {
+		unsigned part;
+		const char *name; /* NULL: no file */
+		const char *bytes;
+		size_t len;
+	} rows[] = {
+		{0, NULL, NULL, 0},
+		{1, NULL, NULL, 0},
+		{2, "../a.pdf", "Tekst", 5},
+		{3, NULL, NULL, 0},
+		{4, "Frysl\xc3\xa2n \xc3\xa2.doc", "Regel\ntwee\0", 11},
+		{5, NULL, NULL, 0},
+		{6, "leeg.pdf", "", 0},
+		{7, NULL, NULL, 0},
+		{MESSAGE_MIME_PARTS_MAX + 1, NULL, NULL, 0},
+	};
+	size_t len = sizeof(files_mail) - 1, i, k = 0;
+	struct message *m = message_parse(files_mail, len);
+	struct buf b;
+
+	(void)state;
+	assert_null(m->problem);
+	assert_int_equal(m->n_attachments, 3);
+	assert_int_equal(m->attachments_dropped, 0);
+	for (i = 0; i < nitems(rows); i++) {
+		int rc = bytes_of(files_mail, len, rows[i].part, &b, 64);
+
+		print_message("part %u: %d, %zu bytes\n", rows[i].part, rc,
+			      b.len);
+		if (rows[i].name == NULL) {
+			assert_int_equal(rc, -1);
+			assert_int_equal(b.len, 0);
+			buf_deinit(&b);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(b.len, rows[i].len);
+		if (b.len > 0)
+			assert_memory_equal(b.data, rows[i].bytes, b.len);
+		buf_deinit(&b);
+		/* the message lists the same file at that part */
+		assert_true(k < m->n_attachments);
+		assert_int_equal(m->attachments[k].part, rows[i].part);
+		assert_string_equal(m->attachments[k].name, rows[i].name);
+		assert_int_equal(m->attachments[k].len, rows[i].len);
+		k++;
+	}
+	assert_int_equal(k, m->n_attachments);
+	assert_string_equal(m->attachments[0].type, "application/pdf");
+	assert_string_equal(m->attachments[1].type, "application/octet-stream");
+	message_free(m);
+}
+
+/* The sink's answer is the call's, and a sink that fails fails it. */
+static int
+refuse(void *ctx, const char *bytes, size_t n)
+{
+	(void)bytes;
+	*(size_t *)ctx = n;
+	return 7;
+}
+
+static void
+test_attachment_sink(void **state)
+{
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(
+		message_attachment_parse(files_mail, sizeof(files_mail) - 1,
+					 sizeof(files_mail) - 1, 2, refuse, &n),
+		7);
+	assert_int_equal(n, 5);
+	/* a message over MESSAGE_SIZE_MAX is not parsed: no file in it */
+	n = 99;
+	assert_int_equal(
+		message_attachment_parse(files_mail, sizeof(files_mail) - 1,
+					 MESSAGE_SIZE_MAX + 1ul, 2, refuse, &n),
+		-1);
+	assert_int_equal(n, 99);
+}
+
+/* A mail with count files of size bytes each, not encoded; heap. */
+static char *
+files_of(size_t count, size_t size, size_t *len_r)
+{
+	struct buf b;
+	char *fill = xmalloc(size);
+	size_t i;
+
+	memset(fill, 'x', size);
+	buf_init(&b, SIZE_MAX);
+	(void)buf_adds(&b, "From: a@b.nl\r\nSubject: s\r\nMIME-Version: 1.0"
+			   "\r\nContent-Type: multipart/mixed; boundary=b"
+			   "\r\n\r\n");
+	for (i = 0; i < count; i++) {
+		(void)buf_addf(&b,
+			       "--b\r\nContent-Type: application/pdf\r\n"
+			       "Content-Disposition: attachment; "
+			       "filename=f%zu.pdf\r\n\r\n",
+			       i);
+		(void)buf_add(&b, fill, size);
+		(void)buf_adds(&b, "\r\n");
+	}
+	(void)buf_adds(&b, "--b--\r\n");
+	free(fill);
+	*len_r = b.len;
+	return buf_steal(&b);
+}
+
+/* MESSAGE_ATTACHMENTS_MAX and MESSAGE_ATTACHMENT_MAX at limit-1, limit
+   and limit+1: a file past them is counted, not listed; one over the size
+   is not given on request either (the count is the listing's: only a
+   listed part is asked for). */
+static void
+test_attachment_limits(void **state)
+{
+	static const struct {
+		size_t count, size;
+		size_t listed, dropped;
+	} rows[] = {
+		{MESSAGE_ATTACHMENTS_MAX - 1, 10, MESSAGE_ATTACHMENTS_MAX - 1,
+		 0},
+		{MESSAGE_ATTACHMENTS_MAX, 10, MESSAGE_ATTACHMENTS_MAX, 0},
+		{MESSAGE_ATTACHMENTS_MAX + 1, 10, MESSAGE_ATTACHMENTS_MAX, 1},
+		{1, MESSAGE_ATTACHMENT_MAX - 1, 1, 0},
+		{1, MESSAGE_ATTACHMENT_MAX, 1, 0},
+		{1, MESSAGE_ATTACHMENT_MAX + 1, 0, 1},
+	};
+	struct message *m;
+	struct buf b;
+	size_t i, j, len;
+	char *mail;
+
+	(void)state;
+	for (i = 0; i < nitems(rows); i++) {
+		mail = files_of(rows[i].count, rows[i].size, &len);
+		m = message_parse(mail, len);
+		assert_null(m->problem);
+		assert_int_equal(m->n_attachments, rows[i].listed);
+		assert_int_equal(m->attachments_dropped, rows[i].dropped);
+		for (j = 0; j < m->n_attachments; j++) {
+			assert_int_equal(m->attachments[j].len, rows[i].size);
+			/* the text is no file: the files are parts 1, 2... */
+			assert_int_equal(m->attachments[j].part, j + 1);
+		}
+		/* the last file, listed or not */
+		assert_int_equal(bytes_of(mail, len, (unsigned)rows[i].count,
+					  &b, SIZE_MAX),
+				 rows[i].size > MESSAGE_ATTACHMENT_MAX ? -1
+								       : 0);
+		if (rows[i].size <= MESSAGE_ATTACHMENT_MAX)
+			assert_int_equal(b.len, rows[i].size);
+		buf_deinit(&b);
+		message_free(m);
+		free(mail);
+	}
+}
+
 int
 main(void)
 {
@@ -622,6 +830,9 @@ main(void)
 		cmocka_unit_test(test_nesting_limits),
 		cmocka_unit_test(test_parts_limit),
 		cmocka_unit_test(test_clean_utf8),
+		cmocka_unit_test(test_attachments_on_request),
+		cmocka_unit_test(test_attachment_sink),
+		cmocka_unit_test(test_attachment_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -206,6 +206,108 @@ test_guarded_shapes_do_not_kill(void **state)
 	message_worker_stop();
 }
 
+/* A mail with a small file in base64 and a large one of x, not
+   encoded, after its text; heap. */
+static char *
+files_mail(size_t large, size_t *len_r)
+{
+	char *fill = xmalloc(large + 1), *mail;
+
+	memset(fill, 'x', large);
+	fill[large] = '\0';
+	mail = xasprintf(
+		"From: a@utrecht.nl\r\nSubject: Onze tekst\r\n"
+		"MIME-Version: 1.0\r\n"
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+		"--b\r\nContent-Type: text/plain\r\n\r\nHierbij.\r\n"
+		"--b\r\nContent-Type: application/pdf\r\n"
+		"Content-Disposition: attachment; filename=\"t.pdf\"\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\nVGVrc3QA\r\n"
+		"--b\r\nContent-Type: application/msword; name=\"../b.doc\""
+		"\r\n\r\n%s\r\n--b--\r\n",
+		fill);
+	free(fill);
+	*len_r = strlen(mail);
+	return mail;
+}
+
+/* The worker answers with what is known of the files, as the parse in
+   process does, and gives their bytes one at a time on request; a part
+   that is no file is an error that leaves the worker running, and a
+   worker that is gone is replaced. */
+static void
+test_attachments_on_request(void **state)
+{
+	const size_t large = 3u * 1024 * 1024;
+	struct message *in, *out;
+	char *mail, *bytes = NULL, *err = NULL;
+	size_t len, n, i;
+	pid_t pid;
+
+	(void)state;
+	mail = files_mail(large, &len);
+	in = message_parse(mail, len);
+	out = message_worker_parse(mail, len, len);
+	assert_null(out->problem);
+	assert_int_equal(out->n_attachments, 2);
+	assert_int_equal(in->n_attachments, 2);
+	for (i = 0; i < out->n_attachments; i++) {
+		assert_string_equal(out->attachments[i].name,
+				    in->attachments[i].name);
+		assert_string_equal(out->attachments[i].type,
+				    in->attachments[i].type);
+		assert_int_equal(out->attachments[i].len,
+				 in->attachments[i].len);
+		assert_int_equal(out->attachments[i].part,
+				 in->attachments[i].part);
+	}
+	assert_string_equal(out->attachments[1].name, "../b.doc");
+	assert_int_equal(out->attachments[0].len, 6);
+	assert_int_equal(out->attachments[1].len, large);
+
+	assert_int_equal(message_worker_attachment(mail, len, len,
+						   out->attachments[0].part,
+						   &bytes, &n, &err),
+			 0);
+	assert_int_equal(n, 6);
+	assert_memory_equal(bytes, "Tekst\0", 6);
+	free(bytes);
+	pid = message_worker_pid();
+	assert_int_equal(message_worker_attachment(mail, len, len,
+						   out->attachments[1].part,
+						   &bytes, &n, &err),
+			 0);
+	assert_int_equal(n, large);
+	for (i = 0; i < n && bytes[i] == 'x'; i++)
+		;
+	assert_int_equal(i, large);
+	free(bytes);
+
+	/* the text is no file: an error, the worker lives on */
+	assert_int_equal(
+		message_worker_attachment(mail, len, len, 1, &bytes, &n, &err),
+		-1);
+	assert_string_equal(err, "no attachment in part 1");
+	free(err);
+	err = NULL;
+	assert_int_equal(message_worker_pid(), pid);
+
+	/* killed while it waited: a new worker reads the file */
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	usleep(200 * 1000);
+	assert_int_equal(message_worker_attachment(mail, len, len,
+						   out->attachments[0].part,
+						   &bytes, &n, &err),
+			 0);
+	assert_memory_equal(bytes, "Tekst\0", 6);
+	assert_true(message_worker_pid() != pid);
+	free(bytes);
+	message_free(in);
+	message_free(out);
+	free(mail);
+	message_worker_stop();
+}
+
 int
 main(void)
 {
@@ -215,6 +317,7 @@ main(void)
 		cmocka_unit_test(test_hang_is_cut_short),
 		cmocka_unit_test(test_killed_while_idle),
 		cmocka_unit_test(test_guarded_shapes_do_not_kill),
+		cmocka_unit_test(test_attachments_on_request),
 	};
 
 	/* as in the daemon: a dead worker must not kill the caller */
