@@ -11,6 +11,8 @@ import base64
 import os
 import random
 
+from domains import domains as domains_of
+
 p = argparse.ArgumentParser()
 p.add_argument("--maildir", required=True)
 p.add_argument("--top", default=os.path.join(os.path.dirname(__file__), ".."))
@@ -22,18 +24,7 @@ p.add_argument("--files", type=int, default=1)
 a = p.parse_args()
 rnd = random.Random(15)
 
-domains = []
-with open(os.path.join(a.top, "rules/gemeenten.tsv"), encoding="utf-8") as f:
-    header = True
-    for line in f:
-        if line.startswith("#"):
-            continue
-        if header:
-            header = False
-            continue
-        cols = line.rstrip("\n").split("\t")
-        if len(cols) > 4 and cols[3] and cols[4] == "current":
-            domains.append(cols[3].split(",")[0].strip())
+domains = domains_of(a.top, current_only=True)
 
 new = os.path.join(a.maildir, "new")
 os.makedirs(new, exist_ok=True)

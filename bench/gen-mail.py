@@ -11,6 +11,8 @@ import base64
 import os
 import random
 
+from domains import domains as domains_of
+
 p = argparse.ArgumentParser()
 p.add_argument("--count", type=int, required=True)
 p.add_argument("--maildir", required=True)
@@ -21,18 +23,7 @@ p.add_argument("--first", type=int, default=0,
 a = p.parse_args()
 rnd = random.Random(a.seed)
 
-domains = []
-with open(os.path.join(a.top, "rules/gemeenten.tsv"), encoding="utf-8") as f:
-    header = True
-    for line in f:
-        if line.startswith("#"):
-            continue
-        if header:
-            header = False
-            continue
-        cols = line.rstrip("\n").split("\t")
-        if len(cols) > 3 and cols[3]:
-            domains.append(cols[3].split(",")[0].strip())
+domains = domains_of(a.top)
 domains += ["gmail.com", "hotmail.com", "example.org", "vng.nl"]
 subjects = []
 with open(os.path.join(a.top, "tests/data/subjects.tsv"), encoding="utf-8") as f:

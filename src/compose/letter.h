@@ -18,10 +18,12 @@
 
 struct config;
 struct outmail;
+struct outmail_list;
 struct programme;
 struct programme_item;
 struct rules;
 struct schedule_contact;
+struct schedule_item;
 
 struct letter {
 	enum template_kind kind;
@@ -47,5 +49,14 @@ struct letter {
    then *out is empty. */
 int letter_build(const struct letter *l, const struct rules *r,
 		 const struct config *cfg, struct outmail *out, char **error_r);
+
+/* The CANCEL of every session still to come (start after now) that c's
+   calendar holds, added to the end of out; items (n_items) give the
+   SEQUENCE each was last sent with.  0, or -1 with *error_r (heap) at
+   the first that cannot be made; the ones before it stay in out. */
+int letter_cancels(const struct schedule_contact *c,
+		   const struct schedule_item *items, size_t n_items,
+		   const struct rules *r, const struct config *cfg, time_t now,
+		   struct outmail_list *out, char **error_r);
 
 #endif

@@ -81,47 +81,6 @@ contact_clear_bounce(struct store *s, const struct rules *r, const char *code,
 	return rc;
 }
 
-/* The CANCEL of every session still to come that c's calendar holds. */
-static int
-cancels(const struct rules *r, const struct config *cfg,
-	const struct schedule_contact *c, const struct schedule_item *items,
-	size_t n_items, time_t now, struct outmail_list *out, char **error_r)
-{
-	const struct programme *p = r->programme;
-	struct outmail m;
-	struct letter l;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < p->n_sessions && rc == 0; i++) {
-		const struct programme_item *it = &p->sessions[i];
-		const struct schedule_sent *sent =
-			schedule_sent_of(c, it->number);
-		unsigned seq =
-			schedule_item_sequence(items, n_items, it->number);
-		char tail[32];
-
-		if (it->start <= now || sent == NULL || !sent->invited ||
-		    sent->cancelled)
-			continue;
-		memset(&l, 0, sizeof(l));
-		l.kind = TEMPLATE_INVITATION_CANCEL;
-		l.to = c;
-		l.item = it;
-		l.p = p;
-		l.sequence = schedule_sequence(seq, c->round);
-		l.date = now;
-		snprintf(tail, sizeof(tail), "%u:%u", it->number, seq + 1);
-		l.key = schedule_key("cancel", c->code, c->addr, c->round,
-				     tail);
-		rc = letter_build(&l, r, cfg, &m, error_r);
-		free((char *)l.key);
-		if (rc == 0)
-			outmail_list_add(out, &m);
-	}
-	return rc;
-}
-
 int
 contact_remove(struct store *s, const struct rules *r, const struct config *cfg,
 	       const char *code, const char *addr, const char *actor,
@@ -148,8 +107,8 @@ contact_remove(struct store *s, const struct rules *r, const struct config *cfg,
 		   store_contact_remove() refuses it */
 		if (strcasecmp(contacts[i].addr, lower) == 0 &&
 		    contacts[i].status == SCHEDULE_CONFIRMED)
-			rc = cancels(r, cfg, &contacts[i], items, n_items, now,
-				     &mails, error_r);
+			rc = letter_cancels(&contacts[i], items, n_items, r,
+					    cfg, now, &mails, error_r);
 	}
 	if (rc == 0) {
 		detail = xasprintf("%s removed from %s %s", lower, g->code,

@@ -73,11 +73,15 @@ retention_cutoff(time_t end, unsigned months)
 	return mktime(&tm);
 }
 
-/* Deletes path; a file already gone counts as done. */
+/* Deletes path; a file already gone counts as done.  dry_run: only
+   counts it, if it is there. */
 static void
-remove_file(const char *path, unsigned *n)
+remove_file(const char *path, bool dry_run, unsigned *n)
 {
-	if (unlink(path) == 0)
+	if (dry_run) {
+		if (access(path, F_OK) == 0)
+			(*n)++;
+	} else if (unlink(path) == 0)
 		(*n)++;
 	else if (errno != ENOENT)
 		log_warn("retention: cannot delete %s", path);
@@ -113,7 +117,7 @@ sweep(const char *dir, const char *suffix, bool dry_run, unsigned *n)
 			continue;
 		}
 		path = xasprintf("%s/%s", dir, de->d_name);
-		remove_file(path, n);
+		remove_file(path, false, n);
 		free(path);
 	}
 	closedir(d);
@@ -152,14 +156,9 @@ remove_files(struct store *s, const char *address, const char *spool_dir,
 				  paths[i], spool_dir);
 			continue;
 		}
-		if (in_dir(path, swept)) {
-			/* the sweep takes it */
-		} else if (dry_run) {
-			if (access(path, F_OK) == 0)
-				(*n)++;
-		} else {
-			remove_file(path, n);
-		}
+		/* one in the swept folder: the sweep takes it */
+		if (!in_dir(path, swept))
+			remove_file(path, dry_run, n);
 		free(path);
 	}
 	for (i = 0; outbox_dir != NULL && swept == NULL && i < nm; i++) {
@@ -167,11 +166,7 @@ remove_files(struct store *s, const char *address, const char *spool_dir,
 		if (mids[i] == NULL || strchr(mids[i], '/') != NULL)
 			continue;
 		path = xasprintf("%s/%s.eml", outbox_dir, mids[i]);
-		if (dry_run) {
-			if (access(path, F_OK) == 0)
-				(*n)++;
-		} else
-			remove_file(path, n);
+		remove_file(path, dry_run, n);
 		free(path);
 	}
 	util_free_strv(paths, np);
@@ -196,11 +191,7 @@ remove_deliveries(struct store *s, const char *address, const char *spool_dir,
 		if (strncmp(paths[i], "deliveries/", 11) != 0 ||
 		    (path = spool_resolve(spool_dir, paths[i])) == NULL)
 			continue;
-		if (dry_run) {
-			if (access(path, F_OK) == 0)
-				(*n)++;
-		} else
-			remove_file(path, n);
+		remove_file(path, dry_run, n);
 		free(path);
 	}
 	util_free_strv(paths, np);

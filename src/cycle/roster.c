@@ -66,37 +66,8 @@ withdrawal_letters(struct roster_plan *plan, const struct rules *r,
 		   size_t n_items, const struct message *msg, time_t now,
 		   char **error_r)
 {
-	const struct programme *p = r->programme;
-	struct letter l;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; confirmed && i < p->n_sessions && rc == 0; i++) {
-		const struct programme_item *it = &p->sessions[i];
-		const struct schedule_sent *sent =
-			schedule_sent_of(c, it->number);
-		unsigned seq =
-			schedule_item_sequence(items, n_items, it->number);
-		char tail[32];
-
-		/* past, or not in its calendar */
-		if (it->start <= now || sent == NULL || !sent->invited ||
-		    sent->cancelled)
-			continue;
-		memset(&l, 0, sizeof(l));
-		l.kind = TEMPLATE_INVITATION_CANCEL;
-		l.to = c;
-		l.item = it;
-		l.p = p;
-		l.sequence = schedule_sequence(seq, c->round);
-		l.date = now;
-		snprintf(tail, sizeof(tail), "%u:%u", it->number, seq + 1);
-		l.key = schedule_key("cancel", c->code, c->addr, c->round,
-				     tail);
-		rc = add(plan, &l, r, cfg, error_r);
-		free((char *)l.key);
-	}
-	if (rc == -1)
+	if (confirmed && letter_cancels(c, items, n_items, r, cfg, now,
+					&plan->mails, error_r) == -1)
 		return -1;
 	return add_notice(plan, TEMPLATE_WITHDRAWN, "withdrawn", r, cfg, c, msg,
 			  now, error_r);

@@ -378,21 +378,35 @@ store_programme_items(struct store *s, struct schedule_item **items_r,
 	return read_items(s, items_r, n_r, error_r);
 }
 
+/* Prepares sql, binds number to its ?1 and takes the first step: the
+   statement (the caller reads and finalizes it) with the step's result
+   in *rc_r, or NULL with *error_r. */
+static sqlite3_stmt *
+item_step(struct store *s, const char *sql, unsigned number, int *rc_r,
+	  char **error_r)
+{
+	sqlite3_stmt *st = store_prepare(s, sql, error_r);
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int(st, 1, (int)number);
+	*rc_r = sqlite3_step(st);
+	return st;
+}
+
 int
 store_programme_removed_item(struct store *s, unsigned number,
 			     struct programme_item *it, char **error_r)
 {
-	sqlite3_stmt *st =
-		store_prepare(s,
-			      "SELECT title, description, link, start, end"
-			      " FROM programme_items WHERE number = ?1",
-			      error_r);
 	int rc;
+	sqlite3_stmt *st =
+		item_step(s,
+			  "SELECT title, description, link, start, end"
+			  " FROM programme_items WHERE number = ?1",
+			  number, &rc, error_r);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int(st, 1, (int)number);
-	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(it, 0, sizeof(*it));
 		it->number = number;
@@ -412,18 +426,16 @@ int
 store_programme_previous(struct store *s, unsigned number, time_t *start_r,
 			 time_t *end_r, char **error_r)
 {
-	sqlite3_stmt *st = store_prepare(
+	int rc;
+	sqlite3_stmt *st = item_step(
 		s,
 		"SELECT previous_start, previous_end FROM programme_items"
 		" WHERE number = ?1 AND previous_start IS NOT NULL"
 		" AND previous_end IS NOT NULL",
-		error_r);
-	int rc;
+		number, &rc, error_r);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int(st, 1, (int)number);
-	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*start_r = (time_t)sqlite3_column_int64(st, 0);
 		*end_r = (time_t)sqlite3_column_int64(st, 1);

@@ -149,49 +149,8 @@ once_ok "2021-06-18 13:30"
 once_ok "2021-10-08 10:00"
 
 # --- what each contact received, in order
-$PY - "$work/sink" >"$work/received" <<'EOP'
-import email, email.policy, email.utils, os, re, sys
-sink = sys.argv[1]
-seqs = sorted(int(f[:-4]) for f in os.listdir(sink) if f.endswith(".eml"))
-for n in seqs:
-    env = open(os.path.join(sink, "%d.env" % n)).read().split("\n")
-    rcpt = [l[3:] for l in env if l.startswith("to ")]
-    msg = email.message_from_bytes(
-        open(os.path.join(sink, "%d.eml" % n), "rb").read(),
-        policy=email.policy.default)
-    subject = str(msg["Subject"])
-    item = re.search(r"Sessie (\d)", subject)
-    item = item.group(1) if item else ""
-    cal = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
-    seq = ""
-    if cal:
-        m = re.search(r"SEQUENCE:(\d+)", cal[0].get_content())
-        seq = "#" + (m.group(1) if m else "?")
-    date = email.utils.parsedate_to_datetime(msg["Date"])
-    if subject.startswith("Bevestiging deelname"):
-        kind = "confirm"
-    elif subject.startswith("Ontvangen:"):
-        kind = "review"
-    elif subject.startswith("Programma gewijzigd:"):
-        kind = "programme"
-    elif subject.startswith("Uitnodiging:"):
-        kind = "invitation:%s%s" % (item, seq)
-    elif subject.startswith("Gewijzigd:"):
-        kind = "update:%s%s" % (item, seq)
-    elif subject.startswith("Vervallen:"):
-        kind = "cancel:%s%s" % (item, seq)
-    elif subject.startswith("Herinnering:"):
-        what = item if item else "deadline"
-        kind = "reminder:%s@%s" % (what, date.strftime("%m-%d"))
-    else:
-        kind = "?" + subject
-    print("%s %s" % (",".join(rcpt), kind))
-EOP
+received --seq
 ok $? "read back every delivered mail"
-got() {	# got ADDRESS: the kinds that address received, on one line
-	grep "^$1 " "$work/received" | cut -d' ' -f2 | tr '\n' ' ' |
-		sed 's/ $//'
-}
 inv="invitation:1#0 invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0"
 first="reminder:1@04-06 reminder:1@04-12 reminder:2@04-22 reminder:2@04-28 reminder:3@05-20 reminder:3@05-26 update:4#1 programme reminder:4@06-18"
 eq "$A received exactly this, in order" "confirm $inv $first" "$(got "$A")"
@@ -199,43 +158,16 @@ eq "$B received exactly this, in order" "confirm $inv $first" "$(got "$B")"
 eq "$A2 (added after session 1, declined session 3, removed in June) received exactly this, in order" \
 	"invitation:2#0 invitation:3#0 invitation:4#0 invitation:5#0 review reminder:2@04-22 reminder:2@04-28 update:4#1 programme cancel:4#2 cancel:5#1" \
 	"$(got "$A2")"
-body() {	# body ADDRESS SUBJECT-START: the text of the first such mail
-	$PY - "$work/sink" "$1" "$2" <<'EOP'
-import email, email.policy, os, sys
-sink = sys.argv[1]
-for n in sorted(int(f[:-4]) for f in os.listdir(sink) if f.endswith(".eml")):
-    msg = email.message_from_bytes(
-        open(os.path.join(sink, "%d.eml" % n), "rb").read(),
-        policy=email.policy.default)
-    if sys.argv[2] in str(msg["To"]) and \
-            str(msg["Subject"]).startswith(sys.argv[3]):
-        print(msg.get_body(("plain",)).get_content())
-        break
-EOP
-}
-body "$A2" "Gewijzigd:" >"$work/update.txt"
+mailpart "$A2" "Gewijzigd:" text >"$work/update.txt"
 check "the update says what the session was" grep -q \
 	"^Was:   donderdag 24 juni 2021, 13.30.15.30 uur" "$work/update.txt"
 check "... and what it becomes" grep -q \
 	"^Wordt: vrijdag 25 juni 2021, 13.30.15.30 uur" "$work/update.txt"
-body "$A" "Programma gewijzigd:" >"$work/programme.txt"
+mailpart "$A" "Programma gewijzigd:" text >"$work/programme.txt"
 check "the overview anew names the new time" grep -q \
 	"vrijdag 25 juni 2021" "$work/programme.txt"
-$PY - "$work/sink" "$A" >"$work/uids" <<'EOP'
-import email, email.policy, os, sys
-sink = sys.argv[1]
-for n in sorted(int(f[:-4]) for f in os.listdir(sink) if f.endswith(".eml")):
-    msg = email.message_from_bytes(
-        open(os.path.join(sink, "%d.eml" % n), "rb").read(),
-        policy=email.policy.default)
-    if sys.argv[2] in str(msg["To"]) and \
-            str(msg["Subject"]).startswith("Programma gewijzigd:"):
-        for p in msg.iter_attachments():
-            if p.get_filename() == "programma.ics":
-                for l in p.get_content().splitlines():
-                    if l.startswith("UID:") or l.startswith("SEQUENCE:"):
-                        print(l)
-EOP
+mailpart "$A" "Programma gewijzigd:" attachment:programma.ics |
+	grep -E '^(UID|SEQUENCE):' >"$work/uids"
 eq "its programma.ics: UIDs of its own for the sessions" 5 \
 	"$(grep -c '^UID:aanmeld-[0-9a-f]*-programme-session-[1-5]@' "$work/uids")"
 check "... and a SEQUENCE above the first overview's" grep -q '^SEQUENCE:1' \

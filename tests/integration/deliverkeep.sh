@@ -22,14 +22,7 @@ B=p.pieters@zwolle.nl
 # filed ID FROM SUBJECT NAME DATA [PART]: a mail with DATA attached as
 # NAME (base64), and PART (a whole MIME part) before it
 filed() {
-	printf 'Return-Path: <%s>\r\n' "$2"
-	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
-	printf 'From: Tester <%s>\r\nTo: GlobalGoals@VNG.nl\r\n' "$2"
-	printf 'Subject: %s\r\nMessage-ID: <%s@test.example>\r\n' "$3" "$1"
-	printf 'Date: Tue, 20 Jul 2021 09:00:00 +0200\r\nMIME-Version: 1.0\r\n'
-	printf 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
-	printf -- '--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
-	printf 'Hierbij onze tekst.\r\n'
+	mixed_head "$1" "$2" "$3"
 	[ -n "${6:-}" ] && printf -- '--b1\r\n%s\r\n' "$6"
 	printf -- '--b1\r\nContent-Type: application/pdf\r\n'
 	printf 'Content-Disposition: attachment; filename="%s"\r\n' "$4"

@@ -255,17 +255,10 @@ want_D="waitlist:4"
 want_B="waitlist:5"
 want_R="waitlist:6"
 want_E="waitlist:7"
-$PY - "$work/sink" "$M" >"$work/promoted.txt" <<'EOP'
-import email, email.policy, os, sys
-sink = sys.argv[1]
-for n in sorted(int(f[:-4]) for f in os.listdir(sink) if f.endswith(".eml")):
-    msg = email.message_from_bytes(
-        open(os.path.join(sink, "%d.eml" % n), "rb").read(),
-        policy=email.policy.default)
-    if sys.argv[2] in str(msg["To"]) and \
-            str(msg["Subject"]).startswith("Bevestiging deelname"):
-        print(msg.get_body(("plain",)).get_content().replace("\r", "").split("\n\n- ")[0])
-EOP
+# the letter's text up to the list of sessions
+mailpart "$M" "Bevestiging deelname" text |
+	awk 'prev == "" && NR > 1 && /^- / { exit } { print; prev = $0 }' \
+		>"$work/promoted.txt"
 check "Amersfoort's letter says the place came free" \
 	grep -q "plaats vrijgekomen" "$work/promoted.txt"
 eq "... in lines of at most 78 characters" 0 \

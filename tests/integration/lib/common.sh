@@ -175,9 +175,10 @@ EOP
 		"$srcdir/data/attendance/gmail-accept-en.eml"
 }
 
-# attached ID FROM SUBJECT NAME: a mail with the file NAME attached
-# (base64, its text "ID tekst"), on stdout
-attached() {
+# mixed_head ID FROM SUBJECT: a participant's multipart/mixed mail up to
+# and with its text "Hierbij onze tekst." (boundary b1, no delimiter
+# after it), on stdout
+mixed_head() {
 	printf 'Return-Path: <%s>\r\n' "$2"
 	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
 	printf 'From: Tester <%s>\r\nTo: GlobalGoals@VNG.nl\r\n' "$2"
@@ -185,7 +186,14 @@ attached() {
 	printf 'Date: Tue, 20 Jul 2021 09:00:00 +0200\r\nMIME-Version: 1.0\r\n'
 	printf 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
 	printf -- '--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
-	printf 'Hierbij onze tekst.\r\n--b1\r\n'
+	printf 'Hierbij onze tekst.\r\n'
+}
+
+# attached ID FROM SUBJECT NAME: a mail with the file NAME attached
+# (base64, its text "ID tekst"), on stdout
+attached() {
+	mixed_head "$1" "$2" "$3"
+	printf -- '--b1\r\n'
 	printf 'Content-Type: application/pdf; name="%s"\r\n' "$4"
 	printf 'Content-Disposition: attachment; filename="%s"\r\n' "$4"
 	printf 'Content-Transfer-Encoding: base64\r\n\r\n'
@@ -207,6 +215,13 @@ bounce_of() {
 received() {
 	${PY:-/usr/bin/python3} "$srcdir/integration/lib/received.py" \
 		"$work/sink" "$@" >"$work/received"
+}
+# mailpart ADDRESS SUBJECT-START WHAT: WHAT (text, words, files or
+# attachment:NAME) of each mail to ADDRESS in the SMTP sink $work/sink
+# whose subject starts so (lib/mailpart.py), on stdout
+mailpart() {
+	${PY:-/usr/bin/python3} "$srcdir/integration/lib/mailpart.py" \
+		"$work/sink" "$@"
 }
 # got ADDRESS: the kinds $work/received holds for it, on one line
 got() {
