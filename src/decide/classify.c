@@ -427,15 +427,22 @@ judge_delivery(struct judge *j, const struct classify_state *st,
 }
 
 /* A machine's mail that returns a message: a bounce, rather than a
-   notice that quotes one.  It has a report, no sender, a mailer
-   daemon's, or a server's reply quoted. */
+   notice that quotes one.  It has a report, or it says that a delivery
+   failed or is delayed (an automatic answer returns our mail too) and
+   has no sender, a mailer daemon's, or a server's reply quoted. */
 static bool
 is_bounce(const struct message *m)
 {
-	return m->bounce_id != NULL &&
-	       (m->bounce_rcpt != NULL || m->from_addr == NULL ||
-		mailaddr_is_machine(m->from_addr) ||
-		m->bounce_diagnostic != NULL);
+	if (m->bounce_id == NULL)
+		return false;
+	if (m->bounce_rcpt != NULL)
+		return true;
+	if (m->bounce_status == NULL && m->bounce_action == NULL &&
+	    !bounce_says_failed(m->bounce_text) &&
+	    !bounce_says_failed(m->subject))
+		return false;
+	return m->from_addr == NULL || mailaddr_is_machine(m->from_addr) ||
+	       m->bounce_diagnostic != NULL;
 }
 
 /* A bounce of one of our mails: VERDICT_BOUNCE, or VERDICT_IGNORE with

@@ -101,6 +101,33 @@ static const struct {
 	 "j.jansen@utrecht.nl"},
 	{"forged-bounce.eml", FORGED_ID, "j.jansen@utrecht.nl", "failed",
 	 "5.1.1", "550 5.1.1 User unknown", "j.jansen@utrecht.nl"},
+	/* qmail: no report, the original after "Below this line" */
+	{"qmail-failure.eml", EXIM_ID, NULL, NULL, "5.1.1",
+	 "Remote host said: 550 5.1.1 <p.devries@zeist.nl>: Recipient "
+	 "address rejected: User unknown",
+	 "p.devries@zeist.nl"},
+	/* Office 365 behind an alias: the address we wrote to is the
+	   Original-Recipient, the Final-Recipient the mailbox it became */
+	{"o365-alias-ndr.eml", POSTFIX_ID, "info@utrecht.nl", "failed",
+	 "5.1.10",
+	 "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by "
+	 "SMTP address lookup",
+	 "info@utrecht.nl"},
+	/* an alias expanded to two: one failed, one delivered, so the
+	   address we wrote to still receives mail */
+	{"expansion-dsn.eml", POSTFIX_ID, "info@utrecht.nl", "delivered",
+	 "5.1.1", "550 5.1.1 User unknown", "info@utrecht.nl"},
+	/* "RFC822; <J.Jansen@Utrecht.NL>", "Action: Failed", two recipients */
+	{"two-failed-dsn.eml", POSTFIX_ID, "j.jansen@utrecht.nl", "failed",
+	 "5.1.1", "550 5.1.1 <J.Jansen@Utrecht.NL>: User unknown",
+	 "j.jansen@utrecht.nl"},
+	/* a temporary failure the server gave up on */
+	{"expired-dsn.eml", POSTFIX_ID, "j.jansen@utrecht.nl", "failed",
+	 "4.4.1",
+	 "connect to mx.utrecht.nl[192.0.2.80]:25: Connection timed out",
+	 "j.jansen@utrecht.nl"},
+	{"forged-person-report.eml", POSTFIX_ID, "j.jansen@utrecht.nl",
+	 "failed", "5.1.1", "550 5.1.1 User unknown", "j.jansen@utrecht.nl"},
 };
 
 static void
@@ -236,6 +263,31 @@ static const struct {
 	/* forged: a Message-ID of our shape that we never sent */
 	{"forged-bounce.eml", "vng.nl", NOT_FOUND, NULL, "ignore",
 	 "bounce of a mail we did not send (" FORGED_ID ")", NULL},
+	{"qmail-failure.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl", "bounce",
+	 "mail to p.devries@zeist.nl came back: Remote host said",
+	 "e-mail aan p.devries@zeist.nl kwam terug"},
+	{"o365-alias-ndr.eml", "vng.nl", SENT_TO, "info@utrecht.nl", "bounce",
+	 "mail to info@utrecht.nl came back: 550 5.1.10", NULL},
+	{"expansion-dsn.eml", "vng.nl", SENT_TO, "info@utrecht.nl", "ignore",
+	 "(action delivered), no bounce", NULL},
+	{"two-failed-dsn.eml", "vng.nl", SENT_TO, "J.Jansen@utrecht.nl",
+	 "bounce", "mail to J.Jansen@utrecht.nl came back: 550 5.1.1", NULL},
+	/* given up after days of trying: it did not arrive */
+	{"expired-dsn.eml", "vng.nl", SENT_TO, "j.jansen@utrecht.nl", "bounce",
+	 "mail to j.jansen@utrecht.nl came back: connect to", NULL},
+	/* an automatic answer that returns our mail and names the address:
+	   it arrived, nothing failed */
+	{"ticket-autoreply.eml", "vng.nl", SENT_TO, "info@utrecht.nl", "ignore",
+	 "Auto-Submitted", NULL},
+	{"ticket-autoreply.eml", "vng.nl", NOT_LOOKED, NULL, "ignore",
+	 "Auto-Submitted", NULL},
+	/* a report from a person's address: believed only for the
+	   recipient of the mail it returns */
+	{"forged-person-report.eml", "vng.nl", SENT_TO, "j.jansen@utrecht.nl",
+	 "bounce", "mail to j.jansen@utrecht.nl came back", NULL},
+	{"forged-person-report.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl",
+	 "ignore", "bounce names j.jansen@utrecht.nl, but our mail went to",
+	 NULL},
 };
 
 static void
