@@ -8,7 +8,9 @@
 # items in Beoordelen and are never answered; later mail to such a
 # contact is held.  The delay and the forgery change nothing.  A
 # contact's question goes to review with the review acknowledgement; an
-# outsider's newsletter stays ignored.
+# outsider's newsletter stays ignored.  The same mail bouncing again
+# (qmail) keeps the first bounce's record; a bounce of mail to an
+# address that was forgotten marks nothing and brings nothing back.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -129,5 +131,35 @@ eq "it gets the review acknowledgement only" "review" \
 eq "the newsletter is ignored, unanswered" "ignore 0" \
 	"$(sql "SELECT verdict FROM messages WHERE message_id = 'n1@test.example'") $(answers_to n1)"
 eq "it is in Genegeerd" 1 "$(in_folder Genegeerd n1)"
+
+# --- the same mail bounces again (qmail, later): the row keeps the
+# first bounce's time and reply, and nothing is answered
+sent_before=$(delivered)
+first=$(sql "SELECT bounced_at || '|' || bounce FROM outbox WHERE message_id = '$uid'")
+bounce_of qmail-failure.eml "$X" "$uid" b5 | sed "s/p\.devries@zeist\.nl/$U/g" | deliver
+once aanmeld "2021-04-02 09:00"
+ok $? "a second bounce: aanmeldd --once exits 0"
+eq "the second bounce is read as one" bounce \
+	"$(sql "SELECT verdict FROM messages WHERE message_id = 'b5@test.example'")"
+eq "the row keeps the first bounce's time and reply" "$first" \
+	"$(sql "SELECT bounced_at || '|' || bounce FROM outbox WHERE message_id = '$uid'")"
+eq "the second bounce is not answered" 0 "$(answers_to b5)"
+
+# --- Groningen's contact is forgotten, then its confirmation bounces:
+# nothing is marked, no contact comes back, nothing is answered
+gid=$(confirm_id "$G")
+cli forget "$G"
+ok $? "aanmeld forget exits 0"
+bounce_of postfix-dsn.eml "$P" "$gid" b6 | sed "s/j\.jansen@utrecht\.nl/$G/g" | deliver
+once aanmeld "2021-04-02 10:00"
+ok $? "a bounce for a forgotten address: aanmeldd --once exits 0"
+eq "it is ignored" ignore \
+	"$(sql "SELECT verdict FROM messages WHERE message_id = 'b6@test.example'")"
+eq "no contact of that address comes back" 0 \
+	"$(sql "SELECT count(*) FROM contacts WHERE address = '$G'")"
+eq "the forgotten row stays forgotten" "|" \
+	"$(sql "SELECT rcpt || '|' || COALESCE(bounce, '') FROM outbox WHERE message_id = '$gid'")"
+eq "it is not answered" 0 "$(answers_to b6)"
+eq "nothing more reached the SMTP server" "$sent_before" "$(delivered)"
 
 tap_done

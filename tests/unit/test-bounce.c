@@ -327,6 +327,99 @@ test_classify(void **state)
 	}
 }
 
+/* The sample file grown to size bytes by text inserted in the returned
+   message (0: as it is), then wraps times wrapped in one more multipart
+   level. */
+static char *
+sample_grown(const char *name, size_t size, unsigned wraps, size_t *len_r)
+{
+	char *path = xasprintf("%s/tests/data/bounce/%s", TOP_SRCDIR, name);
+	const char *err, *last;
+	char *data, *out, *head;
+	size_t len, n, pad;
+
+	data = util_read_file(path, MESSAGE_SIZE_MAX, &len, &err);
+	assert_non_null(data);
+	free(path);
+	/* the returned message's last line: pad it there */
+	last = strstr(data, "\n--4FBx2k0Qh3z9sW.1618300931/mx.vng.nl--");
+	assert_non_null(last);
+	n = (size_t)(last - data);
+	pad = size > len ? size - len : 0;
+	out = xmalloc(len + pad + 2);
+	memcpy(out, data, n);
+	memset(out + n, 'x', pad);
+	for (size_t i = 76; i < pad; i += 77)
+		out[n + i] = '\n';
+	memcpy(out + n + pad, last, len - n);
+	len += pad;
+	out[len] = '\0';
+	free(data);
+	for (unsigned i = 0; i < wraps; i++) {
+		head = xasprintf(
+			"From: MAILER-DAEMON@mx.vng.nl\n"
+			"Subject: Undelivered Mail Returned to Sender\n"
+			"MIME-Version: 1.0\n"
+			"Content-Type: multipart/mixed; boundary=W%u\n\n"
+			"--W%u\n%s\n--W%u--\n",
+			i, i, out, i);
+		free(out);
+		out = head;
+		len = strlen(out);
+	}
+	*len_r = len;
+	return out;
+}
+
+/* A bounce at the size limit is read; one above it, or nested deeper
+   than the MIME walk goes, is ignored: never answered, nothing
+   marked, no crash. */
+static void
+test_huge_and_deep(void **state)
+{
+	static const struct {
+		size_t size;
+		unsigned wraps;
+		const char *verdict;
+	} rows[] = {
+		{MESSAGE_SIZE_MAX, 0, "bounce"},
+		{MESSAGE_SIZE_MAX + 1, 0, "ignore"},
+		{0, MESSAGE_MIME_DEPTH_MAX + 2, "ignore"},
+	};
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
+					false};
+	struct classify_bounce b = {true, "j.jansen@utrecht.nl"};
+	struct classify_state st = {0};
+	struct classification c;
+
+	(void)state;
+	st.bounce = &b;
+	for (size_t i = 0; i < nitems(rows); i++) {
+		size_t len;
+		char *data = sample_grown("postfix-dsn.eml", rows[i].size,
+					  rows[i].wraps, &len);
+		struct message *m;
+
+		m = message_parse(data, len);
+		free(data);
+		classify(m, rules, &set, &st, fixture_at("2021-04-13 16:00"),
+			 &c);
+		print_message("row %zu (%zu bytes): %s (%s)\n", i, len,
+			      verdict_name(c.verdict), c.reasons);
+		assert_string_equal(verdict_name(c.verdict), rows[i].verdict);
+		assert_false(c.answer);
+		/* too big or too deep, and said so */
+		if (i > 0) {
+			assert_non_null(m->problem);
+			assert_int_equal(m->problem->code,
+					 i == 1 ? REASON_TOO_BIG
+						: REASON_MIME_TOO_DEEP);
+		}
+		classification_deinit(&c);
+		message_free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -336,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_smtp_reply),
 		cmocka_unit_test(test_text_names),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_huge_and_deep),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
