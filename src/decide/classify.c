@@ -501,12 +501,13 @@ judge_bounce(struct judge *j, const struct classify_state *st,
 
 /* Mail no subject rule knows: a person's words to us when a contact or a
    municipality wrote it, read by a person (with a hint of the
-   municipality); from anyone else it stays ignored. */
+   municipality); from anyone else, or worded as an out-of-office
+   notice, it stays ignored. */
 static enum verdict
 judge_unmatched(struct judge *j, const struct classify_state *st)
 {
 	const struct gemeenten *g = j->rules->gemeenten;
-	const char *addr = j->msg->from_addr, *domain, *matched;
+	const char *addr = j->msg->from_addr, *domain, *matched, *away;
 	const struct sender_rule *rule;
 	const struct gemeente *m = NULL;
 	bool municipal;
@@ -526,6 +527,13 @@ judge_unmatched(struct judge *j, const struct classify_state *st)
 		(rule == NULL && gemeenten_shared_by_domain(g, domain) != NULL);
 	if (!st->contact && !municipal)
 		return VERDICT_IGNORE;
+	/* an out-of-office notice with no header that says so (nor a
+	   reference to our mail): a machine's, not for a person */
+	away = machine_away_body(j->msg->body, j->set->own_address);
+	if (away != NULL) {
+		reason_list_add(&j->reasons, REASON_AWAY_BODY, away);
+		return VERDICT_IGNORE;
+	}
 	j->gemeente = m;
 	reason_list_add(&j->reasons, REASON_NO_INTENT, addr);
 	return VERDICT_REVIEW;
