@@ -446,7 +446,8 @@ is_bounce(const struct message *m)
 }
 
 /* A bounce of one of our mails: VERDICT_BOUNCE, or VERDICT_IGNORE with
-   the reason it is not one to record (why added), or VERDICT_COUNT for
+   the reason it is not one to record (why added), VERDICT_REVIEW (never
+   answered) for a temporary failure given up on, or VERDICT_COUNT for
    mail that is no bounce.  A forged bounce must not let an outsider
    mark a contact: the returned Message-ID is one we made and sent
    (st->bounce), to the recipient the bounce names. */
@@ -488,6 +489,16 @@ judge_bounce(struct judge *j, const struct classify_state *st,
 				named != NULL ? named : "no recipient",
 				b->rcpt);
 		return VERDICT_IGNORE;
+	}
+	if (m->bounce_status != NULL && m->bounce_status[0] == '4') {
+		/* the server gave up on a 4.x.x (unreachable for days, a full
+		   mailbox): the address was never refused, so it is not
+		   marked; a person decides whether to send again */
+		reason_list_add(&j->reasons, REASON_BOUNCE_TRANSIENT, b->rcpt,
+				m->bounce_diagnostic != NULL
+					? m->bounce_diagnostic
+					: m->bounce_status);
+		return VERDICT_REVIEW;
 	}
 	if (m->bounce_diagnostic != NULL || m->bounce_status != NULL)
 		reason_list_add(&j->reasons, REASON_BOUNCED, b->rcpt,

@@ -9,7 +9,8 @@
 # contact is held.  The delay and the forgery change nothing.  A
 # contact's question goes to review with the review acknowledgement; an
 # outsider's newsletter stays ignored.  The same mail bouncing again
-# (qmail) keeps the first bounce's record; a bounce of mail to an
+# (qmail) keeps the first bounce's record; a temporary failure given up
+# on (4.4.1) goes to review and marks nothing; a bounce of mail to an
 # address that was forgotten marks nothing and brings nothing back.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
@@ -145,9 +146,22 @@ eq "the row keeps the first bounce's time and reply" "$first" \
 	"$(sql "SELECT bounced_at || '|' || bounce FROM outbox WHERE message_id = '$uid'")"
 eq "the second bounce is not answered" 0 "$(answers_to b5)"
 
+# --- Groningen's confirmation is given up on after days of a temporary
+# failure (4.4.1): staff are told, the address is not marked
+gid=$(confirm_id "$G")
+bounce_of expired-dsn.eml "$P" "$gid" b7 | sed "s/j\.jansen@utrecht\.nl/$G/Ig" | deliver
+once aanmeld "2021-04-02 09:30"
+ok $? "a temporary failure given up on: aanmeldd --once exits 0"
+eq "it is for review" review \
+	"$(sql "SELECT verdict FROM messages WHERE message_id = 'b7@test.example'")"
+check "its review item says the address stays in use" \
+	sh -c "sqlite3 '$work/spool/aanmeld.db' \"SELECT reason_codes FROM review_items WHERE id = $(item_of b7)\" | grep -q '\"bounce-transient\",\"$G\"'"
+eq "the row is not bounced, the contact not marked" "0|0" \
+	"$(sql "SELECT (SELECT bounced_at IS NOT NULL FROM outbox WHERE message_id = '$gid') || '|' || (SELECT undeliverable_at IS NOT NULL FROM contacts WHERE address = '$G')")"
+eq "it is not answered" 0 "$(answers_to b7)"
+
 # --- Groningen's contact is forgotten, then its confirmation bounces:
 # nothing is marked, no contact comes back, nothing is answered
-gid=$(confirm_id "$G")
 cli forget "$G"
 ok $? "aanmeld forget exits 0"
 bounce_of postfix-dsn.eml "$P" "$gid" b6 | sed "s/j\.jansen@utrecht\.nl/$G/g" | deliver
