@@ -445,12 +445,24 @@ is_bounce(const struct message *m)
 	       m->bounce_diagnostic != NULL;
 }
 
+/* Whether an enhanced status code (RFC 3463) is about the address: its
+   subject is addressing (X.1.x), the mailbox (X.2.x), routing to it
+   (X.4.x) or not given (X.0.x).  The mail system (X.3.x), protocol
+   (X.5.x), content (X.6.x) and policy (X.7.x: a block list, DMARC)
+   refuse the mail, and the address may well work. */
+static bool
+about_address(const char *status)
+{
+	return status[0] == '\0' || status[1] != '.' ||
+	       strchr("0124", status[2]) != NULL;
+}
+
 /* A bounce of one of our mails: VERDICT_BOUNCE, or VERDICT_IGNORE with
    the reason it is not one to record (why added), VERDICT_REVIEW (never
-   answered) for a temporary failure given up on, or VERDICT_COUNT for
-   mail that is no bounce.  A forged bounce must not let an outsider
-   mark a contact: the returned Message-ID is one we made and sent
-   (st->bounce), to the recipient the bounce names. */
+   answered) for a temporary failure given up on or a refusal that is
+   not about the address, or VERDICT_COUNT for mail that is no bounce.  A forged
+   bounce must not let an outsider mark a contact: the returned Message-ID is
+   one we made and sent (st->bounce), to the recipient the bounce names. */
 static enum verdict
 judge_bounce(struct judge *j, const struct classify_state *st,
 	     const struct reason *why)
@@ -495,6 +507,15 @@ judge_bounce(struct judge *j, const struct classify_state *st,
 		   mailbox): the address was never refused, so it is not
 		   marked; a person decides whether to send again */
 		reason_list_add(&j->reasons, REASON_BOUNCE_TRANSIENT, b->rcpt,
+				m->bounce_diagnostic != NULL
+					? m->bounce_diagnostic
+					: m->bounce_status);
+		return VERDICT_REVIEW;
+	}
+	if (m->bounce_status != NULL && !about_address(m->bounce_status)) {
+		/* a policy (a block list, our DMARC), the content or the
+		   size was refused, not the address */
+		reason_list_add(&j->reasons, REASON_BOUNCE_REFUSED, b->rcpt,
 				m->bounce_diagnostic != NULL
 					? m->bounce_diagnostic
 					: m->bounce_status);

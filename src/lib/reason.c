@@ -453,6 +453,13 @@ static const struct {
 		 "e-mail aan %1 kwam niet aan door een tijdelijke storing: %2; "
 		 "het adres blijft in gebruik, stuur de e-mail zo nodig "
 		 "opnieuw"},
+	[REASON_BOUNCE_REFUSED] =
+		{"bounce-refused", 2,
+		 "the server of %1 refused our mail: %2; the address stays in "
+		 "use",
+		 "de mailserver van %1 weigerde onze e-mail: %2; dat gaat over "
+		 "de e-mail (bijvoorbeeld gezien als ongewenst), niet over het "
+		 "adres: het adres blijft in gebruik"},
 };
 
 const char *

@@ -144,6 +144,7 @@ enum reason_code {
 	REASON_DELIVERY_EMPTY,
 	/* classify.c: a mail of ours given up on after a temporary failure */
 	REASON_BOUNCE_TRANSIENT,
+	REASON_BOUNCE_REFUSED,
 	REASON_COUNT
 };
 

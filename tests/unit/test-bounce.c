@@ -278,6 +278,11 @@ static const struct {
 	 "mail to j.jansen@utrecht.nl was given up on after a temporary "
 	 "failure: connect to",
 	 "het adres blijft in gebruik"},
+	/* refused for a policy (5.7.x: our server on a block list), not
+	   for the address: a person looks, nothing marked */
+	{"blocked-ndr.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl", "review",
+	 "the server of p.devries@zeist.nl refused our mail: 550 5.7.606",
+	 "het adres blijft in gebruik"},
 	/* an automatic answer that returns our mail and names the address:
 	   it arrived, nothing failed */
 	{"ticket-autoreply.eml", "vng.nl", SENT_TO, "info@utrecht.nl", "ignore",
