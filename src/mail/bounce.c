@@ -427,7 +427,8 @@ bounce_smtp_reply(const char *text, char **status_r)
 			if ((*p != '4' && *p != '5') ||
 			    !isdigit((unsigned char)p[1]) ||
 			    !isdigit((unsigned char)p[2]) ||
-			    (p > line && strchr(" \t:", p[-1]) == NULL) ||
+			    /* Exchange: "returned '550 ...", "#550 ..." */
+			    (p > line && strchr(" \t:'#", p[-1]) == NULL) ||
 			    (p + 3 < next && strchr(" -\r\n", p[3]) == NULL))
 				continue;
 			out = util_trim(xstrndup(line, (size_t)(next - line)));

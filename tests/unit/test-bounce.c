@@ -182,6 +182,11 @@ static const struct {
 	 "full\n",
 	 "552-5.2.2 full", "5.2.2"},
 	{"The response was:\n\n421 try later\n", "421 try later", NULL},
+	/* Exchange quotes the reply, or marks it with # */
+	{"Remote Server returned '550 5.7.606 Access denied'\n",
+	 "Remote Server returned '550 5.7.606 Access denied'", "5.7.606"},
+	{"#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n",
+	 "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##", "5.1.1"},
 	/* dates, addresses of hosts and queue ids are no reply */
 	{"Date: Thu,  1 Apr 2021 09:12:44\nmx[192.0.2.1] 4FBx2h5Zk1z9sV\n",
 	 NULL, NULL},
@@ -283,6 +288,11 @@ static const struct {
 	{"blocked-ndr.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl", "review",
 	 "the server of p.devries@zeist.nl refused our mail: 550 5.7.606",
 	 "het adres blijft in gebruik"},
+	/* the same without a report: the reply quoted in the text */
+	{"o365-text-ndr.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl", "review",
+	 "the server of p.devries@zeist.nl refused our mail: Remote Server "
+	 "returned '550 5.7.606",
+	 NULL},
 	/* an automatic answer that returns our mail and names the address:
 	   it arrived, nothing failed */
 	{"ticket-autoreply.eml", "vng.nl", SENT_TO, "info@utrecht.nl", "ignore",
