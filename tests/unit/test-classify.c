@@ -1158,6 +1158,11 @@ static const struct {
 	{"List-Id: Nieuwsbrief <nieuws.utrecht.nl>\r\n", "nieuws@utrecht.nl",
 	 "Nieuwsbrief april", "Het nieuws.", false, "ignore", "-", false,
 	 "mailing list"},
+	/* a bulk sender's, with only List-Unsubscribe (RFC 8058) */
+	{"List-Unsubscribe: <https://utrecht.example/afmelden?u=1>\r\n"
+	 "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+	 "nieuwsbrief@mailing.utrecht.nl", "Nieuwsbrief april", "Het nieuws.",
+	 false, "ignore", "-", false, "mailing list"},
 	{"Precedence: bulk\r\n", "communicatie@utrecht.nl", "Nieuwsbrief april",
 	 "Het nieuws.", false, "ignore", "-", false, "Precedence"},
 	/* out-of-office notices without Auto-Submitted */
