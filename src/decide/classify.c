@@ -427,22 +427,42 @@ judge_delivery(struct judge *j, const struct classify_state *st,
 }
 
 /* A machine's mail that returns a message: a bounce, rather than a
-   notice that quotes one.  It has a report, no sender, a mailer
-   daemon's, or a server's reply quoted. */
+   notice that quotes one.  It has a report, or it says that a delivery
+   failed or is delayed (an automatic answer returns our mail too) and
+   has no sender, a mailer daemon's, or a server's reply quoted. */
 static bool
 is_bounce(const struct message *m)
 {
-	return m->bounce_id != NULL &&
-	       (m->bounce_rcpt != NULL || m->from_addr == NULL ||
-		mailaddr_is_machine(m->from_addr) ||
-		m->bounce_diagnostic != NULL);
+	if (m->bounce_id == NULL)
+		return false;
+	if (m->bounce_rcpt != NULL)
+		return true;
+	if (m->bounce_status == NULL && m->bounce_action == NULL &&
+	    !bounce_says_failed(m->bounce_text) &&
+	    !bounce_says_failed(m->subject))
+		return false;
+	return m->from_addr == NULL || mailaddr_is_machine(m->from_addr) ||
+	       m->bounce_diagnostic != NULL;
+}
+
+/* Whether an enhanced status code (RFC 3463) is about the address: its
+   subject is addressing (X.1.x), the mailbox (X.2.x), routing to it
+   (X.4.x) or not given (X.0.x).  The mail system (X.3.x), protocol
+   (X.5.x), content (X.6.x) and policy (X.7.x: a block list, DMARC)
+   refuse the mail, and the address may well work. */
+static bool
+about_address(const char *status)
+{
+	return status[0] == '\0' || status[1] != '.' ||
+	       strchr("0124", status[2]) != NULL;
 }
 
 /* A bounce of one of our mails: VERDICT_BOUNCE, or VERDICT_IGNORE with
-   the reason it is not one to record (why added), or VERDICT_COUNT for
-   mail that is no bounce.  A forged bounce must not let an outsider
-   mark a contact: the returned Message-ID is one we made and sent
-   (st->bounce), to the recipient the bounce names. */
+   the reason it is not one to record (why added), VERDICT_REVIEW (never
+   answered) for a temporary failure given up on or a refusal that is
+   not about the address, or VERDICT_COUNT for mail that is no bounce.  A forged
+   bounce must not let an outsider mark a contact: the returned Message-ID is
+   one we made and sent (st->bounce), to the recipient the bounce names. */
 static enum verdict
 judge_bounce(struct judge *j, const struct classify_state *st,
 	     const struct reason *why)
@@ -482,6 +502,25 @@ judge_bounce(struct judge *j, const struct classify_state *st,
 				b->rcpt);
 		return VERDICT_IGNORE;
 	}
+	if (m->bounce_status != NULL && m->bounce_status[0] == '4') {
+		/* the server gave up on a 4.x.x (unreachable for days, a full
+		   mailbox): the address was never refused, so it is not
+		   marked; a person decides whether to send again */
+		reason_list_add(&j->reasons, REASON_BOUNCE_TRANSIENT, b->rcpt,
+				m->bounce_diagnostic != NULL
+					? m->bounce_diagnostic
+					: m->bounce_status);
+		return VERDICT_REVIEW;
+	}
+	if (m->bounce_status != NULL && !about_address(m->bounce_status)) {
+		/* a policy (a block list, our DMARC), the content or the
+		   size was refused, not the address */
+		reason_list_add(&j->reasons, REASON_BOUNCE_REFUSED, b->rcpt,
+				m->bounce_diagnostic != NULL
+					? m->bounce_diagnostic
+					: m->bounce_status);
+		return VERDICT_REVIEW;
+	}
 	if (m->bounce_diagnostic != NULL || m->bounce_status != NULL)
 		reason_list_add(&j->reasons, REASON_BOUNCED, b->rcpt,
 				m->bounce_diagnostic != NULL
@@ -494,12 +533,13 @@ judge_bounce(struct judge *j, const struct classify_state *st,
 
 /* Mail no subject rule knows: a person's words to us when a contact or a
    municipality wrote it, read by a person (with a hint of the
-   municipality); from anyone else it stays ignored. */
+   municipality); from anyone else, or worded as an out-of-office
+   notice, it stays ignored. */
 static enum verdict
 judge_unmatched(struct judge *j, const struct classify_state *st)
 {
 	const struct gemeenten *g = j->rules->gemeenten;
-	const char *addr = j->msg->from_addr, *domain, *matched;
+	const char *addr = j->msg->from_addr, *domain, *matched, *away;
 	const struct sender_rule *rule;
 	const struct gemeente *m = NULL;
 	bool municipal;
@@ -519,6 +559,13 @@ judge_unmatched(struct judge *j, const struct classify_state *st)
 		(rule == NULL && gemeenten_shared_by_domain(g, domain) != NULL);
 	if (!st->contact && !municipal)
 		return VERDICT_IGNORE;
+	/* an out-of-office notice with no header that says so (nor a
+	   reference to our mail): a machine's, not for a person */
+	away = machine_away_body(j->msg->body, j->set->own_address);
+	if (away != NULL) {
+		reason_list_add(&j->reasons, REASON_AWAY_BODY, away);
+		return VERDICT_IGNORE;
+	}
 	j->gemeente = m;
 	reason_list_add(&j->reasons, REASON_NO_INTENT, addr);
 	return VERDICT_REVIEW;

@@ -446,6 +446,20 @@ static const struct {
 		{"delivery-empty", 1, "delivery with %1 empty attachment(s)",
 		 "een ingeleverde tekst met een lege bijlage (%1 bestand); "
 		 "vraag de gemeente het bestand opnieuw te sturen"},
+	[REASON_BOUNCE_TRANSIENT] =
+		{"bounce-transient", 2,
+		 "mail to %1 was given up on after a temporary failure: %2; "
+		 "the address stays in use",
+		 "e-mail aan %1 kwam niet aan door een tijdelijke storing: %2; "
+		 "het adres blijft in gebruik, stuur de e-mail zo nodig "
+		 "opnieuw"},
+	[REASON_BOUNCE_REFUSED] =
+		{"bounce-refused", 2,
+		 "the server of %1 refused our mail: %2; the address stays in "
+		 "use",
+		 "de mailserver van %1 weigerde onze e-mail: %2; dat gaat over "
+		 "de e-mail (bijvoorbeeld gezien als ongewenst), niet over het "
+		 "adres: het adres blijft in gebruik"},
 };
 
 const char *

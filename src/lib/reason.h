@@ -142,6 +142,9 @@ enum reason_code {
 	REASON_OP_SCHEDULE,
 	REASON_OP_UNKNOWN, /* a kept error from before the codes */
 	REASON_DELIVERY_EMPTY,
+	/* classify.c: a mail of ours given up on after a temporary failure */
+	REASON_BOUNCE_TRANSIENT,
+	REASON_BOUNCE_REFUSED,
 	REASON_COUNT
 };
 

@@ -13,9 +13,16 @@
 #include "message.h"
 #include "util.h"
 
-/* What one per-recipient block of a report says (RFC 3464 2.3). */
+/* What one per-recipient block of a report says (RFC 3464 2.3); orig is
+   its Original-Recipient, the address as we wrote it. */
 struct recipient {
-	char *rcpt, *action, *status, *diagnostic;
+	char *rcpt, *orig, *action, *status, *diagnostic;
+};
+
+/* The blocks of a report, in order. */
+struct blocks {
+	struct recipient *v;
+	size_t n;
 };
 
 /* Words of an unstructured bounce that says it will try again: a warning,
@@ -26,6 +33,48 @@ static const char *const delayed_phrases[] = {
 	"has been delayed",    "delivery delayed",
 	"delivery is delayed", "not yet been delivered",
 	"vertraagd",	       "wordt opnieuw geprobeerd",
+};
+
+/* Words that say a delivery failed, for a bounce without a report: an
+   automatic answer ("wij hebben uw e-mail ontvangen") may return our
+   mail too, and it failed nothing. */
+static const char *const failed_phrases[] = {
+	"could not be delivered",
+	"couldn't be delivered",
+	"could not deliver",
+	"unable to deliver",
+	"able to deliver your message",
+	"was not delivered",
+	"undeliverable",
+	"undelivered",
+	"delivery failed",
+	"delivery has failed",
+	"delivery to the following",
+	"failed permanently",
+	"permanent error",
+	"permanent fatal",
+	"user unknown",
+	"unknown user",
+	"no such user",
+	"does not exist",
+	"doesn't exist",
+	"not listed in",
+	"wasn't found",
+	"was not found",
+	"mailbox unavailable",
+	"address rejected",
+	"failure notice",
+	"returned mail",
+	"niet worden bezorgd",
+	"niet bezorgd",
+	"niet worden afgeleverd",
+	"niet afgeleverd",
+	"onbestelbaar",
+	"bestaat niet",
+	"unzustellbar",
+	"nicht zugestellt",
+	"pas pu être remis",
+	"non remis",
 };
 
 void
@@ -196,6 +245,7 @@ static void
 recipient_deinit(struct recipient *r)
 {
 	free(r->rcpt);
+	free(r->orig);
 	free(r->action);
 	free(r->status);
 	free(r->diagnostic);
@@ -212,6 +262,8 @@ report_field(struct recipient *r, const char *name, size_t len,
 
 	if (len == 15 && strncasecmp(name, "Final-Recipient", len) == 0)
 		slot = &r->rcpt;
+	else if (len == 18 && strncasecmp(name, "Original-Recipient", len) == 0)
+		slot = &r->orig;
 	else if (len == 6 && strncasecmp(name, "Action", len) == 0)
 		slot = &r->action;
 	else if (len == 6 && strncasecmp(name, "Status", len) == 0)
@@ -220,10 +272,10 @@ report_field(struct recipient *r, const char *name, size_t len,
 		slot = &r->diagnostic;
 	if (slot == NULL || *slot != NULL)
 		return;
-	v = slot == &r->diagnostic || slot == &r->rcpt
-		    ? typed_value(value)
-		    : cut(util_trim(xstrdup(value)), BOUNCE_FIELD_MAX);
-	if (slot == &r->rcpt) {
+	v = slot == &r->action || slot == &r->status
+		    ? cut(util_trim(xstrdup(value)), BOUNCE_FIELD_MAX)
+		    : typed_value(value);
+	if (slot == &r->rcpt || slot == &r->orig) {
 		/* "rfc822; <a@b>" is seen too */
 		n = strlen(v);
 		if (n >= 2 && v[0] == '<' && v[n - 1] == '>') {
@@ -237,19 +289,30 @@ report_field(struct recipient *r, const char *name, size_t len,
 	*slot = v;
 }
 
-/* Ends a block of a report: cur becomes *best when it is the first
-   recipient, or the first that failed. */
-static void
-end_block(struct recipient *cur, struct recipient *best, bool *have_failed)
+/* The address we wrote to that a block is about: its Original-Recipient
+   (an alias or forward makes the Final-Recipient another), else its
+   Final-Recipient. */
+static const char *
+written_to(const struct recipient *r)
 {
-	bool failed = cur->action != NULL && strcmp(cur->action, "failed") == 0;
+	return r->orig != NULL && strchr(r->orig, '@') != NULL ? r->orig
+							       : r->rcpt;
+}
 
-	if (cur->rcpt != NULL && !*have_failed &&
-	    (best->rcpt == NULL || failed)) {
-		recipient_deinit(best);
-		*best = *cur;
+static bool
+failed(const struct recipient *r)
+{
+	return r->action != NULL && strcmp(r->action, "failed") == 0;
+}
+
+/* Ends a block of a report: a block about a recipient is kept. */
+static void
+end_block(struct recipient *cur, struct blocks *all)
+{
+	if (cur->rcpt != NULL && all->n < BOUNCE_REPORT_LINES) {
+		all->v = xreallocarray(all->v, all->n + 1, sizeof(*all->v));
+		all->v[all->n++] = *cur;
 		memset(cur, 0, sizeof(*cur));
-		*have_failed = failed;
 	}
 	recipient_deinit(cur);
 }
@@ -269,19 +332,61 @@ take_field(struct recipient *cur, char **field)
 	*field = NULL;
 }
 
+/* The block of all that a bounce is about, taken into *best with the
+   address we wrote to as its rcpt: the first that failed, else the
+   first.  When the address we wrote to reached someone after all (an
+   alias expanded to several, one of them delivered) that block's
+   action is the one kept: the address is not undeliverable. */
+static void
+choose(struct blocks *all, struct recipient *best)
+{
+	size_t i, pick = 0;
+	char *orig;
+
+	memset(best, 0, sizeof(*best));
+	if (all->n == 0)
+		return;
+	for (i = 0; i < all->n; i++) {
+		if (failed(&all->v[i])) {
+			pick = i;
+			break;
+		}
+	}
+	*best = all->v[pick];
+	memset(&all->v[pick], 0, sizeof(all->v[pick]));
+	orig = best->orig != NULL && strchr(best->orig, '@') != NULL
+		       ? best->orig
+		       : NULL;
+	for (i = 0; orig != NULL && failed(best) && i < all->n; i++) {
+		if (all->v[i].rcpt != NULL && !failed(&all->v[i]) &&
+		    all->v[i].action != NULL &&
+		    strcmp(written_to(&all->v[i]), orig) == 0) {
+			free(best->action);
+			best->action = xstrdup(all->v[i].action);
+		}
+	}
+	if (orig != NULL) {
+		free(best->rcpt);
+		best->rcpt = orig;
+		best->orig = NULL;
+	}
+	for (i = 0; i < all->n; i++)
+		recipient_deinit(&all->v[i]);
+	free(all->v);
+}
+
 /* The fields of report, block by block (a block ends at an empty line,
-   a line starting with white space continues a field): *best is the
-   first recipient whose action is "failed", else the first recipient. */
+   a line starting with white space continues a field), chosen from by
+   choose(). */
 static void
 read_report(const char *report, struct recipient *best)
 {
 	struct recipient cur;
+	struct blocks all = {NULL, 0};
 	char *copy = xstrdup(report), *line, *next, *field = NULL, *joined;
 	unsigned lines = 0;
-	bool have_failed = false;
 
 	memset(&cur, 0, sizeof(cur));
-	memset(best, 0, sizeof(*best));
 	for (line = copy; line != NULL && lines < BOUNCE_REPORT_LINES;
 	     line = next, lines++) {
 		next = strchr(line, '\n');
@@ -290,7 +395,7 @@ read_report(const char *report, struct recipient *best)
 		line[strcspn(line, "\r")] = '\0';
 		if (line[strspn(line, " \t")] == '\0') {
 			take_field(&cur, &field);
-			end_block(&cur, best, &have_failed);
+			end_block(&cur, &all);
 			continue;
 		}
 		if ((*line == ' ' || *line == '\t') && field != NULL) {
@@ -303,7 +408,8 @@ read_report(const char *report, struct recipient *best)
 		field = xstrdup(line);
 	}
 	take_field(&cur, &field);
-	end_block(&cur, best, &have_failed);
+	end_block(&cur, &all);
+	choose(&all, best);
 	free(copy);
 }
 
@@ -321,7 +427,8 @@ bounce_smtp_reply(const char *text, char **status_r)
 			if ((*p != '4' && *p != '5') ||
 			    !isdigit((unsigned char)p[1]) ||
 			    !isdigit((unsigned char)p[2]) ||
-			    (p > line && strchr(" \t:", p[-1]) == NULL) ||
+			    /* Exchange: "returned '550 ...", "#550 ..." */
+			    (p > line && strchr(" \t:'#", p[-1]) == NULL) ||
 			    (p + 3 < next && strchr(" -\r\n", p[3]) == NULL))
 				continue;
 			out = util_trim(xstrndup(line, (size_t)(next - line)));
@@ -342,6 +449,18 @@ bounce_smtp_reply(const char *text, char **status_r)
 		}
 	}
 	return NULL;
+}
+
+bool
+bounce_says_failed(const char *text)
+{
+	size_t i;
+
+	for (i = 0; text != NULL && i < nitems(failed_phrases); i++) {
+		if (strcasestr(text, failed_phrases[i]) != NULL)
+			return true;
+	}
+	return false;
 }
 
 bool
@@ -412,6 +531,7 @@ bounce_scan_finish(struct bounce_scan *b, struct message *msg)
 		msg->bounce_action = r.action;
 		msg->bounce_status = r.status;
 		msg->bounce_diagnostic = r.diagnostic;
+		free(r.orig);
 	} else {
 		unstructured(msg, msg->bounce_text);
 	}

@@ -61,6 +61,10 @@ void bounce_scan_finish(struct bounce_scan *b, struct message *msg);
    in *status_r when it has one: heap strings, or NULL for none. */
 char *bounce_smtp_reply(const char *text, char **status_r);
 
+/* True if text (or NULL) says in words that a delivery failed
+   ("undeliverable", "user unknown", "onbestelbaar"). */
+bool bounce_says_failed(const char *text);
+
 /* True if text names addr as a whole address (not inside a longer one),
    case-insensitively. */
 bool bounce_text_names(const char *text, const char *addr);

@@ -566,6 +566,22 @@ precedence_machine(const char *v)
 	return false;
 }
 
+const char *
+machine_away_body(const char *body, const char *own_address)
+{
+	const struct phrase *ph;
+	const char *p;
+
+	if (body == NULL || body_quotes(body, own_address))
+		return NULL;
+	p = body;
+	while (space((unsigned char)*p))
+		p++;
+	ph = subject_opening(p);
+	return ph != NULL && ph->kind == KIND_AWAY && ph->flags == 0 ? ph->text
+								     : NULL;
+}
+
 /* An out-of-office reply to one of our mails that says so only in
    words. */
 static bool

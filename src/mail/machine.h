@@ -50,6 +50,12 @@ enum machine {
 enum machine machine_mail(const struct message *msg, const char *own_address,
 			  const char *message_id_domain, struct reason *why);
 
+/* The out-of-office title a body opens with ("Afwezigheidsmelding",
+   "Automatisch antwoord", "Out of Office") when it quotes no mail, or
+   NULL; a static string.  Only a title counts: a person may well write
+   "Ik ben met vakantie tijdens sessie 3". */
+const char *machine_away_body(const char *body, const char *own_address);
+
 /* True if In-Reply-To or References of msg names one of our Message-IDs
    (compose_is_our_message_id()) for message_id_domain. */
 bool machine_replies_to_us(const struct message *msg,

@@ -3,6 +3,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -106,26 +107,64 @@ leading_number(const char **p)
 	return v;
 }
 
+/* When within its second a name was delivered, from the unique part p
+   (after the second's '.', up to the host's '.'): the microsecond of
+   Dovecot's, getmail's and Courier's "M<usec>P<pid>", Postfix's
+   "V<dev>I<inode>M<usec>" (hex before the M) and Exim's "H<usec>P<pid>";
+   the serial of mbsync's and procmail's "<pid>_<serial>".  0 for what
+   a name does not say. */
+static void
+subsecond(const char *p, unsigned long long *usec_r,
+	  unsigned long long *serial_r)
+{
+	const char *q;
+
+	*usec_r = *serial_r = 0;
+	if (*p != '.')
+		return;
+	p++;
+	if (*p == 'H' && p[1] >= '0' && p[1] <= '9') {
+		p++;
+		*usec_r = leading_number(&p);
+		return;
+	}
+	for (q = p; *q != '\0' && strchr(".,:", *q) == NULL; q++) {
+		if (*q == 'M' && q[1] >= '0' && q[1] <= '9' &&
+		    (q == p || isxdigit((unsigned char)q[-1]))) {
+			q++;
+			*usec_r = leading_number(&q);
+			return;
+		}
+	}
+	q = p;
+	(void)leading_number(&q);
+	if (q > p && *q == '_' && q[1] >= '0' && q[1] <= '9') {
+		q++;
+		*serial_r = leading_number(&q);
+	}
+}
+
 /* The delivery order of two Maildir names: the second of delivery, then
-   the microsecond of an "M" part ("1617264000.M5P1.host" came before
-   "1617264000.M123456P1.host", which strcmp() puts first), then the
-   name.  Equal only for equal names. */
+   what each delivery agent writes for the time within it (subsecond():
+   "1617264000.M5P1.host" came before "1617264000.M123456P1.host", which
+   strcmp() puts first), then the name.  A name that says nothing counts
+   as the start of its second, so the order stays total.  Equal only for
+   equal names. */
 static int
 name_cmp(const char *x, const char *y)
 {
 	const char *p = x, *q = y;
 	unsigned long long a = leading_number(&p), b = leading_number(&q);
+	unsigned long long au, as, bu, bs;
 
 	if (a != b)
 		return a < b ? -1 : 1;
-	if (p[0] == '.' && p[1] == 'M' && q[0] == '.' && q[1] == 'M') {
-		p += 2;
-		q += 2;
-		a = leading_number(&p);
-		b = leading_number(&q);
-		if (a != b)
-			return a < b ? -1 : 1;
-	}
+	subsecond(p, &au, &as);
+	subsecond(q, &bu, &bs);
+	if (au != bu)
+		return au < bu ? -1 : 1;
+	if (as != bs)
+		return as < bs ? -1 : 1;
 	return strcmp(x, y);
 }
 

@@ -566,8 +566,9 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_RELEASE] = "RELEASE step",
 	[STMT_OUTBOX_BY_MESSAGE_ID] =
 		"SELECT id, rcpt FROM outbox WHERE message_id = ?1",
+	/* a mail that bounces again keeps when and why it first did */
 	[STMT_OUTBOX_BOUNCED] = "UPDATE outbox SET bounced_at = ?1, bounce = ?2"
-				" WHERE id = ?3",
+				" WHERE id = ?3 AND bounced_at IS NULL",
 	[STMT_CONTACT_UNDELIVERABLE] =
 		"UPDATE contacts SET undeliverable_at = ?1, undeliverable = ?2"
 		" WHERE address = ?3 COLLATE NOCASE"

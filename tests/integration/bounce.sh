@@ -8,7 +8,10 @@
 # items in Beoordelen and are never answered; later mail to such a
 # contact is held.  The delay and the forgery change nothing.  A
 # contact's question goes to review with the review acknowledgement; an
-# outsider's newsletter stays ignored.
+# outsider's newsletter stays ignored.  The same mail bouncing again
+# (qmail) keeps the first bounce's record; a temporary failure given up
+# on (4.4.1) goes to review and marks nothing; a bounce of mail to an
+# address that was forgotten marks nothing and brings nothing back.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -129,5 +132,48 @@ eq "it gets the review acknowledgement only" "review" \
 eq "the newsletter is ignored, unanswered" "ignore 0" \
 	"$(sql "SELECT verdict FROM messages WHERE message_id = 'n1@test.example'") $(answers_to n1)"
 eq "it is in Genegeerd" 1 "$(in_folder Genegeerd n1)"
+
+# --- the same mail bounces again (qmail, later): the row keeps the
+# first bounce's time and reply, and nothing is answered
+sent_before=$(delivered)
+first=$(sql "SELECT bounced_at || '|' || bounce FROM outbox WHERE message_id = '$uid'")
+bounce_of qmail-failure.eml "$X" "$uid" b5 | sed "s/p\.devries@zeist\.nl/$U/g" | deliver
+once aanmeld "2021-04-02 09:00"
+ok $? "a second bounce: aanmeldd --once exits 0"
+eq "the second bounce is read as one" bounce \
+	"$(sql "SELECT verdict FROM messages WHERE message_id = 'b5@test.example'")"
+eq "the row keeps the first bounce's time and reply" "$first" \
+	"$(sql "SELECT bounced_at || '|' || bounce FROM outbox WHERE message_id = '$uid'")"
+eq "the second bounce is not answered" 0 "$(answers_to b5)"
+
+# --- Groningen's confirmation is given up on after days of a temporary
+# failure (4.4.1): staff are told, the address is not marked
+gid=$(confirm_id "$G")
+bounce_of expired-dsn.eml "$P" "$gid" b7 | sed "s/j\.jansen@utrecht\.nl/$G/Ig" | deliver
+once aanmeld "2021-04-02 09:30"
+ok $? "a temporary failure given up on: aanmeldd --once exits 0"
+eq "it is for review" review \
+	"$(sql "SELECT verdict FROM messages WHERE message_id = 'b7@test.example'")"
+check "its review item says the address stays in use" \
+	sh -c "sqlite3 '$work/spool/aanmeld.db' \"SELECT reason_codes FROM review_items WHERE id = $(item_of b7)\" | grep -q '\"bounce-transient\",\"$G\"'"
+eq "the row is not bounced, the contact not marked" "0|0" \
+	"$(sql "SELECT (SELECT bounced_at IS NOT NULL FROM outbox WHERE message_id = '$gid') || '|' || (SELECT undeliverable_at IS NOT NULL FROM contacts WHERE address = '$G')")"
+eq "it is not answered" 0 "$(answers_to b7)"
+
+# --- Groningen's contact is forgotten, then its confirmation bounces:
+# nothing is marked, no contact comes back, nothing is answered
+cli forget "$G"
+ok $? "aanmeld forget exits 0"
+bounce_of postfix-dsn.eml "$P" "$gid" b6 | sed "s/j\.jansen@utrecht\.nl/$G/g" | deliver
+once aanmeld "2021-04-02 10:00"
+ok $? "a bounce for a forgotten address: aanmeldd --once exits 0"
+eq "it is ignored" ignore \
+	"$(sql "SELECT verdict FROM messages WHERE message_id = 'b6@test.example'")"
+eq "no contact of that address comes back" 0 \
+	"$(sql "SELECT count(*) FROM contacts WHERE address = '$G'")"
+eq "the forgotten row stays forgotten" "|" \
+	"$(sql "SELECT rcpt || '|' || COALESCE(bounce, '') FROM outbox WHERE message_id = '$gid'")"
+eq "it is not answered" 0 "$(answers_to b6)"
+eq "nothing more reached the SMTP server" "$sent_before" "$(delivered)"
 
 tap_done

@@ -201,9 +201,13 @@ total=$(sql kill "SELECT count(*) FROM messages")
 processed=$(sql main "SELECT count(*) FROM messages")
 eq "every message in exactly one folder" $((total + processed)) "$moved"
 
-# --- UIDVALIDITY changed under it: known mail is a no-op
+# --- UIDVALIDITY changed under it: known mail is a no-op, and the
+# places of before keep their arrival
 sql kill "SELECT count(*) FROM outbox WHERE kind <> 'invitation'" >"$work/outbox.before"
 old=$(sql kill "SELECT message_id FROM messages WHERE verdict = 'waitlist' LIMIT 1")
+places_sql="SELECT group_concat(code || ':' || arrival, ' ') FROM (SELECT e.code, e.arrival FROM enrolments e JOIN messages m ON m.id = e.message WHERE m.message_id <> 'u1@test.example' ORDER BY e.arrival)"
+places_before=$(sql kill "$places_sql")
+check "enrolments of before have an arrival" test -n "$places_before"
 doveadm move -u "$IMAP_USER" INBOX mailbox Verwerkt header message-id "$old"
 sh "$servers/dovecot.sh" uidvalidity "$dv" 4242 >/dev/null 2>&1
 deliver_mail u1 griffie@zeist.nl "$S"
@@ -216,6 +220,10 @@ eq "one answer more, not two" $(($(cat "$work/outbox.before") + 1)) \
 	"$(sql kill "SELECT count(*) FROM outbox WHERE kind <> 'invitation'")"
 eq "the new UIDVALIDITY saved" 4242 \
 	"$(sql kill "SELECT uidvalidity FROM mailbox_state")"
+eq "the enrolments of before keep their arrival" "$places_before" \
+	"$(sql kill "$places_sql")"
+check "and the new message arrives after them" test \
+	"$(sql kill "SELECT arrival > (SELECT max(arrival) FROM enrolments) FROM messages WHERE message_id = 'u1@test.example'")" = 1
 eq "the inbox is empty again" 0 "$(count INBOX)"
 
 # --- STARTTLS, and plain IMAP to loopback with tls = none

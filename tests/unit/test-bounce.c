@@ -101,6 +101,33 @@ static const struct {
 	 "j.jansen@utrecht.nl"},
 	{"forged-bounce.eml", FORGED_ID, "j.jansen@utrecht.nl", "failed",
 	 "5.1.1", "550 5.1.1 User unknown", "j.jansen@utrecht.nl"},
+	/* qmail: no report, the original after "Below this line" */
+	{"qmail-failure.eml", EXIM_ID, NULL, NULL, "5.1.1",
+	 "Remote host said: 550 5.1.1 <p.devries@zeist.nl>: Recipient "
+	 "address rejected: User unknown",
+	 "p.devries@zeist.nl"},
+	/* Office 365 behind an alias: the address we wrote to is the
+	   Original-Recipient, the Final-Recipient the mailbox it became */
+	{"o365-alias-ndr.eml", POSTFIX_ID, "info@utrecht.nl", "failed",
+	 "5.1.10",
+	 "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by "
+	 "SMTP address lookup",
+	 "info@utrecht.nl"},
+	/* an alias expanded to two: one failed, one delivered, so the
+	   address we wrote to still receives mail */
+	{"expansion-dsn.eml", POSTFIX_ID, "info@utrecht.nl", "delivered",
+	 "5.1.1", "550 5.1.1 User unknown", "info@utrecht.nl"},
+	/* "RFC822; <J.Jansen@Utrecht.NL>", "Action: Failed", two recipients */
+	{"two-failed-dsn.eml", POSTFIX_ID, "j.jansen@utrecht.nl", "failed",
+	 "5.1.1", "550 5.1.1 <J.Jansen@Utrecht.NL>: User unknown",
+	 "j.jansen@utrecht.nl"},
+	/* a temporary failure the server gave up on */
+	{"expired-dsn.eml", POSTFIX_ID, "j.jansen@utrecht.nl", "failed",
+	 "4.4.1",
+	 "connect to mx.utrecht.nl[192.0.2.80]:25: Connection timed out",
+	 "j.jansen@utrecht.nl"},
+	{"forged-person-report.eml", POSTFIX_ID, "j.jansen@utrecht.nl",
+	 "failed", "5.1.1", "550 5.1.1 User unknown", "j.jansen@utrecht.nl"},
 };
 
 static void
@@ -155,6 +182,11 @@ static const struct {
 	 "full\n",
 	 "552-5.2.2 full", "5.2.2"},
 	{"The response was:\n\n421 try later\n", "421 try later", NULL},
+	/* Exchange quotes the reply, or marks it with # */
+	{"Remote Server returned '550 5.7.606 Access denied'\n",
+	 "Remote Server returned '550 5.7.606 Access denied'", "5.7.606"},
+	{"#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n",
+	 "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##", "5.1.1"},
 	/* dates, addresses of hosts and queue ids are no reply */
 	{"Date: Thu,  1 Apr 2021 09:12:44\nmx[192.0.2.1] 4FBx2h5Zk1z9sV\n",
 	 NULL, NULL},
@@ -236,6 +268,44 @@ static const struct {
 	/* forged: a Message-ID of our shape that we never sent */
 	{"forged-bounce.eml", "vng.nl", NOT_FOUND, NULL, "ignore",
 	 "bounce of a mail we did not send (" FORGED_ID ")", NULL},
+	{"qmail-failure.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl", "bounce",
+	 "mail to p.devries@zeist.nl came back: Remote host said",
+	 "e-mail aan p.devries@zeist.nl kwam terug"},
+	{"o365-alias-ndr.eml", "vng.nl", SENT_TO, "info@utrecht.nl", "bounce",
+	 "mail to info@utrecht.nl came back: 550 5.1.10", NULL},
+	{"expansion-dsn.eml", "vng.nl", SENT_TO, "info@utrecht.nl", "ignore",
+	 "(action delivered), no bounce", NULL},
+	{"two-failed-dsn.eml", "vng.nl", SENT_TO, "J.Jansen@utrecht.nl",
+	 "bounce", "mail to J.Jansen@utrecht.nl came back: 550 5.1.1", NULL},
+	/* given up after days of trying (4.4.1): it did not arrive, but
+	   the address was never refused; a person looks, nothing marked */
+	{"expired-dsn.eml", "vng.nl", SENT_TO, "j.jansen@utrecht.nl", "review",
+	 "mail to j.jansen@utrecht.nl was given up on after a temporary "
+	 "failure: connect to",
+	 "het adres blijft in gebruik"},
+	/* refused for a policy (5.7.x: our server on a block list), not
+	   for the address: a person looks, nothing marked */
+	{"blocked-ndr.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl", "review",
+	 "the server of p.devries@zeist.nl refused our mail: 550 5.7.606",
+	 "het adres blijft in gebruik"},
+	/* the same without a report: the reply quoted in the text */
+	{"o365-text-ndr.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl", "review",
+	 "the server of p.devries@zeist.nl refused our mail: Remote Server "
+	 "returned '550 5.7.606",
+	 NULL},
+	/* an automatic answer that returns our mail and names the address:
+	   it arrived, nothing failed */
+	{"ticket-autoreply.eml", "vng.nl", SENT_TO, "info@utrecht.nl", "ignore",
+	 "Auto-Submitted", NULL},
+	{"ticket-autoreply.eml", "vng.nl", NOT_LOOKED, NULL, "ignore",
+	 "Auto-Submitted", NULL},
+	/* a report from a person's address: believed only for the
+	   recipient of the mail it returns */
+	{"forged-person-report.eml", "vng.nl", SENT_TO, "j.jansen@utrecht.nl",
+	 "bounce", "mail to j.jansen@utrecht.nl came back", NULL},
+	{"forged-person-report.eml", "vng.nl", SENT_TO, "p.devries@zeist.nl",
+	 "ignore", "bounce names j.jansen@utrecht.nl, but our mail went to",
+	 NULL},
 };
 
 static void
@@ -275,6 +345,99 @@ test_classify(void **state)
 	}
 }
 
+/* The sample file grown to size bytes by text inserted in the returned
+   message (0: as it is), then wraps times wrapped in one more multipart
+   level. */
+static char *
+sample_grown(const char *name, size_t size, unsigned wraps, size_t *len_r)
+{
+	char *path = xasprintf("%s/tests/data/bounce/%s", TOP_SRCDIR, name);
+	const char *err, *last;
+	char *data, *out, *head;
+	size_t len, n, pad;
+
+	data = util_read_file(path, MESSAGE_SIZE_MAX, &len, &err);
+	assert_non_null(data);
+	free(path);
+	/* the returned message's last line: pad it there */
+	last = strstr(data, "\n--4FBx2k0Qh3z9sW.1618300931/mx.vng.nl--");
+	assert_non_null(last);
+	n = (size_t)(last - data);
+	pad = size > len ? size - len : 0;
+	out = xmalloc(len + pad + 2);
+	memcpy(out, data, n);
+	memset(out + n, 'x', pad);
+	for (size_t i = 76; i < pad; i += 77)
+		out[n + i] = '\n';
+	memcpy(out + n + pad, last, len - n);
+	len += pad;
+	out[len] = '\0';
+	free(data);
+	for (unsigned i = 0; i < wraps; i++) {
+		head = xasprintf(
+			"From: MAILER-DAEMON@mx.vng.nl\n"
+			"Subject: Undelivered Mail Returned to Sender\n"
+			"MIME-Version: 1.0\n"
+			"Content-Type: multipart/mixed; boundary=W%u\n\n"
+			"--W%u\n%s\n--W%u--\n",
+			i, i, out, i);
+		free(out);
+		out = head;
+		len = strlen(out);
+	}
+	*len_r = len;
+	return out;
+}
+
+/* A bounce at the size limit is read; one above it, or nested deeper
+   than the MIME walk goes, is ignored: never answered, nothing
+   marked, no crash. */
+static void
+test_huge_and_deep(void **state)
+{
+	static const struct {
+		size_t size;
+		unsigned wraps;
+		const char *verdict;
+	} rows[] = {
+		{MESSAGE_SIZE_MAX, 0, "bounce"},
+		{MESSAGE_SIZE_MAX + 1, 0, "ignore"},
+		{0, MESSAGE_MIME_DEPTH_MAX + 2, "ignore"},
+	};
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
+					false};
+	struct classify_bounce b = {true, "j.jansen@utrecht.nl"};
+	struct classify_state st = {0};
+	struct classification c;
+
+	(void)state;
+	st.bounce = &b;
+	for (size_t i = 0; i < nitems(rows); i++) {
+		size_t len;
+		char *data = sample_grown("postfix-dsn.eml", rows[i].size,
+					  rows[i].wraps, &len);
+		struct message *m;
+
+		m = message_parse(data, len);
+		free(data);
+		classify(m, rules, &set, &st, fixture_at("2021-04-13 16:00"),
+			 &c);
+		print_message("row %zu (%zu bytes): %s (%s)\n", i, len,
+			      verdict_name(c.verdict), c.reasons);
+		assert_string_equal(verdict_name(c.verdict), rows[i].verdict);
+		assert_false(c.answer);
+		/* too big or too deep, and said so */
+		if (i > 0) {
+			assert_non_null(m->problem);
+			assert_int_equal(m->problem->code,
+					 i == 1 ? REASON_TOO_BIG
+						: REASON_MIME_TOO_DEEP);
+		}
+		classification_deinit(&c);
+		message_free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -284,6 +447,7 @@ main(void)
 		cmocka_unit_test(test_smtp_reply),
 		cmocka_unit_test(test_text_names),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_huge_and_deep),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1123,11 +1123,111 @@ test_delivery_edges(void **state)
 	}
 }
 
+/* Mail no subject rule knows (judge_unmatched()): a person's words from a
+   municipality or a contact go to review with the review acknowledgement;
+   a municipality's machines (a newsletter, an out-of-office) and anyone
+   else stay ignored, and a lookalike domain suggests no municipality. */
+static const struct {
+	const char *headers; /* before the From line */
+	const char *from, *subject, *body;
+	bool contact;
+	const char *verdict, *code;
+	bool answer;
+	const char *reason;
+} unmatched_rows[] = {
+	{"", "a@utrecht.nl", "Vraag over sessie 3", "Hoe laat begint het?",
+	 false, "review", "GM0344", true, "no rule matches"},
+	/* a subdomain is the municipality's */
+	{"", "a@mail.utrecht.nl", "Vraag over sessie 3", "Hoe laat?", false,
+	 "review", "GM0344", true, "no rule matches"},
+	/* an empty subject */
+	{"", "a@utrecht.nl", "", "Zie bijlage.", false, "review", "GM0344",
+	 true, "no rule matches"},
+	/* a shared service organisation: for a person, no one suggested */
+	{"", "a@bar-organisatie.nl", "Vraag over sessie 3", "Hoe laat?", false,
+	 "review", "-", true, "no rule matches"},
+	/* a lookalike is no municipality: nothing suggested, not read */
+	{"", "a@utrecht-gemeente.nl", "Vraag over sessie 3", "Hoe laat?", false,
+	 "ignore", "-", false, "subject matches no rule"},
+	/* a contact writing from a personal address is still read */
+	{"", "jan.jansen@gmail.com", "Vraag over sessie 3", "Hoe laat?", true,
+	 "review", "-", true, "no rule matches"},
+	{"", "jan.jansen@gmail.com", "Vraag over sessie 3", "Hoe laat?", false,
+	 "ignore", "-", false, "subject matches no rule"},
+	/* the municipality's newsletter */
+	{"List-Id: Nieuwsbrief <nieuws.utrecht.nl>\r\n", "nieuws@utrecht.nl",
+	 "Nieuwsbrief april", "Het nieuws.", false, "ignore", "-", false,
+	 "mailing list"},
+	/* a bulk sender's, with only List-Unsubscribe (RFC 8058) */
+	{"List-Unsubscribe: <https://utrecht.example/afmelden?u=1>\r\n"
+	 "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+	 "nieuwsbrief@mailing.utrecht.nl", "Nieuwsbrief april", "Het nieuws.",
+	 false, "ignore", "-", false, "mailing list"},
+	{"Precedence: bulk\r\n", "communicatie@utrecht.nl", "Nieuwsbrief april",
+	 "Het nieuws.", false, "ignore", "-", false, "Precedence"},
+	/* out-of-office notices without Auto-Submitted */
+	{"X-Autoreply: yes\r\n", "a@utrecht.nl", "Uw bericht",
+	 "Ik ben afwezig tot 20 april.", false, "ignore", "-", false,
+	 "auto-reply"},
+	{"", "a@utrecht.nl", "Afwezigheidsmelding",
+	 "Ik ben afwezig tot 20 april.", false, "ignore", "-", false,
+	 "out-of-office"},
+	{"", "a@utrecht.nl", "Uw bericht",
+	 "Afwezigheidsmelding\r\n\r\nIk ben afwezig tot 20 april.", false,
+	 "ignore", "-", false, "out-of-office"},
+	{"", "a@utrecht.nl", "Uw bericht",
+	 "Automatisch antwoord: ik ben afwezig tot 20 april.", false, "ignore",
+	 "-", false, "out-of-office"},
+	/* a person's words that open the same way are read */
+	{"", "a@utrecht.nl", "Sessie 3",
+	 "Ik ben met vakantie tijdens sessie 3; kan een collega komen?", false,
+	 "review", "GM0344", true, "no rule matches"},
+	{"", "a@utrecht.nl", "Sessie 3",
+	 "Afwezig tijdens sessie 3: kan een collega komen?", false, "review",
+	 "GM0344", true, "no rule matches"},
+};
+
+static void
+test_unmatched(void **state)
+{
+	struct classify_settings set = {"globalgoals@vng.nl", "vng.nl", NULL,
+					false};
+
+	(void)state;
+	for (size_t i = 0; i < nitems(unmatched_rows); i++) {
+		struct classify_state st = {0};
+		struct classification c;
+		struct message *m;
+		char *raw;
+
+		st.contact = unmatched_rows[i].contact;
+		raw = xasprintf(
+			"%sFrom: Someone <%s>\r\nSubject: %s\r\n"
+			"Message-ID: <u%zu@example.org>\r\n\r\n%s\r\n",
+			unmatched_rows[i].headers, unmatched_rows[i].from,
+			unmatched_rows[i].subject, i, unmatched_rows[i].body);
+		m = message_parse(raw, strlen(raw));
+		free(raw);
+		classify(m, rules, &set, &st, fixture_at("2021-04-01 10:00"),
+			 &c);
+		print_message("u row %zu: %s %s %d (%s)\n", i,
+			      verdict_name(c.verdict),
+			      c.gemeente != NULL ? c.gemeente->code : "-",
+			      c.answer, c.reasons);
+		check_verdict(&c, unmatched_rows[i].verdict,
+			      unmatched_rows[i].code, unmatched_rows[i].answer,
+			      unmatched_rows[i].reason);
+		classification_deinit(&c);
+		message_free(m);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_unmatched),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_verdict_names),
 		cmocka_unit_test(test_machines),

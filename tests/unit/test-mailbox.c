@@ -11,11 +11,13 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <sys/stat.h>
 
+#include "defs.h"
 #include "mailbox.h"
 #include "fixture.h"
 #include "testdir.h"
@@ -509,6 +511,61 @@ test_maildir_names(void **state)
 	assert_int_equal(testdir_remove(dir), 0);
 }
 
+/* Delivery order within one second, as each delivery agent writes its
+   names (listed in the order they were delivered): Postfix local
+   (V, I in hex, then M and the microsecond), Exim (H and the
+   microsecond), Dovecot LDA and getmail (M first), mbsync and procmail
+   (pid_serial), and a name without any of these.  Files are created in
+   an order unlike the delivery's. */
+static const char *const delivered[] = {
+	"1617181919.999999.other:2,",
+	"1617181920.V801I124M000005.mx",
+	"1617181920.H9P44.mx",
+	"1617181920.M40P789.mx,S=1234,W=1260:2,",
+	"1617181920.V801I123M456789.mx",
+	"1617181920.H456790P12.mx",
+	"1617181920.M999999P1Q2R0abc.mx",
+	"1617181921.123_4.mx,U=5:2,S",
+	"1617181921.123_10.mx,U=6:2,S",
+	"9999999999.M1P1.future",
+};
+
+static void
+test_maildir_order(void **state)
+{
+	static const size_t made[] = {9, 4, 2, 0, 7, 1, 8, 5, 3, 6};
+	struct mailbox *mb;
+	char dir[64], *err = NULL, **k, *path, *want;
+	size_t n, i;
+	FILE *f;
+
+	(void)state;
+	mb = fixture_maildir(dir, sizeof(dir), "test-mailbox");
+	for (i = 0; i < nitems(made); i++) {
+		const char *name = delivered[made[i]];
+
+		path = xasprintf("%s/%s/%s", dir,
+				 strchr(name, ':') != NULL ? "cur" : "new",
+				 name);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("Subject: x\r\n\r\nx\r\n", f);
+		assert_int_equal(fclose(f), 0);
+		free(path);
+	}
+	assert_int_equal(mailbox_list(mb, &k, &n, &err), MAILBOX_OK);
+	assert_int_equal(n, nitems(delivered));
+	for (i = 0; i < n; i++) {
+		want = xstrndup(delivered[i], strcspn(delivered[i], ":"));
+		print_message("%zu: %s\n", i, k[i]);
+		assert_string_equal(k[i], want);
+		free(want);
+	}
+	util_free_strv(k, n);
+	mailbox_close(&mb);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
 int
 main(void)
 {
@@ -519,6 +576,7 @@ main(void)
 		cmocka_unit_test(test_view),
 		cmocka_unit_test(test_maildir_answers),
 		cmocka_unit_test(test_maildir_names),
+		cmocka_unit_test(test_maildir_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
