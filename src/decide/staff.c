@@ -628,13 +628,16 @@ news_bounces(const struct staff_summary *s, const struct rules *r, time_t now)
 			free(text);
 		}
 		if (v->code != NULL) {
-			text = xasprintf(
-				"Er gaat geen e-mail meer naar dit adres. "
-				"Vraag de gemeente om een ander adres; een "
-				"medewerker kan dat als contactpersoon "
-				"toevoegen (voor de beheerder: aanmeld "
-				"contact add %s ADRES).",
-				v->code);
+			/* staff cannot add a contact themselves: the
+			   operator does, so the command stays whole */
+			add_wrapped(&b, "    ",
+				    "Er gaat geen e-mail meer naar dit adres. "
+				    "Vraag de gemeente om een ander adres en "
+				    "geef dat door aan de beheerder.",
+				    4);
+			text = xasprintf("(voor de beheerder: aanmeld contact "
+					 "add %s ADRES)",
+					 v->code);
 			add_wrapped(&b, "    ", text, 4);
 			free(text);
 		} else {

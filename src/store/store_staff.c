@@ -331,7 +331,8 @@ event_row(void *row, sqlite3_stmt *st)
 }
 
 /* News since: the audit's withdrawals or promotions (what), or with
-   what NULL the answers to invitations. */
+   what NULL the answers to invitations.  A withdrawal by mail also has
+   the daemon's verdict row (actor aanmeldd): only the act counts. */
 static int
 load_events(struct store *s, time_t since, const char *what,
 	    struct staff_event **rows_r, size_t *n_r, char **error_r)
@@ -342,7 +343,8 @@ load_events(struct store *s, time_t since, const char *what,
 			? "SELECT a.at, a.gemeente, e.name, NULL, 0 FROM audit "
 			  "a"
 			  " LEFT JOIN enrolments e ON e.code = a.gemeente"
-			  " WHERE a.at > ?1 AND a.what = ?2 ORDER BY a.at, a.id"
+			  " WHERE a.at > ?1 AND a.what = ?2"
+			  " AND a.actor <> 'aanmeldd' ORDER BY a.at, a.id"
 			: "SELECT a.received_at, a.code, e.name, a.status,"
 			  " COALESCE(a.session, 0) FROM attendance a"
 			  " LEFT JOIN enrolments e ON e.code = a.code"

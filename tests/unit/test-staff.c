@@ -550,13 +550,15 @@ test_summary_deliveries_bounces(void **state)
 			       "<j.jansen@utrecht.nl>:\n"
 			       "    Recipient address rejected: User unknown "
 			       "in virtual mailbox table\n"));
+	/* staff pass the address on: only the operator can add it */
 	assert_non_null(strstr(body, "    Er gaat geen e-mail meer naar dit "
 				     "adres. Vraag de gemeente om een\n"
-				     "    ander adres; een medewerker kan dat "
-				     "als contactpersoon toevoegen\n"));
-	/* the command only for the operator */
-	assert_non_null(strstr(body, "    (voor de beheerder: aanmeld contact "
-				     "add GM0344 ADRES).\n"));
+				     "    ander adres en geef dat door aan de "
+				     "beheerder.\n"));
+	/* the command only for the operator, whole on a line */
+	assert_non_null(strstr(body,
+			       "\n    (voor de beheerder: aanmeld contact "
+			       "add GM0344 ADRES)\n"));
 	/* an address of no municipality: nothing to do */
 	assert_non_null(
 		strstr(body, "afwijzing aan info@gmail.com, kwam terug"));
@@ -716,6 +718,43 @@ test_store_news(void **state)
 	assert_null(error);
 }
 
+/* A withdrawal by mail leaves two audit rows, the daemon's verdict and
+   the withdrawal itself: the summary names the municipality once. */
+static void
+test_store_withdrawn_once(void **state)
+{
+	struct fixture_db *f = *state;
+	struct staff_summary sum;
+	char *error = NULL;
+	char *sql;
+
+	sql = xasprintf(
+		"INSERT INTO enrolments (code, name, status, enrolled_at)"
+		" VALUES ('GM0398', 'Heerhugowaard', 'withdrawn', %lld),"
+		" ('GM0193', 'Zwolle', 'withdrawn', %lld);"
+		"INSERT INTO audit (at, actor, what, message, gemeente, detail)"
+		" VALUES (%lld, 'mailbox', 'withdraw', 16, 'GM0398', 'x'),"
+		" (%lld, 'aanmeldd', 'withdraw', 16, 'GM0398', 'y'),"
+		" (%lld, 'cli:jan', 'withdraw', NULL, 'GM0193', 'z');",
+		(long long)fixture_at("2021-04-01 10:00"),
+		(long long)fixture_at("2021-04-01 10:01"),
+		(long long)fixture_at("2021-04-02 09:00"),
+		(long long)fixture_at("2021-04-02 09:00"),
+		(long long)fixture_at("2021-04-02 10:00"));
+	fixture_exec(f->path, sql);
+	free(sql);
+
+	assert_int_equal(store_staff_summary(f->s,
+					     fixture_at("2021-04-01 12:00"),
+					     &sum, &error),
+			 0);
+	assert_int_equal(sum.n_withdrawn, 2);
+	assert_string_equal(sum.withdrawn[0].code, "GM0398");
+	assert_string_equal(sum.withdrawn[1].code, "GM0193");
+	staff_summary_deinit(&sum);
+	assert_null(error);
+}
+
 static void
 test_warning_text(void **state)
 {
@@ -768,6 +807,9 @@ main(void)
 		cmocka_unit_test(test_summary_deliveries_bounces),
 		cmocka_unit_test_setup_teardown(
 			test_store_news, fixture_db_setup, fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_store_withdrawn_once,
+						fixture_db_setup,
+						fixture_db_teardown),
 		cmocka_unit_test(test_warning_text),
 	};
 
