@@ -28,12 +28,14 @@
 	" AND instr(lower(reason_codes), lower(?1)) > 0)"
 #define PERSON_WHERE "from_addr = ?1 COLLATE NOCASE OR " BOUNCE_NAMES
 #define PERSON_MESSAGES "SELECT id FROM messages WHERE " PERSON_WHERE
-/* A mail's text names ?1, found with quoted-printable's soft line
-   breaks undone, so an address cut by one is found too (the staff
-   summary names people). */
+/* A mail's text names ?1 (the staff summary names people): as written,
+   or quoted-printable as the mail encoder writes it ("=40" for "@"),
+   with the soft line breaks undone, so an address cut by one is found
+   too. */
+#define RAW_TEXT "lower(replace(CAST(raw AS TEXT), '=' || char(13, 10), ''))"
 #define RAW_NAMES                                                              \
-	"instr(lower(replace(CAST(raw AS TEXT), '=' || char(13, 10), '')),"    \
-	" lower(?1)) > 0"
+	"(instr(" RAW_TEXT ", lower(?1)) > 0 OR instr(" RAW_TEXT               \
+	", replace(lower(?1), '@', '=40')) > 0)"
 #define PERSON_MAIL "SELECT id FROM outbox WHERE rcpt = ?1 COLLATE NOCASE"
 #define MESSAGE_HOLDS                                                          \
 	"(from_addr IS NOT NULL OR from_name IS NOT NULL OR"                   \

@@ -102,6 +102,10 @@ eq "Zwolle's contact is marked undeliverable" 1 \
 sql a "INSERT INTO outbox (key, kind, message_id, envelope_from, rcpt, raw, created_at, status, sent_at) VALUES ('summary:2021-04-02', 'staff-summary', 'sum1@vng.nl', 'b@vng.nl', 'staff@vng.nl', CAST('Subject: Overzicht' || char(13, 10) || char(13, 10) || '  - Zwolle (GM0193), door p@zwo=' || char(13, 10) || 'lle.nl' || char(13, 10) AS BLOB), 1617354000, 'sent', 1617354000)"
 printf 'Subject: Overzicht\r\n\r\n  - Zwolle (GM0193), door p@zwolle.nl\r\n' \
 	>"$work/a/spool/outbox/sum1@vng.nl.eml"
+# and one as the mail encoder writes it: "@" quoted-printable, "=40"
+sql a "INSERT INTO outbox (key, kind, message_id, envelope_from, rcpt, raw, created_at, status, sent_at) VALUES ('summary:2021-04-03', 'staff-summary', 'sum2@vng.nl', 'b@vng.nl', 'staff@vng.nl', CAST('Subject: Overzicht' || char(13, 10) || 'Content-Transfer-Encoding: quoted-printable' || char(13, 10) || char(13, 10) || '  - Zwolle (GM0193), door p=40zwolle.nl' || char(13, 10) AS BLOB), 1617440400, 'sent', 1617440400)"
+printf 'Subject: Overzicht\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n  - Zwolle (GM0193), door p=40zwolle.nl\r\n' \
+	>"$work/a/spool/outbox/sum2@vng.nl.eml"
 # another address's bounce whose reply quotes the person's
 sql a "UPDATE contacts SET undeliverable_at = 1617354000, undeliverable = '550 forwarded to p@zwolle.nl: refused' WHERE address = 'utrecht@utrecht.nl'"
 cli_on a/aanmeld --now "2021-04-02 10:00" export --json --person p@zwolle.nl >"$work/export2.json"
@@ -153,6 +157,10 @@ eq "the staff summary that named the person: its text gone" 0 \
 	"$(sql a "SELECT length(raw) FROM outbox WHERE message_id = 'sum1@vng.nl'")"
 check "the file transport's copy of that summary gone" \
 	test ! -e "$work/a/spool/outbox/sum1@vng.nl.eml"
+eq "... and of the one that wrote it quoted-printable" 0 \
+	"$(sql a "SELECT length(raw) FROM outbox WHERE message_id = 'sum2@vng.nl'")"
+check "... its file transport copy gone too" \
+	test ! -e "$work/a/spool/outbox/sum2@vng.nl.eml"
 eq "another address's mark kept, without the reply that named the person" "1|" \
 	"$(sql a "SELECT undeliverable_at IS NOT NULL, undeliverable FROM contacts WHERE address = 'utrecht@utrecht.nl'")"
 eq "no mail to the person, no text of it" 0 \
@@ -160,7 +168,7 @@ eq "no mail to the person, no text of it" 0 \
 eq "mail that was still queued to them will never go" 0 \
 	"$(sql a "SELECT count(*) FROM outbox WHERE rcpt = '' AND status = 'queued'")"
 eq "an audit row with counts and no address" \
-	"forgotten|forgotten: 1 contact, 3 messages, $(($(echo $zmids | wc -w) + 1)) mails, 1 review note" \
+	"forgotten|forgotten: 1 contact, 3 messages, $(($(echo $zmids | wc -w) + 2)) mails, 1 review note" \
 	"$(sql a "SELECT what, detail FROM audit WHERE what = 'forgotten'")"
 check "the audit holds the address nowhere" \
 	sh -c "! sqlite3 '$work/a/spool/aanmeld.db' 'SELECT * FROM audit' | grep -qi zwolle"

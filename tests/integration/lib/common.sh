@@ -234,13 +234,19 @@ addr_token() {
 	printf 'a%s' "$(printf '%s' "$1" | tr 'A-Z' 'a-z' | sha256sum | cut -c1-32)"
 }
 # spool_traces SPOOL ADDRESS: the lines of SPOOL's database (its dump, its file
-# and its write-ahead log) and of the spool's file names (its maildir
-# aside) that hold the address (in any case) or its token
+# and its write-ahead log), of the spool's file names (its maildir
+# aside) and of the file transport's copies of mail sent that hold the
+# address (in any case, also quoted-printable: "=40" for "@", soft line
+# breaks joined) or its token
 spool_traces() {
 	tr_db=$1/aanmeld.db
 	{
 		sqlite3 "$tr_db" .dump
 		cat "$tr_db" "$tr_db-wal" 2>/dev/null
 		find "$1" -path "$1/maildir" -prune -o -print
-	} | LC_ALL=C grep -a -c -i -F -e "$2" -e "$(addr_token "$2")"
+		# the file transport's copies of mail sent
+		find "$1" -path "$1/outbox/*" -type f -exec cat {} + 2>/dev/null
+	} | tr -d '\r' | sed -e ':a' -e '/=$/{N;s/=\n//;ba' -e '}' |
+		LC_ALL=C grep -a -c -i -F -e "$2" -e "$(addr_token "$2")" \
+			-e "$(printf '%s' "$2" | sed 's/@/=40/')"
 }
