@@ -17,8 +17,8 @@
 	"SELECT r.id, COALESCE(r.message, 0), r.status, r.reason,"             \
 	" r.suggested, r.note, r.decision, r.decided_by, m.mailbox,"           \
 	" m.msgkey, m.message_id, m.sha256, m.spool_path, m.from_addr,"        \
-	" m.verdict, COALESCE(r.outbox, 0), r.reason_codes"                  \
-	" FROM review_items r"                \
+	" m.verdict, COALESCE(r.outbox, 0), r.reason_codes"                    \
+	" FROM review_items r"                                                 \
 	" LEFT JOIN messages m"                                                \
 	" ON m.id = r.message "
 

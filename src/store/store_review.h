@@ -26,9 +26,9 @@ struct store_review_item {
 	char *status;	 /* "open" or "decided" */
 	char *reason;
 	char *reason_codes; /* the reasons as coded (reason_list_encode()) */
-	char *suggested; /* the classifier's municipality code */
-	char *note;	 /* why it is still open after a decision */
-	char *decision;	 /* "approve", "reject", "dismiss" */
+	char *suggested;    /* the classifier's municipality code */
+	char *note;	    /* why it is still open after a decision */
+	char *decision;	    /* "approve", "reject", "dismiss" */
 	char *decided_by;
 	/* the message */
 	char *mailbox;
