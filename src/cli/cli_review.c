@@ -73,6 +73,15 @@ decide(struct runtime *rt, const char *cmd, enum review_decision d, int64_t id,
 		       (long long)id, cmd);
 		rc = CLI_OK;
 		break;
+	case REVIEW_CLOSED:
+		printf("review item %lld: %s done: %s\n", (long long)id, cmd,
+		       err);
+		rc = CLI_OK;
+		break;
+	case REVIEW_REFUSED:
+		fprintf(stderr, "%s: %s; nothing done\n", cmd, err);
+		rc = CLI_USAGE;
+		break;
 	case REVIEW_ALREADY:
 		fprintf(stderr,
 			"%s: review item %lld is already decided (by "

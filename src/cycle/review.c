@@ -9,6 +9,7 @@
 #include "intake.h"
 #include "invite.h"
 #include "log.h"
+#include "mailaddr.h"
 #include "message.h"
 #include "message_worker.h"
 #include "outmail.h"
@@ -18,6 +19,7 @@
 #include "rules.h"
 #include "spool.h"
 #include "store_programme.h"
+#include "store_intake.h"
 #include "store_review.h"
 #include "util.h"
 
@@ -95,6 +97,7 @@ struct build {
 	const char *sha;
 	const struct gemeente *gemeente; /* approve */
 	bool failed_mail;		 /* an item about a mail that failed */
+	bool close;			 /* a bounce or a COUNTER: no effect */
 	struct outmail_list mails;	 /* the answer, then the invitations */
 	char *detail;
 };
@@ -134,9 +137,18 @@ build(void *ctx, const struct store_review_state *state,
 	char *key, *err = NULL;
 	unsigned round = 1;
 
-	review_outcome(b->q->decision,
-		       b->gemeente != NULL ? b->gemeente->code : "",
-		       b->q->silent, r->rules->programme->capacity, state, &o);
+	if (b->close) {
+		/* nothing to enrol and no one to answer: a machine's
+		   report (RFC 3834) or a calendar's counter-proposal */
+		memset(&o, 0, sizeof(o));
+		o.verdict = VERDICT_IGNORE;
+		o.enrol = STORE_ENROL_NONE;
+	} else {
+		review_outcome(b->q->decision,
+			       b->gemeente != NULL ? b->gemeente->code : "",
+			       b->q->silent, r->rules->programme->capacity,
+			       state, &o);
+	}
 	memset(&c, 0, sizeof(c));
 	c.verdict = o.verdict;
 	c.gemeente = b->gemeente;
@@ -186,6 +198,8 @@ build(void *ctx, const struct store_review_state *state,
 		e->verdict = NULL;
 		e->folder = NULL;
 	}
+	if (b->close)
+		e->verdict = NULL; /* a bounce stays one */
 	return 0;
 }
 
@@ -292,6 +306,115 @@ item_message(const struct store_review_item *it, const char *spool_dir,
 	return message_unparsed(reason_new(REASON_NO_MESSAGE), 0);
 }
 
+/* What an item is about, from its coded reasons. */
+enum item_kind { KIND_ENROLMENT, KIND_BOUNCE, KIND_COUNTER, KIND_QUESTION };
+
+static bool
+has_code(const struct store_review_item *it, const char *name)
+{
+	char *needle;
+	bool found;
+
+	if (it->reason_codes == NULL)
+		return false;
+	needle = xasprintf("[\"%s\"", name);
+	found = strstr(it->reason_codes, needle) != NULL;
+	free(needle);
+	return found;
+}
+
+static enum item_kind
+item_kind(const struct store_review_item *it)
+{
+	if (it->outbox > 0 || it->message <= 0)
+		return KIND_ENROLMENT; /* decision_applies() says what */
+	if ((it->verdict != NULL && strcmp(it->verdict, "bounce") == 0) ||
+	    has_code(it, "bounced") || has_code(it, "bounced-no-reply") ||
+	    has_code(it, "bounce-transient") || has_code(it, "bounce-refused"))
+		return KIND_BOUNCE;
+	if (has_code(it, "calendar-counter"))
+		return KIND_COUNTER;
+	if (has_code(it, "no-intent"))
+		return KIND_QUESTION;
+	return KIND_ENROLMENT;
+}
+
+/* A decision that cannot mean what it says: from the command line it
+   is refused (English, *error_r); from a decision folder the item goes
+   back to Beoordelen with note_nl for staff. */
+static int
+refuse(const struct review *r, const struct review_request *q,
+       const struct store_review_decision *d, const char *note_nl,
+       char *english, char **error_r)
+{
+	if (q->msgkey != NULL) {
+		struct store_review_decision back = *d;
+
+		if (store_review_return(r->store, &back, note_nl,
+					r->config->folder_review,
+					error_r) == -1) {
+			free(english);
+			return -1;
+		}
+	}
+	*error_r = english;
+	return REVIEW_REFUSED;
+}
+
+/* Approving a question enrols its sender's municipality: only a person
+   of a municipality, and only one not enrolled yet (else the approval
+   would send a second enrolment letter); 0 when it may go on. */
+static int
+question_approvable(const struct review *r, const struct review_request *q,
+		    const struct store_review_item *it,
+		    const struct store_review_decision *d,
+		    const struct gemeente *g, char **error_r)
+{
+	const char *domain =
+		it->from_addr != NULL ? mailaddr_domain(it->from_addr) : NULL;
+	const char *matched;
+	char **codes = NULL;
+	size_t i, n = 0, confirmed = 0;
+	bool enrolled = false;
+
+	if (domain == NULL ||
+	    gemeenten_by_domain(r->rules->gemeenten, domain, &matched) == NULL)
+		return refuse(
+			r, q, d,
+			"goedkeuren kan niet: deze vraag komt niet van een "
+			"gemeente; beantwoord de vraag zelf en zet het "
+			"bericht daarna in Negeren",
+			xasprintf("review item %lld is a question from %s, "
+				  "not from a municipality: approve enrols "
+				  "no one; answer it yourself, then aanmeld "
+				  "dismiss %lld",
+				  (long long)q->item,
+				  it->from_addr != NULL ? it->from_addr
+							: "no sender",
+				  (long long)q->item),
+			error_r);
+	if (store_enrolled(r->store, &codes, &n, &confirmed, error_r) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(codes[i], g->code) == 0)
+			enrolled = true;
+	util_free_strv(codes, n);
+	if (enrolled)
+		return refuse(
+			r, q, d,
+			"goedkeuren kan niet: dit is een vraag en de "
+			"gemeente is al aangemeld; beantwoord de vraag zelf "
+			"en zet het bericht daarna in Negeren",
+			xasprintf("review item %lld is a question and %s is "
+				  "enrolled already: approve would send it "
+				  "another enrolment letter; answer it "
+				  "yourself, then aanmeld dismiss %lld",
+				  (long long)q->item, g->code,
+				  (long long)q->item),
+			error_r);
+	return 0;
+}
+
 /* review_decide_item() once d says where the message is. */
 static int
 decide_at(const struct review *r, const struct review_request *q,
@@ -300,10 +423,13 @@ decide_at(const struct review *r, const struct review_request *q,
 	  char **error_r)
 {
 	const char *code = q->code != NULL ? q->code : it->suggested;
+	enum item_kind kind = item_kind(it);
 	struct build b;
 	int rc;
 
-	if (q->decision == REVIEW_APPROVE && code == NULL) {
+	if (kind == KIND_BOUNCE || kind == KIND_COUNTER)
+		code = NULL; /* nothing to enrol: every decision closes it */
+	else if (q->decision == REVIEW_APPROVE && code == NULL) {
 		struct review_request back = *q;
 
 		back.mailbox = d->mailbox;
@@ -316,9 +442,15 @@ decide_at(const struct review *r, const struct review_request *q,
 	b.q = q;
 	b.sha = it->sha256;
 	b.failed_mail = it->outbox > 0;
-	if (q->decision == REVIEW_APPROVE &&
+	b.close = kind == KIND_BOUNCE || kind == KIND_COUNTER;
+	if (!b.close && q->decision == REVIEW_APPROVE &&
 	    approved_municipality(r, code, q->now, &b.gemeente, error_r) == -1)
 		return -1;
+	if (kind == KIND_QUESTION && q->decision == REVIEW_APPROVE) {
+		rc = question_approvable(r, q, it, d, b.gemeente, error_r);
+		if (rc != 0)
+			return rc;
+	}
 	if (decision_applies(q, it, error_r) == -1)
 		return -1;
 	b.msg = item_message(it, r->config->spool_dir, error_r);
@@ -331,7 +463,19 @@ decide_at(const struct review *r, const struct review_request *q,
 	outmail_list_deinit(&b.mails);
 	free(b.detail);
 	message_free((struct message *)b.msg);
-	return rc == 1 ? REVIEW_APPLIED : rc;
+	if (rc == 1 && b.close)
+		*error_r = xstrdup(
+			kind == KIND_BOUNCE
+				? "a bounce: closed without mail or enrolment; "
+				  "the contact stays marked undeliverable "
+				  "(aanmeld contact clear-bounce CODE ADDRESS "
+				  "takes the mark off)"
+				: "a counter-proposal: closed without mail; "
+				  "answer it yourself if the time should "
+				  "change");
+	if (rc == 1)
+		return b.close ? REVIEW_CLOSED : REVIEW_APPLIED;
+	return rc;
 }
 
 int

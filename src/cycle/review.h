@@ -73,9 +73,12 @@ struct review_request {
 #define REVIEW_APPLIED 1	 /* done */
 #define REVIEW_NO_MUNICIPALITY 2 /* approve without one: back to review */
 #define REVIEW_NOT_FOUND 3	 /* no such item */
+#define REVIEW_CLOSED 4		 /* a bounce or a COUNTER: closed, no mail */
+#define REVIEW_REFUSED 5	 /* cannot mean that: refused, item open */
 
 /* Applies q.  *decided_by_r (heap) with REVIEW_ALREADY; *error_r (heap)
-   with -1 and with REVIEW_NO_MUNICIPALITY (why). */
+   with -1, REVIEW_NO_MUNICIPALITY and REVIEW_REFUSED (why) and with
+   REVIEW_CLOSED (what closing it left as it was). */
 int review_decide(const struct review *r, const struct review_request *q,
 		  char **decided_by_r, char **error_r);
 /* review_decide() for an item read already and still open: the decision

@@ -101,9 +101,11 @@ apply_folder(const struct review *r, const char *folder, const char *key,
 		rc = review_decide_item(r, &q, &it, &by, &err);
 		switch (rc) {
 		case REVIEW_APPLIED:
+		case REVIEW_CLOSED:
 			stats->applied++;
 			goto out;
 		case REVIEW_NO_MUNICIPALITY:
+		case REVIEW_REFUSED:
 			log_warnx("review item %lld in %s: %s",
 				  (long long)it.id, folder, err);
 			stats->returned++;

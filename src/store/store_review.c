@@ -17,7 +17,8 @@
 	"SELECT r.id, COALESCE(r.message, 0), r.status, r.reason,"             \
 	" r.suggested, r.note, r.decision, r.decided_by, m.mailbox,"           \
 	" m.msgkey, m.message_id, m.sha256, m.spool_path, m.from_addr,"        \
-	" m.verdict, COALESCE(r.outbox, 0) FROM review_items r"                \
+	" m.verdict, COALESCE(r.outbox, 0), r.reason_codes"                    \
+	" FROM review_items r"                                                 \
 	" LEFT JOIN messages m"                                                \
 	" ON m.id = r.message "
 
@@ -50,6 +51,7 @@ read_item(struct store *s, const char *sql, int64_t arg,
 		it->from_addr = store_column_dup(st, 13);
 		it->verdict = store_column_dup(st, 14);
 		it->outbox = sqlite3_column_int64(st, 15);
+		it->reason_codes = store_column_dup(st, 16);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -83,6 +85,7 @@ store_review_item_deinit(struct store_review_item *it)
 {
 	free(it->status);
 	free(it->reason);
+	free(it->reason_codes);
 	free(it->suggested);
 	free(it->note);
 	free(it->decision);

@@ -25,9 +25,10 @@ struct store_review_item {
 	int64_t outbox;	 /* a failed mail's item: its outbox row, else 0 */
 	char *status;	 /* "open" or "decided" */
 	char *reason;
-	char *suggested; /* the classifier's municipality code */
-	char *note;	 /* why it is still open after a decision */
-	char *decision;	 /* "approve", "reject", "dismiss" */
+	char *reason_codes; /* the reasons as coded (reason_list_encode()) */
+	char *suggested;    /* the classifier's municipality code */
+	char *note;	    /* why it is still open after a decision */
+	char *decision;	    /* "approve", "reject", "dismiss" */
 	char *decided_by;
 	/* the message */
 	char *mailbox;
