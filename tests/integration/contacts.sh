@@ -114,6 +114,18 @@ eq "... an open review item with the Dutch reason" 1 \
 		AND r.status = 'open'")"
 cli_on aanmeld --now "2021-04-15 10:05" queue >"$work/queue.out" 2>&1
 ok $? "aanmeld queue"
+# staff approve it: the item closes, no letter, no enrolment
+counter=$(sql "SELECT r.id FROM review_items r JOIN messages m
+	ON m.id = r.message WHERE m.msgkey = '4.counter'")
+rows=$(sql "SELECT count(*) FROM outbox")
+cli_on aanmeld --now "2021-04-15 10:06" approve "$counter" \
+	>"$work/approve.out" 2>&1
+ok $? "approve of the COUNTER exits 0"
+check "... saying it closes without mail" grep -q "closed without mail" \
+	"$work/approve.out"
+eq "... the item decided" decided \
+	"$(sql "SELECT status FROM review_items WHERE id = $counter")"
+eq "... no mail queued for it" "$rows" "$(sql "SELECT count(*) FROM outbox")"
 f=$(grep -l '^Subject: Ontvangen:' "$work/sink/"*.eml)
 $PY -c 'import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(),
