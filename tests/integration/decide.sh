@@ -23,12 +23,6 @@ U=j.jansen@utrecht.nl
 Z=p.devries@zeist.nl
 G=k.smit@groningen.nl
 
-confirm_id() {	# confirm_id RCPT: the Message-ID of its confirmation
-	sql "SELECT message_id FROM outbox WHERE kind = 'confirm' AND rcpt = '$1'"
-}
-answers_to() {	# answers_to ID: outbox rows caused by <ID@test.example>
-	sql "SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message WHERE m.message_id = '$1@test.example'"
-}
 status_of() {	# status_of ID: the review item's status and decision
 	sql "SELECT status || '|' || COALESCE(decision, '') FROM review_items WHERE id = $(item_of "$1")"
 }

@@ -233,6 +233,13 @@ got() {
 addr_token() {
 	printf 'a%s' "$(printf '%s' "$1" | tr 'A-Z' 'a-z' | sha256sum | cut -c1-32)"
 }
+confirm_id() {	# confirm_id RCPT: the Message-ID of its confirmation (sql)
+	sql "SELECT message_id FROM outbox WHERE kind = 'confirm' AND rcpt = '$1'"
+}
+answers_to() {	# answers_to ID: outbox rows caused by <ID@test.example>
+	sql "SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message WHERE m.message_id = '$1@test.example'"
+}
+
 # spool_traces SPOOL ADDRESS: the lines of SPOOL's database (its dump, its file
 # and its write-ahead log), of the spool's file names (its maildir
 # aside) and of the file transport's copies of mail sent that hold the
