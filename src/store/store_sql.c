@@ -559,6 +559,9 @@ const char *const store_sql[STMT_COUNT] = {
 		" AND e.status = 'confirmed' ORDER BY c.added_at, c.id LIMIT 1",
 	[STMT_INSERT_DELIVERY] = "INSERT INTO deliveries (code, message,"
 				 " received_at) VALUES (?1, ?2, ?3)",
+	/* a municipality's deliveries since a time (the daily cap) */
+	[STMT_DELIVERIES_SINCE] = "SELECT count(*) FROM deliveries"
+				  " WHERE code = ?1 AND received_at > ?2",
 	[STMT_INSERT_DELIVERY_FILE] =
 		"INSERT INTO delivery_files (delivery, name, path, size)"
 		" VALUES (?1, ?2, ?3, ?4)",
