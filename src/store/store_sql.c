@@ -514,7 +514,7 @@ const char *const store_sql[STMT_COUNT] = {
 		" ELSE 'queued' END,"
 		" done_at = CASE WHEN attempts + 1 >= ?2 THEN ?3 END"
 		" WHERE id = ?4",
-	[STMT_OUTBOX_KEY] = "SELECT 1 FROM outbox WHERE key = ?1",
+	[STMT_OUTBOX_KEY] = "SELECT status FROM outbox WHERE key = ?1",
 	[STMT_SCHEDULE_STATE] =
 		"SELECT evaluated_at, next_moment, programme_hash,"
 		" (SELECT COALESCE(max(id), 0) FROM schedule_changes)"
