@@ -182,8 +182,9 @@ run(struct send *s, const struct schedule_contact *cs, size_t n,
 	struct outmail_list mails;
 	struct outmail one;
 	const char **codes = xcalloc(n + 1, sizeof(*codes));
-	char *err = NULL, *key, *actor, *detail;
-	unsigned queued = 0, known = 0, would = 0, back = 0;
+	char *err = NULL, *key, *actor, *detail, *status;
+	unsigned queued = 0, waiting = 0, known = 0, failed = 0, would = 0,
+		 back = 0;
 	size_t i;
 	int rc = 0, q;
 
@@ -202,13 +203,23 @@ run(struct send *s, const struct schedule_contact *cs, size_t n,
 		}
 		key = audience_key(s->text, strlen(s->text), cs[i].code,
 				   cs[i].addr);
-		q = store_programme_queued(s->rt->store, key, &err);
+		q = store_programme_queued_status(s->rt->store, key, &status,
+						  &err);
 		if (q != 0) {
 			free(key);
 			rc = q == -1 ? -1 : 0;
-			known += q == 1;
-			if (q == 1)
-				print_contact(&cs[i], "already sent");
+			/* queued is not yet sent: the daemon sends it */
+			if (q == 1 && strcmp(status, "queued") == 0) {
+				waiting++;
+				print_contact(&cs[i], "queued before");
+			} else if (q == 1 && strcmp(status, "failed") == 0) {
+				failed++;
+				print_contact(&cs[i], "failed before");
+			} else if (q == 1) {
+				known++;
+				print_contact(&cs[i], "sent before");
+			}
+			free(status);
 			continue;
 		}
 		print_contact(&cs[i], s->dry_run ? "would send" : "send");
@@ -233,14 +244,16 @@ run(struct send *s, const struct schedule_contact *cs, size_t n,
 			actor, "send", detail, &queued, &err);
 	if (rc == -1 && err != NULL)
 		fprintf(stderr, "send: %s\n", err);
-	else if (rc == 0 && back > 0)
-		printf("%s: %u new, %u sent before, %u came back\n",
+	else if (rc == 0) {
+		printf("%s: %u new, %u queued before, %u sent before",
 		       s->dry_run ? "dry run" : "queued",
-		       s->dry_run ? would : queued, known, back);
-	else if (rc == 0)
-		printf("%s: %u new, %u sent before\n",
-		       s->dry_run ? "dry run" : "queued",
-		       s->dry_run ? would : queued, known);
+		       s->dry_run ? would : queued, waiting, known);
+		if (failed > 0)
+			printf(", %u failed before", failed);
+		if (back > 0)
+			printf(", %u came back", back);
+		putchar('\n');
+	}
 	free(err);
 	free(actor);
 	free(detail);

@@ -175,6 +175,26 @@ delivered(const struct store_attendance_contact *c, char *got, size_t size,
 	snprintf(versions, vsize, "%u", c->deliveries);
 }
 
+/* When a mail to c came back ("" when none). */
+static void
+bounced_at(const struct store_attendance_contact *c, char *out, size_t size)
+{
+	if (c->undeliverable_at != 0)
+		format_time(c->undeliverable_at, out, size);
+	else
+		util_strlcpy(out, "", size);
+}
+
+/* The list's contact, marked when mail to it came back: heap, or NULL
+   when the address is to be shown as it is. */
+static char *
+list_marked(const struct store_attendance_contact *c)
+{
+	if (c->address == NULL || c->undeliverable_at == 0)
+		return NULL;
+	return xasprintf("%s (bounced)", c->address);
+}
+
 /* A value of `aanmeld list`: "-" when empty, else escaped for the
    terminal on one line. */
 static int
@@ -234,8 +254,8 @@ place_text(const struct store_attendance_contact *c, char *buf, size_t size)
 	return buf;
 }
 
-/* the CSV's head, the items, and the deliverable's two */
-#define COLUMNS_MAX (9 + EXPORT_ITEMS_MAX)
+/* the CSV's head, the items, the deliverable's two and the bounce */
+#define COLUMNS_MAX (10 + EXPORT_ITEMS_MAX)
 
 char *
 export_csv(const struct export_table *t, bool excel, size_t *len_r)
@@ -248,7 +268,7 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 	};
 	const char *v[COLUMNS_MAX];
 	char sep = excel ? ';' : ',', when[32], got[32], versions[16],
-	     place[24];
+	     place[24], bounced[32];
 	struct buf b;
 	size_t i, k, n;
 	int rc = 0;
@@ -262,6 +282,8 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		v[n++] = t->titles[k];
 	v[n++] = "tekst ontvangen";
 	v[n++] = "versies";
+	/* last, so that the columns before keep their place */
+	v[n++] = "e-mail kwam terug";
 	rc |= add_line(&b, v, n, sep, false, false);
 	for (i = 0; i < t->n_rows; i++) {
 		const struct store_attendance_contact *c = t->rows[i].contact;
@@ -280,6 +302,8 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		delivered(c, got, sizeof(got), versions, sizeof(versions));
 		v[n++] = got;
 		v[n++] = versions;
+		bounced_at(c, bounced, sizeof(bounced));
+		v[n++] = bounced;
 		rc |= add_line(&b, v, n, sep, false, false);
 	}
 	if (rc != 0) {
@@ -297,7 +321,7 @@ export_list(const struct export_table *t, bool csv)
 		"code", "name", "status", "place", "enrolled_at", "contact",
 	};
 	const char *v[COLUMNS_MAX];
-	char when[32], got[32], versions[16], place[24];
+	char when[32], got[32], versions[16], place[24], *contact;
 	struct buf b;
 	size_t i, k, n;
 	int rc = 0;
@@ -320,13 +344,15 @@ export_list(const struct export_table *t, bool csv)
 		v[n++] = c->status;
 		v[n++] = place_text(c, place, sizeof(place));
 		v[n++] = when;
-		v[n++] = c->address;
+		contact = list_marked(c);
+		v[n++] = contact != NULL ? contact : c->address;
 		for (k = 0; k < t->n_items; k++)
 			v[n++] = t->rows[i].answers[k];
 		delivered(c, got, sizeof(got), versions, sizeof(versions));
 		v[n++] = got;
 		v[n++] = versions;
 		rc |= add_line(&b, v, n, csv ? ',' : '\t', !csv, csv);
+		free(contact);
 	}
 	if (rc != 0) {
 		buf_deinit(&b);

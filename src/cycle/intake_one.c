@@ -458,18 +458,26 @@ keep_files(struct intake *in, const struct intake_item *it, const char *code,
 	return rc;
 }
 
-/* Who the sender is a participant for, when a delivery is possible. */
+/* Who the sender is a participant for, when a delivery is possible,
+   and how often it delivered in the 24 hours before now. */
 static int
-find_participant(struct intake *in, const struct message *msg, char **code_r,
-		 char **error_r)
+find_participant(struct intake *in, const struct message *msg, time_t now,
+		 char **code_r, unsigned *today_r, char **error_r)
 {
 	*code_r = NULL;
+	*today_r = 0;
 	if (in->rules->programme->deliverable == NULL || msg->from_addr == NULL)
 		return 0;
-	return store_participant(in->store, msg->from_addr, code_r, error_r) ==
-			       -1
-		       ? -1
-		       : 0;
+	if (store_participant(in->store, msg->from_addr, code_r, error_r) == -1)
+		return -1;
+	if (*code_r != NULL &&
+	    store_deliveries_since(in->store, *code_r, now - 24 * 60 * 60,
+				   today_r, error_r) == -1) {
+		free(*code_r);
+		*code_r = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* Classifies and records one new message; returns its verdict or -1. */
@@ -507,7 +515,8 @@ decide(struct intake *in, const struct intake_item *it, time_t now,
 	st.enrolled = (const char *const *)codes;
 	st.n_enrolled = n;
 	st.confirmed = confirmed;
-	if (find_participant(in, msg, &participant, error_r) == -1)
+	if (find_participant(in, msg, now, &participant, &st.deliveries_today,
+			     error_r) == -1)
 		return -1;
 	st.participant = participant;
 	memset(&plan, 0, sizeof(plan));

@@ -423,6 +423,14 @@ judge_delivery(struct judge *j, const struct classify_state *st,
 				NUM(n1, empty));
 		return VERDICT_REVIEW;
 	}
+	/* one participant must not fill the spool with versions */
+	if (st->deliveries_today >=
+	    j->rules->programme->max_deliveries_per_day) {
+		reason_list_add(&j->reasons, REASON_DELIVERY_LIMIT,
+				j->gemeente->name,
+				NUM(n1, st->deliveries_today));
+		return VERDICT_REVIEW;
+	}
 	return VERDICT_DELIVER;
 }
 

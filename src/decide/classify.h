@@ -85,6 +85,10 @@ struct classify_state {
 	   of, or NULL: its mail with an attachment, or matching a deliver
 	   rule, is a delivery ([deadline] deliverable) */
 	const char *participant;
+	/* deliveries of participant in the 24 hours before now: from
+	   [deadline] max_deliveries_per_day on, a delivery is for a
+	   person */
+	unsigned deliveries_today;
 	/* the sender is a contact of a municipality: its mail is read by
 	   a person even when no rule knows what it is about */
 	bool contact;

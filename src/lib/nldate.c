@@ -58,7 +58,7 @@ nldate_format_moment(time_t t, char *buf, size_t size)
 		util_strlcpy(buf, "?", size);
 		return;
 	}
-	snprintf(buf, size, "%s %d %s %d, %02d.%02d uur", days[tm.tm_wday],
+	snprintf(buf, size, "%s %d %s %d om %02d.%02d uur", days[tm.tm_wday],
 		 tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
 		 tm.tm_min);
 }

@@ -16,7 +16,8 @@ const char *nldate_month(int mon);
 void nldate_format(time_t t, char *buf, size_t size);
 /* "3 april 2021" */
 void nldate_format_day(time_t t, char *buf, size_t size);
-/* "zaterdag 3 april 2021, 09.05 uur" */
+/* "zaterdag 3 april 2021 om 09.05 uur", as a sentence says when
+   something happened ("ontvangen op ...") */
 void nldate_format_moment(time_t t, char *buf, size_t size);
 /* "3 april 2021, 09.05 uur" */
 void nldate_format_when(time_t t, char *buf, size_t size);

@@ -460,6 +460,11 @@ static const struct {
 		 "de mailserver van %1 weigerde onze e-mail: %2; dat gaat over "
 		 "de e-mail (bijvoorbeeld gezien als ongewenst), niet over het "
 		 "adres: het adres blijft in gebruik"},
+	[REASON_DELIVERY_LIMIT] =
+		{"delivery-limit", 2,
+		 "%1 delivered %2 times in 24 hours: this one is for a person",
+		 "%1 heeft binnen 24 uur al %2 keer een tekst ingeleverd; deze "
+		 "versie is niet vastgelegd en niet bevestigd"},
 };
 
 const char *

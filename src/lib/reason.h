@@ -145,6 +145,8 @@ enum reason_code {
 	/* classify.c: a mail of ours given up on after a temporary failure */
 	REASON_BOUNCE_TRANSIENT,
 	REASON_BOUNCE_REFUSED,
+	/* classify.c: past [deadline] max_deliveries_per_day */
+	REASON_DELIVERY_LIMIT,
 	REASON_COUNT
 };
 

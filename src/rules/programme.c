@@ -201,6 +201,22 @@ session_for(struct load *l, const char *section, unsigned line)
 	return &p->sessions[p->n_sessions++];
 }
 
+/* [deadline] max_deliveries_per_day. */
+static int
+max_deliveries(struct load *l, const char *value, unsigned line)
+{
+	const char *err = NULL;
+	long long n;
+
+	if (util_strtonum(value, 1, 1000, &n, &err) == -1) {
+		rulefile_error(l->errors, l->path, line,
+			       "max_deliveries_per_day: %s", err);
+		return -1;
+	}
+	l->p->max_deliveries_per_day = (unsigned)n;
+	return 0;
+}
+
 static int
 on_value(void *user, const char *section, const char *name, const char *value,
 	 unsigned line)
@@ -221,6 +237,9 @@ on_value(void *user, const char *section, const char *name, const char *value,
 		l->p->deliverable = (free(l->p->deliverable), xstrdup(value));
 		return 0;
 	}
+	if (strcmp(section, "deadline") == 0 &&
+	    strcmp(name, "max_deliveries_per_day") == 0)
+		return max_deliveries(l, value, line);
 	if (strcmp(section, "deadline") == 0)
 		return item_value(l, &l->p->deadline, name, value, line);
 	if (strcmp(section, "congress") == 0)
@@ -303,6 +322,7 @@ programme_load(const char *path, struct buf *errors)
 	p->deadline_reminders[0] = (struct programme_offset){14, 'd'};
 	p->deadline_reminders[1] = (struct programme_offset){3, 'd'};
 	p->n_deadline_reminders = 2;
+	p->max_deliveries_per_day = PROGRAMME_DELIVERIES_PER_DAY;
 
 	rc = inifile_parse(path, on_value, &l, &syntax, &err);
 	if (rc == 0) {

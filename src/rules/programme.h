@@ -20,6 +20,8 @@ struct buf;
 #define PROGRAMME_REMINDERS_MAX 8
 /* An offset is at most this many days (or hours, 'h'). */
 #define PROGRAMME_OFFSET_MAX 365
+/* [deadline] max_deliveries_per_day when the file does not say */
+#define PROGRAMME_DELIVERIES_PER_DAY 5
 
 /* "7d": the same local time 7 calendar days before (across a change to or
    from summer time); "12h": 12 hours before. */
@@ -54,6 +56,10 @@ struct programme {
 	   deadline, as it reads in a Dutch sentence ("uw tekst (best
 	   practice)"); NULL: no mail is taken for a delivery */
 	char *deliverable;
+	/* [deadline] max_deliveries_per_day (default 5): more deliveries
+	   of one municipality within 24 hours go to a person, so that no
+	   participant fills the spool with versions */
+	unsigned max_deliveries_per_day;
 	struct programme_item congress; /* title NULL when absent */
 	/* [reminders]: before each session (default 7d 1d) and before the
 	   text deadline (default 14d 3d), largest first */

@@ -147,6 +147,7 @@ contact_row(void *row, sqlite3_stmt *st)
 	r->place = (size_t)sqlite3_column_int64(st, 6);
 	r->delivered_at = (time_t)sqlite3_column_int64(st, 7);
 	r->deliveries = (unsigned)sqlite3_column_int(st, 8);
+	r->undeliverable_at = (time_t)sqlite3_column_int64(st, 9);
 }
 
 int
@@ -165,8 +166,8 @@ store_attendance_contacts(struct store *s,
 		" c.name, " STORE_PLACE_SQL(
 			"e") ", (SELECT max(received_at) FROM deliveries d"
 			     " WHERE d.code = e.code), (SELECT count(*) FROM"
-			     " deliveries d WHERE d.code = e.code)"
-			     " FROM enrolments e"
+			     " deliveries d WHERE d.code = e.code),"
+			     " c.undeliverable_at FROM enrolments e"
 			     " LEFT JOIN contacts c ON c.code = e.code"
 			     " ORDER BY e.status = 'waitlist', e.arrival, "
 			     "c.added_at, c.id",

@@ -69,6 +69,9 @@ struct store_attendance_contact {
 	   version came (0: none yet), and how many versions */
 	time_t delivered_at;
 	unsigned deliveries;
+	/* when a mail to the contact came back (0: never): it gets no
+	   more mail */
+	time_t undeliverable_at;
 };
 
 /* One recorded answer. */

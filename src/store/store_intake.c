@@ -127,6 +127,26 @@ store_outsider_answers_since(struct store *s, time_t since, unsigned *count_r,
 }
 
 int
+store_deliveries_since(struct store *s, const char *code, time_t since,
+		       unsigned *count_r, char **error_r)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_DELIVERIES_SINCE, error_r);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, code);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count_r = (unsigned)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, error_r, "deliveries since");
+	return 0;
+}
+
+int
 store_participant(struct store *s, const char *addr, char **code_r,
 		  char **error_r)
 {

@@ -90,6 +90,9 @@ int store_answers_since(struct store *s, const char *rcpt, time_t since,
    (for the hourly cap on them). */
 int store_outsider_answers_since(struct store *s, time_t since,
 				 unsigned *count_r, char **error_r);
+/* The deliveries of code received after since in *count_r: 0 or -1. */
+int store_deliveries_since(struct store *s, const char *code, time_t since,
+			   unsigned *count_r, char **error_r);
 /* The code of the first confirmed municipality addr is a contact of
    (case folded) in *code_r (heap): 1; 0 when none (*code_r NULL). */
 int store_participant(struct store *s, const char *addr, char **code_r,

@@ -529,19 +529,33 @@ fail:
 }
 
 int
-store_programme_queued(struct store *s, const char *key, char **error_r)
+store_programme_queued_status(struct store *s, const char *key, char **status_r,
+			      char **error_r)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOX_KEY, error_r);
 	int rc;
 
+	*status_r = NULL;
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc == SQLITE_ROW)
+		*status_r = store_column_dup(st, 0);
+	else if (rc != SQLITE_DONE)
 		store_fail(s, error_r, "outbox key");
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_programme_queued(struct store *s, const char *key, char **error_r)
+{
+	char *status;
+	int rc = store_programme_queued_status(s, key, &status, error_r);
+
+	free(status);
+	return rc;
 }
 
 int

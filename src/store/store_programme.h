@@ -91,6 +91,10 @@ int store_programme_removed_item(struct store *s, unsigned number,
 
 /* 1 when an outbox row has this key, 0 when not. */
 int store_programme_queued(struct store *s, const char *key, char **error_r);
+/* The same, with the row's status (queued, sent, failed) in *status_r
+   (heap; NULL when there is none). */
+int store_programme_queued_status(struct store *s, const char *key,
+				  char **status_r, char **error_r);
 /* Queues the mails (a key already queued is skipped), one transaction. */
 int store_programme_queue(struct store *s, const struct outmail *mails,
 			  size_t n, time_t now, char **error_r);

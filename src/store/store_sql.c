@@ -514,7 +514,7 @@ const char *const store_sql[STMT_COUNT] = {
 		" ELSE 'queued' END,"
 		" done_at = CASE WHEN attempts + 1 >= ?2 THEN ?3 END"
 		" WHERE id = ?4",
-	[STMT_OUTBOX_KEY] = "SELECT 1 FROM outbox WHERE key = ?1",
+	[STMT_OUTBOX_KEY] = "SELECT status FROM outbox WHERE key = ?1",
 	[STMT_SCHEDULE_STATE] =
 		"SELECT evaluated_at, next_moment, programme_hash,"
 		" (SELECT COALESCE(max(id), 0) FROM schedule_changes)"
@@ -559,6 +559,9 @@ const char *const store_sql[STMT_COUNT] = {
 		" AND e.status = 'confirmed' ORDER BY c.added_at, c.id LIMIT 1",
 	[STMT_INSERT_DELIVERY] = "INSERT INTO deliveries (code, message,"
 				 " received_at) VALUES (?1, ?2, ?3)",
+	/* a municipality's deliveries since a time (the daily cap) */
+	[STMT_DELIVERIES_SINCE] = "SELECT count(*) FROM deliveries"
+				  " WHERE code = ?1 AND received_at > ?2",
 	[STMT_INSERT_DELIVERY_FILE] =
 		"INSERT INTO delivery_files (delivery, name, path, size)"
 		" VALUES (?1, ?2, ?3, ?4)",

@@ -221,9 +221,9 @@ ok $? "export --csv exits 0"
 	printf 'Sessie 1: introductie en ambities,Sessie 2: inspiratie van buitenlandse gemeenten,'
 	printf 'Sessie 3: werksessie,Sessie 4: werksessie,'
 	printf 'Sessie 5: teksten afronden en prototype handreiking,'
-	printf 'Opleveren tekst (best practice),Slotcongres Iedereen Doet Mee!,tekst ontvangen,versies\r\n'
-	printf 'GM0344,Utrecht,bevestigd,,2021-04-01 10:00,Tester,a.meijer@utrecht.nl,geaccepteerd,afgewezen,,,,,,,0\r\n'
-	printf 'GM0193,Zwolle,bevestigd,,2021-04-01 10:05,Tester,k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,,,0\r\n'
+	printf 'Opleveren tekst (best practice),Slotcongres Iedereen Doet Mee!,tekst ontvangen,versies,e-mail kwam terug\r\n'
+	printf 'GM0344,Utrecht,bevestigd,,2021-04-01 10:00,Tester,a.meijer@utrecht.nl,geaccepteerd,afgewezen,,,,,,,0,\r\n'
+	printf 'GM0193,Zwolle,bevestigd,,2021-04-01 10:05,Tester,k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,,,0,\r\n'
 } >"$work/plain.want"
 same "export --csv: the bytes (RFC 4180, CRLF)" "$work/plain.want" "$work/plain.csv"
 cli_on aanmeld export --csv --excel >"$work/excel.csv"
@@ -247,6 +247,21 @@ check "excel: a formula from mail is text" \
 cli_on aanmeld export --csv >"$work/quoted-plain.csv"
 check "plain: ';' needs no quotes, '\"' does" \
 	grep -q ',"Meijer; ""Anouk""",a.meijer@utrecht.nl,' "$work/quoted-plain.csv"
+
+# a contact that mail came back from (a bounce marks it): list and export
+# say so, in the contact column and in the export's last column
+sql "UPDATE contacts SET undeliverable_at = 1628589600 WHERE address = 'k.bakker@zwolle.nl'"
+cli_on aanmeld list >"$work/bounced.out" 2>&1
+ok $? "list with a bounced contact exits 0"
+eq "list: the bounced contact is marked" \
+	"GM0193	Zwolle	confirmed	-	2021-04-01 10:05	k.bakker@zwolle.nl (bounced)	-	-	declined	tentative	-	-	-	-	0" \
+	"$(grep '^GM0193' "$work/bounced.out")"
+cli_on aanmeld export --csv >"$work/bounced.csv"
+check "export: when mail to it came back, at the end of its line" \
+	grep -q ',k.bakker@zwolle.nl,,,afgewezen,voorlopig,,,,,0,2021-08-10 12:00'"$cr"'$' "$work/bounced.csv"
+check "export: the other contact is not marked" \
+	grep -q ',a.meijer@utrecht.nl,.*,0,'"$cr"'$' "$work/bounced.csv"
+sql "UPDATE contacts SET undeliverable_at = NULL"
 
 # 7. usage and exit codes
 cli_on aanmeld export --help >"$work/help.out" 2>&1

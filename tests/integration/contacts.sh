@@ -133,7 +133,7 @@ m = email.message_from_bytes(open(sys.argv[1], "rb").read(),
 print(" ".join(m.get_body(("plain",)).get_content().split()))' "$f" \
 	>"$work/ack.txt"
 check "the acknowledgement writes the moment the Dutch way" grep -q \
-	"ontvangen op donderdag 15 april 2021, 10.00 uur\." "$work/ack.txt"
+	"ontvangen op donderdag 15 april 2021 om 10.00 uur\." "$work/ack.txt"
 
 once_ok "2021-04-22 13:30"
 once_ok "2021-04-28 13:30"

@@ -111,7 +111,14 @@ eq "dry run: four would get it" 4 "$(grep -c '^would send' "$work/send.out")"
 eq "dry run: nothing queued" 0 "$(sql "SELECT count(*) FROM outbox WHERE kind = 'send'")"
 cli_on aanmeld --now "2021-08-02 09:00" send "$work/nieuws.txt" --to confirmed >"$work/send.out"
 ok $? "send exits 0"
-eq "send: four queued" "queued: 4 new, 0 sent before" "$(tail -n 1 "$work/send.out")"
+eq "send: four queued" "queued: 4 new, 0 queued before, 0 sent before" "$(tail -n 1 "$work/send.out")"
+# again before the daemon sent them: queued, not yet sent
+cli_on aanmeld --now "2021-08-02 09:30" send "$work/nieuws.txt" --to confirmed >"$work/send.out"
+ok $? "send again before the daemon ran exits 0"
+eq "send before the daemon ran: still queued" "queued: 0 new, 4 queued before, 0 sent before" \
+	"$(tail -n 1 "$work/send.out")"
+eq "send before the daemon ran: each line says queued" 4 \
+	"$(grep -c '^queued before	' "$work/send.out")"
 once aanmeld "2021-08-02 10:00"
 for r in "$A" "$B" "$C" "$D"; do
 	eq "send: $r got it once" 1 "$(sent_kind send "$r")"
@@ -120,7 +127,8 @@ eq "no address in the keys" 0 \
 	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'send' AND key LIKE '%@%'")"
 cli_on aanmeld --now "2021-08-02 09:00" send "$work/nieuws.txt" --to confirmed >"$work/send.out"
 ok $? "send again exits 0"
-eq "send again: nothing new" "queued: 0 new, 4 sent before" "$(tail -n 1 "$work/send.out")"
+eq "send again: nothing new" "queued: 0 new, 0 queued before, 4 sent before" "$(tail -n 1 "$work/send.out")"
+eq "send again: each line says sent" 4 "$(grep -c '^sent before	' "$work/send.out")"
 eq "still four in the outbox" 4 "$(sql "SELECT count(*) FROM outbox WHERE kind = 'send'")"
 cli_on aanmeld history >"$work/history.out"
 eq "history: one line per mail sent" 4 "$(grep -c '	send	' "$work/history.out")"

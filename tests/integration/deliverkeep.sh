@@ -4,7 +4,8 @@
 # empty attachment (for a person, not confirmed), a name of 10,000 bytes
 # (its extension kept), a name in RFC 2231 form; and that forget and the retention purge take the
 # delivered files and their names along with the raw copies, while the
-# fact that a municipality delivered stays.
+# fact that a municipality delivered stays; a sixth version within 24
+# hours goes to a person.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -76,6 +77,22 @@ fname=$(sql "SELECT f.name FROM delivery_files f JOIN deliveries d ON d.id = f.d
 check "a name of 10,000 bytes keeps its extension" \
 	sh -c "case '$fname' in LLLL*.docx) exit 0;; esac; exit 1"
 
+# past five deliveries in 24 hours (max_deliveries_per_day) a version is
+# for a person: not kept, not confirmed
+for i in 1 2 3 4; do
+	filed v$i "$A" "Onze tekst" "v$i.pdf" "v$i tekst" |
+		into_maildir 210$i.v$i.host
+done
+once aanmeld "2021-07-20 12:00"
+ok $? "versions: aanmeldd --once exits 0"
+eq "Utrecht: three more versions up to five are kept" "deliver deliver deliver review" \
+	"$(sql "SELECT group_concat(verdict, ' ') FROM (SELECT verdict FROM messages WHERE message_id LIKE 'v_@test.example' ORDER BY message_id)")"
+check "the sixth says why" reasons 2104.v4.host "delivered 5 times in 24 hours"
+eq "Utrecht: five confirmations, none for the sixth" 5 \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'delivered' AND rcpt = '$A'")"
+eq "the sixth's file is not kept" 5 \
+	"$(find spool/deliveries/GM0344 -type f | wc -l)"
+
 # forget Zwolle's contact: its files and their names go, the delivery stays
 zfile=spool/$(sql "SELECT f.path FROM delivery_files f JOIN deliveries d ON d.id = f.delivery WHERE d.code = 'GM0193'")
 check "Zwolle's file is there before" test -f "$zfile"
@@ -86,14 +103,14 @@ eq "forget: no name of its files left" 0 \
 	"$(sql "SELECT count(*) FROM delivery_files f JOIN deliveries d ON d.id = f.delivery WHERE d.code = 'GM0193'")"
 eq "forget: that Zwolle delivered stays" 1 \
 	"$(sql "SELECT count(*) FROM deliveries WHERE code = 'GM0193'")"
-eq "forget: Utrecht's two files untouched" 2 \
+eq "forget: Utrecht's five files untouched" 5 \
 	"$(find spool/deliveries/GM0344 -type f | wc -l)"
 
 # the purge after the cut-off takes every delivered file, and strays
 printf 'stray' >spool/deliveries/GM0344/stray.pdf
 cli_on aanmeld --now "2022-10-08 10:00" purge --dry-run >"$work/purge0.out" 2>&1
 ok $? "purge --dry-run exits 0"
-eq "dry run: the files stay" 3 "$(find spool/deliveries -type f | wc -l)"
+eq "dry run: the files stay" 6 "$(find spool/deliveries -type f | wc -l)"
 cli_on aanmeld --now "2022-10-08 10:00" purge >"$work/purge.out" 2>&1
 ok $? "purge exits 0"
 eq "purge: no delivered file left" 0 "$(find spool/deliveries -type f | wc -l)"

@@ -209,18 +209,18 @@ T="2021-08-20 09:00"
 cli send "$work/nieuws.txt" --to confirmed --dry-run
 ok $? "aanmeld send --dry-run"
 eq "... counts the five it would send, not Tilburg's address that came back" \
-	"dry run: 5 new, 0 sent before, 1 came back" "$(tail -n 1 "$work/cli.out")"
+	"dry run: 5 new, 0 queued before, 0 sent before, 1 came back" "$(tail -n 1 "$work/cli.out")"
 eq "... says so of Tilburg's" "came back	GM0855	Tilburg	$Y" \
 	"$(grep "	$Y\$" "$work/cli.out")"
 cli send "$work/nieuws.txt" --to confirmed
 ok $? "aanmeld send --to confirmed"
 eq "... queued for the five contacts of the confirmed it can reach" \
-	"queued: 5 new, 0 sent before, 1 came back" "$(tail -n 1 "$work/cli.out")"
+	"queued: 5 new, 0 queued before, 0 sent before, 1 came back" "$(tail -n 1 "$work/cli.out")"
 once_ok "2021-08-20 10:00"
 sent=$(delivered)
 cli send "$work/nieuws.txt" --to confirmed
 ok $? "aanmeld send again"
-eq "... queues nothing" "queued: 0 new, 5 sent before, 1 came back" \
+eq "... queues nothing" "queued: 0 new, 0 queued before, 5 sent before, 1 came back" \
 	"$(tail -n 1 "$work/cli.out")"
 eq "no send row for Tilburg's address" 0 \
 	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'send' AND rcpt = '$Y'")"

@@ -1052,18 +1052,23 @@ test_deliveries(void **state)
 /* Odd shapes of a participant's text: an empty file is for a person (a
    failed upload, never confirmed); an answer to an invitation with the
    text attached keeps the text (the answer is not recorded), and from
-   anyone else stays an answer. */
+   anyone else stays an answer.  Past [deadline] max_deliveries_per_day
+   (5 by default) within 24 hours a version is for a person. */
 static const struct delivery_edge {
 	const char *participant;
 	bool calendar;
 	const char *data; /* base64 of the file */
+	unsigned today;	  /* deliveries in the 24 hours before */
 	const char *verdict;
 	const char *reason;
 } delivery_edges[] = {
-	{"GM0344", false, "", "review", "1 empty attachment(s)"},
-	{"GM0344", false, "VGVrc3Q=", "deliver", "delivery of Utrecht"},
-	{"GM0344", true, "VGVrc3Q=", "deliver", "attendance not recorded"},
-	{NULL, true, "VGVrc3Q=", "attendance", "attendance: accepted"},
+	{"GM0344", false, "", 0, "review", "1 empty attachment(s)"},
+	{"GM0344", false, "VGVrc3Q=", 0, "deliver", "delivery of Utrecht"},
+	{"GM0344", true, "VGVrc3Q=", 0, "deliver", "attendance not recorded"},
+	{NULL, true, "VGVrc3Q=", 0, "attendance", "attendance: accepted"},
+	{"GM0344", false, "VGVrc3Q=", 4, "deliver", "delivery of Utrecht"},
+	{"GM0344", false, "VGVrc3Q=", 5, "review",
+	 "Utrecht delivered 5 times in 24 hours"},
 };
 
 static void
@@ -1085,6 +1090,7 @@ test_delivery_edges(void **state)
 			.n_enrolled = 1,
 			.confirmed = 1,
 			.participant = r->participant,
+			.deliveries_today = r->today,
 		};
 
 		raw = xasprintf(

@@ -114,17 +114,18 @@ test_field_limit(void **state)
 	buf_deinit(&b);
 }
 
-/* Two sessions and a congress; two contacts of one municipality, one of
-   another; answers for both, one for a stranger and one for an item that
-   is not in the programme. */
+/* Two sessions and a congress; two contacts of one municipality (mail
+   to the second came back), one of another; answers for both, one for a
+   stranger and one for an item that is not in the programme. */
 static struct programme prog;
 static struct store_attendance_contact contacts[] = {
 	{"GM0344", "Utrecht", "confirmed", 0, "a@utrecht.nl", "Meijer, Anouk",
-	 0, 1628503200, 2},
+	 0, 1628503200, 2, 0},
+	/* mail to it came back on 2021-08-10 */
 	{"GM0344", "Utrecht", "confirmed", 0, "b@utrecht.nl", NULL, 0,
-	 1628503200, 2},
+	 1628503200, 2, 1628589600},
 	{"GM0193", "Zwolle", "waitlist", 0, "k@zwolle.nl", "=cmd|' /C calc'!A0",
-	 2, 0, 0},
+	 2, 0, 0, 0},
 };
 static struct store_attendance_answer answers[] = {
 	{"GM0344", "A@Utrecht.nl", "session-1", "accepted", 0},
@@ -178,14 +179,14 @@ test_csv(void **state)
 		"CBS-code,gemeente,status,plaats op de wachtlijst,aangemeld op,"
 		"contactpersoon,"
 		"e-mailadres,\"Sessie 1: introductie, en ambities\",Sessie 2,"
-		"Slotcongres,tekst ontvangen,versies\r\n"
+		"Slotcongres,tekst ontvangen,versies,e-mail kwam terug\r\n"
 		"GM0344,Utrecht,bevestigd,,2021-04-01 10:00,\"Meijer, Anouk\","
-		"a@utrecht.nl,geaccepteerd,afgewezen,,2021-08-09 12:00,2\r\n"
+		"a@utrecht.nl,geaccepteerd,afgewezen,,2021-08-09 12:00,2,\r\n"
 		"GM0344,Utrecht,bevestigd,,2021-04-01 10:00,,b@utrecht.nl,,,,"
-		"2021-08-09 12:00,2\r\n"
+		"2021-08-09 12:00,2,2021-08-10 12:00\r\n"
 		"GM0193,Zwolle,wachtlijst,2,2021-04-01 10:00,'=cmd|' /C "
 		"calc'!A0,"
-		"k@zwolle.nl,,,voorlopig,,0\r\n";
+		"k@zwolle.nl,,,voorlopig,,0,\r\n";
 	char *out;
 	size_t len;
 
@@ -206,7 +207,7 @@ test_csv(void **state)
 	assert_non_null(strstr(out, ";Sessie 1: introductie, en ambities;"));
 	assert_non_null(
 		strstr(out, ";Meijer, Anouk;a@utrecht.nl;"
-			    "geaccepteerd;afgewezen;;2021-08-09 12:00;2\r\n"));
+			    "geaccepteerd;afgewezen;;2021-08-09 12:00;2;\r\n"));
 	/* a name from mail never becomes a formula in Excel */
 	assert_non_null(strstr(out, ";'=cmd|' /C calc'!A0;"));
 	assert_null(strstr(out, "\r\r"));
@@ -233,12 +234,13 @@ test_list(void **state)
 		"GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
 		"a@utrecht.nl\taccepted\tdeclined\t-\t2021-08-09 12:00\t2\n"
 		"GM0344\tUtrecht\tconfirmed\t-\t2021-04-01 10:00\t"
-		"b@utrecht.nl\t-\t-\t-\t2021-08-09 12:00\t2\n"
+		"b@utrecht.nl (bounced)\t-\t-\t-\t2021-08-09 12:00\t2\n"
 		"GM0193\tZwolle\twaitlist\t2\t2021-04-01 10:00\t"
 		"k@zwolle.nl\t-\t-\ttentative\t-\t0\n");
 	free(out);
 	out = export_list(&t, true);
 	assert_non_null(strstr(out, "\"GM0344\",\"Utrecht\",\"confirmed\","));
+	assert_non_null(strstr(out, ",\"b@utrecht.nl (bounced)\","));
 	free(out);
 	export_table_deinit(&t);
 }
@@ -253,11 +255,11 @@ test_list_escapes(void **state)
 		{"GM0344", "Utrecht\x1b[2J", "confirmed", 0,
 		 "a\xe2\x80\xae"
 		 "ln.thcertu@x.nl",
-		 NULL, 0, 0, 0},
+		 NULL, 0, 0, 0, 0},
 		{"GM0193", "=Zwolle\r\nGM0363\tAmsterdam", "waitlist", 0,
 		 "\xc2\x9b"
 		 "31m\\@zwolle.nl",
-		 NULL, 1, 0, 0},
+		 NULL, 1, 0, 0, 0},
 	};
 	struct export_table t;
 	char *out;

@@ -71,17 +71,19 @@ test_dates(void **state)
 		assert_string_equal(buf, rows[i].day);
 		nldate_format_when(rows[i].t, buf, sizeof(buf));
 		assert_string_equal(buf, rows[i].when);
-		/* the weekday, the date and the time: "<date>, <time>" */
+		/* the weekday, the date and the time: "<date> om <time>" */
 		nldate_format_moment(rows[i].t, buf, sizeof(buf));
 		assert_int_equal(
 			strncmp(buf, rows[i].date, strlen(rows[i].date)), 0);
-		assert_string_equal(buf + strlen(rows[i].date),
-				    strchr(rows[i].when, ','));
+		assert_int_equal(strncmp(buf + strlen(rows[i].date), " om ", 4),
+				 0);
+		assert_string_equal(buf + strlen(rows[i].date) + 4,
+				    strchr(rows[i].when, ',') + 2);
 	}
 	/* the brief's example: a session's start */
 	nldate_format_moment(fixture_utc(2021, 4, 29, 11, 30, 0), buf,
 			     sizeof(buf));
-	assert_string_equal(buf, "donderdag 29 april 2021, 13.30 uur");
+	assert_string_equal(buf, "donderdag 29 april 2021 om 13.30 uur");
 }
 
 static void

@@ -99,6 +99,8 @@ test_project(void **state)
 	assert_string_equal(p->address, "GlobalGoals@VNG.nl");
 	assert_string_equal(p->organiser, "VNG");
 	assert_int_equal(p->capacity, 5);
+	/* the fixture does not say: the default */
+	assert_int_equal(p->max_deliveries_per_day, 5);
 	/* CET (+1) on 1 March, CEST (+2) from 28 March */
 	assert_int_equal(p->opens, fixture_utc(2021, 2, 28, 23, 0, 0));
 	assert_int_equal(p->closes, fixture_utc(2021, 4, 12, 21, 59, 0));
@@ -327,6 +329,10 @@ test_broken(void **state)
 		{"[event]\ncapacity = many\n", "11: capacity: invalid"},
 		{"[event]\ncapacity = 0\n", "11: capacity: too small"},
 		{"[event]\ncapacity = 100001\n", "11: capacity: too large"},
+		{"[deadline]\nmax_deliveries_per_day = 0\n",
+		 "11: max_deliveries_per_day: too small"},
+		{"[deadline]\nmax_deliveries_per_day = veel\n",
+		 "11: max_deliveries_per_day: invalid"},
 		{"this is no ini line\n", "10: syntax error"},
 		/* [reminders] */
 		{"[reminders]\nsession = 7x\n",
