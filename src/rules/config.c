@@ -107,7 +107,7 @@ static const struct setting settings[] = {
 	S("staff", "warn_after", SET_UINT, staff_warn_after, "30"),
 	S("web", "listen", SET_STRING, web_listen, "127.0.0.1"),
 	S("web", "port", SET_UINT, web_port, "8080"),
-	S("web", "users", SET_PATH, web_users, "web-users"),
+	S("web", "users", SET_PATH, web_users, "users"),
 	S("web", "session_idle", SET_UINT, web_session_idle, "30"),
 };
 

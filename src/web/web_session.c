@@ -164,8 +164,10 @@ web_session_set_cookie(const struct web_session *s, char *out, size_t size)
 	if (s == NULL)
 		return WEB_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; "
 					  "Secure; SameSite=Strict";
-	(void)snprintf(out, size,
-		       "%s=%s; Path=/; HttpOnly; Secure; SameSite=Strict",
-		       WEB_SESSION_COOKIE, s->id);
+	if ((size_t)snprintf(out, size,
+			     "%s=%s; Path=/; HttpOnly; Secure; "
+			     "SameSite=Strict",
+			     WEB_SESSION_COOKIE, s->id) >= size)
+		return NULL;
 	return out;
 }

@@ -58,7 +58,8 @@ bool web_session_csrf_ok(const struct web_session *s, const char *token);
 int web_session_cookie_id(const char *cookie, char *id_r);
 
 /* The Set-Cookie value that gives s's id to the browser, or (s NULL)
-   that clears it; static text or written into out (size bytes). */
+   that clears it; static text or written into out (size bytes, 128 is
+   enough), NULL when out is too small. */
 const char *web_session_set_cookie(const struct web_session *s, char *out,
 				   size_t size);
 
