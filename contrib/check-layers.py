@@ -25,7 +25,12 @@ ALLOWED = {
               "mailbox", "send"},
     "cli": {"lib", "mail", "rules", "decide", "compose", "store",
             "mailbox", "send", "cycle"},
+    # aanmeld-web's pages: on top, beside cli; nothing includes web
+    "web": {"lib", "mail", "rules", "decide", "compose", "store",
+            "mailbox", "send", "cycle", "cli"},
 }
+# web/ serves the pages of this one program at the top
+WEB_MAIN = "aanmeld-web.c"
 # decide/ is pure: the time comes in as an argument, and nothing there
 # reads or writes files, the network or the database, logs, or runs the
 # parser's process
@@ -63,6 +68,9 @@ def main(src):
             if inc not in where:
                 continue  # autoconf.h, a library's header
             to = where[inc]
+            if to == "web" and rel != "web" and name != WEB_MAIN:
+                problems.append("%s/%s includes web/%s: nothing "
+                                "includes web" % (rel, name, inc))
             target = os.path.join(to, inc.rsplit(".", 1)[0])
             if target != module:
                 deps.setdefault(module, set()).add(target)

@@ -8,7 +8,8 @@ set -e
 cyrus=no
 pkgs="build-essential autoconf automake pkg-config libetpan-dev
 libcurl4-gnutls-dev libpcre2-dev libsqlite3-dev libinih-dev libical-dev
-libgnutls28-dev libjson-c-dev libsystemd-dev libbsd-dev libcmocka-dev sqlite3 tzdata bsdextrautils perl"
+libgnutls28-dev libjson-c-dev libsystemd-dev libbsd-dev libcmocka-dev
+libmicrohttpd-dev libcrypt-dev sqlite3 tzdata bsdextrautils perl"
 for arg in "$@"; do
 	case $arg in
 	--test)

@@ -24,6 +24,7 @@
 #include "cli_send.h"
 #include "cli_show.h"
 #include "cli_status.h"
+#include "cli_user.h"
 #include "config.h"
 #include "cycle.h"
 #include "escape.h"
@@ -669,6 +670,8 @@ static const struct command commands[] = {
 	 "delete personal data past the retention period"},
 	{"forget", cli_privacy_forget, "forget ADDRESS",
 	 "erase a person's contact data and mail"},
+	{"user", cli_user_run, "user add NAME [--stdin]",
+	 "set a staff account's password for aanmeld-web"},
 };
 
 /* Root with [main] user works as the user, so that nothing it writes

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
@@ -103,6 +105,10 @@ static const struct setting settings[] = {
 	S("staff", "summary_at", SET_STRING, staff_summary_at, "09:00"),
 	S("staff", "summary_every", SET_UINT, staff_summary_every, "1"),
 	S("staff", "warn_after", SET_UINT, staff_warn_after, "30"),
+	S("web", "listen", SET_STRING, web_listen, "127.0.0.1"),
+	S("web", "port", SET_UINT, web_port, "8080"),
+	S("web", "users", SET_PATH, web_users, "users"),
+	S("web", "session_idle", SET_UINT, web_session_idle, "30"),
 };
 
 struct load {
@@ -330,6 +336,35 @@ check_staff(struct load *l)
 	return rc;
 }
 
+/* [web]: an IP address (a name would need a lookup at start), a port
+   and an idle timeout of at least a minute. */
+static int
+check_web(struct load *l)
+{
+	const struct config *c = l->c;
+	unsigned char addr[sizeof(struct in6_addr)];
+	int rc = 0;
+
+	if (inet_pton(AF_INET, c->web_listen, addr) != 1 &&
+	    inet_pton(AF_INET6, c->web_listen, addr) != 1) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[web] listen: '%s' is not an IP address",
+			       c->web_listen);
+		rc = -1;
+	}
+	if (c->web_port == 0 || c->web_port > 65535) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[web] port must be 1 to 65535");
+		rc = -1;
+	}
+	if (c->web_session_idle == 0) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[web] session_idle must be at least 1");
+		rc = -1;
+	}
+	return rc;
+}
+
 /* Folder paths are logical, '/' between levels (folder_name.h); a
    Maildir's own delimiter '.' is known now, a server's only when
    connected. */
@@ -435,6 +470,8 @@ config_check(struct load *l)
 	if (check_staff(l) == -1)
 		rc = -1;
 	if (check_folders(l) == -1)
+		rc = -1;
+	if (check_web(l) == -1)
 		rc = -1;
 	return rc;
 }

@@ -108,6 +108,11 @@ struct config {
 	unsigned staff_summary_every;  /* days */
 	unsigned staff_warn_after;     /* minutes without a good poll */
 	unsigned staff_summary_minute; /* derived: summary_at after 0:00 */
+	/* [web] (aanmeld-web) */
+	char *web_listen;	   /* an IP address */
+	unsigned web_port;	   /* 1 to 65535 */
+	char *web_users;	   /* the staff's accounts (userfile.h) */
+	unsigned web_session_idle; /* minutes */
 
 	char *path; /* the file read, or NULL for the default */
 };

@@ -28,7 +28,8 @@ eval "$dirs"
 
 make -C "$top" install DESTDIR="$root" >"$work/install.log" 2>&1
 ok $? "make install DESTDIR=..."
-for f in "$exec_prefix/sbin/aanmeldd" "$exec_prefix/bin/aanmeld"; do
+for f in "$exec_prefix/sbin/aanmeldd" "$exec_prefix/bin/aanmeld" \
+	"$exec_prefix/bin/aanmeld-web"; do
 	check "installed: $f" test -x "$root$f"
 done
 for f in "$datarootdir/aanmeld/rules/gemeenten.tsv" \
@@ -40,7 +41,7 @@ for f in "$datarootdir/aanmeld/rules/gemeenten.tsv" \
 	"$sysconfdir/aanmeld/rules/templates/staff-summary.txt" \
 	"$systemdsystemunitdir/aanmeldd.service" \
 	"$mandir/man8/aanmeldd.8" "$mandir/man1/aanmeld.1" \
-	"$mandir/man5/aanmeld.conf.5"; do
+	"$mandir/man1/aanmeld-web.1" "$mandir/man5/aanmeld.conf.5"; do
 	check "installed: $f" test -f "$root$f"
 done
 check "the spool folder, not for others" sh -c "test \"\$(stat -c %a '$root$localstatedir/lib/aanmeld')\" = 750"

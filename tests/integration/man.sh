@@ -18,7 +18,7 @@ fi
 top="$srcdir/.."
 doc="$top/doc"
 src="$top/src"
-pages="aanmeldd.8 aanmeld.1 aanmeld.conf.5"
+pages="aanmeldd.8 aanmeld.1 aanmeld.conf.5 aanmeld-web.1"
 
 # ok STATUS DESCRIPTION and tap_done
 . "$srcdir/integration/lib/tap.sh"
@@ -230,6 +230,7 @@ check_options() {	# check_options PROGRAM PAGE
 	show "$tmp/noopt"
 }
 check_options aanmeldd aanmeldd.8
+check_options aanmeld-web aanmeld-web.1
 # aanmeld's global options are parsed in src/cli/cli_args.c
 check_options cli/cli_args aanmeld.1
 

@@ -199,6 +199,55 @@ test_errors(void **state)
 	remove(dir);
 }
 
+/* [web]: the defaults, a file's values, and what is refused. */
+static void
+test_web(void **state)
+{
+	static const char *const expected[] = {
+		"[web] listen: 'localhost' is not an IP address",
+		"[web] port must be 1 to 65535",
+		"[web] session_idle must be at least 1",
+	};
+	char dir[] = "/tmp/test-config-XXXXXX", *path, *want;
+	struct config *c;
+	struct buf errors;
+	size_t i;
+
+	buf_init(&errors, 4096);
+	c = config_load(NULL, &errors);
+	assert_non_null(c);
+	assert_string_equal(c->web_listen, "127.0.0.1");
+	assert_int_equal(c->web_port, 8080);
+	assert_int_equal(c->web_session_idle, 30);
+	config_free(c);
+	assert_non_null(mkdtemp(dir));
+	path = write_conf(dir, "[web]\nlisten = ::1\nport = 8443\n"
+			       "users = staff/users\nsession_idle = 5\n");
+	c = config_load(path, &errors);
+	assert_non_null(c);
+	assert_string_equal(c->web_listen, "::1");
+	assert_int_equal(c->web_port, 8443);
+	want = xasprintf("%s/staff/users", dir);
+	assert_string_equal(c->web_users, want);
+	free(want);
+	assert_int_equal(c->web_session_idle, 5);
+	config_free(c);
+	remove(path);
+	free(path);
+	path = write_conf(dir, "[web]\nlisten = localhost\nport = 65536\n"
+			       "session_idle = 0\n");
+	assert_null(config_load(path, &errors));
+	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		if (strstr(buf_str(&errors), expected[i]) == NULL)
+			fail_msg("expected '%s' in:\n%s", expected[i],
+				 buf_str(&errors));
+	}
+	buf_deinit(&errors);
+	remove(path);
+	free(path);
+	remove(dir);
+}
+
 static void
 test_remote_errors(void **state)
 {
@@ -464,6 +513,7 @@ main(void)
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_web),
 		cmocka_unit_test(test_remote_errors),
 		cmocka_unit_test(test_auth_warning),
 		cmocka_unit_test(test_check_servers),

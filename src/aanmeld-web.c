@@ -1,0 +1,135 @@
+/*
+ * aanmeld-web: the staff's desk in a browser.  Reads [web] of
+ * aanmeld.conf, opens the database read-only and answers HTTP on
+ * 127.0.0.1 (behind the organisation's reverse proxy) until SIGTERM or
+ * SIGINT.  Started as root it drops to [main] user first, as aanmeldd.
+ */
+#include "autoconf.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config.h"
+#include "log.h"
+#include "privileges.h"
+#include "programme.h"
+#include "rules.h"
+#include "runtime.h"
+#include "util.h"
+#include "web_server.h"
+
+static void
+usage(FILE *out, int status)
+{
+	fprintf(out, "usage: aanmeld-web [-d] [-c aanmeld.conf] "
+		     "[--allow-root]\n"
+		     "       aanmeld-web --help\n");
+	exit(status);
+}
+
+static int
+drop(struct runtime *rt, bool allow_root)
+{
+	struct privileges_settings set;
+	char *err = NULL;
+
+	memset(&set, 0, sizeof(set));
+	set.user = rt->config->user;
+	set.allow_root = allow_root;
+	set.config_path = rt->config->path;
+	set.spool_dir = rt->config->spool_dir;
+	set.database = rt->config->database;
+	if (privileges_drop(&set, NULL, &err) == -1) {
+		log_warnx("%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Serves until SIGTERM or SIGINT.  0 or -1 after logging. */
+static int
+serve(struct runtime *rt)
+{
+	const struct config *c = rt->config;
+	struct web_server_settings set;
+	struct web_server *w;
+	char *err = NULL;
+	sigset_t sigs;
+	int sig;
+
+	/* the server's thread inherits the mask: only sigwait() sees them */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0)
+		return -1;
+	memset(&set, 0, sizeof(set));
+	set.listen = c->web_listen;
+	set.port = (uint16_t)c->web_port;
+	set.users = c->web_users;
+	set.idle = (time_t)c->web_session_idle * 60;
+	set.capacity = rt->rules->programme->capacity;
+	set.store = rt->store;
+	w = web_server_start(&set, &err);
+	if (w == NULL) {
+		log_warnx("%s", err);
+		free(err);
+		return -1;
+	}
+	log_info("listening on %s port %u", c->web_listen,
+		 (unsigned)web_server_port(w));
+	if (sigwait(&sigs, &sig) != 0)
+		sig = 0;
+	log_info("stopping (signal %d)", sig);
+	web_server_stop(&w);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"allow-root", no_argument, NULL, 'R'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct runtime rt;
+	const char *conf = NULL;
+	bool debug = false, allow_root = false;
+	int ch, rc = 1;
+
+	while ((ch = getopt_long(argc, argv, "c:dhR", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'R':
+			allow_root = true;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+	log_init(debug, LOG_DAEMON);
+	if (runtime_start(&rt, conf, NULL) == 0) {
+		log_set_level(rt.config->level);
+		if (drop(&rt, allow_root) == 0 &&
+		    runtime_open_store(&rt, true) == 0 && serve(&rt) == 0)
+			rc = 0;
+	}
+	runtime_close(&rt);
+	return rc;
+}

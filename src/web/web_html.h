@@ -1,0 +1,26 @@
+/*
+ * HTML for aanmeld-web's pages (HTML Living Standard): the one function
+ * that puts stored text into a page, and the frame every page shares.
+ * Subjects, display names and municipality names come from mail or
+ * from staff; none of them may become markup.
+ */
+#ifndef AANMELD_WEB_HTML_H
+#define AANMELD_WEB_HTML_H
+
+struct buf;
+
+/* Appends s to b as text for an element or a quoted attribute value:
+   first made safe to read as escape.h does for the terminal (controls,
+   bidi overrides and bad UTF-8 shown as \xHH or \uHHHH, so a page shows
+   what `aanmeld list` shows), then & < > " ' as character references.
+   NULL appends nothing.  0, or -1 at b's limit. */
+int web_html_escape(struct buf *b, const char *s);
+
+/* The start of a Dutch page (lang="nl") up to its <main>, with title
+   (escaped) as <title> and <h1>; user, when not NULL, is named in the
+   header.  0, or -1 at b's limit. */
+int web_html_begin(struct buf *b, const char *title, const char *user);
+/* Closes what web_html_begin() opened.  0, or -1 at b's limit. */
+int web_html_end(struct buf *b);
+
+#endif

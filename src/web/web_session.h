@@ -1,0 +1,66 @@
+/*
+ * aanmeld-web's logins: a table of sessions kept in the server, each
+ * named by 32 random bytes from getrandom() (hex in the cookie) and
+ * holding its own CSRF token, 32 random bytes too, that every POST must
+ * carry.  A session ends after idle seconds without a request, or at
+ * logout.  The cookie (RFC 6265) is HttpOnly, Secure and
+ * SameSite=Strict.  The caller passes the time.
+ */
+#ifndef AANMELD_WEB_SESSION_H
+#define AANMELD_WEB_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "userfile.h"
+
+#define WEB_SESSION_COOKIE "aanmeld_session"
+/* The hex of 32 random bytes. */
+#define WEB_SESSION_ID_LEN 64
+/* The most sessions at once; a login past it ends the one idle
+   longest. */
+#define WEB_SESSION_MAX 64
+
+struct web_session {
+	char id[WEB_SESSION_ID_LEN + 1];
+	char csrf[WEB_SESSION_ID_LEN + 1];
+	char user[USERFILE_NAME_MAX + 1];
+	time_t last; /* the last request; 0: the slot is free */
+};
+
+struct web_sessions {
+	struct web_session slots[WEB_SESSION_MAX];
+	time_t idle; /* seconds */
+};
+
+void web_session_init(struct web_sessions *t, time_t idle);
+
+/* A new session for user (at most USERFILE_NAME_MAX bytes).  Borrowed
+   from t until it ends; NULL when getrandom() fails. */
+struct web_session *web_session_new(struct web_sessions *t, const char *user,
+				    time_t now);
+
+/* The session a Cookie header (NULL: none) names, when it is live at
+   now; its idle time starts again.  NULL otherwise, and an expired one
+   is ended. */
+struct web_session *web_session_find(struct web_sessions *t, const char *cookie,
+				     time_t now);
+
+void web_session_end(struct web_session *s);
+
+/* Whether token is s's CSRF token (compared in constant time). */
+bool web_session_csrf_ok(const struct web_session *s, const char *token);
+
+/* The value of WEB_SESSION_COOKIE in a Cookie header into id_r
+   (WEB_SESSION_ID_LEN + 1 bytes): 0, or -1 when it holds none of the
+   right shape (64 lower-case hex digits). */
+int web_session_cookie_id(const char *cookie, char *id_r);
+
+/* The Set-Cookie value that gives s's id to the browser, or (s NULL)
+   that clears it; static text or written into out (size bytes, 128 is
+   enough), NULL when out is too small. */
+const char *web_session_set_cookie(const struct web_session *s, char *out,
+				   size_t size);
+
+#endif

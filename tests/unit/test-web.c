@@ -1,0 +1,358 @@
+/*
+ * aanmeld-web's parts that need no server: the one HTML escaping
+ * function, the session table with its cookie and CSRF token, the
+ * limit on failed logins, and the users file.
+ */
+#include "autoconf.h"
+
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "fixture.h"
+#include "testdir.h"
+#include "userfile.h"
+#include "util.h"
+#include "web_html.h"
+#include "web_limit.h"
+#include "web_session.h"
+
+static char *
+escaped(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 4096);
+	assert_int_equal(web_html_escape(&b, s), 0);
+	return buf_steal(&b);
+}
+
+static void
+test_escape_table(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
+		{"Utrecht", "Utrecht"},
+		{"<script>alert(1)</script>",
+		 "&lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"\"><img src=x onerror=alert(1)>",
+		 "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"},
+		{"O'Brien & Zn", "O&#39;Brien &amp; Zn"},
+		/* an entity stays text: &amp; shows as written */
+		{"GG &amp; lokale", "GG &amp;amp; lokale"},
+		/* controls and a bidi override shown as the terminal shows
+		   them, and no line break forges a row */
+		{"Zwolle\r\n<b>", "Zwolle\\r\\n&lt;b&gt;"},
+		{"a\xe2\x80\xae"
+		 "lnk",
+		 "a\\u202elnk"},
+		{"\x1b[2J", "\\x1b[2J"},
+		{"Gemeente 's-Hertogenbosch", "Gemeente &#39;s-Hertogenbosch"},
+		{"Súdwest-Fryslân", "Súdwest-Fryslân"},
+	};
+	size_t i;
+	char *out;
+
+	for (i = 0; i < nitems(rows); i++) {
+		out = escaped(rows[i].in);
+		assert_string_equal(out, rows[i].out);
+		free(out);
+	}
+	out = escaped(NULL);
+	assert_string_equal(out, "");
+	free(out);
+}
+
+/* Every Subject and From of the corpus becomes text: no < > " ' or a
+   bare & is left to start markup. */
+static void
+test_escape_corpus(void **state)
+{
+	static const char *const files[] = {
+		"010-zeist-amp-entity.eml",
+		"001-utrecht-plain.eml",
+		"048-lookalike-nijmengen-typo.eml",
+		"090-nul-byte-in-subject.eml",
+	};
+	char *path, *text, *cursor, *line, *out, *p;
+	const char *err = NULL;
+	size_t i, len, seen = 0;
+
+	for (i = 0; i < nitems(files); i++) {
+		path = xasprintf("%s/tests/data/mail/%s", TOP_SRCDIR, files[i]);
+		text = util_read_file(path, 1 << 20, &len, &err);
+		assert_non_null(text);
+		cursor = text;
+		while ((line = util_next_line(&cursor)) != NULL) {
+			if (strncmp(line, "Subject:", 8) != 0 &&
+			    strncmp(line, "From:", 5) != 0)
+				continue;
+			seen++;
+			out = escaped(line);
+			assert_null(strpbrk(out, "<>\"'"));
+			for (p = strchr(out, '&'); p != NULL;
+			     p = strchr(p + 1, '&'))
+				assert_true(strncmp(p, "&amp;", 5) == 0 ||
+					    strncmp(p, "&lt;", 4) == 0 ||
+					    strncmp(p, "&gt;", 4) == 0 ||
+					    strncmp(p, "&quot;", 6) == 0 ||
+					    strncmp(p, "&#39;", 5) == 0);
+			free(out);
+		}
+		free(text);
+		free(path);
+	}
+	assert_true(seen >= nitems(files) * 2);
+}
+
+static void
+test_escape_limit(void **state)
+{
+	struct buf b;
+
+	buf_init(&b, 8);
+	assert_int_equal(web_html_escape(&b, "<<<"), -1);
+	buf_deinit(&b);
+}
+
+static void
+test_cookie_parse(void **state)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef"
+				 "0123456789abcdef0123456789abcdef";
+	char got[WEB_SESSION_ID_LEN + 1], *h;
+
+	h = xasprintf("aanmeld_session=%s", id);
+	assert_int_equal(web_session_cookie_id(h, got), 0);
+	assert_string_equal(got, id);
+	free(h);
+	h = xasprintf("theme=dark; aanmeld_session=%s; lang=nl", id);
+	assert_int_equal(web_session_cookie_id(h, got), 0);
+	assert_string_equal(got, id);
+	free(h);
+	/* the wrong name, length, case or characters */
+	h = xasprintf("xaanmeld_session=%s", id);
+	assert_int_equal(web_session_cookie_id(h, got), -1);
+	free(h);
+	h = xasprintf("aanmeld_session=%sa", id);
+	assert_int_equal(web_session_cookie_id(h, got), -1);
+	free(h);
+	h = xasprintf("aanmeld_session=%.63s", id);
+	assert_int_equal(web_session_cookie_id(h, got), -1);
+	free(h);
+	h = xasprintf("aanmeld_session=%.63sG", id);
+	assert_int_equal(web_session_cookie_id(h, got), -1);
+	free(h);
+	assert_int_equal(web_session_cookie_id("", got), -1);
+	assert_int_equal(web_session_cookie_id("aanmeld_session", got), -1);
+	assert_int_equal(web_session_cookie_id("aanmeld_session=", got), -1);
+	assert_int_equal(web_session_cookie_id("a=1;;; ;", got), -1);
+}
+
+static void
+test_session_cookie_and_expiry(void **state)
+{
+	struct web_sessions *t = xmalloc(sizeof(*t));
+	struct web_session *s, *other;
+	char cookie[128], *header;
+	const char *set;
+
+	web_session_init(t, 600);
+	s = web_session_new(t, "anna", 1000);
+	assert_non_null(s);
+	assert_string_equal(s->user, "anna");
+	assert_int_equal(strlen(s->id), WEB_SESSION_ID_LEN);
+	assert_int_equal(strlen(s->csrf), WEB_SESSION_ID_LEN);
+	assert_string_not_equal(s->id, s->csrf);
+	set = web_session_set_cookie(s, cookie, sizeof(cookie));
+	assert_non_null(strstr(set, "; HttpOnly"));
+	assert_non_null(strstr(set, "; Secure"));
+	assert_non_null(strstr(set, "; SameSite=Strict"));
+	assert_non_null(
+		strstr(web_session_set_cookie(NULL, NULL, 0), "Max-Age=0"));
+	header = xasprintf("aanmeld_session=%s", s->id);
+	/* each request starts the idle time again */
+	assert_ptr_equal(web_session_find(t, header, 1599), s);
+	assert_ptr_equal(web_session_find(t, header, 2198), s);
+	/* idle 600 s: gone, and it stays gone */
+	assert_null(web_session_find(t, header, 2798));
+	assert_null(web_session_find(t, header, 2000));
+	assert_null(web_session_find(t, NULL, 2000));
+	free(header);
+	/* a second login gets another id */
+	s = web_session_new(t, "anna", 3000);
+	other = web_session_new(t, "bert", 3000);
+	assert_string_not_equal(s->id, other->id);
+	header = xasprintf("aanmeld_session=%s", other->id);
+	web_session_end(other);
+	assert_null(web_session_find(t, header, 3001));
+	free(header);
+	free(t);
+}
+
+static void
+test_csrf(void **state)
+{
+	struct web_sessions *t = xmalloc(sizeof(*t));
+	struct web_session *a, *b;
+	char token[WEB_SESSION_ID_LEN + 1];
+
+	web_session_init(t, 600);
+	a = web_session_new(t, "anna", 1000);
+	b = web_session_new(t, "bert", 1000);
+	assert_true(web_session_csrf_ok(a, a->csrf));
+	/* bound to its session: another's token does not do */
+	assert_false(web_session_csrf_ok(a, b->csrf));
+	assert_false(web_session_csrf_ok(a, NULL));
+	assert_false(web_session_csrf_ok(a, ""));
+	util_strlcpy(token, a->csrf, sizeof(token));
+	token[WEB_SESSION_ID_LEN - 1] ^= 1;
+	assert_false(web_session_csrf_ok(a, token));
+	token[WEB_SESSION_ID_LEN - 1] = '\0';
+	assert_false(web_session_csrf_ok(a, token));
+	util_strlcpy(token, a->csrf, sizeof(token));
+	web_session_end(a);
+	assert_false(web_session_csrf_ok(a, token));
+	free(t);
+}
+
+static void
+test_limit(void **state)
+{
+	struct web_limit *l = xmalloc(sizeof(*l));
+	unsigned i;
+
+	web_limit_init(l);
+	for (i = 1; i < WEB_LIMIT_FAILURES; i++)
+		assert_int_equal(web_limit_fail(l, "192.0.2.1", 100), i);
+	assert_true(web_limit_allowed(l, "192.0.2.1", 100));
+	assert_int_equal(web_limit_fail(l, "192.0.2.1", 100),
+			 WEB_LIMIT_FAILURES);
+	assert_false(web_limit_allowed(l, "192.0.2.1", 100));
+	/* another address is not held back */
+	assert_true(web_limit_allowed(l, "192.0.2.2", 100));
+	assert_false(
+		web_limit_allowed(l, "192.0.2.1", 100 + WEB_LIMIT_WINDOW - 1));
+	assert_true(web_limit_allowed(l, "192.0.2.1", 100 + WEB_LIMIT_WINDOW));
+	/* a good login clears the count */
+	for (i = 0; i < WEB_LIMIT_FAILURES; i++)
+		(void)web_limit_fail(l, "192.0.2.3", 100);
+	web_limit_clear(l, "192.0.2.3");
+	assert_true(web_limit_allowed(l, "192.0.2.3", 100));
+	free(l);
+}
+
+static void
+test_userfile(void **state)
+{
+	char dir[64], *path, *err = NULL;
+	struct userfile *u;
+
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web", false, NULL), 0);
+	path = xasprintf("%s/users", dir);
+	assert_int_equal(userfile_set(path, "anna", "geheim-wachtwoord", &err),
+			 0);
+	assert_int_equal(userfile_set(path, "bert", "ander-wachtwoord", &err),
+			 0);
+	/* a new password replaces the old line */
+	assert_int_equal(userfile_set(path, "anna", "nieuw-wachtwoord", &err),
+			 0);
+	u = userfile_load(path, &err);
+	assert_non_null(u);
+	assert_int_equal(userfile_verify(u, "anna", "nieuw-wachtwoord"), 1);
+	assert_int_equal(userfile_verify(u, "anna", "geheim-wachtwoord"), 0);
+	assert_int_equal(userfile_verify(u, "bert", "ander-wachtwoord"), 1);
+	assert_int_equal(userfile_verify(u, "bert", "nieuw-wachtwoord"), 0);
+	assert_int_equal(userfile_verify(u, "carla", "nieuw-wachtwoord"), 0);
+	userfile_free(u);
+	free(path);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
+/* A file others could read is refused, to load and to add to. */
+static void
+test_userfile_secrecy(void **state)
+{
+	static const mode_t modes[] = {0640, 0604, 0620, 0660, 0644, 0610};
+	char dir[64], *path, *err = NULL;
+	struct userfile *u;
+	size_t i;
+
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web", false, NULL), 0);
+	path = xasprintf("%s/users", dir);
+	assert_int_equal(userfile_set(path, "anna", "geheim-wachtwoord", &err),
+			 0);
+	for (i = 0; i < nitems(modes); i++) {
+		assert_int_equal(chmod(path, modes[i]), 0);
+		u = userfile_load(path, &err);
+		assert_null(u);
+		assert_non_null(strstr(err, "refused"));
+		free(err);
+		err = NULL;
+		assert_int_equal(
+			userfile_set(path, "bert", "ander-wachtwoord", &err),
+			-1);
+		assert_non_null(strstr(err, "refused"));
+		free(err);
+		err = NULL;
+	}
+	assert_int_equal(chmod(path, 0600), 0);
+	u = userfile_load(path, &err);
+	assert_non_null(u);
+	userfile_free(u);
+	/* not name:hash, or not yescrypt */
+	fixture_put(dir, "bad", "w", "anna:$6$salt$abc\n");
+	free(path);
+	path = xasprintf("%s/bad", dir);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_null(userfile_load(path, &err));
+	assert_non_null(strstr(err, ":1: expected name:hash"));
+	free(err);
+	free(path);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
+static void
+test_user_names(void **state)
+{
+	assert_true(userfile_name_ok("anna"));
+	assert_true(userfile_name_ok("a.de-vries_2"));
+	assert_false(userfile_name_ok(""));
+	assert_false(userfile_name_ok("Anna"));
+	assert_false(userfile_name_ok(".anna"));
+	assert_false(userfile_name_ok("an:na"));
+	assert_false(userfile_name_ok("an na"));
+	assert_true(userfile_name_ok("abcdefghijklmnopqrstuvwxyz012345"));
+	assert_false(userfile_name_ok("abcdefghijklmnopqrstuvwxyz0123456"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape_table),
+		cmocka_unit_test(test_escape_corpus),
+		cmocka_unit_test(test_escape_limit),
+		cmocka_unit_test(test_cookie_parse),
+		cmocka_unit_test(test_session_cookie_and_expiry),
+		cmocka_unit_test(test_csrf),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_userfile),
+		cmocka_unit_test(test_userfile_secrecy),
+		cmocka_unit_test(test_user_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
