@@ -1,8 +1,9 @@
 /*
  * aanmeld-web: the staff's desk in a browser.  Reads [web] of
  * aanmeld.conf, opens the database read-only and answers HTTP on
- * 127.0.0.1 (behind the organisation's reverse proxy) until SIGTERM or
- * SIGINT.  Started as root it drops to [main] user first, as aanmeldd.
+ * 127.0.0.1 (behind the organisation's reverse proxy) until SIGTERM,
+ * SIGINT or SIGHUP.  Started as root it drops to [main] user first, as
+ * aanmeldd.
  */
 #include "autoconf.h"
 
@@ -51,7 +52,9 @@ drop(struct runtime *rt, bool allow_root)
 	return 0;
 }
 
-/* Serves until SIGTERM or SIGINT.  0 or -1 after logging. */
+/* Serves until SIGTERM, SIGINT or SIGHUP (there is nothing to reload:
+   SIGHUP stops it too, rather than killing it unlogged).  0 or -1 after
+   logging. */
 static int
 serve(struct runtime *rt)
 {
@@ -66,6 +69,7 @@ serve(struct runtime *rt)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0)
 		return -1;
 	memset(&set, 0, sizeof(set));
@@ -83,9 +87,14 @@ serve(struct runtime *rt)
 	}
 	log_info("listening on %s port %u", c->web_listen,
 		 (unsigned)web_server_port(w));
+	if (!web_server_loopback(c->web_listen))
+		log_warnx("listening on %s without TLS: put it behind a TLS "
+			  "proxy",
+			  c->web_listen);
 	if (sigwait(&sigs, &sig) != 0)
 		sig = 0;
-	log_info("stopping (signal %d)", sig);
+	log_info("stopping (signal %d%s)", sig,
+		 sig == SIGHUP ? ", SIGHUP: nothing to reload" : "");
 	web_server_stop(&w);
 	return 0;
 }

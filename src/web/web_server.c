@@ -28,7 +28,8 @@ struct web_server {
 	struct MHD_Daemon *mhd;
 	struct web_server_settings set;
 	struct web_sessions sessions;
-	struct web_limit limit;
+	struct web_limit limit;	   /* per client address */
+	struct web_limit accounts; /* per account name, case-folded */
 	uint16_t port;
 };
 
@@ -194,9 +195,24 @@ login_page(struct MHD_Connection *c, unsigned status, const char *failed)
 	return answer(c, status, &b, NULL, NULL);
 }
 
+/* The account's key in w->accounts: the name typed, case-folded (an
+   unknown name too, so guessing at it is held back the same way). */
+static void
+account_key(const char *user, char *key, size_t size)
+{
+	size_t i;
+
+	util_strlcpy(key, user, size);
+	for (i = 0; key[i] != '\0'; i++) {
+		if (key[i] >= 'A' && key[i] <= 'Z')
+			key[i] = (char)(key[i] - 'A' + 'a');
+	}
+}
+
 /* Whether user with password may log in now; says why not in the log. */
 static bool
-login_ok(struct web_server *w, const struct request *rq, const char *addr)
+login_ok(struct web_server *w, const struct request *rq, const char *addr,
+	 const char *account)
 {
 	struct userfile *u;
 	char *err = NULL, *who;
@@ -213,14 +229,18 @@ login_ok(struct web_server *w, const struct request *rq, const char *addr)
 	     userfile_verify(u, rq->user, rq->password);
 	userfile_free(u);
 	if (ok) {
-		web_limit_clear(&w->limit, addr);
+		/* only the account's count: a good login must not wipe
+		   the failures of others behind the same address */
+		web_limit_clear(&w->accounts, account);
 		log_info("web: %s logged in from %s", rq->user, addr);
 		return true;
 	}
-	failures = web_limit_fail(&w->limit, addr, util_clock());
+	(void)web_limit_fail(&w->limit, addr, util_clock());
+	failures = web_limit_fail(&w->accounts, account, util_clock());
 	who = escape_str(rq->user, ESCAPE_LINE);
-	log_warnx("web: failed login as '%s' from %s (%u in %d min)", who, addr,
-		  failures, WEB_LIMIT_WINDOW / 60);
+	log_warnx("web: failed login as '%s' from %s (%u for the name in %d "
+		  "min)",
+		  who, addr, failures, WEB_LIMIT_WINDOW / 60);
 	free(who);
 	return false;
 }
@@ -229,20 +249,29 @@ static enum MHD_Result
 post_login(struct web_server *w, struct MHD_Connection *c,
 	   const struct request *rq)
 {
-	char addr[WEB_LIMIT_ADDR_MAX], cookie[128];
+	char addr[WEB_LIMIT_ADDR_MAX], account[WEB_LIMIT_KEY_MAX], *who;
+	char cookie[128];
 	struct web_session *s;
+	bool addr_ok, account_ok;
 
-	/* XXX behind a reverse proxy every client is the proxy's address:
-	   one limit for all; X-Forwarded-For is not trusted yet */
+	/* behind a reverse proxy every client is the proxy's address
+	   (X-Forwarded-For is not trusted): hence the per-address limit
+	   is higher than the per-account one */
 	client_addr(c, addr, sizeof(addr));
-	if (!web_limit_allowed(&w->limit, addr, util_clock())) {
-		log_warnx("web: login from %s refused: too many failures",
-			  addr);
+	account_key(rq->user, account, sizeof(account));
+	addr_ok = web_limit_allowed(&w->limit, addr, util_clock());
+	account_ok = web_limit_allowed(&w->accounts, account, util_clock());
+	if (!addr_ok || !account_ok) {
+		who = escape_str(rq->user, ESCAPE_LINE);
+		log_warnx("web: login as '%s' from %s refused: too many "
+			  "failures of the %s",
+			  who, addr, addr_ok ? "name" : "address");
+		free(who);
 		return login_page(c, MHD_HTTP_TOO_MANY_REQUESTS,
 				  "Te veel mislukte pogingen. Probeert u het "
 				  "over een kwartier opnieuw.");
 	}
-	if (!login_ok(w, rq, addr))
+	if (!login_ok(w, rq, addr, account))
 		return login_page(c, MHD_HTTP_UNAUTHORIZED,
 				  "Gebruikersnaam of wachtwoord onjuist.");
 	s = web_session_new(&w->sessions, rq->user, util_clock());
@@ -381,6 +410,21 @@ make_addr(const struct web_server_settings *set, struct sockaddr_storage *ss)
 	return -1;
 }
 
+bool
+web_server_loopback(const char *listen)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, listen, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, listen, &a6) != 1)
+		return false;
+	if (IN6_IS_ADDR_V4MAPPED(&a6))
+		return a6.s6_addr[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
 struct web_server *
 web_server_start(const struct web_server_settings *set, char **error_r)
 {
@@ -399,7 +443,8 @@ web_server_start(const struct web_server_settings *set, char **error_r)
 	w = xcalloc(1, sizeof(*w));
 	w->set = *set;
 	web_session_init(&w->sessions, set->idle);
-	web_limit_init(&w->limit);
+	web_limit_init(&w->limit, WEB_LIMIT_ADDR_FAILURES);
+	web_limit_init(&w->accounts, WEB_LIMIT_ACCOUNT_FAILURES);
 	w->mhd = MHD_start_daemon(flags, set->port, NULL, NULL, on_request, w,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_done, w,

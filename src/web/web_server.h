@@ -17,6 +17,7 @@
 #ifndef AANMELD_WEB_SERVER_H
 #define AANMELD_WEB_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -40,6 +41,9 @@ struct web_server_settings {
    web_server_stop().  NULL with *error_r (heap). */
 struct web_server *web_server_start(const struct web_server_settings *set,
 				    char **error_r);
+/* Whether listen (as in the settings) is a loopback address: only then
+   is plain HTTP kept on the machine. */
+bool web_server_loopback(const char *listen);
 /* The port it listens on. */
 uint16_t web_server_port(const struct web_server *w);
 /* Stops and frees *w; NULLs it.  NULL or *w NULL is a no-op. */

@@ -230,25 +230,43 @@ static void
 test_limit(void **state)
 {
 	struct web_limit *l = xmalloc(sizeof(*l));
+	char *long_a = xmalloc(WEB_LIMIT_KEY_MAX + 10);
 	unsigned i;
 
-	web_limit_init(l);
-	for (i = 1; i < WEB_LIMIT_FAILURES; i++)
+	(void)state;
+	web_limit_init(l, 5);
+	for (i = 1; i < 5; i++)
 		assert_int_equal(web_limit_fail(l, "192.0.2.1", 100), i);
 	assert_true(web_limit_allowed(l, "192.0.2.1", 100));
-	assert_int_equal(web_limit_fail(l, "192.0.2.1", 100),
-			 WEB_LIMIT_FAILURES);
+	assert_int_equal(web_limit_fail(l, "192.0.2.1", 100), 5);
 	assert_false(web_limit_allowed(l, "192.0.2.1", 100));
-	/* another address is not held back */
+	/* another key is not held back */
 	assert_true(web_limit_allowed(l, "192.0.2.2", 100));
 	assert_false(
 		web_limit_allowed(l, "192.0.2.1", 100 + WEB_LIMIT_WINDOW - 1));
 	assert_true(web_limit_allowed(l, "192.0.2.1", 100 + WEB_LIMIT_WINDOW));
-	/* a good login clears the count */
-	for (i = 0; i < WEB_LIMIT_FAILURES; i++)
-		(void)web_limit_fail(l, "192.0.2.3", 100);
-	web_limit_clear(l, "192.0.2.3");
-	assert_true(web_limit_allowed(l, "192.0.2.3", 100));
+	/* clearing one key leaves the others */
+	for (i = 0; i < 5; i++) {
+		(void)web_limit_fail(l, "anna", 100);
+		(void)web_limit_fail(l, "bert", 100);
+	}
+	web_limit_clear(l, "anna");
+	assert_true(web_limit_allowed(l, "anna", 100));
+	assert_false(web_limit_allowed(l, "bert", 100));
+	/* a key too long to store is cut, not overflowed */
+	memset(long_a, 'a', WEB_LIMIT_KEY_MAX + 9);
+	long_a[WEB_LIMIT_KEY_MAX + 9] = '\0';
+	for (i = 0; i < 5; i++)
+		(void)web_limit_fail(l, long_a, 100);
+	assert_false(web_limit_allowed(l, long_a, 100));
+	free(long_a);
+	/* the limit is the table's own */
+	web_limit_init(l, 20);
+	for (i = 0; i < 19; i++)
+		(void)web_limit_fail(l, "192.0.2.1", 100);
+	assert_true(web_limit_allowed(l, "192.0.2.1", 100));
+	(void)web_limit_fail(l, "192.0.2.1", 100);
+	assert_false(web_limit_allowed(l, "192.0.2.1", 100));
 	free(l);
 }
 

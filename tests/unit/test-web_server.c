@@ -121,13 +121,13 @@ assert_safe_headers(struct reply *r)
 	}
 }
 
-/* Logs in as anna with password: the session cookie ("name=value"),
+/* Logs in as user with password: the session cookie ("name=value"),
    or NULL when refused. */
 static char *
-login(struct ctx *c, const char *password, long *status_r)
+login_as(struct ctx *c, const char *user, const char *password, long *status_r)
 {
 	struct reply r;
-	char *body = xasprintf("user=anna&password=%s", password);
+	char *body = xasprintf("user=%s&password=%s", user, password);
 	char *set, *cookie = NULL;
 
 	request(c, "/login", body, NULL, &r);
@@ -146,11 +146,40 @@ login(struct ctx *c, const char *password, long *status_r)
 	return cookie;
 }
 
+static char *
+login(struct ctx *c, const char *password, long *status_r)
+{
+	return login_as(c, "anna", password, status_r);
+}
+
+/* (Re)starts the server on any free port: with fresh login limits. */
+static int
+start(struct ctx *c)
+{
+	struct web_server_settings set;
+	char *err = NULL;
+
+	web_server_stop(&c->w);
+	memset(&set, 0, sizeof(set));
+	set.listen = "127.0.0.1";
+	set.port = 0;
+	set.users = c->users;
+	set.idle = 30 * 60;
+	set.capacity = 5;
+	set.store = c->ro;
+	c->w = web_server_start(&set, &err);
+	if (c->w == NULL) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 setup(void **state)
 {
 	struct ctx *c = xcalloc(1, sizeof(*c));
-	struct web_server_settings set;
 	char *err = NULL, *sql;
 
 	*state = c;
@@ -188,20 +217,7 @@ setup(void **state)
 		free(err);
 		return -1;
 	}
-	memset(&set, 0, sizeof(set));
-	set.listen = "127.0.0.1";
-	set.port = 0;
-	set.users = c->users;
-	set.idle = 30 * 60;
-	set.capacity = 5;
-	set.store = c->ro;
-	c->w = web_server_start(&set, &err);
-	if (c->w == NULL) {
-		fprintf(stderr, "%s\n", err);
-		free(err);
-		return -1;
-	}
-	return 0;
+	return start(c);
 }
 
 static int
@@ -357,23 +373,75 @@ test_users_file_readable(void **state)
 	free(cookie);
 }
 
-/* Last: it holds 127.0.0.1 back. */
+/* One login expecting status (and a cookie exactly with 303). */
 static void
-test_rate_limit(void **state)
+expect_login(struct ctx *c, const char *user, const char *password, long want)
+{
+	long status;
+	char *cookie = login_as(c, user, password, &status);
+
+	assert_int_equal(status, want);
+	if (want == 303)
+		assert_non_null(cookie);
+	else
+		assert_null(cookie);
+	free(cookie);
+}
+
+/* An account is locked after its own failures, whatever case the name
+   is typed in; another account behind the same address is not. */
+static void
+test_rate_limit_account(void **state)
 {
 	struct ctx *c = *state;
-	long status;
-	char *cookie;
 	int i;
 
-	for (i = 0; i < WEB_LIMIT_FAILURES; i++) {
-		cookie = login(c, "fout-wachtwoord", &status);
-		assert_int_equal(status, 401);
-		assert_null(cookie);
+	assert_int_equal(start(c), 0);
+	for (i = 0; i < WEB_LIMIT_ACCOUNT_FAILURES; i++)
+		expect_login(c, i % 2 ? "ANNA" : "anna", "fout-wachtwoord",
+			     401);
+	expect_login(c, "anna", PASSWORD, 429);
+	/* a colleague (here an unknown name) behind the same proxy */
+	expect_login(c, "bert", "fout-wachtwoord", 401);
+}
+
+/* A good login clears only its account's count: failures between good
+   logins still add up for the address, which is locked at its own,
+   higher limit. */
+static void
+test_rate_limit_address(void **state)
+{
+	struct ctx *c = *state;
+	const int per = WEB_LIMIT_ACCOUNT_FAILURES - 1;
+	const int rounds = WEB_LIMIT_ADDR_FAILURES / per;
+	int i, round;
+
+	assert_int_equal(WEB_LIMIT_ADDR_FAILURES % per, 0);
+	assert_int_equal(start(c), 0);
+	for (round = 0; round < rounds; round++) {
+		for (i = 0; i < per; i++)
+			expect_login(c, "anna", "fout-wachtwoord", 401);
+		if (round < rounds - 1)
+			expect_login(c, "anna", PASSWORD, 303);
 	}
-	cookie = login(c, PASSWORD, &status);
-	assert_int_equal(status, 429);
-	assert_null(cookie);
+	expect_login(c, "anna", PASSWORD, 429);
+	expect_login(c, "bert", "fout-wachtwoord", 429);
+}
+
+static void
+test_loopback(void **state)
+{
+	(void)state;
+	assert_true(web_server_loopback("127.0.0.1"));
+	assert_true(web_server_loopback("127.1.2.3"));
+	assert_true(web_server_loopback("::1"));
+	assert_true(web_server_loopback("::ffff:127.0.0.1"));
+	assert_false(web_server_loopback("0.0.0.0"));
+	assert_false(web_server_loopback("192.0.2.1"));
+	assert_false(web_server_loopback("::"));
+	assert_false(web_server_loopback("2001:db8::1"));
+	assert_false(web_server_loopback("::ffff:192.0.2.1"));
+	assert_false(web_server_loopback("localhost"));
 }
 
 int
@@ -384,7 +452,9 @@ main(void)
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test(test_overview_and_logout),
 		cmocka_unit_test(test_users_file_readable),
-		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_rate_limit_account),
+		cmocka_unit_test(test_rate_limit_address),
+		cmocka_unit_test(test_loopback),
 	};
 	int rc;
 
