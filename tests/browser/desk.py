@@ -1,0 +1,303 @@
+#!/usr/bin/python3
+"""The staff's desk (aanmeld-web) in a real browser: headless Chromium
+from Debian, driven by Selenium through chromium-driver.
+
+Logs in (a wrong password first), reads the overview, checks that the
+hostile display names render as text, that a POST without the CSRF token
+is refused and changes nothing, and runs axe-core (WCAG 2.1 A and AA) on
+every page it visits, with a full-page screenshot of each.
+
+Prints its checks as TAP lines without numbers ("ok - ...", "not ok -
+...", "# ..."); tests/integration/browser.sh numbers them.  The axe-core
+results go to OUT/axe.json and the screenshots to OUT/NN-name.png.
+"""
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import sys
+import tempfile
+import urllib.parse
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+# WCAG 2.1 level A and AA, as axe-core tags them
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+class Desk:
+    def __init__(self, args):
+        self.args = args
+        self.base = args.base.rstrip("/")
+        self.pages = []  # (name, axe summary), in the order visited
+        self.failed = 0
+        with open(args.axe, encoding="utf-8") as f:
+            self.axe_source = f.read()
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = args.chromium
+        # CI runs as root: Chromium's sandbox needs a user namespace
+        for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                  "--disable-dev-shm-usage", "--no-first-run",
+                  "--window-size=1280,900", "--lang=nl",
+                  "--user-data-dir=" + args.profile):
+            opts.add_argument(a)
+        # an alert must stay to be seen, not be dismissed for us
+        opts.set_capability("unhandledPromptBehavior", "ignore")
+        self.driver = webdriver.Chrome(
+            service=Service(executable_path=args.chromedriver,
+                            log_path=args.driver_log),
+            options=opts)
+        self.driver.set_script_timeout(60)
+
+    def ok(self, good, what):
+        print("%s - %s" % ("ok" if good else "not ok", what), flush=True)
+        if not good:
+            self.failed += 1
+        return good
+
+    def note(self, text):
+        for line in str(text).splitlines():
+            print("# " + line, flush=True)
+
+    def text(self):
+        return self.driver.execute_script(
+            "return document.body.textContent")
+
+    # --- every page visited: no injected element, axe-core, a screenshot
+    def page(self, name):
+        d = self.driver
+        try:
+            d.switch_to.alert
+            alert = True
+        except NoAlertPresentException:
+            alert = False
+        self.ok(not alert, "%s: no alert box" % name)
+        injected = d.execute_script(
+            "return [document.querySelectorAll('script').length,"
+            " document.querySelectorAll('img, iframe, object, embed,"
+            " [onerror], [onload], [onclick]').length]")
+        self.ok(injected == [0, 0],
+                "%s: no script and no injected element (%s)"
+                % (name, injected))
+        self.ok("\u202e" not in self.text(),
+                "%s: no bidi override in the text" % name)
+        self.axe(name)
+        self.screenshot(name)
+
+    def axe(self, name):
+        d = self.driver
+        # WebDriver's script is not subject to the page's CSP
+        d.execute_script(self.axe_source)
+        r = d.execute_async_script("""
+            var done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})
+            .then(function (r) {
+                done({version: r.testEngine.version,
+                      passes: r.passes.length,
+                      incomplete: r.incomplete.map(function (v) {
+                          return v.id; }),
+                      violations: r.violations.map(function (v) {
+                          return {id: v.id, impact: v.impact, help: v.help,
+                                  nodes: v.nodes.map(function (n) {
+                                      return {target: n.target,
+                                              html: n.html}; })}; })});
+            }, function (e) { done({error: String(e)}); });
+            """, AXE_TAGS)
+        if not self.ok(isinstance(r, dict) and "error" not in r
+                       and r.get("passes", 0) > 0,
+                       "%s: axe-core ran (rules passed > 0)" % name):
+            self.note("axe-core: %r" % (r,))
+            r = {"passes": 0, "incomplete": [], "violations": [],
+                 "error": str(r)}
+        summary = {"url": d.current_url, "passes": r["passes"],
+                   "violations": len(r["violations"]),
+                   "incomplete": len(r["incomplete"]),
+                   "incomplete_rules": r["incomplete"],
+                   "violation_details": r["violations"],
+                   "axe": r.get("version")}
+        self.pages.append((name, summary))
+        self.note("axe-core %s on %s (%s): %d passes, %d violations, "
+                  "%d incomplete %s"
+                  % (summary["axe"], name, d.current_url, summary["passes"],
+                     summary["violations"], summary["incomplete"],
+                     summary["incomplete_rules"]))
+        for v in r["violations"]:
+            for node in v["nodes"]:
+                self.note("  %s (%s): %s at %s: %s"
+                          % (v["id"], v["impact"], v["help"],
+                             node["target"], node["html"]))
+        self.ok(not r["violations"],
+                "%s: axe-core finds no WCAG 2.1 A/AA violation" % name)
+
+    def screenshot(self, name):
+        d = self.driver
+        m = d.execute_cdp_cmd("Page.getLayoutMetrics", {})
+        size = m.get("cssContentSize", m.get("contentSize"))
+        shot = d.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"],
+                     "height": size["height"], "scale": 1}})
+        path = os.path.join(self.args.out,
+                            "%02d-%s.png" % (len(self.pages), name))
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
+    # --- HTTP beside the browser, with the browser's session cookie
+    def http(self, method, path, body=None, cookie=True):
+        u = urllib.parse.urlsplit(self.base)
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+        headers = {}
+        if cookie:
+            headers["Cookie"] = "; ".join(
+                "%s=%s" % (k["name"], k["value"])
+                for k in self.driver.get_cookies())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = urllib.parse.urlencode(body)
+        c.request(method, path, body=body, headers=headers)
+        r = c.getresponse()
+        data = r.read().decode("utf-8", "replace")
+        c.close()
+        return r.status, r.getheader("Location"), data
+
+    # --- the steps
+    def submit(self, css):
+        """Clicks the button css and waits for the next page."""
+        d = self.driver
+        old = d.find_element(By.TAG_NAME, "html")
+        d.find_element(By.CSS_SELECTOR, css).click()
+        WebDriverWait(d, 10).until(expected_conditions.staleness_of(old))
+        WebDriverWait(d, 10).until(lambda d: d.execute_script(
+            "return document.readyState") == "complete")
+
+    def where(self):
+        return "%s, %r" % (urllib.parse.urlsplit(self.driver.current_url)
+                           .path, self.driver.title)
+
+    def login(self, password):
+        d = self.driver
+        d.get(self.base + "/login")
+        d.find_element(By.ID, "user").send_keys(self.args.user)
+        d.find_element(By.ID, "password").send_keys(password)
+        self.submit("form[action='/login'] button[type=submit]")
+
+    def run(self):
+        a, d = self.args, self.driver
+        d.get(self.base + "/")
+        self.ok(urllib.parse.urlsplit(d.current_url).path == "/login",
+                "without a session / leads to the login page")
+        self.ok(d.title.startswith("Inloggen"), "the login page's title")
+        self.page("login")
+
+        self.login(a.password + "-wrong")
+        alert = d.find_elements(By.CSS_SELECTOR, "[role=alert]")
+        self.ok(alert and alert[0].text ==
+                "Gebruikersnaam of wachtwoord onjuist.",
+                "a wrong password: the Dutch message is shown")
+        self.ok(urllib.parse.urlsplit(d.current_url).path == "/login"
+                and d.title.startswith("Inloggen")
+                and not d.get_cookies(),
+                "a wrong password: still on the login page, no cookie "
+                "(%s)" % self.where())
+        self.page("login-refused")
+
+        self.login(a.password)
+        self.ok(urllib.parse.urlsplit(d.current_url).path == "/"
+                and d.title.startswith("Overzicht"),
+                "the right password leads to the overview (%s)"
+                % self.where())
+        cookies = d.get_cookies()
+        self.ok(len(cookies) == 1 and cookies[0].get("httpOnly")
+                and cookies[0].get("secure")
+                and cookies[0].get("sameSite") == "Strict",
+                "one session cookie: HttpOnly, Secure, SameSite=Strict")
+        body = self.text()
+        self.ok(("Ingelogd als " + a.user) in body, "the overview names the user")
+        self.ok(a.places in body, "the overview: '%s'" % a.places)
+        rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                for tr in d.find_elements(By.CSS_SELECTOR,
+                                          "table tbody tr")]
+        got = ["%s|%s" % (r[0], r[2]) for r in rows if len(r) >= 3]
+        self.ok(got == a.waitlist,
+                "the overview: the waiting list in order (%s)" % got)
+        for t in a.literal:
+            self.ok(t in body, "shown as text: %r" % t)
+        self.page("overview")
+
+        # a POST without the CSRF token, and with a wrong one: refused,
+        # and the session goes on
+        for what, form in (("without", {}), ("with a wrong",
+                                             {"csrf": "0" * 64})):
+            status, _, _ = self.http("POST", "/logout", form)
+            self.ok(status == 403,
+                    "POST /logout %s CSRF token: 403 (got %d)"
+                    % (what, status))
+        status, _, data = self.http("GET", "/")
+        self.ok(status == 200 and "Ingelogd als" in data,
+                "after the refused POSTs the session still works")
+
+        # the logout button (with its token) ends the session
+        jar = "; ".join("%s=%s" % (k["name"], k["value"])
+                        for k in d.get_cookies())
+        self.submit("form[action='/logout'] button")
+        self.ok(urllib.parse.urlsplit(d.current_url).path == "/login",
+                "Uitloggen leads to the login page (%s)" % self.where())
+        u = urllib.parse.urlsplit(self.base)
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+        c.request("GET", "/", headers={"Cookie": jar})
+        r = c.getresponse()
+        r.read()
+        self.ok(r.status == 303 and r.getheader("Location") == "/login",
+                "after Uitloggen the old cookie leads to /login")
+        c.close()
+
+    def write(self):
+        with open(os.path.join(self.args.out, "axe.json"), "w",
+                  encoding="utf-8") as f:
+            json.dump({"tags": AXE_TAGS,
+                       "pages": [dict(name=n, **s) for n, s in self.pages]},
+                      f, indent=2, ensure_ascii=False)
+            f.write("\n")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--base", required=True, help="http://127.0.0.1:PORT")
+    p.add_argument("--user", required=True)
+    p.add_argument("--password-file", required=True)
+    p.add_argument("--out", required=True, help="screenshots and axe.json")
+    p.add_argument("--axe", required=True, help="axe.min.js")
+    p.add_argument("--places", required=True,
+                   help="the overview's line of places taken")
+    p.add_argument("--waitlist", action="append", default=[],
+                   help="PLACE|CODE, in order")
+    p.add_argument("--literal", action="append", default=[],
+                   help="text that must be shown as it is")
+    p.add_argument("--chromium", default="/usr/lib/chromium/chromium")
+    p.add_argument("--chromedriver", default="/usr/bin/chromedriver")
+    p.add_argument("--driver-log", default=os.devnull,
+                   help="chromedriver's log")
+    a = p.parse_args()
+    with open(a.password_file, encoding="utf-8") as f:
+        a.password = f.read().strip()
+    os.makedirs(a.out, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="aanmeld-chromium.") as prof:
+        a.profile = prof
+        desk = Desk(a)
+        try:
+            desk.run()
+        finally:
+            desk.write()
+            desk.driver.quit()
+    return 1 if desk.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+#!/bin/sh
+# The staff's desk in a real browser: enrolments (one with a hostile
+# display name, one for review with a hostile subject) delivered to a
+# real Dovecot and run by aanmeldd --once against the SMTP test sink; a
+# staff account made with aanmeld user add; the aanmeld-web program
+# itself on 127.0.0.1; then headless Chromium (Debian's chromium and
+# chromium-driver, driven by python3-selenium: tests/browser/desk.py)
+# refuses a wrong password, logs in, reads the overview, shows the
+# hostile text as text, and axe-core (vendored in
+# tests/browser/vendor/axe-core) finds no WCAG 2.1 A/AA violation on any
+# page; a POST without the CSRF token is refused.  Screenshots and
+# axe.json are kept in browser-output/ of the build's tests folder.
+set -u
+: "${AANMELD:?}" "${AANMELDD:?}" "${AANMELD_WEB:?}"
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+work=$(mktemp -d /tmp/aanmeld-browser.XXXXXX)
+. "$srcdir/integration/lib/tap.sh"
+. "$srcdir/integration/lib/common.sh"
+
+chromium=/usr/lib/chromium/chromium
+chromedriver=/usr/bin/chromedriver
+if [ ! -x "$chromium" ] || [ ! -x "$chromedriver" ] ||
+	! /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
+	echo "1..0 # SKIP chromium, chromium-driver or python3-selenium missing"
+	rm -rf "$work"
+	exit 77
+fi
+
+. "$srcdir/integration/lib/servers.sh"
+web_pid=
+at_exit='stop_server_pid "$web_pid"'
+trap cleanup EXIT
+out=${builddir:-$work}/browser-output
+rm -rf "$out"
+mkdir -p "$out"
+echo "# screenshots and axe-core results (axe.json) in $out"
+
+servers_setup
+
+S='Deelname praktijkproef GG & lokale inclusie'
+# the hostile text, as it must be shown: the bidi override (U+202E) as
+# the escape \u202e, as everywhere staff read mail text
+H1='<script>alert(1)</script>'
+H2='"><img src=x onerror=alert(2)>'
+H3='<img src=x onerror=alert(3)>'
+rlo=$(printf '\342\200\256')
+# hostile ID FROM-ADDRESS DISPLAY-NAME SUBJECT: an authenticated mail
+# with both encoded as RFC 2047 words, on stdout
+hostile() {
+	printf 'Return-Path: <%s>\r\n' "$2"
+	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
+	printf 'From: =?UTF-8?B?%s?= <%s>\r\nTo: GlobalGoals@VNG.nl\r\n' \
+		"$(printf '%s' "$3" | base64 -w0)" "$2"
+	printf 'Subject: =?UTF-8?B?%s?=\r\n' "$(printf '%s' "$4" | base64 -w0)"
+	printf 'Message-ID: <%s@test.example>\r\n' "$1"
+	printf 'Date: Thu, 01 Apr 2021 09:00:00 +0200\r\n'
+	printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+	printf 'Graag melden wij ons aan.\r\n'
+}
+
+# --- five places taken, the hostile name first on the waiting list,
+# and a lookalike with a hostile subject for review
+i=0
+for a in p.pieters@zwolle.nl m.devries@almere.nl j.jansen@utrecht.nl \
+	l.dekker@delft.nl f.vos@leiden.nl; do
+	i=$((i + 1))
+	deliver_mail "e$i" "$a" "$S"
+done
+hostile x1 r.mulder@tilburg.nl "$H1 $H2 ${rlo}lanigiro" "$S" | deliver
+deliver_mail e6 s.bos@breda.nl "$S"
+hostile r1 x@utrecht-gemeente.nl "$H3 ${rlo}cod.exe" \
+	"$S $H1 $H2" | deliver
+once
+ok $? "aanmeldd --once exits 0"
+eq "five confirmed, Tilburg and Breda waiting" \
+	"GM0034 GM0193 GM0344 GM0503 GM0546|GM0855 GM0758" \
+	"$(sql "SELECT group_concat(code, ' ') FROM (SELECT code FROM enrolments WHERE status = 'confirmed' ORDER BY code)")|$(sql "SELECT group_concat(code, ' ') FROM enrolments WHERE status = 'waitlist'")"
+eq "the hostile display name is stored as it came" 1 \
+	"$(sql "SELECT count(*) FROM contacts WHERE address = 'r.mulder@tilburg.nl' AND name = '$H1 $H2 ${rlo}lanigiro'")"
+eq "the lookalike with the hostile subject is for review, in Beoordelen" \
+	"review 1" \
+	"$(sql "SELECT verdict FROM messages WHERE message_id = 'r1@test.example'") $(in_folder Beoordelen r1)"
+
+# --- a staff account, and aanmeld-web itself on a free port
+secret staff.password 'Kantoor-2021-groen'
+cli user add marieke --stdin <"$work/staff.password"
+ok $? "aanmeld user add marieke --stdin"
+free_port() {
+	$PY -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+cp "$work/aanmeld.conf" "$work/aanmeld.conf.base"
+tries=0
+while [ $tries -lt 3 ] && [ -z "$web_pid" ]; do
+	tries=$((tries + 1))
+	web_port=$(free_port)
+	{
+		cat "$work/aanmeld.conf.base"
+		printf '[web]\nlisten = 127.0.0.1\nport = %s\nusers = %s\n' \
+			"$web_port" "$work/users"
+	} >"$work/aanmeld.conf"
+	"$AANMELD_WEB" -d $allow_root -c "$work/aanmeld.conf" \
+		>>"$work/web.log" 2>&1 &
+	web_pid=$!
+	# another program may have taken the port in between: try again
+	wait_for 10 grep -q "listening on 127.0.0.1 port $web_port" \
+		"$work/web.log" || { stop_server_pid "$web_pid"; web_pid=; }
+done
+if ! ok "$([ -n "$web_pid" ]; echo $?)" "aanmeld-web listens on 127.0.0.1"; then
+	cat "$work/web.log" >&2
+	tap_done
+	exit 1
+fi
+
+# --- the browser
+dump() { sqlite3 "$work/spool/aanmeld.db" .dump | sha256sum; }
+before=$(dump)
+/usr/bin/python3 -B "$srcdir/browser/desk.py" \
+	--base "http://127.0.0.1:$web_port" --user marieke \
+	--password-file "$work/staff.password" --out "$out" \
+	--axe "$srcdir/browser/vendor/axe-core/axe.min.js" \
+	--chromium "$chromium" --chromedriver "$chromedriver" \
+	--driver-log "$work/chromedriver.log" \
+	--places "5 van de 5 plaatsen bezet." \
+	--waitlist "1|GM0855" --waitlist "2|GM0758" \
+	--literal "$H1" --literal "$H2" --literal '\u202elanigiro' \
+	>"$work/desk.tap" 2>"$work/desk.err"
+desk_rc=$?
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) ok 0 "${line#ok - }" ;;
+	"not ok - "*) ok 1 "${line#not ok - }" ;;
+	*) echo "$line" ;;
+	esac
+done <"$work/desk.tap"
+if ! ok "$desk_rc" "the browser's run ends well"; then
+	tail -n 30 "$work/desk.err" >&2
+fi
+eq "the database is as it was: GET and refused POSTs change nothing" \
+	"$before" "$(dump)"
+pages=$($PY -c 'import json, sys
+print(len(json.load(open(sys.argv[1]))["pages"]))' "$out/axe.json" 2>/dev/null)
+eq "a screenshot of every page axe-core checked" "${pages:-none}" \
+	"$(ls "$out"/*.png 2>/dev/null | wc -l)"
+
+# --- aanmeld-web stops on SIGTERM, with its log line
+kill "$web_pid"
+wait "$web_pid"
+ok $? "aanmeld-web stops with 0 on SIGTERM"
+web_pid=
+check "its log says so" grep -q "stopping (signal 15" "$work/web.log"
+check "failed login logged" grep -q "failed login as 'marieke'" \
+	"$work/web.log"
+check "no sanitizer or valgrind report in aanmeld-web's log" sh -c \
+	"! grep -E 'runtime error|Sanitizer|^==[0-9]+==' '$work/web.log'"
+cp "$work/web.log" "$out/aanmeld-web.log"
+
+tap_done
