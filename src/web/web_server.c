@@ -15,6 +15,7 @@
 #include "log.h"
 #include "userfile.h"
 #include "util.h"
+#include "web_html.h"
 #include "web_limit.h"
 #include "web_pages.h"
 #include "web_request.h"
@@ -235,6 +236,19 @@ post_logout(struct web_request *r)
 				web_session_set_cookie(NULL, NULL, 0));
 }
 
+/* The stylesheet, to anyone: the login page uses it too. */
+static int
+get_style(struct web_request *r)
+{
+	struct buf b;
+	size_t len;
+	const char *css = web_html_style(&len);
+
+	buf_init(&b, len + 1);
+	(void)buf_add(&b, css, len);
+	return web_reply_text(r, "text/css; charset=utf-8", &b);
+}
+
 /* The whole request is in: answer it. */
 static int
 route(struct web_server *w, struct web_request *r, const char *url,
@@ -244,6 +258,8 @@ route(struct web_server *w, struct web_request *r, const char *url,
 	const char *cookie;
 	bool other;
 
+	if (strcmp(url, WEB_HTML_STYLE) == 0 && !r->post)
+		return get_style(r);
 	if (strcmp(url, "/login") == 0 || strcmp(url, "/logout") == 0) {
 		to = NULL;
 		other = false;
