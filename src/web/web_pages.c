@@ -10,7 +10,7 @@
 int
 web_pages_login(struct buf *b, const char *failed)
 {
-	int rc = web_html_begin(b, "Inloggen", NULL);
+	int rc = web_html_begin(b, "Inloggen", NULL, NULL, NULL);
 
 	if (failed != NULL) {
 		rc |= buf_adds(b, "<p role=\"alert\">");
@@ -93,7 +93,7 @@ web_pages_overview(struct buf *b, const char *user, const char *csrf,
 		   size_t n)
 {
 	size_t i, confirmed = 0;
-	int rc = web_html_begin(b, "Overzicht", user);
+	int rc = web_html_begin(b, "Overzicht", user, csrf, "/");
 
 	for (i = 0; i < n; i++) {
 		if (first_of_code(rows, i) &&
@@ -108,11 +108,6 @@ web_pages_overview(struct buf *b, const char *user, const char *csrf,
 		rc |= buf_addf(b, "%zu gemeenten ingeschreven.", confirmed);
 	rc |= buf_adds(b, "</p>\n");
 	rc |= waiting_list(b, rows, n);
-	rc |= buf_adds(b, "<form method=\"post\" action=\"/logout\">\n"
-			  "<input type=\"hidden\" name=\"csrf\" value=\"");
-	rc |= web_html_escape(b, csrf);
-	rc |= buf_adds(b, "\">\n<p><button type=\"submit\">Uitloggen"
-			  "</button></p>\n</form>\n");
 	rc |= web_html_end(b);
 	return rc == 0 ? 0 : -1;
 }
@@ -120,7 +115,7 @@ web_pages_overview(struct buf *b, const char *user, const char *csrf,
 int
 web_pages_error(struct buf *b, const char *title, const char *text)
 {
-	int rc = web_html_begin(b, title, NULL);
+	int rc = web_html_begin(b, title, NULL, NULL, NULL);
 
 	rc |= buf_adds(b, "<p>");
 	rc |= web_html_escape(b, text);
