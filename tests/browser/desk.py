@@ -24,7 +24,9 @@ import urllib.parse
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -181,6 +183,34 @@ class Desk:
         return "%s, %r" % (urllib.parse.urlsplit(self.driver.current_url)
                            .path, self.driver.title)
 
+    def keyboard(self):
+        """The first Tab stops are the skip link, visible when focused,
+        then the menu and Uitloggen, each with a focus ring."""
+        d = self.driver
+        d.get(self.base + "/")
+        stops = []
+        for _ in range(8):
+            ActionChains(d).send_keys(Keys.TAB).perform()
+            stops.append(d.execute_script("""
+                var e = document.activeElement,
+                    r = e.getBoundingClientRect(), s = getComputedStyle(e);
+                return {text: e.textContent.trim(), left: r.left,
+                        top: r.top, width: r.width,
+                        ring: s.outlineStyle != 'none' &&
+                              parseFloat(s.outlineWidth) >= 2};"""))
+        self.note("Tab stops: %s" % [t["text"] for t in stops])
+        first = stops[0]
+        self.ok(first["text"] == "Naar de inhoud" and first["left"] >= 0
+                and first["top"] >= 0 and first["width"] > 0,
+                "the first Tab stop is the skip link, on screen (%s)"
+                % first)
+        self.ok([t["text"] for t in stops[1:]] ==
+                ["Overzicht", "Gemeenten", "Beoordelen", "Uitgaande mail",
+                 "Geschiedenis", "Export (CSV)", "Uitloggen"],
+                "then the menu and Uitloggen, in order")
+        self.ok(all(t["ring"] for t in stops),
+                "each Tab stop shows a focus ring")
+
     def login(self, password):
         d = self.driver
         d.get(self.base + "/login")
@@ -230,6 +260,7 @@ class Desk:
         for t in a.literal:
             self.ok(t in body, "shown as text: %r" % t)
         self.page("overview")
+        self.keyboard()
 
         # a POST without the CSRF token, and with a wrong one: refused,
         # and the session goes on
