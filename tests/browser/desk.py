@@ -161,7 +161,10 @@ class Desk:
                 "%s=%s" % (k["name"], k["value"])
                 for k in self.driver.get_cookies())
         if body is not None:
+            # as the browser's own form would send it, bar the token
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = "%s://%s" % (u.scheme, u.netloc)
+            headers["Sec-Fetch-Site"] = "same-origin"
             body = urllib.parse.urlencode(body)
         c.request(method, path, body=body, headers=headers)
         r = c.getresponse()
