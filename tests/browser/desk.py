@@ -2,14 +2,17 @@
 """The staff's desk (aanmeld-web) in a real browser: headless Chromium
 from Debian, driven by Selenium through chromium-driver.
 
-Logs in (a wrong password first), reads the overview, checks that the
-hostile display names render as text, that a POST without the CSRF token
-is refused and changes nothing, and runs axe-core (WCAG 2.1 A and AA) on
-every page it visits, with a full-page screenshot of each.
+Two stages, each a run of its own, with a pass of the daemon between:
+"arrive" refuses a wrong password, logs in, reads the overview and tabs
+through it; "later" reads the overview with its waiting list, checks
+that the hostile display names render as text, and that a POST without
+the CSRF token is refused and changes nothing.  On every page it visits
+it runs axe-core (WCAG 2.1 A and AA) and takes a full-page screenshot.
 
 Prints its checks as TAP lines without numbers ("ok - ...", "not ok -
 ...", "# ..."); tests/integration/browser.sh numbers them.  The axe-core
-results go to OUT/axe.json and the screenshots to OUT/NN-name.png.
+results go to OUT/axe.json (the stages add to it) and the screenshots to
+OUT/NN-name.png.
 """
 
 import argparse
@@ -39,6 +42,12 @@ class Desk:
         self.args = args
         self.base = args.base.rstrip("/")
         self.pages = []  # (name, axe summary), in the order visited
+        # the stages run one after another: the pages of those before
+        self.json = os.path.join(args.out, "axe.json")
+        if os.path.exists(self.json):
+            with open(self.json, encoding="utf-8") as f:
+                self.pages = [(p.pop("name"), p)
+                              for p in json.load(f)["pages"]]
         self.failed = 0
         with open(args.axe, encoding="utf-8") as f:
             self.axe_source = f.read()
@@ -148,6 +157,7 @@ class Desk:
                      "height": size["height"], "scale": 1}})
         path = os.path.join(self.args.out,
                             "%02d-%s.png" % (len(self.pages), name))
+        self.pages[-1][1]["screenshot"] = os.path.basename(path)
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
 
@@ -221,7 +231,47 @@ class Desk:
         d.find_element(By.ID, "password").send_keys(password)
         self.submit("form[action='/login'] button[type=submit]")
 
-    def run(self):
+    def overview(self, name):
+        """The overview after login: places taken, the waiting list."""
+        a, d = self.args, self.driver
+        body = self.text()
+        self.ok(("Ingelogd als " + a.user) in body,
+                "the overview names the user")
+        self.ok(a.places in body, "the overview: %r" % a.places)
+        rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                for tr in d.find_elements(By.CSS_SELECTOR,
+                                          "table tbody tr")]
+        got = ["%s|%s" % (r[0], r[2]) for r in rows if len(r) >= 3]
+        self.ok(got == a.waitlist,
+                "the overview: the waiting list in order (%s)" % got)
+        if not a.waitlist:
+            self.ok("Er staat niemand op de wachtlijst." in body,
+                    "the overview says the waiting list is empty")
+        for t in a.literal:
+            self.ok(t in body, "shown as text: %r" % t)
+        self.page(name)
+
+    def logout(self):
+        """The logout button (with its token) ends the session: the old
+        cookie no longer opens a page."""
+        d = self.driver
+        jar = "; ".join("%s=%s" % (k["name"], k["value"])
+                        for k in d.get_cookies())
+        self.submit("form[action='/logout'] button")
+        self.ok(urllib.parse.urlsplit(d.current_url).path == "/login",
+                "Uitloggen leads to the login page (%s)" % self.where())
+        u = urllib.parse.urlsplit(self.base)
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+        c.request("GET", "/", headers={"Cookie": jar})
+        r = c.getresponse()
+        r.read()
+        self.ok(r.status == 303 and r.getheader("Location") == "/login",
+                "after Uitloggen the old cookie leads to /login")
+        c.close()
+
+    def arrive(self):
+        """Stage 1: the login page, a wrong password, the login, the
+        overview and its keyboard use."""
         a, d = self.args, self.driver
         d.get(self.base + "/")
         self.ok(urllib.parse.urlsplit(d.current_url).path == "/login",
@@ -251,20 +301,18 @@ class Desk:
                 and cookies[0].get("secure")
                 and cookies[0].get("sameSite") == "Strict",
                 "one session cookie: HttpOnly, Secure, SameSite=Strict")
-        body = self.text()
-        self.ok(("Ingelogd als " + a.user) in body, "the overview names the user")
-        self.ok(a.places in body, "the overview: '%s'" % a.places)
-        rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-                for tr in d.find_elements(By.CSS_SELECTOR,
-                                          "table tbody tr")]
-        got = ["%s|%s" % (r[0], r[2]) for r in rows if len(r) >= 3]
-        self.ok(got == a.waitlist,
-                "the overview: the waiting list in order (%s)" % got)
-        for t in a.literal:
-            self.ok(t in body, "shown as text: %r" % t)
-        self.page("overview")
+        self.overview("overview")
         self.keyboard()
+        self.logout()
 
+    def later(self):
+        """Stage 2, after another pass of the daemon: the overview with
+        the waiting list and its hostile names, and the refused POSTs."""
+        d = self.driver
+        self.login(self.args.password)
+        self.ok(urllib.parse.urlsplit(d.current_url).path == "/",
+                "logged in again (%s)" % self.where())
+        self.overview("overview-full")
         # a POST without the CSRF token, and with a wrong one: refused,
         # and the session goes on
         for what, form in (("without", {}), ("with a wrong",
@@ -276,25 +324,10 @@ class Desk:
         status, _, data = self.http("GET", "/")
         self.ok(status == 200 and "Ingelogd als" in data,
                 "after the refused POSTs the session still works")
-
-        # the logout button (with its token) ends the session
-        jar = "; ".join("%s=%s" % (k["name"], k["value"])
-                        for k in d.get_cookies())
-        self.submit("form[action='/logout'] button")
-        self.ok(urllib.parse.urlsplit(d.current_url).path == "/login",
-                "Uitloggen leads to the login page (%s)" % self.where())
-        u = urllib.parse.urlsplit(self.base)
-        c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-        c.request("GET", "/", headers={"Cookie": jar})
-        r = c.getresponse()
-        r.read()
-        self.ok(r.status == 303 and r.getheader("Location") == "/login",
-                "after Uitloggen the old cookie leads to /login")
-        c.close()
+        self.logout()
 
     def write(self):
-        with open(os.path.join(self.args.out, "axe.json"), "w",
-                  encoding="utf-8") as f:
+        with open(self.json, "w", encoding="utf-8") as f:
             json.dump({"tags": AXE_TAGS,
                        "pages": [dict(name=n, **s) for n, s in self.pages]},
                       f, indent=2, ensure_ascii=False)
@@ -303,6 +336,7 @@ class Desk:
 
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("stage", choices=("arrive", "later"))
     p.add_argument("--base", required=True, help="http://127.0.0.1:PORT")
     p.add_argument("--user", required=True)
     p.add_argument("--password-file", required=True)
@@ -326,7 +360,7 @@ def main():
         a.profile = prof
         desk = Desk(a)
         try:
-            desk.run()
+            getattr(desk, a.stage)()
         finally:
             desk.write()
             desk.driver.quit()
