@@ -25,12 +25,12 @@ import tempfile
 import urllib.parse
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import (NoAlertPresentException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 # WCAG 2.1 level A and AA, as axe-core tags them
@@ -56,6 +56,9 @@ class Desk:
         # CI runs as root: Chromium's sandbox needs a user namespace
         for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
                   "--disable-dev-shm-usage", "--no-first-run",
+                  "--no-default-browser-check", "--disable-extensions",
+                  "--disable-background-networking",
+                  "--disable-component-update",
                   "--window-size=1280,900", "--lang=nl",
                   "--user-data-dir=" + args.profile):
             opts.add_argument(a)
@@ -184,13 +187,21 @@ class Desk:
 
     # --- the steps
     def submit(self, css):
-        """Clicks the button css and waits for the next page."""
+        """Clicks the button css and waits for the next page: a new
+        document, wholly loaded (a flag on the old window is gone)."""
         d = self.driver
-        old = d.find_element(By.TAG_NAME, "html")
+
+        def loaded(d):
+            try:
+                return d.execute_script(
+                    "return !window.deskOld &&"
+                    " document.readyState === 'complete'")
+            except WebDriverException:  # between the two documents
+                return False
+
+        d.execute_script("window.deskOld = true")
         d.find_element(By.CSS_SELECTOR, css).click()
-        WebDriverWait(d, 10).until(expected_conditions.staleness_of(old))
-        WebDriverWait(d, 10).until(lambda d: d.execute_script(
-            "return document.readyState") == "complete")
+        WebDriverWait(d, 10).until(loaded)
 
     def where(self):
         return "%s, %r" % (urllib.parse.urlsplit(self.driver.current_url)
