@@ -456,73 +456,14 @@ cmd_messages(struct runtime *rt, int argc, char **argv)
 	return report(rt, "messages");
 }
 
-struct shown {
-	int found;
-	char *spool_path; /* the raw copy, to show its text */
-};
-
-static void
-print_vertical(void *ctx, int n, const char *const *values,
-	       const char *const *names)
-{
-	struct shown *s = ctx;
-	int i;
-
-	s->found = 1;
-	for (i = 0; i < n; i++) {
-		printf("%-12s ", names[i]);
-		print_field(values[i] != NULL ? values[i] : "-");
-		putchar('\n');
-		if (strcmp(names[i], "spool_path") == 0 && values[i] != NULL)
-			s->spool_path = xstrdup(values[i]);
-	}
-}
-
-/* The text of the raw copy, as staff would read it, at most 60 lines.
-   Each line behind "  | ", so that none passes for a field above or a
-   review item below; controls and bidi visible (escape.h). */
-static void
-print_text(const char *path)
-{
-	struct message *msg;
-	const char *err, *p, *nl;
-	char *data, *text;
-	size_t len;
-	int lines = 0;
-
-	data = util_read_file(path, MESSAGE_SIZE_MAX + 1, &len, &err);
-	if (data == NULL) {
-		printf("\ntext: (the raw copy ");
-		print_field(path);
-		printf(" cannot be read: %s)\n", err);
-		return;
-	}
-	msg = message_worker_parse(data, len, len);
-	free(data);
-	cli_show_headers(msg);
-	printf("\ntext:\n");
-	text = escape_str(msg->body, ESCAPE_LINES);
-	for (p = text; *p != '\0' && lines < 60; lines++) {
-		nl = strchr(p, '\n');
-		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		fputs("  | ", stdout);
-		fwrite(p, 1, len, stdout);
-		putchar('\n');
-		p += nl != NULL ? len + 1 : len;
-	}
-	if (*p != '\0')
-		printf("  [...]\n");
-	free(text);
-	message_free(msg);
-}
-
 static int
 cmd_show(struct runtime *rt, int argc, char **argv)
 {
+	struct cli_show sh;
 	long long id;
 	const char *err;
-	struct shown shown = {0, NULL};
 	char *serr = NULL;
+	int rc;
 
 	if (argc != 2 ||
 	    util_strtonum(argv[1], 1, INT64_MAX, &id, &err) == -1) {
@@ -531,31 +472,16 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, true) == -1)
 		return 1;
-	if (store_report(rt->store, "message", argv[1], print_vertical, &shown,
-			 &serr) == -1) {
-		fprintf(stderr, "%s\n", serr);
-		free(serr);
-		return 1;
-	}
-	if (!shown.found) {
+	rc = cli_show_load(rt->store, rt->config->spool_dir, id, &sh, &serr);
+	if (rc == 1)
+		cli_show_print(&sh);
+	else if (rc == 0)
 		fprintf(stderr, "show: no message %lld\n", id);
-		return 1;
-	}
-	if (shown.spool_path != NULL) {
-		char *path =
-			spool_resolve(rt->config->spool_dir, shown.spool_path);
-
-		if (path != NULL) {
-			print_text(path);
-		} else {
-			printf("\ntext: (the raw copy ");
-			print_field(shown.spool_path);
-			printf(" is not in the spool)\n");
-		}
-		free(path);
-	}
-	free(shown.spool_path);
-	return cli_show_rest(rt->store, (int64_t)id) == -1 ? 1 : 0;
+	else
+		fprintf(stderr, "show: %s\n", serr);
+	free(serr);
+	cli_show_deinit(&sh);
+	return rc == 1 ? 0 : 1;
 }
 
 /* Why retry does nothing to mail id; the exit status. */

@@ -5,10 +5,17 @@
 #include "util.h"
 #include "web_overview.h"
 #include "web_request.h"
+#include "web_review.h"
 #include "web_routes.h"
 
 static const struct web_route routes[] = {
 	{false, "/", web_overview_get},
+	{false, "/beoordelen", web_review_queue},
+	{false, "/beoordelen/*", web_review_item},
+	{true, "/beoordelen/*/goedkeuren", web_review_approve},
+	{true, "/beoordelen/*/afwijzen", web_review_reject},
+	{true, "/beoordelen/*/negeren", web_review_dismiss},
+	{false, "/geschiedenis", web_review_history},
 };
 
 static bool
