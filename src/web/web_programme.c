@@ -68,18 +68,22 @@ named(const struct export_table *t, const char *code)
 /* Why nothing happened, by its word in the address: the text before
    and after the municipality. */
 static const struct {
-	const char *word, *before, *after;
+	const char *word, *before, *after, *english;
 } refused[] = {
-	{"onbekend", "Gemeente ", " staat niet ingeschreven." NOTHING},
-	{"al-teruggetrokken", "", " heeft zich al teruggetrokken." NOTHING},
-	{"niet-wachtend", "", " staat niet op de wachtlijst." NOTHING},
+	{"onbekend", "Gemeente ", " staat niet ingeschreven." NOTHING,
+	 "not enrolled"},
+	{"al-teruggetrokken", "", " heeft zich al teruggetrokken." NOTHING,
+	 "withdrawn already"},
+	{"niet-wachtend", "", " staat niet op de wachtlijst." NOTHING,
+	 "not on the waiting list"},
 	{"vol",
 	 "Alle plaatsen zijn bezet. Kruist u \"Ook als alle plaatsen bezet "
 	 "zijn\" aan om ",
-	 " toch een plaats te geven." NOTHING},
+	 " toch een plaats te geven." NOTHING, "no place free"},
 	{"storing", "Dat is bij ",
 	 " niet gelukt door een storing." NOTHING
-	 " Probeert u het later opnieuw."},
+	 " Probeert u het later opnieuw.",
+	 "the database failed"},
 };
 
 /* What happened, as the address says (?gedaan=), heap or NULL. */
@@ -204,8 +208,15 @@ answer(struct web_request *r, const char *key, const char *word,
 static int
 refuse(struct web_request *r, const char *what, const char *word)
 {
+	const char *why = word;
+	size_t i;
+
+	for (i = 0; i < nitems(refused); i++) {
+		if (strcmp(refused[i].word, word) == 0)
+			why = refused[i].english;
+	}
 	log_info("web: %s: %s %s refused: %s", r->session->user, what, r->arg,
-		 word);
+		 why);
 	return answer(r, "fout", word, r->arg, NULL);
 }
 
