@@ -18,6 +18,7 @@
 #include "cli_attendance.h"
 #include "cli_check.h"
 #include "cli_contact.h"
+#include "cli_outbox.h"
 #include "cli_privacy.h"
 #include "cli_programme.h"
 #include "cli_review.h"
@@ -387,20 +388,17 @@ cmd_queue(struct runtime *rt, int argc, char **argv)
 	return report(rt, "queue");
 }
 
-/* outbox cancel ID: one failed mail staff give up on; it no longer
-   keeps status at PROBLEM. */
+/* outbox cancel ID: one failed or waiting mail staff give up on; a
+   failed one no longer keeps status at PROBLEM. */
 static int
 outbox_cancel(struct runtime *rt, long long id)
 {
 	char *serr = NULL, *status = NULL, *who = cli_actor();
 	int rc;
 
-	rc = store_outbox_cancel(rt->store, id, who, util_clock(), &serr);
+	rc = cli_outbox_cancel(rt->store, id, who, util_clock(), &status,
+			       &serr);
 	free(who);
-	if (rc == 0)
-		rc = store_outbox_status(rt->store, id, &status, &serr) == -1
-			     ? -1
-			     : 0;
 	if (rc == -1) {
 		fprintf(stderr, "outbox cancel: %s\n", serr);
 		free(serr);
@@ -417,8 +415,8 @@ outbox_cancel(struct runtime *rt, long long id)
 			id);
 	else
 		fprintf(stderr,
-			"outbox cancel: mail %lld is %s; only a failed mail "
-			"can be cancelled\n",
+			"outbox cancel: mail %lld is %s; only a failed or "
+			"waiting mail can be cancelled\n",
 			id, status);
 	free(status);
 	return 1;
@@ -484,36 +482,12 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	return rc == 1 ? 0 : 1;
 }
 
-/* Why retry does nothing to mail id; the exit status. */
-static int
-retry_refused(struct runtime *rt, long long id)
-{
-	char *status = NULL, *serr = NULL;
-
-	if (store_outbox_status(rt->store, id, &status, &serr) == -1) {
-		fprintf(stderr, "retry: %s\n", serr);
-		free(serr);
-	} else if (status != NULL && strcmp(status, "cancelled") == 0) {
-		fprintf(stderr,
-			"retry: mail %lld was cancelled (see aanmeld "
-			"history); it is never sent\n",
-			id);
-	} else {
-		fprintf(stderr,
-			"retry: no failed or waiting mail %lld (see "
-			"aanmeld outbox)\n",
-			id);
-	}
-	free(status);
-	return 1;
-}
-
 static int
 cmd_retry(struct runtime *rt, int argc, char **argv)
 {
 	long long id;
 	const char *err;
-	char *serr = NULL;
+	char *serr = NULL, *status = NULL;
 	int rc;
 
 	if (argc != 2 ||
@@ -523,18 +497,30 @@ cmd_retry(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, false) == -1)
 		return 1;
-	rc = store_outbox_requeue(rt->store, id, util_clock(), &serr);
+	rc = cli_outbox_retry(rt->store, id, util_clock(), &status, &serr);
 	if (rc == -1) {
 		fprintf(stderr, "retry: %s\n", serr);
 		free(serr);
 		return 1;
 	}
-	if (rc == 0)
-		return retry_refused(rt, id);
-	printf("mail %lld is queued again; the daemon sends it on its next "
-	       "run\n",
-	       id);
-	return 0;
+	if (rc == 1) {
+		printf("mail %lld is queued again; the daemon sends it on its "
+		       "next run\n",
+		       id);
+		return 0;
+	}
+	if (status != NULL && strcmp(status, "cancelled") == 0)
+		fprintf(stderr,
+			"retry: mail %lld was cancelled (see aanmeld "
+			"history); it is never sent\n",
+			id);
+	else
+		fprintf(stderr,
+			"retry: no failed or waiting mail %lld (see "
+			"aanmeld outbox)\n",
+			id);
+	free(status);
+	return 1;
 }
 
 /* One command, two exports: the programme's table or one person's data. */
@@ -565,7 +551,8 @@ static const struct command commands[] = {
 	{"queue", cmd_queue, "queue", "open review items, oldest first"},
 	{"show", cmd_show, "show ID", "one message: verdict, reasons, mail"},
 	{"outbox", cmd_outbox, "outbox [cancel ID]",
-	 "outgoing mail and its state; cancel: give up a failed mail"},
+	 "outgoing mail and its state; cancel: give up a failed or waiting "
+	 "mail"},
 	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
 	{"remind", cli_programme_remind, "remind [--dry-run]",
