@@ -38,6 +38,9 @@ static const struct {
 	{"fout", "geannuleerd", "Mail ",
 	 " is geannuleerd en wordt nooit verstuurd." NOTHING},
 	{"fout", "verstuurd", "Mail ", " is al verstuurd." NOTHING},
+	{"fout", "onderweg", "Mail ",
+	 " wordt op dit moment verstuurd en kan niet meer worden "
+	 "geannuleerd." NOTHING},
 	{"fout", "teruggekomen", "Mail ",
 	 " is al verstuurd en kwam terug." NOTHING},
 	{"fout", "storing", "Dat is bij mail ",
@@ -166,6 +169,8 @@ refusal(const char *state)
 		return "geannuleerd";
 	if (strcmp(state, "bounced") == 0)
 		return "teruggekomen";
+	if (strcmp(state, "sending") == 0)
+		return "onderweg";
 	return "verstuurd";
 }
 
