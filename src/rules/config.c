@@ -109,6 +109,7 @@ static const struct setting settings[] = {
 	S("web", "port", SET_UINT, web_port, "8080"),
 	S("web", "users", SET_PATH, web_users, "users"),
 	S("web", "session_idle", SET_UINT, web_session_idle, "30"),
+	S("web", "url", SET_STRING, web_url, NULL),
 };
 
 struct load {
@@ -336,6 +337,30 @@ check_staff(struct load *l)
 	return rc;
 }
 
+/* [web] url goes into staff's mail as a link: a scheme, a host and
+   nothing a line break or a space could split. */
+static bool
+web_url_ok(const char *url)
+{
+	const char *host;
+	const char *p;
+
+	if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else
+		return false;
+	if (*host == '\0' || *host == '/')
+		return false;
+	for (p = url; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' ||
+		    *p == '<' || *p == '>')
+			return false;
+	}
+	return true;
+}
+
 /* [web]: an IP address (a name would need a lookup at start), a port
    and an idle timeout of at least a minute. */
 static int
@@ -360,6 +385,13 @@ check_web(struct load *l)
 	if (c->web_session_idle == 0) {
 		rulefile_error(l->errors, l->path, 0,
 			       "[web] session_idle must be at least 1");
+		rc = -1;
+	}
+	if (c->web_url != NULL && !web_url_ok(c->web_url)) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[web] url: '%s' is not an http:// or https:// "
+			       "address",
+			       c->web_url);
 		rc = -1;
 	}
 	return rc;

@@ -113,6 +113,7 @@ struct config {
 	unsigned web_port;	   /* 1 to 65535 */
 	char *web_users;	   /* the staff's accounts (userfile.h) */
 	unsigned web_session_idle; /* minutes */
+	char *web_url; /* where staff reach it, for links in mail; NULL */
 
 	char *path; /* the file read, or NULL for the default */
 };

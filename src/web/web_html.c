@@ -7,15 +7,15 @@
 #include "escape.h"
 #include "web_html.h"
 
-int
-web_html_escape(struct buf *b, const char *s)
+static int
+escape_as(struct buf *b, const char *s, unsigned flags)
 {
 	char *safe, *p;
 	int rc = 0;
 
 	if (s == NULL)
 		return 0;
-	safe = escape_str(s, ESCAPE_LINE);
+	safe = escape_str(s, flags);
 	for (p = safe; *p != '\0' && rc == 0; p++) {
 		switch (*p) {
 		case '&':
@@ -39,6 +39,18 @@ web_html_escape(struct buf *b, const char *s)
 	}
 	free(safe);
 	return rc;
+}
+
+int
+web_html_escape(struct buf *b, const char *s)
+{
+	return escape_as(b, s, ESCAPE_LINE);
+}
+
+int
+web_html_escape_lines(struct buf *b, const char *s)
+{
+	return escape_as(b, s, ESCAPE_LINES);
 }
 
 /* The pages in the menu, in its order. */

@@ -17,6 +17,9 @@ struct buf;
    what `aanmeld list` shows), then & < > " ' as character references.
    NULL appends nothing.  0, or -1 at b's limit. */
 int web_html_escape(struct buf *b, const char *s);
+/* The same for text of many lines, such as a mail's text in <pre>:
+   its line breaks (and tabs) kept, as `aanmeld show` keeps them. */
+int web_html_escape_lines(struct buf *b, const char *s);
 
 /* The path of the stylesheet every page links to. */
 #define WEB_HTML_STYLE "/stijl.css"
