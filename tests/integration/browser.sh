@@ -1,19 +1,25 @@
 #!/bin/sh
 # The staff's desk in a real browser.  Enrolments delivered to a real
-# Dovecot and run by aanmeldd --once against the SMTP test sink (a
-# lookalike with a hostile subject and display name goes to review); a
-# staff account made with aanmeld user add; the aanmeld-web program
-# itself on 127.0.0.1.  Then headless Chromium (Debian's chromium and
+# Dovecot and run by aanmeldd --once against the SMTP test sink; a
+# lookalike whose subject, display name and attachment name are hostile
+# (<script>, <img onerror>, a bidi override) goes to review; a staff
+# account made with aanmeld user add; the aanmeld-web program itself on
+# 127.0.0.1.  Then headless Chromium (Debian's chromium and
 # chromium-driver, driven by python3-selenium: tests/browser/desk.py),
 # in two stages with a pass of the daemon between them while aanmeld-web
-# runs: a wrong password refused in Dutch, the login, the overview (four
-# places of five taken, nobody waiting), the keyboard's way through it;
-# then the overview full, with a waiting list whose first name is
-# hostile (<script>, <img onerror>, a bidi override) and is shown as
-# text, and POSTs without or with a wrong CSRF token refused.  axe-core
-# (vendored in tests/browser/vendor/axe-core) finds no WCAG 2.1 A/AA
-# violation on any page.  The screenshots, axe.json and aanmeld-web's
-# log are kept in browser-output/ of the build's tests folder.
+# runs.  Arrive: a wrong password refused in Dutch, the login, the
+# overview (four places of five) and the keyboard's way through it, the
+# review queue and the item (hostile text shown as text, the attachment
+# listed, the Dutch reason, the suggested municipality preselected), a
+# decision POST without the CSRF token refused, the approval, the
+# municipality on /gemeenten, its confirmation on /uitgaand and web:marieke
+# on /geschiedenis.  The daemon's pass then sends the confirmation and
+# moves the mail out of Beoordelen.  Later: the overview full, the hostile
+# name first on the waiting list and shown as text, POSTs without or with
+# a wrong token refused, the CSV export downloaded.  axe-core (vendored in
+# tests/browser/vendor/axe-core) finds no WCAG 2.1 A/AA violation on any
+# page.  The screenshots, axe.json, the export and aanmeld-web's log are
+# kept in browser-output/ of the build's tests folder.
 set -u
 : "${AANMELD:?}" "${AANMELDD:?}" "${AANMELD_WEB:?}"
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -47,9 +53,11 @@ S='Deelname praktijkproef GG & lokale inclusie'
 H1='<script>alert(1)</script>'
 H2='"><img src=x onerror=alert(2)>'
 H3='<img src=x onerror=alert(3)>'
+H4='<img src=x onerror=alert(4)>.pdf'
 rlo=$(printf '\342\200\256')
-# hostile ID FROM-ADDRESS DISPLAY-NAME SUBJECT: an authenticated mail
-# with both encoded as RFC 2047 words, on stdout
+# hostile ID FROM-ADDRESS DISPLAY-NAME SUBJECT [FILE]: an authenticated
+# mail with both encoded as RFC 2047 words (and the attachment FILE), on
+# stdout
 hostile() {
 	printf 'Return-Path: <%s>\r\n' "$2"
 	printf 'Authentication-Results: mx.vng.nl; dmarc=pass header.from=%s\r\n' "${2#*@}"
@@ -57,9 +65,20 @@ hostile() {
 		"$(printf '%s' "$3" | base64 -w0)" "$2"
 	printf 'Subject: =?UTF-8?B?%s?=\r\n' "$(printf '%s' "$4" | base64 -w0)"
 	printf 'Message-ID: <%s@test.example>\r\n' "$1"
-	printf 'Date: Thu, 01 Apr 2021 09:00:00 +0200\r\n'
-	printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
-	printf 'Graag melden wij ons aan.\r\n'
+	printf 'Date: Thu, 01 Apr 2021 09:00:00 +0200\r\nMIME-Version: 1.0\r\n'
+	if [ $# -lt 5 ]; then
+		printf 'Content-Type: text/plain; charset=utf-8\r\n\r\n'
+		printf 'Graag melden wij ons aan.\r\n'
+		return
+	fi
+	printf 'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+	printf -- '--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+	printf 'Graag melden wij ons aan.\r\n--b1\r\n'
+	printf 'Content-Type: application/pdf; name="%s"\r\n' "$5"
+	printf 'Content-Disposition: attachment; filename="%s"\r\n' "$5"
+	printf 'Content-Transfer-Encoding: base64\r\n\r\n'
+	printf '%%PDF-1.4 plan' | base64
+	printf '\r\n--b1--\r\n'
 }
 
 # --- four places taken, and a lookalike with a hostile subject and
@@ -71,7 +90,7 @@ for a in p.pieters@zwolle.nl m.devries@almere.nl j.jansen@utrecht.nl \
 	deliver_mail "e$i" "$a" "$S"
 done
 hostile r1 x@amsterdam-gemeente.nl "$H3 ${rlo}cod.exe" \
-	"$S $H1 $H2" | deliver
+	"$S $H1 $H2" "$H4" | deliver
 once
 ok $? "aanmeldd --once exits 0"
 eq "four confirmed" "GM0034 GM0193 GM0344 GM0503" \
@@ -100,8 +119,9 @@ while [ $tries -lt 3 ] && [ -z "$web_pid" ]; do
 		cat "$work/aanmeld.conf.base"
 		printf 'listen = 127.0.0.1\nport = %s\n' "$web_port"
 	} >"$work/aanmeld.conf"
-	"$AANMELD_WEB" -d $allow_root -c "$work/aanmeld.conf" \
-		>>"$work/web.log" 2>&1 &
+	# its clock a quarter past the first pass, and running on
+	AANMELD_NOW="2021-04-01 10:15" "$AANMELD_WEB" -d $allow_root \
+		-c "$work/aanmeld.conf" >>"$work/web.log" 2>&1 &
 	web_pid=$!
 	# another program may have taken the port in between: try again
 	wait_for 10 grep -q "listening on 127.0.0.1 port $web_port" \
@@ -134,30 +154,47 @@ desk() {	# desk STAGE ARGS...
 		*) echo "$line" ;;
 		esac
 	done <"$work/desk-$desk_stage.tap"
-	ok "$desk_rc" "$desk_stage: the browser's run ends well"
+	ok "$desk_rc" "$desk_stage: the browser's run reaches its end"
 	[ "$desk_rc" = 0 ] || tail -n 30 "$work/desk-$desk_stage.err" >&2
 }
 
-before=$(dump)
-desk arrive --places "4 van de 5 plaatsen bezet."
-eq "arrive: the database is as it was: GET changes nothing" \
-	"$before" "$(dump)"
+desk arrive --places "4 van de 5 plaatsen bezet." --review \
+	--review-from x@amsterdam-gemeente.nl --review-literal "$H1" \
+	--review-literal "$H2" --review-sender-literal "$H3" \
+	--review-sender-literal '\u202ecod.exe' \
+	--review-reason "lijkt op amsterdam.nl (gemeente Amsterdam)" \
+	--attachment "$H4" --suggested GM0363 --enrolled "Amsterdam (GM0363)"
+r1=$(item_of r1)
+eq "arrive: the item decided in the store by web:marieke" \
+	"decided|web:marieke|approve" \
+	"$(sql "SELECT status, decided_by, decision FROM review_items WHERE id = '$r1'")"
+eq "arrive: Amsterdam takes the fifth place" "GM0363|confirmed" \
+	"$(sql "SELECT code, status FROM enrolments WHERE code = 'GM0363'")"
+eq "arrive: one approve in the audit log, by web:marieke" "1|web:marieke" \
+	"$(sql "SELECT count(*), actor FROM audit WHERE what = 'approve'")"
+eq "the mail waits in Beoordelen for the daemon's next pass" 1 \
+	"$(in_folder Beoordelen r1)"
 
-# --- another pass while aanmeld-web runs: the fifth place taken, the
-# hostile name first on the waiting list
-deliver_mail e5 f.vos@leiden.nl "$S"
+# --- another pass while aanmeld-web runs: it moves the mail and sends
+# the confirmation; the hostile name comes first on the waiting list
 hostile x1 r.mulder@tilburg.nl "$H1 $H2 ${rlo}lanigiro" "$S" | deliver
 deliver_mail e6 s.bos@breda.nl "$S"
-once aanmeld "2021-04-01 11:00"
+once aanmeld "2021-04-01 10:30"
 ok $? "aanmeldd --once exits 0"
-eq "Leiden confirmed, Tilburg and Breda waiting" \
-	"GM0546 confirmed|GM0855 GM0758" \
-	"$(sql "SELECT code || ' ' || status FROM enrolments WHERE code = 'GM0546'")|$(sql "SELECT group_concat(code, ' ') FROM enrolments WHERE status = 'waitlist'")"
+eq "the approved mail moved out of Beoordelen, into Verwerkt" "0 1" \
+	"$(in_folder Beoordelen r1) $(in_folder Verwerkt r1)"
+eq "Amsterdam's confirmation reached the SMTP server" 1 \
+	"$(delivered "$(confirm_id x@amsterdam-gemeente.nl)")"
+cli list
+eq "aanmeld list: Tilburg and Breda wait, in that order" \
+	"GM0855|1 GM0758|2" \
+	"$(grep '	waitlist' "$work/cli.out" | cut -f1,4 | tr '\t\n' '| ' | sed 's/ $//')"
 eq "the hostile display name is stored as it came" 1 \
 	"$(sql "SELECT count(*) FROM contacts WHERE address = 'r.mulder@tilburg.nl' AND name = '$H1 $H2 ${rlo}lanigiro'")"
 before=$(dump)
 desk later --places "5 van de 5 plaatsen bezet." \
 	--waitlist "1|GM0855" --waitlist "2|GM0758" \
+	--export GM0363 --export GM0855 \
 	--literal "$H1" --literal "$H2" --literal '\u202elanigiro'
 eq "later: the database is as it was: the refused POSTs change nothing" \
 	"$before" "$(dump)"
