@@ -52,7 +52,6 @@ class Desk:
             with open(self.json, encoding="utf-8") as f:
                 self.pages = [(p.pop("name"), p)
                               for p in json.load(f)["pages"]]
-        self.failed = 0
         with open(args.axe, encoding="utf-8") as f:
             self.axe_source = f.read()
         opts = webdriver.ChromeOptions()
@@ -76,8 +75,6 @@ class Desk:
 
     def ok(self, good, what):
         print("%s - %s" % ("ok" if good else "not ok", what), flush=True)
-        if not good:
-            self.failed += 1
         return good
 
     def note(self, text):
@@ -169,14 +166,13 @@ class Desk:
             f.write(base64.b64decode(shot["data"]))
 
     # --- HTTP beside the browser, with the browser's session cookie
-    def http(self, method, path, body=None, cookie=True):
+    def http(self, method, path, body=None):
+        """status, response, text of METHOD path (a form: body)."""
         u = urllib.parse.urlsplit(self.base)
         c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-        headers = {}
-        if cookie:
-            headers["Cookie"] = "; ".join(
-                "%s=%s" % (k["name"], k["value"])
-                for k in self.driver.get_cookies())
+        headers = {"Cookie": "; ".join(
+            "%s=%s" % (k["name"], k["value"])
+            for k in self.driver.get_cookies())}
         if body is not None:
             # as the browser's own form would send it, bar the token
             headers["Content-Type"] = "application/x-www-form-urlencoded"
