@@ -499,6 +499,50 @@ test_history(void **state)
 	free(b);
 }
 
+/* A hostile sender from a lookalike domain, four mails whose subjects
+   are 256 kB of '<' (the header block's limit), and a note as long:
+   each row is cut short, so that the queue still fits a page and
+   staff can reach every item. */
+static void
+test_queue_long_texts(void **state)
+{
+	struct ctx *c = *state;
+	const char *row;
+	char *b;
+	int id;
+
+	for (id = 5; id <= 8; id++)
+		add_item(c, id, html_only, "x@utrecht-gemeente.nl", "kort",
+			 NULL);
+	fixture_exec(c->f->path,
+		     "UPDATE messages SET subject ="
+		     " replace(hex(zeroblob(131072)), '00', '<<'),"
+		     " from_addr = replace(hex(zeroblob(131072)), '00', '&&')"
+		     " WHERE id >= 5;"
+		     "UPDATE review_items SET note ="
+		     " replace(hex(zeroblob(131072)), '00', '\"\"')"
+		     " WHERE id >= 5;");
+	b = get(c, "/beoordelen", 200);
+	for (id = 5; id <= 8; id++) {
+		char *link = xasprintf("<a href=\"/beoordelen/%d\">", id);
+
+		assert_non_null(strstr(b, link));
+		free(link);
+	}
+	row = strstr(b, "<a href=\"/beoordelen/5\">");
+	assert_non_null(row);
+	/* cut, marked as cut, and still text */
+	assert_non_null(strstr(row, "&lt;&lt;&lt;…</td>"));
+	assert_non_null(strstr(row, "&amp;&amp;…</td>"));
+	assert_non_null(strstr(row, "<br>Let op: &quot;&quot;"));
+	assert_non_null(strstr(row, "&quot;…</td></tr>"));
+	assert_null(strstr(b, "<<"));
+	assert_true(strlen(b) < 64 * 1024);
+	free(b);
+	fixture_exec(c->f->path, "DELETE FROM review_items WHERE id >= 5;"
+				 "DELETE FROM messages WHERE id >= 5;");
+}
+
 int
 main(void)
 {
@@ -511,6 +555,7 @@ main(void)
 		cmocka_unit_test(test_approve),
 		cmocka_unit_test(test_reject_dismiss),
 		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_queue_long_texts),
 	};
 	int rc;
 
