@@ -131,6 +131,11 @@ item_page(struct web_request *r, int64_t id, unsigned status,
 		cli_show_deinit(&sh);
 		return rc == 0 ? not_found(r) : unavailable(r);
 	}
+	/* a link may ask for any notice: one that says the item was
+	   decided shows only on an item that was */
+	if (strcmp(it.status, "open") == 0 &&
+	    notice != WEB_REVIEW_NOTICE_REFUSED)
+		notice = WEB_REVIEW_NOTICE_NONE;
 	/* the register in force, by name */
 	list = xcalloc(gemeenten_count(all) + 1, sizeof(*list));
 	for (i = 0; i < gemeenten_count(all); i++) {

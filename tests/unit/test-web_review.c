@@ -543,6 +543,30 @@ test_queue_long_texts(void **state)
 				 "DELETE FROM messages WHERE id >= 5;");
 }
 
+/* A link (in a phishing mail, say) cannot make the page of an open
+   item say that it was decided: the notice follows the item's state. */
+static void
+test_notice_follows_state(void **state)
+{
+	struct ctx *c = *state;
+	char *b;
+
+	b = get(c, "/beoordelen/2?uitkomst=gedaan", 200);
+	assert_null(strstr(b, "Uw besluit is vastgelegd"));
+	assert_non_null(strstr(b, ">Goedkeuren</button>"));
+	free(b);
+	b = get(c, "/beoordelen/2?uitkomst=al-beoordeeld", 200);
+	assert_null(strstr(b, "al beoordeeld"));
+	free(b);
+	b = get(c, "/beoordelen/2?uitkomst=gesloten", 200);
+	assert_null(strstr(b, "afgesloten zonder mail"));
+	free(b);
+	/* on a decided item the notice stays */
+	b = get(c, "/beoordelen/4?uitkomst=gedaan", 200);
+	assert_non_null(strstr(b, "Uw besluit is vastgelegd"));
+	free(b);
+}
+
 int
 main(void)
 {
@@ -556,6 +580,7 @@ main(void)
 		cmocka_unit_test(test_reject_dismiss),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_queue_long_texts),
+		cmocka_unit_test(test_notice_follows_state),
 	};
 	int rc;
 

@@ -581,6 +581,21 @@ test_municipalities_page(void **state)
 	/* places free: no checkbox to force */
 	assert_null(strstr(b, "Ook als alle plaatsen bezet zijn"));
 	free(b);
+	/* a link cannot say what did not happen: Utrecht takes part, and
+	   Amersfoort waits */
+	b = page(c, "/gemeenten?gedaan=terugtrekken&gemeente=GM0344", cookie);
+	assert_null(strstr(b, "is teruggetrokken"));
+	free(b);
+	b = page(c,
+		 "/gemeenten?gedaan=terugtrekken&gemeente=GM0228"
+		 "&plaats=GM0307",
+		 cookie);
+	assert_null(strstr(b, "is teruggetrokken"));
+	assert_null(strstr(b, "vrijgekomen plaats"));
+	free(b);
+	b = page(c, "/gemeenten?gedaan=plaats-geven&gemeente=GM0307", cookie);
+	assert_null(strstr(b, "heeft een plaats gekregen"));
+	free(b);
 	free(cookie);
 	free(token);
 }
@@ -788,6 +803,13 @@ test_outbox(void **state)
 	assert_null(strstr(b, "action=\"/uitgaand/3/"));
 	assert_non_null(strstr(b, ">Opnieuw versturen</button>"));
 	assert_non_null(strstr(b, ">Annuleren</button>"));
+	free(b);
+	/* a link cannot say what did not happen */
+	b = page(c, "/uitgaand?gedaan=annuleren&mail=1", cookie);
+	assert_null(strstr(b, "is geannuleerd"));
+	free(b);
+	b = page(c, "/uitgaand?gedaan=opnieuw&mail=3", cookie);
+	assert_null(strstr(b, "staat weer klaar"));
 	free(b);
 
 	/* a GET, or a POST without the token, changes nothing */
