@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "buf.h"
 #include "config.h"
@@ -567,6 +568,46 @@ test_notice_follows_state(void **state)
 	free(b);
 }
 
+/* A decision while the daemon holds the database (a long pass): once
+   the wait runs out the staff member reads in Dutch that nothing
+   changed and to try again, and nothing is half done. */
+static void
+test_decide_busy(void **state)
+{
+	struct ctx *c = *state;
+	char *token = csrf(c), *body, *b;
+	long long audit = q(c, "SELECT count(*) FROM audit");
+	struct reply r;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(c->f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+			 SQLITE_OK);
+	body = xasprintf("csrf=%s", token);
+	request(c, "/beoordelen/2/negeren", body, &r);
+	assert_int_equal(r.status, 500);
+	assert_non_null(strstr(buf_str(&r.body), "Er is niets veranderd; "
+						 "probeert u het later "
+						 "opnieuw."));
+	reply_free(&r);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_int_equal(q(c, "SELECT count(*) FROM review_items WHERE id = 2"
+			      " AND status = 'open' AND decided_by IS NULL"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), audit);
+	assert_int_equal(q(c, "SELECT count(*) FROM actions WHERE"
+			      " message = 2"),
+			 0);
+	/* the page still offers the decision */
+	b = get(c, "/beoordelen/2", 200);
+	assert_non_null(strstr(b, ">Negeren</button>"));
+	free(b);
+	free(body);
+	free(token);
+}
+
 int
 main(void)
 {
@@ -581,6 +622,7 @@ main(void)
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_queue_long_texts),
 		cmocka_unit_test(test_notice_follows_state),
+		cmocka_unit_test(test_decide_busy),
 	};
 	int rc;
 
