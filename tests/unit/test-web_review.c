@@ -608,6 +608,53 @@ test_decide_busy(void **state)
 	free(token);
 }
 
+/* An item about a failed mail can only be dismissed: an approval or a
+   rejection posted anyway is refused in Dutch (409), not reported as
+   a failure of the system to be tried again. */
+static void
+test_failed_mail_item(void **state)
+{
+	struct ctx *c = *state;
+	char *token = csrf(c), *body, *b;
+	struct reply r;
+
+	fixture_exec(c->f->path,
+		     "INSERT INTO outbox (id, key, kind, message_id,"
+		     " envelope_from, rcpt, raw, created_at, next_try,"
+		     " attempts, status, last_error) VALUES (90, 'k90',"
+		     " 'confirm', 'm90@x', 'a@x', 'p@zwolle.nl',"
+		     " 'Subject: x' || char(13, 10) || char(13, 10) || 'x',"
+		     " 1617264000, NULL, 5, 'failed', '550 no such user');"
+		     "INSERT INTO review_items (id, message, outbox, reason,"
+		     " created_at) VALUES (90, NULL, 90, 'mail failed',"
+		     " 1617264000);");
+	b = get(c, "/beoordelen/90", 200);
+	assert_null(strstr(b, ">Goedkeuren</button>"));
+	free(b);
+	body = xasprintf("csrf=%s&gemeente=GM0193", token);
+	request(c, "/beoordelen/90/goedkeuren", body, &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(buf_str(&r.body), "Niet uitgevoerd: "));
+	assert_non_null(strstr(buf_str(&r.body), "alleen negeren"));
+	assert_null(strstr(buf_str(&r.body), "probeert u het later"));
+	reply_free(&r);
+	free(body);
+	body = xasprintf("csrf=%s", token);
+	request(c, "/beoordelen/90/afwijzen", body, &r);
+	assert_int_equal(r.status, 409);
+	reply_free(&r);
+	assert_int_equal(q(c, "SELECT count(*) FROM review_items WHERE id = 90"
+			      " AND status = 'open'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM enrolments WHERE"
+			      " code = 'GM0193'"),
+			 0);
+	post(c, "/beoordelen/90/negeren", body, 303,
+	     "/beoordelen/90?uitkomst=gedaan");
+	free(body);
+	free(token);
+}
+
 int
 main(void)
 {
@@ -623,6 +670,7 @@ main(void)
 		cmocka_unit_test(test_queue_long_texts),
 		cmocka_unit_test(test_notice_follows_state),
 		cmocka_unit_test(test_decide_busy),
+		cmocka_unit_test(test_failed_mail_item),
 	};
 	int rc;
 
