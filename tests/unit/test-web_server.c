@@ -912,6 +912,13 @@ test_export(void **state)
 	size_t len;
 
 	seed(c);
+	/* a sender's display name that a spreadsheet would run */
+	fixture_exec(c->f->path,
+		     "INSERT INTO contacts (code, address, name, added_at)"
+		     " VALUES ('GM0344', 'a@utrecht.nl',"
+		     " '=HYPERLINK(\"http://x.example/\";\"klik\")', 1),"
+		     " ('GM0193', 'b@zwolle.nl', '@SUM(1+1)', 1),"
+		     " ('GM0193', 'c@zwolle.nl', '+cmd|'' /C calc''!A0', 1)");
 	session(c, &cookie, &token);
 	request(c, "/export.csv", NULL, cookie, &r);
 	assert_int_equal(r.status, 200);
@@ -928,6 +935,12 @@ test_export(void **state)
 	assert_int_equal(strlen(v), strlen("attachment; filename=\""
 					   "aanmeldingen-YYYY-MM-DD.csv\""));
 	free(v);
+	/* each starts with ' in its cell: text, never a formula */
+	assert_non_null(strstr(buf_str(&r.body),
+			       ";\"'=HYPERLINK(\"\"http://x.example/\"\";"));
+	assert_non_null(strstr(buf_str(&r.body), ";'@SUM(1+1);"));
+	assert_non_null(strstr(buf_str(&r.body), ";'+cmd|' /C calc'!A0;"));
+	assert_null(strstr(buf_str(&r.body), ";=HYPERLINK"));
 	want = cli_export(c, &len);
 	assert_true(len > 3);
 	assert_int_equal(r.body.len, len);
