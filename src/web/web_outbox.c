@@ -39,8 +39,7 @@ static const struct {
 	 " is geannuleerd en wordt nooit verstuurd." NOTHING},
 	{"fout", "verstuurd", "Mail ", " is al verstuurd." NOTHING},
 	{"fout", "onderweg", "Mail ",
-	 " wordt op dit moment verstuurd en kan niet meer worden "
-	 "geannuleerd." NOTHING},
+	 " wordt op dit moment verstuurd." NOTHING},
 	{"fout", "teruggekomen", "Mail ",
 	 " is al verstuurd en kwam terug." NOTHING},
 	{"fout", "storing", "Dat is bij mail ",

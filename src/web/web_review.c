@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -325,6 +326,8 @@ int
 web_review_history(struct web_request *r)
 {
 	const char *qcode, *qid;
+	char upper[16];
+	size_t i;
 	const struct gemeente *g = NULL;
 	struct cli_rows rows = {NULL, 0};
 	char *err = NULL, *filter = NULL;
@@ -339,8 +342,14 @@ web_review_history(struct web_request *r)
 		return web_reply_error(r, MHD_HTTP_BAD_REQUEST, "Ongeldig",
 				       "Kies een gemeente of een bericht, "
 				       "niet allebei.");
+	if (qcode != NULL && *qcode == '\0')
+		qcode = NULL; /* the form sent with the field empty */
 	if (qcode != NULL) {
-		g = gemeenten_by_code(r->set->rules->gemeenten, qcode);
+		/* typed in the form: gm0363 is GM0363 */
+		util_strlcpy(upper, qcode, sizeof(upper));
+		for (i = 0; upper[i] != '\0'; i++)
+			upper[i] = (char)toupper((unsigned char)upper[i]);
+		g = gemeenten_by_code(r->set->rules->gemeenten, upper);
 		if (g == NULL)
 			return web_reply_error(r, MHD_HTTP_BAD_REQUEST,
 					       "Ongeldig",

@@ -490,6 +490,15 @@ test_history(void **state)
 	assert_non_null(strstr(b, "goedgekeurd"));
 	assert_null(strstr(b, "genegeerd"));
 	free(b);
+	/* typed in the form: lower case, or left empty */
+	b = get(c, "/geschiedenis?code=gm0344", 200);
+	assert_non_null(strstr(b, "Alleen gemeente Utrecht (GM0344)"));
+	free(b);
+	b = get(c, "/geschiedenis?code=", 200);
+	assert_null(strstr(b, "Alleen"));
+	assert_non_null(strstr(b, "genegeerd"));
+	assert_non_null(strstr(b, "<label for=\"code\">Gemeentecode</label>"));
+	free(b);
 	b = get(c, "/geschiedenis?id=4", 200);
 	assert_non_null(strstr(b, "genegeerd"));
 	assert_null(strstr(b, "goedgekeurd"));
@@ -542,6 +551,39 @@ test_queue_long_texts(void **state)
 	free(b);
 	fixture_exec(c->f->path, "DELETE FROM review_items WHERE id >= 5;"
 				 "DELETE FROM messages WHERE id >= 5;");
+}
+
+/* A flood of 600 items: the queue shows the oldest 500 and says so. */
+static void
+test_queue_many(void **state)
+{
+	struct ctx *c = *state;
+	const char *p;
+	size_t rows;
+	char *b;
+
+	fixture_exec(
+		c->f->path,
+		"WITH RECURSIVE n(i) AS (SELECT 1000 UNION ALL"
+		" SELECT i + 1 FROM n WHERE i < 1599)"
+		" INSERT INTO messages (id, mailbox, msgkey, message_id,"
+		" sha256, spool_path, from_addr, subject, received_at,"
+		" verdict, reasons) SELECT i, 'INBOX', i || '.1',"
+		" 'f' || i || '@x', 'sf' || i, NULL, 'x@spam.example',"
+		" 'vloed', 1617264000 + i, 'review', 'lookalike' FROM n;"
+		"INSERT INTO review_items (id, message, reason, created_at)"
+		" SELECT id, id, 'flood', received_at FROM messages"
+		" WHERE id >= 1000;");
+	b = get(c, "/beoordelen", 200);
+	assert_non_null(strstr(b, "Hieronder staan de oudste 500;"));
+	for (p = b, rows = 0; (p = strstr(p, "<tr><td><a href=")) != NULL; p++)
+		rows++;
+	assert_int_equal(rows, 500);
+	assert_non_null(strstr(b, "<a href=\"/beoordelen/1000\">"));
+	assert_null(strstr(b, "<a href=\"/beoordelen/1599\">"));
+	free(b);
+	fixture_exec(c->f->path, "DELETE FROM review_items WHERE id >= 1000;"
+				 "DELETE FROM messages WHERE id >= 1000;");
 }
 
 /* A link (in a phishing mail, say) cannot make the page of an open
@@ -668,6 +710,7 @@ main(void)
 		cmocka_unit_test(test_reject_dismiss),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_queue_long_texts),
+		cmocka_unit_test(test_queue_many),
 		cmocka_unit_test(test_notice_follows_state),
 		cmocka_unit_test(test_decide_busy),
 		cmocka_unit_test(test_failed_mail_item),
