@@ -79,6 +79,8 @@ serve(struct runtime *rt)
 	set.idle = (time_t)c->web_session_idle * 60;
 	set.capacity = rt->rules->programme->capacity;
 	set.store = rt->store;
+	set.config = rt->config;
+	set.rules = rt->rules;
 	w = web_server_start(&set, &err);
 	if (w == NULL) {
 		log_warnx("%s", err);

@@ -13,16 +13,14 @@
 #include "buf.h"
 #include "escape.h"
 #include "log.h"
-#include "store_attendance.h"
 #include "userfile.h"
 #include "util.h"
 #include "web_limit.h"
 #include "web_pages.h"
+#include "web_request.h"
+#include "web_routes.h"
 #include "web_server.h"
 #include "web_session.h"
-
-/* A page is never larger than this (the waiting list included). */
-#define PAGE_MAX (4u * 1024 * 1024)
 
 struct web_server {
 	struct MHD_Daemon *mhd;
@@ -38,69 +36,9 @@ struct request {
 	struct MHD_PostProcessor *pp;
 	size_t body; /* bytes of the body seen */
 	bool too_large;
-	char user[WEB_SERVER_FIELD_MAX + 1];
-	char password[WEB_SERVER_FIELD_MAX + 1];
-	char csrf[WEB_SERVER_FIELD_MAX + 1];
+	struct web_field fields[WEB_REQUEST_FIELDS];
+	size_t nfields;
 };
-
-static const char *const common_headers[][2] = {
-	{"Content-Security-Policy", "default-src 'self'"},
-	{"X-Frame-Options", "DENY"},
-	{"Referrer-Policy", "no-referrer"},
-	{"X-Content-Type-Options", "nosniff"},
-	{"Cache-Control", "no-store"},
-};
-
-/* Queues an answer: page (a whole document in b, taken) or none;
-   location for a redirect, cookie for Set-Cookie (both may be NULL). */
-static enum MHD_Result
-answer(struct MHD_Connection *c, unsigned status, struct buf *b,
-       const char *location, const char *cookie)
-{
-	struct MHD_Response *r;
-	enum MHD_Result rc;
-	size_t i, len = 0;
-	char *page = NULL;
-
-	if (b != NULL) {
-		len = b->len;
-		page = buf_steal(b);
-	}
-	r = MHD_create_response_from_buffer(len, page, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(page);
-		return MHD_NO;
-	}
-	for (i = 0; i < nitems(common_headers); i++)
-		(void)MHD_add_response_header(r, common_headers[i][0],
-					      common_headers[i][1]);
-	if (page != NULL)
-		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-					      "text/html; charset=utf-8");
-	if (location != NULL)
-		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION,
-					      location);
-	if (cookie != NULL)
-		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE,
-					      cookie);
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		(void)MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-					      "GET, POST");
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return rc;
-}
-
-static enum MHD_Result
-answer_error(struct MHD_Connection *c, unsigned status, const char *title,
-	     const char *text)
-{
-	struct buf b;
-
-	buf_init(&b, PAGE_MAX);
-	(void)web_pages_error(&b, title, text);
-	return answer(c, status, &b, NULL, NULL);
-}
 
 /* The client's address as text, into out. */
 static void
@@ -126,7 +64,29 @@ client_addr(struct MHD_Connection *c, char *out, size_t size)
 				out, (socklen_t)size);
 }
 
-/* Collects the form fields we know; others are ignored. */
+/* The field named key in rq, added when new; NULL when the name is too
+   long or the request has too many. */
+static struct web_field *
+field_of(struct request *rq, const char *key)
+{
+	struct web_field *f;
+	size_t i;
+
+	for (i = 0; i < rq->nfields; i++) {
+		if (strcmp(rq->fields[i].name, key) == 0)
+			return &rq->fields[i];
+	}
+	if (rq->nfields == WEB_REQUEST_FIELDS ||
+	    strlen(key) > WEB_REQUEST_NAME_MAX)
+		return NULL;
+	f = &rq->fields[rq->nfields++];
+	util_strlcpy(f->name, key, sizeof(f->name));
+	f->value[0] = '\0';
+	return f;
+}
+
+/* Collects the form's fields; a form with more, or longer ones, than a
+   page of ours sends is refused. */
 static enum MHD_Result
 on_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	 const char *filename, const char *content_type,
@@ -134,65 +94,32 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	 size_t size)
 {
 	struct request *rq = cls;
-	char *field = NULL;
+	struct web_field *f = field_of(rq, key);
 	size_t have;
 
-	if (strcmp(key, "user") == 0)
-		field = rq->user;
-	else if (strcmp(key, "password") == 0)
-		field = rq->password;
-	else if (strcmp(key, "csrf") == 0)
-		field = rq->csrf;
-	if (field == NULL)
-		return MHD_YES;
-	have = strlen(field);
+	if (f == NULL) {
+		rq->too_large = true;
+		return MHD_NO;
+	}
+	have = strlen(f->value);
 	if (off != have || have + size > WEB_SERVER_FIELD_MAX ||
 	    memchr(data, '\0', size) != NULL) {
 		rq->too_large = true;
 		return MHD_NO;
 	}
-	memcpy(field + have, data, size);
-	field[have + size] = '\0';
+	memcpy(f->value + have, data, size);
+	f->value[have + size] = '\0';
 	return MHD_YES;
 }
 
-static enum MHD_Result
-get_overview(struct web_server *w, struct MHD_Connection *c,
-	     struct web_session *s)
-{
-	struct store_attendance_contact *rows = NULL;
-	size_t n = 0;
-	char *err = NULL;
-	struct buf b;
-
-	if (store_attendance_contacts(w->set.store, &rows, &n, &err) == -1) {
-		log_warnx("web: overview: %s", err);
-		free(err);
-		return answer_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				    "Storing",
-				    "De gegevens kunnen nu niet worden "
-				    "gelezen. Probeert u het later opnieuw.");
-	}
-	buf_init(&b, PAGE_MAX);
-	if (web_pages_overview(&b, s->user, s->csrf, w->set.capacity, rows,
-			       n) == -1) {
-		buf_deinit(&b);
-		store_attendance_contacts_free(rows, n);
-		return answer_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				    "Storing", "De pagina is te groot.");
-	}
-	store_attendance_contacts_free(rows, n);
-	return answer(c, MHD_HTTP_OK, &b, NULL, NULL);
-}
-
-static enum MHD_Result
-login_page(struct MHD_Connection *c, unsigned status, const char *failed)
+static int
+login_page(struct web_request *r, unsigned status, const char *failed)
 {
 	struct buf b;
 
-	buf_init(&b, PAGE_MAX);
+	buf_init(&b, WEB_PAGE_MAX);
 	(void)web_pages_login(&b, failed);
-	return answer(c, status, &b, NULL, NULL);
+	return web_reply_page(r, status, &b);
 }
 
 /* The account's key in w->accounts: the name typed, case-folded (an
@@ -211,8 +138,8 @@ account_key(const char *user, char *key, size_t size)
 
 /* Whether user with password may log in now; says why not in the log. */
 static bool
-login_ok(struct web_server *w, const struct request *rq, const char *addr,
-	 const char *account)
+login_ok(struct web_server *w, const char *user, const char *password,
+	 const char *addr, const char *account)
 {
 	struct userfile *u;
 	char *err = NULL, *who;
@@ -225,19 +152,18 @@ login_ok(struct web_server *w, const struct request *rq, const char *addr,
 		free(err);
 		return false;
 	}
-	ok = userfile_name_ok(rq->user) &&
-	     userfile_verify(u, rq->user, rq->password);
+	ok = userfile_name_ok(user) && userfile_verify(u, user, password);
 	userfile_free(u);
 	if (ok) {
 		/* only the account's count: a good login must not wipe
 		   the failures of others behind the same address */
 		web_limit_clear(&w->accounts, account);
-		log_info("web: %s logged in from %s", rq->user, addr);
+		log_info("web: %s logged in from %s", user, addr);
 		return true;
 	}
 	(void)web_limit_fail(&w->limit, addr, util_clock());
 	failures = web_limit_fail(&w->accounts, account, util_clock());
-	who = escape_str(rq->user, ESCAPE_LINE);
+	who = escape_str(user, ESCAPE_LINE);
 	log_warnx("web: failed login as '%s' from %s (%u for the name in %d "
 		  "min)",
 		  who, addr, failures, WEB_LIMIT_WINDOW / 60);
@@ -245,93 +171,118 @@ login_ok(struct web_server *w, const struct request *rq, const char *addr,
 	return false;
 }
 
-static enum MHD_Result
-post_login(struct web_server *w, struct MHD_Connection *c,
-	   const struct request *rq)
+static int
+post_login(struct web_server *w, struct web_request *r)
 {
+	const char *user = web_request_field(r, "user");
+	const char *password = web_request_field(r, "password");
 	char addr[WEB_LIMIT_ADDR_MAX], account[WEB_LIMIT_KEY_MAX], *who;
 	char cookie[128];
 	struct web_session *s;
 	bool addr_ok, account_ok;
 
+	if (user == NULL)
+		user = "";
+	if (password == NULL)
+		password = "";
 	/* behind a reverse proxy every client is the proxy's address
 	   (X-Forwarded-For is not trusted): hence the per-address limit
 	   is higher than the per-account one */
-	client_addr(c, addr, sizeof(addr));
-	account_key(rq->user, account, sizeof(account));
+	client_addr(r->conn, addr, sizeof(addr));
+	account_key(user, account, sizeof(account));
 	addr_ok = web_limit_allowed(&w->limit, addr, util_clock());
 	account_ok = web_limit_allowed(&w->accounts, account, util_clock());
 	if (!addr_ok || !account_ok) {
-		who = escape_str(rq->user, ESCAPE_LINE);
+		who = escape_str(user, ESCAPE_LINE);
 		log_warnx("web: login as '%s' from %s refused: too many "
 			  "failures of the %s",
 			  who, addr, addr_ok ? "name" : "address");
 		free(who);
-		return login_page(c, MHD_HTTP_TOO_MANY_REQUESTS,
+		return login_page(r, MHD_HTTP_TOO_MANY_REQUESTS,
 				  "Te veel mislukte pogingen. Probeert u het "
 				  "over een kwartier opnieuw.");
 	}
-	if (!login_ok(w, rq, addr, account))
-		return login_page(c, MHD_HTTP_UNAUTHORIZED,
+	if (!login_ok(w, user, password, addr, account))
+		return login_page(r, MHD_HTTP_UNAUTHORIZED,
 				  "Gebruikersnaam of wachtwoord onjuist.");
-	s = web_session_new(&w->sessions, rq->user, util_clock());
+	s = web_session_new(&w->sessions, user, util_clock());
 	if (s == NULL) {
 		log_warn("web: no random bytes for a session");
-		return answer_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				    "Storing", "Inloggen lukt nu niet.");
+		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				       "Storing", "Inloggen lukt nu niet.");
 	}
-	return answer(c, MHD_HTTP_SEE_OTHER, NULL, "/",
-		      web_session_set_cookie(s, cookie, sizeof(cookie)));
+	return web_reply_cookie(
+		r, "/", web_session_set_cookie(s, cookie, sizeof(cookie)));
 }
 
-static enum MHD_Result
-post_logout(struct MHD_Connection *c, struct web_session *s,
-	    const struct request *rq)
+static int
+refused(struct web_request *r)
 {
-	if (s == NULL || !web_session_csrf_ok(s, rq->csrf))
-		return answer_error(c, MHD_HTTP_FORBIDDEN, "Geweigerd",
-				    "Dit verzoek is niet toegestaan. Laadt u "
-				    "de pagina opnieuw.");
-	log_info("web: %s logged out", s->user);
-	web_session_end(s);
-	return answer(c, MHD_HTTP_SEE_OTHER, NULL, "/login",
-		      web_session_set_cookie(NULL, NULL, 0));
+	return web_reply_error(r, MHD_HTTP_FORBIDDEN, "Geweigerd",
+			       "Dit verzoek is niet toegestaan. Laadt u de "
+			       "pagina opnieuw.");
+}
+
+static int
+post_logout(struct web_request *r)
+{
+	if (r->session == NULL ||
+	    !web_session_csrf_ok(r->session, web_request_field(r, "csrf")))
+		return refused(r);
+	log_info("web: %s logged out", r->session->user);
+	web_session_end(r->session);
+	return web_reply_cookie(r, "/login",
+				web_session_set_cookie(NULL, NULL, 0));
 }
 
 /* The whole request is in: answer it. */
-static enum MHD_Result
-route(struct web_server *w, struct MHD_Connection *c, const char *url,
-      bool post, const struct request *rq)
+static int
+route(struct web_server *w, struct web_request *r, const char *url,
+      bool too_large)
 {
-	struct web_session *s;
+	const struct web_route *to;
 	const char *cookie;
+	bool other;
 
-	if (strcmp(url, "/login") != 0 && strcmp(url, "/") != 0 &&
-	    strcmp(url, "/logout") != 0)
-		return answer_error(c, MHD_HTTP_NOT_FOUND, "Niet gevonden",
-				    "Deze pagina bestaat niet.");
-	if (rq->too_large)
-		return answer_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "Te groot",
-				    "Het formulier is te groot.");
-	cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	if (strcmp(url, "/login") == 0 || strcmp(url, "/logout") == 0) {
+		to = NULL;
+		other = false;
+	} else {
+		to = web_routes_find(url, r->post, r->arg, &other);
+		if (to == NULL && !other)
+			return web_reply_error(r, MHD_HTTP_NOT_FOUND,
+					       "Niet gevonden",
+					       "Deze pagina bestaat niet.");
+	}
+	if (too_large)
+		return web_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
+				       "Te groot",
+				       "Het formulier is te groot.");
+	cookie = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 					     MHD_HTTP_HEADER_COOKIE);
-	s = web_session_find(&w->sessions, cookie, util_clock());
+	r->session = web_session_find(&w->sessions, cookie, util_clock());
 	if (strcmp(url, "/login") == 0)
-		return post ? post_login(w, c, rq)
-			    : login_page(c, MHD_HTTP_OK, NULL);
+		return r->post ? post_login(w, r)
+			       : login_page(r, MHD_HTTP_OK, NULL);
 	if (strcmp(url, "/logout") == 0)
-		return post ? post_logout(c, s, rq)
-			    : answer_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-					   "Niet toegestaan",
-					   "Uitloggen gaat met de knop op "
-					   "het overzicht.");
-	if (post)
-		return answer_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-				    "Niet toegestaan",
-				    "Deze pagina kan alleen worden bekeken.");
-	if (s == NULL)
-		return answer(c, MHD_HTTP_SEE_OTHER, NULL, "/login", NULL);
-	return get_overview(w, c, s);
+		return r->post ? post_logout(r)
+			       : web_reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+						 "Niet toegestaan",
+						 "Uitloggen gaat met de knop "
+						 "bovenaan de pagina.");
+	if (to == NULL)
+		return web_reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+				       "Niet toegestaan",
+				       r->post ? "Deze pagina kan alleen "
+						 "worden bekeken."
+					       : "Dit gaat met een knop op "
+						 "de pagina.");
+	if (r->session == NULL)
+		return r->post ? refused(r) : web_reply_redirect(r, "/login");
+	if (r->post &&
+	    !web_session_csrf_ok(r->session, web_request_field(r, "csrf")))
+		return refused(r);
+	return to->fn(r);
 }
 
 static enum MHD_Result
@@ -341,18 +292,23 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct web_server *w = cls;
 	struct request *rq = *con_cls;
-	bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	struct web_request r;
+
+	memset(&r, 0, sizeof(r));
+	r.conn = c;
+	r.set = &w->set;
+	r.post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
 
 	if (rq == NULL) {
-		if (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		if (!r.post && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-			return answer_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-					    "Niet toegestaan",
-					    "Deze methode wordt niet "
-					    "ondersteund.");
+			return web_reply_error(&r, MHD_HTTP_METHOD_NOT_ALLOWED,
+					       "Niet toegestaan",
+					       "Deze methode wordt niet "
+					       "ondersteund.");
 		rq = xcalloc(1, sizeof(*rq));
 		*con_cls = rq;
-		if (post)
+		if (r.post)
 			rq->pp = MHD_create_post_processor(c, 1024, on_field,
 							   rq);
 		return MHD_YES;
@@ -367,11 +323,14 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (post && rq->pp == NULL)
-		return answer_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-				    "Niet ondersteund",
-				    "Het formulier kon niet worden gelezen.");
-	return route(w, c, url, post, rq);
+	if (r.post && rq->pp == NULL)
+		return web_reply_error(&r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+				       "Niet ondersteund",
+				       "Het formulier kon niet worden "
+				       "gelezen.");
+	r.fields = rq->fields;
+	r.nfields = rq->nfields;
+	return route(w, &r, url, rq->too_large) == MHD_YES ? MHD_YES : MHD_NO;
 }
 
 static void

@@ -1,0 +1,31 @@
+/*
+ * The pages of aanmeld-web, one row each: a method, a path and the
+ * handler in the page's own file.  A '*' in a path stands for one
+ * segment of letters, digits, '-' and '_' (a review item's id, a
+ * municipality's code), given to the handler as its arg.  /login and
+ * /logout are the server's own (web_server.c); every route here needs a
+ * session, and a POST its CSRF token, checked before the handler runs.
+ */
+#ifndef AANMELD_WEB_ROUTES_H
+#define AANMELD_WEB_ROUTES_H
+
+#include <stdbool.h>
+
+struct web_request;
+
+typedef int web_handler(struct web_request *r);
+
+struct web_route {
+	bool post;
+	const char *path;
+	web_handler *fn;
+};
+
+/* The route for path and method, with the '*' segment in arg
+   (WEB_REQUEST_ARG_MAX + 1 bytes).  NULL when there is none, with
+   *other_method telling whether the path has a route for the other
+   method (405 rather than 404). */
+const struct web_route *web_routes_find(const char *path, bool post, char *arg,
+					bool *other_method);
+
+#endif
