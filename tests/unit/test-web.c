@@ -132,11 +132,11 @@ test_cookie_parse(void **state)
 				 "0123456789abcdef0123456789abcdef";
 	char got[WEB_SESSION_ID_LEN + 1], *h;
 
-	h = xasprintf("aanmeld_session=%s", id);
+	h = xasprintf("__Host-aanmeld_session=%s", id);
 	assert_int_equal(web_session_cookie_id(h, got), 0);
 	assert_string_equal(got, id);
 	free(h);
-	h = xasprintf("theme=dark; aanmeld_session=%s; lang=nl", id);
+	h = xasprintf("theme=dark; __Host-aanmeld_session=%s; lang=nl", id);
 	assert_int_equal(web_session_cookie_id(h, got), 0);
 	assert_string_equal(got, id);
 	free(h);
@@ -144,18 +144,24 @@ test_cookie_parse(void **state)
 	h = xasprintf("xaanmeld_session=%s", id);
 	assert_int_equal(web_session_cookie_id(h, got), -1);
 	free(h);
-	h = xasprintf("aanmeld_session=%sa", id);
+	h = xasprintf("__Host-aanmeld_session=%sa", id);
 	assert_int_equal(web_session_cookie_id(h, got), -1);
 	free(h);
-	h = xasprintf("aanmeld_session=%.63s", id);
+	h = xasprintf("__Host-aanmeld_session=%.63s", id);
 	assert_int_equal(web_session_cookie_id(h, got), -1);
 	free(h);
-	h = xasprintf("aanmeld_session=%.63sG", id);
+	h = xasprintf("__Host-aanmeld_session=%.63sG", id);
 	assert_int_equal(web_session_cookie_id(h, got), -1);
 	free(h);
 	assert_int_equal(web_session_cookie_id("", got), -1);
-	assert_int_equal(web_session_cookie_id("aanmeld_session", got), -1);
-	assert_int_equal(web_session_cookie_id("aanmeld_session=", got), -1);
+	assert_int_equal(web_session_cookie_id("__Host-aanmeld_session", got),
+			 -1);
+	assert_int_equal(web_session_cookie_id("__Host-aanmeld_session=", got),
+			 -1);
+	/* the old name without the prefix is no longer ours */
+	h = xasprintf("aanmeld_session=%s", id);
+	assert_int_equal(web_session_cookie_id(h, got), -1);
+	free(h);
 	assert_int_equal(web_session_cookie_id("a=1;;; ;", got), -1);
 }
 
@@ -164,10 +170,10 @@ test_session_cookie_and_expiry(void **state)
 {
 	struct web_sessions *t = xmalloc(sizeof(*t));
 	struct web_session *s, *other;
-	char cookie[128], *header;
+	char cookie[WEB_SESSION_SET_COOKIE_MAX], *header;
 	const char *set;
 
-	web_session_init(t, 600);
+	web_session_init(t, 600, 3600);
 	s = web_session_new(t, "anna", 1000);
 	assert_non_null(s);
 	assert_string_equal(s->user, "anna");
@@ -178,9 +184,13 @@ test_session_cookie_and_expiry(void **state)
 	assert_non_null(strstr(set, "; HttpOnly"));
 	assert_non_null(strstr(set, "; Secure"));
 	assert_non_null(strstr(set, "; SameSite=Strict"));
+	/* what the __Host- prefix asks of it */
+	assert_true(strncmp(set, "__Host-", 7) == 0);
+	assert_non_null(strstr(set, "; Path=/;"));
+	assert_null(strstr(set, "Domain"));
 	assert_non_null(
 		strstr(web_session_set_cookie(NULL, NULL, 0), "Max-Age=0"));
-	header = xasprintf("aanmeld_session=%s", s->id);
+	header = xasprintf("__Host-aanmeld_session=%s", s->id);
 	/* each request starts the idle time again */
 	assert_ptr_equal(web_session_find(t, header, 1599), s);
 	assert_ptr_equal(web_session_find(t, header, 2198), s);
@@ -193,9 +203,32 @@ test_session_cookie_and_expiry(void **state)
 	s = web_session_new(t, "anna", 3000);
 	other = web_session_new(t, "bert", 3000);
 	assert_string_not_equal(s->id, other->id);
-	header = xasprintf("aanmeld_session=%s", other->id);
+	header = xasprintf("__Host-aanmeld_session=%s", other->id);
 	web_session_end(other);
 	assert_null(web_session_find(t, header, 3001));
+	free(header);
+	free(t);
+}
+
+/* However busy, a session ends max seconds after its login. */
+static void
+test_session_max(void **state)
+{
+	struct web_sessions *t = xmalloc(sizeof(*t));
+	struct web_session *s;
+	char *header;
+	time_t now;
+
+	(void)state;
+	web_session_init(t, 600, 3600);
+	s = web_session_new(t, "anna", 1000);
+	assert_non_null(s);
+	header = xasprintf("__Host-aanmeld_session=%s", s->id);
+	for (now = 1500; now < 1000 + 3600; now += 500)
+		assert_ptr_equal(web_session_find(t, header, now), s);
+	assert_ptr_equal(web_session_find(t, header, 1000 + 3599), s);
+	assert_null(web_session_find(t, header, 1000 + 3600));
+	assert_null(web_session_find(t, header, 1000 + 3601));
 	free(header);
 	free(t);
 }
@@ -207,7 +240,7 @@ test_csrf(void **state)
 	struct web_session *a, *b;
 	char token[WEB_SESSION_ID_LEN + 1];
 
-	web_session_init(t, 600);
+	web_session_init(t, 600, 3600);
 	a = web_session_new(t, "anna", 1000);
 	b = web_session_new(t, "bert", 1000);
 	assert_true(web_session_csrf_ok(a, a->csrf));
@@ -365,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_escape_limit),
 		cmocka_unit_test(test_cookie_parse),
 		cmocka_unit_test(test_session_cookie_and_expiry),
+		cmocka_unit_test(test_session_max),
 		cmocka_unit_test(test_csrf),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_userfile),

@@ -106,7 +106,9 @@ static void
 assert_safe_headers(struct reply *r)
 {
 	static const char *const want[][2] = {
-		{"Content-Security-Policy", "default-src 'self'"},
+		{"Content-Security-Policy", "default-src 'self'; form-action "
+					    "'self'; frame-ancestors 'none'; "
+					    "base-uri 'none'"},
 		{"X-Frame-Options", "DENY"},
 		{"Referrer-Policy", "no-referrer"},
 	};
