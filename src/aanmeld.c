@@ -18,6 +18,7 @@
 #include "cli_attendance.h"
 #include "cli_check.h"
 #include "cli_contact.h"
+#include "cli_outbox.h"
 #include "cli_privacy.h"
 #include "cli_programme.h"
 #include "cli_review.h"
@@ -387,20 +388,17 @@ cmd_queue(struct runtime *rt, int argc, char **argv)
 	return report(rt, "queue");
 }
 
-/* outbox cancel ID: one failed mail staff give up on; it no longer
-   keeps status at PROBLEM. */
+/* outbox cancel ID: one failed or waiting mail staff give up on; a
+   failed one no longer keeps status at PROBLEM. */
 static int
 outbox_cancel(struct runtime *rt, long long id)
 {
 	char *serr = NULL, *status = NULL, *who = cli_actor();
 	int rc;
 
-	rc = store_outbox_cancel(rt->store, id, who, util_clock(), &serr);
+	rc = cli_outbox_cancel(rt->store, id, who, util_clock(), &status,
+			       &serr);
 	free(who);
-	if (rc == 0)
-		rc = store_outbox_status(rt->store, id, &status, &serr) == -1
-			     ? -1
-			     : 0;
 	if (rc == -1) {
 		fprintf(stderr, "outbox cancel: %s\n", serr);
 		free(serr);
@@ -417,8 +415,8 @@ outbox_cancel(struct runtime *rt, long long id)
 			id);
 	else
 		fprintf(stderr,
-			"outbox cancel: mail %lld is %s; only a failed mail "
-			"can be cancelled\n",
+			"outbox cancel: mail %lld is %s; only a failed or "
+			"waiting mail can be cancelled\n",
 			id, status);
 	free(status);
 	return 1;
@@ -456,73 +454,14 @@ cmd_messages(struct runtime *rt, int argc, char **argv)
 	return report(rt, "messages");
 }
 
-struct shown {
-	int found;
-	char *spool_path; /* the raw copy, to show its text */
-};
-
-static void
-print_vertical(void *ctx, int n, const char *const *values,
-	       const char *const *names)
-{
-	struct shown *s = ctx;
-	int i;
-
-	s->found = 1;
-	for (i = 0; i < n; i++) {
-		printf("%-12s ", names[i]);
-		print_field(values[i] != NULL ? values[i] : "-");
-		putchar('\n');
-		if (strcmp(names[i], "spool_path") == 0 && values[i] != NULL)
-			s->spool_path = xstrdup(values[i]);
-	}
-}
-
-/* The text of the raw copy, as staff would read it, at most 60 lines.
-   Each line behind "  | ", so that none passes for a field above or a
-   review item below; controls and bidi visible (escape.h). */
-static void
-print_text(const char *path)
-{
-	struct message *msg;
-	const char *err, *p, *nl;
-	char *data, *text;
-	size_t len;
-	int lines = 0;
-
-	data = util_read_file(path, MESSAGE_SIZE_MAX + 1, &len, &err);
-	if (data == NULL) {
-		printf("\ntext: (the raw copy ");
-		print_field(path);
-		printf(" cannot be read: %s)\n", err);
-		return;
-	}
-	msg = message_worker_parse(data, len, len);
-	free(data);
-	cli_show_headers(msg);
-	printf("\ntext:\n");
-	text = escape_str(msg->body, ESCAPE_LINES);
-	for (p = text; *p != '\0' && lines < 60; lines++) {
-		nl = strchr(p, '\n');
-		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		fputs("  | ", stdout);
-		fwrite(p, 1, len, stdout);
-		putchar('\n');
-		p += nl != NULL ? len + 1 : len;
-	}
-	if (*p != '\0')
-		printf("  [...]\n");
-	free(text);
-	message_free(msg);
-}
-
 static int
 cmd_show(struct runtime *rt, int argc, char **argv)
 {
+	struct cli_show sh;
 	long long id;
 	const char *err;
-	struct shown shown = {0, NULL};
 	char *serr = NULL;
+	int rc;
 
 	if (argc != 2 ||
 	    util_strtonum(argv[1], 1, INT64_MAX, &id, &err) == -1) {
@@ -531,55 +470,16 @@ cmd_show(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, true) == -1)
 		return 1;
-	if (store_report(rt->store, "message", argv[1], print_vertical, &shown,
-			 &serr) == -1) {
-		fprintf(stderr, "%s\n", serr);
-		free(serr);
-		return 1;
-	}
-	if (!shown.found) {
+	rc = cli_show_load(rt->store, rt->config->spool_dir, id, &sh, &serr);
+	if (rc == 1)
+		cli_show_print(&sh);
+	else if (rc == 0)
 		fprintf(stderr, "show: no message %lld\n", id);
-		return 1;
-	}
-	if (shown.spool_path != NULL) {
-		char *path =
-			spool_resolve(rt->config->spool_dir, shown.spool_path);
-
-		if (path != NULL) {
-			print_text(path);
-		} else {
-			printf("\ntext: (the raw copy ");
-			print_field(shown.spool_path);
-			printf(" is not in the spool)\n");
-		}
-		free(path);
-	}
-	free(shown.spool_path);
-	return cli_show_rest(rt->store, (int64_t)id) == -1 ? 1 : 0;
-}
-
-/* Why retry does nothing to mail id; the exit status. */
-static int
-retry_refused(struct runtime *rt, long long id)
-{
-	char *status = NULL, *serr = NULL;
-
-	if (store_outbox_status(rt->store, id, &status, &serr) == -1) {
-		fprintf(stderr, "retry: %s\n", serr);
-		free(serr);
-	} else if (status != NULL && strcmp(status, "cancelled") == 0) {
-		fprintf(stderr,
-			"retry: mail %lld was cancelled (see aanmeld "
-			"history); it is never sent\n",
-			id);
-	} else {
-		fprintf(stderr,
-			"retry: no failed or waiting mail %lld (see "
-			"aanmeld outbox)\n",
-			id);
-	}
-	free(status);
-	return 1;
+	else
+		fprintf(stderr, "show: %s\n", serr);
+	free(serr);
+	cli_show_deinit(&sh);
+	return rc == 1 ? 0 : 1;
 }
 
 static int
@@ -587,7 +487,7 @@ cmd_retry(struct runtime *rt, int argc, char **argv)
 {
 	long long id;
 	const char *err;
-	char *serr = NULL;
+	char *serr = NULL, *status = NULL;
 	int rc;
 
 	if (argc != 2 ||
@@ -597,18 +497,30 @@ cmd_retry(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, false) == -1)
 		return 1;
-	rc = store_outbox_requeue(rt->store, id, util_clock(), &serr);
+	rc = cli_outbox_retry(rt->store, id, util_clock(), &status, &serr);
 	if (rc == -1) {
 		fprintf(stderr, "retry: %s\n", serr);
 		free(serr);
 		return 1;
 	}
-	if (rc == 0)
-		return retry_refused(rt, id);
-	printf("mail %lld is queued again; the daemon sends it on its next "
-	       "run\n",
-	       id);
-	return 0;
+	if (rc == 1) {
+		printf("mail %lld is queued again; the daemon sends it on its "
+		       "next run\n",
+		       id);
+		return 0;
+	}
+	if (status != NULL && strcmp(status, "cancelled") == 0)
+		fprintf(stderr,
+			"retry: mail %lld was cancelled (see aanmeld "
+			"history); it is never sent\n",
+			id);
+	else
+		fprintf(stderr,
+			"retry: no failed or waiting mail %lld (see "
+			"aanmeld outbox)\n",
+			id);
+	free(status);
+	return 1;
 }
 
 /* One command, two exports: the programme's table or one person's data. */
@@ -639,7 +551,8 @@ static const struct command commands[] = {
 	{"queue", cmd_queue, "queue", "open review items, oldest first"},
 	{"show", cmd_show, "show ID", "one message: verdict, reasons, mail"},
 	{"outbox", cmd_outbox, "outbox [cancel ID]",
-	 "outgoing mail and its state; cancel: give up a failed mail"},
+	 "outgoing mail and its state; cancel: give up a failed or waiting "
+	 "mail"},
 	{"retry", cmd_retry, "retry ID", "send a failed outbox mail again"},
 	{"messages", cmd_messages, "messages", "every message and its verdict"},
 	{"remind", cli_programme_remind, "remind [--dry-run]",

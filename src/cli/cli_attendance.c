@@ -11,6 +11,7 @@
 #include "rules.h"
 #include "runtime.h"
 #include "store_attendance.h"
+#include "util.h"
 
 #define LIST_USAGE "usage: aanmeld list [--csv]\n"
 #define EXPORT_USAGE                                                           \
@@ -26,6 +27,24 @@ struct loaded {
 	struct export_table table;
 };
 
+/* Reads the table from s.  0, or -1 with *error_r (heap). */
+static int
+load_from(struct store *s, const struct programme *p, struct loaded *l,
+	  char **error_r)
+{
+	memset(l, 0, sizeof(*l));
+	if (store_attendance_contacts(s, &l->contacts, &l->n_contacts,
+				      error_r) == -1 ||
+	    store_attendance_answers(s, &l->answers, &l->n_answers, error_r) ==
+		    -1) {
+		store_attendance_contacts_free(l->contacts, l->n_contacts);
+		return -1;
+	}
+	export_table_init(&l->table, p, l->contacts, l->n_contacts, l->answers,
+			  l->n_answers);
+	return 0;
+}
+
 static int
 load(struct runtime *rt, struct loaded *l)
 {
@@ -34,17 +53,11 @@ load(struct runtime *rt, struct loaded *l)
 	memset(l, 0, sizeof(*l));
 	if (runtime_open_store(rt, true) == -1)
 		return -1;
-	if (store_attendance_contacts(rt->store, &l->contacts, &l->n_contacts,
-				      &err) == -1 ||
-	    store_attendance_answers(rt->store, &l->answers, &l->n_answers,
-				     &err) == -1) {
+	if (load_from(rt->store, rt->rules->programme, l, &err) == -1) {
 		fprintf(stderr, "%s\n", err);
 		free(err);
-		store_attendance_contacts_free(l->contacts, l->n_contacts);
 		return -1;
 	}
-	export_table_init(&l->table, rt->rules->programme, l->contacts,
-			  l->n_contacts, l->answers, l->n_answers);
 	return 0;
 }
 
@@ -113,9 +126,8 @@ cli_attendance_list(struct runtime *rt, int argc, char **argv)
 int
 cli_attendance_export(struct runtime *rt, int argc, char **argv)
 {
-	struct loaded l;
 	bool csv = false, excel = false;
-	char *out;
+	char *out, *err = NULL;
 	size_t len = 0;
 	int i, rc;
 
@@ -146,11 +158,33 @@ cli_attendance_export(struct runtime *rt, int argc, char **argv)
 				"so far)\n" EXPORT_USAGE);
 		return 2;
 	}
-	if (load(rt, &l) == -1)
+	if (runtime_open_store(rt, true) == -1)
 		return 1;
-	out = export_csv(&l.table, excel, &len);
+	out = cli_attendance_csv(rt->store, rt->rules->programme, excel, &len,
+				 &err);
+	if (out == NULL) {
+		fprintf(stderr, "export: %s\n", err);
+		free(err);
+		return 1;
+	}
 	rc = emit("export", out, len);
 	free(out);
-	unload(&l);
 	return rc;
+}
+
+char *
+cli_attendance_csv(struct store *s, const struct programme *p, bool excel,
+		   size_t *len_r, char **error_r)
+{
+	struct loaded l;
+	char *out;
+
+	*len_r = 0;
+	if (load_from(s, p, &l, error_r) == -1)
+		return NULL;
+	out = export_csv(&l.table, excel, len_r);
+	unload(&l);
+	if (out == NULL)
+		*error_r = xstrdup("the output is too large");
+	return out;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli_review.h"
+#include "cli_rows.h"
 #include "config.h"
 #include "escape.h"
 #include "gemeenten.h"
@@ -42,12 +43,29 @@ parse_id(const char *cmd, const char *s, int64_t *id_r)
 	return 0;
 }
 
+int
+cli_review_decide(const struct review *r, enum review_decision d, int64_t item,
+		  const char *code, bool silent, const char *actor, bool dutch,
+		  char **decided_by_r, char **error_r)
+{
+	struct review_request q;
+
+	memset(&q, 0, sizeof(q));
+	q.item = item;
+	q.decision = d;
+	q.code = code;
+	q.silent = silent;
+	q.dutch = dutch;
+	q.actor = actor;
+	q.now = util_clock();
+	return review_decide(r, &q, decided_by_r, error_r);
+}
+
 static int
 decide(struct runtime *rt, const char *cmd, enum review_decision d, int64_t id,
        const char *code, bool silent)
 {
 	struct review r;
-	struct review_request q;
 	char *by = NULL, *err = NULL, *who = actor();
 	int rc;
 
@@ -58,14 +76,7 @@ decide(struct runtime *rt, const char *cmd, enum review_decision d, int64_t id,
 	r.config = rt->config;
 	r.rules = rt->rules;
 	r.store = rt->store;
-	memset(&q, 0, sizeof(q));
-	q.item = id;
-	q.decision = d;
-	q.code = code;
-	q.silent = silent;
-	q.actor = who;
-	q.now = util_clock();
-	rc = review_decide(&r, &q, &by, &err);
+	rc = cli_review_decide(&r, d, id, code, silent, who, false, &by, &err);
 	switch (rc) {
 	case REVIEW_APPLIED:
 		printf("review item %lld: %s done; the daemon sends the mail "
@@ -165,35 +176,35 @@ cli_review_dismiss(struct runtime *rt, int argc, char **argv)
 	return decide(rt, "dismiss", REVIEW_DISMISS, id, NULL, false);
 }
 
-static void
-print_line(void *ctx, int n, const char *const *values,
-	   const char *const *names)
+int
+cli_review_history_load(struct store *s, const char *code, int64_t id,
+			struct cli_rows *rows, char **error_r)
 {
-	bool *header = ctx;
-	int i;
+	struct store_review_item it;
+	int rc;
 
-	if (!*header) {
-		for (i = 0; i < n; i++)
-			printf("%s%s", names[i], i + 1 < n ? "\t" : "\n");
-		*header = true;
+	if (id > 0) {
+		rc = store_review_get(s, id, &it, error_r);
+		store_review_item_deinit(&it);
+		if (rc <= 0)
+			return rc;
 	}
-	for (i = 0; i < n; i++) {
-		/* one line per event, whatever the detail holds */
-		escape_fputs(values[i] != NULL ? values[i] : "-", ESCAPE_LINE,
-			     stdout);
-		putchar(i + 1 < n ? '\t' : '\n');
-	}
+	if (store_review_history(s, code, id, cli_rows_add, rows, error_r) ==
+	    -1)
+		return -1;
+	return 1;
 }
 
 int
 cli_review_history(struct runtime *rt, int argc, char **argv)
 {
-	struct store_review_item it;
+	struct cli_rows rows = {NULL, 0};
+	const struct cli_row *row;
 	const char *code = NULL;
-	bool header = false;
 	char *err = NULL;
 	int64_t id = 0;
-	int rc = 0;
+	size_t i, j;
+	int rc;
 
 	if (argc > 2) {
 		fprintf(stderr, "usage: aanmeld history [CODE|ID]\n");
@@ -214,23 +225,33 @@ cli_review_history(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, true) == -1)
 		return CLI_ERROR;
-	if (id > 0) {
-		rc = store_review_get(rt->store, id, &it, &err);
-		store_review_item_deinit(&it);
-		if (rc == 0) {
-			fprintf(stderr, "history: no review item %lld\n",
-				(long long)id);
-			return CLI_NOT_FOUND;
-		}
+	rc = cli_review_history_load(rt->store, code, id, &rows, &err);
+	if (rc == 0) {
+		fprintf(stderr, "history: no review item %lld\n",
+			(long long)id);
+		return CLI_NOT_FOUND;
 	}
-	if ((id > 0 && rc == -1) ||
-	    store_review_history(rt->store, code, id, print_line, &header,
-				 &err) == -1) {
+	if (rc == -1) {
 		fprintf(stderr, "history: %s\n", err);
 		free(err);
+		cli_rows_deinit(&rows);
 		return CLI_ERROR;
 	}
-	if (!header)
+	for (i = 0; i < rows.n; i++) {
+		row = &rows.v[i];
+		for (j = 0; i == 0 && j < row->n; j++)
+			printf("%s%s", row->names[j],
+			       j + 1 < row->n ? "\t" : "\n");
+		for (j = 0; j < row->n; j++) {
+			/* one line per event, whatever the detail holds */
+			escape_fputs(row->values[j] != NULL ? row->values[j]
+							    : "-",
+				     ESCAPE_LINE, stdout);
+			putchar(j + 1 < row->n ? '\t' : '\n');
+		}
+	}
+	if (rows.n == 0)
 		printf("(none)\n");
+	cli_rows_deinit(&rows);
 	return CLI_OK;
 }

@@ -128,7 +128,7 @@ print_daemon(const struct config *c, time_t last_cycle, time_t now)
 	printf("%-14s", "daemon:");
 	if (last_cycle == 0)
 		printf("has not run yet\n");
-	else if (ago <= 2 * every + 60)
+	else if (cli_status_running(c, last_cycle, now))
 		printf("running (a pass every %lld s, the last %lld s ago)\n",
 		       every, ago < 0 ? 0 : ago);
 	else
@@ -219,13 +219,14 @@ refusals(struct store *s, unsigned *n_r, char **lines_r, char **error_r)
 /* The folder state, apart from the rest: the newest error about a folder
    (made, moved to or looked at) in the last pass, or NULL (heap). */
 static char *
-folder_problem(struct runtime *rt, const struct store_staff_state *st)
+folder_problem(struct store *s, const struct config *c,
+	       const struct store_staff_state *st)
 {
-	time_t since = st->last_cycle - (time_t)rt->config->poll_interval - 60;
+	time_t since = st->last_cycle - (time_t)c->poll_interval - 60;
 	char *text = NULL, *err = NULL;
 
 	if (st->last_cycle != 0 &&
-	    staff_cycle_folder_problem(rt->store, since, &text, &err) == -1)
+	    staff_cycle_folder_problem(s, since, &text, &err) == -1)
 		free(err);
 	return text;
 }
@@ -243,44 +244,49 @@ print_folders(const char *problem)
 	putchar('\n');
 }
 
-/* What status reports, read from the database. */
-struct health {
-	struct store_staff_state st;
-	unsigned queued, failed, reviews, moves, refused;
-	bool stale;	     /* no successful poll for [staff] warn_after */
-	char *folders;	     /* folder_problem(), heap or NULL */
-	char *refusal_lines; /* refusals(), heap */
-};
-
-static int
-health_load(struct runtime *rt, time_t now, struct health *h, char **error_r)
+int
+cli_status_load(struct store *s, const struct config *c, time_t now,
+		struct cli_status *h, char **error_r)
 {
-	time_t warn = (time_t)rt->config->staff_warn_after * 60;
+	time_t warn = (time_t)c->staff_warn_after * 60;
 
 	memset(h, 0, sizeof(*h));
-	if (store_staff_state(rt->store, &h->st, error_r) == -1 ||
-	    store_outbox_counts(rt->store, &h->queued, &h->failed, error_r) ==
-		    -1 ||
-	    store_staff_counts(rt->store, &h->reviews, &h->moves, error_r) ==
-		    -1 ||
-	    refusals(rt->store, &h->refused, &h->refusal_lines, error_r) == -1)
+	if (store_staff_state(s, &h->st, error_r) == -1 ||
+	    store_outbox_counts(s, &h->queued, &h->failed, error_r) == -1 ||
+	    store_staff_counts(s, &h->reviews, &h->moves, error_r) == -1 ||
+	    refusals(s, &h->refused, &h->refusal_lines, error_r) == -1)
 		return -1;
 	h->stale = h->st.last_poll_ok == 0 || now - h->st.last_poll_ok >= warn;
-	h->folders = folder_problem(rt, &h->st);
+	h->folders = folder_problem(s, c, &h->st);
 	return 0;
 }
 
-static bool
-health_problem(const struct health *h)
+bool
+cli_status_problem(const struct cli_status *h)
 {
 	return h->stale || h->failed > 0 || h->refused > 0 ||
 	       h->folders != NULL;
 }
 
-static void
-print_health(const struct health *h, time_t now)
+bool
+cli_status_running(const struct config *c, time_t last_cycle, time_t now)
 {
-	if (!health_problem(h)) {
+	return last_cycle != 0 && (long long)(now - last_cycle) <=
+					  2 * (long long)c->poll_interval + 60;
+}
+
+void
+cli_status_deinit(struct cli_status *h)
+{
+	free(h->folders);
+	free(h->refusal_lines);
+	memset(h, 0, sizeof(*h));
+}
+
+static void
+print_health(const struct cli_status *h, time_t now)
+{
+	if (!cli_status_problem(h)) {
 		printf("%-14s%s\n", "health:", "ok");
 		return;
 	}
@@ -302,7 +308,7 @@ print_health(const struct health *h, time_t now)
 
 /* Everything after the health line.  0, or -1 with *error_r. */
 static int
-print_details(struct runtime *rt, const struct health *h, time_t now,
+print_details(struct runtime *rt, const struct cli_status *h, time_t now,
 	      char **error_r)
 {
 	const struct config *c = rt->config;
@@ -338,7 +344,7 @@ int
 cli_status_run(struct runtime *rt, int argc, char **argv)
 {
 	time_t now = util_clock();
-	struct health h;
+	struct cli_status h;
 	char *err = NULL;
 	int rc;
 
@@ -353,7 +359,7 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 	}
 	if (runtime_open_store(rt, true) == -1)
 		return 1;
-	rc = health_load(rt, now, &h, &err);
+	rc = cli_status_load(rt->store, rt->config, now, &h, &err);
 	if (rc == 0) {
 		print_health(&h, now);
 		rc = print_details(rt, &h, now, &err);
@@ -362,7 +368,7 @@ cli_status_run(struct runtime *rt, int argc, char **argv)
 		fprintf(stderr, "status: %s\n", err);
 		free(err);
 	}
-	free(h.folders);
-	free(h.refusal_lines);
-	return rc == -1 || health_problem(&h) ? 1 : 0;
+	rc = rc == -1 || cli_status_problem(&h) ? 1 : 0;
+	cli_status_deinit(&h);
+	return rc;
 }

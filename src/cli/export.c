@@ -30,8 +30,8 @@ static const struct {
 	{"declined", "afgewezen"},  {"tentative", "voorlopig"},
 };
 
-static const char *
-in_dutch(const char *word)
+const char *
+export_dutch(const char *word)
 {
 	size_t i;
 
@@ -292,13 +292,13 @@ export_csv(const struct export_table *t, bool excel, size_t *len_r)
 		n = 0;
 		v[n++] = c->code;
 		v[n++] = c->name;
-		v[n++] = in_dutch(c->status);
+		v[n++] = export_dutch(c->status);
 		v[n++] = place_text(c, place, sizeof(place));
 		v[n++] = when;
 		v[n++] = c->contact_name;
 		v[n++] = c->address;
 		for (k = 0; k < t->n_items; k++)
-			v[n++] = in_dutch(t->rows[i].answers[k]);
+			v[n++] = export_dutch(t->rows[i].answers[k]);
 		delivered(c, got, sizeof(got), versions, sizeof(versions));
 		v[n++] = got;
 		v[n++] = versions;

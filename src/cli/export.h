@@ -47,6 +47,11 @@ void export_table_init(struct export_table *t, const struct programme *p,
 		       size_t n_answers);
 void export_table_deinit(struct export_table *t);
 
+/* The Dutch word the export writes for a status or an answer
+   ("confirmed" is "bevestigd", "accepted" "geaccepteerd"); any other
+   word as it is. */
+const char *export_dutch(const char *word);
+
 /*
  * Whether a spreadsheet could take v for a formula: it starts with =, +,
  * -, @, TAB or CR, or with the full-width =, +, - or @ (U+FF1D, U+FF0B,

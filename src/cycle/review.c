@@ -357,6 +357,10 @@ refuse(const struct review *r, const struct review_request *q,
 			return -1;
 		}
 	}
+	if (q->dutch) {
+		free(english);
+		english = xstrdup(note_nl);
+	}
 	*error_r = english;
 	return REVIEW_REFUSED;
 }

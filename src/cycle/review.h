@@ -61,6 +61,7 @@ struct review_request {
 	enum review_decision decision;
 	const char *code; /* approve: the municipality; NULL: the suggested */
 	bool silent;	  /* reject without an answer */
+	bool dutch;	  /* a refusal's why in Dutch (a page), not English */
 	const char *actor;
 	/* where the message is now (its move starts there) */
 	const char *mailbox;

@@ -134,7 +134,8 @@ summary(struct store *s, const struct config *c, const struct rules *r,
 	}
 	if (store_staff_summary(s, st->summary_sent_at, &sum, error_r) == -1)
 		return -1;
-	staff_summary_render(&sum, r, c->folder_review, now, &subject, &body);
+	staff_summary_render(&sum, r, c->folder_review, c->web_url, now,
+			     &subject, &body);
 	snprintf(key, sizeof(key), "summary:%s", period);
 	if (staff_mail_build(&sm, c, r, key, "staff-summary", subject, body,
 			     now, error_r) == -1) {

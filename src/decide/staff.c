@@ -285,7 +285,7 @@ add_more(struct buf *b, size_t n, const char *where)
 
 static char *
 review_block(const struct staff_summary *s, const struct rules *r,
-	     const char *review_folder)
+	     const char *review_folder, const char *web_url)
 {
 	struct buf b;
 	char when[64], num[32], *where;
@@ -315,7 +315,18 @@ review_block(const struct staff_summary *s, const struct rules *r,
 			free(name);
 		}
 		add_field(&b, "", "Reden:", reason);
-		if (v->message > 0) {
+		if (web_url != NULL) {
+			/* staff without a shell open it in the browser */
+			size_t len = strlen(web_url);
+			char *link;
+
+			while (len > 0 && web_url[len - 1] == '/')
+				len--;
+			link = xasprintf("%.*s/beoordelen/%lld", (int)len,
+					 web_url, (long long)v->id);
+			add_field(&b, "", "Bekijken:", link);
+			free(link);
+		} else if (v->message > 0) {
 			char *n = xasprintf("%lld (voor de beheerder: aanmeld "
 					    "show %lld)",
 					    (long long)v->message,
@@ -710,8 +721,8 @@ block_or_none(char *block)
 
 void
 staff_summary_render(const struct staff_summary *s, const struct rules *r,
-		     const char *review_folder, time_t now, char **subject_r,
-		     char **body_r)
+		     const char *review_folder, const char *web_url, time_t now,
+		     char **subject_r, char **body_r)
 {
 	const struct template *t =
 		template_get(r->templates, TEMPLATE_STAFF_SUMMARY);
@@ -735,7 +746,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 	snprintf(failed, sizeof(failed), "%zu", s->n_failed);
 	snprintf(places, sizeof(places), "%zu van %ld", s->confirmed,
 		 r->programme->capacity);
-	blocks[0] = block_or_none(review_block(s, r, review_folder));
+	blocks[0] = block_or_none(review_block(s, r, review_folder, web_url));
 	blocks[1] = block_or_none(
 		enrolment_block(s->enrolled, s->n_enrolled, false));
 	blocks[2] = block_or_none(

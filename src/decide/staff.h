@@ -181,12 +181,14 @@ char *staff_error_clean(const char *text);
 
 /*
  * The subject and body of the summary, from staff-summary.txt in r's
- * templates; review_folder is the mailbox's review folder (Beoordelen).
+ * templates; review_folder is the mailbox's review folder (Beoordelen);
+ * web_url, when not NULL, is aanmeld-web's address ([web] url): each
+ * review item then gets its page's link, else the command that shows it.
  * Heap strings, caller frees.
  */
 void staff_summary_render(const struct staff_summary *s, const struct rules *r,
-			  const char *review_folder, time_t now,
-			  char **subject_r, char **body_r);
+			  const char *review_folder, const char *web_url,
+			  time_t now, char **subject_r, char **body_r);
 /* The warning (staff-warning.txt), telling what failed in Dutch from
    codes (the kept error's, may be NULL), and the all-clear
    (staff-recovered.txt). */

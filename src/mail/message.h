@@ -90,6 +90,8 @@ struct message {
 	char *calendar;	     /* the first text/calendar or application/ics
 				part, decoded to UTF-8, or NULL */
 	char *body;	     /* text/plain, else text/html stripped */
+	bool body_html;	     /* body is the text of an HTML part: the mail
+				has no text/plain one */
 	struct message_attachment *attachments; /* heap, n_attachments */
 	size_t n_attachments;
 	/* attachments left out: past MESSAGE_ATTACHMENTS_MAX or over

@@ -571,6 +571,7 @@ message_body_parse(struct message *msg, const char *data, size_t len,
 		free(w.html);
 	} else if (w.html != NULL) {
 		msg->body = html_to_text(w.html);
+		msg->body_html = true;
 		free(w.html);
 	} else {
 		msg->body = xstrdup("");

@@ -154,6 +154,7 @@ encode(const struct message *m, struct buf *b)
 	put_u64(b, m->received);
 	put_u64(b, m->from_fields);
 	put_u64(b, m->calendar_reply);
+	put_u64(b, m->body_html);
 	put_u64(b, m->size);
 	put_u64(b, m->attachments_dropped);
 	put_u64(b, m->n_attachments);
@@ -284,6 +285,7 @@ decode(const char *data, size_t len)
 	m->received = (unsigned)get_u64(&r);
 	m->from_fields = (unsigned)get_u64(&r);
 	m->calendar_reply = get_u64(&r) != 0;
+	m->body_html = get_u64(&r) != 0;
 	m->size = (size_t)get_u64(&r);
 	m->attachments_dropped = (unsigned)get_u64(&r);
 	get_attachments(&r, m);

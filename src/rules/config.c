@@ -113,6 +113,7 @@ static const struct setting settings[] = {
 	S("web", "tls_cert", SET_PATH, web_tls_cert, NULL),
 	S("web", "tls_key", SET_PATH, web_tls_key, NULL),
 	S("web", "trusted_proxy", SET_STRING, web_trusted_proxy, NULL),
+	S("web", "url", SET_STRING, web_url, NULL),
 };
 
 struct load {
@@ -340,6 +341,30 @@ check_staff(struct load *l)
 	return rc;
 }
 
+/* [web] url goes into staff's mail as a link: a scheme, a host and
+   nothing a line break or a space could split. */
+static bool
+web_url_ok(const char *url)
+{
+	const char *host;
+	const char *p;
+
+	if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else
+		return false;
+	if (*host == '\0' || *host == '/')
+		return false;
+	for (p = url; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' ||
+		    *p == '<' || *p == '>')
+			return false;
+	}
+	return true;
+}
+
 /* [web]: IP addresses (a name would need a lookup at start), a port,
    an idle timeout of at least a minute within the maximum lifetime,
    and TLS as a pair of files or not at all. */
@@ -385,6 +410,13 @@ check_web(struct load *l)
 			       "[web] trusted_proxy: '%s' is not an IP "
 			       "address",
 			       c->web_trusted_proxy);
+		rc = -1;
+	}
+	if (c->web_url != NULL && !web_url_ok(c->web_url)) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[web] url: '%s' is not an http:// or https:// "
+			       "address",
+			       c->web_url);
 		rc = -1;
 	}
 	return rc;

@@ -117,6 +117,7 @@ struct config {
 	char *web_tls_cert;	   /* PEM; NULL: plain HTTP */
 	char *web_tls_key;	   /* PEM, set when web_tls_cert is */
 	char *web_trusted_proxy;   /* an IP address; NULL: none */
+	char *web_url; /* where staff reach it, for links in mail; NULL */
 
 	char *path; /* the file read, or NULL for the default */
 };

@@ -407,6 +407,12 @@ gemeenten_count(const struct gemeenten *g)
 }
 
 const struct gemeente *
+gemeenten_nth(const struct gemeenten *g, size_t i)
+{
+	return &g->list[i];
+}
+
+const struct gemeente *
 gemeenten_by_code(const struct gemeenten *g, const char *code)
 {
 	size_t i;

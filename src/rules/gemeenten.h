@@ -75,6 +75,8 @@ const struct gemeente *gemeenten_lookalike(const struct gemeenten *g,
 const struct gemeente *gemeenten_claimed(const struct gemeenten *g,
 					 const char *text);
 size_t gemeenten_count(const struct gemeenten *g);
+/* The i-th row of gemeenten.tsv (i < gemeenten_count()), borrowed. */
+const struct gemeente *gemeenten_nth(const struct gemeenten *g, size_t i);
 /* Whether m's merge has taken effect on the local day of now: from its
    merged_on date on (always for a merged row without a date). */
 bool gemeenten_merged_at(const struct gemeente *m, time_t now);

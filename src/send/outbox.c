@@ -95,14 +95,18 @@ outbox_batch(struct store *s, struct smtp *t, time_t now, time_t max_age,
 	     i++) {
 		struct store_outbox_row *o = &rows[i];
 		char *err = NULL;
+		int claimed = 1;
 
 		/* claimed, sent, marked: a crash sends at most this one mail
 		   again (a replayable transport just writes it again) */
-		if (!later &&
-		    store_outbox_claim(s, o->id, now, error_r) == -1) {
+		if (!later)
+			claimed = store_outbox_claim(s, o->id, now, error_r);
+		if (claimed == -1) {
 			rc = -1;
 			break;
 		}
+		if (claimed == 0)
+			continue; /* cancelled since it was due */
 		switch (smtp_send(t, o->envelope_from, o->rcpt, o->message_id,
 				  o->raw, o->len, &err)) {
 		case SEND_OK:

@@ -98,8 +98,10 @@ store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r)
 {
 	sqlite3_stmt *st = row_step(s, STMT_OUTBOX_CLAIM, id, now, error_r);
 
-	return st == NULL ? -1
-			  : store_run_unsynced(s, st, error_r, "outbox claim");
+	if (st == NULL ||
+	    store_run_unsynced(s, st, error_r, "outbox claim") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }
 
 int
@@ -231,16 +233,18 @@ store_outbox_status(struct store *s, int64_t id, char **status_r,
 }
 
 /* Marks row id cancelled and closes its open review item, in the
-   caller's transaction; *message_r is its message (0: none).  1, 0 not
-   a failed row, -1. */
+   caller's transaction; *message_r is its message (0: none).  A waiting
+   row becomes failed as the bounce's hold makes it, so that the sender
+   never claims it.  1, 0 not a failed or waiting row, -1. */
 static int
 mark_cancelled(struct store *s, int64_t id, const char *actor, time_t now,
 	       int64_t *message_r, char **error_r)
 {
 	sqlite3_stmt *up = store_prepare(
 		s,
-		"UPDATE outbox SET cancelled_at = ?1 WHERE id = ?2"
-		" AND status = 'failed' AND cancelled_at IS NULL"
+		"UPDATE outbox SET cancelled_at = ?1, status = 'failed',"
+		" next_try = NULL WHERE id = ?2"
+		" AND status IN ('queued', 'failed') AND cancelled_at IS NULL"
 		" RETURNING coalesce(message, 0)",
 		error_r);
 	sqlite3_stmt *close = NULL;
@@ -303,6 +307,92 @@ store_outbox_cancel(struct store *s, int64_t id, const char *actor, time_t now,
 	if (rc != 1)
 		store_rollback(s);
 	return rc;
+}
+
+/* The strings of n rows, not the array. */
+static void
+items_clear(struct store_outbox_item *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].kind);
+		free(rows[i].rcpt);
+		free(rows[i].state);
+		free(rows[i].error);
+		free(rows[i].head);
+	}
+}
+
+static void
+item_row(void *row, sqlite3_stmt *st)
+{
+	struct store_outbox_item *r = row;
+	const void *head;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->kind = store_column_dup(st, 1);
+	r->rcpt = store_column_dup(st, 2);
+	r->state = store_column_dup(st, 3);
+	r->attempts = (unsigned)sqlite3_column_int(st, 4);
+	r->created_at = (time_t)sqlite3_column_int64(st, 5);
+	r->sent_at = (time_t)sqlite3_column_int64(st, 6);
+	r->error = store_column_dup(st, 7);
+	head = sqlite3_column_blob(st, 8);
+	r->head_len = (size_t)sqlite3_column_bytes(st, 8);
+	r->head = xmalloc(r->head_len + 1);
+	if (r->head_len > 0)
+		memcpy(r->head, head, r->head_len);
+	r->head[r->head_len] = '\0';
+}
+
+int
+store_outbox_list(struct store *s, size_t max,
+		  struct store_outbox_item **rows_r, size_t *n_r, int *more_r,
+		  char **error_r)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*rows_r = NULL;
+	*n_r = 0;
+	*more_r = 0;
+	st = store_prepare(
+		s,
+		"SELECT id, kind, rcpt, CASE WHEN bounced_at IS NOT NULL"
+		" THEN 'bounced' WHEN cancelled_at IS NOT NULL"
+		" THEN 'cancelled' WHEN status = 'queued' AND attempts > 0"
+		" THEN 'retrying' ELSE status END, attempts, created_at,"
+		" coalesce(sent_at, 0), coalesce(bounce, last_error),"
+		" substr(CAST(raw AS BLOB), 1, ?2)"
+		" FROM outbox ORDER BY id DESC LIMIT ?1",
+		error_r);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max + 1);
+	sqlite3_bind_int(st, 2, STORE_OUTBOX_HEAD_MAX);
+	rc = store_collect(s, st, rows_r, n_r, sizeof(**rows_r), item_row,
+			   error_r, "outbox list");
+	sqlite3_finalize(st);
+	if (rc == -1) {
+		store_outbox_items_free(*rows_r, *n_r);
+		*rows_r = NULL;
+		*n_r = 0;
+		return -1;
+	}
+	if (*n_r > max) {
+		items_clear(*rows_r + max, *n_r - max);
+		*n_r = max;
+		*more_r = 1;
+	}
+	return 0;
+}
+
+void
+store_outbox_items_free(struct store_outbox_item *rows, size_t n)
+{
+	items_clear(rows, n);
+	free(rows);
 }
 
 int

@@ -34,17 +34,18 @@ void store_outbox_rows_free(struct store_outbox_row *rows, size_t n);
 /* Counts one more attempt at the row before it is sent, so that a mail
    whose sending crashes the daemon is not tried for ever; a crash
    between the claim and store_outbox_sent() sends it once more, with the
-   same Message-ID. */
+   same Message-ID.  1 claimed, 0 when the row waits no longer (staff
+   cancelled it since it was due): it is not sent. */
 int store_outbox_claim(struct store *s, int64_t id, time_t now, char **error_r);
 int store_outbox_sent(struct store *s, int64_t id, time_t now, char **error_r);
 /* aanmeld retry: puts a failed (or waiting) row back in the queue, due
    now.  1 done, 0 no such row waiting or failed, -1 error. */
 int store_outbox_requeue(struct store *s, int64_t id, time_t now,
 			 char **error_r);
-/* aanmeld outbox cancel: a failed row is never sent nor counted as
-   failed again; its open review item is closed and the audit names
-   actor.  1 done, 0 no such failed row (store_outbox_status() says
-   why), -1 error. */
+/* aanmeld outbox cancel: a failed or waiting row is never sent nor
+   counted as failed again; its open review item is closed and the audit
+   names actor.  1 done, 0 no such failed or waiting row
+   (store_outbox_status() says why), -1 error. */
 int store_outbox_cancel(struct store *s, int64_t id, const char *actor,
 			time_t now, char **error_r);
 /* The state of row id as aanmeld outbox shows it ("queued", "retrying",
@@ -52,6 +53,30 @@ int store_outbox_cancel(struct store *s, int64_t id, const char *actor,
    there is no such row. */
 int store_outbox_status(struct store *s, int64_t id, char **status_r,
 			char **error_r);
+/* One outgoing mail as staff see it (aanmeld outbox, aanmeld-web's
+   outbox page); owns its strings. */
+struct store_outbox_item {
+	int64_t id;
+	char *kind;
+	char *rcpt;
+	char *state; /* as store_outbox_status() names it */
+	unsigned attempts;
+	time_t created_at;
+	time_t sent_at; /* 0: not sent */
+	char *error;	/* the bounce's reply, else the last error; NULL */
+	char *head;	/* the first STORE_OUTBOX_HEAD_MAX bytes of the mail */
+	size_t head_len;
+};
+
+/* Enough of one of our mails for its header. */
+#define STORE_OUTBOX_HEAD_MAX 8192
+
+/* The newest max outgoing mails, newest first (heap array; free with
+   store_outbox_items_free()); *more_r tells whether there are older. */
+int store_outbox_list(struct store *s, size_t max,
+		      struct store_outbox_item **rows_r, size_t *n_r,
+		      int *more_r, char **error_r);
+void store_outbox_items_free(struct store_outbox_item *rows, size_t n);
 /* How many outgoing mails wait, and how many failed for good. */
 int store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
 			char **error_r);

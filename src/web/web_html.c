@@ -7,15 +7,15 @@
 #include "escape.h"
 #include "web_html.h"
 
-int
-web_html_escape(struct buf *b, const char *s)
+static int
+escape_as(struct buf *b, const char *s, unsigned flags)
 {
 	char *safe, *p;
 	int rc = 0;
 
 	if (s == NULL)
 		return 0;
-	safe = escape_str(s, ESCAPE_LINE);
+	safe = escape_str(s, flags);
 	for (p = safe; *p != '\0' && rc == 0; p++) {
 		switch (*p) {
 		case '&':
@@ -41,9 +41,56 @@ web_html_escape(struct buf *b, const char *s)
 	return rc;
 }
 
+int
+web_html_escape(struct buf *b, const char *s)
+{
+	return escape_as(b, s, ESCAPE_LINE);
+}
+
+int
+web_html_escape_lines(struct buf *b, const char *s)
+{
+	return escape_as(b, s, ESCAPE_LINES);
+}
+
+/* The pages in the menu, in its order. */
+static const char *const menu[][2] = {
+	{"/", "Overzicht"},
+	{"/gemeenten", "Gemeenten"},
+	{"/beoordelen", "Beoordelen"},
+	{"/uitgaand", "Uitgaande mail"},
+	{"/geschiedenis", "Geschiedenis"},
+	{"/export.csv", "Export (CSV)"},
+};
+
+static int
+nav(struct buf *b, const char *csrf, const char *here)
+{
+	size_t i;
+	int rc = buf_adds(b, "<nav aria-label=\"Hoofdmenu\">\n<ul>\n");
+
+	for (i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
+		rc |= buf_addf(b, "<li><a href=\"%s\"%s>%s</a></li>\n",
+			       menu[i][0],
+			       here != NULL && strcmp(here, menu[i][0]) == 0
+				       ? " aria-current=\"page\""
+				       : "",
+			       menu[i][1]);
+	}
+	rc |= buf_adds(b, "</ul>\n</nav>\n"
+			  "<form method=\"post\" action=\"/logout\" "
+			  "class=\"uitloggen\">\n"
+			  "<input type=\"hidden\" name=\"csrf\" value=\"");
+	rc |= web_html_escape(b, csrf);
+	rc |= buf_adds(b, "\">\n<button type=\"submit\">Uitloggen</button>"
+			  "\n</form>\n");
+	return rc;
+}
+
 /* No inline style or script: default-src 'self' refuses both. */
 int
-web_html_begin(struct buf *b, const char *title, const char *user)
+web_html_begin(struct buf *b, const char *title, const char *user,
+	       const char *csrf, const char *here)
 {
 	int rc = 0;
 
@@ -52,17 +99,61 @@ web_html_begin(struct buf *b, const char *title, const char *user)
 			  "<meta name=\"viewport\" content=\"width=device-"
 			  "width, initial-scale=1\">\n<title>");
 	rc |= web_html_escape(b, title);
-	rc |= buf_adds(b, " – Aanmeldingen</title>\n</head>\n<body>\n"
-			  "<header>\n<p>Aanmeldingen praktijkproef</p>\n");
+	rc |= buf_adds(b, " – Aanmeldingen</title>\n"
+			  "<link rel=\"stylesheet\" href=\"" WEB_HTML_STYLE
+			  "\">\n</head>\n<body>\n"
+			  "<a class=\"naar-inhoud\" href=\"#inhoud\">Naar de "
+			  "inhoud</a>\n"
+			  "<header>\n<p class=\"naam\">Aanmeldingen "
+			  "praktijkproef</p>\n");
 	if (user != NULL) {
 		rc |= buf_adds(b, "<p>Ingelogd als ");
 		rc |= web_html_escape(b, user);
 		rc |= buf_adds(b, "</p>\n");
+		rc |= nav(b, csrf, here);
 	}
-	rc |= buf_adds(b, "</header>\n<main>\n<h1>");
+	rc |= buf_adds(b, "</header>\n<main id=\"inhoud\">\n<h1>");
 	rc |= web_html_escape(b, title);
 	rc |= buf_adds(b, "</h1>\n");
 	return rc == 0 ? 0 : -1;
+}
+
+/* Plain and calm: the browser's own fonts, contrast above 7:1 for the
+   text and 4.5:1 for the rest, and a focus ring no one can miss. */
+static const char style[] =
+	"body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;"
+	"color:#1b1b1b;background:#fff}\n"
+	"header,main{max-width:72rem;margin:0 auto;padding:0 1rem}\n"
+	"header{border-bottom:2px solid #154273}\n"
+	".naam{font-weight:bold;color:#154273}\n"
+	"nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;"
+	"gap:.25rem 1.25rem}\n"
+	"a{color:#154273}\n"
+	"a[aria-current=page]{font-weight:bold;text-decoration:none}\n"
+	":focus-visible{outline:3px solid #c25700;outline-offset:2px}\n"
+	".naar-inhoud{position:absolute;left:-999rem}\n"
+	".naar-inhoud:focus{position:static;display:block;padding:.5rem}\n"
+	"table{border-collapse:collapse;margin:1rem 0}\n"
+	"caption{text-align:left;font-weight:bold}\n"
+	"th,td{border:1px solid #767676;padding:.25rem .5rem;"
+	"text-align:left;vertical-align:top}\n"
+	"button{font:inherit;padding:.25rem .75rem;color:#fff;"
+	"background:#154273;border:1px solid #154273;border-radius:3px;"
+	"cursor:pointer}\n"
+	"button.gevaar{background:#8b1a1a;border-color:#8b1a1a}\n"
+	"input,select,textarea{font:inherit}\n"
+	"pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f3f3f3;"
+	"padding:.5rem;border:1px solid #767676}\n"
+	"form.uitloggen{margin:.5rem 0}\n"
+	"form.inline{display:inline}\n"
+	"[role=alert],.melding{border-left:4px solid #8b1a1a;"
+	"padding-left:.5rem}\n";
+
+const char *
+web_html_style(size_t *len_r)
+{
+	*len_r = sizeof(style) - 1;
+	return style;
 }
 
 int

@@ -7,6 +7,8 @@
 #ifndef AANMELD_WEB_HTML_H
 #define AANMELD_WEB_HTML_H
 
+#include <stddef.h>
+
 struct buf;
 
 /* Appends s to b as text for an element or a quoted attribute value:
@@ -15,12 +17,24 @@ struct buf;
    what `aanmeld list` shows), then & < > " ' as character references.
    NULL appends nothing.  0, or -1 at b's limit. */
 int web_html_escape(struct buf *b, const char *s);
+/* The same for text of many lines, such as a mail's text in <pre>:
+   its line breaks (and tabs) kept, as `aanmeld show` keeps them. */
+int web_html_escape_lines(struct buf *b, const char *s);
+
+/* The path of the stylesheet every page links to. */
+#define WEB_HTML_STYLE "/stijl.css"
 
 /* The start of a Dutch page (lang="nl") up to its <main>, with title
    (escaped) as <title> and <h1>; user, when not NULL, is named in the
-   header.  0, or -1 at b's limit. */
-int web_html_begin(struct buf *b, const char *title, const char *user);
+   header above the menu (here, the page's path, is marked as the
+   current one) and the logout button with the session's csrf token.
+   0, or -1 at b's limit. */
+int web_html_begin(struct buf *b, const char *title, const char *user,
+		   const char *csrf, const char *here);
 /* Closes what web_html_begin() opened.  0, or -1 at b's limit. */
 int web_html_end(struct buf *b);
+
+/* The stylesheet (static text, *len_r bytes), served to anyone. */
+const char *web_html_style(size_t *len_r);
 
 #endif

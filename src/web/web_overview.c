@@ -4,8 +4,11 @@
 #include <stdlib.h>
 
 #include "buf.h"
+#include "cli_status.h"
 #include "log.h"
+#include "rules.h"
 #include "store_attendance.h"
+#include "util.h"
 #include "web_overview.h"
 #include "web_pages.h"
 #include "web_request.h"
@@ -15,12 +18,13 @@ int
 web_overview_get(struct web_request *r)
 {
 	struct store_attendance_contact *rows = NULL;
-	size_t n = 0;
+	struct web_pages_overview v;
+	struct cli_status h;
 	char *err = NULL;
 	struct buf b;
 	int rc;
 
-	if (store_attendance_contacts(r->set->store, &rows, &n, &err) == -1) {
+	if (store_attendance_contacts(r->set->store, &rows, &v.n, &err) == -1) {
 		log_warnx("web: overview: %s", err);
 		free(err);
 		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -29,10 +33,24 @@ web_overview_get(struct web_request *r)
 				       "gelezen. Probeert u het later "
 				       "opnieuw.");
 	}
+	v.user = r->session->user;
+	v.csrf = r->session->csrf;
+	v.capacity = r->set->capacity;
+	v.rows = rows;
+	v.now = util_clock();
+	v.p = r->set->rules->programme;
+	v.health = &h;
+	if (cli_status_load(r->set->store, r->set->config, v.now, &h, &err) ==
+	    -1) {
+		log_warnx("web: overview: %s", err);
+		free(err);
+		v.health = NULL;
+	}
+	v.running = cli_status_running(r->set->config, h.st.last_cycle, v.now);
 	buf_init(&b, WEB_PAGE_MAX);
-	rc = web_pages_overview(&b, r->session->user, r->session->csrf,
-				r->set->capacity, rows, n);
-	store_attendance_contacts_free(rows, n);
+	rc = web_pages_overview(&b, &v);
+	cli_status_deinit(&h);
+	store_attendance_contacts_free(rows, v.n);
 	if (rc == -1) {
 		buf_deinit(&b);
 		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,

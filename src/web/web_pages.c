@@ -3,6 +3,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cli_status.h"
+#include "nldate.h"
+#include "programme.h"
 #include "store_attendance.h"
 #include "web_html.h"
 #include "web_pages.h"
@@ -10,7 +13,7 @@
 int
 web_pages_login(struct buf *b, const char *failed)
 {
-	int rc = web_html_begin(b, "Inloggen", NULL);
+	int rc = web_html_begin(b, "Inloggen", NULL, NULL, NULL);
 
 	if (failed != NULL) {
 		rc |= buf_adds(b, "<p role=\"alert\">");
@@ -87,32 +90,187 @@ waiting_list(struct buf *b, const struct store_attendance_contact *rows,
 	return rc;
 }
 
+static int
+reviews(struct buf *b, const struct cli_status *h)
+{
+	int rc = buf_adds(b, "<h2>Te beoordelen</h2>\n<p>");
+
+	if (h->reviews == 0)
+		rc |= buf_adds(b, "Er is niets te beoordelen.");
+	else
+		rc |= buf_addf(b, "Er %s %u %s te beoordelen.",
+			       h->reviews == 1 ? "wacht" : "wachten",
+			       h->reviews,
+			       h->reviews == 1 ? "bericht" : "berichten");
+	return rc | buf_adds(b, " <a href=\"/beoordelen\">Naar "
+				"beoordelen</a></p>\n");
+}
+
+static int
+failed_mail(struct buf *b, const struct cli_status *h)
+{
+	int rc = buf_adds(b, "<h2>Mislukte mail</h2>\n<p>");
+
+	if (h->failed == 0)
+		rc |= buf_adds(b, "Alle mail is verstuurd of wacht nog op "
+				  "verzending.");
+	else
+		rc |= buf_addf(b, "%u %s niet worden verstuurd.", h->failed,
+			       h->failed == 1 ? "mail kon" : "mails konden");
+	return rc | buf_adds(b, " <a href=\"/uitgaand\">Naar de uitgaande "
+				"mail</a></p>\n");
+}
+
+/* Who delivered the text and who not yet, as the summary names them:
+   the municipalities taking part. */
+static int
+deliverables(struct buf *b, const struct web_pages_overview *v)
+{
+	const struct programme_item *d = &v->p->deadline;
+	char day[64];
+	size_t i;
+	int rc = 0;
+
+	if (d->title == NULL || v->p->deliverable == NULL)
+		return 0;
+	nldate_format_day(d->start, day, sizeof(day));
+	rc |= buf_adds(b, "<h2>Ingeleverde teksten</h2>\n<p>De uiterste "
+			  "datum voor ");
+	rc |= web_html_escape(b, v->p->deliverable);
+	rc |= buf_adds(b, v->now < d->start ? " is " : " was ");
+	rc |= web_html_escape(b, day);
+	rc |= buf_adds(b, ".</p>\n<table>\n<caption>Teksten van de "
+			  "deelnemers</caption>\n<thead><tr>"
+			  "<th scope=\"col\">Gemeente</th>"
+			  "<th scope=\"col\">Code</th>"
+			  "<th scope=\"col\">Tekst</th></tr></thead>\n"
+			  "<tbody>\n");
+	for (i = 0; i < v->n; i++) {
+		const struct store_attendance_contact *c = &v->rows[i];
+
+		if (!first_of_code(v->rows, i) ||
+		    strcmp(c->status, "confirmed") != 0)
+			continue;
+		rc |= buf_adds(b, "<tr><td>");
+		rc |= web_html_escape(b, c->name);
+		rc |= buf_adds(b, "</td><td>");
+		rc |= web_html_escape(b, c->code);
+		rc |= buf_adds(b, "</td><td>");
+		if (c->deliveries == 0) {
+			rc |= buf_adds(b, "nog niet ingeleverd");
+		} else {
+			nldate_format_when(c->delivered_at, day, sizeof(day));
+			rc |= buf_adds(b, "ingeleverd, het laatst op ");
+			rc |= web_html_escape(b, day);
+			rc |= buf_addf(b, " (%u %s)", c->deliveries,
+				       c->deliveries == 1 ? "versie"
+							  : "versies");
+		}
+		rc |= buf_adds(b, "</td></tr>\n");
+	}
+	return rc | buf_adds(b, "</tbody>\n</table>\n");
+}
+
+/* A moment as "3 april 2021, 09.05 uur", or "nog nooit". */
+static int
+moment(struct buf *b, time_t t)
+{
+	char text[64];
+
+	if (t == 0)
+		return buf_adds(b, "nog nooit");
+	nldate_format_when(t, text, sizeof(text));
+	return web_html_escape(b, text);
+}
+
+/* The daemon's health, as aanmeld status judges it, in Dutch. */
+static int
+health(struct buf *b, const struct web_pages_overview *v)
+{
+	const struct cli_status *h = v->health;
+	int rc = buf_adds(b, "<h2>Werking</h2>\n<p>");
+
+	if (!cli_status_problem(h)) {
+		rc |= buf_adds(b, "<strong>In orde.</strong></p>\n");
+	} else {
+		rc |= buf_adds(b, "<strong>Probleem:</strong>");
+		if (h->stale)
+			rc |= buf_adds(b, " de postbus is te lang niet met "
+					  "succes gelezen;");
+		if (h->failed > 0)
+			rc |= buf_adds(b, " er is mislukte mail;");
+		if (h->refused > 0)
+			rc |= buf_adds(b, " een mailserver weigert het "
+					  "inloggen;");
+		if (h->folders != NULL)
+			rc |= buf_adds(b, " een map in de postbus is niet te "
+					  "gebruiken;");
+		rc |= buf_adds(b, " de beheerder kan het nakijken met "
+				  "aanmeld status.</p>\n");
+	}
+	rc |= buf_adds(b, "<dl>\n<dt>Verwerking</dt><dd>");
+	if (h->st.last_cycle == 0)
+		rc |= buf_adds(b, "heeft nog niet gedraaid");
+	else if (v->running)
+		rc |= buf_adds(b, "draait");
+	else
+		rc |= buf_adds(b, "draait niet (meer)?");
+	rc |= buf_adds(b, "</dd>\n<dt>Laatste ronde</dt><dd>");
+	rc |= moment(b, h->st.last_cycle);
+	rc |= buf_adds(b, "</dd>\n<dt>Postbus laatst met succes gelezen"
+			  "</dt><dd>");
+	rc |= moment(b, h->st.last_poll_ok);
+	rc |= buf_addf(b,
+		       "</dd>\n<dt>Nog in de postbus</dt><dd>%u %s; %u "
+		       "%s</dd>\n",
+		       h->st.backlog,
+		       h->st.backlog == 1 ? "bericht" : "berichten", h->moves,
+		       h->moves == 1 ? "verplaatsing wacht"
+				     : "verplaatsingen wachten");
+	rc |= buf_addf(b,
+		       "<dt>Uitgaande mail</dt><dd>%u %s, %u mislukt"
+		       "</dd>\n",
+		       h->queued, h->queued == 1 ? "wacht" : "wachten",
+		       h->failed);
+	if (h->folders != NULL) {
+		rc |= buf_adds(b, "<dt>Mappen</dt><dd>");
+		rc |= web_html_escape(b, h->folders);
+		rc |= buf_adds(b, "</dd>\n");
+	}
+	return rc | buf_adds(b, "</dl>\n");
+}
+
 int
-web_pages_overview(struct buf *b, const char *user, const char *csrf,
-		   long capacity, const struct store_attendance_contact *rows,
-		   size_t n)
+web_pages_overview(struct buf *b, const struct web_pages_overview *v)
 {
 	size_t i, confirmed = 0;
-	int rc = web_html_begin(b, "Overzicht", user);
+	int rc = web_html_begin(b, "Overzicht", v->user, v->csrf, "/");
 
-	for (i = 0; i < n; i++) {
-		if (first_of_code(rows, i) &&
-		    strcmp(rows[i].status, "confirmed") == 0)
+	for (i = 0; i < v->n; i++) {
+		if (first_of_code(v->rows, i) &&
+		    strcmp(v->rows[i].status, "confirmed") == 0)
 			confirmed++;
 	}
 	rc |= buf_adds(b, "<h2>Plaatsen</h2>\n<p>");
-	if (capacity > 0)
+	if (v->capacity > 0)
 		rc |= buf_addf(b, "%zu van de %ld plaatsen bezet.", confirmed,
-			       capacity);
+			       v->capacity);
 	else
 		rc |= buf_addf(b, "%zu gemeenten ingeschreven.", confirmed);
-	rc |= buf_adds(b, "</p>\n");
-	rc |= waiting_list(b, rows, n);
-	rc |= buf_adds(b, "<form method=\"post\" action=\"/logout\">\n"
-			  "<input type=\"hidden\" name=\"csrf\" value=\"");
-	rc |= web_html_escape(b, csrf);
-	rc |= buf_adds(b, "\">\n<p><button type=\"submit\">Uitloggen"
-			  "</button></p>\n</form>\n");
+	rc |= buf_adds(b, " <a href=\"/gemeenten\">Naar de gemeenten</a>"
+			  "</p>\n");
+	rc |= waiting_list(b, v->rows, v->n);
+	if (v->health != NULL) {
+		rc |= reviews(b, v->health);
+		rc |= failed_mail(b, v->health);
+	}
+	if (v->p != NULL)
+		rc |= deliverables(b, v);
+	if (v->health != NULL)
+		rc |= health(b, v);
+	else
+		rc |= buf_adds(b, "<h2>Werking</h2>\n<p role=\"alert\">De "
+				  "werking kan nu niet worden gelezen.</p>\n");
 	rc |= web_html_end(b);
 	return rc == 0 ? 0 : -1;
 }
@@ -120,7 +278,7 @@ web_pages_overview(struct buf *b, const char *user, const char *csrf,
 int
 web_pages_error(struct buf *b, const char *title, const char *text)
 {
-	int rc = web_html_begin(b, title, NULL);
+	int rc = web_html_begin(b, title, NULL, NULL, NULL);
 
 	rc |= buf_adds(b, "<p>");
 	rc |= web_html_escape(b, text);

@@ -6,20 +6,37 @@
 #ifndef AANMELD_WEB_PAGES_H
 #define AANMELD_WEB_PAGES_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 struct buf;
+struct cli_status;
+struct programme;
 struct store_attendance_contact;
 
 /* The login form; failed, when not NULL, is said above it (Dutch). */
 int web_pages_login(struct buf *b, const char *failed);
 
-/* The overview: the places taken of capacity (0: no limit) and the
-   waiting list in order, from the rows store_attendance_contacts()
-   gives; user is logged in, csrf is the token of its logout form. */
-int web_pages_overview(struct buf *b, const char *user, const char *csrf,
-		       long capacity,
-		       const struct store_attendance_contact *rows, size_t n);
+/* What the overview shows. */
+struct web_pages_overview {
+	const char *user, *csrf; /* logged in; the logout form's token */
+	long capacity;		 /* the places; 0: no limit */
+	/* the rows store_attendance_contacts() gives */
+	const struct store_attendance_contact *rows;
+	size_t n;
+	/* the daemon's health as aanmeld status reads it; NULL when it
+	   could not be read */
+	const struct cli_status *health;
+	bool running;		   /* cli_status_running() */
+	const struct programme *p; /* the deadline and what is delivered */
+	time_t now;
+};
+
+/* The overview: the places taken of capacity and the waiting list in
+   order, the open review items, the failed mail, the texts delivered
+   and not yet, and the daemon's health. */
+int web_pages_overview(struct buf *b, const struct web_pages_overview *v);
 
 /* A short page for an error: status line text in Dutch. */
 int web_pages_error(struct buf *b, const char *title, const char *text);

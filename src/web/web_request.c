@@ -108,6 +108,14 @@ web_reply_page(struct web_request *r, unsigned status, struct buf *b)
 }
 
 int
+web_reply_text(struct web_request *r, const char *type, struct buf *b)
+{
+	const struct extra x = {.type = type};
+
+	return answer(r, MHD_HTTP_OK, b, &x);
+}
+
+int
 web_reply_redirect(struct web_request *r, const char *location)
 {
 	return web_reply_cookie(r, location, NULL);

@@ -95,6 +95,8 @@ int web_reply_cookie(struct web_request *r, const char *location,
 /* A short Dutch page for an error. */
 int web_reply_error(struct web_request *r, unsigned status, const char *title,
 		    const char *text);
+/* b (taken) shown as type: a stylesheet, say. */
+int web_reply_text(struct web_request *r, const char *type, struct buf *b);
 /* A file to save: b (taken) as type, named filename (ASCII, no quotes)
    in Content-Disposition: attachment. */
 int web_reply_download(struct web_request *r, const char *type,

@@ -3,12 +3,29 @@
 #include <string.h>
 
 #include "util.h"
+#include "web_outbox.h"
 #include "web_overview.h"
+#include "web_programme.h"
 #include "web_request.h"
+#include "web_review.h"
 #include "web_routes.h"
 
 static const struct web_route routes[] = {
 	{false, "/", web_overview_get},
+	{false, "/beoordelen", web_review_queue},
+	{false, "/beoordelen/*", web_review_item},
+	{true, "/beoordelen/*/goedkeuren", web_review_approve},
+	{true, "/beoordelen/*/afwijzen", web_review_reject},
+	{true, "/beoordelen/*/negeren", web_review_dismiss},
+	{false, "/geschiedenis", web_review_history},
+	{false, "/gemeenten", web_programme_get},
+	{false, "/gemeenten/*/terugtrekken", web_programme_withdraw_get},
+	{true, "/gemeenten/*/terugtrekken", web_programme_withdraw_post},
+	{true, "/gemeenten/*/plaats-geven", web_programme_promote_post},
+	{false, "/uitgaand", web_outbox_get},
+	{true, "/uitgaand/*/opnieuw", web_outbox_retry_post},
+	{true, "/uitgaand/*/annuleren", web_outbox_cancel_post},
+	{false, "/export.csv", web_outbox_export_get},
 };
 
 static bool

@@ -17,6 +17,7 @@
 #include "userfile.h"
 #include "util.h"
 #include "web_accounts.h"
+#include "web_html.h"
 #include "web_limit.h"
 #include "web_pages.h"
 #include "web_request.h"
@@ -333,6 +334,19 @@ session_of(struct web_server *w, struct MHD_Connection *c)
 	return s;
 }
 
+/* The stylesheet, to anyone: the login page uses it too. */
+static int
+get_style(struct web_request *r)
+{
+	struct buf b;
+	size_t len;
+	const char *css = web_html_style(&len);
+
+	buf_init(&b, len + 1);
+	(void)buf_add(&b, css, len);
+	return web_reply_text(r, "text/css; charset=utf-8", &b);
+}
+
 /* The whole request is in: answer it. */
 static int
 route(struct web_server *w, struct web_request *r, const char *url,
@@ -341,6 +355,8 @@ route(struct web_server *w, struct web_request *r, const char *url,
 	const struct web_route *to;
 	bool other;
 
+	if (strcmp(url, WEB_HTML_STYLE) == 0 && !r->post)
+		return get_style(r);
 	if (strcmp(url, "/login") == 0 || strcmp(url, "/logout") == 0) {
 		to = NULL;
 		other = false;

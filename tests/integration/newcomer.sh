@@ -152,7 +152,7 @@ eq "retry on it: refused, saying why" \
 run -c "$work/aanmeld.conf" outbox cancel 1
 eq "cancel again: exit 1" 1 "$rc"
 eq "cancel again: says why" \
-	"outbox cancel: mail 1 is cancelled; only a failed mail can be cancelled" "$err"
+	"outbox cancel: mail 1 is cancelled; only a failed or waiting mail can be cancelled" "$err"
 run -c "$work/aanmeld.conf" outbox cancel 99
 eq "cancel of no mail: exit 1" 1 "$rc"
 for id in x 0 12345678901234567890; do

@@ -199,6 +199,50 @@ test_errors(void **state)
 	remove(dir);
 }
 
+/* [web] url: unset by default, an http(s) address or refused. */
+static void
+test_web_url(void **state)
+{
+	static const char *const bad[] = {
+		"aanmeld.vng.nl",
+		"ftp://aanmeld.vng.nl",
+		"https://",
+		"https://aanmeld.vng.nl/a b",
+	};
+	char dir[] = "/tmp/test-config-XXXXXX", *path, *text;
+	struct config *c;
+	struct buf errors;
+	size_t i;
+
+	(void)state;
+	buf_init(&errors, 4096);
+	c = config_load(NULL, &errors);
+	assert_non_null(c);
+	assert_null(c->web_url);
+	config_free(c);
+	assert_non_null(mkdtemp(dir));
+	path = write_conf(dir, "[web]\nurl = https://aanmeld.vng.nl\n");
+	c = config_load(path, &errors);
+	assert_non_null(c);
+	assert_string_equal(c->web_url, "https://aanmeld.vng.nl");
+	config_free(c);
+	remove(path);
+	free(path);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = xasprintf("[web]\nurl = %s\n", bad[i]);
+		path = write_conf(dir, text);
+		free(text);
+		assert_null(config_load(path, &errors));
+		assert_non_null(strstr(buf_str(&errors), "[web] url: '"));
+		buf_deinit(&errors);
+		buf_init(&errors, 4096);
+		remove(path);
+		free(path);
+	}
+	buf_deinit(&errors);
+	remove(dir);
+}
+
 /* [web]: the defaults, a file's values, and what is refused. */
 static void
 test_web(void **state)
@@ -541,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_web),
+		cmocka_unit_test(test_web_url),
 		cmocka_unit_test(test_remote_errors),
 		cmocka_unit_test(test_auth_warning),
 		cmocka_unit_test(test_check_servers),

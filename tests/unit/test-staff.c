@@ -341,7 +341,7 @@ test_summary_text(void **state)
 	char *subject, *body;
 
 	(void)state;
-	staff_summary_render(&s, rules, "Beoordelen",
+	staff_summary_render(&s, rules, "Beoordelen", NULL,
 			     fixture_at("2021-04-02 09:00"), &subject, &body);
 	assert_string_equal(subject,
 			    "Overzicht aanmeldingen 2 april 2021: 2 te "
@@ -403,7 +403,7 @@ test_summary_text(void **state)
 
 	/* nothing at all: every section says so */
 	memset(&s, 0, sizeof(s));
-	staff_summary_render(&s, rules, "Beoordelen",
+	staff_summary_render(&s, rules, "Beoordelen", NULL,
 			     fixture_at("2021-04-02 09:00"), &subject, &body);
 	assert_string_equal(subject,
 			    "Overzicht aanmeldingen 2 april 2021: 0 te "
@@ -450,7 +450,7 @@ test_summary_flood(void **state)
 	s.n_reviews = N;
 	s.failed = failed;
 	s.n_failed = N;
-	staff_summary_render(&s, rules, "Beoordelen",
+	staff_summary_render(&s, rules, "Beoordelen", NULL,
 			     fixture_at("2021-04-02 09:00"), &subject, &body);
 	assert_string_equal(subject, "Overzicht aanmeldingen 2 april 2021: "
 				     "4096 te beoordelen");
@@ -520,7 +520,7 @@ test_summary_deliveries_bounces(void **state)
 	long_reply[sizeof(long_reply) - 1] = '\0';
 	memcpy(long_reply, "550\r\nBcc: y@evil ", 17);
 	/* 15 August 2021 is the deadline: 11 days before it */
-	staff_summary_render(&s, rules, "Beoordelen",
+	staff_summary_render(&s, rules, "Beoordelen", NULL,
 			     fixture_at("2021-08-04 13:00"), &subject, &body);
 	if (getenv("STAFF_SHOW") != NULL)
 		printf("%s\n\n%s", subject, body);
@@ -579,7 +579,7 @@ test_summary_deliveries_bounces(void **state)
 	free(body);
 
 	/* more than 14 days before the deadline: no list of who is late */
-	staff_summary_render(&s, rules, "Beoordelen",
+	staff_summary_render(&s, rules, "Beoordelen", NULL,
 			     fixture_at("2021-07-31 09:00"), &subject, &body);
 	assert_null(strstr(body, "nog niet binnen"));
 	assert_null(strstr(body, "Zwolle"));
@@ -589,7 +589,7 @@ test_summary_deliveries_bounces(void **state)
 	/* after the deadline, nothing new: said so, the list kindly */
 	s.n_deliveries = 0;
 	s.n_bounces = 0;
-	staff_summary_render(&s, rules, "Beoordelen",
+	staff_summary_render(&s, rules, "Beoordelen", NULL,
 			     fixture_at("2021-08-20 09:00"), &subject, &body);
 	if (getenv("STAFF_SHOW") != NULL)
 		printf("%s\n\n%s", subject, body);
@@ -608,7 +608,7 @@ test_summary_deliveries_bounces(void **state)
 
 	/* everyone delivered: the section has nothing */
 	s.n_undelivered = 0;
-	staff_summary_render(&s, rules, "Beoordelen",
+	staff_summary_render(&s, rules, "Beoordelen", NULL,
 			     fixture_at("2021-08-20 09:00"), &subject, &body);
 	assert_non_null(strstr(body, "Ingeleverde teksten (0)\n  Geen.\n"));
 	free(subject);
@@ -792,6 +792,40 @@ test_warning_text(void **state)
 	free(body);
 }
 
+/* With [web] url each item links to its page (the review item's id),
+   without it the number and the command stay as they were. */
+static void
+test_summary_web_link(void **state)
+{
+	struct staff_review reviews[] = {
+		{7, 2, fixture_at("2021-04-01 10:00"), "x@utrecht.nl",
+		 "Deelname", "GM0344", "subject matches enrol rule",
+		 "[[\"subject-rule\",\"enrol\",\"61\"]]"},
+	};
+	struct staff_summary s = {
+		.since = fixture_at("2021-04-01 09:00"),
+		.reviews = reviews,
+		.n_reviews = 1,
+		.confirmed = 1,
+	};
+	char *subject, *body;
+
+	(void)state;
+	staff_summary_render(&s, rules, "Beoordelen", "https://aanmeld.vng.nl/",
+			     fixture_at("2021-04-02 09:00"), &subject, &body);
+	assert_non_null(strstr(body, "     Bekijken:   "
+				     "https://aanmeld.vng.nl/beoordelen/7\n"));
+	assert_null(strstr(body, "aanmeld show"));
+	free(subject);
+	free(body);
+	staff_summary_render(&s, rules, "Beoordelen", NULL,
+			     fixture_at("2021-04-02 09:00"), &subject, &body);
+	assert_non_null(strstr(body, "2 (voor de beheerder: aanmeld show 2)"));
+	assert_null(strstr(body, "/beoordelen/"));
+	free(subject);
+	free(body);
+}
+
 int
 main(void)
 {
@@ -803,6 +837,7 @@ main(void)
 		cmocka_unit_test(test_reason_text_old),
 		cmocka_unit_test(test_error_clean),
 		cmocka_unit_test(test_summary_text),
+		cmocka_unit_test(test_summary_web_link),
 		cmocka_unit_test(test_summary_flood),
 		cmocka_unit_test(test_summary_deliveries_bounces),
 		cmocka_unit_test_setup_teardown(

@@ -450,7 +450,7 @@ test_outbox(void **state)
 	id = rows[0].id;
 	store_outbox_rows_free(rows, n);
 	/* each attempt is counted when the row is claimed */
-	assert_int_equal(store_outbox_claim(f->s, id, 1617264000, &err), 0);
+	assert_int_equal(store_outbox_claim(f->s, id, 1617264000, &err), 1);
 	/* rescheduled: not due before its next try */
 	assert_int_equal(store_outbox_retry(f->s, id, 1, 1617264600,
 					    "451 later", 1617264000, &err),
@@ -460,7 +460,7 @@ test_outbox(void **state)
 	assert_int_equal(n, 0);
 	store_outbox_rows_free(rows, n);
 	/* given up: failed, and a review item names it */
-	assert_int_equal(store_outbox_claim(f->s, id, 1617264600, &err), 0);
+	assert_int_equal(store_outbox_claim(f->s, id, 1617264600, &err), 1);
 	assert_int_equal(store_outbox_retry(f->s, id, 2, 0, "550 no such user",
 					    1617264700, &err),
 			 0);
@@ -635,6 +635,40 @@ test_clear_undeliverable(void **state)
 	free(err);
 }
 
+/* A waiting mail staff cancel is never claimed, so never sent; a sent
+   one cannot be cancelled. */
+static void
+test_outbox_cancel_waiting(void **state)
+{
+	struct fixture_db *f = *state;
+	struct store_outbox_row *rows;
+	char *err = NULL;
+	size_t n;
+
+	fixture_exec(f->path,
+		     "INSERT INTO outbox (id, key, kind, message_id,"
+		     " envelope_from, rcpt, raw, created_at, next_try, status)"
+		     " VALUES (1, 'k1', 'confirm', 'm1@x', 'a@x', 'b@x', 'r',"
+		     " 100, 100, 'queued'), (2, 'k2', 'confirm', 'm2@x', 'a@x',"
+		     " 'b@x', 'r', 100, 100, 'sent')");
+	assert_int_equal(store_outbox_due(f->s, 200, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 1);
+	store_outbox_rows_free(rows, n);
+	assert_int_equal(store_outbox_cancel(f->s, 1, "web:anna", 150, &err),
+			 1);
+	/* due before the cancel, claimed after it: not sent */
+	assert_int_equal(store_outbox_claim(f->s, 1, 200, &err), 0);
+	assert_int_equal(store_outbox_due(f->s, 200, 10, &rows, &n, &err), 0);
+	assert_int_equal(n, 0);
+	store_outbox_rows_free(rows, n);
+	assert_int_equal(store_outbox_cancel(f->s, 2, "web:anna", 150, &err),
+			 0);
+	assert_int_equal(query(f,
+			       "SELECT count(*) FROM outbox WHERE id = 2"
+			       " AND status = 'sent' AND cancelled_at IS NULL"),
+			 1);
+}
+
 int
 main(void)
 {
@@ -666,6 +700,9 @@ main(void)
 						fixture_db_setup,
 						fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_outbox, fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_cancel_waiting,
+						fixture_db_setup,
 						fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_actions, fixture_db_setup,
 						fixture_db_teardown),

@@ -26,7 +26,10 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "config.h"
 #include "fixture.h"
+#include "programme.h"
+#include "rules.h"
 #include "store.h"
 #include "testdir.h"
 #include "userfile.h"
@@ -49,6 +52,8 @@ struct ctx {
 	struct curl_slist *headers; /* more request headers */
 	const char *from;	    /* the client's address; NULL: any */
 	const char *ca;		    /* HTTPS, trusting this CA */
+	struct rules *r;
+	struct config *cfg;
 };
 
 /* One answer: its status, headers and body. */
@@ -203,6 +208,8 @@ start(struct ctx *c)
 	set.trusted_proxy = c->trusted_proxy;
 	set.tls_cert = c->tls.cert;
 	set.tls_key = c->tls.key;
+	set.config = c->cfg;
+	set.rules = c->r;
 	c->w = web_server_start(&set, &err);
 	if (c->w == NULL) {
 		fprintf(stderr, "%s\n", err);
@@ -212,18 +219,14 @@ start(struct ctx *c)
 	return 0;
 }
 
-static int
-setup(void **state)
+/* The roster every test starts from: two taken, two waiting, hostile
+   names as mail and staff bring them, the later arrival second. */
+static void
+seed(struct ctx *c)
 {
-	struct ctx *c = xcalloc(1, sizeof(*c));
-	char *err = NULL, *sql;
-
-	*state = c;
-	if (fixture_db_setup((void **)&c->f) != 0)
-		return -1;
-	/* two taken, two waiting: hostile names as mail and staff bring
-	   them, the later arrival second */
-	sql = xasprintf(
+	char *sql = xasprintf(
+		"DELETE FROM audit; DELETE FROM outbox; DELETE FROM contacts;"
+		" DELETE FROM enrolments; DELETE FROM deliveries;"
 		"INSERT INTO enrolments (code, name, status, enrolled_at,"
 		" arrival) VALUES"
 		" ('GM0344', 'Utrecht', 'confirmed', %lld, 1),"
@@ -240,8 +243,31 @@ setup(void **state)
 		(long long)fixture_at("2021-04-01 10:03"),
 		(long long)fixture_at("2021-04-01 10:02"),
 		(long long)fixture_at("2021-04-01 10:03"));
+
 	fixture_exec(c->f->path, sql);
 	free(sql);
+}
+
+static int
+setup(void **state)
+{
+	struct ctx *c = xcalloc(1, sizeof(*c));
+	struct buf errors;
+	char *err = NULL;
+
+	*state = c;
+	if (fixture_db_setup((void **)&c->f) != 0)
+		return -1;
+	c->r = fixture_rules();
+	buf_init(&errors, 65536);
+	c->cfg = config_load(NULL, &errors);
+	buf_deinit(&errors);
+	if (c->r == NULL || c->cfg == NULL)
+		return -1;
+	config_derive(c->cfg, c->r->programme->address);
+	free(c->cfg->database);
+	c->cfg->database = xstrdup(c->f->path);
+	seed(c);
 	if (store_open(c->f->path, true, &c->ro, &err) == -1) {
 		fprintf(stderr, "%s\n", err);
 		free(err);
@@ -266,6 +292,8 @@ teardown(void **state)
 	curl_slist_free_all(c->headers);
 	store_close(&c->ro);
 	free(c->users);
+	config_free(c->cfg);
+	rules_free(c->r);
 	fixture_db_teardown((void **)&c->f);
 	free(c);
 	return 0;
@@ -848,6 +876,487 @@ test_loopback(void **state)
 	assert_false(web_server_loopback("localhost"));
 }
 
+/* --- the pages and decisions of the programme and the outbox */
+
+/* A fresh server and a session: its cookie and token (heap). */
+static void
+session(struct ctx *c, char **cookie_r, char **token_r)
+{
+	struct reply r;
+	long status;
+
+	assert_int_equal(start(c), 0);
+	*cookie_r = login(c, PASSWORD, &status);
+	assert_int_equal(status, 303);
+	request(c, "/", NULL, *cookie_r, &r);
+	assert_int_equal(r.status, 200);
+	*token_r = csrf_of(buf_str(&r.body));
+	reply_free(&r);
+}
+
+/* A POST of form (token first when not NULL) answered with 303 to
+   want; 403 when want is NULL. */
+static void
+post_expect(struct ctx *c, const char *path, const char *token,
+	    const char *form, const char *cookie, const char *want)
+{
+	char *body =
+		xasprintf("%s%s%s%s", token != NULL ? "csrf=" : "",
+			  token != NULL ? token : "",
+			  token != NULL && form[0] != '\0' ? "&" : "", form);
+	struct reply r;
+	char *loc;
+
+	request(c, path, body, cookie, &r);
+	free(body);
+	assert_safe_headers(&r);
+	if (want == NULL) {
+		assert_int_equal(r.status, 403);
+	} else {
+		assert_int_equal(r.status, 303);
+		loc = header(&r, "Location");
+		assert_non_null(loc);
+		assert_string_equal(loc, want);
+		free(loc);
+	}
+	reply_free(&r);
+}
+
+/* The page at path (200), heap. */
+static char *
+page(struct ctx *c, const char *path, const char *cookie)
+{
+	struct reply r;
+	char *b;
+
+	request(c, path, NULL, cookie, &r);
+	assert_int_equal(r.status, 200);
+	assert_safe_headers(&r);
+	b = xstrdup(buf_str(&r.body));
+	reply_free(&r);
+	return b;
+}
+
+static long long
+q(struct ctx *c, const char *sql)
+{
+	return fixture_query(c->f->path, sql);
+}
+
+static void
+assert_no_markup(const char *b)
+{
+	assert_null(strstr(b, "<script"));
+	assert_null(strstr(b, "<img"));
+	assert_null(strstr(b, "<b>"));
+}
+
+static const char *const amersfoort =
+	"Amersfoort&quot;&gt;&lt;img src=x onerror=alert(2)&gt; (GM0307)";
+
+static void
+test_municipalities_page(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *b;
+
+	seed(c);
+	fixture_exec(c->f->path,
+		     "INSERT INTO contacts (code, address, name, added_at,"
+		     " undeliverable_at, undeliverable) VALUES ('GM0344',"
+		     " 'a@utrecht.nl', 'An de Vries', 1, 1617271200,"
+		     " '550 no such user')");
+	session(c, &cookie, &token);
+	b = page(c, "/gemeenten", cookie);
+	assert_no_markup(b);
+	assert_non_null(strstr(b, "<h3>Utrecht (GM0344)</h3>"));
+	assert_non_null(strstr(b, amersfoort));
+	assert_non_null(strstr(b, "&lt;/td&gt;&lt;b&gt;Vries, Jeroen &amp; "
+				  "co&lt;/b&gt;"));
+	/* a bounced contact in words, the answers per session */
+	assert_non_null(strstr(b, "a@utrecht.nl <strong>(e-mail kwam terug "
+				  "op "));
+	assert_non_null(strstr(b, "<td>geen antwoord</td>"));
+	assert_non_null(strstr(b, "<caption>Contactpersonen van Utrecht"));
+	assert_non_null(strstr(b, "action=\"/gemeenten/GM0307/plaats-geven\""));
+	assert_non_null(strstr(b, "action=\"/gemeenten/GM0344/terugtrekken\""));
+	assert_non_null(strstr(b, "class=\"gevaar\">Terugtrekken</button>"));
+	assert_non_null(strstr(b, ">Plaats geven</button>"));
+	/* places free: no checkbox to force */
+	assert_null(strstr(b, "Ook als alle plaatsen bezet zijn"));
+	free(b);
+	free(cookie);
+	free(token);
+}
+
+static void
+test_withdraw(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *b, *p;
+	struct reply r;
+
+	seed(c);
+	fixture_exec(c->f->path,
+		     "INSERT INTO contacts (code, address, name, added_at)"
+		     " VALUES ('GM0344', 'a@utrecht.nl', 'An', 1),"
+		     " ('GM0307', 'b@amersfoort.nl', 'Bea', 1)");
+	session(c, &cookie, &token);
+
+	/* the question changes nothing and says who gets the place */
+	b = page(c, "/gemeenten/GM0344/terugtrekken", cookie);
+	assert_non_null(strstr(b, "<h1>Weet u het zeker?</h1>"));
+	p = xasprintf("<strong>%s</strong> krijgt de vrijgekomen plaats",
+		      amersfoort);
+	assert_non_null(strstr(b, p));
+	free(p);
+	assert_non_null(strstr(b, "method=\"post\" action=\"/gemeenten/"
+				  "GM0344/terugtrekken\""));
+	free(b);
+	/* without the token: refused */
+	post_expect(c, "/gemeenten/GM0344/terugtrekken", NULL, "", cookie,
+		    NULL);
+	assert_int_equal(q(c, "SELECT count(*) FROM enrolments"
+			      " WHERE status = 'confirmed'"),
+			 2);
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), 0);
+
+	post_expect(c, "/gemeenten/GM0344/terugtrekken", token, "", cookie,
+		    "/gemeenten?gedaan=terugtrekken&gemeente=GM0344"
+		    "&plaats=GM0307");
+	assert_int_equal(q(c, "SELECT count(*) FROM enrolments WHERE"
+			      " code = 'GM0344' AND status = 'withdrawn'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM enrolments WHERE"
+			      " code = 'GM0307' AND status = 'confirmed'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit WHERE"
+			      " actor = 'web:anna' AND what = 'withdraw'"
+			      " AND gemeente = 'GM0344'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit WHERE"
+			      " actor = 'web:anna' AND what = 'promote'"
+			      " AND gemeente = 'GM0307'"),
+			 1);
+	/* the letters of both, as aanmeld withdraw queues them */
+	assert_true(q(c, "SELECT count(*) FROM outbox WHERE"
+			 " rcpt = 'a@utrecht.nl'") >= 1);
+	assert_true(q(c, "SELECT count(*) FROM outbox WHERE"
+			 " rcpt = 'b@amersfoort.nl'") >= 1);
+	b = page(c,
+		 "/gemeenten?gedaan=terugtrekken&gemeente=GM0344"
+		 "&plaats=GM0307",
+		 cookie);
+	p = xasprintf("Utrecht (GM0344) is teruggetrokken. %s krijgt de "
+		      "vrijgekomen plaats.",
+		      amersfoort);
+	assert_non_null(strstr(b, p));
+	free(p);
+	free(b);
+
+	/* refusals change nothing and say why */
+	post_expect(c, "/gemeenten/GM0344/terugtrekken", token, "", cookie,
+		    "/gemeenten?fout=al-teruggetrokken&gemeente=GM0344");
+	post_expect(c, "/gemeenten/GM9999/terugtrekken", token, "", cookie,
+		    "/gemeenten?fout=onbekend&gemeente=GM9999");
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), 2);
+	b = page(c, "/gemeenten?fout=al-teruggetrokken&gemeente=GM0344",
+		 cookie);
+	assert_non_null(strstr(b, "<p role=\"alert\">Utrecht (GM0344) heeft "
+				  "zich al teruggetrokken. Er is niets "
+				  "veranderd.</p>"));
+	free(b);
+	/* the question for one withdrawn: back to the page, saying so */
+	request(c, "/gemeenten/GM0344/terugtrekken", NULL, cookie, &r);
+	assert_int_equal(r.status, 303);
+	reply_free(&r);
+	/* an unknown word or a code with markup shows nothing */
+	b = page(c, "/gemeenten?fout=%3Cb%3E&gemeente=GM0344", cookie);
+	assert_null(strstr(b, "role=\"alert\""));
+	free(b);
+	b = page(c, "/gemeenten?fout=onbekend&gemeente=%3Cb%3E", cookie);
+	assert_null(strstr(b, "role=\"alert\""));
+	free(b);
+	free(cookie);
+	free(token);
+}
+
+static void
+test_promote(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *b;
+	struct reply r;
+
+	seed(c);
+	/* full: five taken */
+	fixture_exec(c->f->path,
+		     "INSERT INTO enrolments (code, name, status, enrolled_at,"
+		     " arrival) VALUES ('GM0014', 'Groningen', 'confirmed', 1,"
+		     " 5), ('GM0080', 'Leeuwarden', 'confirmed', 1, 6),"
+		     " ('GM0363', 'Amsterdam', 'confirmed', 1, 7)");
+	session(c, &cookie, &token);
+	b = page(c, "/gemeenten", cookie);
+	assert_non_null(strstr(b, "<input type=\"checkbox\" name=\"force\" "
+				  "value=\"1\" id=\"force-GM0228\"> <label "
+				  "for=\"force-GM0228\">Ook als alle plaatsen "
+				  "bezet zijn</label>"));
+	free(b);
+	/* a GET gives no place */
+	request(c, "/gemeenten/GM0228/plaats-geven", NULL, cookie, &r);
+	assert_int_equal(r.status, 405);
+	reply_free(&r);
+	post_expect(c, "/gemeenten/GM0228/plaats-geven", NULL, "force=1",
+		    cookie, NULL);
+	post_expect(c, "/gemeenten/GM0228/plaats-geven", token, "", cookie,
+		    "/gemeenten?fout=vol&gemeente=GM0228");
+	post_expect(c, "/gemeenten/GM0344/plaats-geven", token, "force=1",
+		    cookie, "/gemeenten?fout=niet-wachtend&gemeente=GM0344");
+	assert_int_equal(q(c, "SELECT count(*) FROM enrolments"
+			      " WHERE status = 'waitlist'"),
+			 2);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), 0);
+
+	post_expect(c, "/gemeenten/GM0228/plaats-geven", token, "force=1",
+		    cookie, "/gemeenten?gedaan=plaats-geven&gemeente=GM0228");
+	assert_int_equal(q(c, "SELECT count(*) FROM enrolments WHERE"
+			      " code = 'GM0228' AND status = 'confirmed'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit WHERE"
+			      " actor = 'web:anna' AND what = 'promote'"
+			      " AND gemeente = 'GM0228'"),
+			 1);
+	assert_true(q(c, "SELECT count(*) FROM outbox WHERE"
+			 " rcpt = 'p@ede.nl'") >= 1);
+	b = page(c, "/gemeenten?gedaan=plaats-geven&gemeente=GM0228", cookie);
+	assert_non_null(strstr(b, "&lt;script&gt;alert(1)&lt;/script&gt; "
+				  "(GM0228) heeft een plaats gekregen."));
+	assert_no_markup(b);
+	free(b);
+	free(cookie);
+	free(token);
+}
+
+/* Three mails: failed (with a hostile subject and error), waiting,
+   sent. */
+static void
+seed_outbox(struct ctx *c)
+{
+	fixture_exec(
+		c->f->path,
+		"INSERT INTO outbox (id, key, kind, message_id, envelope_from,"
+		" rcpt, raw, created_at, next_try, attempts, status, sent_at,"
+		" last_error) VALUES"
+		" (1, 'k1', 'confirm', 'm1@x', 'a@x', 'p@ede.nl',"
+		" 'Subject: <img src=x> Bevestiging' || char(13, 10) ||"
+		" char(13, 10) || 'tekst', 1617264000, NULL, 5, 'failed', NULL,"
+		" '550 <b>no such user</b>'),"
+		" (2, 'k2', 'confirm', 'm2@x', 'a@x', 'q@ede.nl',"
+		" 'Subject: Wacht' || char(13, 10) || char(13, 10) || 'x',"
+		" 1617264060, 1617264060, 0, 'queued', NULL, NULL),"
+		" (3, 'k3', 'confirm', 'm3@x', 'a@x', 'r@ede.nl',"
+		" 'Subject: =?UTF-8?Q?Verstuurd_=C3=A9?=' || char(13, 10) ||"
+		" char(13, 10) || 'x', 1617264120, 1617264120, 1, 'sent',"
+		" 1617264130, NULL)");
+}
+
+static void
+test_outbox(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *b;
+	const char *one, *three;
+	struct reply r;
+
+	seed(c);
+	seed_outbox(c);
+	session(c, &cookie, &token);
+	b = page(c, "/uitgaand", cookie);
+	assert_no_markup(b);
+	assert_non_null(strstr(b, "<caption>Uitgaande mail, de nieuwste "
+				  "eerst</caption>"));
+	one = strstr(b, "<tr><th scope=\"row\">1</th><td>p@ede.nl</td><td>"
+			"&lt;img src=x&gt; Bevestiging</td><td>mislukt</td>"
+			"<td>5</td>");
+	three = strstr(b, "<tr><th scope=\"row\">3</th><td>r@ede.nl</td><td>"
+			  "Verstuurd \xc3\xa9</td><td>verstuurd</td>");
+	assert_non_null(one);
+	assert_non_null(three);
+	assert_true(three < one);
+	assert_non_null(strstr(b, "550 &lt;b&gt;no such user&lt;/b&gt;"));
+	assert_non_null(strstr(b, "action=\"/uitgaand/1/opnieuw\""));
+	assert_non_null(strstr(b, "action=\"/uitgaand/1/annuleren\""));
+	assert_non_null(strstr(b, "action=\"/uitgaand/2/annuleren\""));
+	assert_null(strstr(b, "action=\"/uitgaand/2/opnieuw\""));
+	assert_null(strstr(b, "action=\"/uitgaand/3/"));
+	assert_non_null(strstr(b, ">Opnieuw versturen</button>"));
+	assert_non_null(strstr(b, ">Annuleren</button>"));
+	free(b);
+
+	/* a GET, or a POST without the token, changes nothing */
+	request(c, "/uitgaand/1/opnieuw", NULL, cookie, &r);
+	assert_int_equal(r.status, 405);
+	reply_free(&r);
+	post_expect(c, "/uitgaand/1/opnieuw", NULL, "", cookie, NULL);
+	post_expect(c, "/uitgaand/2/annuleren", NULL, "", cookie, NULL);
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox WHERE id = 1"
+			      " AND status = 'failed'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox"
+			      " WHERE cancelled_at IS NOT NULL"),
+			 0);
+
+	/* retry a failed one: queued again */
+	post_expect(c, "/uitgaand/1/opnieuw", token, "", cookie,
+		    "/uitgaand?gedaan=opnieuw&mail=1");
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox WHERE id = 1"
+			      " AND status = 'queued'"),
+			 1);
+	/* cancel a waiting one: never sent, the audit names the user */
+	post_expect(c, "/uitgaand/2/annuleren", token, "", cookie,
+		    "/uitgaand?gedaan=annuleren&mail=2");
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox WHERE id = 2"
+			      " AND cancelled_at IS NOT NULL"
+			      " AND status = 'failed'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit WHERE"
+			      " actor = 'web:anna' AND what = 'cancel'"
+			      " AND detail = 'outbox mail 2'"),
+			 1);
+	b = page(c, "/uitgaand?gedaan=annuleren&mail=2", cookie);
+	assert_non_null(strstr(b, "Mail 2 is geannuleerd; hij wordt nooit "
+				  "verstuurd."));
+	assert_non_null(strstr(b, "<td>geannuleerd</td>"));
+	free(b);
+
+	/* refusals change nothing */
+	post_expect(c, "/uitgaand/3/opnieuw", token, "", cookie,
+		    "/uitgaand?fout=verstuurd&mail=3");
+	post_expect(c, "/uitgaand/3/annuleren", token, "", cookie,
+		    "/uitgaand?fout=verstuurd&mail=3");
+	post_expect(c, "/uitgaand/2/opnieuw", token, "", cookie,
+		    "/uitgaand?fout=geannuleerd&mail=2");
+	post_expect(c, "/uitgaand/99/annuleren", token, "", cookie,
+		    "/uitgaand?fout=onbekend&mail=99");
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox WHERE id = 3"
+			      " AND status = 'sent' AND cancelled_at IS NULL"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox WHERE id = 2"
+			      " AND status = 'failed'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), 1);
+	b = page(c, "/uitgaand?fout=verstuurd&mail=3", cookie);
+	assert_non_null(strstr(b, "<p role=\"alert\">Mail 3 is al verstuurd. "
+				  "Er is niets veranderd.</p>"));
+	free(b);
+	free(cookie);
+	free(token);
+}
+
+/* What aanmeld export --csv --excel writes for the test's database. */
+static char *
+cli_export(struct ctx *c, size_t *len_r)
+{
+	const char *dir = getenv("builddir");
+	char *conf = xasprintf("%s/aanmeld.conf", c->f->dir), *cmd, *out;
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+	FILE *p;
+
+	p = fopen(conf, "w");
+	assert_non_null(p);
+	fprintf(p, "[main]\nrules = %s/rules\nspool = %s\ndatabase = %s\n",
+		TOP_SRCDIR, c->f->dir, c->f->path);
+	assert_int_equal(fclose(p), 0);
+	cmd = xasprintf("'%s/../src/aanmeld' -c '%s' export --csv --excel",
+			dir != NULL ? dir : ".", conf);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	buf_init(&b, 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		assert_int_equal(buf_add(&b, chunk, n), 0);
+	assert_int_equal(pclose(p), 0);
+	*len_r = b.len;
+	out = buf_steal(&b);
+	free(cmd);
+	free(conf);
+	return out;
+}
+
+static void
+test_export(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *v, *want;
+	struct reply r;
+	size_t len;
+
+	seed(c);
+	session(c, &cookie, &token);
+	request(c, "/export.csv", NULL, cookie, &r);
+	assert_int_equal(r.status, 200);
+	assert_safe_headers(&r);
+	v = header(&r, "Content-Type");
+	assert_string_equal(v, "text/csv; charset=utf-8");
+	free(v);
+	v = header(&r, "Content-Disposition");
+	assert_non_null(v);
+	assert_int_equal(strncmp(v, "attachment; filename=\"aanmeldingen-20",
+				 strlen("attachment; filename=\"aanmeldingen-"
+					"20")),
+			 0);
+	assert_int_equal(strlen(v), strlen("attachment; filename=\""
+					   "aanmeldingen-YYYY-MM-DD.csv\""));
+	free(v);
+	want = cli_export(c, &len);
+	assert_true(len > 3);
+	assert_int_equal(r.body.len, len);
+	assert_memory_equal(r.body.data, want, len);
+	free(want);
+	reply_free(&r);
+	/* without a session: to the login */
+	request(c, "/export.csv", NULL, NULL, &r);
+	assert_int_equal(r.status, 303);
+	reply_free(&r);
+	free(cookie);
+	free(token);
+}
+
+static void
+test_overview_more(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *b;
+
+	seed(c);
+	seed_outbox(c);
+	fixture_exec(c->f->path,
+		     "INSERT INTO deliveries (code, received_at) VALUES"
+		     " ('GM0344', 1617264000), ('GM0344', 1617267600)");
+	session(c, &cookie, &token);
+	b = page(c, "/", cookie);
+	assert_non_null(strstr(b, "<h2>Te beoordelen</h2>"));
+	assert_non_null(strstr(b, "href=\"/beoordelen\""));
+	assert_non_null(strstr(b, "1 mail kon niet worden verstuurd."));
+	assert_non_null(strstr(b, "href=\"/uitgaand\""));
+	assert_non_null(strstr(b, "<caption>Teksten van de deelnemers"));
+	assert_non_null(strstr(b, "<td>Utrecht</td><td>GM0344</td><td>"
+				  "ingeleverd, het laatst op "));
+	assert_non_null(strstr(b, "(2 versies)"));
+	assert_non_null(strstr(b, "<td>Zwolle</td><td>GM0193</td><td>nog "
+				  "niet ingeleverd</td>"));
+	/* the health as aanmeld status sees it: failed mail, no poll */
+	assert_non_null(strstr(b, "<h2>Werking</h2>\n<p><strong>Probleem:"
+				  "</strong> de postbus is te lang niet met "
+				  "succes gelezen; er is mislukte mail;"));
+	assert_non_null(strstr(b, "<dd>heeft nog niet gedraaid</dd>"));
+	free(b);
+	free(cookie);
+	free(token);
+}
+
 int
 main(void)
 {
@@ -865,6 +1374,12 @@ main(void)
 		cmocka_unit_test(test_slow_clients),
 		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_loopback),
+		cmocka_unit_test(test_municipalities_page),
+		cmocka_unit_test(test_withdraw),
+		cmocka_unit_test(test_promote),
+		cmocka_unit_test(test_outbox),
+		cmocka_unit_test(test_export),
+		cmocka_unit_test(test_overview_more),
 	};
 	int rc;
 
