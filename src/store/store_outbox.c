@@ -216,13 +216,10 @@ store_outbox_status(struct store *s, int64_t id, char **status_r,
 
 	snprintf(key, sizeof(key), "%lld", (long long)id);
 	*status_r = NULL;
-	if (store_strings_of(
-		    s,
-		    "SELECT CASE WHEN bounced_at IS NOT NULL THEN 'bounced'"
-		    " WHEN cancelled_at IS NOT NULL THEN 'cancelled'"
-		    " WHEN status = 'queued' AND attempts > 0 THEN 'retrying'"
-		    " ELSE status END FROM outbox WHERE id = ?1",
-		    key, &v, &n, error_r, "outbox status") == -1)
+	if (store_strings_of(s,
+			     "SELECT " STORE_OUTBOX_STATE_SQL
+			     " FROM outbox WHERE id = ?1",
+			     key, &v, &n, error_r, "outbox status") == -1)
 		return -1;
 	if (n > 0)
 		*status_r = v[0];
@@ -235,7 +232,8 @@ store_outbox_status(struct store *s, int64_t id, char **status_r,
 /* Marks row id cancelled and closes its open review item, in the
    caller's transaction; *message_r is its message (0: none).  A waiting
    row becomes failed as the bounce's hold makes it, so that the sender
-   never claims it.  1, 0 not a failed or waiting row, -1. */
+   never claims it; one the sender has claimed is left alone (it may be
+   on its way).  1, 0 not a failed or waiting row, -1. */
 static int
 mark_cancelled(struct store *s, int64_t id, const char *actor, time_t now,
 	       int64_t *message_r, char **error_r)
@@ -245,6 +243,7 @@ mark_cancelled(struct store *s, int64_t id, const char *actor, time_t now,
 		"UPDATE outbox SET cancelled_at = ?1, status = 'failed',"
 		" next_try = NULL WHERE id = ?2"
 		" AND status IN ('queued', 'failed') AND cancelled_at IS NULL"
+		" AND NOT (status = 'queued' AND claimed_at IS NOT NULL)"
 		" RETURNING coalesce(message, 0)",
 		error_r);
 	sqlite3_stmt *close = NULL;
@@ -359,10 +358,8 @@ store_outbox_list(struct store *s, size_t max,
 	*more_r = 0;
 	st = store_prepare(
 		s,
-		"SELECT id, kind, rcpt, CASE WHEN bounced_at IS NOT NULL"
-		" THEN 'bounced' WHEN cancelled_at IS NOT NULL"
-		" THEN 'cancelled' WHEN status = 'queued' AND attempts > 0"
-		" THEN 'retrying' ELSE status END, attempts, created_at,"
+		"SELECT id, kind, rcpt, " STORE_OUTBOX_STATE_SQL
+		", attempts, created_at,"
 		" coalesce(sent_at, 0), coalesce(bounce, last_error),"
 		" substr(CAST(raw AS BLOB), 1, ?2)"
 		" FROM outbox ORDER BY id DESC LIMIT ?1",

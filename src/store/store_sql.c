@@ -423,11 +423,13 @@ const char *const store_sql[STMT_COUNT] = {
 	[STMT_OUTBOX_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?1,"
 			     " last_error = NULL WHERE id = ?2",
 	[STMT_OUTBOX_RETRY] =
-		"UPDATE outbox SET next_try = ?1, last_error = ?2,"
+		"UPDATE outbox SET next_try = ?1, last_error = ?2, claimed_at "
+		"= NULL,"
 		" attempts = ?4, status = CASE WHEN ?1 IS NULL THEN 'failed'"
 		" ELSE 'queued' END WHERE id = ?3",
 	[STMT_OUTBOX_REQUEUE] =
-		"UPDATE outbox SET status = 'queued', next_try = ?1"
+		"UPDATE outbox SET status = 'queued', next_try = ?1,"
+		" claimed_at = NULL"
 		" WHERE id = ?2 AND status IN ('queued', 'failed')"
 		" AND cancelled_at IS NULL",
 	[STMT_REVIEW_FOR_OUTBOX] =
@@ -465,10 +467,7 @@ const char *const store_sql[STMT_COUNT] = {
 		" AS received_at, m.verdict, m.gemeente, m.reasons"
 		" FROM messages m WHERE m.id = ?1",
 	[STMT_REPORT_OUTBOX] =
-		"SELECT id, kind, rcpt, CASE WHEN bounced_at IS NOT NULL"
-		" THEN 'bounced' WHEN cancelled_at IS NOT NULL"
-		" THEN 'cancelled' WHEN status = 'queued' AND"
-		" attempts > 0 THEN 'retrying' ELSE status END AS status,"
+		"SELECT id, kind, rcpt, " STORE_OUTBOX_STATE_SQL " AS status,"
 		" attempts,"
 		" datetime(created_at, 'unixepoch', 'localtime') AS created_at,"
 		" datetime(sent_at, 'unixepoch', 'localtime') AS sent_at,"

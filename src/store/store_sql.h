@@ -68,6 +68,17 @@ enum store_stmt {
 	STMT_COUNT
 };
 
+/* A row's state as staff see it.  'sending': claimed by the sender and
+   not yet marked sent or failed (or the daemon stopped in between and
+   sends it again); it can no longer be cancelled, since it may be out. */
+#define STORE_OUTBOX_STATE_SQL                                                 \
+	"CASE WHEN bounced_at IS NOT NULL THEN 'bounced'"                      \
+	" WHEN cancelled_at IS NOT NULL THEN 'cancelled'"                      \
+	" WHEN status = 'queued' AND claimed_at IS NOT NULL"                   \
+	" THEN 'sending'"                                                      \
+	" WHEN status = 'queued' AND attempts > 0 THEN 'retrying'"             \
+	" ELSE status END"
+
 /* The place on the waiting list of the enrolment e (an SQL alias):
    1 + the waiting ones that arrived before it; NULL when not waiting.
    The one number of the letters, aanmeld list, the export and the

@@ -13,6 +13,7 @@ static const struct {
 } states[] = {
 	{"queued", "wacht op verzending"},
 	{"retrying", "wordt opnieuw geprobeerd"},
+	{"sending", "wordt verstuurd"},
 	{"sent", "verstuurd"},
 	{"failed", "mislukt"},
 	{"cancelled", "geannuleerd"},

@@ -131,6 +131,11 @@ item_page(struct web_request *r, int64_t id, unsigned status,
 		cli_show_deinit(&sh);
 		return rc == 0 ? not_found(r) : unavailable(r);
 	}
+	/* a link may ask for any notice: one that says the item was
+	   decided shows only on an item that was */
+	if (strcmp(it.status, "open") == 0 &&
+	    notice != WEB_REVIEW_NOTICE_REFUSED)
+		notice = WEB_REVIEW_NOTICE_NONE;
 	/* the register in force, by name */
 	list = xcalloc(gemeenten_count(all) + 1, sizeof(*list));
 	for (i = 0; i < gemeenten_count(all); i++) {
@@ -196,6 +201,27 @@ to_item(struct web_request *r, int64_t id, const char *outcome)
 	return web_reply_redirect(r, where);
 }
 
+/* Whether open item id is about no message of its own (a failed mail):
+   review_decide() lets only dismiss close it, and says so in English
+   as a failure.  1, 0, or -1 logged. */
+static int
+only_dismiss(struct web_request *r, int64_t id)
+{
+	struct store_review_item it;
+	char *err = NULL;
+	int rc = store_review_get(r->set->store, id, &it, &err);
+
+	if (rc == -1) {
+		log_warnx("web: review item %lld: %s", (long long)id, err);
+		free(err);
+	} else if (rc == 1) {
+		rc = strcmp(it.status, "open") == 0 &&
+		     (it.outbox > 0 || it.message <= 0);
+	}
+	store_review_item_deinit(&it);
+	return rc;
+}
+
 static int
 decide(struct web_request *r, enum review_decision d, const char *code,
        bool silent)
@@ -208,6 +234,16 @@ decide(struct web_request *r, enum review_decision d, const char *code,
 
 	if (parse_id(r->arg, &id) == -1)
 		return not_found(r);
+	if (d != REVIEW_DISMISS) {
+		rc = only_dismiss(r, id);
+		if (rc == -1)
+			return unavailable(r);
+		if (rc == 1)
+			return item_page(r, id, MHD_HTTP_CONFLICT,
+					 WEB_REVIEW_NOTICE_REFUSED,
+					 "dit gaat niet over een binnengekomen "
+					 "bericht; u kunt het alleen negeren");
+	}
 	if (d == REVIEW_APPROVE && (code == NULL || code[0] == '\0'))
 		return item_page(r, id, MHD_HTTP_UNPROCESSABLE_CONTENT,
 				 WEB_REVIEW_NOTICE_REFUSED,

@@ -63,9 +63,26 @@ cell(struct buf *b, const char *v)
 	return rc | buf_adds(b, "</td>");
 }
 
-/* The reasons in Dutch, never the English codes alone. */
+/* In a list (the queue, the history) a stored text is cut to this
+   many characters; the item's own page shows it whole. */
+#define LIST_TEXT_MAX 300
+
+/* A stored value in a list's cell, cut short, "–" for none. */
 static int
-reasons(struct buf *b, const char *reason, const char *codes)
+list_cell(struct buf *b, const char *v)
+{
+	int rc = buf_adds(b, "<td>");
+
+	rc |= v != NULL && v[0] != '\0'
+		      ? web_html_escape_cut(b, v, LIST_TEXT_MAX)
+		      : buf_adds(b, "–");
+	return rc | buf_adds(b, "</td>");
+}
+
+/* The reasons in Dutch, never the English codes alone; max: the
+   characters shown (SIZE_MAX: all). */
+static int
+reasons(struct buf *b, const char *reason, const char *codes, size_t max)
 {
 	char *nl;
 	int rc;
@@ -73,7 +90,7 @@ reasons(struct buf *b, const char *reason, const char *codes)
 	if (reason == NULL)
 		return buf_adds(b, "–");
 	nl = staff_reason_text(reason, codes);
-	rc = web_html_escape(b, nl);
+	rc = web_html_escape_cut(b, nl, max);
 	free(nl);
 	return rc;
 }
@@ -112,17 +129,17 @@ web_review_html_queue(struct buf *b, const char *user, const char *csrf,
 		rc |= buf_adds(b, "\">Bericht ");
 		rc |= web_html_escape(b, id);
 		rc |= buf_adds(b, "</a></td>");
-		rc |= cell(b, cli_rows_value(r, "created_at"));
-		rc |= cell(b, cli_rows_value(r, "sender"));
-		rc |= cell(b, cli_rows_value(r, "subject"));
-		rc |= cell(b, cli_rows_value(r, "suggested"));
+		rc |= list_cell(b, cli_rows_value(r, "created_at"));
+		rc |= list_cell(b, cli_rows_value(r, "sender"));
+		rc |= list_cell(b, cli_rows_value(r, "subject"));
+		rc |= list_cell(b, cli_rows_value(r, "suggested"));
 		rc |= buf_adds(b, "<td>");
 		rc |= reasons(b, cli_rows_value(r, "reason"),
-			      cli_rows_value(r, "reason_codes"));
+			      cli_rows_value(r, "reason_codes"), LIST_TEXT_MAX);
 		note = cli_rows_value(r, "note");
 		if (note != NULL) {
 			rc |= buf_adds(b, "<br>Let op: ");
-			rc |= web_html_escape(b, note);
+			rc |= web_html_escape_cut(b, note, LIST_TEXT_MAX);
 		}
 		rc |= buf_adds(b, "</td></tr>\n");
 	}
@@ -225,7 +242,7 @@ summary(struct buf *b, const struct web_review_item *v)
 			  "<td>");
 	rc |= word(b, it->verdict);
 	rc |= buf_adds(b, "</td></tr>\n<tr><th scope=\"row\">Reden</th><td>");
-	rc |= reasons(b, it->reason, it->reason_codes);
+	rc |= reasons(b, it->reason, it->reason_codes, SIZE_MAX);
 	rc |= buf_adds(b, "</td></tr>\n");
 	rc |= field_row(b, "Voorgestelde gemeente", it->suggested);
 	if (it->note != NULL)
@@ -477,7 +494,7 @@ web_review_html_history(struct buf *b, const char *user, const char *csrf,
 				rc |= word(b, val);
 				rc |= buf_adds(b, "</td>");
 			} else {
-				rc |= cell(b, val);
+				rc |= list_cell(b, val);
 			}
 		}
 		rc |= buf_adds(b, "</tr>\n");

@@ -669,6 +669,48 @@ test_outbox_cancel_waiting(void **state)
 			 1);
 }
 
+/* A mail the sender has claimed may be on its way: cancelling it is
+   refused until the attempt is over (a temporary failure). */
+static void
+test_outbox_cancel_in_flight(void **state)
+{
+	struct fixture_db *f = *state;
+	char *err = NULL, *status = NULL;
+
+	fixture_exec(f->path,
+		     "INSERT INTO outbox (id, key, kind, message_id,"
+		     " envelope_from, rcpt, raw, created_at, next_try, status)"
+		     " VALUES (1, 'k1', 'confirm', 'm1@x', 'a@x', 'b@x', 'r',"
+		     " 100, 100, 'queued')");
+	assert_int_equal(store_outbox_claim(f->s, 1, 200, &err), 1);
+	assert_int_equal(store_outbox_status(f->s, 1, &status, &err), 1);
+	assert_string_equal(status, "sending");
+	free(status);
+	assert_int_equal(store_outbox_cancel(f->s, 1, "web:anna", 201, &err),
+			 0);
+	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE id = 1"
+				  " AND cancelled_at IS NULL"),
+			 1);
+	/* the attempt failed for now: waiting again, so it can be */
+	assert_int_equal(
+		store_outbox_retry(f->s, 1, 1, 500, "451 later", 201, &err), 0);
+	assert_int_equal(store_outbox_status(f->s, 1, &status, &err), 1);
+	assert_string_equal(status, "retrying");
+	free(status);
+	assert_int_equal(store_outbox_cancel(f->s, 1, "web:anna", 202, &err),
+			 1);
+	/* sent: never cancelled afterwards */
+	fixture_exec(f->path,
+		     "INSERT INTO outbox (id, key, kind, message_id,"
+		     " envelope_from, rcpt, raw, created_at, next_try, status)"
+		     " VALUES (2, 'k2', 'confirm', 'm2@x', 'a@x', 'b@x', 'r',"
+		     " 100, 100, 'queued')");
+	assert_int_equal(store_outbox_claim(f->s, 2, 200, &err), 1);
+	assert_int_equal(store_outbox_sent(f->s, 2, 201, &err), 0);
+	assert_int_equal(store_outbox_cancel(f->s, 2, "web:anna", 202, &err),
+			 0);
+}
+
 int
 main(void)
 {
@@ -702,6 +744,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbox, fixture_db_setup,
 						fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_cancel_waiting,
+						fixture_db_setup,
+						fixture_db_teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_cancel_in_flight,
 						fixture_db_setup,
 						fixture_db_teardown),
 		cmocka_unit_test_setup_teardown(test_actions, fixture_db_setup,

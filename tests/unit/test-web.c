@@ -134,6 +134,45 @@ test_escape_limit(void **state)
 	buf_deinit(&b);
 }
 
+static char *
+cut(const char *s, size_t max)
+{
+	struct buf b;
+
+	buf_init(&b, 64 * 1024);
+	assert_int_equal(web_html_escape_cut(&b, s, max), 0);
+	return buf_steal(&b);
+}
+
+/* A list's cell: whole when short, else cut on a character with "…";
+   a run of stray continuation bytes cannot make one character long. */
+static void
+test_escape_cut(void **state)
+{
+	char stray[4096], *v;
+
+	(void)state;
+	v = cut("<ab>", 4);
+	assert_string_equal(v, "&lt;ab&gt;");
+	free(v);
+	v = cut("<abc>", 3);
+	assert_string_equal(v, "&lt;ab…");
+	free(v);
+	v = cut("\xc3\xa9\xc3\xa9\xc3\xa9", 2);
+	assert_string_equal(v, "\xc3\xa9\xc3\xa9…");
+	free(v);
+	v = cut("", 0);
+	assert_string_equal(v, "");
+	free(v);
+	memset(stray, 0x80, sizeof(stray) - 1);
+	stray[0] = 'a';
+	stray[sizeof(stray) - 1] = '\0';
+	v = cut(stray, 2);
+	/* "a", three stray bytes and then the next three, as \xHH */
+	assert_string_equal(v, "a\\x80\\x80\\x80\\x80\\x80\\x80\\x80…");
+	free(v);
+}
+
 static void
 test_cookie_parse(void **state)
 {
@@ -606,6 +645,7 @@ main(void)
 		cmocka_unit_test(test_escape_table),
 		cmocka_unit_test(test_escape_corpus),
 		cmocka_unit_test(test_escape_limit),
+		cmocka_unit_test(test_escape_cut),
 		cmocka_unit_test(test_cookie_parse),
 		cmocka_unit_test(test_session_cookie_and_expiry),
 		cmocka_unit_test(test_session_max),

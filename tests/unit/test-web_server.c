@@ -985,6 +985,21 @@ test_municipalities_page(void **state)
 	/* places free: no checkbox to force */
 	assert_null(strstr(b, "Ook als alle plaatsen bezet zijn"));
 	free(b);
+	/* a link cannot say what did not happen: Utrecht takes part, and
+	   Amersfoort waits */
+	b = page(c, "/gemeenten?gedaan=terugtrekken&gemeente=GM0344", cookie);
+	assert_null(strstr(b, "is teruggetrokken"));
+	free(b);
+	b = page(c,
+		 "/gemeenten?gedaan=terugtrekken&gemeente=GM0228"
+		 "&plaats=GM0307",
+		 cookie);
+	assert_null(strstr(b, "is teruggetrokken"));
+	assert_null(strstr(b, "vrijgekomen plaats"));
+	free(b);
+	b = page(c, "/gemeenten?gedaan=plaats-geven&gemeente=GM0307", cookie);
+	assert_null(strstr(b, "heeft een plaats gekregen"));
+	free(b);
 	free(cookie);
 	free(token);
 }
@@ -1193,6 +1208,13 @@ test_outbox(void **state)
 	assert_non_null(strstr(b, ">Opnieuw versturen</button>"));
 	assert_non_null(strstr(b, ">Annuleren</button>"));
 	free(b);
+	/* a link cannot say what did not happen */
+	b = page(c, "/uitgaand?gedaan=annuleren&mail=1", cookie);
+	assert_null(strstr(b, "is geannuleerd"));
+	free(b);
+	b = page(c, "/uitgaand?gedaan=opnieuw&mail=3", cookie);
+	assert_null(strstr(b, "staat weer klaar"));
+	free(b);
 
 	/* a GET, or a POST without the token, changes nothing */
 	request(c, "/uitgaand/1/opnieuw", NULL, cookie, &r);
@@ -1294,6 +1316,13 @@ test_export(void **state)
 	size_t len;
 
 	seed(c);
+	/* a sender's display name that a spreadsheet would run */
+	fixture_exec(c->f->path,
+		     "INSERT INTO contacts (code, address, name, added_at)"
+		     " VALUES ('GM0344', 'a@utrecht.nl',"
+		     " '=HYPERLINK(\"http://x.example/\";\"klik\")', 1),"
+		     " ('GM0193', 'b@zwolle.nl', '@SUM(1+1)', 1),"
+		     " ('GM0193', 'c@zwolle.nl', '+cmd|'' /C calc''!A0', 1)");
 	session(c, &cookie, &token);
 	request(c, "/export.csv", NULL, cookie, &r);
 	assert_int_equal(r.status, 200);
@@ -1310,6 +1339,12 @@ test_export(void **state)
 	assert_int_equal(strlen(v), strlen("attachment; filename=\""
 					   "aanmeldingen-YYYY-MM-DD.csv\""));
 	free(v);
+	/* each starts with ' in its cell: text, never a formula */
+	assert_non_null(strstr(buf_str(&r.body),
+			       ";\"'=HYPERLINK(\"\"http://x.example/\"\";"));
+	assert_non_null(strstr(buf_str(&r.body), ";'@SUM(1+1);"));
+	assert_non_null(strstr(buf_str(&r.body), ";'+cmd|' /C calc'!A0;"));
+	assert_null(strstr(buf_str(&r.body), ";=HYPERLINK"));
 	want = cli_export(c, &len);
 	assert_true(len > 3);
 	assert_int_equal(r.body.len, len);
