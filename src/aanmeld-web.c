@@ -1,9 +1,10 @@
 /*
  * aanmeld-web: the staff's desk in a browser.  Reads [web] of
  * aanmeld.conf, opens the database read-only and answers HTTP on
- * 127.0.0.1 (behind the organisation's reverse proxy) until SIGTERM,
- * SIGINT or SIGHUP.  Started as root it drops to [main] user first, as
- * aanmeldd.
+ * 127.0.0.1 (behind the organisation's reverse proxy), or HTTPS with
+ * [web] tls_cert and tls_key, until SIGTERM, SIGINT or SIGHUP.  Started
+ * as root it drops to [main] user first, as aanmeldd, and reads the TLS
+ * key after that, as aanmeldd reads its password files.
  */
 #include "autoconf.h"
 
@@ -22,6 +23,7 @@
 #include "runtime.h"
 #include "util.h"
 #include "web_server.h"
+#include "web_tls.h"
 
 static void
 usage(FILE *out, int status)
@@ -52,11 +54,27 @@ drop(struct runtime *rt, bool allow_root)
 	return 0;
 }
 
+/* The certificate and key of [web], when set.  0, or -1 after logging. */
+static int
+load_tls(const struct config *c, struct web_tls *tls)
+{
+	char *err = NULL;
+
+	if (c->web_tls_cert == NULL)
+		return 0;
+	if (web_tls_load(tls, c->web_tls_cert, c->web_tls_key, &err) == -1) {
+		log_warnx("[web] TLS: %s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Serves until SIGTERM, SIGINT or SIGHUP (there is nothing to reload:
    SIGHUP stops it too, rather than killing it unlogged).  0 or -1 after
    logging. */
 static int
-serve(struct runtime *rt)
+serve(struct runtime *rt, struct web_tls *tls)
 {
 	const struct config *c = rt->config;
 	struct web_server_settings set;
@@ -81,15 +99,20 @@ serve(struct runtime *rt)
 	set.store = rt->store;
 	set.config = rt->config;
 	set.rules = rt->rules;
+	set.session_max = (time_t)c->web_session_max * 60;
+	set.tls_cert = tls->cert;
+	set.tls_key = tls->key;
+	set.trusted_proxy = c->web_trusted_proxy;
 	w = web_server_start(&set, &err);
 	if (w == NULL) {
 		log_warnx("%s", err);
 		free(err);
 		return -1;
 	}
-	log_info("listening on %s port %u", c->web_listen,
-		 (unsigned)web_server_port(w));
-	if (!web_server_loopback(c->web_listen))
+	log_info("listening on %s port %u (%s)", c->web_listen,
+		 (unsigned)web_server_port(w),
+		 tls->cert != NULL ? "HTTPS" : "HTTP");
+	if (tls->cert == NULL && !web_server_loopback(c->web_listen))
 		log_warnx("listening on %s without TLS: put it behind a TLS "
 			  "proxy",
 			  c->web_listen);
@@ -109,6 +132,7 @@ main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	struct web_tls tls = {NULL, NULL};
 	struct runtime rt;
 	const char *conf = NULL;
 	bool debug = false, allow_root = false;
@@ -138,9 +162,11 @@ main(int argc, char **argv)
 	if (runtime_start(&rt, conf, NULL) == 0) {
 		log_set_level(rt.config->level);
 		if (drop(&rt, allow_root) == 0 &&
-		    runtime_open_store(&rt, true) == 0 && serve(&rt) == 0)
+		    runtime_open_store(&rt, true) == 0 &&
+		    load_tls(rt.config, &tls) == 0 && serve(&rt, &tls) == 0)
 			rc = 0;
 	}
+	web_tls_deinit(&tls);
 	runtime_close(&rt);
 	return rc;
 }

@@ -514,6 +514,9 @@ cmd_retry(struct runtime *rt, int argc, char **argv)
 			"retry: mail %lld was cancelled (see aanmeld "
 			"history); it is never sent\n",
 			id);
+	else if (status != NULL && strcmp(status, "sending") == 0)
+		fprintf(stderr,
+			"retry: mail %lld is being sent; nothing done\n", id);
 	else
 		fprintf(stderr,
 			"retry: no failed or waiting mail %lld (see "

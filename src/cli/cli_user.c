@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,11 +94,38 @@ get_password(bool from_stdin, char *pw, size_t size)
 	return rc;
 }
 
+/* Root writes the file for [main] user, who runs aanmeld-web and must
+   read it; without [main] user the file stays root's, as aanmeld-web
+   then runs as root (--allow-root) too.  0, or -1 after saying why. */
+static int
+owner(const struct config *c, uid_t *uid_r, gid_t *gid_r)
+{
+	struct passwd *pw;
+
+	*uid_r = (uid_t)-1;
+	*gid_r = (gid_t)-1;
+	if (geteuid() != 0 || c->user == NULL)
+		return 0;
+	pw = getpwnam(c->user);
+	if (pw == NULL) {
+		fprintf(stderr,
+			"user: [main] user '%s' does not exist: the file "
+			"would be unreadable to aanmeld-web\n",
+			c->user);
+		return -1;
+	}
+	*uid_r = pw->pw_uid;
+	*gid_r = pw->pw_gid;
+	return 0;
+}
+
 int
 cli_user_run(struct runtime *rt, int argc, char **argv)
 {
 	char pw[LINE_MAX_], *err = NULL;
 	bool from_stdin = false;
+	uid_t uid;
+	gid_t gid;
 	int rc = 1;
 
 	if (argc >= 2 &&
@@ -121,7 +149,8 @@ cli_user_run(struct runtime *rt, int argc, char **argv)
 			argv[2], USERFILE_NAME_MAX);
 		return 2;
 	}
-	if (get_password(from_stdin, pw, sizeof(pw)) == -1)
+	if (owner(rt->config, &uid, &gid) == -1 ||
+	    get_password(from_stdin, pw, sizeof(pw)) == -1)
 		goto out;
 	if (strlen(pw) < CLI_USER_PASSWORD_MIN) {
 		fprintf(stderr,
@@ -130,7 +159,8 @@ cli_user_run(struct runtime *rt, int argc, char **argv)
 			CLI_USER_PASSWORD_MIN);
 		goto out;
 	}
-	if (userfile_set(rt->config->web_users, argv[2], pw, &err) == -1) {
+	if (userfile_set_owned(rt->config->web_users, argv[2], pw, uid, gid,
+			       &err) == -1) {
 		fprintf(stderr, "user: %s\n", err);
 		free(err);
 		goto out;

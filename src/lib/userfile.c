@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <crypt.h>
@@ -193,6 +194,18 @@ userfile_free(struct userfile *u)
 	free(u);
 }
 
+bool
+userfile_has(const struct userfile *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++) {
+		if (strcmp(u->accounts[i].name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Compares without stopping at the first difference. */
 static bool
 same(const char *a, const char *b)
@@ -254,7 +267,8 @@ new_text(const char *path, const char *name, const char *hash, char **error_r)
 /* text into path through path.tmp: O_EXCL, fsync, rename, fsync the
    folder (STYLE 6). */
 static int
-write_file(const char *path, const char *text, char **error_r)
+write_file(const char *path, const char *text, uid_t uid, gid_t gid,
+	   char **error_r)
 {
 	char *tmp = xasprintf("%s.tmp", path), *copy = xstrdup(path);
 	size_t len = strlen(text), off = 0;
@@ -274,8 +288,8 @@ write_file(const char *path, const char *text, char **error_r)
 			break;
 		off += (size_t)n;
 	}
-	if (off < len || fsync(fd) == -1 || close(fd) == -1 ||
-	    rename(tmp, path) == -1) {
+	if (off < len || fchown(fd, uid, gid) == -1 || fsync(fd) == -1 ||
+	    close(fd) == -1 || rename(tmp, path) == -1) {
 		*error_r = xasprintf("%s: %s", tmp, strerror(errno));
 		(void)unlink(tmp);
 		goto out;
@@ -292,14 +306,49 @@ out:
 	return rc;
 }
 
+/* path.lock, held exclusively: a descriptor to close, or -1. */
+static int
+lock(const char *path, uid_t uid, gid_t gid, char **error_r)
+{
+	char *name = xasprintf("%s.lock", path);
+	int fd;
+
+	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1 || fchown(fd, uid, gid) == -1) {
+		*error_r = xasprintf("%s: %s", name, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(name);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) == -1) {
+		if (errno != EINTR) {
+			*error_r = xasprintf("%s: %s", name, strerror(errno));
+			close(fd);
+			free(name);
+			return -1;
+		}
+	}
+	free(name);
+	return fd;
+}
+
 int
 userfile_set(const char *path, const char *name, const char *password,
 	     char **error_r)
 {
+	return userfile_set_owned(path, name, password, (uid_t)-1, (gid_t)-1,
+				  error_r);
+}
+
+int
+userfile_set_owned(const char *path, const char *name, const char *password,
+		   uid_t uid, gid_t gid, char **error_r)
+{
 	struct crypt_data *cd;
 	char salt[CRYPT_GENSALT_OUTPUT_SIZE], *text;
 	const char *hash;
-	int rc;
+	int rc, fd;
 
 	if (!userfile_name_ok(name)) {
 		*error_r = xasprintf("'%s' is not an account name (a-z, 0-9, "
@@ -319,12 +368,17 @@ userfile_set(const char *path, const char *name, const char *password,
 		free(cd);
 		return -1;
 	}
+	fd = lock(path, uid, gid, error_r);
+	if (fd == -1) {
+		explicit_bzero(cd, sizeof(*cd));
+		free(cd);
+		return -1;
+	}
 	text = new_text(path, name, hash, error_r);
 	explicit_bzero(cd, sizeof(*cd));
 	free(cd);
-	if (text == NULL)
-		return -1;
-	rc = write_file(path, text, error_r);
+	rc = text == NULL ? -1 : write_file(path, text, uid, gid, error_r);
 	free(text);
+	close(fd); /* the lock goes with it */
 	return rc;
 }

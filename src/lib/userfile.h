@@ -11,6 +11,8 @@
 #ifndef AANMELD_USERFILE_H
 #define AANMELD_USERFILE_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 
 /* The longest name and line, and the most accounts, a file may hold. */
@@ -36,11 +38,21 @@ void userfile_free(struct userfile *u);
 int userfile_verify(const struct userfile *u, const char *name,
 		    const char *password);
 
+/* Whether name has an account in u. */
+bool userfile_has(const struct userfile *u, const char *name);
+
 /* Sets name's password in path: a new yescrypt hash with a fresh salt,
    replacing name's line or added at the end.  The file is written anew
    with mode 0600 (tmp, fsync, rename); an existing one must pass the
-   checks of userfile_load().  0 or -1. */
+   checks of userfile_load().  Two at once do not lose an account:
+   each holds an flock(2) on path.lock (made beside it, 0600) from the
+   read to the rename.  0 or -1. */
 int userfile_set(const char *path, const char *name, const char *password,
 		 char **error_r);
+/* The same, the new file and the lock file given to uid and gid (root
+   adding an account for the service user); (uid_t)-1 and (gid_t)-1
+   leave them as made. */
+int userfile_set_owned(const char *path, const char *name, const char *password,
+		       uid_t uid, gid_t gid, char **error_r);
 
 #endif

@@ -109,6 +109,10 @@ static const struct setting settings[] = {
 	S("web", "port", SET_UINT, web_port, "8080"),
 	S("web", "users", SET_PATH, web_users, "users"),
 	S("web", "session_idle", SET_UINT, web_session_idle, "30"),
+	S("web", "session_max", SET_UINT, web_session_max, "720"),
+	S("web", "tls_cert", SET_PATH, web_tls_cert, NULL),
+	S("web", "tls_key", SET_PATH, web_tls_key, NULL),
+	S("web", "trusted_proxy", SET_STRING, web_trusted_proxy, NULL),
 	S("web", "url", SET_STRING, web_url, NULL),
 };
 
@@ -361,8 +365,9 @@ web_url_ok(const char *url)
 	return true;
 }
 
-/* [web]: an IP address (a name would need a lookup at start), a port
-   and an idle timeout of at least a minute. */
+/* [web]: IP addresses (a name would need a lookup at start), a port,
+   an idle timeout of at least a minute within the maximum lifetime,
+   and TLS as a pair of files or not at all. */
 static int
 check_web(struct load *l)
 {
@@ -385,6 +390,26 @@ check_web(struct load *l)
 	if (c->web_session_idle == 0) {
 		rulefile_error(l->errors, l->path, 0,
 			       "[web] session_idle must be at least 1");
+		rc = -1;
+	}
+	if (c->web_session_max < c->web_session_idle) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[web] session_max must be at least "
+			       "session_idle");
+		rc = -1;
+	}
+	if ((c->web_tls_cert == NULL) != (c->web_tls_key == NULL)) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[web] tls_cert and tls_key go together");
+		rc = -1;
+	}
+	if (c->web_trusted_proxy != NULL &&
+	    inet_pton(AF_INET, c->web_trusted_proxy, addr) != 1 &&
+	    inet_pton(AF_INET6, c->web_trusted_proxy, addr) != 1) {
+		rulefile_error(l->errors, l->path, 0,
+			       "[web] trusted_proxy: '%s' is not an IP "
+			       "address",
+			       c->web_trusted_proxy);
 		rc = -1;
 	}
 	if (c->web_url != NULL && !web_url_ok(c->web_url)) {

@@ -113,6 +113,10 @@ struct config {
 	unsigned web_port;	   /* 1 to 65535 */
 	char *web_users;	   /* the staff's accounts (userfile.h) */
 	unsigned web_session_idle; /* minutes */
+	unsigned web_session_max;  /* minutes from the login */
+	char *web_tls_cert;	   /* PEM; NULL: plain HTTP */
+	char *web_tls_key;	   /* PEM, set when web_tls_cert is */
+	char *web_trusted_proxy;   /* an IP address; NULL: none */
 	char *web_url; /* where staff reach it, for links in mail; NULL */
 
 	char *path; /* the file read, or NULL for the default */

@@ -431,6 +431,7 @@ const char *const store_sql[STMT_COUNT] = {
 		"UPDATE outbox SET status = 'queued', next_try = ?1,"
 		" claimed_at = NULL"
 		" WHERE id = ?2 AND status IN ('queued', 'failed')"
+		" AND NOT (status = 'queued' AND claimed_at IS NOT NULL)"
 		" AND cancelled_at IS NULL",
 	[STMT_REVIEW_FOR_OUTBOX] =
 		"INSERT INTO review_items (message, outbox, reason,"

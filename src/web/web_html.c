@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "util.h"
 #include "web_html.h"
 
 static int
@@ -51,6 +52,29 @@ int
 web_html_escape_lines(struct buf *b, const char *s)
 {
 	return escape_as(b, s, ESCAPE_LINES);
+}
+
+int
+web_html_escape_cut(struct buf *b, const char *s, size_t max)
+{
+	size_t n = 0, chars, k;
+	char *head;
+	int rc;
+
+	if (s == NULL)
+		return 0;
+	for (chars = 0; s[n] != '\0' && chars < max; chars++) {
+		n++;
+		/* bounded: a run of stray continuation bytes is cut too */
+		for (k = 0; k < 3 && ((unsigned char)s[n] & 0xc0) == 0x80; k++)
+			n++;
+	}
+	if (s[n] == '\0')
+		return web_html_escape(b, s);
+	head = xstrndup(s, n);
+	rc = web_html_escape(b, head);
+	free(head);
+	return rc | buf_adds(b, "…");
 }
 
 /* The pages in the menu, in its order. */

@@ -20,6 +20,11 @@ int web_html_escape(struct buf *b, const char *s);
 /* The same for text of many lines, such as a mail's text in <pre>:
    its line breaks (and tabs) kept, as `aanmeld show` keeps them. */
 int web_html_escape_lines(struct buf *b, const char *s);
+/* web_html_escape() of at most the first max characters of s, then
+   "…" when there were more: for a list, where a sender's 256 kB
+   subject must not push every other row off the page.  A character is
+   a UTF-8 lead byte with at most three continuation bytes. */
+int web_html_escape_cut(struct buf *b, const char *s, size_t max);
 
 /* The path of the stylesheet every page links to. */
 #define WEB_HTML_STYLE "/stijl.css"

@@ -39,8 +39,7 @@ static const struct {
 	 " is geannuleerd en wordt nooit verstuurd." NOTHING},
 	{"fout", "verstuurd", "Mail ", " is al verstuurd." NOTHING},
 	{"fout", "onderweg", "Mail ",
-	 " wordt op dit moment verstuurd en kan niet meer worden "
-	 "geannuleerd." NOTHING},
+	 " wordt op dit moment verstuurd." NOTHING},
 	{"fout", "teruggekomen", "Mail ",
 	 " is al verstuurd en kwam terug." NOTHING},
 	{"fout", "storing", "Dat is bij mail ",
@@ -67,8 +66,28 @@ number(const char *s)
 	return id;
 }
 
+/* Whether mail id, among the rows shown, is in a state that "gedaan"
+   word leaves it in: a link cannot say what did not happen. */
+static bool
+agrees(const struct web_outbox_list *v, long long id, const char *word)
+{
+	const char *state = NULL;
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		if (v->rows[i].id == id)
+			state = v->rows[i].state;
+	}
+	if (state == NULL)
+		return false;
+	if (strcmp(word, "annuleren") == 0)
+		return strcmp(state, "cancelled") == 0;
+	return strcmp(state, "queued") == 0 || strcmp(state, "retrying") == 0 ||
+	       strcmp(state, "sending") == 0;
+}
+
 static char *
-notice(struct web_request *r, bool *refused_r)
+notice(struct web_request *r, const struct web_outbox_list *v, bool *refused_r)
 {
 	long long id = number(query(r, "mail"));
 	const char *word;
@@ -78,6 +97,9 @@ notice(struct web_request *r, bool *refused_r)
 	for (i = 0; id != 0 && i < nitems(notices); i++) {
 		word = query(r, notices[i].key);
 		if (word != NULL && strcmp(word, notices[i].word) == 0) {
+			if (strcmp(notices[i].key, "gedaan") == 0 &&
+			    !agrees(v, id, word))
+				return NULL;
 			*refused_r = strcmp(notices[i].key, "fout") == 0;
 			return xasprintf("%s%lld%s", notices[i].before, id,
 					 notices[i].after);
@@ -133,7 +155,7 @@ web_outbox_get(struct web_request *r)
 	v.subjects = (const char *const *)subj;
 	v.n = n;
 	v.more = more != 0;
-	text = notice(r, &v.refused);
+	text = notice(r, &v, &v.refused);
 	v.notice = text;
 	buf_init(&b, WEB_PAGE_MAX);
 	rc = web_outbox_html_list(&b, &v);

@@ -47,6 +47,19 @@ query(struct web_request *r, const char *name)
 					   name);
 }
 
+/* Whether the table has code in status. */
+static bool
+is(const struct export_table *t, const char *code, const char *status)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_rows; i++) {
+		if (strcmp(t->rows[i].contact->code, code) == 0)
+			return strcmp(t->rows[i].contact->status, status) == 0;
+	}
+	return false;
+}
+
 /* "Utrecht (GM0344)" when the table knows code, else code (heap). */
 static char *
 named(const struct export_table *t, const char *code)
@@ -86,19 +99,26 @@ static const struct {
 	 "the database failed"},
 };
 
-/* What happened, as the address says (?gedaan=), heap or NULL. */
+/* What happened to code, as the address says (?gedaan=) and the
+   table agrees (a link cannot say what did not happen): heap or
+   NULL. */
 static char *
-done(struct web_request *r, const struct export_table *t, const char *who)
+done(struct web_request *r, const struct export_table *t, const char *code,
+     const char *who)
 {
 	const char *word = query(r, "gedaan"), *next = query(r, "plaats");
 	char *other, *text;
 
 	if (word != NULL && strcmp(word, "plaats-geven") == 0)
-		return xasprintf("%s heeft een plaats gekregen." SENT_LATER,
-				 who);
-	if (word == NULL || strcmp(word, "terugtrekken") != 0)
+		return is(t, code, "confirmed")
+			       ? xasprintf("%s heeft een plaats "
+					   "gekregen." SENT_LATER,
+					   who)
+			       : NULL;
+	if (word == NULL || strcmp(word, "terugtrekken") != 0 ||
+	    !is(t, code, "withdrawn"))
 		return NULL;
-	if (!code_ok(next))
+	if (!code_ok(next) || !is(t, next, "confirmed"))
 		return xasprintf("%s is teruggetrokken." SENT_LATER, who);
 	other = named(t, next);
 	text = xasprintf("%s is teruggetrokken. %s krijgt de vrijgekomen "
@@ -121,7 +141,7 @@ notice(struct web_request *r, const struct export_table *t, bool *refused_r)
 	if (!code_ok(code))
 		return NULL;
 	who = named(t, code);
-	text = done(r, t, who);
+	text = done(r, t, code, who);
 	word = query(r, "fout");
 	for (i = 0; text == NULL && word != NULL && i < nitems(refused); i++) {
 		if (strcmp(word, refused[i].word) == 0) {

@@ -14,7 +14,9 @@
 #include "web_request.h"
 
 static const char *const common_headers[][2] = {
-	{"Content-Security-Policy", "default-src 'self'"},
+	{"Content-Security-Policy",
+	 "default-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+	 "base-uri 'none'"},
 	{"X-Frame-Options", "DENY"},
 	{"Referrer-Policy", "no-referrer"},
 	{"X-Content-Type-Options", "nosniff"},

@@ -20,6 +20,11 @@ struct store;
 struct web_session;
 
 #define WEB_SERVER_BODY_MAX 4096
+/* Connections at once, from one address (behind a reverse proxy: the
+   proxy's), and the seconds a connection may stay silent. */
+#define WEB_SERVER_CONNECTIONS 64
+#define WEB_SERVER_PER_ADDRESS 8
+#define WEB_SERVER_TIMEOUT 10
 /* A form field longer than this is refused (a password included). */
 #define WEB_SERVER_FIELD_MAX 256
 
@@ -36,6 +41,13 @@ struct web_server_settings {
 	   their transaction only; borrowed */
 	const struct config *config;
 	const struct rules *rules;
+	/* a session's most seconds from its login; 0: WEB_SESSION_LIFE */
+	time_t session_max;
+	/* PEM text (web_tls.h), borrowed; NULL: plain HTTP */
+	const char *tls_cert, *tls_key;
+	/* the reverse proxy whose X-Forwarded-For is believed (an IP
+	   address as in [web] trusted_proxy); NULL: none */
+	const char *trusted_proxy;
 };
 
 /* A page is never larger than this (the waiting list included). */

@@ -1,5 +1,6 @@
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,6 +132,11 @@ item_page(struct web_request *r, int64_t id, unsigned status,
 		cli_show_deinit(&sh);
 		return rc == 0 ? not_found(r) : unavailable(r);
 	}
+	/* a link may ask for any notice: one that says the item was
+	   decided shows only on an item that was */
+	if (strcmp(it.status, "open") == 0 &&
+	    notice != WEB_REVIEW_NOTICE_REFUSED)
+		notice = WEB_REVIEW_NOTICE_NONE;
 	/* the register in force, by name */
 	list = xcalloc(gemeenten_count(all) + 1, sizeof(*list));
 	for (i = 0; i < gemeenten_count(all); i++) {
@@ -196,6 +202,27 @@ to_item(struct web_request *r, int64_t id, const char *outcome)
 	return web_reply_redirect(r, where);
 }
 
+/* Whether open item id is about no message of its own (a failed mail):
+   review_decide() lets only dismiss close it, and says so in English
+   as a failure.  1, 0, or -1 logged. */
+static int
+only_dismiss(struct web_request *r, int64_t id)
+{
+	struct store_review_item it;
+	char *err = NULL;
+	int rc = store_review_get(r->set->store, id, &it, &err);
+
+	if (rc == -1) {
+		log_warnx("web: review item %lld: %s", (long long)id, err);
+		free(err);
+	} else if (rc == 1) {
+		rc = strcmp(it.status, "open") == 0 &&
+		     (it.outbox > 0 || it.message <= 0);
+	}
+	store_review_item_deinit(&it);
+	return rc;
+}
+
 static int
 decide(struct web_request *r, enum review_decision d, const char *code,
        bool silent)
@@ -208,6 +235,16 @@ decide(struct web_request *r, enum review_decision d, const char *code,
 
 	if (parse_id(r->arg, &id) == -1)
 		return not_found(r);
+	if (d != REVIEW_DISMISS) {
+		rc = only_dismiss(r, id);
+		if (rc == -1)
+			return unavailable(r);
+		if (rc == 1)
+			return item_page(r, id, MHD_HTTP_CONFLICT,
+					 WEB_REVIEW_NOTICE_REFUSED,
+					 "dit gaat niet over een binnengekomen "
+					 "bericht; u kunt het alleen negeren");
+	}
 	if (d == REVIEW_APPROVE && (code == NULL || code[0] == '\0'))
 		return item_page(r, id, MHD_HTTP_UNPROCESSABLE_CONTENT,
 				 WEB_REVIEW_NOTICE_REFUSED,
@@ -289,6 +326,8 @@ int
 web_review_history(struct web_request *r)
 {
 	const char *qcode, *qid;
+	char upper[16];
+	size_t i;
 	const struct gemeente *g = NULL;
 	struct cli_rows rows = {NULL, 0};
 	char *err = NULL, *filter = NULL;
@@ -303,8 +342,14 @@ web_review_history(struct web_request *r)
 		return web_reply_error(r, MHD_HTTP_BAD_REQUEST, "Ongeldig",
 				       "Kies een gemeente of een bericht, "
 				       "niet allebei.");
+	if (qcode != NULL && *qcode == '\0')
+		qcode = NULL; /* the form sent with the field empty */
 	if (qcode != NULL) {
-		g = gemeenten_by_code(r->set->rules->gemeenten, qcode);
+		/* typed in the form: gm0363 is GM0363 */
+		util_strlcpy(upper, qcode, sizeof(upper));
+		for (i = 0; upper[i] != '\0'; i++)
+			upper[i] = (char)toupper((unsigned char)upper[i]);
+		g = gemeenten_by_code(r->set->rules->gemeenten, upper);
 		if (g == NULL)
 			return web_reply_error(r, MHD_HTTP_BAD_REQUEST,
 					       "Ongeldig",

@@ -63,9 +63,29 @@ cell(struct buf *b, const char *v)
 	return rc | buf_adds(b, "</td>");
 }
 
-/* The reasons in Dutch, never the English codes alone. */
+/* In a list (the queue, the history) a stored text is cut to this
+   many characters; the item's own page shows it whole. */
+#define LIST_TEXT_MAX 300
+/* The rows a list shows at most, so that a flood of mail cannot make
+   it too large to show at all. */
+#define LIST_ROWS_MAX 500u
+
+/* A stored value in a list's cell, cut short, "–" for none. */
 static int
-reasons(struct buf *b, const char *reason, const char *codes)
+list_cell(struct buf *b, const char *v)
+{
+	int rc = buf_adds(b, "<td>");
+
+	rc |= v != NULL && v[0] != '\0'
+		      ? web_html_escape_cut(b, v, LIST_TEXT_MAX)
+		      : buf_adds(b, "–");
+	return rc | buf_adds(b, "</td>");
+}
+
+/* The reasons in Dutch, never the English codes alone; max: the
+   characters shown (SIZE_MAX: all). */
+static int
+reasons(struct buf *b, const char *reason, const char *codes, size_t max)
 {
 	char *nl;
 	int rc;
@@ -73,7 +93,7 @@ reasons(struct buf *b, const char *reason, const char *codes)
 	if (reason == NULL)
 		return buf_adds(b, "–");
 	nl = staff_reason_text(reason, codes);
-	rc = web_html_escape(b, nl);
+	rc = web_html_escape_cut(b, nl, max);
 	free(nl);
 	return rc;
 }
@@ -92,8 +112,15 @@ web_review_html_queue(struct buf *b, const char *user, const char *csrf,
 		rc |= web_html_end(b);
 		return rc == 0 ? 0 : -1;
 	}
-	rc |= buf_addf(b, "<p>%zu %s te beoordelen.</p>\n", rows->n,
+	rc |= buf_addf(b, "<p>%zu %s te beoordelen.", rows->n,
 		       rows->n == 1 ? "bericht" : "berichten");
+	if (rows->n > LIST_ROWS_MAX)
+		rc |= buf_addf(b,
+			       " Hieronder staan de oudste %u; de "
+			       "andere ziet u als u over deze hebt "
+			       "beslist.",
+			       LIST_ROWS_MAX);
+	rc |= buf_adds(b, "</p>\n");
 	rc |= buf_adds(b, "<table>\n<caption>Te beoordelen, oudste eerst"
 			  "</caption>\n<thead><tr>"
 			  "<th scope=\"col\">Nummer</th>"
@@ -103,7 +130,7 @@ web_review_html_queue(struct buf *b, const char *user, const char *csrf,
 			  "<th scope=\"col\">Voorgestelde gemeente</th>"
 			  "<th scope=\"col\">Reden</th></tr></thead>\n"
 			  "<tbody>\n");
-	for (i = 0; i < rows->n; i++) {
+	for (i = 0; i < rows->n && i < LIST_ROWS_MAX; i++) {
 		r = &rows->v[i];
 		id = cli_rows_value(r, "id");
 		/* the id is the store's integer: digits only */
@@ -112,17 +139,17 @@ web_review_html_queue(struct buf *b, const char *user, const char *csrf,
 		rc |= buf_adds(b, "\">Bericht ");
 		rc |= web_html_escape(b, id);
 		rc |= buf_adds(b, "</a></td>");
-		rc |= cell(b, cli_rows_value(r, "created_at"));
-		rc |= cell(b, cli_rows_value(r, "sender"));
-		rc |= cell(b, cli_rows_value(r, "subject"));
-		rc |= cell(b, cli_rows_value(r, "suggested"));
+		rc |= list_cell(b, cli_rows_value(r, "created_at"));
+		rc |= list_cell(b, cli_rows_value(r, "sender"));
+		rc |= list_cell(b, cli_rows_value(r, "subject"));
+		rc |= list_cell(b, cli_rows_value(r, "suggested"));
 		rc |= buf_adds(b, "<td>");
 		rc |= reasons(b, cli_rows_value(r, "reason"),
-			      cli_rows_value(r, "reason_codes"));
+			      cli_rows_value(r, "reason_codes"), LIST_TEXT_MAX);
 		note = cli_rows_value(r, "note");
 		if (note != NULL) {
 			rc |= buf_adds(b, "<br>Let op: ");
-			rc |= web_html_escape(b, note);
+			rc |= web_html_escape_cut(b, note, LIST_TEXT_MAX);
 		}
 		rc |= buf_adds(b, "</td></tr>\n");
 	}
@@ -225,7 +252,7 @@ summary(struct buf *b, const struct web_review_item *v)
 			  "<td>");
 	rc |= word(b, it->verdict);
 	rc |= buf_adds(b, "</td></tr>\n<tr><th scope=\"row\">Reden</th><td>");
-	rc |= reasons(b, it->reason, it->reason_codes);
+	rc |= reasons(b, it->reason, it->reason_codes, SIZE_MAX);
 	rc |= buf_adds(b, "</td></tr>\n");
 	rc |= field_row(b, "Voorgestelde gemeente", it->suggested);
 	if (it->note != NULL)
@@ -450,6 +477,12 @@ web_review_html_history(struct buf *b, const char *user, const char *csrf,
 	size_t i, j;
 	int rc = web_html_begin(b, "Geschiedenis", user, csrf, "/geschiedenis");
 
+	rc |= buf_adds(b, "<form method=\"get\" action=\"/geschiedenis\">\n"
+			  "<p><label for=\"code\">Gemeentecode</label>\n"
+			  "<input id=\"code\" name=\"code\" type=\"text\" "
+			  "size=\"8\" placeholder=\"GM0363\">\n"
+			  "<button type=\"submit\">Tonen</button></p>\n"
+			  "</form>\n");
 	if (filter != NULL) {
 		rc |= buf_adds(b, "<p>Alleen ");
 		rc |= web_html_escape(b, filter);
@@ -461,12 +494,18 @@ web_review_html_history(struct buf *b, const char *user, const char *csrf,
 		rc |= web_html_end(b);
 		return rc == 0 ? 0 : -1;
 	}
+	if (rows->n > LIST_ROWS_MAX)
+		rc |= buf_addf(b,
+			       "<p>De nieuwste %u van %zu staan hieronder; "
+			       "kies een gemeente om alles daarvan te "
+			       "zien.</p>\n",
+			       LIST_ROWS_MAX, rows->n);
 	rc |= buf_adds(b, "<table>\n<caption>Geschiedenis, nieuwste eerst"
 			  "</caption>\n<thead><tr>");
 	for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
 		rc |= buf_addf(b, "<th scope=\"col\">%s</th>", cols[j][1]);
 	rc |= buf_adds(b, "</tr></thead>\n<tbody>\n");
-	for (i = rows->n; i-- > 0;) {
+	for (i = rows->n; i-- > 0 && rows->n - i <= LIST_ROWS_MAX;) {
 		r = &rows->v[i];
 		rc |= buf_adds(b, "<tr>");
 		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
@@ -477,7 +516,7 @@ web_review_html_history(struct buf *b, const char *user, const char *csrf,
 				rc |= word(b, val);
 				rc |= buf_adds(b, "</td>");
 			} else {
-				rc |= cell(b, val);
+				rc |= list_cell(b, val);
 			}
 		}
 		rc |= buf_adds(b, "</tr>\n");

@@ -9,12 +9,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "escape.h"
 #include "log.h"
 #include "userfile.h"
 #include "util.h"
+#include "web_accounts.h"
 #include "web_html.h"
 #include "web_limit.h"
 #include "web_pages.h"
@@ -22,6 +24,7 @@
 #include "web_routes.h"
 #include "web_server.h"
 #include "web_session.h"
+#include "web_tls.h"
 
 struct web_server {
 	struct MHD_Daemon *mhd;
@@ -29,6 +32,7 @@ struct web_server {
 	struct web_sessions sessions;
 	struct web_limit limit;	   /* per client address */
 	struct web_limit accounts; /* per account name, case-folded */
+	struct web_accounts staff; /* who still has an account */
 	uint16_t port;
 };
 
@@ -41,9 +45,9 @@ struct request {
 	size_t nfields;
 };
 
-/* The client's address as text, into out. */
+/* The peer's address as text, into out. */
 static void
-client_addr(struct MHD_Connection *c, char *out, size_t size)
+peer_addr(struct MHD_Connection *c, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *ci;
 	const struct sockaddr *sa;
@@ -63,6 +67,51 @@ client_addr(struct MHD_Connection *c, char *out, size_t size)
 				&((const struct sockaddr_in6 *)(const void *)sa)
 					 ->sin6_addr,
 				out, (socklen_t)size);
+}
+
+/* The same address in the same form, as text. */
+static bool
+same_addr(const char *a, const char *b)
+{
+	unsigned char x[sizeof(struct in6_addr)], y[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, a, x) == 1)
+		return inet_pton(AF_INET, b, y) == 1 && memcmp(x, y, 4) == 0;
+	return inet_pton(AF_INET6, a, x) == 1 &&
+	       inet_pton(AF_INET6, b, y) == 1 && memcmp(x, y, sizeof(x)) == 0;
+}
+
+/* The client's address as text, into out: the peer's, or when the peer
+   is the trusted proxy, the last address in its X-Forwarded-For (the
+   one the proxy added; earlier ones the client may have made up). */
+static void
+client_addr(const struct web_server *w, struct MHD_Connection *c, char *out,
+	    size_t size)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	const char *xff, *last;
+	char addr[WEB_LIMIT_ADDR_MAX];
+	size_t len;
+
+	peer_addr(c, out, size);
+	if (w->set.trusted_proxy == NULL ||
+	    !same_addr(out, w->set.trusted_proxy))
+		return;
+	xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					  "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last == NULL ? xff : last + 1;
+	last += strspn(last, " \t");
+	len = strcspn(last, " \t");
+	if (len == 0 || len >= sizeof(addr) || last[len] != '\0')
+		return;
+	memcpy(addr, last, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET, addr, bin) == 1 ||
+	    inet_pton(AF_INET6, addr, bin) == 1)
+		util_strlcpy(out, addr, size);
 }
 
 /* The field named key in rq, added when new; NULL when the name is too
@@ -178,7 +227,7 @@ post_login(struct web_server *w, struct web_request *r)
 	const char *user = web_request_field(r, "user");
 	const char *password = web_request_field(r, "password");
 	char addr[WEB_LIMIT_ADDR_MAX], account[WEB_LIMIT_KEY_MAX], *who;
-	char cookie[128];
+	char cookie[WEB_SESSION_SET_COOKIE_MAX];
 	struct web_session *s;
 	bool addr_ok, account_ok;
 
@@ -186,10 +235,10 @@ post_login(struct web_server *w, struct web_request *r)
 		user = "";
 	if (password == NULL)
 		password = "";
-	/* behind a reverse proxy every client is the proxy's address
-	   (X-Forwarded-For is not trusted): hence the per-address limit
-	   is higher than the per-account one */
-	client_addr(r->conn, addr, sizeof(addr));
+	/* behind a reverse proxy not named trusted_proxy every client is
+	   the proxy's address: hence the per-address limit is higher than
+	   the per-account one */
+	client_addr(w, r->conn, addr, sizeof(addr));
 	account_key(user, account, sizeof(account));
 	addr_ok = web_limit_allowed(&w->limit, addr, util_clock());
 	account_ok = web_limit_allowed(&w->accounts, account, util_clock());
@@ -236,6 +285,55 @@ post_logout(struct web_request *r)
 				web_session_set_cookie(NULL, NULL, 0));
 }
 
+/* Whether a POST comes from one of our own pages (Fetch Metadata, and
+   RFC 6454 Origin): a browser says where a form was sent from, so a
+   form on another site is refused even if it carried a token. */
+static bool
+same_origin(const struct web_server *w, struct MHD_Connection *c)
+{
+	const char *site, *origin, *host, *rest;
+
+	site = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					   "Sec-Fetch-Site");
+	if (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return false;
+	origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	if (origin == NULL)
+		return true;
+	host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					   MHD_HTTP_HEADER_HOST);
+	if (host == NULL)
+		return false;
+	/* https always (ours, or the proxy's); http only without TLS */
+	if (strncmp(origin, "https://", 8) == 0)
+		rest = origin + 8;
+	else if (w->set.tls_cert == NULL && strncmp(origin, "http://", 7) == 0)
+		rest = origin + 7;
+	else
+		return false;
+	return strcmp(rest, host) == 0;
+}
+
+/* The session the request's cookie names, while its account exists. */
+static struct web_session *
+session_of(struct web_server *w, struct MHD_Connection *c)
+{
+	struct web_session *s;
+	const char *cookie;
+
+	cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					     MHD_HTTP_HEADER_COOKIE);
+	s = web_session_find(&w->sessions, cookie, util_clock());
+	if (s != NULL && !web_accounts_has(&w->staff, s->user)) {
+		log_info("web: %s has no account any more: session ended",
+			 s->user);
+		web_session_end(s);
+		s = NULL;
+	}
+	return s;
+}
+
 /* The stylesheet, to anyone: the login page uses it too. */
 static int
 get_style(struct web_request *r)
@@ -255,7 +353,6 @@ route(struct web_server *w, struct web_request *r, const char *url,
       bool too_large)
 {
 	const struct web_route *to;
-	const char *cookie;
 	bool other;
 
 	if (strcmp(url, WEB_HTML_STYLE) == 0 && !r->post)
@@ -274,9 +371,11 @@ route(struct web_server *w, struct web_request *r, const char *url,
 		return web_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
 				       "Te groot",
 				       "Het formulier is te groot.");
-	cookie = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-					     MHD_HTTP_HEADER_COOKIE);
-	r->session = web_session_find(&w->sessions, cookie, util_clock());
+	if (r->post && !same_origin(w, r->conn)) {
+		log_warnx("web: POST %s from another site refused", url);
+		return refused(r);
+	}
+	r->session = session_of(w, r->conn);
 	if (strcmp(url, "/login") == 0)
 		return r->post ? post_login(w, r)
 			       : login_page(r, MHD_HTTP_OK, NULL);
@@ -302,6 +401,33 @@ route(struct web_server *w, struct web_request *r, const char *url,
 }
 
 static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+	     const char *value)
+{
+	unsigned *n = cls;
+
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		n[0]++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		n[1]++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		n[2]++;
+	return MHD_YES;
+}
+
+/* What libmicrohttpd lets through and RFC 9112 does not: a body's
+   length said twice, or twice over (6.3: a request smuggling risk
+   behind a proxy), or two Host fields (3.2). */
+static bool
+headers_ok(struct MHD_Connection *c)
+{
+	unsigned n[3] = {0, 0, 0};
+
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, n);
+	return n[0] + n[1] <= 1 && n[2] <= 1;
+}
+
+static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
 	   const char *method, const char *version, const char *upload_data,
 	   size_t *upload_data_size, void **con_cls)
@@ -316,6 +442,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	r.post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
 
 	if (rq == NULL) {
+		if (!headers_ok(c))
+			return web_reply_error(&r, MHD_HTTP_BAD_REQUEST,
+					       "Ongeldig verzoek",
+					       "Dit verzoek kan niet worden "
+					       "gelezen.");
 		if (!r.post && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 			return web_reply_error(&r, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -400,9 +531,28 @@ web_server_loopback(const char *listen)
 	return IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
+/* The options of TLS, when configured, into o (4 items). */
+static struct MHD_OptionItem *
+tls_options(const struct web_server_settings *set, struct MHD_OptionItem *o)
+{
+	struct MHD_OptionItem *p = o;
+
+	if (set->tls_cert != NULL) {
+		*p++ = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
+					       (void *)set->tls_cert};
+		*p++ = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+					       (void *)set->tls_key};
+		*p++ = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+					       (void *)WEB_TLS_PRIORITY};
+	}
+	*p = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	return o;
+}
+
 struct web_server *
 web_server_start(const struct web_server_settings *set, char **error_r)
 {
+	struct MHD_OptionItem tls[4];
 	struct web_server *w;
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
@@ -415,21 +565,32 @@ web_server_start(const struct web_server_settings *set, char **error_r)
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (set->tls_cert != NULL)
+		flags |= MHD_USE_TLS;
 	w = xcalloc(1, sizeof(*w));
 	w->set = *set;
-	web_session_init(&w->sessions, set->idle);
+	web_session_init(&w->sessions, set->idle,
+			 set->session_max > 0 ? set->session_max
+					      : WEB_SESSION_LIFE);
 	web_limit_init(&w->limit, WEB_LIMIT_ADDR_FAILURES);
 	web_limit_init(&w->accounts, WEB_LIMIT_ACCOUNT_FAILURES);
-	w->mhd = MHD_start_daemon(flags, set->port, NULL, NULL, on_request, w,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				  MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				  (unsigned)16, MHD_OPTION_END);
+	web_accounts_init(&w->staff, set->users);
+	w->mhd = MHD_start_daemon(
+		flags, set->port, NULL, NULL, on_request, w,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_SERVER_TIMEOUT,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_SERVER_CONNECTIONS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)WEB_SERVER_PER_ADDRESS,
+		/* 400 for HTTP/1.1 without Host, or a space in the URL */
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_ARRAY,
+		tls_options(set, tls), MHD_OPTION_END);
 	if (w->mhd == NULL) {
-		*error_r = xasprintf("cannot listen on %s port %u", set->listen,
-				     (unsigned)set->port);
+		*error_r = xasprintf("cannot listen on %s port %u%s",
+				     set->listen, (unsigned)set->port,
+				     set->tls_cert != NULL ? " with TLS" : "");
+		web_accounts_deinit(&w->staff);
 		free(w);
 		return NULL;
 	}
@@ -450,6 +611,7 @@ web_server_stop(struct web_server **w)
 	if (w == NULL || *w == NULL)
 		return;
 	MHD_stop_daemon((*w)->mhd);
+	web_accounts_deinit(&(*w)->staff);
 	explicit_bzero(&(*w)->sessions, sizeof((*w)->sessions));
 	free(*w);
 	*w = NULL;

@@ -10,10 +10,11 @@
 #include "web_session.h"
 
 void
-web_session_init(struct web_sessions *t, time_t idle)
+web_session_init(struct web_sessions *t, time_t idle, time_t max)
 {
 	memset(t, 0, sizeof(*t));
 	t->idle = idle;
+	t->max = max;
 }
 
 /* The hex of 32 fresh random bytes into out. */
@@ -40,7 +41,8 @@ random_hex(char *out)
 static bool
 live(const struct web_sessions *t, const struct web_session *s, time_t now)
 {
-	return s->last != 0 && now - s->last < t->idle;
+	return s->last != 0 && now - s->last < t->idle &&
+	       now - s->born < t->max;
 }
 
 struct web_session *
@@ -65,6 +67,7 @@ web_session_new(struct web_sessions *t, const char *user, time_t now)
 	}
 	util_strlcpy(s->user, user, sizeof(s->user));
 	s->last = now;
+	s->born = now;
 	return s;
 }
 

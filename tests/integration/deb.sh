@@ -94,6 +94,12 @@ wants=/etc/systemd/system/multi-user.target.wants/aanmeldd.service
 eq "the unit is enabled" "$unit" "$(readlink "$wants")"
 eq "systemctl is-enabled aanmeldd" enabled "$(systemctl is-enabled aanmeldd 2>&1)"
 unit_verify deb "$unit"
+# the staff's pages: shipped, not enabled (they need a users file)
+webunit=/lib/systemd/system/aanmeld-web.service
+check "the web unit is shipped" test -f "$webunit"
+eq "systemctl is-enabled aanmeld-web" disabled \
+	"$(systemctl is-enabled aanmeld-web 2>&1)"
+unit_verify deb-web "$webunit"
 
 # the operator's edit of a conffile, and a mail in the default Maildir
 sed -i 's/^trusted_authserv_id =/trusted_authserv_id = mx.vng.nl/' \
@@ -145,7 +151,7 @@ check "the user is gone" sh -c '! getent passwd aanmeld'
 check "the group is gone" sh -c '! getent group aanmeld'
 for f in /etc/aanmeld/imap.password /etc/aanmeld/smtp.password \
 	/etc/aanmeld/oauth2.secret /etc/aanmeld /var/lib/aanmeld "$unit" \
-	"$wants"; do
+	"$wants" "$webunit"; do
 	check "gone: $f" sh -c "test ! -e $f && test ! -L $f"
 done
 tap_done

@@ -40,6 +40,7 @@ for f in "$datarootdir/aanmeld/rules/gemeenten.tsv" \
 	"$sysconfdir/aanmeld/rules/templates/confirm.txt" \
 	"$sysconfdir/aanmeld/rules/templates/staff-summary.txt" \
 	"$systemdsystemunitdir/aanmeldd.service" \
+	"$systemdsystemunitdir/aanmeld-web.service" \
 	"$mandir/man8/aanmeldd.8" "$mandir/man1/aanmeld.1" \
 	"$mandir/man1/aanmeld-web.1" "$mandir/man5/aanmeld.conf.5"; do
 	check "installed: $f" test -f "$root$f"
@@ -67,6 +68,11 @@ unit_verify unit "$unit" --man=no --root="$sys"
 eq "the unit runs the installed daemon" \
 	"$sbindir/aanmeldd -f -c $sysconfdir/aanmeld/aanmeld.conf" \
 	"$(unit_exec "$sys$unit")"
+unit_verify web "$systemdsystemunitdir/aanmeld-web.service" --man=no \
+	--root="$sys"
+eq "the web unit runs the installed aanmeld-web" \
+	"$bindir/aanmeld-web -d -c $sysconfdir/aanmeld/aanmeld.conf" \
+	"$(unit_exec "$sys$systemdsystemunitdir/aanmeld-web.service")"
 # the check can fail: the unit of the old bug, and a misspelt key
 sed 's|^ExecStart=[^ ]*/aanmeldd |ExecStart=@sbindir@/aanmeldd |' \
 	"$sys$unit" >"$sys$systemdsystemunitdir/old.service"

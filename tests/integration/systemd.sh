@@ -50,4 +50,36 @@ else
 	n=$((n + 1))
 	echo "ok $n # SKIP systemd-analyze security has no --offline"
 fi
+
+# aanmeld-web's unit: the same sandbox, every line of it, and a place to
+# write only where the decisions go
+web=$builddir/../aanmeld-web.service
+check "make wrote the web unit" test -s "$web"
+check "web unit: no placeholder is left" sh -c "! grep -n '@[a-z_]*@' '$web'"
+check "web unit: ExecStart= runs aanmeld-web on the live config" \
+	grep -qx 'ExecStart=/[^ ]*/bin/aanmeld-web -d -c /[^ ]*/aanmeld/aanmeld\.conf' \
+	"$web"
+sed -n '/^NoNewPrivileges=/,/^SystemCallArchitectures=/p' "$unit" \
+	>"$work/sandbox"
+check "the daemon's sandbox has its lines" test "$(wc -l <"$work/sandbox")" -gt 20
+while IFS= read -r line; do
+	case $line in '#'* | '') continue ;; esac
+	check "web unit: $line" grep -qxF "$line" "$web"
+done <"$work/sandbox"
+for line in 'User=aanmeld' 'ReadWritePaths=/var/lib/aanmeld' \
+	'StateDirectory=aanmeld' 'ConfigurationDirectory=aanmeld' \
+	'UMask=0077' 'WantedBy=multi-user.target'; do
+	check "web unit: $line" grep -qxF "$line" "$web"
+done
+if systemd-analyze --help | grep -q -- --offline; then
+	systemd-analyze security --offline=yes "$web" >"$work/web.out" 2>&1
+	ok $? "systemd-analyze security --offline=yes (web)"
+	echo "# $(sed -n 's/^.*\(Overall exposure level[^:]*: [0-9.]* [A-Z]*\).*$/\1/p' \
+		"$work/web.out")"
+	check "web exposure at most 2.0" systemd-analyze security \
+		--offline=yes --threshold=20 "$web"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP systemd-analyze security has no --offline"
+fi
 tap_done

@@ -251,6 +251,8 @@ test_web(void **state)
 		"[web] listen: 'localhost' is not an IP address",
 		"[web] port must be 1 to 65535",
 		"[web] session_idle must be at least 1",
+		"[web] tls_cert and tls_key go together",
+		"[web] trusted_proxy: 'proxy' is not an IP address",
 	};
 	char dir[] = "/tmp/test-config-XXXXXX", *path, *want;
 	struct config *c;
@@ -263,10 +265,16 @@ test_web(void **state)
 	assert_string_equal(c->web_listen, "127.0.0.1");
 	assert_int_equal(c->web_port, 8080);
 	assert_int_equal(c->web_session_idle, 30);
+	assert_int_equal(c->web_session_max, 720);
+	assert_null(c->web_tls_cert);
+	assert_null(c->web_tls_key);
+	assert_null(c->web_trusted_proxy);
 	config_free(c);
 	assert_non_null(mkdtemp(dir));
 	path = write_conf(dir, "[web]\nlisten = ::1\nport = 8443\n"
-			       "users = staff/users\nsession_idle = 5\n");
+			       "users = staff/users\nsession_idle = 5\n"
+			       "session_max = 60\ntls_cert = web.pem\n"
+			       "tls_key = web.key\ntrusted_proxy = ::1\n");
 	c = config_load(path, &errors);
 	assert_non_null(c);
 	assert_string_equal(c->web_listen, "::1");
@@ -275,17 +283,36 @@ test_web(void **state)
 	assert_string_equal(c->web_users, want);
 	free(want);
 	assert_int_equal(c->web_session_idle, 5);
+	assert_int_equal(c->web_session_max, 60);
+	want = xasprintf("%s/web.pem", dir);
+	assert_string_equal(c->web_tls_cert, want);
+	free(want);
+	want = xasprintf("%s/web.key", dir);
+	assert_string_equal(c->web_tls_key, want);
+	free(want);
+	assert_string_equal(c->web_trusted_proxy, "::1");
 	config_free(c);
 	remove(path);
 	free(path);
 	path = write_conf(dir, "[web]\nlisten = localhost\nport = 65536\n"
-			       "session_idle = 0\n");
+			       "session_idle = 0\ntls_cert = web.pem\n"
+			       "trusted_proxy = proxy\n");
 	assert_null(config_load(path, &errors));
 	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
 		if (strstr(buf_str(&errors), expected[i]) == NULL)
 			fail_msg("expected '%s' in:\n%s", expected[i],
 				 buf_str(&errors));
 	}
+	remove(path);
+	free(path);
+	/* a maximum below the idle timeout would never be reached */
+	buf_deinit(&errors);
+	buf_init(&errors, 4096);
+	path = write_conf(dir, "[web]\nsession_idle = 60\n"
+			       "session_max = 30\n");
+	assert_null(config_load(path, &errors));
+	assert_non_null(strstr(buf_str(&errors), "[web] session_max must be "
+						 "at least session_idle"));
 	buf_deinit(&errors);
 	remove(path);
 	free(path);

@@ -688,6 +688,8 @@ test_outbox_cancel_in_flight(void **state)
 	free(status);
 	assert_int_equal(store_outbox_cancel(f->s, 1, "web:anna", 201, &err),
 			 0);
+	/* nor queued again, which would let a second sender claim it */
+	assert_int_equal(store_outbox_requeue(f->s, 1, 201, &err), 0);
 	assert_int_equal(query(f, "SELECT count(*) FROM outbox WHERE id = 1"
 				  " AND cancelled_at IS NULL"),
 			 1);

@@ -1,11 +1,17 @@
 /*
  * aanmeld-web's parts that need no server: the one HTML escaping
  * function, the session table with its cookie and CSRF token, the
- * limit on failed logins, and the users file.
+ * limit on failed logins, the users file (its lock, its owner, the
+ * server's view of it) and the loading of a TLS certificate and key.
  */
 #include "autoconf.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <pwd.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -22,9 +29,11 @@
 #include "testdir.h"
 #include "userfile.h"
 #include "util.h"
+#include "web_accounts.h"
 #include "web_html.h"
 #include "web_limit.h"
 #include "web_session.h"
+#include "web_tls.h"
 
 static char *
 escaped(const char *s)
@@ -125,6 +134,45 @@ test_escape_limit(void **state)
 	buf_deinit(&b);
 }
 
+static char *
+cut(const char *s, size_t max)
+{
+	struct buf b;
+
+	buf_init(&b, 64 * 1024);
+	assert_int_equal(web_html_escape_cut(&b, s, max), 0);
+	return buf_steal(&b);
+}
+
+/* A list's cell: whole when short, else cut on a character with "…";
+   a run of stray continuation bytes cannot make one character long. */
+static void
+test_escape_cut(void **state)
+{
+	char stray[4096], *v;
+
+	(void)state;
+	v = cut("<ab>", 4);
+	assert_string_equal(v, "&lt;ab&gt;");
+	free(v);
+	v = cut("<abc>", 3);
+	assert_string_equal(v, "&lt;ab…");
+	free(v);
+	v = cut("\xc3\xa9\xc3\xa9\xc3\xa9", 2);
+	assert_string_equal(v, "\xc3\xa9\xc3\xa9…");
+	free(v);
+	v = cut("", 0);
+	assert_string_equal(v, "");
+	free(v);
+	memset(stray, 0x80, sizeof(stray) - 1);
+	stray[0] = 'a';
+	stray[sizeof(stray) - 1] = '\0';
+	v = cut(stray, 2);
+	/* "a", three stray bytes and then the next three, as \xHH */
+	assert_string_equal(v, "a\\x80\\x80\\x80\\x80\\x80\\x80\\x80…");
+	free(v);
+}
+
 static void
 test_cookie_parse(void **state)
 {
@@ -132,11 +180,11 @@ test_cookie_parse(void **state)
 				 "0123456789abcdef0123456789abcdef";
 	char got[WEB_SESSION_ID_LEN + 1], *h;
 
-	h = xasprintf("aanmeld_session=%s", id);
+	h = xasprintf("__Host-aanmeld_session=%s", id);
 	assert_int_equal(web_session_cookie_id(h, got), 0);
 	assert_string_equal(got, id);
 	free(h);
-	h = xasprintf("theme=dark; aanmeld_session=%s; lang=nl", id);
+	h = xasprintf("theme=dark; __Host-aanmeld_session=%s; lang=nl", id);
 	assert_int_equal(web_session_cookie_id(h, got), 0);
 	assert_string_equal(got, id);
 	free(h);
@@ -144,18 +192,24 @@ test_cookie_parse(void **state)
 	h = xasprintf("xaanmeld_session=%s", id);
 	assert_int_equal(web_session_cookie_id(h, got), -1);
 	free(h);
-	h = xasprintf("aanmeld_session=%sa", id);
+	h = xasprintf("__Host-aanmeld_session=%sa", id);
 	assert_int_equal(web_session_cookie_id(h, got), -1);
 	free(h);
-	h = xasprintf("aanmeld_session=%.63s", id);
+	h = xasprintf("__Host-aanmeld_session=%.63s", id);
 	assert_int_equal(web_session_cookie_id(h, got), -1);
 	free(h);
-	h = xasprintf("aanmeld_session=%.63sG", id);
+	h = xasprintf("__Host-aanmeld_session=%.63sG", id);
 	assert_int_equal(web_session_cookie_id(h, got), -1);
 	free(h);
 	assert_int_equal(web_session_cookie_id("", got), -1);
-	assert_int_equal(web_session_cookie_id("aanmeld_session", got), -1);
-	assert_int_equal(web_session_cookie_id("aanmeld_session=", got), -1);
+	assert_int_equal(web_session_cookie_id("__Host-aanmeld_session", got),
+			 -1);
+	assert_int_equal(web_session_cookie_id("__Host-aanmeld_session=", got),
+			 -1);
+	/* the old name without the prefix is no longer ours */
+	h = xasprintf("aanmeld_session=%s", id);
+	assert_int_equal(web_session_cookie_id(h, got), -1);
+	free(h);
 	assert_int_equal(web_session_cookie_id("a=1;;; ;", got), -1);
 }
 
@@ -164,10 +218,10 @@ test_session_cookie_and_expiry(void **state)
 {
 	struct web_sessions *t = xmalloc(sizeof(*t));
 	struct web_session *s, *other;
-	char cookie[128], *header;
+	char cookie[WEB_SESSION_SET_COOKIE_MAX], *header;
 	const char *set;
 
-	web_session_init(t, 600);
+	web_session_init(t, 600, 3600);
 	s = web_session_new(t, "anna", 1000);
 	assert_non_null(s);
 	assert_string_equal(s->user, "anna");
@@ -178,9 +232,13 @@ test_session_cookie_and_expiry(void **state)
 	assert_non_null(strstr(set, "; HttpOnly"));
 	assert_non_null(strstr(set, "; Secure"));
 	assert_non_null(strstr(set, "; SameSite=Strict"));
+	/* what the __Host- prefix asks of it */
+	assert_true(strncmp(set, "__Host-", 7) == 0);
+	assert_non_null(strstr(set, "; Path=/;"));
+	assert_null(strstr(set, "Domain"));
 	assert_non_null(
 		strstr(web_session_set_cookie(NULL, NULL, 0), "Max-Age=0"));
-	header = xasprintf("aanmeld_session=%s", s->id);
+	header = xasprintf("__Host-aanmeld_session=%s", s->id);
 	/* each request starts the idle time again */
 	assert_ptr_equal(web_session_find(t, header, 1599), s);
 	assert_ptr_equal(web_session_find(t, header, 2198), s);
@@ -193,9 +251,32 @@ test_session_cookie_and_expiry(void **state)
 	s = web_session_new(t, "anna", 3000);
 	other = web_session_new(t, "bert", 3000);
 	assert_string_not_equal(s->id, other->id);
-	header = xasprintf("aanmeld_session=%s", other->id);
+	header = xasprintf("__Host-aanmeld_session=%s", other->id);
 	web_session_end(other);
 	assert_null(web_session_find(t, header, 3001));
+	free(header);
+	free(t);
+}
+
+/* However busy, a session ends max seconds after its login. */
+static void
+test_session_max(void **state)
+{
+	struct web_sessions *t = xmalloc(sizeof(*t));
+	struct web_session *s;
+	char *header;
+	time_t now;
+
+	(void)state;
+	web_session_init(t, 600, 3600);
+	s = web_session_new(t, "anna", 1000);
+	assert_non_null(s);
+	header = xasprintf("__Host-aanmeld_session=%s", s->id);
+	for (now = 1500; now < 1000 + 3600; now += 500)
+		assert_ptr_equal(web_session_find(t, header, now), s);
+	assert_ptr_equal(web_session_find(t, header, 1000 + 3599), s);
+	assert_null(web_session_find(t, header, 1000 + 3600));
+	assert_null(web_session_find(t, header, 1000 + 3601));
 	free(header);
 	free(t);
 }
@@ -207,7 +288,7 @@ test_csrf(void **state)
 	struct web_session *a, *b;
 	char token[WEB_SESSION_ID_LEN + 1];
 
-	web_session_init(t, 600);
+	web_session_init(t, 600, 3600);
 	a = web_session_new(t, "anna", 1000);
 	b = web_session_new(t, "bert", 1000);
 	assert_true(web_session_csrf_ok(a, a->csrf));
@@ -298,6 +379,207 @@ test_userfile(void **state)
 	assert_int_equal(testdir_remove(dir), 0);
 }
 
+/* Whether /proc/locks shows pid waiting for an flock. */
+static bool
+waits_for_flock(pid_t pid)
+{
+	char line[256],
+		*want = xasprintf("-> FLOCK  ADVISORY  WRITE %ld ", (long)pid);
+	bool found = false;
+	FILE *fp = fopen("/proc/locks", "r");
+
+	assert_non_null(fp);
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = strstr(line, want) != NULL;
+	fclose(fp);
+	free(want);
+	return found;
+}
+
+/* Two adds at once: the second waits for the first's lock, so it reads
+   the file with the first's account in it, and neither is lost. */
+static void
+test_userfile_lock(void **state)
+{
+	char dir[64], *path, *lock, *err = NULL, *text;
+	struct userfile *u;
+	int fd, status, tries;
+	pid_t pid;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web", false, NULL), 0);
+	path = xasprintf("%s/users", dir);
+	lock = xasprintf("%s/users.lock", dir);
+	assert_int_equal(userfile_set(path, "anna", "geheim-wachtwoord", &err),
+			 0);
+	/* an add in progress: it holds the lock */
+	fd = open(lock, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the parent's lock is not the child's to hold */
+		close(fd);
+		_exit(userfile_set(path, "bert", "ander-wachtwoord", &err) == 0
+			      ? 0
+			      : 1);
+	}
+	for (tries = 0; tries < 3000 && !waits_for_flock(pid); tries++)
+		usleep(10 * 1000);
+	assert_true(waits_for_flock(pid));
+	/* the add in progress writes its account (carla, anna's hash) */
+	u = userfile_load(path, &err);
+	assert_non_null(u);
+	userfile_free(u);
+	text = xasprintf("%s/users.new", dir);
+	assert_int_equal(rename(path, text), 0);
+	fp = fopen(text, "a");
+	assert_non_null(fp);
+	fputs("carla:$y$j9T$abcdefghijklmnop$0123456789012345678901234567"
+	      "890123456789012\n",
+	      fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(rename(text, path), 0);
+	free(text);
+	close(fd);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	u = userfile_load(path, &err);
+	assert_non_null(u);
+	assert_true(userfile_has(u, "anna"));
+	assert_true(userfile_has(u, "bert"));
+	assert_true(userfile_has(u, "carla"));
+	userfile_free(u);
+	free(path);
+	free(lock);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
+/* Root adding an account gives the file to the service user (here
+   nobody); anyone else can only give it to themselves. */
+static void
+test_userfile_owner(void **state)
+{
+	char dir[64], *path, *lock, *err = NULL;
+	struct passwd *pw = getpwnam("nobody");
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	struct stat st;
+
+	(void)state;
+	if (geteuid() == 0) {
+		assert_non_null(pw);
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web", false, NULL), 0);
+	path = xasprintf("%s/users", dir);
+	lock = xasprintf("%s/users.lock", dir);
+	assert_int_equal(userfile_set_owned(path, "anna", "geheim-wachtwoord",
+					    uid, gid, &err),
+			 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, uid);
+	assert_int_equal(st.st_gid, gid);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(lock, &st), 0);
+	assert_int_equal(st.st_uid, uid);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	free(path);
+	free(lock);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
+/* The server's view of the file follows its changes. */
+static void
+test_accounts(void **state)
+{
+	char dir[64], *path, *err = NULL;
+	struct web_accounts a;
+
+	(void)state;
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web", false, NULL), 0);
+	path = xasprintf("%s/users", dir);
+	web_accounts_init(&a, path);
+	/* no file: nobody */
+	assert_false(web_accounts_has(&a, "anna"));
+	assert_int_equal(userfile_set(path, "anna", "geheim-wachtwoord", &err),
+			 0);
+	assert_true(web_accounts_has(&a, "anna"));
+	assert_false(web_accounts_has(&a, "bert"));
+	assert_int_equal(userfile_set(path, "bert", "ander-wachtwoord", &err),
+			 0);
+	assert_true(web_accounts_has(&a, "bert"));
+	/* a file others may read holds nobody, until it is fixed */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_false(web_accounts_has(&a, "anna"));
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_true(web_accounts_has(&a, "anna"));
+	assert_int_equal(unlink(path), 0);
+	assert_false(web_accounts_has(&a, "anna"));
+	web_accounts_deinit(&a);
+	free(path);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
+/* web_tls_load(): the error when cert or key cannot serve. */
+static void
+expect_tls_error(const char *cert, const char *key, const char *want)
+{
+	struct web_tls t;
+	char *err = NULL;
+
+	assert_int_equal(web_tls_load(&t, cert, key, &err), -1);
+	assert_null(t.cert);
+	assert_null(t.key);
+	if (strstr(err, want) == NULL)
+		fail_msg("expected '%s' in '%s'", want, err);
+	free(err);
+}
+
+static void
+test_tls_load(void **state)
+{
+	char dir[64], *cert, *key, *wrong, *open_key, *cmd, *err = NULL;
+	struct web_tls t;
+	bool pki = false;
+
+	(void)state;
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web-tls", true, &pki), 0);
+	assert_true(pki);
+	cert = xasprintf("%s/pki/server.pem", dir);
+	key = xasprintf("%s/pki/server.key", dir);
+	wrong = xasprintf("%s/pki/wrong.key", dir);
+	open_key = xasprintf("%s/open.key", dir);
+	assert_int_equal(web_tls_load(&t, cert, key, &err), 0);
+	assert_non_null(strstr(t.cert, "-----BEGIN CERTIFICATE-----"));
+	assert_non_null(strstr(t.key, "PRIVATE KEY-----"));
+	web_tls_deinit(&t);
+	assert_null(t.key);
+	/* the key of another certificate */
+	expect_tls_error(cert, wrong, "server.pem and its key cannot be used");
+	/* the key where the certificate should be */
+	expect_tls_error(key, key, "server.key and its key cannot be used");
+	/* a key others may read */
+	cmd = xasprintf("cp '%s' '%s' && chmod 644 '%s'", key, open_key,
+			open_key);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	expect_tls_error(cert, open_key, "readable by group or others");
+	expect_tls_error(cert, "/nonexistent/web.key", "No such file");
+	free(cert);
+	free(key);
+	free(wrong);
+	free(open_key);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
 /* A file others could read is refused, to load and to add to. */
 static void
 test_userfile_secrecy(void **state)
@@ -363,12 +645,18 @@ main(void)
 		cmocka_unit_test(test_escape_table),
 		cmocka_unit_test(test_escape_corpus),
 		cmocka_unit_test(test_escape_limit),
+		cmocka_unit_test(test_escape_cut),
 		cmocka_unit_test(test_cookie_parse),
 		cmocka_unit_test(test_session_cookie_and_expiry),
+		cmocka_unit_test(test_session_max),
 		cmocka_unit_test(test_csrf),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_userfile),
 		cmocka_unit_test(test_userfile_secrecy),
+		cmocka_unit_test(test_userfile_lock),
+		cmocka_unit_test(test_userfile_owner),
+		cmocka_unit_test(test_accounts),
+		cmocka_unit_test(test_tls_load),
 		cmocka_unit_test(test_user_names),
 	};
 

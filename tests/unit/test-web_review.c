@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "buf.h"
 #include "config.h"
@@ -489,6 +490,15 @@ test_history(void **state)
 	assert_non_null(strstr(b, "goedgekeurd"));
 	assert_null(strstr(b, "genegeerd"));
 	free(b);
+	/* typed in the form: lower case, or left empty */
+	b = get(c, "/geschiedenis?code=gm0344", 200);
+	assert_non_null(strstr(b, "Alleen gemeente Utrecht (GM0344)"));
+	free(b);
+	b = get(c, "/geschiedenis?code=", 200);
+	assert_null(strstr(b, "Alleen"));
+	assert_non_null(strstr(b, "genegeerd"));
+	assert_non_null(strstr(b, "<label for=\"code\">Gemeentecode</label>"));
+	free(b);
 	b = get(c, "/geschiedenis?id=4", 200);
 	assert_non_null(strstr(b, "genegeerd"));
 	assert_null(strstr(b, "goedgekeurd"));
@@ -497,6 +507,194 @@ test_history(void **state)
 	assert_non_null(strstr(b, "Bericht 2"));
 	assert_null(strstr(b, "Bericht 1<"));
 	free(b);
+}
+
+/* A hostile sender from a lookalike domain, four mails whose subjects
+   are 256 kB of '<' (the header block's limit), and a note as long:
+   each row is cut short, so that the queue still fits a page and
+   staff can reach every item. */
+static void
+test_queue_long_texts(void **state)
+{
+	struct ctx *c = *state;
+	const char *row;
+	char *b;
+	int id;
+
+	for (id = 5; id <= 8; id++)
+		add_item(c, id, html_only, "x@utrecht-gemeente.nl", "kort",
+			 NULL);
+	fixture_exec(c->f->path,
+		     "UPDATE messages SET subject ="
+		     " replace(hex(zeroblob(131072)), '00', '<<'),"
+		     " from_addr = replace(hex(zeroblob(131072)), '00', '&&')"
+		     " WHERE id >= 5;"
+		     "UPDATE review_items SET note ="
+		     " replace(hex(zeroblob(131072)), '00', '\"\"')"
+		     " WHERE id >= 5;");
+	b = get(c, "/beoordelen", 200);
+	for (id = 5; id <= 8; id++) {
+		char *link = xasprintf("<a href=\"/beoordelen/%d\">", id);
+
+		assert_non_null(strstr(b, link));
+		free(link);
+	}
+	row = strstr(b, "<a href=\"/beoordelen/5\">");
+	assert_non_null(row);
+	/* cut, marked as cut, and still text */
+	assert_non_null(strstr(row, "&lt;&lt;&lt;…</td>"));
+	assert_non_null(strstr(row, "&amp;&amp;…</td>"));
+	assert_non_null(strstr(row, "<br>Let op: &quot;&quot;"));
+	assert_non_null(strstr(row, "&quot;…</td></tr>"));
+	assert_null(strstr(b, "<<"));
+	assert_true(strlen(b) < 64 * 1024);
+	free(b);
+	fixture_exec(c->f->path, "DELETE FROM review_items WHERE id >= 5;"
+				 "DELETE FROM messages WHERE id >= 5;");
+}
+
+/* A flood of 600 items: the queue shows the oldest 500 and says so. */
+static void
+test_queue_many(void **state)
+{
+	struct ctx *c = *state;
+	const char *p;
+	size_t rows;
+	char *b;
+
+	fixture_exec(
+		c->f->path,
+		"WITH RECURSIVE n(i) AS (SELECT 1000 UNION ALL"
+		" SELECT i + 1 FROM n WHERE i < 1599)"
+		" INSERT INTO messages (id, mailbox, msgkey, message_id,"
+		" sha256, spool_path, from_addr, subject, received_at,"
+		" verdict, reasons) SELECT i, 'INBOX', i || '.1',"
+		" 'f' || i || '@x', 'sf' || i, NULL, 'x@spam.example',"
+		" 'vloed', 1617264000 + i, 'review', 'lookalike' FROM n;"
+		"INSERT INTO review_items (id, message, reason, created_at)"
+		" SELECT id, id, 'flood', received_at FROM messages"
+		" WHERE id >= 1000;");
+	b = get(c, "/beoordelen", 200);
+	assert_non_null(strstr(b, "Hieronder staan de oudste 500;"));
+	for (p = b, rows = 0; (p = strstr(p, "<tr><td><a href=")) != NULL; p++)
+		rows++;
+	assert_int_equal(rows, 500);
+	assert_non_null(strstr(b, "<a href=\"/beoordelen/1000\">"));
+	assert_null(strstr(b, "<a href=\"/beoordelen/1599\">"));
+	free(b);
+	fixture_exec(c->f->path, "DELETE FROM review_items WHERE id >= 1000;"
+				 "DELETE FROM messages WHERE id >= 1000;");
+}
+
+/* A link (in a phishing mail, say) cannot make the page of an open
+   item say that it was decided: the notice follows the item's state. */
+static void
+test_notice_follows_state(void **state)
+{
+	struct ctx *c = *state;
+	char *b;
+
+	b = get(c, "/beoordelen/2?uitkomst=gedaan", 200);
+	assert_null(strstr(b, "Uw besluit is vastgelegd"));
+	assert_non_null(strstr(b, ">Goedkeuren</button>"));
+	free(b);
+	b = get(c, "/beoordelen/2?uitkomst=al-beoordeeld", 200);
+	assert_null(strstr(b, "al beoordeeld"));
+	free(b);
+	b = get(c, "/beoordelen/2?uitkomst=gesloten", 200);
+	assert_null(strstr(b, "afgesloten zonder mail"));
+	free(b);
+	/* on a decided item the notice stays */
+	b = get(c, "/beoordelen/4?uitkomst=gedaan", 200);
+	assert_non_null(strstr(b, "Uw besluit is vastgelegd"));
+	free(b);
+}
+
+/* A decision while the daemon holds the database (a long pass): once
+   the wait runs out the staff member reads in Dutch that nothing
+   changed and to try again, and nothing is half done. */
+static void
+test_decide_busy(void **state)
+{
+	struct ctx *c = *state;
+	char *token = csrf(c), *body, *b;
+	long long audit = q(c, "SELECT count(*) FROM audit");
+	struct reply r;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(c->f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+			 SQLITE_OK);
+	body = xasprintf("csrf=%s", token);
+	request(c, "/beoordelen/2/negeren", body, &r);
+	assert_int_equal(r.status, 500);
+	assert_non_null(strstr(buf_str(&r.body), "Er is niets veranderd; "
+						 "probeert u het later "
+						 "opnieuw."));
+	reply_free(&r);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_int_equal(q(c, "SELECT count(*) FROM review_items WHERE id = 2"
+			      " AND status = 'open' AND decided_by IS NULL"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), audit);
+	assert_int_equal(q(c, "SELECT count(*) FROM actions WHERE"
+			      " message = 2"),
+			 0);
+	/* the page still offers the decision */
+	b = get(c, "/beoordelen/2", 200);
+	assert_non_null(strstr(b, ">Negeren</button>"));
+	free(b);
+	free(body);
+	free(token);
+}
+
+/* An item about a failed mail can only be dismissed: an approval or a
+   rejection posted anyway is refused in Dutch (409), not reported as
+   a failure of the system to be tried again. */
+static void
+test_failed_mail_item(void **state)
+{
+	struct ctx *c = *state;
+	char *token = csrf(c), *body, *b;
+	struct reply r;
+
+	fixture_exec(c->f->path,
+		     "INSERT INTO outbox (id, key, kind, message_id,"
+		     " envelope_from, rcpt, raw, created_at, next_try,"
+		     " attempts, status, last_error) VALUES (90, 'k90',"
+		     " 'confirm', 'm90@x', 'a@x', 'p@zwolle.nl',"
+		     " 'Subject: x' || char(13, 10) || char(13, 10) || 'x',"
+		     " 1617264000, NULL, 5, 'failed', '550 no such user');"
+		     "INSERT INTO review_items (id, message, outbox, reason,"
+		     " created_at) VALUES (90, NULL, 90, 'mail failed',"
+		     " 1617264000);");
+	b = get(c, "/beoordelen/90", 200);
+	assert_null(strstr(b, ">Goedkeuren</button>"));
+	free(b);
+	body = xasprintf("csrf=%s&gemeente=GM0193", token);
+	request(c, "/beoordelen/90/goedkeuren", body, &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(buf_str(&r.body), "Niet uitgevoerd: "));
+	assert_non_null(strstr(buf_str(&r.body), "alleen negeren"));
+	assert_null(strstr(buf_str(&r.body), "probeert u het later"));
+	reply_free(&r);
+	free(body);
+	body = xasprintf("csrf=%s", token);
+	request(c, "/beoordelen/90/afwijzen", body, &r);
+	assert_int_equal(r.status, 409);
+	reply_free(&r);
+	assert_int_equal(q(c, "SELECT count(*) FROM review_items WHERE id = 90"
+			      " AND status = 'open'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM enrolments WHERE"
+			      " code = 'GM0193'"),
+			 0);
+	post(c, "/beoordelen/90/negeren", body, 303,
+	     "/beoordelen/90?uitkomst=gedaan");
+	free(body);
+	free(token);
 }
 
 int
@@ -511,6 +709,11 @@ main(void)
 		cmocka_unit_test(test_approve),
 		cmocka_unit_test(test_reject_dismiss),
 		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_queue_long_texts),
+		cmocka_unit_test(test_queue_many),
+		cmocka_unit_test(test_notice_follows_state),
+		cmocka_unit_test(test_decide_busy),
+		cmocka_unit_test(test_failed_mail_item),
 	};
 	int rc;
 

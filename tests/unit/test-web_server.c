@@ -7,7 +7,11 @@
  */
 #include "autoconf.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <curl/curl.h>
 #include <setjmp.h>
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -26,10 +31,12 @@
 #include "programme.h"
 #include "rules.h"
 #include "store.h"
+#include "testdir.h"
 #include "userfile.h"
 #include "util.h"
 #include "web_limit.h"
 #include "web_server.h"
+#include "web_tls.h"
 
 #define PASSWORD "geheim-wachtwoord"
 
@@ -38,6 +45,13 @@ struct ctx {
 	struct store *ro; /* the server's own read-only connection */
 	char *users;
 	struct web_server *w;
+	/* for the next start() */
+	const char *trusted_proxy;
+	struct web_tls tls; /* empty: plain HTTP */
+	/* for each request() */
+	struct curl_slist *headers; /* more request headers */
+	const char *from;	    /* the client's address; NULL: any */
+	const char *ca;		    /* HTTPS, trusting this CA */
 	struct rules *r;
 	struct config *cfg;
 };
@@ -54,12 +68,15 @@ on_data(char *p, size_t size, size_t n, void *cls)
 	return buf_add(cls, p, size * n) == 0 ? size * n : 0;
 }
 
-/* A request to path on the test's server; body NULL makes it a GET. */
-static void
-request(struct ctx *c, const char *path, const char *body, const char *cookie,
+/* A request to path on the test's server; body NULL makes it a GET.
+   libcurl's answer; r is filled (and to be freed) either way. */
+static CURLcode
+perform(struct ctx *c, const char *path, const char *body, const char *cookie,
 	struct reply *r)
 {
-	char *url = xasprintf("http://127.0.0.1:%u%s",
+	CURLcode rc;
+	char *url = xasprintf("%s://127.0.0.1:%u%s",
+			      c->ca != NULL ? "https" : "http",
 			      (unsigned)web_server_port(c->w), path);
 	CURL *h = curl_easy_init();
 
@@ -77,12 +94,26 @@ request(struct ctx *c, const char *path, const char *body, const char *cookie,
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 	if (cookie != NULL)
 		curl_easy_setopt(h, CURLOPT_COOKIE, cookie);
-	assert_int_equal(curl_easy_perform(h), CURLE_OK);
+	if (c->headers != NULL)
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
+	if (c->from != NULL)
+		curl_easy_setopt(h, CURLOPT_INTERFACE, c->from);
+	if (c->ca != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca);
+	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_cleanup(h);
 	free(url);
 	(void)buf_str(&r->head);
 	(void)buf_str(&r->body);
+	return rc;
+}
+
+static void
+request(struct ctx *c, const char *path, const char *body, const char *cookie,
+	struct reply *r)
+{
+	assert_int_equal(perform(c, path, body, cookie, r), CURLE_OK);
 }
 
 static void
@@ -111,7 +142,9 @@ static void
 assert_safe_headers(struct reply *r)
 {
 	static const char *const want[][2] = {
-		{"Content-Security-Policy", "default-src 'self'"},
+		{"Content-Security-Policy", "default-src 'self'; form-action "
+					    "'self'; frame-ancestors 'none'; "
+					    "base-uri 'none'"},
 		{"X-Frame-Options", "DENY"},
 		{"Referrer-Policy", "no-referrer"},
 	};
@@ -172,6 +205,9 @@ start(struct ctx *c)
 	set.idle = 30 * 60;
 	set.capacity = 5;
 	set.store = c->ro;
+	set.trusted_proxy = c->trusted_proxy;
+	set.tls_cert = c->tls.cert;
+	set.tls_key = c->tls.key;
 	set.config = c->cfg;
 	set.rules = c->r;
 	c->w = web_server_start(&set, &err);
@@ -252,6 +288,8 @@ teardown(void **state)
 	struct ctx *c = *state;
 
 	web_server_stop(&c->w);
+	web_tls_deinit(&c->tls);
+	curl_slist_free_all(c->headers);
 	store_close(&c->ro);
 	free(c->users);
 	config_free(c->cfg);
@@ -456,6 +494,372 @@ test_rate_limit_address(void **state)
 	expect_login(c, "bert", "fout-wachtwoord", 429);
 }
 
+/* The request headers for the next requests (NULL: none more). */
+static void
+set_headers(struct ctx *c, const char *a, const char *b)
+{
+	curl_slist_free_all(c->headers);
+	c->headers = NULL;
+	if (a != NULL)
+		c->headers = curl_slist_append(c->headers, a);
+	if (b != NULL)
+		c->headers = curl_slist_append(c->headers, b);
+}
+
+/* A logout POST with its token and the headers a and b: the status. */
+static long
+logout_with(struct ctx *c, const char *cookie, const char *token, const char *a,
+	    const char *b)
+{
+	struct reply r;
+	char *body = xasprintf("csrf=%s", token);
+	long status;
+
+	set_headers(c, a, b);
+	request(c, "/logout", body, cookie, &r);
+	set_headers(c, NULL, NULL);
+	status = r.status;
+	reply_free(&r);
+	free(body);
+	return status;
+}
+
+/* A form from another site is refused, token or not: the browser says
+   where it comes from in Origin and Sec-Fetch-Site.  Our own origin,
+   and a client that says neither, pass. */
+static void
+test_cross_site_post(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *own, *own_http;
+	struct reply r;
+	long status;
+
+	assert_int_equal(start(c), 0);
+	own = xasprintf("Origin: https://127.0.0.1:%u",
+			(unsigned)web_server_port(c->w));
+	own_http = xasprintf("Origin: http://127.0.0.1:%u",
+			     (unsigned)web_server_port(c->w));
+	cookie = login(c, PASSWORD, &status);
+	assert_non_null(cookie);
+	request(c, "/", NULL, cookie, &r);
+	token = csrf_of(buf_str(&r.body));
+	reply_free(&r);
+	assert_int_equal(logout_with(c, cookie, token,
+				     "Origin: https://evil.example", NULL),
+			 403);
+	assert_int_equal(logout_with(c, cookie, token, "Origin: null", NULL),
+			 403);
+	assert_int_equal(logout_with(c, cookie, token,
+				     "Sec-Fetch-Site: cross-site", NULL),
+			 403);
+	assert_int_equal(logout_with(c, cookie, token,
+				     "Sec-Fetch-Site: same-site", NULL),
+			 403);
+	/* another port of the same host is another origin */
+	assert_int_equal(logout_with(c, cookie, token,
+				     "Origin: http://127.0.0.1:1", NULL),
+			 403);
+	/* the login form too */
+	set_headers(c, "Origin: https://evil.example", NULL);
+	assert_null(login(c, PASSWORD, &status));
+	assert_int_equal(status, 403);
+	set_headers(c, "Sec-Fetch-Site: cross-site", NULL);
+	assert_null(login(c, PASSWORD, &status));
+	assert_int_equal(status, 403);
+	set_headers(c, NULL, NULL);
+	/* the session survived all that; our own page may log out */
+	assert_int_equal(logout_with(c, cookie, token, own_http,
+				     "Sec-Fetch-Site: same-origin"),
+			 303);
+	free(cookie);
+	free(token);
+	/* https:// is the origin behind a TLS proxy */
+	cookie = login(c, PASSWORD, &status);
+	request(c, "/", NULL, cookie, &r);
+	token = csrf_of(buf_str(&r.body));
+	reply_free(&r);
+	assert_int_equal(logout_with(c, cookie, token, own, NULL), 303);
+	free(cookie);
+	free(token);
+	free(own);
+	free(own_http);
+}
+
+/* The status of the answer to raw bytes sent on a connection of its
+   own; 0 when there is none. */
+static long
+raw_request(struct ctx *c, const char *text)
+{
+	struct sockaddr_in sin;
+	struct timeval tv = {30, 0};
+	char answer[256];
+	size_t got = 0;
+	ssize_t n;
+	long status = 0;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(web_server_port(c->w));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	while (got < 12) {
+		n = read(fd, answer + got, sizeof(answer) - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	answer[got] = '\0';
+	close(fd);
+	if (got >= 12 && strncmp(answer, "HTTP/1.", 7) == 0)
+		status = strtol(answer + 9, NULL, 10);
+	return status;
+}
+
+/* What RFC 9112 requires and a lenient parser lets by: Host in
+   HTTP/1.1, once; a body's length given once. */
+static void
+test_strict_http(void **state)
+{
+	struct ctx *c = *state;
+
+	assert_int_equal(start(c), 0);
+	assert_int_equal(raw_request(c, "GET /login HTTP/1.1\r\n"
+					"Connection: close\r\n\r\n"),
+			 400);
+	assert_int_equal(raw_request(c, "GET /login HTTP/1.1\r\nHost: a\r\n"
+					"Host: b\r\nConnection: close\r\n\r\n"),
+			 400);
+	assert_int_equal(
+		raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+			       "Content-Type: "
+			       "application/x-www-form-urlencoded\r\n"
+			       "Content-Length: 6\r\nContent-Length: 6\r\n"
+			       "Connection: close\r\n\r\nuser=a"),
+		400);
+	assert_int_equal(
+		raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+			       "Content-Type: "
+			       "application/x-www-form-urlencoded\r\n"
+			       "Content-Length: 6\r\n"
+			       "Transfer-Encoding: chunked\r\n"
+			       "Connection: close\r\n\r\n6\r\nuser=a\r\n0\r\n"
+			       "\r\n"),
+		400);
+	/* the same, well formed */
+	assert_int_equal(raw_request(c, "GET /login HTTP/1.1\r\nHost: a\r\n"
+					"Connection: close\r\n\r\n"),
+			 200);
+	assert_int_equal(raw_request(c, "GET /login HTTP/1.0\r\n\r\n"), 200);
+}
+
+/* Rewrites the users file without name's line. */
+static void
+remove_account(struct ctx *c, const char *name)
+{
+	char *tmp = xasprintf("%s.new", c->users), line[600];
+	FILE *in = fopen(c->users, "r"), *out;
+	size_t len = strlen(name);
+
+	assert_non_null(in);
+	out = fopen(tmp, "w");
+	assert_non_null(out);
+	assert_int_equal(fchmod(fileno(out), 0600), 0);
+	while (fgets(line, sizeof(line), in) != NULL) {
+		if (!(strncmp(line, name, len) == 0 && line[len] == ':'))
+			fputs(line, out);
+	}
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(rename(tmp, c->users), 0);
+	free(tmp);
+}
+
+/* An account taken out of the users file takes its sessions along, at
+   their next request; another's session goes on. */
+static void
+test_removed_account(void **state)
+{
+	struct ctx *c = *state;
+	char *anna, *bert, *err = NULL, *loc;
+	struct reply r;
+	long status;
+
+	assert_int_equal(start(c), 0);
+	assert_int_equal(userfile_set(c->users, "bert", PASSWORD, &err), 0);
+	anna = login(c, PASSWORD, &status);
+	bert = login_as(c, "bert", PASSWORD, &status);
+	assert_non_null(anna);
+	assert_non_null(bert);
+	request(c, "/", NULL, anna, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	remove_account(c, "anna");
+	request(c, "/", NULL, anna, &r);
+	assert_int_equal(r.status, 303);
+	loc = header(&r, "Location");
+	assert_string_equal(loc, "/login");
+	free(loc);
+	reply_free(&r);
+	request(c, "/", NULL, bert, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	/* back in the file, anna needs a new login: that session ended */
+	assert_int_equal(userfile_set(c->users, "anna", PASSWORD, &err), 0);
+	request(c, "/", NULL, anna, &r);
+	assert_int_equal(r.status, 303);
+	reply_free(&r);
+	free(anna);
+	free(bert);
+}
+
+/* Failed logins from client until the address limit; "X-Forwarded-For:
+   ..." as the proxy would send it. */
+static void
+fail_from(struct ctx *c, const char *xff)
+{
+	char name[32];
+	int i;
+
+	set_headers(c, xff, NULL);
+	for (i = 0; i < WEB_LIMIT_ADDR_FAILURES; i++) {
+		/* other names each time: only the address adds up */
+		(void)snprintf(name, sizeof(name), "iemand%d", i);
+		expect_login(c, name, "fout-wachtwoord", 401);
+	}
+	expect_login(c, "anna", PASSWORD, 429);
+}
+
+/* X-Forwarded-For counts only from the trusted proxy, and only its last
+   address (the one the proxy saw). */
+static void
+test_trusted_proxy(void **state)
+{
+	struct ctx *c = *state;
+
+	c->trusted_proxy = "127.0.0.1";
+	assert_int_equal(start(c), 0);
+	fail_from(c, "X-Forwarded-For: 192.0.2.1");
+	/* another client behind the proxy is not held back; a made-up
+	   first address does not help the first one */
+	set_headers(c, "X-Forwarded-For: 192.0.2.2", NULL);
+	expect_login(c, "anna", PASSWORD, 303);
+	set_headers(c, "X-Forwarded-For: 192.0.2.2, 192.0.2.1", NULL);
+	expect_login(c, "anna", PASSWORD, 429);
+	set_headers(c, "X-Forwarded-For: 192.0.2.1, 192.0.2.2", NULL);
+	expect_login(c, "anna", PASSWORD, 303);
+
+	/* without trusted_proxy the header is anyone's word: the peer is
+	   the client, and it is held back whatever the header says */
+	c->trusted_proxy = NULL;
+	assert_int_equal(start(c), 0);
+	fail_from(c, "X-Forwarded-For: 192.0.2.1");
+	set_headers(c, "X-Forwarded-For: 192.0.2.2", NULL);
+	expect_login(c, "anna", PASSWORD, 429);
+	/* nor from a peer that is not the proxy */
+	c->trusted_proxy = "127.0.0.2";
+	assert_int_equal(start(c), 0);
+	fail_from(c, "X-Forwarded-For: 192.0.2.1");
+	set_headers(c, "X-Forwarded-For: 192.0.2.2", NULL);
+	expect_login(c, "anna", PASSWORD, 429);
+	set_headers(c, NULL, NULL);
+	c->trusted_proxy = NULL;
+	assert_int_equal(start(c), 0);
+}
+
+/* Slow clients that never finish their request hold at most
+   WEB_SERVER_PER_ADDRESS connections of one address: the next from
+   there is turned away, and a client elsewhere gets its page. */
+static void
+test_slow_clients(void **state)
+{
+	struct ctx *c = *state;
+	int fds[WEB_SERVER_PER_ADDRESS];
+	struct sockaddr_in sin;
+	struct reply r;
+	size_t i;
+
+	assert_int_equal(start(c), 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(web_server_port(c->w));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < nitems(fds); i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		assert_true(fds[i] >= 0);
+		assert_int_equal(
+			connect(fds[i], (struct sockaddr *)&sin, sizeof(sin)),
+			0);
+		/* a request's start, never its end */
+		assert_int_equal(
+			write(fds[i], "GET / HTTP/1.1\r\nHost: a\r\n", 25), 25);
+	}
+	assert_int_not_equal(perform(c, "/login", NULL, NULL, &r), CURLE_OK);
+	reply_free(&r);
+	c->from = "127.0.0.2";
+	request(c, "/login", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	c->from = NULL;
+	for (i = 0; i < nitems(fds); i++)
+		close(fds[i]);
+}
+
+/* HTTPS with a certificate from a test CA, as configured with [web]
+   tls_cert and tls_key: a client that trusts the CA logs in; one that
+   does not, or speaks plain HTTP, gets nothing. */
+static void
+test_tls(void **state)
+{
+	struct ctx *c = *state;
+	char dir[64], *cert, *key, *ca, *other, *err = NULL, *cookie;
+	struct reply r;
+	bool pki = false;
+	long status;
+
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web-tls", true, &pki), 0);
+	assert_true(pki);
+	cert = xasprintf("%s/pki/server.pem", dir);
+	key = xasprintf("%s/pki/server.key", dir);
+	ca = xasprintf("%s/pki/ca.pem", dir);
+	other = xasprintf("%s/pki/other-ca.pem", dir);
+	assert_int_equal(web_tls_load(&c->tls, cert, key, &err), 0);
+	assert_int_equal(start(c), 0);
+	c->ca = ca;
+	request(c, "/login", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_safe_headers(&r);
+	reply_free(&r);
+	cookie = login(c, PASSWORD, &status);
+	assert_int_equal(status, 303);
+	assert_non_null(cookie);
+	request(c, "/", NULL, cookie, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	free(cookie);
+	c->ca = other;
+	assert_int_equal(perform(c, "/login", NULL, NULL, &r),
+			 CURLE_PEER_FAILED_VERIFICATION);
+	reply_free(&r);
+	c->ca = NULL;
+	assert_int_not_equal(perform(c, "/login", NULL, NULL, &r), CURLE_OK);
+	reply_free(&r);
+	web_tls_deinit(&c->tls);
+	assert_int_equal(start(c), 0);
+	free(cert);
+	free(key);
+	free(ca);
+	free(other);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
 static void
 test_loopback(void **state)
 {
@@ -580,6 +984,21 @@ test_municipalities_page(void **state)
 	assert_non_null(strstr(b, ">Plaats geven</button>"));
 	/* places free: no checkbox to force */
 	assert_null(strstr(b, "Ook als alle plaatsen bezet zijn"));
+	free(b);
+	/* a link cannot say what did not happen: Utrecht takes part, and
+	   Amersfoort waits */
+	b = page(c, "/gemeenten?gedaan=terugtrekken&gemeente=GM0344", cookie);
+	assert_null(strstr(b, "is teruggetrokken"));
+	free(b);
+	b = page(c,
+		 "/gemeenten?gedaan=terugtrekken&gemeente=GM0228"
+		 "&plaats=GM0307",
+		 cookie);
+	assert_null(strstr(b, "is teruggetrokken"));
+	assert_null(strstr(b, "vrijgekomen plaats"));
+	free(b);
+	b = page(c, "/gemeenten?gedaan=plaats-geven&gemeente=GM0307", cookie);
+	assert_null(strstr(b, "heeft een plaats gekregen"));
 	free(b);
 	free(cookie);
 	free(token);
@@ -789,6 +1208,13 @@ test_outbox(void **state)
 	assert_non_null(strstr(b, ">Opnieuw versturen</button>"));
 	assert_non_null(strstr(b, ">Annuleren</button>"));
 	free(b);
+	/* a link cannot say what did not happen */
+	b = page(c, "/uitgaand?gedaan=annuleren&mail=1", cookie);
+	assert_null(strstr(b, "is geannuleerd"));
+	free(b);
+	b = page(c, "/uitgaand?gedaan=opnieuw&mail=3", cookie);
+	assert_null(strstr(b, "staat weer klaar"));
+	free(b);
 
 	/* a GET, or a POST without the token, changes nothing */
 	request(c, "/uitgaand/1/opnieuw", NULL, cookie, &r);
@@ -890,6 +1316,13 @@ test_export(void **state)
 	size_t len;
 
 	seed(c);
+	/* a sender's display name that a spreadsheet would run */
+	fixture_exec(c->f->path,
+		     "INSERT INTO contacts (code, address, name, added_at)"
+		     " VALUES ('GM0344', 'a@utrecht.nl',"
+		     " '=HYPERLINK(\"http://x.example/\";\"klik\")', 1),"
+		     " ('GM0193', 'b@zwolle.nl', '@SUM(1+1)', 1),"
+		     " ('GM0193', 'c@zwolle.nl', '+cmd|'' /C calc''!A0', 1)");
 	session(c, &cookie, &token);
 	request(c, "/export.csv", NULL, cookie, &r);
 	assert_int_equal(r.status, 200);
@@ -906,6 +1339,12 @@ test_export(void **state)
 	assert_int_equal(strlen(v), strlen("attachment; filename=\""
 					   "aanmeldingen-YYYY-MM-DD.csv\""));
 	free(v);
+	/* each starts with ' in its cell: text, never a formula */
+	assert_non_null(strstr(buf_str(&r.body),
+			       ";\"'=HYPERLINK(\"\"http://x.example/\"\";"));
+	assert_non_null(strstr(buf_str(&r.body), ";'@SUM(1+1);"));
+	assert_non_null(strstr(buf_str(&r.body), ";'+cmd|' /C calc'!A0;"));
+	assert_null(strstr(buf_str(&r.body), ";=HYPERLINK"));
 	want = cli_export(c, &len);
 	assert_true(len > 3);
 	assert_int_equal(r.body.len, len);
@@ -963,6 +1402,12 @@ main(void)
 		cmocka_unit_test(test_users_file_readable),
 		cmocka_unit_test(test_rate_limit_account),
 		cmocka_unit_test(test_rate_limit_address),
+		cmocka_unit_test(test_cross_site_post),
+		cmocka_unit_test(test_strict_http),
+		cmocka_unit_test(test_removed_account),
+		cmocka_unit_test(test_trusted_proxy),
+		cmocka_unit_test(test_slow_clients),
+		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_municipalities_page),
 		cmocka_unit_test(test_withdraw),
