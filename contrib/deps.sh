@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian 12 packages aanmeld needs to build, test and demo:
 # `deps.sh` for building, `deps.sh --test` adds the servers the tests start
-# (Dovecot, the SMTP and OAuth2 test servers) and `deps.sh --bench` the
+# (Dovecot, the SMTP and OAuth2 test servers, headless Chromium for the
+# browser test) and `deps.sh --bench` the
 # peers the benchmarks measure against.  Safe to run again: it installs
 # only what is missing.
 set -e
@@ -16,7 +17,8 @@ for arg in "$@"; do
 		pkgs="$pkgs valgrind clang libclang-rt-14-dev clang-format
 dovecot-imapd python3 python3-aiosmtpd openssl curl ca-certificates
 libsasl2-modules python3-icalendar man-db groff-base systemd
-debhelper dpkg-dev fakeroot lintian adduser"
+debhelper dpkg-dev fakeroot lintian adduser
+chromium chromium-driver python3-selenium"
 		pkgs="$pkgs postfix sasl2-bin libsasl2-modules-db"
 		cyrus=yes
 		;;

@@ -301,6 +301,10 @@ same_origin(const struct web_server *w, struct MHD_Connection *c)
 	origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	if (origin == NULL)
 		return true;
+	/* our Referrer-Policy: no-referrer makes a browser send "null"
+	   for our own forms too; Fetch Metadata then says where from */
+	if (strcmp(origin, "null") == 0)
+		return site != NULL && strcmp(site, "same-origin") == 0;
 	host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 					   MHD_HTTP_HEADER_HOST);
 	if (host == NULL)

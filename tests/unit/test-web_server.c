@@ -525,8 +525,9 @@ logout_with(struct ctx *c, const char *cookie, const char *token, const char *a,
 }
 
 /* A form from another site is refused, token or not: the browser says
-   where it comes from in Origin and Sec-Fetch-Site.  Our own origin,
-   and a client that says neither, pass. */
+   where it comes from in Origin and Sec-Fetch-Site.  Our own origin
+   (or "null" with Sec-Fetch-Site: same-origin, as Chromium sends it
+   under our Referrer-Policy), and a client that says neither, pass. */
 static void
 test_cross_site_post(void **state)
 {
@@ -580,6 +581,23 @@ test_cross_site_post(void **state)
 	token = csrf_of(buf_str(&r.body));
 	reply_free(&r);
 	assert_int_equal(logout_with(c, cookie, token, own, NULL), 303);
+	free(cookie);
+	free(token);
+	/* Chromium's own form under Referrer-Policy: no-referrer: Origin
+	   null, and Fetch Metadata saying same-origin (only that) */
+	cookie = login(c, PASSWORD, &status);
+	request(c, "/", NULL, cookie, &r);
+	token = csrf_of(buf_str(&r.body));
+	reply_free(&r);
+	assert_int_equal(logout_with(c, cookie, token, "Origin: null",
+				     "Sec-Fetch-Site: same-site"),
+			 403);
+	assert_int_equal(logout_with(c, cookie, token, "Origin: null",
+				     "Sec-Fetch-Site: none"),
+			 403);
+	assert_int_equal(logout_with(c, cookie, token, "Origin: null",
+				     "Sec-Fetch-Site: same-origin"),
+			 303);
 	free(cookie);
 	free(token);
 	free(own);
