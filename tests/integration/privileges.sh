@@ -167,6 +167,14 @@ ok $? "--allow-root: runs as root"
 check "--allow-root: says so in the log" grep -q 'running as root (--allow-root)' "$work/allow.log"
 eq "--allow-root: the database is root's" root "$(stat -c %U "$work/spool2/aanmeld.db")"
 
+# aanmeld user add as root, in root's config folder: the users file is
+# written there and given to [main] user, who runs aanmeld-web
+printf '%s\n' 'een-goed-wachtwoord' |
+	"$AANMELD" -c "$work/user.conf" user add anna --stdin \
+	>"$work/useradd.log" 2>&1
+ok $? "user add as root with [main] user: exit 0"
+eq "user add as root: the users file is the user's, mode 600" "$user 600" \
+	"$(stat -c '%U %a' "$work/users" 2>/dev/null)"
 # started as the user itself (as systemd does with User=): no drop needed
 if command -v setpriv >/dev/null; then
 	setpriv --reuid "$uid" --regid "$gid" --init-groups \
