@@ -175,6 +175,14 @@ printf '%s\n' 'een-goed-wachtwoord' |
 ok $? "user add as root with [main] user: exit 0"
 eq "user add as root: the users file is the user's, mode 600" "$user 600" \
 	"$(stat -c '%U %a' "$work/users" 2>/dev/null)"
+# without [main] user the file stays root's: it says so, and what to do
+printf '%s\n' 'een-goed-wachtwoord' |
+	"$AANMELD" -c "$work/root.conf" user add bert --stdin \
+	>"$work/useradd-root.log" 2>&1
+check "user add as root without [main] user: says to set it" \
+	grep -q 'no \[main\] user.*set \[main\] user = aanmeld' \
+	"$work/useradd-root.log"
+
 # started as the user itself (as systemd does with User=): no drop needed
 if command -v setpriv >/dev/null; then
 	setpriv --reuid "$uid" --regid "$gid" --init-groups \
