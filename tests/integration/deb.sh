@@ -135,6 +135,16 @@ check "... reads /etc/aanmeld/aanmeld.conf" \
 	grep -qx 'config: /etc/aanmeld/aanmeld.conf' "$work/check-default.out"
 check "the README is shipped" sh -c "test -f /usr/share/doc/aanmeld/README.gz || test -f /usr/share/doc/aanmeld/README"
 
+# a staff account as the README says: root's aanmeld user add gives the
+# file to [main] user, which the package sets to aanmeld, so the web
+# unit's user can read it
+printf '%s\n' 'een-goed-wachtwoord' |
+	aanmeld -c /etc/aanmeld/aanmeld.conf user add anna --stdin \
+	>"$work/useradd.out" 2>&1
+ok $? "aanmeld user add anna as root: $(tail -n 1 "$work/useradd.out")"
+eq "the users file is aanmeld's, mode 600" "aanmeld 600" \
+	"$(stat -c '%U %a' /etc/aanmeld/users 2>/dev/null)"
+
 # the secrets the README has operators make, owned by the user
 for f in imap.password smtp.password oauth2.secret; do
 	(umask 077 && echo secret >"/etc/aanmeld/$f")
