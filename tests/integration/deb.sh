@@ -160,7 +160,7 @@ check "the package is gone" sh -c "! dpkg-query -W -f='\${Status}' aanmeld 2>/de
 check "the user is gone" sh -c '! getent passwd aanmeld'
 check "the group is gone" sh -c '! getent group aanmeld'
 for f in /etc/aanmeld/imap.password /etc/aanmeld/smtp.password \
-	/etc/aanmeld/oauth2.secret /etc/aanmeld /var/lib/aanmeld "$unit" \
+	/etc/aanmeld/oauth2.secret /etc/aanmeld/users /etc/aanmeld /var/lib/aanmeld "$unit" \
 	"$wants" "$webunit"; do
 	check "gone: $f" sh -c "test ! -e $f && test ! -L $f"
 done
