@@ -1,7 +1,7 @@
 #!/bin/sh
 # The desk on sample mail, on the embedded default (a Maildir in, a SQLite
 # file, mail written as files; no servers).  Installs what is missing,
-# builds, fills demo/maildir from contrib/demo-mail and runs the daemon
+# builds, fills demo/spool/maildir from contrib/demo-mail and runs the daemon
 # once with the clock at 1 April 2021, then shows what happened.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,3 +66,8 @@ done
 echo
 echo "Run it again: nothing changes (every message is known):"
 "$bin/aanmeld" run --once 2>/dev/null
+echo
+echo "The staff's pages on this demo (aanmeld-web; see README, Quick start):"
+echo "  cd demo && ../_build/demo/src/aanmeld user add anna"
+echo "  AANMELD_NOW=\"$AANMELD_NOW\" ../_build/demo/src/aanmeld-web -d $root_opt"
+echo "  then open http://127.0.0.1:8080/ and log in as anna"

@@ -8,6 +8,7 @@
  */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "programme.h"
 #include "rules.h"
 #include "runtime.h"
+#include "userfile.h"
 #include "util.h"
 #include "web_server.h"
 #include "web_tls.h"
@@ -63,11 +65,39 @@ load_tls(const struct config *c, struct web_tls *tls)
 	if (c->web_tls_cert == NULL)
 		return 0;
 	if (web_tls_load(tls, c->web_tls_cert, c->web_tls_key, &err) == -1) {
-		log_warnx("[web] TLS: %s", err);
+		/* read after the switch to [main] user, as the unit's user */
+		if (strstr(err, strerror(EACCES)) != NULL)
+			log_warnx("[web] TLS: %s: it is read as the service "
+				  "user, who must own it (mode 600); for a key "
+				  "only root reads, see LoadCredential= in "
+				  "aanmeld-web(1)",
+				  err);
+		else
+			log_warnx("[web] TLS: %s", err);
 		free(err);
 		return -1;
 	}
 	return 0;
+}
+
+/* The users file as the logins will find it: nobody can log in while it
+   is missing or refused, which would otherwise show only as a wrong
+   password.  Not fatal: it is read again at each login. */
+static void
+check_users(const struct config *c)
+{
+	struct userfile *u;
+	char *err = NULL;
+
+	u = userfile_load(c->web_users, &err);
+	if (u != NULL) {
+		userfile_free(u);
+		return;
+	}
+	log_warnx("[web] users: %s: nobody can log in until it is fixed; "
+		  "sudo aanmeld user add NAME makes it for [main] user",
+		  err);
+	free(err);
 }
 
 /* Serves until SIGTERM, SIGINT or SIGHUP (there is nothing to reload:
@@ -113,8 +143,9 @@ serve(struct runtime *rt, struct web_tls *tls)
 		 (unsigned)web_server_port(w),
 		 tls->cert != NULL ? "HTTPS" : "HTTP");
 	if (tls->cert == NULL && !web_server_loopback(c->web_listen))
-		log_warnx("listening on %s without TLS: put it behind a TLS "
-			  "proxy",
+		log_warnx("listening on %s without TLS: passwords cross the "
+			  "network in plain text; put it behind a TLS proxy "
+			  "or set [web] tls_cert and tls_key",
 			  c->web_listen);
 	if (sigwait(&sigs, &sig) != 0)
 		sig = 0;
@@ -163,8 +194,11 @@ main(int argc, char **argv)
 		log_set_level(rt.config->level);
 		if (drop(&rt, allow_root) == 0 &&
 		    runtime_open_store(&rt, true) == 0 &&
-		    load_tls(rt.config, &tls) == 0 && serve(&rt, &tls) == 0)
-			rc = 0;
+		    load_tls(rt.config, &tls) == 0) {
+			check_users(rt.config);
+			if (serve(&rt, &tls) == 0)
+				rc = 0;
+		}
 	}
 	web_tls_deinit(&tls);
 	runtime_close(&rt);

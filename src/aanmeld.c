@@ -698,8 +698,10 @@ main(int argc, char *argv[])
 		return rc;
 	}
 	log_init(1, LOG_MAIL);
+	/* user add stays root: it writes the users file in root's config
+	   folder and gives it to [main] user itself (cli_user.c) */
 	if (runtime_start(&rt, a.conf, a.now) == -1 ||
-	    drop_privileges(&rt) == -1) {
+	    (strcmp(cmd->name, "user") != 0 && drop_privileges(&rt) == -1)) {
 		runtime_close(&rt);
 		cli_args_deinit(&a);
 		return 1;

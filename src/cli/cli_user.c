@@ -95,8 +95,9 @@ get_password(bool from_stdin, char *pw, size_t size)
 }
 
 /* Root writes the file for [main] user, who runs aanmeld-web and must
-   read it; without [main] user the file stays root's, as aanmeld-web
-   then runs as root (--allow-root) too.  0, or -1 after saying why. */
+   read it; without [main] user the file stays root's, which only an
+   aanmeld-web run as root (--allow-root) can read: say so, as the unit
+   runs it as aanmeld.  0, or -1 after saying why. */
 static int
 owner(const struct config *c, uid_t *uid_r, gid_t *gid_r)
 {
@@ -104,8 +105,18 @@ owner(const struct config *c, uid_t *uid_r, gid_t *gid_r)
 
 	*uid_r = (uid_t)-1;
 	*gid_r = (gid_t)-1;
-	if (geteuid() != 0 || c->user == NULL)
+	if (geteuid() != 0)
 		return 0;
+	if (c->user == NULL) {
+		fprintf(stderr,
+			"user: no [main] user in %s: %s will belong to root, "
+			"and aanmeld-web run as the service user (as "
+			"aanmeld-web.service runs it) cannot read it; set "
+			"[main] user = aanmeld and run this again\n",
+			c->path != NULL ? c->path : "the configuration",
+			c->web_users);
+		return 0;
+	}
 	pw = getpwnam(c->user);
 	if (pw == NULL) {
 		fprintf(stderr,
@@ -128,8 +139,8 @@ cli_user_run(struct runtime *rt, int argc, char **argv)
 	gid_t gid;
 	int rc = 1;
 
-	if (argc >= 2 &&
-	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+	if (argc >= 2 && (strcmp(argv[argc - 1], "--help") == 0 ||
+			  strcmp(argv[argc - 1], "-h") == 0)) {
 		printf(USAGE "Sets NAME's password for aanmeld-web in [web] "
 			     "users, asking twice on the\nterminal; --stdin "
 			     "reads one line from standard input.\n");
@@ -162,6 +173,13 @@ cli_user_run(struct runtime *rt, int argc, char **argv)
 	if (userfile_set_owned(rt->config->web_users, argv[2], pw, uid, gid,
 			       &err) == -1) {
 		fprintf(stderr, "user: %s\n", err);
+		/* the service user may not write in /etc/aanmeld */
+		if (geteuid() != 0 && strstr(err, strerror(EACCES)) != NULL)
+			fprintf(stderr,
+				"user: run it as root (sudo aanmeld "
+				"user add %s): the file then goes to "
+				"[main] user\n",
+				argv[2]);
 		free(err);
 		goto out;
 	}

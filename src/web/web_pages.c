@@ -134,11 +134,20 @@ deliverables(struct buf *b, const struct web_pages_overview *v)
 	if (d->title == NULL || v->p->deliverable == NULL)
 		return 0;
 	nldate_format_day(d->start, day, sizeof(day));
+	/* the deliverable's name speaks to the participants ("uw tekst"):
+	   staff read the date as the summary gives it */
 	rc |= buf_adds(b, "<h2>Ingeleverde teksten</h2>\n<p>De uiterste "
-			  "datum voor ");
-	rc |= web_html_escape(b, v->p->deliverable);
+			  "datum");
 	rc |= buf_adds(b, v->now < d->start ? " is " : " was ");
 	rc |= web_html_escape(b, day);
+	for (i = 0; i < v->n; i++) {
+		if (first_of_code(v->rows, i) &&
+		    strcmp(v->rows[i].status, "confirmed") == 0)
+			break;
+	}
+	if (i == v->n)
+		return rc | buf_adds(b, ". Er neemt nog geen gemeente "
+					"deel.</p>\n");
 	rc |= buf_adds(b, ".</p>\n<table>\n<caption>Teksten van de "
 			  "deelnemers</caption>\n<thead><tr>"
 			  "<th scope=\"col\">Gemeente</th>"

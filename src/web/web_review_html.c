@@ -11,6 +11,7 @@
 #include "cli_show.h"
 #include "gemeenten.h"
 #include "message.h"
+#include "nldate.h"
 #include "staff.h"
 #include "store_review.h"
 #include "util.h"
@@ -34,7 +35,7 @@ static const char *const words[][2] = {
 	{"approve", "goedgekeurd"},
 	{"dismiss", "genegeerd"},
 	{"returned", "teruggezet ter beoordeling"},
-	{"cancel", "mail geannuleerd"},
+	{"cancel", "e-mail geannuleerd"},
 	{"promote", "van de wachtlijst geplaatst"},
 };
 
@@ -69,6 +70,47 @@ cell(struct buf *b, const char *v)
 /* The rows a list shows at most, so that a flood of mail cannot make
    it too large to show at all. */
 #define LIST_ROWS_MAX 500u
+
+/* n digits of s as a number, or -1. */
+static int
+digits(const char *s, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* A stored local time ("2021-04-01 10:00[:00]") as the other pages and
+   the mails write it ("1 april 2021, 10.00 uur"); anything else as it
+   is, "–" for none. */
+static int
+when(struct buf *b, const char *v)
+{
+	int y, mo, d, h, mi;
+
+	if (v == NULL || v[0] == '\0')
+		return buf_adds(b, "–");
+	y = digits(v, 4);
+	mo = strlen(v) >= 16 && v[4] == '-' ? digits(v + 5, 2) : -1;
+	d = mo > 0 && v[7] == '-' ? digits(v + 8, 2) : -1;
+	h = d > 0 && v[10] == ' ' ? digits(v + 11, 2) : -1;
+	mi = h >= 0 && v[13] == ':' ? digits(v + 14, 2) : -1;
+	if (y < 0 || mi < 0 || nldate_month(mo - 1) == NULL)
+		return web_html_escape(b, v);
+	return buf_addf(b, "%d %s %d, %02d.%02d uur", d, nldate_month(mo - 1),
+			y, h, mi);
+}
+
+static int
+when_cell(struct buf *b, const char *v)
+{
+	return buf_adds(b, "<td>") | when(b, v) | buf_adds(b, "</td>");
+}
 
 /* A stored value in a list's cell, cut short, "–" for none. */
 static int
@@ -139,7 +181,7 @@ web_review_html_queue(struct buf *b, const char *user, const char *csrf,
 		rc |= buf_adds(b, "\">Bericht ");
 		rc |= web_html_escape(b, id);
 		rc |= buf_adds(b, "</a></td>");
-		rc |= list_cell(b, cli_rows_value(r, "created_at"));
+		rc |= when_cell(b, cli_rows_value(r, "created_at"));
 		rc |= list_cell(b, cli_rows_value(r, "sender"));
 		rc |= list_cell(b, cli_rows_value(r, "subject"));
 		rc |= list_cell(b, cli_rows_value(r, "suggested"));
@@ -178,14 +220,16 @@ notice(struct buf *b, const struct web_review_item *v)
 		break;
 	case WEB_REVIEW_NOTICE_DONE:
 		rc |= buf_adds(b, "<p role=\"status\" class=\"melding\">Uw "
-				  "besluit is vastgelegd. Aanmeld verstuurt "
-				  "de mail en verplaatst het bericht bij de "
-				  "volgende ronde.</p>\n");
+				  "besluit is vastgelegd. Binnen enkele "
+				  "minuten gaat het antwoord weg en staat het "
+				  "bericht in de juiste map van de "
+				  "mailbox.</p>\n");
 		break;
 	case WEB_REVIEW_NOTICE_CLOSED:
-		rc |= buf_adds(b, "<p role=\"status\" class=\"melding\">Het "
-				  "bericht is afgesloten zonder mail en zonder "
-				  "aanmelding.</p>\n");
+		rc |= buf_adds(b,
+			       "<p role=\"status\" class=\"melding\">Het "
+			       "bericht is afgesloten zonder e-mail en zonder "
+			       "aanmelding.</p>\n");
 		break;
 	case WEB_REVIEW_NOTICE_ALREADY:
 		rc |= buf_adds(b, "<p role=\"alert\">Dit bericht is al "
@@ -224,11 +268,31 @@ decided_at(const struct web_review_item *v)
 	return NULL;
 }
 
+/* The suggested municipality by name, as the approve form lists it. */
+static int
+suggested_row(struct buf *b, const struct web_review_item *v)
+{
+	const char *code = v->it->suggested;
+	int rc;
+
+	for (size_t i = 0; code != NULL && i < v->n_gemeenten; i++) {
+		if (strcmp(v->gemeenten[i]->code, code) != 0)
+			continue;
+		rc = buf_adds(b, "<tr><th scope=\"row\">Voorgestelde gemeente"
+				 "</th><td>");
+		rc |= web_html_escape(b, v->gemeenten[i]->name);
+		rc |= buf_adds(b, " (");
+		rc |= web_html_escape(b, code);
+		return rc | buf_adds(b, ")</td></tr>\n");
+	}
+	return field_row(b, "Voorgestelde gemeente", code);
+}
+
 static int
 summary(struct buf *b, const struct web_review_item *v)
 {
 	const struct store_review_item *it = v->it;
-	const char *when;
+	const char *at;
 	int rc = 0;
 
 	rc |= buf_adds(b, "<h2>Beoordeling</h2>\n<table>\n<caption>Waarom "
@@ -242,10 +306,10 @@ summary(struct buf *b, const struct web_review_item *v)
 		rc |= buf_adds(b, " door ");
 		rc |= web_html_escape(b, it->decided_by != NULL ? it->decided_by
 								: "onbekend");
-		when = decided_at(v);
-		if (when != NULL) {
+		at = decided_at(v);
+		if (at != NULL) {
 			rc |= buf_adds(b, " op ");
-			rc |= web_html_escape(b, when);
+			rc |= when(b, at);
 		}
 	}
 	rc |= buf_adds(b, "</td></tr>\n<tr><th scope=\"row\">Oordeel</th>"
@@ -254,7 +318,7 @@ summary(struct buf *b, const struct web_review_item *v)
 	rc |= buf_adds(b, "</td></tr>\n<tr><th scope=\"row\">Reden</th><td>");
 	rc |= reasons(b, it->reason, it->reason_codes, SIZE_MAX);
 	rc |= buf_adds(b, "</td></tr>\n");
-	rc |= field_row(b, "Voorgestelde gemeente", it->suggested);
+	rc |= suggested_row(b, v);
 	if (it->note != NULL)
 		rc |= field_row(b, "Let op", it->note);
 	rc |= buf_adds(b, "</tbody>\n</table>\n");
@@ -421,13 +485,20 @@ forms(struct buf *b, const struct web_review_item *v, const char *csrf)
 		rc |= buf_adds(b, "<p>Dit gaat niet over een binnengekomen "
 				  "bericht; u kunt het alleen negeren.</p>\n");
 	} else {
+		rc |= buf_adds(b, "<p>Na uw besluit zet de desk het bericht "
+				  "in de juiste map van de gedeelde mailbox, "
+				  "net als wanneer u het naar een map "
+				  "sleept.</p>\n");
 		rc |= buf_adds(b, "<p>Goedkeuren meldt de gekozen gemeente "
-				  "aan en stuurt de bevestiging.</p>\n");
+				  "aan. De afzender krijgt de bevestiging en "
+				  "de agenda-uitnodigingen, of een plaats op "
+				  "de wachtlijst als alle plaatsen bezet "
+				  "zijn.</p>\n");
 		rc |= approve_form(b, v, csrf);
 		rc |= buf_adds(b, "<p>Afwijzen stuurt de afzender het "
-				  "bericht dat de proef alleen voor gemeenten "
-				  "is, tenzij u kiest voor zonder bericht."
-				  "</p>\n");
+				  "bericht dat de praktijkproef alleen voor "
+				  "gemeenten is; vinkt u Zonder bericht aan, "
+				  "dan krijgt de afzender niets.</p>\n");
 		rc |= form_begin(b, it->id, "afwijzen", csrf);
 		rc |= buf_adds(b, "<p><input type=\"checkbox\" id=\"stil\" "
 				  "name=\"stil\" value=\"ja\"> <label "
@@ -515,6 +586,8 @@ web_review_html_history(struct buf *b, const char *user, const char *csrf,
 				rc |= buf_adds(b, "<td>");
 				rc |= word(b, val);
 				rc |= buf_adds(b, "</td>");
+			} else if (strcmp(cols[j][0], "at") == 0) {
+				rc |= when_cell(b, val);
 			} else {
 				rc |= list_cell(b, val);
 			}

@@ -135,6 +135,16 @@ check "... reads /etc/aanmeld/aanmeld.conf" \
 	grep -qx 'config: /etc/aanmeld/aanmeld.conf' "$work/check-default.out"
 check "the README is shipped" sh -c "test -f /usr/share/doc/aanmeld/README.gz || test -f /usr/share/doc/aanmeld/README"
 
+# a staff account as the README says: root's aanmeld user add gives the
+# file to [main] user, which the package sets to aanmeld, so the web
+# unit's user can read it
+printf '%s\n' 'een-goed-wachtwoord' |
+	aanmeld -c /etc/aanmeld/aanmeld.conf user add anna --stdin \
+	>"$work/useradd.out" 2>&1
+ok $? "aanmeld user add anna as root: $(tail -n 1 "$work/useradd.out")"
+eq "the users file is aanmeld's, mode 600" "aanmeld 600" \
+	"$(stat -c '%U %a' /etc/aanmeld/users 2>/dev/null)"
+
 # the secrets the README has operators make, owned by the user
 for f in imap.password smtp.password oauth2.secret; do
 	(umask 077 && echo secret >"/etc/aanmeld/$f")
@@ -150,7 +160,7 @@ check "the package is gone" sh -c "! dpkg-query -W -f='\${Status}' aanmeld 2>/de
 check "the user is gone" sh -c '! getent passwd aanmeld'
 check "the group is gone" sh -c '! getent group aanmeld'
 for f in /etc/aanmeld/imap.password /etc/aanmeld/smtp.password \
-	/etc/aanmeld/oauth2.secret /etc/aanmeld /var/lib/aanmeld "$unit" \
+	/etc/aanmeld/oauth2.secret /etc/aanmeld/users /etc/aanmeld /var/lib/aanmeld "$unit" \
 	"$wants" "$webunit"; do
 	check "gone: $f" sh -c "test ! -e $f && test ! -L $f"
 done

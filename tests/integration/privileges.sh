@@ -167,6 +167,39 @@ ok $? "--allow-root: runs as root"
 check "--allow-root: says so in the log" grep -q 'running as root (--allow-root)' "$work/allow.log"
 eq "--allow-root: the database is root's" root "$(stat -c %U "$work/spool2/aanmeld.db")"
 
+# aanmeld user add as root, in root's config folder: the users file is
+# written there and given to [main] user, who runs aanmeld-web
+printf '%s\n' 'een-goed-wachtwoord' |
+	"$AANMELD" -c "$work/user.conf" user add anna --stdin \
+	>"$work/useradd.log" 2>&1
+ok $? "user add as root with [main] user: exit 0"
+eq "user add as root: the users file is the user's, mode 600" "$user 600" \
+	"$(stat -c '%U %a' "$work/users" 2>/dev/null)"
+# without [main] user the file stays root's: it says so, and what to do
+{ cat "$work/root.conf"; printf '[web]\nusers = root-users\n'; } >"$work/rootweb.conf"
+printf '%s\n' 'een-goed-wachtwoord' |
+	"$AANMELD" -c "$work/rootweb.conf" user add bert --stdin \
+	>"$work/useradd-root.log" 2>&1
+check "user add as root without [main] user: says to set it" \
+	grep -q 'no \[main\] user.*set \[main\] user = aanmeld' \
+	"$work/useradd-root.log"
+
+# aanmeld-web started as root drops to the user, who reads that file; a
+# users file others may read is named at the start, not only as a
+# wrong password at the first login
+web=${AANMELD_WEB:-$(dirname "$AANMELD")/aanmeld-web}
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+{ cat "$work/user.conf"; printf '[web]\nport = %s\n' "$port"; } >"$work/web.conf"
+timeout 2 "$web" -d -c "$work/web.conf" >"$work/web-ok.log" 2>&1
+check "aanmeld-web as root, users file of the user: no warning" \
+	sh -c "! grep -q 'users' '$work/web-ok.log'"
+check "aanmeld-web as root: it listens" grep -q '^listening on 127.0.0.1' "$work/web-ok.log"
+chmod 640 "$work/users"
+timeout 2 "$web" -d -c "$work/web.conf" >"$work/web-mode.log" 2>&1
+check "a users file others may read: named at the start, with chmod 600" \
+	grep -q 'users: .*mode 640; chmod 600.*nobody can log in' "$work/web-mode.log"
+chmod 600 "$work/users"
+
 # started as the user itself (as systemd does with User=): no drop needed
 if command -v setpriv >/dev/null; then
 	setpriv --reuid "$uid" --regid "$gid" --init-groups \

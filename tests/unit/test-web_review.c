@@ -304,6 +304,9 @@ test_queue(void **state)
 	/* the reason in Dutch, not the stored English */
 	assert_non_null(strstr(b, "utrecht-gemeente.nl"));
 	assert_null(strstr(b, "looks like"));
+	/* received, in Dutch as on the other pages, not as stored */
+	assert_non_null(strstr(b, "<td>1 april 2021, 10.00 uur</td>"));
+	assert_null(strstr(b, "2021-04-01"));
 	assert_null(strstr(b, "<img"));
 	free(b);
 }
@@ -333,6 +336,9 @@ test_item_hostile(void **state)
 	assert_non_null(strstr(b, "<option value=\"GM0344\" selected>Utrecht "
 				  "(GM0344)</option>"));
 	assert_null(strstr(b, "Kies een gemeente"));
+	/* the suggestion by name, not only its code */
+	assert_non_null(strstr(b, "<th scope=\"row\">Voorgestelde gemeente"
+				  "</th><td>Utrecht (GM0344)</td>"));
 	assert_non_null(strstr(b, "action=\"/beoordelen/1/goedkeuren\""));
 	assert_non_null(strstr(b, "action=\"/beoordelen/1/afwijzen\""));
 	assert_non_null(
@@ -417,6 +423,7 @@ test_approve(void **state)
 	b = get(c, "/beoordelen/1?uitkomst=gedaan", 200);
 	assert_non_null(strstr(b, "Uw besluit is vastgelegd."));
 	assert_non_null(strstr(b, "Beoordeeld: goedgekeurd door web:anna op "));
+	assert_null(strstr(b, "web:anna op 20")); /* a Dutch date */
 	assert_null(strstr(b, "<form method=\"post\" action=\"/beoordelen"));
 	free(b);
 
@@ -484,6 +491,8 @@ test_history(void **state)
 	assert_non_null(approve);
 	assert_non_null(dismiss);
 	assert_true(dismiss < approve); /* newest first */
+	assert_non_null(strstr(b, " uur</td><td>web:anna</td>"));
+	assert_null(strstr(b, "<td>20"));
 	free(b);
 	b = get(c, "/geschiedenis?code=GM0344", 200);
 	assert_non_null(strstr(b, "Alleen gemeente Utrecht (GM0344)"));

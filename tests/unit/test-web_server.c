@@ -1395,6 +1395,9 @@ test_overview_more(void **state)
 	assert_non_null(strstr(b, "1 mail kon niet worden verstuurd."));
 	assert_non_null(strstr(b, "href=\"/uitgaand\""));
 	assert_non_null(strstr(b, "<caption>Teksten van de deelnemers"));
+	/* the date for staff, not the participants' "uw tekst" */
+	assert_non_null(strstr(b, "<p>De uiterste datum "));
+	assert_null(strstr(b, "uiterste datum voor"));
 	assert_non_null(strstr(b, "<td>Utrecht</td><td>GM0344</td><td>"
 				  "ingeleverd, het laatst op "));
 	assert_non_null(strstr(b, "(2 versies)"));
