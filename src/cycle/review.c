@@ -243,14 +243,27 @@ send_back(const struct review *r, const struct review_request *q,
 {
 	struct store_review_decision d = {q->item,    "approve", q->actor,
 					  q->mailbox, q->msgkey, q->now};
-	const char *note = "goedkeuren kan niet: geen gemeente bekend "
-			   "(kies er een met aanmeld approve ID --gemeente "
-			   "CODE)";
+	const char *url = r->config->web_url;
+	size_t len = url != NULL ? strlen(url) : 0;
+	char *note;
 
+	/* staff with the pages choose there; the operator with a command */
+	while (len > 0 && url[len - 1] == '/')
+		len--;
+	if (url != NULL)
+		note = xasprintf("goedkeuren kan niet: geen gemeente bekend "
+				 "(kies er een op %.*s/beoordelen/%lld)",
+				 (int)len, url, (long long)q->item);
+	else
+		note = xstrdup("goedkeuren kan niet: geen gemeente bekend "
+			       "(kies er een met aanmeld approve ID --gemeente "
+			       "CODE)");
 	if (store_review_return(r->store, &d, note, r->config->folder_review,
-				error_r) == -1)
+				error_r) == -1) {
+		free(note);
 		return -1;
-	*error_r = xstrdup(note);
+	}
+	*error_r = note;
 	return REVIEW_NO_MUNICIPALITY;
 }
 

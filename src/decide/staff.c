@@ -283,6 +283,17 @@ add_more(struct buf *b, size_t n, const char *where)
 		       n - LIST_MAX, where);
 }
 
+/* web_url's page path (heap), without a doubled '/'. */
+static char *
+web_link(const char *web_url, const char *path)
+{
+	size_t len = strlen(web_url);
+
+	while (len > 0 && web_url[len - 1] == '/')
+		len--;
+	return xasprintf("%.*s%s", (int)len, web_url, path);
+}
+
 static char *
 review_block(const struct staff_summary *s, const struct rules *r,
 	     const char *review_folder, const char *web_url)
@@ -317,13 +328,11 @@ review_block(const struct staff_summary *s, const struct rules *r,
 		add_field(&b, "", "Reden:", reason);
 		if (web_url != NULL) {
 			/* staff without a shell open it in the browser */
-			size_t len = strlen(web_url);
-			char *link;
+			char path[48], *link;
 
-			while (len > 0 && web_url[len - 1] == '/')
-				len--;
-			link = xasprintf("%.*s/beoordelen/%lld", (int)len,
-					 web_url, (long long)v->id);
+			snprintf(path, sizeof(path), "/beoordelen/%lld",
+				 (long long)v->id);
+			link = web_link(web_url, path);
 			add_field(&b, "", "Bekijken:", link);
 			free(link);
 		} else if (v->message > 0) {
@@ -419,7 +428,7 @@ kind_text(const char *kind)
 }
 
 static char *
-failed_block(const struct staff_summary *s)
+failed_block(const struct staff_summary *s, const char *web_url)
 {
 	struct buf b, line;
 	char when[64], *text;
@@ -438,6 +447,19 @@ failed_block(const struct staff_summary *s)
 		free(text);
 		/* the server's reply is English and technical: it stays
 		   in the log and aanmeld outbox */
+		if (web_url != NULL) {
+			char *link = web_link(web_url, "/uitgaand");
+
+			text = xasprintf("De ontvangende mailserver weigerde "
+					 "de e-mail. Controleer het adres; u "
+					 "kunt de e-mail opnieuw versturen "
+					 "op %s (mail %lld).",
+					 link, (long long)f->id);
+			add_wrapped(&b, "    ", text, 4);
+			free(text);
+			free(link);
+			continue;
+		}
 		add_wrapped(&b, "    ",
 			    "De ontvangende mailserver weigerde de e-mail. "
 			    "Controleer het adres; de beheerder kan de "
@@ -728,7 +750,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 		template_get(r->templates, TEMPLATE_STAFF_SUMMARY);
 	char date[64], since[96], reviews[16], news[16], waiting[16],
 		failed[16], places[48];
-	char *blocks[5];
+	char *blocks[5], *web_help, *failed_help, *link;
 
 	nldate_format_day(now, date, sizeof(date));
 	if (s->since == 0) {
@@ -751,8 +773,29 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 		enrolment_block(s->enrolled, s->n_enrolled, false));
 	blocks[2] = block_or_none(
 		enrolment_block(s->waitlist, s->n_waitlist, true));
-	blocks[3] = block_or_none(failed_block(s));
+	blocks[3] = block_or_none(failed_block(s, web_url));
 	blocks[4] = block_or_none(news_text(s, r, now));
+	/* what staff can do, with the pages when they have them */
+	if (web_url != NULL) {
+		link = web_link(web_url, "");
+		web_help = xasprintf("- Alles staat ook op %s: daar bekijkt en "
+				     "beoordeelt u\n  de berichten en ziet u "
+				     "de gemeenten, de uitgaande e-mail\n  en "
+				     "de geschiedenis.\n",
+				     link);
+		free(link);
+		link = web_link(web_url, "/uitgaand");
+		failed_help =
+			xasprintf("- Niet afgeleverde e-mail: verstuur die "
+				  "opnieuw op\n  %s.",
+				  link);
+		free(link);
+	} else {
+		web_help = xstrdup("");
+		failed_help = xstrdup("- Niet afgeleverde e-mail: vraag de "
+				      "beheerder om die opnieuw te\n  "
+				      "versturen.");
+	}
 	{
 		struct template_var vars[] = {
 			[TEMPLATE_COMMON_VARS] = {"summary_date", date},
@@ -768,6 +811,8 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 			{"failed_mail", blocks[3]},
 			{"places_taken", places},
 			{"summary_news", blocks[4]},
+			{"web_help", web_help},
+			{"failed_help", failed_help},
 		};
 
 		template_common_vars(vars, r->programme);
@@ -777,6 +822,8 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 	}
 	for (size_t i = 0; i < nitems(blocks); i++)
 		free(blocks[i]);
+	free(web_help);
+	free(failed_help);
 }
 
 static void

@@ -77,6 +77,8 @@ static const struct {
 	{"failed_mail", true},
 	{"places_taken", false},
 	{"summary_news", true},
+	{"web_help", true},
+	{"failed_help", true},
 	{"down_since", false},
 	{"last_error", true},
 	{"recovered_at", false},
