@@ -281,6 +281,51 @@ test_session_max(void **state)
 	free(t);
 }
 
+/* One account logging in again and again cannot push a colleague out
+   of a full table: it ends its own sessions, the one idle longest
+   first.  Many accounts still share the table, the one idle longest
+   giving way. */
+static void
+test_session_per_user(void **state)
+{
+	struct web_sessions *t = xmalloc(sizeof(*t));
+	struct web_session *s, *mine[WEB_SESSION_PER_USER];
+	char *bert, *first, name[16];
+	time_t now = 1000;
+	int i;
+
+	(void)state;
+	web_session_init(t, 600, 3600);
+	s = web_session_new(t, "bert", now);
+	assert_non_null(s);
+	bert = xasprintf("__Host-aanmeld_session=%s", s->id);
+	s = web_session_new(t, "anna", ++now);
+	first = xasprintf("__Host-aanmeld_session=%s", s->id);
+	for (i = 0; i < 2 * WEB_SESSION_MAX; i++) {
+		s = web_session_new(t, "anna", ++now);
+		assert_non_null(s);
+		mine[i % WEB_SESSION_PER_USER] = s;
+	}
+	assert_ptr_not_equal(web_session_find(t, bert, now), NULL);
+	assert_null(web_session_find(t, first, now));
+	/* her last ones live on, each in a slot of its own */
+	for (i = 0; i < WEB_SESSION_PER_USER; i++) {
+		char *h = xasprintf("__Host-aanmeld_session=%s", mine[i]->id);
+
+		assert_ptr_equal(web_session_find(t, h, now), mine[i]);
+		free(h);
+	}
+	/* a full table of other accounts: bert, idle longest, gives way */
+	for (i = 0; i < WEB_SESSION_MAX; i++) {
+		(void)snprintf(name, sizeof(name), "collega%d", i);
+		assert_non_null(web_session_new(t, name, ++now));
+	}
+	assert_null(web_session_find(t, bert, now));
+	free(bert);
+	free(first);
+	free(t);
+}
+
 static void
 test_csrf(void **state)
 {
@@ -649,6 +694,7 @@ main(void)
 		cmocka_unit_test(test_cookie_parse),
 		cmocka_unit_test(test_session_cookie_and_expiry),
 		cmocka_unit_test(test_session_max),
+		cmocka_unit_test(test_session_per_user),
 		cmocka_unit_test(test_csrf),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_userfile),
