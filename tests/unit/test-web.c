@@ -669,6 +669,38 @@ test_userfile_secrecy(void **state)
 	assert_int_equal(testdir_remove(dir), 0);
 }
 
+/* A FIFO or a symbolic link put in the users file's place is refused
+   at once: opening a FIFO to read would wait for a writer, and the
+   server's one thread with it. */
+static void
+test_userfile_not_regular(void **state)
+{
+	char dir[64], *path, *err = NULL;
+	struct web_accounts a;
+
+	(void)state;
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web", false, NULL), 0);
+	path = xasprintf("%s/users", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* a hang ends the test as a failure */
+	(void)alarm(20);
+	assert_null(userfile_load(path, &err));
+	assert_non_null(strstr(err, "not a regular file"));
+	free(err);
+	err = NULL;
+	web_accounts_init(&a, path);
+	assert_false(web_accounts_has(&a, "anna"));
+	web_accounts_deinit(&a);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("/etc/passwd", path), 0);
+	assert_null(userfile_load(path, &err));
+	free(err);
+	(void)alarm(0);
+	free(path);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
 static void
 test_user_names(void **state)
 {
@@ -703,6 +735,7 @@ main(void)
 		cmocka_unit_test(test_userfile_owner),
 		cmocka_unit_test(test_accounts),
 		cmocka_unit_test(test_tls_load),
+		cmocka_unit_test(test_userfile_not_regular),
 		cmocka_unit_test(test_user_names),
 	};
 
