@@ -818,7 +818,7 @@ static void
 test_tls(void **state)
 {
 	struct ctx *c = *state;
-	char dir[64], *cert, *key, *ca, *other, *err = NULL, *cookie;
+	char dir[64], *cert, *key, *ca, *other, *err = NULL, *cookie, *hsts;
 	struct reply r;
 	bool pki = false;
 	long status;
@@ -836,6 +836,18 @@ test_tls(void **state)
 	request(c, "/login", NULL, NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_safe_headers(&r);
+	hsts = header(&r, "Strict-Transport-Security");
+	assert_non_null(hsts);
+	assert_string_equal(hsts, "max-age=31536000");
+	free(hsts);
+	reply_free(&r);
+	/* on every answer, an error's too */
+	request(c, "/bestaat-niet", NULL, NULL, &r);
+	assert_int_equal(r.status, 404);
+	assert_safe_headers(&r);
+	hsts = header(&r, "Strict-Transport-Security");
+	assert_non_null(hsts);
+	free(hsts);
 	reply_free(&r);
 	cookie = login(c, PASSWORD, &status);
 	assert_int_equal(status, 303);
@@ -853,6 +865,11 @@ test_tls(void **state)
 	reply_free(&r);
 	web_tls_deinit(&c->tls);
 	assert_int_equal(start(c), 0);
+	/* plain HTTP (to the proxy, or on the machine) says nothing of it */
+	request(c, "/login", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(header(&r, "Strict-Transport-Security"));
+	reply_free(&r);
 	free(cert);
 	free(key);
 	free(ca);
