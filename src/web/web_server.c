@@ -7,6 +7,7 @@
 
 #include <microhttpd.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,6 +82,18 @@ same_addr(const char *a, const char *b)
 	       inet_pton(AF_INET6, b, y) == 1 && memcmp(x, y, sizeof(x)) == 0;
 }
 
+/* Keeps the last X-Forwarded-For of several: RFC 9110 5.3 makes them
+   one list, and a proxy may add its own line after the client's. */
+static enum MHD_Result
+last_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	const char **last = cls;
+
+	if (strcasecmp(key, "X-Forwarded-For") == 0)
+		*last = value;
+	return MHD_YES;
+}
+
 /* The client's address as text, into out: the peer's, or when the peer
    is the trusted proxy, the last address in its X-Forwarded-For (the
    one the proxy added; earlier ones the client may have made up). */
@@ -89,7 +102,7 @@ client_addr(const struct web_server *w, struct MHD_Connection *c, char *out,
 	    size_t size)
 {
 	unsigned char bin[sizeof(struct in6_addr)];
-	const char *xff, *last;
+	const char *xff = NULL, *last;
 	char addr[WEB_LIMIT_ADDR_MAX];
 	size_t len;
 
@@ -97,8 +110,7 @@ client_addr(const struct web_server *w, struct MHD_Connection *c, char *out,
 	if (w->set.trusted_proxy == NULL ||
 	    !same_addr(out, w->set.trusted_proxy))
 		return;
-	xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-					  "X-Forwarded-For");
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, last_xff, &xff);
 	if (xff == NULL)
 		return;
 	last = strrchr(xff, ',');
@@ -112,6 +124,30 @@ client_addr(const struct web_server *w, struct MHD_Connection *c, char *out,
 	if (inet_pton(AF_INET, addr, bin) == 1 ||
 	    inet_pton(AF_INET6, addr, bin) == 1)
 		util_strlcpy(out, addr, size);
+}
+
+/* The key of the client at addr in w->limit: an IPv4 address (also when
+   written as IPv6, ::ffff:a.b.c.d), or an IPv6 address's /64, as one
+   subscriber gets a whole /64 and could count each of its addresses
+   apart. */
+static void
+addr_key(const char *addr, char *key, size_t size)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	char text[INET6_ADDRSTRLEN];
+	struct in6_addr net;
+
+	util_strlcpy(key, addr, size);
+	if (inet_pton(AF_INET6, addr, a) != 1)
+		return;
+	memcpy(&net, a, sizeof(net));
+	if (IN6_IS_ADDR_V4MAPPED(&net)) {
+		(void)inet_ntop(AF_INET, a + 12, key, (socklen_t)size);
+		return;
+	}
+	memset(net.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &net, text, sizeof(text)) != NULL)
+		(void)snprintf(key, size, "%s/64", text);
 }
 
 /* The field named key in rq, added when new; NULL when the name is too
@@ -191,6 +227,7 @@ static bool
 login_ok(struct web_server *w, const char *user, const char *password,
 	 const char *addr, const char *account)
 {
+	char key[WEB_LIMIT_KEY_MAX];
 	struct userfile *u;
 	char *err = NULL, *who;
 	unsigned failures;
@@ -211,7 +248,8 @@ login_ok(struct web_server *w, const char *user, const char *password,
 		log_info("web: %s logged in from %s", user, addr);
 		return true;
 	}
-	(void)web_limit_fail(&w->limit, addr, util_clock());
+	addr_key(addr, key, sizeof(key));
+	(void)web_limit_fail(&w->limit, key, util_clock());
 	failures = web_limit_fail(&w->accounts, account, util_clock());
 	who = escape_str(user, ESCAPE_LINE);
 	log_warnx("web: failed login as '%s' from %s (%u for the name in %d "
@@ -227,6 +265,7 @@ post_login(struct web_server *w, struct web_request *r)
 	const char *user = web_request_field(r, "user");
 	const char *password = web_request_field(r, "password");
 	char addr[WEB_LIMIT_ADDR_MAX], account[WEB_LIMIT_KEY_MAX], *who;
+	char key[WEB_LIMIT_KEY_MAX];
 	char cookie[WEB_SESSION_SET_COOKIE_MAX];
 	struct web_session *s;
 	bool addr_ok, account_ok;
@@ -240,7 +279,8 @@ post_login(struct web_server *w, struct web_request *r)
 	   the per-account one */
 	client_addr(w, r->conn, addr, sizeof(addr));
 	account_key(user, account, sizeof(account));
-	addr_ok = web_limit_allowed(&w->limit, addr, util_clock());
+	addr_key(addr, key, sizeof(key));
+	addr_ok = web_limit_allowed(&w->limit, key, util_clock());
 	account_ok = web_limit_allowed(&w->accounts, account, util_clock());
 	if (!addr_ok || !account_ok) {
 		who = escape_str(user, ESCAPE_LINE);

@@ -737,11 +737,13 @@ fail_from(struct ctx *c, const char *xff)
 }
 
 /* X-Forwarded-For counts only from the trusted proxy, and only its last
-   address (the one the proxy saw). */
+   address (the one the proxy saw); an IPv6 client counts as its /64. */
 static void
 test_trusted_proxy(void **state)
 {
 	struct ctx *c = *state;
+	char xff[64], name[32];
+	int i;
 
 	c->trusted_proxy = "127.0.0.1";
 	assert_int_equal(start(c), 0);
@@ -753,6 +755,29 @@ test_trusted_proxy(void **state)
 	set_headers(c, "X-Forwarded-For: 192.0.2.2, 192.0.2.1", NULL);
 	expect_login(c, "anna", PASSWORD, 429);
 	set_headers(c, "X-Forwarded-For: 192.0.2.1, 192.0.2.2", NULL);
+	expect_login(c, "anna", PASSWORD, 303);
+	/* a proxy that adds a line of its own after the client's: the
+	   last line is the proxy's */
+	set_headers(c, "X-Forwarded-For: 192.0.2.2",
+		    "X-Forwarded-For: 192.0.2.1");
+	expect_login(c, "anna", PASSWORD, 429);
+	/* the same address written as IPv6 is the same client */
+	set_headers(c, "X-Forwarded-For: ::ffff:192.0.2.1", NULL);
+	expect_login(c, "anna", PASSWORD, 429);
+	/* an IPv6 client is its /64: its other addresses are held back
+	   too, a neighbouring /64 is not */
+	assert_int_equal(start(c), 0);
+	for (i = 0; i < WEB_LIMIT_ADDR_FAILURES; i++) {
+		(void)snprintf(xff, sizeof(xff),
+			       "X-Forwarded-For: 2001:db8:1:2::%x", i + 1);
+		(void)snprintf(name, sizeof(name), "iemand%d", i);
+		set_headers(c, xff, NULL);
+		expect_login(c, name, "fout-wachtwoord", 401);
+	}
+	set_headers(c, "X-Forwarded-For: 2001:db8:1:2:aaaa:bbbb:cccc:dddd",
+		    NULL);
+	expect_login(c, "anna", PASSWORD, 429);
+	set_headers(c, "X-Forwarded-For: 2001:db8:1:3::1", NULL);
 	expect_login(c, "anna", PASSWORD, 303);
 
 	/* without trusted_proxy the header is anyone's word: the peer is
