@@ -446,6 +446,8 @@ count_header(void *cls, enum MHD_ValueKind kind, const char *key,
 {
 	unsigned *n = cls;
 
+	if (strpbrk(key, " \t") != NULL)
+		n[3]++;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
 		n[0]++;
 	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
@@ -457,14 +459,16 @@ count_header(void *cls, enum MHD_ValueKind kind, const char *key,
 
 /* What libmicrohttpd lets through and RFC 9112 does not: a body's
    length said twice, or twice over (6.3: a request smuggling risk
-   behind a proxy), or two Host fields (3.2). */
+   behind a proxy), two Host fields (3.2), or white space in a field's
+   name (5.1: "Transfer-Encoding : chunked" is no body to us, and may
+   be one to a proxy in front). */
 static bool
 headers_ok(struct MHD_Connection *c)
 {
-	unsigned n[3] = {0, 0, 0};
+	unsigned n[4] = {0, 0, 0, 0};
 
 	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, n);
-	return n[0] + n[1] <= 1 && n[2] <= 1;
+	return n[0] + n[1] <= 1 && n[2] <= 1 && n[3] == 0;
 }
 
 static enum MHD_Result

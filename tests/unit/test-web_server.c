@@ -652,6 +652,20 @@ test_strict_http(void **state)
 			       "Connection: close\r\n\r\n6\r\nuser=a\r\n0\r\n"
 			       "\r\n"),
 		400);
+	/* white space before a field's colon: a proxy in front may take
+	   it for the body's length, we did not */
+	assert_int_equal(
+		raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+			       "Content-Type: "
+			       "application/x-www-form-urlencoded\r\n"
+			       "Transfer-Encoding : chunked\r\n"
+			       "Connection: close\r\n\r\n6\r\nuser=a\r\n0\r\n"
+			       "\r\n"),
+		400);
+	assert_int_equal(raw_request(c, "GET /login HTTP/1.1\r\nHost: a\r\n"
+					"Content-Length\t: 0\r\n"
+					"Connection: close\r\n\r\n"),
+			 400);
 	/* the same, well formed */
 	assert_int_equal(raw_request(c, "GET /login HTTP/1.1\r\nHost: a\r\n"
 					"Connection: close\r\n\r\n"),
