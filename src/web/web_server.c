@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -471,6 +472,23 @@ headers_ok(struct MHD_Connection *c)
 	return n[0] + n[1] <= 1 && n[2] <= 1 && n[3] == 0;
 }
 
+/* Whether the body announced is more than a form of ours: refused
+   before it is sent (no 100 Continue), not read to the end. */
+static bool
+announced_too_large(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(
+		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end;
+	unsigned long long n;
+
+	if (cl == NULL)
+		return false;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	return errno != 0 || n > WEB_SERVER_BODY_MAX;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -491,6 +509,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 					       "Ongeldig verzoek",
 					       "Dit verzoek kan niet worden "
 					       "gelezen.");
+		if (announced_too_large(c))
+			return web_reply_error(&r, MHD_HTTP_CONTENT_TOO_LARGE,
+					       "Te groot",
+					       "Het formulier is te groot.");
 		if (!r.post && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 			return web_reply_error(&r, MHD_HTTP_METHOD_NOT_ALLOWED,

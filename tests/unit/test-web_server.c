@@ -666,6 +666,19 @@ test_strict_http(void **state)
 					"Content-Length\t: 0\r\n"
 					"Connection: close\r\n\r\n"),
 			 400);
+	/* a body larger than a form is refused before it is sent: no
+	   100 Continue, no waiting for it */
+	assert_int_equal(raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+					"Content-Type: "
+					"application/x-www-form-urlencoded\r\n"
+					"Expect: 100-continue\r\n"
+					"Content-Length: 100000000\r\n\r\n"),
+			 413);
+	assert_int_equal(raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+					"Content-Type: "
+					"application/x-www-form-urlencoded\r\n"
+					"Content-Length: 5000\r\n\r\nuser="),
+			 413);
 	/* the same, well formed */
 	assert_int_equal(raw_request(c, "GET /login HTTP/1.1\r\nHost: a\r\n"
 					"Connection: close\r\n\r\n"),
