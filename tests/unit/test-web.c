@@ -386,6 +386,18 @@ test_limit(void **state)
 		(void)web_limit_fail(l, long_a, 100);
 	assert_false(web_limit_allowed(l, long_a, 100));
 	free(long_a);
+	/* a full table of new keys, each failing once, does not free a
+	   locked one: the fewest failures give way first */
+	web_limit_init(l, 5);
+	for (i = 0; i < 5; i++)
+		(void)web_limit_fail(l, "anna", 100);
+	for (i = 0; i < 2 * WEB_LIMIT_SLOTS; i++) {
+		char key[32];
+
+		(void)snprintf(key, sizeof(key), "naam%u", i);
+		(void)web_limit_fail(l, key, 101 + i);
+	}
+	assert_false(web_limit_allowed(l, "anna", 101 + i));
 	/* the limit is the table's own */
 	web_limit_init(l, 20);
 	for (i = 0; i < 19; i++)
