@@ -666,6 +666,14 @@ test_strict_http(void **state)
 					"Content-Length\t: 0\r\n"
 					"Connection: close\r\n\r\n"),
 			 400);
+	/* the same folded over two lines (obs-fold) */
+	assert_int_equal(raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+					"Content-Type: "
+					"application/x-www-form-urlencoded\r\n"
+					"Content-Length: 5\r\n"
+					"Transfer-Encoding:\r\n chunked\r\n"
+					"Connection: close\r\n\r\n0\r\n\r\n"),
+			 400);
 	/* a body larger than a form is refused before it is sent: no
 	   100 Continue, no waiting for it */
 	assert_int_equal(raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
