@@ -155,7 +155,9 @@ userfile_load(const char *path, char **error_r)
 	char *text;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO put in its place would block the open, and
+	   aanmeld-web's one thread with it; it is refused just below */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd == -1) {
 		*error_r = xasprintf("%s: %s", path, strerror(errno));
 		return NULL;

@@ -63,7 +63,11 @@ web_limit_fail(struct web_limit *l, const char *key, time_t now)
 				e = &l->e[i];
 				break;
 			}
-			if (l->e[i].since < e->since)
+			/* the fewest failures give way first, so that many
+			   new keys do not free a locked one */
+			if (l->e[i].failures < e->failures ||
+			    (l->e[i].failures == e->failures &&
+			     l->e[i].since < e->since))
 				e = &l->e[i];
 		}
 		memset(e, 0, sizeof(*e));

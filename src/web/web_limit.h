@@ -2,8 +2,9 @@
  * Failed logins per key (a client address, an account name): after
  * max failures within WEB_LIMIT_WINDOW seconds a key gets no answer to
  * a login until the window that began with its first failure has
- * passed.  A table of fixed size; when it is full the oldest window
- * gives way.  The caller passes the time.
+ * passed.  A table of fixed size; when it is full the key with the
+ * fewest failures (of those, the oldest window) gives way: a locked key
+ * only when every other is locked too.  The caller passes the time.
  */
 #ifndef AANMELD_WEB_LIMIT_H
 #define AANMELD_WEB_LIMIT_H

@@ -86,6 +86,11 @@ answer(struct web_request *r, unsigned status, struct buf *b,
 	for (i = 0; i < nitems(common_headers); i++)
 		(void)MHD_add_response_header(resp, common_headers[i][0],
 					      common_headers[i][1]);
+	/* a browser that has seen our TLS does not try plain HTTP again
+	   (RFC 6797); without TLS of ours, the proxy says it, if any */
+	if (r->set != NULL && r->set->tls_cert != NULL)
+		(void)MHD_add_response_header(resp, "Strict-Transport-Security",
+					      WEB_REQUEST_HSTS);
 	for (i = 0; i < nitems(names); i++) {
 		if (values[i] != NULL)
 			(void)MHD_add_response_header(resp, names[i],

@@ -50,6 +50,10 @@ struct web_server_settings {
 	const char *trusted_proxy;
 };
 
+/* Strict-Transport-Security on every answer over our own TLS: a
+   year. */
+#define WEB_REQUEST_HSTS "max-age=31536000"
+
 /* A page is never larger than this (the waiting list included). */
 #define WEB_PAGE_MAX (4u * 1024 * 1024)
 /* The most form fields a request keeps; more is refused as too large. */

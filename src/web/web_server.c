@@ -5,8 +5,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,6 +83,18 @@ same_addr(const char *a, const char *b)
 	       inet_pton(AF_INET6, b, y) == 1 && memcmp(x, y, sizeof(x)) == 0;
 }
 
+/* Keeps the last X-Forwarded-For of several: RFC 9110 5.3 makes them
+   one list, and a proxy may add its own line after the client's. */
+static enum MHD_Result
+last_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	const char **last = cls;
+
+	if (strcasecmp(key, "X-Forwarded-For") == 0)
+		*last = value;
+	return MHD_YES;
+}
+
 /* The client's address as text, into out: the peer's, or when the peer
    is the trusted proxy, the last address in its X-Forwarded-For (the
    one the proxy added; earlier ones the client may have made up). */
@@ -89,7 +103,7 @@ client_addr(const struct web_server *w, struct MHD_Connection *c, char *out,
 	    size_t size)
 {
 	unsigned char bin[sizeof(struct in6_addr)];
-	const char *xff, *last;
+	const char *xff = NULL, *last;
 	char addr[WEB_LIMIT_ADDR_MAX];
 	size_t len;
 
@@ -97,8 +111,7 @@ client_addr(const struct web_server *w, struct MHD_Connection *c, char *out,
 	if (w->set.trusted_proxy == NULL ||
 	    !same_addr(out, w->set.trusted_proxy))
 		return;
-	xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-					  "X-Forwarded-For");
+	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, last_xff, &xff);
 	if (xff == NULL)
 		return;
 	last = strrchr(xff, ',');
@@ -112,6 +125,30 @@ client_addr(const struct web_server *w, struct MHD_Connection *c, char *out,
 	if (inet_pton(AF_INET, addr, bin) == 1 ||
 	    inet_pton(AF_INET6, addr, bin) == 1)
 		util_strlcpy(out, addr, size);
+}
+
+/* The key of the client at addr in w->limit: an IPv4 address (also when
+   written as IPv6, ::ffff:a.b.c.d), or an IPv6 address's /64, as one
+   subscriber gets a whole /64 and could count each of its addresses
+   apart. */
+static void
+addr_key(const char *addr, char *key, size_t size)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	char text[INET6_ADDRSTRLEN];
+	struct in6_addr net;
+
+	util_strlcpy(key, addr, size);
+	if (inet_pton(AF_INET6, addr, a) != 1)
+		return;
+	memcpy(&net, a, sizeof(net));
+	if (IN6_IS_ADDR_V4MAPPED(&net)) {
+		(void)inet_ntop(AF_INET, a + 12, key, (socklen_t)size);
+		return;
+	}
+	memset(net.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &net, text, sizeof(text)) != NULL)
+		(void)snprintf(key, size, "%s/64", text);
 }
 
 /* The field named key in rq, added when new; NULL when the name is too
@@ -191,6 +228,7 @@ static bool
 login_ok(struct web_server *w, const char *user, const char *password,
 	 const char *addr, const char *account)
 {
+	char key[WEB_LIMIT_KEY_MAX];
 	struct userfile *u;
 	char *err = NULL, *who;
 	unsigned failures;
@@ -211,7 +249,8 @@ login_ok(struct web_server *w, const char *user, const char *password,
 		log_info("web: %s logged in from %s", user, addr);
 		return true;
 	}
-	(void)web_limit_fail(&w->limit, addr, util_clock());
+	addr_key(addr, key, sizeof(key));
+	(void)web_limit_fail(&w->limit, key, util_clock());
 	failures = web_limit_fail(&w->accounts, account, util_clock());
 	who = escape_str(user, ESCAPE_LINE);
 	log_warnx("web: failed login as '%s' from %s (%u for the name in %d "
@@ -227,6 +266,7 @@ post_login(struct web_server *w, struct web_request *r)
 	const char *user = web_request_field(r, "user");
 	const char *password = web_request_field(r, "password");
 	char addr[WEB_LIMIT_ADDR_MAX], account[WEB_LIMIT_KEY_MAX], *who;
+	char key[WEB_LIMIT_KEY_MAX];
 	char cookie[WEB_SESSION_SET_COOKIE_MAX];
 	struct web_session *s;
 	bool addr_ok, account_ok;
@@ -240,7 +280,8 @@ post_login(struct web_server *w, struct web_request *r)
 	   the per-account one */
 	client_addr(w, r->conn, addr, sizeof(addr));
 	account_key(user, account, sizeof(account));
-	addr_ok = web_limit_allowed(&w->limit, addr, util_clock());
+	addr_key(addr, key, sizeof(key));
+	addr_ok = web_limit_allowed(&w->limit, key, util_clock());
 	account_ok = web_limit_allowed(&w->accounts, account, util_clock());
 	if (!addr_ok || !account_ok) {
 		who = escape_str(user, ESCAPE_LINE);
@@ -404,12 +445,29 @@ route(struct web_server *w, struct web_request *r, const char *url,
 	return to->fn(r);
 }
 
+/* Whether key starts with name and goes on. */
+static bool
+longer_than(const char *key, const char *name)
+{
+	size_t len = strlen(name);
+
+	return strncasecmp(key, name, len) == 0 && key[len] != '\0';
+}
+
 static enum MHD_Result
 count_header(void *cls, enum MHD_ValueKind kind, const char *key,
 	     const char *value)
 {
 	unsigned *n = cls;
 
+	/* libmicrohttpd 0.9.75 joins a folded line (obs-fold) to the
+	   field's name: "Transfer-Encoding:\r\n chunked" arrives as
+	   "Transfer-Encodingchunked", no body to us and a chunked one to
+	   a proxy that unfolds it */
+	if (strpbrk(key, " \t") != NULL ||
+	    longer_than(key, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+	    longer_than(key, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		n[3]++;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
 		n[0]++;
 	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
@@ -421,14 +479,34 @@ count_header(void *cls, enum MHD_ValueKind kind, const char *key,
 
 /* What libmicrohttpd lets through and RFC 9112 does not: a body's
    length said twice, or twice over (6.3: a request smuggling risk
-   behind a proxy), or two Host fields (3.2). */
+   behind a proxy), two Host fields (3.2), white space in a field's
+   name (5.1: "Transfer-Encoding : chunked" is no body to us, and may
+   be one to a proxy in front), or a length folded over two lines
+   (5.2). */
 static bool
 headers_ok(struct MHD_Connection *c)
 {
-	unsigned n[3] = {0, 0, 0};
+	unsigned n[4] = {0, 0, 0, 0};
 
 	(void)MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, n);
-	return n[0] + n[1] <= 1 && n[2] <= 1;
+	return n[0] + n[1] <= 1 && n[2] <= 1 && n[3] == 0;
+}
+
+/* Whether the body announced is more than a form of ours: refused
+   before it is sent (no 100 Continue), not read to the end. */
+static bool
+announced_too_large(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(
+		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end;
+	unsigned long long n;
+
+	if (cl == NULL)
+		return false;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	return errno != 0 || n > WEB_SERVER_BODY_MAX;
 }
 
 static enum MHD_Result
@@ -451,6 +529,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 					       "Ongeldig verzoek",
 					       "Dit verzoek kan niet worden "
 					       "gelezen.");
+		if (announced_too_large(c))
+			return web_reply_error(&r, MHD_HTTP_CONTENT_TOO_LARGE,
+					       "Te groot",
+					       "Het formulier is te groot.");
 		if (!r.post && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 			return web_reply_error(&r, MHD_HTTP_METHOD_NOT_ALLOWED,

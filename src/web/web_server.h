@@ -13,7 +13,8 @@
  * token (403 without it).  GET changes nothing.  Every answer carries
  * Content-Security-Policy: default-src 'self', X-Frame-Options: DENY,
  * Referrer-Policy: no-referrer, X-Content-Type-Options: nosniff and
- * Cache-Control: no-store.  A form body larger than WEB_SERVER_BODY_MAX is
+ * Cache-Control: no-store, and with TLS of its own
+ * Strict-Transport-Security.  A form body larger than WEB_SERVER_BODY_MAX is
  * refused.
  */
 #ifndef AANMELD_WEB_SERVER_H

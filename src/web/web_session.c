@@ -48,8 +48,8 @@ live(const struct web_sessions *t, const struct web_session *s, time_t now)
 struct web_session *
 web_session_new(struct web_sessions *t, const char *user, time_t now)
 {
-	struct web_session *s = &t->slots[0];
-	size_t i;
+	struct web_session *s = &t->slots[0], *own = NULL;
+	size_t i, mine = 0;
 
 	/* a free or dead slot, else the one idle longest */
 	for (i = 0; i < WEB_SESSION_MAX; i++) {
@@ -60,6 +60,19 @@ web_session_new(struct web_sessions *t, const char *user, time_t now)
 		if (t->slots[i].last < s->last)
 			s = &t->slots[i];
 	}
+	/* but one account logging in again and again ends only its own
+	   sessions, not its colleagues' */
+	for (i = 0; i < WEB_SESSION_MAX; i++) {
+		struct web_session *o = &t->slots[i];
+
+		if (!live(t, o, now) || strcmp(o->user, user) != 0)
+			continue;
+		mine++;
+		if (own == NULL || o->last < own->last)
+			own = o;
+	}
+	if (mine >= WEB_SESSION_PER_USER)
+		s = own;
 	web_session_end(s);
 	if (random_hex(s->id) == -1 || random_hex(s->csrf) == -1) {
 		web_session_end(s);

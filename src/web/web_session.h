@@ -24,6 +24,9 @@
 /* The most sessions at once; a login past it ends the one idle
    longest. */
 #define WEB_SESSION_MAX 64
+/* The most of one account: its login past it ends its own session idle
+   longest, so that one account cannot push its colleagues out. */
+#define WEB_SESSION_PER_USER 4
 /* A session's lifetime from its login when none is configured. */
 #define WEB_SESSION_LIFE (12 * 3600)
 

@@ -281,6 +281,51 @@ test_session_max(void **state)
 	free(t);
 }
 
+/* One account logging in again and again cannot push a colleague out
+   of a full table: it ends its own sessions, the one idle longest
+   first.  Many accounts still share the table, the one idle longest
+   giving way. */
+static void
+test_session_per_user(void **state)
+{
+	struct web_sessions *t = xmalloc(sizeof(*t));
+	struct web_session *s, *mine[WEB_SESSION_PER_USER];
+	char *bert, *first, name[16];
+	time_t now = 1000;
+	int i;
+
+	(void)state;
+	web_session_init(t, 600, 3600);
+	s = web_session_new(t, "bert", now);
+	assert_non_null(s);
+	bert = xasprintf("__Host-aanmeld_session=%s", s->id);
+	s = web_session_new(t, "anna", ++now);
+	first = xasprintf("__Host-aanmeld_session=%s", s->id);
+	for (i = 0; i < 2 * WEB_SESSION_MAX; i++) {
+		s = web_session_new(t, "anna", ++now);
+		assert_non_null(s);
+		mine[i % WEB_SESSION_PER_USER] = s;
+	}
+	assert_ptr_not_equal(web_session_find(t, bert, now), NULL);
+	assert_null(web_session_find(t, first, now));
+	/* her last ones live on, each in a slot of its own */
+	for (i = 0; i < WEB_SESSION_PER_USER; i++) {
+		char *h = xasprintf("__Host-aanmeld_session=%s", mine[i]->id);
+
+		assert_ptr_equal(web_session_find(t, h, now), mine[i]);
+		free(h);
+	}
+	/* a full table of other accounts: bert, idle longest, gives way */
+	for (i = 0; i < WEB_SESSION_MAX; i++) {
+		(void)snprintf(name, sizeof(name), "collega%d", i);
+		assert_non_null(web_session_new(t, name, ++now));
+	}
+	assert_null(web_session_find(t, bert, now));
+	free(bert);
+	free(first);
+	free(t);
+}
+
 static void
 test_csrf(void **state)
 {
@@ -341,6 +386,18 @@ test_limit(void **state)
 		(void)web_limit_fail(l, long_a, 100);
 	assert_false(web_limit_allowed(l, long_a, 100));
 	free(long_a);
+	/* a full table of new keys, each failing once, does not free a
+	   locked one: the fewest failures give way first */
+	web_limit_init(l, 5);
+	for (i = 0; i < 5; i++)
+		(void)web_limit_fail(l, "anna", 100);
+	for (i = 0; i < 2 * WEB_LIMIT_SLOTS; i++) {
+		char key[32];
+
+		(void)snprintf(key, sizeof(key), "naam%u", i);
+		(void)web_limit_fail(l, key, 101 + i);
+	}
+	assert_false(web_limit_allowed(l, "anna", 101 + i));
 	/* the limit is the table's own */
 	web_limit_init(l, 20);
 	for (i = 0; i < 19; i++)
@@ -624,6 +681,38 @@ test_userfile_secrecy(void **state)
 	assert_int_equal(testdir_remove(dir), 0);
 }
 
+/* A FIFO or a symbolic link put in the users file's place is refused
+   at once: opening a FIFO to read would wait for a writer, and the
+   server's one thread with it. */
+static void
+test_userfile_not_regular(void **state)
+{
+	char dir[64], *path, *err = NULL;
+	struct web_accounts a;
+
+	(void)state;
+	assert_int_equal(
+		testdir_make(dir, sizeof(dir), "test-web", false, NULL), 0);
+	path = xasprintf("%s/users", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* a hang ends the test as a failure */
+	(void)alarm(20);
+	assert_null(userfile_load(path, &err));
+	assert_non_null(strstr(err, "not a regular file"));
+	free(err);
+	err = NULL;
+	web_accounts_init(&a, path);
+	assert_false(web_accounts_has(&a, "anna"));
+	web_accounts_deinit(&a);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("/etc/passwd", path), 0);
+	assert_null(userfile_load(path, &err));
+	free(err);
+	(void)alarm(0);
+	free(path);
+	assert_int_equal(testdir_remove(dir), 0);
+}
+
 static void
 test_user_names(void **state)
 {
@@ -649,6 +738,7 @@ main(void)
 		cmocka_unit_test(test_cookie_parse),
 		cmocka_unit_test(test_session_cookie_and_expiry),
 		cmocka_unit_test(test_session_max),
+		cmocka_unit_test(test_session_per_user),
 		cmocka_unit_test(test_csrf),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_userfile),
@@ -657,6 +747,7 @@ main(void)
 		cmocka_unit_test(test_userfile_owner),
 		cmocka_unit_test(test_accounts),
 		cmocka_unit_test(test_tls_load),
+		cmocka_unit_test(test_userfile_not_regular),
 		cmocka_unit_test(test_user_names),
 	};
 

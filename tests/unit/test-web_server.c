@@ -670,6 +670,41 @@ test_strict_http(void **state)
 			       "Connection: close\r\n\r\n6\r\nuser=a\r\n0\r\n"
 			       "\r\n"),
 		400);
+	/* white space before a field's colon: a proxy in front may take
+	   it for the body's length, we did not */
+	assert_int_equal(
+		raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+			       "Content-Type: "
+			       "application/x-www-form-urlencoded\r\n"
+			       "Transfer-Encoding : chunked\r\n"
+			       "Connection: close\r\n\r\n6\r\nuser=a\r\n0\r\n"
+			       "\r\n"),
+		400);
+	assert_int_equal(raw_request(c, "GET /login HTTP/1.1\r\nHost: a\r\n"
+					"Content-Length\t: 0\r\n"
+					"Connection: close\r\n\r\n"),
+			 400);
+	/* the same folded over two lines (obs-fold) */
+	assert_int_equal(raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+					"Content-Type: "
+					"application/x-www-form-urlencoded\r\n"
+					"Content-Length: 5\r\n"
+					"Transfer-Encoding:\r\n chunked\r\n"
+					"Connection: close\r\n\r\n0\r\n\r\n"),
+			 400);
+	/* a body larger than a form is refused before it is sent: no
+	   100 Continue, no waiting for it */
+	assert_int_equal(raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+					"Content-Type: "
+					"application/x-www-form-urlencoded\r\n"
+					"Expect: 100-continue\r\n"
+					"Content-Length: 100000000\r\n\r\n"),
+			 413);
+	assert_int_equal(raw_request(c, "POST /login HTTP/1.1\r\nHost: a\r\n"
+					"Content-Type: "
+					"application/x-www-form-urlencoded\r\n"
+					"Content-Length: 5000\r\n\r\nuser="),
+			 413);
 	/* the same, well formed */
 	assert_int_equal(raw_request(c, "GET /login HTTP/1.1\r\nHost: a\r\n"
 					"Connection: close\r\n\r\n"),
@@ -755,11 +790,13 @@ fail_from(struct ctx *c, const char *xff)
 }
 
 /* X-Forwarded-For counts only from the trusted proxy, and only its last
-   address (the one the proxy saw). */
+   address (the one the proxy saw); an IPv6 client counts as its /64. */
 static void
 test_trusted_proxy(void **state)
 {
 	struct ctx *c = *state;
+	char xff[64], name[32];
+	int i;
 
 	c->trusted_proxy = "127.0.0.1";
 	assert_int_equal(start(c), 0);
@@ -771,6 +808,29 @@ test_trusted_proxy(void **state)
 	set_headers(c, "X-Forwarded-For: 192.0.2.2, 192.0.2.1", NULL);
 	expect_login(c, "anna", PASSWORD, 429);
 	set_headers(c, "X-Forwarded-For: 192.0.2.1, 192.0.2.2", NULL);
+	expect_login(c, "anna", PASSWORD, 303);
+	/* a proxy that adds a line of its own after the client's: the
+	   last line is the proxy's */
+	set_headers(c, "X-Forwarded-For: 192.0.2.2",
+		    "X-Forwarded-For: 192.0.2.1");
+	expect_login(c, "anna", PASSWORD, 429);
+	/* the same address written as IPv6 is the same client */
+	set_headers(c, "X-Forwarded-For: ::ffff:192.0.2.1", NULL);
+	expect_login(c, "anna", PASSWORD, 429);
+	/* an IPv6 client is its /64: its other addresses are held back
+	   too, a neighbouring /64 is not */
+	assert_int_equal(start(c), 0);
+	for (i = 0; i < WEB_LIMIT_ADDR_FAILURES; i++) {
+		(void)snprintf(xff, sizeof(xff),
+			       "X-Forwarded-For: 2001:db8:1:2::%x", i + 1);
+		(void)snprintf(name, sizeof(name), "iemand%d", i);
+		set_headers(c, xff, NULL);
+		expect_login(c, name, "fout-wachtwoord", 401);
+	}
+	set_headers(c, "X-Forwarded-For: 2001:db8:1:2:aaaa:bbbb:cccc:dddd",
+		    NULL);
+	expect_login(c, "anna", PASSWORD, 429);
+	set_headers(c, "X-Forwarded-For: 2001:db8:1:3::1", NULL);
 	expect_login(c, "anna", PASSWORD, 303);
 
 	/* without trusted_proxy the header is anyone's word: the peer is
@@ -836,7 +896,7 @@ static void
 test_tls(void **state)
 {
 	struct ctx *c = *state;
-	char dir[64], *cert, *key, *ca, *other, *err = NULL, *cookie;
+	char dir[64], *cert, *key, *ca, *other, *err = NULL, *cookie, *hsts;
 	struct reply r;
 	bool pki = false;
 	long status;
@@ -854,6 +914,18 @@ test_tls(void **state)
 	request(c, "/login", NULL, NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_safe_headers(&r);
+	hsts = header(&r, "Strict-Transport-Security");
+	assert_non_null(hsts);
+	assert_string_equal(hsts, "max-age=31536000");
+	free(hsts);
+	reply_free(&r);
+	/* on every answer, an error's too */
+	request(c, "/bestaat-niet", NULL, NULL, &r);
+	assert_int_equal(r.status, 404);
+	assert_safe_headers(&r);
+	hsts = header(&r, "Strict-Transport-Security");
+	assert_non_null(hsts);
+	free(hsts);
 	reply_free(&r);
 	cookie = login(c, PASSWORD, &status);
 	assert_int_equal(status, 303);
@@ -871,6 +943,11 @@ test_tls(void **state)
 	reply_free(&r);
 	web_tls_deinit(&c->tls);
 	assert_int_equal(start(c), 0);
+	/* plain HTTP (to the proxy, or on the machine) says nothing of it */
+	request(c, "/login", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(header(&r, "Strict-Transport-Security"));
+	reply_free(&r);
 	free(cert);
 	free(key);
 	free(ca);
