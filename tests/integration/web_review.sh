@@ -17,7 +17,8 @@ trap cleanup EXIT
 
 servers_setup
 port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf '[web]\nport = %s\nusers = %s\n' "$port" "$work/users" >>"$work/aanmeld.conf"
+printf '[web]\nport = %s\nusers = %s\nurl = https://aanmeld.example/\n' \
+	"$port" "$work/users" >>"$work/aanmeld.conf"
 T="2021-04-01 10:00"
 base="http://127.0.0.1:$port"
 jar=$work/cookies
@@ -76,6 +77,20 @@ eq "the confirmation reached the SMTP server" 1 \
 	"$(delivered "$(confirm_id x@utrecht-gemeente.nl)")"
 eq "the mail moved: in Verwerkt" 1 "$(in_folder Verwerkt w1)"
 eq "the mail moved: gone from Beoordelen" 0 "$(in_folder Beoordelen w1)"
+
+# approved by folder with no municipality known: the note sends staff
+# to the item's page, not to a command they cannot run
+deliver_mail n1 someone@gmail.com 'Deelname praktijkproef'
+once aanmeld "2021-04-01 10:10"
+n1=$(item_of n1)
+imap_move Beoordelen Beoordelen/Goedkeuren n1
+once aanmeld "2021-04-01 10:15"
+eq "no municipality: the note names the item's page" \
+	"open|goedkeuren kan niet: geen gemeente bekend (kies er een op https://aanmeld.example/beoordelen/$n1)" \
+	"$(sql "SELECT status || '|' || note FROM review_items WHERE id = $n1")"
+curl -s -b "$jar" "$base/beoordelen/$n1" >"$work/n1.html"
+check "the item's page shows the note and the choice" sh -c \
+	"grep -q 'geen gemeente bekend' '$work/n1.html' && grep -q 'Kies een gemeente' '$work/n1.html'"
 
 kill "$daemon" 2>/dev/null
 wait "$daemon" 2>/dev/null

@@ -802,10 +802,16 @@ test_summary_web_link(void **state)
 		 "Deelname", "GM0344", "subject matches enrol rule",
 		 "[[\"subject-rule\",\"enrol\",\"61\"]]"},
 	};
+	struct staff_failed failed[] = {
+		{12, "confirm", "p.pieters@zwolle.nl", "550 no such user",
+		 fixture_at("2021-04-01 10:00")},
+	};
 	struct staff_summary s = {
 		.since = fixture_at("2021-04-01 09:00"),
 		.reviews = reviews,
 		.n_reviews = 1,
+		.failed = failed,
+		.n_failed = 1,
 		.confirmed = 1,
 	};
 	char *subject, *body;
@@ -815,13 +821,33 @@ test_summary_web_link(void **state)
 			     fixture_at("2021-04-02 09:00"), &subject, &body);
 	assert_non_null(strstr(body, "     Bekijken:   "
 				     "https://aanmeld.vng.nl/beoordelen/7\n"));
+	/* staff with the pages resend failed mail themselves */
+	assert_non_null(strstr(body,
+			       "opnieuw versturen op\n"
+			       "    https://aanmeld.vng.nl/uitgaand (mail "
+			       "12)."));
+	assert_non_null(strstr(body, "- Alles staat ook op "
+				     "https://aanmeld.vng.nl: daar"));
+	assert_non_null(strstr(body, "- Niet afgeleverde e-mail: verstuur die "
+				     "opnieuw op\n  "
+				     "https://aanmeld.vng.nl/uitgaand.\n"));
 	assert_null(strstr(body, "aanmeld show"));
+	assert_null(strstr(body, "aanmeld retry"));
+	assert_null(strstr(body, "beheerder om die opnieuw"));
+	assert_null(strstr(body, "{{"));
 	free(subject);
 	free(body);
 	staff_summary_render(&s, rules, "Beoordelen", NULL,
 			     fixture_at("2021-04-02 09:00"), &subject, &body);
 	assert_non_null(strstr(body, "2 (voor de beheerder: aanmeld show 2)"));
+	assert_non_null(strstr(body, "Voor de beheerder: aanmeld retry 12\n"));
+	assert_non_null(strstr(body, "Wat kunt u doen?\n- Berichten te "
+				     "beoordelen:"));
+	assert_non_null(strstr(body, "- Niet afgeleverde e-mail: vraag de "
+				     "beheerder om die opnieuw te\n  "
+				     "versturen.\n"));
 	assert_null(strstr(body, "/beoordelen/"));
+	assert_null(strstr(body, "Alles staat ook op"));
 	free(subject);
 	free(body);
 }
