@@ -203,7 +203,7 @@ cli_review_history(struct runtime *rt, int argc, char **argv)
 	const char *code = NULL;
 	char *err = NULL;
 	int64_t id = 0;
-	size_t i, j;
+	size_t i, j, n;
 	int rc;
 
 	if (argc > 2) {
@@ -239,15 +239,19 @@ cli_review_history(struct runtime *rt, int argc, char **argv)
 	}
 	for (i = 0; i < rows.n; i++) {
 		row = &rows.v[i];
-		for (j = 0; i == 0 && j < row->n; j++)
-			printf("%s%s", row->names[j],
-			       j + 1 < row->n ? "\t" : "\n");
-		for (j = 0; j < row->n; j++) {
+		/* the reasons' codes are for the pages: the detail says
+		   the same in English */
+		n = row->n;
+		if (n > 0 && strcmp(row->names[n - 1], "reason_codes") == 0)
+			n--;
+		for (j = 0; i == 0 && j < n; j++)
+			printf("%s%s", row->names[j], j + 1 < n ? "\t" : "\n");
+		for (j = 0; j < n; j++) {
 			/* one line per event, whatever the detail holds */
 			escape_fputs(row->values[j] != NULL ? row->values[j]
 							    : "-",
 				     ESCAPE_LINE, stdout);
-			putchar(j + 1 < row->n ? '\t' : '\n');
+			putchar(j + 1 < n ? '\t' : '\n');
 		}
 	}
 	if (rows.n == 0)

@@ -332,7 +332,10 @@ store_review_history(struct store *s, const char *code, int64_t item,
 	sqlite3_stmt *st = store_prepare(
 		s,
 		"SELECT datetime(a.at, 'unixepoch', 'localtime') AS at,"
-		" a.actor, a.what, a.message, a.gemeente, a.detail"
+		" a.actor, a.what, a.message, a.gemeente, a.detail,"
+		/* the intake's reasons as codes, for staff in Dutch */
+		" CASE WHEN a.actor = 'aanmeldd' THEN (SELECT m.reason_codes"
+		" FROM messages m WHERE m.id = a.message) END AS reason_codes"
 		" FROM audit a WHERE (?1 IS NULL OR a.gemeente = ?1)"
 		" AND (?2 = 0 OR a.message = (SELECT message FROM review_items"
 		" WHERE id = ?2)) ORDER BY a.id",

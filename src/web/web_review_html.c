@@ -535,6 +535,32 @@ web_review_html_item(struct buf *b, const char *user, const char *csrf,
 	return rc == 0 ? 0 : -1;
 }
 
+/* The history's explanation for staff: the intake's reasons in Dutch,
+   a note (Dutch already), else the audit's own technical English,
+   folded away and marked as English. */
+static int
+explanation(struct buf *b, const struct cli_row *r)
+{
+	const char *detail = cli_rows_value(r, "detail");
+	const char *codes = cli_rows_value(r, "reason_codes");
+	const char *what = cli_rows_value(r, "what");
+	int rc = buf_adds(b, "<td>");
+
+	if (codes != NULL) {
+		rc |= reasons(b, detail, codes, LIST_TEXT_MAX);
+	} else if (what != NULL && strcmp(what, "returned") == 0) {
+		rc |= web_html_escape_cut(b, detail, LIST_TEXT_MAX);
+	} else if (detail != NULL && detail[0] != '\0') {
+		rc |= buf_adds(b, "<details><summary>Technische details"
+				  "</summary><span lang=\"en\">");
+		rc |= web_html_escape_cut(b, detail, LIST_TEXT_MAX);
+		rc |= buf_adds(b, "</span></details>");
+	} else {
+		rc |= buf_adds(b, "–");
+	}
+	return rc | buf_adds(b, "</td>");
+}
+
 int
 web_review_html_history(struct buf *b, const char *user, const char *csrf,
 			const char *filter, const struct cli_rows *rows)
@@ -588,6 +614,8 @@ web_review_html_history(struct buf *b, const char *user, const char *csrf,
 				rc |= buf_adds(b, "</td>");
 			} else if (strcmp(cols[j][0], "at") == 0) {
 				rc |= when_cell(b, val);
+			} else if (strcmp(cols[j][0], "detail") == 0) {
+				rc |= explanation(b, r);
 			} else {
 				rc |= list_cell(b, val);
 			}

@@ -499,6 +499,23 @@ test_history(void **state)
 	assert_non_null(strstr(b, "goedgekeurd"));
 	assert_null(strstr(b, "genegeerd"));
 	free(b);
+	/* the intake's reasons in Dutch; the technical English folded
+	   away and marked as English */
+	fixture_exec(c->f->path,
+		     "UPDATE messages SET reason_codes ="
+		     " '[[\"lookalike\",\"utrecht-gemeente.nl\",\"utrecht.nl\","
+		     "\"GM0344\",\"Utrecht\"]]' WHERE id = 2;"
+		     "INSERT INTO audit (at, actor, what, message, detail)"
+		     " VALUES (1617264000, 'aanmeldd', 'review', 2,"
+		     " 'sender domain utrecht-gemeente.nl looks like"
+		     " utrecht.nl');");
+	b = get(c, "/geschiedenis", 200);
+	assert_non_null(strstr(b, "lijkt op utrecht.nl"));
+	assert_null(strstr(b, ">sender domain"));
+	assert_non_null(strstr(b, "<details><summary>Technische details"
+				  "</summary><span lang=\"en\">"));
+	free(b);
+	fixture_exec(c->f->path, "DELETE FROM audit WHERE actor = 'aanmeldd'");
 	/* typed in the form: lower case, or left empty */
 	b = get(c, "/geschiedenis?code=gm0344", 200);
 	assert_non_null(strstr(b, "Alleen gemeente Utrecht (GM0344)"));
