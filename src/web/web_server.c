@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "escape.h"
@@ -602,6 +603,36 @@ make_addr(const struct web_server_settings *set, struct sockaddr_storage *ss)
 	return -1;
 }
 
+/* Why the library could not listen on ss, as bind(2) says it (the
+   library does not tell): a port in use, say, with what to do. */
+static const char *
+bind_error(const struct sockaddr_storage *ss)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int e;
+
+	if (fd == -1)
+		return strerror(errno);
+	if (bind(fd, (const struct sockaddr *)ss,
+		 ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					   : sizeof(struct sockaddr_in)) == 0) {
+		close(fd);
+		return "the HTTP library refused to start (see the log above)";
+	}
+	e = errno;
+	close(fd);
+	if (e == EADDRINUSE)
+		return "the port is in use by another program: stop it, or "
+		       "choose another [web] port";
+	if (e == EACCES)
+		return "a port below 1024 needs root: choose a [web] port "
+		       "above 1023 and let the proxy forward to it";
+	if (e == EADDRNOTAVAIL)
+		return "no network interface of this machine has that "
+		       "address: check [web] listen";
+	return strerror(e);
+}
+
 bool
 web_server_loopback(const char *listen)
 {
@@ -673,9 +704,10 @@ web_server_start(const struct web_server_settings *set, char **error_r)
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_ARRAY,
 		tls_options(set, tls), MHD_OPTION_END);
 	if (w->mhd == NULL) {
-		*error_r = xasprintf("cannot listen on %s port %u%s",
+		*error_r = xasprintf("cannot listen on %s port %u%s: %s",
 				     set->listen, (unsigned)set->port,
-				     set->tls_cert != NULL ? " with TLS" : "");
+				     set->tls_cert != NULL ? " with TLS" : "",
+				     bind_error(&ss));
 		web_accounts_deinit(&w->staff);
 		free(w);
 		return NULL;

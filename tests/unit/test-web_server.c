@@ -1490,11 +1490,47 @@ test_overview_more(void **state)
 	free(token);
 }
 
+/* A port another program holds: the start says so, and what to do. */
+static void
+test_port_in_use(void **state)
+{
+	struct ctx *c = *state;
+	struct web_server_settings set;
+	struct sockaddr_in in;
+	socklen_t len = sizeof(in);
+	struct web_server *w;
+	char *err = NULL;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	memset(&in, 0, sizeof(in));
+	in.sin_family = AF_INET;
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&in, sizeof(in)), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&in, &len), 0);
+	memset(&set, 0, sizeof(set));
+	set.listen = "127.0.0.1";
+	set.port = ntohs(in.sin_port);
+	set.users = c->users;
+	set.idle = 30 * 60;
+	set.capacity = 5;
+	set.store = c->ro;
+	set.config = c->cfg;
+	set.rules = c->r;
+	w = web_server_start(&set, &err);
+	assert_null(w);
+	assert_non_null(strstr(err, "the port is in use by another program"));
+	free(err);
+	close(fd);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_login_page),
+		cmocka_unit_test(test_port_in_use),
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test(test_overview_and_logout),
 		cmocka_unit_test(test_users_file_readable),
