@@ -279,8 +279,12 @@ post(struct web_request *r, enum verb v)
 	if (why != NULL)
 		return refuse(r, v, why);
 	lower = util_lowercase(xstrdup(addr));
-	log_info("web: %s: %s %s %s done, %u cancellations queued",
-		 r->session->user, english[v], r->arg, lower, cancels);
+	if (v == REMOVE)
+		log_info("web: %s: %s %s %s, %u cancellations queued",
+			 r->session->user, english[v], r->arg, lower, cancels);
+	else
+		log_info("web: %s: %s %s %s", r->session->user, english[v],
+			 r->arg, lower);
 	rc = answer(r, "gedaan", done_word[v], lower);
 	free(lower);
 	return rc;
