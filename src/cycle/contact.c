@@ -30,12 +30,18 @@ municipality(const struct rules *r, const char *code, char **error_r)
 	return g;
 }
 
+bool
+contact_address_valid(const char *addr)
+{
+	return mailaddr_valid(addr) && compose_addr_is_safe(addr);
+}
+
 /* addr in lower case when it is one plain mailbox, else NULL with
  *error_r. */
 static char *
 address(const char *addr, char **error_r)
 {
-	if (!mailaddr_valid(addr) || !compose_addr_is_safe(addr)) {
+	if (!contact_address_valid(addr)) {
 		*error_r = xasprintf("%s is no plain e-mail address "
 				     "(name@domain)",
 				     addr);
@@ -81,23 +87,17 @@ contact_clear_bounce(struct store *s, const struct rules *r, const char *code,
 	return rc;
 }
 
-int
-contact_remove(struct store *s, const struct rules *r, const struct config *cfg,
-	       const char *code, const char *addr, const char *actor,
-	       time_t now, unsigned *cancels_r, char **error_r)
+/* contact_cancels() for g and lower, an address in lower case. */
+static int
+cancels(struct store *s, const struct rules *r, const struct config *cfg,
+	const struct gemeente *g, const char *lower, time_t now,
+	struct outmail_list *mails, char **error_r)
 {
-	const struct gemeente *g = municipality(r, code, error_r);
-	char *lower = g != NULL ? address(addr, error_r) : NULL, *detail;
 	struct schedule_contact *contacts = NULL;
 	struct schedule_item *items = NULL;
 	size_t n_contacts = 0, n_items = 0, i;
-	struct outmail_list mails;
 	int rc;
 
-	*cancels_r = 0;
-	if (lower == NULL)
-		return -1;
-	outmail_list_init(&mails);
 	rc = store_programme_contacts_of(s, g->code, &contacts, &n_contacts,
 					 error_r);
 	if (rc == 0)
@@ -108,8 +108,44 @@ contact_remove(struct store *s, const struct rules *r, const struct config *cfg,
 		if (strcasecmp(contacts[i].addr, lower) == 0 &&
 		    contacts[i].status == SCHEDULE_CONFIRMED)
 			rc = letter_cancels(&contacts[i], items, n_items, r,
-					    cfg, now, &mails, error_r);
+					    cfg, now, mails, error_r);
 	}
+	store_programme_contacts_free(contacts, n_contacts);
+	free(items);
+	return rc;
+}
+
+int
+contact_cancels(struct store *s, const struct rules *r,
+		const struct config *cfg, const char *code, const char *addr,
+		time_t now, struct outmail_list *mails, char **error_r)
+{
+	const struct gemeente *g = municipality(r, code, error_r);
+	char *lower = g != NULL ? address(addr, error_r) : NULL;
+	int rc;
+
+	if (lower == NULL)
+		return -1;
+	rc = cancels(s, r, cfg, g, lower, now, mails, error_r);
+	free(lower);
+	return rc;
+}
+
+int
+contact_remove(struct store *s, const struct rules *r, const struct config *cfg,
+	       const char *code, const char *addr, const char *actor,
+	       time_t now, unsigned *cancels_r, char **error_r)
+{
+	const struct gemeente *g = municipality(r, code, error_r);
+	char *lower = g != NULL ? address(addr, error_r) : NULL, *detail;
+	struct outmail_list mails;
+	int rc;
+
+	*cancels_r = 0;
+	if (lower == NULL)
+		return -1;
+	outmail_list_init(&mails);
+	rc = cancels(s, r, cfg, g, lower, now, &mails, error_r);
 	if (rc == 0) {
 		detail = xasprintf("%s removed from %s %s", lower, g->code,
 				   g->name);
@@ -120,8 +156,6 @@ contact_remove(struct store *s, const struct rules *r, const struct config *cfg,
 	if (rc == 0)
 		*cancels_r = (unsigned)mails.n;
 	outmail_list_deinit(&mails);
-	store_programme_contacts_free(contacts, n_contacts);
-	free(items);
 	free(lower);
 	return rc;
 }

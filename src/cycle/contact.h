@@ -15,11 +15,17 @@
 #ifndef AANMELD_CONTACT_H
 #define AANMELD_CONTACT_H
 
+#include <stdbool.h>
 #include <time.h>
 
 struct config;
+struct outmail_list;
 struct rules;
 struct store;
+
+/* Whether addr may be a contact: one plain mailbox (name@domain) that
+   is safe in a header.  The other functions refuse any other. */
+bool contact_address_valid(const char *addr);
 
 /* Adds addr to code's contacts on actor's behalf.  0, or -1 with
    *error_r (heap): a code of no municipality, an address that is no
@@ -34,6 +40,14 @@ int contact_add(struct store *s, const struct rules *r, const char *code,
 int contact_clear_bounce(struct store *s, const struct rules *r,
 			 const char *code, const char *addr, const char *actor,
 			 time_t now, char **error_r);
+/* The CANCELs contact_remove() would queue for addr, a contact of
+   code, appended to mails (the caller's): one per session still to
+   come when code holds a place, none on the waiting list.  Writes
+   nothing.  0, or -1 with *error_r (heap). */
+int contact_cancels(struct store *s, const struct rules *r,
+		    const struct config *cfg, const char *code,
+		    const char *addr, time_t now, struct outmail_list *mails,
+		    char **error_r);
 /* Removes addr from code's contacts, with the CANCELs; *cancels_r
    counts them.  0, or -1 with *error_r (heap). */
 int contact_remove(struct store *s, const struct rules *r,

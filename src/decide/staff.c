@@ -518,25 +518,31 @@ events_block(const struct staff_event *e, size_t n, bool answer)
 }
 
 static char *
-news_withdrawn(const struct staff_summary *s, const struct rules *r, time_t now)
+news_withdrawn(const struct staff_summary *s, const struct rules *r,
+	       const char *web_url, time_t now)
 {
 	(void)r;
+	(void)web_url;
 	(void)now;
 	return events_block(s->withdrawn, s->n_withdrawn, false);
 }
 
 static char *
-news_promoted(const struct staff_summary *s, const struct rules *r, time_t now)
+news_promoted(const struct staff_summary *s, const struct rules *r,
+	      const char *web_url, time_t now)
 {
 	(void)r;
+	(void)web_url;
 	(void)now;
 	return events_block(s->promoted, s->n_promoted, false);
 }
 
 static char *
-news_answers(const struct staff_summary *s, const struct rules *r, time_t now)
+news_answers(const struct staff_summary *s, const struct rules *r,
+	     const char *web_url, time_t now)
 {
 	(void)r;
+	(void)web_url;
 	(void)now;
 	return events_block(s->answers, s->n_answers, true);
 }
@@ -599,11 +605,12 @@ add_undelivered(struct buf *b, const struct staff_summary *s,
 
 static char *
 news_deliveries(const struct staff_summary *s, const struct rules *r,
-		time_t now)
+		const char *web_url, time_t now)
 {
 	struct buf b, line;
 	char when[64], *text;
 
+	(void)web_url;
 	buf_init(&b, 1024 * 1024);
 	for (size_t i = 0; i < s->n_deliveries && i < LIST_MAX; i++) {
 		const struct staff_delivery *d = &s->deliveries[i];
@@ -629,10 +636,11 @@ news_deliveries(const struct staff_summary *s, const struct rules *r,
 }
 
 static char *
-news_bounces(const struct staff_summary *s, const struct rules *r, time_t now)
+news_bounces(const struct staff_summary *s, const struct rules *r,
+	     const char *web_url, time_t now)
 {
 	struct buf b, line;
-	char when[64], *text;
+	char when[64], *text, *link;
 
 	(void)r;
 	(void)now;
@@ -660,7 +668,18 @@ news_bounces(const struct staff_summary *s, const struct rules *r, time_t now)
 			add_wrapped(&b, "    ", text, 4);
 			free(text);
 		}
-		if (v->code != NULL) {
+		if (v->code != NULL && web_url != NULL) {
+			/* with the pages staff add the new address
+			   themselves */
+			link = web_link(web_url, "/gemeenten");
+			text = xasprintf("Er gaat geen e-mail meer naar dit "
+					 "adres. Vraag de gemeente om een "
+					 "ander adres en voeg dat toe op %s.",
+					 link);
+			add_wrapped(&b, "    ", text, 4);
+			free(text);
+			free(link);
+		} else if (v->code != NULL) {
 			/* staff cannot add a contact themselves: the
 			   operator does, so the command stays whole */
 			add_wrapped(&b, "    ",
@@ -690,7 +709,7 @@ static const struct {
 	const char *title;
 	size_t offset_n; /* of the count in struct staff_summary */
 	char *(*block)(const struct staff_summary *s, const struct rules *r,
-		       time_t now);
+		       const char *web_url, time_t now);
 } news_sections[] = {
 #define NEWS(title, n, fn)                                                     \
 	{                                                                      \
@@ -706,7 +725,8 @@ static const struct {
 
 /* The news sections as one text for {{summary_news}}. */
 static char *
-news_text(const struct staff_summary *s, const struct rules *r, time_t now)
+news_text(const struct staff_summary *s, const struct rules *r,
+	  const char *web_url, time_t now)
 {
 	struct buf b;
 
@@ -715,7 +735,7 @@ news_text(const struct staff_summary *s, const struct rules *r, time_t now)
 		size_t n = *(const size_t *)(const void *)((const char *)s +
 							   news_sections[i]
 								   .offset_n);
-		char *block = news_sections[i].block(s, r, now);
+		char *block = news_sections[i].block(s, r, web_url, now);
 
 		(void)buf_addf(&b, "%s%s (%zu)\n", i > 0 ? "\n" : "",
 			       news_sections[i].title, n);
@@ -774,7 +794,7 @@ staff_summary_render(const struct staff_summary *s, const struct rules *r,
 	blocks[2] = block_or_none(
 		enrolment_block(s->waitlist, s->n_waitlist, true));
 	blocks[3] = block_or_none(failed_block(s, web_url));
-	blocks[4] = block_or_none(news_text(s, r, now));
+	blocks[4] = block_or_none(news_text(s, r, web_url, now));
 	/* what staff can do, with the pages when they have them */
 	if (web_url != NULL) {
 		link = web_link(web_url, "");

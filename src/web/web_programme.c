@@ -14,6 +14,7 @@
 #include "store_attendance.h"
 #include "store_programme.h"
 #include "util.h"
+#include "web_contact.h"
 #include "web_programme.h"
 #include "web_programme_html.h"
 #include "web_request.h"
@@ -150,6 +151,9 @@ notice(struct web_request *r, const struct export_table *t, bool *refused_r)
 			*refused_r = true;
 		}
 	}
+	/* the contacts' notices, with their own words */
+	if (text == NULL)
+		text = web_contact_notice(r, t, code, who, refused_r);
 	free(who);
 	return text;
 }

@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "export.h"
 #include "nldate.h"
+#include "web_contact_html.h"
 #include "web_html.h"
 #include "web_programme_html.h"
 
@@ -52,9 +53,11 @@ answer(const char *a)
 }
 
 /* The contacts of the municipality whose rows start at first, with the
-   answer of each to each invitation. */
+   answer of each to each invitation, and with csrf (NULL: withdrawn,
+   nothing to change) the buttons of each. */
 static int
-contacts(struct buf *b, const struct export_table *t, size_t first)
+contacts(struct buf *b, const struct export_table *t, size_t first,
+	 const char *csrf)
 {
 	const struct store_attendance_contact *c = contact(t, first);
 	char when[64];
@@ -73,6 +76,8 @@ contacts(struct buf *b, const struct export_table *t, size_t first)
 		rc |= web_html_escape(b, t->titles[k]);
 		rc |= buf_adds(b, "</th>");
 	}
+	if (csrf != NULL)
+		rc |= buf_adds(b, "<th scope=\"col\">Wijzigen</th>");
 	rc |= buf_adds(b, "</tr></thead>\n<tbody>\n");
 	for (i = first; i < t->n_rows && (i == first || !first_of_code(t, i));
 	     i++) {
@@ -94,6 +99,11 @@ contacts(struct buf *b, const struct export_table *t, size_t first)
 		for (k = 0; k < t->n_items; k++) {
 			rc |= buf_adds(b, "<td>");
 			rc |= web_html_escape(b, answer(t->rows[i].answers[k]));
+			rc |= buf_adds(b, "</td>");
+		}
+		if (csrf != NULL) {
+			rc |= buf_adds(b, "<td>");
+			rc |= web_contact_html_buttons(b, csrf, c);
 			rc |= buf_adds(b, "</td>");
 		}
 		rc |= buf_adds(b, "</tr>\n");
@@ -145,6 +155,7 @@ static int
 one(struct buf *b, const struct web_programme_list *v, size_t first, bool full)
 {
 	const struct store_attendance_contact *c = contact(v->table, first);
+	const char *csrf = strcmp(c->status, "withdrawn") != 0 ? v->csrf : NULL;
 	char when[64];
 	int rc = 0;
 
@@ -157,7 +168,9 @@ one(struct buf *b, const struct web_programme_list *v, size_t first, bool full)
 	if (strcmp(c->status, "waitlist") == 0)
 		rc |= buf_addf(b, "; plaats %zu op de wachtlijst", c->place);
 	rc |= buf_adds(b, ".</p>\n");
-	rc |= contacts(b, v->table, first);
+	rc |= contacts(b, v->table, first, csrf);
+	if (csrf != NULL)
+		rc |= web_contact_html_add(b, csrf, c->code);
 	rc |= actions(b, v, c, full);
 	return rc | buf_adds(b, "</section>\n");
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "web_contact.h"
 #include "web_outbox.h"
 #include "web_overview.h"
 #include "web_programme.h"
@@ -22,6 +23,10 @@ static const struct web_route routes[] = {
 	{false, "/gemeenten/*/terugtrekken", web_programme_withdraw_get},
 	{true, "/gemeenten/*/terugtrekken", web_programme_withdraw_post},
 	{true, "/gemeenten/*/plaats-geven", web_programme_promote_post},
+	{true, "/gemeenten/*/contact-toevoegen", web_contact_add_post},
+	{false, "/gemeenten/*/contact-verwijderen", web_contact_remove_get},
+	{true, "/gemeenten/*/contact-verwijderen", web_contact_remove_post},
+	{true, "/gemeenten/*/contact-herstellen", web_contact_restore_post},
 	{false, "/uitgaand", web_outbox_get},
 	{true, "/uitgaand/*/opnieuw", web_outbox_retry_post},
 	{true, "/uitgaand/*/annuleren", web_outbox_cancel_post},

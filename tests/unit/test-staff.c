@@ -806,12 +806,18 @@ test_summary_web_link(void **state)
 		{12, "confirm", "p.pieters@zwolle.nl", "550 no such user",
 		 fixture_at("2021-04-01 10:00")},
 	};
+	struct staff_bounce bounces[] = {
+		{fixture_at("2021-04-01 11:00"), "confirm",
+		 "j.jansen@utrecht.nl", "GM0344", "Utrecht", "550 5.1.1"},
+	};
 	struct staff_summary s = {
 		.since = fixture_at("2021-04-01 09:00"),
 		.reviews = reviews,
 		.n_reviews = 1,
 		.failed = failed,
 		.n_failed = 1,
+		.bounces = bounces,
+		.n_bounces = 1,
 		.confirmed = 1,
 	};
 	char *subject, *body;
@@ -819,6 +825,8 @@ test_summary_web_link(void **state)
 	(void)state;
 	staff_summary_render(&s, rules, "Beoordelen", "https://aanmeld.vng.nl/",
 			     fixture_at("2021-04-02 09:00"), &subject, &body);
+	if (getenv("STAFF_SHOW") != NULL)
+		printf("%s\n\n%s", subject, body);
 	assert_non_null(strstr(body, "     Bekijken:   "
 				     "https://aanmeld.vng.nl/beoordelen/7\n"));
 	/* staff with the pages resend failed mail themselves */
@@ -834,6 +842,13 @@ test_summary_web_link(void **state)
 	assert_null(strstr(body, "aanmeld show"));
 	assert_null(strstr(body, "aanmeld retry"));
 	assert_null(strstr(body, "beheerder om die opnieuw"));
+	/* a bounced contact's new address: staff add it themselves */
+	assert_non_null(strstr(body, "    Er gaat geen e-mail meer naar dit "
+				     "adres. Vraag de gemeente om een\n"
+				     "    ander adres en voeg dat toe op "
+				     "https://aanmeld.vng.nl/gemeenten.\n"));
+	assert_null(strstr(body, "aanmeld contact"));
+	assert_null(strstr(body, "door aan de beheerder"));
 	assert_null(strstr(body, "{{"));
 	free(subject);
 	free(body);
@@ -848,6 +863,10 @@ test_summary_web_link(void **state)
 				     "versturen.\n"));
 	assert_null(strstr(body, "/beoordelen/"));
 	assert_null(strstr(body, "Alles staat ook op"));
+	assert_non_null(strstr(body, "geef dat door aan de beheerder.\n"
+				     "    (voor de beheerder: aanmeld contact "
+				     "add GM0344 ADRES)\n"));
+	assert_null(strstr(body, "/gemeenten"));
 	free(subject);
 	free(body);
 }

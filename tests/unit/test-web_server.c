@@ -9,6 +9,7 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -29,6 +30,7 @@
 #include "config.h"
 #include "fixture.h"
 #include "programme.h"
+#include "remind.h"
 #include "rules.h"
 #include "store.h"
 #include "testdir.h"
@@ -1525,6 +1527,376 @@ test_port_in_use(void **state)
 	close(fd);
 }
 
+/* The contacts' clock: before the first session (13 April). */
+#define CONTACT_NOW "2021-04-01 12:00"
+
+/* Runs aanmeld contact verb code addr on the test's database at
+   CONTACT_NOW: its exit status. */
+static int
+cli_contact(struct ctx *c, const char *verb, const char *code, const char *addr)
+{
+	const char *dir = getenv("builddir");
+	char *conf = xasprintf("%s/aanmeld.conf", c->f->dir), *cmd;
+	FILE *p;
+	int rc;
+
+	p = fopen(conf, "w");
+	assert_non_null(p);
+	fprintf(p, "[main]\nrules = %s/rules\nspool = %s\ndatabase = %s\n",
+		TOP_SRCDIR, c->f->dir, c->f->path);
+	assert_int_equal(fclose(p), 0);
+	cmd = xasprintf("'%s/../src/aanmeld' -c '%s' --now '%s' contact %s "
+			"%s %s >/dev/null",
+			dir != NULL ? dir : ".", conf, CONTACT_NOW, verb, code,
+			addr);
+	rc = system(cmd);
+	free(cmd);
+	free(conf);
+	assert_true(rc != -1 && WIFEXITED(rc));
+	return WEXITSTATUS(rc);
+}
+
+/* The scheduler's pass at CONTACT_NOW, as the daemon runs it next. */
+static void
+remind(struct ctx *c)
+{
+	struct remind_stats st;
+	char *err = NULL;
+
+	if (remind_run(c->f->s, c->r, c->cfg, fixture_at(CONTACT_NOW), &st,
+		       &err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		free(err);
+		fail();
+	}
+}
+
+/* The rows of "head WHERE col = 'a' tail" and of the same for b that
+   differ, in the test's database: 0 when both have the same. */
+static long long
+differ(struct ctx *c, const char *head, const char *col, const char *tail,
+       const char *a, const char *b)
+{
+	char *qa = xasprintf("%s WHERE %s = '%s' %s", head, col, a, tail);
+	char *qb = xasprintf("%s WHERE %s = '%s' %s", head, col, b, tail);
+	char *sql = xasprintf("SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
+			      " + (SELECT count(*) FROM (%s EXCEPT %s))",
+			      qa, qb, qb, qa);
+	long long n = q(c, sql);
+
+	free(sql);
+	free(qa);
+	free(qb);
+	return n;
+}
+
+/* The kinds of mail to an address, and how many of each. */
+#define KINDS "SELECT kind, count(*) FROM outbox", "rcpt", "GROUP BY kind"
+
+static void
+test_contact_add(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *b;
+	struct reply r;
+
+	seed(c);
+	assert_int_equal(util_clock_set(CONTACT_NOW), 0);
+	session(c, &cookie, &token);
+	b = page(c, "/gemeenten", cookie);
+	assert_non_null(strstr(b, "<form method=\"post\" action=\"/gemeenten/"
+				  "GM0344/contact-toevoegen\">"));
+	assert_non_null(strstr(b, "<label for=\"adres-GM0344\">E-mailadres van "
+				  "een nieuwe contactpersoon</label>\n<input "
+				  "type=\"email\" name=\"adres\" "
+				  "id=\"adres-GM0344\" required"));
+	assert_non_null(strstr(b, ">Contactpersoon toevoegen</button>"));
+	assert_non_null(strstr(b, "action=\"/gemeenten/GM0228/"
+				  "contact-toevoegen\""));
+	free(b);
+
+	/* no token, a GET, a bad address, an unknown code: nothing */
+	post_expect(c, "/gemeenten/GM0344/contact-toevoegen", NULL,
+		    "adres=n%40utrecht.nl", cookie, NULL);
+	request(c, "/gemeenten/GM0344/contact-toevoegen?adres=n%40utrecht.nl",
+		NULL, cookie, &r);
+	assert_int_equal(r.status, 405);
+	reply_free(&r);
+	post_expect(c, "/gemeenten/GM0344/contact-toevoegen", token,
+		    "adres=geen-adres", cookie,
+		    "/gemeenten?fout=adres-ongeldig&gemeente=GM0344");
+	post_expect(c, "/gemeenten/GM0344/contact-toevoegen", token,
+		    "adres=%3Cb%3Ex%3C%2Fb%3E%40utrecht.nl", cookie,
+		    "/gemeenten?fout=adres-ongeldig&gemeente=GM0344");
+	post_expect(c, "/gemeenten/GM0344/contact-toevoegen", token,
+		    "adres=n%40utrecht.nl%0D%0ABcc%3A+x%40evil.example", cookie,
+		    "/gemeenten?fout=adres-ongeldig&gemeente=GM0344");
+	post_expect(c, "/gemeenten/GM0344/contact-toevoegen", token, "", cookie,
+		    "/gemeenten?fout=adres-ongeldig&gemeente=GM0344");
+	post_expect(c, "/gemeenten/GM9999/contact-toevoegen", token,
+		    "adres=n%40utrecht.nl", cookie,
+		    "/gemeenten?fout=onbekend&gemeente=GM9999");
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts"), 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), 0);
+	b = page(c, "/gemeenten?fout=adres-ongeldig&gemeente=GM0344", cookie);
+	assert_non_null(strstr(b, "<p role=\"alert\">Het e-mailadres voor "
+				  "Utrecht (GM0344) is geen geldig adres; "
+				  "vult u het in als naam@gemeente.nl. Er is "
+				  "niets veranderd.</p>"));
+	free(b);
+
+	/* as aanmeld contact add: the row, the audit, and the next pass
+	   invites it */
+	post_expect(c, "/gemeenten/GM0344/contact-toevoegen", token,
+		    "adres=N.Nieuw%40Utrecht.nl", cookie,
+		    "/gemeenten?gedaan=contact-toegevoegd&gemeente=GM0344"
+		    "&adres=n.nieuw@utrecht.nl");
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts WHERE"
+			      " code = 'GM0344' AND address ="
+			      " 'n.nieuw@utrecht.nl'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit WHERE"
+			      " actor = 'web:anna' AND what = 'contact add'"
+			      " AND gemeente = 'GM0344'"),
+			 1);
+	assert_int_equal(cli_contact(c, "add", "GM0193", "N.Nieuw@Zwolle.nl"),
+			 0);
+	remind(c);
+	assert_true(q(c, "SELECT count(*) FROM outbox WHERE"
+			 " rcpt = 'n.nieuw@utrecht.nl'"
+			 " AND kind = 'invitation'") >= 1);
+	assert_int_equal(
+		differ(c, KINDS, "n.nieuw@utrecht.nl", "n.nieuw@zwolle.nl"), 0);
+	assert_int_equal(differ(c,
+				"SELECT name, undeliverable_at, undeliverable"
+				" FROM contacts",
+				"address", "", "n.nieuw@utrecht.nl",
+				"n.nieuw@zwolle.nl"),
+			 0);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit WHERE"
+			      " actor LIKE 'cli:%' AND what = 'contact add'"
+			      " AND gemeente = 'GM0193'"),
+			 1);
+	b = page(c,
+		 "/gemeenten?gedaan=contact-toegevoegd&gemeente=GM0344"
+		 "&adres=n.nieuw%40utrecht.nl",
+		 cookie);
+	assert_non_null(strstr(b, "role=\"status\">n.nieuw@utrecht.nl is "
+				  "contactpersoon van Utrecht (GM0344) "
+				  "geworden. Het adres krijgt bij de volgende "
+				  "ronde van de verwerking de uitnodigingen"));
+	free(b);
+	/* a link cannot say what did not happen */
+	b = page(c,
+		 "/gemeenten?gedaan=contact-toegevoegd&gemeente=GM0344"
+		 "&adres=x%40utrecht.nl",
+		 cookie);
+	assert_null(strstr(b, "role=\"status\""));
+	free(b);
+
+	/* twice (in other letters), or to a waiting list: refused or as
+	   the CLI */
+	post_expect(c, "/gemeenten/GM0344/contact-toevoegen", token,
+		    "adres=n.nieuw%40UTRECHT.nl", cookie,
+		    "/gemeenten?fout=al-contact&gemeente=GM0344");
+	assert_int_equal(cli_contact(c, "add", "GM0193", "n.nieuw@zwolle.nl"),
+			 1);
+	post_expect(c, "/gemeenten/GM0228/contact-toevoegen", token,
+		    "adres=q%40ede.nl", cookie,
+		    "/gemeenten?gedaan=contact-toegevoegd&gemeente=GM0228"
+		    "&adres=q@ede.nl");
+	b = page(c,
+		 "/gemeenten?gedaan=contact-toegevoegd&gemeente=GM0228"
+		 "&adres=q%40ede.nl",
+		 cookie);
+	assert_non_null(strstr(b, "Het adres krijgt de uitnodigingen zodra "
+				  "de gemeente een plaats krijgt."));
+	assert_no_markup(b);
+	free(b);
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts"), 4);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), 3);
+	free(cookie);
+	free(token);
+}
+
+static void
+test_contact_remove(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *b, *want;
+	long long cancels;
+	struct reply r;
+
+	seed(c);
+	assert_int_equal(util_clock_set(CONTACT_NOW), 0);
+	fixture_exec(c->f->path,
+		     "INSERT INTO contacts (code, address, name, added_at)"
+		     " VALUES ('GM0344', 'a@utrecht.nl', '<img src=x>', 1),"
+		     " ('GM0344', 'b@utrecht.nl', 'Bea', 1),"
+		     " ('GM0193', 'a@zwolle.nl', 'Ab', 1),"
+		     " ('GM0193', 'b@zwolle.nl', 'Bo', 1)");
+	remind(c);
+	session(c, &cookie, &token);
+	b = page(c, "/gemeenten", cookie);
+	assert_no_markup(b);
+	assert_non_null(strstr(b, "<th scope=\"col\">Wijzigen</th>"));
+	assert_non_null(strstr(b, "<form method=\"get\" action=\"/gemeenten/"
+				  "GM0344/contact-verwijderen\">\n<input "
+				  "type=\"hidden\" name=\"adres\" "
+				  "value=\"a@utrecht.nl\">\n<button "
+				  "type=\"submit\" class=\"gevaar\">"
+				  "Verwijderen</button>"));
+	/* nothing came back: no button for it */
+	assert_null(strstr(b, "Adres werkt weer"));
+	free(b);
+
+	/* the question changes nothing and says what is sent */
+	cancels = q(c, "SELECT count(*) FROM outbox WHERE"
+		       " rcpt = 'a@utrecht.nl' AND kind = 'invitation'");
+	assert_true(cancels >= 1);
+	b = page(c,
+		 "/gemeenten/GM0344/contact-verwijderen?adres=a%40utrecht.nl",
+		 cookie);
+	assert_non_null(strstr(b, "<h1>Weet u het zeker?</h1>"));
+	assert_non_null(strstr(b, "U verwijdert <strong>a@utrecht.nl</strong> "
+				  "als contactpersoon van Utrecht (GM0344)."));
+	want = xasprintf("Er worden %lld mails klaargezet om te versturen: "
+			 "voor elke bijeenkomst die nog komt een afzegging",
+			 cancels);
+	assert_non_null(strstr(b, want));
+	free(want);
+	assert_non_null(strstr(b, "<form method=\"post\" action=\"/gemeenten/"
+				  "GM0344/contact-verwijderen\">"));
+	assert_non_null(strstr(b, "<input type=\"hidden\" name=\"adres\" "
+				  "value=\"a@utrecht.nl\">"));
+	free(b);
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts"), 5);
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox WHERE"
+			      " kind = 'invitation-cancel'"),
+			 0);
+	/* the question for what cannot be done: back, saying why */
+	request(c, "/gemeenten/GM0344/contact-verwijderen?adres=%3Cb%3E", NULL,
+		cookie, &r);
+	assert_int_equal(r.status, 303);
+	reply_free(&r);
+
+	post_expect(c, "/gemeenten/GM0344/contact-verwijderen", NULL,
+		    "adres=a%40utrecht.nl", cookie, NULL);
+	post_expect(c, "/gemeenten/GM0344/contact-verwijderen", token,
+		    "adres=x%40utrecht.nl", cookie,
+		    "/gemeenten?fout=geen-contact&gemeente=GM0344");
+	post_expect(c, "/gemeenten/GM0228/contact-verwijderen", token,
+		    "adres=p%40ede.nl", cookie,
+		    "/gemeenten?fout=laatste-contact&gemeente=GM0228");
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts"), 5);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit"), 0);
+
+	/* as aanmeld contact remove: gone, with a CANCEL per session */
+	post_expect(c, "/gemeenten/GM0344/contact-verwijderen", token,
+		    "adres=A%40utrecht.nl", cookie,
+		    "/gemeenten?gedaan=contact-verwijderd&gemeente=GM0344"
+		    "&adres=a@utrecht.nl");
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts WHERE"
+			      " address = 'a@utrecht.nl'"),
+			 0);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit WHERE"
+			      " actor = 'web:anna' AND what = 'contact remove'"
+			      " AND gemeente = 'GM0344'"),
+			 1);
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox WHERE"
+			      " rcpt = 'a@utrecht.nl'"
+			      " AND kind = 'invitation-cancel'"),
+			 cancels);
+	assert_int_equal(cli_contact(c, "remove", "GM0193", "a@zwolle.nl"), 0);
+	assert_int_equal(differ(c, KINDS, "a@utrecht.nl", "a@zwolle.nl"), 0);
+	assert_int_equal(
+		differ(c,
+		       "SELECT kind, status, last_error, count(*) FROM outbox",
+		       "rcpt", "GROUP BY kind, status, last_error",
+		       "a@utrecht.nl", "a@zwolle.nl"),
+		0);
+	b = page(c,
+		 "/gemeenten?gedaan=contact-verwijderd&gemeente=GM0344"
+		 "&adres=a%40utrecht.nl",
+		 cookie);
+	assert_non_null(strstr(b, "a@utrecht.nl is geen contactpersoon van "
+				  "Utrecht (GM0344) meer. De afzeggingen gaan "
+				  "bij de volgende ronde"));
+	free(b);
+	/* now the last one */
+	post_expect(c, "/gemeenten/GM0344/contact-verwijderen", token,
+		    "adres=b%40utrecht.nl", cookie,
+		    "/gemeenten?fout=laatste-contact&gemeente=GM0344");
+	b = page(c, "/gemeenten?fout=laatste-contact&gemeente=GM0344", cookie);
+	assert_non_null(strstr(b, "<p role=\"alert\">Dit is de laatste "
+				  "contactpersoon van Utrecht (GM0344)."));
+	free(b);
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts WHERE"
+			      " code = 'GM0344'"),
+			 1);
+	free(cookie);
+	free(token);
+}
+
+static void
+test_contact_restore(void **state)
+{
+	struct ctx *c = *state;
+	char *cookie, *token, *b;
+
+	seed(c);
+	assert_int_equal(util_clock_set(CONTACT_NOW), 0);
+	fixture_exec(c->f->path,
+		     "INSERT INTO contacts (code, address, name, added_at,"
+		     " undeliverable_at, undeliverable) VALUES"
+		     " ('GM0344', 'a@utrecht.nl', 'An', 1, 1617271200,"
+		     " '550 no such user'),"
+		     " ('GM0344', 'b@utrecht.nl', 'Bea', 1, NULL, NULL)");
+	session(c, &cookie, &token);
+	b = page(c, "/gemeenten", cookie);
+	assert_non_null(strstr(b, "<form method=\"post\" action=\"/gemeenten/"
+				  "GM0344/contact-herstellen\">"));
+	assert_non_null(strstr(b, "value=\"a@utrecht.nl\">\n<button "
+				  "type=\"submit\">Adres werkt weer</button>"));
+	/* only the one whose mail came back */
+	assert_null(strstr(b, "value=\"b@utrecht.nl\">\n<button "
+			      "type=\"submit\">Adres werkt weer</button>"));
+	free(b);
+	post_expect(c, "/gemeenten/GM0344/contact-herstellen", NULL,
+		    "adres=a%40utrecht.nl", cookie, NULL);
+	post_expect(c, "/gemeenten/GM0344/contact-herstellen", token,
+		    "adres=b%40utrecht.nl", cookie,
+		    "/gemeenten?fout=niet-teruggekomen&gemeente=GM0344");
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts WHERE"
+			      " undeliverable_at IS NOT NULL"),
+			 1);
+	post_expect(c, "/gemeenten/GM0344/contact-herstellen", token,
+		    "adres=a%40utrecht.nl", cookie,
+		    "/gemeenten?gedaan=contact-hersteld&gemeente=GM0344"
+		    "&adres=a@utrecht.nl");
+	assert_int_equal(q(c, "SELECT count(*) FROM contacts WHERE"
+			      " undeliverable_at IS NOT NULL"),
+			 0);
+	assert_int_equal(q(c, "SELECT count(*) FROM audit WHERE"
+			      " actor = 'web:anna'"
+			      " AND what = 'contact deliverable'"
+			      " AND gemeente = 'GM0344'"),
+			 1);
+	b = page(c,
+		 "/gemeenten?gedaan=contact-hersteld&gemeente=GM0344"
+		 "&adres=a%40utrecht.nl",
+		 cookie);
+	assert_non_null(strstr(b, "a@utrecht.nl van Utrecht (GM0344) krijgt "
+				  "weer e-mail"));
+	assert_null(strstr(b, "Adres werkt weer"));
+	free(b);
+	post_expect(c, "/gemeenten/GM0344/contact-herstellen", token,
+		    "adres=a%40utrecht.nl", cookie,
+		    "/gemeenten?fout=niet-teruggekomen&gemeente=GM0344");
+	free(cookie);
+	free(token);
+}
+
 int
 main(void)
 {
@@ -1549,6 +1921,10 @@ main(void)
 		cmocka_unit_test(test_outbox),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_overview_more),
+		/* last: they set the clock to 2021 */
+		cmocka_unit_test(test_contact_add),
+		cmocka_unit_test(test_contact_remove),
+		cmocka_unit_test(test_contact_restore),
 	};
 	int rc;
 
