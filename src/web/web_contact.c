@@ -219,12 +219,7 @@ web_contact_remove_get(struct web_request *r)
 	outmail_list_deinit(&mails);
 	free(status);
 	free(name);
-	if (rc == -1) {
-		buf_deinit(&b);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing", "De pagina is te groot.");
-	}
-	return web_reply_page(r, MHD_HTTP_OK, &b);
+	return web_reply_built(r, MHD_HTTP_OK, &b, rc);
 }
 
 /* Does v to addr of r->arg in the read-write database s, by

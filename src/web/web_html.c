@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "nldate.h"
 #include "util.h"
 #include "web_html.h"
 
@@ -178,6 +179,17 @@ web_html_style(size_t *len_r)
 {
 	*len_r = sizeof(style) - 1;
 	return style;
+}
+
+int
+web_html_when(struct buf *b, time_t t, const char *none)
+{
+	char text[64];
+
+	if (t == 0)
+		return buf_adds(b, none);
+	nldate_format_when(t, text, sizeof(text));
+	return web_html_escape(b, text);
 }
 
 int

@@ -8,6 +8,7 @@
 #define AANMELD_WEB_HTML_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct buf;
 
@@ -36,6 +37,10 @@ int web_html_escape_cut(struct buf *b, const char *s, size_t max);
    0, or -1 at b's limit. */
 int web_html_begin(struct buf *b, const char *title, const char *user,
 		   const char *csrf, const char *here);
+/* The moment t as "1 april 2021, 10.00 uur" (nldate.h), or none (text
+   of ours) when t is 0.  0, or -1 at b's limit. */
+int web_html_when(struct buf *b, time_t t, const char *none);
+
 /* Closes what web_html_begin() opened.  0, or -1 at b's limit. */
 int web_html_end(struct buf *b);
 

@@ -162,12 +162,7 @@ web_outbox_get(struct web_request *r)
 	free(text);
 	util_free_strv(subj, n);
 	store_outbox_items_free(rows, n);
-	if (rc == -1) {
-		buf_deinit(&b);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing", "De pagina is te groot.");
-	}
-	return web_reply_page(r, MHD_HTTP_OK, &b);
+	return web_reply_built(r, MHD_HTTP_OK, &b, rc);
 }
 
 /* 303 to the page with what happened to mail id. */

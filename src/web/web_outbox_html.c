@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "nldate.h"
 #include "store_outbox.h"
 #include "web_html.h"
 #include "web_outbox_html.h"
@@ -31,17 +30,6 @@ web_outbox_html_state(const char *state)
 			return states[i].dutch;
 	}
 	return state != NULL ? state : "onbekend";
-}
-
-static int
-when(struct buf *b, time_t t)
-{
-	char text[64];
-
-	if (t == 0)
-		return buf_adds(b, "-");
-	nldate_format_when(t, text, sizeof(text));
-	return web_html_escape(b, text);
 }
 
 /* A button posting to /uitgaand/ID/what with the session's token. */
@@ -79,11 +67,11 @@ row(struct buf *b, const struct web_outbox_list *v, size_t i)
 	rc |= buf_adds(b, "</td><td>");
 	rc |= web_html_escape(b, web_outbox_html_state(o->state));
 	rc |= buf_addf(b, "</td><td>%u</td><td>", o->attempts);
-	rc |= when(b, o->created_at);
+	rc |= web_html_when(b, o->created_at, "–");
 	rc |= buf_adds(b, "</td><td>");
-	rc |= when(b, o->sent_at);
+	rc |= web_html_when(b, o->sent_at, "–");
 	rc |= buf_adds(b, "</td><td>");
-	rc |= web_html_escape(b, o->error != NULL ? o->error : "-");
+	rc |= web_html_escape(b, o->error != NULL ? o->error : "–");
 	rc |= buf_adds(b, "</td><td>");
 	if (failed || strcmp(o->state, "retrying") == 0)
 		rc |= button(b, v, (long long)o->id, "opnieuw",
@@ -91,7 +79,7 @@ row(struct buf *b, const struct web_outbox_list *v, size_t i)
 	if (failed || waiting)
 		rc |= button(b, v, (long long)o->id, "annuleren", "Annuleren");
 	if (!failed && !waiting)
-		rc |= buf_adds(b, "-");
+		rc |= buf_adds(b, "–");
 	return rc | buf_adds(b, "</td></tr>\n");
 }
 

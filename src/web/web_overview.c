@@ -51,10 +51,5 @@ web_overview_get(struct web_request *r)
 	rc = web_pages_overview(&b, &v);
 	cli_status_deinit(&h);
 	store_attendance_contacts_free(rows, v.n);
-	if (rc == -1) {
-		buf_deinit(&b);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing", "De pagina is te groot.");
-	}
-	return web_reply_page(r, MHD_HTTP_OK, &b);
+	return web_reply_built(r, MHD_HTTP_OK, &b, rc);
 }

@@ -180,18 +180,6 @@ deliverables(struct buf *b, const struct web_pages_overview *v)
 	return rc | buf_adds(b, "</tbody>\n</table>\n");
 }
 
-/* A moment as "3 april 2021, 09.05 uur", or "nog nooit". */
-static int
-moment(struct buf *b, time_t t)
-{
-	char text[64];
-
-	if (t == 0)
-		return buf_adds(b, "nog nooit");
-	nldate_format_when(t, text, sizeof(text));
-	return web_html_escape(b, text);
-}
-
 /* The daemon's health, as aanmeld status judges it, in Dutch. */
 static int
 health(struct buf *b, const struct web_pages_overview *v)
@@ -225,10 +213,10 @@ health(struct buf *b, const struct web_pages_overview *v)
 	else
 		rc |= buf_adds(b, "draait niet (meer)?");
 	rc |= buf_adds(b, "</dd>\n<dt>Laatste ronde</dt><dd>");
-	rc |= moment(b, h->st.last_cycle);
+	rc |= web_html_when(b, h->st.last_cycle, "nog nooit");
 	rc |= buf_adds(b, "</dd>\n<dt>Postbus laatst met succes gelezen"
 			  "</dt><dd>");
-	rc |= moment(b, h->st.last_poll_ok);
+	rc |= web_html_when(b, h->st.last_poll_ok, "nog nooit");
 	rc |= buf_addf(b,
 		       "</dd>\n<dt>Nog in de postbus</dt><dd>%u %s; %u "
 		       "%s</dd>\n",

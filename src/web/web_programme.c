@@ -203,12 +203,7 @@ web_programme_get(struct web_request *r)
 	export_table_deinit(&t);
 	store_attendance_contacts_free(contacts, n_contacts);
 	store_attendance_answers_free(answers, n_answers);
-	if (rc == -1) {
-		buf_deinit(&b);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing", "De pagina is te groot.");
-	}
-	return web_reply_page(r, MHD_HTTP_OK, &b);
+	return web_reply_built(r, MHD_HTTP_OK, &b, rc);
 }
 
 /* 303 to the page, saying what happened to code (and next). */
@@ -325,12 +320,7 @@ web_programme_withdraw_get(struct web_request *r)
 	free(name);
 	free(next_status);
 	free(next_name);
-	if (rc == -1) {
-		buf_deinit(&b);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing", "De pagina is te groot.");
-	}
-	return web_reply_page(r, MHD_HTTP_OK, &b);
+	return web_reply_built(r, MHD_HTTP_OK, &b, rc);
 }
 
 /* Plans and applies the decision on r->arg in the read-write database

@@ -136,6 +136,17 @@ web_reply_cookie(struct web_request *r, const char *location,
 }
 
 int
+web_reply_built(struct web_request *r, unsigned status, struct buf *b, int rc)
+{
+	if (rc == -1) {
+		buf_deinit(b);
+		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				       "Storing", "De pagina is te groot.");
+	}
+	return web_reply_page(r, status, b);
+}
+
+int
 web_reply_error(struct web_request *r, unsigned status, const char *title,
 		const char *text)
 {

@@ -91,6 +91,10 @@ struct store *web_request_store_rw(struct web_request *r);
 
 /* A page: b holds a whole document (taken and emptied). */
 int web_reply_page(struct web_request *r, unsigned status, struct buf *b);
+/* The page b that a renderer made with result rc: -1 (b at its limit)
+   answers 500 "De pagina is te groot." instead. */
+int web_reply_built(struct web_request *r, unsigned status, struct buf *b,
+		    int rc);
 /* 303 See Other to location (a path of ours). */
 int web_reply_redirect(struct web_request *r, const char *location);
 /* 303 See Other to location with Set-Cookie: cookie (NULL: none). */

@@ -40,17 +40,6 @@ not_found(struct web_request *r)
 			       "Er is geen bericht met dit nummer.");
 }
 
-static int
-page(struct web_request *r, unsigned status, struct buf *b, int rc)
-{
-	if (rc == -1) {
-		buf_deinit(b);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing", "De pagina is te groot.");
-	}
-	return web_reply_page(r, status, b);
-}
-
 /* A review item's id: digits only, at least 1; -1 for anything else. */
 static int
 parse_id(const char *s, int64_t *id_r)
@@ -88,7 +77,7 @@ web_review_queue(struct web_request *r)
 	rc = web_review_html_queue(&b, r->session->user, r->session->csrf,
 				   &rows);
 	cli_rows_deinit(&rows);
-	return page(r, MHD_HTTP_OK, &b, rc);
+	return web_reply_built(r, MHD_HTTP_OK, &b, rc);
 }
 
 static int
@@ -159,7 +148,7 @@ item_page(struct web_request *r, int64_t id, unsigned status,
 	free(list);
 	store_review_item_deinit(&it);
 	cli_show_deinit(&sh);
-	return page(r, status, &b, rc);
+	return web_reply_built(r, status, &b, rc);
 }
 
 /* What ?uitkomst= a decision's redirect carries means. */
@@ -377,5 +366,5 @@ web_review_history(struct web_request *r)
 				     filter, &rows);
 	free(filter);
 	cli_rows_deinit(&rows);
-	return page(r, MHD_HTTP_OK, &b, rc);
+	return web_reply_built(r, MHD_HTTP_OK, &b, rc);
 }
