@@ -126,11 +126,10 @@ run(struct send *s)
 	g.to = s->to;
 	rc = send_group_run(&g, s->rt->store, !s->dry_run, actor, &err);
 	for (i = 0; i < g.n; i++)
-		print_contact(g.rows[i].c,
-			      g.rows[i].state != SEND_GROUP_NEW
-				      ? said[g.rows[i].state]
-			      : s->dry_run ? "would send"
-					   : "send");
+		print_contact(g.rows[i].c, g.rows[i].state != SEND_GROUP_NEW
+						   ? said[g.rows[i].state]
+					   : s->dry_run ? "would send"
+							: "send");
 	if (rc == -1)
 		fprintf(stderr, "send: %s\n", err);
 	else {

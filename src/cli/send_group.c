@@ -90,7 +90,7 @@ build(const struct send_group *g, const struct schedule_contact *c, char *key,
 }
 
 /* What happened before to the mail of key, as a state; -1 with
-   *error_r. */
+ *error_r. */
 static int
 before(struct store *s, const struct schedule_contact *c, const char *key,
        enum send_group_state *state, char **error_r)

@@ -138,8 +138,8 @@ read_form(struct web_request *r, struct form *f)
 	/* the template file aanmeld send would read */
 	data = xasprintf("Subject: %s\n\n%s", f->subject, f->text);
 	buf_init(&errors, 65536);
-	f->t = template_parse(data, "tekst", send_group_vars,
-			      send_group_n_vars, &errors);
+	f->t = template_parse(data, "tekst", send_group_vars, send_group_n_vars,
+			      &errors);
 	free(data);
 	if (f->t == NULL) {
 		f->details = xstrdup(buf_str(&errors));
@@ -176,8 +176,7 @@ check_of(struct web_request *r, const struct form *f, char hex[65])
 }
 
 static void
-form_view(struct web_request *r, const struct form *f,
-	  struct web_send_form *v)
+form_view(struct web_request *r, const struct form *f, struct web_send_form *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->user = r->session->user;
@@ -252,7 +251,8 @@ refused_form(struct web_request *r, struct form *f)
 	int rc;
 
 	log_info("web: %s: a mail to a group refused: %s", r->session->user,
-		 f->details != NULL ? "unknown placeholder" : "form incomplete");
+		 f->details != NULL ? "unknown placeholder"
+				    : "form incomplete");
 	rc = page(r, MHD_HTTP_UNPROCESSABLE_CONTENT, f, f->why, true);
 	form_free(f);
 	return rc;
@@ -382,8 +382,8 @@ web_send_post(struct web_request *r)
 	}
 	log_info("web: %s sent a mail to %s: %u queued, %u queued before, %u "
 		 "sent before, %u failed before, %u came back",
-		 r->session->user, f.to, g.queued, g.waiting, g.known,
-		 g.failed, g.back);
+		 r->session->user, f.to, g.queued, g.waiting, g.known, g.failed,
+		 g.back);
 	rc = g.queued > 0 ? answer(r, "gedaan", "klaargezet", g.queued)
 			  : answer(r, "gedaan", "al-verstuurd", 0);
 	send_group_free(&g);

@@ -52,14 +52,13 @@ hidden(struct buf *b, const char *name, const char *value)
 }
 
 static int
-option(struct buf *b, const char *value, const char *chosen,
-       const char *label, const char *title)
+option(struct buf *b, const char *value, const char *chosen, const char *label,
+       const char *title)
 {
-	int rc = buf_addf(b, "<option value=\"%s\"%s>%s", value,
-			  chosen != NULL && strcmp(chosen, value) == 0
-				  ? " selected"
-				  : "",
-			  label);
+	int rc = buf_addf(
+		b, "<option value=\"%s\"%s>%s", value,
+		chosen != NULL && strcmp(chosen, value) == 0 ? " selected" : "",
+		label);
 
 	rc |= web_html_escape(b, title);
 	return rc | buf_adds(b, "</option>\n");
@@ -93,8 +92,8 @@ fields(struct buf *b, const struct web_send_form *f)
 	for (i = 0; p != NULL && i < p->n_sessions; i++) {
 		snprintf(value, sizeof(value), "session:%u",
 			 p->sessions[i].number);
-		snprintf(label, sizeof(label), "Wie komt naar sessie %u: ",
-			 p->sessions[i].number);
+		snprintf(label, sizeof(label),
+			 "Wie komt naar sessie %u: ", p->sessions[i].number);
 		rc |= option(b, value, f->to, label, p->sessions[i].title);
 	}
 	rc |= buf_adds(b, "</select></p>\n"
@@ -105,11 +104,12 @@ fields(struct buf *b, const struct web_send_form *f)
 	rc |= raw(b, f->subject);
 	/* the newline after <textarea> is dropped by the parser, so a
 	   text that starts with an empty line keeps it */
-	rc |= buf_adds(b, "\"></p>\n"
-			  "<p><label for=\"tekst\">Tekst</label><br>\n"
-			  "<textarea id=\"tekst\" name=\"tekst\" rows=\"16\" "
-			  "cols=\"72\" required aria-describedby=\"tekst-hulp\">"
-			  "\n");
+	rc |= buf_adds(b,
+		       "\"></p>\n"
+		       "<p><label for=\"tekst\">Tekst</label><br>\n"
+		       "<textarea id=\"tekst\" name=\"tekst\" rows=\"16\" "
+		       "cols=\"72\" required aria-describedby=\"tekst-hulp\">"
+		       "\n");
 	rc |= raw(b, f->text);
 	rc |= buf_adds(b, "</textarea></p>\n<div id=\"tekst-hulp\">\n"
 			  "<p>In het onderwerp en de tekst kunt u deze "
@@ -129,8 +129,9 @@ web_send_html_form(struct buf *b, const struct web_send_page *v)
 
 	if (v->notice != NULL) {
 		rc |= buf_addf(b, "<p %s>",
-			       v->refused ? "role=\"alert\"" : "class=\"melding\" "
-							       "role=\"status\"");
+			       v->refused ? "role=\"alert\""
+					  : "class=\"melding\" "
+					    "role=\"status\"");
 		rc |= web_html_escape(b, v->notice);
 		rc |= buf_adds(b, "</p>\n");
 	}

@@ -24,8 +24,8 @@ struct web_send_form {
 
 struct web_send_page {
 	struct web_send_form form;
-	const char *notice; /* what happened, Dutch; may be NULL */
-	bool refused;	    /* the notice says why nothing happened */
+	const char *notice;  /* what happened, Dutch; may be NULL */
+	bool refused;	     /* the notice says why nothing happened */
 	const char *details; /* the refusal in English (folded); NULL */
 };
 

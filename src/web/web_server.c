@@ -197,8 +197,8 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	if (rq->long_field != NULL && strcmp(key, rq->long_field) == 0) {
 		if (off != f->long_len || f->long_len + size > rq->long_max)
 			goto refused;
-		f->long_value = xreallocarray(f->long_value,
-					       f->long_len + size + 1, 1);
+		f->long_value =
+			xreallocarray(f->long_value, f->long_len + size + 1, 1);
 		memcpy(f->long_value + f->long_len, data, size);
 		f->long_len += size;
 		f->long_value[f->long_len] = '\0';

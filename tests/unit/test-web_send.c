@@ -168,11 +168,10 @@ form(struct ctx *c, bool token, const char *to, const char *subject,
 {
 	char *s = escaped(subject), *t = escaped(text), *body;
 
-	body = xasprintf("%s%s%saan=%s&onderwerp=%s&tekst=%s%s%s",
-			 token ? "csrf=" : "", token ? c->csrf : "",
-			 token ? "&" : "", to, s, t,
-			 check != NULL ? "&controle=" : "",
-			 check != NULL ? check : "");
+	body = xasprintf(
+		"%s%s%saan=%s&onderwerp=%s&tekst=%s%s%s", token ? "csrf=" : "",
+		token ? c->csrf : "", token ? "&" : "", to, s, t,
+		check != NULL ? "&controle=" : "", check != NULL ? check : "");
 	free(s);
 	free(t);
 	return body;
@@ -187,8 +186,7 @@ text_of(struct ctx *c, const char *sql)
 	char *v = NULL;
 
 	assert_int_equal(sqlite3_open(c->f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_text(st, 0) != NULL)
 		v = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -314,7 +312,8 @@ test_form(void **state)
 
 	assert_non_null(strstr(b, "<h1>Mail aan een groep</h1>"));
 	assert_non_null(strstr(b, "<label for=\"aan\">Aan</label>"));
-	assert_non_null(strstr(b, "<label for=\"onderwerp\">Onderwerp</label>"));
+	assert_non_null(
+		strstr(b, "<label for=\"onderwerp\">Onderwerp</label>"));
 	assert_non_null(strstr(b, "<label for=\"tekst\">Tekst</label>"));
 	assert_non_null(strstr(b, "<option value=\"confirmed\">Alle "
 				  "deelnemers</option>"));
@@ -325,8 +324,9 @@ test_form(void **state)
 				  "ambities</option>"));
 	assert_non_null(strstr(b, "<code>{{municipality}}</code>"));
 	assert_non_null(strstr(b, ">Voorbeeld bekijken</button>"));
-	assert_non_null(strstr(b, "<a href=\"/versturen\" aria-current=\"page\">"
-				  "Mail versturen</a>"));
+	assert_non_null(strstr(b,
+			       "<a href=\"/versturen\" aria-current=\"page\">"
+			       "Mail versturen</a>"));
 	assert_true(strstr(b, "Mail versturen") < strstr(b, "Geschiedenis"));
 	free(b);
 }
@@ -371,13 +371,15 @@ static void
 test_unknown_placeholder(void **state)
 {
 	struct ctx *c = *state;
-	char *body = form(c, true, "confirmed", "Nieuws",
-			  "Beste {{gemeente}}", NULL), *check, *b;
+	char *body = form(c, true, "confirmed", "Nieuws", "Beste {{gemeente}}",
+			  NULL),
+	     *check, *b;
 
 	b = call(c, "/versturen/voorbeeld", body, 422);
-	assert_non_null(strstr(b, "<p role=\"alert\">De tekst is niet gebruikt: "
-				  "er staat een invulplaats in die niet "
-				  "bestaat"));
+	assert_non_null(strstr(b,
+			       "<p role=\"alert\">De tekst is niet gebruikt: "
+			       "er staat een invulplaats in die niet "
+			       "bestaat"));
 	assert_non_null(strstr(b, "unknown placeholder {{gemeente}}"));
 	/* what was typed is kept */
 	assert_non_null(strstr(b, "Beste {{gemeente}}</textarea>"));
