@@ -154,19 +154,14 @@ check_placeholders(const char *text, const char *path, unsigned line0,
 	return bad;
 }
 
+/* Parses data (the file's text, taken) into t. */
 static int
-load_one(struct template *t, const char *path, const char *const *allowed,
-	 size_t n_allowed, struct buf *errors)
+parse_one(struct template *t, char *data, const char *path,
+	  const char *const *allowed, size_t n_allowed, struct buf *errors)
 {
-	const char *err, *body;
-	char *data, *nl;
-	size_t len;
+	const char *body;
+	char *nl;
 
-	data = util_read_file(path, TEMPLATE_FILE_MAX, &len, &err);
-	if (data == NULL) {
-		rulefile_error(errors, path, 0, "%s", err);
-		return -1;
-	}
 	nl = strchr(data, '\n');
 	if (strncmp(data, "Subject:", 8) != 0 || nl == NULL ||
 	    (nl[1] != '\n' && strncmp(nl + 1, "\r\n", 2) != 0)) {
@@ -191,6 +186,36 @@ load_one(struct template *t, const char *path, const char *const *allowed,
 	    0)
 		return -1;
 	return 0;
+}
+
+static int
+load_one(struct template *t, const char *path, const char *const *allowed,
+	 size_t n_allowed, struct buf *errors)
+{
+	const char *err;
+	char *data;
+	size_t len;
+
+	data = util_read_file(path, TEMPLATE_FILE_MAX, &len, &err);
+	if (data == NULL) {
+		rulefile_error(errors, path, 0, "%s", err);
+		return -1;
+	}
+	return parse_one(t, data, path, allowed, n_allowed, errors);
+}
+
+struct template *
+template_parse(const char *text, const char *name, const char *const *allowed,
+	       size_t n_allowed, struct buf *errors)
+{
+	struct template *t = xcalloc(1, sizeof(*t));
+
+	if (parse_one(t, xstrdup(text), name, allowed, n_allowed, errors) ==
+	    -1) {
+		template_free(t);
+		return NULL;
+	}
+	return t;
 }
 
 struct template *

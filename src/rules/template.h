@@ -66,6 +66,11 @@ void template_free_all(struct templates *t);
 struct template *template_load_file(const char *path,
 				    const char *const *allowed,
 				    size_t n_allowed, struct buf *errors);
+/* The same from text in that format (a form staff filled in), name
+   standing for the file in the errors. */
+struct template *template_parse(const char *text, const char *name,
+				const char *const *allowed, size_t n_allowed,
+				struct buf *errors);
 void template_free(struct template *t);
 const struct template *template_get(const struct templates *t,
 				    enum template_kind kind);

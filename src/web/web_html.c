@@ -84,6 +84,7 @@ static const char *const menu[][2] = {
 	{"/gemeenten", "Gemeenten"},
 	{"/beoordelen", "Beoordelen"},
 	{"/uitgaand", "Uitgaande mail"},
+	{"/versturen", "Mail versturen"},
 	{"/geschiedenis", "Geschiedenis"},
 	{"/export.csv", "Export (CSV)"},
 };

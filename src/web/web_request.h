@@ -65,6 +65,10 @@ struct web_server_settings {
 struct web_field {
 	char name[WEB_REQUEST_NAME_MAX + 1];
 	char value[WEB_SERVER_FIELD_MAX + 1];
+	/* the route's long field (struct web_route), on the heap instead
+	   of value; NULL for the others */
+	char *long_value;
+	size_t long_len;
 };
 
 struct web_request {

@@ -10,6 +10,7 @@
 #include "web_request.h"
 #include "web_review.h"
 #include "web_routes.h"
+#include "web_send.h"
 
 static const struct web_route routes[] = {
 	{false, "/", web_overview_get},
@@ -31,6 +32,15 @@ static const struct web_route routes[] = {
 	{true, "/uitgaand/*/opnieuw", web_outbox_retry_post},
 	{true, "/uitgaand/*/annuleren", web_outbox_cancel_post},
 	{false, "/export.csv", web_outbox_export_get},
+	{false, "/versturen", web_send_get},
+	{true, "/versturen/voorbeeld", web_send_preview_post},
+	{true, "/versturen", web_send_post},
+};
+
+/* A mail's text is longer than any other form. */
+static const struct web_route_body bodies[] = {
+	{"/versturen/voorbeeld", WEB_SEND_BODY_MAX, "tekst", WEB_SEND_TEXT_MAX},
+	{"/versturen", WEB_SEND_BODY_MAX, "tekst", WEB_SEND_TEXT_MAX},
 };
 
 static bool
@@ -83,6 +93,18 @@ web_routes_find(const char *path, bool post, char *arg, bool *other_method)
 		}
 		util_strlcpy(arg, scratch, WEB_REQUEST_ARG_MAX + 1);
 		return &routes[i];
+	}
+	return NULL;
+}
+
+const struct web_route_body *
+web_routes_body(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(bodies); i++) {
+		if (strcmp(bodies[i].path, path) == 0)
+			return &bodies[i];
 	}
 	return NULL;
 }

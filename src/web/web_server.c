@@ -44,6 +44,9 @@ struct request {
 	struct MHD_PostProcessor *pp;
 	size_t body; /* bytes of the body seen */
 	bool too_large;
+	/* the route's limits (struct web_route) */
+	size_t body_max, long_max;
+	const char *long_field;
 	struct web_field fields[WEB_REQUEST_FIELDS];
 	size_t nfields;
 };
@@ -189,15 +192,27 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key,
 		rq->too_large = true;
 		return MHD_NO;
 	}
-	have = strlen(f->value);
-	if (off != have || have + size > WEB_SERVER_FIELD_MAX ||
-	    memchr(data, '\0', size) != NULL) {
-		rq->too_large = true;
-		return MHD_NO;
+	if (memchr(data, '\0', size) != NULL)
+		goto refused;
+	if (rq->long_field != NULL && strcmp(key, rq->long_field) == 0) {
+		if (off != f->long_len || f->long_len + size > rq->long_max)
+			goto refused;
+		f->long_value =
+			xreallocarray(f->long_value, f->long_len + size + 1, 1);
+		memcpy(f->long_value + f->long_len, data, size);
+		f->long_len += size;
+		f->long_value[f->long_len] = '\0';
+		return MHD_YES;
 	}
+	have = strlen(f->value);
+	if (off != have || have + size > WEB_SERVER_FIELD_MAX)
+		goto refused;
 	memcpy(f->value + have, data, size);
 	f->value[have + size] = '\0';
 	return MHD_YES;
+refused:
+	rq->too_large = true;
+	return MHD_NO;
 }
 
 static int
@@ -496,7 +511,7 @@ headers_ok(struct MHD_Connection *c)
 /* Whether the body announced is more than a form of ours: refused
    before it is sent (no 100 Continue), not read to the end. */
 static bool
-announced_too_large(struct MHD_Connection *c)
+announced_too_large(struct MHD_Connection *c, size_t max)
 {
 	const char *cl = MHD_lookup_connection_value(
 		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -507,7 +522,7 @@ announced_too_large(struct MHD_Connection *c)
 		return false;
 	errno = 0;
 	n = strtoull(cl, &end, 10);
-	return errno != 0 || n > WEB_SERVER_BODY_MAX;
+	return errno != 0 || n > max;
 }
 
 static enum MHD_Result
@@ -517,7 +532,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct web_server *w = cls;
 	struct request *rq = *con_cls;
+	const struct web_route_body *to;
 	struct web_request r;
+	size_t max = WEB_SERVER_BODY_MAX;
 
 	memset(&r, 0, sizeof(r));
 	r.conn = c;
@@ -530,7 +547,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 					       "Ongeldig verzoek",
 					       "Dit verzoek kan niet worden "
 					       "gelezen.");
-		if (announced_too_large(c))
+		/* a route with a long form says so; before the session is
+		   known, so only up to that route's bounds */
+		to = r.post ? web_routes_body(url) : NULL;
+		if (to != NULL)
+			max = to->body_max;
+		if (announced_too_large(c, max))
 			return web_reply_error(&r, MHD_HTTP_CONTENT_TOO_LARGE,
 					       "Te groot",
 					       "Het formulier is te groot.");
@@ -542,6 +564,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 					       "ondersteund.");
 		rq = xcalloc(1, sizeof(*rq));
 		*con_cls = rq;
+		rq->body_max = max;
+		if (to != NULL) {
+			rq->long_field = to->long_field;
+			rq->long_max = to->long_max;
+		}
 		if (r.post)
 			rq->pp = MHD_create_post_processor(c, 1024, on_field,
 							   rq);
@@ -549,7 +576,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (*upload_data_size > 0) {
 		rq->body += *upload_data_size;
-		if (rq->body > WEB_SERVER_BODY_MAX)
+		if (rq->body > rq->body_max)
 			rq->too_large = true;
 		if (!rq->too_large && rq->pp != NULL)
 			(void)MHD_post_process(rq->pp, upload_data,
@@ -572,11 +599,18 @@ on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	enum MHD_RequestTerminationCode toe)
 {
 	struct request *rq = *con_cls;
+	size_t i;
 
 	if (rq == NULL)
 		return;
 	if (rq->pp != NULL)
 		(void)MHD_destroy_post_processor(rq->pp);
+	for (i = 0; i < rq->nfields; i++) {
+		if (rq->fields[i].long_value != NULL)
+			explicit_bzero(rq->fields[i].long_value,
+				       rq->fields[i].long_len);
+		free(rq->fields[i].long_value);
+	}
 	explicit_bzero(rq, sizeof(*rq));
 	free(rq);
 	*con_cls = NULL;
