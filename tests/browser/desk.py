@@ -24,6 +24,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import sys
 import tempfile
 import urllib.parse
@@ -233,7 +234,7 @@ class Desk:
         d = self.driver
         d.get(self.base + "/")
         stops = []
-        for _ in range(8):
+        for _ in range(9):
             ActionChains(d).send_keys(Keys.TAB).perform()
             stops.append(d.execute_script("""
                 var e = document.activeElement,
@@ -250,7 +251,8 @@ class Desk:
                 % first)
         self.ok([t["text"] for t in stops[1:]] ==
                 ["Overzicht", "Gemeenten", "Beoordelen", "Uitgaande mail",
-                 "Geschiedenis", "Export (CSV)", "Uitloggen"],
+                 "Mail versturen", "Geschiedenis", "Export (CSV)",
+                 "Uitloggen"],
                 "then the menu and Uitloggen, in order")
         self.ok(all(t["ring"] for t in stops),
                 "each Tab stop shows a focus ring")
@@ -334,6 +336,7 @@ class Desk:
         self.keyboard()
         if a.review:
             self.review()
+            self.contact()
         self.logout()
 
     def review(self):
@@ -451,6 +454,7 @@ class Desk:
         self.ok(urllib.parse.urlsplit(d.current_url).path == "/",
                 "logged in again (%s)" % self.where())
         self.overview("overview-full")
+        self.questions()
         # a POST without the CSRF token, and with a wrong one: refused,
         # and the session goes on
         for what, form in (("without", {}), ("with a wrong",
@@ -479,6 +483,55 @@ class Desk:
                       encoding="utf-8") as f:
                 f.write(data)
         self.logout()
+
+    def contact(self):
+        """A second contact for Zwolle, typed into the form on
+        /gemeenten: listed there at once."""
+        d = self.driver
+        self.menu("Gemeenten")
+        form = d.find_element(By.CSS_SELECTOR, "form[action="
+                              "'/gemeenten/GM0193/contact-toevoegen']")
+        form.find_element(By.CSS_SELECTOR, "input[type='email']") \
+            .send_keys("r.devries@zwolle.nl")
+        self.follow(form.find_element(By.CSS_SELECTOR, "button"))
+        self.ok(self.path() == "/gemeenten"
+                and "r.devries@zwolle.nl" in self.text(),
+                "/gemeenten: the contact added with the form is listed (%s)"
+                % self.where())
+        self.page("contact-added")
+
+    def questions(self):
+        """The pages that ask before a withdrawal or a contact's removal,
+        reached by their buttons, and the group mail's form and preview:
+        none of them changes anything (the database is compared after
+        this stage)."""
+        d = self.driver
+        for name, css in (("withdraw-confirm", "form[method='get']"
+                           "[action='/gemeenten/GM0193/terugtrekken']"
+                           " button"),
+                          ("contact-remove-confirm", "form[method='get']"
+                           "[action='/gemeenten/GM0193/contact-verwijderen']"
+                           " button")):
+            self.menu("Gemeenten")
+            self.submit(css)
+            self.ok(d.title.startswith("Weet u het zeker?"),
+                    "%s: asks first (%s)" % (name, self.where()))
+            self.page(name)
+        self.menu("Mail versturen")
+        self.ok(self.path() == "/versturen",
+                "the menu leads to /versturen (%s)" % self.where())
+        self.page("send-form")
+        d.find_element(By.ID, "onderwerp").send_keys("Verslag <b>sessie 1")
+        d.find_element(By.ID, "tekst").send_keys(
+            "Geachte {{municipality}},\n\nHet verslag staat online.")
+        self.submit("form[action='/versturen/voorbeeld'] button")
+        text = self.text()
+        self.ok("Verslag <b>sessie 1" in text
+                and re.search(r"Geachte (Zwolle|Almere|Utrecht|Delft|"
+                              r"Amsterdam),", text) is not None,
+                "the preview shows the mail as text, filled in (%s)"
+                % self.where())
+        self.page("send-preview")
 
     def write(self):
         with open(self.json, "w", encoding="utf-8") as f:

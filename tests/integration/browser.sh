@@ -172,6 +172,9 @@ eq "arrive: Amsterdam takes the fifth place" "GM0363|confirmed" \
 	"$(sql "SELECT code, status FROM enrolments WHERE code = 'GM0363'")"
 eq "arrive: one approve in the audit log, by web:marieke" "1|web:marieke" \
 	"$(sql "SELECT count(*), actor FROM audit WHERE what = 'approve'")"
+eq "arrive: Zwolle's second contact, added in the browser by web:marieke" \
+	"1|web:marieke" \
+	"$(sql "SELECT count(*), actor FROM audit WHERE what = 'contact add' AND gemeente = 'GM0193'")"
 eq "the mail waits in Beoordelen for the daemon's next pass" 1 \
 	"$(in_folder Beoordelen r1)"
 
