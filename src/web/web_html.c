@@ -9,17 +9,13 @@
 #include "util.h"
 #include "web_html.h"
 
-static int
-escape_as(struct buf *b, const char *s, unsigned flags)
+int
+web_html_escape_raw(struct buf *b, const char *s)
 {
-	char *safe, *p;
 	int rc = 0;
 
-	if (s == NULL)
-		return 0;
-	safe = escape_str(s, flags);
-	for (p = safe; *p != '\0' && rc == 0; p++) {
-		switch (*p) {
+	for (; s != NULL && *s != '\0' && rc == 0; s++) {
+		switch (*s) {
 		case '&':
 			rc = buf_adds(b, "&amp;");
 			break;
@@ -36,9 +32,22 @@ escape_as(struct buf *b, const char *s, unsigned flags)
 			rc = buf_adds(b, "&#39;");
 			break;
 		default:
-			rc = buf_addc(b, *p);
+			rc = buf_addc(b, *s);
 		}
 	}
+	return rc;
+}
+
+static int
+escape_as(struct buf *b, const char *s, unsigned flags)
+{
+	char *safe;
+	int rc;
+
+	if (s == NULL)
+		return 0;
+	safe = escape_str(s, flags);
+	rc = web_html_escape_raw(b, safe);
 	free(safe);
 	return rc;
 }

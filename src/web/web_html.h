@@ -30,6 +30,13 @@ int web_html_escape_cut(struct buf *b, const char *s, size_t max);
 /* The path of the stylesheet every page links to. */
 #define WEB_HTML_STYLE "/stijl.css"
 
+/* Appends s with only & < > " ' as character references, nothing made
+   safe to read first: for a form's own values, which must come back to
+   the server exactly as typed (its handler has refused control
+   characters and bad UTF-8).  Stored text goes through
+   web_html_escape().  NULL appends nothing.  0, or -1 at b's limit. */
+int web_html_escape_raw(struct buf *b, const char *s);
+
 /* The start of a Dutch page (lang="nl") up to its <main>, with title
    (escaped) as <title> and <h1>; user, when not NULL, is named in the
    header above the menu (here, the page's path, is marked as the

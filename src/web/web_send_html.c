@@ -10,45 +10,13 @@
 #include "web_html.h"
 #include "web_send_html.h"
 
-/* Appends s as it is, only & < > " ' as character references: for a
-   form's values, which must come back exactly as typed (the handler
-   has refused control characters and bad UTF-8). */
-static int
-raw(struct buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; s != NULL && *s != '\0' && rc == 0; s++) {
-		switch (*s) {
-		case '&':
-			rc = buf_adds(b, "&amp;");
-			break;
-		case '<':
-			rc = buf_adds(b, "&lt;");
-			break;
-		case '>':
-			rc = buf_adds(b, "&gt;");
-			break;
-		case '"':
-			rc = buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			rc = buf_adds(b, "&#39;");
-			break;
-		default:
-			rc = buf_addc(b, *s);
-		}
-	}
-	return rc;
-}
-
 static int
 hidden(struct buf *b, const char *name, const char *value)
 {
 	int rc = buf_addf(b, "<input type=\"hidden\" name=\"%s\" value=\"",
 			  name);
 
-	return rc | raw(b, value) | buf_adds(b, "\">\n");
+	return rc | web_html_escape_raw(b, value) | buf_adds(b, "\">\n");
 }
 
 static int
@@ -101,7 +69,7 @@ fields(struct buf *b, const struct web_send_form *f)
 			  "<input type=\"text\" id=\"onderwerp\" "
 			  "name=\"onderwerp\" size=\"60\" maxlength=\"200\" "
 			  "required value=\"");
-	rc |= raw(b, f->subject);
+	rc |= web_html_escape_raw(b, f->subject);
 	/* the newline after <textarea> is dropped by the parser, so a
 	   text that starts with an empty line keeps it */
 	rc |= buf_adds(b,
@@ -110,7 +78,7 @@ fields(struct buf *b, const struct web_send_form *f)
 		       "<textarea id=\"tekst\" name=\"tekst\" rows=\"16\" "
 		       "cols=\"72\" required aria-describedby=\"tekst-hulp\">"
 		       "\n");
-	rc |= raw(b, f->text);
+	rc |= web_html_escape_raw(b, f->text);
 	rc |= buf_adds(b, "</textarea></p>\n<div id=\"tekst-hulp\">\n"
 			  "<p>In het onderwerp en de tekst kunt u deze "
 			  "invulplaatsen gebruiken; ze worden voor iedere "
