@@ -557,6 +557,44 @@ test_refused(void **state)
 	free(check);
 }
 
+/* The group grew after the preview: nothing goes out, also not to
+   those the preview listed; a fresh preview sends to all. */
+static void
+test_group_changed(void **state)
+{
+	struct ctx *c = *state;
+	char *body = form(c, true, "confirmed", "Nieuws", "Hallo", NULL);
+	char *b = call(c, "/versturen/voorbeeld", body, 200);
+	char *check = hidden(b, "controle");
+
+	assert_non_null(strstr(b, "De mail gaat naar 2 ontvangers."));
+	free(b);
+	free(body);
+	fixture_exec(c->f->path, "UPDATE enrolments SET status = 'confirmed'"
+				 " WHERE code = 'GM0228'");
+	body = form(c, true, "confirmed", "Nieuws", "Hallo", check);
+	post_to(c, "/versturen", body, "/versturen?fout=gewijzigd");
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox"), 0);
+	b = call(c, "/versturen?fout=gewijzigd", NULL, 200);
+	assert_non_null(strstr(b, "De tekst of de groep ontvangers is "
+				  "veranderd sinds het voorbeeld."));
+	free(b);
+	free(body);
+	free(check);
+	body = form(c, true, "confirmed", "Nieuws", "Hallo", NULL);
+	b = call(c, "/versturen/voorbeeld", body, 200);
+	check = hidden(b, "controle");
+	free(b);
+	free(body);
+	body = form(c, true, "confirmed", "Nieuws", "Hallo", check);
+	post_to(c, "/versturen", body, "/versturen?gedaan=klaargezet&aantal=3");
+	/* a second click: the same group, nothing new */
+	post_to(c, "/versturen", body, "/versturen?gedaan=al-verstuurd");
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox"), 3);
+	free(body);
+	free(check);
+}
+
 int
 main(void)
 {
@@ -568,6 +606,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_changed, setup,
+						teardown),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
