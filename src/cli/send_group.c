@@ -201,7 +201,9 @@ send_group_run(struct send_group *g, struct store *s, bool queue,
 	outmail_list_init(&mails);
 	codes = xcalloc(g->n_contacts + 1, sizeof(*codes));
 	rc = plan(g, s, queue, answers, n_answers, &mails, codes, error_r);
-	if (rc == 0 && mails.n > 0) {
+	if (rc == 0 && queue && g->agree != NULL && !g->agree(g, g->agree_cls))
+		g->stopped = true;
+	if (rc == 0 && !g->stopped && mails.n > 0) {
 		detail = xasprintf("template %s (%.16s)", g->name,
 				   mails.mails[0].key + 5);
 		rc = store_programme_queue_audited(

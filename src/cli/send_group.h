@@ -44,6 +44,11 @@ struct send_group {
 	const struct template *t;
 	const char *name; /* the template, for the history */
 	struct audience to;
+	/* with queue, NULL or asked once the group is read and before
+	   anything is queued: false queues nothing and sets stopped (the
+	   group is not the one the caller showed) */
+	bool (*agree)(const struct send_group *g, void *cls);
+	void *agree_cls;
 	/* found by send_group_run() */
 	struct schedule_contact *contacts;
 	size_t n_contacts;
@@ -51,6 +56,7 @@ struct send_group {
 	size_t n;
 	unsigned fresh, waiting, known, failed, back;
 	unsigned queued; /* new in the outbox (queue only) */
+	bool stopped;	 /* agree said no */
 };
 
 /*

@@ -39,8 +39,8 @@ static const struct {
 	 "opnieuw klaargezet.",
 	 false},
 	{"fout", "gewijzigd",
-	 "De tekst is veranderd sinds het voorbeeld. Er is niets verstuurd. "
-	 "Bekijkt u het voorbeeld opnieuw.",
+	 "De tekst of de groep ontvangers is veranderd sinds het voorbeeld. "
+	 "Er is niets verstuurd. Bekijkt u het voorbeeld opnieuw.",
 	 false},
 	{"fout", "storing",
 	 "Versturen is niet gelukt door een storing. Er is niets verstuurd. "
@@ -162,17 +162,28 @@ form_free(struct form *f)
 	free(f->details);
 }
 
-/* The hash the send button carries: of the group and the text, keyed
-   with the session's token so that no other page can make one. */
+/* The hash the send button carries: of the group's name, who is in it
+   now (whatever each had before) and the text, keyed with the session's
+   token so that no other page can make one.  So what goes out is the
+   text previewed, to the people the preview listed. */
 static void
-check_of(struct web_request *r, const struct form *f, char hex[65])
+check_of(struct web_request *r, const struct form *f,
+	 const struct send_group *g, char hex[65])
 {
-	char *all = xasprintf("%s\n%s\n%s\n\n%s", r->session->csrf, f->to,
-			      f->subject, f->text);
+	struct buf all;
+	size_t i;
 
-	spool_sha256(all, strlen(all), hex);
-	explicit_bzero(all, strlen(all));
-	free(all);
+	buf_init(&all, WEB_PAGE_MAX);
+	(void)buf_addf(&all, "%s\n%s\n%s\n", r->session->csrf, f->to,
+		       f->subject);
+	for (i = 0; i < g->n; i++)
+		(void)buf_addf(&all, "%s %s\n", g->rows[i].c->code,
+			       g->rows[i].c->addr);
+	(void)buf_addc(&all, '\n');
+	(void)buf_adds(&all, f->text);
+	spool_sha256(buf_str(&all), all.len, hex);
+	explicit_bzero(all.data, all.len);
+	buf_deinit(&all);
 }
 
 static void
@@ -312,7 +323,7 @@ web_send_preview_post(struct web_request *r)
 		send_group_render(&g, v.first, &subject, &body);
 	v.subject = subject;
 	v.body = body;
-	check_of(r, &f, check);
+	check_of(r, &f, &g, check);
 	v.check = check;
 	buf_init(&b, WEB_PAGE_MAX);
 	rc = web_send_html_preview(&b, &v);
@@ -342,23 +353,37 @@ answer(struct web_request *r, const char *key, const char *word, unsigned n)
 	return web_reply_redirect(r, to);
 }
 
+/* What web_send_post() previewed, for agree(). */
+struct shown {
+	struct web_request *r;
+	const struct form *f;
+	const char *check;
+};
+
+static bool
+agree(const struct send_group *g, void *cls)
+{
+	const struct shown *sh = cls;
+	char check[65];
+
+	check_of(sh->r, sh->f, g, check);
+	return strcmp(sh->check, check) == 0;
+}
+
 int
 web_send_post(struct web_request *r)
 {
 	const char *shown = web_request_field(r, "controle");
 	struct send_group g;
+	struct shown sh;
 	struct form f;
 	struct store *s;
-	char *err = NULL, *who, check[65];
+	char *err = NULL, *who;
 	int rc;
 
 	if (read_form(r, &f) == -1)
 		return refused_form(r, &f);
-	check_of(r, &f, check);
-	if (shown == NULL || strcmp(shown, check) != 0) {
-		log_info("web: %s: a mail to a group refused: not the text "
-			 "previewed",
-			 r->session->user);
+	if (shown == NULL || strlen(shown) != 64) {
 		form_free(&f);
 		return answer(r, "fout", "gewijzigd", 0);
 	}
@@ -368,6 +393,9 @@ web_send_post(struct web_request *r)
 		return answer(r, "fout", "storing", 0);
 	}
 	group_of(r, &f, &g);
+	sh = (struct shown){r, &f, shown};
+	g.agree = agree;
+	g.agree_cls = &sh;
 	who = xasprintf("web:%s", r->session->user);
 	rc = send_group_run(&g, s, true, who, &err);
 	store_close(&s);
@@ -379,6 +407,14 @@ web_send_post(struct web_request *r)
 		send_group_free(&g);
 		form_free(&f);
 		return answer(r, "fout", "storing", 0);
+	}
+	if (g.stopped) {
+		log_info("web: %s: a mail to a group refused: not the text "
+			 "or the group previewed",
+			 r->session->user);
+		send_group_free(&g);
+		form_free(&f);
+		return answer(r, "fout", "gewijzigd", 0);
 	}
 	log_info("web: %s sent a mail to %s: %u queued, %u queued before, %u "
 		 "sent before, %u failed before, %u came back",

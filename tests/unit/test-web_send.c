@@ -8,7 +8,11 @@
  */
 #include "autoconf.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <curl/curl.h>
 #include <setjmp.h>
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -557,6 +562,139 @@ test_refused(void **state)
 	free(check);
 }
 
+/* The group grew after the preview: nothing goes out, also not to
+   those the preview listed; a fresh preview sends to all. */
+static void
+test_group_changed(void **state)
+{
+	struct ctx *c = *state;
+	char *body = form(c, true, "confirmed", "Nieuws", "Hallo", NULL);
+	char *b = call(c, "/versturen/voorbeeld", body, 200);
+	char *check = hidden(b, "controle");
+
+	assert_non_null(strstr(b, "De mail gaat naar 2 ontvangers."));
+	free(b);
+	free(body);
+	fixture_exec(c->f->path, "UPDATE enrolments SET status = 'confirmed'"
+				 " WHERE code = 'GM0228'");
+	body = form(c, true, "confirmed", "Nieuws", "Hallo", check);
+	post_to(c, "/versturen", body, "/versturen?fout=gewijzigd");
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox"), 0);
+	b = call(c, "/versturen?fout=gewijzigd", NULL, 200);
+	assert_non_null(strstr(b, "De tekst of de groep ontvangers is "
+				  "veranderd sinds het voorbeeld."));
+	free(b);
+	free(body);
+	free(check);
+	body = form(c, true, "confirmed", "Nieuws", "Hallo", NULL);
+	b = call(c, "/versturen/voorbeeld", body, 200);
+	check = hidden(b, "controle");
+	free(b);
+	free(body);
+	body = form(c, true, "confirmed", "Nieuws", "Hallo", check);
+	post_to(c, "/versturen", body, "/versturen?gedaan=klaargezet&aantal=3");
+	/* a second click: the same group, nothing new */
+	post_to(c, "/versturen", body, "/versturen?gedaan=al-verstuurd");
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox"), 3);
+	free(body);
+	free(check);
+}
+
+/* Sends head and len bytes of body on a connection of its own; with
+   whole, the status of the answer, else closes at once (an upload cut
+   off) and 0. */
+static long
+raw(struct ctx *c, const char *head, const char *body, size_t len, bool whole)
+{
+	struct sockaddr_in sa;
+	char in[64];
+	ssize_t n;
+	size_t got = 0;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	long status = 0;
+
+	assert_true(fd != -1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(web_server_port(c->w));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(send(fd, head, strlen(head), MSG_NOSIGNAL),
+			 (ssize_t)strlen(head));
+	while (len > 0) {
+		n = send(fd, body, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		body += n;
+		len -= (size_t)n;
+	}
+	if (whole) {
+		while (got < sizeof(in) - 1 &&
+		       (n = recv(fd, in + got, sizeof(in) - 1 - got, 0)) > 0)
+			got += (size_t)n;
+		in[got] = '\0';
+		assert_true(strncmp(in, "HTTP/1.1 ", 9) == 0);
+		status = strtol(in + 9, NULL, 10);
+	}
+	close(fd);
+	return status;
+}
+
+/* Bodies no browser sends: the long cap only for the two paths, an
+   upload cut off midway (its text freed: the leak check at exit),
+   fields without '=' or twice. */
+static void
+test_odd_bodies(void **state)
+{
+	struct ctx *c = *state;
+	char *body = xcalloc(1, 40 * 1024), *head;
+	char *b;
+
+	memset(body, 'a', 40 * 1024 - 1);
+	memcpy(body, "tekst=", 6);
+	/* another path of 5 kB: the 4 kB cap, whatever the path says */
+	head = xasprintf("POST /versturen/voorbeeld/../../uitgaand/1/opnieuw "
+			 "HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
+			 "Content-Type: application/x-www-form-urlencoded\r\n"
+			 "Content-Length: 5000\r\nConnection: close\r\n\r\n",
+			 c->cookie);
+	assert_int_equal(raw(c, head, body, 5000, true), 413);
+	free(head);
+	head = xasprintf("POST /versturen/ HTTP/1.1\r\nHost: x\r\n"
+			 "Cookie: %s\r\n"
+			 "Content-Type: application/x-www-form-urlencoded\r\n"
+			 "Content-Length: 5000\r\nConnection: close\r\n\r\n",
+			 c->cookie);
+	assert_int_equal(raw(c, head, body, 5000, true), 413);
+	free(head);
+	/* cut off after 30 kB of the text, twice */
+	head = xasprintf("POST /versturen/voorbeeld HTTP/1.1\r\nHost: x\r\n"
+			 "Cookie: %s\r\n"
+			 "Content-Type: application/x-www-form-urlencoded\r\n"
+			 "Content-Length: 40000\r\n\r\n",
+			 c->cookie);
+	assert_int_equal(raw(c, head, body, 30 * 1024, false), 0);
+	assert_int_equal(raw(c, head, body, 30 * 1024, false), 0);
+	free(head);
+	/* fields without a value, and the text twice */
+	b = xasprintf("csrf=%s&aan=confirmed&onderwerp=Nieuws&tekst", c->csrf);
+	free(call(c, "/versturen/voorbeeld", b, 422));
+	free(b);
+	b = xasprintf("csrf=%s&aan&onderwerp&tekst=Hallo", c->csrf);
+	free(call(c, "/versturen/voorbeeld", b, 422));
+	free(b);
+	b = xasprintf("csrf=%s&aan=confirmed&onderwerp=Nieuws&tekst=Hallo"
+		      "&tekst=Anders",
+		      c->csrf);
+	free(call(c, "/versturen/voorbeeld", b, 413));
+	free(b);
+	/* the server still answers */
+	b = call(c, "/versturen", NULL, 200);
+	free(b);
+	assert_int_equal(q(c, "SELECT count(*) FROM outbox"), 0);
+	free(body);
+}
+
 int
 main(void)
 {
@@ -568,6 +706,10 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_changed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_odd_bodies, setup,
+						teardown),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
