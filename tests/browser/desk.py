@@ -87,7 +87,7 @@ class Desk:
             "return document.body.textContent")
 
     # --- every page visited: no injected element, axe-core, a screenshot
-    def page(self, name):
+    def page(self, name, shot=True):
         d = self.driver
         try:
             d.switch_to.alert
@@ -105,7 +105,8 @@ class Desk:
         self.ok("\u202e" not in self.text(),
                 "%s: no bidi override in the text" % name)
         self.axe(name)
-        self.screenshot(name)
+        if shot:
+            self.screenshot(name)
 
     def axe(self, name):
         d = self.driver
@@ -533,6 +534,41 @@ class Desk:
                 % self.where())
         self.page("send-preview")
 
+    def corpus(self):
+        """Stage 3, after the test corpus went through the daemon: every
+        list, and every review item's page, shown without an error, an
+        injected element or an axe-core violation (no screenshots of the
+        items: they are many)."""
+        d = self.driver
+        self.login(self.args.password)
+        for label, path in (("Overzicht", "/"), ("Beoordelen",
+                                                  "/beoordelen")):
+            self.menu(label)
+            self.ok(self.path() == path and d.title.startswith(label),
+                    "%s shows (%s)" % (path, self.where()))
+            self.page("corpus-" + (path.strip("/") or "overview"))
+        items = [a.get_attribute("href") for a in d.find_elements(
+            By.XPATH, "//table/tbody/tr/td[1]/a[starts-with(@href,"
+            " '/beoordelen/') or contains(@href, '/beoordelen/')]")]
+        self.ok(len(items) >= self.args.corpus_items,
+                "the queue lists at least %d items (%d)"
+                % (self.args.corpus_items, len(items)))
+        bad = []
+        for href in items:
+            d.get(href)
+            if not d.title.startswith("Bericht "):
+                bad.append((href, d.title))
+            self.page("corpus-item-" + href.rsplit("/", 1)[-1], shot=False)
+        self.ok(not bad, "every item's page shows (%s)" % bad)
+        for label, path in (("Gemeenten", "/gemeenten"),
+                            ("Uitgaande mail", "/uitgaand"),
+                            ("Geschiedenis", "/geschiedenis")):
+            self.menu(label)
+            self.ok(self.path() == path,
+                    "%s shows (%s)" % (path, self.where()))
+            self.page("corpus-" + path.strip("/"))
+        self.logout()
+
     def write(self):
         with open(self.json, "w", encoding="utf-8") as f:
             json.dump({"tags": AXE_TAGS,
@@ -543,7 +579,7 @@ class Desk:
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("stage", choices=("arrive", "later"))
+    p.add_argument("stage", choices=("arrive", "later", "corpus"))
     p.add_argument("--base", required=True, help="http://127.0.0.1:PORT")
     p.add_argument("--user", required=True)
     p.add_argument("--password-file", required=True)
@@ -568,6 +604,8 @@ def main():
     p.add_argument("--suggested", help="the municipality preselected")
     p.add_argument("--enrolled", help="the heading of the municipality "
                    "it enrols, on /gemeenten")
+    p.add_argument("--corpus-items", type=int, default=1,
+                   help="corpus: the fewest review items expected")
     p.add_argument("--export", action="append", default=[],
                    help="later: a code /export.csv must list")
     p.add_argument("--chromium", default="/usr/lib/chromium/chromium")

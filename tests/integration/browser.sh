@@ -16,7 +16,10 @@
 # on /geschiedenis.  The daemon's pass then sends the confirmation and
 # moves the mail out of Beoordelen.  Later: the overview full, the hostile
 # name first on the waiting list and shown as text, POSTs without or with
-# a wrong token refused, the CSV export downloaded.  axe-core (vendored in
+# a wrong token refused, the CSV export downloaded.  Corpus: the test
+# corpus (data/mail) through Dovecot and the daemon, then every list and
+# every review item's page shown without an error or an injected
+# element.  axe-core (vendored in
 # tests/browser/vendor/axe-core) finds no WCAG 2.1 A/AA violation on any
 # page.  The screenshots, axe.json, the export and aanmeld-web's log are
 # kept in browser-output/ of the build's tests folder.
@@ -205,6 +208,18 @@ pages=$($PY -c 'import json, sys
 print(len(json.load(open(sys.argv[1]))["pages"]))' "$out/axe.json" 2>/dev/null)
 eq "a screenshot of every page axe-core checked" "${pages:-none}" \
 	"$(ls "$out"/*.png 2>/dev/null | wc -l)"
+
+# --- the test corpus (data/mail: every kind of mail the classifier
+# knows, hostile ones among them) through Dovecot and the daemon, then
+# every list and every review item's page in the browser
+for f in "$srcdir"/data/mail/*.eml; do
+	deliver <"$f"
+done
+once aanmeld "2021-04-02 09:00"
+ok $? "aanmeldd --once on the corpus exits 0"
+items=$(sql "SELECT count(*) FROM review_items WHERE status = 'open'")
+check "the corpus left review items" test "${items:-0}" -gt 0
+desk corpus --places "-" --corpus-items "${items:-1}"
 
 # --- aanmeld-web stops on SIGTERM, with its log line
 kill "$web_pid"
