@@ -87,6 +87,15 @@ web_html_escape_cut(struct buf *b, const char *s, size_t max)
 	return rc | buf_adds(b, "…");
 }
 
+/* The programme's name in every page's header (web_html_event()). */
+static const char *event = "";
+
+void
+web_html_event(const char *name)
+{
+	event = name != NULL ? name : "";
+}
+
 /* The pages in the menu, in its order. */
 static const char *const menu[][2] = {
 	{"/", "Overzicht"},
@@ -139,8 +148,9 @@ web_html_begin(struct buf *b, const char *title, const char *user,
 			  "\">\n</head>\n<body>\n"
 			  "<a class=\"naar-inhoud\" href=\"#inhoud\">Naar de "
 			  "inhoud</a>\n"
-			  "<header>\n<p class=\"naam\">Aanmeldingen "
-			  "praktijkproef</p>\n");
+			  "<header>\n<p class=\"naam\">Aanmeldingen ");
+	rc |= web_html_escape(b, event);
+	rc |= buf_adds(b, "</p>\n");
 	if (user != NULL) {
 		rc |= buf_adds(b, "<p>Ingelogd als ");
 		rc |= web_html_escape(b, user);

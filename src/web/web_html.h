@@ -37,6 +37,11 @@ int web_html_escape_cut(struct buf *b, const char *s, size_t max);
    web_html_escape().  NULL appends nothing.  0, or -1 at b's limit. */
 int web_html_escape_raw(struct buf *b, const char *s);
 
+/* Names the programme in the header of every page from now on
+   ("Aanmeldingen <name>"); name is borrowed for as long as pages are
+   made.  Event-specific, so it comes from rules/programme.conf. */
+void web_html_event(const char *name);
+
 /* The start of a Dutch page (lang="nl") up to its <main>, with title
    (escaped) as <title> and <h1>; user, when not NULL, is named in the
    header above the menu (here, the page's path, is marked as the

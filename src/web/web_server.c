@@ -17,6 +17,8 @@
 #include "buf.h"
 #include "escape.h"
 #include "log.h"
+#include "programme.h"
+#include "rules.h"
 #include "userfile.h"
 #include "util.h"
 #include "web_accounts.h"
@@ -718,6 +720,8 @@ web_server_start(const struct web_server_settings *set, char **error_r)
 		flags |= MHD_USE_IPv6;
 	if (set->tls_cert != NULL)
 		flags |= MHD_USE_TLS;
+	if (set->rules != NULL && set->rules->programme != NULL)
+		web_html_event(set->rules->programme->name);
 	w = xcalloc(1, sizeof(*w));
 	w->set = *set;
 	web_session_init(&w->sessions, set->idle,

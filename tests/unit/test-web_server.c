@@ -313,6 +313,10 @@ test_login_page(void **state)
 	assert_safe_headers(&r);
 	b = buf_str(&r.body);
 	assert_non_null(strstr(b, "<html lang=\"nl\">"));
+	/* the programme's name from rules/programme.conf, escaped */
+	assert_non_null(strstr(b, "<p class=\"naam\">Aanmeldingen "
+				  "praktijkproef Global Goals &amp; lokale "
+				  "inclusie</p>"));
 	assert_non_null(strstr(b, "<label for=\"user\">"));
 	assert_non_null(strstr(b, "<label for=\"password\">"));
 	assert_non_null(strstr(b, "method=\"post\""));
