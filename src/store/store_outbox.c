@@ -200,11 +200,21 @@ store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
 	return rc == SQLITE_ROW ? 0 : store_fail(s, error_r, "outbox counts");
 }
 
+/* One row sent by a transport that never claimed it. */
+static int
+sent_unclaimed(struct store *s, int64_t id, time_t now, char **error_r)
+{
+	sqlite3_stmt *st =
+		row_step(s, STMT_OUTBOX_SENT_UNCLAIMED, id, now, error_r);
+
+	return st == NULL ? -1 : store_run(s, st, error_r, "outbox sent");
+}
+
 int
 store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
 		       time_t now, char **error_r)
 {
-	return store_each_id(s, ids, n, now, store_outbox_sent, error_r);
+	return store_each_id(s, ids, n, now, sent_unclaimed, error_r);
 }
 
 int

@@ -80,7 +80,8 @@ void store_outbox_items_free(struct store_outbox_item *rows, size_t n);
 /* How many outgoing mails wait, and how many failed for good. */
 int store_outbox_counts(struct store *s, unsigned *queued_r, unsigned *failed_r,
 			char **error_r);
-/* Marks n rows sent in one transaction. */
+/* Marks n rows sent in one transaction, by a transport that never
+   claims them (so each counts the try that worked). */
 int store_outbox_sent_many(struct store *s, const int64_t *ids, size_t n,
 			   time_t now, char **error_r);
 /* After failed attempt number attempt (1, 2, ...; counted here too, as a

@@ -422,6 +422,11 @@ const char *const store_sql[STMT_COUNT] = {
 			      " AND status = 'queued'",
 	[STMT_OUTBOX_SENT] = "UPDATE outbox SET status = 'sent', sent_at = ?1,"
 			     " last_error = NULL WHERE id = ?2",
+	/* a transport that is not claimed (the file outbox) counts the
+	   try that worked here */
+	[STMT_OUTBOX_SENT_UNCLAIMED] =
+		"UPDATE outbox SET status = 'sent', sent_at = ?1,"
+		" last_error = NULL, attempts = attempts + 1 WHERE id = ?2",
 	[STMT_OUTBOX_RETRY] =
 		"UPDATE outbox SET next_try = ?1, last_error = ?2, claimed_at "
 		"= NULL,"

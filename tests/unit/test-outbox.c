@@ -149,6 +149,38 @@ test_file_tempfail_backs_off(void **state)
 	fixture_store_close(dir, db, &s);
 }
 
+/* The file transport's mail that went out on its first try shows one
+   attempt, as SMTP's claimed one does. */
+static void
+test_file_sent_counts(void **state)
+{
+	struct outbox_stats stats = {0};
+	struct store *s = NULL;
+	struct smtp *t;
+	char dir[64], *db, *folder, *err = NULL;
+
+	(void)state;
+	assert_int_equal(
+		fixture_store_open(dir, sizeof(dir), "test-outbox", &db, &s),
+		0);
+	folder = xasprintf("%s/outbox", dir);
+	t = smtp_file_new(folder, &err);
+	assert_non_null(t);
+	fixture_exec(db, "INSERT INTO outbox (key, kind, message_id,"
+			 " envelope_from, rcpt, raw, created_at, next_try)"
+			 " VALUES ('confirm:GM0193', 'confirm', 'c1@vng.nl',"
+			 " 'globalgoals@vng.nl', 'griffie@zwolle.nl', 'x',"
+			 " 1617264000, 1617264000)");
+	assert_int_equal(outbox_run(s, t, 1617264000, 300, &stats, &err), 0);
+	assert_int_equal(stats.sent, 1);
+	assert_int_equal(fixture_query(db, "SELECT count(*) FROM outbox WHERE"
+					   " status = 'sent' AND attempts = 1"),
+			 1);
+	smtp_close(&t);
+	free(folder);
+	fixture_store_close(dir, db, &s);
+}
+
 int
 main(void)
 {
@@ -156,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_next_try),
 		cmocka_unit_test(test_max_age),
 		cmocka_unit_test(test_file_tempfail_backs_off),
+		cmocka_unit_test(test_file_sent_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
