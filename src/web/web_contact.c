@@ -199,13 +199,7 @@ web_contact_remove_get(struct web_request *r)
 		outmail_list_deinit(&mails);
 		free(status);
 		free(name);
-		log_warnx("web: contact remove plan: %s", err);
-		free(err);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing",
-				       "De gegevens kunnen nu niet worden "
-				       "gelezen. Probeert u het later "
-				       "opnieuw.");
+		return web_reply_unreadable(r, "contact remove plan", err);
 	}
 	memset(&v, 0, sizeof(v));
 	v.user = r->session->user;

@@ -202,6 +202,19 @@ web_html_style(size_t *len_r)
 }
 
 int
+web_html_notice(struct buf *b, const char *text, bool refused)
+{
+	int rc;
+
+	if (text == NULL)
+		return 0;
+	rc = buf_adds(b, refused ? "<p role=\"alert\">"
+				 : "<p class=\"melding\" role=\"status\">");
+	rc |= web_html_escape(b, text);
+	return rc | buf_adds(b, "</p>\n");
+}
+
+int
 web_html_when(struct buf *b, time_t t, const char *none)
 {
 	char text[64];

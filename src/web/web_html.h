@@ -7,6 +7,7 @@
 #ifndef AANMELD_WEB_HTML_H
 #define AANMELD_WEB_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -49,6 +50,11 @@ void web_html_event(const char *name);
    0, or -1 at b's limit. */
 int web_html_begin(struct buf *b, const char *title, const char *user,
 		   const char *csrf, const char *here);
+/* A notice above a page's content: what a decision did (a status), or
+   (refused) why it did nothing (an alert).  NULL text appends nothing.
+   0, or -1 at b's limit. */
+int web_html_notice(struct buf *b, const char *text, bool refused);
+
 /* The moment t as "1 april 2021, 10.00 uur" (nldate.h), or none (text
    of ours) when t is 0.  0, or -1 at b's limit. */
 int web_html_when(struct buf *b, time_t t, const char *none);

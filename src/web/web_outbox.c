@@ -139,13 +139,7 @@ web_outbox_get(struct web_request *r)
 
 	if (store_outbox_list(r->set->store, WEB_OUTBOX_ROWS, &rows, &n, &more,
 			      &err) == -1) {
-		log_warnx("web: outbox: %s", err);
-		free(err);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing",
-				       "De gegevens kunnen nu niet worden "
-				       "gelezen. Probeert u het later "
-				       "opnieuw.");
+		return web_reply_unreadable(r, "outbox", err);
 	}
 	subj = subjects(rows, n);
 	memset(&v, 0, sizeof(v));

@@ -90,13 +90,7 @@ web_outbox_html_list(struct buf *b, const struct web_outbox_list *v)
 	int rc = web_html_begin(b, "Uitgaande mail", v->user, v->csrf,
 				"/uitgaand");
 
-	if (v->notice != NULL) {
-		rc |= buf_adds(b, v->refused ? "<p role=\"alert\">"
-					     : "<p class=\"melding\" "
-					       "role=\"status\">");
-		rc |= web_html_escape(b, v->notice);
-		rc |= buf_adds(b, "</p>\n");
-	}
+	rc |= web_html_notice(b, v->notice, v->refused);
 	rc |= buf_adds(b, "<p>Mislukte mail kunt u opnieuw laten versturen "
 			  "of annuleren; mail die nog wacht kunt u "
 			  "annuleren. Een geannuleerde mail wordt nooit "

@@ -25,13 +25,7 @@ web_overview_get(struct web_request *r)
 	int rc;
 
 	if (store_attendance_contacts(r->set->store, &rows, &v.n, &err) == -1) {
-		log_warnx("web: overview: %s", err);
-		free(err);
-		return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				       "Storing",
-				       "De gegevens kunnen nu niet worden "
-				       "gelezen. Probeert u het later "
-				       "opnieuw.");
+		return web_reply_unreadable(r, "overview", err);
 	}
 	v.user = r->session->user;
 	v.csrf = r->session->csrf;

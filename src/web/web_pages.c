@@ -15,11 +15,7 @@ web_pages_login(struct buf *b, const char *failed)
 {
 	int rc = web_html_begin(b, "Inloggen", NULL, NULL, NULL);
 
-	if (failed != NULL) {
-		rc |= buf_adds(b, "<p role=\"alert\">");
-		rc |= web_html_escape(b, failed);
-		rc |= buf_adds(b, "</p>\n");
-	}
+	rc |= web_html_notice(b, failed, true);
 	rc |= buf_adds(b, "<form method=\"post\" action=\"/login\">\n"
 			  "<p><label for=\"user\">Gebruikersnaam</label><br>\n"
 			  "<input id=\"user\" name=\"user\" type=\"text\" "

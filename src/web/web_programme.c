@@ -158,16 +158,6 @@ notice(struct web_request *r, const struct export_table *t, bool *refused_r)
 	return text;
 }
 
-static int
-unreadable(struct web_request *r, const char *what, char *err)
-{
-	log_warnx("web: %s: %s", what, err);
-	free(err);
-	return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Storing",
-			       "De gegevens kunnen nu niet worden gelezen. "
-			       "Probeert u het later opnieuw.");
-}
-
 int
 web_programme_get(struct web_request *r)
 {
@@ -182,11 +172,11 @@ web_programme_get(struct web_request *r)
 
 	if (store_attendance_contacts(r->set->store, &contacts, &n_contacts,
 				      &err) == -1)
-		return unreadable(r, "municipalities", err);
+		return web_reply_unreadable(r, "municipalities", err);
 	if (store_attendance_answers(r->set->store, &answers, &n_answers,
 				     &err) == -1) {
 		store_attendance_contacts_free(contacts, n_contacts);
-		return unreadable(r, "municipalities", err);
+		return web_reply_unreadable(r, "municipalities", err);
 	}
 	export_table_init(&t, r->set->rules->programme, contacts, n_contacts,
 			  answers, n_answers);
@@ -291,7 +281,7 @@ web_programme_withdraw_get(struct web_request *r)
 	/* the plan the POST makes, shown and thrown away */
 	if (roster_plan_withdraw(s, r->set->rules, r->set->config, r->arg,
 				 "web", NULL, util_clock(), &plan, &err) == -1)
-		return unreadable(r, "withdraw plan", err);
+		return web_reply_unreadable(r, "withdraw plan", err);
 	rc = store_programme_enrolment(s, r->arg, &status, &name, &err);
 	if (rc == 1 && plan.promote != NULL)
 		rc = store_programme_enrolment(s, plan.promote, &next_status,
@@ -301,8 +291,9 @@ web_programme_withdraw_get(struct web_request *r)
 		free(status);
 		free(name);
 		free(next_status);
-		return unreadable(r, "withdraw plan",
-				  rc == -1 ? err : xstrdup("enrolment gone"));
+		return web_reply_unreadable(
+			r, "withdraw plan",
+			rc == -1 ? err : xstrdup("enrolment gone"));
 	}
 	memset(&v, 0, sizeof(v));
 	v.user = r->session->user;

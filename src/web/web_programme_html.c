@@ -183,13 +183,7 @@ web_programme_html_list(struct buf *b, const struct web_programme_list *v)
 	bool full;
 	int rc = web_html_begin(b, "Gemeenten", v->user, v->csrf, "/gemeenten");
 
-	if (v->notice != NULL) {
-		rc |= buf_adds(b, v->refused ? "<p role=\"alert\">"
-					     : "<p class=\"melding\" "
-					       "role=\"status\">");
-		rc |= web_html_escape(b, v->notice);
-		rc |= buf_adds(b, "</p>\n");
-	}
+	rc |= web_html_notice(b, v->notice, v->refused);
 	for (i = 0; i < t->n_rows; i++) {
 		if (first_of_code(t, i) &&
 		    strcmp(contact(t, i)->status, "confirmed") == 0)

@@ -160,6 +160,18 @@ web_reply_error(struct web_request *r, unsigned status, const char *title,
 }
 
 int
+web_reply_unreadable(struct web_request *r, const char *what, char *err)
+{
+	if (err != NULL) {
+		log_warnx("web: %s: %s", what, err);
+		free(err);
+	}
+	return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Storing",
+			       "De gegevens kunnen nu niet worden gelezen. "
+			       "Probeert u het later opnieuw.");
+}
+
+int
 web_reply_download(struct web_request *r, const char *type,
 		   const char *filename, struct buf *b)
 {

@@ -109,6 +109,10 @@ int web_reply_error(struct web_request *r, unsigned status, const char *title,
 		    const char *text);
 /* b (taken) shown as type: a stylesheet, say. */
 int web_reply_text(struct web_request *r, const char *type, struct buf *b);
+/* 500 "De gegevens kunnen nu niet worden gelezen": the database failed
+   while the page was gathered.  err (heap, taken; NULL: already logged)
+   goes to the log after what. */
+int web_reply_unreadable(struct web_request *r, const char *what, char *err);
 /* A file to save: b (taken) as type, named filename (ASCII, no quotes)
    in Content-Disposition: attachment. */
 int web_reply_download(struct web_request *r, const char *type,

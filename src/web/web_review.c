@@ -26,14 +26,6 @@
 #include "web_session.h"
 
 static int
-unavailable(struct web_request *r)
-{
-	return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Storing",
-			       "De gegevens kunnen nu niet worden gelezen. "
-			       "Probeert u het later opnieuw.");
-}
-
-static int
 not_found(struct web_request *r)
 {
 	return web_reply_error(r, MHD_HTTP_NOT_FOUND, "Niet gevonden",
@@ -71,7 +63,7 @@ web_review_queue(struct web_request *r)
 		log_warnx("web: queue: %s", err);
 		free(err);
 		cli_rows_deinit(&rows);
-		return unavailable(r);
+		return web_reply_unreadable(r, NULL, NULL);
 	}
 	buf_init(&b, WEB_PAGE_MAX);
 	rc = web_review_html_queue(&b, r->session->user, r->session->csrf,
@@ -119,7 +111,8 @@ item_page(struct web_request *r, int64_t id, unsigned status,
 		free(err);
 		store_review_item_deinit(&it);
 		cli_show_deinit(&sh);
-		return rc == 0 ? not_found(r) : unavailable(r);
+		return rc == 0 ? not_found(r)
+			       : web_reply_unreadable(r, NULL, NULL);
 	}
 	/* a link may ask for any notice: one that says the item was
 	   decided shows only on an item that was */
@@ -227,7 +220,7 @@ decide(struct web_request *r, enum review_decision d, const char *code,
 	if (d != REVIEW_DISMISS) {
 		rc = only_dismiss(r, id);
 		if (rc == -1)
-			return unavailable(r);
+			return web_reply_unreadable(r, NULL, NULL);
 		if (rc == 1)
 			return item_page(r, id, MHD_HTTP_CONFLICT,
 					 WEB_REVIEW_NOTICE_REFUSED,
@@ -248,7 +241,7 @@ decide(struct web_request *r, enum review_decision d, const char *code,
 	rv.rules = r->set->rules;
 	rv.store = web_request_store_rw(r);
 	if (rv.store == NULL)
-		return unavailable(r);
+		return web_reply_unreadable(r, NULL, NULL);
 	actor = xasprintf("web:%s", r->session->user);
 	rc = cli_review_decide(&rv, d, id, code, silent, actor, true, &by,
 			       &err);
@@ -359,7 +352,8 @@ web_review_history(struct web_request *r)
 		free(err);
 		free(filter);
 		cli_rows_deinit(&rows);
-		return rc == 0 ? not_found(r) : unavailable(r);
+		return rc == 0 ? not_found(r)
+			       : web_reply_unreadable(r, NULL, NULL);
 	}
 	buf_init(&b, WEB_PAGE_MAX);
 	rc = web_review_html_history(&b, r->session->user, r->session->csrf,

@@ -284,13 +284,9 @@ static int
 unreadable(struct web_request *r, struct send_group *g, struct form *f,
 	   char *err)
 {
-	log_warnx("web: send preview: %s", err);
-	free(err);
 	send_group_free(g);
 	form_free(f);
-	return web_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Storing",
-			       "De gegevens kunnen nu niet worden gelezen. "
-			       "Probeert u het later opnieuw.");
+	return web_reply_unreadable(r, "send preview", err);
 }
 
 int

@@ -95,14 +95,7 @@ web_send_html_form(struct buf *b, const struct web_send_page *v)
 	int rc = web_html_begin(b, "Mail aan een groep", v->form.user,
 				v->form.csrf, "/versturen");
 
-	if (v->notice != NULL) {
-		rc |= buf_addf(b, "<p %s>",
-			       v->refused ? "role=\"alert\""
-					  : "class=\"melding\" "
-					    "role=\"status\"");
-		rc |= web_html_escape(b, v->notice);
-		rc |= buf_adds(b, "</p>\n");
-	}
+	rc |= web_html_notice(b, v->notice, v->refused);
 	if (v->details != NULL) {
 		rc |= buf_adds(b, "<details>\n<summary>Technische details"
 				  "</summary>\n<pre lang=\"en\">");
