@@ -33,8 +33,10 @@ same_file(const struct stat *x, const struct stat *y)
 	       x->st_ctim.tv_nsec == y->st_ctim.tv_nsec;
 }
 
-bool
-web_accounts_has(struct web_accounts *a, const char *name)
+/* The users file as it is now, read again only when it changed; NULL
+   when it cannot be read or is refused. */
+static const struct userfile *
+current(struct web_accounts *a)
 {
 	struct stat st;
 	char *err = NULL;
@@ -45,7 +47,7 @@ web_accounts_has(struct web_accounts *a, const char *name)
 		userfile_free(a->u);
 		a->u = NULL;
 		a->read = false;
-		return false;
+		return NULL;
 	}
 	if (!a->read || !same_file(&st, &a->seen)) {
 		userfile_free(a->u);
@@ -57,5 +59,24 @@ web_accounts_has(struct web_accounts *a, const char *name)
 		a->seen = st;
 		a->read = true;
 	}
-	return a->u != NULL && userfile_has(a->u, name);
+	return a->u;
+}
+
+bool
+web_accounts_has(struct web_accounts *a, const char *name)
+{
+	const struct userfile *u = current(a);
+
+	return u != NULL && userfile_has(u, name);
+}
+
+int
+web_accounts_verify(struct web_accounts *a, const char *name,
+		    const char *password)
+{
+	const struct userfile *u = current(a);
+
+	if (u == NULL)
+		return -1;
+	return userfile_name_ok(name) && userfile_verify(u, name, password);
 }

@@ -28,5 +28,10 @@ void web_accounts_deinit(struct web_accounts *a);
 /* Whether name has an account in the file now.  Logs a file it cannot
    read once per change. */
 bool web_accounts_has(struct web_accounts *a, const char *name);
+/* Whether name may log in with password (userfile_verify()), against
+   the same file as web_accounts_has(): 1 yes, 0 no, -1 when the file
+   cannot be read or is refused (logged once per change). */
+int web_accounts_verify(struct web_accounts *a, const char *name,
+			const char *password);
 
 #endif

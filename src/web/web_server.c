@@ -19,7 +19,6 @@
 #include "log.h"
 #include "programme.h"
 #include "rules.h"
-#include "userfile.h"
 #include "util.h"
 #include "web_accounts.h"
 #include "web_html.h"
@@ -247,20 +246,17 @@ login_ok(struct web_server *w, const char *user, const char *password,
 	 const char *addr, const char *account)
 {
 	char key[WEB_LIMIT_KEY_MAX];
-	struct userfile *u;
-	char *err = NULL, *who;
+	char *who;
 	unsigned failures;
-	int ok;
+	int ok = web_accounts_verify(&w->staff, user, password);
 
-	u = userfile_load(w->set.users, &err);
-	if (u == NULL) {
-		log_warnx("web: users file: %s", err);
-		free(err);
+	if (ok == -1) {
+		/* nobody can log in: not the typist's failure */
+		log_warnx("web: login refused: no usable users file %s",
+			  w->set.users);
 		return false;
 	}
-	ok = userfile_name_ok(user) && userfile_verify(u, user, password);
-	userfile_free(u);
-	if (ok) {
+	if (ok == 1) {
 		/* only the account's count: a good login must not wipe
 		   the failures of others behind the same address */
 		web_limit_clear(&w->accounts, account);
