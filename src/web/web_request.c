@@ -30,8 +30,8 @@ web_request_field(const struct web_request *r, const char *name)
 
 	for (i = 0; i < r->nfields; i++) {
 		if (strcmp(r->fields[i].name, name) == 0)
-			return r->fields[i].long_value != NULL
-				       ? r->fields[i].long_value
+			return r->fields[i].long_value.data != NULL
+				       ? r->fields[i].long_value.data
 				       : r->fields[i].value;
 	}
 	return NULL;

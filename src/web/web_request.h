@@ -13,7 +13,8 @@
 #include <stdint.h>
 #include <time.h>
 
-struct buf;
+#include "buf.h"
+
 struct config;
 struct rules;
 struct store;
@@ -65,10 +66,9 @@ struct web_server_settings {
 struct web_field {
 	char name[WEB_REQUEST_NAME_MAX + 1];
 	char value[WEB_SERVER_FIELD_MAX + 1];
-	/* the route's long field (struct web_route), on the heap instead
-	   of value; NULL for the others */
-	char *long_value;
-	size_t long_len;
+	/* the route's long field (struct web_route), bounded by its
+	   long_max, instead of value; no data for the others */
+	struct buf long_value;
 };
 
 struct web_request {

@@ -196,13 +196,11 @@ on_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	if (memchr(data, '\0', size) != NULL)
 		goto refused;
 	if (rq->long_field != NULL && strcmp(key, rq->long_field) == 0) {
-		if (off != f->long_len || f->long_len + size > rq->long_max)
+		if (f->long_value.max == 0) /* its first piece */
+			buf_init(&f->long_value, rq->long_max);
+		if (off != f->long_value.len ||
+		    buf_add(&f->long_value, data, size) == -1)
 			goto refused;
-		f->long_value =
-			xreallocarray(f->long_value, f->long_len + size + 1, 1);
-		memcpy(f->long_value + f->long_len, data, size);
-		f->long_len += size;
-		f->long_value[f->long_len] = '\0';
 		return MHD_YES;
 	}
 	have = strlen(f->value);
@@ -604,10 +602,11 @@ on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq->pp != NULL)
 		(void)MHD_destroy_post_processor(rq->pp);
 	for (i = 0; i < rq->nfields; i++) {
-		if (rq->fields[i].long_value != NULL)
-			explicit_bzero(rq->fields[i].long_value,
-				       rq->fields[i].long_len);
-		free(rq->fields[i].long_value);
+		struct buf *v = &rq->fields[i].long_value;
+
+		if (v->data != NULL)
+			explicit_bzero(v->data, v->len);
+		buf_deinit(v);
 	}
 	explicit_bzero(rq, sizeof(*rq));
 	free(rq);
