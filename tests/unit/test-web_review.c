@@ -28,6 +28,7 @@
 #include "store.h"
 #include "userfile.h"
 #include "util.h"
+#include "webclient.h"
 #include "web_server.h"
 
 #define PASSWORD "geheim-wachtwoord"
@@ -42,77 +43,27 @@ struct ctx {
 	char *cookie;
 };
 
-struct reply {
-	long status;
-	struct buf head, body;
-};
-
-static size_t
-on_data(char *p, size_t size, size_t n, void *cls)
-{
-	return buf_add(cls, p, size * n) == 0 ? size * n : 0;
-}
-
 static void
-request(struct ctx *c, const char *path, const char *body, struct reply *r)
+request(struct ctx *c, const char *path, const char *body,
+	struct client_reply *r)
 {
-	char *url = xasprintf("http://127.0.0.1:%u%s",
-			      (unsigned)web_server_port(c->w), path);
-	CURL *h = curl_easy_init();
+	struct client_call call = {.port = web_server_port(c->w),
+				   .cookie = c->cookie};
 
-	assert_non_null(h);
-	buf_init(&r->head, 64 * 1024);
-	buf_init(&r->body, 4 * 1024 * 1024);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &r->head);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r->body);
-	if (body != NULL)
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	if (c->cookie != NULL)
-		curl_easy_setopt(h, CURLOPT_COOKIE, c->cookie);
-	assert_int_equal(curl_easy_perform(h), CURLE_OK);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_cleanup(h);
-	free(url);
-	(void)buf_str(&r->head);
-	(void)buf_str(&r->body);
-}
-
-static void
-reply_free(struct reply *r)
-{
-	buf_deinit(&r->head);
-	buf_deinit(&r->body);
-}
-
-static char *
-header(struct reply *r, const char *name)
-{
-	char *pat = xasprintf("\r\n%s: ", name), *p;
-
-	p = strstr(buf_str(&r->head), pat);
-	free(pat);
-	if (p == NULL)
-		return NULL;
-	p += strlen(name) + 4;
-	return xstrndup(p, strcspn(p, "\r\n"));
+	assert_int_equal(client_perform(&call, path, body, r), CURLE_OK);
 }
 
 /* GET path: the page's body (heap), asserting status. */
 static char *
 get(struct ctx *c, const char *path, long status)
 {
-	struct reply r;
+	struct client_reply r;
 	char *b;
 
 	request(c, path, NULL, &r);
 	assert_int_equal(r.status, status);
 	b = buf_steal(&r.body);
-	reply_free(&r);
+	client_reply_free(&r);
 	return b;
 }
 
@@ -136,18 +87,18 @@ static void
 post(struct ctx *c, const char *path, const char *body, long status,
      const char *want)
 {
-	struct reply r;
+	struct client_reply r;
 	char *loc;
 
 	request(c, path, body, &r);
 	assert_int_equal(r.status, status);
 	if (want != NULL) {
-		loc = header(&r, "Location");
+		loc = client_header(&r, "Location");
 		assert_non_null(loc);
 		assert_string_equal(loc, want);
 		free(loc);
 	}
-	reply_free(&r);
+	client_reply_free(&r);
 }
 
 static const char hostile[] =
@@ -212,7 +163,7 @@ setup(void **state)
 	struct web_server_settings set;
 	struct buf errors;
 	char *err = NULL, *conf, *text, *cookie;
-	struct reply r;
+	struct client_reply r;
 
 	*state = c;
 	if (fixture_db_setup((void **)&c->f) != 0)
@@ -257,11 +208,11 @@ setup(void **state)
 	assert_non_null(c->w);
 	request(c, "/login", "user=anna&password=" PASSWORD, &r);
 	assert_int_equal(r.status, 303);
-	cookie = header(&r, "Set-Cookie");
+	cookie = client_header(&r, "Set-Cookie");
 	assert_non_null(cookie);
 	c->cookie = xstrndup(cookie, strcspn(cookie, ";"));
 	free(cookie);
-	reply_free(&r);
+	client_reply_free(&r);
 	return 0;
 }
 
@@ -645,7 +596,7 @@ test_decide_busy(void **state)
 	struct ctx *c = *state;
 	char *token = csrf(c), *body, *b;
 	long long audit = q(c, "SELECT count(*) FROM audit");
-	struct reply r;
+	struct client_reply r;
 	sqlite3 *db;
 
 	assert_int_equal(sqlite3_open(c->f->path, &db), SQLITE_OK);
@@ -657,7 +608,7 @@ test_decide_busy(void **state)
 	assert_non_null(strstr(buf_str(&r.body), "Er is niets veranderd; "
 						 "probeert u het later "
 						 "opnieuw."));
-	reply_free(&r);
+	client_reply_free(&r);
 	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
@@ -684,7 +635,7 @@ test_failed_mail_item(void **state)
 {
 	struct ctx *c = *state;
 	char *token = csrf(c), *body, *b;
-	struct reply r;
+	struct client_reply r;
 
 	fixture_exec(c->f->path,
 		     "INSERT INTO outbox (id, key, kind, message_id,"
@@ -705,12 +656,12 @@ test_failed_mail_item(void **state)
 	assert_non_null(strstr(buf_str(&r.body), "Niet uitgevoerd: "));
 	assert_non_null(strstr(buf_str(&r.body), "alleen negeren"));
 	assert_null(strstr(buf_str(&r.body), "probeert u het later"));
-	reply_free(&r);
+	client_reply_free(&r);
 	free(body);
 	body = xasprintf("csrf=%s", token);
 	request(c, "/beoordelen/90/afwijzen", body, &r);
 	assert_int_equal(r.status, 409);
-	reply_free(&r);
+	client_reply_free(&r);
 	assert_int_equal(q(c, "SELECT count(*) FROM review_items WHERE id = 90"
 			      " AND status = 'open'"),
 			 1);

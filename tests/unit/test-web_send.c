@@ -38,6 +38,7 @@
 #include "template.h"
 #include "userfile.h"
 #include "util.h"
+#include "webclient.h"
 #include "web_server.h"
 
 #define PASSWORD "geheim-wachtwoord"
@@ -52,77 +53,27 @@ struct ctx {
 	char *cookie, *csrf;
 };
 
-struct reply {
-	long status;
-	struct buf head, body;
-};
-
-static size_t
-on_data(char *p, size_t size, size_t n, void *cls)
-{
-	return buf_add(cls, p, size * n) == 0 ? size * n : 0;
-}
-
 static void
-request(struct ctx *c, const char *path, const char *body, struct reply *r)
+request(struct ctx *c, const char *path, const char *body,
+	struct client_reply *r)
 {
-	char *url = xasprintf("http://127.0.0.1:%u%s",
-			      (unsigned)web_server_port(c->w), path);
-	CURL *h = curl_easy_init();
+	struct client_call call = {.port = web_server_port(c->w),
+				   .cookie = c->cookie};
 
-	assert_non_null(h);
-	buf_init(&r->head, 64 * 1024);
-	buf_init(&r->body, 4 * 1024 * 1024);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &r->head);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r->body);
-	if (body != NULL)
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	if (c->cookie != NULL)
-		curl_easy_setopt(h, CURLOPT_COOKIE, c->cookie);
-	assert_int_equal(curl_easy_perform(h), CURLE_OK);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_cleanup(h);
-	free(url);
-	(void)buf_str(&r->head);
-	(void)buf_str(&r->body);
-}
-
-static void
-reply_free(struct reply *r)
-{
-	buf_deinit(&r->head);
-	buf_deinit(&r->body);
-}
-
-static char *
-header(struct reply *r, const char *name)
-{
-	char *pat = xasprintf("\r\n%s: ", name), *p;
-
-	p = strstr(buf_str(&r->head), pat);
-	free(pat);
-	if (p == NULL)
-		return NULL;
-	p += strlen(name) + 4;
-	return xstrndup(p, strcspn(p, "\r\n"));
+	assert_int_equal(client_perform(&call, path, body, r), CURLE_OK);
 }
 
 /* path with body (NULL: GET), asserting status: the page (heap). */
 static char *
 call(struct ctx *c, const char *path, const char *body, long status)
 {
-	struct reply r;
+	struct client_reply r;
 	char *b;
 
 	request(c, path, body, &r);
 	assert_int_equal(r.status, status);
 	b = buf_steal(&r.body);
-	reply_free(&r);
+	client_reply_free(&r);
 	return b;
 }
 
@@ -130,16 +81,16 @@ call(struct ctx *c, const char *path, const char *body, long status)
 static void
 post_to(struct ctx *c, const char *path, const char *body, const char *want)
 {
-	struct reply r;
+	struct client_reply r;
 	char *loc;
 
 	request(c, path, body, &r);
 	assert_int_equal(r.status, 303);
-	loc = header(&r, "Location");
+	loc = client_header(&r, "Location");
 	assert_non_null(loc);
 	assert_string_equal(loc, want);
 	free(loc);
-	reply_free(&r);
+	client_reply_free(&r);
 }
 
 /* The value of the hidden field name in page (heap). */
@@ -242,7 +193,7 @@ setup(void **state)
 	struct web_server_settings set;
 	struct buf errors;
 	char *err = NULL, *conf, *text, *cookie, *page;
-	struct reply r;
+	struct client_reply r;
 
 	*state = c;
 	if (fixture_db_setup((void **)&c->f) != 0)
@@ -281,11 +232,11 @@ setup(void **state)
 	assert_non_null(c->w);
 	request(c, "/login", "user=anna&password=" PASSWORD, &r);
 	assert_int_equal(r.status, 303);
-	cookie = header(&r, "Set-Cookie");
+	cookie = client_header(&r, "Set-Cookie");
 	assert_non_null(cookie);
 	c->cookie = xstrndup(cookie, strcspn(cookie, ";"));
 	free(cookie);
-	reply_free(&r);
+	client_reply_free(&r);
 	page = call(c, "/versturen", NULL, 200);
 	c->csrf = hidden(page, "csrf");
 	free(page);

@@ -36,6 +36,7 @@
 #include "testdir.h"
 #include "userfile.h"
 #include "util.h"
+#include "webclient.h"
 #include "web_limit.h"
 #include "web_server.h"
 #include "web_tls.h"
@@ -58,90 +59,30 @@ struct ctx {
 	struct config *cfg;
 };
 
-/* One answer: its status, headers and body. */
-struct reply {
-	long status;
-	struct buf head, body;
-};
-
-static size_t
-on_data(char *p, size_t size, size_t n, void *cls)
-{
-	return buf_add(cls, p, size * n) == 0 ? size * n : 0;
-}
-
 /* A request to path on the test's server; body NULL makes it a GET.
    libcurl's answer; r is filled (and to be freed) either way. */
 static CURLcode
 perform(struct ctx *c, const char *path, const char *body, const char *cookie,
-	struct reply *r)
+	struct client_reply *r)
 {
-	CURLcode rc;
-	char *url = xasprintf("%s://127.0.0.1:%u%s",
-			      c->ca != NULL ? "https" : "http",
-			      (unsigned)web_server_port(c->w), path);
-	CURL *h = curl_easy_init();
+	struct client_call call = {.port = web_server_port(c->w),
+				   .cookie = cookie,
+				   .headers = c->headers,
+				   .from = c->from,
+				   .ca = c->ca};
 
-	assert_non_null(h);
-	buf_init(&r->head, 64 * 1024);
-	buf_init(&r->body, 1024 * 1024);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &r->head);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r->body);
-	if (body != NULL)
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	if (cookie != NULL)
-		curl_easy_setopt(h, CURLOPT_COOKIE, cookie);
-	if (c->headers != NULL)
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
-	if (c->from != NULL)
-		curl_easy_setopt(h, CURLOPT_INTERFACE, c->from);
-	if (c->ca != NULL)
-		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca);
-	rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_cleanup(h);
-	free(url);
-	(void)buf_str(&r->head);
-	(void)buf_str(&r->body);
-	return rc;
+	return client_perform(&call, path, body, r);
 }
 
 static void
 request(struct ctx *c, const char *path, const char *body, const char *cookie,
-	struct reply *r)
+	struct client_reply *r)
 {
 	assert_int_equal(perform(c, path, body, cookie, r), CURLE_OK);
 }
 
 static void
-reply_free(struct reply *r)
-{
-	buf_deinit(&r->head);
-	buf_deinit(&r->body);
-}
-
-/* The value of header name (case as the server writes it), heap. */
-static char *
-header(struct reply *r, const char *name)
-{
-	char *pat = xasprintf("\r\n%s: ", name), *p, *v;
-
-	p = strstr(buf_str(&r->head), pat);
-	free(pat);
-	if (p == NULL)
-		return NULL;
-	p += strlen(name) + 4;
-	v = xstrndup(p, strcspn(p, "\r\n"));
-	return v;
-}
-
-static void
-assert_safe_headers(struct reply *r)
+assert_safe_headers(struct client_reply *r)
 {
 	static const char *const want[][2] = {
 		{"Content-Security-Policy", "default-src 'self'; form-action "
@@ -154,7 +95,7 @@ assert_safe_headers(struct reply *r)
 	char *v;
 
 	for (i = 0; i < nitems(want); i++) {
-		v = header(r, want[i][0]);
+		v = client_header(r, want[i][0]);
 		assert_non_null(v);
 		assert_string_equal(v, want[i][1]);
 		free(v);
@@ -166,7 +107,7 @@ assert_safe_headers(struct reply *r)
 static char *
 login_as(struct ctx *c, const char *user, const char *password, long *status_r)
 {
-	struct reply r;
+	struct client_reply r;
 	char *body = xasprintf("user=%s&password=%s", user, password);
 	char *set, *cookie = NULL;
 
@@ -174,7 +115,7 @@ login_as(struct ctx *c, const char *user, const char *password, long *status_r)
 	free(body);
 	*status_r = r.status;
 	assert_safe_headers(&r);
-	set = header(&r, "Set-Cookie");
+	set = client_header(&r, "Set-Cookie");
 	if (set != NULL) {
 		assert_non_null(strstr(set, "; HttpOnly"));
 		assert_non_null(strstr(set, "; Secure"));
@@ -182,7 +123,7 @@ login_as(struct ctx *c, const char *user, const char *password, long *status_r)
 		cookie = xstrndup(set, strcspn(set, ";"));
 		free(set);
 	}
-	reply_free(&r);
+	client_reply_free(&r);
 	return cookie;
 }
 
@@ -305,7 +246,7 @@ static void
 test_login_page(void **state)
 {
 	struct ctx *c = *state;
-	struct reply r;
+	struct client_reply r;
 	const char *b;
 
 	request(c, "/login", NULL, NULL, &r);
@@ -320,16 +261,16 @@ test_login_page(void **state)
 	assert_non_null(strstr(b, "<label for=\"user\">"));
 	assert_non_null(strstr(b, "<label for=\"password\">"));
 	assert_non_null(strstr(b, "method=\"post\""));
-	reply_free(&r);
+	client_reply_free(&r);
 	/* the overview without a session sends to the login */
 	request(c, "/", NULL, NULL, &r);
 	assert_int_equal(r.status, 303);
 	assert_safe_headers(&r);
-	reply_free(&r);
+	client_reply_free(&r);
 	request(c, "/nergens", NULL, NULL, &r);
 	assert_int_equal(r.status, 404);
 	assert_safe_headers(&r);
-	reply_free(&r);
+	client_reply_free(&r);
 }
 
 static void
@@ -359,7 +300,7 @@ static void
 test_overview_and_logout(void **state)
 {
 	struct ctx *c = *state;
-	struct reply r;
+	struct client_reply r;
 	char *cookie, *token, *body, *loc;
 	const char *b, *first, *second;
 	long status;
@@ -386,42 +327,42 @@ test_overview_and_logout(void **state)
 	assert_non_null(second);
 	assert_true(first < second);
 	token = csrf_of(b);
-	reply_free(&r);
+	client_reply_free(&r);
 
 	/* logout without the token, or with a wrong one: refused, and the
 	   session lives on */
 	request(c, "/logout", "", cookie, &r);
 	assert_int_equal(r.status, 403);
 	assert_safe_headers(&r);
-	reply_free(&r);
+	client_reply_free(&r);
 	request(c, "/logout",
 		"csrf=0000000000000000000000000000000000000000000000000000"
 		"000000000000",
 		cookie, &r);
 	assert_int_equal(r.status, 403);
-	reply_free(&r);
+	client_reply_free(&r);
 	/* the right token without the session: refused too */
 	body = xasprintf("csrf=%s", token);
 	request(c, "/logout", body, NULL, &r);
 	assert_int_equal(r.status, 403);
-	reply_free(&r);
+	client_reply_free(&r);
 	request(c, "/", NULL, cookie, &r);
 	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	client_reply_free(&r);
 	/* a GET does not log out */
 	request(c, "/logout", NULL, cookie, &r);
 	assert_int_equal(r.status, 405);
-	reply_free(&r);
+	client_reply_free(&r);
 
 	request(c, "/logout", body, cookie, &r);
 	assert_int_equal(r.status, 303);
-	loc = header(&r, "Location");
+	loc = client_header(&r, "Location");
 	assert_string_equal(loc, "/login");
 	free(loc);
-	reply_free(&r);
+	client_reply_free(&r);
 	request(c, "/", NULL, cookie, &r);
 	assert_int_equal(r.status, 303);
-	reply_free(&r);
+	client_reply_free(&r);
 	free(body);
 	free(token);
 	free(cookie);
@@ -517,7 +458,7 @@ static long
 logout_with(struct ctx *c, const char *cookie, const char *token, const char *a,
 	    const char *b)
 {
-	struct reply r;
+	struct client_reply r;
 	char *body = xasprintf("csrf=%s", token);
 	long status;
 
@@ -525,7 +466,7 @@ logout_with(struct ctx *c, const char *cookie, const char *token, const char *a,
 	request(c, "/logout", body, cookie, &r);
 	set_headers(c, NULL, NULL);
 	status = r.status;
-	reply_free(&r);
+	client_reply_free(&r);
 	free(body);
 	return status;
 }
@@ -539,7 +480,7 @@ test_cross_site_post(void **state)
 {
 	struct ctx *c = *state;
 	char *cookie, *token, *own, *own_http;
-	struct reply r;
+	struct client_reply r;
 	long status;
 
 	assert_int_equal(start(c), 0);
@@ -551,7 +492,7 @@ test_cross_site_post(void **state)
 	assert_non_null(cookie);
 	request(c, "/", NULL, cookie, &r);
 	token = csrf_of(buf_str(&r.body));
-	reply_free(&r);
+	client_reply_free(&r);
 	assert_int_equal(logout_with(c, cookie, token,
 				     "Origin: https://evil.example", NULL),
 			 403);
@@ -585,7 +526,7 @@ test_cross_site_post(void **state)
 	cookie = login(c, PASSWORD, &status);
 	request(c, "/", NULL, cookie, &r);
 	token = csrf_of(buf_str(&r.body));
-	reply_free(&r);
+	client_reply_free(&r);
 	assert_int_equal(logout_with(c, cookie, token, own, NULL), 303);
 	free(cookie);
 	free(token);
@@ -594,7 +535,7 @@ test_cross_site_post(void **state)
 	cookie = login(c, PASSWORD, &status);
 	request(c, "/", NULL, cookie, &r);
 	token = csrf_of(buf_str(&r.body));
-	reply_free(&r);
+	client_reply_free(&r);
 	assert_int_equal(logout_with(c, cookie, token, "Origin: null",
 				     "Sec-Fetch-Site: same-site"),
 			 403);
@@ -747,7 +688,7 @@ test_removed_account(void **state)
 {
 	struct ctx *c = *state;
 	char *anna, *bert, *err = NULL, *loc;
-	struct reply r;
+	struct client_reply r;
 	long status;
 
 	assert_int_equal(start(c), 0);
@@ -758,22 +699,22 @@ test_removed_account(void **state)
 	assert_non_null(bert);
 	request(c, "/", NULL, anna, &r);
 	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	client_reply_free(&r);
 	remove_account(c, "anna");
 	request(c, "/", NULL, anna, &r);
 	assert_int_equal(r.status, 303);
-	loc = header(&r, "Location");
+	loc = client_header(&r, "Location");
 	assert_string_equal(loc, "/login");
 	free(loc);
-	reply_free(&r);
+	client_reply_free(&r);
 	request(c, "/", NULL, bert, &r);
 	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	client_reply_free(&r);
 	/* back in the file, anna needs a new login: that session ended */
 	assert_int_equal(userfile_set(c->users, "anna", PASSWORD, &err), 0);
 	request(c, "/", NULL, anna, &r);
 	assert_int_equal(r.status, 303);
-	reply_free(&r);
+	client_reply_free(&r);
 	free(anna);
 	free(bert);
 }
@@ -866,7 +807,7 @@ test_slow_clients(void **state)
 	struct ctx *c = *state;
 	int fds[WEB_SERVER_PER_ADDRESS];
 	struct sockaddr_in sin;
-	struct reply r;
+	struct client_reply r;
 	size_t i;
 
 	assert_int_equal(start(c), 0);
@@ -885,11 +826,11 @@ test_slow_clients(void **state)
 			write(fds[i], "GET / HTTP/1.1\r\nHost: a\r\n", 25), 25);
 	}
 	assert_int_not_equal(perform(c, "/login", NULL, NULL, &r), CURLE_OK);
-	reply_free(&r);
+	client_reply_free(&r);
 	c->from = "127.0.0.2";
 	request(c, "/login", NULL, NULL, &r);
 	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	client_reply_free(&r);
 	c->from = NULL;
 	for (i = 0; i < nitems(fds); i++)
 		close(fds[i]);
@@ -903,7 +844,7 @@ test_tls(void **state)
 {
 	struct ctx *c = *state;
 	char dir[64], *cert, *key, *ca, *other, *err = NULL, *cookie, *hsts;
-	struct reply r;
+	struct client_reply r;
 	bool pki = false;
 	long status;
 
@@ -920,40 +861,40 @@ test_tls(void **state)
 	request(c, "/login", NULL, NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_safe_headers(&r);
-	hsts = header(&r, "Strict-Transport-Security");
+	hsts = client_header(&r, "Strict-Transport-Security");
 	assert_non_null(hsts);
 	assert_string_equal(hsts, "max-age=31536000");
 	free(hsts);
-	reply_free(&r);
+	client_reply_free(&r);
 	/* on every answer, an error's too */
 	request(c, "/bestaat-niet", NULL, NULL, &r);
 	assert_int_equal(r.status, 404);
 	assert_safe_headers(&r);
-	hsts = header(&r, "Strict-Transport-Security");
+	hsts = client_header(&r, "Strict-Transport-Security");
 	assert_non_null(hsts);
 	free(hsts);
-	reply_free(&r);
+	client_reply_free(&r);
 	cookie = login(c, PASSWORD, &status);
 	assert_int_equal(status, 303);
 	assert_non_null(cookie);
 	request(c, "/", NULL, cookie, &r);
 	assert_int_equal(r.status, 200);
-	reply_free(&r);
+	client_reply_free(&r);
 	free(cookie);
 	c->ca = other;
 	assert_int_equal(perform(c, "/login", NULL, NULL, &r),
 			 CURLE_PEER_FAILED_VERIFICATION);
-	reply_free(&r);
+	client_reply_free(&r);
 	c->ca = NULL;
 	assert_int_not_equal(perform(c, "/login", NULL, NULL, &r), CURLE_OK);
-	reply_free(&r);
+	client_reply_free(&r);
 	web_tls_deinit(&c->tls);
 	assert_int_equal(start(c), 0);
 	/* plain HTTP (to the proxy, or on the machine) says nothing of it */
 	request(c, "/login", NULL, NULL, &r);
 	assert_int_equal(r.status, 200);
-	assert_null(header(&r, "Strict-Transport-Security"));
-	reply_free(&r);
+	assert_null(client_header(&r, "Strict-Transport-Security"));
+	client_reply_free(&r);
 	free(cert);
 	free(key);
 	free(ca);
@@ -983,7 +924,7 @@ test_loopback(void **state)
 static void
 session(struct ctx *c, char **cookie_r, char **token_r)
 {
-	struct reply r;
+	struct client_reply r;
 	long status;
 
 	assert_int_equal(start(c), 0);
@@ -992,7 +933,7 @@ session(struct ctx *c, char **cookie_r, char **token_r)
 	request(c, "/", NULL, *cookie_r, &r);
 	assert_int_equal(r.status, 200);
 	*token_r = csrf_of(buf_str(&r.body));
-	reply_free(&r);
+	client_reply_free(&r);
 }
 
 /* A POST of form (token first when not NULL) answered with 303 to
@@ -1005,7 +946,7 @@ post_expect(struct ctx *c, const char *path, const char *token,
 		xasprintf("%s%s%s%s", token != NULL ? "csrf=" : "",
 			  token != NULL ? token : "",
 			  token != NULL && form[0] != '\0' ? "&" : "", form);
-	struct reply r;
+	struct client_reply r;
 	char *loc;
 
 	request(c, path, body, cookie, &r);
@@ -1015,26 +956,26 @@ post_expect(struct ctx *c, const char *path, const char *token,
 		assert_int_equal(r.status, 403);
 	} else {
 		assert_int_equal(r.status, 303);
-		loc = header(&r, "Location");
+		loc = client_header(&r, "Location");
 		assert_non_null(loc);
 		assert_string_equal(loc, want);
 		free(loc);
 	}
-	reply_free(&r);
+	client_reply_free(&r);
 }
 
 /* The page at path (200), heap. */
 static char *
 page(struct ctx *c, const char *path, const char *cookie)
 {
-	struct reply r;
+	struct client_reply r;
 	char *b;
 
 	request(c, path, NULL, cookie, &r);
 	assert_int_equal(r.status, 200);
 	assert_safe_headers(&r);
 	b = xstrdup(buf_str(&r.body));
-	reply_free(&r);
+	client_reply_free(&r);
 	return b;
 }
 
@@ -1110,7 +1051,7 @@ test_withdraw(void **state)
 {
 	struct ctx *c = *state;
 	char *cookie, *token, *b, *p;
-	struct reply r;
+	struct client_reply r;
 
 	seed(c);
 	fixture_exec(c->f->path,
@@ -1186,7 +1127,7 @@ test_withdraw(void **state)
 	/* the question for one withdrawn: back to the page, saying so */
 	request(c, "/gemeenten/GM0344/terugtrekken", NULL, cookie, &r);
 	assert_int_equal(r.status, 303);
-	reply_free(&r);
+	client_reply_free(&r);
 	/* an unknown word or a code with markup shows nothing */
 	b = page(c, "/gemeenten?fout=%3Cb%3E&gemeente=GM0344", cookie);
 	assert_null(strstr(b, "role=\"alert\""));
@@ -1203,7 +1144,7 @@ test_promote(void **state)
 {
 	struct ctx *c = *state;
 	char *cookie, *token, *b;
-	struct reply r;
+	struct client_reply r;
 
 	seed(c);
 	/* full: five taken */
@@ -1222,7 +1163,7 @@ test_promote(void **state)
 	/* a GET gives no place */
 	request(c, "/gemeenten/GM0228/plaats-geven", NULL, cookie, &r);
 	assert_int_equal(r.status, 405);
-	reply_free(&r);
+	client_reply_free(&r);
 	post_expect(c, "/gemeenten/GM0228/plaats-geven", NULL, "force=1",
 		    cookie, NULL);
 	post_expect(c, "/gemeenten/GM0228/plaats-geven", token, "", cookie,
@@ -1283,7 +1224,7 @@ test_outbox(void **state)
 	struct ctx *c = *state;
 	char *cookie, *token, *b;
 	const char *one, *three;
-	struct reply r;
+	struct client_reply r;
 
 	seed(c);
 	seed_outbox(c);
@@ -1320,7 +1261,7 @@ test_outbox(void **state)
 	/* a GET, or a POST without the token, changes nothing */
 	request(c, "/uitgaand/1/opnieuw", NULL, cookie, &r);
 	assert_int_equal(r.status, 405);
-	reply_free(&r);
+	client_reply_free(&r);
 	post_expect(c, "/uitgaand/1/opnieuw", NULL, "", cookie, NULL);
 	post_expect(c, "/uitgaand/2/annuleren", NULL, "", cookie, NULL);
 	assert_int_equal(q(c, "SELECT count(*) FROM outbox WHERE id = 1"
@@ -1413,7 +1354,7 @@ test_export(void **state)
 {
 	struct ctx *c = *state;
 	char *cookie, *token, *v, *want;
-	struct reply r;
+	struct client_reply r;
 	size_t len;
 
 	seed(c);
@@ -1428,10 +1369,10 @@ test_export(void **state)
 	request(c, "/export.csv", NULL, cookie, &r);
 	assert_int_equal(r.status, 200);
 	assert_safe_headers(&r);
-	v = header(&r, "Content-Type");
+	v = client_header(&r, "Content-Type");
 	assert_string_equal(v, "text/csv; charset=utf-8");
 	free(v);
-	v = header(&r, "Content-Disposition");
+	v = client_header(&r, "Content-Disposition");
 	assert_non_null(v);
 	assert_int_equal(strncmp(v, "attachment; filename=\"aanmeldingen-20",
 				 strlen("attachment; filename=\"aanmeldingen-"
@@ -1451,11 +1392,11 @@ test_export(void **state)
 	assert_int_equal(r.body.len, len);
 	assert_memory_equal(r.body.data, want, len);
 	free(want);
-	reply_free(&r);
+	client_reply_free(&r);
 	/* without a session: to the login */
 	request(c, "/export.csv", NULL, NULL, &r);
 	assert_int_equal(r.status, 303);
-	reply_free(&r);
+	client_reply_free(&r);
 	free(cookie);
 	free(token);
 }
@@ -1602,7 +1543,7 @@ test_contact_add(void **state)
 {
 	struct ctx *c = *state;
 	char *cookie, *token, *b;
-	struct reply r;
+	struct client_reply r;
 
 	seed(c);
 	assert_int_equal(util_clock_set(CONTACT_NOW), 0);
@@ -1625,7 +1566,7 @@ test_contact_add(void **state)
 	request(c, "/gemeenten/GM0344/contact-toevoegen?adres=n%40utrecht.nl",
 		NULL, cookie, &r);
 	assert_int_equal(r.status, 405);
-	reply_free(&r);
+	client_reply_free(&r);
 	post_expect(c, "/gemeenten/GM0344/contact-toevoegen", token,
 		    "adres=geen-adres", cookie,
 		    "/gemeenten?fout=adres-ongeldig&gemeente=GM0344");
@@ -1729,7 +1670,7 @@ test_contact_remove(void **state)
 	struct ctx *c = *state;
 	char *cookie, *token, *b, *want;
 	long long cancels;
-	struct reply r;
+	struct client_reply r;
 
 	seed(c);
 	assert_int_equal(util_clock_set(CONTACT_NOW), 0);
@@ -1782,7 +1723,7 @@ test_contact_remove(void **state)
 	request(c, "/gemeenten/GM0344/contact-verwijderen?adres=%3Cb%3E", NULL,
 		cookie, &r);
 	assert_int_equal(r.status, 303);
-	reply_free(&r);
+	client_reply_free(&r);
 
 	post_expect(c, "/gemeenten/GM0344/contact-verwijderen", NULL,
 		    "adres=a%40utrecht.nl", cookie, NULL);
