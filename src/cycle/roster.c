@@ -134,7 +134,10 @@ static int
 finish(struct roster_plan *plan, const char *actor, int rc)
 {
 	if (rc == -1) {
+		enum roster_refusal why = plan->refused;
+
 		roster_plan_free(plan);
+		plan->refused = why;
 		return -1;
 	}
 	plan->change.withdraw = plan->withdraw;
@@ -177,10 +180,13 @@ roster_plan_withdraw(struct store *s, const struct rules *r,
 
 	memset(plan, 0, sizeof(*plan));
 	rc = store_programme_enrolment(s, code, &status, &name, error_r);
-	if (rc == 0)
+	if (rc == 0) {
 		*error_r = xasprintf("%s is not enrolled", code);
+		plan->refused = ROSTER_NOT_ENROLLED;
+	}
 	if (rc == 1 && strcmp(status, "withdrawn") == 0) {
 		*error_r = xasprintf("%s %s has withdrawn already", code, name);
+		plan->refused = ROSTER_WITHDRAWN;
 		rc = 0;
 	}
 	if (rc != 1) {
@@ -240,20 +246,24 @@ roster_plan_promote(struct store *s, const struct rules *r,
 	memset(plan, 0, sizeof(*plan));
 	if (code == NULL) {
 		rc = store_programme_first_waiting(s, &first, &name, error_r);
-		if (rc == 0)
+		if (rc == 0) {
 			*error_r = xstrdup("the waiting list is empty");
+			plan->refused = ROSTER_NO_WAITING;
+		}
 		if (rc != 1)
 			return -1;
 		code = first;
 	} else {
 		rc = store_programme_enrolment(s, code, &status, &name,
 					       error_r);
-		if (rc == 0)
+		if (rc == 0) {
 			*error_r = xasprintf("%s is not enrolled", code);
-		else if (rc == 1 && strcmp(status, "waitlist") != 0) {
+			plan->refused = ROSTER_NOT_ENROLLED;
+		} else if (rc == 1 && strcmp(status, "waitlist") != 0) {
 			*error_r = xasprintf("%s %s is %s, not on the waiting "
 					     "list",
 					     code, name, status);
+			plan->refused = ROSTER_NOT_WAITING;
 			rc = 0;
 		}
 		free(status);
@@ -267,6 +277,7 @@ roster_plan_promote(struct store *s, const struct rules *r,
 		*error_r = xasprintf("no place free (%zu of %ld taken); "
 				     "--force promotes beyond the capacity",
 				     confirmed, r->programme->capacity);
+		plan->refused = ROSTER_FULL;
 		rc = -1;
 	}
 	if (rc == 0)

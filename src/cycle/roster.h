@@ -28,12 +28,25 @@ struct message;
 struct rules;
 struct store;
 
+/* Why a plan was refused: what the programme's state does not allow,
+   as opposed to a store or mail error (ROSTER_NOT_REFUSED). */
+enum roster_refusal {
+	ROSTER_NOT_REFUSED,
+	ROSTER_NOT_ENROLLED,
+	ROSTER_WITHDRAWN,   /* withdraw: withdrawn already */
+	ROSTER_NOT_WAITING, /* promote: not on the waiting list */
+	ROSTER_NO_WAITING,  /* promote: the waiting list is empty */
+	ROSTER_FULL,	    /* promote: no place free, and no force */
+};
+
 struct roster_plan {
 	struct store_change change; /* points into the fields below */
 	char *withdraw;
 	char *promote;
 	char *detail;
 	struct outmail_list mails;
+	/* after -1 (the plan freed), why it was refused */
+	enum roster_refusal refused;
 };
 
 /* Plans the withdrawal of code by actor; msg is the withdrawal mail

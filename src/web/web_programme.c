@@ -229,39 +229,25 @@ refuse(struct web_request *r, const char *what, const char *word)
 	return answer(r, "fout", word, r->arg, NULL);
 }
 
-/* Why code cannot be decided on in s, as a word of refused[] (NULL:
-   it can): withdraw needs an enrolment not withdrawn, promote one on
-   the waiting list and, unless force, a place free. */
+/* The word of refused[] for why roster refused a plan ("storing" for
+   an error of the store or of a mail). */
 static const char *
-check(struct web_request *r, struct store *s, bool promote, bool force)
+refusal_word(enum roster_refusal why)
 {
-	char *status = NULL, *name = NULL, *err = NULL;
-	const char *why = NULL;
-	size_t confirmed;
-	int rc;
-
-	rc = store_programme_enrolment(s, r->arg, &status, &name, &err);
-	if (rc == 0)
-		why = "onbekend";
-	else if (rc == 1 && !promote && strcmp(status, "withdrawn") == 0)
-		why = "al-teruggetrokken";
-	else if (rc == 1 && promote && strcmp(status, "waitlist") != 0)
-		why = "niet-wachtend";
-	else if (rc == 1 && promote && !force) {
-		rc = store_programme_confirmed(s, &confirmed, &err) == -1 ? -1
-									  : 1;
-		if (rc == 1 &&
-		    confirmed >= (size_t)r->set->rules->programme->capacity)
-			why = "vol";
+	switch (why) {
+	case ROSTER_NOT_ENROLLED:
+		return "onbekend";
+	case ROSTER_WITHDRAWN:
+		return "al-teruggetrokken";
+	case ROSTER_NOT_WAITING:
+	case ROSTER_NO_WAITING:
+		return "niet-wachtend";
+	case ROSTER_FULL:
+		return "vol";
+	case ROSTER_NOT_REFUSED:
+		break;
 	}
-	if (rc == -1) {
-		log_warnx("web: %s: %s", r->arg, err);
-		free(err);
-		why = "storing";
-	}
-	free(status);
-	free(name);
-	return why;
+	return "storing";
 }
 
 int
@@ -272,16 +258,19 @@ web_programme_withdraw_get(struct web_request *r)
 	struct store *s = r->set->store;
 	char *err = NULL, *status = NULL, *name = NULL;
 	char *next_status = NULL, *next_name = NULL;
-	const char *why = check(r, s, false, false);
 	struct buf b;
 	int rc;
 
-	if (why != NULL)
-		return answer(r, "fout", why, r->arg, NULL);
 	/* the plan the POST makes, shown and thrown away */
 	if (roster_plan_withdraw(s, r->set->rules, r->set->config, r->arg,
-				 "web", NULL, util_clock(), &plan, &err) == -1)
-		return web_reply_unreadable(r, "withdraw plan", err);
+				 "web", NULL, util_clock(), &plan,
+				 &err) == -1) {
+		if (plan.refused == ROSTER_NOT_REFUSED)
+			return web_reply_unreadable(r, "withdraw plan", err);
+		free(err);
+		return answer(r, "fout", refusal_word(plan.refused), r->arg,
+			      NULL);
+	}
 	rc = store_programme_enrolment(s, r->arg, &status, &name, &err);
 	if (rc == 1 && plan.promote != NULL)
 		rc = store_programme_enrolment(s, plan.promote, &next_status,
@@ -315,7 +304,8 @@ web_programme_withdraw_get(struct web_request *r)
 }
 
 /* Plans and applies the decision on r->arg in the read-write database
-   s, by web:<user>.  0 with what changed in *plan, or -1 logged. */
+   s, by web:<user>.  0 with what changed in *plan, or -1 with why in
+   plan->refused (an error logged). */
 static int
 decide(struct web_request *r, struct store *s, bool promote, bool force,
        struct roster_plan *plan)
@@ -335,11 +325,11 @@ decide(struct web_request *r, struct store *s, bool promote, bool force,
 		if (rc == -1)
 			roster_plan_free(plan);
 	}
-	if (rc == -1) {
+	if (rc == -1 && plan->refused == ROSTER_NOT_REFUSED)
 		log_warnx("web: %s: %s %s: %s", r->session->user,
 			  promote ? "promote" : "withdraw", r->arg, err);
+	if (rc == -1)
 		free(err);
-	}
 	free(who);
 	return rc;
 }
@@ -350,19 +340,17 @@ post(struct web_request *r, bool promote)
 	const char *force_field = web_request_field(r, "force");
 	bool force =
 		promote && force_field != NULL && strcmp(force_field, "1") == 0;
-	const char *what = promote ? "promote" : "withdraw", *why;
+	const char *what = promote ? "promote" : "withdraw";
 	struct roster_plan plan;
 	struct store *s = web_request_store_rw(r);
 	int rc;
 
 	if (s == NULL)
 		return refuse(r, what, "storing");
-	why = check(r, s, promote, force);
-	if (why == NULL && decide(r, s, promote, force, &plan) == -1)
-		why = "storing";
+	rc = decide(r, s, promote, force, &plan);
 	store_close(&s);
-	if (why != NULL)
-		return refuse(r, what, why);
+	if (rc == -1)
+		return refuse(r, what, refusal_word(plan.refused));
 	if (promote) {
 		log_info("web: %s promoted %s from the waiting list%s, %zu "
 			 "mails queued",
